@@ -1,0 +1,244 @@
+//! Managing organisations. A beheerder sees the organisations they belong to, creates new ones (and
+//! becomes their first beheerder), and edits those they administer.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::roles::Role;
+use crate::auth::session::{self, CurrentUser};
+use crate::auth::users;
+use crate::error::{AppError, AppResult};
+use crate::organisations::{self, OrgInput, OrgWriteError, Organisation};
+use crate::web::forms::FormErrors;
+use crate::web::layout::Layout;
+use crate::web::{render, render_status};
+
+#[derive(Template)]
+#[template(path = "admin/organisations.html")]
+pub struct OrganisationsPage {
+    pub layout: Layout,
+    pub organisations: Vec<(Organisation, bool)>,
+}
+
+pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    user.require(Role::Beheerder, "list_organisations")?;
+    let organisations = organisations::list_for_user(&state.pool, user.user_id)
+        .await?
+        .into_iter()
+        .map(|o| {
+            let admin = user.has_role_in(o.organisation_id, Role::Beheerder);
+            (o, admin)
+        })
+        .collect();
+    render(&OrganisationsPage {
+        layout: Layout::for_user(&user, "Organisaties", "/beheer/organisaties"),
+        organisations,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/organisation_form.html")]
+pub struct OrganisationFormPage {
+    pub layout: Layout,
+    /// None for a new organisation.
+    pub id: Option<Uuid>,
+    pub form: OrgInput,
+    pub version: i32,
+    pub errors: FormErrors,
+    pub conflict: Option<String>,
+}
+
+fn form_page(
+    user: &CurrentUser,
+    id: Option<Uuid>,
+    form: OrgInput,
+    version: i32,
+    errors: FormErrors,
+    conflict: Option<String>,
+) -> OrganisationFormPage {
+    let title = if id.is_some() {
+        "Organisatie wijzigen"
+    } else {
+        "Organisatie toevoegen"
+    };
+    OrganisationFormPage {
+        layout: Layout::for_user(user, title, "/beheer/organisaties")
+            .with_errors(!errors.is_empty() || conflict.is_some()),
+        id,
+        form,
+        version,
+        errors,
+        conflict,
+    }
+}
+
+pub async fn new_form(user: CurrentUser) -> AppResult<Response> {
+    user.require(Role::Beheerder, "add_organisation")?;
+    render(&form_page(
+        &user,
+        None,
+        OrgInput::default(),
+        0,
+        FormErrors::new(),
+        None,
+    ))
+}
+
+fn code_taken(errors: &mut FormErrors) {
+    errors.add(
+        "org_code",
+        "Er is al een organisatie met deze organisatiecode.",
+    );
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<OrgInput>,
+) -> AppResult<Response> {
+    user.require(Role::Beheerder, "add_organisation")?;
+    let mut errors = FormErrors::new();
+    let org = form.validate(&mut errors);
+    if !errors.is_empty() {
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(&user, None, form, 0, errors, None),
+        );
+    }
+    let mut tx = state.pool.begin().await?;
+    let id = match organisations::create(&mut tx, &org).await {
+        Ok(id) => id,
+        Err(OrgWriteError::CodeTaken) => {
+            code_taken(&mut errors);
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form_page(&user, None, form, 0, errors, None),
+            );
+        }
+        Err(e) => return Err(anyhow::Error::from(e).into()),
+    };
+    users::set_roles(
+        &mut tx,
+        user.user_id,
+        id,
+        &[Role::Medewerker, Role::Beheerder],
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(event = "organisation_created", actor = %user.user_id, organisation_id = %id, code = %org.code, "organisation created");
+    session::set_flash(
+        &state.pool,
+        &user,
+        &format!(
+            "Organisatie {} is toegevoegd; u bent er beheerder van.",
+            org.name
+        ),
+    )
+    .await?;
+    Ok(Redirect::to("/beheer/organisaties").into_response())
+}
+
+/// The organisation, if the user administers it; otherwise 404 for non-members (nothing leaks) and 403
+/// for members without the beheerder role.
+async fn administered(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<Organisation> {
+    if !user.organisations.iter().any(|o| o.id == id) {
+        return Err(AppError::NotFound);
+    }
+    if !user.has_role_in(id, Role::Beheerder) {
+        tracing::warn!(event = "authz_denied", user_id = %user.user_id, organisation_id = %id, action = "edit_organisation", "not a beheerder");
+        return Err(AppError::Forbidden);
+    }
+    organisations::get(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+fn input_of(o: &Organisation) -> OrgInput {
+    OrgInput {
+        org_name: o.name.clone(),
+        org_code: o.code.clone(),
+        org_email: o.contact_email.clone(),
+    }
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> AppResult<Response> {
+    let org = administered(&state, &user, id).await?;
+    render(&form_page(
+        &user,
+        Some(id),
+        input_of(&org),
+        org.version,
+        FormErrors::new(),
+        None,
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OrgUpdate {
+    #[serde(flatten)]
+    form: OrgInput,
+    version: String,
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(upd): Form<OrgUpdate>,
+) -> AppResult<Response> {
+    let current = administered(&state, &user, id).await?;
+    let version: i32 = upd.version.parse().unwrap_or(-1);
+    let mut errors = FormErrors::new();
+    let org = upd.form.validate(&mut errors);
+    if !errors.is_empty() {
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(&user, Some(id), upd.form, version, errors, None),
+        );
+    }
+    let mut tx = state.pool.begin().await?;
+    match organisations::update(&mut tx, id, version, &org).await {
+        Ok(()) => {}
+        Err(OrgWriteError::CodeTaken) => {
+            code_taken(&mut errors);
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form_page(&user, Some(id), upd.form, version, errors, None),
+            );
+        }
+        Err(OrgWriteError::Stale) => {
+            let message = format!(
+                "Iemand anders heeft deze organisatie gewijzigd nadat u de pagina opende. Nu opgeslagen: naam \"{}\", code {}, \
+                 mailbox {}. Uw invoer staat hieronder; controleer en sla opnieuw op.",
+                current.name, current.code, current.contact_email
+            );
+            return render_status(
+                StatusCode::CONFLICT,
+                &form_page(
+                    &user,
+                    Some(id),
+                    upd.form,
+                    current.version,
+                    errors,
+                    Some(message),
+                ),
+            );
+        }
+        Err(OrgWriteError::Db(e)) => return Err(e.into()),
+    }
+    tx.commit().await?;
+    tracing::info!(event = "organisation_updated", actor = %user.user_id, organisation_id = %id, "organisation updated");
+    session::set_flash(&state.pool, &user, "De organisatie is opgeslagen.").await?;
+    Ok(Redirect::to("/beheer/organisaties").into_response())
+}

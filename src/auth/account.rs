@@ -1,0 +1,116 @@
+//! The user's own account: details, roles per organisation, password change, choice of organisation.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::session::{self, CurrentUser, OrgRef};
+use super::setup::check_new_password;
+use super::{password, users};
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::web::forms::FormErrors;
+use crate::web::layout::Layout;
+use crate::web::{render, render_status};
+
+#[derive(Template)]
+#[template(path = "auth/account.html")]
+pub struct AccountPage {
+    pub layout: Layout,
+    pub name: String,
+    pub email: String,
+    pub organisations: Vec<OrgRef>,
+    pub errors: FormErrors,
+}
+
+fn page(user: &CurrentUser, errors: FormErrors) -> AccountPage {
+    AccountPage {
+        layout: Layout::for_user(user, "Mijn account", "/account").with_errors(!errors.is_empty()),
+        name: user.name.clone(),
+        email: user.email.clone(),
+        organisations: user.organisations.clone(),
+        errors,
+    }
+}
+
+pub async fn show(user: CurrentUser) -> AppResult<Response> {
+    render(&page(&user, FormErrors::new()))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordForm {
+    current_password: String,
+    password: String,
+    password_repeat: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<PasswordForm>,
+) -> AppResult<Response> {
+    let mut errors = FormErrors::new();
+    let stored: Option<String> =
+        sqlx::query_scalar("select password_hash from app_user where user_id = $1")
+            .bind(user.user_id)
+            .fetch_one(&state.pool)
+            .await?;
+    if form.current_password.is_empty() {
+        errors.add("current_password", "Vul uw huidige wachtwoord in.");
+    } else if form.current_password.chars().count() > password::MAX_CHARS
+        || !password::verify(&form.current_password, stored.as_deref()).await?
+    {
+        errors.add("current_password", "Uw huidige wachtwoord klopt niet.");
+    }
+    check_new_password(
+        &mut errors,
+        &form.password,
+        &form.password_repeat,
+        &[&user.email, &user.name],
+    );
+    if !errors.is_empty() {
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&user, errors));
+    }
+    let hash = password::hash(&form.password).await?;
+    let mut tx = state.pool.begin().await?;
+    users::set_password(&mut tx, user.user_id, &hash).await?;
+    // Someone who knew the old password may still be logged in elsewhere: end those sessions (ASVS 7.4.3).
+    let ended = users::end_sessions(&mut tx, user.user_id, Some(user.session_hash())).await?;
+    tx.commit().await?;
+    tracing::info!(event = "password_changed", user_id = %user.user_id, other_sessions_ended = ended, "password changed");
+    session::set_flash(
+        &state.pool,
+        &user,
+        "Uw wachtwoord is gewijzigd. U bent op andere apparaten uitgelogd.",
+    )
+    .await?;
+    Ok(Redirect::to("/account").into_response())
+}
+
+#[derive(Deserialize)]
+pub struct SwitchForm {
+    organisation_id: Uuid,
+}
+
+pub async fn switch_organisation(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<SwitchForm>,
+) -> AppResult<Response> {
+    let Some(org) = user
+        .organisations
+        .iter()
+        .find(|o| o.id == form.organisation_id)
+    else {
+        tracing::warn!(event = "authz_denied", user_id = %user.user_id, organisation_id = %form.organisation_id, action = "switch_organisation", "not a member");
+        return Err(AppError::Forbidden);
+    };
+    session::set_organisation(&state.pool, &user, org.id).await?;
+    session::set_flash(&state.pool, &user, &format!("U werkt nu in {}.", org.name)).await?;
+    Ok(Redirect::to("/").into_response())
+}

@@ -1,0 +1,168 @@
+//! Login and logout. One generic message for every failed login (unknown e-mail, wrong password, locked
+//! or deactivated account), so the form does not reveal which accounts exist.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::session::{self, CurrentUser, MaybeUser};
+use super::{password, users};
+use crate::AppState;
+use crate::error::AppResult;
+use crate::web::forms::FormErrors;
+use crate::web::layout::Layout;
+use crate::web::{render, render_status, safe_next};
+
+pub const LOGIN_FAILED: &str = "Het e-mailadres of het wachtwoord klopt niet. Na 5 mislukte pogingen wordt een account 15 minuten geblokkeerd.";
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+pub struct LoginPage {
+    pub layout: Layout,
+    pub email: String,
+    pub next: String,
+    pub notice: Option<&'static str>,
+    pub failure: Option<&'static str>,
+    pub errors: FormErrors,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LoginQuery {
+    next: Option<String>,
+    uitgelogd: Option<String>,
+    geactiveerd: Option<String>,
+}
+
+pub async fn login_form(
+    MaybeUser(user): MaybeUser,
+    Query(q): Query<LoginQuery>,
+) -> AppResult<Response> {
+    if user.is_some() {
+        return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
+    }
+    let notice = if q.uitgelogd.is_some() {
+        Some("U bent uitgelogd.")
+    } else if q.geactiveerd.is_some() {
+        Some("Uw wachtwoord is ingesteld. U kunt nu inloggen.")
+    } else {
+        None
+    };
+    render(&LoginPage {
+        layout: Layout::bare("Inloggen"),
+        email: String::new(),
+        next: safe_next(q.next.as_deref()),
+        notice,
+        failure: None,
+        errors: FormErrors::new(),
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+    next: String,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    MaybeUser(current): MaybeUser,
+    Form(form): Form<LoginForm>,
+) -> AppResult<Response> {
+    let next = safe_next(Some(&form.next));
+    let email = form.email.trim().to_lowercase();
+    let mut errors = FormErrors::new();
+    if email.is_empty() {
+        errors.add("email", "Vul uw e-mailadres in.");
+    } else if email.chars().count() > 254 {
+        errors.add("email", "Een e-mailadres is hoogstens 254 tekens lang.");
+    }
+    if form.password.is_empty() {
+        errors.add("password", "Vul uw wachtwoord in.");
+    }
+    let page = |errors: FormErrors, failure: Option<&'static str>| LoginPage {
+        layout: Layout::bare("Inloggen").with_errors(true),
+        email: form.email.clone(),
+        next: next.clone(),
+        notice: None,
+        failure,
+        errors,
+    };
+    if !errors.is_empty() {
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(errors, None));
+    }
+
+    let account = users::find_for_login(&state.pool, &email).await?;
+    // Over-long input cannot be a valid password; still spend the same time.
+    let candidate = if form.password.chars().count() > password::MAX_CHARS {
+        ""
+    } else {
+        form.password.as_str()
+    };
+    let outcome = match &account {
+        Some(a) if a.locked => {
+            password::verify(candidate, None).await?;
+            "locked"
+        }
+        Some(a) => {
+            if password::verify(candidate, a.password_hash.as_deref()).await?
+                && !candidate.is_empty()
+            {
+                if a.active { "ok" } else { "inactive" }
+            } else if users::record_failed_login(&state.pool, a.user_id).await? {
+                "locked_now"
+            } else {
+                "wrong_password"
+            }
+        }
+        None => {
+            password::verify(candidate, None).await?;
+            "unknown_email"
+        }
+    };
+    if outcome != "ok" {
+        // The log says why; the user gets one message for all cases. The e-mail address is logged with
+        // its newlines escaped (Debug formatting) so it cannot forge log lines.
+        tracing::warn!(event = "login_failed", reason = outcome, email = ?email, "login failed");
+        if outcome == "locked_now" {
+            tracing::warn!(event = "account_locked", email = ?email, minutes = 15, "account locked after 5 failed logins");
+        }
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &page(FormErrors::new(), Some(LOGIN_FAILED)),
+        );
+    }
+    let Some(account) = account else {
+        unreachable!("outcome ok implies an account")
+    };
+    users::record_successful_login(&state.pool, account.user_id).await?;
+    if let Some(old) = current {
+        session::destroy(&state.pool, old.session_hash()).await?;
+    }
+    let organisation = session::memberships(&state.pool, account.user_id)
+        .await?
+        .first()
+        .map(|o| o.id);
+    let token = session::create(&state.pool, account.user_id, organisation, None).await?;
+    tracing::info!(event = "login", user_id = %account.user_id, "login succeeded");
+    let mut resp = Redirect::to(&next).into_response();
+    resp.headers_mut().insert(
+        header::SET_COOKIE,
+        session::session_cookie(&state.config, &token),
+    );
+    Ok(resp)
+}
+
+pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    session::destroy(&state.pool, user.session_hash()).await?;
+    tracing::info!(event = "logout", user_id = %user.user_id, "logout");
+    let mut resp = Redirect::to("/inloggen?uitgelogd=1").into_response();
+    resp.headers_mut()
+        .insert(header::SET_COOKIE, session::clear_cookie(&state.config));
+    Ok(resp)
+}

@@ -1,0 +1,32 @@
+//! Who you are and what you may do: login and logout, first-run setup, account activation, own account,
+//! sessions, roles.
+
+pub mod account;
+pub mod login;
+pub mod password;
+pub mod roles;
+pub mod session;
+pub mod setup;
+pub mod users;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/inloggen", get(login::login_form).post(login::login))
+        .route("/uitloggen", post(login::logout))
+        .route(
+            "/inrichten/{token}",
+            get(setup::setup_form).post(setup::setup),
+        )
+        .route(
+            "/activeren/{token}",
+            get(setup::activate_form).post(setup::activate),
+        )
+        .route("/account", get(account::show))
+        .route("/account/wachtwoord", post(account::change_password))
+        .route("/organisatie", post(account::switch_organisation))
+}

@@ -1,0 +1,108 @@
+//! One error type for handlers: each variant becomes a Dutch error page with the right status.
+//! Internals (SQL, stack traces) are logged, never shown.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::web::layout::Layout;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    /// The user lacks the role or membership; the denial has been logged where it was decided.
+    #[error("forbidden")]
+    Forbidden,
+    /// A state change that does not fit the current state (e.g. a stale version).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("database unavailable")]
+    Unavailable,
+    #[error(transparent)]
+    Internal(anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl From<sqlx::Error> for AppError {
+    fn from(err: sqlx::Error) -> Self {
+        if crate::db::is_unavailable(&err) {
+            AppError::Unavailable
+        } else {
+            AppError::Internal(err.into())
+        }
+    }
+}
+
+impl From<anyhow::Error> for AppError {
+    fn from(err: anyhow::Error) -> Self {
+        match err.downcast::<sqlx::Error>() {
+            Ok(sqlx) => sqlx.into(),
+            Err(other) => AppError::Internal(other),
+        }
+    }
+}
+
+impl From<askama::Error> for AppError {
+    fn from(err: askama::Error) -> Self {
+        AppError::Internal(err.into())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "errors/error.html")]
+pub struct ErrorPage {
+    pub layout: Layout,
+    pub heading: &'static str,
+    pub message: String,
+}
+
+/// Render an error page; a template failure falls back to plain text rather than a second error.
+pub fn error_page(status: StatusCode, heading: &'static str, message: String) -> Response {
+    let page = ErrorPage {
+        layout: Layout::bare(heading),
+        heading,
+        message,
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (status, heading).into_response(),
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match self {
+            AppError::NotFound => error_page(
+                StatusCode::NOT_FOUND,
+                "Pagina niet gevonden",
+                "Deze pagina bestaat niet (meer), of u heeft er geen toegang toe. Controleer het adres of ga terug naar de startpagina.".into(),
+            ),
+            AppError::Forbidden => error_page(
+                StatusCode::FORBIDDEN,
+                "Geen toegang",
+                "U heeft niet de rol die nodig is voor deze pagina of actie. Denkt u dat dit niet klopt? Neem contact op met de beheerder van AI-register in uw organisatie.".into(),
+            ),
+            AppError::Conflict(message) => error_page(StatusCode::CONFLICT, "Actie niet mogelijk", message),
+            AppError::Unavailable => {
+                tracing::warn!(event = "db_unavailable", "database unavailable");
+                let mut resp = error_page(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Tijdelijk niet beschikbaar",
+                    "AI-register kan de database op dit moment niet bereiken. Er is niets opgeslagen van deze actie. Probeer het over een minuut opnieuw.".into(),
+                );
+                resp.headers_mut().insert("retry-after", axum::http::HeaderValue::from_static("30"));
+                resp
+            }
+            AppError::Internal(err) => {
+                tracing::error!(event = "internal_error", error = ?err, "unexpected error");
+                error_page(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Er ging iets mis",
+                    "Er is een onverwachte fout opgetreden. De fout is vastgelegd. Probeer het opnieuw; blijft het misgaan, meld het dan bij de beheerder.".into(),
+                )
+            }
+        }
+    }
+}

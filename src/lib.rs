@@ -1,0 +1,72 @@
+//! AI-register: the register of AI tools and algorithms of a public organisation, and the workflow that
+//! decides whether a tool may be used. `build_router` assembles the web application; `main.rs` is the CLI.
+
+pub mod admin;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod health;
+pub mod home;
+pub mod organisations;
+pub mod server;
+pub mod util;
+pub mod web;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+use axum::routing::get;
+use sqlx::PgPool;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::WebConfig;
+use crate::error::AppError;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub config: Arc<WebConfig>,
+}
+
+/// The whole web application. Tests build the same router.
+pub fn build_router(state: AppState) -> Router {
+    // Pages: the session is resolved (and the CSRF token checked) before any handler runs.
+    let pages = Router::new()
+        .merge(home::router())
+        .merge(auth::router())
+        .merge(admin::router())
+        .fallback(|| async { AppError::NotFound })
+        .layer(from_fn_with_state(
+            state.clone(),
+            auth::session::session_middleware,
+        ));
+    // Health checks and static files need no session (and must not touch it).
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/static/{*path}", get(web::assets::serve_asset))
+        .merge(pages)
+        .layer(from_fn_with_state(
+            state.clone(),
+            web::security::check_origin,
+        ))
+        .layer(from_fn_with_state(
+            state.clone(),
+            web::security::security_headers,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .layer(CatchPanicLayer::custom(|_| {
+            AppError::Internal(anyhow::anyhow!("a request handler panicked")).into_response_owned()
+        }))
+        .with_state(state)
+}
+
+impl AppError {
+    fn into_response_owned(self) -> axum::response::Response {
+        axum::response::IntoResponse::into_response(self)
+    }
+}

@@ -1,0 +1,301 @@
+//! The `airegister` command line. Thin on purpose: the application lives in the library.
+
+use std::io::BufRead;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use airegister::auth::roles::Role;
+use airegister::auth::{password, users};
+use airegister::config::{DbArgs, ServeArgs};
+use airegister::db::Database;
+use airegister::organisations::{self, OrgInput};
+use airegister::web::forms::FormErrors;
+
+#[derive(Parser)]
+#[command(
+    name = "airegister",
+    version,
+    about = "AI-register: het register van AI-toepassingen en algoritmes van uw organisatie"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web application (and, without DATABASE_URL, its private PostgreSQL cluster).
+    Serve {
+        #[command(flatten)]
+        serve: ServeArgs,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage organisations.
+    Organisation {
+        #[command(subcommand)]
+        command: OrganisationCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user with a password read from standard input (one line).
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Role(s): medewerker, projectleider, ciso, fg, directie, beheerder. Repeat or separate with commas.
+        #[arg(long = "role", required = true, value_delimiter = ',')]
+        roles: Vec<String>,
+        /// Organisation code (e.g. gm0344). Optional when there is exactly one organisation; with --org-name
+        /// and --org-email a new organisation is created.
+        #[arg(long)]
+        org_code: Option<String>,
+        #[arg(long)]
+        org_name: Option<String>,
+        #[arg(long)]
+        org_email: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum OrganisationCommand {
+    /// Add an organisation.
+    Add {
+        #[arg(long)]
+        name: String,
+        /// The Algoritmeregister organisation code, e.g. gm0344.
+        #[arg(long)]
+        code: String,
+        /// Functional contact mailbox.
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+fn main() -> ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("Fout: kan de runtime niet starten: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("Fout: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing() {
+    let filter = EnvFilter::try_from_env("AIREGISTER_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("AIREGISTER_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { serve, db } => airegister::server::serve(serve, db).await,
+        Command::Migrate { db } => {
+            let db = Database::open(&db.settings(), false).await?;
+            println!("Migraties toegepast.");
+            db.close().await
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    name,
+                    roles,
+                    org_code,
+                    org_name,
+                    org_email,
+                    db,
+                },
+        } => {
+            let roles = parse_roles(&roles)?;
+            let password = read_password()?;
+            let db = Database::open(&db.settings(), false).await?;
+            let result = add_user(
+                &db, &email, &name, &roles, &password, org_code, org_name, org_email,
+            )
+            .await;
+            db.close().await?;
+            result
+        }
+        Command::Organisation {
+            command:
+                OrganisationCommand::Add {
+                    name,
+                    code,
+                    email,
+                    db,
+                },
+        } => {
+            let input = OrgInput {
+                org_name: name,
+                org_code: code,
+                org_email: email,
+            };
+            let mut errors = FormErrors::new();
+            let org = input.validate(&mut errors);
+            bail_on(&errors)?;
+            let db = Database::open(&db.settings(), false).await?;
+            let mut conn = db.pool.acquire().await?;
+            let result = organisations::create(&mut conn, &org).await;
+            drop(conn);
+            db.close().await?;
+            match result {
+                Ok(_) => {
+                    println!("Organisatie {} ({}) toegevoegd.", org.name, org.code);
+                    Ok(())
+                }
+                Err(organisations::OrgWriteError::CodeTaken) => {
+                    bail!("er is al een organisatie met code {}", org.code)
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+    }
+}
+
+fn parse_roles(raw: &[String]) -> anyhow::Result<Vec<Role>> {
+    let mut roles = Vec::new();
+    for r in raw.iter().filter(|r| !r.trim().is_empty()) {
+        let role = Role::parse(r).with_context(|| {
+            format!(
+                "onbekende rol '{r}'; kies uit: {}",
+                Role::ALL.map(|r| r.as_str()).join(", ")
+            )
+        })?;
+        if !roles.contains(&role) {
+            roles.push(role);
+        }
+    }
+    if roles.is_empty() {
+        bail!("geef minstens één rol met --role");
+    }
+    Ok(roles)
+}
+
+fn read_password() -> anyhow::Result<String> {
+    eprintln!("Wachtwoord (één regel op standaardinvoer):");
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("kan het wachtwoord niet lezen van standaardinvoer")?;
+    // Only the line ending is removed: spaces are part of the password (ASVS 6.2.8).
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+}
+
+fn bail_on(errors: &FormErrors) -> anyhow::Result<()> {
+    if errors.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = errors
+        .iter()
+        .map(|(f, m)| format!("--{}: {m}", f.trim_start_matches("org_")))
+        .collect();
+    bail!("{}", lines.join("\n"))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn add_user(
+    db: &Database,
+    email: &str,
+    name: &str,
+    roles: &[Role],
+    password_text: &str,
+    org_code: Option<String>,
+    org_name: Option<String>,
+    org_email: Option<String>,
+) -> anyhow::Result<()> {
+    let mut errors = FormErrors::new();
+    let email = errors.email("email", "het e-mailadres", email);
+    let name = errors.required("name", "de naam", name, 200);
+    if let Err(msg) = password::check_policy(password_text, &[&email, &name]) {
+        errors.add("password", msg);
+    }
+    bail_on(&errors)?;
+    let hash = password::hash(password_text).await?;
+    let mut tx = db.pool.begin().await?;
+    let org_id = match (&org_code, &org_name, &org_email) {
+        (Some(code), Some(oname), Some(oemail)) => {
+            let input = OrgInput { org_name: oname.clone(), org_code: code.clone(), org_email: oemail.clone() };
+            let mut errors = FormErrors::new();
+            let new = input.validate(&mut errors);
+            bail_on(&errors)?;
+            match organisations::find_by_code(&mut tx, &new.code).await? {
+                Some(id) => id,
+                None => organisations::create(&mut tx, &new).await?,
+            }
+        }
+        (Some(code), _, _) => organisations::find_by_code(&mut tx, code)
+            .await?
+            .with_context(|| format!("geen organisatie met code {code}; geef ook --org-name en --org-email om haar aan te maken"))?,
+        (None, _, _) => {
+            let all = organisations::all_ids(&mut tx).await?;
+            match all.as_slice() {
+                [only] => *only,
+                [] => bail!(
+                    "er is nog geen organisatie; geef --org-code, --org-name en --org-email om die meteen aan te maken \
+                     (bijv. --org-code gm0344 --org-name \"Gemeente Utrecht\" --org-email ai@utrecht.nl)"
+                ),
+                _ => bail!("er zijn meerdere organisaties; kies er een met --org-code"),
+            }
+        }
+    };
+    let user_id = match users::create_user(&mut tx, &email, &name, Some(&hash)).await {
+        Ok(id) => id,
+        Err(users::CreateUserError::EmailTaken) => {
+            bail!("er bestaat al een account met e-mailadres {email}")
+        }
+        Err(users::CreateUserError::Db(e)) => return Err(e.into()),
+    };
+    users::set_roles(&mut tx, user_id, org_id, roles).await?;
+    tx.commit().await?;
+    println!(
+        "Gebruiker {email} toegevoegd met de rol(len) {}.",
+        roles
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(())
+}

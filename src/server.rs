@@ -1,0 +1,93 @@
+//! `airegister serve`: open the database, print the setup link on first run, serve until Ctrl-C or
+//! SIGTERM (requests in flight finish), then close the pool and stop a private cluster we started.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::config::{DbArgs, ServeArgs, WebConfig};
+use crate::db::Database;
+use crate::{AppState, auth, build_router};
+
+pub async fn serve(args: ServeArgs, db_args: DbArgs) -> anyhow::Result<()> {
+    let db = Database::open(&db_args.settings(), true).await?;
+    let result = run(&args, &db).await;
+    // Stop the private cluster even when serving failed (e.g. the port was taken).
+    let closed = db.close().await;
+    result.and(closed)
+}
+
+async fn run(args: &ServeArgs, db: &Database) -> anyhow::Result<()> {
+    let config = Arc::new(WebConfig::from_args(args));
+    let state = AppState {
+        pool: db.pool.clone(),
+        config: config.clone(),
+    };
+    let listener = TcpListener::bind(args.bind).await.with_context(|| {
+        format!(
+            "kan niet luisteren op {} (is de poort al in gebruik? kies een andere met --bind)",
+            args.bind
+        )
+    })?;
+    let addr = listener.local_addr()?;
+    let base = config.base_url(addr);
+    println!("AI-register luistert op {base}");
+    if !auth::users::administrator_exists(&db.pool).await? {
+        let token = auth::users::issue_setup_token(&db.pool).await?;
+        println!(
+            "Eerste start: er is nog geen beheerder. Open deze eenmalige link om AI-register in te richten:"
+        );
+        println!("  {base}/inrichten/{token}");
+    }
+    let cleanup = tokio::spawn(session_cleanup(state.clone()));
+    let served = axum::serve(listener, build_router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
+    cleanup.abort();
+    println!("AI-register is gestopt.");
+    served.context("de webserver stopte met een fout")
+}
+
+/// Remove expired sessions every ten minutes.
+async fn session_cleanup(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tick.tick().await;
+        match auth::session::delete_expired(&state.pool, &state.config).await {
+            Ok(n) if n > 0 => tracing::info!(
+                event = "sessions_expired",
+                count = n,
+                "expired sessions removed"
+            ),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(event = "session_cleanup_failed", error = %e, "could not remove expired sessions")
+            }
+        }
+    }
+}
+
+/// Ctrl-C or SIGTERM (what systemd, Docker and Kubernetes send).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!(
+        event = "shutdown",
+        "shutdown requested; finishing requests in flight"
+    );
+}

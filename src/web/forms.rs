@@ -1,0 +1,130 @@
+//! Field errors of a form: shown as an error summary at the top and next to each field (linked with
+//! `aria-describedby`), with the user's input kept.
+
+#[derive(Debug, Default, Clone)]
+pub struct FormErrors {
+    errors: Vec<(&'static str, String)>,
+}
+
+impl FormErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        // One message per field: the first problem is the one to fix.
+        if self.get(field).is_none() {
+            self.errors.push((field, message.into()));
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(&'static str, String)> {
+        self.errors.iter()
+    }
+
+    /// A required text field: trimmed, not empty, at most `max` characters.
+    pub fn required(
+        &mut self,
+        field: &'static str,
+        label: &str,
+        value: &str,
+        max: usize,
+    ) -> String {
+        let v = value.trim();
+        if v.is_empty() {
+            self.add(field, format!("Vul {label} in."));
+        } else if v.chars().count() > max {
+            self.add(
+                field,
+                format!(
+                    "{} mag hoogstens {max} tekens lang zijn (nu {}).",
+                    capitalise(label),
+                    v.chars().count()
+                ),
+            );
+        }
+        v.to_string()
+    }
+
+    /// A required e-mail address, lower-cased.
+    pub fn email(&mut self, field: &'static str, label: &str, value: &str) -> String {
+        let v = self.required(field, label, value, 254).to_lowercase();
+        if !v.is_empty() && self.get(field).is_none() && !is_email(&v) {
+            self.add(
+                field,
+                format!("Vul bij {label} een geldig e-mailadres in, zoals naam@organisatie.nl."),
+            );
+        }
+        v
+    }
+}
+
+/// A pragmatic e-mail check: one @, something before, a dotted domain after, no spaces or control chars.
+pub fn is_email(v: &str) -> bool {
+    let Some((local, domain)) = v.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !v.chars().any(|c| {
+            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ',' | ';')
+        })
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn required_and_email() {
+        let mut e = FormErrors::new();
+        assert_eq!(e.required("name", "de naam", "  Jan  ", 10), "Jan");
+        assert!(e.is_empty());
+        e.required("name", "de naam", "   ", 10);
+        assert_eq!(e.get("name"), Some("Vul de naam in."));
+        e.required("other", "de naam", "elf tekens!", 10);
+        assert!(
+            e.get("other")
+                .unwrap()
+                .starts_with("De naam mag hoogstens 10")
+        );
+        assert_eq!(
+            e.email("email", "het e-mailadres", " Jan@Gemeente.NL "),
+            "jan@gemeente.nl"
+        );
+        assert!(e.get("email").is_none());
+        e.email("email2", "het e-mailadres", "geen-adres");
+        assert!(e.get("email2").is_some());
+    }
+
+    #[test]
+    fn email_shapes() {
+        assert!(is_email("a@b.nl"));
+        assert!(!is_email("a@b"));
+        assert!(!is_email("a b@c.nl"));
+        assert!(!is_email("@c.nl"));
+        assert!(!is_email("a@@c.nl"));
+        assert!(!is_email("a@c.nl\n"));
+    }
+}
