@@ -64,11 +64,7 @@ pub struct WebConfig {
 impl WebConfig {
     pub fn from_args(args: &ServeArgs) -> Self {
         Self {
-            public_url: args
-                .public_url
-                .as_ref()
-                .map(|u| u.trim_end_matches('/').to_string())
-                .filter(|u| !u.is_empty()),
+            public_url: args.public_url.as_ref().map(|u| u.trim_end_matches('/').to_string()).filter(|u| !u.is_empty()),
             session_idle_minutes: args.session_idle_minutes.max(1),
             session_max_hours: args.session_max_hours.max(1),
         }
@@ -76,34 +72,22 @@ impl WebConfig {
 
     /// Whether the application is reached over https (behind a TLS-terminating proxy).
     pub fn https(&self) -> bool {
-        self.public_url
-            .as_deref()
-            .is_some_and(|u| u.starts_with("https://"))
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
     }
 
     /// `__Host-` requires Secure; plain-http installations (local use) get a plain name.
     pub fn cookie_name(&self) -> &'static str {
-        if self.https() {
-            "__Host-airegister"
-        } else {
-            "airegister"
-        }
+        if self.https() { "__Host-airegister" } else { "airegister" }
     }
 
     /// The base URL for links printed on the console, e.g. the setup link.
     pub fn base_url(&self, bound: SocketAddr) -> String {
-        self.public_url
-            .clone()
-            .unwrap_or_else(|| format!("http://{bound}"))
+        self.public_url.clone().unwrap_or_else(|| format!("http://{bound}"))
     }
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self {
-            public_url: None,
-            session_idle_minutes: 30,
-            session_max_hours: 12,
-        }
+        Self { public_url: None, session_idle_minutes: 30, session_max_hours: 12 }
     }
 }

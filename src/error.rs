@@ -27,11 +27,7 @@ pub type AppResult<T> = Result<T, AppError>;
 
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
-        if crate::db::is_unavailable(&err) {
-            AppError::Unavailable
-        } else {
-            AppError::Internal(err.into())
-        }
+        if crate::db::is_unavailable(&err) { AppError::Unavailable } else { AppError::Internal(err.into()) }
     }
 }
 
@@ -60,11 +56,7 @@ pub struct ErrorPage {
 
 /// Render an error page; a template failure falls back to plain text rather than a second error.
 pub fn error_page(status: StatusCode, heading: &'static str, message: String) -> Response {
-    let page = ErrorPage {
-        layout: Layout::bare(heading),
-        heading,
-        message,
-    };
+    let page = ErrorPage { layout: Layout::bare(heading), heading, message };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, heading).into_response(),

@@ -39,28 +39,15 @@ fn description(role: Role) -> &'static str {
         Role::Projectleider => {
             "U bent eigenaar van toepassingen: u vult de registratie aan, levert de assessments en houdt alles actueel."
         }
-        Role::Ciso => {
-            "U beoordeelt aangemelde toepassingen op informatiebeveiliging en besluit over goedkeuring."
-        }
-        Role::Fg => {
-            "U adviseert over privacy wanneer persoonsgegevens worden verwerkt, en over DPIA's."
-        }
-        Role::Directie => {
-            "U geeft de schriftelijke toestemming voor toepassingen met een hoog risico."
-        }
+        Role::Ciso => "U beoordeelt aangemelde toepassingen op informatiebeveiliging en besluit over goedkeuring.",
+        Role::Fg => "U adviseert over privacy wanneer persoonsgegevens worden verwerkt, en over DPIA's.",
+        Role::Directie => "U geeft de schriftelijke toestemming voor toepassingen met een hoog risico.",
         Role::Beheerder => "U beheert gebruikers, rollen en organisaties.",
     }
 }
 
 pub async fn start(user: CurrentUser) -> AppResult<Response> {
-    let roles = user
-        .roles()
-        .iter()
-        .map(|r| RoleInfo {
-            label: r.label(),
-            description: description(*r),
-        })
-        .collect();
+    let roles = user.roles().iter().map(|r| RoleInfo { label: r.label(), description: description(*r) }).collect();
     render(&StartPage {
         layout: Layout::for_user(&user, "Start", "/"),
         name: user.name.clone(),

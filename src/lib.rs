@@ -40,24 +40,15 @@ pub fn build_router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(admin::router())
         .fallback(|| async { AppError::NotFound })
-        .layer(from_fn_with_state(
-            state.clone(),
-            auth::session::session_middleware,
-        ));
+        .layer(from_fn_with_state(state.clone(), auth::session::session_middleware));
     // Health checks and static files need no session (and must not touch it).
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/static/{*path}", get(web::assets::serve_asset))
         .merge(pages)
-        .layer(from_fn_with_state(
-            state.clone(),
-            web::security::check_origin,
-        ))
-        .layer(from_fn_with_state(
-            state.clone(),
-            web::security::security_headers,
-        ))
+        .layer(from_fn_with_state(state.clone(), web::security::check_origin))
+        .layer(from_fn_with_state(state.clone(), web::security::security_headers))
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(|_| {
             AppError::Internal(anyhow::anyhow!("a request handler panicked")).into_response_owned()

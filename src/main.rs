@@ -95,10 +95,7 @@ enum OrganisationCommand {
 fn main() -> ExitCode {
     init_tracing();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("Fout: kan de runtime niet starten: {e}");
@@ -115,11 +112,9 @@ fn main() -> ExitCode {
 }
 
 fn init_tracing() {
-    let filter = EnvFilter::try_from_env("AIREGISTER_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let filter =
+        EnvFilter::try_from_env("AIREGISTER_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if std::env::var("AIREGISTER_LOG_FORMAT").as_deref() == Ok("json") {
         builder.json().init();
     } else {
@@ -135,42 +130,16 @@ async fn run(command: Command) -> anyhow::Result<()> {
             println!("Migraties toegepast.");
             db.close().await
         }
-        Command::User {
-            command:
-                UserCommand::Add {
-                    email,
-                    name,
-                    roles,
-                    org_code,
-                    org_name,
-                    org_email,
-                    db,
-                },
-        } => {
+        Command::User { command: UserCommand::Add { email, name, roles, org_code, org_name, org_email, db } } => {
             let roles = parse_roles(&roles)?;
             let password = read_password()?;
             let db = Database::open(&db.settings(), false).await?;
-            let result = add_user(
-                &db, &email, &name, &roles, &password, org_code, org_name, org_email,
-            )
-            .await;
+            let result = add_user(&db, &email, &name, &roles, &password, org_code, org_name, org_email).await;
             db.close().await?;
             result
         }
-        Command::Organisation {
-            command:
-                OrganisationCommand::Add {
-                    name,
-                    code,
-                    email,
-                    db,
-                },
-        } => {
-            let input = OrgInput {
-                org_name: name,
-                org_code: code,
-                org_email: email,
-            };
+        Command::Organisation { command: OrganisationCommand::Add { name, code, email, db } } => {
+            let input = OrgInput { org_name: name, org_code: code, org_email: email };
             let mut errors = FormErrors::new();
             let org = input.validate(&mut errors);
             bail_on(&errors)?;
@@ -196,12 +165,8 @@ async fn run(command: Command) -> anyhow::Result<()> {
 fn parse_roles(raw: &[String]) -> anyhow::Result<Vec<Role>> {
     let mut roles = Vec::new();
     for r in raw.iter().filter(|r| !r.trim().is_empty()) {
-        let role = Role::parse(r).with_context(|| {
-            format!(
-                "onbekende rol '{r}'; kies uit: {}",
-                Role::ALL.map(|r| r.as_str()).join(", ")
-            )
-        })?;
+        let role = Role::parse(r)
+            .with_context(|| format!("onbekende rol '{r}'; kies uit: {}", Role::ALL.map(|r| r.as_str()).join(", ")))?;
         if !roles.contains(&role) {
             roles.push(role);
         }
@@ -215,10 +180,7 @@ fn parse_roles(raw: &[String]) -> anyhow::Result<Vec<Role>> {
 fn read_password() -> anyhow::Result<String> {
     eprintln!("Wachtwoord (één regel op standaardinvoer):");
     let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .context("kan het wachtwoord niet lezen van standaardinvoer")?;
+    std::io::stdin().lock().read_line(&mut line).context("kan het wachtwoord niet lezen van standaardinvoer")?;
     // Only the line ending is removed: spaces are part of the password (ASVS 6.2.8).
     Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }
@@ -227,10 +189,7 @@ fn bail_on(errors: &FormErrors) -> anyhow::Result<()> {
     if errors.is_empty() {
         return Ok(());
     }
-    let lines: Vec<String> = errors
-        .iter()
-        .map(|(f, m)| format!("--{}: {m}", f.trim_start_matches("org_")))
-        .collect();
+    let lines: Vec<String> = errors.iter().map(|(f, m)| format!("--{}: {m}", f.trim_start_matches("org_"))).collect();
     bail!("{}", lines.join("\n"))
 }
 
@@ -265,9 +224,9 @@ async fn add_user(
                 None => organisations::create(&mut tx, &new).await?,
             }
         }
-        (Some(code), _, _) => organisations::find_by_code(&mut tx, code)
-            .await?
-            .with_context(|| format!("geen organisatie met code {code}; geef ook --org-name en --org-email om haar aan te maken"))?,
+        (Some(code), _, _) => organisations::find_by_code(&mut tx, code).await?.with_context(|| {
+            format!("geen organisatie met code {code}; geef ook --org-name en --org-email om haar aan te maken")
+        })?,
         (None, _, _) => {
             let all = organisations::all_ids(&mut tx).await?;
             match all.as_slice() {
@@ -291,11 +250,7 @@ async fn add_user(
     tx.commit().await?;
     println!(
         "Gebruiker {email} toegevoegd met de rol(len) {}.",
-        roles
-            .iter()
-            .map(|r| r.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
     );
     Ok(())
 }

@@ -21,33 +21,34 @@ pub async fn serve(args: ServeArgs, db_args: DbArgs) -> anyhow::Result<()> {
 
 async fn run(args: &ServeArgs, db: &Database) -> anyhow::Result<()> {
     let config = Arc::new(WebConfig::from_args(args));
-    let state = AppState {
-        pool: db.pool.clone(),
-        config: config.clone(),
-    };
+    let state = AppState { pool: db.pool.clone(), config: config.clone() };
     let listener = TcpListener::bind(args.bind).await.with_context(|| {
-        format!(
-            "kan niet luisteren op {} (is de poort al in gebruik? kies een andere met --bind)",
-            args.bind
-        )
+        format!("kan niet luisteren op {} (is de poort al in gebruik? kies een andere met --bind)", args.bind)
     })?;
     let addr = listener.local_addr()?;
     let base = config.base_url(addr);
-    println!("AI-register luistert op {base}");
+    say(&format!("AI-register luistert op {base}"));
     if !auth::users::administrator_exists(&db.pool).await? {
         let token = auth::users::issue_setup_token(&db.pool).await?;
-        println!(
-            "Eerste start: er is nog geen beheerder. Open deze eenmalige link om AI-register in te richten:"
-        );
-        println!("  {base}/inrichten/{token}");
+        say("Eerste start: er is nog geen beheerder. Open deze eenmalige link om AI-register in te richten:");
+        say(&format!("  {base}/inrichten/{token}"));
+    } else {
+        say(&format!("Inloggen: {base}/inloggen"));
     }
     let cleanup = tokio::spawn(session_cleanup(state.clone()));
-    let served = axum::serve(listener, build_router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    let served = axum::serve(listener, build_router(state)).with_graceful_shutdown(shutdown_signal()).await;
     cleanup.abort();
-    println!("AI-register is gestopt.");
+    say("AI-register is gestopt.");
     served.context("de webserver stopte met een fout")
+}
+
+/// Print a line for the operator; a closed stdout (e.g. a supervisor that went away) must not crash the
+/// server, so write errors are ignored.
+fn say(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
 }
 
 /// Remove expired sessions every ten minutes.
@@ -56,11 +57,7 @@ async fn session_cleanup(state: AppState) {
     loop {
         tick.tick().await;
         match auth::session::delete_expired(&state.pool, &state.config).await {
-            Ok(n) if n > 0 => tracing::info!(
-                event = "sessions_expired",
-                count = n,
-                "expired sessions removed"
-            ),
+            Ok(n) if n > 0 => tracing::info!(event = "sessions_expired", count = n, "expired sessions removed"),
             Ok(_) => {}
             Err(e) => {
                 tracing::warn!(event = "session_cleanup_failed", error = %e, "could not remove expired sessions")
@@ -86,8 +83,5 @@ pub async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = term => {},
     }
-    tracing::info!(
-        event = "shutdown",
-        "shutdown requested; finishing requests in flight"
-    );
+    tracing::info!(event = "shutdown", "shutdown requested; finishing requests in flight");
 }

@@ -14,25 +14,10 @@ pub fn router() -> Router<AppState> {
         .route("/beheer/gebruikers/nieuw", get(users::new_form))
         .route("/beheer/gebruikers/{id}", get(users::edit_form))
         .route("/beheer/gebruikers/{id}/rollen", post(users::update_roles))
-        .route(
-            "/beheer/gebruikers/{id}/deactiveren",
-            post(users::deactivate),
-        )
-        .route(
-            "/beheer/gebruikers/{id}/heractiveren",
-            post(users::reactivate),
-        )
-        .route(
-            "/beheer/gebruikers/{id}/activeringslink",
-            post(users::new_activation_link),
-        )
-        .route(
-            "/beheer/organisaties",
-            get(organisations::list).post(organisations::create),
-        )
+        .route("/beheer/gebruikers/{id}/deactiveren", post(users::deactivate))
+        .route("/beheer/gebruikers/{id}/heractiveren", post(users::reactivate))
+        .route("/beheer/gebruikers/{id}/activeringslink", post(users::new_activation_link))
+        .route("/beheer/organisaties", get(organisations::list).post(organisations::create))
         .route("/beheer/organisaties/nieuw", get(organisations::new_form))
-        .route(
-            "/beheer/organisaties/{id}",
-            get(organisations::edit_form).post(organisations::update),
-        )
+        .route("/beheer/organisaties/{id}", get(organisations::edit_form).post(organisations::update))
 }

@@ -62,11 +62,7 @@ fn form_page(
     errors: FormErrors,
     conflict: Option<String>,
 ) -> OrganisationFormPage {
-    let title = if id.is_some() {
-        "Organisatie wijzigen"
-    } else {
-        "Organisatie toevoegen"
-    };
+    let title = if id.is_some() { "Organisatie wijzigen" } else { "Organisatie toevoegen" };
     OrganisationFormPage {
         layout: Layout::for_user(user, title, "/beheer/organisaties")
             .with_errors(!errors.is_empty() || conflict.is_some()),
@@ -80,21 +76,11 @@ fn form_page(
 
 pub async fn new_form(user: CurrentUser) -> AppResult<Response> {
     user.require(Role::Beheerder, "add_organisation")?;
-    render(&form_page(
-        &user,
-        None,
-        OrgInput::default(),
-        0,
-        FormErrors::new(),
-        None,
-    ))
+    render(&form_page(&user, None, OrgInput::default(), 0, FormErrors::new(), None))
 }
 
 fn code_taken(errors: &mut FormErrors) {
-    errors.add(
-        "org_code",
-        "Er is al een organisatie met deze organisatiecode.",
-    );
+    errors.add("org_code", "Er is al een organisatie met deze organisatiecode.");
 }
 
 pub async fn create(
@@ -106,39 +92,24 @@ pub async fn create(
     let mut errors = FormErrors::new();
     let org = form.validate(&mut errors);
     if !errors.is_empty() {
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &form_page(&user, None, form, 0, errors, None),
-        );
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&user, None, form, 0, errors, None));
     }
     let mut tx = state.pool.begin().await?;
     let id = match organisations::create(&mut tx, &org).await {
         Ok(id) => id,
         Err(OrgWriteError::CodeTaken) => {
             code_taken(&mut errors);
-            return render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &form_page(&user, None, form, 0, errors, None),
-            );
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&user, None, form, 0, errors, None));
         }
         Err(e) => return Err(anyhow::Error::from(e).into()),
     };
-    users::set_roles(
-        &mut tx,
-        user.user_id,
-        id,
-        &[Role::Medewerker, Role::Beheerder],
-    )
-    .await?;
+    users::set_roles(&mut tx, user.user_id, id, &[Role::Medewerker, Role::Beheerder]).await?;
     tx.commit().await?;
     tracing::info!(event = "organisation_created", actor = %user.user_id, organisation_id = %id, code = %org.code, "organisation created");
     session::set_flash(
         &state.pool,
         &user,
-        &format!(
-            "Organisatie {} is toegevoegd; u bent er beheerder van.",
-            org.name
-        ),
+        &format!("Organisatie {} is toegevoegd; u bent er beheerder van.", org.name),
     )
     .await?;
     Ok(Redirect::to("/beheer/organisaties").into_response())
@@ -154,33 +125,16 @@ async fn administered(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResu
         tracing::warn!(event = "authz_denied", user_id = %user.user_id, organisation_id = %id, action = "edit_organisation", "not a beheerder");
         return Err(AppError::Forbidden);
     }
-    organisations::get(&state.pool, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    organisations::get(&state.pool, id).await?.ok_or(AppError::NotFound)
 }
 
 fn input_of(o: &Organisation) -> OrgInput {
-    OrgInput {
-        org_name: o.name.clone(),
-        org_code: o.code.clone(),
-        org_email: o.contact_email.clone(),
-    }
+    OrgInput { org_name: o.name.clone(), org_code: o.code.clone(), org_email: o.contact_email.clone() }
 }
 
-pub async fn edit_form(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<Uuid>,
-) -> AppResult<Response> {
+pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = administered(&state, &user, id).await?;
-    render(&form_page(
-        &user,
-        Some(id),
-        input_of(&org),
-        org.version,
-        FormErrors::new(),
-        None,
-    ))
+    render(&form_page(&user, Some(id), input_of(&org), org.version, FormErrors::new(), None))
 }
 
 #[derive(Deserialize, Default)]
@@ -225,14 +179,7 @@ pub async fn update(
             );
             return render_status(
                 StatusCode::CONFLICT,
-                &form_page(
-                    &user,
-                    Some(id),
-                    upd.form,
-                    current.version,
-                    errors,
-                    Some(message),
-                ),
+                &form_page(&user, Some(id), upd.form, current.version, errors, Some(message)),
             );
         }
         Err(OrgWriteError::Db(e)) => return Err(e.into()),

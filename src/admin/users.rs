@@ -34,12 +34,7 @@ pub struct MemberRow {
 
 impl MemberRow {
     pub fn role_labels(&self) -> String {
-        Role::ALL
-            .iter()
-            .filter(|r| self.has(**r))
-            .map(|r| r.label())
-            .collect::<Vec<_>>()
-            .join(", ")
+        Role::ALL.iter().filter(|r| self.has(**r)).map(|r| r.label()).collect::<Vec<_>>().join(", ")
     }
 
     pub fn has(&self, role: Role) -> bool {
@@ -47,43 +42,31 @@ impl MemberRow {
     }
 
     pub fn last_login(&self) -> String {
-        self.last_login_at
-            .map(crate::web::format_datetime)
-            .unwrap_or_else(|| "nog nooit".into())
+        self.last_login_at.map(crate::web::format_datetime).unwrap_or_else(|| "nog nooit".into())
     }
 }
 
-const MEMBER_SELECT: &str =
-    "select u.user_id, u.name, u.email, u.active, u.password_hash is not null as activated,
+const MEMBER_SELECT: &str = "select u.user_id, u.name, u.email, u.active, u.password_hash is not null as activated,
         u.version, u.last_login_at, array_agg(m.role order by m.role) as roles
    from app_user u join membership m using (user_id)
   where m.organisation_id = $1";
 
 async fn member(pool: &sqlx::PgPool, org: Uuid, user_id: Uuid) -> AppResult<MemberRow> {
-    sqlx::query_as(&format!(
-        "{MEMBER_SELECT} and u.user_id = $2 group by u.user_id"
-    ))
-    .bind(org)
-    .bind(user_id)
-    .fetch_optional(pool)
-    .await?
-    .ok_or(AppError::NotFound)
+    sqlx::query_as(&format!("{MEMBER_SELECT} and u.user_id = $2 group by u.user_id"))
+        .bind(org)
+        .bind(user_id)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Roles ticked in a form (`roles=ciso&roles=fg`); unknown values are ignored, order is canonical.
 pub fn roles_from_pairs(pairs: &[(String, String)]) -> Vec<Role> {
-    Role::ALL
-        .into_iter()
-        .filter(|r| pairs.iter().any(|(k, v)| k == "roles" && v == r.as_str()))
-        .collect()
+    Role::ALL.into_iter().filter(|r| pairs.iter().any(|(k, v)| k == "roles" && v == r.as_str())).collect()
 }
 
 fn field<'a>(pairs: &'a [(String, String)], name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
-        .unwrap_or_default()
+    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or_default()
 }
 
 pub struct RoleOption {
@@ -95,11 +78,7 @@ pub struct RoleOption {
 fn role_options(selected: &[Role]) -> Vec<RoleOption> {
     Role::ALL
         .into_iter()
-        .map(|r| RoleOption {
-            value: r.as_str(),
-            label: r.label(),
-            checked: selected.contains(&r),
-        })
+        .map(|r| RoleOption { value: r.as_str(), label: r.label(), checked: selected.contains(&r) })
         .collect()
 }
 
@@ -113,19 +92,14 @@ pub struct UsersPage {
 
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = user.require(Role::Beheerder, "list_users")?;
-    let members: Vec<MemberRow> = sqlx::query_as(&format!(
-        "{MEMBER_SELECT} group by u.user_id order by u.name, u.email"
-    ))
-    .bind(org)
-    .fetch_all(&state.pool)
-    .await?;
+    let members: Vec<MemberRow> =
+        sqlx::query_as(&format!("{MEMBER_SELECT} group by u.user_id order by u.name, u.email"))
+            .bind(org)
+            .fetch_all(&state.pool)
+            .await?;
     render(&UsersPage {
         layout: Layout::for_user(&user, "Gebruikers", "/beheer/gebruikers"),
-        org_name: user
-            .organisation
-            .as_ref()
-            .map(|o| o.name.clone())
-            .unwrap_or_default(),
+        org_name: user.organisation.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
         members,
     })
 }
@@ -164,10 +138,7 @@ pub struct UserCreatedPage {
 /// The address people use: the configured public URL, else the Host the browser used.
 fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     state.config.public_url.clone().unwrap_or_else(|| {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
         format!("http://{host}")
     })
 }
@@ -190,8 +161,7 @@ pub async fn create(
         render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &NewUserPage {
-                layout: Layout::for_user(&user, "Gebruiker toevoegen", "/beheer/gebruikers")
-                    .with_errors(true),
+                layout: Layout::for_user(&user, "Gebruiker toevoegen", "/beheer/gebruikers").with_errors(true),
                 email: field(&pairs, "email").to_string(),
                 name: field(&pairs, "name").to_string(),
                 roles: role_options(&roles),
@@ -219,20 +189,23 @@ pub async fn create(
         }
         Err(CreateUserError::EmailTaken) => {
             // An existing account (of another organisation, say) joins this one with the chosen roles.
-            let existing: Uuid =
-                sqlx::query_scalar("select user_id from app_user where email = $1")
-                    .bind(&email)
-                    .fetch_one(&mut *tx)
-                    .await?;
-            let already: bool =
-                sqlx::query_scalar("select exists(select 1 from membership where user_id = $1 and organisation_id = $2)")
-                    .bind(existing)
-                    .bind(org)
-                    .fetch_one(&mut *tx)
-                    .await?;
+            let existing: Uuid = sqlx::query_scalar("select user_id from app_user where email = $1")
+                .bind(&email)
+                .fetch_one(&mut *tx)
+                .await?;
+            let already: bool = sqlx::query_scalar(
+                "select exists(select 1 from membership where user_id = $1 and organisation_id = $2)",
+            )
+            .bind(existing)
+            .bind(org)
+            .fetch_one(&mut *tx)
+            .await?;
             if already {
                 let mut errors = FormErrors::new();
-                errors.add("email", "Deze persoon is al lid van deze organisatie. Wijzig de rollen via de lijst met gebruikers.");
+                errors.add(
+                    "email",
+                    "Deze persoon is al lid van deze organisatie. Wijzig de rollen via de lijst met gebruikers.",
+                );
                 return again(errors);
             }
             users::set_roles(&mut tx, existing, org, &roles).await?;
@@ -270,12 +243,8 @@ fn edit_page(
     conflict: Option<String>,
 ) -> EditUserPage {
     EditUserPage {
-        layout: Layout::for_user(
-            user,
-            &format!("Gebruiker {}", member.name),
-            "/beheer/gebruikers",
-        )
-        .with_errors(!errors.is_empty() || conflict.is_some()),
+        layout: Layout::for_user(user, &format!("Gebruiker {}", member.name), "/beheer/gebruikers")
+            .with_errors(!errors.is_empty() || conflict.is_some()),
         roles: role_options(selected),
         version: member.version,
         is_self: member.user_id == user.user_id,
@@ -285,29 +254,15 @@ fn edit_page(
     }
 }
 
-pub async fn edit_form(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<Uuid>,
-) -> AppResult<Response> {
+pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = user.require(Role::Beheerder, "edit_user")?;
     let member = member(&state.pool, org, id).await?;
     let selected: Vec<Role> = Role::ALL.into_iter().filter(|r| member.has(*r)).collect();
-    render(&edit_page(
-        &user,
-        member,
-        &selected,
-        FormErrors::new(),
-        None,
-    ))
+    render(&edit_page(&user, member, &selected, FormErrors::new(), None))
 }
 
 /// Other active beheerders of the organisation besides `user_id`.
-async fn other_admins(
-    conn: &mut PgConnection,
-    org: Uuid,
-    user_id: Uuid,
-) -> Result<i64, sqlx::Error> {
+async fn other_admins(conn: &mut PgConnection, org: Uuid, user_id: Uuid) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "select count(*) from membership m join app_user u using (user_id)
           where m.organisation_id = $1 and m.role = 'beheerder' and u.active and u.user_id <> $2",
@@ -330,36 +285,27 @@ pub async fn update_roles(
     let version: i32 = field(&pairs, "version").parse().unwrap_or(-1);
     let mut errors = FormErrors::new();
     let mut tx = state.pool.begin().await?;
-    if !roles.contains(&Role::Beheerder)
-        && current.has(Role::Beheerder)
-        && other_admins(&mut tx, org, id).await? == 0
-    {
-        errors.add("roles", "Dit is de laatste beheerder van deze organisatie. Geef eerst iemand anders de rol beheerder.");
-    }
-    if !errors.is_empty() {
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &edit_page(&user, current, &roles, errors, None),
+    if !roles.contains(&Role::Beheerder) && current.has(Role::Beheerder) && other_admins(&mut tx, org, id).await? == 0 {
+        errors.add(
+            "roles",
+            "Dit is de laatste beheerder van deze organisatie. Geef eerst iemand anders de rol beheerder.",
         );
     }
+    if !errors.is_empty() {
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &edit_page(&user, current, &roles, errors, None));
+    }
     // Optimistic locking: the form carries the version it was based on.
-    let bumped = sqlx::query(
-        "update app_user set version = version + 1 where user_id = $1 and version = $2",
-    )
-    .bind(id)
-    .bind(version)
-    .execute(&mut *tx)
-    .await?;
+    let bumped = sqlx::query("update app_user set version = version + 1 where user_id = $1 and version = $2")
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
     if bumped.rows_affected() == 0 {
         drop(tx);
         let message = format!(
             "Iemand anders heeft deze gebruiker gewijzigd nadat u de pagina opende. De rollen zijn nu: {}. \
              Uw keuze staat hieronder nog aangevinkt; controleer en sla opnieuw op.",
-            if current.roles.is_empty() {
-                "geen".to_string()
-            } else {
-                current.role_labels()
-            }
+            if current.roles.is_empty() { "geen".to_string() } else { current.role_labels() }
         );
         return render_status(
             StatusCode::CONFLICT,
@@ -370,41 +316,23 @@ pub async fn update_roles(
     tx.commit().await?;
     tracing::info!(event = "roles_changed", actor = %user.user_id, user_id = %id, organisation_id = %org, before = ?current.roles, after = ?roles, "roles changed");
     if roles.is_empty() {
-        session::set_flash(
-            &state.pool,
-            &user,
-            &format!("{} is uit deze organisatie verwijderd.", current.name),
-        )
-        .await?;
+        session::set_flash(&state.pool, &user, &format!("{} is uit deze organisatie verwijderd.", current.name))
+            .await?;
         return Ok(Redirect::to("/beheer/gebruikers").into_response());
     }
-    session::set_flash(
-        &state.pool,
-        &user,
-        &format!("De rollen van {} zijn opgeslagen.", current.name),
-    )
-    .await?;
+    session::set_flash(&state.pool, &user, &format!("De rollen van {} zijn opgeslagen.", current.name)).await?;
     Ok(Redirect::to(&format!("/beheer/gebruikers/{id}")).into_response())
 }
 
 /// Deactivation is account-wide, so it needs the beheerder role in every organisation the user belongs to.
-pub async fn deactivate(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<Uuid>,
-) -> AppResult<Response> {
+pub async fn deactivate(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = user.require(Role::Beheerder, "deactivate_user")?;
     let target = member(&state.pool, org, id).await?;
     if id == user.user_id {
-        return Err(AppError::Conflict(
-            "U kunt uw eigen account niet deactiveren. Vraag een andere beheerder.".into(),
-        ));
+        return Err(AppError::Conflict("U kunt uw eigen account niet deactiveren. Vraag een andere beheerder.".into()));
     }
     let target_orgs = session::memberships(&state.pool, id).await?;
-    if target_orgs
-        .iter()
-        .any(|o| !user.has_role_in(o.id, Role::Beheerder))
-    {
+    if target_orgs.iter().any(|o| !user.has_role_in(o.id, Role::Beheerder)) {
         tracing::warn!(event = "authz_denied", user_id = %user.user_id, target = %id, action = "deactivate_user", "target belongs to an organisation the actor does not administer");
         return Err(AppError::Conflict(format!(
             "{} is ook lid van een organisatie waar u geen beheerder bent. Haal de persoon uit deze organisatie (alle rollen uitvinken), \
@@ -427,26 +355,14 @@ pub async fn deactivate(
         .await?;
     // The user's sessions end now, not at their next timeout.
     let ended = users::end_sessions(&mut tx, id, None).await?;
-    sqlx::query("delete from account_token where user_id = $1")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("delete from account_token where user_id = $1").bind(id).execute(&mut *tx).await?;
     tx.commit().await?;
     tracing::info!(event = "user_deactivated", actor = %user.user_id, user_id = %id, sessions_ended = ended, "user deactivated");
-    session::set_flash(
-        &state.pool,
-        &user,
-        &format!("{} is gedeactiveerd en overal uitgelogd.", target.name),
-    )
-    .await?;
+    session::set_flash(&state.pool, &user, &format!("{} is gedeactiveerd en overal uitgelogd.", target.name)).await?;
     Ok(Redirect::to(&format!("/beheer/gebruikers/{id}")).into_response())
 }
 
-pub async fn reactivate(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<Uuid>,
-) -> AppResult<Response> {
+pub async fn reactivate(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = user.require(Role::Beheerder, "reactivate_user")?;
     let target = member(&state.pool, org, id).await?;
     sqlx::query("update app_user set active = true, failed_logins = 0, locked_until = null, version = version + 1 where user_id = $1")
@@ -454,12 +370,7 @@ pub async fn reactivate(
         .execute(&state.pool)
         .await?;
     tracing::info!(event = "user_reactivated", actor = %user.user_id, user_id = %id, "user reactivated");
-    session::set_flash(
-        &state.pool,
-        &user,
-        &format!("{} is weer actief.", target.name),
-    )
-    .await?;
+    session::set_flash(&state.pool, &user, &format!("{} is weer actief.", target.name)).await?;
     Ok(Redirect::to(&format!("/beheer/gebruikers/{id}")).into_response())
 }
 
@@ -473,7 +384,9 @@ pub async fn new_activation_link(
     let org = user.require(Role::Beheerder, "activation_link")?;
     let target = member(&state.pool, org, id).await?;
     if target.activated || !target.active {
-        return Err(AppError::Conflict("Dit account heeft al een wachtwoord of is gedeactiveerd; een activeringslink is niet nodig.".into()));
+        return Err(AppError::Conflict(
+            "Dit account heeft al een wachtwoord of is gedeactiveerd; een activeringslink is niet nodig.".into(),
+        ));
     }
     let mut tx = state.pool.begin().await?;
     let token = users::issue_activation_token(&mut tx, id).await?;

@@ -55,11 +55,10 @@ pub async fn change_password(
     Form(form): Form<PasswordForm>,
 ) -> AppResult<Response> {
     let mut errors = FormErrors::new();
-    let stored: Option<String> =
-        sqlx::query_scalar("select password_hash from app_user where user_id = $1")
-            .bind(user.user_id)
-            .fetch_one(&state.pool)
-            .await?;
+    let stored: Option<String> = sqlx::query_scalar("select password_hash from app_user where user_id = $1")
+        .bind(user.user_id)
+        .fetch_one(&state.pool)
+        .await?;
     if form.current_password.is_empty() {
         errors.add("current_password", "Vul uw huidige wachtwoord in.");
     } else if form.current_password.chars().count() > password::MAX_CHARS
@@ -67,12 +66,7 @@ pub async fn change_password(
     {
         errors.add("current_password", "Uw huidige wachtwoord klopt niet.");
     }
-    check_new_password(
-        &mut errors,
-        &form.password,
-        &form.password_repeat,
-        &[&user.email, &user.name],
-    );
+    check_new_password(&mut errors, &form.password, &form.password_repeat, &[&user.email, &user.name]);
     if !errors.is_empty() {
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&user, errors));
     }
@@ -83,12 +77,7 @@ pub async fn change_password(
     let ended = users::end_sessions(&mut tx, user.user_id, Some(user.session_hash())).await?;
     tx.commit().await?;
     tracing::info!(event = "password_changed", user_id = %user.user_id, other_sessions_ended = ended, "password changed");
-    session::set_flash(
-        &state.pool,
-        &user,
-        "Uw wachtwoord is gewijzigd. U bent op andere apparaten uitgelogd.",
-    )
-    .await?;
+    session::set_flash(&state.pool, &user, "Uw wachtwoord is gewijzigd. U bent op andere apparaten uitgelogd.").await?;
     Ok(Redirect::to("/account").into_response())
 }
 
@@ -102,11 +91,7 @@ pub async fn switch_organisation(
     user: CurrentUser,
     Form(form): Form<SwitchForm>,
 ) -> AppResult<Response> {
-    let Some(org) = user
-        .organisations
-        .iter()
-        .find(|o| o.id == form.organisation_id)
-    else {
+    let Some(org) = user.organisations.iter().find(|o| o.id == form.organisation_id) else {
         tracing::warn!(event = "authz_denied", user_id = %user.user_id, organisation_id = %form.organisation_id, action = "switch_organisation", "not a member");
         return Err(AppError::Forbidden);
     };

@@ -16,7 +16,8 @@ use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{render, render_status, safe_next};
 
-pub const LOGIN_FAILED: &str = "Het e-mailadres of het wachtwoord klopt niet. Na 5 mislukte pogingen wordt een account 15 minuten geblokkeerd.";
+pub const LOGIN_FAILED: &str =
+    "Het e-mailadres of het wachtwoord klopt niet. Na 5 mislukte pogingen wordt een account 15 minuten geblokkeerd.";
 
 #[derive(Template)]
 #[template(path = "auth/login.html")]
@@ -37,10 +38,7 @@ pub struct LoginQuery {
     geactiveerd: Option<String>,
 }
 
-pub async fn login_form(
-    MaybeUser(user): MaybeUser,
-    Query(q): Query<LoginQuery>,
-) -> AppResult<Response> {
+pub async fn login_form(MaybeUser(user): MaybeUser, Query(q): Query<LoginQuery>) -> AppResult<Response> {
     if user.is_some() {
         return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
     }
@@ -99,20 +97,14 @@ pub async fn login(
 
     let account = users::find_for_login(&state.pool, &email).await?;
     // Over-long input cannot be a valid password; still spend the same time.
-    let candidate = if form.password.chars().count() > password::MAX_CHARS {
-        ""
-    } else {
-        form.password.as_str()
-    };
+    let candidate = if form.password.chars().count() > password::MAX_CHARS { "" } else { form.password.as_str() };
     let outcome = match &account {
         Some(a) if a.locked => {
             password::verify(candidate, None).await?;
             "locked"
         }
         Some(a) => {
-            if password::verify(candidate, a.password_hash.as_deref()).await?
-                && !candidate.is_empty()
-            {
+            if password::verify(candidate, a.password_hash.as_deref()).await? && !candidate.is_empty() {
                 if a.active { "ok" } else { "inactive" }
             } else if users::record_failed_login(&state.pool, a.user_id).await? {
                 "locked_now"
@@ -132,29 +124,18 @@ pub async fn login(
         if outcome == "locked_now" {
             tracing::warn!(event = "account_locked", email = ?email, minutes = 15, "account locked after 5 failed logins");
         }
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &page(FormErrors::new(), Some(LOGIN_FAILED)),
-        );
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(FormErrors::new(), Some(LOGIN_FAILED)));
     }
-    let Some(account) = account else {
-        unreachable!("outcome ok implies an account")
-    };
+    let Some(account) = account else { unreachable!("outcome ok implies an account") };
     users::record_successful_login(&state.pool, account.user_id).await?;
     if let Some(old) = current {
         session::destroy(&state.pool, old.session_hash()).await?;
     }
-    let organisation = session::memberships(&state.pool, account.user_id)
-        .await?
-        .first()
-        .map(|o| o.id);
+    let organisation = session::memberships(&state.pool, account.user_id).await?.first().map(|o| o.id);
     let token = session::create(&state.pool, account.user_id, organisation, None).await?;
     tracing::info!(event = "login", user_id = %account.user_id, "login succeeded");
     let mut resp = Redirect::to(&next).into_response();
-    resp.headers_mut().insert(
-        header::SET_COOKIE,
-        session::session_cookie(&state.config, &token),
-    );
+    resp.headers_mut().insert(header::SET_COOKIE, session::session_cookie(&state.config, &token));
     Ok(resp)
 }
 
@@ -162,7 +143,6 @@ pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> AppResu
     session::destroy(&state.pool, user.session_hash()).await?;
     tracing::info!(event = "logout", user_id = %user.user_id, "logout");
     let mut resp = Redirect::to("/inloggen?uitgelogd=1").into_response();
-    resp.headers_mut()
-        .insert(header::SET_COOKIE, session::clear_cookie(&state.config));
+    resp.headers_mut().insert(header::SET_COOKIE, session::clear_cookie(&state.config));
     Ok(resp)
 }

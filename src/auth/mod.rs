@@ -18,14 +18,8 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/inloggen", get(login::login_form).post(login::login))
         .route("/uitloggen", post(login::logout))
-        .route(
-            "/inrichten/{token}",
-            get(setup::setup_form).post(setup::setup),
-        )
-        .route(
-            "/activeren/{token}",
-            get(setup::activate_form).post(setup::activate),
-        )
+        .route("/inrichten/{token}", get(setup::setup_form).post(setup::setup))
+        .route("/activeren/{token}", get(setup::activate_form).post(setup::activate))
         .route("/account", get(account::show))
         .route("/account/wachtwoord", post(account::change_password))
         .route("/organisatie", post(account::switch_organisation))

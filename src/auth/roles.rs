@@ -14,14 +14,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::Medewerker,
-        Role::Projectleider,
-        Role::Ciso,
-        Role::Fg,
-        Role::Directie,
-        Role::Beheerder,
-    ];
+    pub const ALL: [Role; 6] =
+        [Role::Medewerker, Role::Projectleider, Role::Ciso, Role::Fg, Role::Directie, Role::Beheerder];
 
     /// The value stored in the database and used in forms and on the command line.
     pub fn as_str(self) -> &'static str {
@@ -48,9 +42,7 @@ impl Role {
     }
 
     pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s.trim().to_lowercase())
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim().to_lowercase())
     }
 }
 

@@ -52,10 +52,7 @@ impl CurrentUser {
     }
 
     pub fn roles(&self) -> &[Role] {
-        self.organisation
-            .as_ref()
-            .map(|o| o.roles.as_slice())
-            .unwrap_or_default()
+        self.organisation.as_ref().map(|o| o.roles.as_slice()).unwrap_or_default()
     }
 
     pub fn has_role(&self, role: Role) -> bool {
@@ -64,9 +61,7 @@ impl CurrentUser {
 
     /// Whether the user holds `role` in the given organisation (not only the current one).
     pub fn has_role_in(&self, organisation_id: Uuid, role: Role) -> bool {
-        self.organisations
-            .iter()
-            .any(|o| o.id == organisation_id && o.roles.contains(&role))
+        self.organisations.iter().any(|o| o.id == organisation_id && o.roles.contains(&role))
     }
 
     /// The route guard: passes when the user holds `role` in the current organisation; otherwise the denial
@@ -102,11 +97,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
         if let Some(Some(user)) = parts.extensions.get::<Option<CurrentUser>>() {
             return Ok(user.clone());
         }
-        let next = parts
-            .uri
-            .path_and_query()
-            .map(|p| p.as_str())
-            .unwrap_or("/");
+        let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
         let target = if parts.method == Method::GET && next != "/" {
             format!("/inloggen?next={}", percent_encode(next))
         } else {
@@ -123,22 +114,14 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(MaybeUser(
-            parts
-                .extensions
-                .get::<Option<CurrentUser>>()
-                .cloned()
-                .flatten(),
-        ))
+        Ok(MaybeUser(parts.extensions.get::<Option<CurrentUser>>().cloned().flatten()))
     }
 }
 
 fn percent_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -161,20 +144,14 @@ fn cookie_value<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
 /// No Max-Age: the browser forgets it on close, the server enforces the timeouts.
 pub fn session_cookie(config: &WebConfig, token: &str) -> HeaderValue {
     let secure = if config.https() { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax{secure}",
-        config.cookie_name()
-    ))
-    .expect("hex token is a valid header value")
+    HeaderValue::from_str(&format!("{}={token}; Path=/; HttpOnly; SameSite=Lax{secure}", config.cookie_name()))
+        .expect("hex token is a valid header value")
 }
 
 pub fn clear_cookie(config: &WebConfig) -> HeaderValue {
     let secure = if config.https() { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}",
-        config.cookie_name()
-    ))
-    .expect("valid header value")
+    HeaderValue::from_str(&format!("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}", config.cookie_name()))
+        .expect("valid header value")
 }
 
 /// Start a new session (always a new id: renewing the id at login prevents session fixation).
@@ -193,17 +170,14 @@ pub async fn create(
     .bind(organisation_id)
     .bind(random_token())
     .bind(flash)
-        .execute(pool)
-        .await?;
+    .execute(pool)
+    .await?;
     Ok(token)
 }
 
 /// End one session (logout).
 pub async fn destroy(pool: &PgPool, session_hash: &[u8]) -> AppResult<()> {
-    sqlx::query("delete from session where session_hash = $1")
-        .bind(session_hash)
-        .execute(pool)
-        .await?;
+    sqlx::query("delete from session where session_hash = $1").bind(session_hash).execute(pool).await?;
     Ok(())
 }
 
@@ -218,11 +192,7 @@ pub async fn set_flash(pool: &PgPool, user: &CurrentUser, message: &str) -> AppR
 }
 
 /// Switch the organisation this session works in.
-pub async fn set_organisation(
-    pool: &PgPool,
-    user: &CurrentUser,
-    organisation_id: Uuid,
-) -> AppResult<()> {
+pub async fn set_organisation(pool: &PgPool, user: &CurrentUser, organisation_id: Uuid) -> AppResult<()> {
     sqlx::query("update session set organisation_id = $2 where session_hash = $1")
         .bind(user.session_hash())
         .bind(organisation_id)
@@ -281,19 +251,12 @@ pub async fn memberships(pool: &PgPool, user_id: Uuid) -> Result<Vec<OrgRef>, sq
             id: r.organisation_id,
             name: r.name,
             code: r.code,
-            roles: Role::ALL
-                .into_iter()
-                .filter(|role| r.roles.iter().any(|s| s == role.as_str()))
-                .collect(),
+            roles: Role::ALL.into_iter().filter(|role| r.roles.iter().any(|s| s == role.as_str())).collect(),
         })
         .collect())
 }
 
-async fn load(
-    state: &AppState,
-    token: &str,
-    method: &Method,
-) -> Result<Option<CurrentUser>, sqlx::Error> {
+async fn load(state: &AppState, token: &str, method: &Method) -> Result<Option<CurrentUser>, sqlx::Error> {
     let hash = token_hash(token);
     let row: Option<SessionRow> = sqlx::query_as(
         "select s.user_id, s.organisation_id, s.csrf_token, s.flash,
@@ -310,10 +273,7 @@ async fn load(
     .await?;
     let Some(row) = row else {
         // Expired or ended: remove what is left of it.
-        sqlx::query("delete from session where session_hash = $1")
-            .bind(&hash)
-            .execute(&state.pool)
-            .await?;
+        sqlx::query("delete from session where session_hash = $1").bind(&hash).execute(&state.pool).await?;
         return Ok(None);
     };
     let organisations = memberships(&state.pool, row.user_id).await?;
@@ -362,11 +322,7 @@ pub fn csrf_refused() -> Response {
 
 /// Middleware: resolve the session into `Option<CurrentUser>` for the handlers, and check the CSRF token
 /// of every state-changing request of a logged-in user (`csrf_token` form field or `X-CSRF-Token` header).
-pub async fn session_middleware(
-    State(state): State<AppState>,
-    req: Request,
-    next: Next,
-) -> Response {
+pub async fn session_middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let name = state.config.cookie_name();
     let token = cookie_value(&req, name).map(str::to_owned);
     let had_cookie = token.is_some();
@@ -379,7 +335,9 @@ pub async fn session_middleware(
     };
     let mut req = req;
     if let Some(u) = &user {
-        if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        // Logging in again replaces the session, so it needs no token (the origin check still applies).
+        let exempt = req.uri().path() == "/inloggen";
+        if !exempt && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
             let (checked, rebuilt) = match verify_csrf(req, &u.csrf_token).await {
                 Ok(pair) => pair,
                 Err(resp) => return resp,
@@ -395,8 +353,7 @@ pub async fn session_middleware(
     req.extensions_mut().insert(user);
     let mut resp = next.run(req).await;
     if expired && !resp.headers().contains_key(header::SET_COOKIE) {
-        resp.headers_mut()
-            .append(header::SET_COOKIE, clear_cookie(&state.config));
+        resp.headers_mut().append(header::SET_COOKIE, clear_cookie(&state.config));
     }
     resp
 }
@@ -422,13 +379,11 @@ async fn verify_csrf(req: Request, expected: &str) -> Result<(bool, Request), Re
             return Err(crate::error::error_page(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "Formulier te groot",
-                "Het formulier bevat meer gegevens dan AI-register in één keer aanneemt (2 MB)."
-                    .into(),
+                "Het formulier bevat meer gegevens dan AI-register in één keer aanneemt (2 MB).".into(),
             ));
         }
     };
-    let ok = form_field(&bytes, "csrf_token")
-        .is_some_and(|t| constant_time_eq(t.as_bytes(), expected.as_bytes()));
+    let ok = form_field(&bytes, "csrf_token").is_some_and(|t| constant_time_eq(t.as_bytes(), expected.as_bytes()));
     Ok((ok, Request::from_parts(parts, Body::from(bytes))))
 }
 
@@ -476,10 +431,7 @@ mod tests {
         assert_eq!(form_field(body, "name").as_deref(), Some("Jan de Vries"));
         assert_eq!(form_field(body, "x").as_deref(), Some("€"));
         assert_eq!(form_field(body, "missing"), None);
-        assert_eq!(
-            form_field(b"csrf_token=%4", "csrf_token"),
-            Some("%4".into())
-        );
+        assert_eq!(form_field(b"csrf_token=%4", "csrf_token"), Some("%4".into()));
     }
 
     #[test]

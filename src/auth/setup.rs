@@ -44,13 +44,8 @@ fn link_used() -> AppError {
     )
 }
 
-pub async fn setup_form(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-) -> AppResult<Response> {
-    if users::administrator_exists(&state.pool).await?
-        || !users::setup_token_valid(&state.pool, &token).await?
-    {
+pub async fn setup_form(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Response> {
+    if users::administrator_exists(&state.pool).await? || !users::setup_token_valid(&state.pool, &token).await? {
         return Err(link_used());
     }
     render(&SetupPage {
@@ -74,32 +69,21 @@ pub async fn setup(
     Path(token): Path<String>,
     Form(form): Form<SetupForm>,
 ) -> AppResult<Response> {
-    if users::administrator_exists(&state.pool).await?
-        || !users::setup_token_valid(&state.pool, &token).await?
-    {
+    if users::administrator_exists(&state.pool).await? || !users::setup_token_valid(&state.pool, &token).await? {
         return Err(link_used());
     }
     let mut errors = FormErrors::new();
     let org = form.org.validate(&mut errors);
     let email = errors.email("email", "uw e-mailadres", &form.email);
     let name = errors.required("name", "uw naam", &form.name, 200);
-    check_new_password(
-        &mut errors,
-        &form.password,
-        &form.password_repeat,
-        &[&email, &name],
-    );
+    check_new_password(&mut errors, &form.password, &form.password_repeat, &[&email, &name]);
     let again = |errors: FormErrors| {
         let mut form = form.clone();
         form.password.clear();
         form.password_repeat.clear();
         render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &SetupPage {
-                layout: Layout::bare("AI-register inrichten").with_errors(true),
-                form,
-                errors,
-            },
+            &SetupPage { layout: Layout::bare("AI-register inrichten").with_errors(true), form, errors },
         )
     };
     if !errors.is_empty() {
@@ -128,22 +112,13 @@ pub async fn setup(
         }
         Err(users::CreateUserError::Db(e)) => return Err(e.into()),
     };
-    users::set_roles(
-        &mut tx,
-        user_id,
-        org_id,
-        &[Role::Medewerker, Role::Beheerder],
-    )
-    .await?;
+    users::set_roles(&mut tx, user_id, org_id, &[Role::Medewerker, Role::Beheerder]).await?;
     tx.commit().await?;
     tracing::info!(event = "setup_completed", user_id = %user_id, organisation_id = %org_id, "first administrator created");
     let flash = "AI-register is ingericht. U bent ingelogd als beheerder.";
     let token = session::create(&state.pool, user_id, Some(org_id), Some(flash)).await?;
     let mut resp = Redirect::to("/").into_response();
-    resp.headers_mut().insert(
-        header::SET_COOKIE,
-        session::session_cookie(&state.config, &token),
-    );
+    resp.headers_mut().insert(header::SET_COOKIE, session::session_cookie(&state.config, &token));
     Ok(resp)
 }
 
@@ -163,13 +138,8 @@ fn activation_invalid() -> AppError {
     )
 }
 
-pub async fn activate_form(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-) -> AppResult<Response> {
-    let target = users::activation_target(&state.pool, &token)
-        .await?
-        .ok_or_else(activation_invalid)?;
+pub async fn activate_form(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Response> {
+    let target = users::activation_target(&state.pool, &token).await?.ok_or_else(activation_invalid)?;
     render(&ActivatePage {
         layout: Layout::bare("Account activeren"),
         name: target.name,
@@ -190,16 +160,9 @@ pub async fn activate(
     Path(token): Path<String>,
     Form(form): Form<ActivateForm>,
 ) -> AppResult<Response> {
-    let target = users::activation_target(&state.pool, &token)
-        .await?
-        .ok_or_else(activation_invalid)?;
+    let target = users::activation_target(&state.pool, &token).await?.ok_or_else(activation_invalid)?;
     let mut errors = FormErrors::new();
-    check_new_password(
-        &mut errors,
-        &form.password,
-        &form.password_repeat,
-        &[&target.email, &target.name],
-    );
+    check_new_password(&mut errors, &form.password, &form.password_repeat, &[&target.email, &target.name]);
     if !errors.is_empty() {
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -213,9 +176,7 @@ pub async fn activate(
     }
     let hash = password::hash(&form.password).await?;
     let mut tx = state.pool.begin().await?;
-    let user_id = users::consume_activation_token(&mut tx, &token)
-        .await?
-        .ok_or_else(activation_invalid)?;
+    let user_id = users::consume_activation_token(&mut tx, &token).await?.ok_or_else(activation_invalid)?;
     users::set_password(&mut tx, user_id, &hash).await?;
     tx.commit().await?;
     tracing::info!(event = "account_activated", user_id = %user_id, "password chosen via activation link");

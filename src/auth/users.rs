@@ -76,15 +76,13 @@ pub async fn create_user(
     password_hash: Option<&str>,
 ) -> Result<Uuid, CreateUserError> {
     let id = Uuid::now_v7();
-    let res = sqlx::query(
-        "insert into app_user (user_id, email, name, password_hash) values ($1, $2, $3, $4)",
-    )
-    .bind(id)
-    .bind(email.trim().to_lowercase())
-    .bind(name.trim())
-    .bind(password_hash)
-    .execute(conn)
-    .await;
+    let res = sqlx::query("insert into app_user (user_id, email, name, password_hash) values ($1, $2, $3, $4)")
+        .bind(id)
+        .bind(email.trim().to_lowercase())
+        .bind(name.trim())
+        .bind(password_hash)
+        .execute(conn)
+        .await;
     match res {
         Ok(_) => Ok(id),
         Err(sqlx::Error::Database(db)) if db.constraint() == Some("app_user_email_key") => {
@@ -107,22 +105,16 @@ pub async fn set_roles(
         .execute(&mut *conn)
         .await?;
     let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-    sqlx::query(
-        "insert into membership (user_id, organisation_id, role) select $1, $2, unnest($3::text[])",
-    )
-    .bind(user_id)
-    .bind(organisation_id)
-    .bind(&names)
-    .execute(conn)
-    .await?;
+    sqlx::query("insert into membership (user_id, organisation_id, role) select $1, $2, unnest($3::text[])")
+        .bind(user_id)
+        .bind(organisation_id)
+        .bind(&names)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
-pub async fn set_password(
-    conn: &mut PgConnection,
-    user_id: Uuid,
-    hash: &str,
-) -> Result<(), sqlx::Error> {
+pub async fn set_password(conn: &mut PgConnection, user_id: Uuid, hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
         "update app_user set password_hash = $2, failed_logins = 0, locked_until = null, version = version + 1
           where user_id = $1",
@@ -135,18 +127,12 @@ pub async fn set_password(
 }
 
 /// End every session of a user, optionally sparing one (the session that changed the password).
-pub async fn end_sessions(
-    conn: &mut PgConnection,
-    user_id: Uuid,
-    except: Option<&[u8]>,
-) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
-        "delete from session where user_id = $1 and ($2::bytea is null or session_hash <> $2)",
-    )
-    .bind(user_id)
-    .bind(except)
-    .execute(conn)
-    .await?;
+pub async fn end_sessions(conn: &mut PgConnection, user_id: Uuid, except: Option<&[u8]>) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("delete from session where user_id = $1 and ($2::bytea is null or session_hash <> $2)")
+        .bind(user_id)
+        .bind(except)
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected())
 }
 
@@ -154,9 +140,7 @@ pub async fn end_sessions(
 pub async fn issue_setup_token(pool: &PgPool) -> Result<String, sqlx::Error> {
     let token = random_token();
     let mut tx = pool.begin().await?;
-    sqlx::query("delete from account_token where purpose = 'setup'")
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("delete from account_token where purpose = 'setup'").execute(&mut *tx).await?;
     sqlx::query("insert into account_token (token_hash, purpose) values ($1, 'setup')")
         .bind(token_hash(&token))
         .execute(&mut *tx)
@@ -166,20 +150,15 @@ pub async fn issue_setup_token(pool: &PgPool) -> Result<String, sqlx::Error> {
 }
 
 pub async fn setup_token_valid(pool: &PgPool, token: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "select exists(select 1 from account_token where token_hash = $1 and purpose = 'setup')",
-    )
-    .bind(token_hash(token))
-    .fetch_one(pool)
-    .await
+    sqlx::query_scalar("select exists(select 1 from account_token where token_hash = $1 and purpose = 'setup')")
+        .bind(token_hash(token))
+        .fetch_one(pool)
+        .await
 }
 
 /// Use up the setup link inside the transaction that creates the administrator; false when it was already
 /// used (by a parallel request, say).
-pub async fn consume_setup_token(
-    conn: &mut PgConnection,
-    token: &str,
-) -> Result<bool, sqlx::Error> {
+pub async fn consume_setup_token(conn: &mut PgConnection, token: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("delete from account_token where token_hash = $1 and purpose = 'setup'")
         .bind(token_hash(token))
         .execute(conn)
@@ -189,10 +168,7 @@ pub async fn consume_setup_token(
 
 /// An activation link with which a new user chooses their own password (ASVS 6.4.1: random, single use,
 /// limited validity).
-pub async fn issue_activation_token(
-    conn: &mut PgConnection,
-    user_id: Uuid,
-) -> Result<String, sqlx::Error> {
+pub async fn issue_activation_token(conn: &mut PgConnection, user_id: Uuid) -> Result<String, sqlx::Error> {
     let token = random_token();
     sqlx::query("delete from account_token where user_id = $1 and purpose = 'activation'")
         .bind(user_id)
@@ -217,10 +193,7 @@ pub struct ActivationTarget {
     pub email: String,
 }
 
-pub async fn activation_target(
-    pool: &PgPool,
-    token: &str,
-) -> Result<Option<ActivationTarget>, sqlx::Error> {
+pub async fn activation_target(pool: &PgPool, token: &str) -> Result<Option<ActivationTarget>, sqlx::Error> {
     sqlx::query_as(
         "select u.user_id, u.name, u.email from account_token t join app_user u using (user_id)
           where t.token_hash = $1 and t.purpose = 'activation' and t.expires_at > now() and u.active",
@@ -230,10 +203,7 @@ pub async fn activation_target(
     .await
 }
 
-pub async fn consume_activation_token(
-    conn: &mut PgConnection,
-    token: &str,
-) -> Result<Option<Uuid>, sqlx::Error> {
+pub async fn consume_activation_token(conn: &mut PgConnection, token: &str) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar(
         "delete from account_token where token_hash = $1 and purpose = 'activation' and expires_at > now()
          returning user_id",

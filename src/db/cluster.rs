@@ -47,8 +47,7 @@ impl Cluster {
     /// Locate the PostgreSQL binaries and decide which user runs the cluster. Fails with
     /// [`NO_POSTGRES_MESSAGE`] when there are no binaries.
     pub fn new(data_dir: &Path, pg_bindir: Option<&Path>) -> anyhow::Result<Self> {
-        let bin_dir =
-            find_bin_dir(pg_bindir).ok_or_else(|| anyhow::anyhow!(NO_POSTGRES_MESSAGE))?;
+        let bin_dir = find_bin_dir(pg_bindir).ok_or_else(|| anyhow::anyhow!(NO_POSTGRES_MESSAGE))?;
         let data_dir = absolute(data_dir)?;
         let run_as = if running_as_root() {
             Some(postgres_system_user().context(
@@ -59,11 +58,7 @@ impl Cluster {
         } else {
             None
         };
-        Ok(Self {
-            data_dir,
-            bin_dir,
-            run_as,
-        })
+        Ok(Self { data_dir, bin_dir, run_as })
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -79,10 +74,7 @@ impl Cluster {
         }
         use sha2::Digest;
         let digest = sha2::Sha256::digest(self.data_dir.as_os_str().as_encoded_bytes());
-        PathBuf::from(format!(
-            "/tmp/airegister-{}",
-            &crate::util::hex(&digest)[..16]
-        ))
+        PathBuf::from(format!("/tmp/airegister-{}", &crate::util::hex(&digest)[..16]))
     }
 
     fn is_initialised(&self) -> bool {
@@ -109,16 +101,7 @@ impl Cluster {
             .command("initdb")
             .arg("--pgdata")
             .arg(&self.data_dir)
-            .args([
-                "--username",
-                DB_NAME,
-                "--auth",
-                "trust",
-                "--encoding",
-                "UTF8",
-                "--locale",
-                "C.UTF-8",
-            ])
+            .args(["--username", DB_NAME, "--auth", "trust", "--encoding", "UTF8", "--locale", "C.UTF-8"])
             .args(["--text-search-config", "pg_catalog.dutch"])
             .output()
             .context("initdb kon niet worden gestart")?;
@@ -199,21 +182,10 @@ impl Cluster {
     fn ensure_database(&self) -> anyhow::Result<()> {
         let out = self
             .command("psql")
-            .args([
-                "--no-psqlrc",
-                "--quiet",
-                "--tuples-only",
-                "--dbname",
-                "postgres",
-                "--username",
-                DB_NAME,
-            ])
+            .args(["--no-psqlrc", "--quiet", "--tuples-only", "--dbname", "postgres", "--username", DB_NAME])
             .arg("--host")
             .arg(self.socket_dir())
-            .args([
-                "--command",
-                &format!("select 1 from pg_database where datname = '{DB_NAME}'"),
-            ])
+            .args(["--command", &format!("select 1 from pg_database where datname = '{DB_NAME}'")])
             .output()
             .context("psql kon niet worden gestart")?;
         check(&out, "psql")?;
@@ -249,24 +221,13 @@ impl Cluster {
 
     /// Connection options for the application database over the Unix socket.
     pub fn connect_options(&self) -> sqlx::postgres::PgConnectOptions {
-        sqlx::postgres::PgConnectOptions::new()
-            .socket(self.socket_dir())
-            .username(DB_NAME)
-            .database(DB_NAME)
+        sqlx::postgres::PgConnectOptions::new().socket(self.socket_dir()).username(DB_NAME).database(DB_NAME)
     }
 
     fn command(&self, program: &str) -> Command {
         let mut cmd = Command::new(self.bin_dir.join(program));
         // The cluster's tools must not pick up a caller's PGHOST/PGDATABASE and talk to another server.
-        for var in [
-            "PGHOST",
-            "PGPORT",
-            "PGDATABASE",
-            "PGUSER",
-            "PGDATA",
-            "PGPASSWORD",
-            "PGSERVICE",
-        ] {
+        for var in ["PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGDATA", "PGPASSWORD", "PGSERVICE"] {
             cmd.env_remove(var);
         }
         cmd.env("LC_ALL", "C.UTF-8");
@@ -280,12 +241,8 @@ impl Cluster {
 
     fn chown(&self, path: &Path) -> anyhow::Result<()> {
         if let Some((uid, gid)) = self.run_as {
-            std::os::unix::fs::chown(path, Some(uid), Some(gid)).with_context(|| {
-                format!(
-                    "kan {} niet aan de postgres-gebruiker geven",
-                    path.display()
-                )
-            })?;
+            std::os::unix::fs::chown(path, Some(uid), Some(gid))
+                .with_context(|| format!("kan {} niet aan de postgres-gebruiker geven", path.display()))?;
         }
         Ok(())
     }
@@ -306,11 +263,7 @@ fn check(out: &Output, what: &str) -> anyhow::Result<()> {
 }
 
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
-    Ok(if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir()?.join(path)
-    })
+    Ok(if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir()?.join(path) })
 }
 
 /// `PG_BINDIR` when given (and only that), else `PATH`, else the newest `/usr/lib/postgresql/*/bin`.
@@ -319,15 +272,12 @@ fn find_bin_dir(explicit: Option<&Path>) -> Option<PathBuf> {
     if let Some(dir) = explicit {
         return has_tools(dir).then(|| dir.to_path_buf());
     }
-    if let Some(path) = std::env::var_os("PATH") {
-        if let Some(dir) = std::env::split_paths(&path).find(|d| has_tools(d)) {
-            // PATH may hold symlinks to single programs (e.g. /usr/local/bin/initdb); the other tools we need
-            // (psql, createdb) live beside the real initdb.
-            return fs::canonicalize(dir.join("initdb"))
-                .ok()
-                .and_then(|p| p.parent().map(Path::to_path_buf))
-                .or(Some(dir));
-        }
+    if let Some(path) = std::env::var_os("PATH")
+        && let Some(dir) = std::env::split_paths(&path).find(|d| has_tools(d))
+    {
+        // PATH may hold symlinks to single programs (e.g. /usr/local/bin/initdb); the other tools we need
+        // (psql, createdb) live beside the real initdb.
+        return fs::canonicalize(dir.join("initdb")).ok().and_then(|p| p.parent().map(Path::to_path_buf)).or(Some(dir));
     }
     let mut versions: Vec<(u32, PathBuf)> = fs::read_dir("/usr/lib/postgresql")
         .ok()?
@@ -344,9 +294,7 @@ fn find_bin_dir(explicit: Option<&Path>) -> Option<PathBuf> {
 
 fn running_as_root() -> bool {
     // /proc/self belongs to the effective user of this process; no unsafe libc call needed.
-    fs::metadata("/proc/self")
-        .map(|m| m.uid() == 0)
-        .unwrap_or(false)
+    fs::metadata("/proc/self").map(|m| m.uid() == 0).unwrap_or(false)
 }
 
 fn postgres_system_user() -> anyhow::Result<(u32, u32)> {
@@ -374,19 +322,11 @@ mod tests {
     #[test]
     fn long_data_dirs_get_a_short_socket_dir() {
         let long = PathBuf::from(format!("/tmp/{}", "x".repeat(120)));
-        let c = Cluster {
-            data_dir: long.clone(),
-            bin_dir: PathBuf::new(),
-            run_as: None,
-        };
+        let c = Cluster { data_dir: long.clone(), bin_dir: PathBuf::new(), run_as: None };
         let dir = c.socket_dir();
         assert!(dir.as_os_str().len() < MAX_SOCKET_DIR_LEN);
         assert_ne!(dir, long);
-        let short = Cluster {
-            data_dir: PathBuf::from("/tmp/d"),
-            bin_dir: PathBuf::new(),
-            run_as: None,
-        };
+        let short = Cluster { data_dir: PathBuf::from("/tmp/d"), bin_dir: PathBuf::new(), run_as: None };
         assert_eq!(short.socket_dir(), PathBuf::from("/tmp/d"));
     }
 }

@@ -42,11 +42,9 @@ impl Database {
     /// only when they started it themselves.
     pub async fn open(settings: &DbSettings, serving: bool) -> anyhow::Result<Self> {
         let (options, cluster) = match &settings.database_url {
-            Some(url) => (
-                url.parse::<PgConnectOptions>()
-                    .context("DATABASE_URL is geen geldige PostgreSQL-URL")?,
-                None,
-            ),
+            Some(url) => {
+                (url.parse::<PgConnectOptions>().context("DATABASE_URL is geen geldige PostgreSQL-URL")?, None)
+            }
             None => {
                 let c = Cluster::new(&settings.data_dir, settings.pg_bindir.as_deref())?;
                 let c2 = c.clone();
@@ -56,11 +54,8 @@ impl Database {
                     Started::AlreadyRunning => serving && !serve_is_running(c.data_dir()),
                 };
                 if serving {
-                    std::fs::write(
-                        c.data_dir().join(SERVE_PID_FILE),
-                        std::process::id().to_string(),
-                    )
-                    .context("kan het pid-bestand in de datamap niet schrijven")?;
+                    std::fs::write(c.data_dir().join(SERVE_PID_FILE), std::process::id().to_string())
+                        .context("kan het pid-bestand in de datamap niet schrijven")?;
                 }
                 (c.connect_options(), Some((c, owner)))
             }
@@ -94,9 +89,7 @@ impl Database {
         self.pool.close().await;
         if let Some((cluster, owner)) = self.cluster {
             let pid_file = cluster.data_dir().join(SERVE_PID_FILE);
-            if std::fs::read_to_string(&pid_file).ok().as_deref()
-                == Some(&std::process::id().to_string())
-            {
+            if std::fs::read_to_string(&pid_file).ok().as_deref() == Some(&std::process::id().to_string()) {
                 let _ = std::fs::remove_file(pid_file);
             }
             if owner {
@@ -121,24 +114,16 @@ fn serve_is_running(data_dir: &Path) -> bool {
         return false;
     };
     let pid = pid.trim();
-    !pid.is_empty()
-        && pid != std::process::id().to_string()
-        && Path::new("/proc").join(pid).exists()
+    !pid.is_empty() && pid != std::process::id().to_string() && Path::new("/proc").join(pid).exists()
 }
 
 /// Whether an error means "the database is not reachable right now" (→ 503), as opposed to a bug.
 pub fn is_unavailable(err: &sqlx::Error) -> bool {
     match err {
-        sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::Io(_)
-        | sqlx::Error::Tls(_) => true,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
         sqlx::Error::Database(db) => {
             // admin_shutdown, crash_shutdown, cannot_connect_now, connection failures.
-            matches!(
-                db.code().as_deref(),
-                Some("57P01" | "57P02" | "57P03" | "08000" | "08003" | "08006")
-            )
+            matches!(db.code().as_deref(), Some("57P01" | "57P02" | "57P03" | "08000" | "08003" | "08006"))
         }
         _ => false,
     }

@@ -29,24 +29,16 @@ pub fn is_valid_code(code: &str) -> bool {
     let letters = code.chars().take_while(|c| c.is_ascii_lowercase()).count();
     let digits = &code[letters..];
     let all_digits = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
-    (letters >= 2 && letters <= 8 && all_digits && digits.len() <= 8)
+    ((2..=8).contains(&letters) && all_digits && digits.len() <= 8)
         || (letters == 0 && all_digits && (digits.len() == 10 || digits.len() == 20))
 }
 
 impl OrgInput {
     pub fn validate(&self, errors: &mut FormErrors) -> NewOrg {
-        let name = errors.required(
-            "org_name",
-            "de naam van de organisatie",
-            &self.org_name,
-            100,
-        );
+        let name = errors.required("org_name", "de naam van de organisatie", &self.org_name, 100);
         let code = self.org_code.trim().to_lowercase();
         if code.is_empty() {
-            errors.add(
-                "org_code",
-                "Vul de organisatiecode in, bijvoorbeeld gm0344 voor de gemeente Utrecht.",
-            );
+            errors.add("org_code", "Vul de organisatiecode in, bijvoorbeeld gm0344 voor de gemeente Utrecht.");
         } else if !is_valid_code(&code) {
             errors.add(
                 "org_code",
@@ -55,11 +47,7 @@ impl OrgInput {
             );
         }
         let contact_email = errors.email("org_email", "de functionele mailbox", &self.org_email);
-        NewOrg {
-            name,
-            code,
-            contact_email,
-        }
+        NewOrg { name, code, contact_email }
     }
 }
 
@@ -76,9 +64,7 @@ pub enum OrgWriteError {
 
 fn map_unique(e: sqlx::Error) -> OrgWriteError {
     match &e {
-        sqlx::Error::Database(db) if db.constraint() == Some("organisation_code_key") => {
-            OrgWriteError::CodeTaken
-        }
+        sqlx::Error::Database(db) if db.constraint() == Some("organisation_code_key") => OrgWriteError::CodeTaken,
         _ => OrgWriteError::Db(e),
     }
 }
@@ -97,12 +83,7 @@ pub async fn create(conn: &mut PgConnection, org: &NewOrg) -> Result<Uuid, OrgWr
 }
 
 /// Update with optimistic locking: `version` is the version the form was based on.
-pub async fn update(
-    conn: &mut PgConnection,
-    id: Uuid,
-    version: i32,
-    org: &NewOrg,
-) -> Result<(), OrgWriteError> {
+pub async fn update(conn: &mut PgConnection, id: Uuid, version: i32, org: &NewOrg) -> Result<(), OrgWriteError> {
     let done = sqlx::query(
         "update organisation set name = $3, code = $4, contact_email = $5, version = version + 1
           where organisation_id = $1 and version = $2",
@@ -115,11 +96,7 @@ pub async fn update(
     .execute(conn)
     .await
     .map_err(map_unique)?;
-    if done.rows_affected() == 0 {
-        Err(OrgWriteError::Stale)
-    } else {
-        Ok(())
-    }
+    if done.rows_affected() == 0 { Err(OrgWriteError::Stale) } else { Ok(()) }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -133,10 +110,7 @@ pub struct Organisation {
 }
 
 /// The organisations a user belongs to.
-pub async fn list_for_user(
-    pool: &sqlx::PgPool,
-    user_id: Uuid,
-) -> Result<Vec<Organisation>, sqlx::Error> {
+pub async fn list_for_user(pool: &sqlx::PgPool, user_id: Uuid) -> Result<Vec<Organisation>, sqlx::Error> {
     sqlx::query_as(
         "select o.organisation_id, o.name, o.code, o.contact_email, o.version,
                 (select count(distinct m2.user_id) from membership m2 where m2.organisation_id = o.organisation_id) as member_count
@@ -160,10 +134,7 @@ pub async fn get(pool: &sqlx::PgPool, id: Uuid) -> Result<Option<Organisation>, 
     .await
 }
 
-pub async fn find_by_code(
-    conn: &mut PgConnection,
-    code: &str,
-) -> Result<Option<Uuid>, sqlx::Error> {
+pub async fn find_by_code(conn: &mut PgConnection, code: &str) -> Result<Option<Uuid>, sqlx::Error> {
     sqlx::query_scalar("select organisation_id from organisation where code = $1")
         .bind(code.trim().to_lowercase())
         .fetch_optional(conn)
@@ -171,9 +142,7 @@ pub async fn find_by_code(
 }
 
 pub async fn all_ids(conn: &mut PgConnection) -> Result<Vec<Uuid>, sqlx::Error> {
-    sqlx::query_scalar("select organisation_id from organisation order by name")
-        .fetch_all(conn)
-        .await
+    sqlx::query_scalar("select organisation_id from organisation order by name").fetch_all(conn).await
 }
 
 #[cfg(test)]
@@ -182,27 +151,10 @@ mod tests {
 
     #[test]
     fn organisation_codes() {
-        for ok in [
-            "gm0344",
-            "mnre1034",
-            "ws0155",
-            "pv26",
-            "00000001003214345000",
-            "0207437468",
-        ] {
+        for ok in ["gm0344", "mnre1034", "ws0155", "pv26", "00000001003214345000", "0207437468"] {
             assert!(is_valid_code(ok), "{ok}");
         }
-        for bad in [
-            "",
-            "gm",
-            "0344",
-            "g0344",
-            "GM0344",
-            "gm03a4",
-            "gm-0344",
-            "abcdefghi1",
-            "123456789",
-        ] {
+        for bad in ["", "gm", "0344", "g0344", "GM0344", "gm03a4", "gm-0344", "abcdefghi1", "123456789"] {
             assert!(!is_valid_code(bad), "{bad}");
         }
     }

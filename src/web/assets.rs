@@ -24,24 +24,13 @@ const ASSETS: &[Asset] = &[
         content_type: "text/css; charset=utf-8",
         body: include_bytes!("../../static/vendor/voorbeeld-design-tokens-7.4.1/theme.css"),
     },
-    Asset {
-        path: "app.css",
-        content_type: "text/css; charset=utf-8",
-        body: include_bytes!("../../static/app.css"),
-    },
-    Asset {
-        path: "favicon.svg",
-        content_type: "image/svg+xml",
-        body: include_bytes!("../../static/favicon.svg"),
-    },
+    Asset { path: "app.css", content_type: "text/css; charset=utf-8", body: include_bytes!("../../static/app.css") },
+    Asset { path: "favicon.svg", content_type: "image/svg+xml", body: include_bytes!("../../static/favicon.svg") },
 ];
 
 /// Strong ETags, computed once.
 static ETAGS: LazyLock<Vec<String>> = LazyLock::new(|| {
-    ASSETS
-        .iter()
-        .map(|a| format!("\"{}\"", &crate::util::hex(&Sha256::digest(a.body))[..20]))
-        .collect()
+    ASSETS.iter().map(|a| format!("\"{}\"", &crate::util::hex(&Sha256::digest(a.body))[..20])).collect()
 });
 
 pub async fn serve_asset(Path(path): Path<String>, headers: HeaderMap) -> Response {
@@ -51,26 +40,12 @@ pub async fn serve_asset(Path(path): Path<String>, headers: HeaderMap) -> Respon
     let asset = &ASSETS[index];
     let etag = &ETAGS[index];
     let cache = HeaderValue::from_static("public, max-age=86400");
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        == Some(etag.as_str())
-    {
-        return (
-            StatusCode::NOT_MODIFIED,
-            [(header::ETAG, etag.clone())],
-            [(header::CACHE_CONTROL, cache)],
-        )
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag.clone())], [(header::CACHE_CONTROL, cache)])
             .into_response();
     }
     (
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(asset.content_type),
-            ),
-            (header::CACHE_CONTROL, cache),
-        ],
+        [(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type)), (header::CACHE_CONTROL, cache)],
         [(header::ETAG, etag.clone())],
         asset.body,
     )

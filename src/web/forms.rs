@@ -19,10 +19,7 @@ impl FormErrors {
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
+        self.errors.iter().find(|(f, _)| *f == field).map(|(_, m)| m.as_str())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -34,24 +31,14 @@ impl FormErrors {
     }
 
     /// A required text field: trimmed, not empty, at most `max` characters.
-    pub fn required(
-        &mut self,
-        field: &'static str,
-        label: &str,
-        value: &str,
-        max: usize,
-    ) -> String {
+    pub fn required(&mut self, field: &'static str, label: &str, value: &str, max: usize) -> String {
         let v = value.trim();
         if v.is_empty() {
             self.add(field, format!("Vul {label} in."));
         } else if v.chars().count() > max {
             self.add(
                 field,
-                format!(
-                    "{} mag hoogstens {max} tekens lang zijn (nu {}).",
-                    capitalise(label),
-                    v.chars().count()
-                ),
+                format!("{} mag hoogstens {max} tekens lang zijn (nu {}).", capitalise(label), v.chars().count()),
             );
         }
         v.to_string()
@@ -61,10 +48,7 @@ impl FormErrors {
     pub fn email(&mut self, field: &'static str, label: &str, value: &str) -> String {
         let v = self.required(field, label, value, 254).to_lowercase();
         if !v.is_empty() && self.get(field).is_none() && !is_email(&v) {
-            self.add(
-                field,
-                format!("Vul bij {label} een geldig e-mailadres in, zoals naam@organisatie.nl."),
-            );
+            self.add(field, format!("Vul bij {label} een geldig e-mailadres in, zoals naam@organisatie.nl."));
         }
         v
     }
@@ -80,16 +64,12 @@ pub fn is_email(v: &str) -> bool {
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !v.chars().any(|c| {
-            c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ',' | ';')
-        })
+        && !v.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | ',' | ';'))
 }
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -104,15 +84,8 @@ mod tests {
         e.required("name", "de naam", "   ", 10);
         assert_eq!(e.get("name"), Some("Vul de naam in."));
         e.required("other", "de naam", "elf tekens!", 10);
-        assert!(
-            e.get("other")
-                .unwrap()
-                .starts_with("De naam mag hoogstens 10")
-        );
-        assert_eq!(
-            e.email("email", "het e-mailadres", " Jan@Gemeente.NL "),
-            "jan@gemeente.nl"
-        );
+        assert!(e.get("other").unwrap().starts_with("De naam mag hoogstens 10"));
+        assert_eq!(e.email("email", "het e-mailadres", " Jan@Gemeente.NL "), "jan@gemeente.nl");
         assert!(e.get("email").is_none());
         e.email("email2", "het e-mailadres", "geen-adres");
         assert!(e.get("email2").is_some());

@@ -47,38 +47,16 @@ impl Layout {
 
     /// A page for a logged-in user; `path` marks the current navigation item.
     pub fn for_user(user: &CurrentUser, title: &str, path: &str) -> Self {
-        let mut nav = vec![NavItem {
-            href: "/",
-            label: "Start",
-            current: false,
-        }];
+        let mut nav = vec![NavItem { href: "/", label: "Start", current: false }];
         if user.has_role(Role::Beheerder) {
-            nav.push(NavItem {
-                href: "/beheer/gebruikers",
-                label: "Gebruikers",
-                current: false,
-            });
-            nav.push(NavItem {
-                href: "/beheer/organisaties",
-                label: "Organisaties",
-                current: false,
-            });
+            nav.push(NavItem { href: "/beheer/gebruikers", label: "Gebruikers", current: false });
+            nav.push(NavItem { href: "/beheer/organisaties", label: "Organisaties", current: false });
         }
-        nav.push(NavItem {
-            href: "/account",
-            label: "Mijn account",
-            current: false,
-        });
+        nav.push(NavItem { href: "/account", label: "Mijn account", current: false });
         // The longest matching prefix is the current item ("/" only matches itself).
         if let Some(best) = nav
             .iter_mut()
-            .filter(|i| {
-                if i.href == "/" {
-                    path == "/"
-                } else {
-                    path.starts_with(i.href)
-                }
-            })
+            .filter(|i| if i.href == "/" { path == "/" } else { path.starts_with(i.href) })
             .max_by_key(|i| i.href.len())
         {
             best.current = true;
@@ -86,11 +64,7 @@ impl Layout {
         let org_choices = if user.organisations.len() > 1 {
             user.organisations
                 .iter()
-                .map(|o| OrgChoice {
-                    id: o.id,
-                    name: o.name.clone(),
-                    selected: Some(o.id) == user.organisation_id(),
-                })
+                .map(|o| OrgChoice { id: o.id, name: o.name.clone(), selected: Some(o.id) == user.organisation_id() })
                 .collect()
         } else {
             Vec::new()

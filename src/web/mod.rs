@@ -24,12 +24,7 @@ pub fn render_status<T: Template>(status: StatusCode, page: &T) -> AppResult<Res
 /// A `next` target after login: only a local path, never another site (ASVS 3.7.2).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.contains('\\')
-                && !n.contains("://") =>
-        {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains("://") => {
             n.to_string()
         }
         _ => "/".to_string(),
@@ -56,18 +51,12 @@ pub fn format_datetime(t: time::OffsetDateTime) -> String {
     let year = utc.year();
     // Summer time runs from the last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC.
     let last_sunday = |month: time::Month| {
-        let last =
-            time::Date::from_calendar_date(year, month, month.length(year)).expect("valid date");
+        let last = time::Date::from_calendar_date(year, month, month.length(year)).expect("valid date");
         let back = last.weekday().number_days_from_sunday();
-        (last - time::Duration::days(back.into()))
-            .with_hms(1, 0, 0)
-            .expect("valid time")
-            .assume_utc()
+        (last - time::Duration::days(back.into())).with_hms(1, 0, 0).expect("valid time").assume_utc()
     };
     let summer = utc >= last_sunday(time::Month::March) && utc < last_sunday(time::Month::October);
-    let local = utc.to_offset(
-        time::UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).expect("valid offset"),
-    );
+    let local = utc.to_offset(time::UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).expect("valid offset"));
     format!(
         "{:02}-{:02}-{} {:02}:{:02}",
         local.day(),
@@ -85,30 +74,12 @@ mod time_tests {
 
     #[test]
     fn dutch_time_follows_summer_time() {
-        assert_eq!(
-            format_datetime(datetime!(2026-01-15 12:00 UTC)),
-            "15-01-2026 13:00"
-        );
-        assert_eq!(
-            format_datetime(datetime!(2026-07-01 12:00 UTC)),
-            "01-07-2026 14:00"
-        );
+        assert_eq!(format_datetime(datetime!(2026-01-15 12:00 UTC)), "15-01-2026 13:00");
+        assert_eq!(format_datetime(datetime!(2026-07-01 12:00 UTC)), "01-07-2026 14:00");
         // 2026: summer time starts 29 March 01:00 UTC, ends 25 October 01:00 UTC.
-        assert_eq!(
-            format_datetime(datetime!(2026-03-29 00:59 UTC)),
-            "29-03-2026 01:59"
-        );
-        assert_eq!(
-            format_datetime(datetime!(2026-03-29 01:00 UTC)),
-            "29-03-2026 03:00"
-        );
-        assert_eq!(
-            format_datetime(datetime!(2026-10-25 00:59 UTC)),
-            "25-10-2026 02:59"
-        );
-        assert_eq!(
-            format_datetime(datetime!(2026-10-25 01:00 UTC)),
-            "25-10-2026 02:00"
-        );
+        assert_eq!(format_datetime(datetime!(2026-03-29 00:59 UTC)), "29-03-2026 01:59");
+        assert_eq!(format_datetime(datetime!(2026-03-29 01:00 UTC)), "29-03-2026 03:00");
+        assert_eq!(format_datetime(datetime!(2026-10-25 00:59 UTC)), "25-10-2026 02:59");
+        assert_eq!(format_datetime(datetime!(2026-10-25 01:00 UTC)), "25-10-2026 02:00");
     }
 }

@@ -17,32 +17,14 @@ object-src 'none'; base-uri 'none'; form-action 'self'; frame-src 'none'; frame-
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-    h.insert(
-        "permissions-policy",
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
-    );
-    h.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     if state.config.https() {
-        h.insert(
-            header::STRICT_TRANSPORT_SECURITY,
-            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
-        );
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     // Pages may show personal or confidential data: never cache them. Static assets set their own policy.
     if !h.contains_key(header::CACHE_CONTROL) {
@@ -76,11 +58,7 @@ pub fn same_origin_request(method: &Method, headers: &HeaderMap, public_url: Opt
 
 /// Reject cross-site state changes before any handler runs.
 pub async fn check_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if !same_origin_request(
-        req.method(),
-        req.headers(),
-        state.config.public_url.as_deref(),
-    ) {
+    if !same_origin_request(req.method(), req.headers(), state.config.public_url.as_deref()) {
         tracing::warn!(
             event = "csrf_rejected",
             reason = "origin",
@@ -109,47 +87,16 @@ mod tests {
     #[test]
     fn origin_rules() {
         let post = Method::POST;
-        assert!(same_origin_request(
-            &Method::GET,
-            &headers(&[("sec-fetch-site", "cross-site")]),
-            None
-        ));
-        assert!(!same_origin_request(
-            &post,
-            &headers(&[("sec-fetch-site", "cross-site")]),
-            None
-        ));
-        assert!(!same_origin_request(
-            &post,
-            &headers(&[("sec-fetch-site", "same-site")]),
-            None
-        ));
+        assert!(same_origin_request(&Method::GET, &headers(&[("sec-fetch-site", "cross-site")]), None));
+        assert!(!same_origin_request(&post, &headers(&[("sec-fetch-site", "cross-site")]), None));
+        assert!(!same_origin_request(&post, &headers(&[("sec-fetch-site", "same-site")]), None));
+        assert!(same_origin_request(&post, &headers(&[("sec-fetch-site", "same-origin")]), None));
+        assert!(same_origin_request(&post, &headers(&[("origin", "http://a.nl:8080"), ("host", "a.nl:8080")]), None));
+        assert!(!same_origin_request(&post, &headers(&[("origin", "https://evil.example"), ("host", "a.nl")]), None));
+        assert!(!same_origin_request(&post, &headers(&[("origin", "null"), ("host", "a.nl")]), None));
         assert!(same_origin_request(
             &post,
-            &headers(&[("sec-fetch-site", "same-origin")]),
-            None
-        ));
-        assert!(same_origin_request(
-            &post,
-            &headers(&[("origin", "http://a.nl:8080"), ("host", "a.nl:8080")]),
-            None
-        ));
-        assert!(!same_origin_request(
-            &post,
-            &headers(&[("origin", "https://evil.example"), ("host", "a.nl")]),
-            None
-        ));
-        assert!(!same_origin_request(
-            &post,
-            &headers(&[("origin", "null"), ("host", "a.nl")]),
-            None
-        ));
-        assert!(same_origin_request(
-            &post,
-            &headers(&[
-                ("origin", "https://register.gemeente.nl"),
-                ("host", "10.0.0.5:8080")
-            ]),
+            &headers(&[("origin", "https://register.gemeente.nl"), ("host", "10.0.0.5:8080")]),
             Some("https://register.gemeente.nl")
         ));
         assert!(same_origin_request(&post, &headers(&[]), None));

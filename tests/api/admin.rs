@@ -1,0 +1,216 @@
+//! Administrator pages: add users (activation link), change roles, deactivate, organisations.
+
+use airegister::auth::roles::Role;
+
+use crate::helpers::{TestApp, location};
+
+#[tokio::test]
+async fn an_added_user_activates_the_account_with_a_one_time_link() {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente", "gm0001").await;
+    app.user("admin@gemeente.nl", org, &[Role::Beheerder]).await;
+    let c = app.logged_in("admin@gemeente.nl").await;
+
+    let r = app.post(&c, "/beheer/gebruikers", &[("email", "geen-adres"), ("name", ""), ("roles", "onzin")]).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Vul de naam in.")
+            && html.contains("geldig e-mailadres")
+            && html.contains("Kies minstens één rol.")
+    );
+    assert!(html.contains("value=\"geen-adres\""));
+
+    let r = app
+        .post(
+            &c,
+            "/beheer/gebruikers",
+            &[
+                ("email", "Piet@Gemeente.nl"),
+                ("name", "Piet Projectleider"),
+                ("roles", "projectleider"),
+                ("roles", "medewerker"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    let start = html.find("/activeren/").expect("activation link shown");
+    let path = html[start..start + "/activeren/".len() + 64].to_string();
+
+    let p = app.client();
+    assert_eq!(app.login(&p, "piet@gemeente.nl", "").await.status(), 422, "no password yet");
+    assert!(app.get(&p, &path).await.text().await.unwrap().contains("Welkom, Piet Projectleider"));
+    let r = p
+        .post(app.url(&path))
+        .form(&[("password", "nog een lang wachtwoord"), ("password_repeat", "anders")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("niet gelijk"));
+    let r = p
+        .post(app.url(&path))
+        .form(&[("password", "nog een lang wachtwoord"), ("password_repeat", "nog een lang wachtwoord")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/inloggen?geactiveerd=1");
+    assert_eq!(app.get(&p, &path).await.status(), 409, "single use");
+    assert_eq!(app.login(&p, "piet@gemeente.nl", "nog een lang wachtwoord").await.status(), 303);
+    let html = app.get(&p, "/").await.text().await.unwrap();
+    assert!(html.contains("Projectleider") && html.contains("Medewerker"));
+}
+
+#[tokio::test]
+async fn deactivating_a_user_ends_their_session_at_once() {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente", "gm0001").await;
+    app.user("admin@gemeente.nl", org, &[Role::Beheerder]).await;
+    let jan = app.user("jan@gemeente.nl", org, &[Role::Medewerker]).await;
+    let admin = app.logged_in("admin@gemeente.nl").await;
+    let user = app.logged_in("jan@gemeente.nl").await;
+    assert_eq!(app.get(&user, "/").await.status(), 200);
+
+    let r = app.post(&admin, &format!("/beheer/gebruikers/{jan}/deactiveren"), &[]).await;
+    assert_eq!(r.status(), 303);
+    let r = app.get(&user, "/").await;
+    assert_eq!(r.status(), 303, "the deactivated user is out");
+    let sessions: i64 = sqlx::query_scalar("select count(*) from session where user_id = $1")
+        .bind(jan)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(sessions, 0);
+    assert_eq!(
+        app.login(&app.client(), "jan@gemeente.nl", crate::helpers::PASSWORD).await.status(),
+        422,
+        "cannot log in again"
+    );
+    assert!(
+        app.get(&admin, &format!("/beheer/gebruikers/{jan}"))
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("gedeactiveerd en overal uitgelogd")
+    );
+
+    let r = app.post(&admin, &format!("/beheer/gebruikers/{jan}/heractiveren"), &[]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(app.login(&app.client(), "jan@gemeente.nl", crate::helpers::PASSWORD).await.status(), 303);
+}
+
+#[tokio::test]
+async fn changing_roles_uses_optimistic_locking_and_keeps_a_last_administrator() {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente", "gm0001").await;
+    let admin_id = app.user("admin@gemeente.nl", org, &[Role::Beheerder]).await;
+    let jan = app.user("jan@gemeente.nl", org, &[Role::Medewerker]).await;
+    let c = app.logged_in("admin@gemeente.nl").await;
+
+    let r = app
+        .post(
+            &c,
+            &format!("/beheer/gebruikers/{jan}/rollen"),
+            &[("roles", "medewerker"), ("roles", "ciso"), ("version", "0")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let roles: Vec<String> = sqlx::query_scalar("select role from membership where user_id = $1 order by role")
+        .bind(jan)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(roles, vec!["ciso", "medewerker"]);
+
+    // A second administrator saves on the stale version 0: refused, their choice kept, the current roles told.
+    let r = app.post(&c, &format!("/beheer/gebruikers/{jan}/rollen"), &[("roles", "fg"), ("version", "0")]).await;
+    assert_eq!(r.status(), 409);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Iemand anders heeft deze gebruiker gewijzigd") && html.contains("CISO"));
+    assert!(html.contains("value=\"fg\" checked"));
+    let roles: Vec<String> = sqlx::query_scalar("select role from membership where user_id = $1 order by role")
+        .bind(jan)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(roles, vec!["ciso", "medewerker"], "no lost update");
+
+    // The last beheerder cannot give up the role.
+    let r = app
+        .post(&c, &format!("/beheer/gebruikers/{admin_id}/rollen"), &[("roles", "medewerker"), ("version", "0")])
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("laatste beheerder"));
+    // Nor deactivate their own account.
+    assert_eq!(app.post(&c, &format!("/beheer/gebruikers/{admin_id}/deactiveren"), &[]).await.status(), 409);
+
+    // Unticking every role removes the person from the organisation.
+    let r = app.post(&c, &format!("/beheer/gebruikers/{jan}/rollen"), &[("version", "1")]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(app.get(&c, &format!("/beheer/gebruikers/{jan}")).await.status(), 404);
+}
+
+#[tokio::test]
+async fn organisations_are_validated_created_and_edited_with_locking() {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente Alfa", "gm0001").await;
+    app.user("admin@alfa.nl", org, &[Role::Beheerder]).await;
+    let c = app.logged_in("admin@alfa.nl").await;
+
+    let r = app
+        .post(&c, "/beheer/organisaties", &[("org_name", ""), ("org_code", "gemeente"), ("org_email", "geen")])
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Vul de naam van de organisatie in.")
+            && html.contains("TOOI")
+            && html.contains("geldig e-mailadres")
+    );
+    let r = app
+        .post(&c, "/beheer/organisaties", &[("org_name", "Dubbel"), ("org_code", "gm0001"), ("org_email", "a@b.nl")])
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("al een organisatie met deze organisatiecode"));
+
+    let r = app
+        .post(
+            &c,
+            "/beheer/organisaties",
+            &[("org_name", "Gemeente Beta"), ("org_code", "gm0002"), ("org_email", "ai@beta.nl")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let beta: uuid::Uuid = sqlx::query_scalar("select organisation_id from organisation where code = 'gm0002'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    // The creator administers the new organisation and can now choose between the two.
+    let html = app.get(&c, "/beheer/organisaties").await.text().await.unwrap();
+    assert!(html.contains("Gemeente Beta") && html.contains("organisatie-keuze"));
+
+    let r = app
+        .post(
+            &c,
+            &format!("/beheer/organisaties/{beta}"),
+            &[("org_name", "Gemeente Bèta"), ("org_code", "gm0002"), ("org_email", "ai@beta.nl"), ("version", "0")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let r = app
+        .post(
+            &c,
+            &format!("/beheer/organisaties/{beta}"),
+            &[("org_name", "Oud"), ("org_code", "gm0002"), ("org_email", "ai@beta.nl"), ("version", "0")],
+        )
+        .await;
+    assert_eq!(r.status(), 409);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Iemand anders heeft deze organisatie gewijzigd")
+            && html.contains("Gemeente Bèta")
+            && html.contains("value=\"Oud\"")
+    );
+}

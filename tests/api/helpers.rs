@@ -1,0 +1,159 @@
+//! Test harness: every test gets its own fresh, migrated database and the real router served on a free
+//! port, driven over HTTP by reqwest. The database server is `DATABASE_URL` when set; otherwise one private
+//! cluster per test run, started with the application's own cluster code and stopped when the run ends.
+
+use std::sync::OnceLock;
+
+use airegister::auth::roles::Role;
+use airegister::auth::{password, users};
+use airegister::config::WebConfig;
+use airegister::db::cluster::Cluster;
+use airegister::organisations::{self, NewOrg};
+use airegister::{AppState, build_router};
+use reqwest::redirect::Policy;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{Connection, PgPool};
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "correct paard batterij niet";
+
+/// Connection options of the server the tests use (without a database name chosen yet).
+fn server() -> &'static PgConnectOptions {
+    static SERVER: OnceLock<PgConnectOptions> = OnceLock::new();
+    SERVER.get_or_init(|| match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => url.parse().expect("DATABASE_URL is a valid PostgreSQL URL"),
+        _ => {
+            let top = scratch_dir("airegister-test-");
+            let cluster = Cluster::new(&top.join("pg"), None).expect("PostgreSQL binaries are installed");
+            cluster.ensure_running().expect("the private test cluster starts");
+            stop_when_process_ends(&cluster, &top);
+            cluster.connect_options()
+        }
+    })
+}
+
+/// A directory under /tmp that the `postgres` user can enter (when tests run as root).
+pub fn scratch_dir(prefix: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::Builder::new().prefix(prefix).tempdir_in("/tmp").expect("temp dir").keep();
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    dir
+}
+
+/// The test binary has no destructor for statics: a small watchdog stops the cluster (fast shutdown) and
+/// removes its directory once this process is gone, however it ended.
+pub fn stop_when_process_ends(cluster: &Cluster, top: &std::path::Path) {
+    let script = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 0.5; done; \
+         kill -INT $(head -1 '{data}/postmaster.pid') 2>/dev/null; \
+         for i in $(seq 1 50); do [ -e '{data}/postmaster.pid' ] || break; sleep 0.2; done; rm -rf '{top}'",
+        pid = std::process::id(),
+        data = cluster.data_dir().display(),
+        top = top.display()
+    );
+    // Deliberately not waited for: it must outlive this process.
+    #[allow(clippy::zombie_processes)]
+    let _watchdog = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("watchdog starts");
+}
+
+/// A fresh database with all migrations applied.
+pub async fn fresh_database() -> PgPool {
+    let base = server().clone();
+    let name = format!("t_{}", Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect_with(&base).await.expect("connect to the test server");
+    sqlx::query(&format!("create database {name}")).execute(&mut admin).await.expect("create test database");
+    admin.close().await.ok();
+    let pool =
+        airegister::db::pool_options(5).connect_with(base.database(&name)).await.expect("connect to test database");
+    airegister::db::MIGRATOR.run(&pool).await.expect("migrations apply");
+    pool
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub pool: PgPool,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_on(fresh_database().await, WebConfig::default()).await
+    }
+
+    pub async fn spawn_on(pool: PgPool, config: WebConfig) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let state = AppState { pool: pool.clone(), config: std::sync::Arc::new(config) };
+        tokio::spawn(async move { axum::serve(listener, build_router(state)).await.expect("server runs") });
+        TestApp { base: format!("http://{addr}"), pool }
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects (tests check them).
+    pub fn client(&self) -> reqwest::Client {
+        reqwest::Client::builder().cookie_store(true).redirect(Policy::none()).build().expect("client")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn org(&self, name: &str, code: &str) -> Uuid {
+        let mut conn = self.pool.acquire().await.unwrap();
+        organisations::create(
+            &mut conn,
+            &NewOrg { name: name.into(), code: code.into(), contact_email: format!("ai@{code}.example") },
+        )
+        .await
+        .unwrap()
+    }
+
+    pub async fn user(&self, email: &str, org: Uuid, roles: &[Role]) -> Uuid {
+        let hash = password::hash(PASSWORD).await.unwrap();
+        let mut tx = self.pool.begin().await.unwrap();
+        let id = users::create_user(&mut tx, email, &format!("Naam {email}"), Some(&hash)).await.unwrap();
+        users::set_roles(&mut tx, id, org, roles).await.unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    pub async fn login(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+        client.post(self.url("/inloggen")).form(&[("email", email), ("password", password)]).send().await.unwrap()
+    }
+
+    /// A logged-in client (asserts that the login worked).
+    pub async fn logged_in(&self, email: &str) -> reqwest::Client {
+        let c = self.client();
+        let r = self.login(&c, email, PASSWORD).await;
+        assert_eq!(r.status(), 303, "login of {email} should succeed");
+        c
+    }
+
+    pub async fn get(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// The session's CSRF token, read from a page's form.
+    pub async fn csrf(&self, client: &reqwest::Client) -> String {
+        let html = self.get(client, "/account").await.text().await.unwrap();
+        let marker = "name=\"csrf_token\" value=\"";
+        let start = html.find(marker).expect("page has a CSRF field") + marker.len();
+        html[start..start + 64].to_string()
+    }
+
+    /// POST a form the way our pages do: with the session's CSRF token.
+    pub async fn post(&self, client: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf(client).await;
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        all.push(("csrf_token", &token));
+        client.post(self.url(path)).form(&all).send().await.unwrap()
+    }
+}
+
+pub fn location(r: &reqwest::Response) -> String {
+    r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
+}

@@ -1,0 +1,11 @@
+//! Integration tests through HTTP against a real PostgreSQL database (one fresh database per test).
+//! One test binary for all of them: it links once, which matters on a 2-core machine.
+
+#![allow(clippy::unwrap_used)]
+
+mod access;
+mod admin;
+mod auth;
+mod csrf;
+mod helpers;
+mod infra;
