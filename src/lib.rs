@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
+use axum::response::IntoResponse;
 use axum::routing::get;
 use sqlx::PgPool;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -51,13 +52,7 @@ pub fn build_router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), web::security::security_headers))
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(|_| {
-            AppError::Internal(anyhow::anyhow!("a request handler panicked")).into_response_owned()
+            AppError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()
         }))
         .with_state(state)
-}
-
-impl AppError {
-    fn into_response_owned(self) -> axum::response::Response {
-        axum::response::IntoResponse::into_response(self)
-    }
 }

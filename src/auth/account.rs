@@ -81,9 +81,11 @@ pub async fn change_password(
     Ok(Redirect::to("/account").into_response())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SwitchForm {
-    organisation_id: Uuid,
+    /// Kept as text so a malformed value gets the same Dutch answer as a foreign organisation.
+    organisation_id: String,
 }
 
 pub async fn switch_organisation(
@@ -91,8 +93,9 @@ pub async fn switch_organisation(
     user: CurrentUser,
     Form(form): Form<SwitchForm>,
 ) -> AppResult<Response> {
-    let Some(org) = user.organisations.iter().find(|o| o.id == form.organisation_id) else {
-        tracing::warn!(event = "authz_denied", user_id = %user.user_id, organisation_id = %form.organisation_id, action = "switch_organisation", "not a member");
+    let wanted = Uuid::parse_str(form.organisation_id.trim()).ok();
+    let Some(org) = user.organisations.iter().find(|o| Some(o.id) == wanted) else {
+        tracing::warn!(event = "authz_denied", user_id = %user.user_id, organisation_id = ?form.organisation_id, action = "switch_organisation", "not a member");
         return Err(AppError::Forbidden);
     };
     session::set_organisation(&state.pool, &user, org.id).await?;

@@ -70,6 +70,7 @@ async fn organisation_a_cannot_see_or_change_anything_of_organisation_b() {
         .await;
     assert_eq!(r.status(), 404);
     assert_eq!(app.post(&c, "/organisatie", &[("organisation_id", &b.to_string())]).await.status(), 403);
+    assert_eq!(app.post(&c, "/organisatie", &[("organisation_id", "geen-uuid")]).await.status(), 403);
 
     let roles: Vec<String> = sqlx::query_scalar("select role from membership where user_id = $1")
         .bind(user_b)
