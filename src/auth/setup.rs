@@ -98,7 +98,13 @@ pub async fn setup(
         Some(existing) => existing,
         None => match organisations::create(&mut tx, &org).await {
             Ok(id) => id,
-            Err(OrgWriteError::CodeTaken) => unreachable!("checked above inside the transaction"),
+            Err(OrgWriteError::CodeTaken) => {
+                // Created by someone else between the lookup and the insert.
+                drop(tx);
+                let mut errors = FormErrors::new();
+                errors.add("org_code", "Er is al een organisatie met deze organisatiecode.");
+                return again(errors);
+            }
             Err(e) => return Err(anyhow::Error::from(e).into()),
         },
     };
