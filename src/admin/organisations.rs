@@ -79,10 +79,6 @@ pub async fn new_form(user: CurrentUser) -> AppResult<Response> {
     render(&form_page(&user, None, OrgInput::default(), 0, FormErrors::new(), None))
 }
 
-fn code_taken(errors: &mut FormErrors) {
-    errors.add("org_code", "Er is al een organisatie met deze organisatiecode.");
-}
-
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -98,7 +94,7 @@ pub async fn create(
     let id = match organisations::create(&mut tx, &org).await {
         Ok(id) => id,
         Err(OrgWriteError::CodeTaken) => {
-            code_taken(&mut errors);
+            organisations::code_taken(&mut errors);
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&user, None, form, 0, errors, None));
         }
         Err(e) => return Err(anyhow::Error::from(e).into()),
@@ -165,7 +161,7 @@ pub async fn update(
     match organisations::update(&mut tx, id, version, &org).await {
         Ok(()) => {}
         Err(OrgWriteError::CodeTaken) => {
-            code_taken(&mut errors);
+            organisations::code_taken(&mut errors);
             return render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &form_page(&user, Some(id), upd.form, version, errors, None),

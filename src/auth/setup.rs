@@ -102,7 +102,7 @@ pub async fn setup(
                 // Created by someone else between the lookup and the insert.
                 drop(tx);
                 let mut errors = FormErrors::new();
-                errors.add("org_code", "Er is al een organisatie met deze organisatiecode.");
+                organisations::code_taken(&mut errors);
                 return again(errors);
             }
             Err(e) => return Err(anyhow::Error::from(e).into()),

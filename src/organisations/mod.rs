@@ -51,6 +51,11 @@ impl OrgInput {
     }
 }
 
+/// The form error for a code another organisation already has (the unique constraint said so).
+pub fn code_taken(errors: &mut FormErrors) {
+    errors.add("org_code", "Er is al een organisatie met deze organisatiecode.");
+}
+
 /// Outcome of writing an organisation.
 #[derive(Debug, thiserror::Error)]
 pub enum OrgWriteError {
