@@ -2,6 +2,8 @@
 //! decides whether a tool may be used. `build_router` assembles the web application; `main.rs` is the CLI.
 
 pub mod admin;
+pub mod applications;
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod db;
@@ -9,6 +11,7 @@ pub mod error;
 pub mod health;
 pub mod home;
 pub mod organisations;
+pub mod risk;
 pub mod server;
 pub mod util;
 pub mod web;
@@ -40,6 +43,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(home::router())
         .merge(auth::router())
         .merge(admin::router())
+        .merge(applications::router())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), auth::session::session_middleware));
     // Health checks and static files need no session (and must not touch it).

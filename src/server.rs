@@ -36,7 +36,7 @@ async fn run(args: &ServeArgs, db: &Database) -> anyhow::Result<()> {
         say(&format!("Inloggen: {base}/inloggen"));
     }
     let cleanup = tokio::spawn(session_cleanup(state.clone()));
-    let served = axum::serve(listener, build_router(state)).with_graceful_shutdown(shutdown_signal()).await;
+    let served = axum::serve(listener, build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await;
     cleanup.abort();
     say("AI-register is gestopt.");
     served.context("de webserver stopte met een fout")

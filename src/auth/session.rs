@@ -43,6 +43,8 @@ pub struct CurrentUser {
     pub organisation: Option<OrgRef>,
     /// Every organisation the user belongs to, by name.
     pub organisations: Vec<OrgRef>,
+    /// Where the request came from, for the audit trail ("web 192.0.2.1").
+    pub origin: String,
     session_hash: Vec<u8>,
 }
 
@@ -305,6 +307,7 @@ async fn load(state: &AppState, token: &str, method: &Method) -> Result<Option<C
         flash: if take_flash { row.flash } else { None },
         organisation,
         organisations,
+        origin: "web".to_string(),
         session_hash: hash,
     }))
 }
@@ -350,6 +353,13 @@ pub async fn session_middleware(State(state): State<AppState>, req: Request, nex
         }
     }
     let expired = had_cookie && user.is_none();
+    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    let user = user.map(|mut u| {
+        if let Some(ip) = peer {
+            u.origin = format!("web {ip}");
+        }
+        u
+    });
     req.extensions_mut().insert(user);
     let mut resp = next.run(req).await;
     if expired && !resp.headers().contains_key(header::SET_COOKIE) {

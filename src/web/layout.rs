@@ -48,6 +48,10 @@ impl Layout {
     /// A page for a logged-in user; `path` marks the current navigation item.
     pub fn for_user(user: &CurrentUser, title: &str, path: &str) -> Self {
         let mut nav = vec![NavItem { href: "/", label: "Start", current: false }];
+        if user.organisation.is_some() {
+            nav.push(NavItem { href: "/register", label: "Register", current: false });
+            nav.push(NavItem { href: "/mijn-toepassingen", label: "Mijn toepassingen", current: false });
+        }
         if user.has_role(Role::Beheerder) {
             nav.push(NavItem { href: "/beheer/gebruikers", label: "Gebruikers", current: false });
             nav.push(NavItem { href: "/beheer/organisaties", label: "Organisaties", current: false });

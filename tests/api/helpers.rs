@@ -89,7 +89,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let state = AppState { pool: pool.clone(), config: std::sync::Arc::new(config) };
-        tokio::spawn(async move { axum::serve(listener, build_router(state)).await.expect("server runs") });
+        tokio::spawn(async move { axum::serve(listener, build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).await.expect("server runs") });
         TestApp { base: format!("http://{addr}"), pool }
     }
 

@@ -1,0 +1,528 @@
+//! Registering and editing an application: "Nieuwe AI-toepassing registreren" (with the duplicate check),
+//! saving a draft, submitting, editing with optimistic locking, and the CISO's risk override.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use super::form::{self, FormData, Member};
+use super::rasci::{self, RasciEntry};
+use super::store::{self, Similar, Stored};
+use super::views::{self, MatrixRow, RasciView, SectionView};
+use super::{can_edit, organisation};
+use crate::AppState;
+use crate::audit::{self, Actor, Event};
+use crate::auth::roles::Role;
+use crate::auth::session::{self, CurrentUser};
+use crate::error::{AppError, AppResult};
+use crate::risk::own_level::RiskLevel;
+use crate::web::forms::FormErrors;
+use crate::web::layout::Layout;
+use crate::web::{format_datetime, render, render_status};
+
+/// Someone else's save that came in between, as the form explains it.
+pub struct Conflict {
+    pub changes: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "applications/form.html")]
+pub struct FormPage {
+    pub layout: Layout,
+    pub id: Option<Uuid>,
+    pub version: i32,
+    pub sections: Vec<SectionView>,
+    pub matrix: Vec<MatrixRow>,
+    pub rasci: Vec<RasciView>,
+    pub errors: FormErrors,
+    pub missing: Vec<String>,
+    pub similar: Vec<Similar>,
+    /// The name the duplicate check was done for.
+    pub checked_name: String,
+    pub conflict: Option<Conflict>,
+    pub risk_label: String,
+    pub risk_reasons: Vec<String>,
+    pub can_submit: bool,
+}
+
+struct FormState<'a> {
+    id: Option<Uuid>,
+    version: i32,
+    form: &'a FormData,
+    errors: FormErrors,
+    missing: Vec<String>,
+    similar: Vec<Similar>,
+    conflict: Option<Conflict>,
+    can_submit: bool,
+}
+
+fn form_page(user: &CurrentUser, members: &[Member], s: FormState<'_>) -> FormPage {
+    let title = if s.id.is_some() { "Registratie bewerken" } else { "Nieuwe AI-toepassing registreren" };
+    let (sections, matrix) = views::form_sections(s.form, &s.errors, members);
+    // The risk level as the current input stands (invalid fields simply do not count).
+    let values = form::validate(s.form, members, &mut FormErrors::new());
+    let risk = store::derive_risk(&values);
+    FormPage {
+        layout: Layout::for_user(user, title, "/register")
+            .with_errors(!s.errors.is_empty() || s.conflict.is_some() || !s.missing.is_empty()),
+        id: s.id,
+        version: s.version,
+        sections,
+        matrix,
+        rasci: views::rasci_views(s.form, &s.errors, members),
+        errors: s.errors,
+        missing: s.missing,
+        similar: s.similar,
+        checked_name: s.form.get("checked_name").to_string(),
+        conflict: s.conflict,
+        risk_label: risk.level.map(RiskLevel::label).unwrap_or_else(|| "Nog niet te bepalen".to_string()),
+        risk_reasons: risk.reasons,
+        can_submit: s.can_submit,
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct NewQuery {
+    naam: String,
+}
+
+#[derive(Template)]
+#[template(path = "applications/new_start.html")]
+pub struct NewStartPage {
+    pub layout: Layout,
+}
+
+/// Step 1 asks for the name; step 2 shows registrations with a similar name and the form.
+pub async fn new_form(State(state): State<AppState>, user: CurrentUser, Query(q): Query<NewQuery>) -> AppResult<Response> {
+    let org = organisation(&user)?;
+    let name = q.naam.trim();
+    if name.is_empty() {
+        return render(&NewStartPage { layout: Layout::for_user(&user, "Nieuwe AI-toepassing registreren", "/register") });
+    }
+    let members = store::members(&state.pool, org).await?;
+    let similar = store::similar(&state.pool, org, name, None).await?;
+    let mut form = FormData::default();
+    form.push("name", name.chars().take(100).collect::<String>());
+    form.push("checked_name", name);
+    form.push("owner_id", user.user_id.to_string());
+    render(&form_page(
+        &user,
+        &members,
+        FormState {
+            id: None,
+            version: 0,
+            form: &form,
+            errors: FormErrors::new(),
+            missing: Vec::new(),
+            similar,
+            conflict: None,
+            can_submit: true,
+        },
+    ))
+}
+
+/// What the submit buttons ask for.
+fn wants_submit(form: &FormData) -> bool {
+    form.get("actie") == "indienen"
+}
+
+pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> AppResult<Response> {
+    let org = organisation(&user)?;
+    let mut form = FormData::parse(&body);
+    let members = store::members(&state.pool, org).await?;
+    let mut errors = FormErrors::new();
+    let mut values = form::validate(&form, &members, &mut errors);
+    let entries = rasci::parse(&form, &members, &mut errors);
+    let state_for = |errors, missing, similar, form| FormState {
+        id: None,
+        version: 0,
+        form,
+        errors,
+        missing,
+        similar,
+        conflict: None,
+        can_submit: true,
+    };
+    if !errors.is_empty() {
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&user, &members, state_for(errors, Vec::new(), Vec::new(), &form)));
+    }
+    // Duplicate check: a name that was not checked yet, with similar registrations, is shown once.
+    let name = values.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+    if form.get("checked_name").trim() != name {
+        let similar = store::similar(&state.pool, org, &name, None).await?;
+        if !similar.is_empty() {
+            form.0.retain(|(k, _)| k != "checked_name");
+            form.push("checked_name", name.as_str());
+            return render(&form_page(&user, &members, state_for(FormErrors::new(), Vec::new(), similar, &form)));
+        }
+    }
+    let submit = wants_submit(&form);
+    if submit {
+        let missing = form::missing_for_submission(&values, &entries);
+        if !missing.is_empty() {
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&user, &members, state_for(FormErrors::new(), missing, Vec::new(), &form)));
+        }
+    }
+    if values.get("owner_id").is_none_or(Value::is_null) {
+        values.insert("owner_id".into(), json!(user.user_id));
+    }
+    let actor = Actor::from(&user);
+    let mut tx = state.pool.begin().await?;
+    let stored = store::insert(&mut tx, org, Some(user.user_id), &values, &entries).await?;
+    let snapshot = stored.snapshot(&members);
+    audit::record(
+        &mut tx,
+        Event {
+            organisation_id: Some(org),
+            actor: &actor,
+            action: "application.created",
+            object_type: "application",
+            object_id: Some(stored.id),
+            before: None,
+            after: Some(snapshot),
+        },
+    )
+    .await?;
+    if submit {
+        submit_in(&mut tx, org, &stored, &actor, &members).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(event = "application_created", actor = %user.user_id, application_id = %stored.id, submitted = submit, "application registered");
+    let flash = if submit {
+        format!("{name} is ingediend ter beoordeling.")
+    } else {
+        format!("{name} is opgeslagen als concept. U kunt later verder gaan.")
+    };
+    session::set_flash(&state.pool, &user, &flash).await?;
+    Ok(Redirect::to(&format!("/register/{}", stored.id)).into_response())
+}
+
+/// concept/teruggestuurd → ingediend, with its audit event (inside the caller's transaction).
+async fn submit_in(
+    tx: &mut sqlx::PgConnection,
+    org: Uuid,
+    stored: &Stored,
+    actor: &Actor,
+    members: &[Member],
+) -> AppResult<()> {
+    let done = sqlx::query(
+        "update application set workflow_status = 'ingediend', submitted_at = now(), version = version + 1
+         where application_id = $1 and organisation_id = $2 and workflow_status in ('concept', 'teruggestuurd')",
+    )
+    .bind(stored.id)
+    .bind(org)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::Conflict("Deze registratie is al ingediend.".into()));
+    }
+    let after = store::get_in(tx, org, stored.id).await?.ok_or(AppError::NotFound)?;
+    audit::record(
+        tx,
+        Event {
+            organisation_id: Some(org),
+            actor,
+            action: "application.submitted",
+            object_type: "application",
+            object_id: Some(stored.id),
+            before: Some(stored.snapshot(members)),
+            after: Some(after.snapshot(members)),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+async fn editable(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Uuid, Stored, Vec<Member>)> {
+    let org = organisation(user)?;
+    let stored = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
+    if !can_edit(user, &stored) {
+        tracing::warn!(event = "authz_denied", user_id = %user.user_id, action = "edit_application", application_id = %id, "edit refused");
+        return Err(AppError::Forbidden);
+    }
+    let members = store::members(&state.pool, org).await?;
+    Ok((org, stored, members))
+}
+
+fn submittable(stored: &Stored) -> bool {
+    matches!(stored.workflow_status(), "concept" | "teruggestuurd")
+}
+
+pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    let (_, stored, members) = editable(&state, &user, id).await?;
+    let form = form::to_form(&stored.doc, &stored.rasci);
+    let missing = if submittable(&stored) { form::missing_for_submission(&stored.doc, &stored.rasci) } else { Vec::new() };
+    render(&form_page(
+        &user,
+        &members,
+        FormState {
+            id: Some(id),
+            version: stored.version(),
+            form: &form,
+            errors: FormErrors::new(),
+            missing,
+            similar: Vec::new(),
+            conflict: None,
+            can_submit: submittable(&stored),
+        },
+    ))
+}
+
+/// What changed since `base_version`, from the audit trail: "Naam, Doel en impact (door Jan, 12-03-2026 10:15)".
+async fn changes_since(state: &AppState, id: Uuid, base_version: i32) -> AppResult<Vec<String>> {
+    let mut out = Vec::new();
+    for e in audit::history(&state.pool, "application", id).await? {
+        let v = e.after.as_ref().and_then(|a| a.get("version")).and_then(Value::as_i64).unwrap_or(0);
+        if v <= i64::from(base_version) {
+            continue;
+        }
+        let keys = audit::changed_keys(e.before.as_ref(), e.after.as_ref(), super::IGNORED_IN_DIFF);
+        let labels: Vec<&str> = keys.iter().map(|k| super::fields::label(k)).collect();
+        out.push(format!(
+            "{} door {} op {}",
+            if labels.is_empty() { "Gewijzigd".to_string() } else { labels.join(", ") },
+            e.actor_name,
+            format_datetime(e.occurred_at)
+        ));
+    }
+    Ok(out)
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let (org, current, members) = editable(&state, &user, id).await?;
+    let form = FormData::parse(&body);
+    let base_version: i32 = form.get("version").parse().unwrap_or(-1);
+    let mut errors = FormErrors::new();
+    let values = form::validate(&form, &members, &mut errors);
+    let entries = rasci::parse(&form, &members, &mut errors);
+    let page_state = |errors, missing, conflict, version| FormState {
+        id: Some(id),
+        version,
+        form: &form,
+        errors,
+        missing,
+        similar: Vec::new(),
+        conflict,
+        can_submit: submittable(&current),
+    };
+    if base_version != current.version() {
+        let changes = changes_since(&state, id, base_version).await?;
+        tracing::info!(event = "edit_conflict", user_id = %user.user_id, application_id = %id, base_version, current = current.version(), "stale edit refused");
+        return render_status(
+            StatusCode::CONFLICT,
+            &form_page(&user, &members, page_state(errors, Vec::new(), Some(Conflict { changes }), current.version())),
+        );
+    }
+    if !errors.is_empty() {
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&user, &members, page_state(errors, Vec::new(), None, base_version)));
+    }
+    let submit = wants_submit(&form) && submittable(&current);
+    if submit {
+        let missing = form::missing_for_submission(&values, &entries);
+        if !missing.is_empty() {
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&user, &members, page_state(FormErrors::new(), missing, None, base_version)));
+        }
+    }
+    let actor = Actor::from(&user);
+    let mut tx = state.pool.begin().await?;
+    let Some(before) = store::lock(&mut tx, org, id).await? else { return Err(AppError::NotFound) };
+    let Some(after) = store::update(&mut tx, org, id, base_version, &values, &entries).await? else {
+        drop(tx);
+        let changes = changes_since(&state, id, base_version).await?;
+        let now = store::get(&state.pool, org, id).await?.map(|s| s.version()).unwrap_or(base_version);
+        return render_status(
+            StatusCode::CONFLICT,
+            &form_page(&user, &members, page_state(FormErrors::new(), Vec::new(), Some(Conflict { changes }), now)),
+        );
+    };
+    audit::record(
+        &mut tx,
+        Event {
+            organisation_id: Some(org),
+            actor: &actor,
+            action: "application.updated",
+            object_type: "application",
+            object_id: Some(id),
+            before: Some(before.snapshot(&members)),
+            after: Some(after.snapshot(&members)),
+        },
+    )
+    .await?;
+    if submit {
+        submit_in(&mut tx, org, &after, &actor, &members).await?;
+    }
+    tx.commit().await?;
+    let name = after.name().to_string();
+    let flash = if submit { format!("{name} is ingediend ter beoordeling.") } else { format!("De wijzigingen in {name} zijn opgeslagen.") };
+    session::set_flash(&state.pool, &user, &flash).await?;
+    Ok(Redirect::to(&format!("/register/{id}")).into_response())
+}
+
+/// Submit from the detail page.
+pub async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    let (org, _, members) = editable(&state, &user, id).await?;
+    let actor = Actor::from(&user);
+    let mut tx = state.pool.begin().await?;
+    let stored = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
+    if !submittable(&stored) {
+        return Err(AppError::Conflict(format!(
+            "{} is al ingediend (status: {}); opnieuw indienen kan alleen bij een concept of een teruggestuurde registratie.",
+            stored.name(),
+            super::fields::label_of(super::fields::WORKFLOW_STATUS, stored.workflow_status())
+        )));
+    }
+    let missing = form::missing_for_submission(&stored.doc, &stored.rasci);
+    if !missing.is_empty() {
+        drop(tx);
+        session::set_flash(
+            &state.pool,
+            &user,
+            &format!("Indienen kan nog niet. Nog nodig: {}.", missing.join("; ")),
+        )
+        .await?;
+        return Ok(Redirect::to(&format!("/register/{id}/bewerken")).into_response());
+    }
+    submit_in(&mut tx, org, &stored, &actor, &members).await?;
+    tx.commit().await?;
+    session::set_flash(&state.pool, &user, &format!("{} is ingediend ter beoordeling.", stored.name())).await?;
+    Ok(Redirect::to(&format!("/register/{id}")).into_response())
+}
+
+/// The CISO overrides (or restores) the derived risk level, with a motivation.
+pub async fn risk_override(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let org = user.require(Role::Ciso, "override_risk_level")?;
+    let form = FormData::parse(&body);
+    let level = form.get("risk_level_override").trim().to_string();
+    let motivation = form.get("risk_override_motivation").trim().to_string();
+    let base_version: i32 = form.get("version").parse().unwrap_or(-1);
+    let mut errors = FormErrors::new();
+    if !level.is_empty() && RiskLevel::parse(&level).is_none() {
+        errors.add("risk_level_override", "Kies laag, middel of hoog.");
+    }
+    if !level.is_empty() && motivation.chars().count() < 10 {
+        errors.add("risk_override_motivation", "Motiveer waarom het risiconiveau afwijkt (minstens 10 tekens).");
+    }
+    if motivation.chars().count() > 2000 {
+        errors.add("risk_override_motivation", "De motivering mag hoogstens 2000 tekens lang zijn.");
+    }
+    if !errors.is_empty() {
+        return super::show::detail_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, &form).await;
+    }
+    let members = store::members(&state.pool, org).await?;
+    let mut tx = state.pool.begin().await?;
+    let before = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
+    if before.version() != base_version {
+        return Err(AppError::Conflict(
+            "De registratie is intussen gewijzigd. Open haar opnieuw en bekijk de wijzigingen voordat u het risiconiveau aanpast.".into(),
+        ));
+    }
+    let (lvl, mot, by) = if level.is_empty() { (None, None, None) } else { (Some(level), Some(motivation), Some(user.user_id)) };
+    sqlx::query(
+        "update application set risk_level_override = $3, risk_override_motivation = $4, risk_override_by = $5,
+                version = version + 1
+         where application_id = $1 and organisation_id = $2",
+    )
+    .bind(id)
+    .bind(org)
+    .bind(&lvl)
+    .bind(&mot)
+    .bind(by)
+    .execute(&mut *tx)
+    .await?;
+    let after = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
+    audit::record(
+        &mut tx,
+        Event {
+            organisation_id: Some(org),
+            actor: &Actor::from(&user),
+            action: "application.risk_override",
+            object_type: "application",
+            object_id: Some(id),
+            before: Some(before.snapshot(&members)),
+            after: Some(after.snapshot(&members)),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    let msg = match &lvl {
+        Some(l) => format!("Het risiconiveau is vastgesteld op {}.", RiskLevel::parse(l).map(RiskLevel::label).unwrap_or_default().to_lowercase()),
+        None => "Het afgeleide risiconiveau geldt weer.".to_string(),
+    };
+    session::set_flash(&state.pool, &user, &msg).await?;
+    Ok(Redirect::to(&format!("/register/{id}")).into_response())
+}
+
+/// Used by the demo loader: the same validation and writes as the form, with a system actor.
+pub async fn create_from_form(
+    pool: &sqlx::PgPool,
+    org: Uuid,
+    actor: &Actor,
+    created_by: Option<Uuid>,
+    form: &FormData,
+    workflow_status: &str,
+) -> anyhow::Result<Uuid> {
+    let members = store::members(pool, org).await?;
+    let mut errors = FormErrors::new();
+    let values: Map<String, Value> = form::validate(form, &members, &mut errors);
+    let entries: Vec<RasciEntry> = rasci::parse(form, &members, &mut errors);
+    if !errors.is_empty() {
+        let lines: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+        anyhow::bail!("{}: {}", form.get("name"), lines.join("; "));
+    }
+    let mut tx = pool.begin().await?;
+    let stored = store::insert(&mut tx, org, created_by, &values, &entries).await?;
+    audit::record(
+        &mut tx,
+        Event {
+            organisation_id: Some(org),
+            actor,
+            action: "application.created",
+            object_type: "application",
+            object_id: Some(stored.id),
+            before: None,
+            after: Some(stored.snapshot(&members)),
+        },
+    )
+    .await?;
+    if workflow_status != "concept" {
+        sqlx::query(
+            "update application set workflow_status = $2, submitted_at = now() - interval '20 days', version = version + 1
+             where application_id = $1",
+        )
+        .bind(stored.id)
+        .bind(workflow_status)
+        .execute(&mut *tx)
+        .await?;
+        let after = store::get_in(&mut tx, org, stored.id).await?.ok_or_else(|| anyhow::anyhow!("row vanished"))?;
+        audit::record(
+            &mut tx,
+            Event {
+                organisation_id: Some(org),
+                actor,
+                action: "application.status_set",
+                object_type: "application",
+                object_id: Some(stored.id),
+                before: Some(stored.snapshot(&members)),
+                after: Some(after.snapshot(&members)),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(stored.id)
+}

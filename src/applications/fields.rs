@@ -1,0 +1,421 @@
+//! The field catalogue of an AI application: every field of the Algoritmeregister publicatiestandaard 1.0
+//! (labels, help texts and limits read from the standard's own machine-readable config, embedded) plus the
+//! internal fields of the seeds. Forms, validation, the detail page and the history all work from this list,
+//! so a field is added in one place. The database constraints in `migrations/0002_register.sql` mirror it.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use serde::Deserialize;
+
+/// An allowed value and how people read it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Opt {
+    pub value: &'static str,
+    pub label: &'static str,
+}
+
+const fn o(value: &'static str, label: &'static str) -> Opt {
+    Opt { value, label }
+}
+
+/// The 16 themes of the standard (values as the register requires them).
+pub const THEMES: &[Opt] = &[
+    o("Organisatie en bedrijfsvoering", "Organisatie en bedrijfsvoering"),
+    o("Cultuur en recreatie", "Cultuur en recreatie"),
+    o("Economie", "Economie"),
+    o("Overheidsfinanciën", "Overheidsfinanciën"),
+    o("Wonen", "Wonen"),
+    o("Internationaal", "Internationaal"),
+    o("Migratie en integratie", "Migratie en integratie"),
+    o("Natuur en milieu", "Natuur en milieu"),
+    o("Onderwijs en wetenschap", "Onderwijs en wetenschap"),
+    o("Openbare orde en veiligheid", "Openbare orde en veiligheid"),
+    o("Recht", "Recht"),
+    o("Ruimte en infrastructuur", "Ruimte en infrastructuur"),
+    o("Sociale zekerheid", "Sociale zekerheid"),
+    o("Verkeer", "Verkeer"),
+    o("Werk", "Werk"),
+    o("Zorg en gezondheid", "Zorg en gezondheid"),
+];
+pub const REGISTER_STATUS: &[Opt] =
+    &[o("In ontwikkeling", "In ontwikkeling"), o("In gebruik", "In gebruik"), o("Buiten gebruik", "Buiten gebruik")];
+pub const PUBLICATION_CATEGORIES: &[Opt] = &[
+    o("Hoog-risico AI-systeem", "Hoog-risico AI-systeem (categorie A)"),
+    o("Impactvolle algoritmes", "Impactvolle algoritmes (categorie B)"),
+    o("Overige algoritmes", "Overige algoritmes (categorie C)"),
+];
+/// The standard's recommended impact assessment titles (verbatim, including its "Assesment" spelling).
+pub const IMPACT_ASSESSMENT_TITLES: &[&str] = &[
+    "AI Impact Assesment (AIIA)",
+    "Data Protection Impact Assessment (DPIA)",
+    "De Ethische Bijsluiter",
+    "De Ethische Data Assistant (DEDA)",
+    "Fundamentele Rechten en Algoritme Impact Assessment (FRAIA)",
+    "Impact Assessment Mensenrechten en Algoritmes (IAMA)",
+    "Pre-scan DPIA",
+    "Privacy Quickscan",
+    "Toetsingskader Algemene Rekenkamer",
+    "Utrecht Uthiek Assessment",
+    "Z-Inspection",
+];
+
+pub const WORKFLOW_STATUS: &[Opt] = &[
+    o("concept", "Concept"),
+    o("ingediend", "Ingediend"),
+    o("in_beoordeling", "In beoordeling"),
+    o("teruggestuurd", "Teruggestuurd"),
+    o("goedgekeurd", "Goedgekeurd"),
+    o("goedgekeurd_onder_voorwaarden", "Goedgekeurd onder voorwaarden"),
+    o("afgewezen", "Afgewezen"),
+    o("in_gebruik", "In gebruik"),
+    o("buiten_gebruik", "Buiten gebruik"),
+];
+pub const USE_CATEGORIES: &[Opt] = &[
+    o("interne_productiviteit", "Interne productiviteit"),
+    o("algemeen_gebruik", "Algemeen gebruik en onderzoek"),
+    o("klantprojecten", "Klantprojecten"),
+];
+pub const DEPLOYMENTS: &[Opt] = &[
+    o("openbare_webdienst", "Openbare webdienst"),
+    o("ingebed", "Ingebed in bestaande software"),
+    o("api", "API-koppeling"),
+    o("lokaal", "Lokaal (on-premise)"),
+    o("cloud", "Cloud (eigen omgeving)"),
+];
+pub const LICENCE_TYPES: &[Opt] = &[
+    o("consument", "Consumentenvoorwaarden (gratis of persoonlijk account)"),
+    o("organisatie", "Organisatielicentie met contractuele afspraken"),
+];
+pub const INTERACTIONS: &[Opt] =
+    &[o("intern", "Alleen intern (medewerkers)"), o("extern", "Ook extern: burgers, klanten of bedrijven")];
+pub const DATA_LOCATIONS: &[Opt] =
+    &[o("eu", "Binnen de EU/EER"), o("buiten_eer", "(Ook) buiten de EER"), o("onbekend", "Onbekend")];
+pub const AI_ACT_RISK_GROUPS: &[Opt] = &[
+    o("verboden AI", "Verboden AI"),
+    o("hoog-risico AI", "Hoog-risico AI"),
+    o("geen hoog-risico AI", "Geen hoog-risico AI"),
+    o("uitzondering van toepassing", "Uitzondering van toepassing"),
+    o("niet van toepassing", "Niet van toepassing (geen AI-systeem)"),
+];
+pub const PERMISSIONS: &[Opt] =
+    &[o("toegestaan", "Toegestaan"), o("onder_voorwaarden", "Onder voorwaarden"), o("verboden", "Verboden")];
+pub const RISK_LEVELS: &[Opt] = &[o("laag", "Laag"), o("middel", "Middel"), o("hoog", "Hoog")];
+/// Seed 002, Bijlage 2: "Checklist Verantwoorde Inzet Generatieve AI".
+pub const CHECKLIST: &[Opt] = &[
+    o("doel", "Doel en maatschappelijke meerwaarde vastgesteld"),
+    o("risicoanalyse", "Risicoanalyse uitgevoerd (DPIA en/of IAMA)"),
+    o("privacy", "Privacyaspecten beoordeeld"),
+    o("maatregelen", "Technische en organisatorische maatregelen genomen"),
+    o("leveranciersafspraken", "Afspraken met leverancier over datagebruik, retentie, training"),
+    o("transparantie", "Transparantie voor burgers geregeld"),
+    o("uitlegbaarheid", "Uitlegbaarheid van AI-uitvoer gegarandeerd"),
+    o("verantwoordelijken", "Interne verantwoordelijken benoemd"),
+    o("algoritmeregister", "Documentatie opgenomen in algoritmeregister"),
+    o("training", "Medewerkers geïnformeerd en getraind"),
+];
+
+/// The data classes of the matrix (PRODUCT.md), as (column, label).
+pub const DATA_CLASSES: &[Opt] = &[
+    o("dc_openbaar", "Openbare informatie"),
+    o("dc_intern", "Interne informatie"),
+    o("dc_vertrouwelijk", "Vertrouwelijke informatie"),
+    o("dc_persoonsgegevens", "Persoonsgegevens"),
+    o("dc_bijzondere", "Bijzondere persoonsgegevens"),
+    o("dc_beveiliging", "Beveiligingsinformatie"),
+    o("dc_klant", "Klantgegevens"),
+    o("dc_financieel", "Financiële gegevens en creditcardgegevens"),
+];
+
+pub fn label_of(options: &[Opt], value: &str) -> String {
+    options.iter().find(|o| o.value == value).map(|o| o.label.to_string()).unwrap_or_else(|| value.to_string())
+}
+
+/// The sections of the form and the detail page, in the order a non-expert fills them in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Algemeen,
+    Gebruik,
+    Gegevens,
+    Verantwoord,
+    Werking,
+    Publicatie,
+}
+
+impl Section {
+    pub const ALL: [Section; 6] = [
+        Section::Algemeen,
+        Section::Gebruik,
+        Section::Gegevens,
+        Section::Verantwoord,
+        Section::Werking,
+        Section::Publicatie,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Algemeen => "Algemeen",
+            Section::Gebruik => "Gebruik en doel",
+            Section::Gegevens => "Gegevens",
+            Section::Verantwoord => "Verantwoord gebruik",
+            Section::Werking => "Werking",
+            Section::Publicatie => "Publicatie",
+        }
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Section::Algemeen => "algemeen",
+            Section::Gebruik => "gebruik",
+            Section::Gegevens => "gegevens",
+            Section::Verantwoord => "verantwoord",
+            Section::Werking => "werking",
+            Section::Publicatie => "publicatie",
+        }
+    }
+
+    pub fn intro(self) -> &'static str {
+        match self {
+            Section::Algemeen => "Wat is het voor tool, wie levert hem en wie is eigenaar?",
+            Section::Gebruik => "Waarvoor gebruikt u de tool, en wie merkt er iets van?",
+            Section::Gegevens => {
+                "Welke gegevens gaan erin? Geef per soort gegevens aan of die in deze tool mogen worden gebruikt."
+            }
+            Section::Verantwoord => "Afwegingen, risico's, afspraken met de leverancier en de checklist verantwoorde inzet.",
+            Section::Werking => "Hoe werkt het algoritme technisch?",
+            Section::Publicatie => "Gegevens voor publicatie in het landelijke Algoritmeregister.",
+        }
+    }
+}
+
+/// How a field is entered, stored (JSON type in `jsonb_populate_record`) and checked.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// One line of plain text.
+    Text { max: usize },
+    /// A textarea stored as sanitised HTML; the limit is counted without tags.
+    RichText { max: usize },
+    /// A month, `jjjj-mm`.
+    Month,
+    /// An `https://` link of at most 500 characters.
+    Link,
+    /// An e-mail address or an `https://` link.
+    Contact,
+    /// One of a fixed list.
+    Choice(&'static [Opt]),
+    /// Any of a fixed list (checkboxes).
+    Multi(&'static [Opt]),
+    /// Ja / nee (not answered yet is allowed in a draft).
+    YesNo,
+    /// A calendar date.
+    Date,
+    /// A list of {title, link} references.
+    References { title_max: usize, link_required: bool, suggestions: &'static [&'static str] },
+    /// A user of the organisation.
+    User,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    pub key: &'static str,
+    pub label: &'static str,
+    /// One line under the label.
+    pub help: &'static str,
+    /// Longer guidance (the standard's "instructions"), shown on request.
+    pub instructions: &'static str,
+    pub kind: Kind,
+    pub section: Section,
+    /// Must be filled in before the registration can be submitted.
+    pub required: bool,
+    /// A field of the national publication standard.
+    pub standard: bool,
+}
+
+#[derive(Deserialize)]
+struct StandardConfig {
+    properties: HashMap<String, StandardField>,
+}
+
+#[derive(Deserialize)]
+pub struct StandardField {
+    pub title: String,
+    #[serde(default)]
+    pub max_length: Option<usize>,
+    #[serde(default)]
+    pub help_text: Option<String>,
+    #[serde(default)]
+    pub instructions: Option<String>,
+    #[serde(default)]
+    pub permitted_values: Option<Vec<String>>,
+}
+
+/// Publicatiestandaard 1.0 as published by the register (MinBZK/Algoritmeregister, EUPL-1.2).
+static STANDARD: LazyLock<StandardConfig> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../reference/algoritmeregister/publicatiestandaard-v1_0.register-config.json"))
+        .expect("the embedded publication standard is valid JSON")
+});
+
+pub fn standard_field(key: &str) -> Option<&'static StandardField> {
+    STANDARD.properties.get(key)
+}
+
+/// A field of the standard: label, help and limit come from the standard itself.
+fn std_field(key: &'static str, section: Section, kind: Kind, required: bool) -> FieldDef {
+    let s = standard_field(key).unwrap_or_else(|| panic!("field {key} is in the publication standard"));
+    let kind = match kind {
+        Kind::Text { .. } => Kind::Text { max: s.max_length.unwrap_or(500) },
+        Kind::RichText { .. } => Kind::RichText { max: s.max_length.unwrap_or(2500) },
+        other => other,
+    };
+    FieldDef {
+        key,
+        label: s.title.as_str(),
+        help: s.help_text.as_deref().unwrap_or(""),
+        instructions: s.instructions.as_deref().unwrap_or(""),
+        kind,
+        section,
+        required,
+        standard: true,
+    }
+}
+
+fn own(
+    key: &'static str,
+    label: &'static str,
+    help: &'static str,
+    section: Section,
+    kind: Kind,
+    required: bool,
+) -> FieldDef {
+    FieldDef { key, label, help, instructions: "", kind, section, required, standard: false }
+}
+
+const TEXT: Kind = Kind::Text { max: 0 };
+const RICH: Kind = Kind::RichText { max: 0 };
+
+pub static FIELDS: LazyLock<Vec<FieldDef>> = LazyLock::new(|| {
+    use Section::*;
+    let mut f = vec![
+        std_field("name", Algemeen, TEXT, true),
+        std_field("description_short", Algemeen, RICH_PLAIN, true),
+        std_field("provider", Algemeen, TEXT, false),
+        own("department", "Afdeling", "De afdeling die de tool gebruikt of er eigenaar van is.", Algemeen, Kind::Text { max: 100 }, true),
+        own("owner_id", "Eigenaar", "De medewerker die de registratie bijhoudt (meestal de projectleider).", Algemeen, Kind::User, true),
+        own("use_category", "Gebruikscategorie", "Interne productiviteit (zoals Copilot), algemeen gebruik zonder organisatiegegevens, of klantprojecten met klantgegevens.", Algemeen, Kind::Choice(USE_CATEGORIES), true),
+        own("deployment", "Manier van inzet", "Hoe de tool wordt gebruikt.", Algemeen, Kind::Choice(DEPLOYMENTS), true),
+        own("licence_type", "Licentie", "Gratis en persoonlijke accounts vallen onder consumentenvoorwaarden: de leverancier mag invoer vaak gebruiken.", Algemeen, Kind::Choice(LICENCE_TYPES), true),
+        own("generative", "Generatieve AI", "Maakt de tool nieuwe tekst, beelden, geluid of code?", Algemeen, Kind::YesNo, true),
+        own("agentic", "Agentische AI", "Voert de tool zelfstandig acties uit (bijvoorbeeld e-mails versturen of systemen aanpassen)?", Algemeen, Kind::YesNo, true),
+        std_field("status", Algemeen, Kind::Choice(REGISTER_STATUS), true),
+        std_field("begin_date", Algemeen, Kind::Month, false),
+        std_field("end_date", Algemeen, Kind::Month, false),
+        std_field("goal", Gebruik, RICH, true),
+        own("target_group", "Doelgroep", "Voor wie is de uitkomst bedoeld, bijvoorbeeld medewerkers van Burgerzaken of inwoners.", Gebruik, Kind::Text { max: 200 }, false),
+        own("interaction", "Interactie", "Komen burgers, klanten of bedrijven direct met de tool of de uitkomst in aanraking?", Gebruik, Kind::Choice(INTERACTIONS), true),
+        std_field("category", Gebruik, Kind::Multi(THEMES), false),
+        own("personal_data", "Persoonsgegevens", "Worden er persoonsgegevens in de tool ingevoerd of door de tool verwerkt?", Gegevens, Kind::YesNo, true),
+        own("special_categories", "Bijzondere persoonsgegevens", "Bijvoorbeeld gezondheid, etniciteit, religie, strafrechtelijke gegevens of het BSN.", Gegevens, Kind::YesNo, false),
+        own("data_location", "Locatie van de gegevens", "Waar slaat de leverancier de gegevens op en verwerkt hij ze?", Gegevens, Kind::Choice(DATA_LOCATIONS), true),
+        own("training_opt_out", "Training op onze invoer uitgeschakeld", "Is vastgelegd dat de leverancier onze invoer niet gebruikt om modellen te trainen?", Gegevens, Kind::YesNo, false),
+        own("retention_agreed", "Bewaartermijn afgesproken", "Is afgesproken hoe lang de leverancier invoer en uitvoer bewaart?", Gegevens, Kind::YesNo, false),
+        std_field("source_data", Gegevens, RICH, false),
+        std_field("source_data_grouping", Gegevens, Kind::References { title_max: 500, link_required: true, suggestions: &[] }, false),
+        std_field("proportionality", Verantwoord, RICH, false),
+        std_field("human_intervention", Verantwoord, RICH, false),
+        own("human_oversight", "Menselijk toezicht", "Wie controleert de uitvoer van de tool, hoe en hoe vaak?", Verantwoord, Kind::RichText { max: 2500 }, false),
+        own("fallback_scenario", "Terugvalscenario", "Wat doet u als de tool (plotseling) niet meer gebruikt kan of mag worden?", Verantwoord, Kind::RichText { max: 2500 }, false),
+        std_field("risks", Verantwoord, RICH, false),
+        std_field("lawful_basis", Verantwoord, RICH, false),
+        std_field("lawful_basis_grouping", Verantwoord, Kind::References { title_max: 100, link_required: true, suggestions: &[] }, false),
+        std_field("process_index_url", Verantwoord, Kind::Link, false),
+        std_field("impacttoetsen_grouping", Verantwoord, Kind::References { title_max: 500, link_required: false, suggestions: IMPACT_ASSESSMENT_TITLES }, false),
+        std_field("impacttoetsen", Verantwoord, RICH, false),
+        own("agreement_data_use", "Afspraken over datagebruik", "Is met de leverancier vastgelegd wat hij met onze gegevens mag doen?", Verantwoord, Kind::YesNo, false),
+        own("agreement_retention", "Afspraken over bewaren (retentie)", "Is vastgelegd hoe lang gegevens worden bewaard en hoe ze worden verwijderd?", Verantwoord, Kind::YesNo, false),
+        own("agreement_training", "Afspraken over training", "Is vastgelegd dat onze gegevens niet voor training worden gebruikt?", Verantwoord, Kind::YesNo, false),
+        own("supplier_agreements_note", "Toelichting leveranciersafspraken", "Waar staan de afspraken (verwerkersovereenkomst, contract, voorwaarden)?", Verantwoord, Kind::RichText { max: 2500 }, false),
+        own("ai_act_risk_group", "Risicogroep AI-verordening", "Volgens de beslishulp AI-verordening van de overheid.", Verantwoord, Kind::Choice(AI_ACT_RISK_GROUPS), false),
+        own("checklist", "Checklist verantwoorde inzet", "Vink aan wat geregeld is vóór ingebruikname.", Verantwoord, Kind::Multi(CHECKLIST), false),
+        own("next_evaluation", "Volgende evaluatie", "Minstens jaarlijks.", Verantwoord, Kind::Date, false),
+        std_field("methods_and_models", Werking, RICH, false),
+        std_field("publiccode", Werking, Kind::Link, false),
+        std_field("publication_category", Publicatie, Kind::Choice(PUBLICATION_CATEGORIES), true),
+        std_field("contact_email", Publicatie, Kind::Contact, true),
+        std_field("website", Publicatie, Kind::Link, false),
+        std_field("url", Publicatie, Kind::Link, false),
+        std_field("tags", Publicatie, TEXT, false),
+    ];
+    for dc in DATA_CLASSES {
+        f.push(own(dc.value, dc.label, "", Gegevens, Kind::Choice(PERMISSIONS), true));
+    }
+    f
+});
+
+/// The short description is plain text in the standard (no HTML allowed), but longer than one line.
+const RICH_PLAIN: Kind = Kind::Text { max: 0 };
+
+pub fn field(key: &str) -> Option<&'static FieldDef> {
+    FIELDS.iter().find(|f| f.key == key)
+}
+
+pub fn is_data_class(key: &str) -> bool {
+    key.starts_with("dc_")
+}
+
+/// The label of any key that appears in an application's JSON (fields and a few internal ones).
+pub fn label(key: &str) -> &'static str {
+    if let Some(f) = field(key) {
+        return f.label;
+    }
+    match key {
+        "workflow_status" => "Beoordelingsstatus",
+        "risk_level_derived" => "Risiconiveau (afgeleid)",
+        "risk_level_override" => "Risiconiveau (aangepast door CISO)",
+        "risk_override_motivation" => "Motivering risiconiveau",
+        "rasci" => "RASCI",
+        "version" => "Versie",
+        _ => "Overig veld",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(opts: &[Opt]) -> Vec<String> {
+        opts.iter().map(|o| o.value.to_string()).collect()
+    }
+
+    #[test]
+    fn enumerations_match_the_standard() {
+        assert_eq!(standard_field("category").unwrap().permitted_values.clone().unwrap(), values(THEMES));
+        assert_eq!(standard_field("status").unwrap().permitted_values.clone().unwrap(), values(REGISTER_STATUS));
+        assert_eq!(
+            standard_field("publication_category").unwrap().permitted_values.clone().unwrap(),
+            values(PUBLICATION_CATEGORIES)
+        );
+    }
+
+    #[test]
+    fn every_standard_field_is_covered() {
+        // Fixed or derived at export: organization (organisation name), lang, standard_version, source_id,
+        // and the register-assigned lars and publication_dt (stored in their own columns).
+        let derived = ["organization", "lang", "standard_version", "source_id", "lars", "publication_dt"];
+        for key in STANDARD.properties.keys() {
+            assert!(field(key).is_some() || derived.contains(&key.as_str()), "standard field {key} has no field");
+        }
+        assert_eq!(field("name").unwrap().label, "Naam");
+        assert!(matches!(field("description_short").unwrap().kind, Kind::Text { max: 400 }));
+        assert!(matches!(field("methods_and_models").unwrap().kind, Kind::RichText { max: 5000 }));
+        assert!(matches!(field("provider").unwrap().kind, Kind::Text { max: 200 }));
+    }
+
+    #[test]
+    fn keys_are_unique() {
+        let mut keys: Vec<_> = FIELDS.iter().map(|f| f.key).collect();
+        keys.sort_unstable();
+        let n = keys.len();
+        keys.dedup();
+        assert_eq!(n, keys.len());
+    }
+}

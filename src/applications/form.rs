@@ -1,0 +1,435 @@
+//! The registration form: raw input (kept as typed, so a form with errors comes back filled in), validation
+//! into the stored JSON shape (per field, in Dutch), and what is still needed before submission.
+
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use super::fields::{FIELDS, FieldDef, Kind, Opt, field, label_of};
+use super::rasci::{LETTERS, RasciEntry};
+use super::richtext;
+use crate::web::forms::{FormErrors, is_email};
+
+/// A submitted form as (name, value) pairs in order; repeated names are kept (checkboxes, list rows).
+#[derive(Debug, Clone, Default)]
+pub struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    pub fn parse(body: &[u8]) -> Self {
+        Self(form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+    }
+
+    pub fn get(&self, key: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+
+    pub fn all(&self, key: &str) -> Vec<&str> {
+        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
+    }
+
+    pub fn has(&self, key: &str, value: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == key && v == value)
+    }
+
+    pub fn push(&mut self, key: &str, value: impl Into<String>) {
+        self.0.push((key.to_string(), value.into()));
+    }
+}
+
+/// A member of the organisation who can be owner or RASCI person.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Member {
+    pub user_id: Uuid,
+    pub name: String,
+    pub email: String,
+}
+
+fn too_long(label: &str, max: usize, n: usize, note: &str) -> String {
+    format!("{label} mag hoogstens {max} tekens lang zijn{note} (nu {n}).")
+}
+
+pub fn is_https_link(v: &str) -> bool {
+    v.len() <= 500
+        && v.strip_prefix("https://").is_some_and(|rest| {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+            !host.is_empty() && host.contains('.')
+        })
+        && !v.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+pub fn is_month(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() == 7
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && matches!((b[5], b[6]), (b'0', b'1'..=b'9') | (b'1', b'0'..=b'2'))
+}
+
+fn choice(options: &[Opt], v: &str) -> bool {
+    options.iter().any(|o| o.value == v)
+}
+
+/// Validate one field; the value is what is stored (JSON null for "not filled in").
+fn validate_field(f: &FieldDef, form: &FormData, members: &[Member], errors: &mut FormErrors) -> Value {
+    let raw = form.get(f.key).trim();
+    let label = f.label;
+    match f.kind {
+        Kind::Text { max } => {
+            if raw.is_empty() {
+                return Value::Null;
+            }
+            let n = raw.chars().count();
+            if n > max {
+                errors.add(f.key, too_long(label, max, n, ""));
+            }
+            if raw.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+                errors.add(f.key, format!("{label} bevat tekens die niet zijn toegestaan."));
+            }
+            json!(raw)
+        }
+        Kind::RichText { max } => match richtext::to_html(raw) {
+            None => Value::Null,
+            Some(html) => {
+                let n = richtext::text_length(&html);
+                if n > max {
+                    errors.add(f.key, too_long(label, max, n, " (opmaak niet meegeteld)"));
+                }
+                json!(html)
+            }
+        },
+        Kind::Month => {
+            if raw.is_empty() {
+                return Value::Null;
+            }
+            if !is_month(raw) {
+                errors.add(f.key, format!("Vul {label} in als jaar en maand (jjjj-mm), bijvoorbeeld 2024-03."));
+            }
+            json!(raw)
+        }
+        Kind::Link => {
+            if raw.is_empty() {
+                return Value::Null;
+            }
+            if !is_https_link(raw) {
+                errors.add(
+                    f.key,
+                    format!("{label} moet een volledige link zijn die begint met https://, hoogstens 500 tekens."),
+                );
+            }
+            json!(raw)
+        }
+        Kind::Contact => {
+            if raw.is_empty() {
+                return Value::Null;
+            }
+            if !(is_https_link(raw) || (raw.len() <= 254 && is_email(raw))) {
+                errors.add(
+                    f.key,
+                    format!(
+                        "Vul bij {label} een e-mailadres in (bij voorkeur een algemeen adres, zoals \
+                         algoritmes@gemeente.nl) of een link naar een contactformulier die begint met https://."
+                    ),
+                );
+            }
+            json!(raw)
+        }
+        Kind::Choice(options) => {
+            if raw.is_empty() {
+                return Value::Null;
+            }
+            if !choice(options, raw) {
+                errors.add(f.key, format!("Kies bij {label} een van de mogelijke waarden."));
+            }
+            json!(raw)
+        }
+        Kind::Multi(options) => {
+            let picked: Vec<&str> = form.all(f.key).into_iter().map(str::trim).filter(|v| !v.is_empty()).collect();
+            if picked.iter().any(|v| !choice(options, v)) {
+                errors.add(f.key, format!("Kies bij {label} alleen uit de mogelijke waarden."));
+            }
+            // Stored in the catalogue's order, without duplicates.
+            json!(options.iter().filter(|o| picked.contains(&o.value)).map(|o| o.value).collect::<Vec<_>>())
+        }
+        Kind::YesNo => match raw {
+            "" => Value::Null,
+            "ja" => json!(true),
+            "nee" => json!(false),
+            _ => {
+                errors.add(f.key, format!("Kies bij {label} ja of nee."));
+                Value::Null
+            }
+        },
+        Kind::Date => {
+            if raw.is_empty() {
+                return Value::Null;
+            }
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            if time::Date::parse(raw, format).is_err() {
+                errors.add(f.key, format!("Vul bij {label} een geldige datum in (jjjj-mm-dd)."));
+            }
+            json!(raw)
+        }
+        Kind::User => {
+            if raw.is_empty() {
+                return Value::Null;
+            }
+            match Uuid::parse_str(raw).ok().filter(|id| members.iter().any(|m| m.user_id == *id)) {
+                Some(id) => json!(id),
+                None => {
+                    errors.add(f.key, format!("Kies bij {label} een medewerker van de organisatie."));
+                    Value::Null
+                }
+            }
+        }
+        Kind::References { title_max, link_required, .. } => {
+            let titles = form.all(&format!("{}_title", f.key));
+            let links = form.all(&format!("{}_link", f.key));
+            let mut items = Vec::new();
+            for i in 0..titles.len().max(links.len()) {
+                let title = titles.get(i).map(|s| s.trim()).unwrap_or("");
+                let link = links.get(i).map(|s| s.trim()).unwrap_or("");
+                if title.is_empty() && link.is_empty() {
+                    continue;
+                }
+                let row = i + 1;
+                if title.is_empty() {
+                    errors.add(f.key, format!("{label}, regel {row}: vul de titel in."));
+                } else if title.chars().count() > title_max {
+                    errors.add(f.key, format!("{label}, regel {row}: de titel mag hoogstens {title_max} tekens lang zijn."));
+                }
+                if link.is_empty() && link_required {
+                    errors.add(f.key, format!("{label}, regel {row}: vul de link in (begint met https://)."));
+                } else if !link.is_empty() && !is_https_link(link) {
+                    errors.add(f.key, format!("{label}, regel {row}: de link moet beginnen met https://."));
+                }
+                let mut item = Map::new();
+                item.insert("title".into(), json!(title));
+                if !link.is_empty() {
+                    item.insert("link".into(), json!(link));
+                }
+                items.push(Value::Object(item));
+            }
+            Value::Array(items)
+        }
+    }
+}
+
+/// Validate the whole form into the stored shape. Field errors go into `errors`; the input itself is kept
+/// by the caller for re-rendering.
+pub fn validate(form: &FormData, members: &[Member], errors: &mut FormErrors) -> Map<String, Value> {
+    let mut values = Map::new();
+    for f in FIELDS.iter() {
+        let v = validate_field(f, form, members, errors);
+        values.insert(f.key.to_string(), v);
+    }
+    // A draft needs at least a name and a short description.
+    for key in ["name", "description_short"] {
+        if values.get(key).is_none_or(Value::is_null) {
+            let f = field(key).expect("catalogue field");
+            errors.add(f.key, format!("Vul {} in; ook een concept heeft die nodig.", f.label.to_lowercase()));
+        }
+    }
+    if let (Some(Value::String(b)), Some(Value::String(e))) = (values.get("begin_date"), values.get("end_date")) {
+        if is_month(b) && is_month(e) && e < b {
+            errors.add("end_date", "De einddatum ligt vóór de begindatum.");
+        }
+    }
+    if values.get("special_categories") == Some(&json!(true)) && values.get("personal_data") == Some(&json!(false)) {
+        errors.add(
+            "personal_data",
+            "Bijzondere persoonsgegevens zijn ook persoonsgegevens: kies bij Persoonsgegevens 'ja'.",
+        );
+    }
+    values
+}
+
+/// What a registration still needs before it can be submitted, as Dutch lines naming the field.
+pub fn missing_for_submission(values: &Map<String, Value>, rasci: &[RasciEntry]) -> Vec<String> {
+    let empty = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => true,
+        Some(Value::String(s)) => s.trim().is_empty(),
+        Some(Value::Array(a)) => a.is_empty(),
+        _ => false,
+    };
+    let mut missing: Vec<String> =
+        FIELDS.iter().filter(|f| f.required && empty(values.get(f.key))).map(|f| f.label.to_string()).collect();
+    if values.get("personal_data") == Some(&json!(true)) && empty(values.get("special_categories")) {
+        missing.push(field("special_categories").map(|f| f.label.to_string()).unwrap_or_default());
+    }
+    let accountable = rasci.iter().filter(|r| r.letter == 'A').count();
+    if accountable != 1 {
+        missing.push("Precies één Accountable (A) bij de verantwoordelijken (RASCI)".to_string());
+    }
+    missing
+}
+
+/// The stored values (and RASCI) as form input, for editing.
+pub fn to_form(values: &Map<String, Value>, rasci: &[RasciEntry]) -> FormData {
+    let mut form = FormData::default();
+    for f in FIELDS.iter() {
+        let v = values.get(f.key).unwrap_or(&Value::Null);
+        match (f.kind, v) {
+            (_, Value::Null) => {}
+            (Kind::RichText { .. }, Value::String(html)) => form.push(f.key, richtext::to_text(html)),
+            (Kind::YesNo, Value::Bool(b)) => form.push(f.key, if *b { "ja" } else { "nee" }),
+            (Kind::Multi(_), Value::Array(items)) => {
+                for i in items.iter().filter_map(Value::as_str) {
+                    form.push(f.key, i);
+                }
+            }
+            (Kind::References { .. }, Value::Array(items)) => {
+                for item in items {
+                    form.push(&format!("{}_title", f.key), item.get("title").and_then(Value::as_str).unwrap_or(""));
+                    form.push(&format!("{}_link", f.key), item.get("link").and_then(Value::as_str).unwrap_or(""));
+                }
+            }
+            (_, Value::String(s)) => form.push(f.key, s.as_str()),
+            (_, other) => form.push(f.key, other.to_string()),
+        }
+    }
+    for letter in LETTERS {
+        for entry in rasci.iter().filter(|r| r.letter == letter) {
+            match (&entry.user_id, &entry.function_name) {
+                (Some(id), _) => form.push(&format!("rasci_{letter}_user"), id.to_string()),
+                (None, Some(name)) => form.push(&format!("rasci_{letter}_function"), name.as_str()),
+                _ => {}
+            }
+        }
+    }
+    form
+}
+
+/// A value as people read it (for the history and the conflict message).
+pub fn display_value(key: &str, v: &Value, members: &[Member]) -> String {
+    let Some(f) = field(key) else {
+        return match v {
+            Value::Null => "(leeg)".to_string(),
+            Value::String(s) => s.clone(),
+            Value::Array(a) => a.iter().map(|i| i.as_str().map(str::to_string).unwrap_or(i.to_string())).collect::<Vec<_>>().join("; "),
+            other => other.to_string(),
+        };
+    };
+    match (f.kind, v) {
+        (_, Value::Null) => "(leeg)".to_string(),
+        (Kind::RichText { .. }, Value::String(html)) => richtext::plain_text(html),
+        (Kind::YesNo, Value::Bool(b)) => if *b { "ja" } else { "nee" }.to_string(),
+        (Kind::Choice(options), Value::String(s)) => label_of(options, s),
+        (Kind::Multi(options), Value::Array(items)) => {
+            if items.is_empty() {
+                "(leeg)".to_string()
+            } else {
+                items.iter().filter_map(Value::as_str).map(|s| label_of(options, s)).collect::<Vec<_>>().join(", ")
+            }
+        }
+        (Kind::References { .. }, Value::Array(items)) => {
+            if items.is_empty() {
+                "(leeg)".to_string()
+            } else {
+                items
+                    .iter()
+                    .map(|i| {
+                        let t = i.get("title").and_then(Value::as_str).unwrap_or("");
+                        match i.get("link").and_then(Value::as_str) {
+                            Some(l) => format!("{t} ({l})"),
+                            None => t.to_string(),
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
+        }
+        (Kind::User, Value::String(id)) => members
+            .iter()
+            .find(|m| m.user_id.to_string() == *id)
+            .map(|m| m.name.clone())
+            .unwrap_or_else(|| "(onbekende gebruiker)".to_string()),
+        (_, Value::String(s)) => s.clone(),
+        (_, other) => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> FormData {
+        FormData(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+    }
+
+    #[test]
+    fn draft_needs_name_and_description() {
+        let mut e = FormErrors::new();
+        let v = validate(&form(&[("name", "ChatGPT"), ("description_short", "Chatbot")]), &[], &mut e);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(v["name"], json!("ChatGPT"));
+        assert_eq!(v["category"], json!([]));
+        let mut e = FormErrors::new();
+        validate(&form(&[]), &[], &mut e);
+        assert!(e.get("name").is_some() && e.get("description_short").is_some());
+    }
+
+    #[test]
+    fn field_rules() {
+        let mut e = FormErrors::new();
+        let long = "x".repeat(101);
+        validate(
+            &form(&[
+                ("name", &long),
+                ("description_short", "ok"),
+                ("begin_date", "03-2021"),
+                ("website", "http://gemeente.nl"),
+                ("contact_email", "bel ons"),
+                ("status", "in gebruik"),
+                ("category", "Verkeer"),
+                ("category", "Bestuur"),
+                ("generative", "misschien"),
+                ("lawful_basis_grouping_title", "Wet"),
+                ("lawful_basis_grouping_link", ""),
+            ]),
+            &[],
+            &mut e,
+        );
+        for key in ["name", "begin_date", "website", "contact_email", "status", "category", "generative", "lawful_basis_grouping"] {
+            assert!(e.get(key).is_some(), "no error for {key}");
+        }
+        assert!(e.get("name").unwrap().contains("hoogstens 100"));
+    }
+
+    #[test]
+    fn contact_can_be_email_or_https() {
+        for ok in ["algoritmes@gemeente.nl", "https://gemeente.nl/contact"] {
+            let mut e = FormErrors::new();
+            validate(&form(&[("name", "a"), ("description_short", "b"), ("contact_email", ok)]), &[], &mut e);
+            assert!(e.is_empty(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn months() {
+        assert!(is_month("2024-03") && is_month("1999-12"));
+        assert!(!is_month("2024-13") && !is_month("2024-00") && !is_month("2024") && !is_month("03-2021"));
+    }
+
+    #[test]
+    fn round_trip_through_the_form() {
+        let mut e = FormErrors::new();
+        let input = form(&[
+            ("name", "Copilot"),
+            ("description_short", "Assistent"),
+            ("goal", "Doel\n\n- a\n- b"),
+            ("personal_data", "nee"),
+            ("category", "Werk"),
+            ("impacttoetsen_grouping_title", "Pre-scan DPIA"),
+            ("impacttoetsen_grouping_link", ""),
+        ]);
+        let v = validate(&input, &[], &mut e);
+        assert!(e.is_empty());
+        let back = to_form(&v, &[]);
+        assert_eq!(back.get("goal"), "Doel\n\n- a\n- b");
+        assert_eq!(back.get("personal_data"), "nee");
+        assert_eq!(back.all("category"), vec!["Werk"]);
+        assert_eq!(back.get("impacttoetsen_grouping_title"), "Pre-scan DPIA");
+        let missing = missing_for_submission(&v, &[]);
+        assert!(missing.iter().any(|m| m == "Contactgegevens"));
+        assert!(missing.iter().any(|m| m.contains("Accountable")));
+    }
+}

@@ -1,0 +1,182 @@
+//! "Register": the organisation's applications with full-text search, filters, sorting and pages; and
+//! "Mijn toepassingen": everything a person owns or is Responsible or Accountable for.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+
+use super::fields::{AI_ACT_RISK_GROUPS, Opt, RISK_LEVELS, USE_CATEGORIES, WORKFLOW_STATUS, label_of};
+use super::organisation;
+use super::store::{self, ListFilter, MineRow, PAGE_SIZE};
+use super::views::OptView;
+use crate::AppState;
+use crate::auth::session::CurrentUser;
+use crate::error::AppResult;
+use crate::web::layout::Layout;
+use crate::web::render;
+
+pub struct Row {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub provider: String,
+    pub status: String,
+    pub risk: String,
+    pub risk_value: String,
+    pub ai_act: String,
+    pub department: String,
+    pub evaluation: String,
+    pub overdue: bool,
+}
+
+pub struct Filter {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub options: Vec<OptView>,
+}
+
+#[derive(Template)]
+#[template(path = "applications/list.html")]
+pub struct ListPage {
+    pub layout: Layout,
+    pub q: String,
+    pub filters: Vec<Filter>,
+    pub sort: Vec<OptView>,
+    pub rows: Vec<Row>,
+    pub total: i64,
+    pub page: u32,
+    pub pages: u32,
+    pub prev_href: Option<String>,
+    pub next_href: Option<String>,
+    pub any_filter: bool,
+}
+
+fn options(all: &[Opt], selected: &str, any: &str) -> Vec<OptView> {
+    let mut v = vec![OptView { value: String::new(), label: any.to_string(), selected: selected.is_empty() }];
+    v.extend(all.iter().map(|o| OptView { value: o.value.to_string(), label: o.label.to_string(), selected: o.value == selected }));
+    v
+}
+
+fn encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// The query string for another page with the same search and filters.
+fn page_href(f: &ListFilter, page: u32) -> String {
+    let pairs = [
+        ("q", &f.q),
+        ("status", &f.status),
+        ("risico", &f.risico),
+        ("ai_act", &f.ai_act),
+        ("afdeling", &f.afdeling),
+        ("gebruik", &f.gebruik),
+        ("persoonsgegevens", &f.persoonsgegevens),
+        ("evaluatie", &f.evaluatie),
+        ("sorteer", &f.sorteer),
+    ];
+    let mut parts: Vec<String> = pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", encode(v))).collect();
+    parts.push(format!("pagina={page}"));
+    format!("/register?{}", parts.join("&"))
+}
+
+pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(f): Query<ListFilter>) -> AppResult<Response> {
+    let org = organisation(&user)?;
+    let found = store::list(&state.pool, org, &f).await?;
+    let total = found.first().map(|r| r.total).unwrap_or(0);
+    let page = f.pagina.unwrap_or(1).max(1);
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1) as u32;
+    let today = time::OffsetDateTime::now_utc().date();
+    let rows = found
+        .into_iter()
+        .map(|r| {
+            let active = !matches!(r.workflow_status.as_str(), "concept" | "buiten_gebruik" | "afgewezen");
+            Row {
+                id: r.application_id.to_string(),
+                name: r.name,
+                description: r.description_short,
+                provider: r.provider.unwrap_or_default(),
+                status: label_of(WORKFLOW_STATUS, &r.workflow_status),
+                risk: r.risk_level.as_deref().map(|l| label_of(RISK_LEVELS, l)).unwrap_or_else(|| "Onbekend".into()),
+                risk_value: r.risk_level.unwrap_or_default(),
+                ai_act: r.ai_act_risk_group.as_deref().map(|g| label_of(AI_ACT_RISK_GROUPS, g)).unwrap_or_default(),
+                department: r.department.unwrap_or_default(),
+                overdue: active && r.next_evaluation.is_some_and(|d| d < today),
+                evaluation: r.next_evaluation.map(|d| format!("{:02}-{:02}-{}", d.day(), u8::from(d.month()), d.year())).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let departments: Vec<Opt> = Vec::new();
+    let dept_values = store::departments(&state.pool, org).await?;
+    let mut dept_options = options(&departments, &f.afdeling, "Alle afdelingen");
+    dept_options.extend(dept_values.into_iter().map(|d| OptView { selected: d == f.afdeling, label: d.clone(), value: d }));
+    let filters = vec![
+        Filter { name: "status", label: "Status", options: options(WORKFLOW_STATUS, &f.status, "Alle statussen") },
+        Filter {
+            name: "risico",
+            label: "Eigen risiconiveau",
+            options: {
+                let mut o = options(RISK_LEVELS, &f.risico, "Alle niveaus");
+                o.push(OptView { value: "onbekend".into(), label: "Nog niet bepaald".into(), selected: f.risico == "onbekend" });
+                o
+            },
+        },
+        Filter { name: "ai_act", label: "Risicogroep AI-verordening", options: options(AI_ACT_RISK_GROUPS, &f.ai_act, "Alle risicogroepen") },
+        Filter { name: "afdeling", label: "Afdeling", options: dept_options },
+        Filter { name: "gebruik", label: "Gebruikscategorie", options: options(USE_CATEGORIES, &f.gebruik, "Alle categorieën") },
+        Filter {
+            name: "persoonsgegevens",
+            label: "Persoonsgegevens",
+            options: options(&[Opt { value: "ja", label: "Ja" }, Opt { value: "nee", label: "Nee" }], &f.persoonsgegevens, "Ja of nee"),
+        },
+        Filter {
+            name: "evaluatie",
+            label: "Evaluatie",
+            options: options(&[Opt { value: "verlopen", label: "Evaluatie verlopen" }], &f.evaluatie, "Alle"),
+        },
+    ];
+    let sort_opts = [
+        Opt { value: "", label: if f.q.trim().is_empty() { "Laatst gewijzigd" } else { "Beste overeenkomst" } },
+        Opt { value: "gewijzigd", label: "Laatst gewijzigd" },
+        Opt { value: "naam", label: "Naam (A-Z)" },
+        Opt { value: "risico", label: "Risico (hoog eerst)" },
+        Opt { value: "evaluatie", label: "Evaluatiedatum" },
+    ];
+    let sort = sort_opts.iter().map(|o| OptView { value: o.value.into(), label: o.label.into(), selected: o.value == f.sorteer }).collect();
+    let any_filter = [&f.q, &f.status, &f.risico, &f.ai_act, &f.afdeling, &f.gebruik, &f.persoonsgegevens, &f.evaluatie]
+        .iter()
+        .any(|v| !v.trim().is_empty());
+    render(&ListPage {
+        layout: Layout::for_user(&user, "Register", "/register"),
+        q: f.q.clone(),
+        filters,
+        sort,
+        rows,
+        total,
+        page,
+        pages,
+        prev_href: (page > 1).then(|| page_href(&f, page - 1)),
+        next_href: (page < pages).then(|| page_href(&f, page + 1)),
+        any_filter,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "applications/mine.html")]
+pub struct MinePage {
+    pub layout: Layout,
+    pub rows: Vec<(MineRow, String, String)>,
+}
+
+pub async fn mine(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    let org = organisation(&user)?;
+    let rows = store::mine(&state.pool, org, user.user_id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let status = label_of(WORKFLOW_STATUS, &r.workflow_status);
+            let risk = r.risk_level.as_deref().map(|l| label_of(RISK_LEVELS, l)).unwrap_or_else(|| "Onbekend".into());
+            (r, status, risk)
+        })
+        .collect();
+    render(&MinePage { layout: Layout::for_user(&user, "Mijn toepassingen", "/mijn-toepassingen"), rows })
+}

@@ -1,0 +1,53 @@
+//! The register itself: AI applications with every field of the national standard plus the internal ones,
+//! the registration form, search, the detail page and its history.
+
+pub mod edit;
+pub mod fields;
+pub mod form;
+pub mod list;
+pub mod rasci;
+pub mod richtext;
+pub mod show;
+pub mod store;
+pub mod views;
+
+use axum::Router;
+use axum::routing::{get, post};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::roles::Role;
+use crate::auth::session::CurrentUser;
+use crate::error::{AppError, AppResult};
+use store::Stored;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/register", get(list::list).post(edit::create))
+        .route("/register/nieuw", get(edit::new_form))
+        .route("/register/{id}", get(show::show).post(edit::update))
+        .route("/register/{id}/bewerken", get(edit::edit_form))
+        .route("/register/{id}/indienen", post(edit::submit))
+        .route("/register/{id}/risico", post(edit::risk_override))
+        .route("/register/{id}/geschiedenis", get(show::history))
+        .route("/mijn-toepassingen", get(list::mine))
+}
+
+/// Keys that change on every save and say nothing to a reader of the history.
+pub const IGNORED_IN_DIFF: &[&str] = &["version", "updated_at", "created_at", "risk_level", "submitted_at"];
+
+/// The organisation the user works in; without one there is no register to show.
+pub fn organisation(user: &CurrentUser) -> AppResult<Uuid> {
+    user.organisation_id().ok_or(AppError::Forbidden)
+}
+
+/// Owner, project leader, CISO or administrator may edit; the person who registered it may while it is a
+/// draft or was sent back.
+pub fn can_edit(user: &CurrentUser, app: &Stored) -> bool {
+    let me = Some(user.user_id);
+    user.has_role(Role::Projectleider)
+        || user.has_role(Role::Ciso)
+        || user.has_role(Role::Beheerder)
+        || app.uuid("owner_id") == me
+        || (app.uuid("created_by") == me && matches!(app.workflow_status(), "concept" | "teruggestuurd"))
+}

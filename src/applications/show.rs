@@ -1,0 +1,189 @@
+//! The detail page of an application (all sections, the data-class matrix, RASCI, risk) and its
+//! "Geschiedenis" tab: who changed what, with the differences between versions.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::fields::{self, WORKFLOW_STATUS, label_of};
+use super::form::{self, FormData, display_value};
+use super::store::{self, Stored};
+use super::views::{self, DetailSection};
+use super::{IGNORED_IN_DIFF, can_edit, organisation};
+use crate::AppState;
+use crate::audit;
+use crate::auth::roles::Role;
+use crate::auth::session::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::risk::own_level::RiskLevel;
+use crate::web::forms::FormErrors;
+use crate::web::layout::Layout;
+use crate::web::{format_datetime, render, render_status};
+
+/// The header shared by the tabs.
+pub struct Summary {
+    pub id: Uuid,
+    pub name: String,
+    pub description: String,
+    pub workflow_status: String,
+    pub workflow_label: String,
+    pub risk_label: String,
+    pub version: i32,
+    pub can_edit: bool,
+}
+
+fn summary(user: &CurrentUser, s: &Stored) -> Summary {
+    Summary {
+        id: s.id,
+        name: s.name().to_string(),
+        description: s.str("description_short").unwrap_or("").to_string(),
+        workflow_status: s.workflow_status().to_string(),
+        workflow_label: label_of(WORKFLOW_STATUS, s.workflow_status()),
+        risk_label: s
+            .str("risk_level")
+            .and_then(RiskLevel::parse)
+            .map(RiskLevel::label)
+            .unwrap_or_else(|| "Nog niet bepaald".to_string()),
+        version: s.version(),
+        can_edit: can_edit(user, s),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "applications/show.html")]
+pub struct DetailPage {
+    pub layout: Layout,
+    pub app: Summary,
+    pub sections: Vec<DetailSection>,
+    pub matrix: Vec<(&'static str, String, String)>,
+    pub rasci: Vec<(&'static str, Vec<String>)>,
+    pub derived_label: String,
+    pub derived_reasons: Vec<String>,
+    pub override_label: Option<String>,
+    pub override_motivation: String,
+    pub missing: Vec<String>,
+    pub can_submit: bool,
+    pub can_override: bool,
+    pub errors: FormErrors,
+    pub override_input: (String, String),
+    pub lars: String,
+}
+
+pub async fn detail_response(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    status: StatusCode,
+    errors: FormErrors,
+    input: &FormData,
+) -> AppResult<Response> {
+    let org = organisation(user)?;
+    let stored = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
+    let members = store::members(&state.pool, org).await?;
+    let derivation = store::derive_risk(&stored.doc);
+    let submittable = matches!(stored.workflow_status(), "concept" | "teruggestuurd");
+    let app = summary(user, &stored);
+    let page = DetailPage {
+        layout: Layout::for_user(user, &app.name, "/register").with_errors(!errors.is_empty()),
+        sections: views::detail_sections(&stored.doc, &members),
+        matrix: views::matrix_display(&stored.doc),
+        rasci: views::rasci_display(&stored.rasci, &members),
+        derived_label: derivation.level.map(RiskLevel::label).unwrap_or_else(|| "Nog niet te bepalen".to_string()),
+        derived_reasons: derivation.reasons,
+        override_label: stored.str("risk_level_override").and_then(RiskLevel::parse).map(RiskLevel::label),
+        override_motivation: stored.str("risk_override_motivation").unwrap_or("").to_string(),
+        missing: if submittable { form::missing_for_submission(&stored.doc, &stored.rasci) } else { Vec::new() },
+        can_submit: submittable && app.can_edit,
+        can_override: user.has_role(Role::Ciso),
+        override_input: (
+            input.get("risk_level_override").to_string(),
+            input.get("risk_override_motivation").to_string(),
+        ),
+        lars: stored.str("lars").unwrap_or("").to_string(),
+        errors,
+        app,
+    };
+    render_status(status, &page)
+}
+
+pub async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    detail_response(&state, &user, id, StatusCode::OK, FormErrors::new(), &FormData::default()).await
+}
+
+pub struct Change {
+    pub label: &'static str,
+    pub before: String,
+    pub after: String,
+}
+
+pub struct HistoryView {
+    pub when: String,
+    pub who: String,
+    pub what: &'static str,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Template)]
+#[template(path = "applications/history.html")]
+pub struct HistoryPage {
+    pub layout: Layout,
+    pub app: Summary,
+    pub entries: Vec<HistoryView>,
+}
+
+fn action_label(action: &str) -> &'static str {
+    match action {
+        "application.created" => "Geregistreerd",
+        "application.updated" => "Gewijzigd",
+        "application.submitted" => "Ingediend",
+        "application.risk_override" => "Risiconiveau aangepast",
+        "application.status_set" => "Status gezet",
+        _ => "Gebeurtenis",
+    }
+}
+
+pub async fn history(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    let org = organisation(&user)?;
+    let stored = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
+    let members = store::members(&state.pool, org).await?;
+    let entries = audit::history(&state.pool, "application", id)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let keys = audit::changed_keys(e.before.as_ref(), e.after.as_ref(), IGNORED_IN_DIFF);
+            let val = |snap: &Option<Value>, k: &str| {
+                snap.as_ref().and_then(|s| s.get(k)).map(|v| display_value(k, v, &members)).unwrap_or_else(|| "(leeg)".into())
+            };
+            // A creation lists the fields that were filled in; later events list before and after.
+            let changes = keys
+                .iter()
+                .filter(|k| e.before.is_some() || e.after.as_ref().and_then(|a| a.get(k.as_str())).is_some_and(|v| !is_blank(v)))
+                .map(|k| Change { label: fields::label(k), before: val(&e.before, k), after: val(&e.after, k) })
+                .collect();
+            HistoryView {
+                when: format_datetime(e.occurred_at),
+                who: e.actor_name,
+                what: action_label(&e.action),
+                changes,
+            }
+        })
+        .collect();
+    let app = summary(&user, &stored);
+    render(&HistoryPage {
+        layout: Layout::for_user(&user, &format!("Geschiedenis – {}", app.name), "/register"),
+        app,
+        entries,
+    })
+}
+
+fn is_blank(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Array(a) => a.is_empty(),
+        Value::String(s) => s.is_empty(),
+        _ => false,
+    }
+}

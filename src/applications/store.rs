@@ -1,0 +1,357 @@
+//! Queries for applications. The fields travel as one JSON object in the catalogue's keys and are written with
+//! `jsonb_populate_record`, so PostgreSQL converts them to the column types and its constraints apply.
+
+use std::sync::LazyLock;
+
+use serde_json::{Map, Value, json};
+use sqlx::{PgConnection, PgPool, Postgres, QueryBuilder};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use super::fields::{DATA_CLASSES, FIELDS};
+use super::form::Member;
+use super::rasci::{self, RasciEntry};
+use crate::risk::own_level::{self, Derivation, Permission, RiskInput};
+
+/// The catalogue's columns, as a SQL list (identifiers from our own code, never from input).
+static COLUMNS: LazyLock<Vec<&'static str>> = LazyLock::new(|| FIELDS.iter().map(|f| f.key).collect());
+
+/// One application as stored: all columns as JSON (minus the search vector) and its RASCI.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub id: Uuid,
+    pub doc: Map<String, Value>,
+    pub rasci: Vec<RasciEntry>,
+}
+
+impl Stored {
+    pub fn str(&self, key: &str) -> Option<&str> {
+        self.doc.get(key).and_then(Value::as_str)
+    }
+
+    pub fn uuid(&self, key: &str) -> Option<Uuid> {
+        self.str(key).and_then(|s| Uuid::parse_str(s).ok())
+    }
+
+    pub fn version(&self) -> i32 {
+        self.doc.get("version").and_then(Value::as_i64).unwrap_or(0) as i32
+    }
+
+    pub fn name(&self) -> &str {
+        self.str("name").unwrap_or("")
+    }
+
+    pub fn workflow_status(&self) -> &str {
+        self.str("workflow_status").unwrap_or("concept")
+    }
+
+    /// The state kept in the audit trail: every column plus the RASCI, without bookkeeping.
+    pub fn snapshot(&self, members: &[Member]) -> Value {
+        let mut doc = self.doc.clone();
+        for k in ["updated_at", "created_at"] {
+            doc.remove(k);
+        }
+        let mut rasci: Vec<String> = self.rasci.iter().map(|r| r.describe(members)).collect();
+        rasci.sort_by_key(|r| (r.chars().next().map(|c| "RASCI".find(c).unwrap_or(9)), r.clone()));
+        doc.insert("rasci".into(), json!(rasci));
+        Value::Object(doc)
+    }
+}
+
+/// The own risk level from the stored or submitted values.
+pub fn derive_risk(values: &Map<String, Value>) -> Derivation {
+    let flag = |k: &str| values.get(k).and_then(Value::as_bool);
+    own_level::derive(&RiskInput {
+        matrix: DATA_CLASSES
+            .iter()
+            .map(|dc| (dc.value, values.get(dc.value).and_then(Value::as_str).and_then(Permission::parse)))
+            .collect(),
+        organisation_licence: values.get("licence_type").and_then(Value::as_str).map(|l| l == "organisatie"),
+        personal_data: flag("personal_data"),
+        special_categories: flag("special_categories"),
+    })
+}
+
+/// Fill defaults the database requires (the register status) before writing.
+fn prepared(values: &Map<String, Value>) -> Value {
+    let mut v = values.clone();
+    if v.get("status").is_none_or(Value::is_null) {
+        v.insert("status".into(), json!("In ontwikkeling"));
+    }
+    Value::Object(v)
+}
+
+pub async fn members(pool: &PgPool, organisation_id: Uuid) -> sqlx::Result<Vec<Member>> {
+    sqlx::query_as(
+        "select distinct u.user_id, u.name, u.email from app_user u join membership m using (user_id)
+         where m.organisation_id = $1 and u.active order by u.name, u.email",
+    )
+    .bind(organisation_id)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn insert(
+    conn: &mut PgConnection,
+    organisation_id: Uuid,
+    created_by: Option<Uuid>,
+    values: &Map<String, Value>,
+    rasci: &[RasciEntry],
+) -> sqlx::Result<Stored> {
+    let id = Uuid::now_v7();
+    let cols = COLUMNS.join(", ");
+    let sql = format!(
+        "insert into application (application_id, organisation_id, created_by, risk_level_derived, {cols})
+         select $1, $2, $3, $4, {cols} from jsonb_populate_record(null::application, $5)"
+    );
+    let risk = derive_risk(values).level.map(|l| l.as_str());
+    sqlx::query(&sql)
+        .bind(id)
+        .bind(organisation_id)
+        .bind(created_by)
+        .bind(risk)
+        .bind(prepared(values))
+        .execute(&mut *conn)
+        .await?;
+    rasci::save(conn, id, rasci).await?;
+    get_in(conn, organisation_id, id).await?.ok_or(sqlx::Error::RowNotFound)
+}
+
+/// Write the fields if the row is still at `base_version`; None when someone else saved in between.
+pub async fn update(
+    conn: &mut PgConnection,
+    organisation_id: Uuid,
+    id: Uuid,
+    base_version: i32,
+    values: &Map<String, Value>,
+    rasci: &[RasciEntry],
+) -> sqlx::Result<Option<Stored>> {
+    let cols = COLUMNS.join(", ");
+    let from = COLUMNS.iter().map(|c| format!("r.{c}")).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "update application a set ({cols}, risk_level_derived, version) =
+             (select {from}, $4::text, a.version + 1 from jsonb_populate_record(null::application, $3) r)
+         where a.application_id = $1 and a.organisation_id = $2 and a.version = $5"
+    );
+    let risk = derive_risk(values).level.map(|l| l.as_str());
+    let done = sqlx::query(&sql)
+        .bind(id)
+        .bind(organisation_id)
+        .bind(prepared(values))
+        .bind(risk)
+        .bind(base_version)
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Ok(None);
+    }
+    rasci::save(conn, id, rasci).await?;
+    get_in(conn, organisation_id, id).await
+}
+
+/// One application of the organisation (None for another organisation's: nothing leaks).
+pub async fn get_in(conn: &mut PgConnection, organisation_id: Uuid, id: Uuid) -> sqlx::Result<Option<Stored>> {
+    let doc: Option<Value> = sqlx::query_scalar(
+        "select to_jsonb(a.*) - 'search' from application a where application_id = $1 and organisation_id = $2",
+    )
+    .bind(id)
+    .bind(organisation_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(Value::Object(doc)) = doc else { return Ok(None) };
+    let rasci = rasci::load(conn, id).await?;
+    Ok(Some(Stored { id, doc, rasci }))
+}
+
+pub async fn get(pool: &PgPool, organisation_id: Uuid, id: Uuid) -> sqlx::Result<Option<Stored>> {
+    let mut conn = pool.acquire().await?;
+    get_in(&mut conn, organisation_id, id).await
+}
+
+/// Lock the row for a state change in this transaction.
+pub async fn lock(conn: &mut PgConnection, organisation_id: Uuid, id: Uuid) -> sqlx::Result<Option<Stored>> {
+    let found: Option<Uuid> = sqlx::query_scalar(
+        "select application_id from application where application_id = $1 and organisation_id = $2 for update",
+    )
+    .bind(id)
+    .bind(organisation_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match found {
+        Some(_) => get_in(conn, organisation_id, id).await,
+        None => Ok(None),
+    }
+}
+
+/// Registrations with a name like `name` ("bestaat deze tool al?").
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Similar {
+    pub application_id: Uuid,
+    pub name: String,
+    pub workflow_status: String,
+    pub provider: Option<String>,
+}
+
+pub async fn similar(pool: &PgPool, organisation_id: Uuid, name: &str, except: Option<Uuid>) -> sqlx::Result<Vec<Similar>> {
+    let name = name.trim().to_lowercase();
+    if name.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_as(
+        "select application_id, name, workflow_status, provider from application
+         where organisation_id = $1 and application_id is distinct from $3
+           and (lower(name) % $2 or strpos(lower(name), $2) > 0 or strpos($2, lower(name)) > 0)
+         order by similarity(lower(name), $2) desc, name limit 5",
+    )
+    .bind(organisation_id)
+    .bind(&name)
+    .bind(except)
+    .fetch_all(pool)
+    .await
+}
+
+/// The register's filters, as read from the query string.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ListFilter {
+    pub q: String,
+    pub status: String,
+    pub risico: String,
+    pub ai_act: String,
+    pub afdeling: String,
+    pub gebruik: String,
+    pub persoonsgegevens: String,
+    pub evaluatie: String,
+    pub sorteer: String,
+    pub pagina: Option<u32>,
+}
+
+pub const PAGE_SIZE: i64 = 25;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ListRow {
+    pub application_id: Uuid,
+    pub name: String,
+    pub description_short: String,
+    pub provider: Option<String>,
+    pub workflow_status: String,
+    pub risk_level: Option<String>,
+    pub ai_act_risk_group: Option<String>,
+    pub department: Option<String>,
+    pub next_evaluation: Option<Date>,
+    pub updated_at: OffsetDateTime,
+    pub total: i64,
+}
+
+/// Search words → a prefix query over the Dutch configuration ("chatg" finds ChatGPT). Only letters and
+/// digits reach the query syntax.
+pub fn ts_query(q: &str) -> Option<String> {
+    let terms: Vec<String> = q
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .take(8)
+        .map(|t| format!("{}:*", t.to_lowercase()))
+        .collect();
+    if terms.is_empty() { None } else { Some(terms.join(" & ")) }
+}
+
+fn push_filters<'a>(b: &mut QueryBuilder<'a, Postgres>, organisation_id: Uuid, f: &'a ListFilter, tsq: &'a Option<String>) {
+    b.push(" from application where organisation_id = ").push_bind(organisation_id);
+    if let Some(q) = tsq {
+        b.push(" and search @@ to_tsquery('dutch', ").push_bind(q.as_str()).push(")");
+    }
+    let eq = |b: &mut QueryBuilder<'a, Postgres>, col: &str, v: &'a str| {
+        if !v.is_empty() {
+            b.push(format!(" and {col} = ")).push_bind(v);
+        }
+    };
+    eq(b, "workflow_status", &f.status);
+    eq(b, "ai_act_risk_group", &f.ai_act);
+    eq(b, "department", &f.afdeling);
+    eq(b, "use_category", &f.gebruik);
+    match f.risico.as_str() {
+        "" => {}
+        "onbekend" => {
+            b.push(" and risk_level is null");
+        }
+        v => {
+            b.push(" and risk_level = ").push_bind(v);
+        }
+    }
+    match f.persoonsgegevens.as_str() {
+        "ja" => {
+            b.push(" and personal_data");
+        }
+        "nee" => {
+            b.push(" and personal_data = false");
+        }
+        _ => {}
+    }
+    if f.evaluatie == "verlopen" {
+        b.push(" and next_evaluation < current_date and workflow_status not in ('concept', 'buiten_gebruik', 'afgewezen')");
+    }
+}
+
+/// One page of the register and the total count.
+pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx::Result<Vec<ListRow>> {
+    let tsq = ts_query(&f.q);
+    let mut b = QueryBuilder::new(
+        "select application_id, name, description_short, provider, workflow_status, risk_level, ai_act_risk_group,
+                department, next_evaluation, updated_at, count(*) over () as total",
+    );
+    push_filters(&mut b, organisation_id, f, &tsq);
+    b.push(" order by ");
+    match (f.sorteer.as_str(), &tsq) {
+        ("naam", _) => b.push("lower(name), application_id"),
+        ("risico", _) => b.push(
+            "case risk_level when 'hoog' then 0 when 'middel' then 1 when 'laag' then 2 else 3 end, lower(name), application_id",
+        ),
+        ("evaluatie", _) => b.push("next_evaluation nulls last, lower(name), application_id"),
+        ("gewijzigd", _) | ("", None) => b.push("updated_at desc, application_id"),
+        (_, Some(q)) => b.push("ts_rank(search, to_tsquery('dutch', ").push_bind(q.as_str()).push(")) desc, lower(name), application_id"),
+        (_, None) => b.push("updated_at desc, application_id"),
+    };
+    let page = i64::from(f.pagina.unwrap_or(1).clamp(1, 100_000));
+    b.push(" limit ").push_bind(PAGE_SIZE).push(" offset ").push_bind((page - 1) * PAGE_SIZE);
+    b.build_query_as().fetch_all(pool).await
+}
+
+pub async fn departments(pool: &PgPool, organisation_id: Uuid) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "select distinct department from application where organisation_id = $1 and department is not null
+         order by department",
+    )
+    .bind(organisation_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// What a person is Responsible or Accountable for (or owns).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MineRow {
+    pub application_id: Uuid,
+    pub name: String,
+    pub workflow_status: String,
+    pub risk_level: Option<String>,
+    pub next_evaluation: Option<Date>,
+    pub letters: String,
+}
+
+pub async fn mine(pool: &PgPool, organisation_id: Uuid, user_id: Uuid) -> sqlx::Result<Vec<MineRow>> {
+    sqlx::query_as(
+        "select a.application_id, a.name, a.workflow_status, a.risk_level, a.next_evaluation,
+                concat_ws(', ',
+                    case when a.owner_id = $2 then 'eigenaar' end,
+                    case when bool_or(r.letter = 'R') then 'Responsible' end,
+                    case when bool_or(r.letter = 'A') then 'Accountable' end) as letters
+         from application a
+         left join rasci_assignment r on r.application_id = a.application_id and r.user_id = $2 and r.letter in ('R', 'A')
+         where a.organisation_id = $1 and (a.owner_id = $2 or r.user_id is not null)
+         group by a.application_id
+         order by lower(a.name)",
+    )
+    .bind(organisation_id)
+    .bind(user_id)
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,296 @@
+//! View models: the catalogue turned into what the form and detail templates loop over. Templates never
+//! receive HTML to mark safe; rich text arrives as blocks.
+
+use serde_json::{Map, Value};
+
+use super::fields::{DATA_CLASSES, FIELDS, FieldDef, Kind, Opt, PERMISSIONS, Section, is_data_class, label_of};
+use super::form::{FormData, Member, display_value};
+use super::rasci::{LETTERS, RasciEntry, letter_label};
+use super::richtext::{self, Block};
+use crate::web::forms::FormErrors;
+
+#[derive(Debug, Clone)]
+pub struct OptView {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+fn opts(options: &[Opt], selected: &[&str]) -> Vec<OptView> {
+    options
+        .iter()
+        .map(|o| OptView { value: o.value.to_string(), label: o.label.to_string(), selected: selected.contains(&o.value) })
+        .collect()
+}
+
+fn member_opts(members: &[Member], selected: &[&str]) -> Vec<OptView> {
+    members
+        .iter()
+        .map(|m| {
+            let id = m.user_id.to_string();
+            let selected = selected.contains(&id.as_str());
+            OptView { value: id, label: format!("{} ({})", m.name, m.email), selected }
+        })
+        .collect()
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldView {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub help: &'static str,
+    pub instructions: &'static str,
+    pub required: bool,
+    pub standard: bool,
+    /// text, textarea, richtext, month, url, date, radio, select, checkboxes, yesno, references.
+    pub control: &'static str,
+    pub value: String,
+    pub options: Vec<OptView>,
+    /// Reference rows (title, link), with two empty rows to add more without JavaScript.
+    pub rows: Vec<(String, String)>,
+    pub suggestions: &'static [&'static str],
+    pub max: usize,
+    pub error: Option<String>,
+}
+
+impl FieldView {
+    /// The ids for `aria-describedby`.
+    pub fn described_by(&self) -> String {
+        let mut ids = Vec::new();
+        if !self.help.is_empty() || self.max > 0 {
+            ids.push(format!("{}-hint", self.key));
+        }
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.key));
+        }
+        ids.join(" ")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SectionView {
+    pub slug: &'static str,
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub fields: Vec<FieldView>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MatrixRow {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub options: Vec<OptView>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RasciView {
+    pub letter: char,
+    pub label: &'static str,
+    /// Only A is single (exactly one Accountable).
+    pub single: bool,
+    pub users: Vec<OptView>,
+    pub functions: String,
+    pub error: Option<String>,
+}
+
+fn field_view(f: &FieldDef, form: &FormData, errors: &FormErrors, members: &[Member]) -> FieldView {
+    let value = form.get(f.key).to_string();
+    let selected = form.all(f.key);
+    let (control, options, max) = match f.kind {
+        Kind::Text { max } if max >= 400 => ("textarea", Vec::new(), max),
+        Kind::Text { max } => ("text", Vec::new(), max),
+        Kind::RichText { max } => ("richtext", Vec::new(), max),
+        Kind::Month => ("month", Vec::new(), 0),
+        Kind::Link => ("url", Vec::new(), 500),
+        Kind::Contact => ("text", Vec::new(), 500),
+        Kind::Date => ("date", Vec::new(), 0),
+        Kind::Choice(o) if o.len() <= 3 => ("radio", opts(o, &selected), 0),
+        Kind::Choice(o) => ("select", opts(o, &selected), 0),
+        Kind::Multi(o) => ("checkboxes", opts(o, &selected), 0),
+        Kind::YesNo => ("yesno", opts(&[Opt { value: "ja", label: "Ja" }, Opt { value: "nee", label: "Nee" }], &selected), 0),
+        Kind::User => ("select", member_opts(members, &selected), 0),
+        Kind::References { .. } => ("references", Vec::new(), 0),
+    };
+    let mut rows = Vec::new();
+    let mut suggestions: &'static [&'static str] = &[];
+    if let Kind::References { suggestions: s, .. } = f.kind {
+        suggestions = s;
+        let titles = form.all(&format!("{}_title", f.key));
+        let links = form.all(&format!("{}_link", f.key));
+        for i in 0..titles.len().max(links.len()) {
+            let t = titles.get(i).copied().unwrap_or("");
+            let l = links.get(i).copied().unwrap_or("");
+            if !t.trim().is_empty() || !l.trim().is_empty() {
+                rows.push((t.to_string(), l.to_string()));
+            }
+        }
+        rows.push((String::new(), String::new()));
+        rows.push((String::new(), String::new()));
+    }
+    FieldView {
+        key: f.key,
+        label: f.label,
+        help: f.help,
+        instructions: if f.instructions == f.help { "" } else { f.instructions },
+        required: f.required,
+        standard: f.standard,
+        control,
+        value,
+        options,
+        rows,
+        suggestions,
+        max,
+        error: errors.get(f.key).map(str::to_string),
+    }
+}
+
+/// The form's sections (the data-class matrix separately: it is a table).
+pub fn form_sections(form: &FormData, errors: &FormErrors, members: &[Member]) -> (Vec<SectionView>, Vec<MatrixRow>) {
+    let sections = Section::ALL
+        .iter()
+        .map(|s| SectionView {
+            slug: s.slug(),
+            title: s.title(),
+            intro: s.intro(),
+            fields: FIELDS
+                .iter()
+                .filter(|f| f.section == *s && !is_data_class(f.key))
+                .map(|f| field_view(f, form, errors, members))
+                .collect(),
+        })
+        .collect();
+    let matrix = DATA_CLASSES
+        .iter()
+        .map(|dc| MatrixRow {
+            key: dc.value,
+            label: dc.label,
+            options: opts(PERMISSIONS, &form.all(dc.value)),
+            error: errors.get(dc.value).map(str::to_string),
+        })
+        .collect();
+    (sections, matrix)
+}
+
+pub fn rasci_views(form: &FormData, errors: &FormErrors, members: &[Member]) -> Vec<RasciView> {
+    LETTERS
+        .iter()
+        .map(|&letter| {
+            let selected = form.all(&format!("rasci_{letter}_user"));
+            let functions = form.all(&format!("rasci_{letter}_function")).join("\n");
+            let key = format!("rasci_{letter}");
+            RasciView {
+                letter,
+                label: letter_label(letter),
+                single: letter == 'A',
+                users: member_opts(members, &selected),
+                functions,
+                error: errors.get(&key).map(str::to_string),
+            }
+        })
+        .collect()
+}
+
+/// A value on the detail page.
+#[derive(Debug, Clone)]
+pub struct DetailItem {
+    pub label: &'static str,
+    pub text: String,
+    pub blocks: Vec<Block>,
+    /// (title, link) pairs; the link is shown as text, and is a link only when it is https.
+    pub links: Vec<(String, String)>,
+    pub empty: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct DetailSection {
+    pub slug: &'static str,
+    pub title: &'static str,
+    pub items: Vec<DetailItem>,
+}
+
+pub fn detail_sections(doc: &Map<String, Value>, members: &[Member]) -> Vec<DetailSection> {
+    Section::ALL
+        .iter()
+        .map(|s| DetailSection {
+            slug: s.slug(),
+            title: s.title(),
+            items: FIELDS
+                .iter()
+                .filter(|f| f.section == *s && !is_data_class(f.key))
+                .map(|f| {
+                    let v = doc.get(f.key).unwrap_or(&Value::Null);
+                    let empty = match v {
+                        Value::Null => true,
+                        Value::Array(a) => a.is_empty(),
+                        Value::String(s) => s.is_empty(),
+                        _ => false,
+                    };
+                    let mut item = DetailItem { label: f.label, text: String::new(), blocks: Vec::new(), links: Vec::new(), empty };
+                    match (f.kind, v) {
+                        (Kind::RichText { .. }, Value::String(html)) => item.blocks = richtext::blocks(html),
+                        (Kind::References { .. }, Value::Array(refs)) => {
+                            item.links = refs
+                                .iter()
+                                .map(|r| {
+                                    (
+                                        r.get("title").and_then(Value::as_str).unwrap_or("").to_string(),
+                                        r.get("link").and_then(Value::as_str).unwrap_or("").to_string(),
+                                    )
+                                })
+                                .collect()
+                        }
+                        _ if !empty => item.text = display_value(f.key, v, members),
+                        _ => {}
+                    }
+                    item
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The data-class matrix for display: (class, permission label or "niet ingevuld", permission value).
+pub fn matrix_display(doc: &Map<String, Value>) -> Vec<(&'static str, String, String)> {
+    DATA_CLASSES
+        .iter()
+        .map(|dc| {
+            let v = doc.get(dc.value).and_then(Value::as_str).unwrap_or("");
+            let label = if v.is_empty() { "Niet ingevuld".to_string() } else { label_of(PERMISSIONS, v) };
+            (dc.label, label, v.to_string())
+        })
+        .collect()
+}
+
+/// RASCI for display: (letter label, names).
+pub fn rasci_display(rasci: &[RasciEntry], members: &[Member]) -> Vec<(&'static str, Vec<String>)> {
+    LETTERS
+        .iter()
+        .map(|&l| {
+            let names = rasci
+                .iter()
+                .filter(|r| r.letter == l)
+                .map(|r| r.describe(members).split_once(": ").map(|(_, n)| n.to_string()).unwrap_or_default())
+                .collect();
+            (letter_label(l), names)
+        })
+        .collect()
+}
+
+impl Block {
+    pub fn is_list(&self) -> bool {
+        matches!(self, Block::List { .. })
+    }
+
+    pub fn is_ordered(&self) -> bool {
+        matches!(self, Block::List { ordered: true, .. })
+    }
+
+    /// Paragraph lines or list items.
+    pub fn parts(&self) -> &[String] {
+        match self {
+            Block::Paragraph(lines) => lines,
+            Block::List { items, .. } => items,
+        }
+    }
+}
