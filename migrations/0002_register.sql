@@ -182,6 +182,7 @@ create table application (
     -- An override needs a motivation and the CISO who made it.
     constraint application_risk_override_check check (risk_level_override is null or (
         risk_level_override in ('laag', 'middel', 'hoog')
+        and risk_override_motivation is not null
         and char_length(btrim(risk_override_motivation)) between 10 and 2000
         and risk_override_by is not null)),
     -- Beyond a draft, what the national register requires must be there.

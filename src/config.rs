@@ -51,6 +51,12 @@ pub struct ServeArgs {
     /// Hours after login after which a session ends regardless of activity.
     #[arg(long, env = "AIREGISTER_SESSION_MAX_HOURS", default_value_t = 12)]
     pub session_max_hours: u32,
+    /// Load the demo organisation, users and applications before serving.
+    #[arg(long)]
+    pub demo: bool,
+    /// The demo users' password (default: a new random one, printed at start).
+    #[arg(long, env = "AIREGISTER_DEMO_PASSWORD", requires = "demo")]
+    pub demo_password: Option<String>,
 }
 
 /// What the running web application needs to know.

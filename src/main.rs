@@ -49,6 +49,28 @@ enum Command {
         #[command(subcommand)]
         command: OrganisationCommand,
     },
+    /// Load the demo organisation "Gemeente Demodam" with one user per role and realistic applications.
+    Demo {
+        /// The demo users' password (default: a new random one, printed).
+        #[arg(long, env = "AIREGISTER_DEMO_PASSWORD")]
+        demo_password: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain of the audit trail; names the first row that was altered.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -137,6 +159,31 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let result = add_user(&db, &email, &name, &roles, &password, org_code, org_name, org_email).await;
             db.close().await?;
             result
+        }
+        Command::Demo { demo_password, db } => {
+            let password = demo_password.unwrap_or_else(airegister::demo::generate_password);
+            let db = Database::open(&db.settings(), false).await?;
+            let result = airegister::demo::load(&db.pool, &password).await;
+            db.close().await?;
+            let loaded = result?;
+            println!("Demo geladen: Gemeente Demodam ({} nieuwe toepassingen).", loaded.applications_added);
+            for line in airegister::demo::accounts_text(&password) {
+                println!("{line}");
+            }
+            Ok(())
+        }
+        Command::Audit { command: AuditCommand::Verify { db } } => {
+            let db = Database::open(&db.settings(), false).await?;
+            let result = airegister::audit::verify(&db.pool).await;
+            db.close().await?;
+            let v = result?;
+            match v.broken {
+                None => {
+                    println!("Auditspoor intact: {} rijen gecontroleerd.", v.rows);
+                    Ok(())
+                }
+                Some((id, reason)) => bail!("auditspoor verbroken bij rij {id}: {reason}"),
+            }
         }
         Command::Organisation { command: OrganisationCommand::Add { name, code, email, db } } => {
             let input = OrgInput { org_name: name, org_code: code, org_email: email };

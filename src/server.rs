@@ -35,8 +35,18 @@ async fn run(args: &ServeArgs, db: &Database) -> anyhow::Result<()> {
     } else {
         say(&format!("Inloggen: {base}/inloggen"));
     }
+    if args.demo {
+        let password = args.demo_password.clone().unwrap_or_else(crate::demo::generate_password);
+        crate::demo::load(&db.pool, &password).await?;
+        for line in crate::demo::accounts_text(&password) {
+            say(&line);
+        }
+    }
     let cleanup = tokio::spawn(session_cleanup(state.clone()));
-    let served = axum::serve(listener, build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown_signal()).await;
+    let served =
+        axum::serve(listener, build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await;
     cleanup.abort();
     say("AI-register is gestopt.");
     served.context("de webserver stopte met een fout")

@@ -98,11 +98,17 @@ pub struct NewStartPage {
 }
 
 /// Step 1 asks for the name; step 2 shows registrations with a similar name and the form.
-pub async fn new_form(State(state): State<AppState>, user: CurrentUser, Query(q): Query<NewQuery>) -> AppResult<Response> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<NewQuery>,
+) -> AppResult<Response> {
     let org = organisation(&user)?;
     let name = q.naam.trim();
     if name.is_empty() {
-        return render(&NewStartPage { layout: Layout::for_user(&user, "Nieuwe AI-toepassing registreren", "/register") });
+        return render(&NewStartPage {
+            layout: Layout::for_user(&user, "Nieuwe AI-toepassing registreren", "/register"),
+        });
     }
     let members = store::members(&state.pool, org).await?;
     let similar = store::similar(&state.pool, org, name, None).await?;
@@ -149,7 +155,10 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
         can_submit: true,
     };
     if !errors.is_empty() {
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&user, &members, state_for(errors, Vec::new(), Vec::new(), &form)));
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(&user, &members, state_for(errors, Vec::new(), Vec::new(), &form)),
+        );
     }
     // Duplicate check: a name that was not checked yet, with similar registrations, is shown once.
     let name = values.get("name").and_then(Value::as_str).unwrap_or("").to_string();
@@ -165,7 +174,10 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
     if submit {
         let missing = form::missing_for_submission(&values, &entries);
         if !missing.is_empty() {
-            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&user, &members, state_for(FormErrors::new(), missing, Vec::new(), &form)));
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form_page(&user, &members, state_for(FormErrors::new(), missing, Vec::new(), &form)),
+            );
         }
     }
     if values.get("owner_id").is_none_or(Value::is_null) {
@@ -256,7 +268,8 @@ fn submittable(stored: &Stored) -> bool {
 pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let (_, stored, members) = editable(&state, &user, id).await?;
     let form = form::to_form(&stored.doc, &stored.rasci);
-    let missing = if submittable(&stored) { form::missing_for_submission(&stored.doc, &stored.rasci) } else { Vec::new() };
+    let missing =
+        if submittable(&stored) { form::missing_for_submission(&stored.doc, &stored.rasci) } else { Vec::new() };
     render(&form_page(
         &user,
         &members,
@@ -324,13 +337,19 @@ pub async fn update(
         );
     }
     if !errors.is_empty() {
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&user, &members, page_state(errors, Vec::new(), None, base_version)));
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(&user, &members, page_state(errors, Vec::new(), None, base_version)),
+        );
     }
     let submit = wants_submit(&form) && submittable(&current);
     if submit {
         let missing = form::missing_for_submission(&values, &entries);
         if !missing.is_empty() {
-            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&user, &members, page_state(FormErrors::new(), missing, None, base_version)));
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form_page(&user, &members, page_state(FormErrors::new(), missing, None, base_version)),
+            );
         }
     }
     let actor = Actor::from(&user);
@@ -363,7 +382,11 @@ pub async fn update(
     }
     tx.commit().await?;
     let name = after.name().to_string();
-    let flash = if submit { format!("{name} is ingediend ter beoordeling.") } else { format!("De wijzigingen in {name} zijn opgeslagen.") };
+    let flash = if submit {
+        format!("{name} is ingediend ter beoordeling.")
+    } else {
+        format!("De wijzigingen in {name} zijn opgeslagen.")
+    };
     session::set_flash(&state.pool, &user, &flash).await?;
     Ok(Redirect::to(&format!("/register/{id}")).into_response())
 }
@@ -384,12 +407,8 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): 
     let missing = form::missing_for_submission(&stored.doc, &stored.rasci);
     if !missing.is_empty() {
         drop(tx);
-        session::set_flash(
-            &state.pool,
-            &user,
-            &format!("Indienen kan nog niet. Nog nodig: {}.", missing.join("; ")),
-        )
-        .await?;
+        session::set_flash(&state.pool, &user, &format!("Indienen kan nog niet. Nog nodig: {}.", missing.join("; ")))
+            .await?;
         return Ok(Redirect::to(&format!("/register/{id}/bewerken")).into_response());
     }
     submit_in(&mut tx, org, &stored, &actor, &members).await?;
@@ -431,7 +450,8 @@ pub async fn risk_override(
             "De registratie is intussen gewijzigd. Open haar opnieuw en bekijk de wijzigingen voordat u het risiconiveau aanpast.".into(),
         ));
     }
-    let (lvl, mot, by) = if level.is_empty() { (None, None, None) } else { (Some(level), Some(motivation), Some(user.user_id)) };
+    let (lvl, mot, by) =
+        if level.is_empty() { (None, None, None) } else { (Some(level), Some(motivation), Some(user.user_id)) };
     sqlx::query(
         "update application set risk_level_override = $3, risk_override_motivation = $4, risk_override_by = $5,
                 version = version + 1
@@ -460,7 +480,10 @@ pub async fn risk_override(
     .await?;
     tx.commit().await?;
     let msg = match &lvl {
-        Some(l) => format!("Het risiconiveau is vastgesteld op {}.", RiskLevel::parse(l).map(RiskLevel::label).unwrap_or_default().to_lowercase()),
+        Some(l) => format!(
+            "Het risiconiveau is vastgesteld op {}.",
+            RiskLevel::parse(l).map(RiskLevel::label).unwrap_or_default().to_lowercase()
+        ),
         None => "Het afgeleide risiconiveau geldt weer.".to_string(),
     };
     session::set_flash(&state.pool, &user, &msg).await?;

@@ -194,7 +194,10 @@ fn validate_field(f: &FieldDef, form: &FormData, members: &[Member], errors: &mu
                 if title.is_empty() {
                     errors.add(f.key, format!("{label}, regel {row}: vul de titel in."));
                 } else if title.chars().count() > title_max {
-                    errors.add(f.key, format!("{label}, regel {row}: de titel mag hoogstens {title_max} tekens lang zijn."));
+                    errors.add(
+                        f.key,
+                        format!("{label}, regel {row}: de titel mag hoogstens {title_max} tekens lang zijn."),
+                    );
                 }
                 if link.is_empty() && link_required {
                     errors.add(f.key, format!("{label}, regel {row}: vul de link in (begint met https://)."));
@@ -228,10 +231,12 @@ pub fn validate(form: &FormData, members: &[Member], errors: &mut FormErrors) ->
             errors.add(f.key, format!("Vul {} in; ook een concept heeft die nodig.", f.label.to_lowercase()));
         }
     }
-    if let (Some(Value::String(b)), Some(Value::String(e))) = (values.get("begin_date"), values.get("end_date")) {
-        if is_month(b) && is_month(e) && e < b {
-            errors.add("end_date", "De einddatum ligt vóór de begindatum.");
-        }
+    if let (Some(Value::String(b)), Some(Value::String(e))) = (values.get("begin_date"), values.get("end_date"))
+        && is_month(b)
+        && is_month(e)
+        && e < b
+    {
+        errors.add("end_date", "De einddatum ligt vóór de begindatum.");
     }
     if values.get("special_categories") == Some(&json!(true)) && values.get("personal_data") == Some(&json!(false)) {
         errors.add(
@@ -304,7 +309,9 @@ pub fn display_value(key: &str, v: &Value, members: &[Member]) -> String {
         return match v {
             Value::Null => "(leeg)".to_string(),
             Value::String(s) => s.clone(),
-            Value::Array(a) => a.iter().map(|i| i.as_str().map(str::to_string).unwrap_or(i.to_string())).collect::<Vec<_>>().join("; "),
+            Value::Array(a) => {
+                a.iter().map(|i| i.as_str().map(str::to_string).unwrap_or(i.to_string())).collect::<Vec<_>>().join("; ")
+            }
             other => other.to_string(),
         };
     };
@@ -337,6 +344,10 @@ pub fn display_value(key: &str, v: &Value, members: &[Member]) -> String {
                     .join("; ")
             }
         }
+        (Kind::Date, Value::String(d)) => match d.split('-').collect::<Vec<_>>().as_slice() {
+            [y, m, day] => format!("{day}-{m}-{y}"),
+            _ => d.clone(),
+        },
         (Kind::User, Value::String(id)) => members
             .iter()
             .find(|m| m.user_id.to_string() == *id)
@@ -388,7 +399,16 @@ mod tests {
             &[],
             &mut e,
         );
-        for key in ["name", "begin_date", "website", "contact_email", "status", "category", "generative", "lawful_basis_grouping"] {
+        for key in [
+            "name",
+            "begin_date",
+            "website",
+            "contact_email",
+            "status",
+            "category",
+            "generative",
+            "lawful_basis_grouping",
+        ] {
             assert!(e.get(key).is_some(), "no error for {key}");
         }
         assert!(e.get("name").unwrap().contains("hoogstens 100"));

@@ -53,7 +53,11 @@ pub struct ListPage {
 
 fn options(all: &[Opt], selected: &str, any: &str) -> Vec<OptView> {
     let mut v = vec![OptView { value: String::new(), label: any.to_string(), selected: selected.is_empty() }];
-    v.extend(all.iter().map(|o| OptView { value: o.value.to_string(), label: o.label.to_string(), selected: o.value == selected }));
+    v.extend(all.iter().map(|o| OptView {
+        value: o.value.to_string(),
+        label: o.label.to_string(),
+        selected: o.value == selected,
+    }));
     v
 }
 
@@ -74,12 +78,17 @@ fn page_href(f: &ListFilter, page: u32) -> String {
         ("evaluatie", &f.evaluatie),
         ("sorteer", &f.sorteer),
     ];
-    let mut parts: Vec<String> = pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", encode(v))).collect();
+    let mut parts: Vec<String> =
+        pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", encode(v))).collect();
     parts.push(format!("pagina={page}"));
     format!("/register?{}", parts.join("&"))
 }
 
-pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(f): Query<ListFilter>) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(f): Query<ListFilter>,
+) -> AppResult<Response> {
     let org = organisation(&user)?;
     let found = store::list(&state.pool, org, &f).await?;
     let total = found.first().map(|r| r.total).unwrap_or(0);
@@ -101,14 +110,21 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(f): Qu
                 ai_act: r.ai_act_risk_group.as_deref().map(|g| label_of(AI_ACT_RISK_GROUPS, g)).unwrap_or_default(),
                 department: r.department.unwrap_or_default(),
                 overdue: active && r.next_evaluation.is_some_and(|d| d < today),
-                evaluation: r.next_evaluation.map(|d| format!("{:02}-{:02}-{}", d.day(), u8::from(d.month()), d.year())).unwrap_or_default(),
+                evaluation: r
+                    .next_evaluation
+                    .map(|d| format!("{:02}-{:02}-{}", d.day(), u8::from(d.month()), d.year()))
+                    .unwrap_or_default(),
             }
         })
         .collect();
     let departments: Vec<Opt> = Vec::new();
     let dept_values = store::departments(&state.pool, org).await?;
     let mut dept_options = options(&departments, &f.afdeling, "Alle afdelingen");
-    dept_options.extend(dept_values.into_iter().map(|d| OptView { selected: d == f.afdeling, label: d.clone(), value: d }));
+    dept_options.extend(dept_values.into_iter().map(|d| OptView {
+        selected: d == f.afdeling,
+        label: d.clone(),
+        value: d,
+    }));
     let filters = vec![
         Filter { name: "status", label: "Status", options: options(WORKFLOW_STATUS, &f.status, "Alle statussen") },
         Filter {
@@ -116,17 +132,33 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(f): Qu
             label: "Eigen risiconiveau",
             options: {
                 let mut o = options(RISK_LEVELS, &f.risico, "Alle niveaus");
-                o.push(OptView { value: "onbekend".into(), label: "Nog niet bepaald".into(), selected: f.risico == "onbekend" });
+                o.push(OptView {
+                    value: "onbekend".into(),
+                    label: "Nog niet bepaald".into(),
+                    selected: f.risico == "onbekend",
+                });
                 o
             },
         },
-        Filter { name: "ai_act", label: "Risicogroep AI-verordening", options: options(AI_ACT_RISK_GROUPS, &f.ai_act, "Alle risicogroepen") },
+        Filter {
+            name: "ai_act",
+            label: "Risicogroep AI-verordening",
+            options: options(AI_ACT_RISK_GROUPS, &f.ai_act, "Alle risicogroepen"),
+        },
         Filter { name: "afdeling", label: "Afdeling", options: dept_options },
-        Filter { name: "gebruik", label: "Gebruikscategorie", options: options(USE_CATEGORIES, &f.gebruik, "Alle categorieën") },
+        Filter {
+            name: "gebruik",
+            label: "Gebruikscategorie",
+            options: options(USE_CATEGORIES, &f.gebruik, "Alle categorieën"),
+        },
         Filter {
             name: "persoonsgegevens",
             label: "Persoonsgegevens",
-            options: options(&[Opt { value: "ja", label: "Ja" }, Opt { value: "nee", label: "Nee" }], &f.persoonsgegevens, "Ja of nee"),
+            options: options(
+                &[Opt { value: "ja", label: "Ja" }, Opt { value: "nee", label: "Nee" }],
+                &f.persoonsgegevens,
+                "Ja of nee",
+            ),
         },
         Filter {
             name: "evaluatie",
@@ -141,10 +173,14 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(f): Qu
         Opt { value: "risico", label: "Risico (hoog eerst)" },
         Opt { value: "evaluatie", label: "Evaluatiedatum" },
     ];
-    let sort = sort_opts.iter().map(|o| OptView { value: o.value.into(), label: o.label.into(), selected: o.value == f.sorteer }).collect();
-    let any_filter = [&f.q, &f.status, &f.risico, &f.ai_act, &f.afdeling, &f.gebruik, &f.persoonsgegevens, &f.evaluatie]
+    let sort = sort_opts
         .iter()
-        .any(|v| !v.trim().is_empty());
+        .map(|o| OptView { value: o.value.into(), label: o.label.into(), selected: o.value == f.sorteer })
+        .collect();
+    let any_filter =
+        [&f.q, &f.status, &f.risico, &f.ai_act, &f.afdeling, &f.gebruik, &f.persoonsgegevens, &f.evaluatie]
+            .iter()
+            .any(|v| !v.trim().is_empty());
     render(&ListPage {
         layout: Layout::for_user(&user, "Register", "/register"),
         q: f.q.clone(),

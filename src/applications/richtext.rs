@@ -49,10 +49,11 @@ fn list_item(line: &str) -> Option<(bool, &str)> {
         return Some((false, rest));
     }
     let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
-    if digits > 0 && digits < 4 {
-        if let Some(rest) = t[digits..].strip_prefix(". ").or_else(|| t[digits..].strip_prefix(") ")) {
-            return Some((true, rest));
-        }
+    if digits > 0
+        && digits < 4
+        && let Some(rest) = t[digits..].strip_prefix(". ").or_else(|| t[digits..].strip_prefix(") "))
+    {
+        return Some((true, rest));
     }
     None
 }
@@ -118,11 +119,18 @@ fn text_to_html(text: &str) -> String {
 pub enum Block {
     /// A paragraph: its lines (split at `<br>`).
     Paragraph(Vec<String>),
-    List { ordered: bool, items: Vec<String> },
+    List {
+        ordered: bool,
+        items: Vec<String>,
+    },
 }
 
 fn unescape(s: &str) -> String {
-    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&nbsp;", "\u{a0}").replace("&amp;", "&")
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&amp;", "&")
 }
 
 /// Tokens of sanitised HTML: tags (name, closing) and text. Only meant for our own sanitiser's output.
@@ -163,10 +171,8 @@ pub fn blocks(html: &str) -> Vec<Block> {
         match token {
             Err(text) => {
                 if in_item {
-                    if let Some((_, items)) = &mut list {
-                        if let Some(last) = items.last_mut() {
-                            last.push_str(&text);
-                        }
+                    if let Some(last) = list.as_mut().and_then(|(_, items)| items.last_mut()) {
+                        last.push_str(&text);
                     }
                 } else if let Some(last) = lines.last_mut() {
                     last.push_str(&text);
@@ -175,10 +181,8 @@ pub fn blocks(html: &str) -> Vec<Block> {
             Ok((name, closing)) => match (name.as_str(), closing) {
                 ("br", _) => {
                     if in_item {
-                        if let Some((_, items)) = &mut list {
-                            if let Some(last) = items.last_mut() {
-                                last.push(' ');
-                            }
+                        if let Some(last) = list.as_mut().and_then(|(_, items)| items.last_mut()) {
+                            last.push(' ');
                         }
                     } else {
                         lines.push(String::new());

@@ -155,12 +155,17 @@ pub async fn history(State(state): State<AppState>, user: CurrentUser, Path(id):
         .map(|e| {
             let keys = audit::changed_keys(e.before.as_ref(), e.after.as_ref(), IGNORED_IN_DIFF);
             let val = |snap: &Option<Value>, k: &str| {
-                snap.as_ref().and_then(|s| s.get(k)).map(|v| display_value(k, v, &members)).unwrap_or_else(|| "(leeg)".into())
+                snap.as_ref()
+                    .and_then(|s| s.get(k))
+                    .map(|v| display_value(k, v, &members))
+                    .unwrap_or_else(|| "(leeg)".into())
             };
             // A creation lists the fields that were filled in; later events list before and after.
             let changes = keys
                 .iter()
-                .filter(|k| e.before.is_some() || e.after.as_ref().and_then(|a| a.get(k.as_str())).is_some_and(|v| !is_blank(v)))
+                .filter(|k| {
+                    e.before.is_some() || e.after.as_ref().and_then(|a| a.get(k.as_str())).is_some_and(|v| !is_blank(v))
+                })
                 .map(|k| Change { label: fields::label(k), before: val(&e.before, k), after: val(&e.after, k) })
                 .collect();
             HistoryView {

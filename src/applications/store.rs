@@ -192,7 +192,12 @@ pub struct Similar {
     pub provider: Option<String>,
 }
 
-pub async fn similar(pool: &PgPool, organisation_id: Uuid, name: &str, except: Option<Uuid>) -> sqlx::Result<Vec<Similar>> {
+pub async fn similar(
+    pool: &PgPool,
+    organisation_id: Uuid,
+    name: &str,
+    except: Option<Uuid>,
+) -> sqlx::Result<Vec<Similar>> {
     let name = name.trim().to_lowercase();
     if name.is_empty() {
         return Ok(Vec::new());
@@ -255,7 +260,12 @@ pub fn ts_query(q: &str) -> Option<String> {
     if terms.is_empty() { None } else { Some(terms.join(" & ")) }
 }
 
-fn push_filters<'a>(b: &mut QueryBuilder<'a, Postgres>, organisation_id: Uuid, f: &'a ListFilter, tsq: &'a Option<String>) {
+fn push_filters<'a>(
+    b: &mut QueryBuilder<'a, Postgres>,
+    organisation_id: Uuid,
+    f: &'a ListFilter,
+    tsq: &'a Option<String>,
+) {
     b.push(" from application where organisation_id = ").push_bind(organisation_id);
     if let Some(q) = tsq {
         b.push(" and search @@ to_tsquery('dutch', ").push_bind(q.as_str()).push(")");
@@ -288,7 +298,9 @@ fn push_filters<'a>(b: &mut QueryBuilder<'a, Postgres>, organisation_id: Uuid, f
         _ => {}
     }
     if f.evaluatie == "verlopen" {
-        b.push(" and next_evaluation < current_date and workflow_status not in ('concept', 'buiten_gebruik', 'afgewezen')");
+        b.push(
+            " and next_evaluation < current_date and workflow_status not in ('concept', 'buiten_gebruik', 'afgewezen')",
+        );
     }
 }
 

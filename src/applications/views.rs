@@ -19,7 +19,11 @@ pub struct OptView {
 fn opts(options: &[Opt], selected: &[&str]) -> Vec<OptView> {
     options
         .iter()
-        .map(|o| OptView { value: o.value.to_string(), label: o.label.to_string(), selected: selected.contains(&o.value) })
+        .map(|o| OptView {
+            value: o.value.to_string(),
+            label: o.label.to_string(),
+            selected: selected.contains(&o.value),
+        })
         .collect()
 }
 
@@ -108,7 +112,9 @@ fn field_view(f: &FieldDef, form: &FormData, errors: &FormErrors, members: &[Mem
         Kind::Choice(o) if o.len() <= 3 => ("radio", opts(o, &selected), 0),
         Kind::Choice(o) => ("select", opts(o, &selected), 0),
         Kind::Multi(o) => ("checkboxes", opts(o, &selected), 0),
-        Kind::YesNo => ("yesno", opts(&[Opt { value: "ja", label: "Ja" }, Opt { value: "nee", label: "Nee" }], &selected), 0),
+        Kind::YesNo => {
+            ("yesno", opts(&[Opt { value: "ja", label: "Ja" }, Opt { value: "nee", label: "Nee" }], &selected), 0)
+        }
         Kind::User => ("select", member_opts(members, &selected), 0),
         Kind::References { .. } => ("references", Vec::new(), 0),
     };
@@ -226,7 +232,13 @@ pub fn detail_sections(doc: &Map<String, Value>, members: &[Member]) -> Vec<Deta
                         Value::String(s) => s.is_empty(),
                         _ => false,
                     };
-                    let mut item = DetailItem { label: f.label, text: String::new(), blocks: Vec::new(), links: Vec::new(), empty };
+                    let mut item = DetailItem {
+                        label: f.label,
+                        text: String::new(),
+                        blocks: Vec::new(),
+                        links: Vec::new(),
+                        empty,
+                    };
                     match (f.kind, v) {
                         (Kind::RichText { .. }, Value::String(html)) => item.blocks = richtext::blocks(html),
                         (Kind::References { .. }, Value::Array(refs)) => {

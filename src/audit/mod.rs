@@ -146,7 +146,21 @@ pub struct Verification {
     pub broken: Option<(i64, String)>,
 }
 
-type DbRow = (i64, OffsetDateTime, Option<Uuid>, Option<Uuid>, String, String, String, Option<Uuid>, Option<Value>, Option<Value>, String, Vec<u8>, Vec<u8>);
+type DbRow = (
+    i64,
+    OffsetDateTime,
+    Option<Uuid>,
+    Option<Uuid>,
+    String,
+    String,
+    String,
+    Option<Uuid>,
+    Option<Value>,
+    Option<Value>,
+    String,
+    Vec<u8>,
+    Vec<u8>,
+);
 
 /// Recompute every hash, in order, in batches.
 pub async fn verify(pool: &PgPool) -> sqlx::Result<Verification> {
@@ -165,16 +179,46 @@ pub async fn verify(pool: &PgPool) -> sqlx::Result<Verification> {
         if batch.is_empty() {
             return Ok(Verification { rows, broken: None });
         }
-        for (audit_id, occurred_at, organisation_id, actor_id, actor_name, action, object_type, object_id, before, after, origin, prev_hash, hash) in batch {
+        for (
+            audit_id,
+            occurred_at,
+            organisation_id,
+            actor_id,
+            actor_name,
+            action,
+            object_type,
+            object_id,
+            before,
+            after,
+            origin,
+            prev_hash,
+            hash,
+        ) in batch
+        {
             rows += 1;
             last_id = audit_id;
             if prev_hash != prev {
                 return Ok(Verification {
                     rows,
-                    broken: Some((audit_id, "de verwijzing naar de vorige rij klopt niet (rij verwijderd of ingevoegd)".into())),
+                    broken: Some((
+                        audit_id,
+                        "de verwijzing naar de vorige rij klopt niet (rij verwijderd of ingevoegd)".into(),
+                    )),
                 });
             }
-            let row = Row { audit_id, occurred_at, organisation_id, actor_id, actor_name, action, object_type, object_id, before, after, origin };
+            let row = Row {
+                audit_id,
+                occurred_at,
+                organisation_id,
+                actor_id,
+                actor_name,
+                action,
+                object_type,
+                object_id,
+                before,
+                after,
+                origin,
+            };
             if digest(&prev, &row) != hash {
                 return Ok(Verification { rows, broken: Some((audit_id, "de inhoud van de rij is gewijzigd".into())) });
             }
@@ -195,7 +239,8 @@ pub struct HistoryEntry {
 }
 
 pub async fn history(pool: &PgPool, object_type: &str, object_id: Uuid) -> sqlx::Result<Vec<HistoryEntry>> {
-    let rows: Vec<(i64, OffsetDateTime, String, String, Option<Value>, Option<Value>)> = sqlx::query_as(
+    type HistoryRow = (i64, OffsetDateTime, String, String, Option<Value>, Option<Value>);
+    let rows: Vec<HistoryRow> = sqlx::query_as(
         "select audit_id, occurred_at, actor_name, action, before, after from audit_event
          where object_type = $1 and object_id = $2 order by audit_id desc",
     )
@@ -227,6 +272,12 @@ pub fn changed_keys(before: Option<&Value>, after: Option<&Value>, ignore: &[&st
     keys.into_iter().filter(|k| b.get(k).unwrap_or(&Value::Null) != a.get(k).unwrap_or(&Value::Null)).collect()
 }
 
+impl From<&crate::auth::session::CurrentUser> for Actor {
+    fn from(u: &crate::auth::session::CurrentUser) -> Self {
+        Self { id: Some(u.user_id), name: u.name.clone(), origin: u.origin.clone() }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,11 +293,5 @@ mod tests {
         let b = json!({"name": "a", "version": 1, "goal": null});
         let a = json!({"name": "b", "version": 2, "goal": null, "tags": "x"});
         assert_eq!(changed_keys(Some(&b), Some(&a), &["version"]), vec!["name", "tags"]);
-    }
-}
-
-impl From<&crate::auth::session::CurrentUser> for Actor {
-    fn from(u: &crate::auth::session::CurrentUser) -> Self {
-        Self { id: Some(u.user_id), name: u.name.clone(), origin: u.origin.clone() }
     }
 }

@@ -8,7 +8,7 @@
 //! data in a tool without a contract counts as high. A pure function: the form shows the outcome and the
 //! reasons at once, and the CISO can override it with a motivation.
 
-use crate::applications::fields::{DATA_CLASSES, label_of, RISK_LEVELS};
+use crate::applications::fields::{DATA_CLASSES, RISK_LEVELS, label_of};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Permission {
@@ -80,7 +80,8 @@ pub struct Derivation {
 }
 
 /// Classes whose use makes the level high: client/citizen data and sensitive information.
-const SENSITIVE: [&str; 6] = ["dc_vertrouwelijk", "dc_persoonsgegevens", "dc_bijzondere", "dc_beveiliging", "dc_klant", "dc_financieel"];
+const SENSITIVE: [&str; 6] =
+    ["dc_vertrouwelijk", "dc_persoonsgegevens", "dc_bijzondere", "dc_beveiliging", "dc_klant", "dc_financieel"];
 
 fn class_label(column: &str) -> String {
     label_of(DATA_CLASSES, column).to_lowercase()

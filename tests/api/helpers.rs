@@ -89,7 +89,11 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let state = AppState { pool: pool.clone(), config: std::sync::Arc::new(config) };
-        tokio::spawn(async move { axum::serve(listener, build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()).await.expect("server runs") });
+        tokio::spawn(async move {
+            axum::serve(listener, build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+                .await
+                .expect("server runs")
+        });
         TestApp { base: format!("http://{addr}"), pool }
     }
 
@@ -151,6 +155,21 @@ impl TestApp {
         let mut all: Vec<(&str, &str)> = fields.to_vec();
         all.push(("csrf_token", &token));
         client.post(self.url(path)).form(&all).send().await.unwrap()
+    }
+}
+
+impl TestApp {
+    /// A URL for this test's database, for running the `airegister` binary against it.
+    pub async fn database_url(&self) -> String {
+        let db: String = sqlx::query_scalar("select current_database()").fetch_one(&self.pool).await.unwrap();
+        let o = server();
+        let host = o.get_host();
+        let user = o.get_username();
+        if host.starts_with('/') {
+            format!("postgres://{user}@localhost:{}/{db}?host={host}", o.get_port())
+        } else {
+            format!("postgres://{user}@{host}:{}/{db}", o.get_port())
+        }
     }
 }
 

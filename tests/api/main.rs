@@ -9,3 +9,4 @@ mod auth;
 mod csrf;
 mod helpers;
 mod infra;
+mod register;

@@ -1,0 +1,575 @@
+//! The register: registering through the form, validation, the duplicate check, search and filters,
+//! optimistic locking, access per organisation, the risk override, and the audit trail.
+
+use airegister::auth::roles::Role;
+use uuid::Uuid;
+
+use crate::helpers::{TestApp, location};
+
+/// Everything a registration needs before it can be submitted (plus the caller's extra fields).
+fn complete<'a>(name: &'a str, accountable: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut f = vec![
+        ("name", name),
+        ("description_short", "Een tool die teksten samenvat voor medewerkers."),
+        ("department", "Communicatie"),
+        ("use_category", "interne_productiviteit"),
+        ("deployment", "openbare_webdienst"),
+        ("licence_type", "organisatie"),
+        ("generative", "ja"),
+        ("agentic", "nee"),
+        ("status", "In gebruik"),
+        ("goal", "Sneller samenvatten."),
+        ("interaction", "intern"),
+        ("personal_data", "nee"),
+        ("data_location", "eu"),
+        ("publication_category", "Overige algoritmes"),
+        ("contact_email", "algoritmes@gemeente.example"),
+        ("rasci_A_user", accountable),
+        ("owner_id", accountable),
+        ("dc_openbaar", "toegestaan"),
+        ("dc_intern", "onder_voorwaarden"),
+        ("dc_vertrouwelijk", "verboden"),
+        ("dc_persoonsgegevens", "verboden"),
+        ("dc_bijzondere", "verboden"),
+        ("dc_beveiliging", "verboden"),
+        ("dc_klant", "verboden"),
+        ("dc_financieel", "verboden"),
+        ("checked_name", name),
+    ];
+    f.retain(|(key, _)| !extra.iter().any(|(k, _)| k == key));
+    f.extend_from_slice(extra);
+    f
+}
+
+async fn setup() -> (TestApp, Uuid, Uuid, reqwest::Client) {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente Testdam", "gm0101").await;
+    let pl = app.user("pl@testdam.example", org, &[Role::Medewerker, Role::Projectleider]).await;
+    let client = app.logged_in("pl@testdam.example").await;
+    (app, org, pl, client)
+}
+
+fn id_from(resp: &reqwest::Response) -> Uuid {
+    let loc = location(resp);
+    Uuid::parse_str(loc.trim_start_matches("/register/"))
+        .unwrap_or_else(|_| panic!("redirect to a registration, got {loc}"))
+}
+
+async fn register(app: &TestApp, c: &reqwest::Client, fields: &[(&str, &str)]) -> Uuid {
+    let r = app.post(c, "/register", fields).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    id_from(&r)
+}
+
+#[tokio::test]
+async fn an_employee_saves_a_draft_completes_it_and_submits() {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente Testdam", "gm0101").await;
+    let me = app.user("mw@testdam.example", org, &[Role::Medewerker]).await;
+    let c = app.logged_in("mw@testdam.example").await;
+
+    // Step 1 asks for the name; step 2 is the form with the name filled in.
+    let page = app.get(&c, "/register/nieuw?naam=Notion%20AI").await.text().await.unwrap();
+    assert!(page.contains("value=\"Notion AI\""));
+    assert!(
+        page.contains("Doel en impact") && page.contains("Verantwoord gebruik") && page.contains("Publicatiecategorie")
+    );
+
+    // A draft needs only a name and a short description.
+    let id = register(
+        &app,
+        &c,
+        &[("name", "Notion AI"), ("description_short", "Samenvatten van notities."), ("checked_name", "Notion AI")],
+    )
+    .await;
+    let detail = app.get(&c, &format!("/register/{id}")).await.text().await.unwrap();
+    assert!(detail.contains("Concept") && detail.contains("Nog nodig voordat u kunt indienen"));
+    assert!(detail.contains("Contactgegevens") && detail.contains("Precies één Accountable"));
+
+    // Submitting from the detail page while incomplete sends the user to the form with what is missing.
+    let r = app.post(&c, &format!("/register/{id}/indienen"), &[]).await;
+    assert_eq!(location(&r), format!("/register/{id}/bewerken"));
+
+    // Completing and submitting in one go.
+    let me_s = me.to_string();
+    let mut fields = complete("Notion AI", &me_s, &[("version", "0"), ("actie", "indienen")]);
+    fields.push(("rasci_R_function", "Teamleider Communicatie"));
+    let r = app.post(&c, &format!("/register/{id}"), &fields).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let (status, risk, owner): (String, Option<String>, Option<Uuid>) =
+        sqlx::query_as("select workflow_status, risk_level, owner_id from application where application_id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "ingediend");
+    assert_eq!(risk.as_deref(), Some("middel"), "internal data under an organisation licence");
+    assert_eq!(owner, Some(me), "the registrant owns the registration");
+
+    // Mijn toepassingen lists what I own or am R/A for; the history shows the steps and differences.
+    let mine = app.get(&c, "/mijn-toepassingen").await.text().await.unwrap();
+    assert!(mine.contains("Notion AI") && mine.contains("Accountable"));
+    let history = app.get(&c, &format!("/register/{id}/geschiedenis")).await.text().await.unwrap();
+    assert!(history.contains("Geregistreerd") && history.contains("Gewijzigd") && history.contains("Ingediend"));
+    assert!(history.contains("Beoordelingsstatus") && history.contains("ingediend"));
+    let events: i64 = sqlx::query_scalar("select count(*) from audit_event where object_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(events, 3);
+
+    // After submission the employee (not owner-editor by role) can still not be bypassed: a second submit is 409.
+    let r = app.post(&c, &format!("/register/{id}/indienen"), &[]).await;
+    assert!(r.status() == 409 || r.status() == 403, "got {}", r.status());
+}
+
+#[tokio::test]
+async fn every_validation_rule_answers_in_dutch_per_field_and_keeps_the_input() {
+    let (app, _, _, c) = setup().await;
+    let long_name = "n".repeat(101);
+    let long_desc = "d".repeat(401);
+    let long_goal = format!("<p>{}</p>", "g".repeat(2501));
+    let cases: Vec<(&str, &str, &str)> = vec![
+        ("name", long_name.as_str(), "hoogstens 100 tekens"),
+        ("description_short", long_desc.as_str(), "hoogstens 400 tekens"),
+        ("goal", long_goal.as_str(), "opmaak niet meegeteld"),
+        ("begin_date", "03-2021", "jjjj-mm"),
+        ("end_date", "2024-13", "jjjj-mm"),
+        ("website", "http://gemeente.example", "https://"),
+        ("url", "ftp://gemeente.example/x", "https://"),
+        ("process_index_url", "https://", "https://"),
+        ("publiccode", "javascript:alert(1)", "https://"),
+        ("contact_email", "bel de balie", "e-mailadres"),
+        ("status", "in gebruik", "mogelijke waarden"),
+        ("publication_category", "Hoog-risico AI-systemen", "mogelijke waarden"),
+        ("category", "Bestuur", "mogelijke waarden"),
+        ("use_category", "klant", "mogelijke waarden"),
+        ("dc_klant", "misschien", "mogelijke waarden"),
+        ("generative", "soms", "ja of nee"),
+        ("next_evaluation", "2026-02-30", "geldige datum"),
+        ("owner_id", "00000000-0000-0000-0000-000000000000", "medewerker van de organisatie"),
+    ];
+    for (field, value, message) in cases {
+        let mut fields = vec![("name", "Tool"), ("description_short", "Omschrijving"), ("checked_name", "Tool")];
+        fields.retain(|(k, _)| *k != field);
+        fields.push((field, value));
+        let r = app.post(&c, "/register", &fields).await;
+        assert_eq!(r.status(), 422, "{field}={value}");
+        let html = r.text().await.unwrap();
+        let error_id = format!("id=\"{field}-error\"");
+        assert!(html.contains(&error_id), "{field}: no error next to the field");
+        assert!(html.contains(message), "{field}: expected '{message}'");
+        assert!(
+            html.contains("Er is een probleem") && html.contains(&format!("href=\"#{field}\"")),
+            "{field}: summary links to the field"
+        );
+        if !["category", "dc_klant", "generative", "status", "use_category", "publication_category", "owner_id", "goal"]
+            .contains(&field)
+        {
+            assert!(
+                html.contains(&format!("value=\"{}\"", value.replace('&', "&amp;"))) || html.contains(value),
+                "{field}: input kept"
+            );
+        }
+    }
+    // Reference lists: each row needs a title and an https link.
+    let r = app
+        .post(
+            &c,
+            "/register",
+            &[
+                ("name", "Tool"),
+                ("description_short", "Omschrijving"),
+                ("checked_name", "Tool"),
+                ("lawful_basis_grouping_title", "Wet WOZ"),
+                ("lawful_basis_grouping_link", "wetten.overheid.nl/BWBR0007119"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("regel 1") && html.contains("wetten.overheid.nl/BWBR0007119"));
+    // A draft without a name is refused too, and nothing was written by any of the above.
+    let r = app.post(&c, "/register", &[("description_short", "Zonder naam")]).await;
+    assert_eq!(r.status(), 422);
+    let n: i64 = sqlx::query_scalar("select count(*) from application").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(n, 0);
+}
+
+#[tokio::test]
+async fn rich_text_is_sanitised_to_the_registers_tags_and_contact_may_be_a_url() {
+    let (app, _, _, c) = setup().await;
+    let id = register(
+        &app,
+        &c,
+        &[
+            ("name", "Chatbot"),
+            ("description_short", "Vragen van inwoners beantwoorden."),
+            ("checked_name", "Chatbot"),
+            ("goal", r#"<p onclick="steal()">Doel<script>alert(1)</script> <b>vet</b></p><ul><li style="x">een</li></ul><img src=x onerror=alert(2)>"#),
+            ("risks", "Eerste alinea\n\n- risico a\n- risico b"),
+            ("contact_email", "https://gemeente.example/contact"),
+        ],
+    )
+    .await;
+    let (goal, risks, contact): (String, String, String) =
+        sqlx::query_as("select goal, risks, contact_email from application where application_id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(goal, "<p>Doel vet</p><ul><li>een</li></ul>");
+    assert_eq!(risks, "<p>Eerste alinea</p><ul><li>risico a</li><li>risico b</li></ul>");
+    assert_eq!(contact, "https://gemeente.example/contact");
+    let page = app.get(&c, &format!("/register/{id}")).await.text().await.unwrap();
+    assert!(!page.contains("alert(") && !page.contains("onclick"));
+    assert!(page.contains("<li>risico a</li>"));
+}
+
+#[tokio::test]
+async fn a_similar_name_is_shown_before_a_duplicate_is_created() {
+    let (app, _, _, c) = setup().await;
+    register(
+        &app,
+        &c,
+        &[("name", "ChatGPT Team"), ("description_short", "Zakelijke ChatGPT."), ("checked_name", "ChatGPT Team")],
+    )
+    .await;
+    let step2 = app.get(&c, "/register/nieuw?naam=chatgpt").await.text().await.unwrap();
+    assert!(step2.contains("Bestaat deze tool al?") && step2.contains("ChatGPT Team"));
+    // Posting a new name that was not checked shows the similar registrations once and writes nothing.
+    let r = app.post(&c, "/register", &[("name", "ChatGPT"), ("description_short", "Gratis versie.")]).await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Bestaat deze tool al?") && html.contains("value=\"Gratis versie.\"")
+            || html.contains("Gratis versie.")
+    );
+    let n: i64 = sqlx::query_scalar("select count(*) from application").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(n, 1);
+    // Saving again (the name is now checked) creates it.
+    register(&app, &c, &[("name", "ChatGPT"), ("description_short", "Gratis versie."), ("checked_name", "ChatGPT")])
+        .await;
+}
+
+#[tokio::test]
+async fn search_every_filter_sorting_and_pages() {
+    let (app, org, pl, c) = setup().await;
+    let pl_s = pl.to_string();
+    let chat = register(
+        &app,
+        &c,
+        &complete("ChatGPT Team", &pl_s, &[("provider", "OpenAI"), ("tags", "tekstgenerator"), ("actie", "indienen")]),
+    )
+    .await;
+    let woz = register(
+        &app,
+        &c,
+        &complete(
+            "Waarderen WOZ-objecten",
+            &pl_s,
+            &[
+                ("department", "Belastingen"),
+                ("use_category", "klantprojecten"),
+                ("personal_data", "ja"),
+                ("special_categories", "nee"),
+                ("dc_persoonsgegevens", "toegestaan"),
+                ("ai_act_risk_group", "niet van toepassing"),
+                ("next_evaluation", "2020-01-01"),
+                ("description_short", "Schatting van woningwaarden voor de belastingen."),
+            ],
+        ),
+    )
+    .await;
+    let draft = register(
+        &app,
+        &c,
+        &[("name", "Notion AI"), ("description_short", "Notities samenvatten."), ("checked_name", "Notion AI")],
+    )
+    .await;
+    sqlx::query(
+        "update application set workflow_status = 'in_gebruik', submitted_at = now() where application_id = $1",
+    )
+    .bind(woz)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    // Another organisation's registration never shows up.
+    let other = app.org("Gemeente Elders", "gm0202").await;
+    sqlx::query("insert into application (application_id, organisation_id, name, description_short) values ($1, $2, 'ChatGPT Elders', 'x')")
+        .bind(Uuid::now_v7())
+        .bind(other)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let found = |html: &str, id: Uuid| html.contains(&format!("/register/{id}\""));
+    let cases: Vec<(&str, Vec<Uuid>)> = vec![
+        ("", vec![chat, woz, draft]),
+        ("q=chatg", vec![chat]),          // prefix of the name
+        ("q=openai", vec![chat]),         // provider
+        ("q=tekstgenerator", vec![chat]), // tags
+        ("q=woningwaarden", vec![woz]),   // description, Dutch stemming
+        ("q=woning", vec![woz]),          // prefix after stemming
+        ("status=concept", vec![draft]),
+        ("status=in_gebruik", vec![woz]),
+        ("risico=hoog", vec![woz]),
+        ("risico=middel", vec![chat]),
+        ("risico=onbekend", vec![draft]),
+        ("ai_act=niet+van+toepassing", vec![woz]),
+        ("afdeling=Belastingen", vec![woz]),
+        ("gebruik=klantprojecten", vec![woz]),
+        ("persoonsgegevens=ja", vec![woz]),
+        ("persoonsgegevens=nee", vec![chat]),
+        ("evaluatie=verlopen", vec![woz]),
+        ("q=chatgpt&status=concept", vec![]),
+    ];
+    for (query, expected) in cases {
+        let html = app.get(&c, &format!("/register?{query}")).await.text().await.unwrap();
+        for id in [chat, woz, draft] {
+            assert_eq!(found(&html, id), expected.contains(&id), "query '{query}', application {id}");
+        }
+        let count = match expected.len() {
+            1 => "1 toepassing gevonden".to_string(),
+            n => format!("{n} toepassingen gevonden"),
+        };
+        assert!(html.contains(&count), "query '{query}': {count}");
+        assert!(!html.contains("ChatGPT Elders"));
+    }
+    // Sorting by name and by risk.
+    let html = app.get(&c, "/register?sorteer=naam").await.text().await.unwrap();
+    let pos = |id: Uuid| html.find(&format!("/register/{id}\"")).unwrap();
+    assert!(pos(chat) < pos(draft) && pos(draft) < pos(woz));
+    let html = app.get(&c, "/register?sorteer=risico").await.text().await.unwrap();
+    let pos = |id: Uuid| html.find(&format!("/register/{id}\"")).unwrap();
+    assert!(pos(woz) < pos(chat) && pos(chat) < pos(draft));
+
+    // Pages of 25, with the filters kept in the page links.
+    sqlx::query(
+        "insert into application (application_id, organisation_id, name, description_short)
+         select gen_random_uuid(), $1, 'Tool ' || i, 'Extra' from generate_series(1, 30) i",
+    )
+    .bind(org)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let html = app.get(&c, "/register?q=extra&sorteer=naam").await.text().await.unwrap();
+    assert!(html.contains("30 toepassingen gevonden") && html.contains("pagina 1 van 2"));
+    assert!(
+        html.contains("/register?q=extra&#38;sorteer=naam&#38;pagina=2"),
+        "{}",
+        &html[html.find("app-pagination").unwrap_or(0)..]
+    );
+    let page2 = app.get(&c, "/register?q=extra&sorteer=naam&pagina=2").await.text().await.unwrap();
+    assert_eq!(
+        page2.matches("<tr class=\"utrecht-table__row\">").count() - 1,
+        5,
+        "5 rows on page 2 (plus the header row)"
+    );
+}
+
+#[tokio::test]
+async fn a_stale_edit_gets_409_keeps_the_input_and_says_what_changed() {
+    let (app, org, pl, c1) = setup().await;
+    app.user("ciso@testdam.example", org, &[Role::Medewerker, Role::Ciso]).await;
+    let c2 = app.logged_in("ciso@testdam.example").await;
+    let pl_s = pl.to_string();
+    let id = register(&app, &c1, &complete("Copilot", &pl_s, &[])).await;
+    // Both open the form at version 0; the CISO saves first.
+    let mut first = complete("Copilot", &pl_s, &[("version", "0"), ("goal", "Doel volgens de CISO.")]);
+    first.retain(|(k, _)| *k != "checked_name");
+    let r = app.post(&c2, &format!("/register/{id}"), &first).await;
+    assert_eq!(r.status(), 303);
+    let second = complete("Copilot", &pl_s, &[("version", "0"), ("goal", "Mijn eigen doel, niet kwijtraken.")]);
+    let r = app.post(&c1, &format!("/register/{id}"), &second).await;
+    assert_eq!(r.status(), 409);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Iemand anders heeft deze registratie intussen gewijzigd"));
+    assert!(html.contains("Mijn eigen doel, niet kwijtraken."), "the user's input is kept");
+    assert!(html.contains("Doel en impact door Naam ciso@testdam.example"), "says what changed and who");
+    assert!(html.contains("name=\"version\" value=\"1\""), "saving again is a deliberate overwrite");
+    let goal: String = sqlx::query_scalar("select goal from application where application_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(goal, "<p>Doel volgens de CISO.</p>");
+}
+
+#[tokio::test]
+async fn other_organisations_and_non_owners_are_kept_out() {
+    let (app, org, pl, c) = setup().await;
+    let id = register(
+        &app,
+        &c,
+        &[
+            ("name", "Gemini"),
+            ("description_short", "Chatbot."),
+            ("checked_name", "Gemini"),
+            ("owner_id", &pl.to_string()),
+        ],
+    )
+    .await;
+    let other = app.org("Gemeente Elders", "gm0202").await;
+    app.user("elders@elders.example", other, &[Role::Medewerker, Role::Projectleider, Role::Ciso]).await;
+    let outsider = app.logged_in("elders@elders.example").await;
+    for path in [format!("/register/{id}"), format!("/register/{id}/bewerken"), format!("/register/{id}/geschiedenis")]
+    {
+        assert_eq!(app.get(&outsider, &path).await.status(), 404, "{path}");
+    }
+    let r = app
+        .post(
+            &outsider,
+            &format!("/register/{id}"),
+            &[("name", "Overgenomen"), ("description_short", "x"), ("version", "0")],
+        )
+        .await;
+    assert_eq!(r.status(), 404);
+    // A colleague without an editing role reads but cannot edit someone else's registration.
+    app.user("collega@testdam.example", org, &[Role::Medewerker]).await;
+    let colleague = app.logged_in("collega@testdam.example").await;
+    assert_eq!(app.get(&colleague, &format!("/register/{id}")).await.status(), 200);
+    assert_eq!(app.get(&colleague, &format!("/register/{id}/bewerken")).await.status(), 403);
+    let r = app
+        .post(
+            &colleague,
+            &format!("/register/{id}"),
+            &[("name", "Gewijzigd"), ("description_short", "x"), ("version", "0")],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    // Not logged in: to the login page.
+    let anon = app.client();
+    assert_eq!(app.get(&anon, "/register").await.status(), 303);
+}
+
+#[tokio::test]
+async fn only_the_ciso_overrides_the_risk_level_and_only_with_a_motivation() {
+    let (app, org, pl, c) = setup().await;
+    let id = register(&app, &c, &complete("DeepSeek", &pl.to_string(), &[("dc_intern", "verboden")])).await;
+    let level: String = sqlx::query_scalar("select risk_level from application where application_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(level, "laag");
+    let r = app
+        .post(
+            &c,
+            &format!("/register/{id}/risico"),
+            &[("risk_level_override", "hoog"), ("risk_override_motivation", "Servers in China."), ("version", "0")],
+        )
+        .await;
+    assert_eq!(r.status(), 403);
+    app.user("ciso@testdam.example", org, &[Role::Medewerker, Role::Ciso]).await;
+    let ciso = app.logged_in("ciso@testdam.example").await;
+    let r = app
+        .post(
+            &ciso,
+            &format!("/register/{id}/risico"),
+            &[("risk_level_override", "hoog"), ("risk_override_motivation", ""), ("version", "0")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Motiveer"));
+    let r = app
+        .post(
+            &ciso,
+            &format!("/register/{id}/risico"),
+            &[
+                ("risk_level_override", "hoog"),
+                ("risk_override_motivation", "Gegevens gaan naar servers in China."),
+                ("version", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let (level, derived): (String, String) =
+        sqlx::query_as("select risk_level, risk_level_derived from application where application_id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!((level.as_str(), derived.as_str()), ("hoog", "laag"));
+    // The database refuses an override without a motivation, whatever the code does.
+    let refused = sqlx::query("update application set risk_override_motivation = null where application_id = $1")
+        .bind(id)
+        .execute(&app.pool)
+        .await;
+    assert!(refused.is_err());
+}
+
+#[tokio::test]
+async fn the_audit_trail_is_append_only_and_verify_finds_a_tampered_row() {
+    let (app, _, pl, c) = setup().await;
+    let pl_s = pl.to_string();
+    let id = register(&app, &c, &complete("Midjourney", &pl_s, &[])).await;
+    let mut fields = complete("Midjourney", &pl_s, &[("version", "0"), ("goal", "Illustraties.")]);
+    fields.retain(|(k, _)| *k != "checked_name");
+    assert_eq!(app.post(&c, &format!("/register/{id}"), &fields).await.status(), 303);
+
+    for sql in
+        ["update audit_event set actor_name = 'iemand anders'", "delete from audit_event", "truncate audit_event"]
+    {
+        let err = sqlx::query(sql).execute(&app.pool).await.expect_err(sql);
+        assert!(err.to_string().contains("append-only"), "{sql}: {err}");
+    }
+    let v = airegister::audit::verify(&app.pool).await.unwrap();
+    assert_eq!((v.rows, v.broken.clone()), (2, None));
+    let url = app.database_url().await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_airegister"))
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Auditspoor intact: 2 rijen"));
+
+    // Someone with database owner rights switches the guard off and rewrites history.
+    let first: i64 = sqlx::query_scalar("select min(audit_id) from audit_event").fetch_one(&app.pool).await.unwrap();
+    let mut tx = app.pool.begin().await.unwrap();
+    sqlx::query("alter table audit_event disable trigger audit_event_no_change").execute(&mut *tx).await.unwrap();
+    sqlx::query("update audit_event set actor_name = 'Niemand' where audit_id = $1")
+        .bind(first)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    sqlx::query("alter table audit_event enable trigger audit_event_no_change").execute(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+    let v = airegister::audit::verify(&app.pool).await.unwrap();
+    assert_eq!(v.broken.map(|b| b.0), Some(first));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_airegister"))
+        .args(["audit", "verify"])
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("rij {first}")) && err.contains("gewijzigd"), "{err}");
+}
+
+#[tokio::test]
+async fn demo_data_loads_with_a_user_per_role() {
+    let app = TestApp::spawn().await;
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_airegister"))
+        .args(["demo", "--demo-password", "demo-wachtwoord-2026"])
+        .env("DATABASE_URL", app.database_url().await)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("demo-wachtwoord-2026") && stdout.contains("ciso@demo.example"));
+    let (apps, levels, states): (i64, i64, i64) =
+        sqlx::query_as("select count(*), count(distinct risk_level), count(distinct workflow_status) from application")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(apps >= 15 && levels == 3 && states >= 6, "{apps} apps, {levels} levels, {states} states");
+    for role in ["medewerker", "projectleider", "ciso", "fg", "directie", "beheerder"] {
+        let c = app.client();
+        let r = app.login(&c, &format!("{role}@demo.example"), "demo-wachtwoord-2026").await;
+        assert_eq!(r.status(), 303, "{role} logs in");
+    }
+    assert!(airegister::audit::verify(&app.pool).await.unwrap().broken.is_none());
+}
