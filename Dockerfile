@@ -6,6 +6,7 @@ COPY src src
 COPY migrations migrations
 COPY templates templates
 COPY static static
+COPY reference reference
 RUN cargo build --release --locked
 
 FROM debian:bookworm-slim

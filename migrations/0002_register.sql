@@ -5,8 +5,8 @@
 create extension if not exists pg_trgm;
 
 -- Length of a rich-text value as the national register counts it: tags stripped, entities as one character.
--- The code counts text nodes joined by spaces, which is never less than this, so the database never refuses
--- what the code accepted.
+-- The code stores normalised HTML (whitespace in text collapsed) and counts its text nodes joined by spaces,
+-- which is never less than this, so the database never refuses what the code accepted.
 create function text_length_without_html(html text) returns integer
     language sql immutable parallel safe
     as $$ select char_length(regexp_replace(regexp_replace(coalesce(html, ''), '<[^>]*>', '', 'g'),
@@ -195,6 +195,7 @@ create index application_organisation_idx on application (organisation_id, updat
 create index application_search_idx on application using gin (search);
 create index application_name_trgm_idx on application using gin (lower(name) gin_trgm_ops);
 create index application_owner_idx on application (owner_id);
+create index application_department_idx on application (organisation_id, department);
 
 -- RASCI: per letter a user or a named function; several per letter, at most one Accountable (exactly one is
 -- required before submission, which the code checks).

@@ -343,7 +343,8 @@ pub async fn update(
         );
     }
     let submit = wants_submit(&form) && submittable(&current);
-    if submit {
+    // Beyond a draft a registration stays complete: what submission required cannot be emptied later.
+    if submit || current.workflow_status() != "concept" {
         let missing = form::missing_for_submission(&values, &entries);
         if !missing.is_empty() {
             return render_status(

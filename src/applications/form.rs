@@ -14,8 +14,12 @@ use crate::web::forms::{FormErrors, is_email};
 pub struct FormData(pub Vec<(String, String)>);
 
 impl FormData {
+    /// Control characters other than line breaks and tabs are dropped: PostgreSQL refuses NUL in text, and
+    /// none of them belong in a register.
     pub fn parse(body: &[u8]) -> Self {
-        Self(form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+        let clean =
+            |s: &str| s.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t')).collect::<String>();
+        Self(form_urlencoded::parse(body).map(|(k, v)| (clean(&k), clean(&v))).collect())
     }
 
     pub fn get(&self, key: &str) -> &str {
@@ -41,6 +45,8 @@ pub struct Member {
     pub user_id: Uuid,
     pub name: String,
     pub email: String,
+    /// Deactivated users stay selectable where they are already assigned, so saving does not drop them.
+    pub active: bool,
 }
 
 fn too_long(label: &str, max: usize, n: usize, note: &str) -> String {
@@ -163,10 +169,13 @@ fn validate_field(f: &FieldDef, form: &FormData, members: &[Member], errors: &mu
                 return Value::Null;
             }
             let format = time::macros::format_description!("[year]-[month]-[day]");
-            if time::Date::parse(raw, format).is_err() {
-                errors.add(f.key, format!("Vul bij {label} een geldige datum in (jjjj-mm-dd)."));
+            match time::Date::parse(raw, format) {
+                Ok(d) if (1900..=2200).contains(&d.year()) => json!(d.format(format).unwrap_or_default()),
+                _ => {
+                    errors.add(f.key, format!("Vul bij {label} een geldige datum in (jjjj-mm-dd)."));
+                    json!(raw)
+                }
             }
-            json!(raw)
         }
         Kind::User => {
             if raw.is_empty() {

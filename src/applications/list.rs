@@ -90,8 +90,7 @@ pub async fn list(
     Query(f): Query<ListFilter>,
 ) -> AppResult<Response> {
     let org = organisation(&user)?;
-    let found = store::list(&state.pool, org, &f).await?;
-    let total = found.first().map(|r| r.total).unwrap_or(0);
+    let (found, total) = store::list(&state.pool, org, &f).await?;
     let page = f.pagina.unwrap_or(1).max(1);
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1) as u32;
     let today = time::OffsetDateTime::now_utc().date();

@@ -25,10 +25,60 @@ pub fn sanitise(html: &str) -> String {
     CLEANER.clean(html).to_string()
 }
 
+/// Tags that make input count as pasted HTML; other `<...>` (e.g. "<naam gemeente>", "<v2") is typed text.
+const HTML_TAGS: &[&str] = &[
+    "p",
+    "div",
+    "ul",
+    "ol",
+    "li",
+    "br",
+    "b",
+    "i",
+    "u",
+    "em",
+    "strong",
+    "span",
+    "a",
+    "script",
+    "style",
+    "img",
+    "iframe",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "font",
+    "section",
+    "article",
+    "object",
+    "embed",
+    "svg",
+    "form",
+    "input",
+    "textarea",
+    "blockquote",
+    "pre",
+    "code",
+    "sup",
+    "sub",
+];
+
 /// Does the input look like HTML rather than typed text?
 fn looks_like_html(input: &str) -> bool {
-    input.char_indices().any(|(i, c)| {
-        c == '<' && input[i + 1..].chars().next().is_some_and(|n| n.is_ascii_alphabetic() || n == '/' || n == '!')
+    input.char_indices().filter(|(_, c)| *c == '<').any(|(i, _)| {
+        let rest = input[i + 1..].trim_start_matches('/');
+        let name: String =
+            rest.chars().take_while(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
+        let after = rest[name.len()..].chars().next();
+        rest.starts_with("!--")
+            || (HTML_TAGS.contains(&name.as_str()) && matches!(after, Some('>' | '/' | ' ' | '\t' | '\n')))
     })
 }
 
@@ -36,7 +86,35 @@ fn looks_like_html(input: &str) -> bool {
 pub fn to_html(input: &str) -> Option<String> {
     let input = input.replace("\r\n", "\n");
     let html = if looks_like_html(&input) { sanitise(&input) } else { sanitise(&text_to_html(&input)) };
+    // Rebuilt from its blocks: one normal form (whitespace collapsed), so the length the code counts and the
+    // length the database constraint counts agree.
+    let html = blocks_to_html(&blocks(&html));
     if text_length(&html) == 0 { None } else { Some(html) }
+}
+
+fn blocks_to_html(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for b in blocks {
+        match b {
+            Block::Paragraph(lines) => {
+                let lines: Vec<String> = lines.iter().map(|l| escape(l)).collect();
+                out.push_str(&format!("<p>{}</p>", lines.join("<br>")));
+            }
+            Block::List { ordered, items } => {
+                let tag = if *ordered { "ol" } else { "ul" };
+                out.push_str(&format!("<{tag}>"));
+                for item in items {
+                    out.push_str(&format!("<li>{}</li>", escape(item)));
+                }
+                out.push_str(&format!("</{tag}>"));
+            }
+        }
+    }
+    out
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn escape(s: &str) -> String {
@@ -161,7 +239,7 @@ pub fn blocks(html: &str) -> Vec<Block> {
     let mut list: Option<(bool, Vec<String>)> = None;
     let mut in_item = false;
     let flush = |lines: &mut Vec<String>, blocks: &mut Vec<Block>| {
-        let kept: Vec<String> = lines.iter().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+        let kept: Vec<String> = lines.iter().map(|l| collapse(l)).filter(|l| !l.is_empty()).collect();
         if !kept.is_empty() {
             blocks.push(Block::Paragraph(kept));
         }
@@ -190,12 +268,18 @@ pub fn blocks(html: &str) -> Vec<Block> {
                 }
                 ("ul" | "ol", false) => {
                     flush(&mut lines, &mut blocks);
+                    // A nested list is flattened: the open list keeps its items.
+                    if let Some((ordered, items)) = list.take() {
+                        let items: Vec<String> = items.iter().map(|i| collapse(i)).filter(|i| !i.is_empty()).collect();
+                        if !items.is_empty() {
+                            blocks.push(Block::List { ordered, items });
+                        }
+                    }
                     list = Some((name == "ol", Vec::new()));
                 }
                 ("ul" | "ol", true) => {
                     if let Some((ordered, items)) = list.take() {
-                        let items: Vec<String> =
-                            items.into_iter().map(|i| i.trim().to_string()).filter(|i| !i.is_empty()).collect();
+                        let items: Vec<String> = items.iter().map(|i| collapse(i)).filter(|i| !i.is_empty()).collect();
                         if !items.is_empty() {
                             blocks.push(Block::List { ordered, items });
                         }
@@ -219,7 +303,7 @@ pub fn blocks(html: &str) -> Vec<Block> {
         }
     }
     if let Some((ordered, items)) = list.take() {
-        let items: Vec<String> = items.into_iter().map(|i| i.trim().to_string()).filter(|i| !i.is_empty()).collect();
+        let items: Vec<String> = items.iter().map(|i| collapse(i)).filter(|i| !i.is_empty()).collect();
         if !items.is_empty() {
             blocks.push(Block::List { ordered, items });
         }
@@ -281,7 +365,7 @@ mod tests {
     fn pasted_html_is_sanitised() {
         let html = to_html(r#"<p onclick="x()" class="a">Hoi<script>alert(1)</script> <b>vet</b> <a href="https://e.nl">link</a></p><style>p{}</style><img src=x onerror=alert(1)><div>blok</div>"#)
             .unwrap();
-        assert_eq!(html, "<p>Hoi vet link</p><div>blok</div>");
+        assert_eq!(html, "<p>Hoi vet link</p><p>blok</p>");
         assert!(!html.contains("script") && !html.contains("onclick") && !html.contains("img"));
     }
 
@@ -291,6 +375,19 @@ mod tests {
         assert_eq!(html, "<p>a &lt; b en c &gt; d</p>");
         assert_eq!(text_length(&html), "a < b en c > d".chars().count());
         assert_eq!(blocks(&html), vec![Block::Paragraph(vec!["a < b en c > d".to_string()])]);
+    }
+
+    #[test]
+    fn angle_brackets_that_are_not_tags_stay_text() {
+        let html = to_html("Vul <naam gemeente> in bij versie <v2.\n\n- punt").unwrap();
+        assert_eq!(html, "<p>Vul &lt;naam gemeente&gt; in bij versie &lt;v2.</p><ul><li>punt</li></ul>");
+    }
+
+    #[test]
+    fn whitespace_is_normalised_and_nested_lists_keep_their_items() {
+        let html = to_html("<ul><li>a<ul><li>b</li></ul></li></ul><p>x    \n   y</p>").unwrap();
+        assert_eq!(html, "<ul><li>a</li></ul><ul><li>b</li></ul><p>x y</p>");
+        assert_eq!(text_length(&html), "a b x y".len());
     }
 
     #[test]

@@ -83,8 +83,8 @@ fn prepared(values: &Map<String, Value>) -> Value {
 
 pub async fn members(pool: &PgPool, organisation_id: Uuid) -> sqlx::Result<Vec<Member>> {
     sqlx::query_as(
-        "select distinct u.user_id, u.name, u.email from app_user u join membership m using (user_id)
-         where m.organisation_id = $1 and u.active order by u.name, u.email",
+        "select distinct u.user_id, u.name, u.email, u.active from app_user u join membership m using (user_id)
+         where m.organisation_id = $1 order by u.active desc, u.name, u.email",
     )
     .bind(organisation_id)
     .fetch_all(pool)
@@ -304,13 +304,16 @@ fn push_filters<'a>(
     }
 }
 
-/// One page of the register and the total count.
-pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx::Result<Vec<ListRow>> {
+/// One page of the register and the total count (in `total` of each row).
+pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx::Result<(Vec<ListRow>, i64)> {
     let tsq = ts_query(&f.q);
+    // With a search the matches are few and read anyway, so one query counts them (window); without one,
+    // a separate count lets the page come straight from the (organisation, updated_at) index.
     let mut b = QueryBuilder::new(
         "select application_id, name, description_short, provider, workflow_status, risk_level, ai_act_risk_group,
-                department, next_evaluation, updated_at, count(*) over () as total",
+                department, next_evaluation, updated_at, ",
     );
+    b.push(if tsq.is_some() { "count(*) over () as total" } else { "0::bigint as total" });
     push_filters(&mut b, organisation_id, f, &tsq);
     b.push(" order by ");
     match (f.sorteer.as_str(), &tsq) {
@@ -325,13 +328,30 @@ pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx:
     };
     let page = i64::from(f.pagina.unwrap_or(1).clamp(1, 100_000));
     b.push(" limit ").push_bind(PAGE_SIZE).push(" offset ").push_bind((page - 1) * PAGE_SIZE);
-    b.build_query_as().fetch_all(pool).await
+    let rows: Vec<ListRow> = b.build_query_as().fetch_all(pool).await?;
+    let total = match (&tsq, rows.first()) {
+        (Some(_), Some(r)) => r.total,
+        (Some(_), None) if page == 1 => 0,
+        _ => {
+            let mut c = QueryBuilder::new("select count(*)");
+            push_filters(&mut c, organisation_id, f, &tsq);
+            c.build_query_scalar().fetch_one(pool).await?
+        }
+    };
+    Ok((rows, total))
 }
 
 pub async fn departments(pool: &PgPool, organisation_id: Uuid) -> sqlx::Result<Vec<String>> {
+    // A loose index scan: one index probe per distinct value instead of reading every row.
     sqlx::query_scalar(
-        "select distinct department from application where organisation_id = $1 and department is not null
-         order by department",
+        "with recursive d(department) as (
+             (select department from application where organisation_id = $1 and department is not null
+              order by department limit 1)
+             union all
+             select (select a.department from application a
+                     where a.organisation_id = $1 and a.department > d.department order by a.department limit 1)
+             from d where d.department is not null)
+         select department from d where department is not null",
     )
     .bind(organisation_id)
     .fetch_all(pool)

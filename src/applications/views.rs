@@ -30,10 +30,12 @@ fn opts(options: &[Opt], selected: &[&str]) -> Vec<OptView> {
 fn member_opts(members: &[Member], selected: &[&str]) -> Vec<OptView> {
     members
         .iter()
+        .filter(|m| m.active || selected.contains(&m.user_id.to_string().as_str()))
         .map(|m| {
             let id = m.user_id.to_string();
             let selected = selected.contains(&id.as_str());
-            OptView { value: id, label: format!("{} ({})", m.name, m.email), selected }
+            let inactive = if m.active { "" } else { ", inactief" };
+            OptView { value: id, label: format!("{} ({}{inactive})", m.name, m.email), selected }
         })
         .collect()
 }
