@@ -163,12 +163,10 @@ impl TestApp {
     pub async fn database_url(&self) -> String {
         let db: String = sqlx::query_scalar("select current_database()").fetch_one(&self.pool).await.unwrap();
         let o = server();
-        let host = o.get_host();
         let user = o.get_username();
-        if host.starts_with('/') {
-            format!("postgres://{user}@localhost:{}/{db}?host={host}", o.get_port())
-        } else {
-            format!("postgres://{user}@{host}:{}/{db}", o.get_port())
+        match o.get_socket() {
+            Some(dir) => format!("postgres://{user}@localhost:{}/{db}?host={}", o.get_port(), dir.display()),
+            None => format!("postgres://{user}@{}:{}/{db}", o.get_host(), o.get_port()),
         }
     }
 }
