@@ -15,7 +15,7 @@ use super::store::{self, Similar, Stored};
 use super::views::{self, MatrixRow, RasciView, SectionView};
 use super::{can_edit, organisation};
 use crate::AppState;
-use crate::audit::{self, Actor, Event};
+use crate::audit::{self, Actor};
 use crate::auth::roles::Role;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
@@ -185,21 +185,7 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
     }
     let actor = Actor::from(&user);
     let mut tx = state.pool.begin().await?;
-    let stored = store::insert(&mut tx, org, Some(user.user_id), &values, &entries).await?;
-    let snapshot = stored.snapshot(&members);
-    audit::record(
-        &mut tx,
-        Event {
-            organisation_id: Some(org),
-            actor: &actor,
-            action: "application.created",
-            object_type: "application",
-            object_id: Some(stored.id),
-            before: None,
-            after: Some(snapshot),
-        },
-    )
-    .await?;
+    let stored = store::insert_recorded(&mut tx, org, &actor, Some(user.user_id), &values, &entries, &members).await?;
     if submit {
         submit_in(&mut tx, org, &stored, &actor, &members).await?;
     }
@@ -234,19 +220,7 @@ async fn submit_in(
         return Err(AppError::Conflict("Deze registratie is al ingediend.".into()));
     }
     let after = store::get_in(tx, org, stored.id).await?.ok_or(AppError::NotFound)?;
-    audit::record(
-        tx,
-        Event {
-            organisation_id: Some(org),
-            actor,
-            action: "application.submitted",
-            object_type: "application",
-            object_id: Some(stored.id),
-            before: Some(stored.snapshot(members)),
-            after: Some(after.snapshot(members)),
-        },
-    )
-    .await?;
+    store::record(tx, actor, "application.submitted", Some(stored), &after, members).await?;
     Ok(())
 }
 
@@ -365,19 +339,7 @@ pub async fn update(
             &form_page(&user, &members, page_state(FormErrors::new(), Vec::new(), Some(Conflict { changes }), now)),
         );
     };
-    audit::record(
-        &mut tx,
-        Event {
-            organisation_id: Some(org),
-            actor: &actor,
-            action: "application.updated",
-            object_type: "application",
-            object_id: Some(id),
-            before: Some(before.snapshot(&members)),
-            after: Some(after.snapshot(&members)),
-        },
-    )
-    .await?;
+    store::record(&mut tx, &actor, "application.updated", Some(&before), &after, &members).await?;
     if submit {
         submit_in(&mut tx, org, &after, &actor, &members).await?;
     }
@@ -466,19 +428,7 @@ pub async fn risk_override(
     .execute(&mut *tx)
     .await?;
     let after = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-    audit::record(
-        &mut tx,
-        Event {
-            organisation_id: Some(org),
-            actor: &Actor::from(&user),
-            action: "application.risk_override",
-            object_type: "application",
-            object_id: Some(id),
-            before: Some(before.snapshot(&members)),
-            after: Some(after.snapshot(&members)),
-        },
-    )
-    .await?;
+    store::record(&mut tx, &Actor::from(&user), "application.risk_override", Some(&before), &after, &members).await?;
     tx.commit().await?;
     let msg = match &lvl {
         Some(l) => format!(
@@ -509,20 +459,7 @@ pub async fn create_from_form(
         anyhow::bail!("{}: {}", form.get("name"), lines.join("; "));
     }
     let mut tx = pool.begin().await?;
-    let stored = store::insert(&mut tx, org, created_by, &values, &entries).await?;
-    audit::record(
-        &mut tx,
-        Event {
-            organisation_id: Some(org),
-            actor,
-            action: "application.created",
-            object_type: "application",
-            object_id: Some(stored.id),
-            before: None,
-            after: Some(stored.snapshot(&members)),
-        },
-    )
-    .await?;
+    let stored = store::insert_recorded(&mut tx, org, actor, created_by, &values, &entries, &members).await?;
     if workflow_status != "concept" {
         sqlx::query(
             "update application set workflow_status = $2, submitted_at = now() - interval '20 days', version = version + 1
@@ -533,19 +470,7 @@ pub async fn create_from_form(
         .execute(&mut *tx)
         .await?;
         let after = store::get_in(&mut tx, org, stored.id).await?.ok_or_else(|| anyhow::anyhow!("row vanished"))?;
-        audit::record(
-            &mut tx,
-            Event {
-                organisation_id: Some(org),
-                actor,
-                action: "application.status_set",
-                object_type: "application",
-                object_id: Some(stored.id),
-                before: Some(stored.snapshot(&members)),
-                after: Some(after.snapshot(&members)),
-            },
-        )
-        .await?;
+        store::record(&mut tx, actor, "application.status_set", Some(&stored), &after, &members).await?;
     }
     tx.commit().await?;
     Ok(stored.id)

@@ -256,14 +256,19 @@ pub fn validate(form: &FormData, members: &[Member], errors: &mut FormErrors) ->
     values
 }
 
+/// A stored value that counts as "not filled in".
+pub fn is_blank(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(a) => a.is_empty(),
+        _ => false,
+    }
+}
+
 /// What a registration still needs before it can be submitted, as Dutch lines naming the field.
 pub fn missing_for_submission(values: &Map<String, Value>, rasci: &[RasciEntry]) -> Vec<String> {
-    let empty = |v: Option<&Value>| match v {
-        None | Some(Value::Null) => true,
-        Some(Value::String(s)) => s.trim().is_empty(),
-        Some(Value::Array(a)) => a.is_empty(),
-        _ => false,
-    };
+    let empty = |v: Option<&Value>| v.is_none_or(is_blank);
     let mut missing: Vec<String> =
         FIELDS.iter().filter(|f| f.required && empty(values.get(f.key))).map(|f| f.label.to_string()).collect();
     if values.get("personal_data") == Some(&json!(true)) && empty(values.get("special_categories")) {

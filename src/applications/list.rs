@@ -116,9 +116,8 @@ pub async fn list(
             }
         })
         .collect();
-    let departments: Vec<Opt> = Vec::new();
     let dept_values = store::departments(&state.pool, org).await?;
-    let mut dept_options = options(&departments, &f.afdeling, "Alle afdelingen");
+    let mut dept_options = options(&[], &f.afdeling, "Alle afdelingen");
     dept_options.extend(dept_values.into_iter().map(|d| OptView {
         selected: d == f.afdeling,
         label: d.clone(),

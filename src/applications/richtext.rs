@@ -232,6 +232,16 @@ fn tokens(html: &str) -> Vec<Result<(String, bool), String>> {
     out
 }
 
+/// Close a list: its non-empty items become a block.
+fn push_list(blocks: &mut Vec<Block>, list: Option<(bool, Vec<String>)>) {
+    if let Some((ordered, items)) = list {
+        let items: Vec<String> = items.iter().map(|i| collapse(i)).filter(|i| !i.is_empty()).collect();
+        if !items.is_empty() {
+            blocks.push(Block::List { ordered, items });
+        }
+    }
+}
+
 /// Sanitised HTML → blocks for display and editing.
 pub fn blocks(html: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
@@ -269,21 +279,11 @@ pub fn blocks(html: &str) -> Vec<Block> {
                 ("ul" | "ol", false) => {
                     flush(&mut lines, &mut blocks);
                     // A nested list is flattened: the open list keeps its items.
-                    if let Some((ordered, items)) = list.take() {
-                        let items: Vec<String> = items.iter().map(|i| collapse(i)).filter(|i| !i.is_empty()).collect();
-                        if !items.is_empty() {
-                            blocks.push(Block::List { ordered, items });
-                        }
-                    }
+                    push_list(&mut blocks, list.take());
                     list = Some((name == "ol", Vec::new()));
                 }
                 ("ul" | "ol", true) => {
-                    if let Some((ordered, items)) = list.take() {
-                        let items: Vec<String> = items.iter().map(|i| collapse(i)).filter(|i| !i.is_empty()).collect();
-                        if !items.is_empty() {
-                            blocks.push(Block::List { ordered, items });
-                        }
-                    }
+                    push_list(&mut blocks, list.take());
                     in_item = false;
                 }
                 ("li", false) => {
@@ -302,12 +302,7 @@ pub fn blocks(html: &str) -> Vec<Block> {
             },
         }
     }
-    if let Some((ordered, items)) = list.take() {
-        let items: Vec<String> = items.iter().map(|i| collapse(i)).filter(|i| !i.is_empty()).collect();
-        if !items.is_empty() {
-            blocks.push(Block::List { ordered, items });
-        }
-    }
+    push_list(&mut blocks, list.take());
     flush(&mut lines, &mut blocks);
     blocks
 }

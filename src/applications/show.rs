@@ -9,7 +9,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::fields::{self, WORKFLOW_STATUS, label_of};
-use super::form::{self, FormData, display_value};
+use super::form::{self, FormData, display_value, is_blank};
 use super::store::{self, Stored};
 use super::views::{self, DetailSection};
 use super::{IGNORED_IN_DIFF, can_edit, organisation};
@@ -182,13 +182,4 @@ pub async fn history(State(state): State<AppState>, user: CurrentUser, Path(id):
         app,
         entries,
     })
-}
-
-fn is_blank(v: &Value) -> bool {
-    match v {
-        Value::Null => true,
-        Value::Array(a) => a.is_empty(),
-        Value::String(s) => s.is_empty(),
-        _ => false,
-    }
 }

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::fields::{DATA_CLASSES, FIELDS};
 use super::form::Member;
 use super::rasci::{self, RasciEntry};
+use crate::audit::{self, Actor, Event};
 use crate::risk::own_level::{self, Derivation, Permission, RiskInput};
 
 /// The catalogue's columns, as a SQL list (identifiers from our own code, never from input).
@@ -56,6 +57,30 @@ impl Stored {
         doc.insert("rasci".into(), json!(rasci));
         Value::Object(doc)
     }
+}
+
+/// The audit event of a change to an application, with before/after snapshots (in the caller's transaction).
+pub async fn record(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    action: &str,
+    before: Option<&Stored>,
+    after: &Stored,
+    members: &[Member],
+) -> sqlx::Result<i64> {
+    audit::record(
+        conn,
+        Event {
+            organisation_id: after.uuid("organisation_id"),
+            actor,
+            action,
+            object_type: "application",
+            object_id: Some(after.id),
+            before: before.map(|b| b.snapshot(members)),
+            after: Some(after.snapshot(members)),
+        },
+    )
+    .await
 }
 
 /// The own risk level from the stored or submitted values.
@@ -115,6 +140,21 @@ pub async fn insert(
         .await?;
     rasci::save(conn, id, rasci).await?;
     get_in(conn, organisation_id, id).await?.ok_or(sqlx::Error::RowNotFound)
+}
+
+/// Insert a new registration and its "created" audit event.
+pub async fn insert_recorded(
+    conn: &mut PgConnection,
+    organisation_id: Uuid,
+    actor: &Actor,
+    created_by: Option<Uuid>,
+    values: &Map<String, Value>,
+    rasci: &[RasciEntry],
+    members: &[Member],
+) -> sqlx::Result<Stored> {
+    let stored = insert(conn, organisation_id, created_by, values, rasci).await?;
+    record(conn, actor, "application.created", None, &stored, members).await?;
+    Ok(stored)
 }
 
 /// Write the fields if the row is still at `base_version`; None when someone else saved in between.

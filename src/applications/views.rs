@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::fields::{DATA_CLASSES, FIELDS, FieldDef, Kind, Opt, PERMISSIONS, Section, is_data_class, label_of};
-use super::form::{FormData, Member, display_value};
+use super::form::{FormData, Member, display_value, is_blank};
 use super::rasci::{LETTERS, RasciEntry, letter_label};
 use super::richtext::{self, Block};
 use crate::web::forms::FormErrors;
@@ -228,12 +228,7 @@ pub fn detail_sections(doc: &Map<String, Value>, members: &[Member]) -> Vec<Deta
                 .filter(|f| f.section == *s && !is_data_class(f.key))
                 .map(|f| {
                     let v = doc.get(f.key).unwrap_or(&Value::Null);
-                    let empty = match v {
-                        Value::Null => true,
-                        Value::Array(a) => a.is_empty(),
-                        Value::String(s) => s.is_empty(),
-                        _ => false,
-                    };
+                    let empty = is_blank(v);
                     let mut item = DetailItem {
                         label: f.label,
                         text: String::new(),

@@ -55,6 +55,7 @@ pub fn canonical(v: &Value) -> String {
     }
 }
 
+#[derive(sqlx::FromRow)]
 struct Row {
     audit_id: i64,
     occurred_at: OffsetDateTime,
@@ -67,6 +68,15 @@ struct Row {
     before: Option<Value>,
     after: Option<Value>,
     origin: String,
+}
+
+/// A row as read back for verification: its content and the stored chain links.
+#[derive(sqlx::FromRow)]
+struct ChainedRow {
+    #[sqlx(flatten)]
+    row: Row,
+    prev_hash: Vec<u8>,
+    hash: Vec<u8>,
 }
 
 fn digest(prev: &[u8], row: &Row) -> Vec<u8> {
@@ -146,29 +156,13 @@ pub struct Verification {
     pub broken: Option<(i64, String)>,
 }
 
-type DbRow = (
-    i64,
-    OffsetDateTime,
-    Option<Uuid>,
-    Option<Uuid>,
-    String,
-    String,
-    String,
-    Option<Uuid>,
-    Option<Value>,
-    Option<Value>,
-    String,
-    Vec<u8>,
-    Vec<u8>,
-);
-
 /// Recompute every hash, in order, in batches.
 pub async fn verify(pool: &PgPool) -> sqlx::Result<Verification> {
     let mut prev = vec![0u8; 32];
     let mut last_id = i64::MIN;
     let mut rows = 0u64;
     loop {
-        let batch: Vec<DbRow> = sqlx::query_as(
+        let batch: Vec<ChainedRow> = sqlx::query_as(
             "select audit_id, occurred_at, organisation_id, actor_id, actor_name, action, object_type, object_id,
                     before, after, origin, prev_hash, hash
              from audit_event where audit_id > $1 order by audit_id limit 1000",
@@ -179,48 +173,23 @@ pub async fn verify(pool: &PgPool) -> sqlx::Result<Verification> {
         if batch.is_empty() {
             return Ok(Verification { rows, broken: None });
         }
-        for (
-            audit_id,
-            occurred_at,
-            organisation_id,
-            actor_id,
-            actor_name,
-            action,
-            object_type,
-            object_id,
-            before,
-            after,
-            origin,
-            prev_hash,
-            hash,
-        ) in batch
-        {
+        for ChainedRow { row, prev_hash, hash } in batch {
             rows += 1;
-            last_id = audit_id;
+            last_id = row.audit_id;
             if prev_hash != prev {
                 return Ok(Verification {
                     rows,
                     broken: Some((
-                        audit_id,
+                        row.audit_id,
                         "de verwijzing naar de vorige rij klopt niet (rij verwijderd of ingevoegd)".into(),
                     )),
                 });
             }
-            let row = Row {
-                audit_id,
-                occurred_at,
-                organisation_id,
-                actor_id,
-                actor_name,
-                action,
-                object_type,
-                object_id,
-                before,
-                after,
-                origin,
-            };
             if digest(&prev, &row) != hash {
-                return Ok(Verification { rows, broken: Some((audit_id, "de inhoud van de rij is gewijzigd".into())) });
+                return Ok(Verification {
+                    rows,
+                    broken: Some((row.audit_id, "de inhoud van de rij is gewijzigd".into())),
+                });
             }
             prev = hash;
         }
