@@ -14,6 +14,9 @@ pub enum AppError {
     /// The user lacks the role or membership; the denial has been logged where it was decided.
     #[error("forbidden")]
     Forbidden,
+    /// Not allowed for a reason the user should read (e.g. four-eyes); logged where it was decided.
+    #[error("refused: {0}")]
+    Refused(String),
     /// A state change that does not fit the current state (e.g. a stale version).
     #[error("conflict: {0}")]
     Conflict(String),
@@ -76,6 +79,7 @@ impl IntoResponse for AppError {
                 "Geen toegang",
                 "U heeft niet de rol die nodig is voor deze pagina of actie. Denkt u dat dit niet klopt? Neem contact op met de beheerder van AI-register in uw organisatie.".into(),
             ),
+            AppError::Refused(message) => error_page(StatusCode::FORBIDDEN, "Geen toegang", message),
             AppError::Conflict(message) => error_page(StatusCode::CONFLICT, "Actie niet mogelijk", message),
             AppError::Unavailable => {
                 tracing::warn!(event = "db_unavailable", "database unavailable");

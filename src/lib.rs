@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod applications;
+pub mod assessments;
 pub mod audit;
 pub mod auth;
 pub mod config;
@@ -11,11 +12,14 @@ pub mod demo;
 pub mod error;
 pub mod health;
 pub mod home;
+pub mod incidents;
+pub mod notifications;
 pub mod organisations;
 pub mod risk;
 pub mod server;
 pub mod util;
 pub mod web;
+pub mod workflow;
 
 use std::sync::Arc;
 
@@ -45,6 +49,10 @@ pub fn build_router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(admin::router())
         .merge(applications::router())
+        .merge(workflow::router())
+        .merge(assessments::router())
+        .merge(incidents::router())
+        .merge(notifications::router())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), auth::session::session_middleware));
     // Health checks and static files need no session (and must not touch it).

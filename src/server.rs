@@ -61,11 +61,18 @@ fn say(line: &str) {
     let _ = out.flush();
 }
 
-/// Remove expired sessions every ten minutes.
+/// Remove expired sessions every ten minutes; once an hour (and at start) remind owners of evaluations due.
 async fn session_cleanup(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
+    let mut round: u64 = 0;
     loop {
         tick.tick().await;
+        if round.is_multiple_of(6)
+            && let Err(e) = crate::notifications::evaluation_reminders(&state.pool).await
+        {
+            tracing::warn!(event = "evaluation_reminders_failed", error = %e, "could not send evaluation reminders");
+        }
+        round += 1;
         match auth::session::delete_expired(&state.pool, &state.config).await {
             Ok(n) if n > 0 => tracing::info!(event = "sessions_expired", count = n, "expired sessions removed"),
             Ok(_) => {}

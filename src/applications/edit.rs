@@ -23,6 +23,7 @@ use crate::risk::own_level::RiskLevel;
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{format_datetime, render, render_status};
+use crate::workflow;
 
 /// Someone else's save that came in between, as the form explains it.
 pub struct Conflict {
@@ -172,7 +173,8 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
     }
     let submit = wants_submit(&form);
     if submit {
-        let missing = form::missing_for_submission(&values, &entries);
+        let mut missing = form::missing_for_submission(&values, &entries);
+        missing.extend(workflow::submission_blockers(&workflow::form_facts(&values, &entries, None, Vec::new())));
         if !missing.is_empty() {
             return render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -209,11 +211,13 @@ async fn submit_in(
     members: &[Member],
 ) -> AppResult<()> {
     let done = sqlx::query(
-        "update application set workflow_status = 'ingediend', submitted_at = now(), version = version + 1
+        "update application set workflow_status = 'ingediend', submitted_at = now(), submitted_by = $3,
+                version = version + 1
          where application_id = $1 and organisation_id = $2 and workflow_status in ('concept', 'teruggestuurd')",
     )
     .bind(stored.id)
     .bind(org)
+    .bind(actor.id)
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
@@ -221,6 +225,9 @@ async fn submit_in(
     }
     let after = store::get_in(tx, org, stored.id).await?.ok_or(AppError::NotFound)?;
     store::record(tx, actor, "application.submitted", Some(stored), &after, members).await?;
+    if let Some(by) = actor.id {
+        workflow::announce_submission(tx, &after, by).await?;
+    }
     Ok(())
 }
 
@@ -242,8 +249,11 @@ fn submittable(stored: &Stored) -> bool {
 pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let (_, stored, members) = editable(&state, &user, id).await?;
     let form = form::to_form(&stored.doc, &stored.rasci);
-    let missing =
-        if submittable(&stored) { form::missing_for_submission(&stored.doc, &stored.rasci) } else { Vec::new() };
+    let missing = if submittable(&stored) {
+        workflow::submission_missing(&mut *state.pool.acquire().await?, &stored).await?
+    } else {
+        Vec::new()
+    };
     render(&form_page(
         &user,
         &members,
@@ -319,7 +329,16 @@ pub async fn update(
     let submit = wants_submit(&form) && submittable(&current);
     // Beyond a draft a registration stays complete: what submission required cannot be emptied later.
     if submit || current.workflow_status() != "concept" {
-        let missing = form::missing_for_submission(&values, &entries);
+        let mut missing = form::missing_for_submission(&values, &entries);
+        if submit {
+            let completed = workflow::completed_assessments(&mut *state.pool.acquire().await?, id).await?;
+            missing.extend(workflow::submission_blockers(&workflow::form_facts(
+                &values,
+                &entries,
+                Some(&current),
+                completed,
+            )));
+        }
         if !missing.is_empty() {
             return render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -343,10 +362,32 @@ pub async fn update(
     if submit {
         submit_in(&mut tx, org, &after, &actor, &members).await?;
     }
+    // An approved tool whose purpose, data or deployment changed goes back to the CISO.
+    let material = workflow::material_changes(&before, &after);
+    let back_to_review = workflow::machine::APPROVED.contains(&after.workflow_status()) && !material.is_empty();
+    if back_to_review {
+        sqlx::query(
+            "update application set workflow_status = 'ingediend', submitted_at = now(), submitted_by = $2,
+                    version = version + 1 where application_id = $1",
+        )
+        .bind(id)
+        .bind(user.user_id)
+        .execute(&mut *tx)
+        .await?;
+        let again = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
+        store::record(&mut tx, &actor, "application.resubmitted", Some(&after), &again, &members).await?;
+        workflow::announce_submission(&mut tx, &again, user.user_id).await?;
+    }
     tx.commit().await?;
     let name = after.name().to_string();
     let flash = if submit {
         format!("{name} is ingediend ter beoordeling.")
+    } else if back_to_review {
+        let labels: Vec<&str> = material.iter().map(|k| super::fields::label(k)).collect();
+        format!(
+            "De wijzigingen in {name} zijn opgeslagen. Omdat u {} heeft gewijzigd, beoordeelt de CISO de toepassing opnieuw.",
+            labels.join(", ")
+        )
     } else {
         format!("De wijzigingen in {name} zijn opgeslagen.")
     };
@@ -367,7 +408,7 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): 
             super::fields::label_of(super::fields::WORKFLOW_STATUS, stored.workflow_status())
         )));
     }
-    let missing = form::missing_for_submission(&stored.doc, &stored.rasci);
+    let missing = workflow::submission_missing(&mut tx, &stored).await?;
     if !missing.is_empty() {
         drop(tx);
         session::set_flash(&state.pool, &user, &format!("Indienen kan nog niet. Nog nodig: {}.", missing.join("; ")))

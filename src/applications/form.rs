@@ -17,9 +17,14 @@ impl FormData {
     /// Control characters other than line breaks and tabs are dropped: PostgreSQL refuses NUL in text, and
     /// none of them belong in a register.
     pub fn parse(body: &[u8]) -> Self {
+        Self::from_pairs(form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())))
+    }
+
+    /// The same cleaning for fields that came another way (multipart uploads).
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
         let clean =
             |s: &str| s.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t')).collect::<String>();
-        Self(form_urlencoded::parse(body).map(|(k, v)| (clean(&k), clean(&v))).collect())
+        Self(pairs.into_iter().map(|(k, v)| (clean(&k), clean(&v))).collect())
     }
 
     pub fn get(&self, key: &str) -> &str {
@@ -36,6 +41,15 @@ impl FormData {
 
     pub fn push(&mut self, key: &str, value: impl Into<String>) {
         self.0.push((key.to_string(), value.into()));
+    }
+
+    /// Options for a select or radio group, with the submitted value selected.
+    pub fn choices(&self, key: &str, options: &[(&str, &str)]) -> Vec<super::views::OptView> {
+        let current = self.get(key);
+        options
+            .iter()
+            .map(|(v, l)| super::views::OptView { value: v.to_string(), label: l.to_string(), selected: *v == current })
+            .collect()
     }
 }
 

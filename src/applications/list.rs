@@ -27,6 +27,8 @@ pub struct Row {
     pub department: String,
     pub evaluation: String,
     pub overdue: bool,
+    /// "Tijdelijk niet gebruiken": suspended by the CISO after an incident.
+    pub suspended: bool,
 }
 
 pub struct Filter {
@@ -109,10 +111,8 @@ pub async fn list(
                 ai_act: r.ai_act_risk_group.as_deref().map(|g| label_of(AI_ACT_RISK_GROUPS, g)).unwrap_or_default(),
                 department: r.department.unwrap_or_default(),
                 overdue: active && r.next_evaluation.is_some_and(|d| d < today),
-                evaluation: r
-                    .next_evaluation
-                    .map(|d| format!("{:02}-{:02}-{}", d.day(), u8::from(d.month()), d.year()))
-                    .unwrap_or_default(),
+                suspended: r.suspended,
+                evaluation: r.next_evaluation.map(crate::web::format_date).unwrap_or_default(),
             }
         })
         .collect();

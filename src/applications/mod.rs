@@ -34,7 +34,16 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Keys that change on every save and say nothing to a reader of the history.
-pub const IGNORED_IN_DIFF: &[&str] = &["version", "updated_at", "created_at", "risk_level", "submitted_at"];
+pub const IGNORED_IN_DIFF: &[&str] = &[
+    "version",
+    "updated_at",
+    "created_at",
+    "risk_level",
+    "submitted_at",
+    "submitted_by",
+    "suspended_at",
+    "suspended_by",
+];
 
 /// The organisation the user works in; without one there is no register to show.
 pub fn organisation(user: &CurrentUser) -> AppResult<Uuid> {

@@ -9,7 +9,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::fields::{self, WORKFLOW_STATUS, label_of};
-use super::form::{self, FormData, display_value, is_blank};
+use super::form::{FormData, display_value, is_blank};
 use super::store::{self, Stored};
 use super::views::{self, DetailSection};
 use super::{IGNORED_IN_DIFF, can_edit, organisation};
@@ -33,9 +33,11 @@ pub struct Summary {
     pub risk_label: String,
     pub version: i32,
     pub can_edit: bool,
+    /// Why the CISO suspended the tool ("tijdelijk niet gebruiken"), when suspended.
+    pub suspension: Option<String>,
 }
 
-fn summary(user: &CurrentUser, s: &Stored) -> Summary {
+pub fn summary(user: &CurrentUser, s: &Stored) -> Summary {
     Summary {
         id: s.id,
         name: s.name().to_string(),
@@ -49,6 +51,7 @@ fn summary(user: &CurrentUser, s: &Stored) -> Summary {
             .unwrap_or_else(|| "Nog niet bepaald".to_string()),
         version: s.version(),
         can_edit: can_edit(user, s),
+        suspension: s.str("suspension_reason").map(str::to_string),
     }
 }
 
@@ -95,7 +98,11 @@ pub async fn detail_response(
         derived_reasons: derivation.reasons,
         override_label: stored.str("risk_level_override").and_then(RiskLevel::parse).map(RiskLevel::label),
         override_motivation: stored.str("risk_override_motivation").unwrap_or("").to_string(),
-        missing: if submittable { form::missing_for_submission(&stored.doc, &stored.rasci) } else { Vec::new() },
+        missing: if submittable {
+            crate::workflow::submission_missing(&mut *state.pool.acquire().await?, &stored).await?
+        } else {
+            Vec::new()
+        },
         can_submit: submittable && app.can_edit,
         can_override: user.has_role(Role::Ciso),
         override_input: (

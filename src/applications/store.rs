@@ -68,6 +68,25 @@ pub async fn record(
     after: &Stored,
     members: &[Member],
 ) -> sqlx::Result<i64> {
+    record_with(conn, actor, action, before, after, members, &[]).await
+}
+
+/// The same, with what the event adds beyond the columns (a decision's conditions, an advice) in `after`.
+pub async fn record_with(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    action: &str,
+    before: Option<&Stored>,
+    after: &Stored,
+    members: &[Member],
+    extra: &[(&str, Value)],
+) -> sqlx::Result<i64> {
+    let mut after_snapshot = after.snapshot(members);
+    if let Value::Object(map) = &mut after_snapshot {
+        for (k, v) in extra {
+            map.insert((*k).to_string(), v.clone());
+        }
+    }
     audit::record(
         conn,
         Event {
@@ -77,7 +96,7 @@ pub async fn record(
             object_type: "application",
             object_id: Some(after.id),
             before: before.map(|b| b.snapshot(members)),
-            after: Some(after.snapshot(members)),
+            after: Some(after_snapshot),
         },
     )
     .await
@@ -285,6 +304,7 @@ pub struct ListRow {
     pub department: Option<String>,
     pub next_evaluation: Option<Date>,
     pub updated_at: OffsetDateTime,
+    pub suspended: bool,
     pub total: i64,
 }
 
@@ -351,7 +371,7 @@ pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx:
     // a separate count lets the page come straight from the (organisation, updated_at) index.
     let mut b = QueryBuilder::new(
         "select application_id, name, description_short, provider, workflow_status, risk_level, ai_act_risk_group,
-                department, next_evaluation, updated_at, ",
+                department, next_evaluation, updated_at, suspended_at is not null as suspended, ",
     );
     b.push(if tsq.is_some() { "count(*) over () as total" } else { "0::bigint as total" });
     push_filters(&mut b, organisation_id, f, &tsq);
@@ -406,12 +426,14 @@ pub struct MineRow {
     pub workflow_status: String,
     pub risk_level: Option<String>,
     pub next_evaluation: Option<Date>,
+    pub suspended: bool,
     pub letters: String,
 }
 
 pub async fn mine(pool: &PgPool, organisation_id: Uuid, user_id: Uuid) -> sqlx::Result<Vec<MineRow>> {
     sqlx::query_as(
         "select a.application_id, a.name, a.workflow_status, a.risk_level, a.next_evaluation,
+                a.suspended_at is not null as suspended,
                 concat_ws(', ',
                     case when a.owner_id = $2 then 'eigenaar' end,
                     case when bool_or(r.letter = 'R') then 'Responsible' end,

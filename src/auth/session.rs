@@ -45,6 +45,8 @@ pub struct CurrentUser {
     pub organisations: Vec<OrgRef>,
     /// Where the request came from, for the audit trail ("web 192.0.2.1").
     pub origin: String,
+    /// Work waiting for this user's roles and unread notifications (pages only; zero on other requests).
+    pub counts: crate::workflow::NavCounts,
     session_hash: Vec<u8>,
 }
 
@@ -299,7 +301,13 @@ async fn load(state: &AppState, token: &str, method: &Method) -> Result<Option<C
         .execute(&state.pool)
         .await?;
     }
+    // Only pages show the counts; a POST is answered with a redirect.
+    let counts = match (&organisation, *method == Method::GET) {
+        (Some(o), true) => crate::workflow::nav_counts(&state.pool, o.id, row.user_id, &o.roles).await?,
+        _ => crate::workflow::NavCounts::default(),
+    };
     Ok(Some(CurrentUser {
+        counts,
         user_id: row.user_id,
         name: row.name,
         email: row.email,
@@ -374,26 +382,33 @@ async fn verify_csrf(req: Request, expected: &str) -> Result<(bool, Request), Re
         let ok = constant_time_eq(h.as_bytes(), expected.as_bytes());
         return Ok((ok, req));
     }
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
-        return Ok((false, req));
-    }
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    // Uploads (multipart) carry the token as a form part; they may be as large as an upload may be.
+    let multipart = crate::web::multipart::boundary(&content_type);
+    let limit = match (&multipart, content_type.starts_with("application/x-www-form-urlencoded")) {
+        (Some(_), _) => crate::web::multipart::MAX_UPLOAD_BODY,
+        (None, true) => MAX_FORM_BYTES,
+        (None, false) => return Ok((false, req)),
+    };
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
+    let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => {
             return Err(crate::error::error_page(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "Formulier te groot",
-                "Het formulier bevat meer gegevens dan AI-register in één keer aanneemt (2 MB).".into(),
+                format!(
+                    "Het formulier bevat meer gegevens dan AI-register in één keer aanneemt ({} MB). Er is niets opgeslagen.",
+                    limit / (1024 * 1024)
+                ),
             ));
         }
     };
-    let ok = form_field(&bytes, "csrf_token").is_some_and(|t| constant_time_eq(t.as_bytes(), expected.as_bytes()));
+    let token = match &multipart {
+        Some(b) => crate::web::multipart::parse(&bytes, b).and_then(|p| crate::web::multipart::field(&p, "csrf_token")),
+        None => form_field(&bytes, "csrf_token"),
+    };
+    let ok = token.is_some_and(|t| constant_time_eq(t.as_bytes(), expected.as_bytes()));
     Ok((ok, Request::from_parts(parts, Body::from(bytes))))
 }
 

@@ -54,6 +54,39 @@ impl FormErrors {
     }
 }
 
+impl FormErrors {
+    /// A written explanation (conditions, a reason, questions): required, at least `min` characters so that
+    /// "ok" does not pass, at most `max`.
+    pub fn note(&mut self, field: &'static str, what: &str, value: &str, min: usize, max: usize) -> String {
+        let v = value.trim();
+        let n = v.chars().count();
+        if n == 0 {
+            self.add(field, format!("Vul {what} in."));
+        } else if n < min {
+            self.add(field, format!("Schrijf bij {what} minstens {min} tekens."));
+        } else if n > max {
+            self.add(field, format!("{} mag hoogstens {max} tekens lang zijn (nu {n}).", capitalise(what)));
+        }
+        v.to_string()
+    }
+
+    /// An optional date (yyyy-mm-dd, as a date input sends it); empty is None without an error.
+    pub fn date(&mut self, field: &'static str, what: &str, value: &str) -> Option<time::Date> {
+        let v = value.trim();
+        if v.is_empty() {
+            return None;
+        }
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        match time::Date::parse(v, format) {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.add(field, format!("Vul bij {what} een geldige datum in, zoals 2027-03-31."));
+                None
+            }
+        }
+    }
+}
+
 /// A pragmatic e-mail check: one @, something before, a dotted domain after, no spaces or control chars.
 pub fn is_email(v: &str) -> bool {
     let Some((local, domain)) = v.split_once('@') else {

@@ -8,8 +8,17 @@ use crate::auth::session::CurrentUser;
 
 pub struct NavItem {
     pub href: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub current: bool,
+}
+
+fn item(href: &'static str, label: &str) -> NavItem {
+    NavItem { href, label: label.to_string(), current: false }
+}
+
+/// "Te beoordelen (3)": the count is part of the link text, so screen readers hear it too.
+fn counted(href: &'static str, label: &str, n: i64) -> NavItem {
+    if n > 0 { item(href, &format!("{label} ({n})")) } else { item(href, label) }
 }
 
 pub struct OrgChoice {
@@ -47,16 +56,34 @@ impl Layout {
 
     /// A page for a logged-in user; `path` marks the current navigation item.
     pub fn for_user(user: &CurrentUser, title: &str, path: &str) -> Self {
-        let mut nav = vec![NavItem { href: "/", label: "Start", current: false }];
+        let mut nav = vec![item("/", "Start")];
+        let c = &user.counts;
         if user.organisation.is_some() {
-            nav.push(NavItem { href: "/register", label: "Register", current: false });
-            nav.push(NavItem { href: "/mijn-toepassingen", label: "Mijn toepassingen", current: false });
+            nav.push(item("/register", "Register"));
+            nav.push(item("/mijn-toepassingen", "Mijn toepassingen"));
+            if user.has_role(Role::Ciso) {
+                nav.push(counted("/te-beoordelen", "Te beoordelen", c.review));
+            }
+            if user.has_role(Role::Fg) {
+                nav.push(counted("/adviesaanvragen", "Adviesaanvragen", c.advice));
+            }
+            if user.has_role(Role::Directie) {
+                nav.push(counted("/toestemming", "Toestemming", c.consent));
+            }
+            if [Role::Ciso, Role::Fg, Role::Directie, Role::Projectleider, Role::Beheerder]
+                .iter()
+                .any(|r| user.has_role(*r))
+            {
+                nav.push(item("/evaluaties", "Evaluaties"));
+            }
+            nav.push(item("/incidenten", "Incidenten"));
+            nav.push(counted("/meldingen", "Meldingen", c.unread));
         }
         if user.has_role(Role::Beheerder) {
-            nav.push(NavItem { href: "/beheer/gebruikers", label: "Gebruikers", current: false });
-            nav.push(NavItem { href: "/beheer/organisaties", label: "Organisaties", current: false });
+            nav.push(item("/beheer/gebruikers", "Gebruikers"));
+            nav.push(item("/beheer/organisaties", "Organisaties"));
         }
-        nav.push(NavItem { href: "/account", label: "Mijn account", current: false });
+        nav.push(item("/account", "Mijn account"));
         // The longest matching prefix is the current item ("/" only matches itself).
         if let Some(best) = nav
             .iter_mut()

@@ -3,6 +3,7 @@
 pub mod assets;
 pub mod forms;
 pub mod layout;
+pub mod multipart;
 pub mod security;
 
 use askama::Template;
@@ -43,6 +44,11 @@ mod tests {
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(None), "/");
     }
+}
+
+/// A date as Dutch people read it: dd-mm-jjjj.
+pub fn format_date(d: time::Date) -> String {
+    format!("{:02}-{:02}-{}", d.day(), u8::from(d.month()), d.year())
 }
 
 /// A timestamp as Dutch people read it: dd-mm-jjjj uu:mm in Dutch time (CET/CEST, EU rules).

@@ -1,13 +1,15 @@
 //! The register: registering through the form, validation, the duplicate check, search and filters,
 //! optimistic locking, access per organisation, the risk override, and the audit trail.
 
+use airegister::applications::fields::CHECKLIST;
 use airegister::auth::roles::Role;
 use uuid::Uuid;
 
 use crate::helpers::{TestApp, location};
 
-/// Everything a registration needs before it can be submitted (plus the caller's extra fields).
-fn complete<'a>(name: &'a str, accountable: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+/// Everything a registration needs before it can be submitted, gates included (plus the caller's extra fields,
+/// which replace the defaults of the same name).
+pub fn complete<'a>(name: &'a str, accountable: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut f = vec![
         ("name", name),
         ("description_short", "Een tool die teksten samenvat voor medewerkers."),
@@ -35,8 +37,15 @@ fn complete<'a>(name: &'a str, accountable: &'a str, extra: &[(&'a str, &'a str)
         ("dc_klant", "verboden"),
         ("dc_financieel", "verboden"),
         ("checked_name", name),
+        ("agreement_data_use", "ja"),
+        ("agreement_retention", "ja"),
+        ("agreement_training", "ja"),
+        ("risk_analysis_reason", "Alleen openbare en interne teksten; geen persoonsgegevens, dus geen DPIA of IAMA."),
     ];
     f.retain(|(key, _)| !extra.iter().any(|(k, _)| k == key));
+    if !extra.iter().any(|(k, _)| *k == "checklist") {
+        f.extend(CHECKLIST.iter().map(|c| ("checklist", c.value)));
+    }
     f.extend_from_slice(extra);
     f
 }

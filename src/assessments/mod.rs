@@ -1,0 +1,669 @@
+//! Assessments per application (Pre-scan DPIA, DPIA, IAMA, FRAIA, ...): status, dates, who performed it, the
+//! outcome and residual risk, a link or an uploaded report (PDF, DOCX, ODT; at most 25 MB; type checked from
+//! the content; stored in PostgreSQL; downloaded as an attachment), and whether it may be published.
+//! Completed assessments satisfy the workflow's risk-analysis gate.
+
+pub mod sniff;
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::PgConnection;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::applications::form::{FormData, is_https_link};
+use crate::applications::show::{Summary, summary};
+use crate::applications::store::{self, Stored};
+use crate::applications::{can_edit, organisation};
+use crate::audit::Actor;
+use crate::auth::roles::Role;
+use crate::auth::session::{self, CurrentUser};
+use crate::error::{AppError, AppResult};
+use crate::web::forms::FormErrors;
+use crate::web::layout::Layout;
+use crate::web::multipart::{self, MAX_UPLOAD_BODY};
+use crate::web::{format_date, render, render_status};
+use sniff::DocType;
+
+pub const MAX_DOCUMENT: usize = 25 * 1024 * 1024;
+
+pub const KINDS: &[(&str, &str)] = &[
+    ("prescan_dpia", "Pre-scan DPIA"),
+    ("dpia", "DPIA (gegevensbeschermingseffectbeoordeling)"),
+    ("iama", "IAMA (Impact Assessment Mensenrechten en Algoritmes)"),
+    ("fraia", "FRAIA (Fundamental Rights and Algorithms Impact Assessment)"),
+    ("aiia", "AIIA (AI Impact Assessment)"),
+    ("dtia", "DTIA (Data Transfer Impact Assessment)"),
+    ("kia", "KIA (Kinderrechten Impact Assessment)"),
+    ("bio_quickscan", "BIO-quickscan"),
+    ("anders", "Anders"),
+];
+pub const STATUSES: &[(&str, &str)] =
+    &[("niet_gestart", "Niet gestart"), ("in_uitvoering", "In uitvoering"), ("afgerond", "Afgerond")];
+pub const RESIDUAL: &[(&str, &str)] = &[("laag", "Laag"), ("middel", "Middel"), ("hoog", "Hoog")];
+
+fn label(options: &[(&str, &'static str)], v: &str) -> String {
+    options.iter().find(|(k, _)| *k == v).map(|(_, l)| (*l).to_string()).unwrap_or_default()
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/register/{id}/assessments", get(list).post(create))
+        .route("/register/{id}/assessments/nieuw", get(new_form))
+        .route("/register/{id}/assessments/{aid}", get(edit_form).post(update))
+        .route("/register/{id}/assessments/{aid}/document", get(download))
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY))
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    assessment_id: Uuid,
+    kind: String,
+    other_name: Option<String>,
+    status: String,
+    started_on: Option<Date>,
+    completed_on: Option<Date>,
+    performed_by: Option<String>,
+    outcome: Option<String>,
+    residual_risk: Option<String>,
+    link: Option<String>,
+    document_id: Option<Uuid>,
+    file_name: Option<String>,
+    size_bytes: Option<i32>,
+    publishable: bool,
+    version: i32,
+}
+
+const SELECT: &str = "select s.assessment_id, s.kind, s.other_name, s.status, s.started_on, s.completed_on,
+        s.performed_by, s.outcome, s.residual_risk, s.link, s.document_id, d.file_name, d.size_bytes, s.publishable, s.version
+    from assessment s left join assessment_document d using (document_id)";
+
+pub struct Item {
+    pub id: Uuid,
+    pub kind: String,
+    pub status: String,
+    pub completed: bool,
+    pub dates: String,
+    pub performed_by: String,
+    pub outcome: String,
+    pub residual: String,
+    pub link: String,
+    pub document: Option<String>,
+    pub publishable: bool,
+}
+
+fn item(r: Row) -> Item {
+    let kind = if r.kind == "anders" { r.other_name.clone().unwrap_or_default() } else { label(KINDS, &r.kind) };
+    let dates = match (r.started_on, r.completed_on) {
+        (Some(s), Some(c)) => format!("{} – {}", format_date(s), format_date(c)),
+        (Some(s), None) => format!("gestart {}", format_date(s)),
+        (None, Some(c)) => format!("afgerond {}", format_date(c)),
+        (None, None) => String::new(),
+    };
+    Item {
+        id: r.assessment_id,
+        kind,
+        status: label(STATUSES, &r.status),
+        completed: r.status == "afgerond",
+        dates,
+        performed_by: r.performed_by.unwrap_or_default(),
+        outcome: r.outcome.unwrap_or_default(),
+        residual: r.residual_risk.as_deref().map(|v| label(RESIDUAL, v)).unwrap_or_default(),
+        link: r.link.unwrap_or_default(),
+        document: r.file_name.map(|n| format!("{n} ({} kB)", (r.size_bytes.unwrap_or(0) + 1023) / 1024)),
+        publishable: r.publishable,
+    }
+}
+
+/// Who may add and change assessments: those who may edit the registration, the FG and the CISO.
+fn can_change(user: &CurrentUser, app: &Stored) -> bool {
+    can_edit(user, app) || user.has_role(Role::Fg) || user.has_role(Role::Ciso)
+}
+
+/// Reports can hold sensitive findings: readable by those who work on the registration and the reviewers.
+fn can_download(user: &CurrentUser, app: &Stored) -> bool {
+    can_change(user, app) || user.has_role(Role::Directie) || user.has_role(Role::Beheerder)
+}
+
+async fn load_app(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Uuid, Stored)> {
+    let org = organisation(user)?;
+    let app = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
+    Ok((org, app))
+}
+
+#[derive(Template)]
+#[template(path = "assessments/list.html")]
+pub struct ListPage {
+    pub layout: Layout,
+    pub app: Summary,
+    pub tab: &'static str,
+    pub items: Vec<Item>,
+    pub can_change: bool,
+    pub can_download: bool,
+}
+
+pub async fn list(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    let (_, app) = load_app(&state, &user, id).await?;
+    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} where s.application_id = $1 order by s.created_at"))
+        .bind(id)
+        .fetch_all(&state.pool)
+        .await?;
+    render(&ListPage {
+        layout: Layout::for_user(&user, &format!("Assessments – {}", app.name()), "/register"),
+        tab: "assessments",
+        items: rows.into_iter().map(item).collect(),
+        can_change: can_change(&user, &app),
+        can_download: can_download(&user, &app),
+        app: summary(&user, &app),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "assessments/form.html")]
+pub struct FormPage {
+    pub layout: Layout,
+    pub app: Summary,
+    pub tab: &'static str,
+    pub assessment_id: Option<Uuid>,
+    pub version: i32,
+    pub input: FormData,
+    pub errors: FormErrors,
+    pub document: Option<String>,
+    pub conflict: bool,
+    pub kinds: &'static [(&'static str, &'static str)],
+    pub statuses: &'static [(&'static str, &'static str)],
+    pub residuals: &'static [(&'static str, &'static str)],
+}
+
+struct FormState {
+    assessment_id: Option<Uuid>,
+    version: i32,
+    input: FormData,
+    errors: FormErrors,
+    document: Option<String>,
+    conflict: bool,
+}
+
+fn form_page(user: &CurrentUser, app: &Stored, s: FormState, status: StatusCode) -> AppResult<Response> {
+    let title = if s.assessment_id.is_some() { "Assessment bijwerken" } else { "Assessment toevoegen" };
+    render_status(
+        status,
+        &FormPage {
+            layout: Layout::for_user(user, &format!("{title} – {}", app.name()), "/register")
+                .with_errors(!s.errors.is_empty() || s.conflict),
+            app: summary(user, app),
+            tab: "assessments",
+            assessment_id: s.assessment_id,
+            version: s.version,
+            input: s.input,
+            errors: s.errors,
+            document: s.document,
+            conflict: s.conflict,
+            kinds: KINDS,
+            statuses: STATUSES,
+            residuals: RESIDUAL,
+        },
+    )
+}
+
+fn guard(user: &CurrentUser, app: &Stored) -> AppResult<()> {
+    if can_change(user, app) {
+        return Ok(());
+    }
+    tracing::warn!(event = "authz_denied", user_id = %user.user_id, application_id = %app.id, action = "change_assessment", "assessment change refused");
+    Err(AppError::Forbidden)
+}
+
+pub async fn new_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    let (_, app) = load_app(&state, &user, id).await?;
+    guard(&user, &app)?;
+    let mut input = FormData::default();
+    input.push("status", "niet_gestart");
+    let s = FormState {
+        assessment_id: None,
+        version: 0,
+        input,
+        errors: FormErrors::new(),
+        document: None,
+        conflict: false,
+    };
+    form_page(&user, &app, s, StatusCode::OK)
+}
+
+async fn fetch(conn: &mut PgConnection, id: Uuid, aid: Uuid) -> AppResult<Row> {
+    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} where s.application_id = $1 and s.assessment_id = $2"))
+        .bind(id)
+        .bind(aid)
+        .fetch_optional(&mut *conn)
+        .await?;
+    row.ok_or(AppError::NotFound)
+}
+
+fn to_input(r: &Row) -> FormData {
+    let mut f = FormData::default();
+    f.push("kind", r.kind.as_str());
+    f.push("other_name", r.other_name.clone().unwrap_or_default());
+    f.push("status", r.status.as_str());
+    f.push("started_on", r.started_on.map(|d| d.to_string()).unwrap_or_default());
+    f.push("completed_on", r.completed_on.map(|d| d.to_string()).unwrap_or_default());
+    f.push("performed_by", r.performed_by.clone().unwrap_or_default());
+    f.push("outcome", r.outcome.clone().unwrap_or_default());
+    f.push("residual_risk", r.residual_risk.clone().unwrap_or_default());
+    f.push("link", r.link.clone().unwrap_or_default());
+    if r.publishable {
+        f.push("publishable", "ja");
+    }
+    f
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, aid)): Path<(Uuid, Uuid)>,
+) -> AppResult<Response> {
+    let (_, app) = load_app(&state, &user, id).await?;
+    guard(&user, &app)?;
+    let mut conn = state.pool.acquire().await?;
+    let row = fetch(&mut conn, id, aid).await?;
+    let s = FormState {
+        assessment_id: Some(aid),
+        version: row.version,
+        input: to_input(&row),
+        errors: FormErrors::new(),
+        document: row.file_name.clone(),
+        conflict: false,
+    };
+    form_page(&user, &app, s, StatusCode::OK)
+}
+
+/// An uploaded file as the form sent it.
+struct Upload {
+    file_name: String,
+    data: Vec<u8>,
+}
+
+/// The form's fields and the optional file, from a multipart or urlencoded body.
+fn read_body(headers: &HeaderMap, body: &[u8]) -> AppResult<(FormData, Option<Upload>)> {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let Some(boundary) = multipart::boundary(content_type) else { return Ok((FormData::parse(body), None)) };
+    let parts = multipart::parse(body, &boundary)
+        .ok_or_else(|| AppError::Conflict("Het formulier kwam niet goed door. Probeer het opnieuw.".into()))?;
+    let mut upload = None;
+    let mut fields = Vec::new();
+    for p in parts {
+        match p.file_name {
+            Some(name) if p.name == "document" => {
+                if !name.is_empty() || !p.data.is_empty() {
+                    upload = Some(Upload { file_name: name, data: p.data });
+                }
+            }
+            Some(_) => {}
+            None => fields.push((p.name, String::from_utf8_lossy(&p.data).into_owned())),
+        }
+    }
+    Ok((FormData::from_pairs(fields), upload))
+}
+
+/// A file name that is safe to store and to send back: the last path segment, no control characters or
+/// quotes, at most 200 characters.
+fn clean_file_name(raw: &str) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String =
+        base.chars().filter(|c| !c.is_control() && !matches!(c, '"' | '\\' | '/' | ';')).collect::<String>();
+    let trimmed = cleaned.trim().trim_start_matches('.');
+    trimmed.chars().rev().take(200).collect::<Vec<_>>().into_iter().rev().collect()
+}
+
+/// Check an uploaded file: size, type from the content, and a name that matches the content.
+fn check_upload(u: &Upload, errors: &mut FormErrors) -> Option<(DocType, String)> {
+    if u.data.is_empty() {
+        errors.add("document", "Het gekozen bestand is leeg.");
+        return None;
+    }
+    if u.data.len() > MAX_DOCUMENT {
+        errors.add(
+            "document",
+            format!("Het bestand is {} MB; het mag hoogstens 25 MB zijn.", u.data.len().div_ceil(1024 * 1024)),
+        );
+        return None;
+    }
+    let name = clean_file_name(&u.file_name);
+    let Some(kind) = sniff::sniff(&u.data) else {
+        errors.add(
+            "document",
+            "Dit bestand is geen PDF, Word-document (DOCX) of OpenDocument-tekst (ODT). Alleen die soorten kunnen worden geüpload; \
+             de inhoud van het bestand telt, niet de naam.",
+        );
+        return None;
+    };
+    let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    match DocType::from_extension(ext) {
+        Some(k) if k == kind => Some((kind, name)),
+        _ => {
+            errors.add(
+                "document",
+                format!(
+                    "De naam van het bestand (.{}) past niet bij de inhoud: het is een {}. Geef het bestand de extensie .{} en probeer het opnieuw.",
+                    if ext.is_empty() { "zonder extensie" } else { ext },
+                    kind.label(),
+                    kind.extension()
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// The validated assessment, ready to write.
+struct Values {
+    kind: String,
+    other_name: Option<String>,
+    status: String,
+    started_on: Option<Date>,
+    completed_on: Option<Date>,
+    performed_by: Option<String>,
+    outcome: Option<String>,
+    residual_risk: Option<String>,
+    link: Option<String>,
+    publishable: bool,
+}
+
+fn opt(v: &str) -> Option<String> {
+    Some(v.trim().to_string()).filter(|s| !s.is_empty())
+}
+
+fn validate(f: &FormData, errors: &mut FormErrors) -> Values {
+    let kind = f.get("kind").to_string();
+    if !KINDS.iter().any(|(k, _)| *k == kind) {
+        errors.add("kind", "Kies het soort assessment.");
+    }
+    let other_name = if kind == "anders" {
+        let n = errors.required("other_name", "de naam van het assessment", f.get("other_name"), 100);
+        Some(n)
+    } else {
+        None
+    };
+    let status = f.get("status").to_string();
+    if !STATUSES.iter().any(|(k, _)| *k == status) {
+        errors.add("status", "Kies de status: niet gestart, in uitvoering of afgerond.");
+    }
+    let started_on = errors.date("started_on", "de startdatum", f.get("started_on"));
+    let completed_on = errors.date("completed_on", "de datum van afronding", f.get("completed_on"));
+    let today = OffsetDateTime::now_utc().date();
+    if completed_on.is_some_and(|c| c > today) {
+        errors.add("completed_on", "De datum van afronding kan niet in de toekomst liggen.");
+    }
+    if let (Some(s), Some(c)) = (started_on, completed_on)
+        && c < s
+    {
+        errors.add("completed_on", "De datum van afronding ligt vóór de startdatum.");
+    }
+    let outcome = opt(f.get("outcome"));
+    if status == "afgerond" {
+        if completed_on.is_none() && errors.get("completed_on").is_none() {
+            errors.add("completed_on", "Vul de datum van afronding in: het assessment is afgerond.");
+        }
+        if outcome.is_none() {
+            errors.add("outcome", "Vul de uitkomst in: het assessment is afgerond.");
+        }
+    }
+    if outcome.as_ref().is_some_and(|o| o.chars().count() > 5000) {
+        errors.add("outcome", "De uitkomst mag hoogstens 5000 tekens lang zijn.");
+    }
+    let performed_by = opt(f.get("performed_by"));
+    if performed_by.as_ref().is_some_and(|p| p.chars().count() > 200) {
+        errors.add("performed_by", "Uitgevoerd door mag hoogstens 200 tekens lang zijn.");
+    }
+    let residual_risk = opt(f.get("residual_risk"));
+    if residual_risk.as_deref().is_some_and(|r| !RESIDUAL.iter().any(|(k, _)| *k == r)) {
+        errors.add("residual_risk", "Kies laag, middel of hoog als restrisico.");
+    }
+    let link = opt(f.get("link"));
+    if link.as_deref().is_some_and(|l| !is_https_link(l)) {
+        errors.add("link", "Vul een volledige https-link in, zoals https://intranet.gemeente.nl/dpia.pdf.");
+    }
+    Values {
+        kind,
+        other_name,
+        status,
+        started_on,
+        completed_on,
+        performed_by,
+        outcome,
+        residual_risk,
+        link,
+        publishable: f.get("publishable") == "ja",
+    }
+}
+
+async fn store_document(
+    conn: &mut PgConnection,
+    org: Uuid,
+    user: Uuid,
+    kind: DocType,
+    name: &str,
+    data: &[u8],
+) -> sqlx::Result<Uuid> {
+    let id = Uuid::now_v7();
+    sqlx::query(
+        "insert into assessment_document (document_id, organisation_id, file_name, media_type, size_bytes, sha256, content, uploaded_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(org)
+    .bind(name)
+    .bind(kind.media_type())
+    .bind(data.len() as i32)
+    .bind(Sha256::digest(data).to_vec())
+    .bind(data)
+    .bind(user)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Response> {
+    save(state, user, id, None, headers, body).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, aid)): Path<(Uuid, Uuid)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Response> {
+    save(state, user, id, Some(aid), headers, body).await
+}
+
+async fn save(
+    state: AppState,
+    user: CurrentUser,
+    id: Uuid,
+    aid: Option<Uuid>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> AppResult<Response> {
+    let (org, app) = load_app(&state, &user, id).await?;
+    guard(&user, &app)?;
+    let (input, upload) = read_body(&headers, &body)?;
+    let mut errors = FormErrors::new();
+    let v = validate(&input, &mut errors);
+    let doc = upload.as_ref().and_then(|u| check_upload(u, &mut errors));
+    let base_version: i32 = input.get("version").parse().unwrap_or(-1);
+    let mut tx = state.pool.begin().await?;
+    let current = match aid {
+        Some(aid) => Some(fetch(&mut tx, id, aid).await?),
+        None => None,
+    };
+    let remove_document = input.get("document_verwijderen") == "ja";
+    let keeps_document = current.as_ref().is_some_and(|c| c.document_id.is_some()) && !remove_document;
+    if v.link.is_some() && (doc.is_some() || (keeps_document && upload.is_none())) {
+        errors.add("link", "Geef een link óf een document, niet allebei.");
+    }
+    let stale = current.as_ref().is_some_and(|c| c.version != base_version);
+    if stale || !errors.is_empty() {
+        drop(tx);
+        if upload.is_some() && errors.get("document").is_none() {
+            errors
+                .add("document", "Kies het bestand opnieuw: een browser stuurt een gekozen bestand niet nog eens mee.");
+        }
+        let s = FormState {
+            assessment_id: aid,
+            version: current.as_ref().map(|c| c.version).unwrap_or(0),
+            input,
+            errors,
+            document: current.and_then(|c| c.file_name),
+            conflict: stale,
+        };
+        let status = if stale { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
+        return form_page(&user, &app, s, status);
+    }
+    let data = upload.as_ref().map(|u| u.data.as_slice()).unwrap_or_default();
+    let document_id = match &doc {
+        Some((kind, name)) => Some(store_document(&mut tx, org, user.user_id, *kind, name, data).await?),
+        None if keeps_document => current.as_ref().and_then(|c| c.document_id),
+        None => None,
+    };
+    let assessment_id = aid.unwrap_or_else(Uuid::now_v7);
+    sqlx::query(
+        "insert into assessment (assessment_id, application_id, kind, other_name, status, started_on, completed_on,
+                performed_by, outcome, residual_risk, link, document_id, publishable, created_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         on conflict (assessment_id) do update set kind = excluded.kind, other_name = excluded.other_name,
+                status = excluded.status, started_on = excluded.started_on, completed_on = excluded.completed_on,
+                performed_by = excluded.performed_by, outcome = excluded.outcome, residual_risk = excluded.residual_risk,
+                link = excluded.link, document_id = excluded.document_id, publishable = excluded.publishable,
+                version = assessment.version + 1",
+    )
+    .bind(assessment_id)
+    .bind(id)
+    .bind(&v.kind)
+    .bind(&v.other_name)
+    .bind(&v.status)
+    .bind(v.started_on)
+    .bind(v.completed_on)
+    .bind(&v.performed_by)
+    .bind(&v.outcome)
+    .bind(&v.residual_risk)
+    .bind(&v.link)
+    .bind(document_id)
+    .bind(v.publishable)
+    .bind(user.user_id)
+    .execute(&mut *tx)
+    .await?;
+    // A replaced or removed report is deleted with its link.
+    if let Some(old) = current.as_ref().and_then(|c| c.document_id).filter(|old| Some(*old) != document_id) {
+        sqlx::query("delete from assessment_document where document_id = $1").bind(old).execute(&mut *tx).await?;
+    }
+    let members = store::members(&state.pool, org).await?;
+    let name = if v.kind == "anders" { v.other_name.clone().unwrap_or_default() } else { label(KINDS, &v.kind) };
+    let summary_line = format!(
+        "{name}: {}{}{}",
+        label(STATUSES, &v.status).to_lowercase(),
+        v.outcome.as_deref().map(|o| format!(" – {o}")).unwrap_or_default(),
+        doc.as_ref().map(|(_, n)| format!(" (document {n})")).unwrap_or_default()
+    );
+    let action = if aid.is_some() { "application.assessment_updated" } else { "application.assessment_added" };
+    store::record_with(
+        &mut tx,
+        &Actor::from(&user),
+        action,
+        Some(&app),
+        &app,
+        &members,
+        &[("assessment", json!(summary_line))],
+    )
+    .await?;
+    tx.commit().await?;
+    session::set_flash(&state.pool, &user, &format!("Het assessment {name} is opgeslagen.")).await?;
+    Ok(Redirect::to(&format!("/register/{id}/assessments")).into_response())
+}
+
+/// The report as an attachment: never shown inline, never sniffed by the browser.
+pub async fn download(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, aid)): Path<(Uuid, Uuid)>,
+) -> AppResult<Response> {
+    let (_, app) = load_app(&state, &user, id).await?;
+    if !can_download(&user, &app) {
+        tracing::warn!(event = "authz_denied", user_id = %user.user_id, application_id = %id, action = "download_assessment", "download refused");
+        return Err(AppError::Forbidden);
+    }
+    let doc: Option<(String, String, Vec<u8>)> = sqlx::query_as(
+        "select d.file_name, d.media_type, d.content from assessment s join assessment_document d using (document_id)
+         where s.application_id = $1 and s.assessment_id = $2",
+    )
+    .bind(id)
+    .bind(aid)
+    .fetch_optional(&state.pool)
+    .await?;
+    let (name, media_type, content) = doc.ok_or(AppError::NotFound)?;
+    let ascii: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') { c } else { '_' })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let mut resp = (StatusCode::OK, content).into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(&media_type).map_err(|e| AppError::Internal(e.into()))?);
+    h.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).map_err(|e| AppError::Internal(e.into()))?,
+    );
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    Ok(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_cleaned() {
+        assert_eq!(clean_file_name("C:\\Users\\jan\\DPIA \"v2\".pdf"), "DPIA v2.pdf");
+        assert_eq!(clean_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_file_name(".verborgen.pdf"), "verborgen.pdf");
+        assert_eq!(clean_file_name("a\r\nb.pdf"), "ab.pdf");
+    }
+
+    #[test]
+    fn uploads_are_judged_by_content_and_name() {
+        let mut e = FormErrors::new();
+        let pdf = Upload { file_name: "dpia.pdf".into(), data: b"%PDF-1.7 ...".to_vec() };
+        assert_eq!(check_upload(&pdf, &mut e).map(|(k, _)| k), Some(DocType::Pdf));
+        let fake = Upload { file_name: "dpia.pdf".into(), data: b"<html>niet echt</html>".to_vec() };
+        assert!(check_upload(&fake, &mut e).is_none());
+        assert!(e.get("document").unwrap().contains("geen PDF"));
+        let mut e = FormErrors::new();
+        let renamed = Upload { file_name: "dpia.docx".into(), data: b"%PDF-1.7".to_vec() };
+        assert!(check_upload(&renamed, &mut e).is_none());
+        assert!(e.get("document").unwrap().contains("past niet bij de inhoud: het is een PDF"));
+    }
+}

@@ -1,0 +1,430 @@
+//! Incidents (meldplicht, seed 002 §8 and seed 003 art. 6): anyone reports an incident with a tool; the CISO
+//! and the FG are notified at once and handle it (gemeld → in behandeling → afgehandeld). The CISO can
+//! suspend a tool ("tijdelijk niet gebruiken"), which every list that shows the tool as usable then says.
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde_json::json;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::applications::form::FormData;
+use crate::applications::organisation;
+use crate::applications::show::{Summary, summary};
+use crate::applications::store::{self, Stored};
+use crate::audit::Actor;
+use crate::auth::roles::Role;
+use crate::auth::session::{self, CurrentUser};
+use crate::error::{AppError, AppResult};
+use crate::notifications::{self, Kind, Note};
+use crate::web::forms::FormErrors;
+use crate::web::layout::Layout;
+use crate::web::{format_datetime, render, render_status};
+use crate::workflow::{interested, machine::APPROVED};
+
+pub const KINDS: &[(&str, &str)] = &[
+    ("datalek", "Datalek"),
+    ("onjuiste_uitvoer", "Onjuiste uitvoer"),
+    ("bias", "Bias of discriminatie"),
+    ("beveiligingsincident", "Beveiligingsincident"),
+    ("anders", "Anders"),
+];
+pub const SEVERITIES: &[(&str, &str)] =
+    &[("laag", "Laag"), ("middel", "Middel"), ("hoog", "Hoog"), ("kritiek", "Kritiek")];
+pub const STATUSES: &[(&str, &str)] =
+    &[("gemeld", "Gemeld"), ("in_behandeling", "In behandeling"), ("afgehandeld", "Afgehandeld")];
+
+fn label(options: &[(&str, &'static str)], v: &str) -> String {
+    options.iter().find(|(k, _)| *k == v).map(|(_, l)| (*l).to_string()).unwrap_or_default()
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/incidenten", get(overview))
+        .route("/incidenten/{iid}", post(handle))
+        .route("/register/{id}/incidenten", get(for_application).post(report))
+        .route("/register/{id}/opschorten", post(suspend))
+        .route("/register/{id}/vrijgeven", post(lift))
+}
+
+/// CISO, FG, directie and administrators see every incident; others see what they reported themselves.
+fn sees_all(user: &CurrentUser) -> bool {
+    [Role::Ciso, Role::Fg, Role::Directie, Role::Beheerder].iter().any(|r| user.has_role(*r))
+}
+
+fn handles(user: &CurrentUser) -> bool {
+    user.has_role(Role::Ciso) || user.has_role(Role::Fg)
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    incident_id: Uuid,
+    application_id: Uuid,
+    application_name: String,
+    kind: String,
+    severity: String,
+    description: String,
+    status: String,
+    handling_note: Option<String>,
+    reporter: Option<String>,
+    reported_at: OffsetDateTime,
+    version: i32,
+}
+
+pub struct Item {
+    pub id: Uuid,
+    pub application_id: Uuid,
+    pub application: String,
+    pub kind: String,
+    pub severity: String,
+    pub severity_value: String,
+    pub description: String,
+    pub status: String,
+    pub status_value: String,
+    pub handling_note: String,
+    pub reporter: String,
+    pub when: String,
+    pub version: i32,
+}
+
+fn item(r: Row) -> Item {
+    Item {
+        id: r.incident_id,
+        application_id: r.application_id,
+        application: r.application_name,
+        kind: label(KINDS, &r.kind),
+        severity: label(SEVERITIES, &r.severity),
+        severity_value: r.severity,
+        description: r.description,
+        status: label(STATUSES, &r.status),
+        status_value: r.status,
+        handling_note: r.handling_note.unwrap_or_default(),
+        reporter: r.reporter.unwrap_or_default(),
+        when: format_datetime(r.reported_at),
+        version: r.version,
+    }
+}
+
+async fn incidents(state: &AppState, user: &CurrentUser, org: Uuid, application: Option<Uuid>) -> AppResult<Vec<Item>> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "select i.incident_id, i.application_id, a.name as application_name, i.kind, i.severity, i.description,
+                i.status, i.handling_note, u.name as reporter, i.reported_at, i.version
+         from incident i join application a using (application_id) left join app_user u on u.user_id = i.reported_by
+         where i.organisation_id = $1 and ($2::uuid is null or i.application_id = $2)
+           and ($3 or i.reported_by = $4)
+         order by i.status = 'afgehandeld', i.reported_at desc",
+    )
+    .bind(org)
+    .bind(application)
+    .bind(sees_all(user))
+    .bind(user.user_id)
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(rows.into_iter().map(item).collect())
+}
+
+#[derive(Template)]
+#[template(path = "incidents/overview.html")]
+pub struct OverviewPage {
+    pub layout: Layout,
+    pub items: Vec<Item>,
+    pub sees_all: bool,
+    pub handles: bool,
+    pub statuses: &'static [(&'static str, &'static str)],
+}
+
+pub async fn overview(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    let org = organisation(&user)?;
+    render(&OverviewPage {
+        layout: Layout::for_user(&user, "Incidenten", "/incidenten"),
+        items: incidents(&state, &user, org, None).await?,
+        sees_all: sees_all(&user),
+        handles: handles(&user),
+        statuses: STATUSES,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "incidents/application.html")]
+pub struct ApplicationPage {
+    pub layout: Layout,
+    pub app: Summary,
+    pub tab: &'static str,
+    pub items: Vec<Item>,
+    pub sees_all: bool,
+    pub handles: bool,
+    pub can_suspend: bool,
+    pub suspension: Option<String>,
+    pub errors: FormErrors,
+    pub input: FormData,
+    pub kinds: &'static [(&'static str, &'static str)],
+    pub severities: &'static [(&'static str, &'static str)],
+    pub statuses: &'static [(&'static str, &'static str)],
+}
+
+async fn application_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    status: StatusCode,
+    errors: FormErrors,
+    input: FormData,
+) -> AppResult<Response> {
+    let org = organisation(user)?;
+    let app = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
+    let page = ApplicationPage {
+        layout: Layout::for_user(user, &format!("Incidenten – {}", app.name()), "/register")
+            .with_errors(!errors.is_empty()),
+        app: summary(user, &app),
+        tab: "incidenten",
+        items: incidents(state, user, org, Some(id)).await?,
+        sees_all: sees_all(user),
+        handles: handles(user),
+        can_suspend: user.has_role(Role::Ciso),
+        suspension: app.str("suspension_reason").map(str::to_string),
+        errors,
+        input,
+        kinds: KINDS,
+        severities: SEVERITIES,
+        statuses: STATUSES,
+    };
+    render_status(status, &page)
+}
+
+pub async fn for_application(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> AppResult<Response> {
+    application_page(&state, &user, id, StatusCode::OK, FormErrors::new(), FormData::default()).await
+}
+
+/// Anyone in the organisation reports an incident; CISO and FG hear of it in the same transaction.
+pub async fn report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let org = organisation(&user)?;
+    let input = FormData::parse(&body);
+    let mut errors = FormErrors::new();
+    let kind = input.get("kind");
+    if !KINDS.iter().any(|(k, _)| *k == kind) {
+        errors.add("kind", "Kies het soort incident.");
+    }
+    let severity = input.get("severity");
+    if !SEVERITIES.iter().any(|(k, _)| *k == severity) {
+        errors.add("severity", "Kies de ernst: laag, middel, hoog of kritiek.");
+    }
+    let description = errors.note("description", "wat er is gebeurd", input.get("description"), 10, 5000);
+    let members = store::members(&state.pool, org).await?;
+    let mut tx = state.pool.begin().await?;
+    let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
+    if !errors.is_empty() {
+        drop(tx);
+        return application_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
+    }
+    sqlx::query(
+        "insert into incident (incident_id, organisation_id, application_id, kind, severity, description, reported_by)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(Uuid::now_v7())
+    .bind(org)
+    .bind(id)
+    .bind(kind)
+    .bind(severity)
+    .bind(&description)
+    .bind(user.user_id)
+    .execute(&mut *tx)
+    .await?;
+    let line = format!("{} ({}): {description}", label(KINDS, kind), label(SEVERITIES, severity).to_lowercase());
+    store::record_with(
+        &mut tx,
+        &Actor::from(&user),
+        "application.incident_reported",
+        Some(&app),
+        &app,
+        &members,
+        &[("incident", json!(line))],
+    )
+    .await?;
+    let message = format!(
+        "Incident gemeld bij {}: {} (ernst {}).",
+        app.name(),
+        label(KINDS, kind).to_lowercase(),
+        label(SEVERITIES, severity).to_lowercase()
+    );
+    let link = format!("/register/{id}/incidenten");
+    let n =
+        Note { organisation_id: org, kind: Kind::Incident, application_id: Some(id), message: &message, link: &link };
+    notifications::send_to_roles(&mut tx, &[Role::Ciso, Role::Fg], Some(user.user_id), &n).await?;
+    tx.commit().await?;
+    tracing::warn!(event = "incident_reported", actor = %user.user_id, application_id = %id, kind, severity, "incident reported");
+    session::set_flash(&state.pool, &user, "Het incident is gemeld bij de CISO en de FG. Dank u wel.").await?;
+    Ok(Redirect::to(&format!("/register/{id}/incidenten")).into_response())
+}
+
+/// CISO or FG move an incident along (with optimistic locking: two handlers do not overwrite each other).
+pub async fn handle(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(iid): Path<Uuid>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let org = organisation(&user)?;
+    if !handles(&user) {
+        tracing::warn!(event = "authz_denied", user_id = %user.user_id, action = "handle_incident", "incident handling refused");
+        return Err(AppError::Forbidden);
+    }
+    let input = FormData::parse(&body);
+    let status = input.get("status");
+    if !STATUSES.iter().any(|(k, _)| *k == status) {
+        return Err(AppError::Conflict(
+            "Kies een geldige status voor het incident: gemeld, in behandeling of afgehandeld.".into(),
+        ));
+    }
+    let note = input.get("handling_note").trim().to_string();
+    if note.chars().count() > 5000 {
+        return Err(AppError::Conflict("De toelichting op de afhandeling mag hoogstens 5000 tekens lang zijn.".into()));
+    }
+    if status == "afgehandeld" && note.chars().count() < 5 {
+        return Err(AppError::Conflict(
+            "Beschrijf bij het afhandelen wat er is gedaan (minstens 5 tekens). Ga terug; uw invoer staat er nog."
+                .into(),
+        ));
+    }
+    let version: i32 = input.get("version").parse().unwrap_or(-1);
+    let mut tx = state.pool.begin().await?;
+    let row: Option<(Uuid, String)> = sqlx::query_as(
+        "update incident set status = $3, handling_note = $4, version = version + 1
+         where incident_id = $1 and organisation_id = $2 and version = $5 returning application_id, kind",
+    )
+    .bind(iid)
+    .bind(org)
+    .bind(status)
+    .bind(Some(note.clone()).filter(|n| !n.is_empty()))
+    .bind(version)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((app_id, kind)) = row else {
+        let exists: bool = sqlx::query_scalar(
+            "select exists (select 1 from incident where incident_id = $1 and organisation_id = $2)",
+        )
+        .bind(iid)
+        .bind(org)
+        .fetch_one(&mut *tx)
+        .await?;
+        return Err(if exists {
+            AppError::Conflict("Iemand anders heeft dit incident intussen bijgewerkt. Laad de pagina opnieuw en bekijk de nieuwe stand.".into())
+        } else {
+            AppError::NotFound
+        });
+    };
+    let app = store::get_in(&mut tx, org, app_id).await?.ok_or(AppError::NotFound)?;
+    let members = store::members(&state.pool, org).await?;
+    let line = format!(
+        "{}: {}{}",
+        label(KINDS, &kind),
+        label(STATUSES, status).to_lowercase(),
+        if note.is_empty() { String::new() } else { format!(" – {note}") }
+    );
+    store::record_with(
+        &mut tx,
+        &Actor::from(&user),
+        "application.incident_updated",
+        Some(&app),
+        &app,
+        &members,
+        &[("incident", json!(line))],
+    )
+    .await?;
+    tx.commit().await?;
+    session::set_flash(
+        &state.pool,
+        &user,
+        &format!("Het incident is bijgewerkt: {}.", label(STATUSES, status).to_lowercase()),
+    )
+    .await?;
+    let back =
+        if input.get("terug") == "register" { format!("/register/{app_id}/incidenten") } else { "/incidenten".into() };
+    Ok(Redirect::to(&back).into_response())
+}
+
+async fn set_suspension(state: AppState, user: CurrentUser, id: Uuid, reason: Option<String>) -> AppResult<Response> {
+    let org = user.require(Role::Ciso, "suspend_tool")?;
+    let members = store::members(&state.pool, org).await?;
+    let mut tx = state.pool.begin().await?;
+    let before: Stored = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
+    let suspended = before.str("suspension_reason").is_some();
+    match (&reason, suspended) {
+        (Some(_), true) => {
+            return Err(AppError::Conflict(format!("{} is al tijdelijk buiten gebruik gesteld.", before.name())));
+        }
+        (None, false) => {
+            return Err(AppError::Conflict(format!("{} is niet tijdelijk buiten gebruik gesteld.", before.name())));
+        }
+        _ => {}
+    }
+    if reason.is_some() && !APPROVED.contains(&before.workflow_status()) {
+        return Err(AppError::Conflict(format!(
+            "Alleen een goedgekeurde tool of een tool in gebruik kan tijdelijk worden stilgezet; {} is dat niet.",
+            before.name()
+        )));
+    }
+    sqlx::query(
+        "update application set suspended_at = case when $2::text is null then null else now() end,
+                suspended_by = case when $2::text is null then null else $3 end, suspension_reason = $2,
+                version = version + 1
+         where application_id = $1",
+    )
+    .bind(id)
+    .bind(&reason)
+    .bind(user.user_id)
+    .execute(&mut *tx)
+    .await?;
+    let after = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
+    let action = if reason.is_some() { "application.suspended" } else { "application.suspension_lifted" };
+    store::record(&mut tx, &Actor::from(&user), action, Some(&before), &after, &members).await?;
+    let message = match &reason {
+        Some(r) => format!("{} mag tijdelijk niet worden gebruikt: {r}", after.name()),
+        None => format!("{} mag weer worden gebruikt.", after.name()),
+    };
+    let message: String = message.chars().take(500).collect();
+    let link = format!("/register/{id}/incidenten");
+    let n =
+        Note { organisation_id: org, kind: Kind::Suspended, application_id: Some(id), message: &message, link: &link };
+    let mut to = interested(&after);
+    to.extend(after.rasci.iter().filter_map(|r| r.user_id));
+    notifications::send(&mut tx, &to, Some(user.user_id), &n).await?;
+    tx.commit().await?;
+    session::set_flash(&state.pool, &user, &message).await?;
+    Ok(Redirect::to(&format!("/register/{id}/incidenten")).into_response())
+}
+
+/// "Tijdelijk niet gebruiken", with the reason everyone will see.
+pub async fn suspend(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> AppResult<Response> {
+    user.require(Role::Ciso, "suspend_tool")?;
+    let input = FormData::parse(&body);
+    let mut errors = FormErrors::new();
+    let reason = errors.note("suspension_reason", "de reden", input.get("suspension_reason"), 5, 1000);
+    if !errors.is_empty() {
+        return application_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
+    }
+    set_suspension(state, user, id, Some(reason)).await
+}
+
+pub async fn lift(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    set_suspension(state, user, id, None).await
+}

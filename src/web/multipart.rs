@@ -1,0 +1,124 @@
+//! `multipart/form-data` bodies (file uploads), read from memory. The body is already buffered and size-limited
+//! by the time it is parsed (the CSRF check needs the token inside it); browsers send well-formed bodies,
+//! anything else is refused as a whole.
+
+/// The largest upload body: a 25 MB document plus the form's other fields.
+pub const MAX_UPLOAD_BODY: usize = 26 * 1024 * 1024;
+
+/// One part of the body: a form field or a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Part {
+    pub name: String,
+    /// Set for file inputs (possibly empty when no file was chosen).
+    pub file_name: Option<String>,
+    pub data: Vec<u8>,
+}
+
+/// The boundary from a `Content-Type: multipart/form-data; boundary=...` header.
+pub fn boundary(content_type: &str) -> Option<String> {
+    let (kind, params) = content_type.split_once(';')?;
+    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params
+        .split(';')
+        .find_map(|p| {
+            let (k, v) = p.split_once('=')?;
+            (k.trim().eq_ignore_ascii_case("boundary")).then(|| v.trim().trim_matches('"').to_string())
+        })
+        .filter(|b| !b.is_empty() && b.len() <= 200)
+}
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return None;
+    }
+    (from..=haystack.len() - needle.len()).find(|&i| haystack[i..].starts_with(needle))
+}
+
+/// A parameter of the Content-Disposition header (`name="x"`); quoted values may contain `;`.
+fn disposition_param(header: &str, key: &str) -> Option<String> {
+    let lower = header.to_ascii_lowercase();
+    let pat = format!("{key}=\"");
+    let mut search = 0;
+    while let Some(pos) = lower[search..].find(&pat) {
+        let at = search + pos;
+        // Only a whole parameter name: `name=` must not match inside `filename=`.
+        let before = lower[..at].chars().last();
+        if matches!(before, Some(';') | Some(' ') | Some('\t')) {
+            let start = at + pat.len();
+            let end = header[start..].find('"')? + start;
+            return Some(header[start..end].to_string());
+        }
+        search = at + pat.len();
+    }
+    None
+}
+
+/// Split a body into its parts; None when it is not well-formed.
+pub fn parse(body: &[u8], boundary: &str) -> Option<Vec<Part>> {
+    let delimiter = format!("--{boundary}").into_bytes();
+    let mut pos = find(body, &delimiter, 0)? + delimiter.len();
+    let mut parts = Vec::new();
+    loop {
+        if body.get(pos..pos + 2) == Some(b"--") {
+            return Some(parts);
+        }
+        if body.get(pos..pos + 2) != Some(b"\r\n") {
+            return None;
+        }
+        pos += 2;
+        let header_end = find(body, b"\r\n\r\n", pos)?;
+        let headers = std::str::from_utf8(&body[pos..header_end]).ok()?;
+        let disposition = headers
+            .split("\r\n")
+            .find_map(|h| h.split_once(':').filter(|(k, _)| k.trim().eq_ignore_ascii_case("content-disposition")))
+            .map(|(_, v)| v.trim().to_string())?;
+        let name = disposition_param(&disposition, "name")?;
+        let file_name = disposition_param(&disposition, "filename");
+        let data_start = header_end + 4;
+        let mut next = delimiter.clone();
+        next.splice(0..0, b"\r\n".iter().copied());
+        let data_end = find(body, &next, data_start)?;
+        parts.push(Part { name, file_name, data: body[data_start..data_end].to_vec() });
+        pos = data_end + next.len();
+    }
+}
+
+/// The text value of a field, for the CSRF check.
+pub fn field(parts: &[Part], name: &str) -> Option<String> {
+    parts.iter().find(|p| p.name == name && p.file_name.is_none()).and_then(|p| String::from_utf8(p.data.clone()).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BODY: &[u8] = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\nabc\r\n\
+--XyZ\r\nContent-Disposition: form-data; name=\"document\"; filename=\"rapport; v2.pdf\"\r\n\
+Content-Type: application/pdf\r\n\r\n%PDF-1.7\r\nbinary\r\n--XyZ\r\n\
+Content-Disposition: form-data; name=\"outcome\"\r\n\r\n\r\n--XyZ--\r\n";
+
+    #[test]
+    fn parses_fields_and_files() {
+        assert_eq!(boundary("multipart/form-data; boundary=XyZ").as_deref(), Some("XyZ"));
+        assert_eq!(boundary("multipart/form-data; boundary=\"XyZ\"").as_deref(), Some("XyZ"));
+        assert_eq!(boundary("application/x-www-form-urlencoded"), None);
+        let parts = parse(BODY, "XyZ").unwrap();
+        assert_eq!(parts.len(), 3);
+        assert_eq!(field(&parts, "csrf_token").as_deref(), Some("abc"));
+        assert_eq!(parts[1].file_name.as_deref(), Some("rapport; v2.pdf"));
+        assert_eq!(parts[1].name, "document");
+        assert_eq!(parts[1].data, b"%PDF-1.7\r\nbinary");
+        assert_eq!(field(&parts, "outcome").as_deref(), Some(""));
+        // A file part is never read as the CSRF field.
+        assert_eq!(field(&parts, "document"), None);
+    }
+
+    #[test]
+    fn refuses_malformed_bodies() {
+        assert!(parse(b"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end", "XyZ").is_none());
+        assert!(parse(b"garbage", "XyZ").is_none());
+        assert!(parse(b"--XyZ\r\nX-Other: 1\r\n\r\nv\r\n--XyZ--", "XyZ").is_none());
+    }
+}

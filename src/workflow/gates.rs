@@ -1,0 +1,344 @@
+//! The gates of seed 002 §6 ("Procedure voor inzet van AI") and Bijlage 2 (the checklist), checked at
+//! submission and again at approval. Pure functions over the facts of one registration: each open gate comes
+//! with a Dutch message that says exactly what is missing.
+
+use serde_json::{Map, Value};
+
+use crate::applications::fields::{CHECKLIST, label_of};
+use crate::applications::rasci::RasciEntry;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Submission,
+    Approval,
+}
+
+/// What the gates look at.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    pub goal_stated: bool,
+    pub personal_data: bool,
+    pub special_categories: bool,
+    pub risk_high: bool,
+    pub ai_act_high_risk: bool,
+    pub affects_citizens: bool,
+    /// Kinds of the completed assessments (`dpia`, `iama`, ...).
+    pub completed: Vec<String>,
+    pub risk_analysis_reason: bool,
+    /// Data use, retention, training: recorded as agreed (Some(true)), not agreed, or not answered.
+    pub agreements: [Option<bool>; 3],
+    pub agreements_note: bool,
+    pub accountable: usize,
+    /// The FG's advice in the current round (`positief`, `negatief`, `geen_bezwaar`).
+    pub fg_advice: Option<String>,
+    /// Management consent in the current round.
+    pub consent: Option<bool>,
+    pub checklist: Vec<String>,
+}
+
+pub const ACCOUNTABLE: &str = "Precies één Accountable";
+const AGREEMENTS: [&str; 3] = ["datagebruik", "bewaartermijn (retentie)", "training op onze gegevens"];
+/// Assessments that count as the IAMA (the FRAIA is its successor).
+const IAMA_KINDS: &[&str] = &["iama", "fraia"];
+
+/// Whether a registration involves personal data: stated, or allowed by its data-class matrix.
+pub fn involves_personal_data(doc: &Map<String, Value>) -> bool {
+    let yes = |k: &str| doc.get(k).and_then(Value::as_bool) == Some(true);
+    let allowed = |k: &str| matches!(doc.get(k).and_then(Value::as_str), Some("toegestaan" | "onder_voorwaarden"));
+    yes("personal_data") || yes("special_categories") || allowed("dc_persoonsgegevens") || allowed("dc_bijzondere")
+}
+
+/// The same condition in SQL, for the queues (kept next to the Rust version on purpose).
+pub const PERSONAL_DATA_SQL: &str = "(coalesce(a.personal_data, false) or coalesce(a.special_categories, false)
+     or a.dc_persoonsgegevens in ('toegestaan', 'onder_voorwaarden') or a.dc_bijzondere in ('toegestaan', 'onder_voorwaarden'))";
+
+impl Facts {
+    /// The facts that come from the registration itself; the caller adds assessments, advice and consent.
+    pub fn from_registration(doc: &Map<String, Value>, rasci: &[RasciEntry]) -> Facts {
+        let s = |k: &str| doc.get(k).and_then(Value::as_str).unwrap_or("");
+        let text = |k: &str| !crate::applications::richtext::plain_text(s(k)).trim().is_empty();
+        let b = |k: &str| doc.get(k).and_then(Value::as_bool);
+        Facts {
+            goal_stated: text("goal"),
+            personal_data: involves_personal_data(doc),
+            special_categories: b("special_categories") == Some(true),
+            risk_high: s("risk_level") == "hoog",
+            ai_act_high_risk: s("ai_act_risk_group") == "hoog-risico AI",
+            affects_citizens: s("interaction") == "extern"
+                || matches!(s("publication_category"), "Hoog-risico AI-systeem" | "Impactvolle algoritmes"),
+            completed: Vec::new(),
+            risk_analysis_reason: text("risk_analysis_reason"),
+            agreements: [b("agreement_data_use"), b("agreement_retention"), b("agreement_training")],
+            agreements_note: text("supplier_agreements_note"),
+            accountable: rasci.iter().filter(|r| r.letter == 'A').count(),
+            fg_advice: None,
+            consent: None,
+            checklist: doc
+                .get("checklist")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn has_completed(&self, kinds: &[&str]) -> bool {
+        self.completed.iter().any(|k| kinds.contains(&k.as_str()))
+    }
+
+    /// A DPIA is required when personal data is processed with a high risk (AVG art. 35; seed 002 §6).
+    pub fn dpia_required(&self) -> Option<&'static str> {
+        match (self.personal_data, self.special_categories, self.risk_high) {
+            (true, true, _) => Some("er worden bijzondere persoonsgegevens verwerkt"),
+            (true, _, true) => Some("er worden persoonsgegevens verwerkt en het eigen risiconiveau is hoog"),
+            _ => None,
+        }
+    }
+
+    /// An IAMA when the AI Act profile is high-risk or the algorithm affects citizens.
+    pub fn iama_required(&self) -> Option<&'static str> {
+        if self.ai_act_high_risk {
+            Some("de AI-verordening dit een hoog-risico AI-systeem noemt")
+        } else if self.affects_citizens {
+            Some("de toepassing burgers raakt (extern gebruik of een impactvol algoritme)")
+        } else {
+            None
+        }
+    }
+}
+
+/// One gate that is not passed yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Open {
+    pub gate: &'static str,
+    pub message: String,
+}
+
+/// The gates and their state: every gate, with `None` when it is passed.
+pub fn evaluate(f: &Facts, stage: Stage) -> Vec<(&'static str, Option<String>)> {
+    let mut out: Vec<(&'static str, Option<String>)> = Vec::new();
+    out.push((
+        "Doel en maatschappelijke meerwaarde",
+        (!f.goal_stated).then(|| "Het doel is niet beschreven (veld „Doel en impact”).".to_string()),
+    ));
+
+    let mut risk = Vec::new();
+    if let Some(why) = f.dpia_required()
+        && !f.has_completed(&["dpia"])
+    {
+        risk.push(format!("een afgeronde DPIA (verplicht omdat {why})"));
+    }
+    if let Some(why) = f.iama_required()
+        && !f.has_completed(IAMA_KINDS)
+    {
+        risk.push(format!("een afgeronde IAMA of FRAIA (nodig omdat {why})"));
+    }
+    if f.dpia_required().is_none() && f.iama_required().is_none() && f.completed.is_empty() && !f.risk_analysis_reason {
+        risk.push(
+            "een afgeronde risicoanalyse, of een toelichting waarom geen DPIA of IAMA nodig is (veld „Toelichting risicoanalyse”)"
+                .to_string(),
+        );
+    }
+    out.push(("Risicoanalyse", (!risk.is_empty()).then(|| format!("Nog nodig: {}.", risk.join("; ")))));
+
+    let open_agreements: Vec<&str> =
+        AGREEMENTS.iter().zip(f.agreements).filter(|(_, v)| *v != Some(true)).map(|(l, _)| *l).collect();
+    out.push((
+        "Afspraken met de leverancier",
+        (!open_agreements.is_empty() && !f.agreements_note).then(|| {
+            format!(
+                "Niet vastgelegd: afspraken over {}. Leg ze vast, of licht in „Toelichting leveranciersafspraken” toe waarom ze niet nodig zijn.",
+                open_agreements.join(", ")
+            )
+        }),
+    ));
+
+    out.push((
+        ACCOUNTABLE,
+        (f.accountable != 1).then(|| {
+            format!("Er moet precies één Accountable (A) zijn bij de verantwoordelijken (RASCI); nu {}.", f.accountable)
+        }),
+    ));
+
+    if stage == Stage::Approval && f.personal_data {
+        out.push((
+            "Advies van de FG",
+            f.fg_advice.is_none().then(|| {
+                "Het advies van de Functionaris Gegevensbescherming ontbreekt (er zijn persoonsgegevens bij betrokken)."
+                    .to_string()
+            }),
+        ));
+    }
+
+    let unchecked: Vec<String> = CHECKLIST
+        .iter()
+        .filter(|c| !f.checklist.iter().any(|v| v == c.value))
+        .map(|c| label_of(CHECKLIST, c.value))
+        .collect();
+    out.push((
+        "Checklist verantwoorde inzet",
+        (!unchecked.is_empty()).then(|| format!("Nog niet afgevinkt: {}.", unchecked.join("; "))),
+    ));
+
+    if stage == Stage::Approval && f.risk_high {
+        out.push((
+            "Toestemming van de directie",
+            match f.consent {
+                Some(true) => None,
+                Some(false) => {
+                    Some("De directie heeft geen toestemming gegeven (eigen risiconiveau hoog).".to_string())
+                }
+                None => Some("Toestemming van de directie ontbreekt (eigen risiconiveau hoog).".to_string()),
+            },
+        ));
+    }
+    out
+}
+
+/// Only the gates that block, as messages.
+pub fn check(f: &Facts, stage: Stage) -> Vec<Open> {
+    evaluate(f, stage).into_iter().filter_map(|(gate, m)| m.map(|message| Open { gate, message })).collect()
+}
+
+/// "Goedkeuren kan nog niet. Nog open: ..." as one line.
+pub fn summary(open: &[Open]) -> String {
+    open.iter().map(|o| format!("{}: {}", o.gate, o.message)).collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A registration that passes every gate.
+    fn passing() -> Facts {
+        Facts {
+            goal_stated: true,
+            personal_data: true,
+            special_categories: false,
+            risk_high: false,
+            completed: vec!["prescan_dpia".into()],
+            agreements: [Some(true); 3],
+            accountable: 1,
+            fg_advice: Some("positief".into()),
+            checklist: CHECKLIST.iter().map(|c| c.value.to_string()).collect(),
+            ..Facts::default()
+        }
+    }
+
+    fn gates(f: &Facts, stage: Stage) -> Vec<&'static str> {
+        check(f, stage).into_iter().map(|o| o.gate).collect()
+    }
+
+    #[test]
+    fn a_complete_registration_passes() {
+        assert!(check(&passing(), Stage::Submission).is_empty());
+        assert!(check(&passing(), Stage::Approval).is_empty());
+    }
+
+    #[test]
+    fn purpose_must_be_stated() {
+        let f = Facts { goal_stated: false, ..passing() };
+        let open = check(&f, Stage::Submission);
+        assert_eq!(open.len(), 1);
+        assert!(open[0].message.contains("Doel en impact"));
+    }
+
+    #[test]
+    fn dpia_is_required_for_high_risk_personal_data() {
+        let f = Facts { special_categories: true, ..passing() };
+        let open = check(&f, Stage::Submission);
+        assert_eq!(gates(&f, Stage::Submission), ["Risicoanalyse"]);
+        assert!(open[0].message.contains("afgeronde DPIA (verplicht omdat er worden bijzondere persoonsgegevens"));
+        let f = Facts { risk_high: true, consent: Some(true), ..passing() };
+        assert!(check(&f, Stage::Approval)[0].message.contains("eigen risiconiveau is hoog"));
+        let done = Facts { completed: vec!["dpia".into()], ..f };
+        assert!(check(&done, Stage::Approval).is_empty());
+        // Without personal data a high risk needs no DPIA.
+        let f = Facts { personal_data: false, risk_high: true, consent: Some(true), ..passing() };
+        assert!(check(&f, Stage::Approval).is_empty());
+    }
+
+    #[test]
+    fn iama_is_required_for_high_risk_ai_or_citizens() {
+        for f in [Facts { ai_act_high_risk: true, ..passing() }, Facts { affects_citizens: true, ..passing() }] {
+            let open = check(&f, Stage::Submission);
+            assert_eq!(open.len(), 1, "{open:?}");
+            assert!(open[0].message.contains("afgeronde IAMA of FRAIA"));
+            assert!(check(&Facts { completed: vec!["fraia".into()], ..f.clone() }, Stage::Submission).is_empty());
+            assert!(check(&Facts { completed: vec!["iama".into()], ..f }, Stage::Submission).is_empty());
+        }
+    }
+
+    #[test]
+    fn without_required_instruments_an_analysis_or_a_reason_is_needed() {
+        let f = Facts { completed: vec![], ..passing() };
+        let open = check(&f, Stage::Submission);
+        assert_eq!(gates(&f, Stage::Submission), ["Risicoanalyse"]);
+        assert!(open[0].message.contains("Toelichting risicoanalyse"));
+        assert!(check(&Facts { risk_analysis_reason: true, ..f }, Stage::Submission).is_empty());
+    }
+
+    #[test]
+    fn supplier_agreements_are_recorded_or_explained() {
+        let f = Facts { agreements: [Some(true), None, Some(false)], ..passing() };
+        let open = check(&f, Stage::Submission);
+        assert_eq!(gates(&f, Stage::Submission), ["Afspraken met de leverancier"]);
+        assert!(open[0].message.contains("bewaartermijn (retentie), training op onze gegevens"), "{open:?}");
+        assert!(!open[0].message.contains("datagebruik,"));
+        assert!(check(&Facts { agreements_note: true, ..f }, Stage::Submission).is_empty());
+    }
+
+    #[test]
+    fn exactly_one_accountable() {
+        for n in [0, 2] {
+            let open = check(&Facts { accountable: n, ..passing() }, Stage::Submission);
+            assert_eq!(open[0].gate, "Precies één Accountable");
+            assert!(open[0].message.ends_with(&format!("nu {n}.")));
+        }
+    }
+
+    #[test]
+    fn fg_advice_only_at_approval_and_only_with_personal_data() {
+        let f = Facts { fg_advice: None, ..passing() };
+        assert!(check(&f, Stage::Submission).is_empty());
+        assert_eq!(gates(&f, Stage::Approval), ["Advies van de FG"]);
+        assert!(check(&Facts { personal_data: false, ..f }, Stage::Approval).is_empty());
+    }
+
+    #[test]
+    fn the_checklist_lists_what_is_unchecked() {
+        let mut f = passing();
+        f.checklist.retain(|c| c != "training" && c != "privacy");
+        let open = check(&f, Stage::Submission);
+        assert_eq!(
+            open[0].message,
+            "Nog niet afgevinkt: Privacyaspecten beoordeeld; Medewerkers geïnformeerd en getraind."
+        );
+    }
+
+    #[test]
+    fn high_risk_needs_management_consent_at_approval() {
+        let f = Facts { risk_high: true, completed: vec!["dpia".into()], ..passing() };
+        assert!(check(&f, Stage::Submission).is_empty());
+        assert_eq!(
+            check(&f, Stage::Approval)[0].message,
+            "Toestemming van de directie ontbreekt (eigen risiconiveau hoog)."
+        );
+        assert!(
+            check(&Facts { consent: Some(false), ..f.clone() }, Stage::Approval)[0]
+                .message
+                .contains("geen toestemming")
+        );
+        assert!(check(&Facts { consent: Some(true), ..f }, Stage::Approval).is_empty());
+    }
+
+    #[test]
+    fn personal_data_from_the_matrix_counts() {
+        let mut doc = Map::new();
+        assert!(!involves_personal_data(&doc));
+        doc.insert("dc_persoonsgegevens".into(), Value::from("onder_voorwaarden"));
+        assert!(involves_personal_data(&doc));
+        doc.insert("dc_persoonsgegevens".into(), Value::from("verboden"));
+        doc.insert("personal_data".into(), Value::from(true));
+        assert!(involves_personal_data(&doc));
+    }
+}

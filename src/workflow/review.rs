@@ -1,0 +1,663 @@
+//! "Beoordeling": the review tab of a registration. The gates with what is still open, the CISO's decision
+//! (four-eyes), the FG's advice, management consent, putting into use and out of use, and evaluations.
+//! Every action is one transaction that locks the row first, so two reviewers cannot both decide.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+use sqlx::PgConnection;
+use time::{Date, Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use super::gates::{self, Stage};
+use super::machine::{self, APPROVED, Action, IN_REVIEW};
+use super::{facts, interested, is_party};
+use crate::AppState;
+use crate::applications::fields::{RISK_LEVELS, label_of};
+use crate::applications::form::{FormData, Member};
+use crate::applications::organisation;
+use crate::applications::show::{Summary, summary};
+use crate::applications::store::{self, Stored};
+use crate::audit::Actor;
+use crate::auth::roles::Role;
+use crate::auth::session::{self, CurrentUser};
+use crate::error::{AppError, AppResult};
+use crate::notifications::{self, Kind, Note};
+use crate::web::forms::FormErrors;
+use crate::web::layout::Layout;
+use crate::web::{format_date, format_datetime, render_status};
+
+pub const DECISIONS: &[(&str, &str)] = &[
+    ("goedgekeurd", "Goedkeuren"),
+    ("goedgekeurd_onder_voorwaarden", "Goedkeuren onder voorwaarden"),
+    ("afgewezen", "Afwijzen"),
+    ("teruggestuurd", "Terugsturen met vragen"),
+];
+pub const ADVICE: &[(&str, &str)] =
+    &[("positief", "Positief"), ("negatief", "Negatief"), ("geen_bezwaar", "Geen bezwaar")];
+pub const EVALUATION_OUTCOMES: &[(&str, &str)] =
+    &[("voortzetten", "Voortzetten"), ("aanpassen", "Voortzetten met aanpassingen"), ("stoppen", "Stoppen")];
+
+fn label(options: &[(&str, &'static str)], value: &str) -> String {
+    options.iter().find(|(v, _)| *v == value).map(|(_, l)| (*l).to_string()).unwrap_or_else(|| value.to_string())
+}
+
+pub struct Entry {
+    pub what: String,
+    pub note: String,
+    pub extra: String,
+    pub who: String,
+    pub when: String,
+    /// Given in the current round (after the latest submission).
+    pub current: bool,
+}
+
+pub struct GateView {
+    pub gate: &'static str,
+    pub open: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "workflow/review.html")]
+pub struct ReviewPage {
+    pub layout: Layout,
+    pub app: Summary,
+    pub tab: &'static str,
+    pub gates: Vec<GateView>,
+    pub gates_open: usize,
+    pub decisions: Vec<Entry>,
+    pub advices: Vec<Entry>,
+    pub consents: Vec<Entry>,
+    pub evaluations: Vec<Entry>,
+    pub in_review: bool,
+    pub personal_data: bool,
+    pub risk_high: bool,
+    pub fg_negative: bool,
+    pub can_take_up: bool,
+    pub can_decide: bool,
+    pub party_blocked: bool,
+    pub can_advise: bool,
+    pub can_consent: bool,
+    pub can_put_in_use: bool,
+    pub can_retire: bool,
+    pub can_evaluate: bool,
+    pub next_evaluation: String,
+    pub next_hint: String,
+    pub today_hint: String,
+    pub suspension: Option<String>,
+    pub errors: FormErrors,
+    pub input: FormData,
+    pub decisions_options: &'static [(&'static str, &'static str)],
+    pub advice_options: &'static [(&'static str, &'static str)],
+    pub outcome_options: &'static [(&'static str, &'static str)],
+    pub consent_options: &'static [(&'static str, &'static str)],
+}
+
+/// Owner, project leader, CISO or administrator look after a registration's life cycle.
+fn can_manage(user: &CurrentUser, app: &Stored) -> bool {
+    user.has_role(Role::Projectleider)
+        || user.has_role(Role::Ciso)
+        || user.has_role(Role::Beheerder)
+        || app.uuid("owner_id") == Some(user.user_id)
+}
+
+fn today() -> Date {
+    OffsetDateTime::now_utc().date()
+}
+
+/// One year later (29 February becomes 28 February).
+pub fn a_year_after(d: Date) -> Date {
+    d.replace_year(d.year() + 1).unwrap_or_else(|_| d + Duration::days(365))
+}
+
+type EntryRow = (String, Option<String>, Option<String>, Option<String>, OffsetDateTime, bool);
+
+async fn entries(conn: &mut PgConnection, sql: &str, id: Uuid) -> sqlx::Result<Vec<EntryRow>> {
+    sqlx::query_as(sql).bind(id).fetch_all(&mut *conn).await
+}
+
+pub async fn page_response(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    status: StatusCode,
+    errors: FormErrors,
+    input: FormData,
+) -> AppResult<Response> {
+    let org = organisation(user)?;
+    let mut conn = state.pool.acquire().await?;
+    let app = store::get_in(&mut conn, org, id).await?.ok_or(AppError::NotFound)?;
+    let f = facts(&mut conn, &app).await?;
+    let gates: Vec<GateView> =
+        gates::evaluate(&f, Stage::Approval).into_iter().map(|(gate, open)| GateView { gate, open }).collect();
+    let round = "coalesce((select submitted_at from application where application_id = $1), '-infinity')";
+    let decisions = entries(
+        &mut conn,
+        "select d.decision, d.note, d.against_fg_reason, u.name, d.decided_at, true from review_decision d
+         left join app_user u on u.user_id = d.decided_by where d.application_id = $1 order by d.decided_at desc",
+        id,
+    )
+    .await?;
+    let advices = entries(
+        &mut conn,
+        &format!(
+            "select v.advice, v.note, null::text, u.name, v.given_at, v.given_at >= {round} from fg_advice v
+             left join app_user u on u.user_id = v.given_by where v.application_id = $1 order by v.given_at desc"
+        ),
+        id,
+    )
+    .await?;
+    let consents = entries(
+        &mut conn,
+        &format!(
+            "select case when c.consent then 'ja' else 'nee' end, c.note, null::text, u.name, c.given_at,
+                    c.given_at >= {round}
+             from management_consent c left join app_user u on u.user_id = c.given_by
+             where c.application_id = $1 order by c.given_at desc"
+        ),
+        id,
+    )
+    .await?;
+    let evaluations: Vec<(Date, String, String, Date, Option<String>)> = sqlx::query_as(
+        "select e.evaluated_on, e.outcome, e.note, e.next_evaluation, u.name from evaluation e
+         left join app_user u on u.user_id = e.evaluated_by where e.application_id = $1 order by e.evaluated_on desc, e.created_at desc",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    drop(conn);
+
+    let to_entry = |labels: &[(&str, &'static str)], (what, note, extra, who, when, current): EntryRow| Entry {
+        what: label(labels, &what),
+        note: note.unwrap_or_default(),
+        extra: extra.unwrap_or_default(),
+        who: who.unwrap_or_else(|| "onbekend".into()),
+        when: format_datetime(when),
+        current,
+    };
+    let status_now = app.workflow_status();
+    let in_review = IN_REVIEW.contains(&status_now);
+    let party = is_party(user, &app);
+    let approved = APPROVED.contains(&status_now);
+    let fg_negative = f.fg_advice.as_deref() == Some("negatief");
+    let summary = summary(user, &app);
+    let page = ReviewPage {
+        layout: Layout::for_user(user, &format!("Beoordeling – {}", app.name()), "/register")
+            .with_errors(!errors.is_empty()),
+        tab: "beoordeling",
+        gates_open: gates.iter().filter(|g| g.open.is_some()).count(),
+        gates,
+        decisions: decisions.into_iter().map(|r| to_entry(DECISIONS, r)).collect(),
+        advices: advices.into_iter().map(|r| to_entry(ADVICE, r)).collect(),
+        consents: consents
+            .into_iter()
+            .map(|r| to_entry(&[("ja", "Toestemming gegeven"), ("nee", "Geen toestemming")], r))
+            .collect(),
+        evaluations: evaluations
+            .into_iter()
+            .map(|(on, outcome, note, next, who)| Entry {
+                what: label(EVALUATION_OUTCOMES, &outcome),
+                note,
+                extra: format!("Volgende evaluatie: {}", format_date(next)),
+                who: who.unwrap_or_else(|| "onbekend".into()),
+                when: format_date(on),
+                current: true,
+            })
+            .collect(),
+        in_review,
+        personal_data: f.personal_data,
+        risk_high: f.risk_high,
+        fg_negative,
+        can_take_up: user.has_role(Role::Ciso) && status_now == "ingediend" && !party,
+        can_decide: user.has_role(Role::Ciso) && in_review && !party,
+        party_blocked: user.has_role(Role::Ciso) && in_review && party,
+        can_advise: user.has_role(Role::Fg) && in_review,
+        can_consent: user.has_role(Role::Directie) && in_review && f.risk_high && !party,
+        can_put_in_use: can_manage(user, &app) && machine::transition(status_now, Action::PutInUse).is_ok(),
+        can_retire: can_manage(user, &app) && machine::transition(status_now, Action::Retire).is_ok(),
+        can_evaluate: can_manage(user, &app) && approved,
+        next_evaluation: app
+            .str("next_evaluation")
+            .and_then(|d| Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).ok())
+            .map(format_date)
+            .unwrap_or_default(),
+        next_hint: format!("Leeg laten: over een jaar ({}).", format_date(a_year_after(today()))),
+        today_hint: format!("Leeg laten: vandaag ({}).", format_date(today())),
+        suspension: app.str("suspension_reason").map(str::to_string),
+        errors,
+        input,
+        app: summary,
+        decisions_options: DECISIONS,
+        advice_options: ADVICE,
+        outcome_options: EVALUATION_OUTCOMES,
+        consent_options: &[("ja", "Ja, toestemming"), ("nee", "Nee, geen toestemming")],
+    };
+    render_status(status, &page)
+}
+
+pub async fn page(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    page_response(&state, &user, id, StatusCode::OK, FormErrors::new(), FormData::default()).await
+}
+
+/// Lock the row and check that `action` may start from its status: 409 with the reason otherwise.
+async fn lock_for(conn: &mut PgConnection, org: Uuid, id: Uuid, action: Action) -> AppResult<(Stored, &'static str)> {
+    let app = store::lock(conn, org, id).await?.ok_or(AppError::NotFound)?;
+    let target = machine::transition(app.workflow_status(), action).map_err(AppError::Conflict)?;
+    Ok((app, target))
+}
+
+fn refuse_party(user: &CurrentUser, app: &Stored, action: &str) -> AppResult<()> {
+    if is_party(user, app) {
+        tracing::warn!(event = "authz_denied", reason = "four_eyes", user_id = %user.user_id, application_id = %app.id, action, "four-eyes refusal");
+        return Err(AppError::Refused(
+            "Vier-ogenprincipe: u heeft deze registratie zelf aangemeld of ingediend, of u bent de eigenaar. Een \
+             andere CISO of directielid moet hierover beslissen."
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Move to `target` (and set the next evaluation when given) and record it.
+async fn set_status(
+    conn: &mut PgConnection,
+    org: Uuid,
+    before: &Stored,
+    target: &str,
+    next_evaluation: Option<Date>,
+) -> AppResult<Stored> {
+    // The register's own status field follows the life cycle.
+    let register_status = match target {
+        "in_gebruik" => Some("In gebruik"),
+        "buiten_gebruik" => Some("Buiten gebruik"),
+        _ => None,
+    };
+    sqlx::query(
+        "update application set workflow_status = $2, version = version + 1,
+                next_evaluation = coalesce($3, next_evaluation), status = coalesce($4, status),
+                end_date = case when $2 = 'buiten_gebruik' then coalesce(end_date, to_char(current_date, 'YYYY-MM')) else end_date end
+         where application_id = $1",
+    )
+    .bind(before.id)
+    .bind(target)
+    .bind(next_evaluation)
+    .bind(register_status)
+    .execute(&mut *conn)
+    .await?;
+    store::get_in(conn, org, before.id).await?.ok_or(AppError::NotFound)
+}
+
+async fn done(state: &AppState, user: &CurrentUser, id: Uuid, message: &str) -> AppResult<Response> {
+    session::set_flash(&state.pool, user, message).await?;
+    Ok(Redirect::to(&format!("/register/{id}/beoordeling")).into_response())
+}
+
+async fn members(state: &AppState, org: Uuid) -> AppResult<Vec<Member>> {
+    Ok(store::members(&state.pool, org).await?)
+}
+
+/// The CISO takes a submission into review (others then see who is on it).
+pub async fn take_up(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    let org = user.require(Role::Ciso, "take_up_review")?;
+    let members = members(&state, org).await?;
+    let mut tx = state.pool.begin().await?;
+    let (before, target) = lock_for(&mut tx, org, id, Action::TakeUp).await?;
+    refuse_party(&user, &before, "take_up_review")?;
+    let after = set_status(&mut tx, org, &before, target, None).await?;
+    store::record(&mut tx, &Actor::from(&user), "application.review_started", Some(&before), &after, &members).await?;
+    tx.commit().await?;
+    done(&state, &user, id, &format!("U beoordeelt nu {}.", after.name())).await
+}
+
+/// The CISO's decision: approve, approve under conditions, reject, or return with questions.
+pub async fn decide(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let org = user.require(Role::Ciso, "decide")?;
+    let input = FormData::parse(&body);
+    let mut errors = FormErrors::new();
+    let action = Action::decision(input.get("beslissing"));
+    if action.is_none() {
+        errors
+            .add("beslissing", "Kies een besluit: goedkeuren, goedkeuren onder voorwaarden, afwijzen of terugsturen.");
+    }
+    let note = match action {
+        Some(Action::ApproveWithConditions) => {
+            Some(errors.note("toelichting", "de voorwaarden", input.get("toelichting"), 5, 5000))
+        }
+        Some(Action::Reject) => {
+            Some(errors.note("toelichting", "de reden van afwijzing", input.get("toelichting"), 5, 5000))
+        }
+        Some(Action::Return) => {
+            Some(errors.note("toelichting", "de vragen aan de indiener", input.get("toelichting"), 5, 5000))
+        }
+        _ => Some(input.get("toelichting").trim().to_string()).filter(|n| !n.is_empty()),
+    };
+    if note.as_ref().is_some_and(|n| n.chars().count() > 5000) {
+        errors.add("toelichting", "De toelichting mag hoogstens 5000 tekens lang zijn.");
+    }
+    let next = errors.date("volgende_evaluatie", "volgende evaluatie", input.get("volgende_evaluatie"));
+    if next.is_some_and(|d| d <= today()) {
+        errors.add("volgende_evaluatie", "De volgende evaluatie moet na vandaag liggen.");
+    }
+    let members = members(&state, org).await?;
+    let mut tx = state.pool.begin().await?;
+    let Some(action) = action else {
+        drop(tx);
+        return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
+    };
+    let (before, target) = lock_for(&mut tx, org, id, action).await?;
+    refuse_party(&user, &before, "decide")?;
+    let f = facts(&mut tx, &before).await?;
+    let mut against_fg = None;
+    if action.is_approval() {
+        let open = gates::check(&f, Stage::Approval);
+        if !open.is_empty() {
+            errors.add("beslissing", format!("Goedkeuren kan nog niet. {}", gates::summary(&open)));
+        }
+        if f.fg_advice.as_deref() == Some("negatief") {
+            against_fg = Some(errors.note(
+                "tegen_fg_reden",
+                "waarom u afwijkt van het negatieve advies van de FG",
+                input.get("tegen_fg_reden"),
+                10,
+                5000,
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        drop(tx);
+        return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
+    }
+    let next_evaluation = action.is_approval().then(|| next.unwrap_or_else(|| a_year_after(today())));
+    let after = set_status(&mut tx, org, &before, target, next_evaluation).await?;
+    sqlx::query(
+        "insert into review_decision (decision_id, application_id, decision, note, against_fg_reason, decided_by)
+         values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(Uuid::now_v7())
+    .bind(id)
+    .bind(target)
+    .bind(&note)
+    .bind(&against_fg)
+    .bind(user.user_id)
+    .execute(&mut *tx)
+    .await?;
+    store::record_with(
+        &mut tx,
+        &Actor::from(&user),
+        "application.decided",
+        Some(&before),
+        &after,
+        &members,
+        &[("decision_note", json!(note)), ("against_fg_reason", json!(against_fg))],
+    )
+    .await?;
+    let label = label(DECISIONS, target).to_lowercase();
+    let verdict = match action {
+        Action::Approve => "is goedgekeurd".to_string(),
+        Action::ApproveWithConditions => format!("is goedgekeurd onder voorwaarden: {}", note.as_deref().unwrap_or("")),
+        Action::Reject => format!("is afgewezen: {}", note.as_deref().unwrap_or("")),
+        _ => format!("is teruggestuurd met vragen: {}", note.as_deref().unwrap_or("")),
+    };
+    let message: String = format!("{} {verdict}", after.name()).chars().take(500).collect();
+    let link = format!("/register/{id}/beoordeling");
+    let n =
+        Note { organisation_id: org, kind: Kind::Decision, application_id: Some(id), message: &message, link: &link };
+    notifications::send(&mut tx, &interested(&after), Some(user.user_id), &n).await?;
+    tx.commit().await?;
+    tracing::info!(event = "application_decided", actor = %user.user_id, application_id = %id, decision = target, "decision");
+    done(&state, &user, id, &format!("Besluit vastgelegd: {} ({label}).", after.name())).await
+}
+
+/// Advice state changes need the registration to be under review.
+fn require_in_review(app: &Stored, what: &str) -> AppResult<()> {
+    if IN_REVIEW.contains(&app.workflow_status()) {
+        return Ok(());
+    }
+    Err(AppError::Conflict(format!(
+        "{what} kan alleen zolang de registratie wacht op beoordeling (status „Ingediend” of „In beoordeling”); de status is nu „{}”.",
+        label_of(crate::applications::fields::WORKFLOW_STATUS, app.workflow_status())
+    )))
+}
+
+/// The FG's advice: positief / negatief / geen bezwaar, with text.
+pub async fn advise(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let org = user.require(Role::Fg, "fg_advice")?;
+    let input = FormData::parse(&body);
+    let mut errors = FormErrors::new();
+    let advice = input.get("advies");
+    if !ADVICE.iter().any(|(v, _)| *v == advice) {
+        errors.add("advies", "Kies een advies: positief, negatief of geen bezwaar.");
+    }
+    let note =
+        errors.note("advies_toelichting", "de toelichting op het advies", input.get("advies_toelichting"), 5, 5000);
+    let members = members(&state, org).await?;
+    let mut tx = state.pool.begin().await?;
+    let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
+    require_in_review(&app, "Advies geven")?;
+    if !errors.is_empty() {
+        drop(tx);
+        return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
+    }
+    sqlx::query(
+        "insert into fg_advice (advice_id, application_id, advice, note, given_by) values ($1, $2, $3, $4, $5)",
+    )
+    .bind(Uuid::now_v7())
+    .bind(id)
+    .bind(advice)
+    .bind(&note)
+    .bind(user.user_id)
+    .execute(&mut *tx)
+    .await?;
+    store::record_with(
+        &mut tx,
+        &Actor::from(&user),
+        "application.fg_advice",
+        Some(&app),
+        &app,
+        &members,
+        &[("fg_advice", json!(label(ADVICE, advice))), ("fg_advice_note", json!(note))],
+    )
+    .await?;
+    let message = format!("De FG heeft geadviseerd over {}: {}.", app.name(), label(ADVICE, advice).to_lowercase());
+    let link = format!("/register/{id}/beoordeling");
+    let n =
+        Note { organisation_id: org, kind: Kind::Decision, application_id: Some(id), message: &message, link: &link };
+    notifications::send_to_roles(&mut tx, &[Role::Ciso], Some(user.user_id), &n).await?;
+    tx.commit().await?;
+    done(&state, &user, id, "Uw advies is vastgelegd.").await
+}
+
+/// Management consent for a tool with a high own risk level.
+pub async fn consent(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let org = user.require(Role::Directie, "management_consent")?;
+    let input = FormData::parse(&body);
+    let mut errors = FormErrors::new();
+    let consent = match input.get("toestemming") {
+        "ja" => Some(true),
+        "nee" => Some(false),
+        _ => {
+            errors.add("toestemming", "Kies of de directie toestemming geeft.");
+            None
+        }
+    };
+    let raw = input.get("toestemming_toelichting").trim();
+    let note = if consent == Some(false) {
+        Some(errors.note("toestemming_toelichting", "waarom de directie geen toestemming geeft", raw, 5, 5000))
+    } else {
+        if raw.chars().count() > 5000 {
+            errors.add("toestemming_toelichting", "De toelichting mag hoogstens 5000 tekens lang zijn.");
+        }
+        Some(raw.to_string()).filter(|n| !n.is_empty())
+    };
+    let members = members(&state, org).await?;
+    let mut tx = state.pool.begin().await?;
+    let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
+    refuse_party(&user, &app, "management_consent")?;
+    require_in_review(&app, "Toestemming geven")?;
+    if app.str("risk_level") != Some("hoog") {
+        return Err(AppError::Conflict(format!(
+            "Toestemming van de directie is alleen nodig bij een hoog eigen risiconiveau; {} heeft risiconiveau „{}”.",
+            app.name(),
+            app.str("risk_level").map(|l| label_of(RISK_LEVELS, l)).unwrap_or_else(|| "nog niet bepaald".into())
+        )));
+    }
+    let Some(consent) = consent.filter(|_| errors.is_empty()) else {
+        drop(tx);
+        return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
+    };
+    sqlx::query(
+        "insert into management_consent (consent_id, application_id, consent, note, given_by) values ($1, $2, $3, $4, $5)",
+    )
+    .bind(Uuid::now_v7())
+    .bind(id)
+    .bind(consent)
+    .bind(&note)
+    .bind(user.user_id)
+    .execute(&mut *tx)
+    .await?;
+    let word = if consent { "Toestemming gegeven" } else { "Geen toestemming" };
+    store::record_with(
+        &mut tx,
+        &Actor::from(&user),
+        "application.consent",
+        Some(&app),
+        &app,
+        &members,
+        &[("consent", json!(word)), ("consent_note", json!(note))],
+    )
+    .await?;
+    let message = format!("De directie over {}: {}.", app.name(), word.to_lowercase());
+    let link = format!("/register/{id}/beoordeling");
+    let n =
+        Note { organisation_id: org, kind: Kind::Decision, application_id: Some(id), message: &message, link: &link };
+    notifications::send_to_roles(&mut tx, &[Role::Ciso], Some(user.user_id), &n).await?;
+    tx.commit().await?;
+    done(&state, &user, id, "Het besluit van de directie is vastgelegd.").await
+}
+
+async fn life_cycle(state: AppState, user: CurrentUser, id: Uuid, action: Action) -> AppResult<Response> {
+    let org = organisation(&user)?;
+    let members = members(&state, org).await?;
+    let mut tx = state.pool.begin().await?;
+    let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
+    if !can_manage(&user, &app) {
+        tracing::warn!(event = "authz_denied", user_id = %user.user_id, application_id = %id, action = action.label(), "life cycle refused");
+        return Err(AppError::Forbidden);
+    }
+    let target = machine::transition(app.workflow_status(), action).map_err(AppError::Conflict)?;
+    let after = set_status(&mut tx, org, &app, target, None).await?;
+    let event = if action == Action::PutInUse { "application.put_in_use" } else { "application.retired" };
+    store::record(&mut tx, &Actor::from(&user), event, Some(&app), &after, &members).await?;
+    tx.commit().await?;
+    let what = if action == Action::PutInUse { "is in gebruik genomen" } else { "is buiten gebruik gesteld" };
+    done(&state, &user, id, &format!("{} {what}.", after.name())).await
+}
+
+pub async fn put_in_use(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    life_cycle(state, user, id, Action::PutInUse).await
+}
+
+pub async fn retire(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    life_cycle(state, user, id, Action::Retire).await
+}
+
+/// An evaluation: outcome, explanation and the next date (seed 002 §8: at least yearly).
+pub async fn evaluate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let org = organisation(&user)?;
+    let input = FormData::parse(&body);
+    let mut errors = FormErrors::new();
+    let on =
+        errors.date("evaluatie_datum", "de datum van de evaluatie", input.get("evaluatie_datum")).unwrap_or_else(today);
+    if on > today() {
+        errors.add("evaluatie_datum", "De evaluatie kan niet in de toekomst liggen.");
+    }
+    let outcome = input.get("uitkomst");
+    if !EVALUATION_OUTCOMES.iter().any(|(v, _)| *v == outcome) {
+        errors.add("uitkomst", "Kies de uitkomst van de evaluatie.");
+    }
+    let note = errors.note("evaluatie_toelichting", "de bevindingen", input.get("evaluatie_toelichting"), 5, 5000);
+    let next = errors.date("evaluatie_volgende", "de volgende evaluatie", input.get("evaluatie_volgende"));
+    let next = match next {
+        Some(d) if d <= on => {
+            errors.add("evaluatie_volgende", "De volgende evaluatie moet na deze evaluatie liggen.");
+            d
+        }
+        Some(d) => d,
+        None => a_year_after(on),
+    };
+    let members = members(&state, org).await?;
+    let mut tx = state.pool.begin().await?;
+    let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
+    if !can_manage(&user, &app) {
+        tracing::warn!(event = "authz_denied", user_id = %user.user_id, application_id = %id, action = "evaluate", "evaluation refused");
+        return Err(AppError::Forbidden);
+    }
+    if !APPROVED.contains(&app.workflow_status()) {
+        return Err(AppError::Conflict(format!(
+            "Evalueren kan bij een goedgekeurde toepassing of een toepassing in gebruik; de status is nu „{}”.",
+            label_of(crate::applications::fields::WORKFLOW_STATUS, app.workflow_status())
+        )));
+    }
+    if !errors.is_empty() {
+        drop(tx);
+        return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
+    }
+    sqlx::query(
+        "insert into evaluation (evaluation_id, application_id, evaluated_on, outcome, note, next_evaluation, evaluated_by)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(Uuid::now_v7())
+    .bind(id)
+    .bind(on)
+    .bind(outcome)
+    .bind(&note)
+    .bind(next)
+    .bind(user.user_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("update application set next_evaluation = $2, version = version + 1 where application_id = $1")
+        .bind(id)
+        .bind(next)
+        .execute(&mut *tx)
+        .await?;
+    let after = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
+    store::record_with(
+        &mut tx,
+        &Actor::from(&user),
+        "application.evaluated",
+        Some(&app),
+        &after,
+        &members,
+        &[("evaluation", json!(format!("{} ({}): {note}", label(EVALUATION_OUTCOMES, outcome), format_date(on))))],
+    )
+    .await?;
+    tx.commit().await?;
+    let mut message = format!("De evaluatie is vastgelegd. Volgende evaluatie: {}.", format_date(next));
+    if outcome == "stoppen" {
+        message.push_str(" Stel de toepassing buiten gebruik als het gebruik stopt.");
+    }
+    done(&state, &user, id, &message).await
+}
