@@ -75,7 +75,9 @@ pub fn parse(body: &[u8], boundary: &str) -> Option<Vec<Part>> {
             .find_map(|h| h.split_once(':').filter(|(k, _)| k.trim().eq_ignore_ascii_case("content-disposition")))
             .map(|(_, v)| v.trim().to_string())?;
         let name = disposition_param(&disposition, "name")?;
-        let file_name = disposition_param(&disposition, "filename");
+        // Browsers escape `"` and line breaks in file names as %22, %0D and %0A (HTML standard).
+        let file_name = disposition_param(&disposition, "filename")
+            .map(|n| n.replace("%22", "\"").replace("%0D", "\r").replace("%0A", "\n"));
         let data_start = header_end + 4;
         let mut next = delimiter.clone();
         next.splice(0..0, b"\r\n".iter().copied());

@@ -174,3 +174,53 @@ impl TestApp {
 pub fn location(r: &reqwest::Response) -> String {
     r.headers().get("location").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default()
 }
+
+impl TestApp {
+    /// POST a file-upload form (multipart/form-data) the way a browser does, with the session's CSRF token
+    /// unless `csrf` is false.
+    pub async fn post_multipart(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: Option<(&str, &str, &[u8])>,
+        csrf: bool,
+    ) -> reqwest::Response {
+        let boundary = "----airegister-test-7d93a1";
+        let mut body: Vec<u8> = Vec::new();
+        let token = if csrf { Some(self.csrf(client).await) } else { None };
+        let mut all: Vec<(&str, &str)> = fields.to_vec();
+        if let Some(t) = &token {
+            all.push(("csrf_token", t));
+        }
+        for (k, v) in all {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+            );
+        }
+        if let Some((name, file_name, data)) = file {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
+                     Content-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(data);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        client
+            .post(self.url(path))
+            .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// One number from the database (counts in assertions).
+    pub async fn count(&self, sql: &str, id: Uuid) -> i64 {
+        sqlx::query_scalar(sql).bind(id).fetch_one(&self.pool).await.unwrap()
+    }
+}

@@ -9,4 +9,5 @@ mod auth;
 mod csrf;
 mod helpers;
 mod infra;
-mod register;
+pub mod register;
+mod workflow;
