@@ -164,8 +164,138 @@ pub async fn load(pool: &PgPool, password_text: &str) -> anyhow::Result<Loaded> 
             }
             added += 1;
         }
+        let who = |r: Role| ids.iter().find(|(role, _)| *role == r).map(|(_, id)| *id);
+        seed_workflow(pool, org, who(Role::Ciso), who(Role::Fg), who(Role::Medewerker)).await?;
     }
     Ok(Loaded { organisation_id: org, applications_added: added })
+}
+
+/// The workflow around the demo registrations: the CISO's decisions with conditions and reasons, FG advice
+/// where personal data is involved, evaluation dates (one overdue), an incident, and the notifications a
+/// CISO and FG would have waiting.
+async fn seed_workflow(
+    pool: &PgPool,
+    org: Uuid,
+    ciso: Option<Uuid>,
+    fg: Option<Uuid>,
+    employee: Option<Uuid>,
+) -> anyhow::Result<()> {
+    use crate::notifications::{Kind, Note, send};
+    let mut tx = pool.begin().await?;
+    sqlx::query(
+        "update application set submitted_by = created_by where organisation_id = $1 and submitted_at is not null",
+    )
+    .bind(org)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into review_decision (decision_id, application_id, decision, note, decided_by, decided_at)
+         select gen_random_uuid(), application_id,
+                case when workflow_status in ('in_gebruik', 'buiten_gebruik') then 'goedgekeurd' else workflow_status end,
+                case workflow_status
+                    when 'goedgekeurd_onder_voorwaarden' then 'Alleen openbare en interne informatie; geen persoonsgegevens of vertrouwelijke informatie invoeren.'
+                    when 'afgewezen' then 'Gegevens worden buiten de EER verwerkt en er zijn geen afspraken over training op onze gegevens.'
+                end,
+                $2, submitted_at + interval '5 days'
+         from application where organisation_id = $1
+           and workflow_status in ('goedgekeurd', 'goedgekeurd_onder_voorwaarden', 'afgewezen', 'in_gebruik', 'buiten_gebruik')",
+    )
+    .bind(org)
+    .bind(ciso)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(&format!(
+        "insert into fg_advice (advice_id, application_id, advice, note, given_by, given_at)
+         select gen_random_uuid(), a.application_id, 'positief', 'Verwerkersovereenkomst en DPIA zijn in orde.', $2,
+                a.submitted_at + interval '3 days'
+         from application a where a.organisation_id = $1 and {}
+           and a.workflow_status in ('goedgekeurd', 'goedgekeurd_onder_voorwaarden', 'in_gebruik')",
+        crate::workflow::gates::PERSONAL_DATA_SQL
+    ))
+    .bind(org)
+    .bind(fg)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "update application set next_evaluation = coalesce(next_evaluation, (submitted_at + interval '1 year')::date)
+         where organisation_id = $1 and workflow_status in ('goedgekeurd', 'goedgekeurd_onder_voorwaarden', 'in_gebruik')",
+    )
+    .bind(org)
+    .execute(&mut *tx)
+    .await?;
+    // The oldest tool in use is overdue for its evaluation.
+    sqlx::query(
+        "update application set next_evaluation = current_date - 14 where application_id = (
+             select application_id from application where organisation_id = $1 and workflow_status = 'in_gebruik'
+             order by begin_date nulls last, name limit 1)",
+    )
+    .bind(org)
+    .execute(&mut *tx)
+    .await?;
+    let incident: Option<(Uuid, String)> = sqlx::query_as(
+        "select application_id, name from application where organisation_id = $1 and workflow_status = 'in_gebruik'
+           and generative order by name limit 1",
+    )
+    .bind(org)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let ciso_fg: Vec<Uuid> = [ciso, fg].into_iter().flatten().collect();
+    if let Some((app, name)) = incident {
+        sqlx::query(
+            "insert into incident (incident_id, organisation_id, application_id, kind, severity, description, reported_by)
+             values ($1, $2, $3, 'onjuiste_uitvoer', 'middel',
+                     'De tool gaf een verkeerde datum voor de raadsvergadering in een conceptbrief; de fout is vóór verzending gezien.', $4)",
+        )
+        .bind(Uuid::now_v7())
+        .bind(org)
+        .bind(app)
+        .bind(employee)
+        .execute(&mut *tx)
+        .await?;
+        let message = format!("Incident gemeld bij {name}: onjuiste uitvoer (ernst middel).");
+        let link = format!("/register/{app}/incidenten");
+        let n = Note {
+            organisation_id: org,
+            kind: Kind::Incident,
+            application_id: Some(app),
+            message: &message,
+            link: &link,
+        };
+        send(&mut tx, &ciso_fg, None, &n).await?;
+    }
+    let waiting: Vec<(Uuid, String, bool)> = sqlx::query_as(&format!(
+        "select a.application_id, a.name, {} from application a
+         where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling') order by a.name",
+        crate::workflow::gates::PERSONAL_DATA_SQL
+    ))
+    .bind(org)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (app, name, personal) in waiting {
+        let link = format!("/register/{app}/beoordeling");
+        let message = format!("{name} is ingediend en wacht op beoordeling.");
+        let n = Note {
+            organisation_id: org,
+            kind: Kind::Submitted,
+            application_id: Some(app),
+            message: &message,
+            link: &link,
+        };
+        send(&mut tx, &ciso.into_iter().collect::<Vec<_>>(), None, &n).await?;
+        if personal {
+            let message = format!("{name} vraagt om advies van de FG (persoonsgegevens).");
+            let n = Note {
+                organisation_id: org,
+                kind: Kind::AdviceRequested,
+                application_id: Some(app),
+                message: &message,
+                link: &link,
+            };
+            send(&mut tx, &fg.into_iter().collect::<Vec<_>>(), None, &n).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 struct DemoApp {
