@@ -127,6 +127,11 @@ pub const DATA_CLASSES: &[Opt] = &[
     o("dc_financieel", "Financiële gegevens en creditcardgegevens"),
 ];
 
+/// The label of a value in a (value, label) list of the workflow pages; the value itself when unknown.
+pub fn label_in(options: &[(&str, &str)], value: &str) -> String {
+    options.iter().find(|(v, _)| *v == value).map(|(_, l)| (*l).to_string()).unwrap_or_else(|| value.to_string())
+}
+
 pub fn label_of(options: &[Opt], value: &str) -> String {
     options.iter().find(|o| o.value == value).map(|o| o.label.to_string()).unwrap_or_else(|| value.to_string())
 }

@@ -19,6 +19,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::applications::fields::label_in as label;
 use crate::applications::form::{FormData, is_https_link};
 use crate::applications::show::{Summary, summary};
 use crate::applications::store::{self, Stored};
@@ -49,10 +50,6 @@ pub const KINDS: &[(&str, &str)] = &[
 pub const STATUSES: &[(&str, &str)] =
     &[("niet_gestart", "Niet gestart"), ("in_uitvoering", "In uitvoering"), ("afgerond", "Afgerond")];
 pub const RESIDUAL: &[(&str, &str)] = &[("laag", "Laag"), ("middel", "Middel"), ("hoog", "Hoog")];
-
-fn label(options: &[(&str, &'static str)], v: &str) -> String {
-    options.iter().find(|(k, _)| *k == v).map(|(_, l)| (*l).to_string()).unwrap_or_default()
-}
 
 pub fn router() -> Router<AppState> {
     Router::new()

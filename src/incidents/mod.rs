@@ -14,6 +14,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::applications::fields::label_in as label;
 use crate::applications::form::FormData;
 use crate::applications::organisation;
 use crate::applications::show::{Summary, summary};
@@ -39,10 +40,6 @@ pub const SEVERITIES: &[(&str, &str)] =
     &[("laag", "Laag"), ("middel", "Middel"), ("hoog", "Hoog"), ("kritiek", "Kritiek")];
 pub const STATUSES: &[(&str, &str)] =
     &[("gemeld", "Gemeld"), ("in_behandeling", "In behandeling"), ("afgehandeld", "Afgehandeld")];
-
-fn label(options: &[(&str, &'static str)], v: &str) -> String {
-    options.iter().find(|(k, _)| *k == v).map(|(_, l)| (*l).to_string()).unwrap_or_default()
-}
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::facts;
 use super::gates::{self, PERSONAL_DATA_SQL, Stage};
 use crate::AppState;
-use crate::applications::fields::{RISK_LEVELS, WORKFLOW_STATUS, label_of};
+use crate::applications::fields::{RISK_LEVELS, WORKFLOW_STATUS, label_in, label_of};
 use crate::applications::organisation;
 use crate::applications::store;
 use crate::auth::roles::Role;
@@ -84,10 +84,7 @@ fn item(r: QueueRow, now: OffsetDateTime) -> QueueItem {
         submitted: r.submitted_at.map(|t| format_date(t.date())).unwrap_or_default(),
         submitter: r.submitter.unwrap_or_default(),
         days: r.submitted_at.map(|t| (now - t).whole_days()).unwrap_or(0),
-        advice: match r.advice.as_deref() {
-            Some(a) => super::review::ADVICE.iter().find(|(v, _)| *v == a).map(|(_, l)| *l).unwrap_or(a).to_string(),
-            None => String::new(),
-        },
+        advice: r.advice.as_deref().map(|a| label_in(super::review::ADVICE, a)).unwrap_or_default(),
         consent: match r.consent {
             Some(true) => "Gegeven".into(),
             Some(false) => "Geweigerd".into(),

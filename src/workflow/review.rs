@@ -16,6 +16,7 @@ use super::gates::{self, Stage};
 use super::machine::{self, APPROVED, Action, IN_REVIEW};
 use super::{facts, interested, is_party};
 use crate::AppState;
+use crate::applications::fields::label_in as label;
 use crate::applications::fields::{RISK_LEVELS, label_of};
 use crate::applications::form::{FormData, Member};
 use crate::applications::organisation;
@@ -40,10 +41,6 @@ pub const ADVICE: &[(&str, &str)] =
     &[("positief", "Positief"), ("negatief", "Negatief"), ("geen_bezwaar", "Geen bezwaar")];
 pub const EVALUATION_OUTCOMES: &[(&str, &str)] =
     &[("voortzetten", "Voortzetten"), ("aanpassen", "Voortzetten met aanpassingen"), ("stoppen", "Stoppen")];
-
-fn label(options: &[(&str, &'static str)], value: &str) -> String {
-    options.iter().find(|(v, _)| *v == value).map(|(_, l)| (*l).to_string()).unwrap_or_else(|| value.to_string())
-}
 
 pub struct Entry {
     pub what: String,
