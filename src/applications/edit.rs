@@ -40,7 +40,7 @@ pub struct FormPage {
     pub matrix: Vec<MatrixRow>,
     pub rasci: Vec<RasciView>,
     pub errors: FormErrors,
-    pub missing: Vec<String>,
+    pub missing: Vec<form::Missing>,
     pub similar: Vec<Similar>,
     /// The name the duplicate check was done for.
     pub checked_name: String,
@@ -48,6 +48,8 @@ pub struct FormPage {
     pub risk_label: String,
     pub risk_reasons: Vec<String>,
     pub can_submit: bool,
+    /// Approved or in use: a material change sends it back to the CISO, which the form says beforehand.
+    pub approved: bool,
 }
 
 struct FormState<'a> {
@@ -55,10 +57,11 @@ struct FormState<'a> {
     version: i32,
     form: &'a FormData,
     errors: FormErrors,
-    missing: Vec<String>,
+    missing: Vec<form::Missing>,
     similar: Vec<Similar>,
     conflict: Option<Conflict>,
     can_submit: bool,
+    approved: bool,
 }
 
 fn form_page(user: &CurrentUser, members: &[Member], s: FormState<'_>) -> FormPage {
@@ -83,6 +86,7 @@ fn form_page(user: &CurrentUser, members: &[Member], s: FormState<'_>) -> FormPa
         risk_label: risk.level.map(RiskLevel::label).unwrap_or_else(|| "Nog niet te bepalen".to_string()),
         risk_reasons: risk.reasons,
         can_submit: s.can_submit,
+        approved: s.approved,
     }
 }
 
@@ -129,6 +133,7 @@ pub async fn new_form(
             similar,
             conflict: None,
             can_submit: true,
+            approved: false,
         },
     ))
 }
@@ -154,6 +159,7 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
         similar,
         conflict: None,
         can_submit: true,
+        approved: false,
     };
     if !errors.is_empty() {
         return render_status(
@@ -266,6 +272,7 @@ pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id
             similar: Vec::new(),
             conflict: None,
             can_submit: submittable(&stored),
+            approved: workflow::machine::APPROVED.contains(&stored.workflow_status()),
         },
     ))
 }
@@ -311,6 +318,7 @@ pub async fn update(
         similar: Vec::new(),
         conflict,
         can_submit: submittable(&current),
+        approved: workflow::machine::APPROVED.contains(&current.workflow_status()),
     };
     if base_version != current.version() {
         let changes = changes_since(&state, id, base_version).await?;
@@ -367,11 +375,11 @@ pub async fn update(
     let back_to_review = workflow::machine::APPROVED.contains(&after.workflow_status()) && !material.is_empty();
     if back_to_review {
         sqlx::query(
-            "update application set workflow_status = 'ingediend', submitted_at = now(), submitted_by = $2,
-                    version = version + 1 where application_id = $1",
+            // The submitter stays who it was: editing does not make someone a party to the decision.
+            "update application set workflow_status = 'ingediend', submitted_at = now(), version = version + 1
+             where application_id = $1",
         )
         .bind(id)
-        .bind(user.user_id)
         .execute(&mut *tx)
         .await?;
         let again = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
@@ -403,7 +411,7 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): 
     let stored = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     if !submittable(&stored) {
         return Err(AppError::Conflict(format!(
-            "{} is al ingediend (status: {}); opnieuw indienen kan alleen bij een concept of een teruggestuurde registratie.",
+            "{} kan nu niet worden ingediend: de status is „{}”. Indienen kan alleen bij een concept of een teruggestuurde registratie.",
             stored.name(),
             super::fields::label_of(super::fields::WORKFLOW_STATUS, stored.workflow_status())
         )));
@@ -411,8 +419,12 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): 
     let missing = workflow::submission_missing(&mut tx, &stored).await?;
     if !missing.is_empty() {
         drop(tx);
-        session::set_flash(&state.pool, &user, &format!("Indienen kan nog niet. Nog nodig: {}.", missing.join("; ")))
-            .await?;
+        session::set_flash(
+            &state.pool,
+            &user,
+            &format!("Indienen kan nog niet. Nog nodig: {}.", form::Missing::join(&missing)),
+        )
+        .await?;
         return Ok(Redirect::to(&format!("/register/{id}/bewerken")).into_response());
     }
     submit_in(&mut tx, org, &stored, &actor, &members).await?;

@@ -543,6 +543,16 @@ pub fn is_data_class(key: &str) -> bool {
 
 /// The label of any key that appears in an application's JSON (fields and a few internal ones).
 pub fn label(key: &str) -> &'static str {
+    // The matrix rows share names with yes/no questions ("Persoonsgegevens"): in lists, say which one.
+    static CLASS_LABELS: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
+        DATA_CLASSES
+            .iter()
+            .map(|dc| (dc.value, &*format!("Mag in de tool: {}", dc.label.to_lowercase()).leak()))
+            .collect()
+    });
+    if let Some((_, l)) = CLASS_LABELS.iter().find(|(k, _)| *k == key) {
+        return l;
+    }
     if let Some(f) = field(key) {
         return f.label;
     }

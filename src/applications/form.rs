@@ -280,17 +280,39 @@ pub fn is_blank(v: &Value) -> bool {
     }
 }
 
+/// One thing a registration still needs before submission: the Dutch line and the form element it is about
+/// (an id on the form, so the list can link to it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Missing {
+    pub anchor: &'static str,
+    pub text: String,
+}
+
+impl Missing {
+    pub fn new(anchor: &'static str, text: impl Into<String>) -> Self {
+        Self { anchor, text: text.into() }
+    }
+
+    /// The lines as one sentence part, for a flash message.
+    pub fn join(items: &[Missing]) -> String {
+        items.iter().map(|m| m.text.as_str()).collect::<Vec<_>>().join("; ")
+    }
+}
+
 /// What a registration still needs before it can be submitted, as Dutch lines naming the field.
-pub fn missing_for_submission(values: &Map<String, Value>, rasci: &[RasciEntry]) -> Vec<String> {
+pub fn missing_for_submission(values: &Map<String, Value>, rasci: &[RasciEntry]) -> Vec<Missing> {
     let empty = |v: Option<&Value>| v.is_none_or(is_blank);
-    let mut missing: Vec<String> =
-        FIELDS.iter().filter(|f| f.required && empty(values.get(f.key))).map(|f| f.label.to_string()).collect();
+    let mut missing: Vec<Missing> = FIELDS
+        .iter()
+        .filter(|f| f.required && empty(values.get(f.key)))
+        .map(|f| Missing::new(f.key, super::fields::label(f.key)))
+        .collect();
     if values.get("personal_data") == Some(&json!(true)) && empty(values.get("special_categories")) {
-        missing.push(field("special_categories").map(|f| f.label.to_string()).unwrap_or_default());
+        missing.push(Missing::new("special_categories", super::fields::label("special_categories")));
     }
     let accountable = rasci.iter().filter(|r| r.letter == 'A').count();
     if accountable != 1 {
-        missing.push("Precies één Accountable (A) bij de verantwoordelijken (RASCI)".to_string());
+        missing.push(Missing::new("sectie-rasci", "Precies één Accountable (A) bij de verantwoordelijken (RASCI)"));
     }
     missing
 }
@@ -333,6 +355,11 @@ pub fn to_form(values: &Map<String, Value>, rasci: &[RasciEntry]) -> FormData {
 
 /// A value as people read it (for the history and the conflict message).
 pub fn display_value(key: &str, v: &Value, members: &[Member]) -> String {
+    if key == "workflow_status"
+        && let Value::String(s) = v
+    {
+        return label_of(super::fields::WORKFLOW_STATUS, s);
+    }
     let Some(f) = field(key) else {
         return match v {
             Value::Null => "(leeg)".to_string(),
@@ -477,7 +504,7 @@ mod tests {
         assert_eq!(back.all("category"), vec!["Werk"]);
         assert_eq!(back.get("impacttoetsen_grouping_title"), "Pre-scan DPIA");
         let missing = missing_for_submission(&v, &[]);
-        assert!(missing.iter().any(|m| m == "Contactgegevens"));
-        assert!(missing.iter().any(|m| m.contains("Accountable")));
+        assert!(missing.iter().any(|m| m.text == "Contactgegevens" && m.anchor == "contact_email"));
+        assert!(missing.iter().any(|m| m.text.contains("Accountable") && m.anchor == "sectie-rasci"));
     }
 }

@@ -27,8 +27,8 @@ pub struct Row {
     pub department: String,
     pub evaluation: String,
     pub overdue: bool,
-    /// "Tijdelijk niet gebruiken": suspended by the CISO after an incident.
-    pub suspended: bool,
+    /// "Tijdelijk niet gebruiken": suspended by the CISO after an incident, with the reason.
+    pub suspension: Option<String>,
 }
 
 pub struct Filter {
@@ -111,7 +111,7 @@ pub async fn list(
                 ai_act: r.ai_act_risk_group.as_deref().map(|g| label_of(AI_ACT_RISK_GROUPS, g)).unwrap_or_default(),
                 department: r.department.unwrap_or_default(),
                 overdue: active && r.next_evaluation.is_some_and(|d| d < today),
-                suspended: r.suspended,
+                suspension: r.suspension_reason,
                 evaluation: r.next_evaluation.map(crate::web::format_date).unwrap_or_default(),
             }
         })

@@ -35,6 +35,10 @@ pub fn router() -> Router<AppState> {
 
 /// Keys that change on every save and say nothing to a reader of the history.
 pub const IGNORED_IN_DIFF: &[&str] = &[
+    "application_id",
+    "organisation_id",
+    "created_by",
+    "risk_override_by",
     "version",
     "updated_at",
     "created_at",

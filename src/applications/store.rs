@@ -304,7 +304,7 @@ pub struct ListRow {
     pub department: Option<String>,
     pub next_evaluation: Option<Date>,
     pub updated_at: OffsetDateTime,
-    pub suspended: bool,
+    pub suspension_reason: Option<String>,
     pub total: i64,
 }
 
@@ -371,7 +371,7 @@ pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx:
     // a separate count lets the page come straight from the (organisation, updated_at) index.
     let mut b = QueryBuilder::new(
         "select application_id, name, description_short, provider, workflow_status, risk_level, ai_act_risk_group,
-                department, next_evaluation, updated_at, suspended_at is not null as suspended, ",
+                department, next_evaluation, updated_at, suspension_reason, ",
     );
     b.push(if tsq.is_some() { "count(*) over () as total" } else { "0::bigint as total" });
     push_filters(&mut b, organisation_id, f, &tsq);
@@ -426,14 +426,14 @@ pub struct MineRow {
     pub workflow_status: String,
     pub risk_level: Option<String>,
     pub next_evaluation: Option<Date>,
-    pub suspended: bool,
+    pub suspension_reason: Option<String>,
     pub letters: String,
 }
 
 pub async fn mine(pool: &PgPool, organisation_id: Uuid, user_id: Uuid) -> sqlx::Result<Vec<MineRow>> {
     sqlx::query_as(
         "select a.application_id, a.name, a.workflow_status, a.risk_level, a.next_evaluation,
-                a.suspended_at is not null as suspended,
+                a.suspension_reason,
                 concat_ws(', ',
                     case when a.owner_id = $2 then 'eigenaar' end,
                     case when bool_or(r.letter = 'R') then 'Responsible' end,

@@ -345,11 +345,12 @@ fn check_upload(u: &Upload, errors: &mut FormErrors) -> Option<(DocType, String)
     match DocType::from_extension(ext) {
         Some(k) if k == kind => Some((kind, name)),
         _ => {
+            let name_says =
+                if ext.is_empty() { "heeft geen extensie".to_string() } else { format!("eindigt op .{ext}") };
             errors.add(
                 "document",
                 format!(
-                    "De naam van het bestand (.{}) past niet bij de inhoud: het is een {}. Geef het bestand de extensie .{} en probeer het opnieuw.",
-                    if ext.is_empty() { "zonder extensie" } else { ext },
+                    "De naam van het bestand {name_says}, maar de inhoud is een {}. Geef het bestand de extensie .{} en probeer het opnieuw.",
                     kind.label(),
                     kind.extension()
                 ),
@@ -661,6 +662,6 @@ mod tests {
         let mut e = FormErrors::new();
         let renamed = Upload { file_name: "dpia.docx".into(), data: b"%PDF-1.7".to_vec() };
         assert!(check_upload(&renamed, &mut e).is_none());
-        assert!(e.get("document").unwrap().contains("past niet bij de inhoud: het is een PDF"));
+        assert!(e.get("document").unwrap().contains("eindigt op .docx, maar de inhoud is een PDF"));
     }
 }

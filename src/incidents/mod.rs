@@ -26,7 +26,7 @@ use crate::error::{AppError, AppResult};
 use crate::notifications::{self, Kind, Note};
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
-use crate::web::{format_datetime, render, render_status};
+use crate::web::{format_datetime, render_status};
 use crate::workflow::{interested, machine::APPROVED};
 
 pub const KINDS: &[(&str, &str)] = &[
@@ -88,10 +88,37 @@ pub struct Item {
     pub reporter: String,
     pub when: String,
     pub version: i32,
+    /// The handling form as typed, and its error, after a refused update.
+    pub status_input: String,
+    pub note_input: String,
+    pub error: Option<String>,
+}
+
+/// A refused update of one incident's handling: shown at that incident, with what was typed.
+pub struct HandleError {
+    pub incident_id: Uuid,
+    pub status: String,
+    pub note: String,
+    pub message: String,
+}
+
+fn with_error(mut items: Vec<Item>, e: Option<HandleError>) -> Vec<Item> {
+    if let Some(e) = e
+        && let Some(i) = items.iter_mut().find(|i| i.id == e.incident_id)
+    {
+        i.status_input = e.status;
+        i.note_input = e.note;
+        i.error = Some(e.message);
+    }
+    items
 }
 
 fn item(r: Row) -> Item {
+    let note = r.handling_note.unwrap_or_default();
     Item {
+        status_input: r.status.clone(),
+        note_input: note.clone(),
+        error: None,
         id: r.incident_id,
         application_id: r.application_id,
         application: r.application_name,
@@ -101,7 +128,7 @@ fn item(r: Row) -> Item {
         description: r.description,
         status: label(STATUSES, &r.status),
         status_value: r.status,
-        handling_note: r.handling_note.unwrap_or_default(),
+        handling_note: note,
         reporter: r.reporter.unwrap_or_default(),
         when: format_datetime(r.reported_at),
         version: r.version,
@@ -137,14 +164,26 @@ pub struct OverviewPage {
 }
 
 pub async fn overview(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
-    let org = organisation(&user)?;
-    render(&OverviewPage {
-        layout: Layout::for_user(&user, "Incidenten", "/incidenten"),
-        items: incidents(&state, &user, org, None).await?,
-        sees_all: sees_all(&user),
-        handles: handles(&user),
-        statuses: STATUSES,
-    })
+    overview_response(&state, &user, StatusCode::OK, None).await
+}
+
+async fn overview_response(
+    state: &AppState,
+    user: &CurrentUser,
+    status: StatusCode,
+    error: Option<HandleError>,
+) -> AppResult<Response> {
+    let org = organisation(user)?;
+    render_status(
+        status,
+        &OverviewPage {
+            layout: Layout::for_user(user, "Incidenten", "/incidenten").with_errors(error.is_some()),
+            items: with_error(incidents(state, user, org, None).await?, error),
+            sees_all: sees_all(user),
+            handles: handles(user),
+            statuses: STATUSES,
+        },
+    )
 }
 
 #[derive(Template)]
@@ -173,14 +212,26 @@ async fn application_page(
     errors: FormErrors,
     input: FormData,
 ) -> AppResult<Response> {
+    application_page_with(state, user, id, status, errors, input, None).await
+}
+
+async fn application_page_with(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    status: StatusCode,
+    errors: FormErrors,
+    input: FormData,
+    handle_error: Option<HandleError>,
+) -> AppResult<Response> {
     let org = organisation(user)?;
     let app = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
     let page = ApplicationPage {
         layout: Layout::for_user(user, &format!("Incidenten – {}", app.name()), "/register")
-            .with_errors(!errors.is_empty()),
+            .with_errors(!errors.is_empty() || handle_error.is_some()),
         app: summary(user, &app),
         tab: "incidenten",
-        items: incidents(state, user, org, Some(id)).await?,
+        items: with_error(incidents(state, user, org, Some(id)).await?, handle_error),
         sees_all: sees_all(user),
         handles: handles(user),
         can_suspend: user.has_role(Role::Ciso),
@@ -282,20 +333,36 @@ pub async fn handle(
     }
     let input = FormData::parse(&body);
     let status = input.get("status");
-    if !STATUSES.iter().any(|(k, _)| *k == status) {
-        return Err(AppError::Conflict(
-            "Kies een geldige status voor het incident: gemeld, in behandeling of afgehandeld.".into(),
-        ));
-    }
     let note = input.get("handling_note").trim().to_string();
-    if note.chars().count() > 5000 {
-        return Err(AppError::Conflict("De toelichting op de afhandeling mag hoogstens 5000 tekens lang zijn.".into()));
-    }
-    if status == "afgehandeld" && note.chars().count() < 5 {
-        return Err(AppError::Conflict(
-            "Beschrijf bij het afhandelen wat er is gedaan (minstens 5 tekens). Ga terug; uw invoer staat er nog."
-                .into(),
-        ));
+    let problem = if !STATUSES.iter().any(|(k, _)| *k == status) {
+        Some("Kies een status: gemeld, in behandeling of afgehandeld.")
+    } else if note.chars().count() > 5000 {
+        Some("De toelichting op de afhandeling mag hoogstens 5000 tekens lang zijn.")
+    } else if status == "afgehandeld" && note.chars().count() < 5 {
+        Some("Beschrijf bij het afhandelen wat er is gedaan (minstens 5 tekens).")
+    } else {
+        None
+    };
+    if let Some(message) = problem {
+        let app_id: Option<Uuid> =
+            sqlx::query_scalar("select application_id from incident where incident_id = $1 and organisation_id = $2")
+                .bind(iid)
+                .bind(org)
+                .fetch_optional(&state.pool)
+                .await?;
+        let app_id = app_id.ok_or(AppError::NotFound)?;
+        let e = HandleError {
+            incident_id: iid,
+            status: status.to_string(),
+            note: input.get("handling_note").to_string(),
+            message: message.to_string(),
+        };
+        let code = StatusCode::UNPROCESSABLE_ENTITY;
+        return if input.get("terug") == "register" {
+            application_page_with(&state, &user, app_id, code, FormErrors::new(), FormData::default(), Some(e)).await
+        } else {
+            overview_response(&state, &user, code, Some(e)).await
+        };
     }
     let version: i32 = input.get("version").parse().unwrap_or(-1);
     let mut tx = state.pool.begin().await?;

@@ -5,17 +5,18 @@
 //! logged-in users every form carries the session's secret token, checked in `auth::session`.
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
+use crate::error::AppError;
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
 object-src 'none'; base-uri 'none'; form-action 'self'; frame-src 'none'; frame-ancestors 'none'";
 
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let mut resp = next.run(req).await;
+    let mut resp = dutch_rejections(next.run(req).await).await;
     let h = resp.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -31,6 +32,43 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     resp
+}
+
+/// The framework answers a malformed path (`/register/abc`) or a wrong method in English plain text; people
+/// get the Dutch pages instead: a malformed id is a page that does not exist.
+async fn dutch_rejections(resp: Response) -> Response {
+    let status = resp.status();
+    let html = resp
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if html || !matches!(status, StatusCode::BAD_REQUEST | StatusCode::METHOD_NOT_ALLOWED) {
+        return resp;
+    }
+    let allow = resp.headers().get(header::ALLOW).cloned();
+    let (_, body) = resp.into_parts();
+    let text = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    let mut page = if status == StatusCode::METHOD_NOT_ALLOWED {
+        crate::error::error_page(
+            status,
+            "Actie niet mogelijk",
+            "Dit adres kan niet op deze manier worden gebruikt. Ga terug naar de vorige pagina of naar de startpagina."
+                .into(),
+        )
+    } else if text.starts_with(b"Invalid URL") {
+        AppError::NotFound.into_response()
+    } else {
+        crate::error::error_page(
+            status,
+            "Ongeldig verzoek",
+            "De gegevens in dit verzoek kloppen niet (bijvoorbeeld een onvolledige link). Er is niets gewijzigd. Ga terug en probeer het opnieuw.".into(),
+        )
+    };
+    if let Some(a) = allow {
+        page.headers_mut().insert(header::ALLOW, a);
+    }
+    page
 }
 
 /// Whether a request may change state as far as its origin is concerned.

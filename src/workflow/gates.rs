@@ -37,6 +37,7 @@ pub struct Facts {
 }
 
 pub const ACCOUNTABLE: &str = "Precies één Accountable";
+pub const FG_ADVICE: &str = "Advies van de FG";
 const AGREEMENTS: [&str; 3] = ["datagebruik", "bewaartermijn (retentie)", "training op onze gegevens"];
 /// Assessments that count as the IAMA (the FRAIA is its successor).
 const IAMA_KINDS: &[&str] = &["iama", "fraia"];
@@ -88,8 +89,8 @@ impl Facts {
     /// A DPIA is required when personal data is processed with a high risk (AVG art. 35; seed 002 §6).
     pub fn dpia_required(&self) -> Option<&'static str> {
         match (self.personal_data, self.special_categories, self.risk_high) {
-            (true, true, _) => Some("er worden bijzondere persoonsgegevens verwerkt"),
-            (true, _, true) => Some("er worden persoonsgegevens verwerkt en het eigen risiconiveau is hoog"),
+            (true, true, _) => Some("er bijzondere persoonsgegevens worden verwerkt"),
+            (true, _, true) => Some("er persoonsgegevens worden verwerkt en het eigen risiconiveau hoog is"),
             _ => None,
         }
     }
@@ -103,6 +104,18 @@ impl Facts {
         } else {
             None
         }
+    }
+}
+
+/// The form field where a gate is fulfilled (the registration form's element ids).
+pub fn anchor(gate: &str) -> &'static str {
+    match gate {
+        "Doel en maatschappelijke meerwaarde" => "goal",
+        "Risicoanalyse" => "risk_analysis_reason",
+        "Afspraken met de leverancier" => "agreement_data_use",
+        ACCOUNTABLE => "sectie-rasci",
+        "Checklist verantwoorde inzet" => "checklist",
+        _ => "",
     }
 }
 
@@ -138,7 +151,15 @@ pub fn evaluate(f: &Facts, stage: Stage) -> Vec<(&'static str, Option<String>)> 
                 .to_string(),
         );
     }
-    out.push(("Risicoanalyse", (!risk.is_empty()).then(|| format!("Nog nodig: {}.", risk.join("; ")))));
+    out.push((
+        "Risicoanalyse",
+        (!risk.is_empty()).then(|| {
+            format!(
+                "Ontbreekt: {}. Een assessment voegt u toe op het tabblad „Assessments” van de registratie (een nieuwe registratie slaat u daarvoor eerst op als concept).",
+                risk.join("; ")
+            )
+        }),
+    ));
 
     let open_agreements: Vec<&str> =
         AGREEMENTS.iter().zip(f.agreements).filter(|(_, v)| *v != Some(true)).map(|(l, _)| *l).collect();
@@ -161,7 +182,7 @@ pub fn evaluate(f: &Facts, stage: Stage) -> Vec<(&'static str, Option<String>)> 
 
     if stage == Stage::Approval && f.personal_data {
         out.push((
-            "Advies van de FG",
+            FG_ADVICE,
             f.fg_advice.is_none().then(|| {
                 "Het advies van de Functionaris Gegevensbescherming ontbreekt (er zijn persoonsgegevens bij betrokken)."
                     .to_string()
@@ -247,9 +268,9 @@ mod tests {
         let f = Facts { special_categories: true, ..passing() };
         let open = check(&f, Stage::Submission);
         assert_eq!(gates(&f, Stage::Submission), ["Risicoanalyse"]);
-        assert!(open[0].message.contains("afgeronde DPIA (verplicht omdat er worden bijzondere persoonsgegevens"));
+        assert!(open[0].message.contains("afgeronde DPIA (verplicht omdat er bijzondere persoonsgegevens worden"));
         let f = Facts { risk_high: true, consent: Some(true), ..passing() };
-        assert!(check(&f, Stage::Approval)[0].message.contains("eigen risiconiveau is hoog"));
+        assert!(check(&f, Stage::Approval)[0].message.contains("eigen risiconiveau hoog is"));
         let done = Facts { completed: vec!["dpia".into()], ..f };
         assert!(check(&done, Stage::Approval).is_empty());
         // Without personal data a high risk needs no DPIA.

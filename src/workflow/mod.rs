@@ -14,6 +14,7 @@ use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::applications::form::Missing;
 use crate::applications::store::Stored;
 use crate::auth::roles::Role;
 use crate::auth::session::CurrentUser;
@@ -75,16 +76,16 @@ pub async fn completed_assessments(conn: &mut PgConnection, application_id: Uuid
 
 /// What the gates block at submission, as lines for the form. The Accountable gate is left out here: the
 /// form's own completeness check (which also guards later edits) already names it.
-pub fn submission_blockers(facts: &Facts) -> Vec<String> {
+pub fn submission_blockers(facts: &Facts) -> Vec<Missing> {
     gates::check(facts, Stage::Submission)
         .into_iter()
         .filter(|o| o.gate != gates::ACCOUNTABLE)
-        .map(|o| format!("{}: {}", o.gate, o.message))
+        .map(|o| Missing::new(gates::anchor(o.gate), format!("{}: {}", o.gate, o.message)))
         .collect()
 }
 
 /// Everything that still blocks submitting a stored registration: the register's fields and the gates.
-pub async fn submission_missing(conn: &mut PgConnection, app: &Stored) -> sqlx::Result<Vec<String>> {
+pub async fn submission_missing(conn: &mut PgConnection, app: &Stored) -> sqlx::Result<Vec<Missing>> {
     let mut missing = crate::applications::form::missing_for_submission(&app.doc, &app.rasci);
     missing.extend(submission_blockers(&facts(conn, app).await?));
     Ok(missing)
@@ -157,17 +158,20 @@ pub async fn nav_counts(
     let sql = format!(
         "select
             case when $3 then (select count(*) from application a
-                where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')) else 0 end,
+                where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling') and {not_party})
+                else 0 end,
             case when $4 then (select count(*) from application a
                 where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')
                   and {pd} and not exists (select 1 from fg_advice v
                       where v.application_id = a.application_id and v.given_at >= a.submitted_at)) else 0 end,
             case when $5 then (select count(*) from application a
                 where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')
-                  and a.risk_level = 'hoog' and not exists (select 1 from management_consent c
+                  and a.risk_level = 'hoog' and {not_party} and not exists (select 1 from management_consent c
                       where c.application_id = a.application_id and c.given_at >= a.submitted_at)) else 0 end,
             (select count(*) from notification where user_id = $2 and organisation_id = $1 and read_at is null)",
-        pd = gates::PERSONAL_DATA_SQL
+        pd = gates::PERSONAL_DATA_SQL,
+        // Four-eyes: what the user registered, submitted or owns is not theirs to decide.
+        not_party = "a.created_by is distinct from $2 and a.submitted_by is distinct from $2 and a.owner_id is distinct from $2"
     );
     let (review, advice, consent, unread): (i64, i64, i64, i64) = sqlx::query_as(&sql)
         .bind(organisation_id)

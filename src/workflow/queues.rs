@@ -45,6 +45,8 @@ pub struct QueueItem {
     pub consent: String,
     /// The gates still open for approval (review queue only).
     pub open: Vec<String>,
+    /// The viewer registered, submitted or owns it: someone else decides (four-eyes).
+    pub party: bool,
 }
 
 #[derive(Template)]
@@ -55,6 +57,9 @@ pub struct QueuePage {
     pub intro: &'static str,
     pub empty: &'static str,
     pub items: Vec<QueueItem>,
+    /// Advice or consent already given, waiting for the CISO (advice and consent queues).
+    pub done: Vec<QueueItem>,
+    pub done_heading: &'static str,
     pub show_gates: bool,
 }
 
@@ -91,6 +96,7 @@ fn item(r: QueueRow, now: OffsetDateTime) -> QueueItem {
             None => String::new(),
         },
         open: Vec::new(),
+        party: false,
     }
 }
 
@@ -105,6 +111,7 @@ pub async fn review_queue(State(state): State<AppState>, user: CurrentUser) -> A
         if let Some(app) = store::get_in(&mut conn, org, id).await? {
             let f = facts(&mut conn, &app).await?;
             it.open = gates::check(&f, Stage::Approval).into_iter().map(|o| o.gate.to_string()).collect();
+            it.party = super::is_party(&user, &app);
         }
         items.push(it);
     }
@@ -114,6 +121,8 @@ pub async fn review_queue(State(state): State<AppState>, user: CurrentUser) -> A
         intro: "Ingediende registraties, de oudste eerst. Per registratie ziet u wat er nog openstaat voordat u kunt goedkeuren.",
         empty: "Er wacht niets op beoordeling.",
         items,
+        done: Vec::new(),
+        done_heading: "",
         show_gates: true,
     })
 }
@@ -121,16 +130,19 @@ pub async fn review_queue(State(state): State<AppState>, user: CurrentUser) -> A
 pub async fn advice_queue(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = user.require(Role::Fg, "advice_queue")?;
     let now = OffsetDateTime::now_utc();
-    let mut items: Vec<QueueItem> =
-        waiting(&state, org, &format!("and {PERSONAL_DATA_SQL}")).await?.into_iter().map(|r| item(r, now)).collect();
-    // Those still without advice first; within each group the oldest first (the order of the query).
-    items.sort_by_key(|i| !i.advice.is_empty());
+    let (done, items): (Vec<QueueItem>, Vec<QueueItem>) = waiting(&state, org, &format!("and {PERSONAL_DATA_SQL}"))
+        .await?
+        .into_iter()
+        .map(|r| item(r, now))
+        .partition(|i| !i.advice.is_empty());
     render(&QueuePage {
         layout: Layout::for_user(&user, "Adviesaanvragen", "/adviesaanvragen"),
         heading: "Adviesaanvragen",
         intro: "Ingediende registraties waarbij persoonsgegevens betrokken zijn. Zonder uw advies kan de CISO ze niet goedkeuren.",
-        empty: "Er zijn geen adviesaanvragen.",
+        empty: "Er wachten geen registraties op uw advies.",
         items,
+        done,
+        done_heading: "Geadviseerd, wacht op het besluit van de CISO",
         show_gates: false,
     })
 }
@@ -138,15 +150,19 @@ pub async fn advice_queue(State(state): State<AppState>, user: CurrentUser) -> A
 pub async fn consent_queue(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = user.require(Role::Directie, "consent_queue")?;
     let now = OffsetDateTime::now_utc();
-    let mut items: Vec<QueueItem> =
-        waiting(&state, org, "and a.risk_level = 'hoog'").await?.into_iter().map(|r| item(r, now)).collect();
-    items.sort_by_key(|i| !i.consent.is_empty());
+    let (done, items): (Vec<QueueItem>, Vec<QueueItem>) = waiting(&state, org, "and a.risk_level = 'hoog'")
+        .await?
+        .into_iter()
+        .map(|r| item(r, now))
+        .partition(|i| !i.consent.is_empty());
     render(&QueuePage {
         layout: Layout::for_user(&user, "Toestemming", "/toestemming"),
         heading: "Toestemming directie",
         intro: "Ingediende registraties met een hoog eigen risiconiveau. Goedkeuren kan pas na toestemming van de directie.",
         empty: "Er wacht niets op toestemming.",
         items,
+        done,
+        done_heading: "Besloten, wacht op het besluit van de CISO",
         show_gates: false,
     })
 }

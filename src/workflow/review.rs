@@ -37,6 +37,13 @@ pub const DECISIONS: &[(&str, &str)] = &[
     ("afgewezen", "Afwijzen"),
     ("teruggestuurd", "Terugsturen met vragen"),
 ];
+/// How a decision reads afterwards, in the list of decisions.
+const DECIDED: &[(&str, &str)] = &[
+    ("goedgekeurd", "Goedgekeurd"),
+    ("goedgekeurd_onder_voorwaarden", "Goedgekeurd onder voorwaarden"),
+    ("afgewezen", "Afgewezen"),
+    ("teruggestuurd", "Teruggestuurd met vragen"),
+];
 pub const ADVICE: &[(&str, &str)] =
     &[("positief", "Positief"), ("negatief", "Negatief"), ("geen_bezwaar", "Geen bezwaar")];
 pub const EVALUATION_OUTCOMES: &[(&str, &str)] =
@@ -55,6 +62,7 @@ pub struct Entry {
 pub struct GateView {
     pub gate: &'static str,
     pub open: Option<String>,
+    pub note: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -128,8 +136,15 @@ pub async fn page_response(
     let mut conn = state.pool.acquire().await?;
     let app = store::get_in(&mut conn, org, id).await?.ok_or(AppError::NotFound)?;
     let f = facts(&mut conn, &app).await?;
-    let gates: Vec<GateView> =
-        gates::evaluate(&f, Stage::Approval).into_iter().map(|(gate, open)| GateView { gate, open }).collect();
+    let gates: Vec<GateView> = gates::evaluate(&f, Stage::Approval)
+        .into_iter()
+        .map(|(gate, open)| GateView {
+            note: (gate == gates::FG_ADVICE && f.fg_advice.as_deref() == Some("negatief"))
+                .then_some("het advies is negatief: wie toch goedkeurt, motiveert waarom"),
+            gate,
+            open,
+        })
+        .collect();
     let round = "coalesce((select submitted_at from application where application_id = $1), '-infinity')";
     let decisions = entries(
         &mut conn,
@@ -187,7 +202,7 @@ pub async fn page_response(
         tab: "beoordeling",
         gates_open: gates.iter().filter(|g| g.open.is_some()).count(),
         gates,
-        decisions: decisions.into_iter().map(|r| to_entry(DECISIONS, r)).collect(),
+        decisions: decisions.into_iter().map(|r| to_entry(DECIDED, r)).collect(),
         advices: advices.into_iter().map(|r| to_entry(ADVICE, r)).collect(),
         consents: consents
             .into_iter()
@@ -246,17 +261,33 @@ async fn lock_for(conn: &mut PgConnection, org: Uuid, id: Uuid, action: Action) 
     Ok((app, target))
 }
 
-fn refuse_party(user: &CurrentUser, app: &Stored, action: &str) -> AppResult<()> {
+fn refuse_party(user: &CurrentUser, app: &Stored, action: &str, who: &str) -> AppResult<()> {
     if is_party(user, app) {
         tracing::warn!(event = "authz_denied", reason = "four_eyes", user_id = %user.user_id, application_id = %app.id, action, "four-eyes refusal");
-        return Err(AppError::Refused(
-            "Vier-ogenprincipe: u heeft deze registratie zelf aangemeld of ingediend, of u bent de eigenaar. Een \
-             andere CISO of directielid moet hierover beslissen."
-                .into(),
-        ));
+        return Err(AppError::Refused(format!(
+            "Vier-ogenprincipe: u heeft deze registratie zelf aangemeld of ingediend, of u bent de eigenaar. {who} \
+             Is er niemand anders met die rol, vraag de beheerder dan die rol aan een tweede persoon te geven."
+        )));
     }
     Ok(())
 }
+
+/// The decision is about the version the reviewer saw: a registration changed since then is a conflict.
+fn same_version(app: &Stored, input: &FormData) -> AppResult<()> {
+    let seen: i32 = input.get("version").parse().unwrap_or(-1);
+    if seen == app.version() {
+        return Ok(());
+    }
+    Err(AppError::Conflict(format!(
+        "{} is gewijzigd sinds u de pagina opende (u zag versie {seen}, nu is het versie {}). Er is niets vastgelegd. \
+         Bekijk de wijzigingen op het tabblad Geschiedenis en beslis dan opnieuw.",
+        app.name(),
+        app.version()
+    )))
+}
+
+const ANOTHER_CISO: &str = "Een andere CISO moet hierover beslissen.";
+const ANOTHER_DIRECTOR: &str = "Een ander lid van de directie moet hierover beslissen.";
 
 /// Move to `target` (and set the next evaluation when given) and record it.
 async fn set_status(
@@ -302,7 +333,7 @@ pub async fn take_up(State(state): State<AppState>, user: CurrentUser, Path(id):
     let members = members(&state, org).await?;
     let mut tx = state.pool.begin().await?;
     let (before, target) = lock_for(&mut tx, org, id, Action::TakeUp).await?;
-    refuse_party(&user, &before, "take_up_review")?;
+    refuse_party(&user, &before, "take_up_review", ANOTHER_CISO)?;
     let after = set_status(&mut tx, org, &before, target, None).await?;
     store::record(&mut tx, &Actor::from(&user), "application.review_started", Some(&before), &after, &members).await?;
     tx.commit().await?;
@@ -350,7 +381,8 @@ pub async fn decide(
         return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
     };
     let (before, target) = lock_for(&mut tx, org, id, action).await?;
-    refuse_party(&user, &before, "decide")?;
+    refuse_party(&user, &before, "decide", ANOTHER_CISO)?;
+    same_version(&before, &input)?;
     let f = facts(&mut tx, &before).await?;
     let mut against_fg = None;
     if action.is_approval() {
@@ -361,7 +393,7 @@ pub async fn decide(
         if f.fg_advice.as_deref() == Some("negatief") {
             against_fg = Some(errors.note(
                 "tegen_fg_reden",
-                "waarom u afwijkt van het negatieve advies van de FG",
+                "de reden om af te wijken van het negatieve FG-advies",
                 input.get("tegen_fg_reden"),
                 10,
                 5000,
@@ -396,7 +428,7 @@ pub async fn decide(
         &[("decision_note", json!(note)), ("against_fg_reason", json!(against_fg))],
     )
     .await?;
-    let label = label(DECISIONS, target).to_lowercase();
+    let label = label(DECIDED, target).to_lowercase();
     let verdict = match action {
         Action::Approve => "is goedgekeurd".to_string(),
         Action::ApproveWithConditions => format!("is goedgekeurd onder voorwaarden: {}", note.as_deref().unwrap_or("")),
@@ -444,6 +476,7 @@ pub async fn advise(
     let mut tx = state.pool.begin().await?;
     let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     require_in_review(&app, "Advies geven")?;
+    same_version(&app, &input)?;
     if !errors.is_empty() {
         drop(tx);
         return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
@@ -497,7 +530,7 @@ pub async fn consent(
     };
     let raw = input.get("toestemming_toelichting").trim();
     let note = if consent == Some(false) {
-        Some(errors.note("toestemming_toelichting", "waarom de directie geen toestemming geeft", raw, 5, 5000))
+        Some(errors.note("toestemming_toelichting", "de reden waarom de directie geen toestemming geeft", raw, 5, 5000))
     } else {
         if raw.chars().count() > 5000 {
             errors.add("toestemming_toelichting", "De toelichting mag hoogstens 5000 tekens lang zijn.");
@@ -507,8 +540,9 @@ pub async fn consent(
     let members = members(&state, org).await?;
     let mut tx = state.pool.begin().await?;
     let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-    refuse_party(&user, &app, "management_consent")?;
+    refuse_party(&user, &app, "management_consent", ANOTHER_DIRECTOR)?;
     require_in_review(&app, "Toestemming geven")?;
+    same_version(&app, &input)?;
     if app.str("risk_level") != Some("hoog") {
         return Err(AppError::Conflict(format!(
             "Toestemming van de directie is alleen nodig bij een hoog eigen risiconiveau; {} heeft risiconiveau „{}”.",

@@ -394,7 +394,7 @@ async fn a_stale_edit_gets_409_keeps_the_input_and_says_what_changed() {
     let r = app.post(&c1, &format!("/register/{id}"), &second).await;
     assert_eq!(r.status(), 409);
     let html = r.text().await.unwrap();
-    assert!(html.contains("Iemand anders heeft deze registratie intussen gewijzigd"));
+    assert!(html.contains("De registratie is intussen gewijzigd"));
     assert!(html.contains("Mijn eigen doel, niet kwijtraken."), "the user's input is kept");
     assert!(html.contains("Doel en impact door Naam ciso@testdam.example"), "says what changed and who");
     assert!(html.contains("name=\"version\" value=\"1\""), "saving again is a deliberate overwrite");

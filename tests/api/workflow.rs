@@ -64,6 +64,14 @@ async fn page(app: &TestApp, c: &reqwest::Client, path: &str) -> String {
     r.text().await.unwrap()
 }
 
+/// A review action as the review page sends it: with the version the reviewer saw.
+async fn act(app: &TestApp, c: &reqwest::Client, id: Uuid, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let version = status(app, id).await.1.to_string();
+    let mut f = fields.to_vec();
+    f.push(("version", &version));
+    app.post(c, &format!("/register/{id}/{action}"), &f).await
+}
+
 const EVENTS: &str = "select count(*) from audit_event where object_id = $1";
 
 #[tokio::test]
@@ -89,7 +97,7 @@ async fn an_employee_registers_the_ciso_approves_under_conditions_and_the_employ
     let form = page(app, &mw, &format!("/register/{id}/bewerken")).await;
     assert!(
         form.contains(
-            "een afgeronde DPIA (verplicht omdat er worden persoonsgegevens verwerkt en het eigen risiconiveau is hoog)"
+            "een afgeronde DPIA (verplicht omdat er persoonsgegevens worden verwerkt en het eigen risiconiveau hoog is)"
         ),
         "{form}"
     );
@@ -127,7 +135,7 @@ async fn an_employee_registers_the_ciso_approves_under_conditions_and_the_employ
 
     // Approving now is refused with exactly what is missing; nothing changes.
     let before = status(app, id).await;
-    let r = app.post(&ciso, &format!("/register/{id}/besluit"), &[("beslissing", "goedgekeurd")]).await;
+    let r = act(app, &ciso, id, "besluit", &[("beslissing", "goedgekeurd")]).await;
     assert_eq!(r.status(), 422);
     let body = r.text().await.unwrap();
     assert!(body.contains("Goedkeuren kan nog niet."), "{body}");
@@ -139,40 +147,43 @@ async fn an_employee_registers_the_ciso_approves_under_conditions_and_the_employ
     let fg = app.logged_in(FG).await;
     let requests = page(app, &fg, "/adviesaanvragen").await;
     assert!(requests.contains("Adviesaanvragen (1)") && requests.contains(name));
-    let r = app
-        .post(
-            &fg,
-            &format!("/register/{id}/advies"),
-            &[("advies", "positief"), ("advies_toelichting", "Verwerkersovereenkomst is in orde.")],
-        )
-        .await;
+    let r = act(
+        app,
+        &fg,
+        id,
+        "advies",
+        &[("advies", "positief"), ("advies_toelichting", "Verwerkersovereenkomst is in orde.")],
+    )
+    .await;
     assert_eq!(r.status(), 303);
-    assert!(!page(app, &fg, "/").await.contains("Adviesaanvragen (1)"));
+    let requests = page(app, &fg, "/adviesaanvragen").await;
+    assert!(!requests.contains("Adviesaanvragen (1)"), "the count is what still waits for advice");
+    assert!(requests.contains("Geadviseerd, wacht op het besluit van de CISO") && requests.contains(name));
 
     // Management consents.
     let dir = app.logged_in(DIR).await;
     assert!(page(app, &dir, "/toestemming").await.contains("Toestemming (1)"));
-    let r = app.post(&dir, &format!("/register/{id}/toestemming"), &[("toestemming", "ja")]).await;
+    let r = act(app, &dir, id, "toestemming", &[("toestemming", "ja")]).await;
     assert_eq!(r.status(), 303);
 
     // The CISO takes it up and approves under conditions (which are required).
     let r = app.post(&ciso, &format!("/register/{id}/oppakken"), &[]).await;
     assert_eq!(r.status(), 303);
     assert_eq!(status(app, id).await.0, "in_beoordeling");
-    let r =
-        app.post(&ciso, &format!("/register/{id}/besluit"), &[("beslissing", "goedgekeurd_onder_voorwaarden")]).await;
+    let r = act(app, &ciso, id, "besluit", &[("beslissing", "goedgekeurd_onder_voorwaarden")]).await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("Vul de voorwaarden in."));
-    let r = app
-        .post(
-            &ciso,
-            &format!("/register/{id}/besluit"),
-            &[
-                ("beslissing", "goedgekeurd_onder_voorwaarden"),
-                ("toelichting", "Alleen met gepseudonimiseerde dossiers; na drie maanden evalueren."),
-            ],
-        )
-        .await;
+    let r = act(
+        app,
+        &ciso,
+        id,
+        "besluit",
+        &[
+            ("beslissing", "goedgekeurd_onder_voorwaarden"),
+            ("toelichting", "Alleen met gepseudonimiseerde dossiers; na drie maanden evalueren."),
+        ],
+    )
+    .await;
     assert_eq!(r.status(), 303);
     assert_eq!(status(app, id).await.0, "goedgekeurd_onder_voorwaarden");
     let next_in_a_year: bool = sqlx::query_scalar(
@@ -201,7 +212,7 @@ async fn an_employee_registers_the_ciso_approves_under_conditions_and_the_employ
     assert_eq!(location(&r), format!("/register/{id}/beoordeling"));
     assert!(!page(app, &mw, "/").await.contains("Meldingen (1)"));
     let review = page(app, &mw, &format!("/register/{id}/beoordeling")).await;
-    assert!(review.contains("Goedkeuren onder voorwaarden") && review.contains("Verwerkersovereenkomst is in orde."));
+    assert!(review.contains("Goedgekeurd onder voorwaarden") && review.contains("Verwerkersovereenkomst is in orde."));
 
     // Every step is in the audit trail, and the chain holds.
     let actions: Vec<String> =
@@ -234,7 +245,7 @@ async fn every_submission_gate_blocks_with_its_message_and_writes_nothing() {
         (&[("interaction", "extern")], "een afgeronde IAMA of FRAIA (nodig omdat de toepassing burgers raakt"),
         (
             &[("personal_data", "ja"), ("special_categories", "ja"), ("dc_bijzondere", "onder_voorwaarden")],
-            "een afgeronde DPIA (verplicht omdat er worden bijzondere persoonsgegevens verwerkt)",
+            "een afgeronde DPIA (verplicht omdat er bijzondere persoonsgegevens worden verwerkt)",
         ),
         (
             &[("publication_category", "Hoog-risico AI-systeem"), ("ai_act_risk_group", "hoog-risico AI")],
@@ -273,7 +284,7 @@ async fn four_eyes_wrong_roles_and_illegal_transitions_change_nothing() {
     // A CISO who registered and submitted a tool cannot decide on it; a colleague can.
     let ciso_s = w.ciso.to_string();
     let own = submitted(app, &ciso, &complete("Eigen tool CISO", &ciso_s, &[])).await;
-    let r = app.post(&ciso, &format!("/register/{own}/besluit"), &[("beslissing", "goedgekeurd")]).await;
+    let r = act(app, &ciso, own, "besluit", &[("beslissing", "goedgekeurd")]).await;
     assert_eq!(r.status(), 403);
     assert!(r.text().await.unwrap().contains("Vier-ogenprincipe"));
     assert_eq!(status(app, own).await.0, "ingediend");
@@ -282,7 +293,13 @@ async fn four_eyes_wrong_roles_and_illegal_transitions_change_nothing() {
             .await
             .contains("Een andere CISO moet erover beslissen")
     );
-    let r = app.post(&ciso2, &format!("/register/{own}/besluit"), &[("beslissing", "goedgekeurd")]).await;
+    let queue = page(app, &ciso, "/te-beoordelen").await;
+    assert!(
+        queue.contains("U bent betrokken") && !queue.contains("Te beoordelen (1)"),
+        "not counted as work for this CISO"
+    );
+    assert!(page(app, &ciso2, "/").await.contains("Te beoordelen (1)"));
+    let r = act(app, &ciso2, own, "besluit", &[("beslissing", "goedgekeurd")]).await;
     assert_eq!(r.status(), 303);
 
     // An owner who is also CISO cannot decide either.
@@ -291,13 +308,8 @@ async fn four_eyes_wrong_roles_and_illegal_transitions_change_nothing() {
     let mw = app.logged_in(MW).await;
     let owned = submitted(app, &mw, &complete("Tool met CISO als eigenaar", &oc, &[])).await;
     let oc_client = app.logged_in("eigenaar-ciso@testdam.example").await;
-    let r = app
-        .post(
-            &oc_client,
-            &format!("/register/{owned}/besluit"),
-            &[("beslissing", "afgewezen"), ("toelichting", "Niet nodig.")],
-        )
-        .await;
+    let r =
+        act(app, &oc_client, owned, "besluit", &[("beslissing", "afgewezen"), ("toelichting", "Niet nodig.")]).await;
     assert_eq!(r.status(), 403);
 
     // Wrong roles: every attempt is 403 and changes nothing.
@@ -374,7 +386,7 @@ async fn four_eyes_wrong_roles_and_illegal_transitions_change_nothing() {
             .await;
         id_from(&r)
     };
-    let r = app.post(&ciso, &format!("/register/{draft}/besluit"), &[("beslissing", "goedgekeurd")]).await;
+    let r = act(app, &ciso, draft, "besluit", &[("beslissing", "goedgekeurd")]).await;
     assert_eq!(r.status(), 409);
     assert!(r.text().await.unwrap().contains("status „Concept”"));
     assert_eq!(status(app, id).await, before);
@@ -390,9 +402,10 @@ async fn two_approvals_at_the_same_moment_make_exactly_one_decision() {
     let a = app.logged_in(CISO).await;
     let b = app.logged_in(CISO2).await;
     let (ta, tb) = (app.csrf(&a).await, app.csrf(&b).await);
+    let v = status(app, id).await.1.to_string();
     let url = app.url(&format!("/register/{id}/besluit"));
     let (ra, rb) = tokio::join!(
-        a.post(&url).form(&[("beslissing", "goedgekeurd"), ("csrf_token", &ta)]).send(),
+        a.post(&url).form(&[("beslissing", "goedgekeurd"), ("version", &v), ("csrf_token", &ta)]).send(),
         b.post(&url)
             .form(&[("beslissing", "afgewezen"), ("toelichting", "Dubbel met Copilot."), ("csrf_token", &tb)])
             .send(),
@@ -438,7 +451,7 @@ async fn uploads_are_judged_by_their_content_and_downloaded_as_attachments() {
         .post_multipart(&pl, &path, fields, Some(("document", "rapport.docx", b"%PDF-1.4 echt een pdf")), true)
         .await;
     assert_eq!(r.status(), 422);
-    assert!(r.text().await.unwrap().contains("past niet bij de inhoud: het is een PDF"));
+    assert!(r.text().await.unwrap().contains("eindigt op .docx, maar de inhoud is een PDF"));
     assert_eq!(app.count(docs, w.org).await, 0);
     assert_eq!(app.count("select count(*) from assessment where application_id = $1", id).await, 0);
 
@@ -535,16 +548,17 @@ async fn return_evaluate_report_an_incident_and_suspend() {
     let id = submitted(app, &mw, &complete(name, &mw_s, &[])).await;
 
     // Returned with questions (required); the submitter edits and submits again.
-    let r = app.post(&ciso, &format!("/register/{id}/besluit"), &[("beslissing", "teruggestuurd")]).await;
+    let r = act(app, &ciso, id, "besluit", &[("beslissing", "teruggestuurd")]).await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("Vul de vragen aan de indiener in."));
-    let r = app
-        .post(
-            &ciso,
-            &format!("/register/{id}/besluit"),
-            &[("beslissing", "teruggestuurd"), ("toelichting", "Welke afdelingen gaan dit gebruiken?")],
-        )
-        .await;
+    let r = act(
+        app,
+        &ciso,
+        id,
+        "besluit",
+        &[("beslissing", "teruggestuurd"), ("toelichting", "Welke afdelingen gaan dit gebruiken?")],
+    )
+    .await;
     assert_eq!(r.status(), 303);
     assert_eq!(status(app, id).await.0, "teruggestuurd");
     assert!(
@@ -558,13 +572,7 @@ async fn return_evaluate_report_an_incident_and_suspend() {
 
     // Approved with a chosen evaluation date, then put into use.
     let soon = (OffsetDateTime::now_utc().date() + Duration::days(20)).to_string();
-    let r = app
-        .post(
-            &ciso,
-            &format!("/register/{id}/besluit"),
-            &[("beslissing", "goedgekeurd"), ("volgende_evaluatie", &soon)],
-        )
-        .await;
+    let r = act(app, &ciso, id, "besluit", &[("beslissing", "goedgekeurd"), ("volgende_evaluatie", &soon)]).await;
     assert_eq!(r.status(), 303);
     let pl = app.logged_in(PL).await;
     assert!(page(app, &pl, "/evaluaties").await.contains(name), "due within 30 days");
@@ -631,7 +639,17 @@ async fn return_evaluate_report_an_incident_and_suspend() {
         .await
         .unwrap();
     let path = format!("/incidenten/{incident}");
-    assert_eq!(app.post(&fg, &path, &[("status", "afgehandeld"), ("version", "0")]).await.status(), 409);
+    let r = app
+        .post(
+            &fg,
+            &path,
+            &[("status", "afgehandeld"), ("handling_note", "ok"), ("version", "0"), ("terug", "register")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("Beschrijf bij het afhandelen wat er is gedaan") && body.contains("aria-invalid=\"true\""));
+    assert!(body.contains(">ok</textarea>"), "what was typed comes back");
     assert_eq!(app.post(&fg, &path, &[("status", "in_behandeling"), ("version", "0")]).await.status(), 303);
     assert_eq!(
         app.post(&ciso, &path, &[("status", "afgehandeld"), ("handling_note", "Gemeld bij AP."), ("version", "0")])
@@ -658,10 +676,23 @@ async fn a_material_change_after_approval_goes_back_to_the_ciso() {
     let ciso = app.logged_in(CISO).await;
     let pl_s = w.pl.to_string();
     let id = submitted(app, &pl, &complete("Samenvatter", &pl_s, &[])).await;
-    assert_eq!(
-        app.post(&ciso, &format!("/register/{id}/besluit"), &[("beslissing", "goedgekeurd")]).await.status(),
-        303
-    );
+
+    // The CISO decides on the version they saw: a change in between is a conflict, and nothing is decided.
+    let seen = status(app, id).await.1.to_string();
+    let r = app
+        .post(
+            &pl,
+            &format!("/register/{id}"),
+            &complete("Samenvatter", &pl_s, &[("version", &seen), ("tags", "samenvatten")]),
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let r =
+        app.post(&ciso, &format!("/register/{id}/besluit"), &[("beslissing", "goedgekeurd"), ("version", &seen)]).await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("is gewijzigd sinds u de pagina opende"));
+    assert_eq!(status(app, id).await.0, "ingediend");
+    assert_eq!(act(app, &ciso, id, "besluit", &[("beslissing", "goedgekeurd")]).await.status(), 303);
     let version = status(app, id).await.1.to_string();
 
     // A wording change keeps the approval.
@@ -701,4 +732,21 @@ async fn a_material_change_after_approval_goes_back_to_the_ciso() {
     assert_eq!(status(app, id).await.0, "ingediend");
     assert!(page(app, &pl, &format!("/register/{id}")).await.contains("beoordeelt de CISO de toepassing opnieuw"));
     assert!(page(app, &ciso, "/te-beoordelen").await.contains("Samenvatter"));
+}
+
+#[tokio::test]
+async fn malformed_addresses_get_the_dutch_pages() {
+    let w = world().await;
+    let app = &w.app;
+    let c = app.logged_in(MW).await;
+    for path in ["/register/abc", "/register/abc/beoordeling", "/register/abc/assessments"] {
+        let r = app.get(&c, path).await;
+        assert_eq!(r.status(), 404, "{path}");
+        assert!(r.text().await.unwrap().contains("Pagina niet gevonden"));
+    }
+    let r = app.post(&c, "/meldingen/abc", &[]).await;
+    assert_eq!(r.status(), 404);
+    let r = app.get(&c, &format!("/meldingen/{}", Uuid::new_v4())).await;
+    assert_eq!(r.status(), 405);
+    assert!(r.text().await.unwrap().contains("Dit adres kan niet op deze manier worden gebruikt"));
 }
