@@ -328,7 +328,13 @@ fn push_filters<'a>(
 ) {
     b.push(" from application where organisation_id = ").push_bind(organisation_id);
     if let Some(q) = tsq {
-        b.push(" and search @@ to_tsquery('dutch', ").push_bind(q.as_str()).push(")");
+        // Dutch stems find inflections ("vertalingen" → "vertaling"); the unstemmed prefix finds what the
+        // stemmer cuts differently ("vertaal" → "vertal" would miss "vertaalhulp").
+        b.push(" and search @@ (to_tsquery('dutch', ")
+            .push_bind(q.as_str())
+            .push(") || to_tsquery('simple', ")
+            .push_bind(q.as_str())
+            .push("))");
     }
     let eq = |b: &mut QueryBuilder<'a, Postgres>, col: &str, v: &'a str| {
         if !v.is_empty() {
@@ -383,7 +389,12 @@ pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx:
         ),
         ("evaluatie", _) => b.push("next_evaluation nulls last, lower(name), application_id"),
         ("gewijzigd", _) | ("", None) => b.push("updated_at desc, application_id"),
-        (_, Some(q)) => b.push("ts_rank(search, to_tsquery('dutch', ").push_bind(q.as_str()).push(")) desc, lower(name), application_id"),
+        (_, Some(q)) => b
+            .push("ts_rank(search, to_tsquery('dutch', ")
+            .push_bind(q.as_str())
+            .push(") || to_tsquery('simple', ")
+            .push_bind(q.as_str())
+            .push(")) desc, lower(name), application_id"),
         (_, None) => b.push("updated_at desc, application_id"),
     };
     let page = i64::from(f.pagina.unwrap_or(1).clamp(1, 100_000));

@@ -294,7 +294,11 @@ async fn search_every_filter_sorting_and_pages() {
     let draft = register(
         &app,
         &c,
-        &[("name", "Notion AI"), ("description_short", "Notities samenvatten."), ("checked_name", "Notion AI")],
+        &[
+            ("name", "Notion AI"),
+            ("description_short", "Notities samenvatten, met vertaalhulp."),
+            ("checked_name", "Notion AI"),
+        ],
     )
     .await;
     sqlx::query(
@@ -321,6 +325,7 @@ async fn search_every_filter_sorting_and_pages() {
         ("q=tekstgenerator", vec![chat]), // tags
         ("q=woningwaarden", vec![woz]),   // description, Dutch stemming
         ("q=woning", vec![woz]),          // prefix after stemming
+        ("q=vertaal", vec![draft]),       // a prefix the Dutch stemmer cuts differently ("vertal")
         ("status=concept", vec![draft]),
         ("status=in_gebruik", vec![woz]),
         ("risico=hoog", vec![woz]),
