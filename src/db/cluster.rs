@@ -102,7 +102,9 @@ impl Cluster {
             .arg("--pgdata")
             .arg(&self.data_dir)
             .args(["--username", DB_NAME, "--auth", "trust", "--encoding", "UTF8", "--locale", "C.UTF-8"])
-            .args(["--text-search-config", "pg_catalog.dutch"])
+            // initdb qualifies the name itself ("pg_catalog." + name); a qualified name here would end up as
+            // pg_catalog.pg_catalog.dutch, which parallel workers refuse.
+            .args(["--text-search-config", "dutch"])
             .output()
             .context("initdb kon niet worden gestart")?;
         check(&out, "initdb")?;
@@ -155,6 +157,8 @@ impl Cluster {
                 .arg(&self.data_dir)
                 .arg("--log")
                 .arg(&log)
+                // Also repairs clusters made before the initdb fix above (a command-line setting wins).
+                .args(["-o", "-c default_text_search_config=pg_catalog.dutch"])
                 .args(["--wait", "--timeout", "60", "--silent"])
                 .output()
                 .context("pg_ctl start kon niet worden gestart")?;

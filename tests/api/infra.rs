@@ -225,3 +225,26 @@ async fn readiness_reports_503_while_the_database_is_down_and_recovers_by_itself
     let stopper = cluster.clone();
     tokio::task::spawn_blocking(move || stopper.stop()).await.unwrap().unwrap();
 }
+
+/// Dutch full-text search is the cluster's default, and parallel workers accept it: initdb once wrote
+/// `pg_catalog.pg_catalog.dutch`, which only failed when PostgreSQL chose a parallel plan.
+#[tokio::test]
+async fn the_text_search_default_works_in_parallel_queries() {
+    let pool = crate::helpers::fresh_database().await;
+    let mut conn = pool.acquire().await.unwrap();
+    let config: String =
+        sqlx::query_scalar("select current_setting('default_text_search_config')").fetch_one(&mut *conn).await.unwrap();
+    assert_eq!(config, "pg_catalog.dutch");
+    let major: i32 = sqlx::query_scalar("select current_setting('server_version_num')::int / 10000")
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    let force = if major >= 16 { "debug_parallel_query" } else { "force_parallel_mode" };
+    sqlx::query(&format!("set {force} = on")).execute(&mut *conn).await.unwrap();
+    let n: i64 =
+        sqlx::query_scalar("select count(*) from pg_description where to_tsvector(description) @@ 'functie'::tsquery")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    assert!(n >= 0);
+}
