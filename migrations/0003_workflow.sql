@@ -33,14 +33,16 @@ create table review_decision (
 );
 create index review_decision_application_idx on review_decision (application_id, decided_at desc);
 
--- The FG's advice per submission round.
+-- The FG's advice per submission round: advice counts when given after the latest submission. Both times are
+-- taken with clock_timestamp(), not the transaction start, so a round boundary is never earlier than the
+-- moment it was written.
 create table fg_advice (
     advice_id       uuid primary key,
     application_id  uuid not null references application (application_id) on delete cascade,
     advice          text not null,
     note            text not null,
     given_by        uuid references app_user (user_id) on delete set null,
-    given_at        timestamptz not null default now(),
+    given_at        timestamptz not null default clock_timestamp(),
     constraint fg_advice_advice_check check (advice in ('positief', 'negatief', 'geen_bezwaar')),
     constraint fg_advice_note_check check (char_length(btrim(note)) between 5 and 5000)
 );
@@ -53,7 +55,7 @@ create table management_consent (
     consent         boolean not null,
     note            text,
     given_by        uuid references app_user (user_id) on delete set null,
-    given_at        timestamptz not null default now(),
+    given_at        timestamptz not null default clock_timestamp(),
     constraint management_consent_note_check check (char_length(note) <= 5000)
 );
 create index management_consent_application_idx on management_consent (application_id, given_at desc);

@@ -217,7 +217,7 @@ async fn submit_in(
     members: &[Member],
 ) -> AppResult<()> {
     let done = sqlx::query(
-        "update application set workflow_status = 'ingediend', submitted_at = now(), submitted_by = $3,
+        "update application set workflow_status = 'ingediend', submitted_at = clock_timestamp(), submitted_by = $3,
                 version = version + 1
          where application_id = $1 and organisation_id = $2 and workflow_status in ('concept', 'teruggestuurd')",
     )
@@ -370,16 +370,22 @@ pub async fn update(
     if submit {
         submit_in(&mut tx, org, &after, &actor, &members).await?;
     }
-    // An approved tool whose purpose, data or deployment changed goes back to the CISO.
-    let material = workflow::material_changes(&before, &after);
-    let back_to_review = workflow::machine::APPROVED.contains(&after.workflow_status()) && !material.is_empty();
+    // A change to purpose, data or deployment of an approved tool, or of one under review, starts a new review
+    // round: earlier FG advice and consent no longer count, and whoever made the change is, for four-eyes, a
+    // party to the decision (as a submitter is).
+    let material = if submit { Vec::new() } else { workflow::material_changes(&before, &after) };
+    let status_now = after.workflow_status();
+    let back_to_review = !material.is_empty()
+        && (workflow::machine::APPROVED.contains(&status_now) || workflow::machine::IN_REVIEW.contains(&status_now));
     if back_to_review {
         sqlx::query(
-            // The submitter stays who it was: editing does not make someone a party to the decision.
-            "update application set workflow_status = 'ingediend', submitted_at = now(), version = version + 1
+            "update application set workflow_status = case when workflow_status = 'in_beoordeling'
+                    then workflow_status else 'ingediend' end,
+                    submitted_at = clock_timestamp(), submitted_by = $2, version = version + 1
              where application_id = $1",
         )
         .bind(id)
+        .bind(user.user_id)
         .execute(&mut *tx)
         .await?;
         let again = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
@@ -393,7 +399,7 @@ pub async fn update(
     } else if back_to_review {
         let labels: Vec<&str> = material.iter().map(|k| super::fields::label(k)).collect();
         format!(
-            "De wijzigingen in {name} zijn opgeslagen. Omdat u {} heeft gewijzigd, beoordeelt de CISO de toepassing opnieuw.",
+            "De wijzigingen in {name} zijn opgeslagen. Omdat u {} heeft gewijzigd, beoordeelt de CISO de toepassing opnieuw (eerder advies en eerdere toestemming tellen niet meer).",
             labels.join(", ")
         )
     } else {

@@ -15,7 +15,7 @@ use axum::routing::get;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
-use time::{Date, OffsetDateTime};
+use time::Date;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -50,6 +50,12 @@ pub const KINDS: &[(&str, &str)] = &[
 pub const STATUSES: &[(&str, &str)] =
     &[("niet_gestart", "Niet gestart"), ("in_uitvoering", "In uitvoering"), ("afgerond", "Afgerond")];
 pub const RESIDUAL: &[(&str, &str)] = &[("laag", "Laag"), ("middel", "Middel"), ("hoog", "Hoog")];
+
+/// The addresses that take an uploaded report (the CSRF check reads larger bodies only for these).
+pub fn is_upload_path(path: &str) -> bool {
+    let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    matches!(parts.as_slice(), ["", "register", _, "assessments"] | ["", "register", _, "assessments", _])
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -395,7 +401,7 @@ fn validate(f: &FormData, errors: &mut FormErrors) -> Values {
     }
     let started_on = errors.date("started_on", "de startdatum", f.get("started_on"));
     let completed_on = errors.date("completed_on", "de datum van afronding", f.get("completed_on"));
-    let today = OffsetDateTime::now_utc().date();
+    let today = crate::web::today();
     if completed_on.is_some_and(|c| c > today) {
         errors.add("completed_on", "De datum van afronding kan niet in de toekomst liggen.");
     }
@@ -503,7 +509,11 @@ async fn save(
     let v = validate(&input, &mut errors);
     let doc = upload.as_ref().and_then(|u| check_upload(u, &mut errors));
     let base_version: i32 = input.get("version").parse().unwrap_or(-1);
+    let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
+    // The application's row lock serialises this with a CISO's decision (which reads the assessments for
+    // its gates) and with other saves of the same assessment, so the version check below cannot be raced.
+    store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     let current = match aid {
         Some(aid) => Some(fetch(&mut tx, id, aid).await?),
         None => None,
@@ -568,7 +578,6 @@ async fn save(
     if let Some(old) = current.as_ref().and_then(|c| c.document_id).filter(|old| Some(*old) != document_id) {
         sqlx::query("delete from assessment_document where document_id = $1").bind(old).execute(&mut *tx).await?;
     }
-    let members = store::members(&state.pool, org).await?;
     let name = if v.kind == "anders" { v.other_name.clone().unwrap_or_default() } else { label(KINDS, &v.kind) };
     let summary_line = format!(
         "{name}: {}{}{}",
@@ -642,6 +651,15 @@ pub async fn download(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_assessment_forms_take_uploads() {
+        assert!(is_upload_path("/register/0190e0b4-1c2d-7f00-8000-000000000001/assessments"));
+        assert!(is_upload_path("/register/x/assessments/y"));
+        assert!(!is_upload_path("/register/x/assessments/y/document"));
+        assert!(!is_upload_path("/register/x"));
+        assert!(!is_upload_path("/beheer/gebruikers"));
+    }
 
     #[test]
     fn file_names_are_cleaned() {

@@ -383,11 +383,11 @@ async fn verify_csrf(req: Request, expected: &str) -> Result<(bool, Request), Re
         return Ok((ok, req));
     }
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    // Uploads (multipart) carry the token as a form part; they may be as large as an upload may be.
+    // Uploads (multipart) carry the token as a form part; only the upload forms may be as large as an upload.
     let multipart = crate::web::multipart::boundary(&content_type);
     let limit = match (&multipart, content_type.starts_with("application/x-www-form-urlencoded")) {
-        (Some(_), _) => crate::web::multipart::MAX_UPLOAD_BODY,
-        (None, true) => MAX_FORM_BYTES,
+        (Some(_), _) if crate::assessments::is_upload_path(req.uri().path()) => crate::web::multipart::MAX_UPLOAD_BODY,
+        (Some(_), _) | (None, true) => MAX_FORM_BYTES,
         (None, false) => return Ok((false, req)),
     };
     let (parts, body) = req.into_parts();

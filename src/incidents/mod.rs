@@ -334,23 +334,28 @@ pub async fn handle(
     let input = FormData::parse(&body);
     let status = input.get("status");
     let note = input.get("handling_note").trim().to_string();
+    let found: Option<(Uuid, String)> =
+        sqlx::query_as("select application_id, status from incident where incident_id = $1 and organisation_id = $2")
+            .bind(iid)
+            .bind(org)
+            .fetch_optional(&state.pool)
+            .await?;
+    let (app_id, current) = found.ok_or(AppError::NotFound)?;
     let problem = if !STATUSES.iter().any(|(k, _)| *k == status) {
         Some("Kies een status: gemeld, in behandeling of afgehandeld.")
     } else if note.chars().count() > 5000 {
         Some("De toelichting op de afhandeling mag hoogstens 5000 tekens lang zijn.")
     } else if status == "afgehandeld" && note.chars().count() < 5 {
         Some("Beschrijf bij het afhandelen wat er is gedaan (minstens 5 tekens).")
+    } else if status == "gemeld" && current != "gemeld" {
+        // Forward only; a handled incident can be reopened as "in behandeling".
+        Some(
+            "Een incident in behandeling of afgehandeld gaat niet terug naar „gemeld”. Heropen het met status „in behandeling”.",
+        )
     } else {
         None
     };
     if let Some(message) = problem {
-        let app_id: Option<Uuid> =
-            sqlx::query_scalar("select application_id from incident where incident_id = $1 and organisation_id = $2")
-                .bind(iid)
-                .bind(org)
-                .fetch_optional(&state.pool)
-                .await?;
-        let app_id = app_id.ok_or(AppError::NotFound)?;
         let e = HandleError {
             incident_id: iid,
             status: status.to_string(),
@@ -365,6 +370,7 @@ pub async fn handle(
         };
     }
     let version: i32 = input.get("version").parse().unwrap_or(-1);
+    let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let row: Option<(Uuid, String)> = sqlx::query_as(
         "update incident set status = $3, handling_note = $4, version = version + 1
@@ -378,21 +384,12 @@ pub async fn handle(
     .fetch_optional(&mut *tx)
     .await?;
     let Some((app_id, kind)) = row else {
-        let exists: bool = sqlx::query_scalar(
-            "select exists (select 1 from incident where incident_id = $1 and organisation_id = $2)",
-        )
-        .bind(iid)
-        .bind(org)
-        .fetch_one(&mut *tx)
-        .await?;
-        return Err(if exists {
-            AppError::Conflict("Iemand anders heeft dit incident intussen bijgewerkt. Laad de pagina opnieuw en bekijk de nieuwe stand.".into())
-        } else {
-            AppError::NotFound
-        });
+        return Err(AppError::Conflict(
+            "Dit incident is intussen bijgewerkt (door iemand anders of in een ander venster). Laad de pagina opnieuw en bekijk de nieuwe stand."
+                .into(),
+        ));
     };
     let app = store::get_in(&mut tx, org, app_id).await?.ok_or(AppError::NotFound)?;
-    let members = store::members(&state.pool, org).await?;
     let line = format!(
         "{}: {}{}",
         label(KINDS, &kind),

@@ -78,7 +78,11 @@ impl FormErrors {
         }
         let format = time::macros::format_description!("[year]-[month]-[day]");
         match time::Date::parse(v, format) {
-            Ok(d) => Some(d),
+            Ok(d) if (1900..=2199).contains(&d.year()) => Some(d),
+            Ok(_) => {
+                self.add(field, format!("Vul bij {what} een datum tussen 1900 en 2199 in."));
+                None
+            }
             Err(_) => {
                 self.add(field, format!("Vul bij {what} een geldige datum in, zoals 2027-03-31."));
                 None

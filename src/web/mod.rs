@@ -53,6 +53,24 @@ pub fn format_date(d: time::Date) -> String {
 
 /// A timestamp as Dutch people read it: dd-mm-jjjj uu:mm in Dutch time (CET/CEST, EU rules).
 pub fn format_datetime(t: time::OffsetDateTime) -> String {
+    let local = dutch_time(t);
+    format!(
+        "{:02}-{:02}-{} {:02}:{:02}",
+        local.day(),
+        u8::from(local.month()),
+        local.year(),
+        local.hour(),
+        local.minute()
+    )
+}
+
+/// Today's date in the Netherlands (between midnight and 01:00/02:00 it differs from UTC's).
+pub fn today() -> time::Date {
+    dutch_time(time::OffsetDateTime::now_utc()).date()
+}
+
+/// A moment in Dutch time (CET/CEST, EU rules).
+pub fn dutch_time(t: time::OffsetDateTime) -> time::OffsetDateTime {
     let utc = t.to_offset(time::UtcOffset::UTC);
     let year = utc.year();
     // Summer time runs from the last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC.
@@ -62,15 +80,7 @@ pub fn format_datetime(t: time::OffsetDateTime) -> String {
         (last - time::Duration::days(back.into())).with_hms(1, 0, 0).expect("valid time").assume_utc()
     };
     let summer = utc >= last_sunday(time::Month::March) && utc < last_sunday(time::Month::October);
-    let local = utc.to_offset(time::UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).expect("valid offset"));
-    format!(
-        "{:02}-{:02}-{} {:02}:{:02}",
-        local.day(),
-        u8::from(local.month()),
-        local.year(),
-        local.hour(),
-        local.minute()
-    )
+    utc.to_offset(time::UtcOffset::from_hms(if summer { 2 } else { 1 }, 0, 0).expect("valid offset"))
 }
 
 #[cfg(test)]

@@ -29,11 +29,12 @@ pub fn boundary(content_type: &str) -> Option<String> {
         .filter(|b| !b.is_empty() && b.len() <= 200)
 }
 
+/// Linear-time substring search (a naive scan is quadratic on crafted bodies like "aaaa…").
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    if needle.is_empty() || haystack.len() < needle.len() {
+    if needle.is_empty() {
         return None;
     }
-    (from..=haystack.len() - needle.len()).find(|&i| haystack[i..].starts_with(needle))
+    memchr::memmem::find(haystack.get(from..)?, needle).map(|i| i + from)
 }
 
 /// A parameter of the Content-Disposition header (`name="x"`); quoted values may contain `;`.

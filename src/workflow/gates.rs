@@ -62,7 +62,8 @@ impl Facts {
         Facts {
             goal_stated: text("goal"),
             personal_data: involves_personal_data(doc),
-            special_categories: b("special_categories") == Some(true),
+            special_categories: b("special_categories") == Some(true)
+                || matches!(s("dc_bijzondere"), "toegestaan" | "onder_voorwaarden"),
             risk_high: s("risk_level") == "hoog",
             ai_act_high_risk: s("ai_act_risk_group") == "hoog-risico AI",
             affects_citizens: s("interaction") == "extern"
@@ -350,6 +351,16 @@ mod tests {
                 .contains("geen toestemming")
         );
         assert!(check(&Facts { consent: Some(true), ..f }, Stage::Approval).is_empty());
+    }
+
+    #[test]
+    fn special_categories_allowed_by_the_matrix_need_a_dpia() {
+        let mut doc = Map::new();
+        doc.insert("special_categories".into(), Value::from(false));
+        doc.insert("dc_bijzondere".into(), Value::from("toegestaan"));
+        let f = Facts::from_registration(&doc, &[]);
+        assert!(f.personal_data && f.special_categories);
+        assert!(f.dpia_required().is_some());
     }
 
     #[test]

@@ -110,12 +110,12 @@ fn can_manage(user: &CurrentUser, app: &Stored) -> bool {
 }
 
 fn today() -> Date {
-    OffsetDateTime::now_utc().date()
+    crate::web::today()
 }
 
 /// One year later (29 February becomes 28 February).
 pub fn a_year_after(d: Date) -> Date {
-    d.replace_year(d.year() + 1).unwrap_or_else(|_| d + Duration::days(365))
+    d.replace_year(d.year() + 1).ok().or_else(|| d.checked_add(Duration::days(365))).unwrap_or(d)
 }
 
 type EntryRow = (String, Option<String>, Option<String>, Option<String>, OffsetDateTime, bool);
@@ -265,7 +265,7 @@ fn refuse_party(user: &CurrentUser, app: &Stored, action: &str, who: &str) -> Ap
     if is_party(user, app) {
         tracing::warn!(event = "authz_denied", reason = "four_eyes", user_id = %user.user_id, application_id = %app.id, action, "four-eyes refusal");
         return Err(AppError::Refused(format!(
-            "Vier-ogenprincipe: u heeft deze registratie zelf aangemeld of ingediend, of u bent de eigenaar. {who} \
+            "Vier-ogenprincipe: u heeft deze registratie zelf aangemeld, ingediend of wezenlijk gewijzigd, of u bent de eigenaar. {who} \
              Is er niemand anders met die rol, vraag de beheerder dan die rol aan een tweede persoon te geven."
         )));
     }
@@ -594,6 +594,12 @@ async fn life_cycle(state: AppState, user: CurrentUser, id: Uuid, action: Action
         return Err(AppError::Forbidden);
     }
     let target = machine::transition(app.workflow_status(), action).map_err(AppError::Conflict)?;
+    if action == Action::PutInUse && app.str("suspension_reason").is_some() {
+        return Err(AppError::Conflict(format!(
+            "{} is tijdelijk stilgezet door de CISO en kan pas in gebruik worden genomen als de CISO de tool weer vrijgeeft.",
+            app.name()
+        )));
+    }
     let after = set_status(&mut tx, org, &app, target, None).await?;
     let event = if action == Action::PutInUse { "application.put_in_use" } else { "application.retired" };
     store::record(&mut tx, &Actor::from(&user), event, Some(&app), &after, &members).await?;
@@ -691,4 +697,17 @@ pub async fn evaluate(
         message.push_str(" Stel de toepassing buiten gebruik als het gebruik stopt.");
     }
     done(&state, &user, id, &message).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::a_year_after;
+    use time::macros::date;
+
+    #[test]
+    fn a_year_later_never_panics() {
+        assert_eq!(a_year_after(date!(2026 - 03 - 31)), date!(2027 - 03 - 31));
+        assert_eq!(a_year_after(date!(2028 - 02 - 29)), date!(2029 - 02 - 28));
+        assert_eq!(a_year_after(date!(9999 - 06 - 01)), date!(9999 - 06 - 01));
+    }
 }

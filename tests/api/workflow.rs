@@ -186,14 +186,16 @@ async fn an_employee_registers_the_ciso_approves_under_conditions_and_the_employ
     .await;
     assert_eq!(r.status(), 303);
     assert_eq!(status(app, id).await.0, "goedgekeurd_onder_voorwaarden");
-    let next_in_a_year: bool = sqlx::query_scalar(
-        "select next_evaluation = (current_date + interval '1 year')::date from application where application_id = $1",
-    )
-    .bind(id)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    assert!(next_in_a_year, "approval plans the evaluation a year ahead");
+    let next: time::Date = sqlx::query_scalar("select next_evaluation from application where application_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        next,
+        airegister::workflow::review::a_year_after(airegister::web::today()),
+        "approval plans the evaluation a year ahead"
+    );
     assert!(!page(app, &ciso, "/te-beoordelen").await.contains(&format!("/register/{id}/beoordeling\"")));
 
     // The employee is told, with the conditions; opening the notification marks it read.
@@ -576,6 +578,13 @@ async fn return_evaluate_report_an_incident_and_suspend() {
     assert_eq!(r.status(), 303);
     let pl = app.logged_in(PL).await;
     assert!(page(app, &pl, "/evaluaties").await.contains(name), "due within 30 days");
+    // A suspended tool cannot be put into use until the CISO releases it.
+    let suspend = [("suspension_reason", "Eerst de verwerkersovereenkomst tekenen.")];
+    assert_eq!(app.post(&ciso, &format!("/register/{id}/opschorten"), &suspend).await.status(), 303);
+    let r = app.post(&mw, &format!("/register/{id}/in-gebruik"), &[]).await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("tijdelijk stilgezet door de CISO"));
+    assert_eq!(app.post(&ciso, &format!("/register/{id}/vrijgeven"), &[]).await.status(), 303);
     let r = app.post(&mw, &format!("/register/{id}/in-gebruik"), &[]).await;
     assert_eq!(r.status(), 303, "the owner puts it into use");
     let register_status: String = sqlx::query_scalar("select status from application where application_id = $1")
@@ -663,6 +672,9 @@ async fn return_evaluate_report_an_incident_and_suspend() {
             .status(),
         303
     );
+    let r = app.post(&ciso, &path, &[("status", "gemeld"), ("version", "2"), ("terug", "register")]).await;
+    assert_eq!(r.status(), 422, "a handled incident does not go back to gemeld");
+    assert!(r.text().await.unwrap().contains("Heropen het met status"));
     let r = app.post(&ciso, &format!("/register/{id}/vrijgeven"), &[]).await;
     assert_eq!(r.status(), 303);
     assert!(!page(app, &mw, "/register").await.contains("Tijdelijk niet gebruiken"));
@@ -732,6 +744,42 @@ async fn a_material_change_after_approval_goes_back_to_the_ciso() {
     assert_eq!(status(app, id).await.0, "ingediend");
     assert!(page(app, &pl, &format!("/register/{id}")).await.contains("beoordeelt de CISO de toepassing opnieuw"));
     assert!(page(app, &ciso, "/te-beoordelen").await.contains("Samenvatter"));
+
+    // Under review, a material change starts a new round: the FG's earlier advice no longer counts.
+    let fg = app.logged_in(FG).await;
+    let r = act(
+        app,
+        &fg,
+        id,
+        "advies",
+        &[("advies", "geen_bezwaar"), ("advies_toelichting", "Geen persoonsgegevens in het spel.")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    assert!(!page(app, &fg, "/").await.contains("Adviesaanvragen (1)"));
+    let v = status(app, id).await.1.to_string();
+    let r = app
+        .post(
+            &pl,
+            &format!("/register/{id}"),
+            &complete(
+                "Samenvatter",
+                &pl_s,
+                &[
+                    ("version", &v),
+                    ("description_short", "Vat lange teksten samen."),
+                    ("dc_vertrouwelijk", "onder_voorwaarden"),
+                    ("dc_persoonsgegevens", "onder_voorwaarden"),
+                ],
+            ),
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(status(app, id).await.0, "ingediend");
+    assert!(page(app, &fg, "/").await.contains("Adviesaanvragen (1)"), "advice is asked again");
+    let r = act(app, &ciso, id, "besluit", &[("beslissing", "goedgekeurd")]).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Het advies van de Functionaris Gegevensbescherming ontbreekt"));
 }
 
 #[tokio::test]
