@@ -182,6 +182,5 @@ pub async fn update(
     }
     tx.commit().await?;
     tracing::info!(event = "organisation_updated", actor = %user.user_id, organisation_id = %id, "organisation updated");
-    session::set_flash(&state.pool, &user, "De organisatie is opgeslagen.").await?;
-    Ok(Redirect::to("/beheer/organisaties").into_response())
+    session::flash_redirect(&state.pool, &user, "De organisatie is opgeslagen.", "/beheer/organisaties").await
 }

@@ -316,12 +316,16 @@ pub async fn update_roles(
     tx.commit().await?;
     tracing::info!(event = "roles_changed", actor = %user.user_id, user_id = %id, organisation_id = %org, before = ?current.roles, after = ?roles, "roles changed");
     if roles.is_empty() {
-        session::set_flash(&state.pool, &user, &format!("{} is uit deze organisatie verwijderd.", current.name))
-            .await?;
-        return Ok(Redirect::to("/beheer/gebruikers").into_response());
+        let message = format!("{} is uit deze organisatie verwijderd.", current.name);
+        return session::flash_redirect(&state.pool, &user, &message, "/beheer/gebruikers").await;
     }
-    session::set_flash(&state.pool, &user, &format!("De rollen van {} zijn opgeslagen.", current.name)).await?;
-    Ok(Redirect::to(&format!("/beheer/gebruikers/{id}")).into_response())
+    session::flash_redirect(
+        &state.pool,
+        &user,
+        &format!("De rollen van {} zijn opgeslagen.", current.name),
+        &format!("/beheer/gebruikers/{id}"),
+    )
+    .await
 }
 
 /// Deactivation is account-wide, so it needs the beheerder role in every organisation the user belongs to.
@@ -358,8 +362,13 @@ pub async fn deactivate(State(state): State<AppState>, user: CurrentUser, Path(i
     sqlx::query("delete from account_token where user_id = $1").bind(id).execute(&mut *tx).await?;
     tx.commit().await?;
     tracing::info!(event = "user_deactivated", actor = %user.user_id, user_id = %id, sessions_ended = ended, "user deactivated");
-    session::set_flash(&state.pool, &user, &format!("{} is gedeactiveerd en overal uitgelogd.", target.name)).await?;
-    Ok(Redirect::to(&format!("/beheer/gebruikers/{id}")).into_response())
+    session::flash_redirect(
+        &state.pool,
+        &user,
+        &format!("{} is gedeactiveerd en overal uitgelogd.", target.name),
+        &format!("/beheer/gebruikers/{id}"),
+    )
+    .await
 }
 
 pub async fn reactivate(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
@@ -370,8 +379,13 @@ pub async fn reactivate(State(state): State<AppState>, user: CurrentUser, Path(i
         .execute(&state.pool)
         .await?;
     tracing::info!(event = "user_reactivated", actor = %user.user_id, user_id = %id, "user reactivated");
-    session::set_flash(&state.pool, &user, &format!("{} is weer actief.", target.name)).await?;
-    Ok(Redirect::to(&format!("/beheer/gebruikers/{id}")).into_response())
+    session::flash_redirect(
+        &state.pool,
+        &user,
+        &format!("{} is weer actief.", target.name),
+        &format!("/beheer/gebruikers/{id}"),
+    )
+    .await
 }
 
 /// A fresh activation link for a user who has not chosen a password yet (the old link stops working).

@@ -204,8 +204,7 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
     } else {
         format!("{name} is opgeslagen als concept. U kunt later verder gaan.")
     };
-    session::set_flash(&state.pool, &user, &flash).await?;
-    Ok(Redirect::to(&format!("/register/{}", stored.id)).into_response())
+    session::flash_redirect(&state.pool, &user, &flash, &format!("/register/{}", stored.id)).await
 }
 
 /// concept/teruggestuurd → ingediend, with its audit event (inside the caller's transaction).
@@ -405,8 +404,7 @@ pub async fn update(
     } else {
         format!("De wijzigingen in {name} zijn opgeslagen.")
     };
-    session::set_flash(&state.pool, &user, &flash).await?;
-    Ok(Redirect::to(&format!("/register/{id}")).into_response())
+    session::flash_redirect(&state.pool, &user, &flash, &format!("/register/{id}")).await
 }
 
 /// Submit from the detail page.
@@ -435,8 +433,13 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): 
     }
     submit_in(&mut tx, org, &stored, &actor, &members).await?;
     tx.commit().await?;
-    session::set_flash(&state.pool, &user, &format!("{} is ingediend ter beoordeling.", stored.name())).await?;
-    Ok(Redirect::to(&format!("/register/{id}")).into_response())
+    session::flash_redirect(
+        &state.pool,
+        &user,
+        &format!("{} is ingediend ter beoordeling.", stored.name()),
+        &format!("/register/{id}"),
+    )
+    .await
 }
 
 /// The CISO overrides (or restores) the derived risk level, with a motivation.
@@ -496,8 +499,7 @@ pub async fn risk_override(
         ),
         None => "Het afgeleide risiconiveau geldt weer.".to_string(),
     };
-    session::set_flash(&state.pool, &user, &msg).await?;
-    Ok(Redirect::to(&format!("/register/{id}")).into_response())
+    session::flash_redirect(&state.pool, &user, &msg, &format!("/register/{id}")).await
 }
 
 /// Used by the demo loader: the same validation and writes as the form, with a system actor.

@@ -10,7 +10,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -597,8 +597,13 @@ async fn save(
     )
     .await?;
     tx.commit().await?;
-    session::set_flash(&state.pool, &user, &format!("Het assessment {name} is opgeslagen.")).await?;
-    Ok(Redirect::to(&format!("/register/{id}/assessments")).into_response())
+    session::flash_redirect(
+        &state.pool,
+        &user,
+        &format!("Het assessment {name} is opgeslagen."),
+        &format!("/register/{id}/assessments"),
+    )
+    .await
 }
 
 /// The report as an attachment: never shown inline, never sniffed by the browser.

@@ -4,7 +4,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -77,8 +77,13 @@ pub async fn change_password(
     let ended = users::end_sessions(&mut tx, user.user_id, Some(user.session_hash())).await?;
     tx.commit().await?;
     tracing::info!(event = "password_changed", user_id = %user.user_id, other_sessions_ended = ended, "password changed");
-    session::set_flash(&state.pool, &user, "Uw wachtwoord is gewijzigd. U bent op andere apparaten uitgelogd.").await?;
-    Ok(Redirect::to("/account").into_response())
+    session::flash_redirect(
+        &state.pool,
+        &user,
+        "Uw wachtwoord is gewijzigd. U bent op andere apparaten uitgelogd.",
+        "/account",
+    )
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -99,6 +104,5 @@ pub async fn switch_organisation(
         return Err(AppError::Forbidden);
     };
     session::set_organisation(&state.pool, &user, org.id).await?;
-    session::set_flash(&state.pool, &user, &format!("U werkt nu in {}.", org.name)).await?;
-    Ok(Redirect::to("/").into_response())
+    session::flash_redirect(&state.pool, &user, &format!("U werkt nu in {}.", org.name), "/").await
 }

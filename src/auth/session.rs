@@ -196,6 +196,12 @@ pub async fn set_flash(pool: &PgPool, user: &CurrentUser, message: &str) -> AppR
 }
 
 /// Switch the organisation this session works in.
+/// The answer to a successful form post: a message on the next page, and that page.
+pub async fn flash_redirect(pool: &PgPool, user: &CurrentUser, message: &str, to: &str) -> AppResult<Response> {
+    set_flash(pool, user, message).await?;
+    Ok(Redirect::to(to).into_response())
+}
+
 pub async fn set_organisation(pool: &PgPool, user: &CurrentUser, organisation_id: Uuid) -> AppResult<()> {
     sqlx::query("update session set organisation_id = $2 where session_hash = $1")
         .bind(user.session_hash())

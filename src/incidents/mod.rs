@@ -315,8 +315,13 @@ pub async fn report(
     notifications::send_to_roles(&mut tx, &[Role::Ciso, Role::Fg], Some(user.user_id), &n).await?;
     tx.commit().await?;
     tracing::warn!(event = "incident_reported", actor = %user.user_id, application_id = %id, kind, severity, "incident reported");
-    session::set_flash(&state.pool, &user, "Het incident is gemeld bij de CISO en de FG. Dank u wel.").await?;
-    Ok(Redirect::to(&format!("/register/{id}/incidenten")).into_response())
+    session::flash_redirect(
+        &state.pool,
+        &user,
+        "Het incident is gemeld bij de CISO en de FG. Dank u wel.",
+        &format!("/register/{id}/incidenten"),
+    )
+    .await
 }
 
 /// CISO or FG move an incident along (with optimistic locking: two handlers do not overwrite each other).
@@ -465,8 +470,7 @@ async fn set_suspension(state: AppState, user: CurrentUser, id: Uuid, reason: Op
     to.extend(after.rasci.iter().filter_map(|r| r.user_id));
     notifications::send(&mut tx, &to, Some(user.user_id), &n).await?;
     tx.commit().await?;
-    session::set_flash(&state.pool, &user, &message).await?;
-    Ok(Redirect::to(&format!("/register/{id}/incidenten")).into_response())
+    session::flash_redirect(&state.pool, &user, &message, &format!("/register/{id}/incidenten")).await
 }
 
 /// "Tijdelijk niet gebruiken", with the reason everyone will see.

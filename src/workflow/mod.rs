@@ -48,21 +48,16 @@ pub fn is_party(user: &CurrentUser, app: &Stored) -> bool {
 pub async fn facts(conn: &mut PgConnection, app: &Stored) -> sqlx::Result<Facts> {
     let mut f = Facts::from_registration(&app.doc, &app.rasci);
     f.completed = completed_assessments(conn, app.id).await?;
-    f.fg_advice = sqlx::query_scalar(
-        "select v.advice from fg_advice v join application a using (application_id)
-         where v.application_id = $1 and v.given_at >= coalesce(a.submitted_at, '-infinity')
-         order by v.given_at desc limit 1",
+    // Advice and consent of the current round: given after the latest submission.
+    (f.fg_advice, f.consent) = sqlx::query_as(
+        "select (select v.advice from fg_advice v where v.application_id = a.application_id
+                   and v.given_at >= coalesce(a.submitted_at, '-infinity') order by v.given_at desc limit 1),
+                (select c.consent from management_consent c where c.application_id = a.application_id
+                   and c.given_at >= coalesce(a.submitted_at, '-infinity') order by c.given_at desc limit 1)
+         from application a where a.application_id = $1",
     )
     .bind(app.id)
-    .fetch_optional(&mut *conn)
-    .await?;
-    f.consent = sqlx::query_scalar(
-        "select c.consent from management_consent c join application a using (application_id)
-         where c.application_id = $1 and c.given_at >= coalesce(a.submitted_at, '-infinity')
-         order by c.given_at desc limit 1",
-    )
-    .bind(app.id)
-    .fetch_optional(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
     Ok(f)
 }

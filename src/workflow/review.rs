@@ -6,7 +6,7 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde_json::json;
 use sqlx::PgConnection;
 use time::{Date, Duration, OffsetDateTime};
@@ -319,8 +319,7 @@ async fn set_status(
 }
 
 async fn done(state: &AppState, user: &CurrentUser, id: Uuid, message: &str) -> AppResult<Response> {
-    session::set_flash(&state.pool, user, message).await?;
-    Ok(Redirect::to(&format!("/register/{id}/beoordeling")).into_response())
+    session::flash_redirect(&state.pool, user, message, &format!("/register/{id}/beoordeling")).await
 }
 
 async fn members(state: &AppState, org: Uuid) -> AppResult<Vec<Member>> {
