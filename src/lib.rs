@@ -2,6 +2,7 @@
 //! decides whether a tool may be used. `build_router` assembles the web application; `main.rs` is the CLI.
 
 pub mod admin;
+pub mod aiact;
 pub mod applications;
 pub mod assessments;
 pub mod audit;

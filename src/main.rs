@@ -62,6 +62,25 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// The Beslishulp AI-verordening (the government's AI Act decision tree).
+    Beslishulp {
+        #[command(subcommand)]
+        command: BeslishulpCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BeslishulpCommand {
+    /// Walk the decision tree with stored answers and print the outcome as JSON (labels, conclusion,
+    /// obligation, roles, system type, risk group); an answer that does not fit names the question.
+    Run {
+        /// A JSON list of {"questionId": ..., "answer": ...}.
+        #[arg(long)]
+        answers: std::path::PathBuf,
+        /// Another decision-tree.yaml of the same format (default: the configured or built-in tree).
+        #[arg(long)]
+        tree: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -146,6 +165,9 @@ fn init_tracing() {
 
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
+        Command::Beslishulp { command: BeslishulpCommand::Run { answers, tree } } => {
+            beslishulp_run(&answers, tree.as_deref())
+        }
         Command::Serve { serve, db } => airegister::server::serve(serve, db).await,
         Command::Migrate { db } => {
             let db = Database::open(&db.settings(), false).await?;
@@ -299,5 +321,43 @@ async fn add_user(
         "Gebruiker {email} toegevoegd met de rol(len) {}.",
         roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
     );
+    Ok(())
+}
+
+fn beslishulp_run(answers: &std::path::Path, tree: Option<&std::path::Path>) -> anyhow::Result<()> {
+    use airegister::aiact::{self, engine, tree::Tree};
+    let loaded;
+    let tree: &Tree = match tree {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| format!("kan {} niet lezen", path.display()))?;
+            loaded = Tree::parse(&path.display().to_string(), &text)?;
+            &loaded
+        }
+        None => aiact::load()?,
+    };
+    let text = std::fs::read_to_string(answers).with_context(|| format!("kan {} niet lezen", answers.display()))?;
+    let steps: Vec<engine::Step> = serde_json::from_str(&text).with_context(|| {
+        format!("{}: verwacht een JSON-lijst van {{\"questionId\": ..., \"answer\": ...}}", answers.display())
+    })?;
+    let outcome = engine::run(tree, &steps)?;
+    let Some(conclusion_id) = &outcome.conclusion_id else {
+        bail!(
+            "de antwoorden houden op bij vraag {} zonder conclusie",
+            outcome.next_question_id.as_deref().unwrap_or("?")
+        );
+    };
+    let out = serde_json::json!({
+        "tree": {"name": tree.name, "version": tree.version},
+        "labels": outcome.labels,
+        "conclusionId": conclusion_id,
+        "conclusion": outcome.conclusion,
+        "obligation": outcome.obligation,
+        "subresults": outcome.subresults,
+        "roles": outcome.roles,
+        "systemType": outcome.system_type,
+        "riskGroup": outcome.risk_group,
+        "transparency": outcome.transparency,
+    });
+    println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(())
 }

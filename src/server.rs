@@ -12,6 +12,9 @@ use crate::db::Database;
 use crate::{AppState, auth, build_router};
 
 pub async fn serve(args: ServeArgs, db_args: DbArgs) -> anyhow::Result<()> {
+    // Reference data first: a broken replacement file stops the start with the file, question and problem.
+    let tree = crate::aiact::load()?;
+    tracing::info!(event = "reference_loaded", tree = %tree.name, version = %tree.version, questions = tree.questions.len(), "AI Act decision tree loaded");
     let db = Database::open(&db_args.settings(), true).await?;
     let result = run(&args, &db).await;
     // Stop the private cluster even when serving failed (e.g. the port was taken).

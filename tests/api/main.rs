@@ -6,6 +6,7 @@
 mod access;
 mod admin;
 mod auth;
+mod beslishulp;
 mod csrf;
 mod helpers;
 mod infra;
