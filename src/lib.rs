@@ -51,6 +51,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(admin::router())
         .merge(applications::router())
         .merge(workflow::router())
+        .merge(aiact::pages::router())
         .merge(assessments::router())
         .merge(incidents::router())
         .merge(notifications::router())

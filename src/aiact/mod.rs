@@ -41,3 +41,104 @@ pub fn load() -> Result<&'static Tree, LoadError> {
 
 #[cfg(test)]
 mod tests;
+
+pub mod pages;
+
+/// The glossary and step names that go with the tree (same directory, same override).
+pub mod extras {
+    use std::sync::OnceLock;
+
+    use serde::Deserialize;
+
+    #[derive(Debug, Clone, Deserialize)]
+    pub struct Definition {
+        pub term: String,
+        pub definition: String,
+    }
+
+    #[derive(Debug, Clone, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Category {
+        #[serde(deserialize_with = "super::tree::id_of")]
+        pub question_id: String,
+        pub category: String,
+        #[serde(default)]
+        pub subcategory: String,
+    }
+
+    #[derive(Deserialize)]
+    struct Definitions {
+        definitions: Vec<Definition>,
+    }
+
+    const DEFINITIONS: &str = include_str!("../../reference/ai-act-beslishulp/definitions.yaml");
+    const CATEGORIES: &str = include_str!("../../reference/ai-act-beslishulp/categories.yaml");
+
+    fn read(name: &str, built_in: &'static str) -> Result<String, super::tree::LoadError> {
+        match super::override_path().and_then(|p| p.parent().map(|d| d.join(name))) {
+            Some(path) if path.exists() => std::fs::read_to_string(&path)
+                .map_err(|e| super::tree::LoadError(format!("{}: kan het bestand niet lezen: {e}", path.display()))),
+            _ => Ok(built_in.to_string()),
+        }
+    }
+
+    pub struct Extras {
+        pub definitions: Vec<Definition>,
+        pub categories: Vec<Category>,
+    }
+
+    static EXTRAS: OnceLock<Extras> = OnceLock::new();
+
+    pub fn load() -> Result<&'static Extras, super::tree::LoadError> {
+        if let Some(e) = EXTRAS.get() {
+            return Ok(e);
+        }
+        let defs: Definitions = yaml_serde::from_str(&read("definitions.yaml", DEFINITIONS)?)
+            .map_err(|e| super::tree::LoadError(format!("ai-act-beslishulp/definitions.yaml: {e}")))?;
+        let categories: Vec<Category> = yaml_serde::from_str(&read("categories.yaml", CATEGORIES)?)
+            .map_err(|e| super::tree::LoadError(format!("ai-act-beslishulp/categories.yaml: {e}")))?;
+        Ok(EXTRAS.get_or_init(|| Extras { definitions: defs.definitions, categories }))
+    }
+
+    impl Extras {
+        /// The step a question belongs to: the category of the longest id in categories.yaml that is a prefix
+        /// of the question id ("1.4.1" → "1.4").
+        pub fn step(&self, question_id: &str) -> Option<&Category> {
+            self.categories
+                .iter()
+                .filter(|c| question_id == c.question_id || question_id.starts_with(&format!("{}.", c.question_id)))
+                .max_by_key(|c| c.question_id.len())
+        }
+
+        /// The step names in order of first appearance.
+        pub fn steps(&self) -> Vec<&str> {
+            let mut out: Vec<&str> = Vec::new();
+            for c in &self.categories {
+                if !out.contains(&c.category.as_str()) {
+                    out.push(&c.category);
+                }
+            }
+            out
+        }
+
+        /// Definitions of the terms a text uses (whole words, case-insensitive), alphabetically, each text once.
+        pub fn used_in(&self, text: &str) -> Vec<&Definition> {
+            let lower = text.to_lowercase();
+            let mut found: Vec<&Definition> = self
+                .definitions
+                .iter()
+                .filter(|d| {
+                    let term = d.term.to_lowercase();
+                    lower.match_indices(&term).any(|(i, _)| {
+                        let before = lower[..i].chars().last();
+                        let after = lower[i + term.len()..].chars().next();
+                        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+                    })
+                })
+                .collect();
+            found.sort_by_key(|d| d.term.to_lowercase());
+            found.dedup_by(|a, b| a.definition == b.definition);
+            found
+        }
+    }
+}

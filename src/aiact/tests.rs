@@ -453,3 +453,19 @@ fn a_malformed_tree_is_refused_with_file_question_and_problem() {
     let m = broken("questions:", "vragen:");
     assert!(m.starts_with("decision-tree.yaml: geen geldige beslisboom"), "{m}");
 }
+
+#[test]
+fn steps_and_definitions_come_from_the_reference_files() {
+    let e = super::extras::load().unwrap();
+    assert_eq!(e.step("1.4.1").map(|c| c.question_id.as_str()), Some("1.4"));
+    assert_eq!(e.step("2.7.2").map(|c| c.question_id.as_str()), Some("2.7.2"));
+    assert_eq!(e.step("2.3").map(|c| c.category.as_str()), Some("In welke risicogroep valt de toepassing?"));
+    assert_eq!(e.steps().len(), 3);
+    let used: Vec<&str> = e.used_in("Bent u aanbieder of importeur?").iter().map(|d| d.term.as_str()).collect();
+    assert!(used.contains(&"aanbieder") && used.contains(&"importeur"), "{used:?}");
+    assert!(!used.contains(&"aanbieders"), "whole words only");
+    // Every question of the tree has a step.
+    for q in &tree().questions {
+        assert!(e.step(&q.question_id).is_some(), "{}", q.question_id);
+    }
+}

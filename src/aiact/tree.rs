@@ -47,7 +47,7 @@ pub struct Answer {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Question {
-    #[serde(deserialize_with = "id")]
+    #[serde(deserialize_with = "id_of")]
     pub question_id: String,
     pub question: String,
     #[serde(default)]
@@ -64,7 +64,7 @@ pub struct Question {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Conclusion {
-    #[serde(deserialize_with = "id")]
+    #[serde(deserialize_with = "id_of")]
     pub conclusion_id: String,
     pub conclusion: String,
     #[serde(default)]
@@ -75,7 +75,7 @@ pub struct Conclusion {
 
 #[derive(Debug, Clone, Deserialize)]
 struct RawTree {
-    #[serde(deserialize_with = "id")]
+    #[serde(deserialize_with = "id_of")]
     version: String,
     #[serde(default)]
     name: String,
@@ -104,7 +104,7 @@ pub struct Tree {
 }
 
 /// Ids are strings in the file ("1.2"), but YAML reads an unquoted `2` as a number: accept both.
-fn id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+pub(crate) fn id_of<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Id {
@@ -120,7 +120,7 @@ fn id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
 }
 
 fn opt_id<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    id(d).map(Some)
+    id_of(d).map(Some)
 }
 
 /// A problem in a tree file, said so that whoever replaced the file can find it.

@@ -373,24 +373,8 @@ pub async fn update(
     // round: earlier FG advice and consent no longer count, and whoever made the change is, for four-eyes, a
     // party to the decision (as a submitter is).
     let material = if submit { Vec::new() } else { workflow::material_changes(&before, &after) };
-    let status_now = after.workflow_status();
-    let back_to_review = !material.is_empty()
-        && (workflow::machine::APPROVED.contains(&status_now) || workflow::machine::IN_REVIEW.contains(&status_now));
-    if back_to_review {
-        sqlx::query(
-            "update application set workflow_status = case when workflow_status = 'in_beoordeling'
-                    then workflow_status else 'ingediend' end,
-                    submitted_at = clock_timestamp(), submitted_by = $2, version = version + 1
-             where application_id = $1",
-        )
-        .bind(id)
-        .bind(user.user_id)
-        .execute(&mut *tx)
-        .await?;
-        let again = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-        store::record(&mut tx, &actor, "application.resubmitted", Some(&after), &again, &members).await?;
-        workflow::announce_submission(&mut tx, &again, user.user_id).await?;
-    }
+    let back_to_review =
+        workflow::new_round_after(&mut tx, org, &actor, user.user_id, &after, &material, &members).await?;
     tx.commit().await?;
     let name = after.name().to_string();
     let flash = if submit {

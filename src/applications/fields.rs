@@ -574,6 +574,7 @@ pub fn label(key: &str) -> &'static str {
         "assessment" => "Assessment",
         "evaluation" => "Evaluatie",
         "incident" => "Incident",
+        "ai_act" => "Beslishulp AI-verordening",
         "version" => "Versie",
         _ => "Overig veld",
     }

@@ -162,6 +162,7 @@ fn action_label(action: &str) -> &'static str {
         "application.incident_updated" => "Incident bijgewerkt",
         "application.suspended" => "Tijdelijk niet gebruiken",
         "application.suspension_lifted" => "Weer vrijgegeven voor gebruik",
+        "application.ai_act" => "Beslishulp AI-verordening afgerond",
         _ => "Gebeurtenis",
     }
 }

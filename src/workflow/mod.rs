@@ -212,3 +212,37 @@ pub fn material_changes(before: &Stored, after: &Stored) -> Vec<&'static str> {
         .filter(|k| before.doc.get(*k).unwrap_or(&Value::Null) != after.doc.get(*k).unwrap_or(&Value::Null))
         .collect()
 }
+
+/// A change to purpose, data or deployment of an approved tool, or of one under review, starts a new review
+/// round: earlier FG advice and consent no longer count, the CISO (and FG/directie) are told again, and
+/// whoever made the change is, for four-eyes, a party to the decision (as a submitter is). Returns whether
+/// a new round started.
+pub async fn new_round_after(
+    conn: &mut PgConnection,
+    org: Uuid,
+    actor: &crate::audit::Actor,
+    user_id: Uuid,
+    after: &Stored,
+    material: &[&str],
+    members: &[crate::applications::form::Member],
+) -> crate::error::AppResult<bool> {
+    let status_now = after.workflow_status();
+    if material.is_empty() || !(machine::APPROVED.contains(&status_now) || machine::IN_REVIEW.contains(&status_now)) {
+        return Ok(false);
+    }
+    sqlx::query(
+        "update application set workflow_status = case when workflow_status = 'in_beoordeling'
+                then workflow_status else 'ingediend' end,
+                submitted_at = clock_timestamp(), submitted_by = $2, version = version + 1
+         where application_id = $1",
+    )
+    .bind(after.id)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    let again =
+        crate::applications::store::get_in(conn, org, after.id).await?.ok_or(crate::error::AppError::NotFound)?;
+    crate::applications::store::record(conn, actor, "application.resubmitted", Some(after), &again, members).await?;
+    announce_submission(conn, &again, user_id).await?;
+    Ok(true)
+}

@@ -84,3 +84,167 @@ fn a_broken_replacement_tree_stops_the_start_with_file_question_and_problem() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!((json["tree"]["version"].as_str(), json["conclusionId"].as_str()), (Some("1.0.1"), Some("11.0")));
 }
+
+mod web {
+    use airegister::auth::roles::Role;
+    use uuid::Uuid;
+
+    use crate::helpers::{TestApp, location};
+    use crate::register::complete;
+
+    /// Answer the current question by its text (as a person picks a radio button).
+    async fn choose(app: &TestApp, c: &reqwest::Client, id: Uuid, answer: &str, remark: &str) -> reqwest::Response {
+        let page = app.get(c, &format!("/register/{id}/ai-verordening")).await.text().await.unwrap();
+        let field = |name: &str| {
+            let marker = format!("name=\"{name}\" value=\"");
+            let start = page.find(&marker).unwrap_or_else(|| panic!("{name} on the page")) + marker.len();
+            page[start..start + page[start..].find('"').unwrap()].to_string()
+        };
+        let (version, question) = (field("version"), field("question_id"));
+        // The radio whose label is the answer text.
+        let label = format!(">{answer}</label>");
+        let at = page.find(&label).unwrap_or_else(|| panic!("answer {answer} on question {question}"));
+        let id_start = page[..at].rfind("for=\"answer-").unwrap() + "for=\"answer-".len();
+        let index = &page[id_start..id_start + page[id_start..].find('"').unwrap()];
+        app.post(
+            c,
+            &format!("/register/{id}/ai-verordening/antwoord"),
+            &[("version", &version), ("question_id", &question), ("answer", index), ("remark", remark)],
+        )
+        .await
+    }
+
+    #[tokio::test]
+    async fn the_decision_aid_sets_the_ai_act_profile_and_keeps_earlier_outcomes() {
+        let app = TestApp::spawn().await;
+        let org = app.org("Gemeente Testdam", "gm0101").await;
+        let pl = app.user("pl@testdam.example", org, &[Role::Medewerker, Role::Projectleider]).await;
+        app.user("mw@testdam.example", org, &[Role::Medewerker]).await;
+        let c = app.logged_in("pl@testdam.example").await;
+        let pl_s = pl.to_string();
+        let r = app.post(&c, "/register", &complete("Fraudescore", &pl_s, &[])).await;
+        let id = Uuid::parse_str(location(&r).trim_start_matches("/register/")).unwrap();
+
+        // Someone who may not edit the registration cannot run the aid for it.
+        let mw = app.logged_in("mw@testdam.example").await;
+        assert_eq!(app.post(&mw, &format!("/register/{id}/ai-verordening/start"), &[]).await.status(), 403);
+
+        assert_eq!(app.post(&c, &format!("/register/{id}/ai-verordening/start"), &[]).await.status(), 303);
+        let page = app.get(&c, &format!("/register/{id}/ai-verordening")).await.text().await.unwrap();
+        assert!(
+            page.contains("Bevat de (beoogde) toepassing een algoritme?")
+                && page.contains("Beslishulp AI-verordening, versie 1.0.0")
+        );
+        assert!(page.contains("aria-current=\"step\"") && page.contains("Bronnen"));
+
+        // No choice: 422 with the message at the question; the remark is kept.
+        let r = app
+            .post(
+                &c,
+                &format!("/register/{id}/ai-verordening/antwoord"),
+                &[("version", "0"), ("question_id", "1.1"), ("remark", "nagaan")],
+            )
+            .await;
+        assert_eq!(r.status(), 422);
+        let body = r.text().await.unwrap();
+        assert!(body.contains("Kies een antwoord.") && body.contains(">nagaan</textarea>"));
+
+        let path = [
+            ("Ja", "Rekenregels en een model"),
+            ("We gebruiken een extern ontwikkelde toepassing zonder aanpassingen", ""),
+            ("In ontwikkeling", ""),
+            ("Ja, het is een AI-systeem", ""),
+            ("Nee", ""),
+            ("Naar risicogroep bepaling", ""),
+            ("Nee", ""),
+            ("Geen van beide", ""),
+        ];
+        for (answer, remark) in path {
+            assert_eq!(choose(&app, &c, id, answer, remark).await.status(), 303, "{answer}");
+        }
+        // One back and forward again.
+        let page = app.get(&c, &format!("/register/{id}/ai-verordening")).await.text().await.unwrap();
+        assert!(page.contains("Valt het AI-systeem onder een van de hoog-risico systemen uit Bijlage III"));
+        let v: i32 = sqlx::query_scalar("select version from ai_act_run where application_id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        assert_eq!(
+            app.post(&c, &format!("/register/{id}/ai-verordening/terug"), &[("version", &v.to_string())])
+                .await
+                .status(),
+            303
+        );
+        assert!(
+            app.get(&c, &format!("/register/{id}/ai-verordening"))
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("veiligheidscomponent")
+        );
+        // A stale form (the old version) is a conflict, and nothing is stored.
+        let r = app
+            .post(
+                &c,
+                &format!("/register/{id}/ai-verordening/antwoord"),
+                &[("version", &v.to_string()), ("question_id", "2.4"), ("answer", "0")],
+            )
+            .await;
+        assert_eq!(r.status(), 409);
+        for answer in ["Geen van beide", "Ja", "Nee", "Ja", "Nee"] {
+            assert_eq!(choose(&app, &c, id, answer, "").await.status(), 303, "{answer}");
+        }
+
+        // Concluded: 13.0.2, a deployer of a high-risk AI system; the profile is set, the category proposed.
+        let (group, category): (Option<String>, Option<String>) =
+            sqlx::query_as("select ai_act_risk_group, publication_category from application where application_id = $1")
+                .bind(id)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+        assert_eq!(group.as_deref(), Some("hoog-risico AI"));
+        assert_eq!(category.as_deref(), Some("Overige algoritmes"));
+        let page = app.get(&c, &format!("/register/{id}/ai-verordening")).await.text().await.unwrap();
+        assert!(
+            page.contains("Conclusie 13.0.2")
+                && page.contains("Je bent een gebruiksverantwoordelijke van een hoog-risico AI-systeem.")
+        );
+        assert!(page.contains("Voorgestelde publicatiecategorie") && page.contains("Hoog-risico AI-systeem"));
+        assert!(page.contains("Opmerking: Rekenregels en een model"));
+        assert!(page.contains("<strong>Verplichtingen") || page.contains("Verplichtingen"));
+        assert!(!page.contains("<script"));
+        assert_eq!(
+            app.post(&c, &format!("/register/{id}/ai-verordening/publicatiecategorie"), &[]).await.status(),
+            303
+        );
+        let category: String =
+            sqlx::query_scalar("select publication_category from application where application_id = $1")
+                .bind(id)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+        assert_eq!(category, "Hoog-risico AI-systeem");
+
+        // The gates now ask for an IAMA, because the AI Act says high-risk.
+        let review = app.get(&c, &format!("/register/{id}/beoordeling")).await.text().await.unwrap();
+        assert!(review.contains("nodig omdat de AI-verordening dit een hoog-risico AI-systeem noemt"));
+
+        // Running it again keeps the earlier outcome as history.
+        assert_eq!(app.post(&c, &format!("/register/{id}/ai-verordening/start"), &[]).await.status(), 303);
+        assert_eq!(choose(&app, &c, id, "Nee", "").await.status(), 303);
+        let page = app.get(&c, &format!("/register/{id}/ai-verordening")).await.text().await.unwrap();
+        assert!(
+            page.contains("Conclusie 11.0") && page.contains("Eerdere uitkomsten") && page.contains("conclusie 13.0.2")
+        );
+        let runs: i64 = sqlx::query_scalar("select count(*) from ai_act_run where application_id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        assert_eq!(runs, 2);
+        let history = app.get(&c, &format!("/register/{id}/geschiedenis")).await.text().await.unwrap();
+        assert!(history.contains("conclusie 13.0.2, risicogroep hoog-risico AI"));
+    }
+}
