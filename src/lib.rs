@@ -16,6 +16,7 @@ pub mod home;
 pub mod incidents;
 pub mod notifications;
 pub mod organisations;
+pub mod questionnaires;
 pub mod risk;
 pub mod server;
 pub mod util;

@@ -1,0 +1,61 @@
+//! The government's assessment questionnaires as data (`reference/assessments/`): the Pre-scan DPIA with its
+//! scores and its verdict on DPIA, DTIA, KIA and IAMA, and the full DPIA and IAMA question sets.
+
+pub mod definition;
+pub mod expr;
+pub mod prescan;
+
+use std::sync::OnceLock;
+
+use definition::Definition;
+
+const PRESCAN: &str = include_str!("../../reference/assessments/prescan.yaml");
+const DPIA: &str = include_str!("../../reference/assessments/dpia.yaml");
+const IAMA: &str = include_str!("../../reference/assessments/iama.yaml");
+
+/// The three question sets, checked.
+pub struct Sets {
+    pub prescan: Definition,
+    pub dpia: Definition,
+    pub iama: Definition,
+}
+
+static SETS: OnceLock<Sets> = OnceLock::new();
+
+fn read(name: &str, built_in: &str) -> Result<(String, String), String> {
+    match std::env::var_os("AIREGISTER_REFERENCE_DIR").filter(|v| !v.is_empty()) {
+        Some(dir) => {
+            let path = std::path::PathBuf::from(dir).join("assessments").join(name);
+            if path.exists() {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("{}: kan het bestand niet lezen: {e}", path.display()))?;
+                return Ok((path.display().to_string(), text));
+            }
+            Ok((format!("reference/assessments/{name}"), built_in.to_string()))
+        }
+        None => Ok((format!("reference/assessments/{name}"), built_in.to_string())),
+    }
+}
+
+/// Load and check the question sets (at start-up): replacements from `AIREGISTER_REFERENCE_DIR/assessments/`,
+/// otherwise the built-in ones.
+pub fn load() -> Result<&'static Sets, String> {
+    if let Some(s) = SETS.get() {
+        return Ok(s);
+    }
+    let one = |name: &str, built_in: &str| -> Result<Definition, String> {
+        let (file, text) = read(name, built_in)?;
+        Definition::parse(&file, &text)
+    };
+    let sets =
+        Sets { prescan: one("prescan.yaml", PRESCAN)?, dpia: one("dpia.yaml", DPIA)?, iama: one("iama.yaml", IAMA)? };
+    Ok(SETS.get_or_init(|| sets))
+}
+
+/// The built-in Pre-scan DPIA, for tests.
+pub fn built_in_prescan() -> Definition {
+    Definition::parse("prescan.yaml", PRESCAN).expect("the built-in pre-scan is valid")
+}
+
+#[cfg(test)]
+mod tests;
