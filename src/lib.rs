@@ -53,6 +53,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(applications::router())
         .merge(workflow::router())
         .merge(aiact::pages::router())
+        .merge(questionnaires::pages::router())
         .merge(assessments::router())
         .merge(incidents::router())
         .merge(notifications::router())

@@ -338,13 +338,11 @@ pub async fn update(
     if submit || current.workflow_status() != "concept" {
         let mut missing = form::missing_for_submission(&values, &entries);
         if submit {
-            let completed = workflow::completed_assessments(&mut *state.pool.acquire().await?, id).await?;
-            missing.extend(workflow::submission_blockers(&workflow::form_facts(
-                &values,
-                &entries,
-                Some(&current),
-                completed,
-            )));
+            let mut conn = state.pool.acquire().await?;
+            let completed = workflow::completed_assessments(&mut conn, id).await?;
+            let mut facts = workflow::form_facts(&values, &entries, Some(&current), completed);
+            facts.prescan_requires_dpia = workflow::prescan_requires_dpia(&mut conn, id).await?;
+            missing.extend(workflow::submission_blockers(&facts));
         }
         if !missing.is_empty() {
             return render_status(

@@ -101,6 +101,8 @@ pub struct Item {
     pub link: String,
     pub document: Option<String>,
     pub publishable: bool,
+    /// The filled-in government questionnaire behind it, if any.
+    pub questionnaire: Option<Uuid>,
 }
 
 fn item(r: Row) -> Item {
@@ -123,16 +125,17 @@ fn item(r: Row) -> Item {
         link: r.link.unwrap_or_default(),
         document: r.file_name.map(|n| format!("{n} ({} kB)", (r.size_bytes.unwrap_or(0) + 1023) / 1024)),
         publishable: r.publishable,
+        questionnaire: None,
     }
 }
 
 /// Who may add and change assessments: those who may edit the registration, the FG and the CISO.
-fn can_change(user: &CurrentUser, app: &Stored) -> bool {
+pub fn can_change(user: &CurrentUser, app: &Stored) -> bool {
     can_edit(user, app) || user.has_role(Role::Fg) || user.has_role(Role::Ciso)
 }
 
 /// Reports can hold sensitive findings: readable by those who work on the registration and the reviewers.
-fn can_download(user: &CurrentUser, app: &Stored) -> bool {
+pub fn can_download(user: &CurrentUser, app: &Stored) -> bool {
     can_change(user, app) || user.has_role(Role::Directie) || user.has_role(Role::Beheerder)
 }
 
@@ -159,10 +162,19 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
         .bind(id)
         .fetch_all(&state.pool)
         .await?;
+    let questionnaires = crate::questionnaires::pages::by_assessment(&state.pool, id).await?;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let mut i = item(r);
+            i.questionnaire = questionnaires.iter().find(|(a, _)| *a == i.id).map(|(_, q)| *q);
+            i
+        })
+        .collect();
     render(&ListPage {
         layout: Layout::for_user(&user, &format!("Assessments – {}", app.name()), "/register"),
         tab: "assessments",
-        items: rows.into_iter().map(item).collect(),
+        items,
         can_change: can_change(&user, &app),
         can_download: can_download(&user, &app),
         app: summary(&user, &app),

@@ -25,6 +25,8 @@ pub struct Facts {
     /// Kinds of the completed assessments (`dpia`, `iama`, ...).
     pub completed: Vec<String>,
     pub risk_analysis_reason: bool,
+    /// The latest completed Pre-scan DPIA says a DPIA is required.
+    pub prescan_requires_dpia: bool,
     /// Data use, retention, training: recorded as agreed (Some(true)), not agreed, or not answered.
     pub agreements: [Option<bool>; 3],
     pub agreements_note: bool,
@@ -70,6 +72,7 @@ impl Facts {
                 || matches!(s("publication_category"), "Hoog-risico AI-systeem" | "Impactvolle algoritmes"),
             completed: Vec::new(),
             risk_analysis_reason: text("risk_analysis_reason"),
+            prescan_requires_dpia: false,
             agreements: [b("agreement_data_use"), b("agreement_retention"), b("agreement_training")],
             agreements_note: text("supplier_agreements_note"),
             accountable: rasci.iter().filter(|r| r.letter == 'A').count(),
@@ -92,6 +95,7 @@ impl Facts {
         match (self.personal_data, self.special_categories, self.risk_high) {
             (true, true, _) => Some("er bijzondere persoonsgegevens worden verwerkt"),
             (true, _, true) => Some("er persoonsgegevens worden verwerkt en het eigen risiconiveau hoog is"),
+            _ if self.prescan_requires_dpia => Some("de Pre-scan DPIA uitwijst dat een DPIA verplicht is"),
             _ => None,
         }
     }
@@ -277,6 +281,14 @@ mod tests {
         // Without personal data a high risk needs no DPIA.
         let f = Facts { personal_data: false, risk_high: true, consent: Some(true), ..passing() };
         assert!(check(&f, Stage::Approval).is_empty());
+    }
+
+    #[test]
+    fn a_prescan_that_requires_a_dpia_requires_one() {
+        let f = Facts { personal_data: false, prescan_requires_dpia: true, ..passing() };
+        let open = check(&f, Stage::Submission);
+        assert!(open[0].message.contains("de Pre-scan DPIA uitwijst dat een DPIA verplicht is"), "{open:?}");
+        assert!(check(&Facts { completed: vec!["dpia".into()], ..f }, Stage::Submission).is_empty());
     }
 
     #[test]

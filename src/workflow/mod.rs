@@ -48,6 +48,7 @@ pub fn is_party(user: &CurrentUser, app: &Stored) -> bool {
 pub async fn facts(conn: &mut PgConnection, app: &Stored) -> sqlx::Result<Facts> {
     let mut f = Facts::from_registration(&app.doc, &app.rasci);
     f.completed = completed_assessments(conn, app.id).await?;
+    f.prescan_requires_dpia = prescan_requires_dpia(conn, app.id).await?;
     // Advice and consent of the current round: given after the latest submission.
     (f.fg_advice, f.consent) = sqlx::query_as(
         "select (select v.advice from fg_advice v where v.application_id = a.application_id
@@ -60,6 +61,22 @@ pub async fn facts(conn: &mut PgConnection, app: &Stored) -> sqlx::Result<Facts>
     .fetch_one(&mut *conn)
     .await?;
     Ok(f)
+}
+
+/// Whether the latest completed Pre-scan DPIA (filled in here) says a DPIA is required.
+pub async fn prescan_requires_dpia(conn: &mut PgConnection, application_id: Uuid) -> sqlx::Result<bool> {
+    let verdicts: Option<Value> = sqlx::query_scalar(
+        "select verdicts from questionnaire where application_id = $1 and kind = 'prescan' and status = 'afgerond'
+         order by completed_at desc limit 1",
+    )
+    .bind(application_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .flatten();
+    Ok(verdicts.and_then(|v| v.as_array().cloned()).unwrap_or_default().iter().any(|v| {
+        v.get("assessment").and_then(Value::as_str) == Some("DPIA")
+            && v.get("level").and_then(Value::as_str) == Some("required")
+    }))
 }
 
 pub async fn completed_assessments(conn: &mut PgConnection, application_id: Uuid) -> sqlx::Result<Vec<String>> {

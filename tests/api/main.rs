@@ -10,5 +10,6 @@ mod beslishulp;
 mod csrf;
 mod helpers;
 mod infra;
+mod questionnaires;
 pub mod register;
 mod workflow;
