@@ -95,6 +95,21 @@ impl Task {
         self.kinds.iter().any(|k| k == "task_group") || !self.tasks.is_empty()
     }
 
+    /// The options a person chooses from: the listed ones, or — for `source_options` — the answers given to
+    /// another question (e.g. the personal data named earlier in a DPIA).
+    pub fn options_with(&self, answers: &Answers) -> Vec<Opt> {
+        let source = self.dependencies.iter().find(|d| d.kind == "source_options").and_then(|d| d.condition.as_ref());
+        let Some(c) = source else { return self.options.clone() };
+        let given: Vec<String> = match answers.get(&c.id) {
+            Some(serde_json::Value::String(s)) => {
+                s.split([';', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
+            }
+            Some(serde_json::Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+            _ => Vec::new(),
+        };
+        given.into_iter().map(|s| Opt { value: serde_json::Value::String(s), label: None }).collect()
+    }
+
     pub fn kind(&self) -> &str {
         self.kinds.iter().map(String::as_str).find(|k| *k != "task_group").unwrap_or("task_group")
     }

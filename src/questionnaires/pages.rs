@@ -185,7 +185,7 @@ fn items(
             description: CLEANER.clean(t.description.as_deref().unwrap_or("")).to_string(),
             control: if t.is_group() { "info" } else { control(t) },
             choices: t
-                .options
+                .options_with(answers)
                 .iter()
                 .map(|o| {
                     let value = form_value(&o.value);
@@ -460,7 +460,8 @@ fn apply(
         if !t.is_group() {
             let name = format!("q.{}", t.id);
             let posted: Vec<&str> = input.all(&name);
-            let pick = |s: &str| t.options.iter().find(|o| form_value(&o.value) == s).map(|o| o.value.clone());
+            let options = t.options_with(before);
+            let pick = |s: &str| options.iter().find(|o| form_value(&o.value) == s).map(|o| o.value.clone());
             let value = match control(t) {
                 "radio" | "select" => match posted.first().filter(|s| !s.is_empty()) {
                     None => None,

@@ -193,3 +193,13 @@ fn known_slips_in_the_published_prescan() {
     );
     assert_eq!(run(&[("7.1.1", json!(true)), ("7.1.2", json!(true))]).scores.get("digitaledienst_minderjarig"), None);
 }
+
+#[test]
+fn options_can_come_from_an_earlier_answer() {
+    let d = Definition::parse("dpia.yaml", DPIA).unwrap();
+    let q = d.find("3.1.3").unwrap();
+    assert!(q.options.is_empty());
+    let a = answers(&[("2.1.1", json!("NAW-gegevens; BSN"))]);
+    let texts: Vec<String> = q.options_with(&a).iter().map(|o| o.text()).collect();
+    assert_eq!(texts, ["NAW-gegevens", "BSN"]);
+}
