@@ -3,8 +3,6 @@
 //! answer. The outcome is stored with the answers, the tree version and who answered; it sets the
 //! application's AI Act risk group and proposes the publication category. Earlier runs stay as history.
 
-use std::sync::LazyLock;
-
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -43,18 +41,8 @@ pub fn router() -> Router<AppState> {
         .route("/register/{id}/ai-verordening/publicatiecategorie", post(apply_category))
 }
 
-/// The tree's texts contain a little HTML (`<br>`, `<strong>`, lists, links): kept, but only that.
-static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
-    let mut b = ammonia::Builder::empty();
-    b.add_tags(["br", "strong", "b", "i", "em", "u", "p", "ul", "ol", "li", "a"])
-        .add_tag_attributes("a", ["href"])
-        .url_schemes(["https"].into())
-        .link_rel(Some("noopener noreferrer"));
-    b
-});
-
 fn html(text: &str) -> String {
-    CLEANER.clean(text).to_string()
+    crate::applications::richtext::reference_html(text)
 }
 
 /// Who may run the decision aid for a registration: those who may edit it, and the CISO.

@@ -25,6 +25,20 @@ pub fn sanitise(html: &str) -> String {
     CLEANER.clean(html).to_string()
 }
 
+/// The government reference texts (decision tree, questionnaires) carry a little HTML of their own: kept for
+/// its formatting (line breaks, bold, lists, https links), nothing else.
+pub fn reference_html(text: &str) -> String {
+    static REFERENCE: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+        let mut b = ammonia::Builder::empty();
+        b.add_tags(["br", "strong", "b", "i", "em", "u", "p", "ul", "ol", "li", "a"])
+            .add_tag_attributes("a", ["href"])
+            .url_schemes(["https"].into())
+            .link_rel(Some("noopener noreferrer"));
+        b
+    });
+    REFERENCE.clean(text).to_string()
+}
+
 /// Tags that make input count as pasted HTML; other `<...>` (e.g. "<naam gemeente>", "<v2") is typed text.
 const HTML_TAGS: &[&str] = &[
     "p",

@@ -102,6 +102,19 @@ pub async fn record_with(
     .await
 }
 
+/// An event about an application that does not change its columns (an assessment, an incident, advice): the
+/// snapshot stays, `note` says what happened.
+pub async fn record_note(
+    conn: &mut PgConnection,
+    actor: &Actor,
+    action: &str,
+    app: &Stored,
+    members: &[Member],
+    note: (&str, &str),
+) -> sqlx::Result<i64> {
+    record_with(conn, actor, action, Some(app), app, members, &[(note.0, json!(note.1))]).await
+}
+
 /// The own risk level from the stored or submitted values.
 pub fn derive_risk(values: &Map<String, Value>) -> Derivation {
     let flag = |k: &str| values.get(k).and_then(Value::as_bool);

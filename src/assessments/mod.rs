@@ -12,7 +12,7 @@ use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use serde_json::json;
+
 use sha2::{Digest, Sha256};
 use sqlx::PgConnection;
 use time::Date;
@@ -598,16 +598,7 @@ async fn save(
         doc.as_ref().map(|(_, n)| format!(" (document {n})")).unwrap_or_default()
     );
     let action = if aid.is_some() { "application.assessment_updated" } else { "application.assessment_added" };
-    store::record_with(
-        &mut tx,
-        &Actor::from(&user),
-        action,
-        Some(&app),
-        &app,
-        &members,
-        &[("assessment", json!(summary_line))],
-    )
-    .await?;
+    store::record_note(&mut tx, &Actor::from(&user), action, &app, &members, ("assessment", &summary_line)).await?;
     tx.commit().await?;
     session::flash_redirect(
         &state.pool,

@@ -9,7 +9,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -293,14 +292,13 @@ pub async fn report(
     .execute(&mut *tx)
     .await?;
     let line = format!("{} ({}): {description}", label(KINDS, kind), label(SEVERITIES, severity).to_lowercase());
-    store::record_with(
+    store::record_note(
         &mut tx,
         &Actor::from(&user),
         "application.incident_reported",
-        Some(&app),
         &app,
         &members,
-        &[("incident", json!(line))],
+        ("incident", &line),
     )
     .await?;
     let message = format!(
@@ -401,14 +399,13 @@ pub async fn handle(
         label(STATUSES, status).to_lowercase(),
         if note.is_empty() { String::new() } else { format!(" – {note}") }
     );
-    store::record_with(
+    store::record_note(
         &mut tx,
         &Actor::from(&user),
         "application.incident_updated",
-        Some(&app),
         &app,
         &members,
-        &[("incident", json!(line))],
+        ("incident", &line),
     )
     .await?;
     tx.commit().await?;

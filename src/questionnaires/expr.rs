@@ -4,8 +4,6 @@
 //! `c ? a : b`. Values behave as in the JavaScript the definitions were written for: `&&`/`||` return an
 //! operand, `true + 1 == 2`, `null` counts as 0 in sums. Parsed once (a real parser), evaluated many times.
 
-use std::fmt;
-
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Null,
@@ -241,17 +239,8 @@ fn call(name: &str, args: &[Expr], env: &dyn Env) -> Value {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParseError {
-    pub position: usize,
-    pub message: String,
-}
-
-impl fmt::Display for ParseError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (teken {})", self.message, self.position + 1)
-    }
-}
+/// Where and what, as for the decision tree's conditions.
+pub use crate::aiact::expr::ParseError;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {

@@ -4,8 +4,6 @@
 //! save gets 409 with the input kept), mark complete (which completes the assessment and, for a pre-scan,
 //! records its verdict), and a print view for a clean PDF from the browser.
 
-use std::sync::LazyLock;
-
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -53,15 +51,6 @@ fn definition(kind: &str) -> AppResult<&'static Definition> {
         _ => Err(AppError::NotFound),
     }
 }
-
-static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
-    let mut b = ammonia::Builder::empty();
-    b.add_tags(["br", "strong", "b", "i", "em", "u", "p", "ul", "ol", "li", "a"])
-        .add_tag_attributes("a", ["href"])
-        .url_schemes(["https"].into())
-        .link_rel(Some("noopener noreferrer"));
-    b
-});
 
 /// An option's value as a form sends it back.
 fn form_value(v: &J) -> String {
@@ -182,7 +171,7 @@ fn items(
             depth,
             group: t.is_group(),
             title: t.task.clone(),
-            description: CLEANER.clean(t.description.as_deref().unwrap_or("")).to_string(),
+            description: crate::applications::richtext::reference_html(t.description.as_deref().unwrap_or("")),
             control: if t.is_group() { "info" } else { control(t) },
             choices: t
                 .options_with(answers)
@@ -341,7 +330,9 @@ async fn page_response(
         sections,
         section,
         section_title: current.task.clone(),
-        section_description: CLEANER.clean(current.description.as_deref().unwrap_or("")).to_string(),
+        section_description: crate::applications::richtext::reference_html(
+            current.description.as_deref().unwrap_or(""),
+        ),
         items: items(def, current, &answers, v.input, &v.errors),
         verdicts: if row.kind == "prescan" { verdict_views(def, &answers) } else { Vec::new() },
         last_saved: format!(
@@ -422,14 +413,13 @@ pub async fn start(
     .execute(&mut *tx)
     .await?;
     let line = format!("{} {} gestart (vragenlijst)", def.name, def.version);
-    store::record_with(
+    store::record_note(
         &mut tx,
         &Actor::from(&user),
         "application.assessment_added",
-        Some(&app),
         &app,
         &members,
-        &[("assessment", json!(line))],
+        ("assessment", &line),
     )
     .await?;
     tx.commit().await?;
@@ -556,14 +546,13 @@ pub async fn save(
             .execute(&mut *tx)
             .await?;
         let line = format!("{} heropend", def.name);
-        store::record_with(
+        store::record_note(
             &mut tx,
             &Actor::from(&user),
             "application.assessment_updated",
-            Some(&app),
             &app,
             &members,
-            &[("assessment", json!(line))],
+            ("assessment", &line),
         )
         .await?;
         tx.commit().await?;
@@ -636,14 +625,13 @@ pub async fn save(
         .execute(&mut *tx)
         .await?;
         let line = format!("{} afgerond: {outcome}", def.name);
-        store::record_with(
+        store::record_note(
             &mut tx,
             &Actor::from(&user),
             "application.assessment_updated",
-            Some(&app),
             &app,
             &members,
-            &[("assessment", json!(line))],
+            ("assessment", &line),
         )
         .await?;
         flash = format!("{} is afgerond en vastgelegd bij de assessments.", def.name);
