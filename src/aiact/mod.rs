@@ -128,10 +128,16 @@ pub mod extras {
                 .definitions
                 .iter()
                 .filter(|d| {
-                    let term = d.term.to_lowercase();
-                    lower.match_indices(&term).any(|(i, _)| {
-                        let before = lower[..i].chars().last();
-                        let after = lower[i + term.len()..].chars().next();
+                    // An acronym ("DAT") only as written, so the word "dat" is not taken for it.
+                    let acronym = d.term.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+                    let (hay, term) = if acronym {
+                        (text.to_string(), d.term.clone())
+                    } else {
+                        (lower.clone(), d.term.to_lowercase())
+                    };
+                    hay.match_indices(&term).any(|(i, _)| {
+                        let before = hay[..i].chars().last();
+                        let after = hay[i + term.len()..].chars().next();
                         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
                     })
                 })

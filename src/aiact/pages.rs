@@ -53,6 +53,7 @@ fn may_run(user: &CurrentUser, app: &Stored) -> bool {
 #[derive(sqlx::FromRow)]
 struct Run {
     run_id: Uuid,
+    labels: Vec<String>,
     tree_version: String,
     answers: serde_json::Value,
     subresults: Vec<String>,
@@ -64,6 +65,7 @@ struct Run {
     risk_group: Option<String>,
     transparency: Option<String>,
     by_name: Option<String>,
+    started_at: OffsetDateTime,
     completed_at: Option<OffsetDateTime>,
     version: i32,
 }
@@ -75,7 +77,7 @@ impl Run {
 }
 
 const RUN_COLUMNS: &str =
-    "r.run_id, r.tree_version, r.answers, r.subresults, r.conclusion_id, r.conclusion, r.obligation,
+    "r.run_id, r.labels, r.tree_version, r.answers, r.subresults, r.conclusion_id, r.conclusion, r.obligation,
     r.roles, r.system_type, r.risk_group, r.transparency, u.name as by_name, r.started_at, r.completed_at, r.version";
 
 async fn runs(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Vec<Run>> {
@@ -100,6 +102,7 @@ pub struct StepView {
 }
 
 pub struct QuestionView {
+    pub started: String,
     pub version: i32,
     pub question_id: String,
     pub question: String,
@@ -121,6 +124,8 @@ pub struct PathEntry {
 }
 
 pub struct ResultView {
+    pub labels: String,
+    pub sources: Vec<(String, String)>,
     pub conclusion_id: String,
     pub conclusion: String,
     pub obligation: String,
@@ -169,6 +174,11 @@ fn question_view(tree: &Tree, run: &Run, question_id: &str, input: &FormData) ->
     let position = steps.iter().position(|s| *s == current_step);
     let chosen: Option<usize> = input.get("answer").parse().ok();
     Some(QuestionView {
+        started: format!(
+            "{}{}",
+            run.by_name.as_deref().map(|n| format!("door {n}, ")).unwrap_or_default(),
+            format_datetime(run.started_at)
+        ),
         version: run.version,
         question_id: q.question_id.clone(),
         question: html(&q.question),
@@ -216,20 +226,40 @@ fn result_view(tree: &Tree, run: &Run) -> ResultView {
         .steps()
         .into_iter()
         .map(|s| PathEntry {
-            question: tree.question(&s.question_id).map(|q| ammonia::clean_text(&q.question)).unwrap_or(s.question_id),
+            question: tree.question(&s.question_id).map(|q| html(&q.question)).unwrap_or(s.question_id),
             answer: s.answer,
             remark: s.remark.unwrap_or_default(),
         })
         .collect();
     let none = || "–".to_string();
+    let capital = |s: &str| {
+        let mut c = s.chars();
+        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    };
     ResultView {
+        labels: run.labels.join(", "),
+        sources: run
+            .conclusion_id
+            .as_deref()
+            .and_then(|c| tree.conclusion(c))
+            .map(|c| c.sources.iter().map(|s| (s.source.clone(), s.url.clone().unwrap_or_default())).collect())
+            .unwrap_or_default(),
         conclusion_id: run.conclusion_id.clone().unwrap_or_default(),
         conclusion: html(run.conclusion.as_deref().unwrap_or("")),
         obligation: html(run.obligation.as_deref().unwrap_or("")),
-        roles: if run.roles.is_empty() { none() } else { run.roles.join(", ") },
+        roles: if run.roles.is_empty() {
+            none()
+        } else {
+            run.roles.iter().map(|r| capital(r)).collect::<Vec<_>>().join(", ")
+        },
         system_type: run.system_type.clone().unwrap_or_else(none),
         risk_group: run.risk_group.as_deref().map(|g| label_of(AI_ACT_RISK_GROUPS, g)).unwrap_or_else(none),
-        transparency: run.transparency.clone().unwrap_or_else(none),
+        transparency: match run.transparency.as_deref() {
+            Some("transparantieverplichting") => "Ja, er gelden transparantieverplichtingen".into(),
+            Some("geen transparantieverplichting") => "Nee".into(),
+            Some(other) => other.into(),
+            None => none(),
+        },
         subresults: run.subresults.clone(),
         tree_version: run.tree_version.clone(),
         by: run.by_name.clone().unwrap_or_default(),
@@ -316,10 +346,27 @@ fn to_page(id: Uuid) -> String {
 }
 
 /// Start (or start again): a new run; an unfinished one is replaced.
-pub async fn start(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+pub async fn start(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> AppResult<Response> {
     let tree = super::load().map_err(|e| AppError::Internal(e.into()))?;
+    let input = FormData::parse(&body);
     let mut tx = state.pool.begin().await?;
     locked(&mut tx, &user, id).await?;
+    // A run in progress is only replaced on purpose ("Opnieuw beginnen"), never by a second start.
+    if let Some(open) = open_run(&mut tx, id).await?
+        && input.get("opnieuw") != "ja"
+    {
+        drop(tx);
+        let who = open.by_name.unwrap_or_else(|| "iemand".into());
+        let message = format!(
+            "Er loopt al een beslishulp voor deze toepassing (gestart door {who}). Ga daarmee verder, of kies „Opnieuw beginnen”."
+        );
+        return session::flash_redirect(&state.pool, &user, &message, &to_page(id)).await;
+    }
     sqlx::query("delete from ai_act_run where application_id = $1 and completed_at is null")
         .bind(id)
         .execute(&mut *tx)
@@ -406,12 +453,17 @@ pub async fn answer(
     .await?;
     let mut message = None;
     if done {
-        // The outcome is the application's AI Act profile.
-        sqlx::query("update application set ai_act_risk_group = $2, version = version + 1 where application_id = $1")
+        // The outcome is the application's AI Act profile, when it is one of the register's risk groups (a
+        // general-purpose AI model's conclusion is not).
+        if outcome.risk_group.is_some() {
+            sqlx::query(
+                "update application set ai_act_risk_group = $2, version = version + 1 where application_id = $1",
+            )
             .bind(id)
             .bind(&outcome.risk_group)
             .execute(&mut *tx)
             .await?;
+        }
         let after = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
         let actor = Actor::from(&user);
         let line = format!(
@@ -436,8 +488,11 @@ pub async fn answer(
         message = Some(if again {
             "De beslishulp is afgerond. De risicogroep is gewijzigd; de CISO beoordeelt de toepassing opnieuw."
                 .to_string()
+        } else if outcome.risk_group.is_none() {
+            "De beslishulp is afgerond; de uitkomst staat hieronder. Deze uitkomst (een AI-model voor algemene doeleinden) valt niet in een risicogroep van het register; de risicogroep van de registratie is niet gewijzigd.".to_string()
         } else {
-            "De beslishulp is afgerond; de uitkomst staat hieronder en is vastgelegd bij de toepassing.".to_string()
+            "De beslishulp is afgerond; de uitkomst staat hieronder en de risicogroep is vastgelegd bij de registratie."
+                .to_string()
         });
     }
     tx.commit().await?;

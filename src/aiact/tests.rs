@@ -464,6 +464,7 @@ fn steps_and_definitions_come_from_the_reference_files() {
     let used: Vec<&str> = e.used_in("Bent u aanbieder of importeur?").iter().map(|d| d.term.as_str()).collect();
     assert!(used.contains(&"aanbieder") && used.contains(&"importeur"), "{used:?}");
     assert!(!used.contains(&"aanbieders"), "whole words only");
+    assert!(e.used_in("omdat dat zo is").iter().all(|d| d.term != "DAT"), "an acronym only as written");
     // Every question of the tree has a step.
     for q in &tree().questions {
         assert!(e.step(&q.question_id).is_some(), "{}", q.question_id);

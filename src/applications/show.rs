@@ -120,6 +120,20 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     detail_response(&state, &user, id, StatusCode::OK, FormErrors::new(), &FormData::default()).await
 }
 
+/// Keys that events add beside the columns (see `store::record_note`): notes, not changed fields.
+const NOTE_KEYS: &[&str] = &[
+    "ai_act",
+    "assessment",
+    "incident",
+    "evaluation",
+    "fg_advice",
+    "fg_advice_note",
+    "consent",
+    "consent_note",
+    "decision_note",
+    "against_fg_reason",
+];
+
 pub struct Change {
     pub label: &'static str,
     pub before: String,
@@ -188,7 +202,12 @@ pub async fn history(State(state): State<AppState>, user: CurrentUser, Path(id):
                 .filter(|k| {
                     e.before.is_some() || e.after.as_ref().and_then(|a| a.get(k.as_str())).is_some_and(|v| !is_blank(v))
                 })
-                .map(|k| Change { label: fields::label(k), before: val(&e.before, k), after: val(&e.after, k) })
+                .map(|k| Change {
+                    label: fields::label(k),
+                    // An event's note (an advice, an assessment, an outcome) has no earlier value.
+                    before: if NOTE_KEYS.contains(&k.as_str()) { "–".into() } else { val(&e.before, k) },
+                    after: val(&e.after, k),
+                })
                 .collect();
             HistoryView {
                 when: format_datetime(e.occurred_at),

@@ -196,6 +196,39 @@ fn items(
     if section.tasks.is_empty() {
         walk(def, section, 0, answers, input, errors, &mut out);
     }
+    // A question without its own text (the text is its group's heading) takes the group's, so every field
+    // has a meaningful label.
+    let mut group_title = section.task.clone();
+    for it in &mut out {
+        if it.group && !it.title.trim().is_empty() {
+            group_title = it.title.clone();
+        } else if it.title.trim().is_empty() {
+            it.title = group_title.clone();
+        }
+    }
+    out
+}
+
+/// Visible single-choice questions (radio, select) without an answer, as (part number, question id): a
+/// questionnaire is not complete while they are open, so an empty one cannot count as a risk analysis.
+fn unanswered_choices(def: &Definition, answers: &Answers) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (i, section) in def.tasks.iter().enumerate() {
+        fn flat<'a>(t: &'a Task, out: &mut Vec<&'a Task>) {
+            if !t.is_group() {
+                out.push(t);
+            }
+            t.tasks.iter().for_each(|c| flat(c, out));
+        }
+        let mut qs = Vec::new();
+        flat(section, &mut qs);
+        for t in qs {
+            let choice = matches!(control(t), "radio" | "select") && !t.options_with(answers).is_empty();
+            if choice && def.visible(&t.id, answers) && answers.get(&t.id).is_none_or(J::is_null) {
+                out.push((i + 1, t.id.clone()));
+            }
+        }
+    }
     out
 }
 
@@ -236,6 +269,7 @@ pub struct SectionLink {
 pub struct VerdictView {
     pub assessment: String,
     pub label: &'static str,
+    /// The criteria that fired, as the question set words them.
     pub reasons: Vec<String>,
 }
 
@@ -272,6 +306,8 @@ pub struct Page {
     pub last_saved: String,
     pub conflict: bool,
     pub error_count: usize,
+    /// The part has something to answer (an introduction only has text).
+    pub has_questions: bool,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -333,6 +369,8 @@ async fn page_response(
         section_description: crate::applications::richtext::reference_html(
             current.description.as_deref().unwrap_or(""),
         ),
+        has_questions: progress(def, current, &answers).1 > 0
+            || current.tasks.iter().any(|t| !t.is_group() && control(t) != "info"),
         items: items(def, current, &answers, v.input, &v.errors),
         verdicts: if row.kind == "prescan" { verdict_views(def, &answers) } else { Vec::new() },
         last_saved: format!(
@@ -385,6 +423,20 @@ pub async fn start(
     let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let (_, app) = locked_app(&mut tx, &user, id).await?;
+    let open: Option<Uuid> = sqlx::query_scalar(
+        "select questionnaire_id from questionnaire where application_id = $1 and kind = $2 and status = 'in_uitvoering'
+         order by created_at limit 1",
+    )
+    .bind(id)
+    .bind(&kind)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(qid) = open {
+        drop(tx);
+        let message = format!("Er is al een {} in uitvoering; u gaat daarmee verder.", def.name);
+        return session::flash_redirect(&state.pool, &user, &message, &format!("/register/{id}/vragenlijst/{qid}"))
+            .await;
+    }
     let assessment_id = Uuid::now_v7();
     sqlx::query(
         "insert into assessment (assessment_id, application_id, kind, status, started_on, performed_by, created_by)
@@ -541,7 +593,7 @@ pub async fn save(
             .bind(user.user_id)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("update assessment set status = 'in_uitvoering', version = version + 1 where assessment_id = $1")
+        sqlx::query("update assessment set status = 'in_uitvoering', completed_on = null, version = version + 1 where assessment_id = $1")
             .bind(row.assessment_id)
             .execute(&mut *tx)
             .await?;
@@ -576,6 +628,32 @@ pub async fn save(
         return page_response(&state, &user, id, qid, StatusCode::UNPROCESSABLE_ENTITY, view(errors, false)).await;
     }
     let complete = action == "afronden";
+    if complete {
+        let open = unanswered_choices(def, &answers);
+        if !open.is_empty() {
+            drop(tx);
+            let shown: Vec<String> = open.iter().take(12).map(|(part, q)| format!("{q} (deel {part})")).collect();
+            let more = if open.len() > 12 { format!(" en nog {}", open.len() - 12) } else { String::new() };
+            let message = format!(
+                "Afronden kan nog niet: beantwoord eerst de keuzevragen {}{more}. Uw antwoorden in dit deel zijn opgeslagen.",
+                shown.join(", ")
+            );
+            // Save what was typed, then say what is missing.
+            sqlx::query("update questionnaire set answers = $2, version = version + 1, updated_by = $3 where questionnaire_id = $1")
+                .bind(qid)
+                .bind(json!(answers))
+                .bind(user.user_id)
+                .execute(&state.pool)
+                .await?;
+            return session::flash_redirect(
+                &state.pool,
+                &user,
+                &message,
+                &format!("/register/{id}/vragenlijst/{qid}?deel={section}"),
+            )
+            .await;
+        }
+    }
     let verdicts = (row.kind == "prescan").then(|| prescan::evaluate(def, &answers));
     sqlx::query(
         "update questionnaire set answers = $2, version = version + 1, updated_by = $3,
@@ -604,7 +682,7 @@ pub async fn save(
                     if why.is_empty() {
                         format!("{}: {}", x.assessment, x.label())
                     } else {
-                        format!("{}: {} ({})", x.assessment, x.label(), why.join("; "))
+                        format!("{}: {} (criteria: {})", x.assessment, x.label(), why.join("; "))
                     }
                 })
                 .collect::<Vec<_>>()

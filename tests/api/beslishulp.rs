@@ -246,5 +246,52 @@ mod web {
         assert_eq!(runs, 2);
         let history = app.get(&c, &format!("/register/{id}/geschiedenis")).await.text().await.unwrap();
         assert!(history.contains("conclusie 13.0.2, risicogroep hoog-risico AI"));
+
+        // A run in progress is not silently replaced by a second start; "opnieuw beginnen" does replace it.
+        assert_eq!(app.post(&c, &format!("/register/{id}/ai-verordening/start"), &[]).await.status(), 303);
+        assert_eq!(choose(&app, &c, id, "Ja", "").await.status(), 303);
+        let r = app.post(&c, &format!("/register/{id}/ai-verordening/start"), &[]).await;
+        assert_eq!(r.status(), 303);
+        let page = app.get(&c, &format!("/register/{id}/ai-verordening")).await.text().await.unwrap();
+        assert!(page.contains("Er loopt al een beslishulp") && page.contains("Ontwikkelen jullie de toepassing"));
+        assert_eq!(
+            app.post(&c, &format!("/register/{id}/ai-verordening/start"), &[("opnieuw", "ja")]).await.status(),
+            303
+        );
+        assert!(
+            app.get(&c, &format!("/register/{id}/ai-verordening"))
+                .await
+                .text()
+                .await
+                .unwrap()
+                .contains("Bevat de (beoogde) toepassing een algoritme?")
+        );
+
+        // A general-purpose AI model is not one of the register's risk groups: the group stays as it was.
+        for answer in [
+            "Ja",
+            "We ontwikkelen en gebruiken het zelf",
+            "In ontwikkeling",
+            "Nee, het is geen AI-systeem",
+            "AI-model voor algemene doeleinden",
+            "Nee",
+            "Naar risicogroep bepaling",
+            "Ja",
+        ] {
+            assert_eq!(choose(&app, &c, id, answer, "").await.status(), 303, "{answer}");
+        }
+        let group: Option<String> =
+            sqlx::query_scalar("select ai_act_risk_group from application where application_id = $1")
+                .bind(id)
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+        assert_eq!(group.as_deref(), Some("niet van toepassing"), "the 11.0 outcome before stays");
+        let page = app.get(&c, &format!("/register/{id}/ai-verordening")).await.text().await.unwrap();
+        assert!(
+            page.contains("Conclusie 14.2.1")
+                && page.contains("valt niet in een risicogroep van het register")
+                && page.contains("systeemrisico")
+        );
     }
 }

@@ -14,6 +14,67 @@ fn field(page: &str, name: &str) -> String {
     page[start..start + page[start..].find('"').unwrap()].to_string()
 }
 
+/// The form fields of a part as a browser would post them back, with every unanswered radio and select set
+/// to its first option (texts and checked boxes kept as they are).
+fn filled(page: &str) -> Vec<(String, String)> {
+    let form = &page[page.find("<form method=\"post\" action=\"/register/").unwrap_or(0)..];
+    let form = &form[..form.find("</form>").unwrap_or(form.len())];
+    let attr = |tag: &str, name: &str| -> Option<String> {
+        let m = format!("{name}=\"");
+        tag.find(&m).map(|i| tag[i + m.len()..].split('"').next().unwrap_or("").to_string())
+    };
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut radios: Vec<(String, String, bool)> = Vec::new();
+    for tag in form.split('<').skip(1) {
+        let Some(name) = attr(tag, "name") else { continue };
+        if !name.starts_with("q.") && name != "version" && name != "deel" {
+            continue;
+        }
+        if tag.starts_with("input") {
+            match attr(tag, "type").as_deref() {
+                Some("radio") => radios.push((name, attr(tag, "value").unwrap_or_default(), tag.contains(" checked"))),
+                Some("checkbox") if tag.contains(" checked") => {
+                    out.push((name, attr(tag, "value").unwrap_or_default()))
+                }
+                Some("checkbox") => {}
+                _ => out.push((name, attr(tag, "value").unwrap_or_default())),
+            }
+        } else if tag.starts_with("select") {
+            let rest = &form[form.find(&format!("name=\"{name}\"")).unwrap()..];
+            let selected =
+                rest.split("<option").skip(1).take_while(|o| !o.contains("</select")).find(|o| o.contains(" selected"));
+            let first = rest.split("<option value=\"").nth(2).map(|o| o.split('"').next().unwrap_or("").to_string());
+            let v = selected.and_then(|o| attr(o, "value")).or(first).unwrap_or_default();
+            out.push((name, v));
+        } else if tag.starts_with("textarea") {
+            let text = tag.split_once('>').map(|(_, t)| t).unwrap_or("");
+            out.push((name, text.replace("&#38;", "&")));
+        }
+    }
+    let mut names: Vec<&str> = radios.iter().map(|(n, _, _)| n.as_str()).collect();
+    names.dedup();
+    for n in names {
+        let group: Vec<&(String, String, bool)> = radios.iter().filter(|(m, _, _)| m == n).collect();
+        let pick = group.iter().find(|(_, _, c)| *c).unwrap_or(&group[0]);
+        out.push((n.to_string(), pick.1.clone()));
+    }
+    out
+}
+
+/// Answer every choice question of every part (twice per part, so follow-up questions are reached).
+async fn answer_everything(app: &TestApp, c: &reqwest::Client, path: &str, parts: usize) {
+    for part in 0..parts {
+        for _ in 0..2 {
+            let page = app.get(c, &format!("{path}?deel={part}")).await.text().await.unwrap();
+            let mut fields = filled(&page);
+            fields.push(("actie".into(), "opslaan".into()));
+            let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let r = app.post(c, path, &refs).await;
+            assert_eq!(r.status(), 303, "part {part}: {}", r.text().await.unwrap_or_default());
+        }
+    }
+}
+
 async fn version(app: &TestApp, c: &reqwest::Client, path: &str) -> String {
     field(&app.get(c, path).await.text().await.unwrap(), "version")
 }
@@ -77,14 +138,14 @@ async fn a_prescan_that_requires_a_dpia_is_completed_and_the_dpia_follows() {
     assert_eq!(r.status(), 303);
     let page = app.get(&c, &format!("{path}?deel=0")).await.text().await.unwrap();
     assert!(page.contains("Selecteer een of meer van onderstaande opties"));
-    assert!(page.contains("DPIA: verplicht") && page.contains("omdat er sprake is van nieuwe wet- of regelgeving"));
+    assert!(page.contains("DPIA: verplicht") && page.contains("<li>er sprake is van nieuwe wet- of regelgeving</li>"));
 
     // A stale save (the old version) is a conflict; the input comes back.
     let r = app.post(&c, &path, &[("version", &v), ("deel", "0"), ("q.0.2", "Mijn versie")]).await;
     assert_eq!(r.status(), 409);
     assert!(r.text().await.unwrap().contains(">Mijn versie</textarea>"));
 
-    // Completing it completes the assessment with the verdict, and the gate now asks for a DPIA.
+    // Completing with choice questions open is refused, saying which; the answers are kept.
     let v = version(&app, &c, &path).await;
     let r = app
         .post(
@@ -101,6 +162,30 @@ async fn a_prescan_that_requires_a_dpia_is_completed_and_the_dpia_follows() {
         )
         .await;
     assert_eq!(r.status(), 303);
+    let page = app.get(&c, &location(&r)).await.text().await.unwrap();
+    assert!(
+        page.contains("Afronden kan nog niet: beantwoord eerst de keuzevragen") && page.contains("(deel 2)"),
+        "listed by part"
+    );
+    let status: String = sqlx::query_scalar("select status from questionnaire where application_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "in_uitvoering");
+
+    // Answered throughout, it completes the assessment with the verdict, and the gate now asks for a DPIA.
+    let n = parts(&app, &c, &path).await;
+    answer_everything(&app, &c, &path, n).await;
+    let v = version(&app, &c, &path).await;
+    let page = app.get(&c, &format!("{path}?deel=0")).await.text().await.unwrap();
+    let mut fields = filled(&page);
+    fields.retain(|(k, _)| k != "version");
+    fields.push(("version".into(), v));
+    fields.push(("actie".into(), "afronden".into()));
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = app.post(&c, &path, &refs).await;
+    assert_eq!(r.status(), 303);
     let (status, outcome): (String, String) =
         sqlx::query_as("select status, outcome from assessment where application_id = $1 and kind = 'prescan_dpia'")
             .bind(id)
@@ -109,7 +194,8 @@ async fn a_prescan_that_requires_a_dpia_is_completed_and_the_dpia_follows() {
             .unwrap();
     assert_eq!(status, "afgerond");
     assert!(
-        outcome.starts_with("DPIA: verplicht (er sprake is van nieuwe wet- of regelgeving). DTIA: niet nodig"),
+        outcome.starts_with("DPIA: verplicht (criteria: er sprake is van nieuwe wet- of regelgeving")
+            && outcome.contains("DTIA: niet nodig"),
         "{outcome}"
     );
     let review = app.get(&c, &format!("/register/{id}/beoordeling")).await.text().await.unwrap();
@@ -131,13 +217,30 @@ async fn a_prescan_that_requires_a_dpia_is_completed_and_the_dpia_follows() {
     let name = page
         .split("name=\"")
         .filter_map(|s| s.split('"').next())
-        .find(|n| n.starts_with("q."))
-        .expect("a question in part 2")
+        .find(|n| {
+            n.starts_with("q.")
+                && page.contains(&format!(
+                    "<textarea class=\"utrecht-textarea utrecht-textarea--html-textarea\" id=\"v-{}\"",
+                    &n[2..]
+                ))
+        })
+        .expect("a text question in part 2")
         .to_string();
     let r = app
-        .post(&ciso, &dpia, &[("version", &v), ("deel", "1"), (&name, "Door de CISO ingevuld"), ("actie", "afronden")])
+        .post(&ciso, &dpia, &[("version", &v), ("deel", "1"), (&name, "Door de CISO ingevuld"), ("actie", "opslaan")])
         .await;
-    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    assert_eq!(r.status(), 303);
+    // Starting the DPIA again goes to the one in progress instead of a second one.
+    let r = app.post(&c, &format!("/register/{id}/vragenlijsten/dpia/start"), &[]).await;
+    assert_eq!(location(&r), dpia);
+    let n = parts(&app, &ciso, &dpia).await;
+    answer_everything(&app, &ciso, &dpia, n).await;
+    let v = version(&app, &ciso, &dpia).await;
+    let r = app.post(&ciso, &dpia, &[("version", &v), ("deel", "0"), ("actie", "afronden")]).await;
+    assert_eq!(r.status(), 303);
+    let status: String =
+        sqlx::query_scalar("select status from questionnaire where kind = 'dpia'").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(status, "afgerond");
     let by: String = sqlx::query_scalar(
         "select u.name from questionnaire q join app_user u on u.user_id = q.updated_by where q.kind = 'dpia'",
     )
@@ -149,4 +252,10 @@ async fn a_prescan_that_requires_a_dpia_is_completed_and_the_dpia_follows() {
     assert!(!review.contains("een afgeronde DPIA (verplicht"), "the completed DPIA satisfies the gate");
     let list = app.get(&c, &format!("/register/{id}/assessments")).await.text().await.unwrap();
     assert!(list.contains("Vragenlijst bekijken") && list.contains("DPIA"));
+}
+
+/// How many parts a questionnaire has (the links in its table of contents, plus the current one).
+async fn parts(app: &TestApp, c: &reqwest::Client, path: &str) -> usize {
+    let page = app.get(c, path).await.text().await.unwrap();
+    page.matches("?deel=").count() + 1
 }
