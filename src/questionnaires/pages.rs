@@ -90,6 +90,21 @@ async fn fetch(conn: &mut PgConnection, app: Uuid, qid: Uuid, lock: bool) -> App
     row.ok_or(AppError::NotFound)
 }
 
+/// The answer key of a question in an instance of repeatable parts: its id for the first instance of
+/// everything (so conditions and the pre-scan read it as usual), `id@2` or `id@1.3` for later ones.
+fn key(id: &str, suffix: &[usize]) -> String {
+    if suffix.iter().all(|n| *n == 1) {
+        id.to_string()
+    } else {
+        format!("{id}@{}", suffix.iter().map(usize::to_string).collect::<Vec<_>>().join("."))
+    }
+}
+
+/// How many instances a repeatable part has (stored as `key@count`; at least one).
+fn instances(answers: &Answers, key: &str) -> usize {
+    answers.get(&format!("{key}@count")).and_then(J::as_u64).map(|n| n.clamp(1, 50) as usize).unwrap_or(1)
+}
+
 /// One thing on a section page: a (sub)group heading or a question.
 pub struct Item {
     pub id: String,
@@ -144,10 +159,12 @@ fn items(
     input: Option<&FormData>,
     errors: &[(String, String)],
 ) -> Vec<Item> {
+    #[allow(clippy::too_many_arguments)]
     fn walk(
         def: &Definition,
         t: &Task,
         depth: usize,
+        suffix: &[usize],
         answers: &Answers,
         input: Option<&FormData>,
         errors: &[(String, String)],
@@ -156,8 +173,47 @@ fn items(
         if !def.visible(&t.id, answers) {
             return;
         }
-        let name = format!("q.{}", t.id);
-        let stored: Vec<String> = match answers.get(&t.id) {
+        if t.repeatable {
+            // A repeatable part ("add another") is shown once per instance, then a button for one more.
+            let count = instances(answers, &key(&t.id, suffix));
+            for n in 1..=count {
+                let inner = [suffix, &[n]].concat();
+                one(def, t, depth, &inner, answers, input, errors, out, (count > 1).then_some(n));
+            }
+            out.push(Item {
+                id: format!("{}-erbij", key(&t.id, suffix)),
+                depth,
+                group: false,
+                title: format!(
+                    "Nog een toevoegen: {}",
+                    if t.task.trim().is_empty() { "item" } else { t.task.as_str() }
+                ),
+                description: String::new(),
+                control: "add",
+                name: key(&t.id, suffix),
+                choices: Vec::new(),
+                value: String::new(),
+                error: None,
+            });
+        } else {
+            one(def, t, depth, suffix, answers, input, errors, out, None);
+        }
+    }
+    #[allow(clippy::too_many_arguments)]
+    fn one(
+        def: &Definition,
+        t: &Task,
+        depth: usize,
+        suffix: &[usize],
+        answers: &Answers,
+        input: Option<&FormData>,
+        errors: &[(String, String)],
+        out: &mut Vec<Item>,
+        instance: Option<usize>,
+    ) {
+        let k = key(&t.id, suffix);
+        let name = format!("q.{k}");
+        let stored: Vec<String> = match answers.get(&k) {
             Some(J::Array(a)) => a.iter().map(form_value).collect(),
             Some(J::Null) | None => Vec::new(),
             Some(v) => vec![form_value(v)],
@@ -167,10 +223,13 @@ fn items(
             None => stored,
         };
         out.push(Item {
-            id: t.id.clone(),
+            id: k.clone(),
             depth,
             group: t.is_group(),
-            title: t.task.clone(),
+            title: match instance {
+                Some(n) => format!("{} ({n})", t.task),
+                None => t.task.clone(),
+            },
             description: crate::applications::richtext::reference_html(t.description.as_deref().unwrap_or("")),
             control: if t.is_group() { "info" } else { control(t) },
             choices: t
@@ -182,19 +241,19 @@ fn items(
                 })
                 .collect(),
             value: given.first().cloned().unwrap_or_default(),
-            error: errors.iter().find(|(id, _)| *id == t.id).map(|(_, m)| m.clone()),
+            error: errors.iter().find(|(id, _)| *id == k).map(|(_, m)| m.clone()),
             name,
         });
         for c in &t.tasks {
-            walk(def, c, depth + 1, answers, input, errors, out);
+            walk(def, c, depth + 1, suffix, answers, input, errors, out);
         }
     }
     let mut out = Vec::new();
     for t in &section.tasks {
-        walk(def, t, 0, answers, input, errors, &mut out);
+        walk(def, t, 0, &[], answers, input, errors, &mut out);
     }
     if section.tasks.is_empty() {
-        walk(def, section, 0, answers, input, errors, &mut out);
+        walk(def, section, 0, &[], answers, input, errors, &mut out);
     }
     // A question without its own text (the text is its group's heading) takes the group's, so every field
     // has a meaningful label.
@@ -490,6 +549,7 @@ fn apply(
     fn walk(
         def: &Definition,
         t: &Task,
+        suffix: &[usize],
         before: &Answers,
         input: &FormData,
         answers: &mut Answers,
@@ -499,8 +559,19 @@ fn apply(
         if !def.visible(&t.id, before) {
             return;
         }
+        if t.repeatable && !suffix.ends_with(&[0]) {
+            for n in 1..=instances(before, &key(&t.id, suffix)) {
+                // A trailing 0 marks "this instance, do not expand again".
+                let inner = [suffix, &[n, 0]].concat();
+                walk(def, t, &inner, before, input, answers, errors);
+            }
+            return;
+        }
+        let suffix: Vec<usize> = suffix.iter().copied().filter(|n| *n != 0).collect();
+        let suffix = suffix.as_slice();
+        let k = key(&t.id, suffix);
         if !t.is_group() {
-            let name = format!("q.{}", t.id);
+            let name = format!("q.{k}");
             let posted: Vec<&str> = input.all(&name);
             let options = t.options_with(before);
             let pick = |s: &str| options.iter().find(|o| form_value(&o.value) == s).map(|o| o.value.clone());
@@ -510,7 +581,7 @@ fn apply(
                     Some(s) => match pick(s) {
                         Some(v) => Some(v),
                         None => {
-                            errors.push((t.id.clone(), "Kies een van de opties.".into()));
+                            errors.push((k.clone(), "Kies een van de opties.".into()));
                             None
                         }
                     },
@@ -520,7 +591,7 @@ fn apply(
                     for s in posted {
                         match pick(s) {
                             Some(v) => vals.push(v),
-                            None => errors.push((t.id.clone(), "Kies alleen uit de opties.".into())),
+                            None => errors.push((k.clone(), "Kies alleen uit de opties.".into())),
                         }
                     }
                     Some(J::Array(vals))
@@ -540,7 +611,7 @@ fn apply(
                     let s = posted.first().map(|s| s.trim()).unwrap_or("");
                     let format = time::macros::format_description!("[year]-[month]-[day]");
                     if !s.is_empty() && time::Date::parse(s, format).is_err() {
-                        errors.push((t.id.clone(), "Vul een geldige datum in, zoals 2027-03-31.".into()));
+                        errors.push((k.clone(), "Vul een geldige datum in, zoals 2027-03-31.".into()));
                     }
                     (!s.is_empty()).then(|| J::String(s.to_string()))
                 }
@@ -548,18 +619,18 @@ fn apply(
             };
             match value {
                 Some(v) => {
-                    answers.insert(t.id.clone(), v);
+                    answers.insert(k.clone(), v);
                 }
                 None => {
-                    answers.remove(&t.id);
+                    answers.remove(&k);
                 }
             }
         }
         for c in &t.tasks {
-            walk(def, c, before, input, answers, errors);
+            walk(def, c, suffix, before, input, answers, errors);
         }
     }
-    walk(def, section, before, input, answers, &mut errors);
+    walk(def, section, &[], before, input, answers, &mut errors);
     errors
 }
 
@@ -626,6 +697,11 @@ pub async fn save(
     if !errors.is_empty() {
         drop(tx);
         return page_response(&state, &user, id, qid, StatusCode::UNPROCESSABLE_ENTITY, view(errors, false)).await;
+    }
+    // "Nog een toevoegen": one more instance of a repeatable part (after saving what was typed).
+    if let Some(group) = action.strip_prefix("toevoegen:") {
+        let n = instances(&before, group);
+        answers.insert(format!("{group}@count"), json!(n + 1));
     }
     let complete = action == "afronden";
     if complete {

@@ -259,3 +259,43 @@ async fn parts(app: &TestApp, c: &reqwest::Client, path: &str) -> usize {
     let page = app.get(c, path).await.text().await.unwrap();
     page.matches("?deel=").count() + 1
 }
+
+#[tokio::test]
+async fn repeatable_parts_take_more_than_one_entry() {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente Testdam", "gm0101").await;
+    let pl = app.user("pl@testdam.example", org, &[Role::Medewerker, Role::Projectleider]).await;
+    let c = app.logged_in("pl@testdam.example").await;
+    let r = app.post(&c, "/register", &complete("Zaaksysteem", &pl.to_string(), &[])).await;
+    let id = Uuid::parse_str(location(&r).trim_start_matches("/register/")).unwrap();
+    let dpia = location(&app.post(&c, &format!("/register/{id}/vragenlijsten/dpia/start"), &[]).await);
+    // Part 3 ("Persoonsgegevens", group 2.1 is repeatable): one entry, then "Nog een toevoegen".
+    let page = app.get(&c, &format!("{dpia}?deel=2")).await.text().await.unwrap();
+    assert!(
+        page.contains("name=\"q.2.1.1\"") && page.contains("value=\"toevoegen:2.1\""),
+        "repeatable group 2.1 on part 3"
+    );
+    let v = field(&page, "version");
+    let r = app
+        .post(&c, &dpia, &[("version", &v), ("deel", "2"), ("q.2.1.1", "NAW-gegevens"), ("actie", "toevoegen:2.1")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let page = app.get(&c, &format!("{dpia}?deel=2")).await.text().await.unwrap();
+    assert!(page.contains("name=\"q.2.1.1@2\""), "a second entry");
+    let v = field(&page, "version");
+    let r = app
+        .post(
+            &c,
+            &dpia,
+            &[("version", &v), ("deel", "2"), ("q.2.1.1", "NAW-gegevens"), ("q.2.1.1@2", "BSN"), ("actie", "opslaan")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let answers: serde_json::Value =
+        sqlx::query_scalar("select answers from questionnaire").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(answers["2.1.1"], "NAW-gegevens");
+    assert_eq!(answers["2.1.1@2"], "BSN");
+    assert_eq!(answers["2.1@count"], 2);
+    let print = app.get(&c, &format!("{dpia}/afdrukken")).await.text().await.unwrap();
+    assert!(print.contains("NAW-gegevens") && print.contains("BSN"));
+}
