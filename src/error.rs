@@ -17,6 +17,9 @@ pub enum AppError {
     /// Not allowed for a reason the user should read (e.g. four-eyes); logged where it was decided.
     #[error("refused: {0}")]
     Refused(String),
+    /// The same, with the page to go back to (the form whose state changed meanwhile).
+    #[error("conflict: {message}")]
+    ConflictBack { message: String, back: String },
     /// A state change that does not fit the current state (e.g. a stale version).
     #[error("conflict: {0}")]
     Conflict(String),
@@ -55,11 +58,18 @@ pub struct ErrorPage {
     pub layout: Layout,
     pub heading: &'static str,
     pub message: String,
+    /// A local page to go back to, besides the start page.
+    pub back: Option<String>,
 }
 
 /// Render an error page; a template failure falls back to plain text rather than a second error.
 pub fn error_page(status: StatusCode, heading: &'static str, message: String) -> Response {
-    let page = ErrorPage { layout: Layout::bare(heading), heading, message };
+    error_page_back(status, heading, message, None)
+}
+
+pub fn error_page_back(status: StatusCode, heading: &'static str, message: String, back: Option<String>) -> Response {
+    let back = back.filter(|b| b.starts_with('/') && !b.starts_with("//"));
+    let page = ErrorPage { layout: Layout::bare(heading), heading, message, back };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, heading).into_response(),
@@ -80,6 +90,9 @@ impl IntoResponse for AppError {
                 "U heeft niet de rol die nodig is voor deze pagina of actie. Denkt u dat dit niet klopt? Neem contact op met de beheerder van AI-register in uw organisatie.".into(),
             ),
             AppError::Refused(message) => error_page(StatusCode::FORBIDDEN, "Geen toegang", message),
+            AppError::ConflictBack { message, back } => {
+                error_page_back(StatusCode::CONFLICT, "Actie niet mogelijk", message, Some(back))
+            }
             AppError::Conflict(message) => error_page(StatusCode::CONFLICT, "Actie niet mogelijk", message),
             AppError::Unavailable => {
                 tracing::warn!(event = "db_unavailable", "database unavailable");

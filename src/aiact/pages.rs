@@ -341,6 +341,11 @@ async fn open_run(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Run>
     .await
 }
 
+/// A 409 with a way back to the decision aid.
+fn conflict(id: Uuid, message: String) -> AppError {
+    AppError::ConflictBack { message, back: to_page(id) }
+}
+
 fn to_page(id: Uuid) -> String {
     format!("/register/{id}/ai-verordening")
 }
@@ -401,16 +406,16 @@ pub async fn answer(
     let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let (org, before) = locked(&mut tx, &user, id).await?;
-    let run = open_run(&mut tx, id).await?.ok_or_else(|| {
-        AppError::Conflict("Er loopt geen beslishulp voor deze toepassing. Start hem opnieuw.".into())
-    })?;
+    let run = open_run(&mut tx, id)
+        .await?
+        .ok_or_else(|| conflict(id, "Er loopt geen beslishulp voor deze toepassing. Start hem opnieuw.".into()))?;
     let mut steps = run.steps();
     let now = engine::run(tree, &steps).map_err(|e| {
-        AppError::Conflict(format!("De opgeslagen antwoorden passen niet meer bij de beslisboom: {e}. Begin opnieuw."))
+        conflict(id, format!("De opgeslagen antwoorden passen niet meer bij de beslisboom: {e}. Begin opnieuw."))
     })?;
     let current = now.next_question_id.clone().unwrap_or_default();
     if input.get("question_id") != current || input.get("version").parse::<i32>().ok() != Some(run.version) {
-        return Err(AppError::Conflict(
+        return Err(conflict(id,
             "Deze vraag is intussen al beantwoord (in een ander venster of door iemand anders). Er is niets opgeslagen; bekijk de huidige vraag.".into(),
         ));
     }
@@ -428,7 +433,7 @@ pub async fn answer(
         answer: chosen.answer.clone(),
         remark: Some(remark).filter(|r| !r.is_empty()),
     });
-    let outcome = engine::run(tree, &steps).map_err(|e| AppError::Conflict(e.to_string()))?;
+    let outcome = engine::run(tree, &steps).map_err(|e| conflict(id, e.to_string()))?;
     let done = outcome.conclusion_id.is_some();
     sqlx::query(
         "update ai_act_run set answers = $2, labels = $3, subresults = $4, conclusion_id = $5, conclusion = $6,
@@ -514,9 +519,9 @@ pub async fn back(
     locked(&mut tx, &user, id).await?;
     let run = open_run(&mut tx, id)
         .await?
-        .ok_or_else(|| AppError::Conflict("Er loopt geen beslishulp om naar terug te gaan.".into()))?;
+        .ok_or_else(|| conflict(id, "Er loopt geen beslishulp om naar terug te gaan.".into()))?;
     if input.get("version").parse::<i32>().ok() != Some(run.version) {
-        return Err(AppError::Conflict("De beslishulp is intussen verder ingevuld. Bekijk de huidige vraag.".into()));
+        return Err(conflict(id, "De beslishulp is intussen verder ingevuld. Bekijk de huidige vraag.".into()));
     }
     let mut steps = run.steps();
     steps.pop();
@@ -547,9 +552,7 @@ pub async fn apply_category(
     .fetch_optional(&mut *tx)
     .await?;
     let Some(category) = proposed_category(latest.flatten().as_deref()) else {
-        return Err(AppError::Conflict(
-            "De laatste uitkomst van de beslishulp stelt geen publicatiecategorie voor.".into(),
-        ));
+        return Err(conflict(id, "De laatste uitkomst van de beslishulp stelt geen publicatiecategorie voor.".into()));
     };
     sqlx::query("update application set publication_category = $2, version = version + 1 where application_id = $1")
         .bind(id)

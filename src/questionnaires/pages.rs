@@ -657,7 +657,10 @@ pub async fn save(
     }
     if action == "heropenen" {
         if row.status != "afgerond" {
-            return Err(AppError::Conflict("Deze vragenlijst is niet afgerond.".into()));
+            return Err(AppError::ConflictBack {
+                back: format!("/register/{id}/vragenlijst/{qid}"),
+                message: "Deze vragenlijst is niet afgerond.".into(),
+            });
         }
         sqlx::query("update questionnaire set status = 'in_uitvoering', completed_at = null, completed_by = null, version = version + 1, updated_by = $2 where questionnaire_id = $1")
             .bind(qid)
@@ -688,7 +691,10 @@ pub async fn save(
         .await;
     }
     if row.status == "afgerond" {
-        return Err(AppError::Conflict("Deze vragenlijst is afgerond. Heropen haar om antwoorden te wijzigen.".into()));
+        return Err(AppError::ConflictBack {
+            back: format!("/register/{id}/vragenlijst/{qid}"),
+            message: "Deze vragenlijst is afgerond. Heropen haar om antwoorden te wijzigen.".into(),
+        });
     }
     let current = def.tasks.get(section).ok_or(AppError::NotFound)?;
     let before = row.answers();

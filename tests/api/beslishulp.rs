@@ -193,6 +193,9 @@ mod web {
             )
             .await;
         assert_eq!(r.status(), 409);
+        assert!(
+            r.text().await.unwrap().contains(&format!("href=\"/register/{id}/ai-verordening\">Terug naar de pagina"))
+        );
         for answer in ["Geen van beide", "Ja", "Nee", "Ja", "Nee"] {
             assert_eq!(choose(&app, &c, id, answer, "").await.status(), 303, "{answer}");
         }
