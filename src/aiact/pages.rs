@@ -316,8 +316,24 @@ async fn page_response(
     render_status(status, &page)
 }
 
-pub async fn page(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
-    page_response(&state, &user, id, StatusCode::OK, FormErrors::new(), FormData::default()).await
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct PageQuery {
+    /// After "Vorige vraag": the answer given before, chosen again.
+    keuze: Option<usize>,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    axum::extract::Query(q): axum::extract::Query<PageQuery>,
+) -> AppResult<Response> {
+    let mut input = FormData::default();
+    if let Some(k) = q.keuze {
+        input.push("answer", k.to_string());
+    }
+    page_response(&state, &user, id, StatusCode::OK, FormErrors::new(), input).await
 }
 
 /// The registration, checked for access, and locked for this transaction.
@@ -524,14 +540,21 @@ pub async fn back(
         return Err(conflict(id, "De beslishulp is intussen verder ingevuld. Bekijk de huidige vraag.".into()));
     }
     let mut steps = run.steps();
-    steps.pop();
+    let popped = steps.pop();
     sqlx::query("update ai_act_run set answers = $2, version = version + 1 where run_id = $1")
         .bind(run.run_id)
         .bind(json!(steps))
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(Redirect::to(&to_page(id)).into_response())
+    // The earlier choice is shown selected again (a remark given with it has to be typed again).
+    let tree = super::load().map_err(|e| AppError::Internal(e.into()))?;
+    let chosen = popped.and_then(|s| tree.question(&s.question_id)?.answers.iter().position(|a| a.answer == s.answer));
+    let to = match chosen {
+        Some(k) => format!("{}?keuze={k}", to_page(id)),
+        None => to_page(id),
+    };
+    Ok(Redirect::to(&to).into_response())
 }
 
 /// Take over the proposed publication category (hoog-risico → "Hoog-risico AI-systeem").

@@ -170,12 +170,9 @@ mod web {
             .fetch_one(&app.pool)
             .await
             .unwrap();
-        assert_eq!(
-            app.post(&c, &format!("/register/{id}/ai-verordening/terug"), &[("version", &v.to_string())])
-                .await
-                .status(),
-            303
-        );
+        let r = app.post(&c, &format!("/register/{id}/ai-verordening/terug"), &[("version", &v.to_string())]).await;
+        assert_eq!(location(&r), format!("/register/{id}/ai-verordening?keuze=2"), "the earlier choice comes back");
+        assert!(app.get(&c, &location(&r)).await.text().await.unwrap().contains("value=\"2\" checked"));
         assert!(
             app.get(&c, &format!("/register/{id}/ai-verordening"))
                 .await
