@@ -51,6 +51,9 @@ pub struct ServeArgs {
     /// Hours after login after which a session ends regardless of activity.
     #[arg(long, env = "AIREGISTER_SESSION_MAX_HOURS", default_value_t = 12)]
     pub session_max_hours: u32,
+    /// Password of the Algoritmeregister API account (see Publicatie → Koppeling); when unset, asked at upload.
+    #[arg(long, env = "AIREGISTER_REGISTER_PASSWORD", hide_env_values = true)]
+    pub register_password: Option<String>,
     /// Load the demo organisation, users and applications before serving.
     #[arg(long)]
     pub demo: bool,
@@ -65,6 +68,10 @@ pub struct WebConfig {
     pub public_url: Option<String>,
     pub session_idle_minutes: u32,
     pub session_max_hours: u32,
+    /// The national register's upload API allows 25 requests per this window (one minute; tests shorten it).
+    pub register_rate_window: std::time::Duration,
+    /// The password of the register's API account, when given in the environment instead of at upload time.
+    pub register_password: Option<String>,
 }
 
 impl WebConfig {
@@ -73,6 +80,8 @@ impl WebConfig {
             public_url: args.public_url.as_ref().map(|u| u.trim_end_matches('/').to_string()).filter(|u| !u.is_empty()),
             session_idle_minutes: args.session_idle_minutes.max(1),
             session_max_hours: args.session_max_hours.max(1),
+            register_rate_window: std::time::Duration::from_secs(60),
+            register_password: args.register_password.clone().filter(|p| !p.is_empty()),
         }
     }
 
@@ -94,6 +103,12 @@ impl WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { public_url: None, session_idle_minutes: 30, session_max_hours: 12 }
+        Self {
+            public_url: None,
+            session_idle_minutes: 30,
+            session_max_hours: 12,
+            register_rate_window: std::time::Duration::from_secs(60),
+            register_password: None,
+        }
     }
 }

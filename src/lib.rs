@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod aiact;
+pub mod allowed;
 pub mod applications;
 pub mod assessments;
 pub mod audit;
@@ -16,6 +17,7 @@ pub mod home;
 pub mod incidents;
 pub mod notifications;
 pub mod organisations;
+pub mod publication;
 pub mod questionnaires;
 pub mod risk;
 pub mod server;
@@ -57,6 +59,9 @@ pub fn build_router(state: AppState) -> Router {
         .merge(assessments::router())
         .merge(incidents::router())
         .merge(notifications::router())
+        .merge(publication::pages::router())
+        .merge(publication::public::router())
+        .merge(allowed::router())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), auth::session::session_middleware));
     // Health checks and static files need no session (and must not touch it).

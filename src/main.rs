@@ -62,6 +62,36 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Export the published registrations for the national Algoritmeregister (valid against standard 1.0).
+    Export {
+        /// algoritmeregister-json (a list of AlgorithmIn bodies), csv (the register's download format) or xlsx.
+        #[arg(long, default_value = "algoritmeregister-json")]
+        format: String,
+        /// Write to this file (default: standard output; xlsx needs --out).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// The organisation's code (needed when there are several).
+        #[arg(long)]
+        org_code: Option<String>,
+        /// The public https address, for the "Link naar bronregistratie" of each entry.
+        #[arg(long, env = "AIREGISTER_PUBLIC_URL")]
+        public_url: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Import algorithm descriptions (AlgorithmIn JSON, one or a list, or the register's CSV download) as drafts.
+    Import {
+        /// The file to read.
+        file: std::path::PathBuf,
+        /// Only check and report per row; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The organisation's code (needed when there are several).
+        #[arg(long)]
+        org_code: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// The Beslishulp AI-verordening (the government's AI Act decision tree).
     Beslishulp {
         #[command(subcommand)]
@@ -167,6 +197,27 @@ async fn run(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Beslishulp { command: BeslishulpCommand::Run { answers, tree } } => {
             beslishulp_run(&answers, tree.as_deref())
+        }
+        Command::Export { format, out, org_code, public_url, db } => {
+            let format = airegister::publication::export::Format::parse(&format)
+                .with_context(|| format!("onbekend formaat '{format}'; kies algoritmeregister-json, csv of xlsx"))?;
+            if format == airegister::publication::export::Format::Xlsx && out.is_none() {
+                bail!("een Excel-bestand gaat niet naar het scherm; geef --out BESTAND.xlsx");
+            }
+            let db = Database::open(&db.settings(), false).await?;
+            let result = export_register(&db, format, out.as_deref(), org_code.as_deref(), public_url.as_deref()).await;
+            db.close().await?;
+            result
+        }
+        Command::Import { file, dry_run, org_code, db } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("kan {} niet lezen", file.display()))?;
+            if bytes.len() > airegister::publication::import::MAX_FILE {
+                bail!("{} is groter dan 10 MB", file.display());
+            }
+            let db = Database::open(&db.settings(), false).await?;
+            let result = import_file(&db, &bytes, dry_run, org_code.as_deref()).await;
+            db.close().await?;
+            result
         }
         Command::Serve { serve, db } => airegister::server::serve(serve, db).await,
         Command::Migrate { db } => {
@@ -321,6 +372,73 @@ async fn add_user(
         "Gebruiker {email} toegevoegd met de rol(len) {}.",
         roles.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
     );
+    Ok(())
+}
+
+/// The organisation a command works on: by code, or the only one.
+async fn pick_organisation(db: &Database, code: Option<&str>) -> anyhow::Result<uuid::Uuid> {
+    let mut conn = db.pool.acquire().await?;
+    match code {
+        Some(code) => organisations::find_by_code(&mut conn, code)
+            .await?
+            .with_context(|| format!("geen organisatie met code {code}")),
+        None => match organisations::all_ids(&mut conn).await?.as_slice() {
+            [only] => Ok(*only),
+            [] => bail!("er is nog geen organisatie"),
+            _ => bail!("er zijn meerdere organisaties; kies er een met --org-code"),
+        },
+    }
+}
+
+async fn export_register(
+    db: &Database,
+    format: airegister::publication::export::Format,
+    out: Option<&std::path::Path>,
+    org_code: Option<&str>,
+    public_url: Option<&str>,
+) -> anyhow::Result<()> {
+    use airegister::publication::{algorithm_in, export};
+    let org = pick_organisation(db, org_code).await?;
+    let info = algorithm_in::org_info(&db.pool, org).await?;
+    let links = algorithm_in::Links::new(public_url);
+    let (entries, skipped) = export::public_entries(&db.pool, &info, &links).await?;
+    for s in &skipped {
+        eprintln!("Overgeslagen: {} – {}", s.name, s.problems.join("; "));
+    }
+    let bytes = export::encode(format, &entries, true);
+    match out {
+        Some(path) => {
+            std::fs::write(path, &bytes).with_context(|| format!("kan {} niet schrijven", path.display()))?;
+            eprintln!("{} registraties geëxporteerd naar {}.", entries.len(), path.display());
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().lock().write_all(&bytes)?;
+        }
+    }
+    Ok(())
+}
+
+async fn import_file(db: &Database, bytes: &[u8], dry_run: bool, org_code: Option<&str>) -> anyhow::Result<()> {
+    use airegister::publication::{algorithm_in, import};
+    let org = pick_organisation(db, org_code).await?;
+    let info = algorithm_in::org_info(&db.pool, org).await?;
+    let actor = airegister::audit::Actor::system("cli import");
+    let report = import::run(&db.pool, &info, &actor, None, bytes, dry_run).await?;
+    for line in report.lines() {
+        println!("{line}");
+    }
+    if let Some(e) = &report.file_error {
+        bail!("het bestand kan niet worden ingelezen: {e}; er is niets opgeslagen");
+    }
+    if !report.ok() {
+        bail!("{} van de {} rijen hebben fouten; er is niets opgeslagen", report.error_rows(), report.rows.len());
+    }
+    if dry_run {
+        println!("Proefimport: {} rijen in orde, niets opgeslagen.", report.rows.len());
+    } else {
+        println!("{} registraties als concept opgeslagen in {}.", report.written, info.name);
+    }
     Ok(())
 }
 

@@ -379,6 +379,14 @@ pub static FIELDS: LazyLock<Vec<FieldDef>> = LazyLock::new(|| {
         ),
         std_field("category", Gebruik, Kind::Multi(THEMES), false),
         own(
+            "attention_points",
+            "Aandachtspunten voor medewerkers",
+            "Wat moet iedereen weten die de tool gebruikt? Dit staat bij de tool in de lijst Toegestane AI-tools.",
+            Gebruik,
+            Kind::RichText { max: 1000 },
+            false,
+        ),
+        own(
             "personal_data",
             "Persoonsgegevens",
             "Worden er persoonsgegevens in de tool ingevoerd of door de tool verwerkt?",
@@ -523,6 +531,14 @@ pub static FIELDS: LazyLock<Vec<FieldDef>> = LazyLock::new(|| {
         std_field("website", Publicatie, Kind::Link, false),
         std_field("url", Publicatie, Kind::Link, false),
         std_field("tags", Publicatie, TEXT, false),
+        own(
+            "publish",
+            "Publiceren in het Algoritmeregister",
+            "Na goedkeuring komt de registratie dan in het openbare register en in de export voor het landelijke Algoritmeregister (alleen de velden van de publicatiestandaard).",
+            Publicatie,
+            Kind::YesNo,
+            false,
+        ),
     ];
     for dc in DATA_CLASSES {
         f.push(own(dc.value, dc.label, "", Gegevens, Kind::Choice(PERMISSIONS), true));

@@ -392,7 +392,12 @@ async fn verify_csrf(req: Request, expected: &str) -> Result<(bool, Request), Re
     // Uploads (multipart) carry the token as a form part; only the upload forms may be as large as an upload.
     let multipart = crate::web::multipart::boundary(&content_type);
     let limit = match (&multipart, content_type.starts_with("application/x-www-form-urlencoded")) {
-        (Some(_), _) if crate::assessments::is_upload_path(req.uri().path()) => crate::web::multipart::MAX_UPLOAD_BODY,
+        (Some(_), _)
+            if crate::assessments::is_upload_path(req.uri().path())
+                || crate::publication::pages::is_upload_path(req.uri().path()) =>
+        {
+            crate::web::multipart::MAX_UPLOAD_BODY
+        }
         (Some(_), _) | (None, true) => MAX_FORM_BYTES,
         (None, false) => return Ok((false, req)),
     };

@@ -331,7 +331,7 @@ fn applications() -> Vec<DemoApp> {
             matrix: "TVVVVVVV",
             override_risk: None,
             fields: complete! {
-                "name" => "ChatGPT (gratis)",
+                "name" => "ChatGPT (gratis)", "attention_points" => "Indexeert alle gegevens die je uploadt en verwerkt deze voor commerciële marketingdoeleinden. Alleen openbare documenten zonder persoonsgegevens.",
                 "description_short" => "Chatbot van OpenAI voor het opstellen van teksten, samenvatten en brainstormen met openbare informatie.",
                 "provider" => "OpenAI",
                 "department" => "Communicatie",
@@ -358,7 +358,7 @@ fn applications() -> Vec<DemoApp> {
             matrix: "TOVVVVVV",
             override_risk: None,
             fields: complete! {
-                "name" => "ChatGPT Team",
+                "name" => "ChatGPT Team", "publish" => "ja",
                 "description_short" => "Zakelijke versie van ChatGPT met een verwerkersovereenkomst; invoer wordt niet gebruikt voor training.",
                 "provider" => "OpenAI",
                 "department" => "Informatievoorziening",
@@ -412,7 +412,7 @@ fn applications() -> Vec<DemoApp> {
             matrix: "TVVVVVVV",
             override_risk: None,
             fields: complete! {
-                "name" => "Copilot desktop Windows 11 (gratis)",
+                "name" => "Copilot desktop Windows 11 (gratis)", "publish" => "ja", "attention_points" => "Indexeert alle gegevens die je uploadt en verwerkt deze voor commerciële marketingdoeleinden. Alleen openbare documenten zonder persoonsgegevens.",
                 "description_short" => "De gratis Copilot in Windows 11. Indexeert geüploade gegevens en verwerkt ze voor commerciële doeleinden.",
                 "provider" => "Microsoft",
                 "department" => "Burgerzaken",
@@ -433,7 +433,7 @@ fn applications() -> Vec<DemoApp> {
             matrix: "TVVVVVVV",
             override_risk: None,
             fields: complete! {
-                "name" => "Bing chat (gratis)",
+                "name" => "Bing chat (gratis)", "attention_points" => "Indexeert alle gegevens die je uploadt en verwerkt deze voor commerciële marketingdoeleinden. Alleen openbare documenten zonder persoonsgegevens.",
                 "description_short" => "Zoekmachine met chatfunctie van Microsoft; alleen voor openbare informatie.",
                 "provider" => "Microsoft",
                 "department" => "Communicatie",
@@ -454,7 +454,7 @@ fn applications() -> Vec<DemoApp> {
             matrix: "TVVVVVVV",
             override_risk: None,
             fields: complete! {
-                "name" => "Gemini (gratis)",
+                "name" => "Gemini (gratis)", "publish" => "ja", "attention_points" => "Indexeert alle gegevens die je uploadt en verwerkt deze voor commerciële marketingdoeleinden. Alleen openbare documenten zonder persoonsgegevens.",
                 "description_short" => "Chatbot van Google voor teksten en ideeën met openbare informatie.",
                 "provider" => "Google",
                 "department" => "Economische zaken",
@@ -556,7 +556,7 @@ fn applications() -> Vec<DemoApp> {
             matrix: "TTVVVVVV",
             override_risk: None,
             fields: complete! {
-                "name" => "GitHub Copilot",
+                "name" => "GitHub Copilot", "publish" => "ja",
                 "description_short" => "Programmeerhulp die code voorstelt in de ontwikkelomgeving van de eigen ontwikkelaars.",
                 "provider" => "GitHub (Microsoft)",
                 "department" => "Informatievoorziening",
@@ -581,7 +581,7 @@ fn applications() -> Vec<DemoApp> {
             matrix: "TTVOVVOV",
             override_risk: None,
             fields: complete! {
-                "name" => "Chatbot Gemeentelijke Dienstverlening",
+                "name" => "Chatbot Gemeentelijke Dienstverlening", "publish" => "ja",
                 "description_short" => "Chatbot op de website die inwoners 24 uur per dag antwoord geeft op veelgestelde vragen over afval, paspoorten en vergunningen.",
                 "provider" => "Leverancier Dialoog BV",
                 "department" => "Klantcontactcentrum",
@@ -611,7 +611,7 @@ fn applications() -> Vec<DemoApp> {
             matrix: "TTOTVVVT",
             override_risk: None,
             fields: complete! {
-                "name" => "Waarderen WOZ-objecten",
+                "name" => "Waarderen WOZ-objecten", "publish" => "ja",
                 "description_short" => "Rekenmodel dat de WOZ-waarde van woningen schat met verkoopprijzen en woningkenmerken; een taxateur controleert elke waarde.",
                 "provider" => "Eigen ontwikkeling met leverancier Taxatie BV",
                 "department" => "Belastingen",
@@ -624,6 +624,8 @@ fn applications() -> Vec<DemoApp> {
                 "target_group" => "Eigenaren en huurders van onroerend goed",
                 "interaction" => "extern", "personal_data" => "ja", "special_categories" => "nee", "data_location" => "eu",
                 "human_intervention" => "Een taxateur beoordeelt de modelwaarde en stelt de definitieve waarde vast.",
+                "proportionality" => "Modelmatig waarderen is sneller en consistenter dan alle woningen met de hand taxeren; bezwaar blijft altijd mogelijk.",
+                "website" => "https://www.demodam.example/woz",
                 "risks" => "Onjuiste waardering bij bijzondere woningen; daarom altijd controle door een taxateur.",
                 "lawful_basis" => "Wet waardering onroerende zaken.",
                 "lawful_basis_grouping_title" => "Wet waardering onroerende zaken", "lawful_basis_grouping_link" => "https://wetten.overheid.nl/BWBR0007119",
@@ -661,7 +663,7 @@ fn applications() -> Vec<DemoApp> {
             matrix: "TTVTTVVV",
             override_risk: None,
             fields: complete! {
-                "name" => "CV-screening sollicitaties",
+                "name" => "CV-screening sollicitaties", "publish" => "ja",
                 "description_short" => "Tool die sollicitatiebrieven en cv's rangschikt op geschiktheid voor een vacature.",
                 "provider" => "HR Select BV",
                 "department" => "HRM",
@@ -685,7 +687,7 @@ fn applications() -> Vec<DemoApp> {
             matrix: "TVVVVVVV",
             override_risk: None,
             fields: complete! {
-                "name" => "Microsoft Copilot (betaald, persoonlijk)",
+                "name" => "Microsoft Copilot (betaald, persoonlijk)", "publish" => "ja", "attention_points" => "Niet ondersteund door de organisatie: gebruik Microsoft 365 Copilot met het werkaccount.",
                 "description_short" => "Persoonlijk betaald Copilot-abonnement. Niet ondersteund door de organisatie.",
                 "provider" => "Microsoft",
                 "department" => "Burgerzaken",

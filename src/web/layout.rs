@@ -61,6 +61,7 @@ impl Layout {
         if user.organisation.is_some() {
             nav.push(item("/register", "Register"));
             nav.push(item("/mijn-toepassingen", "Mijn toepassingen"));
+            nav.push(item("/toegestane-tools", "Toegestane AI-tools"));
             if user.has_role(Role::Ciso) {
                 nav.push(counted("/te-beoordelen", "Te beoordelen", c.review));
             }
@@ -77,6 +78,9 @@ impl Layout {
                 nav.push(item("/evaluaties", "Evaluaties"));
             }
             nav.push(item("/incidenten", "Incidenten"));
+            if [Role::Ciso, Role::Fg, Role::Directie, Role::Beheerder].iter().any(|r| user.has_role(*r)) {
+                nav.push(item("/publicatie", "Publicatie"));
+            }
             nav.push(counted("/meldingen", "Meldingen", c.unread));
         }
         if user.has_role(Role::Beheerder) {

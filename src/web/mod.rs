@@ -22,6 +22,35 @@ pub fn render_status<T: Template>(status: StatusCode, page: &T) -> AppResult<Res
     Ok((status, Html(page.render()?)).into_response())
 }
 
+/// A download: never shown inline, never sniffed, never cached; the file name per RFC 6266 (ASCII fallback plus
+/// the UTF-8 name).
+pub fn attachment(name: &str, media_type: &str, content: Vec<u8>) -> AppResult<Response> {
+    use axum::http::{HeaderValue, header};
+    let ascii: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') { c } else { '_' })
+        .collect();
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    let internal = |e: axum::http::header::InvalidHeaderValue| crate::error::AppError::Internal(e.into());
+    let mut resp = (StatusCode::OK, content).into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(media_type).map_err(internal)?);
+    h.insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).map_err(internal)?);
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    Ok(resp)
+}
+
 /// A `next` target after login: only a local path, never another site (ASVS 3.7.2).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {

@@ -86,6 +86,8 @@ impl TestApp {
     }
 
     pub async fn spawn_on(pool: PgPool, config: WebConfig) -> TestApp {
+        // reqwest is built without a TLS crypto provider (the application installs ring before its first client).
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let state = AppState { pool: pool.clone(), config: std::sync::Arc::new(config) };

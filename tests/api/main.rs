@@ -10,6 +10,8 @@ mod beslishulp;
 mod csrf;
 mod helpers;
 mod infra;
+mod publication;
 mod questionnaires;
 pub mod register;
+mod standin;
 mod workflow;

@@ -1,0 +1,323 @@
+//! The public register, no login: per organisation the list of published registrations (search, filters by
+//! theme, status and publication category), a page per registration, and its `AlgorithmIn` JSON at a stable
+//! address (`/openbaar/{code}/{id}.json`, the standard's "Link naar bronregistratie"). Only what the standard
+//! publishes is shown: the page is rendered from the same body as the export, never from the internal record.
+
+use askama::Template;
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use sqlx::{Postgres, QueryBuilder};
+use uuid::Uuid;
+
+use super::algorithm_in::{Links, OrgInfo, PUBLIC_SQL};
+use super::{export, validate};
+use crate::AppState;
+use crate::applications::fields::{PUBLICATION_CATEGORIES, REGISTER_STATUS, THEMES};
+use crate::applications::form::is_blank;
+use crate::applications::richtext;
+use crate::applications::store::ts_query;
+use crate::applications::views::{DetailItem, DetailSection, OptView};
+use crate::error::{AppError, AppResult};
+use crate::web::layout::Layout;
+use crate::web::render;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openbaar", get(index))
+        .route("/openbaar/{code}", get(list))
+        .route("/openbaar/{code}/{item}", get(item))
+        .route("/openbaar/{code}/{id}/rapport/{aid}", get(report))
+}
+
+fn links(state: &AppState) -> Links {
+    Links::new(state.config.public_url.as_deref())
+}
+
+async fn org_by_code(state: &AppState, code: &str) -> AppResult<OrgInfo> {
+    sqlx::query_as("select organisation_id, name, code, contact_email from organisation where code = $1")
+        .bind(code)
+        .fetch_optional(&state.pool)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "publication/public_index.html")]
+struct IndexPage {
+    layout: Layout,
+    orgs: Vec<(String, String, i64)>,
+}
+
+/// The organisations with a public register; straight to it when there is one.
+async fn index(State(state): State<AppState>) -> AppResult<Response> {
+    let orgs: Vec<(String, String, i64)> = sqlx::query_as(&format!(
+        "select o.code, o.name, count(*) from organisation o join application a using (organisation_id)
+         where {PUBLIC_SQL} group by o.code, o.name order by o.name"
+    ))
+    .fetch_all(&state.pool)
+    .await?;
+    if let [(code, _, _)] = orgs.as_slice() {
+        return Ok(Redirect::to(&format!("/openbaar/{code}")).into_response());
+    }
+    render(&IndexPage { layout: Layout::bare("Openbaar algoritmeregister"), orgs })
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Filter {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    thema: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    categorie: String,
+    pagina: Option<u32>,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    application_id: Uuid,
+    name: String,
+    description_short: String,
+    status: String,
+    publication_category: Option<String>,
+    category: Vec<String>,
+    total: i64,
+}
+
+#[derive(Template)]
+#[template(path = "publication/public_list.html")]
+struct ListPage {
+    layout: Layout,
+    org: OrgInfo,
+    filter: Filter,
+    rows: Vec<Row>,
+    total: i64,
+    page: i64,
+    pages: i64,
+    themes: Vec<OptView>,
+    statuses: Vec<OptView>,
+    categories: Vec<OptView>,
+    query_base: String,
+}
+
+const PAGE: i64 = 25;
+
+fn options(opts: &[crate::applications::fields::Opt], chosen: &str) -> Vec<OptView> {
+    opts.iter()
+        .map(|o| OptView { value: o.value.to_string(), label: o.label.to_string(), selected: o.value == chosen })
+        .collect()
+}
+
+async fn list(State(state): State<AppState>, Path(code): Path<String>, Query(f): Query<Filter>) -> AppResult<Response> {
+    let org = org_by_code(&state, &code).await?;
+    let tsq = ts_query(&f.q);
+    let mut b: QueryBuilder<Postgres> = QueryBuilder::new(
+        "select application_id, name, description_short, status, publication_category, category,
+                count(*) over () as total from application a where a.organisation_id = ",
+    );
+    b.push_bind(org.organisation_id).push(format!(" and {PUBLIC_SQL}"));
+    if let Some(q) = &tsq {
+        b.push(" and a.search @@ (to_tsquery('dutch', ")
+            .push_bind(q.clone())
+            .push(") || to_tsquery('simple', ")
+            .push_bind(q.clone())
+            .push("))");
+    }
+    if !f.thema.is_empty() {
+        b.push(" and ").push_bind(f.thema.clone()).push(" = any(a.category)");
+    }
+    if !f.status.is_empty() {
+        b.push(" and a.status = ").push_bind(f.status.clone());
+    }
+    if !f.categorie.is_empty() {
+        b.push(" and a.publication_category = ").push_bind(f.categorie.clone());
+    }
+    let page = i64::from(f.pagina.unwrap_or(1).clamp(1, 100_000));
+    b.push(" order by lower(a.name), a.application_id limit ")
+        .push_bind(PAGE)
+        .push(" offset ")
+        .push_bind((page - 1) * PAGE);
+    let rows: Vec<Row> = b.build_query_as().fetch_all(&state.pool).await?;
+    let total = rows.first().map(|r| r.total).unwrap_or(0);
+    let query_base = form_urlencoded::Serializer::new(String::new())
+        .append_pair("q", &f.q)
+        .append_pair("thema", &f.thema)
+        .append_pair("status", &f.status)
+        .append_pair("categorie", &f.categorie)
+        .finish();
+    render(&ListPage {
+        layout: Layout::bare(&format!("Algoritmeregister {}", org.name)),
+        themes: options(THEMES, &f.thema),
+        statuses: options(REGISTER_STATUS, &f.status),
+        categories: options(PUBLICATION_CATEGORIES, &f.categorie),
+        org,
+        rows,
+        total,
+        page,
+        pages: ((total + PAGE - 1) / PAGE).max(1),
+        query_base,
+        filter: f,
+    })
+}
+
+/// The register's own grouping of the fields (its layout file): Algemene informatie, Verantwoord gebruik,
+/// Werking. Metadata (language, version, source id, tags) is never shown on the register's site either.
+const SECTIONS: [(&str, &str, &[&str]); 3] = [
+    (
+        "algemeen",
+        "Algemene informatie",
+        &[
+            "name",
+            "description_short",
+            "organization",
+            "category",
+            "status",
+            "begin_date",
+            "end_date",
+            "contact_email",
+            "website",
+            "publication_category",
+            "url",
+        ],
+    ),
+    (
+        "verantwoord",
+        "Verantwoord gebruik",
+        &[
+            "goal",
+            "proportionality",
+            "human_intervention",
+            "risks",
+            "lawful_basis",
+            "lawful_basis_grouping",
+            "process_index_url",
+            "impacttoetsen",
+            "impacttoetsen_grouping",
+        ],
+    ),
+    ("werking", "Werking", &["source_data", "source_data_grouping", "methods_and_models", "provider", "publiccode"]),
+];
+
+fn leak(s: String) -> &'static str {
+    // Titles come from the embedded schema and are few; interning them keeps DetailItem's shape.
+    static CACHE: std::sync::LazyLock<std::sync::Mutex<Vec<&'static str>>> =
+        std::sync::LazyLock::new(|| std::sync::Mutex::new(Vec::new()));
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(t) = cache.iter().find(|t| **t == s) {
+        return t;
+    }
+    let t: &'static str = Box::leak(s.into_boxed_str());
+    cache.push(t);
+    t
+}
+
+/// The body as sections of the detail page.
+pub fn sections(body: &Map<String, Value>) -> Vec<DetailSection> {
+    SECTIONS
+        .iter()
+        .map(|(slug, title, keys)| DetailSection {
+            slug,
+            title,
+            items: keys
+                .iter()
+                .map(|key| {
+                    let v = body.get(*key).unwrap_or(&Value::Null);
+                    let mut item = DetailItem {
+                        label: leak(validate::title(key)),
+                        text: String::new(),
+                        blocks: Vec::new(),
+                        links: Vec::new(),
+                        empty: is_blank(v),
+                    };
+                    match v {
+                        Value::String(s) if super::algorithm_in::RICH_KEYS.contains(key) => {
+                            item.blocks = richtext::blocks(s)
+                        }
+                        Value::Array(items) if super::algorithm_in::GROUPING_KEYS.contains(key) => {
+                            item.links = items
+                                .iter()
+                                .map(|r| {
+                                    (
+                                        r.get("title").and_then(Value::as_str).unwrap_or("").to_string(),
+                                        r.get("link").and_then(Value::as_str).unwrap_or("").to_string(),
+                                    )
+                                })
+                                .collect()
+                        }
+                        _ => item.text = super::csv::cell_text(key, v),
+                    }
+                    item
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "publication/public_show.html")]
+struct ShowPage {
+    layout: Layout,
+    org: OrgInfo,
+    id: Uuid,
+    name: String,
+    description: String,
+    lars: Option<String>,
+    sections: Vec<DetailSection>,
+}
+
+async fn item(State(state): State<AppState>, Path((code, item)): Path<(String, String)>) -> AppResult<Response> {
+    let org = org_by_code(&state, &code).await?;
+    let (raw, json) = match item.strip_suffix(".json") {
+        Some(id) => (id, true),
+        None => (item.as_str(), false),
+    };
+    let id = Uuid::parse_str(raw).map_err(|_| AppError::NotFound)?;
+    let entry = export::public_one(&state.pool, &org, id, &links(&state)).await?.ok_or(AppError::NotFound)?;
+    if json {
+        let mut body = entry.body.clone();
+        // Read-only fields of the standard, as the register itself returns them.
+        body.insert("lars".into(), entry.lars.clone().map(Value::String).unwrap_or(Value::Null));
+        let mut resp = Json(Value::Object(body)).into_response();
+        resp.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        return Ok(resp);
+    }
+    let text = |k: &str| entry.body.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    render(&ShowPage {
+        layout: Layout::bare(&text("name")),
+        name: text("name"),
+        description: text("description_short"),
+        lars: entry.lars.clone(),
+        sections: sections(&entry.body),
+        org,
+        id,
+    })
+}
+
+/// The uploaded report of a publishable, completed assessment of a public registration.
+async fn report(
+    State(state): State<AppState>,
+    Path((code, id, aid)): Path<(String, Uuid, Uuid)>,
+) -> AppResult<Response> {
+    let org = org_by_code(&state, &code).await?;
+    let doc: Option<(String, String, Vec<u8>)> = sqlx::query_as(&format!(
+        "select d.file_name, d.media_type, d.content from application a
+         join assessment s using (application_id) join assessment_document d using (document_id)
+         where a.organisation_id = $1 and a.application_id = $2 and s.assessment_id = $3
+           and s.publishable and s.status = 'afgerond' and {PUBLIC_SQL}"
+    ))
+    .bind(org.organisation_id)
+    .bind(id)
+    .bind(aid)
+    .fetch_optional(&state.pool)
+    .await?;
+    let (name, media_type, content) = doc.ok_or(AppError::NotFound)?;
+    crate::web::attachment(&name, &media_type, content)
+}

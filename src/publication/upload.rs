@@ -1,0 +1,353 @@
+//! The client for the national register's upload API ("aanleverapi", version 1.0): a bearer token from the
+//! register's Keycloak (password grant, as MinBZK's own AMT does), then create (POST), update (PUT), release
+//! and the organisation's list for reconciliation by `source_id`. At most 25 requests per minute leave this
+//! process (the register's limit); a 429 is waited out once. A 422 comes back per field.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+/// The organisation's account at the register.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Connection {
+    pub organisation_id: Uuid,
+    pub api_url: String,
+    pub token_url: String,
+    pub client_id: String,
+    pub username: String,
+    pub register_org_id: String,
+    pub version: i32,
+}
+
+pub async fn connection(pool: &sqlx::PgPool, organisation_id: Uuid) -> sqlx::Result<Option<Connection>> {
+    sqlx::query_as(
+        "select organisation_id, api_url, token_url, client_id, username, register_org_id, version
+         from register_connection where organisation_id = $1",
+    )
+    .bind(organisation_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// The register's list entry of an algorithm (`AlgorithmSummary`).
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct Summary {
+    pub name: Option<String>,
+    pub lars: String,
+    pub source_id: Option<String>,
+    pub published: bool,
+    pub current_version_released: bool,
+    pub current_version_published: bool,
+    pub last_update_dt: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UploadError {
+    /// The password is needed and was not given.
+    NoPassword,
+    /// The token endpoint refused the account.
+    Login(String),
+    /// The register refused the body: (field key, message) per problem.
+    Invalid(Vec<(String, String)>),
+    /// Still over the rate limit after waiting.
+    RateLimited,
+    /// Any other answer of the register.
+    Status(u16, String),
+    /// The register could not be reached.
+    Network(String),
+}
+
+impl std::fmt::Display for UploadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            UploadError::NoPassword => {
+                write!(f, "Vul het wachtwoord van het API-account van het Algoritmeregister in.")
+            }
+            UploadError::Login(m) => write!(f, "Inloggen bij het Algoritmeregister lukte niet: {m}"),
+            UploadError::Invalid(problems) => write!(
+                f,
+                "Het Algoritmeregister weigerde de beschrijving: {}",
+                problems.iter().map(|(k, m)| format!("{k}: {m}")).collect::<Vec<_>>().join("; ")
+            ),
+            UploadError::RateLimited => {
+                write!(
+                    f,
+                    "Het Algoritmeregister neemt nu geen verzoeken aan (te veel per minuut). Probeer het zo opnieuw."
+                )
+            }
+            UploadError::Status(code, m) => write!(f, "Het Algoritmeregister antwoordde met status {code}: {m}"),
+            UploadError::Network(m) => write!(f, "Het Algoritmeregister is niet bereikbaar: {m}"),
+        }
+    }
+}
+
+/// At most `max` requests per `window`, shared by every client of this process that talks to one host.
+struct Limiter {
+    times: Mutex<VecDeque<Instant>>,
+}
+
+static LIMITERS: LazyLock<Mutex<HashMap<String, &'static Limiter>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+/// The register's limit (NOTES.md §3.6).
+pub const MAX_PER_WINDOW: usize = 25;
+
+impl Limiter {
+    fn for_host(host: &str) -> &'static Limiter {
+        let mut all = LIMITERS.lock().unwrap_or_else(|e| e.into_inner());
+        all.entry(host.to_string())
+            .or_insert_with(|| Box::leak(Box::new(Limiter { times: Mutex::new(VecDeque::new()) })))
+    }
+
+    async fn acquire(&self, window: Duration) {
+        loop {
+            let wait = {
+                let mut times = self.times.lock().unwrap_or_else(|e| e.into_inner());
+                let now = Instant::now();
+                while times.front().is_some_and(|t| now.duration_since(*t) >= window) {
+                    times.pop_front();
+                }
+                if times.len() < MAX_PER_WINDOW {
+                    times.push_back(now);
+                    return;
+                }
+                window.saturating_sub(now.duration_since(*times.front().expect("non-empty")))
+            };
+            tokio::time::sleep(wait + Duration::from_millis(5)).await;
+        }
+    }
+}
+
+/// Bearer tokens per (token URL, user), until shortly before they expire.
+/// (token URL, user) → (bearer token, valid until).
+type TokenCache = HashMap<(String, String), (String, Instant)>;
+
+static TOKENS: LazyLock<Mutex<TokenCache>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+
+pub struct Client {
+    http: reqwest::Client,
+    conn: Connection,
+    window: Duration,
+    limiter: &'static Limiter,
+}
+
+fn host_of(url: &str) -> String {
+    url.split("://").nth(1).unwrap_or(url).split('/').next().unwrap_or("").to_string()
+}
+
+impl Client {
+    pub fn new(conn: Connection, window: Duration) -> Result<Client, UploadError> {
+        // reqwest is built without a crypto provider; ring is the one sqlx already links.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .user_agent(concat!("AI-register/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| UploadError::Network(e.to_string()))?;
+        let limiter = Limiter::for_host(&host_of(&conn.api_url));
+        Ok(Client { http, conn, window, limiter })
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!(
+            "{}/organizations/{}/algorithms{path}",
+            self.conn.api_url.trim_end_matches('/'),
+            self.conn.register_org_id
+        )
+    }
+
+    /// Whether a token is cached, so the password is not needed now.
+    pub fn has_token(&self) -> bool {
+        let key = (self.conn.token_url.clone(), self.conn.username.clone());
+        TOKENS.lock().unwrap_or_else(|e| e.into_inner()).get(&key).is_some_and(|(_, until)| *until > Instant::now())
+    }
+
+    /// Log in with the password (from the environment or the form) and keep the token.
+    pub async fn login(&self, password: Option<&str>) -> Result<(), UploadError> {
+        if self.has_token() {
+            return Ok(());
+        }
+        let Some(password) = password.filter(|p| !p.is_empty()) else { return Err(UploadError::NoPassword) };
+        self.limiter.acquire(self.window).await;
+        let resp = self
+            .http
+            .post(&self.conn.token_url)
+            .form(&[
+                ("grant_type", "password"),
+                ("client_id", self.conn.client_id.as_str()),
+                ("username", self.conn.username.as_str()),
+                ("password", password),
+            ])
+            .send()
+            .await
+            .map_err(|e| UploadError::Network(e.without_url().to_string()))?;
+        let status = resp.status();
+        let body: Value = resp.json().await.unwrap_or(Value::Null);
+        if !status.is_success() {
+            let reason = body
+                .get("error_description")
+                .or_else(|| body.get("error"))
+                .and_then(Value::as_str)
+                .unwrap_or("onbekende reden");
+            return Err(UploadError::Login(format!("{reason} (status {})", status.as_u16())));
+        }
+        let token = body
+            .get("access_token")
+            .and_then(Value::as_str)
+            .ok_or_else(|| UploadError::Login("het antwoord bevat geen token".into()))?;
+        let lifetime = body.get("expires_in").and_then(Value::as_u64).unwrap_or(60);
+        let until = Instant::now() + Duration::from_secs(lifetime.saturating_sub(10).max(1));
+        TOKENS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert((self.conn.token_url.clone(), self.conn.username.clone()), (token.to_string(), until));
+        Ok(())
+    }
+
+    fn token(&self) -> Result<String, UploadError> {
+        let key = (self.conn.token_url.clone(), self.conn.username.clone());
+        TOKENS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+            .filter(|(_, until)| *until > Instant::now())
+            .map(|(t, _)| t.clone())
+            .ok_or(UploadError::NoPassword)
+    }
+
+    /// One call, within the rate limit; a 429 is waited out once (Retry-After, or the window).
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<&Value>) -> Result<Value, UploadError> {
+        for attempt in 0..2 {
+            self.limiter.acquire(self.window).await;
+            let mut req = self.http.request(method.clone(), self.url(path)).bearer_auth(self.token()?);
+            if let Some(b) = body {
+                req = req.json(b);
+            }
+            let resp = req.send().await.map_err(|e| UploadError::Network(e.without_url().to_string()))?;
+            let status = resp.status().as_u16();
+            if status == 429 && attempt == 0 {
+                let wait = resp
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .map(Duration::from_secs)
+                    .unwrap_or(self.window)
+                    .min(Duration::from_secs(120));
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            let text = resp.text().await.unwrap_or_default();
+            let json: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            return match status {
+                200..=299 => Ok(json),
+                422 => Err(UploadError::Invalid(validation_problems(&json))),
+                429 => Err(UploadError::RateLimited),
+                401 | 403 => {
+                    TOKENS
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .remove(&(self.conn.token_url.clone(), self.conn.username.clone()));
+                    Err(UploadError::Status(status, detail(&json, "geen toegang met dit account")))
+                }
+                _ => Err(UploadError::Status(status, detail(&json, text.chars().take(200).collect::<String>().trim()))),
+            };
+        }
+        Err(UploadError::RateLimited)
+    }
+
+    /// Every algorithm of the organisation in the register.
+    pub async fn list(&self) -> Result<Vec<Summary>, UploadError> {
+        let v = self.call(reqwest::Method::GET, "", None).await?;
+        serde_json::from_value(v).map_err(|e| UploadError::Status(200, format!("onverwacht antwoord: {e}")))
+    }
+
+    /// A new algorithm; returns its lars code.
+    pub async fn create(&self, body: &Map<String, Value>) -> Result<String, UploadError> {
+        let v = self.call(reqwest::Method::POST, "", Some(&without_nulls(body))).await?;
+        v.get("lars_code")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| UploadError::Status(200, "het antwoord bevat geen algoritme-ID (lars_code)".into()))
+    }
+
+    /// A new version of an existing algorithm ("In bewerking"); Ok(false) when the register saw no change.
+    pub async fn update(&self, lars: &str, body: &Map<String, Value>) -> Result<bool, UploadError> {
+        let v = self.call(reqwest::Method::PUT, &format!("/{lars}"), Some(&without_nulls(body))).await?;
+        Ok(v.get("message").and_then(Value::as_str) != Some("NO_CHANGES"))
+    }
+
+    /// Release the newest version for publication ("Vrijgeven": STATE_1 → STATE_2).
+    pub async fn release(&self, lars: &str) -> Result<(), UploadError> {
+        self.call(reqwest::Method::PUT, &format!("/{lars}/release"), None).await.map(|_| ())
+    }
+}
+
+/// Empty fields are left out rather than sent as null: the published OpenAPI document types several optional
+/// fields as `string` beside their `anyOf [string, null]`, so a strict validator refuses null there.
+fn without_nulls(body: &Map<String, Value>) -> Value {
+    Value::Object(body.iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k.clone(), v.clone())).collect())
+}
+
+fn detail(json: &Value, fallback: &str) -> String {
+    json.get("detail").and_then(Value::as_str).unwrap_or(fallback).to_string()
+}
+
+/// FastAPI's `HTTPValidationError`: `detail[].loc` (e.g. `["body", "goal"]`) and `msg`.
+fn validation_problems(json: &Value) -> Vec<(String, String)> {
+    let Some(items) = json.get("detail").and_then(Value::as_array) else {
+        return vec![(String::new(), detail(json, "ongeldige invoer"))];
+    };
+    items
+        .iter()
+        .map(|i| {
+            let loc: Vec<String> = i
+                .get("loc")
+                .and_then(Value::as_array)
+                .map(|l| {
+                    l.iter()
+                        .skip_while(|p| p.as_str() == Some("body"))
+                        .map(|p| p.as_str().map(str::to_string).unwrap_or_else(|| p.to_string()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (loc.join("."), i.get("msg").and_then(Value::as_str).unwrap_or("ongeldig").to_string())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fastapi_errors_per_field() {
+        let v: Value = serde_json::json!({"detail": [
+            {"loc": ["body", "goal"], "msg": "String should have at most 2500 characters", "type": "string_too_long"},
+            {"loc": ["body", "lawful_basis_grouping", 0, "link"], "msg": "Field required", "type": "missing"}
+        ]});
+        assert_eq!(
+            validation_problems(&v),
+            vec![
+                ("goal".into(), "String should have at most 2500 characters".into()),
+                ("lawful_basis_grouping.0.link".into(), "Field required".into())
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn limiter_lets_25_through_per_window() {
+        let limiter = Limiter { times: Mutex::new(VecDeque::new()) };
+        let window = Duration::from_millis(300);
+        let start = Instant::now();
+        for _ in 0..MAX_PER_WINDOW {
+            limiter.acquire(window).await;
+        }
+        assert!(start.elapsed() < Duration::from_millis(100));
+        limiter.acquire(window).await;
+        assert!(start.elapsed() >= Duration::from_millis(290));
+    }
+}
