@@ -54,6 +54,13 @@ pub fn organisation(user: &CurrentUser) -> AppResult<Uuid> {
     user.organisation_id().ok_or(AppError::Forbidden)
 }
 
+/// One registration of the user's organisation (404 for another organisation's), with that organisation.
+pub async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Uuid, Stored)> {
+    let org = organisation(user)?;
+    let app = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
+    Ok((org, app))
+}
+
 /// Owner, project leader, CISO or administrator may edit; the person who registered it may while it is a
 /// draft or was sent back.
 pub fn can_edit(user: &CurrentUser, app: &Stored) -> bool {

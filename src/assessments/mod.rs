@@ -23,7 +23,7 @@ use crate::applications::fields::label_in as label;
 use crate::applications::form::{FormData, is_https_link};
 use crate::applications::show::{Summary, summary};
 use crate::applications::store::{self, Stored};
-use crate::applications::{can_edit, organisation};
+use crate::applications::{can_edit, load};
 use crate::audit::Actor;
 use crate::auth::roles::Role;
 use crate::auth::session::{self, CurrentUser};
@@ -139,12 +139,6 @@ pub fn can_download(user: &CurrentUser, app: &Stored) -> bool {
     can_change(user, app) || user.has_role(Role::Directie) || user.has_role(Role::Beheerder)
 }
 
-async fn load_app(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Uuid, Stored)> {
-    let org = organisation(user)?;
-    let app = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
-    Ok((org, app))
-}
-
 #[derive(Template)]
 #[template(path = "assessments/list.html")]
 pub struct ListPage {
@@ -157,7 +151,7 @@ pub struct ListPage {
 }
 
 pub async fn list(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
-    let (_, app) = load_app(&state, &user, id).await?;
+    let (_, app) = load(&state, &user, id).await?;
     let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} where s.application_id = $1 order by s.created_at"))
         .bind(id)
         .fetch_all(&state.pool)
@@ -238,7 +232,7 @@ fn guard(user: &CurrentUser, app: &Stored) -> AppResult<()> {
 }
 
 pub async fn new_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
-    let (_, app) = load_app(&state, &user, id).await?;
+    let (_, app) = load(&state, &user, id).await?;
     guard(&user, &app)?;
     let mut input = FormData::default();
     input.push("status", "niet_gestart");
@@ -284,7 +278,7 @@ pub async fn edit_form(
     user: CurrentUser,
     Path((id, aid)): Path<(Uuid, Uuid)>,
 ) -> AppResult<Response> {
-    let (_, app) = load_app(&state, &user, id).await?;
+    let (_, app) = load(&state, &user, id).await?;
     guard(&user, &app)?;
     let mut conn = state.pool.acquire().await?;
     let row = fetch(&mut conn, id, aid).await?;
@@ -514,7 +508,7 @@ async fn save(
     headers: HeaderMap,
     body: Bytes,
 ) -> AppResult<Response> {
-    let (org, app) = load_app(&state, &user, id).await?;
+    let (org, app) = load(&state, &user, id).await?;
     guard(&user, &app)?;
     let (input, upload) = read_body(&headers, &body)?;
     let mut errors = FormErrors::new();
@@ -615,7 +609,7 @@ pub async fn download(
     user: CurrentUser,
     Path((id, aid)): Path<(Uuid, Uuid)>,
 ) -> AppResult<Response> {
-    let (_, app) = load_app(&state, &user, id).await?;
+    let (_, app) = load(&state, &user, id).await?;
     if !can_download(&user, &app) {
         tracing::warn!(event = "authz_denied", user_id = %user.user_id, application_id = %id, action = "download_assessment", "download refused");
         return Err(AppError::Forbidden);

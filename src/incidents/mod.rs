@@ -15,9 +15,9 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::applications::fields::label_in as label;
 use crate::applications::form::FormData;
-use crate::applications::organisation;
 use crate::applications::show::{Summary, summary};
 use crate::applications::store::{self, Stored};
+use crate::applications::{load, organisation};
 use crate::audit::Actor;
 use crate::auth::roles::Role;
 use crate::auth::session::{self, CurrentUser};
@@ -223,8 +223,7 @@ async fn application_page_with(
     input: FormData,
     handle_error: Option<HandleError>,
 ) -> AppResult<Response> {
-    let org = organisation(user)?;
-    let app = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
+    let (org, app) = load(state, user, id).await?;
     let page = ApplicationPage {
         layout: Layout::for_user(user, &format!("Incidenten – {}", app.name()), "/register")
             .with_errors(!errors.is_empty() || handle_error.is_some()),

@@ -72,7 +72,8 @@ pub struct Skipped {
     pub problems: Vec<String>,
 }
 
-fn stored(doc: Value) -> Option<Stored> {
+/// A registration from its row as JSON (`to_jsonb(a.*)`), without its RASCI (publication never needs it).
+pub fn stored(doc: Value) -> Option<Stored> {
     let Value::Object(doc) = doc else { return None };
     let id = doc.get("application_id").and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok())?;
     Some(Stored { id, doc, rasci: Vec::new() })
@@ -91,6 +92,13 @@ pub async fn one(pool: &PgPool, org: &OrgInfo, app: &Stored, links: &Links) -> s
     Ok(entry(app, algorithm_in::build(app, org, &assessments, links)))
 }
 
+/// The bodies of several registrations; their publishable assessments are read in one query.
+pub async fn entries(pool: &PgPool, org: &OrgInfo, apps: &[Stored], links: &Links) -> sqlx::Result<Vec<Entry>> {
+    let ids: Vec<Uuid> = apps.iter().map(|a| a.id).collect();
+    let assessments = algorithm_in::public_assessments(pool, &ids).await?;
+    Ok(apps.iter().map(|app| entry(app, algorithm_in::build(app, org, &assessments, links))).collect())
+}
+
 /// Every public registration of the organisation, by name: the valid ones and the skipped ones.
 pub async fn public_entries(pool: &PgPool, org: &OrgInfo, links: &Links) -> sqlx::Result<(Vec<Entry>, Vec<Skipped>)> {
     let docs: Vec<Value> = sqlx::query_scalar(&format!(
@@ -101,15 +109,12 @@ pub async fn public_entries(pool: &PgPool, org: &OrgInfo, links: &Links) -> sqlx
     .fetch_all(pool)
     .await?;
     let apps: Vec<Stored> = docs.into_iter().filter_map(stored).collect();
-    let ids: Vec<Uuid> = apps.iter().map(|a| a.id).collect();
-    let assessments = algorithm_in::public_assessments(pool, &ids).await?;
-    let mut entries = Vec::new();
+    let mut valid = Vec::new();
     let mut skipped = Vec::new();
-    for app in &apps {
-        let body = algorithm_in::build(app, org, &assessments, links);
-        let problems = validate::problems(&body);
+    for (app, e) in apps.iter().zip(entries(pool, org, &apps, links).await?) {
+        let problems = validate::problems(&e.body);
         if problems.is_empty() {
-            entries.push(entry(app, body));
+            valid.push(e);
         } else {
             skipped.push(Skipped {
                 id: app.id,
@@ -118,7 +123,7 @@ pub async fn public_entries(pool: &PgPool, org: &OrgInfo, links: &Links) -> sqlx
             });
         }
     }
-    Ok((entries, skipped))
+    Ok((valid, skipped))
 }
 
 /// One public registration (None when it is not public: not marked, not approved or another organisation's).

@@ -126,7 +126,7 @@ const CATEGORY_ALIASES: [(&str, &str); 6] = [
     ("other algorithms", "Overige algoritmes"),
     ("overige", "Overige algoritmes"),
 ];
-const THEME_ALIASES: [(&str, &str); 17] = [
+const THEME_ALIASES: [(&str, &str); 18] = [
     ("organisation and business operations", "Organisatie en bedrijfsvoering"),
     ("organization and business operations", "Organisatie en bedrijfsvoering"),
     ("culture and recreation", "Cultuur en recreatie"),
@@ -143,6 +143,7 @@ const THEME_ALIASES: [(&str, &str); 17] = [
     ("space and infrastructure", "Ruimte en infrastructuur"),
     ("social security", "Sociale zekerheid"),
     ("traffic", "Verkeer"),
+    ("work", "Werk"),
     ("health and healthcare", "Zorg en gezondheid"),
 ];
 
@@ -156,7 +157,6 @@ fn lookup(value: &str, exact: &[fields::Opt], aliases: &[(&str, &str)]) -> Optio
         .iter()
         .find(|(a, _)| *a == lower)
         .and_then(|(_, target)| exact.iter().find(|o| o.value == *target).map(|o| o.value))
-        .or_else(|| if lower == "work" { Some("Werk") } else { None })
 }
 
 /// `03-2021` → `2021-03`; `2023-1` → `2023-01`; anything else is not a month.

@@ -22,9 +22,9 @@ use super::upload::{self, Client, Connection, UploadError};
 use super::validate;
 use crate::AppState;
 use crate::applications::form::FormData;
-use crate::applications::organisation;
 use crate::applications::show::{Summary, summary};
 use crate::applications::store::{self, Stored};
+use crate::applications::{load, organisation};
 use crate::audit::Actor;
 use crate::auth::roles::Role;
 use crate::auth::session::{self, CurrentUser};
@@ -214,12 +214,6 @@ async fn tab_page(
         errors,
     };
     render_status(status, &page)
-}
-
-async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Uuid, Stored)> {
-    let org = organisation(user)?;
-    let app = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
-    Ok((org, app))
 }
 
 async fn tab(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
@@ -419,19 +413,15 @@ async fn overview_rows(state: &AppState, info: &OrgInfo) -> AppResult<Vec<Overvi
     .bind(info.organisation_id)
     .fetch_all(&state.pool)
     .await?;
+    let apps: Vec<Stored> = docs.into_iter().filter_map(export::stored).collect();
+    let entries = export::entries(&state.pool, info, &apps, &links(state)).await?;
     let emails = personal_emails(state, info.organisation_id).await?;
     let mut rows = Vec::new();
-    for doc in docs {
-        let Value::Object(doc) = doc else { continue };
-        let Some(id) = doc.get("application_id").and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok()) else {
-            continue;
-        };
-        let app = Stored { id, doc, rasci: Vec::new() };
-        let entry = export::one(&state.pool, info, &app, &links(state)).await?;
+    for (app, entry) in apps.iter().zip(entries) {
         let marked = app.doc.get("publish") == Some(&Value::Bool(true));
         let r = readiness::check(&entry.body, app.workflow_status(), marked, &emails);
         rows.push(OverviewRow {
-            id,
+            id: app.id,
             name: app.name().to_string(),
             workflow: crate::applications::fields::label_of(
                 crate::applications::fields::WORKFLOW_STATUS,

@@ -206,19 +206,6 @@ const SECTIONS: [(&str, &str, &[&str]); 3] = [
     ("werking", "Werking", &["source_data", "source_data_grouping", "methods_and_models", "provider", "publiccode"]),
 ];
 
-fn leak(s: String) -> &'static str {
-    // Titles come from the embedded schema and are few; interning them keeps DetailItem's shape.
-    static CACHE: std::sync::LazyLock<std::sync::Mutex<Vec<&'static str>>> =
-        std::sync::LazyLock::new(|| std::sync::Mutex::new(Vec::new()));
-    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(t) = cache.iter().find(|t| **t == s) {
-        return t;
-    }
-    let t: &'static str = Box::leak(s.into_boxed_str());
-    cache.push(t);
-    t
-}
-
 /// The body as sections of the detail page.
 pub fn sections(body: &Map<String, Value>) -> Vec<DetailSection> {
     SECTIONS
@@ -231,7 +218,7 @@ pub fn sections(body: &Map<String, Value>) -> Vec<DetailSection> {
                 .map(|key| {
                     let v = body.get(*key).unwrap_or(&Value::Null);
                     let mut item = DetailItem {
-                        label: leak(validate::title(key)),
+                        label: validate::schema_title(key).unwrap_or(key),
                         text: String::new(),
                         blocks: Vec::new(),
                         links: Vec::new(),

@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use super::algorithm_in::PUBLIC_STATES;
+use super::algorithm_in::{KEYS, PUBLIC_STATES};
 use super::validate::{self, Problem};
 use crate::applications::form::is_blank;
 
@@ -35,22 +35,6 @@ pub const WEIGHTS: &[(&str, u32)] = &[
     ("methods_and_models", 2),
     ("lang", 2),
     ("tags", 2),
-];
-
-/// Fields the public register shows even when empty ("Veld niet ingevuld").
-const SHOWN_ALWAYS: [&str; 12] = [
-    "name",
-    "description_short",
-    "organization",
-    "category",
-    "status",
-    "begin_date",
-    "contact_email",
-    "publication_category",
-    "goal",
-    "proportionality",
-    "human_intervention",
-    "risks",
 ];
 
 #[derive(Debug, Clone)]
@@ -110,7 +94,8 @@ pub fn check(body: &Map<String, Value>, workflow_status: &str, marked: bool, per
         blockers.push(item(&key, format!("{label}: {message}")));
     }
     let mut weaknesses = Vec::new();
-    for key in SHOWN_ALWAYS {
+    // The fields the public register shows even when empty (the schema's x-show-always).
+    for key in KEYS.into_iter().filter(|k| validate::shown_always(k)) {
         if !filled(body, key) && !blockers.iter().any(|b| b.key == key) {
             weaknesses.push(item(
                 key,
@@ -125,7 +110,7 @@ pub fn check(body: &Map<String, Value>, workflow_status: &str, marked: bool, per
                 .into(),
         ));
     }
-    for (key, weight) in WEIGHTS.iter().filter(|(k, _)| !SHOWN_ALWAYS.contains(k)) {
+    for (key, weight) in WEIGHTS.iter().filter(|(k, _)| !validate::shown_always(k)) {
         if !filled(body, key) && !weaknesses.iter().any(|w| w.key == *key) {
             weaknesses.push(item(
                 key,

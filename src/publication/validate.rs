@@ -31,9 +31,19 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// The Dutch title of a key of the standard.
+/// The Dutch title of a key of the standard, as the schema (a static) holds it.
+pub fn schema_title(key: &str) -> Option<&'static str> {
+    SCHEMA["properties"][key]["title"].as_str()
+}
+
+/// The Dutch title of a key of the standard; the key itself for one the standard does not have.
 pub fn title(key: &str) -> String {
-    SCHEMA["properties"][key]["title"].as_str().unwrap_or(key).to_string()
+    schema_title(key).unwrap_or(key).to_string()
+}
+
+/// Whether the public register shows the field even when empty ("Veld niet ingevuld").
+pub fn shown_always(key: &str) -> bool {
+    SCHEMA["properties"][key]["x-show-always"].as_bool() == Some(true)
 }
 
 fn type_name(v: &Value) -> &'static str {
