@@ -54,6 +54,19 @@ pub struct ServeArgs {
     /// Password of the Algoritmeregister API account (see Publicatie → Koppeling); when unset, asked at upload.
     #[arg(long, env = "AIREGISTER_REGISTER_PASSWORD", hide_env_values = true)]
     pub register_password: Option<String>,
+    /// Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated), e.g. 10.0.0.2.
+    #[arg(long, env = "AIREGISTER_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Contact for security reports in /.well-known/security.txt (mailto: or https: URI); default: the
+    /// functional mailbox of the first organisation.
+    #[arg(long, env = "AIREGISTER_SECURITY_CONTACT")]
+    pub security_contact: Option<String>,
+    /// Link to the organisation's coordinated vulnerability disclosure policy, for security.txt.
+    #[arg(long, env = "AIREGISTER_SECURITY_POLICY")]
+    pub security_policy: Option<String>,
+    /// Login attempts per minute per client address (after a burst of the same size).
+    #[arg(long, env = "AIREGISTER_LOGIN_RATE", default_value_t = 10)]
+    pub login_rate: u32,
     /// Load the demo organisation, users and applications before serving.
     #[arg(long)]
     pub demo: bool,
@@ -72,6 +85,12 @@ pub struct WebConfig {
     pub register_rate_window: std::time::Duration,
     /// The password of the register's API account, when given in the environment instead of at upload time.
     pub register_password: Option<String>,
+    /// Reverse proxies whose X-Forwarded-For is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub security_contact: Option<String>,
+    pub security_policy: Option<String>,
+    /// Login attempts per minute per client address.
+    pub login_rate: u32,
 }
 
 impl WebConfig {
@@ -82,6 +101,10 @@ impl WebConfig {
             session_max_hours: args.session_max_hours.max(1),
             register_rate_window: std::time::Duration::from_secs(60),
             register_password: args.register_password.clone().filter(|p| !p.is_empty()),
+            trusted_proxies: args.trusted_proxies.clone(),
+            security_contact: args.security_contact.clone().filter(|c| !c.trim().is_empty()),
+            security_policy: args.security_policy.clone().filter(|c| !c.trim().is_empty()),
+            login_rate: args.login_rate.max(1),
         }
     }
 
@@ -109,6 +132,10 @@ impl Default for WebConfig {
             session_max_hours: 12,
             register_rate_window: std::time::Duration::from_secs(60),
             register_password: None,
+            trusted_proxies: Vec::new(),
+            security_contact: None,
+            security_policy: None,
+            login_rate: 10,
         }
     }
 }

@@ -4,11 +4,13 @@
 pub mod admin;
 pub mod aiact;
 pub mod allowed;
+pub mod api;
 pub mod applications;
 pub mod assessments;
 pub mod audit;
 pub mod auth;
 pub mod config;
+pub mod dashboard;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -43,6 +45,15 @@ use crate::error::AppError;
 pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<WebConfig>,
+    /// Login attempts per client address (password and second factor).
+    pub login_limiter: Arc<web::ratelimit::RateLimiter>,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, config: Arc<WebConfig>) -> Self {
+        let login_limiter = Arc::new(web::ratelimit::RateLimiter::new(config.login_rate, config.login_rate));
+        Self { pool, config, login_limiter }
+    }
 }
 
 /// The whole web application. Tests build the same router.
@@ -50,7 +61,9 @@ pub fn build_router(state: AppState) -> Router {
     // Pages: the session is resolved (and the CSRF token checked) before any handler runs.
     let pages = Router::new()
         .merge(home::router())
+        .merge(dashboard::router())
         .merge(auth::router())
+        .merge(api::tokens::router())
         .merge(admin::router())
         .merge(applications::router())
         .merge(workflow::router())
@@ -68,10 +81,13 @@ pub fn build_router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/.well-known/security.txt", get(web::security_txt::security_txt))
+        .nest("/api/v1", api::router())
         .route("/static/{*path}", get(web::assets::serve_asset))
         .merge(pages)
         .layer(from_fn_with_state(state.clone(), web::security::check_origin))
         .layer(from_fn_with_state(state.clone(), web::security::security_headers))
+        .layer(from_fn_with_state(state.clone(), web::client::client_address))
         .layer(TraceLayer::new_for_http())
         .layer(CatchPanicLayer::custom(|_| {
             AppError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()

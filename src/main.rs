@@ -92,6 +92,11 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Personal API tokens for the REST API.
+    ApiToken {
+        #[command(subcommand)]
+        command: ApiTokenCommand,
+    },
     /// The Beslishulp AI-verordening (the government's AI Act decision tree).
     Beslishulp {
         #[command(subcommand)]
@@ -110,6 +115,30 @@ enum BeslishulpCommand {
         /// Another decision-tree.yaml of the same format (default: the configured or built-in tree).
         #[arg(long)]
         tree: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApiTokenCommand {
+    /// Create a token for a user (e.g. for an integration) and print it; it is shown only this once.
+    Add {
+        /// The user's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// What the token is for.
+        #[arg(long)]
+        name: String,
+        /// The organisation's code (needed when the user belongs to several).
+        #[arg(long)]
+        org_code: Option<String>,
+        /// Also allow creating drafts (default: read only).
+        #[arg(long)]
+        write: bool,
+        /// Days the token is valid (1 to 365).
+        #[arg(long, default_value_t = 90)]
+        days: i32,
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -220,6 +249,19 @@ async fn run(command: Command) -> anyhow::Result<()> {
             result
         }
         Command::Serve { serve, db } => airegister::server::serve(serve, db).await,
+        Command::ApiToken { command: ApiTokenCommand::Add { email, name, org_code, write, days, db } } => {
+            if !(1..=365).contains(&days) {
+                bail!("--days moet tussen 1 en 365 liggen");
+            }
+            if name.trim().is_empty() || name.chars().count() > 100 {
+                bail!("--name is verplicht en hoogstens 100 tekens");
+            }
+            let db = Database::open(&db.settings(), false).await?;
+            let result = add_api_token(&db, &email, &name, org_code.as_deref(), write, days).await;
+            db.close().await?;
+            println!("{}", result?);
+            Ok(())
+        }
         Command::Migrate { db } => {
             let db = Database::open(&db.settings(), false).await?;
             println!("Migraties toegepast.");
@@ -280,6 +322,40 @@ async fn run(command: Command) -> anyhow::Result<()> {
             }
         }
     }
+}
+
+async fn add_api_token(
+    db: &Database,
+    email: &str,
+    name: &str,
+    org_code: Option<&str>,
+    write: bool,
+    days: i32,
+) -> anyhow::Result<String> {
+    let user: Option<(uuid::Uuid, bool)> = sqlx::query_as("select user_id, active from app_user where email = $1")
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(&db.pool)
+        .await?;
+    let Some((user_id, true)) = user else { bail!("geen actief account met e-mailadres {email}") };
+    let orgs: Vec<(uuid::Uuid, String)> = sqlx::query_as(
+        "select distinct o.organisation_id, o.code from membership m join organisation o using (organisation_id)
+          where m.user_id = $1 order by o.code",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let org = match (org_code, orgs.as_slice()) {
+        (Some(code), _) => {
+            orgs.iter()
+                .find(|(_, c)| c == &code.trim().to_lowercase())
+                .with_context(|| format!("{email} is geen lid van organisatie {code}"))?
+                .0
+        }
+        (None, [(id, _)]) => *id,
+        (None, []) => bail!("{email} is van geen enkele organisatie lid"),
+        (None, _) => bail!("{email} is lid van meerdere organisaties; kies er een met --org-code"),
+    };
+    Ok(airegister::api::tokens::issue(&db.pool, user_id, org, name, write, days).await?)
 }
 
 fn parse_roles(raw: &[String]) -> anyhow::Result<Vec<Role>> {

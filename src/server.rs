@@ -26,7 +26,7 @@ pub async fn serve(args: ServeArgs, db_args: DbArgs) -> anyhow::Result<()> {
 
 async fn run(args: &ServeArgs, db: &Database) -> anyhow::Result<()> {
     let config = Arc::new(WebConfig::from_args(args));
-    let state = AppState { pool: db.pool.clone(), config: config.clone() };
+    let state = AppState::new(db.pool.clone(), config.clone());
     let listener = TcpListener::bind(args.bind).await.with_context(|| {
         format!("kan niet luisteren op {} (is de poort al in gebruik? kies een andere met --bind)", args.bind)
     })?;

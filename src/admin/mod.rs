@@ -17,7 +17,9 @@ pub fn router() -> Router<AppState> {
         .route("/beheer/gebruikers/{id}/deactiveren", post(users::deactivate))
         .route("/beheer/gebruikers/{id}/heractiveren", post(users::reactivate))
         .route("/beheer/gebruikers/{id}/activeringslink", post(users::new_activation_link))
+        .route("/beheer/gebruikers/{id}/tweestapsverificatie-resetten", post(users::reset_mfa))
         .route("/beheer/organisaties", get(organisations::list).post(organisations::create))
         .route("/beheer/organisaties/nieuw", get(organisations::new_form))
         .route("/beheer/organisaties/{id}", get(organisations::edit_form).post(organisations::update))
+        .route("/beheer/organisaties/{id}/tweestapsverificatie", post(organisations::require_mfa))
 }

@@ -52,6 +52,9 @@ pub struct OrganisationFormPage {
     pub version: i32,
     pub errors: FormErrors,
     pub conflict: Option<String>,
+    /// Two-factor login: required for beheerders and CISOs, and how many of them have not set it up.
+    pub require_mfa: bool,
+    pub without_mfa: Vec<String>,
 }
 
 fn form_page(
@@ -71,7 +74,21 @@ fn form_page(
         version,
         errors,
         conflict,
+        require_mfa: false,
+        without_mfa: Vec::new(),
     }
+}
+
+/// The beheerders and CISOs of an organisation who have not set up two-factor login.
+async fn without_mfa(pool: &sqlx::PgPool, id: Uuid) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "select distinct u.name from membership m join app_user u using (user_id)
+          where m.organisation_id = $1 and m.role in ('beheerder', 'ciso') and u.active and u.totp_secret is null
+          order by u.name",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await
 }
 
 pub async fn new_form(user: CurrentUser) -> AppResult<Response> {
@@ -130,7 +147,40 @@ fn input_of(o: &Organisation) -> OrgInput {
 
 pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = administered(&state, &user, id).await?;
-    render(&form_page(&user, Some(id), input_of(&org), org.version, FormErrors::new(), None))
+    let mut page = form_page(&user, Some(id), input_of(&org), org.version, FormErrors::new(), None);
+    page.require_mfa = org.require_mfa;
+    page.without_mfa = without_mfa(&state.pool, id).await?;
+    render(&page)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MfaForm {
+    require_mfa: String,
+}
+
+/// Require (or stop requiring) two-factor login for the organisation's beheerders and CISOs (BIO2 5.17.01).
+/// Those without it are sent to set it up at their next page view.
+pub async fn require_mfa(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(form): Form<MfaForm>,
+) -> AppResult<Response> {
+    let org = administered(&state, &user, id).await?;
+    let required = form.require_mfa == "ja";
+    sqlx::query("update organisation set require_mfa = $2, version = version + 1 where organisation_id = $1")
+        .bind(id)
+        .bind(required)
+        .execute(&state.pool)
+        .await?;
+    tracing::warn!(event = "mfa_requirement_changed", actor = %user.user_id, organisation_id = %id, required, "two-factor requirement changed");
+    let msg = if required {
+        format!("Tweestapsverificatie is nu verplicht voor beheerders en CISO's van {}.", org.name)
+    } else {
+        format!("Tweestapsverificatie is niet langer verplicht bij {}.", org.name)
+    };
+    session::flash_redirect(&state.pool, &user, &msg, &format!("/beheer/organisaties/{id}")).await
 }
 
 #[derive(Deserialize, Default)]

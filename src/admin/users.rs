@@ -30,6 +30,8 @@ pub struct MemberRow {
     pub version: i32,
     pub last_login_at: Option<OffsetDateTime>,
     pub roles: Vec<String>,
+    /// Two-factor login is switched on.
+    pub mfa: bool,
 }
 
 impl MemberRow {
@@ -47,7 +49,7 @@ impl MemberRow {
 }
 
 const MEMBER_SELECT: &str = "select u.user_id, u.name, u.email, u.active, u.password_hash is not null as activated,
-        u.version, u.last_login_at, array_agg(m.role order by m.role) as roles
+        u.version, u.last_login_at, array_agg(m.role order by m.role) as roles, u.totp_secret is not null as mfa
    from app_user u join membership m using (user_id)
   where m.organisation_id = $1";
 
@@ -335,15 +337,7 @@ pub async fn deactivate(State(state): State<AppState>, user: CurrentUser, Path(i
     if id == user.user_id {
         return Err(AppError::Conflict("U kunt uw eigen account niet deactiveren. Vraag een andere beheerder.".into()));
     }
-    let target_orgs = session::memberships(&state.pool, id).await?;
-    if target_orgs.iter().any(|o| !user.has_role_in(o.id, Role::Beheerder)) {
-        tracing::warn!(event = "authz_denied", user_id = %user.user_id, target = %id, action = "deactivate_user", "target belongs to an organisation the actor does not administer");
-        return Err(AppError::Conflict(format!(
-            "{} is ook lid van een organisatie waar u geen beheerder bent. Haal de persoon uit deze organisatie (alle rollen uitvinken), \
-             of vraag een beheerder van alle organisaties om het account te deactiveren.",
-            target.name
-        )));
-    }
+    let target_orgs = administers_all(&state, &user, &target, "deactivate_user", "het account te deactiveren").await?;
     let mut tx = state.pool.begin().await?;
     for o in &target_orgs {
         if o.roles.contains(&Role::Beheerder) && other_admins(&mut tx, o.id, id).await? == 0 {
@@ -366,6 +360,59 @@ pub async fn deactivate(State(state): State<AppState>, user: CurrentUser, Path(i
         &state.pool,
         &user,
         &format!("{} is gedeactiveerd en overal uitgelogd.", target.name),
+        &format!("/beheer/gebruikers/{id}"),
+    )
+    .await
+}
+
+/// Account-wide actions need the beheerder role in every organisation the target belongs to.
+async fn administers_all(
+    state: &AppState,
+    user: &CurrentUser,
+    target: &MemberRow,
+    action: &str,
+    what: &str,
+) -> AppResult<Vec<session::OrgRef>> {
+    let target_orgs = session::memberships(&state.pool, target.user_id).await?;
+    if target_orgs.iter().any(|o| !user.has_role_in(o.id, Role::Beheerder)) {
+        tracing::warn!(event = "authz_denied", user_id = %user.user_id, target = %target.user_id, action, "target belongs to an organisation the actor does not administer");
+        return Err(AppError::Conflict(format!(
+            "{} is ook lid van een organisatie waar u geen beheerder bent. Haal de persoon uit deze organisatie (alle rollen uitvinken), \
+             of vraag een beheerder van alle organisaties om {what}.",
+            target.name
+        )));
+    }
+    Ok(target_orgs)
+}
+
+/// For a lost phone: two-factor login is switched off (and recovery codes removed); the user's sessions end.
+/// When the organisation requires it, the user sets it up again at the next login.
+pub async fn reset_mfa(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    let org = user.require(Role::Beheerder, "reset_mfa")?;
+    let target = member(&state.pool, org, id).await?;
+    if id == user.user_id {
+        return Err(AppError::Conflict(
+            "Uw eigen tweestapsverificatie beheert u via Mijn account. Kwijt? Log in met een herstelcode of vraag een andere beheerder."
+                .into(),
+        ));
+    }
+    administers_all(&state, &user, &target, "reset_mfa", "de tweestapsverificatie opnieuw in te stellen").await?;
+    let mut tx = state.pool.begin().await?;
+    crate::auth::totp::disable(&mut tx, id).await?;
+    let ended = users::end_sessions(&mut tx, id, None).await?;
+    sqlx::query("update api_token set revoked_at = now() where user_id = $1 and revoked_at is null")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::warn!(event = "mfa_reset", actor = %user.user_id, user_id = %id, sessions_ended = ended, "two-factor login reset by an administrator");
+    session::flash_redirect(
+        &state.pool,
+        &user,
+        &format!(
+            "De tweestapsverificatie van {} is uitgeschakeld; de persoon is overal uitgelogd en de API-tokens zijn ingetrokken.",
+            target.name
+        ),
         &format!("/beheer/gebruikers/{id}"),
     )
     .await

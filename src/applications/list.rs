@@ -78,12 +78,74 @@ fn page_href(f: &ListFilter, page: u32) -> String {
         ("gebruik", &f.gebruik),
         ("persoonsgegevens", &f.persoonsgegevens),
         ("evaluatie", &f.evaluatie),
+        ("toets", &f.toets),
+        ("incident", &f.incident),
+        ("maand", &f.maand),
         ("sorteer", &f.sorteer),
     ];
     let mut parts: Vec<String> =
         pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", encode(v))).collect();
     parts.push(format!("pagina={page}"));
     format!("/register?{}", parts.join("&"))
+}
+
+/// The register's filters beyond the field catalogue (the dashboard links to them).
+pub const EVALUATION_FILTER: &[Opt] = &[
+    Opt { value: "verlopen", label: "Evaluatie verlopen" },
+    Opt { value: "binnenkort", label: "Binnen 30 dagen" },
+    Opt { value: "later", label: "Later gepland" },
+    Opt { value: "geen", label: "Niet gepland" },
+];
+pub const ASSESSMENT_FILTER: &[Opt] = &[
+    Opt { value: "dpia_ontbreekt", label: "DPIA verplicht, ontbreekt" },
+    Opt { value: "dpia_gedaan", label: "DPIA verplicht, afgerond" },
+    Opt { value: "iama_ontbreekt", label: "IAMA verplicht, ontbreekt" },
+    Opt { value: "iama_gedaan", label: "IAMA verplicht, afgerond" },
+];
+pub const INCIDENT_FILTER: &[Opt] = &[
+    Opt { value: "open", label: "Met een open incident" },
+    Opt { value: "kritiek", label: "Zwaarste open incident: kritiek" },
+    Opt { value: "hoog", label: "Zwaarste open incident: hoog" },
+    Opt { value: "middel", label: "Zwaarste open incident: middel" },
+    Opt { value: "laag", label: "Zwaarste open incident: laag" },
+];
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// "november 2026" for "2026-11".
+pub fn month_label(ym: &str) -> String {
+    let (y, m) = ym.split_once('-').unwrap_or((ym, "01"));
+    let m: usize = m.parse().unwrap_or(1);
+    format!("{} {y}", MONTHS.get(m.wrapping_sub(1)).unwrap_or(&""))
+}
+
+/// The last 24 months (newest first), and the chosen one if it is older.
+fn month_options(selected: &str) -> Vec<OptView> {
+    let today = crate::web::today();
+    let (mut y, mut m) = (today.year(), u8::from(today.month()));
+    let mut out = vec![OptView { value: String::new(), label: "Alle maanden".into(), selected: selected.is_empty() }];
+    for _ in 0..24 {
+        let v = format!("{y:04}-{m:02}");
+        out.push(OptView { label: month_label(&v), selected: v == selected, value: v });
+        (y, m) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
+    }
+    if !selected.is_empty() && !out.iter().any(|o| o.selected) && super::form::is_month(selected) {
+        out.push(OptView { value: selected.to_string(), label: month_label(selected), selected: true });
+    }
+    out
 }
 
 pub async fn list(
@@ -141,7 +203,15 @@ pub async fn list(
         Filter {
             name: "ai_act",
             label: "Risicogroep AI-verordening",
-            options: options(AI_ACT_RISK_GROUPS, &f.ai_act, "Alle risicogroepen"),
+            options: {
+                let mut o = options(AI_ACT_RISK_GROUPS, &f.ai_act, "Alle risicogroepen");
+                o.push(OptView {
+                    value: "onbekend".into(),
+                    label: "Nog niet bepaald".into(),
+                    selected: f.ai_act == "onbekend",
+                });
+                o
+            },
         },
         Filter { name: "afdeling", label: "Afdeling", options: dept_options },
         Filter {
@@ -158,11 +228,14 @@ pub async fn list(
                 "Ja of nee",
             ),
         },
+        Filter { name: "evaluatie", label: "Evaluatie", options: options(EVALUATION_FILTER, &f.evaluatie, "Alle") },
         Filter {
-            name: "evaluatie",
-            label: "Evaluatie",
-            options: options(&[Opt { value: "verlopen", label: "Evaluatie verlopen" }], &f.evaluatie, "Alle"),
+            name: "toets",
+            label: "Verplichte DPIA of IAMA",
+            options: options(ASSESSMENT_FILTER, &f.toets, "Alle"),
         },
+        Filter { name: "incident", label: "Open incident", options: options(INCIDENT_FILTER, &f.incident, "Alle") },
+        Filter { name: "maand", label: "Aangemeld in", options: month_options(&f.maand) },
     ];
     let sort_opts = [
         Opt { value: "", label: if f.q.trim().is_empty() { "Laatst gewijzigd" } else { "Beste overeenkomst" } },
@@ -175,10 +248,21 @@ pub async fn list(
         .iter()
         .map(|o| OptView { value: o.value.into(), label: o.label.into(), selected: o.value == f.sorteer })
         .collect();
-    let any_filter =
-        [&f.q, &f.status, &f.risico, &f.ai_act, &f.afdeling, &f.gebruik, &f.persoonsgegevens, &f.evaluatie]
-            .iter()
-            .any(|v| !v.trim().is_empty());
+    let any_filter = [
+        &f.q,
+        &f.status,
+        &f.risico,
+        &f.ai_act,
+        &f.afdeling,
+        &f.gebruik,
+        &f.persoonsgegevens,
+        &f.evaluatie,
+        &f.toets,
+        &f.incident,
+        &f.maand,
+    ]
+    .iter()
+    .any(|v| !v.trim().is_empty());
     render(&ListPage {
         layout: Layout::for_user(&user, "Register", "/register"),
         q: f.q.clone(),

@@ -10,9 +10,11 @@ use uuid::Uuid;
 
 use super::fields::{DATA_CLASSES, FIELDS};
 use super::form::Member;
+use super::form::is_month;
 use super::rasci::{self, RasciEntry};
 use crate::audit::{self, Actor, Event};
 use crate::risk::own_level::{self, Derivation, Permission, RiskInput};
+use crate::workflow::gates::{DPIA_KINDS_SQL, IAMA_KINDS_SQL, IAMA_REQUIRED_SQL, completed_sql};
 
 /// The catalogue's columns, as a SQL list (identifiers from our own code, never from input).
 static COLUMNS: LazyLock<Vec<&'static str>> = LazyLock::new(|| FIELDS.iter().map(|f| f.key).collect());
@@ -299,9 +301,23 @@ pub struct ListFilter {
     pub gebruik: String,
     pub persoonsgegevens: String,
     pub evaluatie: String,
+    /// Required assessment done or missing (`dpia_ontbreekt`, `dpia_gedaan`, `iama_ontbreekt`, `iama_gedaan`).
+    pub toets: String,
+    /// An open incident (`open`), or the worst open incident's severity (`kritiek`, `hoog`, `middel`, `laag`).
+    pub incident: String,
+    /// Registered in this month (`jjjj-mm`, Dutch time).
+    pub maand: String,
     pub sorteer: String,
     pub pagina: Option<u32>,
 }
+
+/// Statuses in which a registration is on its way or in use (not a draft, not ended): where missing
+/// assessments and overdue evaluations matter.
+pub const ACTIVE_SQL: &str = "workflow_status not in ('concept', 'buiten_gebruik', 'afgewezen')";
+
+/// The severity order of incidents, worst first (SQL expression over `severity`).
+pub const SEVERITY_RANK_SQL: &str =
+    "case severity when 'kritiek' then 0 when 'hoog' then 1 when 'middel' then 2 else 3 end";
 
 pub const PAGE_SIZE: i64 = 25;
 
@@ -355,7 +371,15 @@ fn push_filters<'a>(
         }
     };
     eq(b, "workflow_status", &f.status);
-    eq(b, "ai_act_risk_group", &f.ai_act);
+    match f.ai_act.as_str() {
+        "" => {}
+        "onbekend" => {
+            b.push(" and ai_act_risk_group is null");
+        }
+        v => {
+            b.push(" and ai_act_risk_group = ").push_bind(v);
+        }
+    }
     eq(b, "department", &f.afdeling);
     eq(b, "use_category", &f.gebruik);
     match f.risico.as_str() {
@@ -376,10 +400,44 @@ fn push_filters<'a>(
         }
         _ => {}
     }
-    if f.evaluatie == "verlopen" {
-        b.push(
-            " and next_evaluation < current_date and workflow_status not in ('concept', 'buiten_gebruik', 'afgewezen')",
-        );
+    let evaluation = match f.evaluatie.as_str() {
+        "verlopen" => Some("next_evaluation < current_date"),
+        "binnenkort" => Some("next_evaluation between current_date and current_date + 30"),
+        "later" => Some("next_evaluation > current_date + 30"),
+        "geen" => Some("next_evaluation is null"),
+        _ => None,
+    };
+    if let Some(cond) = evaluation {
+        b.push(format!(" and {cond} and {ACTIVE_SQL}"));
+    }
+    let assessment = match f.toets.as_str() {
+        "dpia_ontbreekt" => Some((crate::workflow::gates::dpia_required_sql(), DPIA_KINDS_SQL, false)),
+        "dpia_gedaan" => Some((crate::workflow::gates::dpia_required_sql(), DPIA_KINDS_SQL, true)),
+        "iama_ontbreekt" => Some((IAMA_REQUIRED_SQL.to_string(), IAMA_KINDS_SQL, false)),
+        "iama_gedaan" => Some((IAMA_REQUIRED_SQL.to_string(), IAMA_KINDS_SQL, true)),
+        _ => None,
+    };
+    if let Some((required, kinds, done)) = assessment {
+        let not = if done { "" } else { "not " };
+        b.push(" and application_id in (select a.application_id from application a where a.organisation_id = ")
+            .push_bind(organisation_id)
+            .push(format!(" and a.{ACTIVE_SQL} and {required} and {not}{})", completed_sql(kinds)));
+    }
+    match f.incident.as_str() {
+        "open" => {
+            b.push(" and application_id in (select application_id from incident where status <> 'afgehandeld')");
+        }
+        sev @ ("kritiek" | "hoog" | "middel" | "laag") => {
+            b.push(format!(
+                " and application_id in (select application_id from incident where status <> 'afgehandeld'
+                   group by application_id having min({SEVERITY_RANK_SQL}) = {})",
+                ["kritiek", "hoog", "middel", "laag"].iter().position(|s| *s == sev).unwrap_or(3)
+            ));
+        }
+        _ => {}
+    }
+    if is_month(&f.maand) {
+        b.push(" and to_char(created_at at time zone 'Europe/Amsterdam', 'YYYY-MM') = ").push_bind(f.maand.as_str());
     }
 }
 

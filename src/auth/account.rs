@@ -25,20 +25,23 @@ pub struct AccountPage {
     pub email: String,
     pub organisations: Vec<OrgRef>,
     pub errors: FormErrors,
+    pub mfa_enabled: bool,
 }
 
-fn page(user: &CurrentUser, errors: FormErrors) -> AccountPage {
-    AccountPage {
+async fn page(state: &AppState, user: &CurrentUser, errors: FormErrors) -> AppResult<AccountPage> {
+    let mfa_enabled = super::totp::state(&state.pool, user.user_id).await?.secret.is_some();
+    Ok(AccountPage {
+        mfa_enabled,
         layout: Layout::for_user(user, "Mijn account", "/account").with_errors(!errors.is_empty()),
         name: user.name.clone(),
         email: user.email.clone(),
         organisations: user.organisations.clone(),
         errors,
-    }
+    })
 }
 
-pub async fn show(user: CurrentUser) -> AppResult<Response> {
-    render(&page(&user, FormErrors::new()))
+pub async fn show(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    render(&page(&state, &user, FormErrors::new()).await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -68,7 +71,7 @@ pub async fn change_password(
     }
     check_new_password(&mut errors, &form.password, &form.password_repeat, &[&user.email, &user.name]);
     if !errors.is_empty() {
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&user, errors));
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, &user, errors).await?);
     }
     let hash = password::hash(&form.password).await?;
     let mut tx = state.pool.begin().await?;

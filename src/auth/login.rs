@@ -8,10 +8,11 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::session::{self, CurrentUser, MaybeUser};
+use super::session::{self, CurrentUser, MaybeUser, PendingLogin};
 use super::{password, users};
 use crate::AppState;
 use crate::error::AppResult;
+use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{render, render_status, safe_next};
@@ -67,11 +68,33 @@ pub struct LoginForm {
     next: String,
 }
 
+/// The answer when one address tries to log in too often (besides the per-account lockout).
+pub fn too_many_attempts(ip: std::net::IpAddr, wait: std::time::Duration) -> Response {
+    tracing::warn!(event = "login_rate_limited", ip = %ip, retry_after = wait.as_secs(), "too many login attempts from one address");
+    let mut resp = crate::error::error_page(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Te veel inlogpogingen",
+        format!(
+            "Vanaf dit adres is te vaak geprobeerd in te loggen. Wacht {} seconden en probeer het dan opnieuw.",
+            wait.as_secs()
+        ),
+    );
+    if let Ok(v) = header::HeaderValue::from_str(&wait.as_secs().to_string()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    resp
+}
+
 pub async fn login(
     State(state): State<AppState>,
     MaybeUser(current): MaybeUser,
+    ClientIp(ip): ClientIp,
+    pending: Option<axum::Extension<PendingLogin>>,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
+    if let Err(wait) = state.login_limiter.check(ip) {
+        return Ok(too_many_attempts(ip, wait));
+    }
     let next = safe_next(Some(&form.next));
     let email = form.email.trim().to_lowercase();
     let mut errors = FormErrors::new();
@@ -127,14 +150,36 @@ pub async fn login(
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(FormErrors::new(), Some(LOGIN_FAILED)));
     }
     let Some(account) = account else { unreachable!("outcome ok implies an account") };
-    users::record_successful_login(&state.pool, account.user_id).await?;
     if let Some(old) = current {
         session::destroy(&state.pool, old.session_hash()).await?;
     }
-    let organisation = session::memberships(&state.pool, account.user_id).await?.first().map(|o| o.id);
-    let token = session::create(&state.pool, account.user_id, organisation, None).await?;
-    tracing::info!(event = "login", user_id = %account.user_id, "login succeeded");
-    let mut resp = Redirect::to(&next).into_response();
+    if let Some(axum::Extension(p)) = pending {
+        session::destroy(&state.pool, &p.session_hash).await?;
+    }
+    if account.totp {
+        // The password is right; the session becomes a full one only after the second factor.
+        let token = session::create_pending(&state.pool, account.user_id).await?;
+        tracing::info!(event = "login_password_ok", user_id = %account.user_id, "password accepted; second factor asked");
+        let mut resp = Redirect::to(&format!("/inloggen/code?next={}", crate::web::url_encode(&next))).into_response();
+        resp.headers_mut().insert(header::SET_COOKIE, session::session_cookie(&state.config, &token));
+        return Ok(resp);
+    }
+    finish_login(&state, account.user_id, &next, None).await
+}
+
+/// The last step of a login: a new full session (new id), its cookie, and the page the user wanted.
+pub async fn finish_login(
+    state: &AppState,
+    user_id: uuid::Uuid,
+    next: &str,
+    flash: Option<&str>,
+) -> AppResult<Response> {
+    users::record_successful_login(&state.pool, user_id).await?;
+    let account_user_id = user_id;
+    let organisation = session::memberships(&state.pool, account_user_id).await?.first().map(|o| o.id);
+    let token = session::create(&state.pool, account_user_id, organisation, flash).await?;
+    tracing::info!(event = "login", user_id = %account_user_id, "login succeeded");
+    let mut resp = Redirect::to(next).into_response();
     resp.headers_mut().insert(header::SET_COOKIE, session::session_cookie(&state.config, &token));
     Ok(resp)
 }

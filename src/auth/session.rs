@@ -47,7 +47,17 @@ pub struct CurrentUser {
     pub origin: String,
     /// Work waiting for this user's roles and unread notifications (pages only; zero on other requests).
     pub counts: crate::workflow::NavCounts,
+    /// The organisation requires two-factor login for one of this user's roles and it is not set up yet.
+    pub must_enroll_mfa: bool,
     session_hash: Vec<u8>,
+}
+
+/// A session that has passed the password but not yet the second factor: it reaches only the code page.
+#[derive(Debug, Clone)]
+pub struct PendingLogin {
+    pub user_id: Uuid,
+    pub email: String,
+    pub session_hash: Vec<u8>,
 }
 
 impl CurrentUser {
@@ -90,6 +100,24 @@ impl CurrentUser {
     pub fn session_hash(&self) -> &[u8] {
         &self.session_hash
     }
+
+    /// A user acting through a personal API token: the same roles and guards as in the web, in the token's
+    /// organisation only, without a session (no CSRF token, no flash, no navigation counts).
+    pub fn for_api(user_id: Uuid, name: String, email: String, organisation: OrgRef, origin: String) -> Self {
+        CurrentUser {
+            user_id,
+            name,
+            email,
+            csrf_token: String::new(),
+            flash: None,
+            organisations: vec![organisation.clone()],
+            organisation: Some(organisation),
+            origin,
+            counts: crate::workflow::NavCounts::default(),
+            must_enroll_mfa: false,
+            session_hash: Vec::new(),
+        }
+    }
 }
 
 /// Handlers that take a `CurrentUser` require a login: anonymous visitors are sent to the login page and
@@ -113,6 +141,14 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
 
 /// The same, for pages that also work without a login.
 pub struct MaybeUser(pub Option<CurrentUser>);
+
+impl<S: Send + Sync> FromRequestParts<S> for PendingLogin {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<PendingLogin>().cloned().ok_or_else(|| Redirect::to("/inloggen").into_response())
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
     type Rejection = std::convert::Infallible;
@@ -165,15 +201,32 @@ pub async fn create(
     organisation_id: Option<Uuid>,
     flash: Option<&str>,
 ) -> AppResult<String> {
+    insert(pool, user_id, organisation_id, flash, false).await
+}
+
+/// A session that still needs the second factor (valid for ten minutes, reaches only the code page).
+pub async fn create_pending(pool: &PgPool, user_id: Uuid) -> AppResult<String> {
+    insert(pool, user_id, None, None, true).await
+}
+
+async fn insert(
+    pool: &PgPool,
+    user_id: Uuid,
+    organisation_id: Option<Uuid>,
+    flash: Option<&str>,
+    mfa_pending: bool,
+) -> AppResult<String> {
     let token = random_token();
     sqlx::query(
-        "insert into session (session_hash, user_id, organisation_id, csrf_token, flash) values ($1, $2, $3, $4, $5)",
+        "insert into session (session_hash, user_id, organisation_id, csrf_token, flash, mfa_pending)
+         values ($1, $2, $3, $4, $5, $6)",
     )
     .bind(token_hash(&token))
     .bind(user_id)
     .bind(organisation_id)
     .bind(random_token())
     .bind(flash)
+    .bind(mfa_pending)
     .execute(pool)
     .await?;
     Ok(token)
@@ -215,14 +268,19 @@ pub async fn set_organisation(pool: &PgPool, user: &CurrentUser, organisation_id
 pub async fn delete_expired(pool: &PgPool, config: &WebConfig) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
         "delete from session where last_seen_at < now() - make_interval(mins => $1)
-            or created_at < now() - make_interval(hours => $2)",
+            or created_at < now() - make_interval(hours => $2)
+            or (mfa_pending and created_at < now() - make_interval(mins => $3))",
     )
     .bind(config.session_idle_minutes as i32)
     .bind(config.session_max_hours as i32)
+    .bind(PENDING_MINUTES)
     .execute(pool)
     .await?;
     Ok(done.rows_affected())
 }
+
+/// Minutes a session may wait for its second factor.
+const PENDING_MINUTES: i32 = 10;
 
 #[derive(sqlx::FromRow)]
 struct SessionRow {
@@ -233,6 +291,15 @@ struct SessionRow {
     seen_recently: bool,
     name: String,
     email: String,
+    mfa_pending: bool,
+    must_enroll: bool,
+}
+
+/// What a session cookie stands for.
+enum Resolved {
+    User(Box<CurrentUser>),
+    Pending(PendingLogin),
+    Nothing,
 }
 
 #[derive(sqlx::FromRow)]
@@ -266,26 +333,34 @@ pub async fn memberships(pool: &PgPool, user_id: Uuid) -> Result<Vec<OrgRef>, sq
         .collect())
 }
 
-async fn load(state: &AppState, token: &str, method: &Method) -> Result<Option<CurrentUser>, sqlx::Error> {
+async fn load(state: &AppState, token: &str, method: &Method) -> Result<Resolved, sqlx::Error> {
     let hash = token_hash(token);
     let row: Option<SessionRow> = sqlx::query_as(
         "select s.user_id, s.organisation_id, s.csrf_token, s.flash,
-                s.last_seen_at > now() - interval '60 seconds' as seen_recently, u.name, u.email
+                s.last_seen_at > now() - interval '60 seconds' as seen_recently, u.name, u.email, s.mfa_pending,
+                u.totp_secret is null and exists(
+                    select 1 from membership m join organisation o using (organisation_id)
+                     where m.user_id = u.user_id and o.require_mfa and m.role in ('beheerder', 'ciso')) as must_enroll
            from session s join app_user u using (user_id)
           where s.session_hash = $1 and u.active
             and s.last_seen_at > now() - make_interval(mins => $2)
-            and s.created_at > now() - make_interval(hours => $3)",
+            and s.created_at > now() - make_interval(hours => $3)
+            and (not s.mfa_pending or s.created_at > now() - make_interval(mins => $4))",
     )
     .bind(&hash)
     .bind(state.config.session_idle_minutes as i32)
     .bind(state.config.session_max_hours as i32)
+    .bind(PENDING_MINUTES)
     .fetch_optional(&state.pool)
     .await?;
     let Some(row) = row else {
         // Expired or ended: remove what is left of it.
         sqlx::query("delete from session where session_hash = $1").bind(&hash).execute(&state.pool).await?;
-        return Ok(None);
+        return Ok(Resolved::Nothing);
     };
+    if row.mfa_pending {
+        return Ok(Resolved::Pending(PendingLogin { user_id: row.user_id, email: row.email, session_hash: hash }));
+    }
     let organisations = memberships(&state.pool, row.user_id).await?;
     let organisation = row
         .organisation_id
@@ -312,7 +387,8 @@ async fn load(state: &AppState, token: &str, method: &Method) -> Result<Option<C
         (Some(o), true) => crate::workflow::nav_counts(&state.pool, o.id, row.user_id, &o.roles).await?,
         _ => crate::workflow::NavCounts::default(),
     };
-    Ok(Some(CurrentUser {
+    Ok(Resolved::User(Box::new(CurrentUser {
+        must_enroll_mfa: row.must_enroll,
         counts,
         user_id: row.user_id,
         name: row.name,
@@ -323,7 +399,7 @@ async fn load(state: &AppState, token: &str, method: &Method) -> Result<Option<C
         organisations,
         origin: "web".to_string(),
         session_hash: hash,
-    }))
+    })))
 }
 
 /// The 403 answer to a request that fails a CSRF check.
@@ -343,14 +419,20 @@ pub async fn session_middleware(State(state): State<AppState>, req: Request, nex
     let name = state.config.cookie_name();
     let token = cookie_value(&req, name).map(str::to_owned);
     let had_cookie = token.is_some();
+    let mut req = req;
     let user = match token {
         Some(t) => match load(&state, &t, req.method()).await {
-            Ok(user) => user,
+            Ok(Resolved::User(user)) => Some(*user),
+            Ok(Resolved::Pending(pending)) => {
+                req.extensions_mut().insert(pending);
+                None
+            }
+            Ok(Resolved::Nothing) => None,
             Err(e) => return AppError::from(e).into_response(),
         },
         None => None,
     };
-    let mut req = req;
+    let pending = req.extensions().get::<PendingLogin>().is_some();
     if let Some(u) = &user {
         // Logging in again replaces the session, so it needs no token (the origin check still applies).
         let exempt = req.uri().path() == "/inloggen";
@@ -366,8 +448,22 @@ pub async fn session_middleware(State(state): State<AppState>, req: Request, nex
             req = rebuilt;
         }
     }
-    let expired = had_cookie && user.is_none();
-    let peer = req.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+    if let Some(u) = &user
+        && u.must_enroll_mfa
+        && !enrolment_path(req.uri().path())
+    {
+        // Beheerders and CISOs of an organisation that requires two-factor login set it up first.
+        if *req.method() == Method::GET {
+            return Redirect::to(crate::auth::mfa::SETUP_PATH).into_response();
+        }
+        return crate::error::error_page(
+            StatusCode::FORBIDDEN,
+            "Eerst tweestapsverificatie instellen",
+            "Uw organisatie vereist tweestapsverificatie voor uw rol. Stel die eerst in via Mijn account; er is niets gewijzigd.".into(),
+        );
+    }
+    let expired = had_cookie && user.is_none() && !pending;
+    let peer = req.extensions().get::<crate::web::client::ClientIp>().map(|c| c.0);
     let user = user.map(|mut u| {
         if let Some(ip) = peer {
             u.origin = format!("web {ip}");
@@ -380,6 +476,11 @@ pub async fn session_middleware(State(state): State<AppState>, req: Request, nex
         resp.headers_mut().append(header::SET_COOKIE, clear_cookie(&state.config));
     }
     resp
+}
+
+/// Pages a user who must still set up two-factor login can reach.
+fn enrolment_path(path: &str) -> bool {
+    path.starts_with(crate::auth::mfa::SETUP_PATH) || matches!(path, "/uitloggen" | "/inloggen")
 }
 
 /// Read the token from the header, or buffer the form body to find it (and put the body back).

@@ -15,11 +15,14 @@ pub struct LoginRow {
     pub password_hash: Option<String>,
     pub active: bool,
     pub locked: bool,
+    /// Two-factor login is switched on.
+    pub totp: bool,
 }
 
 pub async fn find_for_login(pool: &PgPool, email: &str) -> Result<Option<LoginRow>, sqlx::Error> {
     sqlx::query_as(
-        "select user_id, password_hash, active, coalesce(locked_until > now(), false) as locked
+        "select user_id, password_hash, active, coalesce(locked_until > now(), false) as locked,
+                totp_secret is not null as totp
            from app_user where email = $1",
     )
     .bind(email.trim().to_lowercase())
@@ -40,6 +43,14 @@ pub async fn record_failed_login(pool: &PgPool, user_id: Uuid) -> Result<bool, s
     .bind(user_id)
     .fetch_one(pool)
     .await
+}
+
+/// Whether the account is locked now (after too many failed passwords or second-factor codes).
+pub async fn is_locked(pool: &PgPool, user_id: Uuid) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar("select coalesce(locked_until > now(), false) or not active from app_user where user_id = $1")
+        .bind(user_id)
+        .fetch_one(pool)
+        .await
 }
 
 pub async fn record_successful_login(pool: &PgPool, user_id: Uuid) -> Result<(), sqlx::Error> {

@@ -112,12 +112,14 @@ pub struct Organisation {
     pub contact_email: String,
     pub version: i32,
     pub member_count: i64,
+    /// Two-factor login is required for beheerders and CISOs.
+    pub require_mfa: bool,
 }
 
 /// The organisations a user belongs to.
 pub async fn list_for_user(pool: &sqlx::PgPool, user_id: Uuid) -> Result<Vec<Organisation>, sqlx::Error> {
     sqlx::query_as(
-        "select o.organisation_id, o.name, o.code, o.contact_email, o.version,
+        "select o.organisation_id, o.name, o.code, o.contact_email, o.version, o.require_mfa,
                 (select count(distinct m2.user_id) from membership m2 where m2.organisation_id = o.organisation_id) as member_count
            from organisation o
           where exists (select 1 from membership m where m.organisation_id = o.organisation_id and m.user_id = $1)
@@ -130,7 +132,7 @@ pub async fn list_for_user(pool: &sqlx::PgPool, user_id: Uuid) -> Result<Vec<Org
 
 pub async fn get(pool: &sqlx::PgPool, id: Uuid) -> Result<Option<Organisation>, sqlx::Error> {
     sqlx::query_as(
-        "select o.organisation_id, o.name, o.code, o.contact_email, o.version,
+        "select o.organisation_id, o.name, o.code, o.contact_email, o.version, o.require_mfa,
                 (select count(distinct m.user_id) from membership m where m.organisation_id = o.organisation_id) as member_count
            from organisation o where o.organisation_id = $1",
     )

@@ -60,7 +60,7 @@ fn may_publish(user: &CurrentUser) -> bool {
     user.has_role(Role::Ciso) || user.has_role(Role::Beheerder)
 }
 
-fn require_publisher(user: &CurrentUser, action: &str) -> AppResult<Uuid> {
+pub(crate) fn require_publisher(user: &CurrentUser, action: &str) -> AppResult<Uuid> {
     if may_publish(user) {
         return organisation(user);
     }
@@ -228,19 +228,34 @@ async fn one_export(
     Path((id, format)): Path<(Uuid, String)>,
 ) -> AppResult<Response> {
     let format = Format::parse(&format).ok_or(AppError::NotFound)?;
-    let (org, app) = load(&state, &user, id).await?;
+    match one_file(&state, &user, id, format).await? {
+        Ok((name, bytes)) => attachment(&name, format.media_type(), bytes),
+        Err((app, problems)) => {
+            let mut errors = FormErrors::new();
+            for p in problems {
+                errors.add("export", format!("Export niet mogelijk – {p}"));
+            }
+            tab_page(&state, &user, &app, StatusCode::UNPROCESSABLE_ENTITY, errors).await
+        }
+    }
+}
+
+/// One registration's export file (name and bytes), or what the register would refuse in it.
+pub(crate) async fn one_file(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    format: Format,
+) -> AppResult<Result<(String, Vec<u8>), (Stored, Vec<String>)>> {
+    let (org, app) = load(state, user, id).await?;
     let info = algorithm_in::org_info(&state.pool, org).await?;
-    let entry = export::one(&state.pool, &info, &app, &links(&state)).await?;
+    let entry = export::one(&state.pool, &info, &app, &links(state)).await?;
     let problems = validate::problems(&entry.body);
     if !problems.is_empty() {
-        let mut errors = FormErrors::new();
-        for p in problems {
-            errors.add("export", format!("Export niet mogelijk – {p}"));
-        }
-        return tab_page(&state, &user, &app, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
+        return Ok(Err((app, problems.into_iter().map(|p| p.to_string()).collect())));
     }
     let bytes = export::encode(format, std::slice::from_ref(&entry), false);
-    attachment(&export::file_name(&info, Some(app.name()), format), format.media_type(), bytes)
+    Ok(Ok((export::file_name(&info, Some(app.name()), format), bytes)))
 }
 
 /// Send the registration to the national register (create or update), and release it when asked.
@@ -475,15 +490,25 @@ async fn register_export(
     user: CurrentUser,
     Path(format): Path<String>,
 ) -> AppResult<Response> {
-    let org = require_publisher(&user, "register_export")?;
     let format = Format::parse(&format).ok_or(AppError::NotFound)?;
+    let (name, bytes) = register_file(&state, &user, format).await?;
+    attachment(&name, format.media_type(), bytes)
+}
+
+/// The register export (the published registrations) as a file: name and bytes. CISO and administrator.
+pub(crate) async fn register_file(
+    state: &AppState,
+    user: &CurrentUser,
+    format: Format,
+) -> AppResult<(String, Vec<u8>)> {
+    let org = require_publisher(user, "register_export")?;
     let info = algorithm_in::org_info(&state.pool, org).await?;
-    let (entries, skipped) = export::public_entries(&state.pool, &info, &links(&state)).await?;
+    let (entries, skipped) = export::public_entries(&state.pool, &info, &links(state)).await?;
     if !skipped.is_empty() {
         tracing::info!(skipped = skipped.len(), "register export left out registrations that are not valid");
     }
     let bytes = export::encode(format, &entries, true);
-    attachment(&export::file_name(&info, None, format), format.media_type(), bytes)
+    Ok((export::file_name(&info, None, format), bytes))
 }
 
 async fn import_file(

@@ -59,6 +59,9 @@ impl Layout {
         let mut nav = vec![item("/", "Start")];
         let c = &user.counts;
         if user.organisation.is_some() {
+            if crate::dashboard::may_view(user) {
+                nav.push(item(crate::dashboard::PATH, "Overzicht"));
+            }
             nav.push(item("/register", "Register"));
             nav.push(item("/mijn-toepassingen", "Mijn toepassingen"));
             nav.push(item("/toegestane-tools", "Toegestane AI-tools"));

@@ -1,10 +1,13 @@
 //! Cross-cutting web plumbing: the page layout, form errors, static assets, security headers, CSRF.
 
 pub mod assets;
+pub mod client;
 pub mod forms;
 pub mod layout;
 pub mod multipart;
+pub mod ratelimit;
 pub mod security;
+pub mod security_txt;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -49,6 +52,11 @@ pub fn attachment(name: &str, media_type: &str, content: Vec<u8>) -> AppResult<R
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
     Ok(resp)
+}
+
+/// A value for a query string (`application/x-www-form-urlencoded`).
+pub fn url_encode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 /// A `next` target after login: only a local path, never another site (ASVS 3.7.2).

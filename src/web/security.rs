@@ -16,7 +16,8 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 object-src 'none'; base-uri 'none'; form-action 'self'; frame-src 'none'; frame-ancestors 'none'";
 
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let mut resp = dutch_rejections(next.run(req).await).await;
+    let api = req.uri().path().starts_with("/api/");
+    let mut resp = dutch_rejections(next.run(req).await, api).await;
     let h = resp.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -36,19 +37,39 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 
 /// The framework answers a malformed path (`/register/abc`) or a wrong method in English plain text; people
 /// get the Dutch pages instead: a malformed id is a page that does not exist.
-async fn dutch_rejections(resp: Response) -> Response {
+/// The API answers them as problem+json instead.
+async fn dutch_rejections(resp: Response, api: bool) -> Response {
     let status = resp.status();
-    let html = resp
+    let ours = resp
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    if html || !matches!(status, StatusCode::BAD_REQUEST | StatusCode::METHOD_NOT_ALLOWED) {
+        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/problem+json"));
+    let framework = matches!(
+        status,
+        StatusCode::BAD_REQUEST
+            | StatusCode::METHOD_NOT_ALLOWED
+            | StatusCode::PAYLOAD_TOO_LARGE
+            | StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    if ours || !framework || (!api && status != StatusCode::BAD_REQUEST && status != StatusCode::METHOD_NOT_ALLOWED) {
         return resp;
     }
     let allow = resp.headers().get(header::ALLOW).cloned();
     let (_, body) = resp.into_parts();
     let text = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    if api {
+        let detail = match status {
+            StatusCode::METHOD_NOT_ALLOWED => "Deze methode kan niet op dit adres worden gebruikt.".to_string(),
+            StatusCode::PAYLOAD_TOO_LARGE => "De body is groter dan AI-register aanneemt.".to_string(),
+            _ => format!("Het verzoek klopt niet: {}", String::from_utf8_lossy(&text)),
+        };
+        let mut resp = crate::api::Problem::new(status, "Ongeldig verzoek", detail).into_response();
+        if let Some(a) = allow {
+            resp.headers_mut().insert(header::ALLOW, a);
+        }
+        return resp;
+    }
     let mut page = if status == StatusCode::METHOD_NOT_ALLOWED {
         crate::error::error_page(
             status,

@@ -90,7 +90,7 @@ impl TestApp {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let state = AppState { pool: pool.clone(), config: std::sync::Arc::new(config) };
+        let state = AppState::new(pool.clone(), std::sync::Arc::new(config));
         tokio::spawn(async move {
             axum::serve(listener, build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
                 .await

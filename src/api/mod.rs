@@ -1,0 +1,34 @@
+//! The REST API under `/api/v1`: read and search the register, create a draft, read the workflow status and
+//! export, for other systems. Authentication with a personal API token (`Authorization: Bearer air_…`),
+//! created and revoked by the user under Mijn account; a request acts as that user with the roles they hold
+//! in the token's organisation at that moment, through the same guards as the web pages. Errors are
+//! `application/problem+json` (RFC 9457) with Dutch texts. The OpenAPI document at `/api/v1/openapi.json`
+//! is built from the same field catalogue as the form, so it cannot drift from what the API accepts.
+
+pub mod applications;
+pub mod auth;
+pub mod openapi;
+pub mod problem;
+pub mod tokens;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::AppState;
+
+pub use auth::ApiUser;
+pub use problem::Problem;
+
+/// The routes under `/api/v1` (nested by `build_router`, outside the session middleware: no cookies).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi::document))
+        .route("/docs", get(openapi::docs_page))
+        .route("/me", get(applications::me))
+        .route("/applications", get(applications::list).post(applications::create))
+        .route("/applications/{id}", get(applications::read))
+        .route("/applications/{id}/workflow", get(applications::workflow))
+        .route("/applications/{id}/export", get(applications::export_one))
+        .route("/export", get(applications::export_register))
+        .fallback(|| async { Problem::not_found() })
+}

@@ -1,0 +1,223 @@
+//! Personal API tokens under Mijn account: create (name, validity, read-only or also write), shown once,
+//! stored as SHA-256 only; revoke. A token belongs to the organisation the user works in when creating it.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::auth::TOKEN_PREFIX;
+use crate::AppState;
+use crate::auth::session::{self, CurrentUser};
+use crate::error::{AppError, AppResult};
+use crate::util::{random_token, token_hash};
+use crate::web::forms::FormErrors;
+use crate::web::layout::Layout;
+use crate::web::{format_datetime, render, render_status};
+
+pub const PATH: &str = "/account/api-tokens";
+
+pub fn router() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new().route(PATH, get(list).post(create)).route("/account/api-tokens/{id}/intrekken", post(revoke))
+}
+/// Active tokens per user.
+const MAX_ACTIVE: i64 = 10;
+pub const VALIDITY: &[(&str, &str)] =
+    &[("30", "30 dagen"), ("90", "90 dagen"), ("180", "180 dagen"), ("365", "1 jaar")];
+
+#[derive(sqlx::FromRow)]
+struct TokenRow {
+    api_token_id: Uuid,
+    name: String,
+    prefix: String,
+    can_write: bool,
+    org_name: String,
+    created_at: OffsetDateTime,
+    expires_at: OffsetDateTime,
+    last_used_at: Option<OffsetDateTime>,
+    revoked_at: Option<OffsetDateTime>,
+}
+
+pub struct TokenView {
+    pub id: Uuid,
+    pub name: String,
+    pub prefix: String,
+    pub access: &'static str,
+    pub organisation: String,
+    pub created: String,
+    pub expires: String,
+    pub last_used: String,
+    /// "Actief", "Ingetrokken" or "Verlopen".
+    pub state: &'static str,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "api/tokens.html")]
+pub struct TokensPage {
+    pub layout: Layout,
+    pub tokens: Vec<TokenView>,
+    pub name: String,
+    pub validity: String,
+    pub can_write: bool,
+    pub validity_options: &'static [(&'static str, &'static str)],
+    pub errors: FormErrors,
+    /// The token just made: shown this once.
+    pub new_token: Option<String>,
+    pub org_name: String,
+}
+
+async fn tokens(state: &AppState, user: &CurrentUser) -> AppResult<Vec<TokenView>> {
+    let rows: Vec<TokenRow> = sqlx::query_as(
+        "select t.api_token_id, t.name, t.prefix, t.can_write, o.name as org_name, t.created_at, t.expires_at,
+                t.last_used_at, t.revoked_at
+           from api_token t join organisation o using (organisation_id)
+          where t.user_id = $1 order by t.revoked_at is not null, t.created_at desc limit 100",
+    )
+    .bind(user.user_id)
+    .fetch_all(&state.pool)
+    .await?;
+    let now = OffsetDateTime::now_utc();
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let (state, active) = match (r.revoked_at, r.expires_at > now) {
+                (Some(_), _) => ("Ingetrokken", false),
+                (None, false) => ("Verlopen", false),
+                (None, true) => ("Actief", true),
+            };
+            TokenView {
+                id: r.api_token_id,
+                name: r.name,
+                prefix: format!("{}…", r.prefix),
+                access: if r.can_write { "Lezen en concepten aanmaken" } else { "Alleen lezen" },
+                organisation: r.org_name,
+                created: format_datetime(r.created_at),
+                expires: format_datetime(r.expires_at),
+                last_used: r.last_used_at.map(format_datetime).unwrap_or_else(|| "nog niet".into()),
+                state,
+                active,
+            }
+        })
+        .collect())
+}
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    form: &TokenForm,
+    errors: FormErrors,
+    new_token: Option<String>,
+) -> AppResult<TokensPage> {
+    Ok(TokensPage {
+        layout: Layout::for_user(user, "API-tokens", "/account").with_errors(!errors.is_empty()),
+        tokens: tokens(state, user).await?,
+        name: form.name.clone(),
+        validity: if form.validity.is_empty() { "90".into() } else { form.validity.clone() },
+        can_write: form.can_write == "ja",
+        validity_options: VALIDITY,
+        errors,
+        new_token,
+        org_name: user.organisation.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
+    })
+}
+
+pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    render(&page(&state, &user, &TokenForm::default(), FormErrors::new(), None).await?)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TokenForm {
+    name: String,
+    validity: String,
+    can_write: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<TokenForm>,
+) -> AppResult<Response> {
+    let Some(org) = user.organisation_id() else {
+        return Err(AppError::Refused("U bent geen lid van een organisatie; een API-token heeft dan geen nut.".into()));
+    };
+    let mut errors = FormErrors::new();
+    let name = errors.required("name", "een naam voor het token", &form.name, 100);
+    let days: Option<i32> = VALIDITY.iter().find(|(v, _)| *v == form.validity).and_then(|(v, _)| v.parse().ok());
+    if days.is_none() {
+        errors.add("validity", "Kies hoe lang het token geldig is.");
+    }
+    if !matches!(form.can_write.as_str(), "" | "ja") {
+        errors.add("can_write", "Kies of het token ook concepten mag aanmaken.");
+    }
+    let active: i64 = sqlx::query_scalar(
+        "select count(*) from api_token where user_id = $1 and revoked_at is null and expires_at > now()",
+    )
+    .bind(user.user_id)
+    .fetch_one(&state.pool)
+    .await?;
+    if active >= MAX_ACTIVE {
+        errors.add("name", format!("U heeft al {MAX_ACTIVE} actieve tokens. Trek er eerst een in."));
+    }
+    let (true, Some(days)) = (errors.is_empty(), days) else {
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, &user, &form, errors, None).await?);
+    };
+    let can_write = form.can_write == "ja";
+    let token = issue(&state.pool, user.user_id, org, &name, can_write, days).await?;
+    tracing::info!(event = "api_token_created", user_id = %user.user_id, organisation_id = %org, can_write, days, "API token created");
+    render(&page(&state, &user, &TokenForm::default(), FormErrors::new(), Some(token)).await?)
+}
+
+/// A new token for a user in an organisation, valid `days`; returns the token (shown once, stored hashed).
+pub async fn issue(
+    pool: &sqlx::PgPool,
+    user_id: Uuid,
+    organisation_id: Uuid,
+    name: &str,
+    can_write: bool,
+    days: i32,
+) -> Result<String, sqlx::Error> {
+    let token = format!("{TOKEN_PREFIX}{}", random_token());
+    let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 8).collect();
+    sqlx::query(
+        "insert into api_token (api_token_id, user_id, organisation_id, name, token_hash, prefix, can_write, expires_at)
+         values ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(days => $8))",
+    )
+    .bind(Uuid::now_v7())
+    .bind(user_id)
+    .bind(organisation_id)
+    .bind(name.trim())
+    .bind(token_hash(&token))
+    .bind(&prefix)
+    .bind(can_write)
+    .bind(days)
+    .execute(pool)
+    .await?;
+    Ok(token)
+}
+
+pub async fn revoke(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    let name: Option<String> = sqlx::query_scalar(
+        "update api_token set revoked_at = now() where api_token_id = $1 and user_id = $2 and revoked_at is null
+         returning name",
+    )
+    .bind(id)
+    .bind(user.user_id)
+    .fetch_optional(&state.pool)
+    .await?;
+    let Some(name) = name else { return Err(AppError::NotFound) };
+    tracing::info!(event = "api_token_revoked", user_id = %user.user_id, api_token_id = %id, "API token revoked");
+    session::flash_redirect(
+        &state.pool,
+        &user,
+        &format!("Het token \"{name}\" is ingetrokken; het werkt niet meer."),
+        PATH,
+    )
+    .await
+}
