@@ -1,0 +1,469 @@
+//! Overzicht (the dashboard) and the register filters it links to: every number on the dashboard is the count
+//! of the register list its link opens, and the new filters select what they say.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use airegister::auth::roles::Role;
+use uuid::Uuid;
+
+use crate::helpers::{TestApp, location};
+use crate::register::complete;
+use crate::rest::listed_ids;
+
+const PL: &str = "pl@testdam.example";
+const CISO: &str = "ciso@testdam.example";
+
+struct Data {
+    app: TestApp,
+    ciso: reqwest::Client,
+    /// Registration name → id.
+    ids: BTreeMap<&'static str, Uuid>,
+}
+
+impl Data {
+    fn names(&self, ids: &[Uuid]) -> BTreeSet<&'static str> {
+        ids.iter()
+            .map(|id| *self.ids.iter().find(|(_, v)| *v == id).unwrap_or_else(|| panic!("unknown registration {id}")).0)
+            .collect()
+    }
+}
+
+async fn register(app: &TestApp, c: &reqwest::Client, fields: &[(&str, &str)]) -> Uuid {
+    let r = app.post(c, "/register", fields).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    Uuid::parse_str(location(&r).trim_start_matches("/register/")).unwrap()
+}
+
+/// Move a registration along by SQL (the workflow itself is tested in workflow.rs): status, next evaluation
+/// (days from today, or none) and the AI Act risk group.
+async fn set(app: &TestApp, id: Uuid, status: &str, evaluation_in_days: Option<i32>, ai_act: Option<&str>) {
+    sqlx::query(
+        "update application set workflow_status = $2, submitted_at = case when $2 = 'concept' then submitted_at
+                else coalesce(submitted_at, now()) end,
+                next_evaluation = current_date + $3::int, ai_act_risk_group = $4
+          where application_id = $1",
+    )
+    .bind(id)
+    .bind(status)
+    .bind(evaluation_in_days)
+    .bind(ai_act)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+async fn created_months_ago(app: &TestApp, id: Uuid, months: i32) {
+    sqlx::query("update application set created_at = now() - make_interval(months => $2) where application_id = $1")
+        .bind(id)
+        .bind(months)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+}
+
+async fn incident(app: &TestApp, id: Uuid, severity: &str, status: &str) {
+    sqlx::query(
+        "insert into incident (incident_id, organisation_id, application_id, kind, severity, description, status)
+         select gen_random_uuid(), organisation_id, application_id, 'onjuiste_uitvoer', $2,
+                'De tool gaf een verkeerd antwoord in een brief.', $3
+           from application where application_id = $1",
+    )
+    .bind(id)
+    .bind(severity)
+    .bind(status)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+async fn assessment(app: &TestApp, id: Uuid, kind: &str, status: &str) {
+    sqlx::query(
+        "insert into assessment (assessment_id, application_id, kind, status, completed_on, outcome)
+         values (gen_random_uuid(), $1, $2, $3, case when $3 = 'afgerond' then current_date end,
+                 case when $3 = 'afgerond' then 'Risico''s zijn beperkt.' end)",
+    )
+    .bind(id)
+    .bind(kind)
+    .bind(status)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+/// A small register with something in every figure of the dashboard (and an organisation next door whose
+/// registrations must not count):
+///
+/// | name | status | risk | evaluation | AI Act | incidents (open) | assessment | registered |
+/// |---|---|---|---|---|---|---|---|
+/// | Notulist | concept | | | | | | this month |
+/// | Samenvatter | ingediend | middel | none | | | | this month |
+/// | Chatbot | in gebruik | hoog (personal data) | yesterday | | hoog (+ kritiek closed) | DPIA needed, none | this month |
+/// | Beeldgenerator | goedgekeurd | middel | in 30 days | | | IAMA (extern), done | this month |
+/// | Code-assistent | goedgekeurd o.v. | laag | in 31 days | hoog-risico | laag + kritiek | IAMA needed, DPIA not | this month |
+/// | Vertaaldienst | afgewezen | middel | none | | | | this month |
+/// | Transcriptie | in beoordeling | hoog (special) | none | | | DPIA done (+ IAMA begun) | 3 months ago |
+/// | Oude tool | buiten gebruik | middel | 100 days ago | | | | 13 months ago |
+/// | Planning | concept | | | geen hoog-risico | | | 1 month ago |
+async fn data() -> Data {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente Testdam", "gm0101").await;
+    let pl = app.user(PL, org, &[Role::Medewerker, Role::Projectleider]).await.to_string();
+    app.user(CISO, org, &[Role::Medewerker, Role::Ciso]).await;
+    let c = app.logged_in(PL).await;
+    let mut ids = BTreeMap::new();
+    let draft =
+        |name: &'static str| vec![("name", name), ("description_short", "Nog in te vullen."), ("checked_name", name)];
+
+    let a = register(&app, &c, &draft("Notulist")).await;
+    ids.insert("Notulist", a);
+
+    let mut f = complete("Samenvatter", &pl, &[]);
+    f.push(("actie", "indienen"));
+    let b = register(&app, &c, &f).await;
+    ids.insert("Samenvatter", b);
+
+    let personal =
+        [("personal_data", "ja"), ("special_categories", "nee"), ("dc_persoonsgegevens", "onder_voorwaarden")];
+    let chatbot = register(&app, &c, &complete("Chatbot", &pl, &personal)).await;
+    set(&app, chatbot, "in_gebruik", Some(-1), None).await;
+    incident(&app, chatbot, "hoog", "gemeld").await;
+    incident(&app, chatbot, "kritiek", "afgehandeld").await;
+    ids.insert("Chatbot", chatbot);
+
+    let beeld = register(&app, &c, &complete("Beeldgenerator", &pl, &[("interaction", "extern")])).await;
+    set(&app, beeld, "goedgekeurd", Some(30), None).await;
+    assessment(&app, beeld, "iama", "afgerond").await;
+    ids.insert("Beeldgenerator", beeld);
+
+    let code = register(&app, &c, &complete("Code-assistent", &pl, &[("dc_intern", "verboden")])).await;
+    set(&app, code, "goedgekeurd_onder_voorwaarden", Some(31), Some("hoog-risico AI")).await;
+    incident(&app, code, "laag", "in_behandeling").await;
+    incident(&app, code, "kritiek", "gemeld").await;
+    assessment(&app, code, "dpia", "afgerond").await;
+    ids.insert("Code-assistent", code);
+
+    let vertaal = register(&app, &c, &complete("Vertaaldienst", &pl, &[])).await;
+    set(&app, vertaal, "afgewezen", None, None).await;
+    ids.insert("Vertaaldienst", vertaal);
+
+    let special = [
+        ("personal_data", "ja"),
+        ("special_categories", "ja"),
+        ("dc_persoonsgegevens", "onder_voorwaarden"),
+        ("dc_bijzondere", "onder_voorwaarden"),
+    ];
+    let trans = register(&app, &c, &complete("Transcriptie", &pl, &special)).await;
+    set(&app, trans, "in_beoordeling", None, None).await;
+    assessment(&app, trans, "dpia", "afgerond").await;
+    assessment(&app, trans, "iama", "in_uitvoering").await;
+    created_months_ago(&app, trans, 3).await;
+    ids.insert("Transcriptie", trans);
+
+    let oud = register(&app, &c, &complete("Oude tool", &pl, &[])).await;
+    set(&app, oud, "buiten_gebruik", Some(-100), None).await;
+    created_months_ago(&app, oud, 13).await;
+    ids.insert("Oude tool", oud);
+
+    let plan = register(&app, &c, &draft("Planning")).await;
+    set(&app, plan, "concept", None, Some("geen hoog-risico AI")).await;
+    created_months_ago(&app, plan, 1).await;
+    ids.insert("Planning", plan);
+
+    // Next door: everything that could leak into the counts.
+    let other = app.org("Gemeente Anderdam", "gm0202").await;
+    let npl = app.user("pl@anderdam.example", other, &[Role::Medewerker, Role::Projectleider]).await.to_string();
+    let nc = app.logged_in("pl@anderdam.example").await;
+    let n = register(&app, &nc, &complete("Buurtool", &npl, &personal)).await;
+    set(&app, n, "in_gebruik", Some(-5), Some("hoog-risico AI")).await;
+    incident(&app, n, "kritiek", "gemeld").await;
+    let n2 = register(&app, &nc, &complete("Buurtool 2", &npl, &[("interaction", "extern")])).await;
+    set(&app, n2, "goedgekeurd", Some(10), None).await;
+    assessment(&app, n2, "iama", "afgerond").await;
+
+    let ciso = app.logged_in(CISO).await;
+    Data { app, ciso, ids }
+}
+
+/// "12 toepassingen gevonden" / "1 toepassing gevonden" on a register page.
+fn found(html: &str) -> i64 {
+    if html.contains(">1 toepassing gevonden") {
+        return 1;
+    }
+    let end = html.find(" toepassingen gevonden").expect("the register page says how many it found");
+    let start = html[..end].rfind('>').unwrap() + 1;
+    html[start..end].trim().parse().unwrap()
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&amp;", "&").replace("&#x2f;", "/").replace("&#43;", "+").replace("&#61;", "=")
+}
+
+fn number_after(s: &str, marker: &str) -> i64 {
+    let start = s.find(marker).unwrap_or_else(|| panic!("{marker} in {s}")) + marker.len();
+    let end = start + s[start..].find('<').unwrap();
+    s[start..end].trim().parse().unwrap_or_else(|_| panic!("a number after {marker}: {}", &s[start..end]))
+}
+
+/// Every figure on the dashboard with its link: key figures, table rows and the SVG's bars.
+fn figures(html: &str) -> Vec<(String, String, i64)> {
+    let mut out = Vec::new();
+    for part in html.split("<a class=\"app-key-figure__link\" href=\"").skip(1) {
+        let href = unescape(&part[..part.find('"').unwrap()]);
+        out.push(("kerncijfer".to_string(), href, number_after(part, "<span class=\"app-key-figure__value\">")));
+    }
+    for part in
+        html.split("<th class=\"utrecht-table__header-cell\" scope=\"row\"><a class=\"utrecht-link\" href=\"").skip(1)
+    {
+        let href = unescape(&part[..part.find('"').unwrap()]);
+        out.push(("tabel".to_string(), href, number_after(part, "numeric-data\">")));
+    }
+    for part in
+        html.split("<a href=\"").skip(1).filter(|p| p[..p.find('>').unwrap()].contains("class=\"app-chart__link\""))
+    {
+        let href = unescape(&part[..part.find('"').unwrap()]);
+        let bar = &part[..part.find("</a>").unwrap()];
+        out.push(("grafiek".to_string(), href, number_after(bar, "class=\"app-chart__value\">")));
+    }
+    out
+}
+
+async fn dashboard(app: &TestApp, c: &reqwest::Client) -> String {
+    let r = app.get(c, "/overzicht").await;
+    assert_eq!(r.status(), 200);
+    r.text().await.unwrap()
+}
+
+/// The key property: each number on the dashboard is what the register list behind its link counts.
+async fn assert_every_figure_matches_its_list(app: &TestApp, c: &reqwest::Client) -> Vec<(String, String, i64)> {
+    let html = dashboard(app, c).await;
+    let figs = figures(&html);
+    assert_eq!(figs.iter().filter(|f| f.0 == "kerncijfer").count(), 7);
+    assert_eq!(figs.iter().filter(|f| f.0 == "tabel").count(), figs.iter().filter(|f| f.0 == "grafiek").count());
+    assert!(figs.len() > 40, "{figs:?}");
+    // No link to the register is left unchecked.
+    let links = html.matches("href=\"/register").count()
+        - html.matches("href=\"/register\"").count()
+        - html.matches("href=\"/register/").count();
+    assert_eq!(links, figs.iter().filter(|f| f.1.contains('?')).count());
+    let mut checked: BTreeMap<String, i64> = BTreeMap::new();
+    let mut wrong = Vec::new();
+    for (kind, href, n) in &figs {
+        assert!(href.starts_with("/register"), "{kind} links to {href}");
+        let listed = match checked.get(href) {
+            Some(v) => *v,
+            None => {
+                let r = app.get(c, href).await;
+                assert_eq!(r.status(), 200, "{href}");
+                let v = found(&r.text().await.unwrap());
+                checked.insert(href.clone(), v);
+                v
+            }
+        };
+        if listed != *n {
+            wrong.push(format!("{kind} {href}: dashboard {n}, register {listed}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    figs
+}
+
+fn value(figs: &[(String, String, i64)], href: &str) -> i64 {
+    let v: Vec<i64> = figs.iter().filter(|f| f.1 == href).map(|f| f.2).collect();
+    assert!(!v.is_empty(), "{href} is on the dashboard");
+    v[0]
+}
+
+#[tokio::test]
+async fn every_dashboard_figure_is_the_count_of_the_list_it_links_to() {
+    let d = data().await;
+    let figs = assert_every_figure_matches_its_list(&d.app, &d.ciso).await;
+
+    // And the figures are the ones the data set was built for (the other organisation does not count).
+    for (href, n) in [
+        ("/register", 9),
+        ("/register?status=concept", 2),
+        ("/register?status=ingediend", 1),
+        ("/register?status=in_gebruik", 1),
+        ("/register?status=buiten_gebruik", 1),
+        ("/register?risico=hoog", 2),
+        ("/register?ai_act=onbekend", 7),
+        ("/register?ai_act=hoog-risico+AI", 1),
+        ("/register?ai_act=geen+hoog-risico+AI", 1),
+        ("/register?evaluatie=verlopen", 1),
+        ("/register?evaluatie=binnenkort", 1),
+        ("/register?evaluatie=later", 1),
+        ("/register?evaluatie=geen", 2),
+        ("/register?toets=dpia_ontbreekt", 1),
+        ("/register?toets=dpia_gedaan", 1),
+        ("/register?toets=iama_ontbreekt", 1),
+        ("/register?toets=iama_gedaan", 1),
+        ("/register?incident=open", 2),
+        ("/register?incident=kritiek", 1),
+        ("/register?incident=hoog", 1),
+        ("/register?incident=middel", 0),
+        ("/register?incident=laag", 0),
+    ] {
+        assert_eq!(value(&figs, href), n, "{href}");
+    }
+    let months: i64 = figs.iter().filter(|f| f.0 == "tabel" && f.1.contains("maand=")).map(|f| f.2).sum();
+    assert_eq!(months, 8, "the last twelve months: all but the registration of 13 months ago");
+    assert_eq!(figs.iter().filter(|f| f.0 == "tabel" && f.1.contains("maand=")).count(), 12);
+}
+
+#[tokio::test]
+async fn the_demo_register_passes_the_same_check() {
+    let app = TestApp::spawn().await;
+    airegister::demo::load(&app.pool, "demo-wachtwoord-2026").await.unwrap();
+    let c = app.client();
+    assert_eq!(app.login(&c, "ciso@demo.example", "demo-wachtwoord-2026").await.status(), 303);
+    let figs = assert_every_figure_matches_its_list(&app, &c).await;
+    assert_eq!(value(&figs, "/register"), 16);
+    assert!(value(&figs, "/register?incident=open") >= 1 && value(&figs, "/register?evaluatie=verlopen") >= 1);
+}
+
+#[tokio::test]
+async fn the_dashboard_draws_accessible_charts_for_the_roles_it_is_for() {
+    let d = data().await;
+    let app = &d.app;
+    let org: uuid::Uuid = sqlx::query_scalar("select organisation_id from organisation where code = 'gm0101'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    app.user("mw@testdam.example", org, &[Role::Medewerker]).await;
+    app.user("fg@testdam.example", org, &[Role::Medewerker, Role::Fg]).await;
+    app.user("dir@testdam.example", org, &[Role::Medewerker, Role::Directie]).await;
+    app.user("beheer@testdam.example", org, &[Role::Beheerder]).await;
+
+    let mw = app.logged_in("mw@testdam.example").await;
+    let r = app.get(&mw, "/overzicht").await;
+    assert_eq!(r.status(), 403);
+    assert!(r.text().await.unwrap().contains("lang=\"nl\""));
+    assert!(!app.get(&mw, "/").await.text().await.unwrap().contains("href=\"/overzicht\""), "not in the navigation");
+    let pl = app.logged_in(PL).await;
+    assert_eq!(app.get(&pl, "/overzicht").await.status(), 403, "a projectleider neither");
+    for who in ["fg@testdam.example", "dir@testdam.example", "beheer@testdam.example"] {
+        let c = app.logged_in(who).await;
+        assert_eq!(app.get(&c, "/overzicht").await.status(), 200, "{who}");
+    }
+
+    let html = dashboard(app, &d.ciso).await;
+    assert!(app.get(&d.ciso, "/").await.text().await.unwrap().contains("href=\"/overzicht\""));
+    assert!(html.contains("De stand van het register van Gemeente Testdam."));
+    let svgs: Vec<&str> = html.split("<svg").skip(1).map(|s| &s[..s.find("</svg>").unwrap()]).collect();
+    assert_eq!(svgs.len(), 7);
+    for svg in &svgs {
+        assert!(svg.contains("role=\"img\""), "{svg}");
+        let labelled = &svg[svg.find("aria-labelledby=\"").unwrap() + 17..];
+        let labelled = &labelled[..labelled.find('"').unwrap()];
+        let (title_id, desc_id) = labelled.split_once(' ').expect("title and description");
+        assert!(
+            svg.contains(&format!("<title id=\"{title_id}\">")) && svg.contains(&format!("<desc id=\"{desc_id}\">"))
+        );
+        assert!(!svg.contains("style="), "no inline style under the CSP");
+    }
+    // The description says the numbers in words, for who cannot see the bars.
+    assert!(html.contains("Open incidenten") && html.contains("Kritiek: 1; Hoog: 1; Middel: 0; Laag: 0."), "{html}");
+    assert_eq!(html.matches("<table").count(), 7);
+    assert_eq!(html.matches("<caption").count(), 7);
+    assert!(html.contains("Toepassingen per status in cijfers"));
+    // Each table's total is the sum of its rows.
+    for table in html.split("<table").skip(1) {
+        let table = &table[..table.find("</table>").unwrap()];
+        let rows: i64 = table
+            .split("<tbody")
+            .nth(1)
+            .and_then(|b| b.split("</tbody>").next())
+            .unwrap()
+            .split("numeric-data\">")
+            .skip(1)
+            .map(|s| s[..s.find('<').unwrap()].trim().parse::<i64>().unwrap())
+            .sum();
+        let total = number_after(table.split("<tfoot").nth(1).unwrap(), "numeric-data\">");
+        assert_eq!(rows, total);
+    }
+}
+
+#[tokio::test]
+async fn the_new_register_filters_select_what_they_say() {
+    let d = data().await;
+    let app = &d.app;
+    let month = |back: i32| async move {
+        let m: String = sqlx::query_scalar(
+            "select to_char((now() - make_interval(months => $1)) at time zone 'Europe/Amsterdam', 'YYYY-MM')",
+        )
+        .bind(back)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        m
+    };
+    let (now, one, three, thirteen) = (month(0).await, month(1).await, month(3).await, month(13).await);
+    let this_month = ["Notulist", "Samenvatter", "Chatbot", "Beeldgenerator", "Code-assistent", "Vertaaldienst"];
+    let cases: Vec<(String, Vec<&str>)> = vec![
+        ("toets=dpia_ontbreekt".into(), vec!["Chatbot"]),
+        ("toets=dpia_gedaan".into(), vec!["Transcriptie"]),
+        ("toets=iama_ontbreekt".into(), vec!["Code-assistent"]),
+        ("toets=iama_gedaan".into(), vec!["Beeldgenerator"]),
+        ("incident=open".into(), vec!["Chatbot", "Code-assistent"]),
+        ("incident=kritiek".into(), vec!["Code-assistent"]),
+        ("incident=hoog".into(), vec!["Chatbot"]),
+        ("incident=middel".into(), vec![]),
+        ("incident=laag".into(), vec![]),
+        (format!("maand={now}"), this_month.to_vec()),
+        (format!("maand={one}"), vec!["Planning"]),
+        (format!("maand={three}"), vec!["Transcriptie"]),
+        (format!("maand={thirteen}"), vec!["Oude tool"]),
+        ("evaluatie=verlopen".into(), vec!["Chatbot"]),
+        ("evaluatie=binnenkort".into(), vec!["Beeldgenerator"]),
+        ("evaluatie=later".into(), vec!["Code-assistent"]),
+        ("evaluatie=geen".into(), vec!["Samenvatter", "Transcriptie"]),
+        (
+            "ai_act=onbekend".into(),
+            vec!["Notulist", "Samenvatter", "Chatbot", "Beeldgenerator", "Vertaaldienst", "Transcriptie", "Oude tool"],
+        ),
+        ("ai_act=geen+hoog-risico+AI".into(), vec!["Planning"]),
+        ("incident=open&toets=iama_ontbreekt".into(), vec!["Code-assistent"]),
+        (format!("maand={now}&evaluatie=geen"), vec!["Samenvatter"]),
+    ];
+    for (qs, expected) in cases {
+        let r = app.get(&d.ciso, &format!("/register?{qs}")).await;
+        assert_eq!(r.status(), 200, "{qs}");
+        let html = r.text().await.unwrap();
+        let got = d.names(&listed_ids(&html));
+        let expected: BTreeSet<&str> = expected.into_iter().collect();
+        assert_eq!(got, expected, "?{qs}");
+        assert_eq!(found(&html), expected.len() as i64, "?{qs}");
+        // The chosen filter is shown as chosen, and can be cleared.
+        let (name, value) = qs.split('&').next().unwrap().split_once('=').unwrap();
+        let value = value.replace('+', " ");
+        let select = &html[html.find(&format!("name=\"{name}\"")).unwrap()..];
+        let select = &select[..select.find("</select>").unwrap()];
+        assert!(select.contains(&format!("value=\"{value}\" selected")), "?{qs}: {select}");
+        assert!(html.contains(">Alles wissen</a>"));
+    }
+    // The month filter offers the last 24 months, with Dutch names.
+    let html = app.get(&d.ciso, "/register").await.text().await.unwrap();
+    let select = &html[html.find("name=\"maand\"").unwrap()..];
+    let select = &select[..select.find("</select>").unwrap()];
+    assert_eq!(select.matches("<option").count(), 25);
+    assert!(select.contains(&format!("value=\"{now}\"")) && select.contains(">Alle maanden<"));
+    let months = [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    let m: usize = now[5..].parse().unwrap();
+    assert!(select.contains(&format!(">{} {}<", months[m - 1], &now[..4])), "{select}");
+    // Values that do not exist select nothing special: the web ignores them (the API refuses them).
+    let html = app.get(&d.ciso, "/register?evaluatie=morgen&maand=2026-13").await.text().await.unwrap();
+    assert_eq!(found(&html), 9);
+}
