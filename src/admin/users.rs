@@ -351,8 +351,13 @@ pub async fn deactivate(State(state): State<AppState>, user: CurrentUser, Path(i
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    // The user's sessions end now, not at their next timeout.
+    // The user's sessions end now, not at their next timeout; their API tokens stop for good (a reactivated
+    // account starts without them).
     let ended = users::end_sessions(&mut tx, id, None).await?;
+    sqlx::query("update api_token set revoked_at = now() where user_id = $1 and revoked_at is null")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     sqlx::query("delete from account_token where user_id = $1").bind(id).execute(&mut *tx).await?;
     tx.commit().await?;
     tracing::info!(event = "user_deactivated", actor = %user.user_id, user_id = %id, sessions_ended = ended, "user deactivated");

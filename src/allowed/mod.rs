@@ -59,6 +59,7 @@ struct ToolRow {
     dc_beveiliging: Option<String>,
     dc_klant: Option<String>,
     dc_financieel: Option<String>,
+    total: i64,
 }
 
 impl ToolRow {
@@ -94,20 +95,67 @@ pub struct Tool {
     pub cells: Vec<Cell>,
 }
 
-async fn tools(state: &AppState, org: Uuid) -> AppResult<Vec<Tool>> {
-    let rows: Vec<ToolRow> = sqlx::query_as(&format!(
+/// Tools per page on screen; a large organisation's list is searched and paged, a small one fits on one page.
+pub const PAGE_SIZE: i64 = 50;
+/// Up to this many tools the question form offers them in a list; above it, the tool's name is typed.
+pub const SELECT_LIMIT: i64 = 200;
+
+/// Which tools to read: all (print view), one page of a search, or one by id.
+pub enum Which<'a> {
+    All,
+    Page { q: &'a str, page: i64 },
+    One(Uuid),
+    Named(&'a str),
+}
+
+/// The tools on the list and how many match in all (approved first, by name; rejected ones last).
+async fn tools(state: &AppState, org: Uuid, which: Which<'_>) -> AppResult<(Vec<Tool>, i64)> {
+    // Without a search the page comes straight from the index in order and the total is counted apart;
+    // with one the matches are few, and a window counts them.
+    let unfiltered = matches!(which, Which::Page { q, .. } if q.trim().is_empty());
+    let total_sql = if unfiltered { "0::bigint" } else { "count(*) over ()" };
+    let mut b: sqlx::QueryBuilder<sqlx::Postgres> = sqlx::QueryBuilder::new(format!(
         "select a.application_id, a.name, a.provider, a.workflow_status, a.suspension_reason, a.attention_points,
                 (select d.note from review_decision d where d.application_id = a.application_id
                   and d.decision = 'goedgekeurd_onder_voorwaarden' order by d.decided_at desc limit 1) as conditions,
                 a.dc_openbaar, a.dc_intern, a.dc_vertrouwelijk, a.dc_persoonsgegevens, a.dc_bijzondere,
-                a.dc_beveiliging, a.dc_klant, a.dc_financieel
-         from application a where a.organisation_id = $1 and {LISTED}
-         order by a.workflow_status = 'afgewezen', lower(a.name)"
-    ))
-    .bind(org)
-    .fetch_all(&state.pool)
-    .await?;
-    Ok(rows
+                a.dc_beveiliging, a.dc_klant, a.dc_financieel, {total_sql} as total
+         from application a where {LISTED} and a.organisation_id = "
+    ));
+    b.push_bind(org);
+    let order = " order by a.workflow_status = 'afgewezen', lower(a.name), a.application_id";
+    match which {
+        Which::All => {
+            b.push(order);
+        }
+        Which::Page { q, page } => {
+            let q = q.trim();
+            if !q.is_empty() {
+                // Name or supplier contains the words typed (the trigram index on lower(name) serves names).
+                let like = format!("%{}%", crate::util::escape_like(&q.to_lowercase()));
+                b.push(" and (lower(a.name) like ")
+                    .push_bind(like.clone())
+                    .push(" or lower(coalesce(a.provider, '')) like ");
+                b.push_bind(like).push(")");
+            }
+            b.push(order).push(" limit ").push_bind(PAGE_SIZE).push(" offset ").push_bind((page - 1) * PAGE_SIZE);
+        }
+        Which::One(id) => {
+            b.push(" and a.application_id = ").push_bind(id);
+        }
+        Which::Named(name) => {
+            // An exact name first, then names that start with or contain it.
+            let lower = name.trim().to_lowercase();
+            let like = format!("%{}%", crate::util::escape_like(&lower));
+            b.push(" and lower(a.name) like ").push_bind(like);
+            b.push(" order by lower(a.name) = ").push_bind(lower.clone());
+            b.push(" desc, lower(a.name) like ").push_bind(format!("{}%", crate::util::escape_like(&lower)));
+            b.push(" desc, a.workflow_status = 'afgewezen', lower(a.name) limit 10");
+        }
+    }
+    let rows: Vec<ToolRow> = b.build_query_as().fetch_all(&state.pool).await?;
+    let total = if unfiltered { count_listed(state, org).await? } else { rows.first().map(|r| r.total).unwrap_or(0) };
+    let tools = rows
         .into_iter()
         .map(|r| {
             let forbidden = r.workflow_status == "afgewezen" || r.suspension_reason.is_some();
@@ -132,15 +180,21 @@ async fn tools(state: &AppState, org: Uuid) -> AppResult<Vec<Tool>> {
                 cells,
             }
         })
-        .collect())
+        .collect();
+    Ok((tools, total))
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 struct Ask {
-    #[serde(default)]
+    /// The tool chosen from the list (its id).
     tool: String,
-    #[serde(default)]
+    /// Or its name, typed (large organisations).
+    naam: String,
     gegevens: String,
+    /// Search in the table, and its page.
+    zoek: String,
+    pagina: Option<u32>,
 }
 
 /// The answer to "Mag ik … gebruiken voor …?".
@@ -149,13 +203,30 @@ pub struct Answer {
     pub text: String,
 }
 
-fn answer(tools: &[Tool], ask: &Ask) -> Option<Answer> {
-    if ask.tool.is_empty() || ask.gegevens.is_empty() {
+fn answer(found: &[Tool], ask: &Ask) -> Option<Answer> {
+    if (ask.tool.is_empty() && ask.naam.trim().is_empty()) || ask.gegevens.is_empty() {
         return None;
     }
     let class = DATA_CLASSES.iter().position(|c| c.value == ask.gegevens)?;
     let class_label = DATA_CLASSES[class].label.to_lowercase();
-    let Some(tool) = tools.iter().find(|t| t.id.to_string() == ask.tool) else {
+    // A typed name: an exact match answers; several candidates are offered to choose from.
+    let exact = found.iter().find(|t| t.name.to_lowercase() == ask.naam.trim().to_lowercase());
+    let tool = match (exact, found) {
+        (Some(t), _) | (None, [t]) => Some(t),
+        (None, []) => None,
+        (None, several) => {
+            let names: Vec<&str> = several.iter().map(|t| t.name.as_str()).collect();
+            return Some(Answer {
+                kind: "keuze".into(),
+                text: format!(
+                    "Er zijn meerdere tools met \"{}\" in de naam: {}. Typ de volledige naam.",
+                    ask.naam.trim(),
+                    names.join(", ")
+                ),
+            });
+        }
+    };
+    let Some(tool) = tool else {
         return Some(Answer {
             kind: "verboden".into(),
             text: "Deze tool staat niet op de lijst. Gebruik hem niet; registreer hem eerst via 'Nieuwe registratie'."
@@ -196,6 +267,16 @@ fn answer(tools: &[Tool], ask: &Ask) -> Option<Answer> {
 
 struct Page {
     tools: Vec<Tool>,
+    /// All tools matching the search (the table shows one page of them).
+    total: i64,
+    page: i64,
+    pages: i64,
+    zoek: String,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    /// The tools to choose from in the question form; None when there are too many (the name is typed).
+    choices: Option<Vec<(Uuid, String)>>,
+    ask_naam: String,
     classes: Vec<(&'static str, &'static str)>,
     ask_tool: String,
     ask_class: String,
@@ -219,11 +300,42 @@ struct PrintPage {
     p: Page,
 }
 
-async fn build(state: &AppState, user: &CurrentUser, ask: Ask) -> AppResult<Page> {
+fn page_href(zoek: &str, page: i64) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    if !zoek.is_empty() {
+        s.append_pair("zoek", zoek);
+    }
+    s.append_pair("pagina", &page.to_string());
+    format!("/toegestane-tools?{}", s.finish())
+}
+
+async fn build(state: &AppState, user: &CurrentUser, ask: Ask, print: bool) -> AppResult<Page> {
     let org = organisation(user)?;
-    let tools = tools(state, org).await?;
-    let answer = answer(&tools, &ask);
+    let page = i64::from(ask.pagina.unwrap_or(1).clamp(1, 100_000));
+    let (tools, total) = if print {
+        tools(state, org, Which::All).await?
+    } else {
+        tools(state, org, Which::Page { q: &ask.zoek, page }).await?
+    };
+    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    // A short list is offered to choose from in the question form; a long one is typed.
+    let choices =
+        if count_listed(state, org).await? <= SELECT_LIMIT { Some(tool_names(state, org).await?) } else { None };
+    let found = match (Uuid::parse_str(ask.tool.trim()), ask.naam.trim()) {
+        (Ok(id), _) => tools_by(state, org, Which::One(id)).await?,
+        (Err(_), name) if !name.is_empty() => tools_by(state, org, Which::Named(name)).await?,
+        _ => Vec::new(),
+    };
+    let answer = answer(&found, &ask);
     Ok(Page {
+        total,
+        page,
+        pages,
+        prev_href: (page > 1).then(|| page_href(&ask.zoek, page - 1)),
+        next_href: (page < pages).then(|| page_href(&ask.zoek, page + 1)),
+        zoek: ask.zoek.clone(),
+        choices,
+        ask_naam: ask.naam.clone(),
         classes: DATA_CLASSES.iter().map(|c| (c.value, c.label)).collect(),
         ask_tool: ask.tool,
         ask_class: ask.gegevens,
@@ -235,11 +347,32 @@ async fn build(state: &AppState, user: &CurrentUser, ask: Ask) -> AppResult<Page
     })
 }
 
+async fn tools_by(state: &AppState, org: Uuid, which: Which<'_>) -> AppResult<Vec<Tool>> {
+    Ok(tools(state, org, which).await?.0)
+}
+
+async fn tool_names(state: &AppState, org: Uuid) -> AppResult<Vec<(Uuid, String)>> {
+    Ok(sqlx::query_as(&format!(
+        "select a.application_id, a.name from application a where {LISTED} and a.organisation_id = $1
+          order by a.workflow_status = 'afgewezen', lower(a.name), a.application_id"
+    ))
+    .bind(org)
+    .fetch_all(&state.pool)
+    .await?)
+}
+
+async fn count_listed(state: &AppState, org: Uuid) -> AppResult<i64> {
+    Ok(sqlx::query_scalar(&format!("select count(*) from application a where {LISTED} and a.organisation_id = $1"))
+        .bind(org)
+        .fetch_one(&state.pool)
+        .await?)
+}
+
 async fn page(State(state): State<AppState>, user: CurrentUser, Query(ask): Query<Ask>) -> AppResult<Response> {
     let layout = Layout::for_user(&user, "Toegestane AI-tools", "/toegestane-tools");
-    render(&ScreenPage { layout, p: build(&state, &user, ask).await? })
+    render(&ScreenPage { layout, p: build(&state, &user, ask, false).await? })
 }
 
 async fn print(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
-    render(&PrintPage { p: build(&state, &user, Ask::default()).await? })
+    render(&PrintPage { p: build(&state, &user, Ask::default(), true).await? })
 }

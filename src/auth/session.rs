@@ -333,7 +333,7 @@ pub async fn memberships(pool: &PgPool, user_id: Uuid) -> Result<Vec<OrgRef>, sq
         .collect())
 }
 
-async fn load(state: &AppState, token: &str, method: &Method) -> Result<Resolved, sqlx::Error> {
+async fn load(state: &AppState, token: &str, method: &Method, path: &str) -> Result<Resolved, sqlx::Error> {
     let hash = token_hash(token);
     let row: Option<SessionRow> = sqlx::query_as(
         "select s.user_id, s.organisation_id, s.csrf_token, s.flash,
@@ -367,8 +367,10 @@ async fn load(state: &AppState, token: &str, method: &Method) -> Result<Resolved
         .and_then(|id| organisations.iter().find(|o| o.id == id))
         .or_else(|| organisations.first())
         .cloned();
-    // The flash is shown once, on the next page that is looked at (a GET), not on the POST that set it.
-    let take_flash = *method == Method::GET && row.flash.is_some();
+    // The flash is shown once, on the next page that is looked at (a GET), not on the POST that set it, nor on
+    // a page the user is sent away from to set up two-factor login first.
+    let sent_away = row.must_enroll && !enrolment_path(path);
+    let take_flash = *method == Method::GET && row.flash.is_some() && !sent_away;
     let org_changed = organisation.as_ref().map(|o| o.id) != row.organisation_id;
     if take_flash || !row.seen_recently || org_changed {
         sqlx::query(
@@ -421,7 +423,7 @@ pub async fn session_middleware(State(state): State<AppState>, req: Request, nex
     let had_cookie = token.is_some();
     let mut req = req;
     let user = match token {
-        Some(t) => match load(&state, &t, req.method()).await {
+        Some(t) => match load(&state, &t, req.method(), req.uri().path()).await {
             Ok(Resolved::User(user)) => Some(*user),
             Ok(Resolved::Pending(pending)) => {
                 req.extensions_mut().insert(pending);

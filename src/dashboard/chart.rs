@@ -1,7 +1,7 @@
-//! Bar charts as SVG, drawn on the server: no JavaScript, no external library. The SVG carries a title and a
-//! description (with every number) for screen readers; the page shows the same numbers as a table with links,
-//! which is what keyboard and screen-reader users use. Each bar is a link for mouse users, kept out of the tab
-//! order (the table's links are the keyboard path, so there are no double tab stops).
+//! Bar charts as SVG, drawn on the server: no JavaScript, no external library. The SVG is a named group
+//! (its title) with a description holding every number; the page shows the same numbers as a table with links,
+//! which is the keyboard path. Each bar is a link for mouse users, kept out of the tab order (no double tab
+//! stops). Not `role="img"`: an image's children are presentational, so links inside it would be hidden.
 
 /// One bar: what it counts, how many, and the register list that shows exactly those.
 #[derive(Debug, Clone)]
@@ -49,7 +49,7 @@ impl Chart {
         let room = WIDTH - LABEL_WIDTH - VALUE_ROOM;
         let mut out = format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"app-chart\" viewBox=\"0 0 {WIDTH} {height}\" \
-             role=\"img\" aria-labelledby=\"{id}-titel {id}-beschrijving\" focusable=\"false\">\
+             role=\"group\" aria-labelledby=\"{id}-titel\" aria-describedby=\"{id}-beschrijving\" focusable=\"false\">\
              <title id=\"{id}-titel\">{title}</title><desc id=\"{id}-beschrijving\">{desc}</desc>",
             id = self.id,
             title = escape(self.title),

@@ -119,10 +119,14 @@ fn options(opts: &[crate::applications::fields::Opt], chosen: &str) -> Vec<OptVi
 async fn list(State(state): State<AppState>, Path(code): Path<String>, Query(f): Query<Filter>) -> AppResult<Response> {
     let org = org_by_code(&state, &code).await?;
     let tsq = ts_query(&f.q);
-    let mut b: QueryBuilder<Postgres> = QueryBuilder::new(
+    // Only a search is counted with a window (few matches); otherwise the page comes from the published index
+    // in order and the count is a separate index scan.
+    let filtered = tsq.is_some() || !f.thema.is_empty() || !f.status.is_empty() || !f.categorie.is_empty();
+    let mut b: QueryBuilder<Postgres> = QueryBuilder::new(format!(
         "select application_id, name, description_short, status, publication_category, category,
-                count(*) over () as total from application a where a.organisation_id = ",
-    );
+                {} as total from application a where a.organisation_id = ",
+        if filtered { "count(*) over ()" } else { "0::bigint" }
+    ));
     b.push_bind(org.organisation_id).push(format!(" and {PUBLIC_SQL}"));
     if let Some(q) = &tsq {
         b.push(" and a.search @@ (to_tsquery('dutch', ")
@@ -146,7 +150,14 @@ async fn list(State(state): State<AppState>, Path(code): Path<String>, Query(f):
         .push(" offset ")
         .push_bind((page - 1) * PAGE);
     let rows: Vec<Row> = b.build_query_as().fetch_all(&state.pool).await?;
-    let total = rows.first().map(|r| r.total).unwrap_or(0);
+    let total = if filtered {
+        rows.first().map(|r| r.total).unwrap_or(0)
+    } else {
+        sqlx::query_scalar(&format!("select count(*) from application a where a.organisation_id = $1 and {PUBLIC_SQL}"))
+            .bind(org.organisation_id)
+            .fetch_one(&state.pool)
+            .await?
+    };
     let query_base = form_urlencoded::Serializer::new(String::new())
         .append_pair("q", &f.q)
         .append_pair("thema", &f.thema)

@@ -352,13 +352,18 @@ async fn the_dashboard_draws_accessible_charts_for_the_roles_it_is_for() {
     let svgs: Vec<&str> = html.split("<svg").skip(1).map(|s| &s[..s.find("</svg>").unwrap()]).collect();
     assert_eq!(svgs.len(), 7);
     for svg in &svgs {
-        assert!(svg.contains("role=\"img\""), "{svg}");
-        let labelled = &svg[svg.find("aria-labelledby=\"").unwrap() + 17..];
-        let labelled = &labelled[..labelled.find('"').unwrap()];
-        let (title_id, desc_id) = labelled.split_once(' ').expect("title and description");
+        // A named group, not an image: an image's children are presentational and would hide the bars' links.
+        assert!(svg.contains("role=\"group\""), "{svg}");
+        let attr = |name: &str| {
+            let start = svg.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            svg[start..start + svg[start..].find('"').unwrap()].to_string()
+        };
+        let (title_id, desc_id) = (attr("aria-labelledby"), attr("aria-describedby"));
         assert!(
             svg.contains(&format!("<title id=\"{title_id}\">")) && svg.contains(&format!("<desc id=\"{desc_id}\">"))
         );
+        // Every bar is a link, out of the tab order (the table's links are the keyboard path).
+        assert_eq!(svg.matches("<a href=").count(), svg.matches("tabindex=\"-1\"").count());
         assert!(!svg.contains("style="), "no inline style under the CSP");
     }
     // The description says the numbers in words, for who cannot see the bars.

@@ -163,13 +163,18 @@ impl TestApp {
 impl TestApp {
     /// A URL for this test's database, for running the `airegister` binary against it.
     pub async fn database_url(&self) -> String {
-        let db: String = sqlx::query_scalar("select current_database()").fetch_one(&self.pool).await.unwrap();
-        let o = server();
-        let user = o.get_username();
-        match o.get_socket() {
-            Some(dir) => format!("postgres://{user}@localhost:{}/{db}?host={}", o.get_port(), dir.display()),
-            None => format!("postgres://{user}@{}:{}/{db}", o.get_host(), o.get_port()),
-        }
+        database_url(&self.pool).await
+    }
+}
+
+/// A URL for a database of the test server (a pool from [`fresh_database`]), for the `airegister` binary.
+pub async fn database_url(pool: &PgPool) -> String {
+    let db: String = sqlx::query_scalar("select current_database()").fetch_one(pool).await.unwrap();
+    let o = server();
+    let user = o.get_username();
+    match o.get_socket() {
+        Some(dir) => format!("postgres://{user}@localhost:{}/{db}?host={}", o.get_port(), dir.display()),
+        None => format!("postgres://{user}@{}:{}/{db}", o.get_host(), o.get_port()),
     }
 }
 

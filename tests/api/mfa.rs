@@ -595,9 +595,7 @@ async fn the_beheerder_who_requires_it_is_told_that_it_is_now_required() {
         assert!(hops < 5);
     };
     assert!(html.contains("Uw organisatie vereist tweestapsverificatie voor uw rol"), "ends on the set-up page");
-    // BUG: the flash message set by the POST (src/admin/organisations.rs require_mfa) is taken by the GET of
-    // /beheer/organisaties/{id}, which src/auth/session.rs session_middleware then answers with a redirect to
-    // the set-up page without rendering it: the confirmation is never shown.
+    // The confirmation is not used up by the page the beheerder is sent away from: it shows on the set-up page.
     assert!(
         html.contains("Tweestapsverificatie is nu verplicht voor beheerders en CISO&#39;s van Gemeente Testdam.")
             || html.contains("Tweestapsverificatie is nu verplicht voor beheerders en CISO's van Gemeente Testdam."),

@@ -254,6 +254,17 @@ async fn expired_tokens_deactivated_users_and_lost_roles_are_refused() {
     assert_eq!(r.status(), 303);
     problem(api_get(app, &pl, "/me").await, 401).await;
     problem(api_get(app, &pl, "/applications").await, 401).await;
+    // Reactivated: the account is back, its old tokens are not (deactivation revoked them).
+    let r = app.post(&admin, &format!("/beheer/gebruikers/{}/heractiveren", o.pl), &[]).await;
+    assert_eq!(r.status(), 303);
+    problem(api_get(app, &pl, "/me").await, 401).await;
+    let revoked: i64 =
+        sqlx::query_scalar("select count(*) from api_token where user_id = $1 and revoked_at is not null")
+            .bind(o.pl)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(revoked >= 1);
 }
 
 #[tokio::test]

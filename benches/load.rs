@@ -1,0 +1,292 @@
+//! Load benchmark (a script, not a test): 10,000 applications in one organisation, the release binary
+//! (`airegister serve`) as its own process, and 32 and then 128 concurrent clients requesting
+//!   - the register list with a search and a filter, and a broad search,
+//!   - an application's page (a different registration each time),
+//!   - the allowed-tools page,
+//!   - the public register (page 1 and a search).
+//! For each: requests per second, p50/p95/p99, errors, and the server's resident memory (peak while
+//! measuring, sampled from /proc). Run with `cargo bench --bench load`; DATABASE_URL or a private cluster,
+//! as the tests. Options by environment: LOAD_APPLICATIONS (10000), LOAD_SECONDS (15), LOAD_CLIENTS ("32,128"),
+//! LOAD_ONLY (run only the scenarios whose name contains this).
+//! Target on 2 cores: p95 under 50 ms at 32 clients, memory under 200 MB.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../tests/api/helpers.rs"]
+#[allow(dead_code)]
+mod helpers;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use airegister::auth::roles::Role;
+use airegister::auth::{password, users};
+use uuid::Uuid;
+
+const WARM_UP: Duration = Duration::from_secs(3);
+
+/// Realistic variety: tool names, providers, departments, matrix answers, states and risk levels; half of
+/// the approved ones are marked for publication.
+const LOAD_SQL: &str = "
+insert into application (application_id, organisation_id, name, description_short, provider, tags, department,
+    use_category, licence_type, personal_data, workflow_status, submitted_at, contact_email, publication_category,
+    dc_openbaar, dc_intern, dc_persoonsgegevens, risk_level_derived, ai_act_risk_group, next_evaluation, goal,
+    publish, status, begin_date, created_at, updated_at)
+select gen_random_uuid(), $1,
+    (array['ChatGPT','Copilot','Gemini','Claude','Notion AI','Descript','Midjourney','Chatbot','WOZ-model',
+           'Transcriptie','Vertaaldienst','Fraudesignalering','Routeplanner','CV-screening','Agent'])[1 + i % 15]
+        || ' ' || (array['Team','Pro','Burgerzaken','Belastingen','Pilot','Afdeling','Regio'])[1 + i % 7] || ' ' || i,
+    (array['Samenvatten van vergaderingen en documenten voor medewerkers.',
+           'Beantwoorden van vragen van inwoners via de website.',
+           'Schatten van woningwaarden voor de belastingaanslag.',
+           'Vertalen van brieven en formulieren naar eenvoudige taal.',
+           'Selecteren van sollicitaties op geschiktheid voor een vacature.'])[1 + i % 5],
+    (array['OpenAI','Microsoft','Google','Anthropic','Eigen ontwikkeling','Leverancier BV'])[1 + i % 6],
+    (array['chatbot, tekst','beeld','belastingen','vertalen','werving'])[1 + i % 5],
+    (array['Communicatie','Burgerzaken','Belastingen','HRM','Informatievoorziening','Sociaal domein',
+           'Ruimtelijke ontwikkeling','Klantcontactcentrum'])[1 + i % 8],
+    (array['interne_productiviteit','algemeen_gebruik','klantprojecten'])[1 + i % 3],
+    (array['consument','organisatie'])[1 + i % 2],
+    i % 4 = 0,
+    (array['concept','ingediend','in_beoordeling','goedgekeurd','in_gebruik','buiten_gebruik','afgewezen'])[1 + i % 7],
+    now(), 'algoritmes@gemeente.example', 'Overige algoritmes',
+    'toegestaan', (array['toegestaan','onder_voorwaarden','verboden'])[1 + i % 3],
+    case when i % 4 = 0 then 'toegestaan' else 'verboden' end,
+    (array['laag','middel','hoog'])[1 + i % 3],
+    (array['geen hoog-risico AI','hoog-risico AI','niet van toepassing'])[1 + i % 3],
+    current_date + (i % 700 - 200),
+    '<p>Doel en impact van toepassing ' || i || '. De toepassing ondersteunt medewerkers bij hun werk; '
+        || 'een medewerker controleert altijd de uitkomst.</p>',
+    i % 2 = 0, 'In gebruik', '2024-03',
+    now() - make_interval(days => i % 400), now() - make_interval(mins => i)
+from generate_series(1, $2::int) as i";
+
+fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
+    std::env::var(key).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn rss_kib(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// The server process, stopped (SIGTERM) however the benchmark ends.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
+        let _ = self.0.wait();
+    }
+}
+
+/// The server as its own process (release build), on a free port; returns it and its base URL.
+fn start_server(database_url: &str) -> (Server, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_airegister"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", database_url)
+        .env("AIREGISTER_LOG", "warn")
+        // 128 clients log in from one address: lift the per-address login limit for the benchmark only.
+        .env("AIREGISTER_LOGIN_RATE", "100000")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().expect("serve prints its address").unwrap();
+    let base = first.rsplit(' ').next().unwrap().to_string();
+    std::thread::spawn(move || for _ in lines {});
+    (Server(child), base)
+}
+
+struct Outcome {
+    requests: usize,
+    errors: usize,
+    secs: f64,
+    p50: Duration,
+    p95: Duration,
+    p99: Duration,
+    peak_rss_mib: f64,
+}
+
+/// `paths` are taken in turn (each client starts at another offset).
+async fn run(clients: &[reqwest::Client], base: &str, paths: Arc<Vec<String>>, measure: Duration, pid: u32) -> Outcome {
+    let mut outcome = None;
+    for (phase, length) in [("warm-up", WARM_UP), ("measure", measure)] {
+        let start = Instant::now();
+        let stop = Arc::new(AtomicBool::new(false));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let sampler = {
+            let (stop, peak) = (stop.clone(), peak.clone());
+            tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    peak.fetch_max(rss_kib(pid, "VmRSS:") as usize, Ordering::Relaxed);
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            })
+        };
+        let mut tasks = Vec::new();
+        for (n, c) in clients.iter().enumerate() {
+            let (c, base, paths) = (c.clone(), base.to_string(), paths.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut errors = 0usize;
+                let mut i = n * 7;
+                while start.elapsed() < length {
+                    let url = format!("{base}{}", paths[i % paths.len()]);
+                    i += 1;
+                    let t = Instant::now();
+                    match c.get(&url).send().await {
+                        Ok(r) if r.status() == 200 => {
+                            let _ = r.bytes().await;
+                            latencies.push(t.elapsed());
+                        }
+                        _ => errors += 1,
+                    }
+                }
+                (latencies, errors)
+            }));
+        }
+        let mut all = Vec::new();
+        let mut errors = 0;
+        for t in tasks {
+            let (l, e) = t.await.unwrap();
+            all.extend(l);
+            errors += e;
+        }
+        stop.store(true, Ordering::Relaxed);
+        sampler.await.unwrap();
+        if phase == "measure" {
+            all.sort();
+            outcome = Some(Outcome {
+                requests: all.len(),
+                errors,
+                secs: start.elapsed().as_secs_f64(),
+                p50: percentile(&all, 0.50),
+                p95: percentile(&all, 0.95),
+                p99: percentile(&all, 0.99),
+                peak_rss_mib: peak.load(Ordering::Relaxed) as f64 / 1024.0,
+            });
+        }
+    }
+    outcome.unwrap()
+}
+
+#[tokio::main]
+async fn main() {
+    let applications: i64 = env_or("LOAD_APPLICATIONS", 10_000);
+    let measure = Duration::from_secs(env_or("LOAD_SECONDS", 15));
+    let concurrency: Vec<usize> = std::env::var("LOAD_CLIENTS")
+        .unwrap_or_else(|_| "32,128".into())
+        .split(',')
+        .filter_map(|s| s.trim().parse().ok())
+        .collect();
+    let max_clients = concurrency.iter().copied().max().unwrap_or(32);
+    // reqwest is built without a TLS crypto provider (the application installs ring before its first client).
+    let _ = rustls::crypto::ring::default_provider().install_default();
+
+    let pool = helpers::fresh_database().await;
+    let mut conn = pool.acquire().await.unwrap();
+    let org = airegister::organisations::create(
+        &mut conn,
+        &airegister::organisations::NewOrg {
+            name: "Gemeente Benchdam".into(),
+            code: "gm0999".into(),
+            contact_email: "algoritmes@benchdam.example".into(),
+        },
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    let t = Instant::now();
+    sqlx::query(LOAD_SQL).bind(org).bind(applications).execute(&pool).await.unwrap();
+    // Conditions of approval for a share of the approved tools (the allowed-tools page shows them).
+    sqlx::query(
+        "insert into review_decision (decision_id, application_id, decision, note, decided_at)
+         select gen_random_uuid(), application_id, 'goedgekeurd_onder_voorwaarden',
+                'Alleen met openbare informatie; controleer de uitkomst.', now()
+           from application where workflow_status in ('goedgekeurd', 'in_gebruik') and random() < 0.3",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query("vacuum analyze").execute(&pool).await.unwrap();
+    let hash = password::hash(helpers::PASSWORD).await.unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    for i in 0..max_clients {
+        let id = users::create_user(&mut tx, &format!("bench{i}@benchdam.example"), &format!("Bench {i}"), Some(&hash))
+            .await
+            .unwrap();
+        users::set_roles(&mut tx, id, org, &[Role::Medewerker]).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    println!("Loaded {applications} applications and {max_clients} users in {:.1} s", t.elapsed().as_secs_f64());
+
+    let ids: Vec<Uuid> = sqlx::query_scalar("select application_id from application order by random() limit 500")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let (server, base) = start_server(&helpers::database_url(&pool).await);
+    let pid = server.0.id();
+    let idle_rss = rss_kib(pid, "VmRSS:") as f64 / 1024.0;
+
+    let mut clients = Vec::new();
+    for i in 0..max_clients {
+        let c =
+            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let r = c
+            .post(format!("{base}/inloggen"))
+            .form(&[("email", format!("bench{i}@benchdam.example")), ("password", helpers::PASSWORD.to_string())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "bench user {i} logs in");
+        clients.push(c);
+    }
+    let scenarios: Vec<(&str, Vec<String>)> = vec![
+        ("Register: search + filter", vec!["/register?q=copilot&status=in_gebruik".into()]),
+        ("Register: broad search", vec!["/register?q=chatbot&risico=hoog".into()]),
+        ("Application page", ids.iter().map(|id| format!("/register/{id}")).collect()),
+        ("Allowed tools", vec!["/toegestane-tools".into()]),
+        ("Public register", vec!["/openbaar/gm0999".into(), "/openbaar/gm0999?q=vertaaldienst".into()]),
+    ];
+    // LOAD_ONLY=word keeps the scenarios whose name contains it (for profiling one page).
+    let only = std::env::var("LOAD_ONLY").unwrap_or_default();
+    let scenarios: Vec<_> = scenarios.into_iter().filter(|(name, _)| name.contains(only.as_str())).collect();
+    println!(
+        "Server pid {pid}, idle RSS {idle_rss:.1} MiB; {} s per scenario after {} s warm-up; machine: {} cores",
+        measure.as_secs(),
+        WARM_UP.as_secs(),
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
+    );
+    println!("| Page | clients | req/s | p50 | p95 | p99 | errors | peak RSS |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for n in &concurrency {
+        for (name, paths) in &scenarios {
+            let o = run(&clients[..*n], &base, Arc::new(paths.clone()), measure, pid).await;
+            println!(
+                "| {name} | {n} | {:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {:.0} MiB |",
+                o.requests as f64 / o.secs,
+                o.p50.as_secs_f64() * 1000.0,
+                o.p95.as_secs_f64() * 1000.0,
+                o.p99.as_secs_f64() * 1000.0,
+                o.errors,
+                o.peak_rss_mib
+            );
+        }
+    }
+    println!("Server peak RSS over the whole run (VmHWM): {:.0} MiB", rss_kib(pid, "VmHWM:") as f64 / 1024.0);
+    drop(server);
+}
