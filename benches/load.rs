@@ -4,6 +4,7 @@
 //!   - an application's page (a different registration each time),
 //!   - the allowed-tools page,
 //!   - the public register (page 1 and a search).
+//!
 //! For each: requests per second, p50/p95/p99, errors, and the server's resident memory (peak while
 //! measuring, sampled from /proc). Run with `cargo bench --bench load`; DATABASE_URL or a private cluster,
 //! as the tests. Options by environment: LOAD_APPLICATIONS (10000), LOAD_SECONDS (15), LOAD_CLIENTS ("32,128"),
