@@ -337,6 +337,13 @@ pub struct ListRow {
     pub total: i64,
 }
 
+/// The search as a tsquery: Dutch stems or the unstemmed prefix. A scalar subquery, so PostgreSQL computes it
+/// once per query (an InitPlan): as a plain expression, a prepared statement's generic plan would parse the
+/// query again for every row it checks (measured: 7.5 ms instead of 2.9 ms for a broad search).
+pub fn push_tsquery<'a>(b: &mut QueryBuilder<'a, Postgres>, q: &'a str) {
+    b.push("(select to_tsquery('dutch', ").push_bind(q).push(") || to_tsquery('simple', ").push_bind(q).push("))");
+}
+
 /// Search words → a prefix query over the Dutch configuration ("chatg" finds ChatGPT). Only letters and
 /// digits reach the query syntax.
 pub fn ts_query(q: &str) -> Option<String> {
@@ -359,11 +366,8 @@ fn push_filters<'a>(
     if let Some(q) = tsq {
         // Dutch stems find inflections ("vertalingen" → "vertaling"); the unstemmed prefix finds what the
         // stemmer cuts differently ("vertaal" → "vertal" would miss "vertaalhulp").
-        b.push(" and search @@ (to_tsquery('dutch', ")
-            .push_bind(q.as_str())
-            .push(") || to_tsquery('simple', ")
-            .push_bind(q.as_str())
-            .push("))");
+        b.push(" and search @@ ");
+        push_tsquery(b, q.as_str());
     }
     let eq = |b: &mut QueryBuilder<'a, Postgres>, col: &str, v: &'a str| {
         if !v.is_empty() {
@@ -441,40 +445,65 @@ fn push_filters<'a>(
     }
 }
 
-/// One page of the register and the total count (in `total` of each row).
+const LIST_COLUMNS: &str = "application_id, name, description_short, provider, workflow_status, risk_level,
+    ai_act_risk_group, department, next_evaluation, updated_at, suspension_reason";
+
+/// One page of the register and the total count.
 pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx::Result<(Vec<ListRow>, i64)> {
     let tsq = ts_query(&f.q);
-    // With a search the matches are few and read anyway, so one query counts them (window); without one,
-    // a separate count lets the page come straight from the (organisation, updated_at) index.
-    let mut b = QueryBuilder::new(
-        "select application_id, name, description_short, provider, workflow_status, risk_level, ai_act_risk_group,
-                department, next_evaluation, updated_at, suspension_reason, ",
-    );
-    b.push(if tsq.is_some() { "count(*) over () as total" } else { "0::bigint as total" });
-    push_filters(&mut b, organisation_id, f, &tsq);
-    b.push(" order by ");
-    match (f.sorteer.as_str(), &tsq) {
-        ("naam", _) => b.push("lower(name), application_id"),
-        ("risico", _) => b.push(
-            "case risk_level when 'hoog' then 0 when 'middel' then 1 when 'laag' then 2 else 3 end, lower(name), application_id",
-        ),
-        ("evaluatie", _) => b.push("next_evaluation nulls last, lower(name), application_id"),
-        ("gewijzigd", _) | ("", None) => b.push("updated_at desc, application_id"),
-        (_, Some(q)) => b
-            .push("ts_rank(search, to_tsquery('dutch', ")
-            .push_bind(q.as_str())
-            .push(") || to_tsquery('simple', ")
-            .push_bind(q.as_str())
-            .push(")) desc, lower(name), application_id"),
-        (_, None) => b.push("updated_at desc, application_id"),
-    };
     let page = i64::from(f.pagina.unwrap_or(1).clamp(1, 100_000));
-    b.push(" limit ").push_bind(PAGE_SIZE).push(" offset ").push_bind((page - 1) * PAGE_SIZE);
+    let Some(q) = &tsq else {
+        // Without a search the page comes straight from the (organisation, updated_at) index and a separate
+        // query counts.
+        let mut b = QueryBuilder::new(format!("select {LIST_COLUMNS}, 0::bigint as total"));
+        push_filters(&mut b, organisation_id, f, &tsq);
+        b.push(" order by ");
+        b.push(match f.sorteer.as_str() {
+            "naam" => "lower(name), application_id",
+            "risico" => "case risk_level when 'hoog' then 0 when 'middel' then 1 when 'laag' then 2 else 3 end, lower(name), application_id",
+            "evaluatie" => "next_evaluation nulls last, lower(name), application_id",
+            _ => "updated_at desc, application_id",
+        });
+        b.push(" limit ").push_bind(PAGE_SIZE).push(" offset ").push_bind((page - 1) * PAGE_SIZE);
+        let rows: Vec<ListRow> = b.build_query_as().fetch_all(pool).await?;
+        let mut c = QueryBuilder::new("select count(*)");
+        push_filters(&mut c, organisation_id, f, &tsq);
+        let total = c.build_query_scalar().fetch_one(pool).await?;
+        return Ok((rows, total));
+    };
+    // With a search, the matches are collected once as narrow rows (id and sort keys), counted and sorted
+    // there, and only the page's rows are read in full: a broad search (thousands of matches) does not drag
+    // every wide row through the sort.
+    let mut b = QueryBuilder::new("with m as materialized (select application_id, lower(name) as n, risk_level, ");
+    b.push("next_evaluation, updated_at, ts_rank(search, ");
+    push_tsquery(&mut b, q.as_str());
+    b.push(") as r");
+    push_filters(&mut b, organisation_id, f, &tsq);
+    let keys = match f.sorteer.as_str() {
+        "naam" => "n, application_id",
+        "risico" => {
+            "case risk_level when 'hoog' then 0 when 'middel' then 1 when 'laag' then 2 else 3 end, n, application_id"
+        }
+        "evaluatie" => "next_evaluation nulls last, n, application_id",
+        "gewijzigd" => "updated_at desc, application_id",
+        _ => "r desc, n, application_id",
+    };
+    b.push(format!(
+        "), top as (select application_id, row_number() over (order by {keys}) as pos from m order by {keys} limit "
+    ))
+    .push_bind(PAGE_SIZE)
+    .push(" offset ")
+    .push_bind((page - 1) * PAGE_SIZE)
+    .push(format!(
+        ") select {}, (select count(*) from m) as total from top join application a using (application_id)
+           order by top.pos",
+        LIST_COLUMNS.split(',').map(|c| format!("a.{}", c.trim())).collect::<Vec<_>>().join(", ")
+    ));
     let rows: Vec<ListRow> = b.build_query_as().fetch_all(pool).await?;
-    let total = match (&tsq, rows.first()) {
-        (Some(_), Some(r)) => r.total,
-        (Some(_), None) if page == 1 => 0,
-        _ => {
+    let total = match rows.first() {
+        Some(r) => r.total,
+        None if page == 1 => 0,
+        None => {
             let mut c = QueryBuilder::new("select count(*)");
             push_filters(&mut c, organisation_id, f, &tsq);
             c.build_query_scalar().fetch_one(pool).await?

@@ -129,11 +129,8 @@ async fn list(State(state): State<AppState>, Path(code): Path<String>, Query(f):
     ));
     b.push_bind(org.organisation_id).push(format!(" and {PUBLIC_SQL}"));
     if let Some(q) = &tsq {
-        b.push(" and a.search @@ (to_tsquery('dutch', ")
-            .push_bind(q.clone())
-            .push(") || to_tsquery('simple', ")
-            .push_bind(q.clone())
-            .push("))");
+        b.push(" and a.search @@ ");
+        crate::applications::store::push_tsquery(&mut b, q);
     }
     if !f.thema.is_empty() {
         b.push(" and ").push_bind(f.thema.clone()).push(" = any(a.category)");
