@@ -1,7 +1,9 @@
 # Multi-stage build: compile in the Rust image, run in a slim Debian image as an unprivileged user.
 FROM rust:1-bookworm AS build
 WORKDIR /src
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
+# The manifest declares the load benchmark; cargo wants its file present even for a plain build.
+COPY benches benches
 COPY src src
 COPY migrations migrations
 COPY templates templates
