@@ -317,7 +317,7 @@ async fn build(state: &AppState, user: &CurrentUser, ask: Ask, print: bool) -> A
     } else {
         tools(state, org, Which::Page { q: &ask.zoek, page }).await?
     };
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let pages = if print { 1 } else { ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1) };
     // A short list is offered to choose from in the question form; a long one is typed.
     let choices =
         if count_listed(state, org).await? <= SELECT_LIMIT { Some(tool_names(state, org).await?) } else { None };

@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::helpers::TestApp;
 use crate::standin::{self, StandIn};
+use airegister::auth::roles::Role;
 use airegister::config::WebConfig;
 use airegister::publication::{csv as register_csv, xlsx};
 
@@ -343,6 +344,55 @@ async fn every_employee_sees_which_tools_are_allowed_with_which_data() {
     );
     let print = app.get(&c, "/toegestane-tools/afdrukken").await.text().await.unwrap();
     assert!(print.contains("app-sheet") && !print.contains("Hoofdmenu") && print.contains("Wel doen"));
+}
+
+/// A large organisation: the list is searched and paged, and the question takes a typed tool name.
+#[tokio::test]
+async fn a_long_list_of_allowed_tools_is_searched_paged_and_asked_by_name() {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente Grootdam", "gm0555").await;
+    app.user("mila@grootdam.example", org, &[Role::Medewerker]).await;
+    // 230 approved tools (Tool 001 … Tool 230, "Vertaler" in every tenth) and one rejected.
+    sqlx::query(
+        "insert into application (application_id, organisation_id, name, description_short, provider, workflow_status,
+             submitted_at, contact_email, publication_category, goal, dc_openbaar, dc_intern)
+         select gen_random_uuid(), $1, case when i % 10 = 0 then 'Vertaler ' else 'Tool ' end || lpad(i::text, 3, '0'),
+                'Een hulpmiddel.', 'Leverancier ' || (i % 7), case when i = 231 then 'afgewezen' else 'goedgekeurd' end,
+                now(), 'ai@grootdam.example', 'Overige algoritmes', '<p>Doel.</p>', 'toegestaan', 'onder_voorwaarden'
+           from generate_series(1, 231) as i",
+    )
+    .bind(org)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let c = app.logged_in("mila@grootdam.example").await;
+    let html = app.get(&c, "/toegestane-tools").await.text().await.unwrap();
+    assert!(html.contains("231 tools, pagina 1 van 5"), "{html}");
+    assert_eq!(html.matches("<tr class=\"app-tool").count() + html.matches("<tr>\n    <th scope=\"row\">").count(), 50);
+    assert!(html.contains("Tool 055") && !html.contains("Tool 056"), "first page, by name");
+    assert!(html.contains("href=\"/toegestane-tools?pagina=2\""));
+    // Above 200 tools the question takes a typed name instead of a list of all of them.
+    assert!(html.contains("name=\"naam\"") && !html.contains("<option value=\"\">Kies een tool</option>"));
+    let last = app.get(&c, "/toegestane-tools?pagina=5").await.text().await.unwrap();
+    assert!(last.contains("Tool 231"), "the rejected tool comes last");
+    assert!(last.contains("Verboden"));
+    // Search narrows the table (on name or supplier); % and _ are taken literally.
+    let found = app.get(&c, "/toegestane-tools?zoek=vertaler").await.text().await.unwrap();
+    assert!(found.contains("23 tools") && found.contains("Vertaler 010") && !found.contains("Tool 001"), "{found}");
+    let none = app.get(&c, "/toegestane-tools?zoek=%25").await.text().await.unwrap();
+    assert!(none.contains("0 tools"), "a literal % matches no name");
+    // Asking by name: an exact name answers, a part of several names asks which one.
+    let a = app.get(&c, "/toegestane-tools?naam=vertaler+010&gegevens=dc_intern").await.text().await.unwrap();
+    assert!(a.contains("Ja, onder voorwaarden: Vertaler 010 mag u gebruiken voor interne informatie"), "{a}");
+    let a = app.get(&c, "/toegestane-tools?naam=vertaler&gegevens=dc_intern").await.text().await.unwrap();
+    assert!(a.contains("Er zijn meerdere tools met"), "{a}");
+    let a = app.get(&c, "/toegestane-tools?naam=Tool+231&gegevens=dc_openbaar").await.text().await.unwrap();
+    assert!(a.contains("Nee. Tool 231 is verboden"), "{a}");
+    let a = app.get(&c, "/toegestane-tools?naam=Onbekend&gegevens=dc_openbaar").await.text().await.unwrap();
+    assert!(a.contains("Deze tool staat niet op de lijst"));
+    // The print view has them all.
+    let print = app.get(&c, "/toegestane-tools/afdrukken").await.text().await.unwrap();
+    assert!(print.contains("(231 tools)") && print.contains("Tool 231") && print.contains("Tool 061"), "{print}");
 }
 
 fn fixture(path: &str) -> Vec<u8> {

@@ -1,0 +1,409 @@
+'use strict';
+// Every page type that axe-core checks (tests/axe.test.js), one line each:
+//
+//   page(name, role, target[, options])
+//
+// - role: a demo role ('medewerker', 'projectleider', 'ciso', 'fg', 'directie', 'beheerder') or ANONYMOUS.
+// - target: a path ('/register'), or app('Demo name', '/tab') for a page of a demo registration, or an
+//   async function ({ page, id }) that brings `page` into the state to check (fill a form, press a button)
+//   and asserts it got there; `id(name)` gives a demo registration's id. It may return another page
+//   (e.g. a second window) to check instead.
+// - options.status: the expected HTTP status of a path (default 200).
+// - options.has: text the page must show (so a changed page does not silently pass, e.g. a form that is
+//   no longer offered to this role).
+// - options.reflow: also check this page at 320 CSS px wide (tests/reflow.test.js).
+//
+// Demo registrations used here (src/demo/mod.rs): "Microsoft 365 Copilot" and "Chatbot Gemeentelijke
+// Dienstverlening" are in review (personal data, so FG advice; the chatbot's own risk level is high, so
+// directie consent too), "Bing chat (gratis)" has the demo incident, "Waarderen WOZ-objecten" and
+// "GitHub Copilot" are published, "Notion AI" and "AI-agent voor routinetaken" are drafts.
+
+const assert = require('node:assert/strict');
+const { applicationId, clickButton, newSession, totp, visit } = require('./harness');
+
+const ANONYMOUS = null;
+
+function page(name, role, target, options = {}) {
+  return { name, role, target, status: options.status ?? 200, has: options.has, reflow: options.reflow ?? false };
+}
+
+/** The path of a demo registration's page: app('GitHub Copilot', '/publicatie'). */
+function app(name, suffix = '') {
+  return async ({ id }) => `/register/${await id(name)}${suffix}`;
+}
+
+/** Submit the form of `button` and return the HTTP status of the page it lands on. */
+async function submitAndStatus(page, button) {
+  const [response] = await Promise.all([
+    page.waitForNavigation(),
+    typeof button === 'string' ? clickButton(page, button) : button.click(),
+  ]);
+  return response.status();
+}
+
+// --- states reached by using the page -------------------------------------------------------------------
+
+async function loginWithError({ page }) {
+  await page.goto('/inloggen');
+  await page.getByLabel('E-mailadres').fill('niemand@demo.example');
+  await page.getByLabel('Wachtwoord').fill('dit-is-niet-het-wachtwoord');
+  await submitAndStatus(page, 'Inloggen');
+  await page.locator('.utrecht-alert--error').waitFor();
+}
+
+async function registrationFormWithErrors({ page }) {
+  await page.goto('/register/nieuw?naam=Toegankelijkheidstest');
+  await page.locator('#name').fill('');
+  await page.locator('#begin_date').fill('maart 2024');
+  await page.locator('#website').fill('http://niet-veilig.example');
+  await submitAndStatus(page, 'Opslaan als concept');
+  await page.locator('.app-error-summary').waitFor();
+}
+
+/** The decision aid of a draft, (re)started: its first question. */
+async function startDecisionAid(page, id, name) {
+  await page.goto(`/register/${await id(name)}/ai-verordening`);
+  const start = page.getByRole('button', { name: /^(Beslishulp starten|Beslishulp opnieuw doorlopen|Opnieuw beginnen)/ });
+  await Promise.all([page.waitForNavigation(), start.first().click()]);
+  await page.locator('#kop-vraag').waitFor();
+}
+
+async function aiActQuestion({ page, id }) {
+  await startDecisionAid(page, id, 'Notion AI');
+}
+
+async function aiActResult({ page, id }) {
+  await startDecisionAid(page, id, 'AI-agent voor routinetaken');
+  // Question 1.1 "Bevat de (beoogde) toepassing een algoritme?" – "Nee" leads straight to conclusion 11.0.
+  await page.getByLabel('Nee', { exact: true }).check();
+  await submitAndStatus(page, 'Volgende');
+  await page.locator('#kop-uitkomst').waitFor();
+}
+
+async function questionnaire({ page, id }) {
+  await page.goto(`/register/${await id('Notion AI')}/assessments`);
+  await submitAndStatus(page, 'Pre-scan DPIA invullen');
+  assert.match(new URL(page.url()).pathname, /\/vragenlijst\//);
+}
+
+async function questionnairePrint({ page, id }) {
+  await questionnaire({ page, id });
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Afdrukken of als PDF bewaren' }).click()]);
+}
+
+/**
+ * Two windows on the same question of the decision aid: the first answers, the second (still showing the
+ * old question) answers too and gets the 409 page, which links back. Repeatable: the aid is restarted.
+ */
+async function conflict409({ page, id }) {
+  await startDecisionAid(page, id, 'Notion AI');
+  const second = await page.context().newPage();
+  await second.goto(page.url());
+  for (const p of [page, second]) await p.getByLabel('Ja', { exact: true }).check();
+  await submitAndStatus(page, 'Volgende');
+  assert.equal(await submitAndStatus(second, 'Volgende'), 409, 'the stale window gets 409');
+  await second.getByRole('link', { name: 'Terug naar de pagina' }).waitFor();
+  return second;
+}
+
+/** Two windows on the edit form: the second save gets the form back with "intussen gewijzigd". */
+async function editConflict({ page, id }) {
+  const path = `/register/${await id('Notion AI')}/bewerken`;
+  await page.goto(path);
+  const second = await page.context().newPage();
+  await second.goto(path);
+  await page.locator('#tags').fill(`notities, test ${Date.now()}`);
+  await submitAndStatus(page, 'Opslaan');
+  await second.locator('#tags').fill('notities, ander venster');
+  await submitAndStatus(second, 'Opslaan');
+  await second.getByRole('heading', { name: /intussen gewijzigd/ }).waitFor();
+  return second;
+}
+
+async function userEditPage({ page }) {
+  await page.goto('/beheer/gebruikers');
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Mila de Medewerker' }).click()]);
+}
+
+async function organisationEditPage({ page }) {
+  await page.goto('/beheer/organisaties');
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Gemeente Demodam' }).first().click()]);
+}
+
+async function publicDetail({ page }) {
+  await page.goto('/openbaar/gm9999');
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Waarderen WOZ-objecten' }).click()]);
+}
+
+async function accountWithErrors({ page }) {
+  await page.goto('/account');
+  await submitAndStatus(page, 'Wachtwoord wijzigen');
+  await page.locator('.app-error-summary').waitFor();
+}
+
+async function userFormWithErrors({ page }) {
+  await page.goto('/beheer/gebruikers/nieuw');
+  await page.getByLabel('E-mailadres').fill('geen-adres');
+  await submitAndStatus(page, 'Toevoegen');
+  await page.locator('.app-error-summary').waitFor();
+}
+
+/** As administrator: add a user; the page then shows the one-time activation link. */
+async function createUser(page) {
+  await page.goto('/beheer/gebruikers/nieuw');
+  const unique = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+  const email = `collega-${unique}@demo.example`;
+  await page.getByLabel('Naam', { exact: true }).fill(`Nieuwe Collega ${unique}`);
+  await page.getByLabel('E-mailadres').fill(email);
+  await page.getByLabel('Medewerker', { exact: true }).check();
+  await submitAndStatus(page, 'Toevoegen');
+  const link = await page.locator('#activeringslink').inputValue();
+  assert.match(link, /\/activeren\//);
+  return { link, email };
+}
+
+/** The activation page a new user opens (anonymous, in a browser context of its own). */
+async function activationPage({ page }) {
+  const { link } = await createUser(page);
+  const { page: other } = await newSession(page.context().browser(), ANONYMOUS);
+  await other.goto(new URL(link).pathname);
+  await other.getByRole('heading', { name: 'Account activeren' }).waitFor();
+  return other;
+}
+
+async function activationWithErrors(args) {
+  const other = await activationPage(args);
+  await other.getByLabel('Wachtwoord', { exact: true }).fill('kort');
+  await submitAndStatus(other, 'Wachtwoord instellen');
+  await other.locator('.app-error-summary').waitFor();
+  return other;
+}
+
+/**
+ * A new user (made by the administrator of `page`) who activated the account and logged in, in a browser
+ * context of its own; with `twoFactor`, two-factor login switched on (the recovery codes page is shown).
+ * Demo users are left alone: their logins must keep working without a code.
+ */
+async function newUserLoggedIn(page, { twoFactor = false } = {}) {
+  const { link, email } = await createUser(page);
+  const { page: other } = await newSession(page.context().browser(), ANONYMOUS);
+  const password = 'een lange zin als wachtwoord voor de browsertest';
+  await other.goto(new URL(link).pathname);
+  await other.getByLabel('Wachtwoord', { exact: true }).fill(password);
+  await other.getByLabel('Herhaal het wachtwoord').fill(password);
+  await submitAndStatus(other, 'Wachtwoord instellen');
+  await other.getByLabel('E-mailadres').fill(email);
+  await other.getByLabel('Wachtwoord').fill(password);
+  await submitAndStatus(other, 'Inloggen');
+  assert.doesNotMatch(new URL(other.url()).pathname, /^\/inloggen/, 'the new user is logged in');
+  if (twoFactor) {
+    await other.goto('/account/tweestapsverificatie');
+    const secret = await other.locator('.app-secret').innerText();
+    await other.getByLabel('Code uit uw authenticator-app').fill(totp(secret));
+    await other.getByLabel('Uw wachtwoord').fill(password);
+    await submitAndStatus(other, 'Tweestapsverificatie inschakelen');
+    await other.getByRole('heading', { name: 'Uw herstelcodes' }).waitFor();
+  }
+  return { other, email, password };
+}
+
+async function twoFactorSetup({ page }) {
+  const { other } = await newUserLoggedIn(page);
+  await other.goto('/account/tweestapsverificatie');
+  await other.getByRole('button', { name: 'Tweestapsverificatie inschakelen' }).waitFor();
+  return other;
+}
+
+async function twoFactorRecoveryCodes({ page }) {
+  return (await newUserLoggedIn(page, { twoFactor: true })).other;
+}
+
+/** Log out and in again with the password: the second step asks for the code. */
+async function twoFactorLoginCode({ page }) {
+  const { other, email, password } = await newUserLoggedIn(page, { twoFactor: true });
+  await submitAndStatus(other, 'Uitloggen');
+  await other.goto('/inloggen');
+  await other.getByLabel('E-mailadres').fill(email);
+  await other.getByLabel('Wachtwoord').fill(password);
+  await submitAndStatus(other, 'Inloggen');
+  assert.match(new URL(other.url()).pathname, /^\/inloggen\/code/);
+  await other.getByLabel('Code', { exact: true }).waitFor();
+  return other;
+}
+
+async function apiTokenCreated({ page }) {
+  await page.goto('/account/api-tokens');
+  await page.getByLabel('Naam', { exact: true }).fill(`Koppeling zaaksysteem ${Date.now()}`);
+  await page.getByRole('group', { name: 'Geldig' }).getByRole('radio').first().check();
+  await submitAndStatus(page, 'Token aanmaken');
+  await page.locator('#nieuw-token').waitFor();
+}
+
+async function importReport({ page }) {
+  await page.goto('/publicatie');
+  await page.getByLabel(/^Bestand/).setInputFiles({
+    name: 'beschrijving.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(
+      JSON.stringify({
+        name: 'Parkeerscan',
+        description_short: 'Scanauto die kentekens leest om parkeerrechten te controleren.',
+        organization: 'Gemeente Demodam',
+        status: 'In gebruik',
+        contact_email: 'algoritmes@demodam.example',
+        publication_category: 'Impactvolle algoritmes',
+        lang: 'NLD',
+        begin_date: '03-2021',
+      }),
+    ),
+  });
+  await submitAndStatus(page, 'Inlezen');
+  await page.locator('#kop-rapport').waitFor();
+}
+
+async function incidentFormWithErrors({ page, id }) {
+  await page.goto(`/register/${await id('Bing chat (gratis)')}/incidenten`);
+  await submitAndStatus(page, 'Incident melden');
+  await page.locator('.app-error-summary').waitFor();
+}
+
+async function cisoDecisionWithErrors({ page, id }) {
+  await page.goto(`/register/${await id('Microsoft 365 Copilot')}/beoordeling`);
+  await page.getByLabel('Goedkeuren onder voorwaarden', { exact: true }).check();
+  await submitAndStatus(page, 'Besluit vastleggen');
+  await page.locator('.app-error-summary').waitFor();
+}
+
+async function assessmentForm({ page, id }) {
+  await page.goto(`/register/${await id('Notion AI')}/assessments/nieuw`);
+}
+
+const PAGES = [
+  // Anonymous
+  page('login', ANONYMOUS, '/inloggen', { reflow: true }),
+  page('login with an error', ANONYMOUS, loginWithError),
+  page('public register', ANONYMOUS, '/openbaar/gm9999', { reflow: true }),
+  page('public register, search', ANONYMOUS, '/openbaar/gm9999?q=woz&categorie=Impactvolle+algoritmes'),
+  page('public register detail', ANONYMOUS, publicDetail, { reflow: true }),
+  page('404 (anonymous)', ANONYMOUS, '/bestaat-niet', { status: 404 }),
+
+  // Employee
+  page('start page', 'medewerker', '/', { reflow: true }),
+  page('register list', 'medewerker', '/register', { reflow: true }),
+  page('register list, search and filter', 'medewerker', '/register?q=copilot&status=in_gebruik&sorteer=naam', { has: 'GitHub Copilot' }),
+  page('mijn toepassingen', 'medewerker', '/mijn-toepassingen', { reflow: true }),
+  page('new registration: name first', 'medewerker', '/register/nieuw'),
+  page('registration form (empty)', 'medewerker', '/register/nieuw?naam=Toegankelijkheidstest', { reflow: true }),
+  page('registration form with validation errors', 'medewerker', registrationFormWithErrors),
+  page('application detail', 'medewerker', app('Microsoft 365 Copilot'), { reflow: true }),
+  page('tab beoordeling (employee)', 'medewerker', app('Microsoft 365 Copilot', '/beoordeling'), { reflow: true }),
+  page('tab AI-verordening (start)', 'medewerker', app('Microsoft 365 Copilot', '/ai-verordening')),
+  page('tab assessments', 'medewerker', app('Microsoft 365 Copilot', '/assessments')),
+  page('tab publicatie', 'medewerker', app('GitHub Copilot', '/publicatie'), { has: 'Klaar voor publicatie' }),
+  page('tab incidenten', 'medewerker', app('Bing chat (gratis)', '/incidenten'), { has: 'Incident melden' }),
+  page('incident form with validation errors', 'medewerker', incidentFormWithErrors),
+  page('tab geschiedenis', 'medewerker', app('Microsoft 365 Copilot', '/geschiedenis'), { reflow: true }),
+  page('meldingen', 'medewerker', '/meldingen', { reflow: true }),
+  page('toegestane tools', 'medewerker', '/toegestane-tools', { reflow: true }),
+  page('toegestane tools, question answered', 'medewerker', async ({ id }) => `/toegestane-tools?tool=${await id('ChatGPT Team')}&gegevens=dc_intern`),
+  page('toegestane tools, print view', 'medewerker', '/toegestane-tools/afdrukken'),
+  page('account', 'medewerker', '/account'),
+  page('account, password change with errors', 'medewerker', accountWithErrors),
+  page('403 forbidden', 'medewerker', '/beheer/gebruikers', { status: 403 }),
+  page('404 not found', 'medewerker', '/register/00000000-0000-0000-0000-000000000000', { status: 404 }),
+
+  // Project lead: edit form, decision aid, questionnaires, assessments
+  page('edit form', 'projectleider', app('Microsoft 365 Copilot', '/bewerken')),
+  page('AI-verordening question page', 'projectleider', aiActQuestion),
+  page('AI-verordening result', 'projectleider', aiActResult),
+  page('questionnaire page (Pre-scan DPIA)', 'projectleider', questionnaire),
+  page('questionnaire print view', 'projectleider', questionnairePrint),
+  page('assessment form', 'projectleider', assessmentForm),
+  page('409 conflict page (decision aid, two windows)', 'projectleider', conflict409),
+  page('edit form, conflict (two windows)', 'projectleider', editConflict),
+
+  // CISO
+  page('te beoordelen', 'ciso', '/te-beoordelen', { has: 'Microsoft 365 Copilot', reflow: true }),
+  page('evaluaties', 'ciso', '/evaluaties', { has: 'verlopen' }),
+  page('review page with decision form (CISO)', 'ciso', app('Microsoft 365 Copilot', '/beoordeling'), { has: 'Besluit vastleggen', reflow: true }),
+  page('CISO decision with validation errors', 'ciso', cisoDecisionWithErrors),
+  page('incidents overview', 'ciso', '/incidenten'),
+  page('tab incidenten (CISO: handle, suspend)', 'ciso', app('Bing chat (gratis)', '/incidenten'), { has: 'Tool tijdelijk stilzetten' }),
+  page('meldingen (CISO, unread)', 'ciso', '/meldingen', { has: 'Nieuw:' }),
+
+  // FG and directie
+  page('adviesaanvragen', 'fg', '/adviesaanvragen', { has: 'Microsoft 365 Copilot' }),
+  page('review page with FG advice form', 'fg', app('Microsoft 365 Copilot', '/beoordeling'), { has: 'Advies vastleggen' }),
+  page('toestemming', 'directie', '/toestemming', { has: 'Chatbot Gemeentelijke Dienstverlening' }),
+  page('review page with consent form (directie)', 'directie', app('Chatbot Gemeentelijke Dienstverlening', '/beoordeling'), { has: 'Besluit directie vastleggen' }),
+
+  // Administrator
+  page('publicatie overview', 'beheerder', '/publicatie', { has: 'Exporteren voor het Algoritmeregister', reflow: true }),
+  page('publicatie import report', 'beheerder', importReport),
+  page('publicatie koppeling', 'beheerder', '/publicatie/koppeling'),
+  page('beheer gebruikers', 'beheerder', '/beheer/gebruikers', { reflow: true }),
+  page('beheer gebruiker toevoegen', 'beheerder', '/beheer/gebruikers/nieuw'),
+  page('beheer gebruiker toevoegen with errors', 'beheerder', userFormWithErrors),
+  page('beheer gebruiker aangemaakt (activation link)', 'beheerder', async ({ page }) => void (await createUser(page))),
+  page('account activeren (new user, anonymous)', 'beheerder', activationPage),
+  page('account activeren with errors', 'beheerder', activationWithErrors),
+  page('beheer gebruiker bewerken', 'beheerder', userEditPage),
+  page('beheer organisaties', 'beheerder', '/beheer/organisaties'),
+  page('beheer organisatie bewerken', 'beheerder', organisationEditPage),
+
+  // Dashboard, REST API, two-factor login
+  page('overzicht (dashboard)', 'ciso', '/overzicht', { has: 'in cijfers', reflow: true }),
+  page('overzicht (dashboard, directie)', 'directie', '/overzicht'),
+  page('API-tokens', 'medewerker', '/account/api-tokens'),
+  page('API-token created', 'medewerker', apiTokenCreated),
+  page('REST API documentation', 'medewerker', '/api/v1/docs'),
+  page('tweestapsverificatie instellen (new user)', 'beheerder', twoFactorSetup),
+  page('tweestapsverificatie herstelcodes (new user)', 'beheerder', twoFactorRecoveryCodes),
+  page('inloggen: code (new user with two-factor login)', 'beheerder', twoFactorLoginCode),
+];
+
+/**
+ * Open `entry` in a new page of `context` (at `viewport` when given): follow its target and check the HTTP
+ * status of a path. Returns the page to check and a function that closes whatever was opened.
+ */
+async function open(entry, context, viewport) {
+  const page = await context.newPage();
+  if (viewport) await page.setViewportSize(viewport);
+  // A stylesheet that does not load would make every check on the page meaningless.
+  const broken = [];
+  const onResponse = (r) => {
+    if (r.request().resourceType() === 'stylesheet' && r.status() >= 400) broken.push(`${r.status()} ${r.url()}`);
+  };
+  context.on('response', onResponse);
+  const id = (name) => applicationId(page, name);
+  let checked = page;
+  const close = async () => {
+    context.off('response', onResponse);
+    if (checked !== page) {
+      await checked.close();
+      if (checked.context() !== context) await checked.context().close();
+    }
+    await page.close();
+  };
+  try {
+    let target = entry.target;
+    if (typeof target === 'function') {
+      const result = await target({ page, id });
+      if (typeof result === 'string') target = result;
+      else if (result && typeof result.url === 'function') checked = result;
+    }
+    if (typeof target === 'string') await visit(page, target, entry.status);
+    if (viewport && checked !== page) await checked.setViewportSize(viewport);
+    if (broken.length) throw new Error(`${entry.name}: stylesheets did not load: ${broken.join(', ')}`);
+    if (entry.has) {
+      const shown = await checked.getByText(entry.has, { exact: false }).count();
+      assert.ok(shown > 0, `${entry.name}: the page shows "${entry.has}" (${checked.url()})`);
+    }
+    return { page: checked, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+module.exports = { PAGES, ANONYMOUS, page, app, open, submitAndStatus };
