@@ -54,9 +54,10 @@ pub struct ServeArgs {
     /// Password of the Algoritmeregister API account (see Publicatie → Koppeling); when unset, asked at upload.
     #[arg(long, env = "AIREGISTER_REGISTER_PASSWORD", hide_env_values = true)]
     pub register_password: Option<String>,
-    /// Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated), e.g. 10.0.0.2.
+    /// Reverse proxies whose X-Forwarded-For is believed: addresses or networks, comma-separated
+    /// (e.g. 10.0.0.2,fd00::/8).
     #[arg(long, env = "AIREGISTER_TRUSTED_PROXIES", value_delimiter = ',')]
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub trusted_proxies: Vec<crate::web::client::TrustedNet>,
     /// Contact for security reports in /.well-known/security.txt (mailto: or https: URI); default: the
     /// functional mailbox of the first organisation.
     #[arg(long, env = "AIREGISTER_SECURITY_CONTACT")]
@@ -86,7 +87,7 @@ pub struct WebConfig {
     /// The password of the register's API account, when given in the environment instead of at upload time.
     pub register_password: Option<String>,
     /// Reverse proxies whose X-Forwarded-For is believed.
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub trusted_proxies: Vec<crate::web::client::TrustedNet>,
     pub security_contact: Option<String>,
     pub security_policy: Option<String>,
     /// Login attempts per minute per client address.
@@ -103,7 +104,7 @@ impl WebConfig {
             register_password: args.register_password.clone().filter(|p| !p.is_empty()),
             trusted_proxies: args.trusted_proxies.clone(),
             security_contact: args.security_contact.clone().filter(|c| !c.trim().is_empty()),
-            security_policy: args.security_policy.clone().filter(|c| !c.trim().is_empty()),
+            security_policy: args.security_policy.clone().filter(|c| c.trim().starts_with("https://")),
             login_rate: args.login_rate.max(1),
         }
     }

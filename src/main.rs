@@ -355,7 +355,9 @@ async fn add_api_token(
         (None, []) => bail!("{email} is van geen enkele organisatie lid"),
         (None, _) => bail!("{email} is lid van meerdere organisaties; kies er een met --org-code"),
     };
-    Ok(airegister::api::tokens::issue(&db.pool, user_id, org, name, write, days).await?)
+    let token = airegister::api::tokens::issue(&db.pool, user_id, org, name, write, days).await?;
+    tracing::info!(event = "api_token_created", user_id = %user_id, organisation_id = %org, can_write = write, days, origin = "cli", "API token created on the command line");
+    Ok(token)
 }
 
 fn parse_roles(raw: &[String]) -> anyhow::Result<Vec<Role>> {

@@ -31,6 +31,18 @@ async fn run(args: &ServeArgs, db: &Database) -> anyhow::Result<()> {
         format!("kan niet luisteren op {} (is de poort al in gebruik? kies een andere met --bind)", args.bind)
     })?;
     let addr = listener.local_addr()?;
+    if config.security_contact.is_none() {
+        tracing::warn!(
+            event = "security_contact_default",
+            "security.txt names the first organisation's functional mailbox; set AIREGISTER_SECURITY_CONTACT to the team that handles vulnerability reports"
+        );
+    }
+    if args.security_policy.is_some() && config.security_policy.is_none() {
+        tracing::warn!(
+            event = "security_policy_ignored",
+            "AIREGISTER_SECURITY_POLICY must be an https:// link; it is left out of security.txt"
+        );
+    }
     let base = config.base_url(addr);
     say(&format!("AI-register luistert op {base}"));
     if !auth::users::administrator_exists(&db.pool).await? {

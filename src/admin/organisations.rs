@@ -169,11 +169,27 @@ pub async fn require_mfa(
 ) -> AppResult<Response> {
     let org = administered(&state, &user, id).await?;
     let required = form.require_mfa == "ja";
+    // A security setting: recorded in the audit trail as well as the log.
+    let mut tx = state.pool.begin().await?;
     sqlx::query("update organisation set require_mfa = $2, version = version + 1 where organisation_id = $1")
         .bind(id)
         .bind(required)
-        .execute(&state.pool)
+        .execute(&mut *tx)
         .await?;
+    crate::audit::record(
+        &mut tx,
+        crate::audit::Event {
+            organisation_id: Some(id),
+            actor: &crate::audit::Actor::from(&user),
+            action: "organisation.mfa_requirement",
+            object_type: "organisation",
+            object_id: Some(id),
+            before: Some(serde_json::json!({ "require_mfa": org.require_mfa })),
+            after: Some(serde_json::json!({ "require_mfa": required })),
+        },
+    )
+    .await?;
+    tx.commit().await?;
     tracing::warn!(event = "mfa_requirement_changed", actor = %user.user_id, organisation_id = %id, required, "two-factor requirement changed");
     let msg = if required {
         format!("Tweestapsverificatie is nu verplicht voor beheerders en CISO's van {}.", org.name)

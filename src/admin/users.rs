@@ -32,6 +32,8 @@ pub struct MemberRow {
     pub roles: Vec<String>,
     /// Two-factor login is switched on.
     pub mfa: bool,
+    /// Personal API tokens for this organisation that still work.
+    pub active_tokens: i64,
 }
 
 impl MemberRow {
@@ -49,7 +51,9 @@ impl MemberRow {
 }
 
 const MEMBER_SELECT: &str = "select u.user_id, u.name, u.email, u.active, u.password_hash is not null as activated,
-        u.version, u.last_login_at, array_agg(m.role order by m.role) as roles, u.totp_secret is not null as mfa
+        u.version, u.last_login_at, array_agg(m.role order by m.role) as roles, u.totp_secret is not null as mfa,
+        (select count(*) from api_token t where t.user_id = u.user_id and t.organisation_id = $1
+            and t.revoked_at is null and t.expires_at > now()) as active_tokens
    from app_user u join membership m using (user_id)
   where m.organisation_id = $1";
 
@@ -423,10 +427,35 @@ pub async fn reset_mfa(State(state): State<AppState>, user: CurrentUser, Path(id
     .await
 }
 
+/// Stop a member's API tokens for this organisation (a lost laptop, a left colleague's integration).
+pub async fn revoke_tokens(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> AppResult<Response> {
+    let org = user.require(Role::Beheerder, "revoke_api_tokens")?;
+    let target = member(&state.pool, org, id).await?;
+    let done = sqlx::query(
+        "update api_token set revoked_at = now() where user_id = $1 and organisation_id = $2 and revoked_at is null",
+    )
+    .bind(id)
+    .bind(org)
+    .execute(&state.pool)
+    .await?;
+    tracing::warn!(event = "api_tokens_revoked", actor = %user.user_id, user_id = %id, organisation_id = %org, count = done.rows_affected(), "API tokens revoked by an administrator");
+    session::flash_redirect(
+        &state.pool,
+        &user,
+        &format!("De API-tokens van {} zijn ingetrokken ({}).", target.name, done.rows_affected()),
+        &format!("/beheer/gebruikers/{id}"),
+    )
+    .await
+}
+
 pub async fn reactivate(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = user.require(Role::Beheerder, "reactivate_user")?;
     let target = member(&state.pool, org, id).await?;
-    sqlx::query("update app_user set active = true, failed_logins = 0, locked_until = null, version = version + 1 where user_id = $1")
+    sqlx::query("update app_user set active = true, failed_logins = 0, locked_until = null, lock_count = 0, version = version + 1 where user_id = $1")
         .bind(id)
         .execute(&state.pool)
         .await?;

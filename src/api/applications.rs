@@ -49,7 +49,7 @@ pub async fn list(
     api: ApiUser,
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> ApiResult<Json<Value>> {
-    let Query(q) = query.map_err(|e| Problem::bad_request(format!("De zoekparameters kloppen niet: {e}")))?;
+    let Query(q) = query.map_err(query_problem)?;
     let f = to_filter(q)?;
     let org = organisation(&api.user)?;
     let (rows, total) = store::list(&state.pool, org, &f).await?;
@@ -79,6 +79,21 @@ pub async fn list(
         "page_size": PAGE_SIZE,
         "pages": ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
     })))
+}
+
+/// A query string that does not fit: an unknown parameter (named), or a number that is not one. The
+/// framework's own (English) text is not passed on.
+fn query_problem(e: QueryRejection) -> Problem {
+    let text = e.body_text();
+    let unknown = text
+        .split_once("unknown field `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(name, _)| name.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(50).collect::<String>());
+    let detail = match unknown {
+        Some(name) => format!("Onbekende parameter `{name}`. Zie openapi.json voor de parameters die er zijn."),
+        None => "De zoekparameters kloppen niet: een waarde van het verkeerde soort (pagina is een getal).".to_string(),
+    };
+    Problem::bad_request(detail)
 }
 
 /// The list's query parameters. Unlike the web's forms (where "Alle" sends an empty value), an empty or
@@ -338,8 +353,9 @@ pub async fn create(State(state): State<AppState>, api: ApiUser, body: Bytes) ->
     api.require_write()?;
     let user = &api.user;
     let org = organisation(user)?;
-    let value: Value = serde_json::from_slice(&body)
-        .map_err(|e| Problem::bad_request(format!("De body is geen geldige JSON: {e}")))?;
+    let value: Value = serde_json::from_slice(&body).map_err(|e| {
+        Problem::bad_request(format!("De body is geen geldige JSON (regel {}, kolom {}).", e.line(), e.column()))
+    })?;
     let form = form_from_json(&value).map_err(Problem::invalid)?;
     let members = store::members(&state.pool, org).await?;
     let mut errors = FormErrors::new();
@@ -449,7 +465,7 @@ pub struct ExportQuery {
 }
 
 fn export_format(q: Result<Query<ExportQuery>, QueryRejection>) -> ApiResult<Format> {
-    let Query(q) = q.map_err(|e| Problem::bad_request(format!("De zoekparameters kloppen niet: {e}")))?;
+    let Query(q) = q.map_err(query_problem)?;
     let f = q.format.as_deref().unwrap_or("algoritmeregister-json");
     Format::parse(f).ok_or_else(|| {
         Problem::bad_request("Onbekend formaat: kies algoritmeregister-json, csv of xlsx (parameter `format`).")

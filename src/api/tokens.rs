@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
 use crate::util::{random_token, token_hash};
+use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{format_datetime, render, render_status};
@@ -70,6 +71,8 @@ pub struct TokensPage {
     /// The token just made: shown this once.
     pub new_token: Option<String>,
     pub org_name: String,
+    /// Two-factor login is on: a new token needs a current code too.
+    pub mfa: bool,
 }
 
 async fn tokens(state: &AppState, user: &CurrentUser) -> AppResult<Vec<TokenView>> {
@@ -124,6 +127,7 @@ async fn page(
         errors,
         new_token,
         org_name: user.organisation.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
+        mfa: crate::auth::mfa::enabled(state, user.user_id).await?,
     })
 }
 
@@ -137,11 +141,14 @@ pub struct TokenForm {
     name: String,
     validity: String,
     can_write: String,
+    password: String,
+    code: String,
 }
 
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
+    ClientIp(ip): ClientIp,
     Form(form): Form<TokenForm>,
 ) -> AppResult<Response> {
     let Some(org) = user.organisation_id() else {
@@ -164,6 +171,16 @@ pub async fn create(
     .await?;
     if active >= MAX_ACTIVE {
         errors.add("name", format!("U heeft al {MAX_ACTIVE} actieve tokens. Trek er eerst een in."));
+    }
+    // A token outlives the session: only with the password (and a code, with two-factor login), so a hijacked
+    // session cannot be turned into a year's access.
+    if errors.is_empty() {
+        let code = if crate::auth::mfa::enabled(&state, user.user_id).await? {
+            Some(("code", form.code.as_str()))
+        } else {
+            None
+        };
+        crate::auth::mfa::reauthenticate(&state, &user, ip, ("password", &form.password), code, &mut errors).await?;
     }
     let (true, Some(days)) = (errors.is_empty(), days) else {
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, &user, &form, errors, None).await?);

@@ -315,6 +315,10 @@ pub struct ListFilter {
 /// assessments and overdue evaluations matter.
 pub const ACTIVE_SQL: &str = "workflow_status not in ('concept', 'buiten_gebruik', 'afgewezen')";
 
+/// Approved tools and tools in use: the registrations that are evaluated (the Evaluaties page and the
+/// register's evaluation filter agree on this).
+pub const APPROVED_SQL: &str = "workflow_status in ('goedgekeurd', 'goedgekeurd_onder_voorwaarden', 'in_gebruik')";
+
 /// The severity order of incidents, worst first (SQL expression over `severity`).
 pub const SEVERITY_RANK_SQL: &str =
     "case severity when 'kritiek' then 0 when 'hoog' then 1 when 'middel' then 2 else 3 end";
@@ -412,7 +416,7 @@ fn push_filters<'a>(
         _ => None,
     };
     if let Some(cond) = evaluation {
-        b.push(format!(" and {cond} and {ACTIVE_SQL}"));
+        b.push(format!(" and {cond} and {APPROVED_SQL}"));
     }
     let assessment = match f.toets.as_str() {
         "dpia_ontbreekt" => Some((crate::workflow::gates::dpia_required_sql(), DPIA_KINDS_SQL, false)),

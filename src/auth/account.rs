@@ -13,6 +13,7 @@ use super::setup::check_new_password;
 use super::{password, users};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
+use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{render, render_status};
@@ -55,20 +56,13 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     user: CurrentUser,
+    ClientIp(ip): ClientIp,
     Form(form): Form<PasswordForm>,
 ) -> AppResult<Response> {
     let mut errors = FormErrors::new();
-    let stored: Option<String> = sqlx::query_scalar("select password_hash from app_user where user_id = $1")
-        .bind(user.user_id)
-        .fetch_one(&state.pool)
+    // Checked like a login: failures count toward the lockout and the address's limit.
+    super::mfa::reauthenticate(&state, &user, ip, ("current_password", &form.current_password), None, &mut errors)
         .await?;
-    if form.current_password.is_empty() {
-        errors.add("current_password", "Vul uw huidige wachtwoord in.");
-    } else if form.current_password.chars().count() > password::MAX_CHARS
-        || !password::verify(&form.current_password, stored.as_deref()).await?
-    {
-        errors.add("current_password", "Uw huidige wachtwoord klopt niet.");
-    }
     check_new_password(&mut errors, &form.password, &form.password_repeat, &[&user.email, &user.name]);
     if !errors.is_empty() {
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, &user, errors).await?);
@@ -76,17 +70,17 @@ pub async fn change_password(
     let hash = password::hash(&form.password).await?;
     let mut tx = state.pool.begin().await?;
     users::set_password(&mut tx, user.user_id, &hash).await?;
-    // Someone who knew the old password may still be logged in elsewhere: end those sessions (ASVS 7.4.3).
-    let ended = users::end_sessions(&mut tx, user.user_id, Some(user.session_hash())).await?;
+    // Someone who knew the old password may still be logged in elsewhere, or have made an API token: end
+    // those sessions and stop those tokens (ASVS 7.4.3).
+    let tokens = super::mfa::end_other_access(&mut tx, &user).await?;
     tx.commit().await?;
-    tracing::info!(event = "password_changed", user_id = %user.user_id, other_sessions_ended = ended, "password changed");
-    session::flash_redirect(
-        &state.pool,
-        &user,
-        "Uw wachtwoord is gewijzigd. U bent op andere apparaten uitgelogd.",
-        "/account",
-    )
-    .await
+    tracing::info!(event = "password_changed", user_id = %user.user_id, tokens_revoked = tokens, "password changed");
+    let message = if tokens > 0 {
+        "Uw wachtwoord is gewijzigd. U bent op andere apparaten uitgelogd en uw API-tokens zijn ingetrokken."
+    } else {
+        "Uw wachtwoord is gewijzigd. U bent op andere apparaten uitgelogd."
+    };
+    session::flash_redirect(&state.pool, &user, message, "/account").await
 }
 
 #[derive(Deserialize, Default)]

@@ -17,8 +17,8 @@ use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{render, render_status, safe_next};
 
-pub const LOGIN_FAILED: &str =
-    "Het e-mailadres of het wachtwoord klopt niet. Na 5 mislukte pogingen wordt een account 15 minuten geblokkeerd.";
+pub const LOGIN_FAILED: &str = "Het e-mailadres of het wachtwoord klopt niet. Na 5 mislukte pogingen wordt een account \
+     tijdelijk geblokkeerd: 15 minuten, en bij herhaling steeds langer.";
 
 #[derive(Template)]
 #[template(path = "auth/login.html")]
@@ -92,7 +92,7 @@ pub async fn login(
     pending: Option<axum::Extension<PendingLogin>>,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
-    if let Err(wait) = state.login_limiter.check(ip) {
+    if let Err(wait) = state.login_limiter.allowed(ip) {
         return Ok(too_many_attempts(ip, wait));
     }
     let next = safe_next(Some(&form.next));
@@ -141,11 +141,12 @@ pub async fn login(
         }
     };
     if outcome != "ok" {
+        state.login_limiter.charge(ip);
         // The log says why; the user gets one message for all cases. The e-mail address is logged with
         // its newlines escaped (Debug formatting) so it cannot forge log lines.
         tracing::warn!(event = "login_failed", reason = outcome, email = ?email, "login failed");
         if outcome == "locked_now" {
-            tracing::warn!(event = "account_locked", email = ?email, minutes = 15, "account locked after 5 failed logins");
+            tracing::warn!(event = "account_locked", email = ?email, "account locked after 5 failed logins");
         }
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(FormErrors::new(), Some(LOGIN_FAILED)));
     }

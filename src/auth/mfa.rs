@@ -1,6 +1,8 @@
 //! Two-factor login in the web: the code step of the login, setting it up under Mijn account (QR code, the
-//! secret as text, a code to confirm, recovery codes shown once), switching it off and new recovery codes.
-//! An organisation can require it for beheerders and CISOs (BIO2 5.17.01); they are then sent here first.
+//! secret as text, a code to confirm, recovery codes shown once), new recovery codes, linking another phone,
+//! switching it off. An organisation can require it for beheerders and CISOs (BIO2 5.17.01); they are then
+//! sent here first. Every change needs the password and, once it is on, a current code (ASVS 7.5.1); failed
+//! checks count toward the account's lockout and the address's limit, like failed logins.
 
 use askama::Template;
 use axum::Form;
@@ -8,6 +10,8 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
+use sqlx::PgConnection;
+use uuid::Uuid;
 
 use super::session::{self, CurrentUser, PendingLogin};
 use super::totp::{self, Verified};
@@ -22,7 +26,9 @@ use crate::web::{render, render_status, safe_next};
 pub const SETUP_PATH: &str = "/account/tweestapsverificatie";
 
 const CODE_FAILED: &str = "Deze code klopt niet, is al gebruikt of is verlopen. Na 5 mislukte pogingen wordt het \
-     account 15 minuten geblokkeerd.";
+     account tijdelijk geblokkeerd.";
+const LOCKED: &str = "Uw account is tijdelijk geblokkeerd na te veel mislukte pogingen. Probeer het later opnieuw, of \
+     vraag de beheerder van AI-register om hulp.";
 
 #[derive(Template)]
 #[template(path = "auth/mfa_code.html")]
@@ -61,7 +67,7 @@ pub async fn code_submit(
     ClientIp(ip): ClientIp,
     Form(form): Form<CodeForm>,
 ) -> AppResult<Response> {
-    if let Err(wait) = state.login_limiter.check(ip) {
+    if let Err(wait) = state.login_limiter.allowed(ip) {
         return Ok(super::login::too_many_attempts(ip, wait));
     }
     let next = safe_next(Some(&form.next));
@@ -76,16 +82,19 @@ pub async fn code_submit(
         errors.add("code", "Vul de code uit uw authenticator-app in, of een herstelcode.");
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(errors, None));
     }
-    let verified = if users::is_locked(&state.pool, pending.user_id).await? {
-        None
-    } else {
-        totp::verify(&state.pool, pending.user_id, form.code.trim()).await?
-    };
-    let Some(how) = verified else {
+    // The password is proven at this point, so saying that the account is locked reveals nothing; a CISO
+    // typing the right code deserves to know why it is refused.
+    if users::is_locked(&state.pool, pending.user_id).await? {
+        tracing::warn!(event = "login_failed", reason = "locked", email = ?pending.email, "second factor while locked");
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(FormErrors::new(), Some(LOCKED)));
+    }
+    let Some(how) = totp::verify(&state.pool, pending.user_id, form.code.trim()).await? else {
+        state.login_limiter.charge(ip);
         let locked_now = users::record_failed_login(&state.pool, pending.user_id).await?;
         tracing::warn!(event = "login_failed", reason = "second_factor", email = ?pending.email, "second factor refused");
         if locked_now {
-            tracing::warn!(event = "account_locked", email = ?pending.email, minutes = 15, "account locked after 5 failed codes");
+            tracing::warn!(event = "account_locked", email = ?pending.email, "account locked after 5 failed codes");
+            return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(FormErrors::new(), Some(LOCKED)));
         }
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(FormErrors::new(), Some(CODE_FAILED)));
     };
@@ -93,14 +102,88 @@ pub async fn code_submit(
     let flash = if how == Verified::RecoveryCode {
         let left = totp::state(&state.pool, pending.user_id).await?.recovery_left;
         tracing::warn!(event = "mfa_recovery_code_used", user_id = %pending.user_id, left, "logged in with a recovery code");
-        Some(format!(
-            "U bent ingelogd met een herstelcode; er zijn er nog {left} over. Maak nieuwe herstelcodes aan via Mijn \
-             account als u uw authenticator-app kwijt bent."
-        ))
+        let advice = if left <= 2 {
+            "Maak nu nieuwe herstelcodes aan: Mijn account → Tweestapsverificatie."
+        } else {
+            "Telefoon kwijt? Koppel een andere telefoon via Mijn account → Tweestapsverificatie."
+        };
+        Some(format!("U bent ingelogd met een herstelcode; er zijn er nog {left} over. {advice}"))
     } else {
         None
     };
     super::login::finish_login(&state, pending.user_id, &next, flash.as_deref()).await
+}
+
+/// Re-authentication before a change to the second factor or a new API token (ASVS 7.5.1): the password, and
+/// a current code (or a recovery code) when two-factor login is on. The code is verified only after the
+/// password, so a wrong password does not use it up. Failures are charged to the address's login limit and
+/// the account's lockout; the messages go to `password_field` and `code_field`.
+pub async fn reauthenticate(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: std::net::IpAddr,
+    (password_field, typed_password): (&'static str, &str),
+    code: Option<(&'static str, &str)>,
+    errors: &mut FormErrors,
+) -> AppResult<()> {
+    if let Err(wait) = state.login_limiter.allowed(ip) {
+        errors.add(
+            password_field,
+            format!(
+                "Vanaf dit adres is te vaak een verkeerd wachtwoord of een verkeerde code ingevuld. Wacht {} seconden.",
+                wait.as_secs()
+            ),
+        );
+        return Ok(());
+    }
+    if users::is_locked(&state.pool, user.user_id).await? {
+        errors.add(password_field, LOCKED);
+        return Ok(());
+    }
+    let stored: Option<String> = sqlx::query_scalar("select password_hash from app_user where user_id = $1")
+        .bind(user.user_id)
+        .fetch_one(&state.pool)
+        .await?;
+    let mut failed = false;
+    if typed_password.is_empty() {
+        errors.add(password_field, "Vul uw wachtwoord in.");
+    } else if typed_password.chars().count() > password::MAX_CHARS
+        || !password::verify(typed_password, stored.as_deref()).await?
+    {
+        errors.add(password_field, "Uw wachtwoord klopt niet.");
+        failed = true;
+    } else if let Some((code_field, typed_code)) = code {
+        if typed_code.trim().is_empty() {
+            errors.add(code_field, "Vul de code uit uw authenticator-app in, of een herstelcode.");
+        } else if totp::verify(&state.pool, user.user_id, typed_code.trim()).await?.is_none() {
+            errors.add(code_field, "Deze code klopt niet, is al gebruikt of is verlopen.");
+            failed = true;
+        }
+    }
+    if failed {
+        state.login_limiter.charge(ip);
+        if users::record_failed_login(&state.pool, user.user_id).await? {
+            tracing::warn!(event = "account_locked", user_id = %user.user_id, "account locked after 5 failed re-authentications");
+        }
+        tracing::warn!(event = "reauthentication_failed", user_id = %user.user_id, "password or code refused");
+    }
+    Ok(())
+}
+
+/// Whether the user has two-factor login on (then changes need a code as well as the password).
+pub async fn enabled(state: &AppState, user_id: Uuid) -> AppResult<bool> {
+    Ok(totp::state(&state.pool, user_id).await?.secret.is_some())
+}
+
+/// After a change to how someone logs in: the user's other sessions end and their API tokens stop, since
+/// whoever used them might not pass the new check (ASVS 7.4.3). Returns how many tokens were revoked.
+pub async fn end_other_access(conn: &mut PgConnection, user: &CurrentUser) -> sqlx::Result<u64> {
+    users::end_sessions(conn, user.user_id, Some(user.session_hash())).await?;
+    let done = sqlx::query("update api_token set revoked_at = now() where user_id = $1 and revoked_at is null")
+        .bind(user.user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected())
 }
 
 #[derive(Template)]
@@ -140,6 +223,10 @@ async fn setup_page(state: &AppState, user: &CurrentUser, errors: FormErrors) ->
     })
 }
 
+async fn again(state: &AppState, user: &CurrentUser, errors: FormErrors) -> AppResult<Response> {
+    render_status(StatusCode::UNPROCESSABLE_ENTITY, &setup_page(state, user, errors).await?)
+}
+
 pub async fn setup(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     render(&setup_page(&state, &user, FormErrors::new()).await?)
 }
@@ -150,98 +237,161 @@ pub struct CodesPage {
     pub layout: Layout,
     pub codes: Vec<String>,
     pub first_time: bool,
+    pub tokens_revoked: u64,
 }
 
+/// The forms of the set-up page: each has its own field names, so an error shows under its own form.
 #[derive(Deserialize, Default)]
 #[serde(default)]
-pub struct ConfirmForm {
+pub struct MfaForm {
     password: String,
     code: String,
-}
-
-/// Re-authentication before a change to the second factor (ASVS 7.5.1).
-async fn check_password(state: &AppState, user: &CurrentUser, typed: &str, errors: &mut FormErrors) -> AppResult<()> {
-    let stored: Option<String> = sqlx::query_scalar("select password_hash from app_user where user_id = $1")
-        .bind(user.user_id)
-        .fetch_one(&state.pool)
-        .await?;
-    if typed.is_empty() {
-        errors.add("password", "Vul uw wachtwoord in.");
-    } else if typed.chars().count() > password::MAX_CHARS || !password::verify(typed, stored.as_deref()).await? {
-        errors.add("password", "Uw wachtwoord klopt niet.");
-    }
-    Ok(())
+    rc_password: String,
+    rc_code: String,
+    off_password: String,
+    off_code: String,
+    new_password: String,
+    new_code: String,
 }
 
 pub async fn enable(
     State(state): State<AppState>,
     user: CurrentUser,
-    Form(form): Form<ConfirmForm>,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<MfaForm>,
 ) -> AppResult<Response> {
     let mut errors = FormErrors::new();
-    check_password(&state, &user, &form.password, &mut errors).await?;
     let code = totp::parse_code(&form.code);
     if code.is_none() {
         errors.add("code", "Vul de code van zes cijfers in die uw authenticator-app nu toont.");
     }
+    reauthenticate(&state, &user, ip, ("password", &form.password), None, &mut errors).await?;
     let (true, Some(code)) = (errors.is_empty(), code) else {
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &setup_page(&state, &user, errors).await?);
+        return again(&state, &user, errors).await;
     };
     let mut tx = state.pool.begin().await?;
     let Some(codes) = totp::enable(&mut tx, user.user_id, code).await? else {
         drop(tx);
         errors.add(
             "code",
-            "Deze code klopt niet. Controleer of de klok van uw telefoon goed staat en vul de code in die nu wordt getoond.",
+            "Deze code klopt niet, of de QR-code is ouder dan 30 minuten. Controleer of de klok van uw telefoon goed \
+             staat en vul de code in die nu wordt getoond; scan bij twijfel de QR-code opnieuw.",
         );
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &setup_page(&state, &user, errors).await?);
+        return again(&state, &user, errors).await;
     };
-    // Someone who knew only the password and is logged in elsewhere is logged out.
-    users::end_sessions(&mut tx, user.user_id, Some(user.session_hash())).await?;
+    let tokens_revoked = end_other_access(&mut tx, &user).await?;
     tx.commit().await?;
-    tracing::info!(event = "mfa_enabled", user_id = %user.user_id, origin = %user.origin, "two-factor login switched on");
-    render(&CodesPage { layout: Layout::for_user(&user, "Herstelcodes", "/account"), codes, first_time: true })
+    tracing::info!(event = "mfa_enabled", user_id = %user.user_id, origin = %user.origin, tokens_revoked, "two-factor login switched on");
+    render(&CodesPage {
+        layout: Layout::for_user(&user, "Herstelcodes", "/account"),
+        codes,
+        first_time: true,
+        tokens_revoked,
+    })
 }
 
 pub async fn new_recovery_codes(
     State(state): State<AppState>,
     user: CurrentUser,
-    Form(form): Form<ConfirmForm>,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<MfaForm>,
 ) -> AppResult<Response> {
+    if !enabled(&state, user.user_id).await? {
+        return setup(State(state), user).await;
+    }
     let mut errors = FormErrors::new();
-    check_password(&state, &user, &form.password, &mut errors).await?;
-    let enabled = totp::state(&state.pool, user.user_id).await?.secret.is_some();
-    if !errors.is_empty() || !enabled {
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &setup_page(&state, &user, errors).await?);
+    reauthenticate(
+        &state,
+        &user,
+        ip,
+        ("rc_password", &form.rc_password),
+        Some(("rc_code", &form.rc_code)),
+        &mut errors,
+    )
+    .await?;
+    if !errors.is_empty() {
+        return again(&state, &user, errors).await;
     }
     let mut tx = state.pool.begin().await?;
     let codes = totp::replace_recovery_codes(&mut tx, user.user_id).await?;
     tx.commit().await?;
     tracing::info!(event = "mfa_recovery_codes_replaced", user_id = %user.user_id, "new recovery codes");
-    render(&CodesPage { layout: Layout::for_user(&user, "Herstelcodes", "/account"), codes, first_time: false })
+    render(&CodesPage {
+        layout: Layout::for_user(&user, "Herstelcodes", "/account"),
+        codes,
+        first_time: false,
+        tokens_revoked: 0,
+    })
 }
 
 pub async fn disable(
     State(state): State<AppState>,
     user: CurrentUser,
-    Form(form): Form<ConfirmForm>,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<MfaForm>,
 ) -> AppResult<Response> {
     let mut errors = FormErrors::new();
     if totp::required_for(&state.pool, user.user_id).await? {
-        errors.add("password", "Uw organisatie vereist tweestapsverificatie voor uw rol; uitschakelen kan niet.");
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &setup_page(&state, &user, errors).await?);
+        errors.add("off_password", "Uw organisatie vereist tweestapsverificatie voor uw rol; uitschakelen kan niet.");
+        return again(&state, &user, errors).await;
     }
-    check_password(&state, &user, &form.password, &mut errors).await?;
-    if errors.is_empty() && totp::verify(&state.pool, user.user_id, form.code.trim()).await?.is_none() {
-        errors
-            .add("code", "Deze code klopt niet. Vul de code in die uw authenticator-app nu toont, of een herstelcode.");
-    }
+    reauthenticate(
+        &state,
+        &user,
+        ip,
+        ("off_password", &form.off_password),
+        Some(("off_code", &form.off_code)),
+        &mut errors,
+    )
+    .await?;
     if !errors.is_empty() {
-        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &setup_page(&state, &user, errors).await?);
+        return again(&state, &user, errors).await;
     }
     let mut tx = state.pool.begin().await?;
     totp::disable(&mut tx, user.user_id).await?;
+    let tokens_revoked = end_other_access(&mut tx, &user).await?;
     tx.commit().await?;
-    tracing::info!(event = "mfa_disabled", user_id = %user.user_id, origin = %user.origin, "two-factor login switched off");
-    session::flash_redirect(&state.pool, &user, "Tweestapsverificatie is uitgeschakeld.", SETUP_PATH).await
+    tracing::warn!(event = "mfa_disabled", user_id = %user.user_id, origin = %user.origin, tokens_revoked, "two-factor login switched off");
+    session::flash_redirect(
+        &state.pool,
+        &user,
+        "Tweestapsverificatie is uitgeschakeld. U bent op andere apparaten uitgelogd en uw API-tokens zijn ingetrokken.",
+        SETUP_PATH,
+    )
+    .await
+}
+
+/// Another phone: with the password and a code from the old phone (or a recovery code) the old secret is
+/// dropped and a new one set up; allowed also where the organisation requires two-factor login.
+pub async fn relink(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<MfaForm>,
+) -> AppResult<Response> {
+    let mut errors = FormErrors::new();
+    reauthenticate(
+        &state,
+        &user,
+        ip,
+        ("new_password", &form.new_password),
+        Some(("new_code", &form.new_code)),
+        &mut errors,
+    )
+    .await?;
+    if !errors.is_empty() {
+        return again(&state, &user, errors).await;
+    }
+    let mut tx = state.pool.begin().await?;
+    totp::disable(&mut tx, user.user_id).await?;
+    end_other_access(&mut tx, &user).await?;
+    tx.commit().await?;
+    tracing::warn!(event = "mfa_relink", user_id = %user.user_id, origin = %user.origin, "two-factor login reset by the user for another phone");
+    session::flash_redirect(
+        &state.pool,
+        &user,
+        "De oude koppeling is verwijderd. Scan nu de QR-code met uw nieuwe telefoon en vul de code in.",
+        SETUP_PATH,
+    )
+    .await
 }

@@ -28,5 +28,6 @@ pub fn router() -> Router<AppState> {
         .route(mfa::SETUP_PATH, get(mfa::setup).post(mfa::enable))
         .route("/account/tweestapsverificatie/herstelcodes", post(mfa::new_recovery_codes))
         .route("/account/tweestapsverificatie/uitschakelen", post(mfa::disable))
+        .route("/account/tweestapsverificatie/opnieuw", post(mfa::relink))
         .route("/organisatie", post(account::switch_organisation))
 }

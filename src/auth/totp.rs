@@ -75,19 +75,34 @@ pub fn matching_step(secret: &[u8], code: u32, now: u64, last_step: Option<u64>)
         .find(|s| crate::util::constant_time_eq(&code_at(secret, *s).to_be_bytes(), &code.to_be_bytes()))
 }
 
-/// A recovery code: ten characters from an alphabet without look-alikes, shown as `xxxxx-xxxxx`.
+/// Crockford's base32 alphabet: no i, l, o or u, so nothing is mistaken for something else; 32 symbols, so
+/// every random byte maps without bias (`% 32`).
+const RECOVERY_ALPHABET: &[u8] = b"0123456789abcdefghjkmnpqrstvwxyz";
+/// Characters per recovery code: 25 × 5 bits = 125 bits, enough that a plain SHA-256 of it cannot be
+/// searched back from a stolen database (ASVS 6.5.2 asks for 112 bits before a fast hash is acceptable).
+const RECOVERY_CHARS: usize = 25;
+
+/// A recovery code, shown in groups of five: `k7m2p-x9rtq-…`.
 fn new_recovery_code() -> String {
-    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    let mut buf = [0u8; 10];
+    let mut buf = [0u8; RECOVERY_CHARS];
     getrandom::fill(&mut buf).expect("the operating system's random source failed");
-    let s: String = buf.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect();
-    format!("{}-{}", &s[..5], &s[5..])
+    let s: Vec<char> = buf.iter().map(|b| RECOVERY_ALPHABET[usize::from(*b) % 32] as char).collect();
+    s.chunks(5).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-")
 }
 
-/// A typed recovery code in its stored form (case and dash do not matter).
+/// A typed recovery code in its stored form: case, dashes and spaces do not matter, and the look-alikes
+/// Crockford leaves out are read as what they look like (o as 0, i and l as 1).
 fn normalise_recovery(input: &str) -> Option<String> {
-    let s: String = input.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect();
-    (s.len() == 10).then_some(s)
+    let s: String = input
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| match c.to_ascii_lowercase() {
+            'o' => '0',
+            'i' | 'l' => '1',
+            other => other,
+        })
+        .collect();
+    (s.len() == RECOVERY_CHARS && s.bytes().all(|b| RECOVERY_ALPHABET.contains(&b))).then_some(s)
 }
 
 /// A QR code of `text` as SVG (no style attributes, so the strict CSP applies; the image is labelled).
@@ -136,11 +151,15 @@ pub async fn state(pool: &PgPool, user_id: Uuid) -> sqlx::Result<TotpState> {
     .await
 }
 
-/// The secret being set up: the one shown before (so a reload does not invalidate a scanned code), or new.
+/// The secret being set up: the one shown in the last 30 minutes (so a reload does not invalidate a code
+/// already scanned), or a new one.
 pub async fn pending_secret(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Vec<u8>> {
     let fresh = new_secret();
     sqlx::query_scalar(
-        "update app_user set totp_pending = coalesce(totp_pending, $2) where user_id = $1 returning totp_pending",
+        "update app_user set
+            totp_pending = case when totp_pending_at > now() - interval '30 minutes' then totp_pending else $2 end,
+            totp_pending_at = case when totp_pending_at > now() - interval '30 minutes' then totp_pending_at else now() end
+          where user_id = $1 returning totp_pending",
     )
     .bind(user_id)
     .bind(fresh)
@@ -161,16 +180,18 @@ pub async fn required_for(pool: &PgPool, user_id: Uuid) -> sqlx::Result<bool> {
 
 /// Switch two-factor login on with the pending secret, if `code` matches it; returns the recovery codes.
 pub async fn enable(conn: &mut PgConnection, user_id: Uuid, code: u32) -> sqlx::Result<Option<Vec<String>>> {
-    let pending: Option<Vec<u8>> =
-        sqlx::query_scalar("select totp_pending from app_user where user_id = $1 and totp_secret is null for update")
-            .bind(user_id)
-            .fetch_optional(&mut *conn)
-            .await?
-            .flatten();
+    let pending: Option<Vec<u8>> = sqlx::query_scalar(
+        "select totp_pending from app_user where user_id = $1 and totp_secret is null
+            and totp_pending_at > now() - interval '30 minutes' for update",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .flatten();
     let Some(secret) = pending else { return Ok(None) };
     let Some(step) = matching_step(&secret, code, now_step(), None) else { return Ok(None) };
     sqlx::query(
-        "update app_user set totp_secret = totp_pending, totp_pending = null, totp_enabled_at = now(),
+        "update app_user set totp_secret = totp_pending, totp_pending = null, totp_pending_at = null, totp_enabled_at = now(),
                 totp_last_step = $2, version = version + 1
           where user_id = $1",
     )
@@ -198,6 +219,7 @@ pub async fn replace_recovery_codes(conn: &mut PgConnection, user_id: Uuid) -> s
 pub async fn disable(conn: &mut PgConnection, user_id: Uuid) -> sqlx::Result<()> {
     sqlx::query(
         "update app_user set totp_secret = null, totp_enabled_at = null, totp_last_step = null, totp_pending = null,
+                totp_pending_at = null,
                 version = version + 1
           where user_id = $1",
     )
@@ -290,10 +312,12 @@ mod tests {
         assert_eq!(parse_code("012-345"), Some(12345));
         assert_eq!(parse_code("12345"), None);
         assert_eq!(parse_code("12345a"), None);
-        assert_eq!(normalise_recovery("ABCDE-fghjk").as_deref(), Some("abcdefghjk"));
+        assert_eq!(normalise_recovery("K7M2P-X9RTQ-abcde-fghjk-mnpq0").as_deref(), Some("k7m2px9rtqabcdefghjkmnpq0"));
+        assert_eq!(normalise_recovery("k7m2p x9rtq abcde fghjk mnpqO").as_deref(), Some("k7m2px9rtqabcdefghjkmnpq0"));
         assert_eq!(normalise_recovery("abc"), None);
+        assert_eq!(normalise_recovery("uuuuu-uuuuu-uuuuu-uuuuu-uuuuu"), None, "u is not in the alphabet");
         let c = new_recovery_code();
-        assert_eq!(c.len(), 11);
+        assert_eq!(c.len(), 29);
         assert!(normalise_recovery(&c).is_some());
     }
 

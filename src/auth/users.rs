@@ -30,13 +30,17 @@ pub async fn find_for_login(pool: &PgPool, email: &str) -> Result<Option<LoginRo
     .await
 }
 
-/// Count a failed login; the fifth in a row locks the account for 15 minutes (and starts a new count).
+/// Count a failed login (password or second factor); the fifth in a row locks the account and starts a new
+/// count. Each lock lasts twice as long as the one before (15 minutes, 30, 1 hour … at most 16 hours) until
+/// a successful login: someone who knows the password cannot go on guessing codes at a steady pace.
 /// Returns whether this failure locked the account.
 pub async fn record_failed_login(pool: &PgPool, user_id: Uuid) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar(
         "update app_user set
             failed_logins = case when failed_logins + 1 >= 5 then 0 else failed_logins + 1 end,
-            locked_until = case when failed_logins + 1 >= 5 then now() + interval '15 minutes' else locked_until end
+            locked_until = case when failed_logins + 1 >= 5
+                then now() + interval '15 minutes' * power(2, least(lock_count, 6)) else locked_until end,
+            lock_count = case when failed_logins + 1 >= 5 then lock_count + 1 else lock_count end
           where user_id = $1
           returning coalesce(locked_until > now(), false)",
     )
@@ -54,10 +58,13 @@ pub async fn is_locked(pool: &PgPool, user_id: Uuid) -> Result<bool, sqlx::Error
 }
 
 pub async fn record_successful_login(pool: &PgPool, user_id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("update app_user set failed_logins = 0, locked_until = null, last_login_at = now() where user_id = $1")
-        .bind(user_id)
-        .execute(pool)
-        .await?;
+    sqlx::query(
+        "update app_user set failed_logins = 0, locked_until = null, lock_count = 0, last_login_at = now()
+          where user_id = $1",
+    )
+    .bind(user_id)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
@@ -127,7 +134,7 @@ pub async fn set_roles(
 
 pub async fn set_password(conn: &mut PgConnection, user_id: Uuid, hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "update app_user set password_hash = $2, failed_logins = 0, locked_until = null, version = version + 1
+        "update app_user set password_hash = $2, failed_logins = 0, locked_until = null, lock_count = 0, version = version + 1
           where user_id = $1",
     )
     .bind(user_id)

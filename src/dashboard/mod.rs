@@ -15,7 +15,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::applications::fields::{AI_ACT_RISK_GROUPS, Opt, RISK_LEVELS, WORKFLOW_STATUS};
 use crate::applications::list::{ASSESSMENT_FILTER, EVALUATION_FILTER, month_label};
-use crate::applications::store::{ACTIVE_SQL, SEVERITY_RANK_SQL};
+use crate::applications::store::{ACTIVE_SQL, APPROVED_SQL, SEVERITY_RANK_SQL};
 use crate::auth::roles::Role;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -44,7 +44,8 @@ pub struct KeyFigure {
 pub struct ChartView {
     pub chart: Chart,
     pub svg: String,
-    pub total: i64,
+    /// None where the categories overlap (a registration can need both a DPIA and an IAMA).
+    pub total: Option<i64>,
 }
 
 #[derive(Template)]
@@ -98,7 +99,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult
         org,
         "case when a.next_evaluation is null then 'geen' when a.next_evaluation < current_date then 'verlopen'
               when a.next_evaluation <= current_date + 30 then 'binnenkort' else 'later' end",
-        &format!("and a.{ACTIVE_SQL}"),
+        &format!("and a.{APPROVED_SQL}"),
     )
     .await?;
     // Required assessments of registrations on their way or in use: done or missing.
@@ -154,7 +155,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult
     let charts = vec![
         Chart {
             id: "status",
-            title: "Toepassingen per status",
+            title: "Registraties per status",
             about: "Aantal registraties per beoordelingsstatus.",
             bars: bars(WORKFLOW_STATUS, &by_status, "status"),
         },
@@ -183,7 +184,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult
         Chart {
             id: "evaluaties",
             title: "Evaluaties",
-            about: "Lopende registraties naar hun volgende evaluatie.",
+            about: "Goedgekeurde registraties en registraties in gebruik, naar hun volgende evaluatie.",
             bars: bars(EVALUATION_FILTER, &evaluations, "evaluatie"),
         },
         Chart {
@@ -234,6 +235,9 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult
         layout: Layout::for_user(&user, "Overzicht", PATH),
         org_name: user.organisation.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
         figures,
-        charts: charts.into_iter().map(|c| ChartView { svg: c.svg(), total: c.total(), chart: c }).collect(),
+        charts: charts
+            .into_iter()
+            .map(|c| ChartView { svg: c.svg(), total: (c.id != "toetsen").then(|| c.total()), chart: c })
+            .collect(),
     })
 }

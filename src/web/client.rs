@@ -3,6 +3,8 @@
 //! proxies (ASVS 4.1.3), and then the nearest address that is not itself a trusted proxy is the client.
 
 use std::net::IpAddr;
+use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::HeaderMap;
@@ -16,20 +18,85 @@ use crate::AppState;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
 
-pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
-    if !trusted.contains(&peer) {
+/// A trusted proxy: one address, or a network in CIDR notation (`10.0.0.0/8`, `fd00::/8`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrustedNet {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl TrustedNet {
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.addr.to_canonical(), ip.to_canonical()) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl FromStr for TrustedNet {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (addr, prefix) = match s.trim().split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s.trim(), None),
+        };
+        let addr: IpAddr = addr.parse().map_err(|_| format!("'{s}' is geen IP-adres of netwerk (CIDR)"))?;
+        let max = if addr.to_canonical().is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) => {
+                p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(|| format!("'{s}': ongeldige prefixlengte"))?
+            }
+        };
+        Ok(TrustedNet { addr: addr.to_canonical(), prefix })
+    }
+}
+
+/// One entry of `X-Forwarded-For` as an address: proxies may add a port (`192.0.2.1:4711`, `[2001:db8::1]:80`).
+fn forwarded_address(entry: &str) -> Option<IpAddr> {
+    let e = entry.trim();
+    if let Ok(ip) = e.parse::<IpAddr>() {
+        return Some(ip.to_canonical());
+    }
+    if let Some(rest) = e.strip_prefix('[') {
+        return rest.split_once(']').and_then(|(a, _)| a.parse::<IpAddr>().ok()).map(|ip| ip.to_canonical());
+    }
+    e.rsplit_once(':').and_then(|(a, _)| a.parse::<std::net::Ipv4Addr>().ok()).map(IpAddr::V4)
+}
+
+pub fn client_ip(peer: IpAddr, headers: &HeaderMap, trusted: &[TrustedNet]) -> IpAddr {
+    let peer = peer.to_canonical();
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|t| t.contains(ip));
+    if !is_trusted(peer) {
         return peer;
     }
-    let forwarded = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
-        .collect::<Vec<_>>();
-    // Right to left: each trusted proxy appended the address it saw.
-    forwarded.into_iter().rev().find(|a| !trusted.contains(a)).unwrap_or(peer)
+    let entries: Vec<&str> =
+        headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).collect();
+    // Right to left: each trusted proxy appended the address it saw. An entry that is not an address
+    // ("unknown", garbage) ends the walk: what lies left of it cannot be trusted.
+    let mut client = peer;
+    for entry in entries.iter().rev() {
+        match forwarded_address(entry) {
+            Some(ip) if is_trusted(ip) => client = ip,
+            Some(ip) => return ip,
+            None => return client,
+        }
+    }
+    client
 }
+
+/// Warn once when a request carries `X-Forwarded-For` from a peer that is not a trusted proxy: behind a
+/// proxy without AIREGISTER_TRUSTED_PROXIES every user has the proxy's address (one rate limit for all).
+static WARNED_UNTRUSTED_FORWARD: AtomicBool = AtomicBool::new(false);
 
 pub async fn client_address(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let peer = req
@@ -37,7 +104,18 @@ pub async fn client_address(State(state): State<AppState>, mut req: Request, nex
         .get::<ConnectInfo<std::net::SocketAddr>>()
         .map(|c| c.0.ip())
         .unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
-    let ip = client_ip(peer, req.headers(), &state.config.trusted_proxies);
+    let trusted = &state.config.trusted_proxies;
+    if req.headers().contains_key("x-forwarded-for")
+        && !trusted.iter().any(|t| t.contains(peer))
+        && !WARNED_UNTRUSTED_FORWARD.swap(true, Ordering::Relaxed)
+    {
+        tracing::warn!(
+            event = "untrusted_forwarded_for",
+            peer = %peer,
+            "X-Forwarded-For from a peer that is not a trusted proxy is ignored; behind a reverse proxy set AIREGISTER_TRUSTED_PROXIES"
+        );
+    }
+    let ip = client_ip(peer, req.headers(), trusted);
     req.extensions_mut().insert(ClientIp(ip));
     next.run(req).await
 }
@@ -59,17 +137,42 @@ mod tests {
         s.parse().unwrap_or(IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED))
     }
 
+    fn nets(list: &[&str]) -> Vec<TrustedNet> {
+        list.iter().filter_map(|s| s.parse().ok()).collect()
+    }
+
+    fn forwarded(v: &'static str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", HeaderValue::from_static(v));
+        h
+    }
+
     #[test]
     fn forwarded_for_only_from_a_trusted_proxy() {
-        let mut h = HeaderMap::new();
-        h.insert("x-forwarded-for", HeaderValue::from_static("203.0.113.9, 198.51.100.2"));
+        let h = forwarded("203.0.113.9, 198.51.100.2");
         // Not a trusted peer: the header is ignored (anyone can send it).
         assert_eq!(client_ip(ip("192.0.2.1"), &h, &[]), ip("192.0.2.1"));
         // Trusted proxy: the last address it appended.
-        assert_eq!(client_ip(ip("10.0.0.1"), &h, &[ip("10.0.0.1")]), ip("198.51.100.2"));
+        assert_eq!(client_ip(ip("10.0.0.1"), &h, &nets(&["10.0.0.1"])), ip("198.51.100.2"));
         // Two trusted proxies in a row: skip both.
-        assert_eq!(client_ip(ip("10.0.0.1"), &h, &[ip("10.0.0.1"), ip("198.51.100.2")]), ip("203.0.113.9"));
+        assert_eq!(client_ip(ip("10.0.0.1"), &h, &nets(&["10.0.0.1", "198.51.100.2"])), ip("203.0.113.9"));
         // A trusted proxy without the header: the proxy itself.
-        assert_eq!(client_ip(ip("10.0.0.1"), &HeaderMap::new(), &[ip("10.0.0.1")]), ip("10.0.0.1"));
+        assert_eq!(client_ip(ip("10.0.0.1"), &HeaderMap::new(), &nets(&["10.0.0.1"])), ip("10.0.0.1"));
+    }
+
+    #[test]
+    fn networks_ports_mapped_addresses_and_garbage() {
+        let trusted = nets(&["10.0.0.0/8"]);
+        assert_eq!(client_ip(ip("10.1.2.3"), &forwarded("203.0.113.9:4711"), &trusted), ip("203.0.113.9"));
+        assert_eq!(client_ip(ip("10.1.2.3"), &forwarded("[2001:db8::7]:80"), &trusted), ip("2001:db8::7"));
+        // An IPv4 peer seen through an IPv6 socket (::ffff:10.1.2.3) is the same trusted proxy.
+        assert_eq!(client_ip(ip("::ffff:10.1.2.3"), &forwarded("203.0.113.9"), &trusted), ip("203.0.113.9"));
+        // "unknown" stops the walk: the forged address left of it is not believed.
+        assert_eq!(client_ip(ip("10.1.2.3"), &forwarded("198.51.100.66, unknown"), &trusted), ip("10.1.2.3"));
+        assert!("10.0.0.0/33".parse::<TrustedNet>().is_err());
+        assert!("proxy".parse::<TrustedNet>().is_err());
+        assert!(
+            "fd00::/8".parse::<TrustedNet>().is_ok_and(|n| n.contains(ip("fd12::1")) && !n.contains(ip("fe80::1")))
+        );
     }
 }

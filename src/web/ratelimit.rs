@@ -1,5 +1,7 @@
 //! Rate limiting per client address (a token bucket), besides the per-account lockout: one address trying
-//! many accounts (credential stuffing) is slowed down although no single account reaches its lockout.
+//! many accounts (credential stuffing) is slowed down although no single account reaches its lockout. Only
+//! failures are charged, so an office whose employees share one public address is not blocked by ordinary
+//! logins in the morning.
 //! In memory and per process: with several instances behind a proxy each keeps its own count, which only
 //! makes the limit proportionally looser.
 
@@ -32,12 +34,27 @@ impl RateLimiter {
         }
     }
 
+    /// Whether `ip` may try now (nothing is charged); when not, how long until it may.
+    pub fn allowed(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.take(ip, Instant::now(), 0.0)
+    }
+
+    /// Charge a failed attempt to `ip`.
+    pub fn charge(&self, ip: IpAddr) {
+        let _ = self.take(ip, Instant::now(), 1.0);
+    }
+
     /// Take one attempt for `ip`; when none is left, how long until the next one.
     pub fn check(&self, ip: IpAddr) -> Result<(), Duration> {
         self.check_at(ip, Instant::now())
     }
 
     fn check_at(&self, ip: IpAddr, now: Instant) -> Result<(), Duration> {
+        self.take(ip, now, 1.0)
+    }
+
+    /// Refill `ip`'s bucket up to `now` and take `cost` from it when at least one attempt is left.
+    fn take(&self, ip: IpAddr, now: Instant, cost: f64) -> Result<(), Duration> {
         let key = bucket_key(ip);
         let mut buckets = self.buckets.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if buckets.len() > PRUNE_ABOVE {
@@ -48,7 +65,7 @@ impl RateLimiter {
         b.tokens = (b.tokens + now.duration_since(b.at).as_secs_f64() * self.per_second).min(self.capacity);
         b.at = now;
         if b.tokens >= 1.0 {
-            b.tokens -= 1.0;
+            b.tokens -= cost;
             Ok(())
         } else {
             Err(Duration::from_secs_f64((1.0 - b.tokens) / self.per_second).max(Duration::from_secs(1)))
@@ -89,6 +106,18 @@ mod tests {
         // Another address has its own bucket.
         let other: IpAddr = "192.0.2.8".parse().unwrap_or(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
         assert!(l.check_at(other, t0).is_ok());
+    }
+
+    #[test]
+    fn only_charged_failures_use_up_attempts() {
+        let l = RateLimiter::new(2, 1);
+        let ip: IpAddr = "192.0.2.9".parse().unwrap_or(IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+        for _ in 0..10 {
+            assert!(l.allowed(ip).is_ok(), "looking does not cost");
+        }
+        l.charge(ip);
+        l.charge(ip);
+        assert!(l.allowed(ip).is_err(), "two failures use up a burst of two");
     }
 
     #[test]

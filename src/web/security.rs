@@ -62,7 +62,8 @@ async fn dutch_rejections(resp: Response, api: bool) -> Response {
         let detail = match status {
             StatusCode::METHOD_NOT_ALLOWED => "Deze methode kan niet op dit adres worden gebruikt.".to_string(),
             StatusCode::PAYLOAD_TOO_LARGE => "De body is groter dan AI-register aanneemt.".to_string(),
-            _ => format!("Het verzoek klopt niet: {}", String::from_utf8_lossy(&text)),
+            _ => "Het verzoek klopt niet (bijvoorbeeld een ongeldig adres of een body van het verkeerde soort)."
+                .to_string(),
         };
         let mut resp = crate::api::Problem::new(status, "Ongeldig verzoek", detail).into_response();
         if let Some(a) = allow {

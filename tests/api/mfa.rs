@@ -154,7 +154,7 @@ async fn setting_up_shows_a_qr_code_and_needs_the_right_code_and_password() {
     // Right password, wrong code.
     let r = post_with(&app, &c, &token, SETUP, &[("code", &wrong_code(&secret)), ("password", PASSWORD)]).await;
     assert_eq!(r.status(), 422);
-    assert!(r.text().await.unwrap().contains("Deze code klopt niet. Controleer of de klok van uw telefoon goed staat"));
+    assert!(r.text().await.unwrap().contains("Deze code klopt niet, of de QR-code is ouder dan 30 minuten."));
     // Not six digits.
     let r = post_with(&app, &c, &token, SETUP, &[("code", "12345"), ("password", PASSWORD)]).await;
     assert_eq!(r.status(), 422);
@@ -176,7 +176,13 @@ async fn setting_up_shows_a_qr_code_and_needs_the_right_code_and_password() {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), 10, "ten different codes");
-    assert!(codes.iter().all(|c| c.len() == 11 && c.as_bytes()[5] == b'-'), "{codes:?}");
+    // 25 characters of Crockford base32 (125 bits) in five groups.
+    assert!(
+        codes.iter().all(
+            |c| c.len() == 29 && c.split('-').all(|g| g.len() == 5 && g.bytes().all(|b| b.is_ascii_alphanumeric()))
+        ),
+        "{codes:?}"
+    );
     let t = totp(&app, jan).await;
     assert_eq!(t.secret.as_deref(), Some(&secret[..]), "the secret that was shown");
     assert!(t.pending.is_none());
@@ -346,11 +352,24 @@ async fn a_code_works_once_and_a_recovery_code_works_once() {
     assert_eq!(code_step(&app, &c, &recovery[7], "/").await.status(), 303);
     assert!(app.get(&c, "/").await.text().await.unwrap().contains("er zijn er nog 8 over"));
 
-    // New recovery codes (with the password): the earlier ones stop working.
-    let r = app.post(&c, "/account/tweestapsverificatie/herstelcodes", &[("password", "niet mijn wachtwoord")]).await;
+    // New recovery codes (with the password and a current code, or a recovery code): the earlier ones stop
+    // working.
+    let code = recovery[5].clone();
+    let r = app
+        .post(
+            &c,
+            "/account/tweestapsverificatie/herstelcodes",
+            &[("rc_password", "niet mijn wachtwoord"), ("rc_code", &code)],
+        )
+        .await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("Uw wachtwoord klopt niet."));
-    let r = app.post(&c, "/account/tweestapsverificatie/herstelcodes", &[("password", PASSWORD)]).await;
+    let r = app.post(&c, "/account/tweestapsverificatie/herstelcodes", &[("rc_password", PASSWORD)]).await;
+    assert_eq!(r.status(), 422, "the password alone is not enough");
+    assert!(r.text().await.unwrap().contains("Vul de code uit uw authenticator-app in"));
+    let r = app
+        .post(&c, "/account/tweestapsverificatie/herstelcodes", &[("rc_password", PASSWORD), ("rc_code", &code)])
+        .await;
     assert_eq!(r.status(), 200);
     let renewed = recovery_codes(&r.text().await.unwrap());
     assert_eq!(renewed.len(), 10);
@@ -375,10 +394,15 @@ async fn five_wrong_codes_lock_the_account() {
 
     let c = app.client();
     assert_eq!(password_step(&app, &c, "jan@testdam.example", "/").await.status(), 303);
-    for _ in 0..5 {
+    for attempt in 1..=5 {
         let r = code_step(&app, &c, &wrong_code(&secret), "/").await;
         assert_eq!(r.status(), 422);
-        assert!(r.text().await.unwrap().contains("Na 5 mislukte pogingen wordt het account 15 minuten geblokkeerd."));
+        let html = r.text().await.unwrap();
+        if attempt < 5 {
+            assert!(html.contains("Na 5 mislukte pogingen wordt het account tijdelijk geblokkeerd."), "{html}");
+        } else {
+            assert!(html.contains("Uw account is tijdelijk geblokkeerd"), "the fifth says so: {html}");
+        }
     }
     let minutes: Option<f64> = sqlx::query_scalar(
         "select (extract(epoch from locked_until - now()) / 60)::float8 from app_user where user_id = $1",
@@ -390,13 +414,32 @@ async fn five_wrong_codes_lock_the_account() {
     let minutes = minutes.expect("the account is locked");
     assert!((14.0..=15.0).contains(&minutes), "locked for 15 minutes, got {minutes}");
 
-    // Locked: now even the right code is refused, and nothing was used up.
+    // Locked: now even the right code is refused (and the user is told why), and nothing was used up.
     let before = totp(&app, jan).await.last_step;
     let (code, _) = fresh_code(&app, jan).await;
     let r = code_step(&app, &c, &code, "/").await;
     assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Uw account is tijdelijk geblokkeerd"));
     assert_eq!(app.get(&c, "/").await.status(), 303);
     assert_eq!(totp(&app, jan).await.last_step, before);
+
+    // The next lock lasts twice as long: guessing codes does not go on at a steady pace.
+    sqlx::query("update app_user set locked_until = now() - interval '1 second' where user_id = $1")
+        .bind(jan)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    for _ in 0..5 {
+        assert_eq!(code_step(&app, &c, &wrong_code(&secret), "/").await.status(), 422);
+    }
+    let minutes: f64 = sqlx::query_scalar(
+        "select (extract(epoch from locked_until - now()) / 60)::float8 from app_user where user_id = $1",
+    )
+    .bind(jan)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!((29.0..=30.0).contains(&minutes), "the second lock lasts 30 minutes, got {minutes}");
 
     // A new login with the right password gets exactly the answer a wrong password gets.
     let fresh = app.client();
@@ -483,14 +526,18 @@ async fn an_organisation_can_require_two_factor_login_for_beheerders_and_cisos()
     assert!(r.text().await.unwrap().contains("tweestapsverificatie"));
     assert_eq!(api(&mw_token).await.unwrap().status(), 200);
 
-    // After setting it up, the CISO works as before; switching it off is refused while it is required.
+    // After setting it up, the CISO works as before; the token made with the password alone is revoked, a new
+    // one works. Switching it off is refused while it is required.
     enable(&app, &c, ciso).await;
     assert_eq!(app.get(&c, "/").await.status(), 200);
+    assert_eq!(api(&ciso_token).await.unwrap().status(), 401, "made before the second factor: revoked");
+    let ciso_token = airegister::api::tokens::issue(&app.pool, ciso, org, "koppeling", false, 30).await.unwrap();
     assert_eq!(api(&ciso_token).await.unwrap().status(), 200);
     assert_eq!(app.get(&c, "/te-beoordelen").await.status(), 200);
     let (code, _) = fresh_code(&app, ciso).await;
-    let r =
-        app.post(&c, "/account/tweestapsverificatie/uitschakelen", &[("password", PASSWORD), ("code", &code)]).await;
+    let r = app
+        .post(&c, "/account/tweestapsverificatie/uitschakelen", &[("off_password", PASSWORD), ("off_code", &code)])
+        .await;
     assert_eq!(r.status(), 422);
     assert!(
         r.text()
@@ -510,8 +557,9 @@ async fn an_organisation_can_require_two_factor_login_for_beheerders_and_cisos()
         .execute(&app.pool)
         .await
         .unwrap();
-    let r =
-        app.post(&c, "/account/tweestapsverificatie/uitschakelen", &[("password", PASSWORD), ("code", &code)]).await;
+    let r = app
+        .post(&c, "/account/tweestapsverificatie/uitschakelen", &[("off_password", PASSWORD), ("off_code", &code)])
+        .await;
     assert_eq!(r.status(), 303);
     assert!(totp(&app, ciso).await.secret.is_none());
     assert!(app.get(&c, SETUP).await.text().await.unwrap().contains("Tweestapsverificatie is uitgeschakeld."));
@@ -601,4 +649,35 @@ async fn the_beheerder_who_requires_it_is_told_that_it_is_now_required() {
             || html.contains("Tweestapsverificatie is nu verplicht voor beheerders en CISO's van Gemeente Testdam."),
         "the confirmation is shown"
     );
+}
+
+#[tokio::test]
+async fn another_phone_is_linked_with_the_password_and_a_code_of_the_old_one() {
+    let app = spawn().await;
+    let org = app.org("Gemeente Testdam", "gm0101").await;
+    let jan = app.user("jan@testdam.example", org, &[Role::Medewerker]).await;
+    let c = app.logged_in("jan@testdam.example").await;
+    let recovery = enable(&app, &c, jan).await;
+    let old = totp(&app, jan).await.secret.unwrap();
+    let page = app.get(&c, SETUP).await.text().await.unwrap();
+    assert!(page.contains("Andere telefoon koppelen"));
+    // Distinct field names per form: no duplicate ids on the page.
+    for id in ["rc_password", "new_password", "off_password"] {
+        assert_eq!(page.matches(&format!("id=\"{id}\"")).count(), 1, "{id}");
+    }
+    let r = app
+        .post(&c, "/account/tweestapsverificatie/opnieuw", &[("new_password", PASSWORD), ("new_code", "000000")])
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(totp(&app, jan).await.secret.is_some(), "a wrong code changes nothing");
+    let r = app
+        .post(&c, "/account/tweestapsverificatie/opnieuw", &[("new_password", PASSWORD), ("new_code", &recovery[0])])
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), SETUP);
+    assert!(totp(&app, jan).await.secret.is_none(), "the old phone no longer works");
+    let page = app.get(&c, SETUP).await.text().await.unwrap();
+    assert!(page.contains("Scan nu de QR-code met uw nieuwe telefoon"));
+    let new = totp(&app, jan).await.pending.unwrap();
+    assert_ne!(new, old, "a new secret for the new phone");
 }

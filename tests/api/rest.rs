@@ -8,7 +8,7 @@ use airegister::auth::roles::Role;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, location};
+use crate::helpers::{PASSWORD, TestApp, location};
 use crate::register::complete;
 
 const DEMO_PW: &str = "demo-wachtwoord-2026";
@@ -115,6 +115,16 @@ async fn a_token_made_under_mijn_account_is_shown_once_stored_hashed_and_can_be_
 
     let r = app
         .post(&c, "/account/api-tokens", &[("name", "Koppeling zaaksysteem"), ("validity", "90"), ("can_write", "ja")])
+        .await;
+    assert_eq!(r.status(), 422, "a token outlives the session: only with the password");
+    assert!(r.text().await.unwrap().contains("Vul uw wachtwoord in."));
+    assert_eq!(app.count("select count(*) from api_token where user_id = $1", o.pl).await, 0);
+    let r = app
+        .post(
+            &c,
+            "/account/api-tokens",
+            &[("name", "Koppeling zaaksysteem"), ("validity", "90"), ("can_write", "ja"), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(r.status(), 200);
     let html = r.text().await.unwrap();
@@ -796,4 +806,45 @@ async fn the_openapi_document_describes_every_route_and_real_answers_match_it() 
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
     assert!(html.contains("/api/v1/applications/{id}/workflow") && html.contains("lang=\"nl\""));
+}
+
+#[tokio::test]
+async fn a_password_change_or_an_administrator_stops_the_tokens() {
+    let o = org().await;
+    let app = &o.app;
+    app.user("beheer@testdam.example", o.org, &[Role::Medewerker, Role::Beheerder]).await;
+    let a = token(app, o.pl, o.org, false).await;
+    let b = token(app, o.pl, o.org, true).await;
+    assert_eq!(api_get(app, &a, "/me").await.status(), 200);
+
+    // The administrator sees how many work and stops them; a medewerker may not.
+    let mw = app.logged_in("mw@testdam.example").await;
+    let r = app.post(&mw, &format!("/beheer/gebruikers/{}/api-tokens-intrekken", o.pl), &[]).await;
+    assert_eq!(r.status(), 403);
+    let beheer = app.logged_in("beheer@testdam.example").await;
+    let page = app.get(&beheer, &format!("/beheer/gebruikers/{}", o.pl)).await.text().await.unwrap();
+    assert!(page.contains("Actieve API-tokens") && page.contains("API-tokens intrekken"));
+    let r = app.post(&beheer, &format!("/beheer/gebruikers/{}/api-tokens-intrekken", o.pl), &[]).await;
+    assert_eq!(r.status(), 303);
+    problem(api_get(app, &a, "/me").await, 401).await;
+    problem(api_get(app, &b, "/me").await, 401).await;
+    assert!(
+        app.get(&beheer, &format!("/beheer/gebruikers/{}", o.pl))
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("zijn ingetrokken (2)")
+    );
+
+    // A password change stops the tokens as well (whoever knew the old password may have made one).
+    let c = app.logged_in("pl@testdam.example").await;
+    let t = token(app, o.pl, o.org, false).await;
+    let new = "een heel ander wachtwoord 42";
+    let r = app
+        .post(&c, "/account/wachtwoord", &[("current_password", PASSWORD), ("password", new), ("password_repeat", new)])
+        .await;
+    assert_eq!(r.status(), 303);
+    problem(api_get(app, &t, "/me").await, 401).await;
+    assert!(app.get(&c, "/account").await.text().await.unwrap().contains("uw API-tokens zijn ingetrokken"));
 }

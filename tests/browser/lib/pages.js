@@ -19,7 +19,7 @@
 // "GitHub Copilot" are published, "Notion AI" and "AI-agent voor routinetaken" are drafts.
 
 const assert = require('node:assert/strict');
-const { applicationId, clickButton, newSession, totp, visit } = require('./harness');
+const { PASSWORD, applicationId, clickButton, newSession, totp, visit } = require('./harness');
 
 const ANONYMOUS = null;
 
@@ -235,6 +235,8 @@ async function apiTokenCreated({ page }) {
   await page.goto('/account/api-tokens');
   await page.getByLabel('Naam', { exact: true }).fill(`Koppeling zaaksysteem ${Date.now()}`);
   await page.getByRole('group', { name: 'Geldig' }).getByRole('radio').first().check();
+  // A token outlives the session, so the password is asked again.
+  await page.getByLabel('Uw wachtwoord', { exact: true }).fill(PASSWORD);
   await submitAndStatus(page, 'Token aanmaken');
   await page.locator('#nieuw-token').waitFor();
 }
