@@ -17,8 +17,6 @@
 #[allow(dead_code)]
 mod helpers;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -81,35 +79,6 @@ fn rss_kib(pid: u32, field: &str) -> u64 {
         .ok()
         .and_then(|s| s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
         .unwrap_or(0)
-}
-
-/// The server process, stopped (SIGTERM) however the benchmark ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
-        let _ = self.0.wait();
-    }
-}
-
-/// The server as its own process (release build), on a free port; returns it and its base URL.
-fn start_server(database_url: &str) -> (Server, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_airegister"))
-        .args(["serve", "--bind", "127.0.0.1:0"])
-        .env("DATABASE_URL", database_url)
-        .env("AIREGISTER_LOG", "warn")
-        // 128 clients log in from one address: lift the per-address login limit for the benchmark only.
-        .env("AIREGISTER_LOGIN_RATE", "100000")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("serve starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().expect("serve prints its address").unwrap();
-    let base = first.rsplit(' ').next().unwrap().to_string();
-    std::thread::spawn(move || for _ in lines {});
-    (Server(child), base)
 }
 
 struct Outcome {
@@ -239,8 +208,12 @@ async fn main() {
         .fetch_all(&pool)
         .await
         .unwrap();
-    let (server, base) = start_server(&helpers::database_url(&pool).await);
-    let pid = server.0.id();
+    // 128 clients log in from one address: lift the per-address login limit for the benchmark only.
+    let server = helpers::ServerProcess::start(
+        &helpers::database_url(&pool).await,
+        &[("AIREGISTER_LOG", "warn"), ("AIREGISTER_LOGIN_RATE", "100000")],
+    );
+    let (base, pid) = (server.base.clone(), server.child.id());
     let idle_rss = rss_kib(pid, "VmRSS:") as f64 / 1024.0;
 
     let mut clients = Vec::new();
@@ -289,5 +262,5 @@ async fn main() {
         }
     }
     println!("Server peak RSS over the whole run (VmHWM): {:.0} MiB", rss_kib(pid, "VmHWM:") as f64 / 1024.0);
-    drop(server);
+    server.signal("-TERM");
 }

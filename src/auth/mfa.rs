@@ -227,6 +227,20 @@ async fn again(state: &AppState, user: &CurrentUser, errors: FormErrors) -> AppR
     render_status(StatusCode::UNPROCESSABLE_ENTITY, &setup_page(state, user, errors).await?)
 }
 
+/// The password and a current code for a change on this page: Ok when both are right, else the page again
+/// with the errors under the form's own fields.
+async fn confirmed(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: std::net::IpAddr,
+    password: (&'static str, &str),
+    code: (&'static str, &str),
+) -> AppResult<Result<(), Response>> {
+    let mut errors = FormErrors::new();
+    reauthenticate(state, user, ip, password, Some(code), &mut errors).await?;
+    if errors.is_empty() { Ok(Ok(())) } else { Ok(Err(again(state, user, errors).await?)) }
+}
+
 pub async fn setup(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     render(&setup_page(&state, &user, FormErrors::new()).await?)
 }
@@ -299,18 +313,10 @@ pub async fn new_recovery_codes(
     if !enabled(&state, user.user_id).await? {
         return setup(State(state), user).await;
     }
-    let mut errors = FormErrors::new();
-    reauthenticate(
-        &state,
-        &user,
-        ip,
-        ("rc_password", &form.rc_password),
-        Some(("rc_code", &form.rc_code)),
-        &mut errors,
-    )
-    .await?;
-    if !errors.is_empty() {
-        return again(&state, &user, errors).await;
+    if let Err(page) =
+        confirmed(&state, &user, ip, ("rc_password", &form.rc_password), ("rc_code", &form.rc_code)).await?
+    {
+        return Ok(page);
     }
     let mut tx = state.pool.begin().await?;
     let codes = totp::replace_recovery_codes(&mut tx, user.user_id).await?;
@@ -330,22 +336,15 @@ pub async fn disable(
     ClientIp(ip): ClientIp,
     Form(form): Form<MfaForm>,
 ) -> AppResult<Response> {
-    let mut errors = FormErrors::new();
     if totp::required_for(&state.pool, user.user_id).await? {
+        let mut errors = FormErrors::new();
         errors.add("off_password", "Uw organisatie vereist tweestapsverificatie voor uw rol; uitschakelen kan niet.");
         return again(&state, &user, errors).await;
     }
-    reauthenticate(
-        &state,
-        &user,
-        ip,
-        ("off_password", &form.off_password),
-        Some(("off_code", &form.off_code)),
-        &mut errors,
-    )
-    .await?;
-    if !errors.is_empty() {
-        return again(&state, &user, errors).await;
+    if let Err(page) =
+        confirmed(&state, &user, ip, ("off_password", &form.off_password), ("off_code", &form.off_code)).await?
+    {
+        return Ok(page);
     }
     let mut tx = state.pool.begin().await?;
     totp::disable(&mut tx, user.user_id).await?;
@@ -369,18 +368,10 @@ pub async fn relink(
     ClientIp(ip): ClientIp,
     Form(form): Form<MfaForm>,
 ) -> AppResult<Response> {
-    let mut errors = FormErrors::new();
-    reauthenticate(
-        &state,
-        &user,
-        ip,
-        ("new_password", &form.new_password),
-        Some(("new_code", &form.new_code)),
-        &mut errors,
-    )
-    .await?;
-    if !errors.is_empty() {
-        return again(&state, &user, errors).await;
+    if let Err(page) =
+        confirmed(&state, &user, ip, ("new_password", &form.new_password), ("new_code", &form.new_code)).await?
+    {
+        return Ok(page);
     }
     let mut tx = state.pool.begin().await?;
     totp::disable(&mut tx, user.user_id).await?;

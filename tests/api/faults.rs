@@ -4,8 +4,8 @@
 //! Writes go through the REST API, so "confirmed" is exact: a 201 with the new registration's id.
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, Command, Stdio};
+use std::io::{Read, Write};
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -14,55 +14,9 @@ use airegister::db::cluster::Cluster;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, database_url, fresh_database, scratch_dir, stop_when_process_ends};
-
-/// `airegister serve` against `url`, on a free port; killed (SIGKILL) when dropped unless it has exited.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(url: &str) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_airegister"))
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .env("DATABASE_URL", url)
-            .env("AIREGISTER_LOG", "error")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("serve starts");
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let first = lines.next().expect("serve prints its address").unwrap();
-        let base = first.rsplit(' ').next().unwrap().to_string();
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, base }
-    }
-
-    fn signal(&self, sig: &str) {
-        Command::new("kill").args([sig, &self.child.id().to_string()]).status().unwrap();
-    }
-
-    fn wait_exit(&mut self, limit: Duration) -> std::process::ExitStatus {
-        let deadline = Instant::now() + limit;
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "the server did not exit within {limit:?}");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if self.child.try_wait().ok().flatten().is_none() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
-}
+use crate::helpers::{
+    ServerProcess as Server, TestApp, database_url, fresh_database, scratch_dir, stop_when_process_ends,
+};
 
 fn http() -> reqwest::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -214,7 +168,7 @@ async fn postgresql_stopped_under_load_gives_503_and_recovers_without_a_restart(
     airegister::db::MIGRATOR.run(&pool).await.unwrap();
     let token = org_and_token(&pool).await;
     let url = format!("postgres://airegister@localhost/airegister?host={}", cluster.socket_dir().display());
-    let server = Server::start(&url);
+    let server = Server::start(&url, &[]);
     let c = http();
     wait_ready(&c, &server.base).await;
 
@@ -284,7 +238,7 @@ async fn sigkill_during_writes_twenty_times_loses_no_confirmed_write_and_leaves_
     let mut all_confirmed = Vec::new();
     let mut in_doubt = 0usize;
     for round in 0..20 {
-        let server = Server::start(&url);
+        let server = Server::start(&url, &[]);
         wait_ready(&c, &server.base).await;
         let tally = Arc::new(Mutex::new(Tally::default()));
         let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -321,7 +275,7 @@ async fn sigkill_during_writes_twenty_times_loses_no_confirmed_write_and_leaves_
 async fn sigterm_lets_the_request_in_flight_finish_and_exits_0() {
     let pool = fresh_database().await;
     let token = org_and_token(&pool).await;
-    let mut server = Server::start(&database_url(&pool).await);
+    let mut server = Server::start(&database_url(&pool).await, &[]);
     let c = http();
     wait_ready(&c, &server.base).await;
     let addr = server.base.trim_start_matches("http://").to_string();
@@ -441,7 +395,7 @@ async fn a_backup_restored_with_pg_restore_keeps_the_data_and_a_valid_audit_chai
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("Auditspoor intact"));
     // The application starts on the restored database and serves its pages.
-    let mut server = Server::start(&restored_url);
+    let mut server = Server::start(&restored_url, &[]);
     let http = http();
     wait_ready(&http, &server.base).await;
     let r = http.get(format!("{}/openbaar/gm9999", server.base)).send().await.unwrap();
