@@ -348,15 +348,27 @@ pub fn push_tsquery<'a>(b: &mut QueryBuilder<'a, Postgres>, q: &'a str) {
     b.push("(select to_tsquery('dutch', ").push_bind(q).push(") || to_tsquery('simple', ").push_bind(q).push("))");
 }
 
-/// Search words → a prefix query over the Dutch configuration ("chatg" finds ChatGPT). Only letters and
-/// digits reach the query syntax.
+/// Search words → a prefix query over the Dutch configuration ("chatg" finds ChatGPT). Only letters, digits
+/// and (in numbers) a dot or a leading minus reach the query syntax. PostgreSQL's parser keeps a number after a
+/// dash as a signed number ("GPT-4" is indexed as `gpt` and `-4`) and a version as one token (`3.1`), so a
+/// number is also looked up with a minus, and digits with dots stay one word.
 pub fn ts_query(q: &str) -> Option<String> {
-    let terms: Vec<String> = q
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .take(8)
-        .map(|t| format!("{}:*", t.to_lowercase()))
-        .collect();
+    let mut terms: Vec<String> = Vec::new();
+    for word in q.split(|c: char| !(c.is_alphanumeric() || c == '.')) {
+        let word = word.trim_matches('.');
+        let is_version =
+            word.contains('.') && word.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+        let parts: Vec<&str> = if is_version { vec![word] } else { word.split('.').collect() };
+        for t in parts.into_iter().filter(|t| !t.is_empty()) {
+            let t = t.to_lowercase();
+            terms.push(if t.bytes().all(|b| b.is_ascii_digit()) {
+                format!("({t}:* | -{t}:*)")
+            } else {
+                format!("{t}:*")
+            });
+        }
+    }
+    terms.truncate(8);
     if terms.is_empty() { None } else { Some(terms.join(" & ")) }
 }
 
@@ -563,4 +575,20 @@ pub async fn mine(pool: &PgPool, organisation_id: Uuid, user_id: Uuid) -> sqlx::
     .bind(user_id)
     .fetch_all(pool)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ts_query;
+
+    #[test]
+    fn search_words_become_a_safe_prefix_query() {
+        assert_eq!(ts_query("ChatG").as_deref(), Some("chatg:*"));
+        assert_eq!(ts_query("GPT-4").as_deref(), Some("gpt:* & (4:* | -4:*)"));
+        assert_eq!(ts_query("model 3.1").as_deref(), Some("model:* & 3.1:*"));
+        assert_eq!(ts_query("tool 2024-11").as_deref(), Some("tool:* & (2024:* | -2024:*) & (11:* | -11:*)"));
+        assert_eq!(ts_query("a.b").as_deref(), Some("a:* & b:*"), "a dot between words separates them");
+        assert_eq!(ts_query("x' | !(y) & z:*").as_deref(), Some("x:* & y:* & z:*"), "no query syntax gets through");
+        assert_eq!(ts_query(" .. - "), None);
+    }
 }

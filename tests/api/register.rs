@@ -296,7 +296,7 @@ async fn search_every_filter_sorting_and_pages() {
         &c,
         &[
             ("name", "Notion AI"),
-            ("description_short", "Notities samenvatten, met vertaalhulp."),
+            ("description_short", "Notities samenvatten met GPT-4 en model 3.1, met vertaalhulp."),
             ("checked_name", "Notion AI"),
         ],
     )
@@ -326,6 +326,8 @@ async fn search_every_filter_sorting_and_pages() {
         ("q=woningwaarden", vec![woz]),   // description, Dutch stemming
         ("q=woning", vec![woz]),          // prefix after stemming
         ("q=vertaal", vec![draft]),       // a prefix the Dutch stemmer cuts differently ("vertal")
+        ("q=GPT-4", vec![draft]),         // a number after a dash is indexed as "-4"
+        ("q=3.1", vec![draft]),           // a version is one token
         ("status=concept", vec![draft]),
         ("status=in_gebruik", vec![woz]),
         ("risico=hoog", vec![woz]),
