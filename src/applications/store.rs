@@ -372,13 +372,16 @@ pub fn ts_query(q: &str) -> Option<String> {
     if terms.is_empty() { None } else { Some(terms.join(" & ")) }
 }
 
+/// ` from <table> where …` with the list's filters. With a search the table is `application_search`, the narrow
+/// copy (migration 0011) with the same filter columns; otherwise `application`.
 fn push_filters<'a>(
     b: &mut QueryBuilder<'a, Postgres>,
     organisation_id: Uuid,
     f: &'a ListFilter,
     tsq: &'a Option<String>,
 ) {
-    b.push(" from application where organisation_id = ").push_bind(organisation_id);
+    let table = if tsq.is_some() { "application_search" } else { "application" };
+    b.push(format!(" from {table} where organisation_id = ")).push_bind(organisation_id);
     if let Some(q) = tsq {
         // Dutch stems find inflections ("vertalingen" → "vertaling"); the unstemmed prefix finds what the
         // stemmer cuts differently ("vertaal" → "vertal" would miss "vertaalhulp").
@@ -490,7 +493,7 @@ pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx:
     // With a search, the matches are collected once as narrow rows (id and sort keys), counted and sorted
     // there, and only the page's rows are read in full: a broad search (thousands of matches) does not drag
     // every wide row through the sort.
-    let mut b = QueryBuilder::new("with m as materialized (select application_id, lower(name) as n, risk_level, ");
+    let mut b = QueryBuilder::new("with m as materialized (select application_id, name_lower as n, risk_level, ");
     b.push("next_evaluation, updated_at, ts_rank(search, ");
     push_tsquery(&mut b, q.as_str());
     b.push(") as r");

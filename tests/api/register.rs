@@ -353,6 +353,30 @@ async fn search_every_filter_sorting_and_pages() {
         assert!(html.contains(&count), "query '{query}': {count}");
         assert!(!html.contains("ChatGPT Elders"));
     }
+    // The search reads a narrow copy kept by a trigger: a change is found at once, the old name no more.
+    sqlx::query("update application set name = 'Tekstmaatje' where application_id = $1")
+        .bind(chat)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let html = app.get(&c, "/register?q=tekstmaatje").await.text().await.unwrap();
+    assert!(found(&html, chat), "the new name is found");
+    let html = app.get(&c, "/register?q=chatg").await.text().await.unwrap();
+    assert!(!found(&html, chat), "the old name is not");
+    let copies: i64 = sqlx::query_scalar(
+        "select count(*) from application a join application_search s using (application_id)
+          where s.name_lower = lower(a.name) and s.workflow_status = a.workflow_status and s.search = a.search",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let all: i64 = sqlx::query_scalar("select count(*) from application").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(copies, all, "every registration has an up-to-date search copy");
+    sqlx::query("update application set name = 'ChatGPT Team' where application_id = $1")
+        .bind(chat)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     // Sorting by name and by risk.
     let html = app.get(&c, "/register?sorteer=naam").await.text().await.unwrap();
     let pos = |id: Uuid| html.find(&format!("/register/{id}\"")).unwrap();
