@@ -193,6 +193,8 @@ async fn main() {
     .await
     .unwrap();
     sqlx::query("vacuum analyze").execute(&pool).await.unwrap();
+    // Write the load out now, so a checkpoint does not land in the middle of a measurement.
+    sqlx::query("checkpoint").execute(&pool).await.unwrap();
     let hash = password::hash(helpers::PASSWORD).await.unwrap();
     let mut tx = pool.begin().await.unwrap();
     for i in 0..max_clients {
