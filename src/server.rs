@@ -45,6 +45,14 @@ async fn run(args: &ServeArgs, db: &Database) -> anyhow::Result<()> {
     }
     let base = config.base_url(addr);
     say(&format!("AI-register luistert op {base}"));
+    // The demo first: it brings its own administrator, so no setup link is needed then.
+    let demo_password = if args.demo {
+        let password = args.demo_password.clone().unwrap_or_else(crate::demo::generate_password);
+        crate::demo::load(&db.pool, &password).await?;
+        Some(password)
+    } else {
+        None
+    };
     if !auth::users::administrator_exists(&db.pool).await? {
         let token = auth::users::issue_setup_token(&db.pool).await?;
         say("Eerste start: er is nog geen beheerder. Open deze eenmalige link om AI-register in te richten:");
@@ -52,9 +60,7 @@ async fn run(args: &ServeArgs, db: &Database) -> anyhow::Result<()> {
     } else {
         say(&format!("Inloggen: {base}/inloggen"));
     }
-    if args.demo {
-        let password = args.demo_password.clone().unwrap_or_else(crate::demo::generate_password);
-        crate::demo::load(&db.pool, &password).await?;
+    if let Some(password) = demo_password {
         for line in crate::demo::accounts_text(&password) {
             say(&line);
         }

@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .route("/beheer/gebruikers/{id}/activeringslink", post(users::new_activation_link))
         .route("/beheer/gebruikers/{id}/tweestapsverificatie-resetten", post(users::reset_mfa))
         .route("/beheer/gebruikers/{id}/api-tokens-intrekken", post(users::revoke_tokens))
+        .route("/beheer/gebruikers/{id}/deblokkeren", post(users::unlock))
         .route("/beheer/organisaties", get(organisations::list).post(organisations::create))
         .route("/beheer/organisaties/nieuw", get(organisations::new_form))
         .route("/beheer/organisaties/{id}", get(organisations::edit_form).post(organisations::update))

@@ -34,6 +34,8 @@ pub struct MemberRow {
     pub mfa: bool,
     /// Personal API tokens for this organisation that still work.
     pub active_tokens: i64,
+    /// Locked after too many failed attempts, until then.
+    pub locked_until: Option<OffsetDateTime>,
 }
 
 impl MemberRow {
@@ -45,6 +47,11 @@ impl MemberRow {
         self.roles.iter().any(|s| s == role.as_str())
     }
 
+    /// "tot 30-11-2026 14:35" when the account is locked now.
+    pub fn locked_text(&self) -> Option<String> {
+        self.locked_until.map(|t| format!("Tijdelijk geblokkeerd tot {}", crate::web::format_datetime(t)))
+    }
+
     pub fn last_login(&self) -> String {
         self.last_login_at.map(crate::web::format_datetime).unwrap_or_else(|| "nog nooit".into())
     }
@@ -53,7 +60,8 @@ impl MemberRow {
 const MEMBER_SELECT: &str = "select u.user_id, u.name, u.email, u.active, u.password_hash is not null as activated,
         u.version, u.last_login_at, array_agg(m.role order by m.role) as roles, u.totp_secret is not null as mfa,
         (select count(*) from api_token t where t.user_id = u.user_id and t.organisation_id = $1
-            and t.revoked_at is null and t.expires_at > now()) as active_tokens
+            and t.revoked_at is null and t.expires_at > now()) as active_tokens,
+        case when u.locked_until > now() then u.locked_until end as locked_until
    from app_user u join membership m using (user_id)
   where m.organisation_id = $1";
 
@@ -115,7 +123,8 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult
 pub struct NewUserPage {
     pub layout: Layout,
     pub email: String,
-    pub name: String,
+    /// Not `name`: a form macro's parameter of that name would hide it in the template.
+    pub person_name: String,
     pub roles: Vec<RoleOption>,
     pub errors: FormErrors,
 }
@@ -125,7 +134,7 @@ pub async fn new_form(user: CurrentUser) -> AppResult<Response> {
     render(&NewUserPage {
         layout: Layout::for_user(&user, "Gebruiker toevoegen", "/beheer/gebruikers"),
         email: String::new(),
-        name: String::new(),
+        person_name: String::new(),
         roles: role_options(&[Role::Medewerker]),
         errors: FormErrors::new(),
     })
@@ -169,7 +178,7 @@ pub async fn create(
             &NewUserPage {
                 layout: Layout::for_user(&user, "Gebruiker toevoegen", "/beheer/gebruikers").with_errors(true),
                 email: field(&pairs, "email").to_string(),
-                name: field(&pairs, "name").to_string(),
+                person_name: field(&pairs, "name").to_string(),
                 roles: role_options(&roles),
                 errors,
             },
@@ -427,6 +436,24 @@ pub async fn reset_mfa(State(state): State<AppState>, user: CurrentUser, Path(id
     .await
 }
 
+/// Lift a lock after failed attempts (the person called: it was them). The next lock starts at 15 minutes again.
+pub async fn unlock(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    let org = user.require(Role::Beheerder, "unlock_user")?;
+    let target = member(&state.pool, org, id).await?;
+    sqlx::query("update app_user set failed_logins = 0, locked_until = null, lock_count = 0 where user_id = $1")
+        .bind(id)
+        .execute(&state.pool)
+        .await?;
+    tracing::warn!(event = "user_unlocked", actor = %user.user_id, user_id = %id, "lock lifted by an administrator");
+    session::flash_redirect(
+        &state.pool,
+        &user,
+        &format!("De blokkade van {} is opgeheven; de persoon kan weer inloggen.", target.name),
+        &format!("/beheer/gebruikers/{id}"),
+    )
+    .await
+}
+
 /// Stop a member's API tokens for this organisation (a lost laptop, a left colleague's integration).
 pub async fn revoke_tokens(
     State(state): State<AppState>,
@@ -446,7 +473,10 @@ pub async fn revoke_tokens(
     session::flash_redirect(
         &state.pool,
         &user,
-        &format!("De API-tokens van {} zijn ingetrokken ({}).", target.name, done.rows_affected()),
+        &match done.rows_affected() {
+            1 => format!("Het API-token van {} is ingetrokken.", target.name),
+            n => format!("De {n} API-tokens van {} zijn ingetrokken.", target.name),
+        },
         &format!("/beheer/gebruikers/{id}"),
     )
     .await

@@ -28,7 +28,7 @@ pub fn router() -> Router<AppState> {
 pub const DOS: [&str; 5] = [
     "Gebruik alleen goedgekeurde AI-tools uit deze lijst.",
     "Houd vertrouwelijke informatie binnen de afgesproken omgeving.",
-    "Check altijd de uitkomst van AI voordat je die gebruikt.",
+    "Controleer altijd de uitkomst van AI voordat u die gebruikt.",
     "Houd werk- en privégebruik gescheiden; gebruik voor een werkaccount een eigen wachtwoord.",
     "Meld een (mogelijk) incident meteen via het tabblad Incidenten van de tool.",
 ];
@@ -154,7 +154,13 @@ async fn tools(state: &AppState, org: Uuid, which: Which<'_>) -> AppResult<(Vec<
         }
     }
     let rows: Vec<ToolRow> = b.build_query_as().fetch_all(&state.pool).await?;
-    let total = if unfiltered { count_listed(state, org).await? } else { rows.first().map(|r| r.total).unwrap_or(0) };
+    let total = match (unfiltered, rows.first(), &which) {
+        (true, _, _) => count_listed(state, org).await?,
+        (false, Some(r), _) => r.total,
+        // A page past the end of a search: the window saw no rows, so count the matches themselves.
+        (false, None, Which::Page { q, page }) if *page > 1 => count_matching(state, org, q).await?,
+        (false, None, _) => 0,
+    };
     let tools = rows
         .into_iter()
         .map(|r| {
@@ -204,8 +210,16 @@ pub struct Answer {
 }
 
 fn answer(found: &[Tool], ask: &Ask) -> Option<Answer> {
-    if (ask.tool.is_empty() && ask.naam.trim().is_empty()) || ask.gegevens.is_empty() {
-        return None;
+    let tool_given = !(ask.tool.is_empty() && ask.naam.trim().is_empty());
+    match (tool_given, ask.gegevens.is_empty()) {
+        (false, true) => return None,
+        (true, true) | (false, false) => {
+            return Some(Answer {
+                kind: "keuze".into(),
+                text: "Kies een tool én het soort gegevens; dan volgt het antwoord.".into(),
+            });
+        }
+        (true, false) => {}
     }
     let class = DATA_CLASSES.iter().position(|c| c.value == ask.gegevens)?;
     let class_label = DATA_CLASSES[class].label.to_lowercase();
@@ -245,7 +259,9 @@ fn answer(found: &[Tool], ask: &Ask) -> Option<Answer> {
         "onder_voorwaarden" => {
             let mut t = format!("Ja, onder voorwaarden: {} mag u gebruiken voor {class_label}", tool.name);
             if tool.conditions.is_empty() && tool.attention.is_empty() {
-                t.push_str(" als u de afspraken van uw afdeling volgt.");
+                t.push_str(
+                    ". De voorwaarden staan niet in het register: vraag ze na bij de eigenaar van de tool of de CISO.",
+                );
             } else {
                 t.push_str(". Let op: ");
                 t.push_str(
@@ -277,7 +293,9 @@ struct Page {
     /// The tools to choose from in the question form; None when there are too many (the name is typed).
     choices: Option<Vec<(Uuid, String)>>,
     ask_naam: String,
-    classes: Vec<(&'static str, &'static str)>,
+    classes: Vec<(&'static str, String)>,
+    /// The date of the list, for the printed cheat sheet.
+    today: String,
     ask_tool: String,
     ask_class: String,
     answer: Option<Answer>,
@@ -298,6 +316,18 @@ struct ScreenPage {
 #[template(path = "allowed/print.html")]
 struct PrintPage {
     p: Page,
+}
+
+/// A data class's name with soft hyphens where the compound words join ("Beveiligings­informatie"), so a
+/// narrow column breaks it there instead of mid-syllable.
+fn breakable(label: &str) -> String {
+    let mut out = label.to_string();
+    for part in ["gegevens", "informatie"] {
+        if let Some(i) = out.find(part).filter(|i| *i > 0 && !out[..*i].ends_with(' ')) {
+            out.insert(i, '\u{ad}');
+        }
+    }
+    out
 }
 
 fn page_href(zoek: &str, page: i64) -> String {
@@ -336,7 +366,8 @@ async fn build(state: &AppState, user: &CurrentUser, ask: Ask, print: bool) -> A
         zoek: ask.zoek.clone(),
         choices,
         ask_naam: ask.naam.clone(),
-        classes: DATA_CLASSES.iter().map(|c| (c.value, c.label)).collect(),
+        classes: DATA_CLASSES.iter().map(|c| (c.value, breakable(c.label))).collect(),
+        today: crate::web::format_date(crate::web::today()),
         ask_tool: ask.tool,
         ask_class: ask.gegevens,
         answer,
@@ -358,6 +389,19 @@ async fn tool_names(state: &AppState, org: Uuid) -> AppResult<Vec<(Uuid, String)
     ))
     .bind(org)
     .fetch_all(&state.pool)
+    .await?)
+}
+
+/// How many listed tools match a search of the table.
+async fn count_matching(state: &AppState, org: Uuid, q: &str) -> AppResult<i64> {
+    let like = format!("%{}%", crate::util::escape_like(&q.trim().to_lowercase()));
+    Ok(sqlx::query_scalar(&format!(
+        "select count(*) from application a where {LISTED} and a.organisation_id = $1
+            and (lower(a.name) like $2 or lower(coalesce(a.provider, '')) like $2)"
+    ))
+    .bind(org)
+    .bind(like)
+    .fetch_one(&state.pool)
     .await?)
 }
 

@@ -310,7 +310,9 @@ pub fn form_from_json(body: &Value) -> Result<FormData, Vec<FieldError>> {
                     .as_object()
                     .is_none_or(|o| o.keys().any(|k| !matches!(k.as_str(), "letter" | "user_id" | "function")));
                 match (e.get("user_id"), e.get("function")) {
-                    (Some(Value::String(u)), None) if !extra => pairs.push((format!("rasci_{l}_user"), u.to_string())),
+                    (Some(Value::String(u)), None) if !extra && !u.trim().is_empty() => {
+                        pairs.push((format!("rasci_{l}_user"), u.to_string()))
+                    }
                     (None, Some(Value::String(f))) if !extra && is_function_name(f) => {
                         pairs.push((format!("rasci_{l}_function"), f.to_string()))
                     }
@@ -349,8 +351,25 @@ fn is_function_name(f: &str) -> bool {
 }
 
 /// Create a draft (concept): the registration form's validation, its audit event, the caller as owner.
-pub async fn create(State(state): State<AppState>, api: ApiUser, body: Bytes) -> ApiResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    api: ApiUser,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
     api.require_write()?;
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if !json {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Verkeerd soort body",
+            "Stuur de registratie als JSON, met Content-Type: application/json.",
+        ));
+    }
     let user = &api.user;
     let org = organisation(user)?;
     let value: Value = serde_json::from_slice(&body).map_err(|e| {
@@ -440,7 +459,18 @@ pub async fn workflow(
             .collect()
     };
     let status = app.workflow_status();
+    // What the registration form says is still needed before submitting (fields and gates), as the web shows it.
+    let missing: Vec<Value> = if matches!(status, "concept" | "teruggestuurd") {
+        crate::workflow::submission_missing(&mut conn, &app)
+            .await?
+            .into_iter()
+            .map(|m| json!({ "field": m.anchor, "message": m.text }))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(Json(json!({
+        "submission_missing": missing,
         "id": app.id,
         "version": app.version(),
         "workflow_status": status,

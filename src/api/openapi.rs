@@ -245,6 +245,7 @@ fn paths() -> Value {
                         "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Application" } } }
                     })),
                     ("400", problem_response("Geen geldige JSON.")),
+                    ("415", problem_response("De body is geen application/json.")),
                     ("422", problem_response("Velden kloppen niet; `errors` noemt ze per veld. Er is niets opgeslagen."))
                 ]))
             }
@@ -390,24 +391,35 @@ fn components() -> Value {
                     "rasci": { "type": "array", "items": { "$ref": "#/components/schemas/RasciEntry" } }
                 }
             },
-            "Workflow": {
-                "type": "object", "additionalProperties": false,
-                "required": ["id", "version", "workflow_status", "workflow_status_label", "submitted_at", "suspended", "suspension_reason", "next_evaluation", "risk_level", "gates", "decisions", "fg_advice", "consent", "evaluations"],
-                "properties": {
-                    "id": { "type": "string", "format": "uuid" }, "version": { "type": "integer" },
-                    "workflow_status": { "type": "string", "enum": values(WORKFLOW_STATUS) },
-                    "workflow_status_label": { "type": "string" },
-                    "submitted_at": ts, "suspended": { "type": "boolean" },
-                    "suspension_reason": { "type": ["string", "null"] },
-                    "next_evaluation": { "type": ["string", "null"], "format": "date" },
-                    "risk_level": { "type": ["string", "null"] },
-                    "gates": { "type": "object", "additionalProperties": false, "required": ["submission", "approval"], "properties": {
-                        "submission": { "type": "array", "items": gate.clone() }, "approval": { "type": "array", "items": gate } } },
-                    "decisions": { "type": "array", "items": event.clone() },
-                    "fg_advice": { "type": "array", "items": event.clone() },
-                    "consent": { "type": "array", "items": event.clone() },
-                    "evaluations": { "type": "array", "items": event }
-                }
+            "Workflow": workflow_schema(gate, event, ts)
+        }
+    })
+}
+
+/// The workflow status answer (its own function: one `json!` for all schemas is too deep for the macro).
+fn workflow_schema(gate: Value, event: Value, ts: Value) -> Value {
+    json!({
+        "type": "object", "additionalProperties": false,
+        "required": ["id", "version", "workflow_status", "workflow_status_label", "submitted_at", "suspended", "suspension_reason", "next_evaluation", "risk_level", "gates", "decisions", "fg_advice", "consent", "evaluations", "submission_missing"],
+        "properties": {
+            "id": { "type": "string", "format": "uuid" }, "version": { "type": "integer" },
+            "workflow_status": { "type": "string", "enum": values(WORKFLOW_STATUS) },
+            "workflow_status_label": { "type": "string" },
+            "submitted_at": ts, "suspended": { "type": "boolean" },
+            "suspension_reason": { "type": ["string", "null"] },
+            "next_evaluation": { "type": ["string", "null"], "format": "date" },
+            "risk_level": { "type": ["string", "null"] },
+            "gates": { "type": "object", "additionalProperties": false, "required": ["submission", "approval"], "properties": {
+                "submission": { "type": "array", "items": gate.clone() }, "approval": { "type": "array", "items": gate } } },
+            "decisions": { "type": "array", "items": event.clone() },
+            "fg_advice": { "type": "array", "items": event.clone() },
+            "consent": { "type": "array", "items": event.clone() },
+            "evaluations": { "type": "array", "items": event },
+            "submission_missing": {
+                "type": "array",
+                "description": "Concept of teruggestuurd: wat nog nodig is voordat de registratie kan worden ingediend (velden en poortwachters), zoals het formulier het noemt.",
+                "items": { "type": "object", "additionalProperties": false, "required": ["field", "message"],
+                    "properties": { "field": { "type": "string" }, "message": { "type": "string" } } }
             }
         }
     })

@@ -63,7 +63,8 @@ pub struct TokenView {
 pub struct TokensPage {
     pub layout: Layout,
     pub tokens: Vec<TokenView>,
-    pub name: String,
+    /// Not `name`: a form macro's parameter of that name would hide it in the template.
+    pub token_name: String,
     pub validity: String,
     pub can_write: bool,
     pub validity_options: &'static [(&'static str, &'static str)],
@@ -120,7 +121,7 @@ async fn page(
     Ok(TokensPage {
         layout: Layout::for_user(user, "API-tokens", "/account").with_errors(!errors.is_empty()),
         tokens: tokens(state, user).await?,
-        name: form.name.clone(),
+        token_name: form.name.clone(),
         validity: if form.validity.is_empty() { "90".into() } else { form.validity.clone() },
         can_write: form.can_write == "ja",
         validity_options: VALIDITY,

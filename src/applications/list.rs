@@ -168,7 +168,11 @@ pub async fn list(
                 description: r.description_short,
                 provider: r.provider.unwrap_or_default(),
                 status: label_of(WORKFLOW_STATUS, &r.workflow_status),
-                risk: r.risk_level.as_deref().map(|l| label_of(RISK_LEVELS, l)).unwrap_or_else(|| "Onbekend".into()),
+                risk: r
+                    .risk_level
+                    .as_deref()
+                    .map(|l| label_of(RISK_LEVELS, l))
+                    .unwrap_or_else(|| "Nog niet bepaald".into()),
                 risk_value: r.risk_level.unwrap_or_default(),
                 ai_act: r.ai_act_risk_group.as_deref().map(|g| label_of(AI_ACT_RISK_GROUPS, g)).unwrap_or_default(),
                 department: r.department.unwrap_or_default(),
@@ -292,7 +296,8 @@ pub async fn mine(State(state): State<AppState>, user: CurrentUser) -> AppResult
         .into_iter()
         .map(|r| {
             let status = label_of(WORKFLOW_STATUS, &r.workflow_status);
-            let risk = r.risk_level.as_deref().map(|l| label_of(RISK_LEVELS, l)).unwrap_or_else(|| "Onbekend".into());
+            let risk =
+                r.risk_level.as_deref().map(|l| label_of(RISK_LEVELS, l)).unwrap_or_else(|| "Nog niet bepaald".into());
             (r, status, risk)
         })
         .collect();

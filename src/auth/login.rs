@@ -17,8 +17,11 @@ use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{render, render_status, safe_next};
 
-pub const LOGIN_FAILED: &str = "Het e-mailadres of het wachtwoord klopt niet. Na 5 mislukte pogingen wordt een account \
-     tijdelijk geblokkeerd: 15 minuten, en bij herhaling steeds langer.";
+/// Also said when the account is locked: a different answer for the right password during a lock would let
+/// someone go on guessing through the lock.
+pub const LOGIN_FAILED: &str = "Het e-mailadres of het wachtwoord klopt niet, of het account is tijdelijk \
+     geblokkeerd na 5 mislukte pogingen (15 minuten, bij herhaling langer). Lukt het niet, vraag dan de beheerder \
+     van AI-register in uw organisatie om hulp.";
 
 #[derive(Template)]
 #[template(path = "auth/login.html")]
@@ -71,13 +74,14 @@ pub struct LoginForm {
 /// The answer when one address tries to log in too often (besides the per-account lockout).
 pub fn too_many_attempts(ip: std::net::IpAddr, wait: std::time::Duration) -> Response {
     tracing::warn!(event = "login_rate_limited", ip = %ip, retry_after = wait.as_secs(), "too many login attempts from one address");
-    let mut resp = crate::error::error_page(
+    let mut resp = crate::error::error_page_back(
         StatusCode::TOO_MANY_REQUESTS,
         "Te veel inlogpogingen",
         format!(
             "Vanaf dit adres is te vaak geprobeerd in te loggen. Wacht {} seconden en probeer het dan opnieuw.",
             wait.as_secs()
         ),
+        Some("/inloggen".into()),
     );
     if let Ok(v) = header::HeaderValue::from_str(&wait.as_secs().to_string()) {
         resp.headers_mut().insert(header::RETRY_AFTER, v);

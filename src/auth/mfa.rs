@@ -193,24 +193,35 @@ pub struct SetupPage {
     pub enabled_on: Option<String>,
     pub recovery_left: i64,
     pub required: bool,
-    /// Set-up: the QR code (SVG of our own making), the secret as text.
+    /// Set-up, or another phone being linked: the QR code (SVG of our own making), the secret as text, and
+    /// the same as an `otpauth://` link for setting up on the phone itself.
     pub qr_svg: String,
     pub secret: String,
+    pub otpauth: String,
+    /// Another phone is being linked (the current one still works).
+    pub relinking: bool,
     pub errors: FormErrors,
 }
 
 async fn setup_page(state: &AppState, user: &CurrentUser, errors: FormErrors) -> AppResult<SetupPage> {
     let st = totp::state(&state.pool, user.user_id).await?;
     let required = totp::required_for(&state.pool, user.user_id).await?;
-    let (qr_svg, secret) = if st.secret.is_none() {
-        let secret = totp::pending_secret(&state.pool, user.user_id).await?;
-        let issuer = match &user.organisation {
-            Some(o) => format!("AI-register {}", o.name),
-            None => "AI-register".to_string(),
-        };
-        (totp::qr_svg(&totp::otpauth_uri(&issuer, &user.email, &secret)), totp::secret_text(&secret))
+    let shown = if st.secret.is_none() {
+        Some(totp::pending_secret(&state.pool, user.user_id).await?)
     } else {
-        (String::new(), String::new())
+        totp::relink_secret(&state.pool, user.user_id).await?
+    };
+    let relinking = st.secret.is_some() && shown.is_some();
+    let (qr_svg, secret, otpauth) = match shown {
+        Some(secret) => {
+            let issuer = match &user.organisation {
+                Some(o) => format!("AI-register {}", o.name),
+                None => "AI-register".to_string(),
+            };
+            let uri = totp::otpauth_uri(&issuer, &user.email, &secret);
+            (totp::qr_svg(&uri), totp::secret_text(&secret), uri)
+        }
+        None => (String::new(), String::new(), String::new()),
     };
     Ok(SetupPage {
         layout: Layout::for_user(user, "Tweestapsverificatie", "/account").with_errors(!errors.is_empty()),
@@ -219,6 +230,8 @@ async fn setup_page(state: &AppState, user: &CurrentUser, errors: FormErrors) ->
         required,
         qr_svg,
         secret,
+        otpauth,
+        relinking,
         errors,
     })
 }
@@ -266,6 +279,7 @@ pub struct MfaForm {
     off_code: String,
     new_password: String,
     new_code: String,
+    relink_code: String,
 }
 
 pub async fn enable(
@@ -360,29 +374,66 @@ pub async fn disable(
     .await
 }
 
-/// Another phone: with the password and a code from the old phone (or a recovery code) the old secret is
-/// dropped and a new one set up; allowed also where the organisation requires two-factor login.
+/// Another phone, step 1: with the password and a code from the current phone (or a recovery code), a new
+/// secret is shown; the current phone keeps working until the new one has given a code (step 2).
 pub async fn relink(
     State(state): State<AppState>,
     user: CurrentUser,
     ClientIp(ip): ClientIp,
     Form(form): Form<MfaForm>,
 ) -> AppResult<Response> {
+    if !enabled(&state, user.user_id).await? {
+        return setup(State(state), user).await;
+    }
     if let Err(page) =
         confirmed(&state, &user, ip, ("new_password", &form.new_password), ("new_code", &form.new_code)).await?
     {
         return Ok(page);
     }
-    let mut tx = state.pool.begin().await?;
-    totp::disable(&mut tx, user.user_id).await?;
-    end_other_access(&mut tx, &user).await?;
-    tx.commit().await?;
-    tracing::warn!(event = "mfa_relink", user_id = %user.user_id, origin = %user.origin, "two-factor login reset by the user for another phone");
+    totp::start_relink(&state.pool, user.user_id).await?;
     session::flash_redirect(
         &state.pool,
         &user,
-        "De oude koppeling is verwijderd. Scan nu de QR-code met uw nieuwe telefoon en vul de code in.",
+        "Scan nu de QR-code met uw nieuwe telefoon en vul de code in die die telefoon toont. Tot dan werkt uw oude telefoon nog.",
         SETUP_PATH,
     )
     .await
+}
+
+/// Another phone, step 2: a code from the new phone makes its secret the one that counts. Recovery codes stay.
+pub async fn relink_confirm(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Form(form): Form<MfaForm>,
+) -> AppResult<Response> {
+    let mut errors = FormErrors::new();
+    let Some(code) = totp::parse_code(&form.relink_code) else {
+        errors.add("relink_code", "Vul de code van zes cijfers in die uw nieuwe telefoon nu toont.");
+        return again(&state, &user, errors).await;
+    };
+    let mut tx = state.pool.begin().await?;
+    if !totp::replace_secret(&mut tx, user.user_id, code).await? {
+        drop(tx);
+        errors.add(
+            "relink_code",
+            "Deze code klopt niet, of de QR-code is ouder dan 30 minuten. Controleer of de klok van de nieuwe telefoon \
+             goed staat; begin zo nodig opnieuw met Andere telefoon koppelen.",
+        );
+        return again(&state, &user, errors).await;
+    }
+    tx.commit().await?;
+    tracing::warn!(event = "mfa_relinked", user_id = %user.user_id, origin = %user.origin, "two-factor login moved to another phone");
+    session::flash_redirect(
+        &state.pool,
+        &user,
+        "Uw nieuwe telefoon is gekoppeld. Codes van de oude telefoon werken niet meer; uw herstelcodes blijven geldig.",
+        SETUP_PATH,
+    )
+    .await
+}
+
+/// Stop linking another phone; the current one stays.
+pub async fn relink_cancel(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    totp::cancel_relink(&state.pool, user.user_id).await?;
+    session::flash_redirect(&state.pool, &user, "Het koppelen van een andere telefoon is gestopt.", SETUP_PATH).await
 }

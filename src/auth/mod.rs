@@ -29,5 +29,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/tweestapsverificatie/herstelcodes", post(mfa::new_recovery_codes))
         .route("/account/tweestapsverificatie/uitschakelen", post(mfa::disable))
         .route("/account/tweestapsverificatie/opnieuw", post(mfa::relink))
+        .route("/account/tweestapsverificatie/opnieuw/bevestigen", post(mfa::relink_confirm))
+        .route("/account/tweestapsverificatie/opnieuw/stoppen", post(mfa::relink_cancel))
         .route("/organisatie", post(account::switch_organisation))
 }

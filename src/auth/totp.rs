@@ -202,6 +202,65 @@ pub async fn enable(conn: &mut PgConnection, user_id: Uuid, code: u32) -> sqlx::
     replace_recovery_codes(conn, user_id).await.map(Some)
 }
 
+/// Another phone: a new pending secret beside the current one, which keeps working until the new phone
+/// has given a code ([`replace_secret`]).
+pub async fn start_relink(pool: &PgPool, user_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query(
+        "update app_user set totp_pending = $2, totp_pending_at = now() where user_id = $1 and totp_secret is not null",
+    )
+    .bind(user_id)
+    .bind(new_secret())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The pending secret of another phone, shown for 30 minutes after [`start_relink`].
+pub async fn relink_secret(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Option<Vec<u8>>> {
+    sqlx::query_scalar(
+        "select totp_pending from app_user where user_id = $1 and totp_secret is not null
+            and totp_pending_at > now() - interval '30 minutes'",
+    )
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await
+    .map(Option::flatten)
+}
+
+/// Make the other phone's secret the one that counts, if `code` comes from it; false otherwise.
+pub async fn replace_secret(conn: &mut PgConnection, user_id: Uuid, code: u32) -> sqlx::Result<bool> {
+    let pending: Option<Vec<u8>> = sqlx::query_scalar(
+        "select totp_pending from app_user where user_id = $1 and totp_secret is not null
+            and totp_pending_at > now() - interval '30 minutes' for update",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .flatten();
+    let Some(step) = pending.and_then(|secret| matching_step(&secret, code, now_step(), None)) else {
+        return Ok(false);
+    };
+    sqlx::query(
+        "update app_user set totp_secret = totp_pending, totp_pending = null, totp_pending_at = null,
+                totp_enabled_at = now(), totp_last_step = $2, version = version + 1
+          where user_id = $1",
+    )
+    .bind(user_id)
+    .bind(step as i64)
+    .execute(conn)
+    .await?;
+    Ok(true)
+}
+
+/// Stop linking another phone (the current one stays).
+pub async fn cancel_relink(pool: &PgPool, user_id: Uuid) -> sqlx::Result<()> {
+    sqlx::query("update app_user set totp_pending = null, totp_pending_at = null where user_id = $1 and totp_secret is not null")
+        .bind(user_id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 /// New recovery codes; the earlier ones stop working.
 pub async fn replace_recovery_codes(conn: &mut PgConnection, user_id: Uuid) -> sqlx::Result<Vec<String>> {
     sqlx::query("delete from totp_recovery_code where user_id = $1").bind(user_id).execute(&mut *conn).await?;

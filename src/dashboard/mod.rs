@@ -221,7 +221,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult
             value: count(&by_status, "in_gebruik"),
             href: list_href("status", "in_gebruik"),
         },
-        KeyFigure { label: "Hoog risico", value: count(&by_risk, "hoog"), href: list_href("risico", "hoog") },
+        KeyFigure { label: "Eigen risico hoog", value: count(&by_risk, "hoog"), href: list_href("risico", "hoog") },
         KeyFigure {
             label: "Evaluatie verlopen",
             value: count(&evaluations, "verlopen"),

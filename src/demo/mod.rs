@@ -193,7 +193,7 @@ async fn seed_workflow(
          select gen_random_uuid(), application_id,
                 case when workflow_status in ('in_gebruik', 'buiten_gebruik') then 'goedgekeurd' else workflow_status end,
                 case workflow_status
-                    when 'goedgekeurd_onder_voorwaarden' then 'Alleen openbare en interne informatie; geen persoonsgegevens of vertrouwelijke informatie invoeren.'
+                    when 'goedgekeurd_onder_voorwaarden' then 'Alleen met de gegevens die de tabel toestaat; geen persoonsgegevens of vertrouwelijke informatie.'
                     when 'afgewezen' then 'Gegevens worden buiten de EER verwerkt en er zijn geen afspraken over training op onze gegevens.'
                 end,
                 $2, submitted_at + interval '5 days'
@@ -331,7 +331,7 @@ fn applications() -> Vec<DemoApp> {
             matrix: "TVVVVVVV",
             override_risk: None,
             fields: complete! {
-                "name" => "ChatGPT (gratis)", "attention_points" => "Indexeert alle gegevens die je uploadt en verwerkt deze voor commerciële marketingdoeleinden. Alleen openbare documenten zonder persoonsgegevens.",
+                "name" => "ChatGPT (gratis)", "attention_points" => "Indexeert alle gegevens die u uploadt en verwerkt deze voor commerciële marketingdoeleinden. Alleen openbare documenten zonder persoonsgegevens.",
                 "description_short" => "Chatbot van OpenAI voor het opstellen van teksten, samenvatten en brainstormen met openbare informatie.",
                 "provider" => "OpenAI",
                 "department" => "Communicatie",
@@ -412,7 +412,7 @@ fn applications() -> Vec<DemoApp> {
             matrix: "TVVVVVVV",
             override_risk: None,
             fields: complete! {
-                "name" => "Copilot desktop Windows 11 (gratis)", "publish" => "ja", "attention_points" => "Indexeert alle gegevens die je uploadt en verwerkt deze voor commerciële marketingdoeleinden. Alleen openbare documenten zonder persoonsgegevens.",
+                "name" => "Copilot desktop Windows 11 (gratis)", "publish" => "ja", "attention_points" => "Indexeert alle gegevens die u uploadt en verwerkt deze voor commerciële marketingdoeleinden. Alleen openbare documenten zonder persoonsgegevens.",
                 "description_short" => "De gratis Copilot in Windows 11. Indexeert geüploade gegevens en verwerkt ze voor commerciële doeleinden.",
                 "provider" => "Microsoft",
                 "department" => "Burgerzaken",
@@ -433,7 +433,7 @@ fn applications() -> Vec<DemoApp> {
             matrix: "TVVVVVVV",
             override_risk: None,
             fields: complete! {
-                "name" => "Bing chat (gratis)", "attention_points" => "Indexeert alle gegevens die je uploadt en verwerkt deze voor commerciële marketingdoeleinden. Alleen openbare documenten zonder persoonsgegevens.",
+                "name" => "Bing chat (gratis)", "attention_points" => "Indexeert alle gegevens die u uploadt en verwerkt deze voor commerciële marketingdoeleinden. Alleen openbare documenten zonder persoonsgegevens.",
                 "description_short" => "Zoekmachine met chatfunctie van Microsoft; alleen voor openbare informatie.",
                 "provider" => "Microsoft",
                 "department" => "Communicatie",
@@ -454,7 +454,7 @@ fn applications() -> Vec<DemoApp> {
             matrix: "TVVVVVVV",
             override_risk: None,
             fields: complete! {
-                "name" => "Gemini (gratis)", "publish" => "ja", "attention_points" => "Indexeert alle gegevens die je uploadt en verwerkt deze voor commerciële marketingdoeleinden. Alleen openbare documenten zonder persoonsgegevens.",
+                "name" => "Gemini (gratis)", "publish" => "ja", "attention_points" => "Indexeert alle gegevens die u uploadt en verwerkt deze voor commerciële marketingdoeleinden. Alleen openbare documenten zonder persoonsgegevens.",
                 "description_short" => "Chatbot van Google voor teksten en ideeën met openbare informatie.",
                 "provider" => "Google",
                 "department" => "Economische zaken",

@@ -97,7 +97,7 @@ async fn post_with(
 /// The recovery codes on the page shown after switching two-factor login on.
 fn recovery_codes(html: &str) -> Vec<String> {
     let list = &html[html.find("app-codes").expect("the list of recovery codes")..];
-    let list = &list[..list.find("</ul>").unwrap()];
+    let list = &list[..list.find("</ol>").unwrap()];
     list.split("<code>").skip(1).map(|s| s[..s.find("</code>").unwrap()].to_string()).collect()
 }
 
@@ -446,7 +446,7 @@ async fn five_wrong_codes_lock_the_account() {
     let right = app.login(&fresh, "jan@testdam.example", PASSWORD).await;
     assert_eq!(right.status(), 422);
     let right = right.text().await.unwrap();
-    assert!(right.contains("Het e-mailadres of het wachtwoord klopt niet."));
+    assert!(right.contains("Het e-mailadres of het wachtwoord klopt niet, of het account is tijdelijk"));
     let wrong = app.login(&fresh, "jan@testdam.example", "een ander wachtwoord").await.text().await.unwrap();
     assert_eq!(right, wrong);
 }
@@ -669,15 +669,62 @@ async fn another_phone_is_linked_with_the_password_and_a_code_of_the_old_one() {
         .post(&c, "/account/tweestapsverificatie/opnieuw", &[("new_password", PASSWORD), ("new_code", "000000")])
         .await;
     assert_eq!(r.status(), 422);
-    assert!(totp(&app, jan).await.secret.is_some(), "a wrong code changes nothing");
+    assert!(totp(&app, jan).await.pending.is_none(), "a wrong code starts nothing");
+    // Step 1: password and a code of the old phone (here a recovery code): a new QR code is shown.
     let r = app
         .post(&c, "/account/tweestapsverificatie/opnieuw", &[("new_password", PASSWORD), ("new_code", &recovery[0])])
         .await;
     assert_eq!(r.status(), 303);
     assert_eq!(location(&r), SETUP);
-    assert!(totp(&app, jan).await.secret.is_none(), "the old phone no longer works");
     let page = app.get(&c, SETUP).await.text().await.unwrap();
-    assert!(page.contains("Scan nu de QR-code met uw nieuwe telefoon"));
+    assert!(page.contains("Nieuwe telefoon koppelen") && page.contains("Tot dan werkt uw oude telefoon nog"));
+    assert!(page.contains("href=\"otpauth://totp/"), "a link for setting up on the phone itself");
     let new = totp(&app, jan).await.pending.unwrap();
     assert_ne!(new, old, "a new secret for the new phone");
+    // Until the new phone has given a code, the old phone still logs in.
+    assert_eq!(totp(&app, jan).await.secret, Some(old.clone()));
+    let r =
+        app.post(&c, "/account/tweestapsverificatie/opnieuw/bevestigen", &[("relink_code", &wrong_code(&new))]).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(totp(&app, jan).await.secret, Some(old.clone()), "a wrong code keeps the old phone");
+    // Step 2: a code of the new phone makes it the one that counts; the recovery codes stay.
+    let code = six(current_code(&new));
+    let r = app.post(&c, "/account/tweestapsverificatie/opnieuw/bevestigen", &[("relink_code", &code)]).await;
+    assert_eq!(r.status(), 303);
+    let t = totp(&app, jan).await;
+    assert_eq!(t.secret, Some(new), "the new phone counts now");
+    assert!(t.pending.is_none());
+    assert!(app.get(&c, SETUP).await.text().await.unwrap().contains("Uw nieuwe telefoon is gekoppeld"));
+    let left: i64 =
+        app.count("select count(*) from totp_recovery_code where user_id = $1 and used_at is null", jan).await;
+    assert_eq!(left, 9, "the recovery codes stay (one was used to confirm)");
+}
+
+#[tokio::test]
+async fn an_administrator_sees_a_lock_and_lifts_it() {
+    let app = spawn().await;
+    let org = app.org("Gemeente Testdam", "gm0101").await;
+    let jan = app.user("jan@testdam.example", org, &[Role::Medewerker]).await;
+    app.user("beheer@testdam.example", org, &[Role::Medewerker, Role::Beheerder]).await;
+    for _ in 0..5 {
+        assert_eq!(password_step_with(&app, "jan@testdam.example", "niet het wachtwoord").await, 422);
+    }
+    // Locked: even the right password gets the generic answer (which mentions a possible lock).
+    assert_eq!(password_step_with(&app, "jan@testdam.example", PASSWORD).await, 422);
+    let beheer = app.logged_in("beheer@testdam.example").await;
+    let page = app.get(&beheer, &format!("/beheer/gebruikers/{jan}")).await.text().await.unwrap();
+    assert!(page.contains("Tijdelijk geblokkeerd tot") && page.contains("Blokkade opheffen"), "{page}");
+    let r = app.post(&beheer, &format!("/beheer/gebruikers/{jan}/deblokkeren"), &[]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(password_step_with(&app, "jan@testdam.example", PASSWORD).await, 303, "can log in again");
+    let lock_count: i32 = sqlx::query_scalar("select lock_count from app_user where user_id = $1")
+        .bind(jan)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(lock_count, 0, "the next lock starts at 15 minutes again");
+}
+
+async fn password_step_with(app: &TestApp, email: &str, password: &str) -> u16 {
+    app.login(&app.client(), email, password).await.status().as_u16()
 }

@@ -380,7 +380,14 @@ async fn a_long_list_of_allowed_tools_is_searched_paged_and_asked_by_name() {
     let found = app.get(&c, "/toegestane-tools?zoek=vertaler").await.text().await.unwrap();
     assert!(found.contains("23 tools") && found.contains("Vertaler 010") && !found.contains("Tool 001"), "{found}");
     let none = app.get(&c, "/toegestane-tools?zoek=%25").await.text().await.unwrap();
-    assert!(none.contains("0 tools"), "a literal % matches no name");
+    assert!(none.contains("0 tools") && none.contains("Geen tools gevonden met"), "a literal % matches no name");
+    let past = app.get(&c, "/toegestane-tools?zoek=tool&pagina=9").await.text().await.unwrap();
+    assert!(
+        past.contains("208 tools") && past.contains("Deze pagina is leeg"),
+        "a page past the end counts all matches"
+    );
+    let half = app.get(&c, "/toegestane-tools?naam=Tool+001").await.text().await.unwrap();
+    assert!(half.contains("Kies een tool én het soort gegevens"), "half a question is answered with what is missing");
     // Asking by name: an exact name answers, a part of several names asks which one.
     let a = app.get(&c, "/toegestane-tools?naam=vertaler+010&gegevens=dc_intern").await.text().await.unwrap();
     assert!(a.contains("Ja, onder voorwaarden: Vertaler 010 mag u gebruiken voor interne informatie"), "{a}");

@@ -834,7 +834,7 @@ async fn a_password_change_or_an_administrator_stops_the_tokens() {
             .text()
             .await
             .unwrap()
-            .contains("zijn ingetrokken (2)")
+            .contains("De 2 API-tokens van")
     );
 
     // A password change stops the tokens as well (whoever knew the old password may have made one).
