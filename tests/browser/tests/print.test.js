@@ -24,6 +24,7 @@ test('the allowed-tools print view fits on one landscape A4', async () => {
     assert.ok(tools >= 5, `the demo lists its tools (${tools})`);
     await page.emulateMedia({ media: 'print' });
     const pdf = await page.pdf({ format: 'A4', landscape: true, printBackground: true, preferCSSPageSize: true });
+    if (process.env.PRINT_PDF_OUT) require('node:fs').writeFileSync(process.env.PRINT_PDF_OUT, pdf);
     // Each page of a PDF is an object of /Type /Page (the page tree itself is /Type /Pages).
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) || []).length;
     assert.equal(pages, 1, `one A4 page, got ${pages}`);
