@@ -132,12 +132,11 @@ fn to_filter(q: ListQuery) -> ApiResult<ListFilter> {
         let fits =
             !v.is_empty() && v.chars().count() <= max && allowed.as_ref().is_none_or(|a| a.contains(&v.as_str()));
         if !fits {
-            wrong.push(FieldError {
-                field: name.to_string(),
-                message: format!(
-                    "Lege, onbekende of te lange waarde voor `{name}`; zie de toegestane waarden in openapi.json."
-                ),
-            });
+            let message = match &allowed {
+                Some(a) => format!("Lege of onbekende waarde voor `{name}`; toegestaan: {}.", a.join(", ")),
+                None => format!("Lege of te lange waarde voor `{name}` (hoogstens {max} tekens)."),
+            };
+            wrong.push(FieldError { field: name.to_string(), message });
         }
         v
     };
@@ -219,12 +218,14 @@ pub async fn read(
 }
 
 /// The JSON body of a new draft, as form pairs for the form's own validation. Type errors are named per field.
-pub fn form_from_json(body: &Value) -> Result<FormData, Vec<FieldError>> {
+/// The body as the form's pairs, and what does not fit the field's JSON type. Values of the wrong type are
+/// left out, so the form's own checks can still report the other fields in the same answer.
+pub fn form_from_json(body: &Value) -> (FormData, Vec<FieldError>) {
     let mut errors = Vec::new();
     let mut err = |field: &str, message: String| errors.push(FieldError { field: field.to_string(), message });
     let Some(obj) = body.as_object() else {
         err("", "De body moet een JSON-object zijn met `fields` (en eventueel `rasci`).".into());
-        return Err(errors);
+        return (FormData::from_pairs(Vec::new()), errors);
     };
     let mut pairs: Vec<(String, String)> = Vec::new();
     for key in obj.keys().filter(|k| !matches!(k.as_str(), "fields" | "rasci")) {
@@ -328,9 +329,6 @@ pub fn form_from_json(body: &Value) -> Result<FormData, Vec<FieldError>> {
         }
         Some(_) => err("rasci", "`rasci` moet een lijst zijn.".into()),
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
     // Several functions for one letter are one textarea in the form, a line each.
     let mut merged: Vec<(String, String)> = Vec::new();
     for (k, v) in pairs {
@@ -342,7 +340,7 @@ pub fn form_from_json(body: &Value) -> Result<FormData, Vec<FieldError>> {
             None => merged.push((k, v)),
         }
     }
-    Ok(FormData::from_pairs(merged))
+    (FormData::from_pairs(merged), errors)
 }
 
 /// A RASCI function as one line of visible text of at most 100 characters.
@@ -375,13 +373,22 @@ pub async fn create(
     let value: Value = serde_json::from_slice(&body).map_err(|e| {
         Problem::bad_request(format!("De body is geen geldige JSON (regel {}, kolom {}).", e.line(), e.column()))
     })?;
-    let form = form_from_json(&value).map_err(Problem::invalid)?;
+    let (form, mut list) = form_from_json(&value);
+    if list.iter().any(|e| e.field.is_empty()) {
+        return Err(Problem::invalid(list));
+    }
     let members = store::members(&state.pool, org).await?;
     let mut errors = FormErrors::new();
     let mut values = form::validate(&form, &members, &mut errors);
     let entries = rasci::parse(&form, &members, &mut errors);
-    if !errors.is_empty() {
-        let list = errors.iter().map(|(f, m)| FieldError { field: field_name(f), message: m.clone() }).collect();
+    // A field already named for its JSON type is not named again (e.g. as missing).
+    for (f, m) in errors.iter() {
+        let field = field_name(f);
+        if !list.iter().any(|e| e.field == field) {
+            list.push(FieldError { field, message: api_message(f, m) });
+        }
+    }
+    if !list.is_empty() {
         return Err(Problem::invalid(list));
     }
     if values.get("owner_id").is_none_or(Value::is_null) {
@@ -397,6 +404,20 @@ pub async fn create(
         resp.headers_mut().insert(header::LOCATION, v);
     }
     Ok(resp)
+}
+
+/// The form's message, with the values a choice field takes: a client cannot see the form's options.
+fn api_message(key: &str, message: &str) -> String {
+    let options = FIELDS.iter().find(|f| f.key == key).and_then(|f| match f.kind {
+        Kind::Choice(o) | Kind::Multi(o) => Some(o),
+        _ => None,
+    });
+    match options {
+        Some(o) if message.starts_with("Kies") => {
+            format!("{message} Toegestaan: {}.", o.iter().map(|o| o.value).collect::<Vec<_>>().join(", "))
+        }
+        _ => message.to_string(),
+    }
 }
 
 /// The form's error keys, as the API's field names (`rasci_A` → `rasci`).

@@ -384,10 +384,10 @@ async fn load(state: &AppState, token: &str, method: &Method, path: &str) -> Res
         .execute(&state.pool)
         .await?;
     }
-    // Only pages show the counts; a POST is answered with a redirect.
-    let counts = match (&organisation, *method == Method::GET) {
-        (Some(o), true) => crate::workflow::nav_counts(&state.pool, o.id, row.user_id, &o.roles).await?,
-        _ => crate::workflow::NavCounts::default(),
+    // The navigation shows the counts on every page, also on a form that a POST answers with its errors (422).
+    let counts = match &organisation {
+        Some(o) => crate::workflow::nav_counts(&state.pool, o.id, row.user_id, &o.roles).await?,
+        None => crate::workflow::NavCounts::default(),
     };
     Ok(Resolved::User(Box::new(CurrentUser {
         must_enroll_mfa: row.must_enroll,

@@ -421,6 +421,7 @@ async fn wrong_list_parameters_and_ids_are_answered_as_problems() {
     }
     let p = problem(api_get(app, &t, "/applications?status=onzin&risico=heel").await, 400).await;
     assert_eq!(error_fields(&p), BTreeSet::from(["status".to_string(), "risico".to_string()]));
+    assert!(p["errors"].to_string().contains("toegestaan: laag, middel, hoog, onbekend"), "the values are named: {p}");
     // Parameters that do not exist, or are not a number.
     let p = problem(api_get(app, &t, "/applications?kleur=rood").await, 400).await;
     assert!(p["detail"].as_str().unwrap().contains("kleur"), "{p}");
@@ -541,6 +542,12 @@ async fn creating_a_draft_checks_it_like_the_form_and_records_it() {
             "true of false",
         ),
         (
+            // A wrong type does not hide the other fields' problems.
+            json!({ "fields": { "description_short": "Y", "generative": "ja", "status": "Misschien" } }),
+            vec!["generative", "name", "status"],
+            "true of false",
+        ),
+        (
             json!({ "fields": { "name": "X", "description_short": "Y", "website": "http://x.example" } }),
             vec!["website"],
             "https://",
@@ -558,7 +565,7 @@ async fn creating_a_draft_checks_it_like_the_form_and_records_it() {
         (
             json!({ "fields": { "name": "X", "description_short": "Y", "status": "Misschien" } }),
             vec!["status"],
-            "mogelijke waarden",
+            "mogelijke waarden. Toegestaan: In ontwikkeling, In gebruik, Buiten gebruik.",
         ),
     ];
     for (bad, fields, message) in cases {

@@ -141,6 +141,7 @@ async fn an_employee_registers_the_ciso_approves_under_conditions_and_the_employ
     assert!(body.contains("Goedkeuren kan nog niet."), "{body}");
     assert!(body.contains("Het advies van de Functionaris Gegevensbescherming ontbreekt"));
     assert!(body.contains("Toestemming van de directie ontbreekt (eigen risiconiveau hoog)."));
+    assert!(body.contains("Te beoordelen (1)"), "a form answered with its errors keeps the navigation's counts");
     assert_eq!(status(app, id).await, before);
 
     // The FG has an advice request and gives advice.
