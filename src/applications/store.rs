@@ -493,31 +493,30 @@ pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx:
     // With a search, the matches are collected once as narrow rows (id and sort keys), counted and sorted
     // there, and only the page's rows are read in full: a broad search (thousands of matches) does not drag
     // every wide row through the sort.
-    let mut b = QueryBuilder::new("with m as materialized (select application_id, name_lower as n, risk_level, ");
-    b.push("next_evaluation, updated_at, ts_rank(search, ");
+    let mut b = QueryBuilder::new("with m as materialized (select application_id, name_lower as n, risk_level as rl, ");
+    b.push("next_evaluation as ne, updated_at as u, ts_rank(search, ");
     push_tsquery(&mut b, q.as_str());
     b.push(") as r");
     push_filters(&mut b, organisation_id, f, &tsq);
+    // Short names (n, rl, ne, u, r) so the keys read the same in `top` and after the join with `application`.
     let keys = match f.sorteer.as_str() {
         "naam" => "n, application_id",
-        "risico" => {
-            "case risk_level when 'hoog' then 0 when 'middel' then 1 when 'laag' then 2 else 3 end, n, application_id"
-        }
-        "evaluatie" => "next_evaluation nulls last, n, application_id",
-        "gewijzigd" => "updated_at desc, application_id",
+        "risico" => "case rl when 'hoog' then 0 when 'middel' then 1 when 'laag' then 2 else 3 end, n, application_id",
+        "evaluatie" => "ne nulls last, n, application_id",
+        "gewijzigd" => "u desc, application_id",
         _ => "r desc, n, application_id",
     };
-    b.push(format!(
-        "), top as (select application_id, row_number() over (order by {keys}) as pos from m order by {keys} limit "
-    ))
-    .push_bind(PAGE_SIZE)
-    .push(" offset ")
-    .push_bind((page - 1) * PAGE_SIZE)
-    .push(format!(
-        ") select {}, (select count(*) from m) as total from top join application a using (application_id)
-           order by top.pos",
-        LIST_COLUMNS.split(',').map(|c| format!("a.{}", c.trim())).collect::<Vec<_>>().join(", ")
-    ));
+    // The page is a bounded (top-N) sort of the narrow rows, sorted again after the join (25 rows); a
+    // row_number() over all matches would sort every match in full.
+    b.push(format!("), top as (select * from m order by {keys} limit "))
+        .push_bind(PAGE_SIZE)
+        .push(" offset ")
+        .push_bind((page - 1) * PAGE_SIZE)
+        .push(format!(
+            ") select {}, (select count(*) from m) as total from top join application a using (application_id)
+               order by {keys}",
+            LIST_COLUMNS.split(',').map(|c| format!("a.{}", c.trim())).collect::<Vec<_>>().join(", ")
+        ));
     let rows: Vec<ListRow> = b.build_query_as().fetch_all(pool).await?;
     let total = match rows.first() {
         Some(r) => r.total,

@@ -407,6 +407,39 @@ async fn search_every_filter_sorting_and_pages() {
         5,
         "5 rows on page 2 (plus the header row)"
     );
+
+    // With a search, every order runs over the pages as the database sorts the whole set.
+    sqlx::query(
+        "update application set risk_level_derived = (array['laag','middel','hoog'])[1 + abs(hashtext(name)) % 3],
+                next_evaluation = current_date + abs(hashtext(name)) % 40
+          where description_short = 'Extra' and name <> 'Tool 7'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let risk = "case risk_level when 'hoog' then 0 when 'middel' then 1 when 'laag' then 2 else 3 end";
+    for (sort, order) in [
+        ("naam", "lower(name), application_id".to_string()),
+        ("risico", format!("{risk}, lower(name), application_id")),
+        ("evaluatie", "next_evaluation nulls last, lower(name), application_id".to_string()),
+        ("gewijzigd", "updated_at desc, application_id".to_string()),
+        // All match equally well: the best match falls back to the name.
+        ("", "lower(name), application_id".to_string()),
+    ] {
+        let expected: Vec<Uuid> = sqlx::query_scalar(&format!(
+            "select application_id from application where description_short = 'Extra' order by {order}"
+        ))
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        let mut shown = Vec::new();
+        for page in [1, 2] {
+            let html =
+                app.get(&c, &format!("/register?q=extra&sorteer={sort}&pagina={page}")).await.text().await.unwrap();
+            shown.extend(crate::rest::listed_ids(&html));
+        }
+        assert_eq!(shown, expected, "order '{sort}' with a search");
+    }
 }
 
 #[tokio::test]
