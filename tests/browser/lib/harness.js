@@ -46,6 +46,16 @@ async function launch() {
  * A fresh browser context (own cookies), logged in as `role` through the login form when given.
  * bypassCSP lets axe-core be injected: the app's CSP (rightly) refuses inline scripts.
  */
+/** The last document each page received, as the server sent it (the DOM is the parser's repaired copy). */
+const lastDocuments = new WeakMap();
+
+/** The HTML of the page's last document (not a redirect) as the server sent it. */
+async function documentSource(page) {
+  const r = lastDocuments.get(page);
+  assert.ok(r, `a document was received (${page.url()})`);
+  return r.text();
+}
+
 async function newSession(browser, role, options = {}) {
   const context = await browser.newContext({
     baseURL: BASE_URL,
@@ -57,6 +67,12 @@ async function newSession(browser, role, options = {}) {
   });
   context.setDefaultTimeout(15_000);
   context.setDefaultNavigationTimeout(20_000);
+  context.on('response', (r) => {
+    const status = r.status();
+    if (r.request().resourceType() === 'document' && (status < 300 || status >= 400)) {
+      lastDocuments.set(r.frame().page(), r);
+    }
+  });
   const page = await context.newPage();
   if (role) await login(page, role);
   return { context, page };
@@ -185,6 +201,29 @@ async function assertNoAxeViolations(page, label) {
   assert.equal(violations.length, 0, formatViolations(violations, where));
 }
 
+/**
+ * The HTML as the server sent it, checked by html-validate's `standard` preset (the HTML standard's rules:
+ * duplicate ids, content models, unknown elements and attributes, closing order). One validator for the run.
+ */
+let htmlValidator;
+async function assertValidHtml(html, label) {
+  if (!htmlValidator) {
+    const { HtmlValidate } = require('html-validate');
+    htmlValidator = new HtmlValidate({
+      extends: ['html-validate:standard', 'html-validate:document'],
+      // Subresource integrity guards resources from other origins; ours all come from the same server.
+      rules: { 'require-sri': ['error', { target: 'crossorigin' }] },
+    });
+  }
+  const report = await htmlValidator.validateString(html);
+  const messages = report.results.flatMap((r) => r.messages);
+  const lines = html.split('\n');
+  const text = messages
+    .map((m) => `  ${m.line}:${m.column} ${m.ruleId}: ${m.message}\n      ${(lines[m.line - 1] ?? '').trim().slice(0, 160)}`)
+    .join('\n');
+  assert.equal(messages.length, 0, `${label}: html-validate found ${messages.length} problem(s):\n${text}`);
+}
+
 module.exports = {
   BASE_URL,
   PASSWORD,
@@ -201,4 +240,6 @@ module.exports = {
   axeViolations,
   formatViolations,
   assertNoAxeViolations,
+  assertValidHtml,
+  documentSource,
 };

@@ -1,5 +1,6 @@
 'use strict';
-// axe-core (WCAG 2.0/2.1 A and AA) on every page type in lib/pages.js: zero violations allowed.
+// axe-core (WCAG 2.0/2.1 A and AA) on every page type in lib/pages.js: zero violations allowed; and the HTML the
+// server sent is valid (html-validate: no duplicate ids, no wrong nesting, no unknown attributes).
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -32,6 +33,7 @@ for (const entry of PAGES) {
     try {
       assert.ok(await page.locator('h1').count(), `${entry.name}: the page has a heading`);
       await h.assertNoAxeViolations(page, `${entry.name} as ${who}`);
+      await h.assertValidHtml(await h.documentSource(page), `${entry.name} as ${who}`);
     } finally {
       await close();
       if (entry.role === null) await context.close();
