@@ -23,6 +23,9 @@ pub enum AppError {
     /// A state change that does not fit the current state (e.g. a stale version).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Input the database cannot take as text (a NUL character): nothing was read or written.
+    #[error("invalid text in the input")]
+    InvalidText,
     #[error("database unavailable")]
     Unavailable,
     #[error(transparent)]
@@ -33,7 +36,13 @@ pub type AppResult<T> = Result<T, AppError>;
 
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
-        if crate::db::is_unavailable(&err) { AppError::Unavailable } else { AppError::Internal(err.into()) }
+        if crate::db::is_unavailable(&err) {
+            AppError::Unavailable
+        } else if crate::db::is_invalid_text(&err) {
+            AppError::InvalidText
+        } else {
+            AppError::Internal(err.into())
+        }
     }
 }
 
@@ -51,6 +60,9 @@ impl From<askama::Error> for AppError {
         AppError::Internal(err.into())
     }
 }
+
+/// What a user is told about a NUL character (`%00`) in an address or a field.
+pub const INVALID_TEXT: &str = "Het adres of een ingevuld veld bevat een teken dat niet is toegestaan (een NUL-teken, %00). Er is niets gezocht of opgeslagen. Haal het teken weg en probeer het opnieuw.";
 
 #[derive(Template)]
 #[template(path = "errors/error.html")]
@@ -94,6 +106,10 @@ impl IntoResponse for AppError {
                 error_page_back(StatusCode::CONFLICT, "Actie niet mogelijk", message, Some(back))
             }
             AppError::Conflict(message) => error_page(StatusCode::CONFLICT, "Actie niet mogelijk", message),
+            AppError::InvalidText => {
+                tracing::warn!(event = "invalid_text", "input with a NUL character refused");
+                error_page(StatusCode::BAD_REQUEST, "Ongeldige invoer", INVALID_TEXT.into())
+            }
             AppError::Unavailable => {
                 tracing::warn!(event = "db_unavailable", "database unavailable");
                 let mut resp = error_page(

@@ -95,6 +95,7 @@ impl From<AppError> for Problem {
             AppError::Conflict(m) | AppError::ConflictBack { message: m, .. } => {
                 Problem::new(StatusCode::CONFLICT, "Conflict", m)
             }
+            AppError::InvalidText => Problem::bad_request(crate::error::INVALID_TEXT),
             AppError::Unavailable => {
                 tracing::warn!(event = "db_unavailable", "database unavailable");
                 Problem::new(

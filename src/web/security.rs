@@ -1,4 +1,5 @@
-//! Security headers on every response, and the origin half of CSRF protection.
+//! Security headers on every response, the origin half of CSRF protection, and refusal of a NUL character
+//! in an address.
 //!
 //! CSRF is defended twice: here, every state-changing request from a browser must come from our own
 //! origin (Fetch Metadata, with `Origin` as fallback, as OWASP's CSRF cheat sheet describes); and for
@@ -114,6 +115,24 @@ pub fn same_origin_request(method: &Method, headers: &HeaderMap, public_url: Opt
     let origin_host = origin.split_once("://").map(|(_, rest)| rest);
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
     matches!((origin_host, host), (Some(o), Some(h)) if o.eq_ignore_ascii_case(h))
+}
+
+/// A NUL character in the address (`%00`) cannot be searched or stored: refused before any handler runs, in
+/// the API's or the pages' language. (Scanners send it; PostgreSQL would refuse it as text.)
+pub async fn refuse_nul(req: Request, next: Next) -> Response {
+    let has_nul = req.uri().path_and_query().is_some_and(|pq| {
+        let raw = pq.as_str().as_bytes();
+        raw.windows(3).any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
+    });
+    if !has_nul {
+        return next.run(req).await;
+    }
+    tracing::warn!(event = "invalid_text", path = %req.uri().path(), "address with a NUL character refused");
+    if req.uri().path().starts_with("/api/") {
+        crate::api::problem::Problem::bad_request(crate::error::INVALID_TEXT).into_response()
+    } else {
+        crate::error::error_page(StatusCode::BAD_REQUEST, "Ongeldige invoer", crate::error::INVALID_TEXT.into())
+    }
 }
 
 /// Reject cross-site state changes before any handler runs.

@@ -279,3 +279,38 @@ async fn codes_of_the_second_step_count_toward_the_same_limit() {
     assert!(r.headers().contains_key("retry-after"));
     assert!(r.text().await.unwrap().contains("Te veel inlogpogingen"));
 }
+
+#[tokio::test]
+async fn a_nul_character_in_an_address_is_bad_input_not_a_server_error() {
+    // Found by the wapiti scan (scripts/security-scan.sh): `%00` in a filter reached PostgreSQL, which refuses
+    // NUL in text, and the answer was a 500.
+    let app = spawn(WebConfig { login_rate: 1000, ..Default::default() }).await;
+    let org = app.org("Gemeente Testdam", "gm0101").await;
+    let ciso = app.user("ciso@testdam.example", org, &[Role::Medewerker, Role::Ciso]).await;
+    let c = app.logged_in("ciso@testdam.example").await;
+    for path in [
+        "/register?status=x%00",
+        "/register?q=chat%00bot&risico=hoog",
+        "/register/nieuw?naam=Chat%00GPT",
+        "/toegestane-tools?zoek=%00",
+        "/openbaar/gm0101?thema=%00",
+        "/register/%00",
+    ] {
+        let r = app.get(&c, path).await;
+        assert_eq!(r.status(), 400, "{path}");
+        assert_hardened(&r, path, true);
+        let body = r.text().await.unwrap();
+        assert!(body.contains("Ongeldige invoer") && body.contains("NUL-teken"), "{path}: {body}");
+    }
+    let token = airegister::api::tokens::issue(&app.pool, ciso, org, "test", false, 30).await.unwrap();
+    let r = reqwest::Client::new().get(app.url("/api/v1/applications?q=%00")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(r.headers()["content-type"], "application/problem+json");
+    // The same search without the NUL works, and the session survived.
+    assert_eq!(app.get(&c, "/register?q=chatbot&status=ingediend").await.status(), 200);
+
+    // Wherever else a NUL could reach the database, PostgreSQL's refusal is bad input (400), not a fault.
+    let err = sqlx::query_scalar::<_, String>("select $1::text").bind("a\0b").fetch_one(&app.pool).await.unwrap_err();
+    let resp = axum::response::IntoResponse::into_response(airegister::error::AppError::from(err));
+    assert_eq!(resp.status(), 400);
+}
