@@ -33,8 +33,8 @@ curl -fsS -o /dev/null -c "$jar" -H "Origin: $BASE_URL" \
   "$BASE_URL/inloggen"
 cookie="$(awk '(!/^#/ || /^#HttpOnly_/) && NF == 7 { printf "%s=%s", $6, $7 }' "$jar")"
 [[ -n "$cookie" ]] || { echo "security-scan: login failed" >&2; exit 1; }
-curl -fsS -H "Cookie: $cookie" "$BASE_URL/register" | grep -q 'Uitloggen' \
-  || { echo "security-scan: the session does not work" >&2; exit 1; }
+register_page="$(curl -fsS -H "Cookie: $cookie" "$BASE_URL/register")"
+[[ "$register_page" == *Uitloggen* ]] || { echo "security-scan: the session does not work" >&2; exit 1; }
 
 half=$(( minutes * 30 ))
 echo "security-scan: wapiti, at most $half s" >&2
