@@ -348,9 +348,10 @@ async fn build(state: &AppState, user: &CurrentUser, ask: Ask, print: bool) -> A
         tools(state, org, Which::Page { q: &ask.zoek, page }).await?
     };
     let pages = if print { 1 } else { ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1) };
-    // A short list is offered to choose from in the question form; a long one is typed.
-    let choices =
-        if count_listed(state, org).await? <= SELECT_LIMIT { Some(tool_names(state, org).await?) } else { None };
+    // A short list is offered to choose from in the question form; a long one is typed. Without a search the
+    // total is already the number of listed tools.
+    let listed = if print || ask.zoek.trim().is_empty() { total } else { count_listed(state, org).await? };
+    let choices = if listed <= SELECT_LIMIT { Some(tool_names(state, org).await?) } else { None };
     let found = match (Uuid::parse_str(ask.tool.trim()), ask.naam.trim()) {
         (Ok(id), _) => tools_by(state, org, Which::One(id)).await?,
         (Err(_), name) if !name.is_empty() => tools_by(state, org, Which::Named(name)).await?,
