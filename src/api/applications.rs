@@ -394,12 +394,20 @@ pub async fn create(
     if values.get("owner_id").is_none_or(Value::is_null) {
         values.insert("owner_id".into(), json!(user.user_id));
     }
+    // As the web form shows them before saving: a client can warn about a possible duplicate.
+    let name = values.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
+    let similar = store::similar(&state.pool, org, &name, None).await?;
     let actor = Actor::from(user);
     let mut tx = state.pool.begin().await?;
     let stored = store::insert_recorded(&mut tx, org, &actor, Some(user.user_id), &values, &entries, &members).await?;
     tx.commit().await?;
     tracing::info!(event = "application_created", actor = %user.user_id, application_id = %stored.id, via = "api", "application registered");
-    let mut resp = (StatusCode::CREATED, Json(representation(&stored))).into_response();
+    let mut body = representation(&stored);
+    body["similar"] = similar
+        .iter()
+        .map(|s| json!({ "id": s.application_id, "name": s.name, "workflow_status": s.workflow_status, "provider": s.provider }))
+        .collect();
+    let mut resp = (StatusCode::CREATED, Json(body)).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/applications/{}", stored.id)) {
         resp.headers_mut().insert(header::LOCATION, v);
     }

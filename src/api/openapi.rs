@@ -186,7 +186,29 @@ fn format_parameter() -> Value {
     )
 }
 
-pub static DOCUMENT: LazyLock<Value> = LazyLock::new(build);
+pub static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
+    let mut doc = build();
+    // The answer to a create is the registration plus what the form's duplicate check would have shown.
+    let mut created = doc["components"]["schemas"]["Application"].clone();
+    created["properties"]["similar"] = json!({
+        "type": "array",
+        "description": "Andere registraties met een vergelijkbare naam (hoogstens 5, zoals het registratieformulier ze toont): controleer of dit geen dubbele registratie is.",
+        "items": {
+            "type": "object", "additionalProperties": false, "required": ["id", "name", "workflow_status", "provider"],
+            "properties": {
+                "id": { "type": "string", "format": "uuid" },
+                "name": { "type": "string" },
+                "workflow_status": { "type": "string", "enum": values(WORKFLOW_STATUS) },
+                "provider": { "type": ["string", "null"] }
+            }
+        }
+    });
+    if let Some(required) = created["required"].as_array_mut() {
+        required.push(json!("similar"));
+    }
+    doc["components"]["schemas"]["ApplicationCreated"] = created;
+    doc
+});
 
 fn build() -> Value {
     json!({
@@ -242,7 +264,7 @@ fn paths() -> Value {
                     ("201", json!({
                         "description": "Aangemaakt.",
                         "headers": { "Location": { "schema": { "type": "string" }, "description": "Het adres van de nieuwe toepassing." } },
-                        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Application" } } }
+                        "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ApplicationCreated" } } }
                     })),
                     ("400", problem_response("Geen geldige JSON.")),
                     ("415", problem_response("De body is geen application/json.")),

@@ -484,8 +484,10 @@ async fn creating_a_draft_checks_it_like_the_form_and_records_it() {
     let r = api_post(app, &write, &body).await;
     assert_eq!(r.status(), 201);
     let loc = location(&r);
-    let created: Value = r.json().await.unwrap();
-    assert_valid(&doc, "Application", &created);
+    let mut created: Value = r.json().await.unwrap();
+    assert_valid(&doc, "ApplicationCreated", &created);
+    assert_eq!(created["similar"], json!([]), "nothing like it yet");
+    created.as_object_mut().unwrap().remove("similar");
     let id = Uuid::parse_str(created["id"].as_str().unwrap()).unwrap();
     assert_eq!(loc, format!("/api/v1/applications/{id}"));
     assert_eq!(created["workflow_status"], "concept");
@@ -597,6 +599,18 @@ async fn creating_a_draft_checks_it_like_the_form_and_records_it() {
     assert_eq!(r.status(), 201);
     assert_eq!(r.json::<Value>().await.unwrap()["fields"]["owner_id"], o.mw.to_string());
     assert_eq!(apps().await, 2);
+
+    // A second registration of much the same tool is made (as the form allows), and the answer names the first
+    // one, as the form's duplicate check shows it.
+    let r = api_post(app, &mw, &json!({ "fields": { "name": "Vertaalhulp", "description_short": "Nog een." } })).await;
+    assert_eq!(r.status(), 201);
+    let again: Value = r.json().await.unwrap();
+    assert_valid(&doc, "ApplicationCreated", &again);
+    assert_eq!(again["similar"].as_array().unwrap().len(), 1, "{again}");
+    assert_eq!(again["similar"][0]["id"], id.to_string());
+    assert_eq!(again["similar"][0]["name"], "Vertaalhulp Burgerzaken");
+    assert_eq!(again["similar"][0]["workflow_status"], "concept");
+    assert_eq!(apps().await, 3);
 }
 
 #[tokio::test]
@@ -765,7 +779,7 @@ async fn the_openapi_document_describes_every_route_and_real_answers_match_it() 
     }
 
     // Real answers against the document's schemas.
-    assert_valid(&doc, "Application", &created);
+    assert_valid(&doc, "ApplicationCreated", &created);
     let me: Value = api_get(app, &t, "/me").await.json().await.unwrap();
     assert_valid(&doc, "Me", &me);
     let list: Value = api_get(app, &t, "/applications").await.json().await.unwrap();
