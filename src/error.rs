@@ -39,6 +39,7 @@ impl From<sqlx::Error> for AppError {
         if crate::db::is_unavailable(&err) {
             AppError::Unavailable
         } else if crate::db::is_invalid_text(&err) {
+            tracing::warn!(event = "invalid_text", "input with a NUL character refused by the database");
             AppError::InvalidText
         } else {
             AppError::Internal(err.into())
@@ -61,7 +62,7 @@ impl From<askama::Error> for AppError {
     }
 }
 
-/// What a user is told about a NUL character (`%00`) in an address or a field.
+/// What a user is told about a NUL character (`%00`) in an address or a field (page and API).
 pub const INVALID_TEXT: &str = "Het adres of een ingevuld veld bevat een teken dat niet is toegestaan (een NUL-teken, %00). Er is niets gezocht of opgeslagen. Haal het teken weg en probeer het opnieuw.";
 
 #[derive(Template)]
@@ -106,10 +107,7 @@ impl IntoResponse for AppError {
                 error_page_back(StatusCode::CONFLICT, "Actie niet mogelijk", message, Some(back))
             }
             AppError::Conflict(message) => error_page(StatusCode::CONFLICT, "Actie niet mogelijk", message),
-            AppError::InvalidText => {
-                tracing::warn!(event = "invalid_text", "input with a NUL character refused");
-                error_page(StatusCode::BAD_REQUEST, "Ongeldige invoer", INVALID_TEXT.into())
-            }
+            AppError::InvalidText => error_page(StatusCode::BAD_REQUEST, "Ongeldige invoer", INVALID_TEXT.into()),
             AppError::Unavailable => {
                 tracing::warn!(event = "db_unavailable", "database unavailable");
                 let mut resp = error_page(

@@ -217,9 +217,9 @@ pub async fn read(
     Ok(Json(representation(&app)))
 }
 
-/// The JSON body of a new draft, as form pairs for the form's own validation. Type errors are named per field.
-/// The body as the form's pairs, and what does not fit the field's JSON type. Values of the wrong type are
-/// left out, so the form's own checks can still report the other fields in the same answer.
+/// The JSON body of a new draft, as form pairs for the form's own validation, and the values that do not fit
+/// their field's JSON type (named per field). Those are left out, so the form's own checks can still report
+/// the other fields in the same answer.
 pub fn form_from_json(body: &Value) -> (FormData, Vec<FieldError>) {
     let mut errors = Vec::new();
     let mut err = |field: &str, message: String| errors.push(FieldError { field: field.to_string(), message });

@@ -117,12 +117,12 @@ fn serve_is_running(data_dir: &Path) -> bool {
     !pid.is_empty() && pid != std::process::id().to_string() && Path::new("/proc").join(pid).exists()
 }
 
-/// Whether an error means "the database is not reachable right now" (→ 503), as opposed to a bug.
 /// PostgreSQL refuses a NUL character in text (22021, character_not_in_repertoire): bad input, not a fault.
 pub fn is_invalid_text(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.code().as_deref() == Some("22021"))
 }
 
+/// Whether an error means "the database is not reachable right now" (→ 503), as opposed to a bug.
 pub fn is_unavailable(err: &sqlx::Error) -> bool {
     match err {
         sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,

@@ -129,9 +129,9 @@ pub async fn refuse_nul(req: Request, next: Next) -> Response {
     }
     tracing::warn!(event = "invalid_text", path = %req.uri().path(), "address with a NUL character refused");
     if req.uri().path().starts_with("/api/") {
-        crate::api::problem::Problem::bad_request(crate::error::INVALID_TEXT).into_response()
+        crate::api::problem::Problem::from(AppError::InvalidText).into_response()
     } else {
-        crate::error::error_page(StatusCode::BAD_REQUEST, "Ongeldige invoer", crate::error::INVALID_TEXT.into())
+        AppError::InvalidText.into_response()
     }
 }
 
