@@ -129,14 +129,8 @@ async fn tools(state: &AppState, org: Uuid, which: Which<'_>) -> AppResult<(Vec<
             b.push(order);
         }
         Which::Page { q, page } => {
-            let q = q.trim();
-            if !q.is_empty() {
-                // Name or supplier contains the words typed (the trigram index on lower(name) serves names).
-                let like = format!("%{}%", crate::util::escape_like(&q.to_lowercase()));
-                b.push(" and (lower(a.name) like ")
-                    .push_bind(like.clone())
-                    .push(" or lower(coalesce(a.provider, '')) like ");
-                b.push_bind(like).push(")");
+            if !q.trim().is_empty() {
+                push_search(&mut b, q);
             }
             b.push(order).push(" limit ").push_bind(PAGE_SIZE).push(" offset ").push_bind((page - 1) * PAGE_SIZE);
         }
@@ -393,17 +387,20 @@ async fn tool_names(state: &AppState, org: Uuid) -> AppResult<Vec<(Uuid, String)
     .await?)
 }
 
+/// ` and …`: name or supplier contains the words typed (the trigram index on lower(name) serves names).
+fn push_search(b: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>, q: &str) {
+    let like = format!("%{}%", crate::util::escape_like(&q.trim().to_lowercase()));
+    b.push(" and (lower(a.name) like ").push_bind(like.clone()).push(" or lower(coalesce(a.provider, '')) like ");
+    b.push_bind(like).push(")");
+}
+
 /// How many listed tools match a search of the table.
 async fn count_matching(state: &AppState, org: Uuid, q: &str) -> AppResult<i64> {
-    let like = format!("%{}%", crate::util::escape_like(&q.trim().to_lowercase()));
-    Ok(sqlx::query_scalar(&format!(
-        "select count(*) from application a where {LISTED} and a.organisation_id = $1
-            and (lower(a.name) like $2 or lower(coalesce(a.provider, '')) like $2)"
-    ))
-    .bind(org)
-    .bind(like)
-    .fetch_one(&state.pool)
-    .await?)
+    let mut b: sqlx::QueryBuilder<sqlx::Postgres> =
+        sqlx::QueryBuilder::new(format!("select count(*) from application a where {LISTED} and a.organisation_id = "));
+    b.push_bind(org);
+    push_search(&mut b, q);
+    Ok(b.build_query_scalar().fetch_one(&state.pool).await?)
 }
 
 async fn count_listed(state: &AppState, org: Uuid) -> AppResult<i64> {
