@@ -81,7 +81,7 @@ pub fn error_page(status: StatusCode, heading: &'static str, message: String) ->
 }
 
 pub fn error_page_back(status: StatusCode, heading: &'static str, message: String, back: Option<String>) -> Response {
-    let back = back.filter(|b| b.starts_with('/') && !b.starts_with("//"));
+    let back = back.filter(|b| crate::web::is_local_path(b));
     let page = ErrorPage { layout: Layout::bare(heading), heading, message, back };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),

@@ -483,7 +483,7 @@ async fn export_register(
     for s in &skipped {
         eprintln!("Overgeslagen: {} – {}", s.name, s.problems.join("; "));
     }
-    let bytes = export::encode(format, &entries, true);
+    let bytes = export::encode(format, &entries, true)?;
     match out {
         Some(path) => {
             std::fs::write(path, &bytes).with_context(|| format!("kan {} niet schrijven", path.display()))?;

@@ -114,7 +114,9 @@ pub async fn create(
             organisations::code_taken(&mut errors);
             return render_status(StatusCode::UNPROCESSABLE_ENTITY, &form_page(&user, None, form, 0, errors, None));
         }
-        Err(e) => return Err(anyhow::Error::from(e).into()),
+        // Through sqlx's own conversion: a database that is down is a 503, refused text a 400, not a 500.
+        Err(OrgWriteError::Db(e)) => return Err(e.into()),
+        Err(e @ OrgWriteError::Stale) => return Err(anyhow::Error::from(e).into()),
     };
     users::set_roles(&mut tx, user.user_id, id, &[Role::Medewerker, Role::Beheerder]).await?;
     tx.commit().await?;

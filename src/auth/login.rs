@@ -104,8 +104,8 @@ pub async fn login(
     let mut errors = FormErrors::new();
     if email.is_empty() {
         errors.add("email", "Vul uw e-mailadres in.");
-    } else if email.chars().count() > 254 {
-        errors.add("email", "Een e-mailadres is hoogstens 254 tekens lang.");
+    } else {
+        errors.optional("email", "uw e-mailadres", &email, 254);
     }
     if form.password.is_empty() {
         errors.add("password", "Vul uw wachtwoord in.");

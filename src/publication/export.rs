@@ -143,7 +143,7 @@ pub async fn public_one(pool: &PgPool, org: &OrgInfo, id: Uuid, links: &Links) -
 }
 
 /// The file contents. JSON: one body, or a list for `many`.
-pub fn encode(format: Format, entries: &[Entry], many: bool) -> Vec<u8> {
+pub fn encode(format: Format, entries: &[Entry], many: bool) -> anyhow::Result<Vec<u8>> {
     match format {
         Format::Json => {
             let value = if many || entries.len() != 1 {
@@ -151,14 +151,14 @@ pub fn encode(format: Format, entries: &[Entry], many: bool) -> Vec<u8> {
             } else {
                 Value::Object(entries[0].body.clone())
             };
-            let mut out = serde_json::to_vec_pretty(&value).unwrap_or_default();
+            let mut out = serde_json::to_vec_pretty(&value)?;
             out.push(b'\n');
-            out
+            Ok(out)
         }
         Format::Csv => {
             let rows: Vec<(Map<String, Value>, [String; 2])> =
                 entries.iter().map(|e| (e.body.clone(), e.extra())).collect();
-            csv::write(&rows)
+            Ok(csv::write(&rows))
         }
         Format::Xlsx => {
             let mut rows: Vec<Vec<String>> = Vec::new();
@@ -176,7 +176,7 @@ pub fn encode(format: Format, entries: &[Entry], many: bool) -> Vec<u8> {
                 row.extend(entries.iter().map(|e| csv::neutralise(&e.extra()[i])));
                 rows.push(row);
             }
-            xlsx::workbook("1.0", &rows)
+            Ok(xlsx::workbook("1.0", &rows)?)
         }
     }
 }

@@ -254,7 +254,7 @@ pub(crate) async fn one_file(
     if !problems.is_empty() {
         return Ok(Err((app, problems.into_iter().map(|p| p.to_string()).collect())));
     }
-    let bytes = export::encode(format, std::slice::from_ref(&entry), false);
+    let bytes = export::encode(format, std::slice::from_ref(&entry), false)?;
     Ok(Ok((export::file_name(&info, Some(app.name()), format), bytes)))
 }
 
@@ -507,7 +507,7 @@ pub(crate) async fn register_file(
     if !skipped.is_empty() {
         tracing::info!(skipped = skipped.len(), "register export left out registrations that are not valid");
     }
-    let bytes = export::encode(format, &entries, true);
+    let bytes = export::encode(format, &entries, true)?;
     Ok((export::file_name(&info, None, format), bytes))
 }
 
@@ -671,23 +671,19 @@ async fn connection_form(State(state): State<AppState>, user: CurrentUser) -> Ap
     })
 }
 
-/// https, or plain http only to this machine (a test register or a local proxy): the password and the token
-/// never cross a network unencrypted.
-fn is_http_url(v: &str) -> bool {
-    let local = ["http://127.0.0.1", "http://localhost", "http://[::1]"];
-    (v.starts_with("https://") || local.iter().any(|l| v.starts_with(l)))
-        && v.len() <= 500
-        && !v.contains(char::is_whitespace)
-        && v.split("://").nth(1).is_some_and(|r| !r.is_empty())
-}
-
 async fn save_connection(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> AppResult<Response> {
     let org = require_publisher(&user, "register_connection")?;
     let input = FormData::parse(&body);
     let mut errors = FormErrors::new();
     for (key, label) in [("api_url", "Adres van de aanleverapi"), ("token_url", "Adres voor het token (Keycloak)")] {
-        if !is_http_url(input.get(key).trim()) {
-            errors.add(key, format!("Vul bij {label} een volledig adres in (https://…)."));
+        if !upload::safe_endpoint(input.get(key).trim()) {
+            errors.add(
+                key,
+                format!(
+                    "Vul bij {label} een volledig https-adres in (https://…), zonder gebruikersnaam of wachtwoord; \
+                     http mag alleen naar deze machine zelf (localhost)."
+                ),
+            );
         }
     }
     let client_id = errors.required("client_id", "de client-id", input.get("client_id"), 200);
@@ -698,25 +694,41 @@ async fn save_connection(State(state): State<AppState>, user: CurrentUser, body:
     }
     let version: i32 = input.get("version").parse().unwrap_or(-2);
     if errors.is_empty() {
-        let done = sqlx::query(
-            "insert into register_connection (organisation_id, api_url, token_url, client_id, username, register_org_id, updated_by)
-             select $1, $2, $3, $4, $5, $6, $7 where $8 = -1
-             on conflict (organisation_id) do update set api_url = excluded.api_url, token_url = excluded.token_url,
-                 client_id = excluded.client_id, username = excluded.username,
-                 register_org_id = excluded.register_org_id, updated_by = excluded.updated_by,
-                 updated_at = now(), version = register_connection.version + 1
-             where register_connection.version = $8",
-        )
-        .bind(org)
-        .bind(input.get("api_url").trim())
-        .bind(input.get("token_url").trim())
-        .bind(&client_id)
-        .bind(&username)
-        .bind(&register_org)
-        .bind(user.user_id)
-        .bind(version)
-        .execute(&state.pool)
-        .await?;
+        // A new connection is inserted only if none exists yet; a saved one is updated only at the version the
+        // form was loaded with. (One upsert cannot do both: its insert branch never runs for an update, so a
+        // saved connection could not be changed any more.)
+        let (api_url, token_url) = (input.get("api_url").trim(), input.get("token_url").trim());
+        let done = if version == -1 {
+            sqlx::query(
+                "insert into register_connection (organisation_id, api_url, token_url, client_id, username, register_org_id, updated_by)
+                 values ($1, $2, $3, $4, $5, $6, $7) on conflict (organisation_id) do nothing",
+            )
+            .bind(org)
+            .bind(api_url)
+            .bind(token_url)
+            .bind(&client_id)
+            .bind(&username)
+            .bind(&register_org)
+            .bind(user.user_id)
+            .execute(&state.pool)
+            .await?
+        } else {
+            sqlx::query(
+                "update register_connection set api_url = $2, token_url = $3, client_id = $4, username = $5,
+                        register_org_id = $6, updated_by = $7, updated_at = now(), version = version + 1
+                  where organisation_id = $1 and version = $8",
+            )
+            .bind(org)
+            .bind(api_url)
+            .bind(token_url)
+            .bind(&client_id)
+            .bind(&username)
+            .bind(&register_org)
+            .bind(user.user_id)
+            .bind(version)
+            .execute(&state.pool)
+            .await?
+        };
         if done.rows_affected() == 1 {
             return session::flash_redirect(
                 &state.pool,

@@ -59,6 +59,29 @@ pub enum UploadError {
     Status(u16, String),
     /// The register could not be reached.
     Network(String),
+    /// A saved address that would send the password or token where it may not go (see [`safe_endpoint`]).
+    UnsafeAddress(String),
+}
+
+/// https, or plain http only to this machine (a test register or a local proxy), and never a user name or
+/// password in the address: the register password and the token must not cross a network unencrypted. The
+/// address is parsed (WHATWG URL rules, as browsers and reqwest read it), so `http://127.0.0.1@evil.example/`
+/// (user "127.0.0.1" at evil.example) and `http://localhost.evil.example/` are not mistaken for this machine.
+pub fn safe_endpoint(v: &str) -> bool {
+    if v.len() > 500 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    let Ok(u) = url::Url::parse(v) else { return false };
+    if !u.username().is_empty() || u.password().is_some() {
+        return false;
+    }
+    match (u.scheme(), u.host()) {
+        ("https", Some(_)) => true,
+        ("http", Some(url::Host::Domain(d))) => d == "localhost",
+        ("http", Some(url::Host::Ipv4(a))) => a.is_loopback(),
+        ("http", Some(url::Host::Ipv6(a))) => a.is_loopback(),
+        _ => false,
+    }
 }
 
 impl std::fmt::Display for UploadError {
@@ -81,6 +104,11 @@ impl std::fmt::Display for UploadError {
             }
             UploadError::Status(code, m) => write!(f, "Het Algoritmeregister antwoordde met status {code}: {m}"),
             UploadError::Network(m) => write!(f, "Het Algoritmeregister is niet bereikbaar: {m}"),
+            UploadError::UnsafeAddress(a) => write!(
+                f,
+                "Het adres {a} in de koppeling is niet toegestaan: gebruik https:// (http alleen naar deze machine zelf). \
+                 Pas de koppeling aan onder Publicatie → Koppeling."
+            ),
         }
     }
 }
@@ -138,16 +166,24 @@ pub struct Client {
     limiter: &'static Limiter,
 }
 
-fn host_of(url: &str) -> String {
-    url.split("://").nth(1).unwrap_or(url).split('/').next().unwrap_or("").to_string()
+fn host_of(address: &str) -> String {
+    url::Url::parse(address).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default()
 }
 
 impl Client {
     pub fn new(conn: Connection, window: Duration) -> Result<Client, UploadError> {
+        // Connections saved before the address check was strict are checked again before anything is sent.
+        for address in [&conn.api_url, &conn.token_url] {
+            if !safe_endpoint(address) {
+                return Err(UploadError::UnsafeAddress(address.clone()));
+            }
+        }
         // reqwest is built without a crypto provider; ring is the one sqlx already links.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
+            // A redirect could carry the password form (307/308) to an address nobody checked.
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("AI-register/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| UploadError::Network(e.to_string()))?;
@@ -340,6 +376,55 @@ mod tests {
                 ("lawful_basis_grouping.0.link".into(), "Field required".into())
             ]
         );
+    }
+
+    #[test]
+    fn only_https_or_http_to_this_machine() {
+        for ok in [
+            "https://algoritmes.overheid.nl/aanleverapi/v1_0",
+            "https://keycloak.example/realms/x/protocol/openid-connect/token",
+            "http://127.0.0.1:8181/token",
+            "http://127.9.9.9/token",
+            "http://localhost:8181/api",
+            "http://LOCALHOST/api",
+            "http://[::1]:8181/api",
+        ] {
+            assert!(safe_endpoint(ok), "{ok}");
+        }
+        for bad in [
+            "http://127.0.0.1@evil.example/token",
+            "http://localhost.evil.example/token",
+            "http://localhost:80@10.0.0.1/",
+            "http://localhost.:8080/",
+            "http://evil.example/",
+            "http://10.0.0.1/",
+            "http://[::ffff:10.0.0.1]/",
+            "https://user:secret@register.example/",
+            "https://user@register.example/",
+            "ftp://127.0.0.1/",
+            "https://",
+            "https:///path",
+            "http://127.0.0.1 /",
+            "http://127.0.0.1/\ttoken",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert!(!safe_endpoint(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_saved_unsafe_address_is_refused_before_anything_is_sent() {
+        let conn = Connection {
+            organisation_id: Uuid::nil(),
+            api_url: "https://register.example/api".into(),
+            token_url: "http://127.0.0.1@evil.example/token".into(),
+            client_id: "c".into(),
+            username: "u".into(),
+            register_org_id: "gm0001".into(),
+            version: 0,
+        };
+        assert!(matches!(Client::new(conn, Duration::from_secs(60)), Err(UploadError::UnsafeAddress(_))));
     }
 
     #[tokio::test]

@@ -30,9 +30,43 @@ impl FormErrors {
         self.errors.iter()
     }
 
+    /// Text with a control character that PostgreSQL or the register cannot keep (NUL above all): the field
+    /// gets a message naming it. Every text validator below checks this first, so each typed form answers
+    /// such input on the field, with the rest of its input kept; the page echoes the input without the
+    /// character (see [`super::render_status`]).
+    fn forbidden_characters(&mut self, field: &'static str, label: &str, value: &str) -> bool {
+        let bad = has_forbidden_control(value);
+        if bad {
+            self.add(
+                field,
+                format!(
+                    "{} bevat een teken dat niet is toegestaan (een onzichtbaar stuurteken, bijvoorbeeld uit gekopieerde \
+                     tekst). Het is hieronder weggelaten; controleer de invoer en sla opnieuw op.",
+                    capitalise(label)
+                ),
+            );
+        }
+        bad
+    }
+
+    /// An optional text field: trimmed, at most `max` characters.
+    pub fn optional(&mut self, field: &'static str, label: &str, value: &str, max: usize) -> String {
+        let v = value.trim();
+        if !self.forbidden_characters(field, label, v) && v.chars().count() > max {
+            self.add(
+                field,
+                format!("{} mag hoogstens {max} tekens lang zijn (nu {}).", capitalise(label), v.chars().count()),
+            );
+        }
+        v.to_string()
+    }
+
     /// A required text field: trimmed, not empty, at most `max` characters.
     pub fn required(&mut self, field: &'static str, label: &str, value: &str, max: usize) -> String {
         let v = value.trim();
+        if self.forbidden_characters(field, label, v) {
+            return v.to_string();
+        }
         if v.is_empty() {
             self.add(field, format!("Vul {label} in."));
         } else if v.chars().count() > max {
@@ -60,6 +94,9 @@ impl FormErrors {
     pub fn note(&mut self, field: &'static str, what: &str, value: &str, min: usize, max: usize) -> String {
         let v = value.trim();
         let n = v.chars().count();
+        if self.forbidden_characters(field, what, v) {
+            return v.to_string();
+        }
         if n == 0 {
             self.add(field, format!("Vul {what} in."));
         } else if n < min {
@@ -89,6 +126,16 @@ impl FormErrors {
             }
         }
     }
+}
+
+/// A control character other than tab and line breaks: PostgreSQL refuses NUL in text, XML (the register's
+/// exchange formats) refuses the others, and none of them belong in a register.
+pub fn has_forbidden_control(v: &str) -> bool {
+    v.chars().any(is_forbidden_control)
+}
+
+pub fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
 /// A pragmatic e-mail check: one @, something before, a dotted domain after, no spaces or control chars.
@@ -126,6 +173,25 @@ mod tests {
         assert!(e.get("email").is_none());
         e.email("email2", "het e-mailadres", "geen-adres");
         assert!(e.get("email2").is_some());
+    }
+
+    #[test]
+    fn control_characters_are_named_on_their_field() {
+        let mut e = FormErrors::new();
+        for (field, value) in [("a", "Gemeente\u{0}Utrecht"), ("b", "x\u{7}"), ("c", "\u{1b}[31m"), ("d", "a\u{85}b")] {
+            e.required(field, "de naam", value, 100);
+            assert!(e.get(field).is_some_and(|m| m.starts_with("De naam bevat een teken dat niet is toegestaan")));
+        }
+        e.email("mail", "het e-mailadres", "jan\u{0}@gemeente.nl");
+        assert!(e.get("mail").is_some_and(|m| m.starts_with("Het e-mailadres bevat een teken")));
+        e.note("note", "de reden", "lang genoeg\u{0} hoor", 5, 100);
+        assert!(e.get("note").is_some_and(|m| m.starts_with("De reden bevat een teken")));
+        e.optional("opt", "de toelichting", "\u{0}", 100);
+        assert!(e.get("opt").is_some());
+        let mut fine = FormErrors::new();
+        fine.note("note", "de reden", "regel een\r\nregel\ttwee", 5, 100);
+        fine.optional("opt", "de toelichting", "", 100);
+        assert!(fine.is_empty());
     }
 
     #[test]

@@ -20,9 +20,15 @@ pub fn render<T: Template>(page: &T) -> AppResult<Response> {
     Ok(Html(page.render()?).into_response())
 }
 
-/// Render a page with another status, e.g. 422 for a form with errors.
+/// Render a page with another status, e.g. 422 for a form with errors. A form answered with its errors echoes
+/// what was typed; control characters in it (refused on their field by [`forms::FormErrors`]) are left out of
+/// the page, as HTML does not allow them.
 pub fn render_status<T: Template>(status: StatusCode, page: &T) -> AppResult<Response> {
-    Ok((status, Html(page.render()?)).into_response())
+    let mut html = page.render()?;
+    if forms::has_forbidden_control(&html) {
+        html.retain(|c| !forms::is_forbidden_control(c));
+    }
+    Ok((status, Html(html)).into_response())
 }
 
 /// A download: never shown inline, never sniffed, never cached; the file name per RFC 6266 (ASCII fallback plus
@@ -59,14 +65,26 @@ pub fn url_encode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// A `next` target after login: only a local path, never another site (ASVS 3.7.2).
+/// A `next` target after login: only a path on this site, never another one (ASVS 3.7.2). The value is taken
+/// as it is, never cleaned up: browsers drop tabs and newlines from an address and read a backslash as `/`, so
+/// `/<TAB>/evil.example` would become `//evil.example`, another site. Anything that is not plainly a local
+/// path gives the start page.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains("://") => {
-            n.to_string()
-        }
-        _ => "/".to_string(),
-    }
+    next.filter(|n| is_local_path(n)).unwrap_or("/").to_string()
+}
+
+/// Exactly one `/` followed by a character that is not `/` or a backslash; no control character, whitespace or
+/// backslash anywhere, also not percent-encoded, and at most 2,000 characters.
+pub fn is_local_path(path: &str) -> bool {
+    let plain = |s: &str| {
+        let b = s.as_bytes();
+        b.first() == Some(&b'/')
+            && !matches!(b.get(1), Some(b'/' | b'\\'))
+            && !s.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    };
+    // Encoded variants: %09, %0A, %5C, %2F%2F … decode to one of the refused characters or to `//`.
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    path.len() <= 2000 && plain(path) && plain(&decoded.replace(' ', "_"))
 }
 
 #[cfg(test)]
@@ -76,10 +94,38 @@ mod tests {
     #[test]
     fn next_only_allows_local_paths() {
         assert_eq!(safe_next(Some("/beheer/gebruikers")), "/beheer/gebruikers");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/register?zoek=a%20b&status=concept")), "/register?zoek=a%20b&status=concept");
+        assert_eq!(safe_next(Some("/register?zoek=%C3%A9%C3%A9n")), "/register?zoek=%C3%A9%C3%A9n");
         assert_eq!(safe_next(None), "/");
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "\\/evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/%09/evil.example",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/%5Cevil.example",
+            "/%5cevil.example",
+            "/a\rb",
+            "/a\nSet-Cookie: x=1",
+            "/a\u{7f}",
+            "/a%0D%0ASet-Cookie:x",
+            "/a%7F",
+            "/a%00",
+            "/a\u{0}",
+            "/ /evil.example",
+            "/\u{a0}/evil.example",
+            "/\u{2028}",
+            "evil.example",
+            "",
+            " /register",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?} is refused");
+        }
     }
 }
 

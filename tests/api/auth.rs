@@ -218,6 +218,58 @@ async fn login_only_redirects_to_local_paths() {
     assert_eq!(location(&r), "/account");
 }
 
+/// Found by independent testing: logged in, `/inloggen?next=/%09/evil.example` answered
+/// `Location: /<TAB>/evil.example`, which Chromium follows to evil.example; CR, LF or DEL in `next` gave a
+/// 500 ("failed to parse header value"), the POST with a session cookie. Each such value now gives `/`.
+#[tokio::test]
+async fn tricky_return_addresses_fall_back_to_the_start_page() {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente", "gm0001").await;
+    app.user("jan@gemeente.nl", org, &[Role::Medewerker]).await;
+    // As they stand in the address: the server decodes each once.
+    let crafted = [
+        "/%09/evil.example",
+        "/%0A/evil.example",
+        "/%0D%0ASet-Cookie:%20x=1",
+        "/a%7F",
+        "%09/%2Fevil.example",
+        "/%5Cevil.example",
+        "/%5C%5Cevil.example",
+        "//evil.example",
+        "/%2509/evil.example",
+        "/%252F/evil.example",
+        "/%255Cevil.example",
+        "/%C2%A0/evil.example",
+        "https:/evil.example",
+    ];
+    let logged_in = app.logged_in("jan@gemeente.nl").await;
+    for next in crafted {
+        let r = logged_in.get(app.url(&format!("/inloggen?next={next}"))).send().await.unwrap();
+        assert_eq!((r.status().as_u16(), location(&r)), (303, "/".to_string()), "GET next={next}");
+        let anonymous = app.client();
+        let r = anonymous.get(app.url(&format!("/inloggen?next={next}"))).send().await.unwrap();
+        assert_eq!(r.status(), 200, "login page with next={next}");
+        assert!(r.text().await.unwrap().contains(r#"name="next" value="/""#), "next={next} is not carried");
+        let decoded: String = form_urlencoded::parse(format!("n={next}").as_bytes()).next().unwrap().1.into();
+        let r = anonymous
+            .post(app.url("/inloggen"))
+            .form(&[("email", "jan@gemeente.nl"), ("password", PASSWORD), ("next", decoded.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!((r.status().as_u16(), location(&r)), (303, "/".to_string()), "POST next={decoded:?}");
+    }
+    // An ordinary return address with a query still works.
+    let c = app.client();
+    let r = c
+        .post(app.url("/inloggen"))
+        .form(&[("email", "jan@gemeente.nl"), ("password", PASSWORD), ("next", "/register?zoek=chat%20gpt&status=concept")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(location(&r), "/register?zoek=chat%20gpt&status=concept");
+}
+
 #[tokio::test]
 async fn password_change_checks_policy_and_ends_other_sessions() {
     let app = TestApp::spawn().await;

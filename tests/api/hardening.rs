@@ -314,3 +314,83 @@ async fn a_nul_character_in_an_address_is_bad_input_not_a_server_error() {
     let resp = axum::response::IntoResponse::into_response(airegister::error::AppError::from(err));
     assert_eq!(resp.status(), 400);
 }
+
+/// Found by independent testing: a NUL in a new organisation's name gave a 500 (PostgreSQL's refusal), and in
+/// four other forms the generic 400 page, with everything typed lost. Every typed form now answers on the
+/// field, in Dutch, with the rest of the input kept and nothing written.
+#[tokio::test]
+async fn a_control_character_in_a_form_field_is_named_on_that_field_and_the_input_kept() {
+    let app = spawn(WebConfig::default()).await;
+    let org = app.org("Gemeente Nul", "gm0100").await;
+    app.user("beheer@nul.example", org, &[Role::Medewerker, Role::Beheerder]).await;
+    let c = app.logged_in("beheer@nul.example").await;
+    let version: i32 = sqlx::query_scalar("select version from organisation where organisation_id = $1")
+        .bind(org)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let version = version.to_string();
+    let org_path = format!("/beheer/organisaties/{org}");
+    // (form, fields, the field with the character, the start of its message, input that must come back)
+    let cases: Vec<(&str, Vec<(&str, &str)>, &str, &str, &str)> = vec![
+        (
+            "/beheer/organisaties",
+            vec![("org_name", "Gemeente\0Nieuw"), ("org_code", "gm0200"), ("org_email", "ai@nieuw.example")],
+            "org_name",
+            "De naam van de organisatie bevat een teken dat niet is toegestaan",
+            "ai@nieuw.example",
+        ),
+        (
+            &org_path,
+            vec![("org_name", "Gemeente Nul\u{7}"), ("org_code", "gm0100"), ("org_email", "ai@gm0100.example"), ("version", &version)],
+            "org_name",
+            "De naam van de organisatie bevat een teken",
+            "Gemeente Nul",
+        ),
+        (
+            "/beheer/gebruikers",
+            vec![("email", "piet@nul.example"), ("name", "Piet\0Jansen"), ("roles", "medewerker")],
+            "name",
+            "De naam bevat een teken dat niet is toegestaan",
+            "PietJansen",
+        ),
+        (
+            "/account/api-tokens",
+            vec![("name", "Zaak\0systeem"), ("validity", "7"), ("password", PASSWORD)],
+            "name",
+            "Een naam voor het token bevat een teken",
+            "Zaaksysteem",
+        ),
+    ];
+    for (path, fields, field, message, kept) in cases {
+        let r = app.post(&c, path, &fields).await;
+        assert_eq!(r.status(), 422, "{path}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains(message), "{path}: the message on {field}: {html}");
+        assert!(html.contains(&format!("id=\"{field}-error\"")) || html.contains(&format!("href=\"#{field}\"")), "{path}: linked to {field}");
+        assert!(html.contains(kept), "{path}: the input comes back ({kept})");
+        assert!(!html.contains('\0') && !html.contains('\u{7}'), "{path}: no control character in the page");
+    }
+    assert_eq!(app.count("select count(*) from organisation where organisation_id <> $1", org).await, 0);
+    let name: String = sqlx::query_scalar("select name from organisation where organisation_id = $1")
+        .bind(org)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(name, "Gemeente Nul");
+    assert_eq!(app.count("select count(*) from app_user where email = 'piet@nul.example' and $1 is not null", org).await, 0);
+    assert_eq!(app.count("select count(*) from api_token where $1 is not null", org).await, 0);
+
+    // The login form: the e-mail field, not the generic page; no session cookie.
+    let anonymous = app.client();
+    let r = anonymous
+        .post(app.url("/inloggen"))
+        .form(&[("email", "beheer\0@nul.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.headers().get("set-cookie").is_none());
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Uw e-mailadres bevat een teken dat niet is toegestaan") && html.contains("beheer@nul.example"));
+}

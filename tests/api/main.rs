@@ -20,3 +20,4 @@ pub mod register;
 pub mod rest;
 mod standin;
 mod workflow;
+mod xlsx_check;

@@ -11,7 +11,7 @@ use crate::helpers::TestApp;
 use crate::standin::{self, StandIn};
 use airegister::auth::roles::Role;
 use airegister::config::WebConfig;
-use airegister::publication::{csv as register_csv, xlsx};
+use airegister::publication::csv as register_csv;
 
 const DEMO_PW: &str = "demo-wachtwoord-2026";
 
@@ -148,7 +148,7 @@ async fn every_publishable_demo_application_exports_valid_json_csv_and_excel() {
 
     let r = app.get(&c, "/publicatie/export/xlsx").await;
     assert_eq!(r.status(), 200);
-    let cells = xlsx::read_back(&r.bytes().await.unwrap()).expect("a readable workbook");
+    let cells = crate::xlsx_check::register_sheet(&r.bytes().await.unwrap());
     assert_eq!(cells[0][0], "Naam");
     assert_eq!(cells[0].len(), expected.len() + 1);
     assert_eq!(cells.len(), 31);
@@ -176,6 +176,82 @@ async fn every_publishable_demo_application_exports_valid_json_csv_and_excel() {
     assert_eq!(app.get(&m, "/publicatie/export/json").await.status(), 403);
 }
 
+/// The Excel export was once a corrupt ZIP (central-directory records two bytes too long) that only our own
+/// reader accepted. Every route that writes one — the register page, one registration's tab, the API and the
+/// command line — now goes through independent readers, and every cell must equal the CSV export's value.
+#[tokio::test]
+async fn every_excel_export_opens_in_independent_readers_with_every_cell() {
+    let app = demo_app(WebConfig { public_url: Some("https://ai.demodam.example".into()), ..Default::default() }).await;
+    let expected = public_ids(&app).await;
+    let c = as_demo(&app, "beheerder").await;
+    let csv_text = app.get(&c, "/publicatie/export/csv").await.text().await.unwrap();
+    let csv_rows = register_csv::parse(&csv_text).unwrap();
+    // The workbook is transposed: a row per field, a column per registration.
+    let transposed: Vec<Vec<String>> = (0..csv_rows[0].len())
+        .map(|field| {
+            let mut cells: Vec<String> = csv_rows[1..].iter().map(|r| r[field].clone()).collect();
+            while cells.last().is_some_and(String::is_empty) {
+                cells.pop();
+            }
+            cells
+        })
+        .collect();
+    let check = |cells: &[Vec<String>], columns: usize| {
+        assert_eq!(cells.len(), 31, "29 fields of the standard, the algorithm id and the publication date");
+        assert_eq!(cells[0][0], "Naam");
+        assert_eq!(cells[0].len(), columns + 1, "the titles and one column per registration");
+        for (row, titled) in cells.iter().enumerate() {
+            assert!(!titled[0].is_empty(), "row {row} has a title");
+        }
+    };
+
+    let r = app.get(&c, "/publicatie/export/xlsx").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    let web = crate::xlsx_check::register_sheet(&r.bytes().await.unwrap());
+    check(&web, expected.len());
+    for (row, values) in web.iter().zip(&transposed) {
+        assert_eq!(&row[1..], &values[..], "row {:?}: every cell as in the CSV export", row[0]);
+    }
+
+    let (id, name) = &expected[0];
+    let one = crate::xlsx_check::register_sheet(
+        &app.get(&c, &format!("/register/{id}/publicatie/export/xlsx")).await.bytes().await.unwrap(),
+    );
+    check(&one, 1);
+    assert_eq!(one[0][1], *name);
+
+    let (_, user, org) = demo_user(&app, "beheerder").await;
+    let token = crate::rest::token(&app, user, org, false).await;
+    let api = crate::rest::api_get(&app, &token, "/export?format=xlsx").await;
+    assert_eq!(api.status(), 200);
+    assert_eq!(crate::xlsx_check::register_sheet(&api.bytes().await.unwrap()), web);
+
+    let dir = crate::helpers::scratch_dir("export-xlsx");
+    let out = dir.join("register.xlsx");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_airegister"))
+        .args(["export", "--format", "xlsx", "--out", out.to_str().unwrap()])
+        .env("DATABASE_URL", app.database_url().await)
+        .env("AIREGISTER_PUBLIC_URL", "https://ai.demodam.example")
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(crate::xlsx_check::register_sheet(&std::fs::read(&out).unwrap()), web);
+}
+
+/// The demo user of a role: (e-mail, user id, organisation id).
+async fn demo_user(app: &TestApp, role: &str) -> (String, Uuid, Uuid) {
+    let email = format!("{role}@demo.example");
+    let (user, org): (Uuid, Uuid) = sqlx::query_as(
+        "select u.user_id, m.organisation_id from app_user u join membership m using (user_id) where u.email = $1 limit 1",
+    )
+    .bind(&email)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    (email, user, org)
+}
+
 #[tokio::test]
 async fn cells_that_start_a_formula_are_neutralised() {
     let app = demo_app(WebConfig::default()).await;
@@ -187,7 +263,7 @@ async fn cells_that_start_a_formula_are_neutralised() {
     let text = app.get(&c, "/publicatie/export/csv").await.text().await.unwrap();
     assert!(text.contains("\"'=HYPERLINK(\"\"https://evil.example\"\")\""), "{text}");
     assert!(text.contains("\"'+31 20 123\"") && text.contains("\"'@SUM(A1)\""));
-    let cells = xlsx::read_back(&app.get(&c, "/publicatie/export/xlsx").await.bytes().await.unwrap()).unwrap();
+    let cells = crate::xlsx_check::register_sheet(&app.get(&c, "/publicatie/export/xlsx").await.bytes().await.unwrap());
     assert!(cells[0].iter().any(|v| v == "'=HYPERLINK(\"https://evil.example\")"));
     // JSON carries the value itself (it is data, not a spreadsheet).
     let list: Value = app.get(&c, "/publicatie/export/json").await.json().await.unwrap();
@@ -605,6 +681,73 @@ async fn connect(app: &TestApp, c: &reqwest::Client, standin: &StandIn) {
         )
         .await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+}
+
+/// Found by independent testing: the connection could be saved once; every later save answered 409 although
+/// nobody else changed it (the upsert's update branch never ran). And "http only to this machine" was a prefix
+/// check that let `http://127.0.0.1@evil.example/` through.
+#[tokio::test]
+async fn the_register_connection_can_be_corrected_and_a_real_conflict_is_still_caught() {
+    let app = demo_app(WebConfig::default()).await;
+    let c = as_demo(&app, "ciso").await;
+    let form = |api: &str, client_id: &str, version: &str| {
+        vec![
+            ("api_url".to_string(), api.to_string()),
+            ("token_url".to_string(), "https://keycloak.register.example/token".to_string()),
+            ("client_id".to_string(), client_id.to_string()),
+            ("username".to_string(), "ciso@demo.example".to_string()),
+            ("register_org_id".to_string(), "gm9999".to_string()),
+            ("version".to_string(), version.to_string()),
+        ]
+    };
+    let save = |fields: Vec<(String, String)>| {
+        let (app, c) = (&app, &c);
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            app.post(c, "/publicatie/koppeling", &pairs).await
+        }
+    };
+    let version = || async {
+        sqlx::query_scalar::<_, i32>("select version from register_connection").fetch_one(&app.pool).await.unwrap()
+    };
+    assert_eq!(save(form("https://register.example/api", "eerste", "-1")).await.status(), 303);
+    let v1 = version().await;
+    // Corrected, and corrected again: each save at the version the form showed.
+    assert_eq!(save(form("https://register.example/api/v1_0", "tweede", &v1.to_string())).await.status(), 303);
+    let v2 = version().await;
+    assert_eq!(v2, v1 + 1);
+    let page = app.get(&c, "/publicatie/koppeling").await.text().await.unwrap();
+    assert!(page.contains("https://register.example/api/v1_0") && page.contains("tweede"));
+    assert_eq!(save(form("https://register.example/api/v1_0", "derde", &v2.to_string())).await.status(), 303);
+    // Someone else saved in between: the stale form gets 409 with its input kept, nothing is overwritten.
+    let r = save(form("https://other.example/api", "verouderd", &v2.to_string())).await;
+    assert_eq!(r.status(), 409);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Iemand anders heeft de koppeling intussen gewijzigd") && html.contains("verouderd"));
+    let kept: String =
+        sqlx::query_scalar("select client_id from register_connection").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(kept, "derde");
+    // Two first saves at once: one wins, the other is told.
+    sqlx::query("delete from register_connection").execute(&app.pool).await.unwrap();
+    let (a, b) = tokio::join!(
+        save(form("https://register.example/a", "a", "-1")),
+        save(form("https://register.example/b", "b", "-1"))
+    );
+    let mut statuses = [a.status().as_u16(), b.status().as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [303, 409]);
+
+    // Plain http only when the parsed host is this machine, never with a user name in the address.
+    let v = version().await.to_string();
+    for bad in ["http://127.0.0.1@evil.example/token", "http://localhost.evil.example/api", "http://localhost:80@10.0.0.1/"]
+    {
+        let r = save(form(bad, "x", &v)).await;
+        assert_eq!(r.status(), 422, "{bad}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("http mag alleen naar deze machine zelf"), "{bad}");
+        assert!(html.contains(&bad.replace('&', "&amp;")), "the input is kept: {bad}");
+    }
+    assert_eq!(save(form("http://127.0.0.1:8181/api", "lokaal", &v)).await.status(), 303);
 }
 
 #[tokio::test]
