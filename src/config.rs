@@ -119,6 +119,14 @@ impl WebConfig {
         if self.https() { "__Host-airegister" } else { "airegister" }
     }
 
+    /// The device cookie (see auth/throttle.rs): the same rule as the session cookie.
+    pub const DEVICE_COOKIE: &'static str = "airegister_apparaat";
+    pub const DEVICE_COOKIE_HTTPS: &'static str = "__Host-airegister_apparaat";
+
+    pub fn device_cookie_name(&self) -> &'static str {
+        if self.https() { Self::DEVICE_COOKIE_HTTPS } else { Self::DEVICE_COOKIE }
+    }
+
     /// The base URL for links printed on the console, e.g. the setup link.
     pub fn base_url(&self, bound: SocketAddr) -> String {
         self.public_url.clone().unwrap_or_else(|| format!("http://{bound}"))

@@ -45,14 +45,14 @@ use crate::error::AppError;
 pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<WebConfig>,
-    /// Login attempts per client address (password and second factor).
-    pub login_limiter: Arc<web::ratelimit::RateLimiter>,
+    /// Failed logins from unknown devices, per client address (password, second factor, re-authentication).
+    pub throttle: auth::throttle::Throttle,
 }
 
 impl AppState {
     pub fn new(pool: PgPool, config: Arc<WebConfig>) -> Self {
-        let login_limiter = Arc::new(web::ratelimit::RateLimiter::new(config.login_rate, config.login_rate));
-        Self { pool, config, login_limiter }
+        let throttle = auth::throttle::Throttle::new(config.login_rate, config.login_rate);
+        Self { pool, config, throttle }
     }
 }
 

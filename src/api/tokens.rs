@@ -15,7 +15,6 @@ use crate::AppState;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
 use crate::util::{random_token, token_hash};
-use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{format_datetime, render, render_status};
@@ -149,7 +148,7 @@ pub struct TokenForm {
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
-    ClientIp(ip): ClientIp,
+    who: crate::auth::throttle::Requester,
     Form(form): Form<TokenForm>,
 ) -> AppResult<Response> {
     let Some(org) = user.organisation_id() else {
@@ -181,7 +180,7 @@ pub async fn create(
         } else {
             None
         };
-        crate::auth::mfa::reauthenticate(&state, &user, ip, ("password", &form.password), code, &mut errors).await?;
+        crate::auth::mfa::reauthenticate(&state, &user, &who, ("password", &form.password), code, &mut errors).await?;
     }
     let (true, Some(days)) = (errors.is_empty(), days) else {
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, &user, &form, errors, None).await?);

@@ -13,7 +13,6 @@ use super::setup::check_new_password;
 use super::{password, users};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
-use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{render, render_status};
@@ -56,12 +55,12 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     user: CurrentUser,
-    ClientIp(ip): ClientIp,
+    who: crate::auth::throttle::Requester,
     Form(form): Form<PasswordForm>,
 ) -> AppResult<Response> {
     let mut errors = FormErrors::new();
     // Checked like a login: failures count toward the lockout and the address's limit.
-    super::mfa::reauthenticate(&state, &user, ip, ("current_password", &form.current_password), None, &mut errors)
+    super::mfa::reauthenticate(&state, &user, &who, ("current_password", &form.current_password), None, &mut errors)
         .await?;
     check_new_password(&mut errors, &form.password, &form.password_repeat, &[&user.email, &user.name]);
     if !errors.is_empty() {

@@ -9,10 +9,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::session::{self, CurrentUser, MaybeUser, PendingLogin};
+use super::throttle::{self, DeviceCookie, Requester};
 use super::{password, users};
 use crate::AppState;
 use crate::error::AppResult;
-use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{render, render_status, safe_next};
@@ -92,13 +92,10 @@ pub fn too_many_attempts(ip: std::net::IpAddr, wait: std::time::Duration) -> Res
 pub async fn login(
     State(state): State<AppState>,
     MaybeUser(current): MaybeUser,
-    ClientIp(ip): ClientIp,
+    who: Requester,
     pending: Option<axum::Extension<PendingLogin>>,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
-    if let Err(wait) = state.login_limiter.allowed(ip) {
-        return Ok(too_many_attempts(ip, wait));
-    }
     let next = safe_next(Some(&form.next));
     let email = form.email.trim().to_lowercase();
     let mut errors = FormErrors::new();
@@ -123,6 +120,12 @@ pub async fn login(
     }
 
     let account = users::find_for_login(&state.pool, &email).await?;
+    // Known browsers of this account go ahead; unknown ones only while their address has attempts left. The
+    // answer is the same whether or not the e-mail address exists.
+    let attempt = match state.throttle.begin(&state.pool, &who, account.as_ref().map(|a| a.user_id)).await? {
+        Ok(attempt) => attempt,
+        Err(wait) => return Ok(too_many_attempts(who.ip, wait)),
+    };
     // Over-long input cannot be a valid password; still spend the same time.
     let candidate = if form.password.chars().count() > password::MAX_CHARS { "" } else { form.password.as_str() };
     let outcome = match &account {
@@ -145,7 +148,7 @@ pub async fn login(
         }
     };
     if outcome != "ok" {
-        state.login_limiter.charge(ip);
+        state.throttle.failed(&state.pool, &attempt).await?;
         // The log says why; the user gets one message for all cases. The e-mail address is logged with
         // its newlines escaped (Debug formatting) so it cannot forge log lines.
         tracing::warn!(event = "login_failed", reason = outcome, email = ?email, "login failed");
@@ -169,12 +172,14 @@ pub async fn login(
         resp.headers_mut().insert(header::SET_COOKIE, session::session_cookie(&state.config, &token));
         return Ok(resp);
     }
-    finish_login(&state, account.user_id, &next, None).await
+    finish_login(&state, &who.device, account.user_id, &next, None).await
 }
 
-/// The last step of a login: a new full session (new id), its cookie, and the page the user wanted.
+/// The last step of a login: a new full session (new id), its cookie, the device cookie that lets this browser
+/// past other people's failures next time, and the page the user wanted.
 pub async fn finish_login(
     state: &AppState,
+    device: &DeviceCookie,
     user_id: uuid::Uuid,
     next: &str,
     flash: Option<&str>,
@@ -184,8 +189,10 @@ pub async fn finish_login(
     let organisation = session::memberships(&state.pool, account_user_id).await?.first().map(|o| o.id);
     let token = session::create(&state.pool, account_user_id, organisation, flash).await?;
     tracing::info!(event = "login", user_id = %account_user_id, "login succeeded");
+    let device = throttle::remember_device(&state.pool, &state.config, device, account_user_id).await?;
     let mut resp = Redirect::to(next).into_response();
     resp.headers_mut().insert(header::SET_COOKIE, session::session_cookie(&state.config, &token));
+    resp.headers_mut().append(header::SET_COOKIE, device);
     Ok(resp)
 }
 

@@ -17,8 +17,8 @@ use super::session::{self, CurrentUser, PendingLogin};
 use super::totp::{self, Verified};
 use super::{password, users};
 use crate::AppState;
+use crate::auth::throttle::Requester;
 use crate::error::AppResult;
-use crate::web::client::ClientIp;
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{render, render_status, safe_next};
@@ -64,12 +64,13 @@ pub struct CodeForm {
 pub async fn code_submit(
     State(state): State<AppState>,
     pending: PendingLogin,
-    ClientIp(ip): ClientIp,
+    who: Requester,
     Form(form): Form<CodeForm>,
 ) -> AppResult<Response> {
-    if let Err(wait) = state.login_limiter.allowed(ip) {
-        return Ok(super::login::too_many_attempts(ip, wait));
-    }
+    let attempt = match state.throttle.begin(&state.pool, &who, Some(pending.user_id)).await? {
+        Ok(attempt) => attempt,
+        Err(wait) => return Ok(super::login::too_many_attempts(who.ip, wait)),
+    };
     let next = safe_next(Some(&form.next));
     let page = |errors: FormErrors, failure| CodePage {
         layout: Layout::bare("Inloggen: code").with_errors(true),
@@ -89,7 +90,7 @@ pub async fn code_submit(
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(FormErrors::new(), Some(LOCKED)));
     }
     let Some(how) = totp::verify(&state.pool, pending.user_id, form.code.trim()).await? else {
-        state.login_limiter.charge(ip);
+        state.throttle.failed(&state.pool, &attempt).await?;
         let locked_now = users::record_failed_login(&state.pool, pending.user_id).await?;
         tracing::warn!(event = "login_failed", reason = "second_factor", email = ?pending.email, "second factor refused");
         if locked_now {
@@ -111,7 +112,7 @@ pub async fn code_submit(
     } else {
         None
     };
-    super::login::finish_login(&state, pending.user_id, &next, flash.as_deref()).await
+    super::login::finish_login(&state, &who.device, pending.user_id, &next, flash.as_deref()).await
 }
 
 /// Re-authentication before a change to the second factor or a new API token (ASVS 7.5.1): the password, and
@@ -121,21 +122,24 @@ pub async fn code_submit(
 pub async fn reauthenticate(
     state: &AppState,
     user: &CurrentUser,
-    ip: std::net::IpAddr,
+    who: &Requester,
     (password_field, typed_password): (&'static str, &str),
     code: Option<(&'static str, &str)>,
     errors: &mut FormErrors,
 ) -> AppResult<()> {
-    if let Err(wait) = state.login_limiter.allowed(ip) {
-        errors.add(
+    let attempt = match state.throttle.begin(&state.pool, who, Some(user.user_id)).await? {
+        Ok(attempt) => attempt,
+        Err(wait) => {
+            errors.add(
             password_field,
             format!(
                 "Vanaf dit adres is te vaak een verkeerd wachtwoord of een verkeerde code ingevuld. Wacht {} seconden.",
-                wait.as_secs()
-            ),
-        );
-        return Ok(());
-    }
+                    wait.as_secs()
+                ),
+            );
+            return Ok(());
+        }
+    };
     if users::is_locked(&state.pool, user.user_id).await? {
         errors.add(password_field, LOCKED);
         return Ok(());
@@ -161,7 +165,7 @@ pub async fn reauthenticate(
         }
     }
     if failed {
-        state.login_limiter.charge(ip);
+        state.throttle.failed(&state.pool, &attempt).await?;
         if users::record_failed_login(&state.pool, user.user_id).await? {
             tracing::warn!(event = "account_locked", user_id = %user.user_id, "account locked after 5 failed re-authentications");
         }
@@ -245,12 +249,12 @@ async fn again(state: &AppState, user: &CurrentUser, errors: FormErrors) -> AppR
 async fn confirmed(
     state: &AppState,
     user: &CurrentUser,
-    ip: std::net::IpAddr,
+    who: &Requester,
     password: (&'static str, &str),
     code: (&'static str, &str),
 ) -> AppResult<Result<(), Response>> {
     let mut errors = FormErrors::new();
-    reauthenticate(state, user, ip, password, Some(code), &mut errors).await?;
+    reauthenticate(state, user, who, password, Some(code), &mut errors).await?;
     if errors.is_empty() { Ok(Ok(())) } else { Ok(Err(again(state, user, errors).await?)) }
 }
 
@@ -285,7 +289,7 @@ pub struct MfaForm {
 pub async fn enable(
     State(state): State<AppState>,
     user: CurrentUser,
-    ClientIp(ip): ClientIp,
+    who: Requester,
     Form(form): Form<MfaForm>,
 ) -> AppResult<Response> {
     let mut errors = FormErrors::new();
@@ -293,7 +297,7 @@ pub async fn enable(
     if code.is_none() {
         errors.add("code", "Vul de code van zes cijfers in die uw authenticator-app nu toont.");
     }
-    reauthenticate(&state, &user, ip, ("password", &form.password), None, &mut errors).await?;
+    reauthenticate(&state, &user, &who, ("password", &form.password), None, &mut errors).await?;
     let (true, Some(code)) = (errors.is_empty(), code) else {
         return again(&state, &user, errors).await;
     };
@@ -321,14 +325,14 @@ pub async fn enable(
 pub async fn new_recovery_codes(
     State(state): State<AppState>,
     user: CurrentUser,
-    ClientIp(ip): ClientIp,
+    who: Requester,
     Form(form): Form<MfaForm>,
 ) -> AppResult<Response> {
     if !enabled(&state, user.user_id).await? {
         return setup(State(state), user).await;
     }
     if let Err(page) =
-        confirmed(&state, &user, ip, ("rc_password", &form.rc_password), ("rc_code", &form.rc_code)).await?
+        confirmed(&state, &user, &who, ("rc_password", &form.rc_password), ("rc_code", &form.rc_code)).await?
     {
         return Ok(page);
     }
@@ -347,7 +351,7 @@ pub async fn new_recovery_codes(
 pub async fn disable(
     State(state): State<AppState>,
     user: CurrentUser,
-    ClientIp(ip): ClientIp,
+    who: Requester,
     Form(form): Form<MfaForm>,
 ) -> AppResult<Response> {
     if totp::required_for(&state.pool, user.user_id).await? {
@@ -356,7 +360,7 @@ pub async fn disable(
         return again(&state, &user, errors).await;
     }
     if let Err(page) =
-        confirmed(&state, &user, ip, ("off_password", &form.off_password), ("off_code", &form.off_code)).await?
+        confirmed(&state, &user, &who, ("off_password", &form.off_password), ("off_code", &form.off_code)).await?
     {
         return Ok(page);
     }
@@ -379,14 +383,14 @@ pub async fn disable(
 pub async fn relink(
     State(state): State<AppState>,
     user: CurrentUser,
-    ClientIp(ip): ClientIp,
+    who: Requester,
     Form(form): Form<MfaForm>,
 ) -> AppResult<Response> {
     if !enabled(&state, user.user_id).await? {
         return setup(State(state), user).await;
     }
     if let Err(page) =
-        confirmed(&state, &user, ip, ("new_password", &form.new_password), ("new_code", &form.new_code)).await?
+        confirmed(&state, &user, &who, ("new_password", &form.new_password), ("new_code", &form.new_code)).await?
     {
         return Ok(page);
     }

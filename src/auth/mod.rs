@@ -8,6 +8,7 @@ pub mod password;
 pub mod roles;
 pub mod session;
 pub mod setup;
+pub mod throttle;
 pub mod totp;
 pub mod users;
 

@@ -71,6 +71,10 @@ pub fn safe_endpoint(v: &str) -> bool {
     if v.len() > 500 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
     }
+    // `https:///x` and `https:\\x` parse (as host `x`), but nobody means them: refuse rather than guess.
+    if !v.split_once("://").is_some_and(|(_, rest)| !rest.starts_with(['/', '\\'])) {
+        return false;
+    }
     let Ok(u) = url::Url::parse(v) else { return false };
     if !u.username().is_empty() || u.password().is_some() {
         return false;

@@ -5,7 +5,6 @@ pub mod client;
 pub mod forms;
 pub mod layout;
 pub mod multipart;
-pub mod ratelimit;
 pub mod security;
 pub mod security_txt;
 

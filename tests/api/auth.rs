@@ -263,7 +263,11 @@ async fn tricky_return_addresses_fall_back_to_the_start_page() {
     let c = app.client();
     let r = c
         .post(app.url("/inloggen"))
-        .form(&[("email", "jan@gemeente.nl"), ("password", PASSWORD), ("next", "/register?zoek=chat%20gpt&status=concept")])
+        .form(&[
+            ("email", "jan@gemeente.nl"),
+            ("password", PASSWORD),
+            ("next", "/register?zoek=chat%20gpt&status=concept"),
+        ])
         .send()
         .await
         .unwrap();

@@ -342,7 +342,12 @@ async fn a_control_character_in_a_form_field_is_named_on_that_field_and_the_inpu
         ),
         (
             &org_path,
-            vec![("org_name", "Gemeente Nul\u{7}"), ("org_code", "gm0100"), ("org_email", "ai@gm0100.example"), ("version", &version)],
+            vec![
+                ("org_name", "Gemeente Nul\u{7}"),
+                ("org_code", "gm0100"),
+                ("org_email", "ai@gm0100.example"),
+                ("version", &version),
+            ],
             "org_name",
             "De naam van de organisatie bevat een teken",
             "Gemeente Nul",
@@ -367,7 +372,10 @@ async fn a_control_character_in_a_form_field_is_named_on_that_field_and_the_inpu
         assert_eq!(r.status(), 422, "{path}");
         let html = r.text().await.unwrap();
         assert!(html.contains(message), "{path}: the message on {field}: {html}");
-        assert!(html.contains(&format!("id=\"{field}-error\"")) || html.contains(&format!("href=\"#{field}\"")), "{path}: linked to {field}");
+        assert!(
+            html.contains(&format!("id=\"{field}-error\"")) || html.contains(&format!("href=\"#{field}\"")),
+            "{path}: linked to {field}"
+        );
         assert!(html.contains(kept), "{path}: the input comes back ({kept})");
         assert!(!html.contains('\0') && !html.contains('\u{7}'), "{path}: no control character in the page");
     }
@@ -378,7 +386,10 @@ async fn a_control_character_in_a_form_field_is_named_on_that_field_and_the_inpu
         .await
         .unwrap();
     assert_eq!(name, "Gemeente Nul");
-    assert_eq!(app.count("select count(*) from app_user where email = 'piet@nul.example' and $1 is not null", org).await, 0);
+    assert_eq!(
+        app.count("select count(*) from app_user where email = 'piet@nul.example' and $1 is not null", org).await,
+        0
+    );
     assert_eq!(app.count("select count(*) from api_token where $1 is not null", org).await, 0);
 
     // The login form: the e-mail field, not the generic page; no session cookie.
@@ -392,5 +403,73 @@ async fn a_control_character_in_a_form_field_is_named_on_that_field_and_the_inpu
     assert_eq!(r.status(), 422);
     assert!(r.headers().get("set-cookie").is_none());
     let html = r.text().await.unwrap();
-    assert!(html.contains("Uw e-mailadres bevat een teken dat niet is toegestaan") && html.contains("beheer@nul.example"));
+    assert!(
+        html.contains("Uw e-mailadres bevat een teken dat niet is toegestaan") && html.contains("beheer@nul.example")
+    );
+}
+
+/// Found by independent testing: after ten failed logins from one address, a colleague with the right password
+/// from the same address got 429, so one person could keep a whole office (or, behind a proxy without trusted
+/// proxies, everyone) out; and each instance behind a proxy counted alone. Now a browser that logged in before
+/// carries a device cookie and is not held back by the failures of others; unknown browsers from an address
+/// that fails a lot are slowed; the count is kept in PostgreSQL, shared by instances.
+#[tokio::test]
+async fn failures_of_others_do_not_keep_a_known_browser_out_and_instances_share_the_count() {
+    let pool = fresh_database().await;
+    let config = WebConfig { login_rate: 3, ..Default::default() };
+    let one = TestApp::spawn_on(pool.clone(), config.clone()).await;
+    let two = TestApp::spawn_on(pool.clone(), config).await;
+    let org = one.org("Gemeente Kantoor", "gm0303").await;
+    one.user("collega@kantoor.example", org, &[Role::Medewerker]).await;
+    one.user("doelwit@kantoor.example", org, &[Role::Medewerker]).await;
+    let login = |app: &TestApp, c: &reqwest::Client, email: &str, password: &str| {
+        let req = c.post(app.url("/inloggen")).form(&[("email", email), ("password", password)]);
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+
+    // The colleague worked here yesterday: logged in (and got a device cookie), logged out.
+    let colleague = one.client();
+    let r = colleague
+        .post(one.url("/inloggen"))
+        .form(&[("email", "collega@kantoor.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let cookies: Vec<String> =
+        r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    let device = cookies.iter().find(|c| c.starts_with("airegister_apparaat=")).expect("a device cookie");
+    assert!(device.contains("HttpOnly") && device.contains("SameSite=Lax") && device.contains("Max-Age=31536000"));
+    assert_eq!(one.post(&colleague, "/uitloggen", &[]).await.status(), 303);
+
+    // Someone at the same address guesses on instance one until refused ...
+    for _ in 0..3 {
+        assert_eq!(login(&one, &one.client(), "doelwit@kantoor.example", "fout wachtwoord 123").await, 422);
+    }
+    assert_eq!(login(&one, &one.client(), "doelwit@kantoor.example", "fout wachtwoord 123").await, 429);
+    // ... and instance two knows: one count for both.
+    assert_eq!(login(&two, &two.client(), "doelwit@kantoor.example", PASSWORD).await, 429);
+    let row: i64 = sqlx::query_scalar("select count(*) from login_throttle").fetch_one(&pool).await.unwrap();
+    assert_eq!(row, 1);
+
+    // The colleague's browser is not held back, on either instance.
+    assert_eq!(login(&two, &colleague, "collega@kantoor.example", PASSWORD).await, 303);
+    assert_eq!(one.post(&colleague, "/uitloggen", &[]).await.status(), 303);
+    assert_eq!(login(&one, &colleague, "collega@kantoor.example", PASSWORD).await, 303);
+    // A browser the colleague never used is an unknown device, slowed like any other.
+    assert_eq!(login(&one, &one.client(), "collega@kantoor.example", PASSWORD).await, 429);
+    // The cookie vouches only for its own user: another account from that browser is still limited.
+    assert_eq!(one.post(&colleague, "/uitloggen", &[]).await.status(), 303);
+    assert_eq!(login(&one, &colleague, "doelwit@kantoor.example", PASSWORD).await, 429);
+
+    // Failures through the cookie count on the cookie (and on the account): not on the address, not a 429 ...
+    for _ in 0..4 {
+        assert_eq!(login(&one, &colleague, "collega@kantoor.example", "fout wachtwoord 123").await, 422);
+    }
+    let failures: i32 = sqlx::query_scalar("select max(failures) from login_device").fetch_one(&pool).await.unwrap();
+    assert_eq!(failures, 4);
+    // ... the fifth locks the account as always, and the cookie is no longer trusted: from then on this browser
+    // is an unknown device, and the address has no attempts left.
+    assert_eq!(login(&one, &colleague, "collega@kantoor.example", "fout wachtwoord 123").await, 422);
+    assert_eq!(login(&one, &colleague, "collega@kantoor.example", PASSWORD).await, 429);
 }

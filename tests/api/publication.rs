@@ -739,7 +739,8 @@ async fn the_register_connection_can_be_corrected_and_a_real_conflict_is_still_c
 
     // Plain http only when the parsed host is this machine, never with a user name in the address.
     let v = version().await.to_string();
-    for bad in ["http://127.0.0.1@evil.example/token", "http://localhost.evil.example/api", "http://localhost:80@10.0.0.1/"]
+    for bad in
+        ["http://127.0.0.1@evil.example/token", "http://localhost.evil.example/api", "http://localhost:80@10.0.0.1/"]
     {
         let r = save(form(bad, "x", &v)).await;
         assert_eq!(r.status(), 422, "{bad}");
