@@ -72,7 +72,7 @@ pub fn safe_endpoint(v: &str) -> bool {
         return false;
     }
     // `https:///x` and `https:\\x` parse (as host `x`), but nobody means them: refuse rather than guess.
-    if !v.split_once("://").is_some_and(|(_, rest)| !rest.starts_with(['/', '\\'])) {
+    if v.split_once("://").is_none_or(|(_, rest)| rest.starts_with(['/', '\\'])) {
         return false;
     }
     let Ok(u) = url::Url::parse(v) else { return false };

@@ -62,6 +62,7 @@ fn form_value(v: &J) -> String {
 
 #[derive(sqlx::FromRow)]
 struct Row {
+    questionnaire_id: Uuid,
     assessment_id: Uuid,
     kind: String,
     definition_version: String,
@@ -634,7 +635,9 @@ fn apply(
     errors
 }
 
-/// Save a section; `actie` says what next: stay, go to the next section, complete, or reopen.
+/// Save a section; `actie` says what next: stay, go to the next section, complete, or reopen. Every write
+/// happens inside the transaction that locked the row and checked the version the form was loaded with, and is
+/// itself guarded by that version: two saves on the same version can never both win.
 pub async fn save(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -655,44 +658,29 @@ pub async fn save(
         drop(tx);
         return page_response(&state, &user, id, qid, StatusCode::CONFLICT, view(Vec::new(), true)).await;
     }
+    let here = format!("/register/{id}/vragenlijst/{qid}");
     if action == "heropenen" {
         if row.status != "afgerond" {
-            return Err(AppError::ConflictBack {
-                back: format!("/register/{id}/vragenlijst/{qid}"),
-                message: "Deze vragenlijst is niet afgerond.".into(),
-            });
+            return Err(AppError::ConflictBack { back: here, message: "Deze vragenlijst is niet afgerond.".into() });
         }
-        sqlx::query("update questionnaire set status = 'in_uitvoering', completed_at = null, completed_by = null, version = version + 1, updated_by = $2 where questionnaire_id = $1")
-            .bind(qid)
-            .bind(user.user_id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("update assessment set status = 'in_uitvoering', completed_on = null, version = version + 1 where assessment_id = $1")
-            .bind(row.assessment_id)
-            .execute(&mut *tx)
-            .await?;
-        let line = format!("{} heropend", def.name);
+        let note = format!("{} heropend", def.name);
+        reopen(&mut tx, &user, &row).await?;
         store::record_note(
             &mut tx,
             &Actor::from(&user),
             "application.assessment_updated",
             &app,
             &members,
-            ("assessment", &line),
+            ("assessment", &note),
         )
         .await?;
         tx.commit().await?;
-        return session::flash_redirect(
-            &state.pool,
-            &user,
-            "De vragenlijst is heropend.",
-            &format!("/register/{id}/vragenlijst/{qid}?deel={section}"),
-        )
-        .await;
+        let to = format!("{here}?deel={section}");
+        return session::flash_redirect(&state.pool, &user, "De vragenlijst is heropend.", &to).await;
     }
     if row.status == "afgerond" {
         return Err(AppError::ConflictBack {
-            back: format!("/register/{id}/vragenlijst/{qid}"),
+            back: here,
             message: "Deze vragenlijst is afgerond. Heropen haar om antwoorden te wijzigen.".into(),
         });
     }
@@ -709,96 +697,134 @@ pub async fn save(
         let n = instances(&before, group);
         answers.insert(format!("{group}@count"), json!(n + 1));
     }
-    let complete = action == "afronden";
-    if complete {
-        let open = unanswered_choices(def, &answers);
-        if !open.is_empty() {
-            drop(tx);
-            let shown: Vec<String> = open.iter().take(12).map(|(part, q)| format!("{q} (deel {part})")).collect();
-            let more = if open.len() > 12 { format!(" en nog {}", open.len() - 12) } else { String::new() };
-            let message = format!(
-                "Afronden kan nog niet: beantwoord eerst de keuzevragen {}{more}. Uw antwoorden in dit deel zijn opgeslagen.",
-                shown.join(", ")
-            );
-            // Save what was typed, then say what is missing.
-            sqlx::query("update questionnaire set answers = $2, version = version + 1, updated_by = $3 where questionnaire_id = $1")
-                .bind(qid)
-                .bind(json!(answers))
-                .bind(user.user_id)
-                .execute(&state.pool)
-                .await?;
-            return session::flash_redirect(
-                &state.pool,
-                &user,
-                &message,
-                &format!("/register/{id}/vragenlijst/{qid}?deel={section}"),
-            )
-            .await;
-        }
-    }
-    let verdicts = (row.kind == "prescan").then(|| prescan::evaluate(def, &answers));
-    sqlx::query(
-        "update questionnaire set answers = $2, version = version + 1, updated_by = $3,
-                status = case when $4 then 'afgerond' else status end,
-                completed_at = case when $4 then now() else completed_at end,
-                completed_by = case when $4 then $3 else completed_by end,
-                verdicts = case when $4 then $5 else verdicts end
-         where questionnaire_id = $1",
-    )
-    .bind(qid)
-    .bind(json!(answers))
-    .bind(user.user_id)
-    .bind(complete)
-    .bind(verdicts.as_ref().map(|v| json!(v.verdicts)))
-    .execute(&mut *tx)
-    .await?;
-    let mut flash = "Uw antwoorden zijn opgeslagen.".to_string();
-    if complete {
-        let outcome = match &verdicts {
-            Some(v) => v
-                .verdicts
-                .iter()
-                .map(|x| {
-                    let why: Vec<&str> =
-                        x.criteria.iter().map(|c| c.explanation.as_str()).filter(|e| !e.is_empty()).collect();
-                    if why.is_empty() {
-                        format!("{}: {}", x.assessment, x.label())
-                    } else {
-                        format!("{}: {} (criteria: {})", x.assessment, x.label(), why.join("; "))
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(". "),
-            None => {
-                let (a, t) =
-                    def.tasks.iter().map(|s| progress(def, s, &answers)).fold((0, 0), |(a, t), (x, y)| (a + x, t + y));
-                format!("{} {} ingevuld: {a} van {t} vragen beantwoord.", def.name, def.version)
-            }
-        };
-        sqlx::query(
-            "update assessment set status = 'afgerond', completed_on = $2, outcome = $3, version = version + 1
-             where assessment_id = $1",
-        )
-        .bind(row.assessment_id)
-        .bind(crate::web::today())
-        .bind(outcome.chars().take(5000).collect::<String>())
-        .execute(&mut *tx)
-        .await?;
-        let line = format!("{} afgerond: {outcome}", def.name);
+    let open = if action == "afronden" { unanswered_choices(def, &answers) } else { Vec::new() };
+    let complete = action == "afronden" && open.is_empty();
+    let verdicts = complete.then(|| (row.kind == "prescan").then(|| prescan::evaluate(def, &answers))).flatten();
+    write_answers(&mut tx, &user, &row, &answers, complete, verdicts.as_ref()).await?;
+    let flash = if complete {
+        let outcome = outcome_text(def, &answers, verdicts.as_ref());
+        record_completion(&mut tx, &row, &outcome).await?;
+        let note = format!("{} afgerond: {outcome}", def.name);
         store::record_note(
             &mut tx,
             &Actor::from(&user),
             "application.assessment_updated",
             &app,
             &members,
-            ("assessment", &line),
+            ("assessment", &note),
         )
         .await?;
-        flash = format!("{} is afgerond en vastgelegd bij de assessments.", def.name);
-    }
+        format!("{} is afgerond en vastgelegd bij de assessments.", def.name)
+    } else if !open.is_empty() {
+        // What was typed is saved; then say what is still missing before completing.
+        let shown: Vec<String> = open.iter().take(12).map(|(part, q)| format!("{q} (deel {part})")).collect();
+        let more = if open.len() > 12 { format!(" en nog {}", open.len() - 12) } else { String::new() };
+        format!(
+            "Afronden kan nog niet: beantwoord eerst de keuzevragen {}{more}. Uw antwoorden in dit deel zijn opgeslagen.",
+            shown.join(", ")
+        )
+    } else {
+        "Uw antwoorden zijn opgeslagen.".to_string()
+    };
     tx.commit().await?;
     let next = if action == "volgende" { (section + 1).min(def.tasks.len() - 1) } else { section };
-    session::flash_redirect(&state.pool, &user, &flash, &format!("/register/{id}/vragenlijst/{qid}?deel={next}")).await
+    session::flash_redirect(&state.pool, &user, &flash, &format!("{here}?deel={next}")).await
+}
+
+/// A changed version at write time: only possible if the row lock was lost, but then nothing is overwritten.
+fn stale(done: sqlx::postgres::PgQueryResult) -> AppResult<()> {
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(AppError::Conflict("De vragenlijst is intussen door iemand anders gewijzigd.".into()))
+    }
+}
+
+/// The answers (and, when completing, the status and verdicts), at the version the form was loaded with.
+async fn write_answers(
+    tx: &mut PgConnection,
+    user: &CurrentUser,
+    row: &Row,
+    answers: &Answers,
+    complete: bool,
+    verdicts: Option<&prescan::Outcome>,
+) -> AppResult<()> {
+    let done = sqlx::query(
+        "update questionnaire set answers = $2, version = version + 1, updated_by = $3,
+                status = case when $4 then 'afgerond' else status end,
+                completed_at = case when $4 then now() else completed_at end,
+                completed_by = case when $4 then $3 else completed_by end,
+                verdicts = case when $4 then $5 else verdicts end
+         where questionnaire_id = $1 and version = $6",
+    )
+    .bind(row.questionnaire_id)
+    .bind(json!(answers))
+    .bind(user.user_id)
+    .bind(complete)
+    .bind(verdicts.map(|v| json!(v.verdicts)))
+    .bind(row.version)
+    .execute(&mut *tx)
+    .await?;
+    stale(done)
+}
+
+/// Back to "in uitvoering", the questionnaire and its assessment.
+async fn reopen(tx: &mut PgConnection, user: &CurrentUser, row: &Row) -> AppResult<()> {
+    let done = sqlx::query(
+        "update questionnaire set status = 'in_uitvoering', completed_at = null, completed_by = null,
+                version = version + 1, updated_by = $2
+          where questionnaire_id = $1 and version = $3",
+    )
+    .bind(row.questionnaire_id)
+    .bind(user.user_id)
+    .bind(row.version)
+    .execute(&mut *tx)
+    .await?;
+    stale(done)?;
+    sqlx::query("update assessment set status = 'in_uitvoering', completed_on = null, version = version + 1 where assessment_id = $1")
+        .bind(row.assessment_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// The assessment the questionnaire belongs to is completed with the outcome.
+async fn record_completion(tx: &mut PgConnection, row: &Row, outcome: &str) -> AppResult<()> {
+    sqlx::query(
+        "update assessment set status = 'afgerond', completed_on = $2, outcome = $3, version = version + 1
+         where assessment_id = $1",
+    )
+    .bind(row.assessment_id)
+    .bind(crate::web::today())
+    .bind(outcome.chars().take(5000).collect::<String>())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The outcome in words: the Pre-scan's verdicts with their criteria, or how far another list was filled in.
+fn outcome_text(def: &Definition, answers: &Answers, verdicts: Option<&prescan::Outcome>) -> String {
+    match verdicts {
+        Some(v) => v
+            .verdicts
+            .iter()
+            .map(|x| {
+                let why: Vec<&str> =
+                    x.criteria.iter().map(|c| c.explanation.as_str()).filter(|e| !e.is_empty()).collect();
+                if why.is_empty() {
+                    format!("{}: {}", x.assessment, x.label())
+                } else {
+                    format!("{}: {} (criteria: {})", x.assessment, x.label(), why.join("; "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(". "),
+        None => {
+            let (a, t) =
+                def.tasks.iter().map(|s| progress(def, s, answers)).fold((0, 0), |(a, t), (x, y)| (a + x, t + y));
+            format!("{} {} ingevuld: {a} van {t} vragen beantwoord.", def.name, def.version)
+        }
+    }
 }
 
 pub struct PrintSection {

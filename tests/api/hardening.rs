@@ -332,7 +332,8 @@ async fn a_control_character_in_a_form_field_is_named_on_that_field_and_the_inpu
     let version = version.to_string();
     let org_path = format!("/beheer/organisaties/{org}");
     // (form, fields, the field with the character, the start of its message, input that must come back)
-    let cases: Vec<(&str, Vec<(&str, &str)>, &str, &str, &str)> = vec![
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
         (
             "/beheer/organisaties",
             vec![("org_name", "Gemeente\0Nieuw"), ("org_code", "gm0200"), ("org_email", "ai@nieuw.example")],

@@ -299,3 +299,34 @@ async fn repeatable_parts_take_more_than_one_entry() {
     let print = app.get(&c, &format!("{dpia}/afdrukken")).await.text().await.unwrap();
     assert!(print.contains("NAW-gegevens") && print.contains("BSN"));
 }
+
+/// Two saves of the same part at once (two tabs, or two people), from the same version. Whatever the action — a plain save, or
+/// "afronden" while choice questions are still open (that path once dropped the locked transaction and wrote
+/// the answers outside it, with no version check) — exactly one wins and the other is told; the stored
+/// answers are the winner's.
+#[tokio::test]
+async fn two_saves_on_the_same_version_cannot_both_win() {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente Testdam", "gm0101").await;
+    let pl = app.user("pl@testdam.example", org, &[Role::Medewerker, Role::Projectleider]).await;
+    let a = app.logged_in("pl@testdam.example").await;
+    let r = app.post(&a, "/register", &complete("Slimme planner", &pl.to_string(), &[])).await;
+    let id = Uuid::parse_str(location(&r).trim_start_matches("/register/")).unwrap();
+    let path = location(&app.post(&a, &format!("/register/{id}/vragenlijsten/prescan/start"), &[]).await);
+    for round in 0..12 {
+        let v = version(&app, &a, &path).await;
+        let (first, second) = if round % 2 == 0 { ("afronden", "opslaan") } else { ("opslaan", "afronden") };
+        let text_a = format!("Planning A{round}");
+        let text_b = format!("Planning B{round}");
+        let fields_a = [("version", v.as_str()), ("deel", "0"), ("q.0.2", text_a.as_str()), ("actie", first)];
+        let fields_b = [("version", v.as_str()), ("deel", "0"), ("q.0.2", text_b.as_str()), ("actie", second)];
+        let (ra, rb) = tokio::join!(app.post(&a, &path, &fields_a), app.post(&a, &path, &fields_b));
+        let mut statuses = [ra.status().as_u16(), rb.status().as_u16()];
+        statuses.sort();
+        assert_eq!(statuses, [303, 409], "round {round}: one save wins, the other is told");
+        let winner = if ra.status() == 303 { &text_a } else { &text_b };
+        let answers: serde_json::Value =
+            sqlx::query_scalar("select answers from questionnaire").fetch_one(&app.pool).await.unwrap();
+        assert_eq!(answers["0.2"], winner.as_str(), "round {round}: the stored answer is the winner's");
+    }
+}
