@@ -16,7 +16,7 @@ use uuid::Uuid;
 use super::ApiUser;
 use super::problem::{ApiResult, FieldError, Problem};
 use crate::AppState;
-use crate::applications::fields::{FIELDS, Kind, WORKFLOW_STATUS, label_of};
+use crate::applications::fields::{FIELDS, Kind, WORKFLOW_STATUS};
 use crate::applications::form::{self, FormData};
 use crate::applications::rasci::{self, LETTERS};
 use crate::applications::store::{self, ListFilter, PAGE_SIZE, Stored};
@@ -191,9 +191,9 @@ pub fn representation(app: &Stored) -> Value {
     let get = |k: &str| doc.get(k).cloned().unwrap_or(Value::Null);
     json!({
         "id": app.id,
-        "version": app.version(),
-        "workflow_status": app.workflow_status(),
-        "workflow_status_label": label_of(WORKFLOW_STATUS, app.workflow_status()),
+        "version": app.version,
+        "workflow_status": app.status.as_str(),
+        "workflow_status_label": app.status.label(),
         "risk_level": get("risk_level"),
         "suspension_reason": get("suspension_reason"),
         "created_at": get("created_at"),
@@ -487,9 +487,9 @@ pub async fn workflow(
             })
             .collect()
     };
-    let status = app.workflow_status();
+    let status = app.status;
     // What the registration form says is still needed before submitting (fields and gates), as the web shows it.
-    let missing: Vec<Value> = if matches!(status, "concept" | "teruggestuurd") {
+    let missing: Vec<Value> = if status.is_submittable() {
         crate::workflow::submission_missing(&mut conn, &app)
             .await?
             .into_iter()
@@ -501,9 +501,9 @@ pub async fn workflow(
     Ok(Json(json!({
         "submission_missing": missing,
         "id": app.id,
-        "version": app.version(),
-        "workflow_status": status,
-        "workflow_status_label": label_of(WORKFLOW_STATUS, status),
+        "version": app.version,
+        "workflow_status": status.as_str(),
+        "workflow_status_label": status.label(),
         "submitted_at": app.doc.get("submitted_at").cloned().unwrap_or(Value::Null),
         "suspended": app.str("suspension_reason").is_some(),
         "suspension_reason": app.str("suspension_reason"),

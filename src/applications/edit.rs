@@ -24,6 +24,7 @@ use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{format_datetime, render, render_status};
 use crate::workflow;
+use crate::workflow::machine::WorkflowStatus;
 
 /// Someone else's save that came in between, as the form explains it.
 pub struct Conflict {
@@ -248,7 +249,7 @@ async fn editable(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(
 }
 
 fn submittable(stored: &Stored) -> bool {
-    matches!(stored.workflow_status(), "concept" | "teruggestuurd")
+    stored.status.is_submittable()
 }
 
 pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
@@ -264,14 +265,14 @@ pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id
         &members,
         FormState {
             id: Some(id),
-            version: stored.version(),
+            version: stored.version,
             form: &form,
             errors: FormErrors::new(),
             missing,
             similar: Vec::new(),
             conflict: None,
             can_submit: submittable(&stored),
-            approved: workflow::machine::APPROVED.contains(&stored.workflow_status()),
+            approved: stored.status.is_approved(),
         },
     ))
 }
@@ -317,14 +318,14 @@ pub async fn update(
         similar: Vec::new(),
         conflict,
         can_submit: submittable(&current),
-        approved: workflow::machine::APPROVED.contains(&current.workflow_status()),
+        approved: current.status.is_approved(),
     };
-    if base_version != current.version() {
+    if base_version != current.version {
         let changes = changes_since(&state, id, base_version).await?;
-        tracing::info!(event = "edit_conflict", user_id = %user.user_id, application_id = %id, base_version, current = current.version(), "stale edit refused");
+        tracing::info!(event = "edit_conflict", user_id = %user.user_id, application_id = %id, base_version, current = current.version, "stale edit refused");
         return render_status(
             StatusCode::CONFLICT,
-            &form_page(&user, &members, page_state(errors, Vec::new(), Some(Conflict { changes }), current.version())),
+            &form_page(&user, &members, page_state(errors, Vec::new(), Some(Conflict { changes }), current.version)),
         );
     }
     if !errors.is_empty() {
@@ -335,7 +336,7 @@ pub async fn update(
     }
     let submit = wants_submit(&form) && submittable(&current);
     // Beyond a draft a registration stays complete: what submission required cannot be emptied later.
-    if submit || current.workflow_status() != "concept" {
+    if submit || current.status != WorkflowStatus::Concept {
         let mut missing = form::missing_for_submission(&values, &entries);
         if submit {
             let mut conn = state.pool.acquire().await?;
@@ -357,7 +358,7 @@ pub async fn update(
     let Some(after) = store::update(&mut tx, org, id, base_version, &values, &entries).await? else {
         drop(tx);
         let changes = changes_since(&state, id, base_version).await?;
-        let now = store::get(&state.pool, org, id).await?.map(|s| s.version()).unwrap_or(base_version);
+        let now = store::get(&state.pool, org, id).await?.map(|s| s.version).unwrap_or(base_version);
         return render_status(
             StatusCode::CONFLICT,
             &form_page(&user, &members, page_state(FormErrors::new(), Vec::new(), Some(Conflict { changes }), now)),
@@ -399,7 +400,7 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): 
         return Err(AppError::Conflict(format!(
             "{} kan nu niet worden ingediend: de status is „{}”. Indienen kan alleen bij een concept of een teruggestuurde registratie.",
             stored.name(),
-            super::fields::label_of(super::fields::WORKFLOW_STATUS, stored.workflow_status())
+            stored.status.label()
         )));
     }
     let missing = workflow::submission_missing(&mut tx, &stored).await?;
@@ -452,7 +453,7 @@ pub async fn risk_override(
     let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let before = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-    if before.version() != base_version {
+    if before.version != base_version {
         return Err(AppError::Conflict(
             "De registratie is intussen gewijzigd. Open haar opnieuw en bekijk de wijzigingen voordat u het risiconiveau aanpast.".into(),
         ));

@@ -69,5 +69,5 @@ pub fn can_edit(user: &CurrentUser, app: &Stored) -> bool {
         || user.has_role(Role::Ciso)
         || user.has_role(Role::Beheerder)
         || app.uuid("owner_id") == me
-        || (app.uuid("created_by") == me && matches!(app.workflow_status(), "concept" | "teruggestuurd"))
+        || (app.uuid("created_by") == me && app.status.is_submittable())
 }

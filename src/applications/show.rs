@@ -8,7 +8,7 @@ use axum::response::Response;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::fields::{self, WORKFLOW_STATUS, label_of};
+use super::fields::{self};
 use super::form::{FormData, display_value, is_blank};
 use super::store::{self, Stored};
 use super::views::{self, DetailSection};
@@ -42,14 +42,14 @@ pub fn summary(user: &CurrentUser, s: &Stored) -> Summary {
         id: s.id,
         name: s.name().to_string(),
         description: s.str("description_short").unwrap_or("").to_string(),
-        workflow_status: s.workflow_status().to_string(),
-        workflow_label: label_of(WORKFLOW_STATUS, s.workflow_status()),
+        workflow_status: s.status.as_str().to_string(),
+        workflow_label: s.status.label(),
         risk_label: s
             .str("risk_level")
             .and_then(RiskLevel::parse)
             .map(RiskLevel::label)
             .unwrap_or_else(|| "Nog niet bepaald".to_string()),
-        version: s.version(),
+        version: s.version,
         can_edit: can_edit(user, s),
         suspension: s.str("suspension_reason").map(str::to_string),
     }
@@ -87,7 +87,7 @@ pub async fn detail_response(
     let stored = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
     let members = store::members(&state.pool, org).await?;
     let derivation = store::derive_risk(&stored.doc);
-    let submittable = matches!(stored.workflow_status(), "concept" | "teruggestuurd");
+    let submittable = stored.status.is_submittable();
     let app = summary(user, &stored);
     let page = DetailPage {
         layout: Layout::for_user(user, &app.name, "/register").with_errors(!errors.is_empty()),

@@ -15,19 +15,48 @@ use super::rasci::{self, RasciEntry};
 use crate::audit::{self, Actor, Event};
 use crate::risk::own_level::{self, Derivation, Permission, RiskInput};
 use crate::workflow::gates::{DPIA_KINDS_SQL, IAMA_KINDS_SQL, IAMA_REQUIRED_SQL, completed_sql};
+use crate::workflow::machine::{RiskLevel, WorkflowStatus};
 
 /// The catalogue's columns, as a SQL list (identifiers from our own code, never from input).
 static COLUMNS: LazyLock<Vec<&'static str>> = LazyLock::new(|| FIELDS.iter().map(|f| f.key).collect());
 
-/// One application as stored: all columns as JSON (minus the search vector) and its RASCI.
+/// One application as stored: the fields the workflow decides on, typed; all columns as JSON (minus the search
+/// vector, for the catalogue's 60 fields, the audit snapshot and the export); and its RASCI.
 #[derive(Debug, Clone)]
 pub struct Stored {
     pub id: Uuid,
+    pub organisation_id: Uuid,
+    pub status: WorkflowStatus,
+    pub owner_id: Option<Uuid>,
+    pub created_by: Option<Uuid>,
+    pub submitted_by: Option<Uuid>,
+    pub risk_level: Option<RiskLevel>,
+    pub version: i32,
     pub doc: Map<String, Value>,
     pub rasci: Vec<RasciEntry>,
 }
 
 impl Stored {
+    /// From a row as JSON (`to_jsonb(a.*)`); None when it is not an application row. PostgreSQL's constraints
+    /// keep the status and risk level to the known values.
+    pub fn from_row(doc: Value, rasci: Vec<RasciEntry>) -> Option<Stored> {
+        let Value::Object(doc) = doc else { return None };
+        let text = |k: &str| doc.get(k).and_then(Value::as_str);
+        let uuid = |k: &str| text(k).and_then(|s| Uuid::parse_str(s).ok());
+        Some(Stored {
+            id: uuid("application_id")?,
+            organisation_id: uuid("organisation_id")?,
+            status: text("workflow_status").and_then(WorkflowStatus::parse)?,
+            owner_id: uuid("owner_id"),
+            created_by: uuid("created_by"),
+            submitted_by: uuid("submitted_by"),
+            risk_level: text("risk_level").and_then(RiskLevel::parse),
+            version: doc.get("version").and_then(Value::as_i64).and_then(|v| i32::try_from(v).ok())?,
+            doc,
+            rasci,
+        })
+    }
+
     pub fn str(&self, key: &str) -> Option<&str> {
         self.doc.get(key).and_then(Value::as_str)
     }
@@ -36,16 +65,8 @@ impl Stored {
         self.str(key).and_then(|s| Uuid::parse_str(s).ok())
     }
 
-    pub fn version(&self) -> i32 {
-        self.doc.get("version").and_then(Value::as_i64).unwrap_or(0) as i32
-    }
-
     pub fn name(&self) -> &str {
         self.str("name").unwrap_or("")
-    }
-
-    pub fn workflow_status(&self) -> &str {
-        self.str("workflow_status").unwrap_or("concept")
     }
 
     /// The state kept in the audit trail: every column plus the RASCI, without bookkeeping.
@@ -232,9 +253,9 @@ pub async fn get_in(conn: &mut PgConnection, organisation_id: Uuid, id: Uuid) ->
     .bind(organisation_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(Value::Object(doc)) = doc else { return Ok(None) };
+    let Some(doc) = doc else { return Ok(None) };
     let rasci = rasci::load(conn, id).await?;
-    Ok(Some(Stored { id, doc, rasci }))
+    Ok(Stored::from_row(doc, rasci))
 }
 
 pub async fn get(pool: &PgPool, organisation_id: Uuid, id: Uuid) -> sqlx::Result<Option<Stored>> {

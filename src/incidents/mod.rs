@@ -26,7 +26,7 @@ use crate::notifications::{self, Kind, Note};
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{format_datetime, render_status};
-use crate::workflow::{interested, machine::APPROVED};
+use crate::workflow::interested;
 
 pub const KINDS: &[(&str, &str)] = &[
     ("datalek", "Datalek"),
@@ -434,7 +434,7 @@ async fn set_suspension(state: AppState, user: CurrentUser, id: Uuid, reason: Op
         }
         _ => {}
     }
-    if reason.is_some() && !APPROVED.contains(&before.workflow_status()) {
+    if reason.is_some() && !before.status.is_approved() {
         return Err(AppError::Conflict(format!(
             "Alleen een goedgekeurde tool of een tool in gebruik kan tijdelijk worden stilgezet; {} is dat niet.",
             before.name()

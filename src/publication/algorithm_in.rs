@@ -2,6 +2,7 @@
 //! the standard has, with the keys and enumeration values it requires. Internal fields (RASCI, the data-class
 //! matrix, risk notes, reviews) never enter it.
 
+use crate::workflow::machine::WorkflowStatus;
 use serde_json::{Map, Value, json};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -59,7 +60,12 @@ pub const GROUPING_KEYS: [&str; 3] = ["lawful_basis_grouping", "impacttoetsen_gr
 
 /// Workflow states in which a registration may be public: approved (with or without conditions), in use, or
 /// no longer in use. Drafts, submissions under review and rejected tools never are.
-pub const PUBLIC_STATES: [&str; 4] = ["goedgekeurd", "goedgekeurd_onder_voorwaarden", "in_gebruik", "buiten_gebruik"];
+pub const PUBLIC_STATES: [WorkflowStatus; 4] = [
+    WorkflowStatus::Goedgekeurd,
+    WorkflowStatus::GoedgekeurdOnderVoorwaarden,
+    WorkflowStatus::InGebruik,
+    WorkflowStatus::BuitenGebruik,
+];
 
 /// The same, as a SQL condition on `application a`.
 pub const PUBLIC_SQL: &str = "a.publish and a.workflow_status in ('goedgekeurd', 'goedgekeurd_onder_voorwaarden', \

@@ -74,9 +74,7 @@ pub struct Skipped {
 
 /// A registration from its row as JSON (`to_jsonb(a.*)`), without its RASCI (publication never needs it).
 pub fn stored(doc: Value) -> Option<Stored> {
-    let Value::Object(doc) = doc else { return None };
-    let id = doc.get("application_id").and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok())?;
-    Some(Stored { id, doc, rasci: Vec::new() })
+    Stored::from_row(doc, Vec::new())
 }
 
 fn entry(app: &Stored, body: Map<String, Value>) -> Entry {

@@ -189,7 +189,7 @@ async fn tab_page(
     let entry = export::one(&state.pool, &info, app, &links(state)).await?;
     let readiness = readiness::check(
         &entry.body,
-        app.workflow_status(),
+        app.status.as_str(),
         app.doc.get("publish") == Some(&Value::Bool(true)),
         &personal_emails(state, org).await?,
     );
@@ -279,7 +279,7 @@ async fn send(
     let info = algorithm_in::org_info(&state.pool, org).await?;
     let entry = export::one(&state.pool, &info, &app, &links(&state)).await?;
     let ready =
-        readiness::check(&entry.body, app.workflow_status(), app.doc.get("publish") == Some(&Value::Bool(true)), &[]);
+        readiness::check(&entry.body, app.status.as_str(), app.doc.get("publish") == Some(&Value::Bool(true)), &[]);
     if !ready.ready() {
         for b in &ready.blockers {
             errors.add("export", format!("Niet klaar voor publicatie – {}", b.text));
@@ -434,15 +434,15 @@ async fn overview_rows(state: &AppState, info: &OrgInfo) -> AppResult<Vec<Overvi
     let mut rows = Vec::new();
     for (app, entry) in apps.iter().zip(entries) {
         let marked = app.doc.get("publish") == Some(&Value::Bool(true));
-        let r = readiness::check(&entry.body, app.workflow_status(), marked, &emails);
+        let r = readiness::check(&entry.body, app.status.as_str(), marked, &emails);
         rows.push(OverviewRow {
             id: app.id,
             name: app.name().to_string(),
             workflow: crate::applications::fields::label_of(
                 crate::applications::fields::WORKFLOW_STATUS,
-                app.workflow_status(),
+                app.status.as_str(),
             ),
-            public: marked && PUBLIC_STATES.contains(&app.workflow_status()),
+            public: marked && PUBLIC_STATES.contains(&app.status),
             score: r.score,
             blockers: r.blockers.into_iter().map(|b| b.text).collect(),
             lars: entry.lars,

@@ -2,6 +2,7 @@
 //! entry, in Dutch, with the register's own completeness score (the weights of its editor's progress bar,
 //! `frontend-beheer-2024/src/config/score.ts`: 8 for the important fields, 2 for the others).
 
+use crate::workflow::machine::WorkflowStatus;
 use serde_json::{Map, Value};
 
 use super::algorithm_in::{KEYS, PUBLIC_STATES};
@@ -83,7 +84,7 @@ pub fn check(body: &Map<String, Value>, workflow_status: &str, marked: bool, per
             "Bij 'Publiceren in het Algoritmeregister' is nog niet 'ja' gekozen (onderdeel Publicatie).".into(),
         ));
     }
-    if !PUBLIC_STATES.contains(&workflow_status) {
+    if !WorkflowStatus::parse(workflow_status).is_some_and(|w| PUBLIC_STATES.contains(&w)) {
         blockers.push(item(
             "",
             "De registratie is nog niet goedgekeurd: alleen goedgekeurde tools (ook in of buiten gebruik) worden gepubliceerd."

@@ -1,7 +1,122 @@
 //! The status machine of PRODUCT.md ("Workflow") plus "teruggestuurd": which action may move a registration
 //! from which status, and to which. Pure; who may take the action is checked by the handlers.
 
-use crate::applications::fields::{WORKFLOW_STATUS, label_of};
+use crate::applications::fields::{RISK_LEVELS, WORKFLOW_STATUS, label_of};
+
+/// Where a registration stands in its life (the `workflow_status` column). The text forms are the ones
+/// PostgreSQL's check constraint, the forms and the API use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, sqlx::Type)]
+#[serde(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
+pub enum WorkflowStatus {
+    Concept,
+    Ingediend,
+    InBeoordeling,
+    Teruggestuurd,
+    Goedgekeurd,
+    GoedgekeurdOnderVoorwaarden,
+    Afgewezen,
+    InGebruik,
+    BuitenGebruik,
+}
+
+impl WorkflowStatus {
+    pub const ALL: [WorkflowStatus; 9] = [
+        Self::Concept,
+        Self::Ingediend,
+        Self::InBeoordeling,
+        Self::Teruggestuurd,
+        Self::Goedgekeurd,
+        Self::GoedgekeurdOnderVoorwaarden,
+        Self::Afgewezen,
+        Self::InGebruik,
+        Self::BuitenGebruik,
+    ];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Concept => "concept",
+            Self::Ingediend => "ingediend",
+            Self::InBeoordeling => "in_beoordeling",
+            Self::Teruggestuurd => "teruggestuurd",
+            Self::Goedgekeurd => "goedgekeurd",
+            Self::GoedgekeurdOnderVoorwaarden => "goedgekeurd_onder_voorwaarden",
+            Self::Afgewezen => "afgewezen",
+            Self::InGebruik => "in_gebruik",
+            Self::BuitenGebruik => "buiten_gebruik",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|w| w.as_str() == s)
+    }
+
+    /// As people read it ("Goedgekeurd onder voorwaarden").
+    pub fn label(self) -> String {
+        label_of(WORKFLOW_STATUS, self.as_str())
+    }
+
+    /// The tool may be used (for "tijdelijk niet gebruiken" and the allowed-tools overview).
+    pub fn is_approved(self) -> bool {
+        APPROVED.contains(&self)
+    }
+
+    /// Waiting for the CISO.
+    pub fn is_in_review(self) -> bool {
+        IN_REVIEW.contains(&self)
+    }
+
+    /// The applicant may still edit and submit it.
+    pub fn is_submittable(self) -> bool {
+        Action::Submit.allows(self)
+    }
+}
+
+impl std::fmt::Display for WorkflowStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl TryFrom<&str> for WorkflowStatus {
+    type Error = String;
+
+    fn try_from(s: &str) -> Result<Self, Self::Error> {
+        Self::parse(s).ok_or_else(|| format!("onbekende status '{s}'"))
+    }
+}
+
+/// A set of statuses as a SQL list (`'a', 'b'`), for the few statements that filter on a set. The values are
+/// our own constants, never input.
+pub fn sql_list(set: &[WorkflowStatus]) -> String {
+    set.iter().map(|w| format!("'{}'", w.as_str())).collect::<Vec<_>>().join(", ")
+}
+
+/// The registration's own risk level (the `risk_level` column), derived from the data it processes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RiskLevel {
+    Laag,
+    Middel,
+    Hoog,
+}
+
+impl RiskLevel {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Laag => "laag",
+            Self::Middel => "middel",
+            Self::Hoog => "hoog",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Laag, Self::Middel, Self::Hoog].into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label(self) -> String {
+        label_of(RISK_LEVELS, self.as_str())
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -17,28 +132,33 @@ pub enum Action {
 
 impl Action {
     /// The statuses the action starts from.
-    pub fn from_statuses(self) -> &'static [&'static str] {
+    pub fn from_statuses(self) -> &'static [WorkflowStatus] {
+        use WorkflowStatus as W;
         match self {
-            Action::Submit => &["concept", "teruggestuurd"],
-            Action::TakeUp => &["ingediend"],
-            Action::Approve | Action::ApproveWithConditions | Action::Reject | Action::Return => {
-                &["ingediend", "in_beoordeling"]
-            }
-            Action::PutInUse => &["goedgekeurd", "goedgekeurd_onder_voorwaarden"],
-            Action::Retire => &["goedgekeurd", "goedgekeurd_onder_voorwaarden", "in_gebruik"],
+            Action::Submit => &[W::Concept, W::Teruggestuurd],
+            Action::TakeUp => &[W::Ingediend],
+            Action::Approve | Action::ApproveWithConditions | Action::Reject | Action::Return => IN_REVIEW,
+            Action::PutInUse => &[W::Goedgekeurd, W::GoedgekeurdOnderVoorwaarden],
+            Action::Retire => APPROVED,
         }
     }
 
-    pub fn target(self) -> &'static str {
+    /// Whether the action may be taken from `status`.
+    pub fn allows(self, status: WorkflowStatus) -> bool {
+        self.from_statuses().contains(&status)
+    }
+
+    pub fn target(self) -> WorkflowStatus {
+        use WorkflowStatus as W;
         match self {
-            Action::Submit => "ingediend",
-            Action::TakeUp => "in_beoordeling",
-            Action::Approve => "goedgekeurd",
-            Action::ApproveWithConditions => "goedgekeurd_onder_voorwaarden",
-            Action::Reject => "afgewezen",
-            Action::Return => "teruggestuurd",
-            Action::PutInUse => "in_gebruik",
-            Action::Retire => "buiten_gebruik",
+            Action::Submit => W::Ingediend,
+            Action::TakeUp => W::InBeoordeling,
+            Action::Approve => W::Goedgekeurd,
+            Action::ApproveWithConditions => W::GoedgekeurdOnderVoorwaarden,
+            Action::Reject => W::Afgewezen,
+            Action::Return => W::Teruggestuurd,
+            Action::PutInUse => W::InGebruik,
+            Action::Retire => W::BuitenGebruik,
         }
     }
 
@@ -73,17 +193,16 @@ impl Action {
 }
 
 /// The status after `action`, or the Dutch explanation why it cannot be taken now.
-pub fn transition(from: &str, action: Action) -> Result<&'static str, String> {
-    if action.from_statuses().contains(&from) {
+pub fn transition(from: WorkflowStatus, action: Action) -> Result<WorkflowStatus, String> {
+    if action.allows(from) {
         return Ok(action.target());
     }
-    let allowed: Vec<String> =
-        action.from_statuses().iter().map(|s| format!("„{}”", label_of(WORKFLOW_STATUS, s))).collect();
+    let allowed: Vec<String> = action.from_statuses().iter().map(|s| format!("„{}”", s.label())).collect();
     Err(format!(
         "„{}” kan niet bij een registratie met status „{}”; dat kan alleen bij status {}. Misschien heeft iemand \
          anders de registratie intussen behandeld: laad de pagina opnieuw.",
         action.label(),
-        label_of(WORKFLOW_STATUS, from),
+        from.label(),
         join_or(&allowed)
     ))
 }
@@ -97,37 +216,39 @@ fn join_or(items: &[String]) -> String {
 }
 
 /// Statuses in which a tool may be used (for "tijdelijk niet gebruiken" and the allowed-tools overview).
-pub const APPROVED: &[&str] = &["goedgekeurd", "goedgekeurd_onder_voorwaarden", "in_gebruik"];
+pub const APPROVED: &[WorkflowStatus] =
+    &[WorkflowStatus::Goedgekeurd, WorkflowStatus::GoedgekeurdOnderVoorwaarden, WorkflowStatus::InGebruik];
 
 /// Statuses waiting for the CISO.
-pub const IN_REVIEW: &[&str] = &["ingediend", "in_beoordeling"];
+pub const IN_REVIEW: &[WorkflowStatus] = &[WorkflowStatus::Ingediend, WorkflowStatus::InBeoordeling];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use WorkflowStatus as W;
 
     #[test]
     fn the_happy_path_is_allowed() {
-        assert_eq!(transition("concept", Action::Submit), Ok("ingediend"));
-        assert_eq!(transition("ingediend", Action::TakeUp), Ok("in_beoordeling"));
-        assert_eq!(transition("in_beoordeling", Action::ApproveWithConditions), Ok("goedgekeurd_onder_voorwaarden"));
-        assert_eq!(transition("ingediend", Action::Approve), Ok("goedgekeurd"));
-        assert_eq!(transition("goedgekeurd", Action::PutInUse), Ok("in_gebruik"));
-        assert_eq!(transition("in_gebruik", Action::Retire), Ok("buiten_gebruik"));
-        assert_eq!(transition("in_beoordeling", Action::Return), Ok("teruggestuurd"));
-        assert_eq!(transition("teruggestuurd", Action::Submit), Ok("ingediend"));
-        assert_eq!(transition("in_beoordeling", Action::Reject), Ok("afgewezen"));
+        assert_eq!(transition(W::Concept, Action::Submit), Ok(W::Ingediend));
+        assert_eq!(transition(W::Ingediend, Action::TakeUp), Ok(W::InBeoordeling));
+        assert_eq!(transition(W::InBeoordeling, Action::ApproveWithConditions), Ok(W::GoedgekeurdOnderVoorwaarden));
+        assert_eq!(transition(W::Ingediend, Action::Approve), Ok(W::Goedgekeurd));
+        assert_eq!(transition(W::Goedgekeurd, Action::PutInUse), Ok(W::InGebruik));
+        assert_eq!(transition(W::InGebruik, Action::Retire), Ok(W::BuitenGebruik));
+        assert_eq!(transition(W::InBeoordeling, Action::Return), Ok(W::Teruggestuurd));
+        assert_eq!(transition(W::Teruggestuurd, Action::Submit), Ok(W::Ingediend));
+        assert_eq!(transition(W::InBeoordeling, Action::Reject), Ok(W::Afgewezen));
     }
 
     #[test]
     fn illegal_transitions_are_explained() {
-        let e = transition("concept", Action::Approve).unwrap_err();
+        let e = transition(W::Concept, Action::Approve).unwrap_err();
         assert!(e.contains("„Goedkeuren” kan niet bij een registratie met status „Concept”"), "{e}");
         assert!(e.contains("„Ingediend” of „In beoordeling”"), "{e}");
-        assert!(transition("afgewezen", Action::Approve).is_err());
-        assert!(transition("goedgekeurd", Action::Reject).is_err());
-        assert!(transition("buiten_gebruik", Action::PutInUse).is_err());
-        assert!(transition("in_gebruik", Action::Submit).is_err());
+        assert!(transition(W::Afgewezen, Action::Approve).is_err());
+        assert!(transition(W::Goedgekeurd, Action::Reject).is_err());
+        assert!(transition(W::BuitenGebruik, Action::PutInUse).is_err());
+        assert!(transition(W::InGebruik, Action::Submit).is_err());
         // Every action has at least one start, and no action starts from its own target.
         for a in [
             Action::Submit,
@@ -142,5 +263,19 @@ mod tests {
             assert!(!a.from_statuses().is_empty());
             assert!(transition(a.target(), a).is_err(), "{a:?} twice");
         }
+    }
+
+    #[test]
+    fn statuses_read_back_and_match_the_catalogue() {
+        for w in WorkflowStatus::ALL {
+            assert_eq!(WorkflowStatus::parse(w.as_str()), Some(w));
+            assert_ne!(w.label(), w.as_str(), "{w} has a label in the catalogue");
+        }
+        assert_eq!(WORKFLOW_STATUS.len(), WorkflowStatus::ALL.len());
+        assert_eq!(WorkflowStatus::parse("Concept"), None);
+        assert_eq!(sql_list(IN_REVIEW), "'ingediend', 'in_beoordeling'");
+        assert!(W::Teruggestuurd.is_submittable() && !W::Ingediend.is_submittable());
+        assert_eq!(RiskLevel::parse("hoog"), Some(RiskLevel::Hoog));
+        assert_eq!(RiskLevel::parse(RiskLevel::Middel.as_str()), Some(RiskLevel::Middel));
     }
 }

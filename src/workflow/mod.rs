@@ -243,8 +243,7 @@ pub async fn new_round_after(
     material: &[&str],
     members: &[crate::applications::form::Member],
 ) -> crate::error::AppResult<bool> {
-    let status_now = after.workflow_status();
-    if material.is_empty() || !(machine::APPROVED.contains(&status_now) || machine::IN_REVIEW.contains(&status_now)) {
+    if material.is_empty() || !(after.status.is_approved() || after.status.is_in_review()) {
         return Ok(false);
     }
     sqlx::query(

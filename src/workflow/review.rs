@@ -13,7 +13,7 @@ use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::gates::{self, Stage};
-use super::machine::{self, APPROVED, Action, IN_REVIEW};
+use super::machine::{self, Action, WorkflowStatus};
 use super::{facts, interested, is_party};
 use crate::AppState;
 use crate::applications::fields::label_in as label;
@@ -190,10 +190,9 @@ pub async fn page_response(
         when: format_datetime(when),
         current,
     };
-    let status_now = app.workflow_status();
-    let in_review = IN_REVIEW.contains(&status_now);
+    let in_review = app.status.is_in_review();
     let party = is_party(user, &app);
-    let approved = APPROVED.contains(&status_now);
+    let approved = app.status.is_approved();
     let fg_negative = f.fg_advice.as_deref() == Some("negatief");
     let summary = summary(user, &app);
     let page = ReviewPage {
@@ -223,13 +222,13 @@ pub async fn page_response(
         personal_data: f.personal_data,
         risk_high: f.risk_high,
         fg_negative,
-        can_take_up: user.has_role(Role::Ciso) && status_now == "ingediend" && !party,
+        can_take_up: user.has_role(Role::Ciso) && app.status == WorkflowStatus::Ingediend && !party,
         can_decide: user.has_role(Role::Ciso) && in_review && !party,
         party_blocked: user.has_role(Role::Ciso) && in_review && party,
         can_advise: user.has_role(Role::Fg) && in_review,
         can_consent: user.has_role(Role::Directie) && in_review && f.risk_high && !party,
-        can_put_in_use: can_manage(user, &app) && machine::transition(status_now, Action::PutInUse).is_ok(),
-        can_retire: can_manage(user, &app) && machine::transition(status_now, Action::Retire).is_ok(),
+        can_put_in_use: can_manage(user, &app) && Action::PutInUse.allows(app.status),
+        can_retire: can_manage(user, &app) && Action::Retire.allows(app.status),
         can_evaluate: can_manage(user, &app) && approved,
         next_evaluation: app
             .str("next_evaluation")
@@ -255,9 +254,9 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
 }
 
 /// Lock the row and check that `action` may start from its status: 409 with the reason otherwise.
-async fn lock_for(conn: &mut PgConnection, org: Uuid, id: Uuid, action: Action) -> AppResult<(Stored, &'static str)> {
+async fn lock_for(conn: &mut PgConnection, org: Uuid, id: Uuid, action: Action) -> AppResult<(Stored, WorkflowStatus)> {
     let app = store::lock(conn, org, id).await?.ok_or(AppError::NotFound)?;
-    let target = machine::transition(app.workflow_status(), action).map_err(AppError::Conflict)?;
+    let target = machine::transition(app.status, action).map_err(AppError::Conflict)?;
     Ok((app, target))
 }
 
@@ -275,14 +274,14 @@ fn refuse_party(user: &CurrentUser, app: &Stored, action: &str, who: &str) -> Ap
 /// The decision is about the version the reviewer saw: a registration changed since then is a conflict.
 fn same_version(app: &Stored, input: &FormData) -> AppResult<()> {
     let seen: i32 = input.get("version").parse().unwrap_or(-1);
-    if seen == app.version() {
+    if seen == app.version {
         return Ok(());
     }
     Err(AppError::Conflict(format!(
         "{} is gewijzigd sinds u de pagina opende (u zag versie {seen}, nu is het versie {}). Er is niets vastgelegd. \
          Bekijk de wijzigingen op het tabblad Geschiedenis en beslis dan opnieuw.",
         app.name(),
-        app.version()
+        app.version
     )))
 }
 
@@ -294,13 +293,13 @@ async fn set_status(
     conn: &mut PgConnection,
     org: Uuid,
     before: &Stored,
-    target: &str,
+    target: WorkflowStatus,
     next_evaluation: Option<Date>,
 ) -> AppResult<Stored> {
     // The register's own status field follows the life cycle.
     let register_status = match target {
-        "in_gebruik" => Some("In gebruik"),
-        "buiten_gebruik" => Some("Buiten gebruik"),
+        WorkflowStatus::InGebruik => Some("In gebruik"),
+        WorkflowStatus::BuitenGebruik => Some("Buiten gebruik"),
         _ => None,
     };
     sqlx::query(
@@ -310,7 +309,7 @@ async fn set_status(
          where application_id = $1",
     )
     .bind(before.id)
-    .bind(target)
+    .bind(target.as_str())
     .bind(next_evaluation)
     .bind(register_status)
     .execute(&mut *conn)
@@ -427,7 +426,7 @@ pub async fn decide(
         &[("decision_note", json!(note)), ("against_fg_reason", json!(against_fg))],
     )
     .await?;
-    let label = label(DECIDED, target).to_lowercase();
+    let label = label(DECIDED, target.as_str()).to_lowercase();
     let verdict = match action {
         Action::Approve => "is goedgekeurd".to_string(),
         Action::ApproveWithConditions => format!("is goedgekeurd onder voorwaarden: {}", note.as_deref().unwrap_or("")),
@@ -440,18 +439,18 @@ pub async fn decide(
         Note { organisation_id: org, kind: Kind::Decision, application_id: Some(id), message: &message, link: &link };
     notifications::send(&mut tx, &interested(&after), Some(user.user_id), &n).await?;
     tx.commit().await?;
-    tracing::info!(event = "application_decided", actor = %user.user_id, application_id = %id, decision = target, "decision");
+    tracing::info!(event = "application_decided", actor = %user.user_id, application_id = %id, decision = %target, "decision");
     done(&state, &user, id, &format!("Besluit vastgelegd: {} ({label}).", after.name())).await
 }
 
 /// Advice state changes need the registration to be under review.
 fn require_in_review(app: &Stored, what: &str) -> AppResult<()> {
-    if IN_REVIEW.contains(&app.workflow_status()) {
+    if app.status.is_in_review() {
         return Ok(());
     }
     Err(AppError::Conflict(format!(
         "{what} kan alleen zolang de registratie wacht op beoordeling (status „Ingediend” of „In beoordeling”); de status is nu „{}”.",
-        label_of(crate::applications::fields::WORKFLOW_STATUS, app.workflow_status())
+        app.status.label()
     )))
 }
 
@@ -592,7 +591,7 @@ async fn life_cycle(state: AppState, user: CurrentUser, id: Uuid, action: Action
         tracing::warn!(event = "authz_denied", user_id = %user.user_id, application_id = %id, action = action.label(), "life cycle refused");
         return Err(AppError::Forbidden);
     }
-    let target = machine::transition(app.workflow_status(), action).map_err(AppError::Conflict)?;
+    let target = machine::transition(app.status, action).map_err(AppError::Conflict)?;
     if action == Action::PutInUse && app.str("suspension_reason").is_some() {
         return Err(AppError::Conflict(format!(
             "{} is tijdelijk stilgezet door de CISO en kan pas in gebruik worden genomen als de CISO de tool weer vrijgeeft.",
@@ -651,10 +650,10 @@ pub async fn evaluate(
         tracing::warn!(event = "authz_denied", user_id = %user.user_id, application_id = %id, action = "evaluate", "evaluation refused");
         return Err(AppError::Forbidden);
     }
-    if !APPROVED.contains(&app.workflow_status()) {
+    if !app.status.is_approved() {
         return Err(AppError::Conflict(format!(
             "Evalueren kan bij een goedgekeurde toepassing of een toepassing in gebruik; de status is nu „{}”.",
-            label_of(crate::applications::fields::WORKFLOW_STATUS, app.workflow_status())
+            app.status.label()
         )));
     }
     if !errors.is_empty() {
