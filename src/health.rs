@@ -12,6 +12,7 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
     let ping = sqlx::query_scalar::<_, i32>("select 1").fetch_one(&state.pool);
     match tokio::time::timeout(Duration::from_secs(3), ping).await {

@@ -26,6 +26,7 @@ pub struct OrganisationsPage {
     pub organisations: Vec<(Organisation, bool)>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     user.require(Role::Beheerder, "list_organisations")?;
     let organisations = organisations::list_for_user(&state.pool, user.user_id)
@@ -96,6 +97,7 @@ pub async fn new_form(user: CurrentUser) -> AppResult<Response> {
     render(&form_page(&user, None, OrgInput::default(), 0, FormErrors::new(), None))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -147,6 +149,7 @@ fn input_of(o: &Organisation) -> OrgInput {
     OrgInput { org_name: o.name.clone(), org_code: o.code.clone(), org_email: o.contact_email.clone() }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = administered(&state, &user, id).await?;
     let mut page = form_page(&user, Some(id), input_of(&org), org.version, FormErrors::new(), None);
@@ -163,6 +166,7 @@ pub struct MfaForm {
 
 /// Require (or stop requiring) two-factor login for the organisation's beheerders and CISOs (BIO2 5.17.01).
 /// Those without it are sent to set it up at their next page view.
+#[tracing::instrument(skip_all)]
 pub async fn require_mfa(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -209,6 +213,7 @@ pub struct OrgUpdate {
     version: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -104,6 +104,7 @@ pub struct UsersPage {
     pub members: Vec<MemberRow>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = user.require(Role::Beheerder, "list_users")?;
     let members: Vec<MemberRow> =
@@ -158,6 +159,7 @@ fn base_url(state: &AppState, headers: &HeaderMap) -> String {
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -269,6 +271,7 @@ fn edit_page(
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = user.require(Role::Beheerder, "edit_user")?;
     let member = member(&state.pool, org, id).await?;
@@ -288,6 +291,7 @@ async fn other_admins(conn: &mut PgConnection, org: Uuid, user_id: Uuid) -> Resu
     .await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update_roles(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -344,6 +348,7 @@ pub async fn update_roles(
 }
 
 /// Deactivation is account-wide, so it needs the beheerder role in every organisation the user belongs to.
+#[tracing::instrument(skip_all)]
 pub async fn deactivate(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = user.require(Role::Beheerder, "deactivate_user")?;
     let target = member(&state.pool, org, id).await?;
@@ -405,6 +410,7 @@ async fn administers_all(
 
 /// For a lost phone: two-factor login is switched off (and recovery codes removed); the user's sessions end.
 /// When the organisation requires it, the user sets it up again at the next login.
+#[tracing::instrument(skip_all)]
 pub async fn reset_mfa(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = user.require(Role::Beheerder, "reset_mfa")?;
     let target = member(&state.pool, org, id).await?;
@@ -437,6 +443,7 @@ pub async fn reset_mfa(State(state): State<AppState>, user: CurrentUser, Path(id
 }
 
 /// Lift a lock after failed attempts (the person called: it was them). The next lock starts at 15 minutes again.
+#[tracing::instrument(skip_all)]
 pub async fn unlock(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = user.require(Role::Beheerder, "unlock_user")?;
     let target = member(&state.pool, org, id).await?;
@@ -455,6 +462,7 @@ pub async fn unlock(State(state): State<AppState>, user: CurrentUser, Path(id): 
 }
 
 /// Stop a member's API tokens for this organisation (a lost laptop, a left colleague's integration).
+#[tracing::instrument(skip_all)]
 pub async fn revoke_tokens(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -482,6 +490,7 @@ pub async fn revoke_tokens(
     .await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn reactivate(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = user.require(Role::Beheerder, "reactivate_user")?;
     let target = member(&state.pool, org, id).await?;
@@ -500,6 +509,7 @@ pub async fn reactivate(State(state): State<AppState>, user: CurrentUser, Path(i
 }
 
 /// A fresh activation link for a user who has not chosen a password yet (the old link stops working).
+#[tracing::instrument(skip_all)]
 pub async fn new_activation_link(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -323,6 +323,7 @@ pub struct PageQuery {
     keuze: Option<usize>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn page(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -367,6 +368,7 @@ fn to_page(id: Uuid) -> String {
 }
 
 /// Start (or start again): a new run; an unfinished one is replaced.
+#[tracing::instrument(skip_all)]
 pub async fn start(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -405,6 +407,7 @@ pub async fn start(
 }
 
 /// One answer (with an optional remark); at a conclusion the run is finished and the profile set.
+#[tracing::instrument(skip_all)]
 pub async fn answer(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -524,6 +527,7 @@ pub async fn answer(
 }
 
 /// One question back: the last answer is taken away.
+#[tracing::instrument(skip_all)]
 pub async fn back(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -558,6 +562,7 @@ pub async fn back(
 }
 
 /// Take over the proposed publication category (hoog-risico → "Hoog-risico AI-systeem").
+#[tracing::instrument(skip_all)]
 pub async fn apply_category(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -44,6 +44,7 @@ fn rfc3339(t: OffsetDateTime) -> String {
 }
 
 /// The register list with the web's search, filters and sorting, 25 per page.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     State(state): State<AppState>,
     api: ApiUser,
@@ -208,6 +209,7 @@ fn app_id(path: Result<Path<Uuid>, PathRejection>) -> ApiResult<Uuid> {
     path.map(|Path(id)| id).map_err(|_| Problem::not_found())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn read(
     State(state): State<AppState>,
     api: ApiUser,
@@ -349,6 +351,7 @@ fn is_function_name(f: &str) -> bool {
 }
 
 /// Create a draft (concept): the registration form's validation, its audit event, the caller as owner.
+#[tracing::instrument(skip_all)]
 pub async fn create(
     State(state): State<AppState>,
     api: ApiUser,
@@ -445,6 +448,7 @@ struct Event {
 
 /// Where a registration stands: status, the gates at submission and approval, decisions, advice, consent
 /// and evaluations.
+#[tracing::instrument(skip_all)]
 pub async fn workflow(
     State(state): State<AppState>,
     api: ApiUser,
@@ -536,6 +540,7 @@ fn file(name: &str, format: Format, bytes: Vec<u8>) -> ApiResult<Response> {
 }
 
 /// The register export for the national Algoritmeregister (CISO and administrator, as in the web).
+#[tracing::instrument(skip_all)]
 pub async fn export_register(
     State(state): State<AppState>,
     api: ApiUser,
@@ -547,6 +552,7 @@ pub async fn export_register(
 }
 
 /// One registration's export; 422 with the register's objections when it would be refused.
+#[tracing::instrument(skip_all)]
 pub async fn export_one(
     State(state): State<AppState>,
     api: ApiUser,

@@ -131,6 +131,7 @@ async fn page(
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     render(&page(&state, &user, &TokenForm::default(), FormErrors::new(), None).await?)
 }
@@ -145,6 +146,7 @@ pub struct TokenForm {
     code: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -219,6 +221,7 @@ pub async fn issue(
     Ok(token)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn revoke(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let name: Option<String> = sqlx::query_scalar(
         "update api_token set revoked_at = now() where api_token_id = $1 and user_id = $2 and revoked_at is null

@@ -104,6 +104,7 @@ pub struct NewStartPage {
 }
 
 /// Step 1 asks for the name; step 2 shows registrations with a similar name and the form.
+#[tracing::instrument(skip_all)]
 pub async fn new_form(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -144,6 +145,7 @@ fn wants_submit(form: &FormData) -> bool {
     form.get("actie") == "indienen"
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> AppResult<Response> {
     let org = organisation(&user)?;
     let mut form = FormData::parse(&body);
@@ -252,6 +254,7 @@ fn submittable(stored: &Stored) -> bool {
     stored.status.is_submittable()
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let (_, stored, members) = editable(&state, &user, id).await?;
     let form = form::to_form(&stored.doc, &stored.rasci);
@@ -297,6 +300,7 @@ async fn changes_since(state: &AppState, id: Uuid, base_version: i32) -> AppResu
     Ok(out)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -391,6 +395,7 @@ pub async fn update(
 }
 
 /// Submit from the detail page.
+#[tracing::instrument(skip_all)]
 pub async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let (org, _, members) = editable(&state, &user, id).await?;
     let actor = Actor::from(&user);
@@ -426,6 +431,7 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): 
 }
 
 /// The CISO overrides (or restores) the derived risk level, with a motivation.
+#[tracing::instrument(skip_all)]
 pub async fn risk_override(
     State(state): State<AppState>,
     user: CurrentUser,

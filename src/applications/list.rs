@@ -148,6 +148,7 @@ fn month_options(selected: &str) -> Vec<OptView> {
     out
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -289,6 +290,7 @@ pub struct MinePage {
     pub rows: Vec<(MineRow, String, String)>,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn mine(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = organisation(&user)?;
     let rows = store::mine(&state.pool, org, user.user_id)

@@ -116,6 +116,7 @@ pub async fn detail_response(
     render_status(status, &page)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     detail_response(&state, &user, id, StatusCode::OK, FormErrors::new(), &FormData::default()).await
 }
@@ -181,6 +182,7 @@ fn action_label(action: &str) -> &'static str {
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn history(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = organisation(&user)?;
     let stored = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;

@@ -83,6 +83,7 @@ impl Stored {
 }
 
 /// The audit event of a change to an application, with before/after snapshots (in the caller's transaction).
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn record(
     conn: &mut PgConnection,
     actor: &Actor,
@@ -95,6 +96,7 @@ pub async fn record(
 }
 
 /// The same, with what the event adds beyond the columns (a decision's conditions, an advice) in `after`.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn record_with(
     conn: &mut PgConnection,
     actor: &Actor,
@@ -127,6 +129,7 @@ pub async fn record_with(
 
 /// An event about an application that does not change its columns (an assessment, an incident, advice): the
 /// snapshot stays, `note` says what happened.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn record_note(
     conn: &mut PgConnection,
     actor: &Actor,
@@ -161,6 +164,7 @@ fn prepared(values: &Map<String, Value>) -> Value {
     Value::Object(v)
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn members(pool: &PgPool, organisation_id: Uuid) -> sqlx::Result<Vec<Member>> {
     sqlx::query_as(
         "select distinct u.user_id, u.name, u.email, u.active from app_user u join membership m using (user_id)
@@ -171,6 +175,7 @@ pub async fn members(pool: &PgPool, organisation_id: Uuid) -> sqlx::Result<Vec<M
     .await
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     conn: &mut PgConnection,
     organisation_id: Uuid,
@@ -198,6 +203,7 @@ pub async fn insert(
 }
 
 /// Insert a new registration and its "created" audit event.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert_recorded(
     conn: &mut PgConnection,
     organisation_id: Uuid,
@@ -213,6 +219,7 @@ pub async fn insert_recorded(
 }
 
 /// Write the fields if the row is still at `base_version`; None when someone else saved in between.
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn update(
     conn: &mut PgConnection,
     organisation_id: Uuid,
@@ -245,6 +252,7 @@ pub async fn update(
 }
 
 /// One application of the organisation (None for another organisation's: nothing leaks).
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn get_in(conn: &mut PgConnection, organisation_id: Uuid, id: Uuid) -> sqlx::Result<Option<Stored>> {
     let doc: Option<Value> = sqlx::query_scalar(
         "select to_jsonb(a.*) - 'search' from application a where application_id = $1 and organisation_id = $2",
@@ -258,12 +266,14 @@ pub async fn get_in(conn: &mut PgConnection, organisation_id: Uuid, id: Uuid) ->
     Ok(Stored::from_row(doc, rasci))
 }
 
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn get(pool: &PgPool, organisation_id: Uuid, id: Uuid) -> sqlx::Result<Option<Stored>> {
     let mut conn = pool.acquire().await?;
     get_in(&mut conn, organisation_id, id).await
 }
 
 /// Lock the row for a state change in this transaction.
+#[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn lock(conn: &mut PgConnection, organisation_id: Uuid, id: Uuid) -> sqlx::Result<Option<Stored>> {
     let found: Option<Uuid> = sqlx::query_scalar(
         "select application_id from application where application_id = $1 and organisation_id = $2 for update",
@@ -287,6 +297,7 @@ pub struct Similar {
     pub provider: Option<String>,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn similar(
     pool: &PgPool,
     organisation_id: Uuid,
@@ -489,6 +500,7 @@ const LIST_COLUMNS: &str = "application_id, name, description_short, provider, w
     ai_act_risk_group, department, next_evaluation, updated_at, suspension_reason";
 
 /// One page of the register and the total count.
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx::Result<(Vec<ListRow>, i64)> {
     let tsq = ts_query(&f.q);
     let page = i64::from(f.pagina.unwrap_or(1).clamp(1, 100_000));
@@ -551,6 +563,7 @@ pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx:
     Ok((rows, total))
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn departments(pool: &PgPool, organisation_id: Uuid) -> sqlx::Result<Vec<String>> {
     // A loose index scan: one index probe per distinct value instead of reading every row.
     sqlx::query_scalar(
@@ -580,6 +593,7 @@ pub struct MineRow {
     pub letters: String,
 }
 
+#[tracing::instrument(level = "debug", skip_all)]
 pub async fn mine(pool: &PgPool, organisation_id: Uuid, user_id: Uuid) -> sqlx::Result<Vec<MineRow>> {
     sqlx::query_as(
         "select a.application_id, a.name, a.workflow_status, a.risk_level, a.next_evaluation,

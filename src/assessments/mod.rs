@@ -150,6 +150,7 @@ pub struct ListPage {
     pub can_download: bool,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let (_, app) = load(&state, &user, id).await?;
     let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} where s.application_id = $1 order by s.created_at"))
@@ -231,6 +232,7 @@ fn guard(user: &CurrentUser, app: &Stored) -> AppResult<()> {
     Err(AppError::Forbidden)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn new_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let (_, app) = load(&state, &user, id).await?;
     guard(&user, &app)?;
@@ -273,6 +275,7 @@ fn to_input(r: &Row) -> FormData {
     f
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn edit_form(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -480,6 +483,7 @@ async fn store_document(
     Ok(id)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -490,6 +494,7 @@ pub async fn create(
     save(state, user, id, None, headers, body).await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -604,6 +609,7 @@ async fn save(
 }
 
 /// The report as an attachment: never shown inline, never sniffed by the browser.
+#[tracing::instrument(skip_all)]
 pub async fn download(
     State(state): State<AppState>,
     user: CurrentUser,

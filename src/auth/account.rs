@@ -40,6 +40,7 @@ async fn page(state: &AppState, user: &CurrentUser, errors: FormErrors) -> AppRe
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn show(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     render(&page(&state, &user, FormErrors::new()).await?)
 }
@@ -52,6 +53,7 @@ pub struct PasswordForm {
     password_repeat: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn change_password(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -89,6 +91,7 @@ pub struct SwitchForm {
     organisation_id: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn switch_organisation(
     State(state): State<AppState>,
     user: CurrentUser,

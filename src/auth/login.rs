@@ -89,6 +89,7 @@ pub fn too_many_attempts(ip: std::net::IpAddr, wait: std::time::Duration) -> Res
     resp
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn login(
     State(state): State<AppState>,
     MaybeUser(current): MaybeUser,
@@ -196,6 +197,7 @@ pub async fn finish_login(
     Ok(resp)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     session::destroy(&state.pool, user.session_hash()).await?;
     tracing::info!(event = "logout", user_id = %user.user_id, "logout");

@@ -61,6 +61,7 @@ pub struct CodeForm {
     next: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn code_submit(
     State(state): State<AppState>,
     pending: PendingLogin,
@@ -258,6 +259,7 @@ async fn confirmed(
     if errors.is_empty() { Ok(Ok(())) } else { Ok(Err(again(state, user, errors).await?)) }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn setup(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     render(&setup_page(&state, &user, FormErrors::new()).await?)
 }
@@ -286,6 +288,7 @@ pub struct MfaForm {
     relink_code: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn enable(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -322,6 +325,7 @@ pub async fn enable(
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn new_recovery_codes(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -348,6 +352,7 @@ pub async fn new_recovery_codes(
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn disable(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -380,6 +385,7 @@ pub async fn disable(
 
 /// Another phone, step 1: with the password and a code from the current phone (or a recovery code), a new
 /// secret is shown; the current phone keeps working until the new one has given a code (step 2).
+#[tracing::instrument(skip_all)]
 pub async fn relink(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -405,6 +411,7 @@ pub async fn relink(
 }
 
 /// Another phone, step 2: a code from the new phone makes its secret the one that counts. Recovery codes stay.
+#[tracing::instrument(skip_all)]
 pub async fn relink_confirm(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -437,6 +444,7 @@ pub async fn relink_confirm(
 }
 
 /// Stop linking another phone; the current one stays.
+#[tracing::instrument(skip_all)]
 pub async fn relink_cancel(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     totp::cancel_relink(&state.pool, user.user_id).await?;
     session::flash_redirect(&state.pool, &user, "Het koppelen van een andere telefoon is gestopt.", SETUP_PATH).await

@@ -417,6 +417,7 @@ pub fn csrf_refused() -> Response {
 
 /// Middleware: resolve the session into `Option<CurrentUser>` for the handlers, and check the CSRF token
 /// of every state-changing request of a logged-in user (`csrf_token` form field or `X-CSRF-Token` header).
+#[tracing::instrument(skip_all)]
 pub async fn session_middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let name = state.config.cookie_name();
     let token = cookie_value(&req, name).map(str::to_owned);

@@ -44,6 +44,7 @@ fn link_used() -> AppError {
     )
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn setup_form(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Response> {
     if users::administrator_exists(&state.pool).await? || !users::setup_token_valid(&state.pool, &token).await? {
         return Err(link_used());
@@ -64,6 +65,7 @@ pub fn check_new_password(errors: &mut FormErrors, password: &str, repeat: &str,
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn setup(
     State(state): State<AppState>,
     Path(token): Path<String>,
@@ -144,6 +146,7 @@ fn activation_invalid() -> AppError {
     )
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn activate_form(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Response> {
     let target = users::activation_target(&state.pool, &token).await?.ok_or_else(activation_invalid)?;
     render(&ActivatePage {
@@ -161,6 +164,7 @@ pub struct ActivateForm {
     password_repeat: String,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn activate(
     State(state): State<AppState>,
     Path(token): Path<String>,

@@ -84,6 +84,7 @@ async fn grouped(pool: &PgPool, org: Uuid, expr: &str, extra: &str) -> sqlx::Res
 
 const NOT_DETERMINED: Opt = Opt { value: "onbekend", label: "Nog niet bepaald" };
 
+#[tracing::instrument(skip_all)]
 pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let Some(org) = user.organisation_id() else { return Err(AppError::Forbidden) };
     if !may_view(&user) {

@@ -162,6 +162,7 @@ pub struct OverviewPage {
     pub statuses: &'static [(&'static str, &'static str)],
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn overview(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     overview_response(&state, &user, StatusCode::OK, None).await
 }
@@ -243,6 +244,7 @@ async fn application_page_with(
     render_status(status, &page)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn for_application(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -252,6 +254,7 @@ pub async fn for_application(
 }
 
 /// Anyone in the organisation reports an incident; CISO and FG hear of it in the same transaction.
+#[tracing::instrument(skip_all)]
 pub async fn report(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -322,6 +325,7 @@ pub async fn report(
 }
 
 /// CISO or FG move an incident along (with optimistic locking: two handlers do not overwrite each other).
+#[tracing::instrument(skip_all)]
 pub async fn handle(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -470,6 +474,7 @@ async fn set_suspension(state: AppState, user: CurrentUser, id: Uuid, reason: Op
 }
 
 /// "Tijdelijk niet gebruiken", with the reason everyone will see.
+#[tracing::instrument(skip_all)]
 pub async fn suspend(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -486,6 +491,7 @@ pub async fn suspend(
     set_suspension(state, user, id, Some(reason)).await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn lift(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     set_suspension(state, user, id, None).await
 }

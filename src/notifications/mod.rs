@@ -185,6 +185,7 @@ pub struct ListPage {
     pub unread: usize,
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = organisation(&user)?;
     let rows: Vec<Row> = sqlx::query_as(
@@ -212,6 +213,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult
 }
 
 /// Mark one read and go to what it is about.
+#[tracing::instrument(skip_all)]
 pub async fn open(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let link: Option<String> = sqlx::query_scalar(
         "update notification set read_at = coalesce(read_at, now())
@@ -225,6 +227,7 @@ pub async fn open(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     Ok(Redirect::to(&link).into_response())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn mark_all_read(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = organisation(&user)?;
     sqlx::query(

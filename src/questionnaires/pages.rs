@@ -444,6 +444,7 @@ async fn page_response(
     render_status(status, &page)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn page(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -472,6 +473,7 @@ async fn locked_app(conn: &mut PgConnection, user: &CurrentUser, id: Uuid) -> Ap
 }
 
 /// Start a questionnaire: a new assessment record (in uitvoering) with the questionnaire attached.
+#[tracing::instrument(skip_all)]
 pub async fn start(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -638,6 +640,7 @@ fn apply(
 /// Save a section; `actie` says what next: stay, go to the next section, complete, or reopen. Every write
 /// happens inside the transaction that locked the row and checked the version the form was loaded with, and is
 /// itself guarded by that version: two saves on the same version can never both win.
+#[tracing::instrument(skip_all)]
 pub async fn save(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -846,6 +849,7 @@ pub struct PrintPage {
 }
 
 /// Everything on one page, for printing to PDF.
+#[tracing::instrument(skip_all)]
 pub async fn print(
     State(state): State<AppState>,
     user: CurrentUser,

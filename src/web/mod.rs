@@ -5,6 +5,7 @@ pub mod client;
 pub mod forms;
 pub mod layout;
 pub mod multipart;
+pub mod request_id;
 pub mod security;
 pub mod security_txt;
 

@@ -100,6 +100,7 @@ fn item(r: QueueRow, now: OffsetDateTime) -> QueueItem {
     }
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn review_queue(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = user.require(Role::Ciso, "review_queue")?;
     let now = OffsetDateTime::now_utc();
@@ -127,6 +128,7 @@ pub async fn review_queue(State(state): State<AppState>, user: CurrentUser) -> A
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn advice_queue(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = user.require(Role::Fg, "advice_queue")?;
     let now = OffsetDateTime::now_utc();
@@ -147,6 +149,7 @@ pub async fn advice_queue(State(state): State<AppState>, user: CurrentUser) -> A
     })
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn consent_queue(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = user.require(Role::Directie, "consent_queue")?;
     let now = OffsetDateTime::now_utc();
@@ -194,6 +197,7 @@ pub struct EvaluationsPage {
 }
 
 /// "Evaluatie verlopen" and what is due within 30 days, for approved tools and tools in use.
+#[tracing::instrument(skip_all)]
 pub async fn evaluations(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = organisation(&user)?;
     let rows: Vec<EvaluationRow> = sqlx::query_as(

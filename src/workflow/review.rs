@@ -249,6 +249,7 @@ pub async fn page_response(
     render_status(status, &page)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn page(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     page_response(&state, &user, id, StatusCode::OK, FormErrors::new(), FormData::default()).await
 }
@@ -326,6 +327,7 @@ async fn members(state: &AppState, org: Uuid) -> AppResult<Vec<Member>> {
 }
 
 /// The CISO takes a submission into review (others then see who is on it).
+#[tracing::instrument(skip_all)]
 pub async fn take_up(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = user.require(Role::Ciso, "take_up_review")?;
     let members = members(&state, org).await?;
@@ -339,6 +341,7 @@ pub async fn take_up(State(state): State<AppState>, user: CurrentUser, Path(id):
 }
 
 /// The CISO's decision: approve, approve under conditions, reject, or return with questions.
+#[tracing::instrument(skip_all)]
 pub async fn decide(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -455,6 +458,7 @@ fn require_in_review(app: &Stored, what: &str) -> AppResult<()> {
 }
 
 /// The FG's advice: positief / negatief / geen bezwaar, with text.
+#[tracing::instrument(skip_all)]
 pub async fn advise(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -509,6 +513,7 @@ pub async fn advise(
 }
 
 /// Management consent for a tool with a high own risk level.
+#[tracing::instrument(skip_all)]
 pub async fn consent(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -606,15 +611,18 @@ async fn life_cycle(state: AppState, user: CurrentUser, id: Uuid, action: Action
     done(&state, &user, id, &format!("{} {what}.", after.name())).await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn put_in_use(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     life_cycle(state, user, id, Action::PutInUse).await
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn retire(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     life_cycle(state, user, id, Action::Retire).await
 }
 
 /// An evaluation: outcome, explanation and the next date (seed 002 §8: at least yearly).
+#[tracing::instrument(skip_all)]
 pub async fn evaluate(
     State(state): State<AppState>,
     user: CurrentUser,

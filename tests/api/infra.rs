@@ -251,3 +251,58 @@ async fn the_text_search_default_works_in_parallel_queries() {
             .unwrap();
     assert!(n >= 0);
 }
+
+/// Every request has an id: a proxy's plain `X-Request-Id` is kept, anything else replaced by a new UUID; the
+/// response carries it and every log line of the request names it (JSON logs, as an operator would collect).
+#[tokio::test]
+async fn every_log_line_of_a_request_names_its_request_id() {
+    let pool = crate::helpers::fresh_database().await;
+    let url = crate::helpers::database_url(&pool).await;
+    let log = scratch_dir("airegister-log-").join("stderr.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_airegister"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", &url)
+        .env("AIREGISTER_LOG", "info,sqlx=warn")
+        .env("AIREGISTER_LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = lines.next().unwrap().unwrap().rsplit(' ').next().unwrap().to_string();
+    std::thread::spawn(move || for _ in lines {});
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let http = reqwest::Client::new();
+    let login = |id: Option<&'static str>| {
+        let mut req = http
+            .post(format!("{base}/inloggen"))
+            .form(&[("email", "niemand@test.nl"), ("password", "fout wachtwoord 123")]);
+        if let Some(id) = id {
+            req = req.header("x-request-id", id);
+        }
+        req.send()
+    };
+    let r = login(Some("proxy-4711")).await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.headers()["x-request-id"], "proxy-4711");
+    let r = login(Some("evil\" \"injected")).await.unwrap();
+    let fresh = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert!(uuid::Uuid::parse_str(&fresh).is_ok(), "an unusable id is replaced by a UUID: {fresh}");
+    let r = http.get(format!("{base}/healthz")).send().await.unwrap();
+    assert!(r.headers().contains_key("x-request-id"));
+    terminate(&mut child);
+    let text = std::fs::read_to_string(&log).unwrap();
+    let failed: Vec<serde_json::Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| v["fields"]["event"] == "login_failed")
+        .collect();
+    assert_eq!(failed.len(), 2, "{text}");
+    let ids: Vec<&str> = failed.iter().map(|v| v["spans"][0]["request_id"].as_str().unwrap_or("")).collect();
+    assert_eq!(ids, ["proxy-4711", fresh.as_str()], "{text}");
+    // Inside the request's span, the handler's own span (#[instrument]).
+    let spans: Vec<&str> =
+        failed[0]["spans"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap_or("")).collect();
+    assert_eq!(spans, ["request", "session_middleware", "login"], "{text}");
+    assert!(!text.contains("injected"), "a refused id never reaches the log");
+}
