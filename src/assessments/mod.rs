@@ -3,6 +3,7 @@
 //! the content; stored in PostgreSQL; downloaded as an attachment), and whether it may be published.
 //! Completed assessments satisfy the workflow's risk-analysis gate.
 
+mod ooxml;
 pub mod sniff;
 
 use askama::Template;
@@ -33,7 +34,7 @@ use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::multipart::{self, MAX_UPLOAD_BODY};
 use crate::web::{format_date, render, render_status};
-use sniff::DocType;
+use sniff::{DocType, Refusal};
 
 pub const MAX_DOCUMENT: usize = 25 * 1024 * 1024;
 
@@ -339,13 +340,27 @@ fn check_upload(u: &Upload, errors: &mut FormErrors) -> Option<(DocType, String)
         return None;
     }
     let name = filename::clean(&u.file_name);
-    let Some(kind) = sniff::sniff(&u.data) else {
-        errors.add(
-            "document",
-            "Dit bestand is geen PDF, Word-document (DOCX) of OpenDocument-tekst (ODT). Alleen die soorten kunnen worden geüpload; \
-             de inhoud van het bestand telt, niet de naam.",
-        );
-        return None;
+    let kind = match sniff::sniff(std::io::Cursor::new(&u.data)) {
+        Ok(kind) => kind,
+        Err(Refusal::NotAccepted) => {
+            errors.add(
+                "document",
+                "Dit bestand is geen PDF, Word-document (DOCX) of OpenDocument-tekst (ODT). Alleen die soorten kunnen worden geüpload; \
+                 de inhoud van het bestand telt, niet de naam.",
+            );
+            return None;
+        }
+        Err(Refusal::Active(what)) => {
+            errors.add(
+                "document",
+                format!(
+                    "Dit document bevat {}. Zulke bestanden worden niet aangenomen: ze kunnen bij het openen code uitvoeren \
+                     of iets van buiten ophalen. Sla het op zonder macro's en ingesloten objecten, of als PDF, en probeer het opnieuw.",
+                    what.describe()
+                ),
+            );
+            return None;
+        }
     };
     let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
     match DocType::from_extension(ext) {

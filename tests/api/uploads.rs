@@ -2,6 +2,8 @@
 //! with active content under any part name, bidi controls in file names, memory under concurrent large
 //! uploads, and parser errors in Dutch.
 
+use std::io::Write;
+
 use airegister::auth::roles::Role;
 use uuid::Uuid;
 
@@ -28,6 +30,100 @@ async fn registration(app: &TestApp, c: &reqwest::Client, pl: Uuid, name: &str) 
 }
 
 const FIELDS: &[(&str, &str)] = &[("version", "0"), ("kind", "dpia"), ("status", "in_uitvoering")];
+
+/// A DOCX as Word writes one, with extra content-type declarations, relationships of the document
+/// (type, target, external) and parts.
+fn docx(types: &str, rels: &str, parts: &[(&str, &[u8])]) -> Vec<u8> {
+    let ct = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>{types}</Types>"#
+    );
+    let root = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+    let doc_rels = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{rels}</Relationships>"#
+    );
+    let document = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>DPIA</w:t></w:r></w:p></w:body></w:document>"#;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut all: Vec<(&str, &[u8])> = vec![
+        ("[Content_Types].xml", ct.as_bytes()),
+        ("_rels/.rels", root.as_bytes()),
+        ("word/document.xml", document.as_bytes()),
+        ("word/_rels/document.xml.rels", doc_rels.as_bytes()),
+    ];
+    all.extend_from_slice(parts);
+    for (name, data) in all {
+        w.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        w.write_all(data).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+#[tokio::test]
+async fn word_documents_with_active_content_are_refused_whatever_their_parts_are_called() {
+    let (app, org, c, path) = setup().await;
+    let docs = "select count(*) from assessment_document where organisation_id = $1";
+    // A VBA project stored as word/macros.bin: declared by its content type and related from the document.
+    let vba = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 VBA project";
+    let macros = docx(
+        r#"<Override PartName="/word/macros.bin" ContentType="application/vnd.ms-office.vbaProject"/>"#,
+        r#"<Relationship Id="rId9" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="macros.bin"/>"#,
+        &[("word/macros.bin", vba)],
+    );
+    let r = app.post_multipart(&c, &path, FIELDS, Some(("document", "DPIA.docx", &macros)), true).await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    // On the file field.
+    assert!(body.contains("id=\"document-error\">Dit document bevat macro&#39;s (VBA of andere scripts)"), "{body}");
+    // Only the relationship, under yet another name and type.
+    let related = docx(
+        r#"<Default Extension="dat" ContentType="application/octet-stream"/>"#,
+        r#"<Relationship Id="rId9" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="media/x.dat"/>"#,
+        &[("word/media/x.dat", b"not a compound file")],
+    );
+    let r = app.post_multipart(&c, &path, FIELDS, Some(("document", "DPIA.docx", &related)), true).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("bevat macro&#39;s"));
+    // A macro-enabled main document renamed to .docx.
+    let docm = docx(
+        r#"<Override PartName="/word/document.xml" ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/>"#,
+        "",
+        &[],
+    );
+    let r = app.post_multipart(&c, &path, FIELDS, Some(("document", "DPIA.docx", &docm)), true).await;
+    assert_eq!(r.status(), 422);
+    // A template fetched from elsewhere when the document opens.
+    let remote = docx(
+        "",
+        r#"<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/attachedTemplate" Target="https://evil.example/t.dotm" TargetMode="External"/>"#,
+        &[],
+    );
+    let r = app.post_multipart(&c, &path, FIELDS, Some(("document", "DPIA.docx", &remote)), true).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("een koppeling naar een extern sjabloon of bestand"));
+    // An ActiveX control.
+    let activex = docx(
+        r#"<Override PartName="/word/activeX/activeX1.xml" ContentType="application/vnd.ms-office.activeX+xml"/>"#,
+        "",
+        &[("word/activeX/activeX1.xml", b"<ax/>")],
+    );
+    let r = app.post_multipart(&c, &path, FIELDS, Some(("document", "DPIA.docx", &activex)), true).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("ActiveX-besturingselementen"));
+    assert_eq!(app.count(docs, org).await, 0);
+
+    // The same document without them, with a link the reader may click, is taken.
+    let plain = docx(
+        "",
+        r#"<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://intranet.example/dpia" TargetMode="External"/>"#,
+        &[],
+    );
+    let r = app.post_multipart(&c, &path, FIELDS, Some(("document", "DPIA.docx", &plain)), true).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    assert_eq!(app.count(docs, org).await, 1);
+}
 
 #[tokio::test]
 async fn bidi_controls_never_reach_a_stored_shown_or_sent_file_name() {
