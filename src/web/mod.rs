@@ -9,6 +9,7 @@ pub mod multipart;
 pub mod ratelimit;
 pub mod security;
 pub mod security_txt;
+pub mod upload;
 
 use askama::Template;
 use axum::http::StatusCode;
