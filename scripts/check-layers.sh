@@ -45,7 +45,7 @@ grep -rlE "set workflow_status" src | grep -vE '^src/register/' | sed 's/^/statu
 for f in $(find src -name '*.rs' | sort); do
   [[ $f == src/demo/seed* ]] && continue
   n=$(wc -l < "$f")
-  (( n > 500 )) && echo "size: $f has $n lines" >> "$found"
+  (( n > 500 )) && echo "size: $f is over 500 lines" >> "$found"
   awk -v file="$f" '
     /^[ ]*(pub(\([a-z]+\))? )?(async )?(const )?fn [a-z_0-9]+/ && start == 0 {
       match($0, /^[ ]*/); indent = RLENGTH; start = NR; name = $0
@@ -54,7 +54,7 @@ for f in $(find src -name '*.rs' | sort); do
       next
     }
     start > 0 && match($0, /^[ ]*\}/) && RLENGTH - 1 == indent {
-      if (NR - start + 1 > 80) printf "size: %s fn %s has %d lines\n", file, name, NR - start + 1
+      if (NR - start + 1 > 80) printf "size: %s fn %s is over 80 lines\n", file, name
       start = 0
     }' "$f" >> "$found"
 done

@@ -1,5 +1,14 @@
-//! What an uploaded document really is, from its bytes (never from its name): PDF, DOCX (Office Open XML
-//! word processing, without macros) or ODT (OpenDocument text). Anything else is refused.
+//! What an uploaded document really is, from its bytes (never from its name): PDF, DOCX (Office Open XML word
+//! processing) or ODT (OpenDocument text); anything else is refused. Documents that can run code or fetch
+//! something when opened are refused with the reason: macros, ActiveX controls, embedded OLE objects, links
+//! to an external template or file. The archive is read with the `zip` crate; what an OOXML package holds is
+//! decided by its content types and relationships ([`super::ooxml`]), never by the names of its parts.
+
+use std::io::{Read, Seek, SeekFrom};
+
+use zip::ZipArchive;
+
+use super::ooxml;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DocType {
@@ -43,123 +52,175 @@ impl DocType {
     }
 }
 
+/// Content that runs or fetches something when the document is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Active {
+    Macros,
+    ActiveX,
+    Ole,
+    External,
+}
+
+impl Active {
+    /// What the document holds, for the message on the file field.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Active::Macros => "macro's (VBA of andere scripts)",
+            Active::ActiveX => "ActiveX-besturingselementen",
+            Active::Ole => "ingesloten OLE-objecten",
+            Active::External => "een koppeling naar een extern sjabloon of bestand",
+        }
+    }
+}
+
+/// Why a file is not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// None of the accepted types (or a damaged one).
+    NotAccepted,
+    /// An accepted type with active content.
+    Active(Active),
+}
+
 const ODT_MIMETYPE: &[u8] = b"application/vnd.oasis.opendocument.text";
 
-fn u16_at(b: &[u8], at: usize) -> Option<usize> {
-    b.get(at..at + 2).map(|s| u16::from_le_bytes([s[0], s[1]]) as usize)
+/// More entries than any report has: a bound on the work an archive can cause.
+const MAX_ENTRIES: usize = 10_000;
+
+/// The start of an OLE compound file: the container of VBA projects, ActiveX controls and OLE objects,
+/// whatever their part is called.
+const COMPOUND_FILE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// The type of a document, or why it is refused.
+pub fn sniff<R: Read + Seek>(mut r: R) -> Result<DocType, Refusal> {
+    let mut magic = [0u8; 5];
+    r.seek(SeekFrom::Start(0)).map_err(|_| Refusal::NotAccepted)?;
+    r.read_exact(&mut magic).map_err(|_| Refusal::NotAccepted)?;
+    if &magic == b"%PDF-" {
+        return Ok(DocType::Pdf);
+    }
+    // A ZIP archive that starts as one (not an executable with an archive appended).
+    if !magic.starts_with(b"PK\x03\x04") {
+        return Err(Refusal::NotAccepted);
+    }
+    r.seek(SeekFrom::Start(0)).map_err(|_| Refusal::NotAccepted)?;
+    let mut zip = ZipArchive::new(r).map_err(|_| Refusal::NotAccepted)?;
+    // Two entries of one name: readers may disagree on which one counts.
+    if zip.len() > MAX_ENTRIES || zip.metadata().has_duplicate_names() {
+        return Err(Refusal::NotAccepted);
+    }
+    let kind = if is_odt(&mut zip) { DocType::Odt } else { ooxml::check(&mut zip)? };
+    if kind == DocType::Odt && odf_has_macros(&zip) {
+        return Err(Refusal::Active(Active::Macros));
+    }
+    if has_compound_file(&mut zip)? {
+        return Err(Refusal::Active(Active::Ole));
+    }
+    Ok(kind)
 }
 
-fn u32_at(b: &[u8], at: usize) -> Option<usize> {
-    b.get(at..at + 4).map(|s| u32::from_le_bytes([s[0], s[1], s[2], s[3]]) as usize)
+/// ODF: the first entry in the file is an uncompressed "mimetype" holding the media type.
+fn is_odt<R: Read + Seek>(zip: &mut ZipArchive<R>) -> bool {
+    let Ok(first) = zip.by_index(0) else { return false };
+    if first.header_start() != 0
+        || first.name().ok().as_deref() != Some("mimetype")
+        || first.compression() != zip::CompressionMethod::Stored
+    {
+        return false;
+    }
+    let mut content = Vec::new();
+    first.take(ODT_MIMETYPE.len() as u64 + 1).read_to_end(&mut content).is_ok() && content == ODT_MIMETYPE
 }
 
-/// The names in a ZIP file's central directory; None when the archive is not well-formed.
-fn zip_names(b: &[u8]) -> Option<Vec<&[u8]>> {
-    // The end-of-central-directory record sits in the last 22 + 65535 bytes (its comment is at most 64 KiB).
-    let floor = b.len().saturating_sub(22 + 65_535);
-    let eocd = (floor..=b.len().checked_sub(22)?).rev().find(|&i| b[i..].starts_with(b"PK\x05\x06"))?;
-    let count = u16_at(b, eocd + 10)?;
-    let mut at = u32_at(b, eocd + 16)?;
-    let mut names = Vec::with_capacity(count);
-    for _ in 0..count {
-        if !b.get(at..)?.starts_with(b"PK\x01\x02") {
-            return None;
+/// LibreOffice loads Basic and script libraries from these folders of the document (the places are fixed by
+/// the application, so here the names are what counts).
+fn odf_has_macros<R: Read + Seek>(zip: &ZipArchive<R>) -> bool {
+    zip.file_names().any(|n| {
+        n.map(|n| {
+            let n = n.to_ascii_lowercase();
+            n.starts_with("basic/") || n.starts_with("scripts/")
+        })
+        .unwrap_or(true)
+    })
+}
+
+/// Whether any entry is an OLE compound file (an error reading one refuses the archive).
+fn has_compound_file<R: Read + Seek>(zip: &mut ZipArchive<R>) -> Result<bool, Refusal> {
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).map_err(|_| Refusal::NotAccepted)?;
+        if entry.encrypted() {
+            return Err(Refusal::NotAccepted);
         }
-        let (name_len, extra_len, comment_len) = (u16_at(b, at + 28)?, u16_at(b, at + 30)?, u16_at(b, at + 32)?);
-        names.push(b.get(at + 46..at + 46 + name_len)?);
-        at += 46 + name_len + extra_len + comment_len;
+        let mut start = Vec::with_capacity(COMPOUND_FILE.len());
+        entry.take(COMPOUND_FILE.len() as u64).read_to_end(&mut start).map_err(|_| Refusal::NotAccepted)?;
+        if start == COMPOUND_FILE {
+            return Ok(true);
+        }
     }
-    Some(names)
-}
-
-/// The type of a document, or None when it is none of the accepted ones.
-pub fn sniff(b: &[u8]) -> Option<DocType> {
-    if b.starts_with(b"%PDF-") {
-        return Some(DocType::Pdf);
-    }
-    if !b.starts_with(b"PK\x03\x04") {
-        return None;
-    }
-    // ODF: the first entry is an uncompressed file "mimetype" holding the media type.
-    let name_len = u16_at(b, 26)?;
-    let extra_len = u16_at(b, 28)?;
-    let names = zip_names(b)?;
-    if b.get(30..30 + name_len) == Some(b"mimetype") && u16_at(b, 8)? == 0 {
-        let start = 30 + name_len + extra_len;
-        let size = u32_at(b, 18)?;
-        return (b.get(start..start + size) == Some(ODT_MIMETYPE)).then_some(DocType::Odt);
-    }
-    let has = |n: &[u8]| names.iter().any(|x| x.eq_ignore_ascii_case(n));
-    // OOXML word processing; documents with macros (a VBA project) are not accepted.
-    (has(b"[Content_Types].xml") && has(b"word/document.xml") && !has(b"word/vbaProject.bin")).then_some(DocType::Docx)
+    Ok(false)
 }
 
 #[cfg(test)]
 pub mod tests {
+    use std::io::{Cursor, Write};
+
     use super::*;
 
-    /// A minimal ZIP archive with stored (uncompressed) entries, for tests.
+    /// A ZIP archive (deflated entries, as Word writes them), for tests.
     pub fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut central = Vec::new();
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
         for (name, data) in entries {
-            let offset = out.len() as u32;
-            let mut local = Vec::new();
-            local.extend_from_slice(b"PK\x03\x04");
-            local.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-            local.extend_from_slice(&[0; 4]); // crc (not checked)
-            local.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            local.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            local.extend_from_slice(&(name.len() as u16).to_le_bytes());
-            local.extend_from_slice(&[0, 0]);
-            local.extend_from_slice(name.as_bytes());
-            local.extend_from_slice(data);
-            out.extend_from_slice(&local);
-            central.extend_from_slice(b"PK\x01\x02");
-            central.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-            central.extend_from_slice(&[0; 4]);
-            central.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            central.extend_from_slice(&(data.len() as u32).to_le_bytes());
-            central.extend_from_slice(&(name.len() as u16).to_le_bytes());
-            central.extend_from_slice(&[0; 12]);
-            central.extend_from_slice(&offset.to_le_bytes());
-            central.extend_from_slice(name.as_bytes());
+            let stored = *name == "mimetype";
+            let method = if stored { zip::CompressionMethod::Stored } else { zip::CompressionMethod::Deflated };
+            w.start_file(*name, zip::write::SimpleFileOptions::default().compression_method(method)).unwrap();
+            w.write_all(data).unwrap();
         }
-        let cd_offset = out.len() as u32;
-        out.extend_from_slice(&central);
-        out.extend_from_slice(b"PK\x05\x06");
-        out.extend_from_slice(&[0; 4]);
-        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-        out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-        out.extend_from_slice(&(central.len() as u32).to_le_bytes());
-        out.extend_from_slice(&cd_offset.to_le_bytes());
-        out.extend_from_slice(&[0, 0]);
-        out
+        w.finish().unwrap().into_inner()
+    }
+
+    pub fn check(b: &[u8]) -> Result<DocType, Refusal> {
+        sniff(Cursor::new(b))
     }
 
     #[test]
     fn recognises_the_three_types() {
-        assert_eq!(sniff(b"%PDF-1.7\n%\xe2\xe3\n1 0 obj"), Some(DocType::Pdf));
-        let docx = zip(&[("[Content_Types].xml", b"<Types/>"), ("word/document.xml", b"<w:document/>")]);
-        assert_eq!(sniff(&docx), Some(DocType::Docx));
+        assert_eq!(check(b"%PDF-1.7\n%\xe2\xe3\n1 0 obj"), Ok(DocType::Pdf));
+        assert_eq!(check(&ooxml::tests::docx(&[], &[], &[])), Ok(DocType::Docx));
         let odt = zip(&[("mimetype", ODT_MIMETYPE), ("content.xml", b"<office:document-content/>")]);
-        assert_eq!(sniff(&odt), Some(DocType::Odt));
+        assert_eq!(check(&odt), Ok(DocType::Odt));
     }
 
     #[test]
     fn refuses_everything_else() {
-        assert_eq!(sniff(b"<html><script>alert(1)</script>"), None);
-        assert_eq!(sniff(b"MZ\x90\x00 executable"), None);
-        assert_eq!(sniff(b""), None);
-        // A spreadsheet, a macro document, an ODF spreadsheet, a truncated archive.
-        assert_eq!(sniff(&zip(&[("[Content_Types].xml", b"x"), ("xl/workbook.xml", b"x")])), None);
+        assert_eq!(check(b"<html><script>alert(1)</script>"), Err(Refusal::NotAccepted));
+        assert_eq!(check(b"MZ\x90\x00 executable"), Err(Refusal::NotAccepted));
+        assert_eq!(check(b""), Err(Refusal::NotAccepted));
+        // An ODF spreadsheet, a truncated archive, an archive behind something else.
         assert_eq!(
-            sniff(&zip(&[("[Content_Types].xml", b"x"), ("word/document.xml", b"x"), ("word/vbaProject.bin", b"x")])),
-            None
+            check(&zip(&[("mimetype", b"application/vnd.oasis.opendocument.spreadsheet")])),
+            Err(Refusal::NotAccepted)
         );
-        assert_eq!(sniff(&zip(&[("mimetype", b"application/vnd.oasis.opendocument.spreadsheet")])), None);
-        let docx = zip(&[("[Content_Types].xml", b"x"), ("word/document.xml", b"x")]);
-        assert_eq!(sniff(&docx[..docx.len() - 10]), None);
-        assert_eq!(sniff(b"PK\x03\x04"), None);
+        let docx = ooxml::tests::docx(&[], &[], &[]);
+        assert_eq!(check(&docx[..docx.len() - 10]), Err(Refusal::NotAccepted));
+        assert_eq!(check(b"PK\x03\x04"), Err(Refusal::NotAccepted));
+        let mut prefixed = b"MZ\x90\x00".to_vec();
+        prefixed.extend_from_slice(&docx);
+        assert_eq!(check(&prefixed), Err(Refusal::NotAccepted));
+    }
+
+    #[test]
+    fn compound_files_are_refused_under_any_name() {
+        let mut ole = COMPOUND_FILE.to_vec();
+        ole.extend_from_slice(&[0; 504]);
+        let docx = ooxml::tests::docx(&[], &[], &[("word/media/image1.png", &ole)]);
+        assert_eq!(check(&docx), Err(Refusal::Active(Active::Ole)));
+        let odt = zip(&[("mimetype", ODT_MIMETYPE), ("content.xml", b"<x/>"), ("Object 1", &ole)]);
+        assert_eq!(check(&odt), Err(Refusal::Active(Active::Ole)));
+    }
+
+    #[test]
+    fn odt_with_basic_macros_is_refused() {
+        let odt = zip(&[("mimetype", ODT_MIMETYPE), ("content.xml", b"<x/>"), ("Basic/Standard/Module1.xml", b"<x/>")]);
+        assert_eq!(check(&odt), Err(Refusal::Active(Active::Macros)));
     }
 }

@@ -480,7 +480,7 @@ fn records(text: &str) -> Result<(String, Vec<Record>), String> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
         let value: Value = serde_json::from_str(trimmed)
-            .map_err(|e| format!("geen geldige JSON (regel {}, kolom {}): {e}", e.line(), e.column()))?;
+            .map_err(|e| format!("geen geldige JSON ({})", super::json_error::dutch(&e)))?;
         let list = match value {
             Value::Array(items) => items,
             other => vec![other],

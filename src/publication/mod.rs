@@ -6,6 +6,7 @@ pub mod algorithm_in;
 pub mod csv;
 pub mod export;
 pub mod import;
+mod json_error;
 pub mod pages;
 pub mod public;
 pub mod readiness;

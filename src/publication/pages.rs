@@ -528,7 +528,7 @@ async fn import_file(
         Some(f) if !f.data.is_empty() && f.data.len() <= import::MAX_FILE => {
             let info = algorithm_in::org_info(&state.pool, org).await?;
             let actor = Actor { origin: format!("{} (import)", user.origin), ..Actor::from(&user) };
-            import::run(&state.pool, &info, &actor, Some(user.user_id), &f.data, dry_run).await?
+            import::run(&state.pool, &info, &actor, Some(user.user_id), f.data, dry_run).await?
         }
         Some(f) if f.data.len() > import::MAX_FILE => Report {
             file_error: Some(format!("het bestand is groter dan {} MB", import::MAX_FILE / (1024 * 1024))),

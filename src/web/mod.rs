@@ -2,12 +2,14 @@
 
 pub mod assets;
 pub mod client;
+pub mod filename;
 pub mod forms;
 pub mod layout;
 pub mod multipart;
 pub mod request_id;
 pub mod security;
 pub mod security_txt;
+pub mod upload;
 
 use askama::Template;
 use axum::http::StatusCode;
@@ -32,9 +34,10 @@ pub fn render_status<T: Template>(status: StatusCode, page: &T) -> AppResult<Res
 }
 
 /// A download: never shown inline, never sniffed, never cached; the file name per RFC 6266 (ASCII fallback plus
-/// the UTF-8 name).
+/// the UTF-8 name), cleaned here too, so no stored name (however old) sends bidi or control characters.
 pub fn attachment(name: &str, media_type: &str, content: Vec<u8>) -> AppResult<Response> {
     use axum::http::{HeaderValue, header};
+    let name = &filename::clean(name);
     let ascii: String = name
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ' ') { c } else { '_' })

@@ -1,17 +1,18 @@
-//! `multipart/form-data` bodies (file uploads), read from memory. The body is already buffered and size-limited
-//! by the time it is parsed (the CSRF check needs the token inside it); browsers send well-formed bodies,
-//! anything else is refused as a whole.
+//! `multipart/form-data` bodies read from memory: the CSRF check's token and the import form, whose bodies are
+//! already buffered and size-limited. The parts borrow from the body: an upload is never copied to be looked
+//! at. Browsers send well-formed bodies; anything else is refused as a whole. (Assessment reports are read
+//! as a stream instead: [`super::upload`].)
 
 /// The largest upload body: a 25 MB document plus the form's other fields.
 pub const MAX_UPLOAD_BODY: usize = 26 * 1024 * 1024;
 
 /// One part of the body: a form field or a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Part {
+pub struct Part<'a> {
     pub name: String,
     /// Set for file inputs (possibly empty when no file was chosen).
     pub file_name: Option<String>,
-    pub data: Vec<u8>,
+    pub data: &'a [u8],
 }
 
 /// The boundary from a `Content-Type: multipart/form-data; boundary=...` header.
@@ -57,7 +58,7 @@ fn disposition_param(header: &str, key: &str) -> Option<String> {
 }
 
 /// Split a body into its parts; None when it is not well-formed.
-pub fn parse(body: &[u8], boundary: &str) -> Option<Vec<Part>> {
+pub fn parse<'a>(body: &'a [u8], boundary: &str) -> Option<Vec<Part<'a>>> {
     let delimiter = format!("--{boundary}").into_bytes();
     let mut pos = find(body, &delimiter, 0)? + delimiter.len();
     let mut parts = Vec::new();
@@ -76,21 +77,27 @@ pub fn parse(body: &[u8], boundary: &str) -> Option<Vec<Part>> {
             .find_map(|h| h.split_once(':').filter(|(k, _)| k.trim().eq_ignore_ascii_case("content-disposition")))
             .map(|(_, v)| v.trim().to_string())?;
         let name = disposition_param(&disposition, "name")?;
-        // Browsers escape `"` and line breaks in file names as %22, %0D and %0A (HTML standard).
-        let file_name = disposition_param(&disposition, "filename")
-            .map(|n| n.replace("%22", "\"").replace("%0D", "\r").replace("%0A", "\n"));
+        let file_name = disposition_param(&disposition, "filename").map(|n| unescape_file_name(&n));
         let data_start = header_end + 4;
         let mut next = delimiter.clone();
         next.splice(0..0, b"\r\n".iter().copied());
         let data_end = find(body, &next, data_start)?;
-        parts.push(Part { name, file_name, data: body[data_start..data_end].to_vec() });
+        parts.push(Part { name, file_name, data: &body[data_start..data_end] });
         pos = data_end + next.len();
     }
 }
 
+/// Browsers escape `"` and line breaks in file names as %22, %0D and %0A (HTML standard).
+pub fn unescape_file_name(raw: &str) -> String {
+    raw.replace("%22", "\"").replace("%0D", "\r").replace("%0A", "\n")
+}
+
 /// The text value of a field, for the CSRF check.
 pub fn field(parts: &[Part], name: &str) -> Option<String> {
-    parts.iter().find(|p| p.name == name && p.file_name.is_none()).and_then(|p| String::from_utf8(p.data.clone()).ok())
+    parts
+        .iter()
+        .find(|p| p.name == name && p.file_name.is_none())
+        .and_then(|p| std::str::from_utf8(p.data).ok().map(str::to_string))
 }
 
 #[cfg(test)]

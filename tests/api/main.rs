@@ -19,5 +19,6 @@ mod questionnaires;
 pub mod register;
 pub mod rest;
 mod standin;
+mod uploads;
 mod workflow;
 mod xlsx_check;
