@@ -4,6 +4,7 @@ pub mod assets;
 pub mod client;
 pub mod forms;
 pub mod layout;
+pub mod listener;
 pub mod multipart;
 pub mod ratelimit;
 pub mod security;
