@@ -85,7 +85,6 @@ pub fn build_router(state: AppState) -> Router {
         .nest("/api/v1", api::router())
         .route("/static/{*path}", get(web::assets::serve_asset))
         .merge(pages)
-        .layer(axum::middleware::from_fn(web::listener::answer_slow_body))
         .layer(axum::middleware::from_fn(web::security::refuse_nul))
         .layer(from_fn_with_state(state.clone(), web::security::check_origin))
         .layer(from_fn_with_state(state.clone(), web::security::security_headers))

@@ -176,6 +176,9 @@ async fn a_stalled_or_dripping_body_is_answered_408_after_the_body_limit() {
         let (closed, answer) = h.await.unwrap().unwrap_or_else(|| panic!("{what} body: still open after {GIVE_UP:?}"));
         assert!(answer.starts_with("HTTP/1.1 408"), "{what} body answered: {answer}");
         assert!(answer.contains("te langzaam binnen"), "{what} body: the answer says why: {answer}");
+        let lower = answer.to_ascii_lowercase();
+        assert!(lower.contains("connection: close"), "{what} body: the connection is closed: {answer}");
+        assert!(lower.contains("x-content-type-options: nosniff"), "{what} body: security headers kept: {answer}");
         assert!(closed >= BODY - EARLY && closed < BODY + LATE, "{what} body closed after {closed:?}, limit {BODY:?}");
     }
 }

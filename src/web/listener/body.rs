@@ -10,23 +10,49 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::extract::Request;
-use axum::http::{Extensions, HeaderValue, StatusCode, header};
-use axum::middleware::Next;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hyper::body::{Body as HttpBody, Bytes, Frame, Incoming, SizeHint};
 use tokio::time::Instant;
 
-/// The request body with its deadline; the request's extensions get the [`SlowBody`] mark.
-pub(super) fn with_deadline(body: Incoming, timeout: Duration, extensions: &mut Extensions) -> axum::body::Body {
+/// The request body with its deadline, and the mark that tells afterwards whether it passed.
+pub(super) fn with_deadline(body: Incoming, timeout: Duration) -> (axum::body::Body, SlowBody) {
     let slow = SlowBody::default();
-    extensions.insert(slow.clone());
-    axum::body::Body::new(DeadlineBody { inner: body, deadline: Instant::now() + timeout, sleep: None, slow })
+    let body = DeadlineBody { inner: body, deadline: Instant::now() + timeout, sleep: None, slow: slow.clone() };
+    (axum::body::Body::new(body), slow)
 }
 
-/// Set when a request's body did not arrive in time: [`answer_slow_body`] then answers 408.
+/// Set when a request's body did not arrive in time.
 #[derive(Clone, Default)]
-struct SlowBody(Arc<AtomicBool>);
+pub(super) struct SlowBody(Arc<AtomicBool>);
+
+impl SlowBody {
+    /// Whatever the application made of a body that timed out (usually "too large" or "bad request"), the
+    /// answer is 408 with a Dutch page (problem+json for the API) and the connection closes. The
+    /// application's headers stay, so the security headers are there; no middleware is needed per request.
+    pub(super) fn answer(&self, resp: Response, api: bool) -> Response {
+        if !self.0.load(Relaxed) {
+            return resp;
+        }
+        let (title, text) = (
+            "Verzoek te langzaam",
+            "Het verzoek kwam te langzaam binnen. Er is niets opgeslagen; probeer het opnieuw.",
+        );
+        let page = if api {
+            crate::api::Problem::new(StatusCode::REQUEST_TIMEOUT, title, text).into_response()
+        } else {
+            crate::error::error_page(StatusCode::REQUEST_TIMEOUT, title, text.into())
+        };
+        let (mut parts, _) = resp.into_parts();
+        let (page, body) = page.into_parts();
+        tracing::info!(event = "request_body_timeout", was = %parts.status, "request body not received in time; answered 408");
+        parts.status = StatusCode::REQUEST_TIMEOUT;
+        parts.headers.remove(header::CONTENT_LENGTH);
+        parts.headers.extend(page.headers);
+        parts.headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+        Response::from_parts(parts, body)
+    }
+}
 
 /// A request body that must be complete by `deadline` (a total deadline, not per piece). Only a stall is
 /// checked: data that has arrived is passed on, so a handler that reads late is not punished.
@@ -64,25 +90,4 @@ impl HttpBody for DeadlineBody {
     fn size_hint(&self) -> SizeHint {
         self.inner.size_hint()
     }
-}
-
-/// Router middleware (innermost, so the answer gets the security headers): whatever a handler made of a
-/// body that timed out (usually a "too large" or "bad request"), the answer is 408 and the connection closes.
-pub async fn answer_slow_body(req: Request, next: Next) -> Response {
-    let slow = req.extensions().get::<SlowBody>().cloned();
-    let uri = req.uri().clone();
-    let resp = next.run(req).await;
-    if !slow.is_some_and(|s| s.0.load(Relaxed)) {
-        return resp;
-    }
-    tracing::info!(event = "request_body_timeout", path = %uri.path(), "request body not received in time; answered 408");
-    let (title, text) =
-        ("Verzoek te langzaam", "Het verzoek kwam te langzaam binnen. Er is niets opgeslagen; probeer het opnieuw.");
-    let mut resp = if uri.path().starts_with("/api/") {
-        crate::api::Problem::new(StatusCode::REQUEST_TIMEOUT, title, text).into_response()
-    } else {
-        crate::error::error_page(StatusCode::REQUEST_TIMEOUT, title, text.into())
-    };
-    resp.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
-    resp
 }

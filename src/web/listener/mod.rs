@@ -23,8 +23,6 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 use tower::ServiceExt;
 
-pub use body::answer_slow_body;
-
 use crate::config::ConnectionLimits;
 
 /// Serve `router` on `listener` until `shutdown` completes; then stop accepting (new connections are
@@ -90,8 +88,10 @@ fn spawn_connection(
         let (mut parts, body) = req.into_parts();
         // What axum's `into_make_service_with_connect_info` did: the client address for `web::client`.
         parts.extensions.insert(ConnectInfo(peer));
-        let body = body::with_deadline(body, body_timeout, &mut parts.extensions);
-        router.clone().oneshot(Request::from_parts(parts, body))
+        let api = parts.uri.path().starts_with("/api/");
+        let (body, slow) = body::with_deadline(body, body_timeout);
+        let answer = router.clone().oneshot(Request::from_parts(parts, body));
+        async move { answer.await.map(|resp| slow.answer(resp, api)) }
     });
     let mut builder = http1::Builder::new();
     // The timeout given here only switches hyper's header timer on; `timer` decides when it fires.
