@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 
@@ -68,6 +69,23 @@ pub struct ServeArgs {
     /// Login attempts per minute per client address (after a burst of the same size).
     #[arg(long, env = "AIREGISTER_LOGIN_RATE", default_value_t = 10)]
     pub login_rate: u32,
+    /// Seconds a client may take to send a request's head (from its first byte; a new connection that sends
+    /// nothing counts from its start). Slower connections are closed.
+    #[arg(long, env = "AIREGISTER_HEADER_TIMEOUT_SECS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub header_timeout_secs: u64,
+    /// Seconds a client may take to send a request's whole body, from the end of its head; then 408.
+    #[arg(long, env = "AIREGISTER_BODY_TIMEOUT_SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub body_timeout_secs: u64,
+    /// Seconds a kept-alive connection may stay silent after an answer before it is closed.
+    #[arg(long, env = "AIREGISTER_IDLE_TIMEOUT_SECS", default_value_t = 75,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub idle_timeout_secs: u64,
+    /// Client connections served at once; further ones wait in the kernel's queue until one closes.
+    #[arg(long, env = "AIREGISTER_MAX_CONNECTIONS", default_value_t = 1024,
+          value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub max_connections: u32,
     /// Load the demo organisation, users and applications before serving.
     #[arg(long)]
     pub demo: bool,
@@ -83,7 +101,7 @@ pub struct WebConfig {
     pub session_idle_minutes: u32,
     pub session_max_hours: u32,
     /// The national register's upload API allows 25 requests per this window (one minute; tests shorten it).
-    pub register_rate_window: std::time::Duration,
+    pub register_rate_window: Duration,
     /// The password of the register's API account, when given in the environment instead of at upload time.
     pub register_password: Option<String>,
     /// Reverse proxies whose X-Forwarded-For is believed.
@@ -92,6 +110,31 @@ pub struct WebConfig {
     pub security_policy: Option<String>,
     /// Login attempts per minute per client address.
     pub login_rate: u32,
+    /// Time limits for slow or idle clients and the number of connections at once.
+    pub limits: ConnectionLimits,
+}
+
+/// What a client connection may take: see `web::listener`, which enforces them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// From the first byte of a request's head (or from the accept, while nothing arrives) to its end.
+    pub header_timeout: Duration,
+    /// From the end of a request's head to the end of its body.
+    pub body_timeout: Duration,
+    /// From the end of an answer to the first byte of the next request on a kept-alive connection.
+    pub idle_timeout: Duration,
+    pub max_connections: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(75),
+            max_connections: 1024,
+        }
+    }
 }
 
 impl WebConfig {
@@ -100,12 +143,19 @@ impl WebConfig {
             public_url: args.public_url.as_ref().map(|u| u.trim_end_matches('/').to_string()).filter(|u| !u.is_empty()),
             session_idle_minutes: args.session_idle_minutes.max(1),
             session_max_hours: args.session_max_hours.max(1),
-            register_rate_window: std::time::Duration::from_secs(60),
+            register_rate_window: Duration::from_secs(60),
             register_password: args.register_password.clone().filter(|p| !p.is_empty()),
             trusted_proxies: args.trusted_proxies.clone(),
             security_contact: args.security_contact.clone().filter(|c| !c.trim().is_empty()),
             security_policy: args.security_policy.clone().filter(|c| c.trim().starts_with("https://")),
             login_rate: args.login_rate.max(1),
+            // The ranges are checked by clap at start (0 or an absurd value stops it with a message).
+            limits: ConnectionLimits {
+                header_timeout: Duration::from_secs(args.header_timeout_secs),
+                body_timeout: Duration::from_secs(args.body_timeout_secs),
+                idle_timeout: Duration::from_secs(args.idle_timeout_secs),
+                max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
+            },
         }
     }
 
@@ -139,12 +189,51 @@ impl Default for WebConfig {
             public_url: None,
             session_idle_minutes: 30,
             session_max_hours: 12,
-            register_rate_window: std::time::Duration::from_secs(60),
+            register_rate_window: Duration::from_secs(60),
             register_password: None,
             trusted_proxies: Vec::new(),
             security_contact: None,
             security_policy: None,
             login_rate: 10,
+            limits: ConnectionLimits::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        serve: ServeArgs,
+    }
+
+    #[test]
+    fn connection_limits_default_and_refuse_zero_or_absurd_values() {
+        let cli = Cli::try_parse_from(["airegister"]).expect("defaults parse");
+        assert_eq!(WebConfig::from_args(&cli.serve).limits, ConnectionLimits::default());
+        assert_eq!(WebConfig::default().limits, ConnectionLimits::default());
+        let cli = Cli::try_parse_from(["airegister", "--header-timeout-secs", "3", "--max-connections", "20"])
+            .expect("valid values parse");
+        let limits = WebConfig::from_args(&cli.serve).limits;
+        assert_eq!((limits.header_timeout, limits.max_connections), (Duration::from_secs(3), 20));
+        for (flag, value) in [
+            ("--header-timeout-secs", "0"),
+            ("--body-timeout-secs", "0"),
+            ("--idle-timeout-secs", "0"),
+            ("--max-connections", "0"),
+            ("--header-timeout-secs", "86400"),
+            ("--idle-timeout-secs", "-1"),
+            ("--max-connections", "10000000"),
+        ] {
+            let err =
+                Cli::try_parse_from(["airegister".to_string(), format!("{flag}={value}")]).err().expect("refused");
+            let text = err.to_string();
+            assert!(text.contains(flag) && text.contains(value), "{flag} {value}: {text}");
         }
     }
 }

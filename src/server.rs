@@ -65,14 +65,46 @@ async fn run(args: &ServeArgs, db: &Database) -> anyhow::Result<()> {
             say(&line);
         }
     }
+    let mut limits = config.limits;
+    limits.max_connections =
+        fit_connections_to_fd_limit(limits.max_connections, db.pool.options().get_max_connections());
     let cleanup = tokio::spawn(session_cleanup(state.clone()));
-    let served =
-        axum::serve(listener, build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await;
+    let served = crate::web::listener::serve(listener, build_router(state), limits, shutdown_signal()).await;
     cleanup.abort();
     say("AI-register is gestopt.");
     served.context("de webserver stopte met een fout")
+}
+
+/// Every connection is a file descriptor. Raise the soft open-files limit to the hard one (often 1,024 of
+/// 524,288 under systemd), and where it still does not cover the connection limit plus the database pool
+/// and some files, serve fewer connections at once rather than fail to accept or to open a file.
+fn fit_connections_to_fd_limit(wanted: usize, pool: u32) -> usize {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    let mut soft = limit.current;
+    if limit.current.is_some() && limit.current != limit.maximum {
+        // Unlimited (None) is not allowed for open files; then the soft limit stays as it is.
+        if limit.maximum.is_some()
+            && setrlimit(Resource::Nofile, Rlimit { current: limit.maximum, maximum: limit.maximum }).is_ok()
+        {
+            soft = limit.maximum;
+        }
+    }
+    let Some(soft) = soft.and_then(|s| usize::try_from(s).ok()) else {
+        return wanted;
+    };
+    let spare = soft.saturating_sub(usize::try_from(pool).unwrap_or(usize::MAX).saturating_add(64)).max(1);
+    if wanted > spare {
+        tracing::warn!(
+            event = "max_connections_lowered",
+            configured = wanted,
+            serving = spare,
+            open_files_limit = soft,
+            "the open-files limit is too low for AIREGISTER_MAX_CONNECTIONS; raise it (ulimit -n, LimitNOFILE=) or lower the setting"
+        );
+        return spare;
+    }
+    wanted
 }
 
 /// Print a line for the operator; a closed stdout (e.g. a supervisor that went away) must not crash the

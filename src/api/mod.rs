@@ -8,7 +8,6 @@
 pub mod applications;
 pub mod auth;
 pub mod openapi;
-pub mod problem;
 pub mod tokens;
 
 use axum::Router;
@@ -17,7 +16,7 @@ use axum::routing::get;
 use crate::AppState;
 
 pub use auth::ApiUser;
-pub use problem::Problem;
+pub use crate::web::problem::{self, Problem};
 
 /// The routes under `/api/v1` (nested by `build_router`, outside the session middleware: no cookies).
 pub fn router() -> Router<AppState> {

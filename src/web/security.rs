@@ -66,7 +66,7 @@ async fn dutch_rejections(resp: Response, api: bool) -> Response {
             _ => "Het verzoek klopt niet (bijvoorbeeld een ongeldig adres of een body van het verkeerde soort)."
                 .to_string(),
         };
-        let mut resp = crate::api::Problem::new(status, "Ongeldig verzoek", detail).into_response();
+        let mut resp = super::problem::Problem::new(status, "Ongeldig verzoek", detail).into_response();
         if let Some(a) = allow {
             resp.headers_mut().insert(header::ALLOW, a);
         }
@@ -129,7 +129,7 @@ pub async fn refuse_nul(req: Request, next: Next) -> Response {
     }
     tracing::warn!(event = "invalid_text", path = %req.uri().path(), "address with a NUL character refused");
     if req.uri().path().starts_with("/api/") {
-        crate::api::problem::Problem::from(AppError::InvalidText).into_response()
+        super::problem::Problem::from(AppError::InvalidText).into_response()
     } else {
         AppError::InvalidText.into_response()
     }

@@ -90,9 +90,11 @@ impl TestApp {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
+        let limits = config.limits;
         let state = AppState::new(pool.clone(), std::sync::Arc::new(config));
+        // The server's own accept loop (timeouts, connection limit, client address), as `airegister serve`.
         tokio::spawn(async move {
-            axum::serve(listener, build_router(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+            airegister::web::listener::serve(listener, build_router(state), limits, std::future::pending())
                 .await
                 .expect("server runs")
         });

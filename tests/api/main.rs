@@ -18,6 +18,7 @@ mod publication;
 mod questionnaires;
 pub mod register;
 pub mod rest;
+mod slow_clients;
 mod standin;
 mod uploads;
 mod workflow;
