@@ -116,7 +116,8 @@ fn say(line: &str) {
     let _ = out.flush();
 }
 
-/// Remove expired sessions every ten minutes; once an hour (and at start) remind owners of evaluations due.
+/// Remove expired sessions (and login counts that have filled up again) every ten minutes; once an hour (and at
+/// start) remind owners of evaluations due.
 async fn session_cleanup(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     let mut round: u64 = 0;
@@ -134,6 +135,9 @@ async fn session_cleanup(state: AppState) {
             Err(e) => {
                 tracing::warn!(event = "session_cleanup_failed", error = %e, "could not remove expired sessions")
             }
+        }
+        if let Err(e) = state.throttle.prune(&state.pool).await {
+            tracing::warn!(event = "throttle_cleanup_failed", error = %e, "could not prune the login counts");
         }
     }
 }

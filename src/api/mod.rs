@@ -15,8 +15,8 @@ use axum::routing::get;
 
 use crate::AppState;
 
-pub use auth::ApiUser;
 pub use crate::web::problem::{self, Problem};
+pub use auth::ApiUser;
 
 /// The routes under `/api/v1` (nested by `build_router`, outside the session middleware: no cookies).
 pub fn router() -> Router<AppState> {
