@@ -1,7 +1,8 @@
 //! Typed configuration: command-line flags, each with an environment variable (see the README's table).
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::str::FromStr;
 use std::time::Duration;
 
 use clap::Args;
@@ -58,7 +59,7 @@ pub struct ServeArgs {
     /// Reverse proxies whose X-Forwarded-For is believed: addresses or networks, comma-separated
     /// (e.g. 10.0.0.2,fd00::/8).
     #[arg(long, env = "AIREGISTER_TRUSTED_PROXIES", value_delimiter = ',')]
-    pub trusted_proxies: Vec<crate::web::client::TrustedNet>,
+    pub trusted_proxies: Vec<TrustedNet>,
     /// Contact for security reports in /.well-known/security.txt (mailto: or https: URI); default: the
     /// functional mailbox of the first organisation.
     #[arg(long, env = "AIREGISTER_SECURITY_CONTACT")]
@@ -105,7 +106,7 @@ pub struct WebConfig {
     /// The password of the register's API account, when given in the environment instead of at upload time.
     pub register_password: Option<String>,
     /// Reverse proxies whose X-Forwarded-For is believed.
-    pub trusted_proxies: Vec<crate::web::client::TrustedNet>,
+    pub trusted_proxies: Vec<TrustedNet>,
     pub security_contact: Option<String>,
     pub security_policy: Option<String>,
     /// Login attempts per minute per client address.
@@ -197,6 +198,49 @@ impl Default for WebConfig {
             login_rate: 10,
             limits: ConnectionLimits::default(),
         }
+    }
+}
+
+/// A trusted proxy: one address, or a network in CIDR notation (`10.0.0.0/8`, `fd00::/8`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TrustedNet {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl TrustedNet {
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.addr.to_canonical(), ip.to_canonical()) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl FromStr for TrustedNet {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (addr, prefix) = match s.trim().split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s.trim(), None),
+        };
+        let addr: IpAddr = addr.parse().map_err(|_| format!("'{s}' is geen IP-adres of netwerk (CIDR)"))?;
+        let max = if addr.to_canonical().is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) => {
+                p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(|| format!("'{s}': ongeldige prefixlengte"))?
+            }
+        };
+        Ok(TrustedNet { addr: addr.to_canonical(), prefix })
     }
 }
 

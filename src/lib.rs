@@ -22,39 +22,21 @@ pub mod organisations;
 pub mod publication;
 pub mod questionnaires;
 pub mod risk;
+pub mod roles;
 pub mod server;
 pub mod util;
 pub mod web;
 pub mod workflow;
 
-use std::sync::Arc;
-
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::response::IntoResponse;
 use axum::routing::get;
-use sqlx::PgPool;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::config::WebConfig;
 use crate::error::AppError;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub pool: PgPool,
-    pub config: Arc<WebConfig>,
-    /// Failed logins from unknown devices, per client address (password, second factor, re-authentication).
-    pub throttle: auth::throttle::Throttle,
-}
-
-impl AppState {
-    pub fn new(pool: PgPool, config: Arc<WebConfig>) -> Self {
-        let throttle = auth::throttle::Throttle::new(config.login_rate, config.login_rate);
-        Self { pool, config, throttle }
-    }
-}
+pub use crate::web::state::AppState;
 
 /// The whole web application. Tests build the same router.
 pub fn build_router(state: AppState) -> Router {

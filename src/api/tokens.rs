@@ -150,7 +150,7 @@ pub struct TokenForm {
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
-    who: crate::auth::throttle::Requester,
+    who: crate::web::throttle::Requester,
     Form(form): Form<TokenForm>,
 ) -> AppResult<Response> {
     let Some(org) = user.organisation_id() else {

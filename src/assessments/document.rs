@@ -33,7 +33,7 @@ pub async fn read_body(headers: &HeaderMap, body: Body) -> AppResult<Result<(For
     match upload::read(body, &boundary, "document", MAX_DOCUMENT as u64).await {
         Ok(form) => Ok(Ok((FormData::from_pairs(form.fields), form.file))),
         Err(ReadError::Malformed) => Err(malformed()),
-        Err(ReadError::TooLarge) => Ok(Err(crate::error::error_page(
+        Err(ReadError::TooLarge) => Ok(Err(crate::web::error_page::error_page(
             StatusCode::PAYLOAD_TOO_LARGE,
             "Formulier te groot",
             format!(

@@ -241,12 +241,6 @@ pub fn changed_keys(before: Option<&Value>, after: Option<&Value>, ignore: &[&st
     keys.into_iter().filter(|k| b.get(k).unwrap_or(&Value::Null) != a.get(k).unwrap_or(&Value::Null)).collect()
 }
 
-impl From<&crate::auth::session::CurrentUser> for Actor {
-    fn from(u: &crate::auth::session::CurrentUser) -> Self {
-        Self { id: Some(u.user_id), name: u.name.clone(), origin: u.origin.clone() }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

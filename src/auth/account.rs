@@ -57,7 +57,7 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     user: CurrentUser,
-    who: crate::auth::throttle::Requester,
+    who: crate::web::throttle::Requester,
     Form(form): Form<PasswordForm>,
 ) -> AppResult<Response> {
     let mut errors = FormErrors::new();

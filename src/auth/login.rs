@@ -9,12 +9,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::session::{self, CurrentUser, MaybeUser, PendingLogin};
-use super::throttle::{self, DeviceCookie, Requester};
 use super::{password, users};
 use crate::AppState;
 use crate::error::AppResult;
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
+use crate::web::throttle::{self, DeviceCookie, Requester};
 use crate::web::{render, render_status, safe_next};
 
 /// Also said when the account is locked: a different answer for the right password during a lock would let
@@ -74,7 +74,7 @@ pub struct LoginForm {
 /// The answer when one address tries to log in too often (besides the per-account lockout).
 pub fn too_many_attempts(ip: std::net::IpAddr, wait: std::time::Duration) -> Response {
     tracing::warn!(event = "login_rate_limited", ip = %ip, retry_after = wait.as_secs(), "too many login attempts from one address");
-    let mut resp = crate::error::error_page_back(
+    let mut resp = crate::web::error_page::error_page_back(
         StatusCode::TOO_MANY_REQUESTS,
         "Te veel inlogpogingen",
         format!(

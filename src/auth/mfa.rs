@@ -17,10 +17,10 @@ use super::session::{self, CurrentUser, PendingLogin};
 use super::totp::{self, Verified};
 use super::{password, users};
 use crate::AppState;
-use crate::auth::throttle::Requester;
 use crate::error::AppResult;
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
+use crate::web::throttle::Requester;
 use crate::web::{render, render_status, safe_next};
 
 pub const SETUP_PATH: &str = "/account/tweestapsverificatie";

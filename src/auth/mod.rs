@@ -5,10 +5,9 @@ pub mod account;
 pub mod login;
 pub mod mfa;
 pub mod password;
-pub mod roles;
+pub use crate::roles;
 pub mod session;
 pub mod setup;
-pub mod throttle;
 pub mod totp;
 pub mod users;
 

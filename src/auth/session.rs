@@ -406,7 +406,7 @@ async fn load(state: &AppState, token: &str, method: &Method, path: &str) -> Res
 
 /// The 403 answer to a request that fails a CSRF check.
 pub fn csrf_refused() -> Response {
-    crate::error::error_page(
+    crate::web::error_page::error_page(
         StatusCode::FORBIDDEN,
         "Verzoek geweigerd",
         "Dit verzoek kwam niet van een formulier van AI-register zelf, of het formulier was verlopen. Er is niets \
@@ -459,7 +459,7 @@ pub async fn session_middleware(State(state): State<AppState>, req: Request, nex
         if *req.method() == Method::GET {
             return Redirect::to(crate::auth::mfa::SETUP_PATH).into_response();
         }
-        return crate::error::error_page(
+        return crate::web::error_page::error_page(
             StatusCode::FORBIDDEN,
             "Eerst tweestapsverificatie instellen",
             "Uw organisatie vereist tweestapsverificatie voor uw rol. Stel die eerst in via Mijn account; er is niets gewijzigd.".into(),
@@ -509,7 +509,7 @@ async fn verify_csrf(req: Request, expected: &str) -> Result<(bool, Request), Re
     let bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
         Err(_) => {
-            return Err(crate::error::error_page(
+            return Err(crate::web::error_page::error_page(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "Formulier te groot",
                 format!(
@@ -558,6 +558,14 @@ fn url_decode(raw: &[u8]) -> Option<String> {
         i += 1;
     }
     String::from_utf8(out).ok()
+}
+
+/// The audit trail names the logged-in user and where the request came from (the audit module knows no user
+/// type, so the conversion lives with the user).
+impl From<&CurrentUser> for crate::audit::Actor {
+    fn from(u: &CurrentUser) -> Self {
+        Self { id: Some(u.user_id), name: u.name.clone(), origin: u.origin.clone() }
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 //! proxies (ASVS 4.1.3), and then the nearest address that is not itself a trusted proxy is the client.
 
 use std::net::IpAddr;
-use std::str::FromStr;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
@@ -12,54 +11,12 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::AppState;
+use super::state::AppState;
+pub use crate::config::TrustedNet;
 
 /// The address of the client of this request (set by [`client_address`] on every request).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
-
-/// A trusted proxy: one address, or a network in CIDR notation (`10.0.0.0/8`, `fd00::/8`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TrustedNet {
-    addr: IpAddr,
-    prefix: u8,
-}
-
-impl TrustedNet {
-    pub fn contains(&self, ip: IpAddr) -> bool {
-        match (self.addr.to_canonical(), ip.to_canonical()) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
-                u32::from(net) & mask == u32::from(ip) & mask
-            }
-            (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
-                u128::from(net) & mask == u128::from(ip) & mask
-            }
-            _ => false,
-        }
-    }
-}
-
-impl FromStr for TrustedNet {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (addr, prefix) = match s.trim().split_once('/') {
-            Some((a, p)) => (a, Some(p)),
-            None => (s.trim(), None),
-        };
-        let addr: IpAddr = addr.parse().map_err(|_| format!("'{s}' is geen IP-adres of netwerk (CIDR)"))?;
-        let max = if addr.to_canonical().is_ipv4() { 32 } else { 128 };
-        let prefix = match prefix {
-            None => max,
-            Some(p) => {
-                p.parse::<u8>().ok().filter(|p| *p <= max).ok_or_else(|| format!("'{s}': ongeldige prefixlengte"))?
-            }
-        };
-        Ok(TrustedNet { addr: addr.to_canonical(), prefix })
-    }
-}
 
 /// One entry of `X-Forwarded-For` as an address: proxies may add a port (`192.0.2.1:4711`, `[2001:db8::1]:80`).
 fn forwarded_address(entry: &str) -> Option<IpAddr> {

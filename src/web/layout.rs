@@ -3,8 +3,8 @@
 
 use uuid::Uuid;
 
-use crate::auth::roles::Role;
 use crate::auth::session::CurrentUser;
+use crate::roles::Role;
 
 pub struct NavItem {
     pub href: &'static str,

@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod client;
+pub mod error_page;
 pub mod filename;
 pub mod forms;
 pub mod layout;
@@ -11,6 +12,8 @@ pub mod problem;
 pub mod request_id;
 pub mod security;
 pub mod security_txt;
+pub mod state;
+pub mod throttle;
 pub mod upload;
 
 use askama::Template;

@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::AppState;
+use super::state::AppState;
 use crate::error::AppError;
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
@@ -73,7 +73,7 @@ async fn dutch_rejections(resp: Response, api: bool) -> Response {
         return resp;
     }
     let mut page = if status == StatusCode::METHOD_NOT_ALLOWED {
-        crate::error::error_page(
+        crate::web::error_page::error_page(
             status,
             "Actie niet mogelijk",
             "Dit adres kan niet op deze manier worden gebruikt. Ga terug naar de vorige pagina of naar de startpagina."
@@ -82,7 +82,7 @@ async fn dutch_rejections(resp: Response, api: bool) -> Response {
     } else if text.starts_with(b"Invalid URL") {
         AppError::NotFound.into_response()
     } else {
-        crate::error::error_page(
+        crate::web::error_page::error_page(
             status,
             "Ongeldig verzoek",
             "De gegevens in dit verzoek kloppen niet (bijvoorbeeld een onvolledige link). Er is niets gewijzigd. Ga terug en probeer het opnieuw.".into(),

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::AppState;
+use super::state::AppState;
 
 /// How far ahead `Expires` lies (RFC 9116 recommends less than a year).
 const VALID_DAYS: i64 = 180;

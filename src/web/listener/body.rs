@@ -41,7 +41,7 @@ impl SlowBody {
         let page = if api {
             crate::web::problem::Problem::new(StatusCode::REQUEST_TIMEOUT, title, text).into_response()
         } else {
-            crate::error::error_page(StatusCode::REQUEST_TIMEOUT, title, text.into())
+            crate::web::error_page::error_page(StatusCode::REQUEST_TIMEOUT, title, text.into())
         };
         let (mut parts, _) = resp.into_parts();
         let (page, body) = page.into_parts();
