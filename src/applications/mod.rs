@@ -9,6 +9,7 @@ pub mod rasci;
 pub mod richtext;
 pub mod show;
 pub mod store;
+pub mod summary;
 pub mod views;
 
 use axum::Router;

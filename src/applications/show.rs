@@ -10,9 +10,10 @@ use uuid::Uuid;
 
 use super::fields::{self};
 use super::form::{FormData, display_value, is_blank};
-use super::store::{self, Stored};
+use super::store::{self};
+use super::summary::{Summary, summary};
 use super::views::{self, DetailSection};
-use super::{IGNORED_IN_DIFF, can_edit, organisation};
+use super::{IGNORED_IN_DIFF, organisation};
 use crate::AppState;
 use crate::audit;
 use crate::auth::roles::Role;
@@ -22,38 +23,6 @@ use crate::risk::own_level::RiskLevel;
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{format_datetime, render, render_status};
-
-/// The header shared by the tabs.
-pub struct Summary {
-    pub id: Uuid,
-    pub name: String,
-    pub description: String,
-    pub workflow_status: String,
-    pub workflow_label: String,
-    pub risk_label: String,
-    pub version: i32,
-    pub can_edit: bool,
-    /// Why the CISO suspended the tool ("tijdelijk niet gebruiken"), when suspended.
-    pub suspension: Option<String>,
-}
-
-pub fn summary(user: &CurrentUser, s: &Stored) -> Summary {
-    Summary {
-        id: s.id,
-        name: s.name().to_string(),
-        description: s.str("description_short").unwrap_or("").to_string(),
-        workflow_status: s.status.as_str().to_string(),
-        workflow_label: s.status.label(),
-        risk_label: s
-            .str("risk_level")
-            .and_then(RiskLevel::parse)
-            .map(RiskLevel::label)
-            .unwrap_or_else(|| "Nog niet bepaald".to_string()),
-        version: s.version,
-        can_edit: can_edit(user, s),
-        suspension: s.str("suspension_reason").map(str::to_string),
-    }
-}
 
 #[derive(Template)]
 #[template(path = "applications/show.html")]

@@ -13,9 +13,9 @@ use super::form::Member;
 use super::form::is_month;
 use super::rasci::{self, RasciEntry};
 use crate::audit::{self, Actor, Event};
-use crate::risk::own_level::{self, Derivation, Permission, RiskInput};
+use crate::risk::own_level::{self, Derivation, Permission, RiskInput, RiskLevel};
 use crate::workflow::gates::{DPIA_KINDS_SQL, IAMA_KINDS_SQL, IAMA_REQUIRED_SQL, completed_sql};
-use crate::workflow::machine::{RiskLevel, WorkflowStatus};
+use crate::workflow::machine::WorkflowStatus;
 
 /// The catalogue's columns, as a SQL list (identifiers from our own code, never from input).
 static COLUMNS: LazyLock<Vec<&'static str>> = LazyLock::new(|| FIELDS.iter().map(|f| f.key).collect());

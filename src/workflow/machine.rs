@@ -1,7 +1,7 @@
 //! The status machine of PRODUCT.md ("Workflow") plus "teruggestuurd": which action may move a registration
 //! from which status, and to which. Pure; who may take the action is checked by the handlers.
 
-use crate::applications::fields::{RISK_LEVELS, WORKFLOW_STATUS, label_of};
+use crate::applications::fields::{WORKFLOW_STATUS, label_of};
 
 /// Where a registration stands in its life (the `workflow_status` column). The text forms are the ones
 /// PostgreSQL's check constraint, the forms and the API use.
@@ -90,32 +90,6 @@ impl TryFrom<&str> for WorkflowStatus {
 /// our own constants, never input.
 pub fn sql_list(set: &[WorkflowStatus]) -> String {
     set.iter().map(|w| format!("'{}'", w.as_str())).collect::<Vec<_>>().join(", ")
-}
-
-/// The registration's own risk level (the `risk_level` column), derived from the data it processes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum RiskLevel {
-    Laag,
-    Middel,
-    Hoog,
-}
-
-impl RiskLevel {
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Laag => "laag",
-            Self::Middel => "middel",
-            Self::Hoog => "hoog",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Laag, Self::Middel, Self::Hoog].into_iter().find(|r| r.as_str() == s)
-    }
-
-    pub fn label(self) -> String {
-        label_of(RISK_LEVELS, self.as_str())
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -275,7 +249,5 @@ mod tests {
         assert_eq!(WorkflowStatus::parse("Concept"), None);
         assert_eq!(sql_list(IN_REVIEW), "'ingediend', 'in_beoordeling'");
         assert!(W::Teruggestuurd.is_submittable() && !W::Ingediend.is_submittable());
-        assert_eq!(RiskLevel::parse("hoog"), Some(RiskLevel::Hoog));
-        assert_eq!(RiskLevel::parse(RiskLevel::Middel.as_str()), Some(RiskLevel::Middel));
     }
 }
