@@ -38,8 +38,14 @@ use tower_http::trace::TraceLayer;
 use crate::error::AppError;
 pub use crate::web::state::AppState;
 
+/// The paths that take file uploads, from the features that have them (a hook for the kit's CSRF check).
+fn is_upload_path(path: &str) -> bool {
+    assessments::is_upload_path(path) || publication::pages::is_upload_path(path)
+}
+
 /// The whole web application. Tests build the same router.
 pub fn build_router(state: AppState) -> Router {
+    let state = AppState { upload_paths: is_upload_path, ..state };
     // Pages: the session is resolved (and the CSRF token checked) before any handler runs.
     let pages = Router::new()
         .merge(home::router())

@@ -127,7 +127,7 @@ async fn page(
         errors,
         new_token,
         org_name: user.organisation.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
-        mfa: crate::auth::mfa::enabled(state, user.user_id).await?,
+        mfa: crate::auth::reauth::enabled(state, user.user_id).await?,
     })
 }
 
@@ -177,12 +177,13 @@ pub async fn create(
     // A token outlives the session: only with the password (and a code, with two-factor login), so a hijacked
     // session cannot be turned into a year's access.
     if errors.is_empty() {
-        let code = if crate::auth::mfa::enabled(&state, user.user_id).await? {
+        let code = if crate::auth::reauth::enabled(&state, user.user_id).await? {
             Some(("code", form.code.as_str()))
         } else {
             None
         };
-        crate::auth::mfa::reauthenticate(&state, &user, &who, ("password", &form.password), code, &mut errors).await?;
+        crate::auth::reauth::reauthenticate(&state, &user, &who, ("password", &form.password), code, &mut errors)
+            .await?;
     }
     let (true, Some(days)) = (errors.is_empty(), days) else {
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, &user, &form, errors, None).await?);

@@ -62,7 +62,7 @@ pub async fn change_password(
 ) -> AppResult<Response> {
     let mut errors = FormErrors::new();
     // Checked like a login: failures count toward the lockout and the address's limit.
-    super::mfa::reauthenticate(&state, &user, &who, ("current_password", &form.current_password), None, &mut errors)
+    super::reauth::reauthenticate(&state, &user, &who, ("current_password", &form.current_password), None, &mut errors)
         .await?;
     check_new_password(&mut errors, &form.password, &form.password_repeat, &[&user.email, &user.name]);
     if !errors.is_empty() {
@@ -73,7 +73,7 @@ pub async fn change_password(
     users::set_password(&mut tx, user.user_id, &hash).await?;
     // Someone who knew the old password may still be logged in elsewhere, or have made an API token: end
     // those sessions and stop those tokens (ASVS 7.4.3).
-    let tokens = super::mfa::end_other_access(&mut tx, &user).await?;
+    let tokens = super::reauth::end_other_access(&mut tx, &user).await?;
     tx.commit().await?;
     tracing::info!(event = "password_changed", user_id = %user.user_id, tokens_revoked = tokens, "password changed");
     let message = if tokens > 0 {

@@ -5,6 +5,7 @@ pub mod account;
 pub mod login;
 pub mod mfa;
 pub mod password;
+pub mod reauth;
 pub use crate::roles;
 pub mod session;
 pub mod setup;

@@ -440,7 +440,7 @@ pub async fn session_middleware(State(state): State<AppState>, req: Request, nex
         // Logging in again replaces the session, so it needs no token (the origin check still applies).
         let exempt = req.uri().path() == "/inloggen";
         if !exempt && !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-            let (checked, rebuilt) = match verify_csrf(req, &u.csrf_token).await {
+            let (checked, rebuilt) = match verify_csrf(req, &u.csrf_token, state.upload_paths).await {
                 Ok(pair) => pair,
                 Err(resp) => return resp,
             };
@@ -487,7 +487,11 @@ fn enrolment_path(path: &str) -> bool {
 }
 
 /// Read the token from the header, or buffer the form body to find it (and put the body back).
-async fn verify_csrf(req: Request, expected: &str) -> Result<(bool, Request), Response> {
+async fn verify_csrf(
+    req: Request,
+    expected: &str,
+    upload_paths: fn(&str) -> bool,
+) -> Result<(bool, Request), Response> {
     if let Some(h) = req.headers().get("x-csrf-token") {
         let ok = constant_time_eq(h.as_bytes(), expected.as_bytes());
         return Ok((ok, req));
@@ -496,12 +500,7 @@ async fn verify_csrf(req: Request, expected: &str) -> Result<(bool, Request), Re
     // Uploads (multipart) carry the token as a form part; only the upload forms may be as large as an upload.
     let multipart = crate::web::multipart::boundary(&content_type);
     let limit = match (&multipart, content_type.starts_with("application/x-www-form-urlencoded")) {
-        (Some(_), _)
-            if crate::assessments::is_upload_path(req.uri().path())
-                || crate::publication::pages::is_upload_path(req.uri().path()) =>
-        {
-            crate::web::multipart::MAX_UPLOAD_BODY
-        }
+        (Some(_), _) if upload_paths(req.uri().path()) => crate::web::multipart::MAX_UPLOAD_BODY,
         (Some(_), _) | (None, true) => MAX_FORM_BYTES,
         (None, false) => return Ok((false, req)),
     };
