@@ -43,9 +43,19 @@ fn is_upload_path(path: &str) -> bool {
     assessments::is_upload_path(path) || publication::pages::is_upload_path(path)
 }
 
+/// The navigation's counts, from the workflow (a hook for the kit's session middleware).
+fn nav_counts<'a>(
+    pool: &'a sqlx::PgPool,
+    organisation_id: uuid::Uuid,
+    user_id: uuid::Uuid,
+    roles: &'a [roles::Role],
+) -> futures_util::future::BoxFuture<'a, sqlx::Result<web::session::NavCounts>> {
+    Box::pin(workflow::nav_counts(pool, organisation_id, user_id, roles))
+}
+
 /// The whole web application. Tests build the same router.
 pub fn build_router(state: AppState) -> Router {
-    let state = AppState { upload_paths: is_upload_path, ..state };
+    let state = AppState { upload_paths: is_upload_path, nav_counts, ..state };
     // Pages: the session is resolved (and the CSRF token checked) before any handler runs.
     let pages = Router::new()
         .merge(home::router())

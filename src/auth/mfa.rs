@@ -22,7 +22,7 @@ use crate::web::layout::Layout;
 use crate::web::throttle::Requester;
 use crate::web::{render, render_status, safe_next};
 
-pub const SETUP_PATH: &str = "/account/tweestapsverificatie";
+pub const SETUP_PATH: &str = crate::web::paths::MFA_SETUP;
 
 const CODE_FAILED: &str = "Deze code klopt niet, is al gebruikt of is verlopen. Na 5 mislukte pogingen wordt het \
      account tijdelijk geblokkeerd.";

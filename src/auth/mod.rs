@@ -7,7 +7,7 @@ pub mod mfa;
 pub mod password;
 pub mod reauth;
 pub use crate::roles;
-pub mod session;
+pub use crate::web::session;
 pub mod setup;
 pub mod totp;
 pub mod users;

@@ -16,7 +16,6 @@ use crate::AppState;
 use crate::applications::fields::{AI_ACT_RISK_GROUPS, Opt, RISK_LEVELS, WORKFLOW_STATUS};
 use crate::applications::list::{ASSESSMENT_FILTER, EVALUATION_FILTER, month_label};
 use crate::applications::store::{ACTIVE_SQL, APPROVED_SQL, SEVERITY_RANK_SQL};
-use crate::auth::roles::Role;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::web::layout::Layout;
@@ -24,7 +23,7 @@ use crate::web::{render, url_encode};
 use crate::workflow::gates::{self, DPIA_KINDS_SQL, IAMA_KINDS_SQL, IAMA_REQUIRED_SQL};
 use chart::{Bar, Chart};
 
-pub const PATH: &str = "/overzicht";
+pub const PATH: &str = crate::web::paths::DASHBOARD;
 
 pub fn router() -> Router<AppState> {
     Router::new().route(PATH, get(page))
@@ -32,7 +31,7 @@ pub fn router() -> Router<AppState> {
 
 /// The roles the dashboard is for.
 pub fn may_view(user: &CurrentUser) -> bool {
-    [Role::Ciso, Role::Fg, Role::Directie, Role::Beheerder].iter().any(|r| user.has_role(*r))
+    user.sees_overview()
 }
 
 pub struct KeyFigure {

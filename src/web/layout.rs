@@ -3,7 +3,7 @@
 
 use uuid::Uuid;
 
-use crate::auth::session::CurrentUser;
+use super::session::CurrentUser;
 use crate::roles::Role;
 
 pub struct NavItem {
@@ -59,8 +59,8 @@ impl Layout {
         let mut nav = vec![item("/", "Start")];
         let c = &user.counts;
         if user.organisation.is_some() {
-            if crate::dashboard::may_view(user) {
-                nav.push(item(crate::dashboard::PATH, "Overzicht"));
+            if user.sees_overview() {
+                nav.push(item(super::paths::DASHBOARD, "Overzicht"));
             }
             nav.push(item("/register", "Register"));
             nav.push(item("/mijn-toepassingen", "Mijn toepassingen"));

@@ -146,7 +146,7 @@ pub async fn check_origin(State(state): State<AppState>, req: Request, next: Nex
             origin = ?req.headers().get(header::ORIGIN),
             "cross-site request refused"
         );
-        return crate::auth::session::csrf_refused();
+        return super::session::csrf_refused();
     }
     next.run(req).await
 }

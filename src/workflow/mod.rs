@@ -152,14 +152,7 @@ pub fn interested(app: &Stored) -> Vec<Uuid> {
     ["created_by", "submitted_by", "owner_id"].iter().filter_map(|k| app.uuid(k)).collect()
 }
 
-/// The counts in the navigation, for the roles the user holds (zero otherwise).
-#[derive(Debug, Clone, Default)]
-pub struct NavCounts {
-    pub review: i64,
-    pub advice: i64,
-    pub consent: i64,
-    pub unread: i64,
-}
+pub use crate::web::session::NavCounts;
 
 pub async fn nav_counts(
     pool: &PgPool,

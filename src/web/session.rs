@@ -14,10 +14,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::AppState;
-use crate::auth::roles::Role;
+use super::state::AppState;
 use crate::config::WebConfig;
 use crate::error::{AppError, AppResult};
+use crate::roles::Role;
 use crate::util::{constant_time_eq, random_token, token_hash};
 
 /// Largest form body we read to find the CSRF token.
@@ -46,10 +46,20 @@ pub struct CurrentUser {
     /// Where the request came from, for the audit trail ("web 192.0.2.1").
     pub origin: String,
     /// Work waiting for this user's roles and unread notifications (pages only; zero on other requests).
-    pub counts: crate::workflow::NavCounts,
+    pub counts: NavCounts,
     /// The organisation requires two-factor login for one of this user's roles and it is not set up yet.
     pub must_enroll_mfa: bool,
     session_hash: Vec<u8>,
+}
+
+/// Work waiting for the user's roles and their unread notifications, shown in the navigation. The workflow
+/// counts them; lib.rs hands the kit that query as a hook (`AppState::nav_counts`).
+#[derive(Debug, Clone, Default)]
+pub struct NavCounts {
+    pub review: i64,
+    pub advice: i64,
+    pub consent: i64,
+    pub unread: i64,
 }
 
 /// A session that has passed the password but not yet the second factor: it reaches only the code page.
@@ -61,6 +71,11 @@ pub struct PendingLogin {
 }
 
 impl CurrentUser {
+    /// The dashboard ("Overzicht") is for the CISO, the FG, management and the administrator.
+    pub fn sees_overview(&self) -> bool {
+        [Role::Ciso, Role::Fg, Role::Directie, Role::Beheerder].iter().any(|r| self.has_role(*r))
+    }
+
     pub fn organisation_id(&self) -> Option<Uuid> {
         self.organisation.as_ref().map(|o| o.id)
     }
@@ -113,7 +128,7 @@ impl CurrentUser {
             organisations: vec![organisation.clone()],
             organisation: Some(organisation),
             origin,
-            counts: crate::workflow::NavCounts::default(),
+            counts: NavCounts::default(),
             must_enroll_mfa: false,
             session_hash: Vec::new(),
         }
@@ -386,8 +401,8 @@ async fn load(state: &AppState, token: &str, method: &Method, path: &str) -> Res
     }
     // The navigation shows the counts on every page, also on a form that a POST answers with its errors (422).
     let counts = match &organisation {
-        Some(o) => crate::workflow::nav_counts(&state.pool, o.id, row.user_id, &o.roles).await?,
-        None => crate::workflow::NavCounts::default(),
+        Some(o) => (state.nav_counts)(&state.pool, o.id, row.user_id, &o.roles).await?,
+        None => NavCounts::default(),
     };
     Ok(Resolved::User(Box::new(CurrentUser {
         must_enroll_mfa: row.must_enroll,
@@ -457,7 +472,7 @@ pub async fn session_middleware(State(state): State<AppState>, req: Request, nex
     {
         // Beheerders and CISOs of an organisation that requires two-factor login set it up first.
         if *req.method() == Method::GET {
-            return Redirect::to(crate::auth::mfa::SETUP_PATH).into_response();
+            return Redirect::to(super::paths::MFA_SETUP).into_response();
         }
         return crate::web::error_page::error_page(
             StatusCode::FORBIDDEN,
@@ -483,7 +498,7 @@ pub async fn session_middleware(State(state): State<AppState>, req: Request, nex
 
 /// Pages a user who must still set up two-factor login can reach.
 fn enrolment_path(path: &str) -> bool {
-    path.starts_with(crate::auth::mfa::SETUP_PATH) || matches!(path, "/uitloggen" | "/inloggen")
+    path.starts_with(super::paths::MFA_SETUP) || matches!(path, "/uitloggen" | "/inloggen")
 }
 
 /// Read the token from the header, or buffer the form body to find it (and put the body back).
