@@ -4,7 +4,7 @@
 use std::io::SeekFrom;
 
 use axum::body::Body;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::Response;
 use sqlx::PgConnection;
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
@@ -33,14 +33,7 @@ pub async fn read_body(headers: &HeaderMap, body: Body) -> AppResult<Result<(For
     match upload::read(body, &boundary, "document", MAX_DOCUMENT as u64).await {
         Ok(form) => Ok(Ok((FormData::from_pairs(form.fields), form.file))),
         Err(ReadError::Malformed) => Err(malformed()),
-        Err(ReadError::TooLarge) => Ok(Err(crate::web::error_page::error_page(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "Formulier te groot",
-            format!(
-                "Het formulier bevat meer gegevens dan AI-register in één keer aanneemt ({} MB). Er is niets opgeslagen.",
-                MAX_UPLOAD_BODY / (1024 * 1024)
-            ),
-        ))),
+        Err(ReadError::TooLarge) => Ok(Err(multipart::too_large())),
     }
 }
 

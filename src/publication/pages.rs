@@ -515,9 +515,10 @@ async fn import_file(
     State(state): State<AppState>,
     user: CurrentUser,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> AppResult<Response> {
     let org = require_publisher(&user, "import")?;
+    let Ok(body) = body else { return Ok(crate::web::multipart::too_large()) };
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let parts = multipart::boundary(content_type)
         .and_then(|b| multipart::parse(&body, &b))

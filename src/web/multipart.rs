@@ -6,6 +6,18 @@
 /// The largest upload body: a 25 MB document plus the form's other fields.
 pub const MAX_UPLOAD_BODY: usize = 26 * 1024 * 1024;
 
+/// The Dutch answer to a form body over [`MAX_UPLOAD_BODY`].
+pub fn too_large() -> axum::response::Response {
+    super::error_page::error_page(
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        "Formulier te groot",
+        format!(
+            "Het formulier bevat meer gegevens dan AI-register in één keer aanneemt ({} MB). Er is niets opgeslagen.",
+            MAX_UPLOAD_BODY / (1024 * 1024)
+        ),
+    )
+}
+
 /// One part of the body: a form field or a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Part<'a> {
@@ -59,32 +71,53 @@ fn disposition_param(header: &str, key: &str) -> Option<String> {
 
 /// Split a body into its parts; None when it is not well-formed.
 pub fn parse<'a>(body: &'a [u8], boundary: &str) -> Option<Vec<Part<'a>>> {
+    let (parts, complete) = parts_from(body, boundary);
+    complete.then_some(parts)
+}
+
+/// The complete parts at the start of a body that has not fully arrived (the CSRF check reads only as far as
+/// its token, which our forms send first, and lets the rest stream on to the handler).
+pub fn leading_parts<'a>(prefix: &'a [u8], boundary: &str) -> Vec<Part<'a>> {
+    parts_from(prefix, boundary).0
+}
+
+/// The parts up to the first one that is not complete (or well-formed), and whether the body ended properly.
+fn parts_from<'a>(body: &'a [u8], boundary: &str) -> (Vec<Part<'a>>, bool) {
     let delimiter = format!("--{boundary}").into_bytes();
-    let mut pos = find(body, &delimiter, 0)? + delimiter.len();
+    let mut next = b"\r\n".to_vec();
+    next.extend_from_slice(&delimiter);
     let mut parts = Vec::new();
+    let Some(mut pos) = find(body, &delimiter, 0).map(|p| p + delimiter.len()) else { return (parts, false) };
     loop {
         if body.get(pos..pos + 2) == Some(b"--") {
-            return Some(parts);
+            return (parts, true);
         }
-        if body.get(pos..pos + 2) != Some(b"\r\n") {
-            return None;
+        match part_at(body, pos, &next) {
+            Some((part, end)) => {
+                parts.push(part);
+                pos = end;
+            }
+            None => return (parts, false),
         }
-        pos += 2;
-        let header_end = find(body, b"\r\n\r\n", pos)?;
-        let headers = std::str::from_utf8(&body[pos..header_end]).ok()?;
-        let disposition = headers
-            .split("\r\n")
-            .find_map(|h| h.split_once(':').filter(|(k, _)| k.trim().eq_ignore_ascii_case("content-disposition")))
-            .map(|(_, v)| v.trim().to_string())?;
-        let name = disposition_param(&disposition, "name")?;
-        let file_name = disposition_param(&disposition, "filename").map(|n| unescape_file_name(&n));
-        let data_start = header_end + 4;
-        let mut next = delimiter.clone();
-        next.splice(0..0, b"\r\n".iter().copied());
-        let data_end = find(body, &next, data_start)?;
-        parts.push(Part { name, file_name, data: &body[data_start..data_end] });
-        pos = data_end + next.len();
     }
+}
+
+/// The part after the delimiter that ends at `pos`, and where the next delimiter ends.
+fn part_at<'a>(body: &'a [u8], pos: usize, next: &[u8]) -> Option<(Part<'a>, usize)> {
+    if body.get(pos..pos + 2) != Some(b"\r\n") {
+        return None;
+    }
+    let header_end = find(body, b"\r\n\r\n", pos + 2)?;
+    let headers = std::str::from_utf8(&body[pos + 2..header_end]).ok()?;
+    let disposition = headers
+        .split("\r\n")
+        .find_map(|h| h.split_once(':').filter(|(k, _)| k.trim().eq_ignore_ascii_case("content-disposition")))
+        .map(|(_, v)| v.trim().to_string())?;
+    let name = disposition_param(&disposition, "name")?;
+    let file_name = disposition_param(&disposition, "filename").map(|n| unescape_file_name(&n));
+    let data_start = header_end + 4;
+    let data_end = find(body, next, data_start)?;
+    Some((Part { name, file_name, data: &body[data_start..data_end] }, data_end + next.len()))
 }
 
 /// Browsers escape `"` and line breaks in file names as %22, %0D and %0A (HTML standard).
@@ -123,6 +156,19 @@ Content-Disposition: form-data; name=\"outcome\"\r\n\r\n\r\n--XyZ--\r\n";
         assert_eq!(field(&parts, "outcome").as_deref(), Some(""));
         // A file part is never read as the CSRF field.
         assert_eq!(field(&parts, "document"), None);
+    }
+
+    #[test]
+    fn the_leading_parts_of_a_body_still_arriving() {
+        let cut = BODY.len() - 40;
+        assert!(parse(&BODY[..cut], "XyZ").is_none());
+        let parts = leading_parts(&BODY[..cut], "XyZ");
+        assert_eq!(parts.len(), 2, "the token and the file are complete, the last field is not");
+        assert_eq!(field(&parts, "csrf_token").as_deref(), Some("abc"));
+        // The token's own value must be complete: "ab" of "abc" is not a token yet.
+        let token_end = memchr::memmem::find(BODY, b"abc").unwrap() + 2;
+        assert!(leading_parts(&BODY[..token_end], "XyZ").is_empty());
+        assert!(leading_parts(b"", "XyZ").is_empty());
     }
 
     #[test]

@@ -512,10 +512,16 @@ async fn verify_csrf(
         return Ok((ok, req));
     }
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    // Uploads (multipart) carry the token as a form part; only the upload forms may be as large as an upload.
+    // Uploads (multipart) carry the token as a form part. An upload form's body is read only as far as the
+    // token (our forms send it first) and then streams on to the handler, which enforces the upload's size:
+    // holding whole uploads here cost 25 MB of memory each.
     let multipart = crate::web::multipart::boundary(&content_type);
+    if let Some(b) = &multipart
+        && upload_paths(req.uri().path())
+    {
+        return Ok(leading_token(req, b, expected).await);
+    }
     let limit = match (&multipart, content_type.starts_with("application/x-www-form-urlencoded")) {
-        (Some(_), _) if upload_paths(req.uri().path()) => crate::web::multipart::MAX_UPLOAD_BODY,
         (Some(_), _) | (None, true) => MAX_FORM_BYTES,
         (None, false) => return Ok((false, req)),
     };
@@ -542,6 +548,32 @@ async fn verify_csrf(
 }
 
 /// The value of one field of an urlencoded body.
+/// How far into an upload's body the token must have come (its first parts: the token, the form's fields).
+const TOKEN_WITHIN: usize = 64 * 1024;
+
+/// Read an upload's body until its leading parts hold the CSRF token (or `TOKEN_WITHIN` bytes went by
+/// without one), then put what was read back in front of the rest of the stream.
+async fn leading_token(req: Request, boundary: &str, expected: &str) -> (bool, Request) {
+    use futures_util::StreamExt;
+    let (parts, body) = req.into_parts();
+    let mut stream = body.into_data_stream();
+    let mut prefix: Vec<u8> = Vec::new();
+    let mut token = None;
+    while token.is_none() && prefix.len() < TOKEN_WITHIN {
+        match stream.next().await {
+            Some(Ok(chunk)) => prefix.extend_from_slice(&chunk),
+            // A broken body: the handler gets what there is and answers it (or the check below refuses it).
+            Some(Err(_)) | None => break,
+        }
+        // Only what lies within the first TOKEN_WITHIN bytes counts, however the body arrived in chunks.
+        let window = &prefix[..prefix.len().min(TOKEN_WITHIN)];
+        token = crate::web::multipart::field(&crate::web::multipart::leading_parts(window, boundary), "csrf_token");
+    }
+    let ok = token.is_some_and(|t| constant_time_eq(t.as_bytes(), expected.as_bytes()));
+    let head = futures_util::stream::once(async move { Ok::<_, axum::Error>(axum::body::Bytes::from(prefix)) });
+    (ok, Request::from_parts(parts, Body::from_stream(head.chain(stream))))
+}
+
 fn form_field(body: &[u8], name: &str) -> Option<String> {
     body.split(|b| *b == b'&').find_map(|pair| {
         let (k, v) = match pair.iter().position(|b| *b == b'=') {

@@ -117,8 +117,7 @@ async fn spool(field: &mut multer::Field<'_>, file_name: String, max_file: u64) 
 }
 
 /// Hands a body on in pieces of at most [`PIECE`] bytes and yields between them. The parser takes every chunk
-/// that is ready at once; a body that is already in memory (the CSRF check buffers it to find its token) would
-/// otherwise be copied into the parser whole.
+/// that is ready at once; a large chunk that is already in memory would otherwise be copied into it whole.
 struct Paced<S> {
     inner: S,
     pending: Bytes,
