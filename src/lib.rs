@@ -21,7 +21,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod publication;
 pub mod questionnaires;
-pub mod risk;
+pub mod register;
 pub mod roles;
 pub mod server;
 pub mod util;

@@ -124,7 +124,7 @@ async fn session_cleanup(state: AppState) {
     loop {
         tick.tick().await;
         if round.is_multiple_of(6)
-            && let Err(e) = crate::notifications::evaluation_reminders(&state.pool).await
+            && let Err(e) = crate::register::notices::evaluation_reminders(&state.pool).await
         {
             tracing::warn!(event = "evaluation_reminders_failed", error = %e, "could not send evaluation reminders");
         }

@@ -18,19 +18,20 @@ use uuid::Uuid;
 use super::engine::{self, Step};
 use super::tree::Tree;
 use crate::AppState;
-use crate::applications::fields::{AI_ACT_RISK_GROUPS, label_of};
-use crate::applications::form::FormData;
-use crate::applications::store::{self, Stored};
+use crate::applications::organisation;
 use crate::applications::summary::{Summary, summary};
-use crate::applications::{can_edit, organisation};
 use crate::audit::Actor;
 use crate::auth::roles::Role;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
+use crate::register::access::can_edit;
+use crate::register::fields::{AI_ACT_RISK_GROUPS, label_of};
+use crate::register::form::FormData;
+use crate::register::lifecycle;
+use crate::register::store::{self, Stored};
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{format_datetime, render_status};
-use crate::workflow;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -42,7 +43,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn html(text: &str) -> String {
-    crate::applications::richtext::reference_html(text)
+    crate::register::richtext::reference_html(text)
 }
 
 /// Who may run the decision aid for a registration: those who may edit it, and the CISO.
@@ -507,8 +508,9 @@ pub async fn answer(
             &[("ai_act", json!(line))],
         )
         .await?;
-        let material = workflow::material_changes(&before, &after);
-        let again = workflow::new_round_after(&mut tx, org, &actor, user.user_id, &after, &material, &members).await?;
+        let material = lifecycle::material_changes(&before, &after);
+        let ctx = lifecycle::Ctx { org, actor: &actor, members: &members };
+        let again = lifecycle::new_round_after(&mut tx, &ctx, user.user_id, &after, &material).await?;
         message = Some(if again {
             "De beslishulp is afgerond. De risicogroep is gewijzigd; de CISO beoordeelt de toepassing opnieuw."
                 .to_string()

@@ -12,11 +12,11 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::applications::fields::{DATA_CLASSES, PERMISSIONS, label_of};
 use crate::applications::organisation;
-use crate::applications::richtext;
 use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
+use crate::register::fields::{DATA_CLASSES, PERMISSIONS, label_of};
+use crate::register::richtext;
 use crate::web::layout::Layout;
 use crate::web::render;
 

@@ -16,15 +16,17 @@ use uuid::Uuid;
 use super::ApiUser;
 use super::problem::{ApiResult, FieldError, Problem};
 use crate::AppState;
-use crate::applications::fields::{FIELDS, Kind, WORKFLOW_STATUS};
-use crate::applications::form::{self, FormData};
-use crate::applications::rasci::{self, LETTERS};
-use crate::applications::store::{self, ListFilter, PAGE_SIZE, Stored};
 use crate::applications::{load, organisation};
 use crate::audit::Actor;
 use crate::publication::export::Format;
+use crate::register::fields::{FIELDS, Kind, WORKFLOW_STATUS};
+use crate::register::form::FormData;
+use crate::register::gates::{self, Stage};
+use crate::register::lifecycle::{self, Ctx, Draft};
+use crate::register::rasci::LETTERS;
+use crate::register::search::{self, ListFilter, PAGE_SIZE};
+use crate::register::store::{self, Stored};
 use crate::web::forms::FormErrors;
-use crate::workflow::gates::{self, Stage};
 
 /// Who the token belongs to, and what it may do.
 pub async fn me(api: ApiUser) -> Json<Value> {
@@ -53,7 +55,7 @@ pub async fn list(
     let Query(q) = query.map_err(query_problem)?;
     let f = to_filter(q)?;
     let org = organisation(&api.user)?;
-    let (rows, total) = store::list(&state.pool, org, &f).await?;
+    let (rows, total) = search::list(&state.pool, org, &f).await?;
     let page = f.pagina.unwrap_or(1).clamp(1, 100_000);
     let items: Vec<Value> = rows
         .into_iter()
@@ -61,7 +63,7 @@ pub async fn list(
             json!({
                 "id": r.application_id,
                 "name": r.name,
-                "description_short": crate::applications::richtext::plain_text(&r.description_short),
+                "description_short": crate::register::richtext::plain_text(&r.description_short),
                 "provider": r.provider,
                 "workflow_status": r.workflow_status,
                 "risk_level": r.risk_level,
@@ -126,7 +128,7 @@ pub const INCIDENT: &[&str] = &["open", "kritiek", "hoog", "middel", "laag"];
 pub const SORTEER: &[&str] = &["naam", "risico", "evaluatie", "gewijzigd"];
 
 fn to_filter(q: ListQuery) -> ApiResult<ListFilter> {
-    use crate::applications::fields::{AI_ACT_RISK_GROUPS, USE_CATEGORIES};
+    use crate::register::fields::{AI_ACT_RISK_GROUPS, USE_CATEGORIES};
     let mut wrong: Vec<FieldError> = Vec::new();
     let mut take = |name: &str, v: Option<String>, allowed: Option<Vec<&str>>, max: usize| -> String {
         let Some(v) = v else { return String::new() };
@@ -141,7 +143,7 @@ fn to_filter(q: ListQuery) -> ApiResult<ListFilter> {
         }
         v
     };
-    let opts = |o: &[crate::applications::fields::Opt]| Some(o.iter().map(|o| o.value).collect::<Vec<_>>());
+    let opts = |o: &[crate::register::fields::Opt]| Some(o.iter().map(|o| o.value).collect::<Vec<_>>());
     let f = ListFilter {
         q: take("q", q.q.filter(|v| !v.is_empty()), None, 200),
         status: take("status", q.status, opts(WORKFLOW_STATUS), 100),
@@ -165,7 +167,7 @@ fn to_filter(q: ListQuery) -> ApiResult<ListFilter> {
         maand: take("maand", q.maand, None, 7),
         pagina: q.pagina,
     };
-    if !f.maand.is_empty() && !crate::applications::form::is_month(&f.maand) {
+    if !f.maand.is_empty() && !crate::register::form::is_month(&f.maand) {
         wrong.push(FieldError { field: "maand".into(), message: "`maand` is een maand als jjjj-mm.".into() });
     }
     if f.pagina.is_some_and(|p| !(1..=100_000).contains(&p)) {
@@ -381,28 +383,25 @@ pub async fn create(
         return Err(Problem::invalid(list));
     }
     let members = store::members(&state.pool, org).await?;
-    let mut errors = FormErrors::new();
-    let mut values = form::validate(&form, &members, &mut errors);
-    let entries = rasci::parse(&form, &members, &mut errors);
+    let validated = Draft::validate(&form, &members);
     // A field already named for its JSON type is not named again (e.g. as missing).
-    for (f, m) in errors.iter() {
+    for (f, m) in validated.as_ref().err().into_iter().flat_map(FormErrors::iter) {
         let field = field_name(f);
         if !list.iter().any(|e| e.field == field) {
             list.push(FieldError { field, message: api_message(f, m) });
         }
     }
-    if !list.is_empty() {
-        return Err(Problem::invalid(list));
-    }
-    if values.get("owner_id").is_none_or(Value::is_null) {
-        values.insert("owner_id".into(), json!(user.user_id));
-    }
+    let mut draft = match validated {
+        Ok(draft) if list.is_empty() => draft,
+        _ => return Err(Problem::invalid(list)),
+    };
+    draft.owned_by_default(user.user_id);
     // As the web form shows them before saving: a client can warn about a possible duplicate.
-    let name = values.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
-    let similar = store::similar(&state.pool, org, &name, None).await?;
+    let similar = search::similar(&state.pool, org, draft.name(), None).await?;
     let actor = Actor::from(user);
+    let ctx = Ctx { org, actor: &actor, members: &members };
     let mut tx = state.pool.begin().await?;
-    let stored = store::insert_recorded(&mut tx, org, &actor, Some(user.user_id), &values, &entries, &members).await?;
+    let stored = lifecycle::create(&mut tx, &ctx, Some(user.user_id), &draft, false).await?;
     tx.commit().await?;
     tracing::info!(event = "application_created", actor = %user.user_id, application_id = %stored.id, via = "api", "application registered");
     let mut body = representation(&stored);
@@ -456,7 +455,7 @@ pub async fn workflow(
 ) -> ApiResult<Json<Value>> {
     let (_, app) = load(&state, &api.user, app_id(path)?).await?;
     let mut conn = state.pool.acquire().await?;
-    let facts = crate::workflow::facts(&mut conn, &app).await?;
+    let facts = crate::register::facts::load(&mut conn, &app).await?;
     let gate_list = |stage| -> Vec<Value> {
         gates::evaluate(&facts, stage)
             .into_iter()
@@ -494,7 +493,7 @@ pub async fn workflow(
     let status = app.status;
     // What the registration form says is still needed before submitting (fields and gates), as the web shows it.
     let missing: Vec<Value> = if status.is_submittable() {
-        crate::workflow::submission_missing(&mut conn, &app)
+        crate::register::facts::submission_missing(&mut conn, &app)
             .await?
             .into_iter()
             .map(|m| json!({ "field": m.anchor, "message": m.text }))

@@ -10,10 +10,10 @@ use axum::response::Response;
 use serde_json::{Map, Value, json};
 
 use super::applications::{EVALUATIE, INCIDENT, RISICO, SORTEER, TOETS};
-use crate::applications::fields::{
+use crate::error::AppResult;
+use crate::register::fields::{
     AI_ACT_RISK_GROUPS, FIELDS, FieldDef, Kind, Opt, RISK_LEVELS, USE_CATEGORIES, WORKFLOW_STATUS,
 };
-use crate::error::AppResult;
 use crate::web::layout::Layout;
 use crate::web::render;
 

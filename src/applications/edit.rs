@@ -6,25 +6,27 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
-use super::form::{self, FormData, Member};
-use super::rasci::{self, RasciEntry};
-use super::store::{self, Similar, Stored};
+use super::organisation;
 use super::views::{self, MatrixRow, RasciView, SectionView};
-use super::{can_edit, organisation};
 use crate::AppState;
 use crate::audit::{self, Actor};
 use crate::auth::roles::Role;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
-use crate::risk::own_level::RiskLevel;
+use crate::register::form::{self, FormData, Member};
+use crate::register::lifecycle::{self, Ctx, Draft};
+use crate::register::machine::WorkflowStatus;
+use crate::register::rasci;
+use crate::register::risk::RiskLevel;
+use crate::register::search::{self, Similar};
+use crate::register::store::{self, Stored};
+use crate::register::{access::can_edit, facts};
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{format_datetime, render, render_status};
-use crate::workflow;
-use crate::workflow::machine::WorkflowStatus;
 
 /// Someone else's save that came in between, as the form explains it.
 pub struct Conflict {
@@ -118,7 +120,7 @@ pub async fn new_form(
         });
     }
     let members = store::members(&state.pool, org).await?;
-    let similar = store::similar(&state.pool, org, name, None).await?;
+    let similar = search::similar(&state.pool, org, name, None).await?;
     let mut form = FormData::default();
     form.push("name", name.chars().take(100).collect::<String>());
     form.push("checked_name", name);
@@ -150,9 +152,6 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
     let org = organisation(&user)?;
     let mut form = FormData::parse(&body);
     let members = store::members(&state.pool, org).await?;
-    let mut errors = FormErrors::new();
-    let mut values = form::validate(&form, &members, &mut errors);
-    let entries = rasci::parse(&form, &members, &mut errors);
     let state_for = |errors, missing, similar, form| FormState {
         id: None,
         version: 0,
@@ -164,16 +163,19 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
         can_submit: true,
         approved: false,
     };
-    if !errors.is_empty() {
-        return render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &form_page(&user, &members, state_for(errors, Vec::new(), Vec::new(), &form)),
-        );
-    }
+    let mut draft = match Draft::validate(&form, &members) {
+        Ok(draft) => draft,
+        Err(errors) => {
+            return render_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form_page(&user, &members, state_for(errors, Vec::new(), Vec::new(), &form)),
+            );
+        }
+    };
     // Duplicate check: a name that was not checked yet, with similar registrations, is shown once.
-    let name = values.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+    let name = draft.name().to_string();
     if form.get("checked_name").trim() != name {
-        let similar = store::similar(&state.pool, org, &name, None).await?;
+        let similar = search::similar(&state.pool, org, &name, None).await?;
         if !similar.is_empty() {
             form.0.retain(|(k, _)| k != "checked_name");
             form.push("checked_name", name.as_str());
@@ -182,8 +184,8 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
     }
     let submit = wants_submit(&form);
     if submit {
-        let mut missing = form::missing_for_submission(&values, &entries);
-        missing.extend(workflow::submission_blockers(&workflow::form_facts(&values, &entries, None, Vec::new())));
+        let mut missing = draft.missing_for_submission();
+        missing.extend(facts::submission_blockers(&facts::form_facts(&draft.values, &draft.rasci, None, Vec::new())));
         if !missing.is_empty() {
             return render_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -191,15 +193,11 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
             );
         }
     }
-    if values.get("owner_id").is_none_or(Value::is_null) {
-        values.insert("owner_id".into(), json!(user.user_id));
-    }
+    draft.owned_by_default(user.user_id);
     let actor = Actor::from(&user);
+    let ctx = Ctx { org, actor: &actor, members: &members };
     let mut tx = state.pool.begin().await?;
-    let stored = store::insert_recorded(&mut tx, org, &actor, Some(user.user_id), &values, &entries, &members).await?;
-    if submit {
-        submit_in(&mut tx, org, &stored, &actor, &members).await?;
-    }
+    let stored = lifecycle::create(&mut tx, &ctx, Some(user.user_id), &draft, submit).await?;
     tx.commit().await?;
     tracing::info!(event = "application_created", actor = %user.user_id, application_id = %stored.id, submitted = submit, "application registered");
     let flash = if submit {
@@ -208,35 +206,6 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
         format!("{name} is opgeslagen als concept. U kunt later verder gaan.")
     };
     session::flash_redirect(&state.pool, &user, &flash, &format!("/register/{}", stored.id)).await
-}
-
-/// concept/teruggestuurd → ingediend, with its audit event (inside the caller's transaction).
-async fn submit_in(
-    tx: &mut sqlx::PgConnection,
-    org: Uuid,
-    stored: &Stored,
-    actor: &Actor,
-    members: &[Member],
-) -> AppResult<()> {
-    let done = sqlx::query(
-        "update application set workflow_status = 'ingediend', submitted_at = clock_timestamp(), submitted_by = $3,
-                version = version + 1
-         where application_id = $1 and organisation_id = $2 and workflow_status in ('concept', 'teruggestuurd')",
-    )
-    .bind(stored.id)
-    .bind(org)
-    .bind(actor.id)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::Conflict("Deze registratie is al ingediend.".into()));
-    }
-    let after = store::get_in(tx, org, stored.id).await?.ok_or(AppError::NotFound)?;
-    store::record(tx, actor, "application.submitted", Some(stored), &after, members).await?;
-    if let Some(by) = actor.id {
-        workflow::announce_submission(tx, &after, by).await?;
-    }
-    Ok(())
 }
 
 async fn editable(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Uuid, Stored, Vec<Member>)> {
@@ -259,7 +228,7 @@ pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id
     let (_, stored, members) = editable(&state, &user, id).await?;
     let form = form::to_form(&stored.doc, &stored.rasci);
     let missing = if submittable(&stored) {
-        workflow::submission_missing(&mut *state.pool.acquire().await?, &stored).await?
+        facts::submission_missing(&mut *state.pool.acquire().await?, &stored).await?
     } else {
         Vec::new()
     };
@@ -289,7 +258,7 @@ async fn changes_since(state: &AppState, id: Uuid, base_version: i32) -> AppResu
             continue;
         }
         let keys = audit::changed_keys(e.before.as_ref(), e.after.as_ref(), super::IGNORED_IN_DIFF);
-        let labels: Vec<&str> = keys.iter().map(|k| super::fields::label(k)).collect();
+        let labels: Vec<&str> = keys.iter().map(|k| crate::register::fields::label(k)).collect();
         out.push(format!(
             "{} door {} op {}",
             if labels.is_empty() { "Gewijzigd".to_string() } else { labels.join(", ") },
@@ -344,10 +313,10 @@ pub async fn update(
         let mut missing = form::missing_for_submission(&values, &entries);
         if submit {
             let mut conn = state.pool.acquire().await?;
-            let completed = workflow::completed_assessments(&mut conn, id).await?;
-            let mut facts = workflow::form_facts(&values, &entries, Some(&current), completed);
-            facts.prescan_requires_dpia = workflow::prescan_requires_dpia(&mut conn, id).await?;
-            missing.extend(workflow::submission_blockers(&facts));
+            let completed = facts::completed_assessments(&mut conn, id).await?;
+            let mut found = facts::form_facts(&values, &entries, Some(&current), completed);
+            found.prescan_requires_dpia = facts::prescan_requires_dpia(&mut conn, id).await?;
+            missing.extend(facts::submission_blockers(&found));
         }
         if !missing.is_empty() {
             return render_status(
@@ -357,6 +326,7 @@ pub async fn update(
         }
     }
     let actor = Actor::from(&user);
+    let ctx = Ctx { org, actor: &actor, members: &members };
     let mut tx = state.pool.begin().await?;
     let Some(before) = store::lock(&mut tx, org, id).await? else { return Err(AppError::NotFound) };
     let Some(after) = store::update(&mut tx, org, id, base_version, &values, &entries).await? else {
@@ -370,20 +340,19 @@ pub async fn update(
     };
     store::record(&mut tx, &actor, "application.updated", Some(&before), &after, &members).await?;
     if submit {
-        submit_in(&mut tx, org, &after, &actor, &members).await?;
+        lifecycle::submit(&mut tx, &ctx, &after).await?;
     }
     // A change to purpose, data or deployment of an approved tool, or of one under review, starts a new review
     // round: earlier FG advice and consent no longer count, and whoever made the change is, for four-eyes, a
     // party to the decision (as a submitter is).
-    let material = if submit { Vec::new() } else { workflow::material_changes(&before, &after) };
-    let back_to_review =
-        workflow::new_round_after(&mut tx, org, &actor, user.user_id, &after, &material, &members).await?;
+    let material = if submit { Vec::new() } else { lifecycle::material_changes(&before, &after) };
+    let back_to_review = lifecycle::new_round_after(&mut tx, &ctx, user.user_id, &after, &material).await?;
     tx.commit().await?;
     let name = after.name().to_string();
     let flash = if submit {
         format!("{name} is ingediend ter beoordeling.")
     } else if back_to_review {
-        let labels: Vec<&str> = material.iter().map(|k| super::fields::label(k)).collect();
+        let labels: Vec<&str> = material.iter().map(|k| crate::register::fields::label(k)).collect();
         format!(
             "De wijzigingen in {name} zijn opgeslagen. Omdat u {} heeft gewijzigd, beoordeelt de CISO de toepassing opnieuw (eerder advies en eerdere toestemming tellen niet meer).",
             labels.join(", ")
@@ -408,7 +377,7 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): 
             stored.status.label()
         )));
     }
-    let missing = workflow::submission_missing(&mut tx, &stored).await?;
+    let missing = facts::submission_missing(&mut tx, &stored).await?;
     if !missing.is_empty() {
         drop(tx);
         session::set_flash(
@@ -419,7 +388,7 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): 
         .await?;
         return Ok(Redirect::to(&format!("/register/{id}/bewerken")).into_response());
     }
-    submit_in(&mut tx, org, &stored, &actor, &members).await?;
+    lifecycle::submit(&mut tx, &Ctx { org, actor: &actor, members: &members }, &stored).await?;
     tx.commit().await?;
     session::flash_redirect(
         &state.pool,
@@ -489,39 +458,4 @@ pub async fn risk_override(
         None => "Het afgeleide risiconiveau geldt weer.".to_string(),
     };
     session::flash_redirect(&state.pool, &user, &msg, &format!("/register/{id}")).await
-}
-
-/// Used by the demo loader: the same validation and writes as the form, with a system actor.
-pub async fn create_from_form(
-    pool: &sqlx::PgPool,
-    org: Uuid,
-    actor: &Actor,
-    created_by: Option<Uuid>,
-    form: &FormData,
-    workflow_status: &str,
-) -> anyhow::Result<Uuid> {
-    let members = store::members(pool, org).await?;
-    let mut errors = FormErrors::new();
-    let values: Map<String, Value> = form::validate(form, &members, &mut errors);
-    let entries: Vec<RasciEntry> = rasci::parse(form, &members, &mut errors);
-    if !errors.is_empty() {
-        let lines: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
-        anyhow::bail!("{}: {}", form.get("name"), lines.join("; "));
-    }
-    let mut tx = pool.begin().await?;
-    let stored = store::insert_recorded(&mut tx, org, actor, created_by, &values, &entries, &members).await?;
-    if workflow_status != "concept" {
-        sqlx::query(
-            "update application set workflow_status = $2, submitted_at = now() - interval '20 days', version = version + 1
-             where application_id = $1",
-        )
-        .bind(stored.id)
-        .bind(workflow_status)
-        .execute(&mut *tx)
-        .await?;
-        let after = store::get_in(&mut tx, org, stored.id).await?.ok_or_else(|| anyhow::anyhow!("row vanished"))?;
-        store::record(&mut tx, actor, "application.status_set", Some(&stored), &after, &members).await?;
-    }
-    tx.commit().await?;
-    Ok(stored.id)
 }

@@ -5,13 +5,13 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 
-use super::fields::{AI_ACT_RISK_GROUPS, Opt, RISK_LEVELS, USE_CATEGORIES, WORKFLOW_STATUS, label_of};
 use super::organisation;
-use super::store::{self, ListFilter, MineRow, PAGE_SIZE};
 use super::views::OptView;
 use crate::AppState;
 use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
+use crate::register::fields::{AI_ACT_RISK_GROUPS, Opt, RISK_LEVELS, USE_CATEGORIES, WORKFLOW_STATUS, label_of};
+use crate::register::search::{self, ListFilter, MineRow, PAGE_SIZE};
 use crate::web::layout::Layout;
 use crate::web::render;
 
@@ -142,7 +142,7 @@ fn month_options(selected: &str) -> Vec<OptView> {
         out.push(OptView { label: month_label(&v), selected: v == selected, value: v });
         (y, m) = if m == 1 { (y - 1, 12) } else { (y, m - 1) };
     }
-    if !selected.is_empty() && !out.iter().any(|o| o.selected) && super::form::is_month(selected) {
+    if !selected.is_empty() && !out.iter().any(|o| o.selected) && crate::register::form::is_month(selected) {
         out.push(OptView { value: selected.to_string(), label: month_label(selected), selected: true });
     }
     out
@@ -155,7 +155,7 @@ pub async fn list(
     Query(f): Query<ListFilter>,
 ) -> AppResult<Response> {
     let org = organisation(&user)?;
-    let (found, total) = store::list(&state.pool, org, &f).await?;
+    let (found, total) = search::list(&state.pool, org, &f).await?;
     let page = f.pagina.unwrap_or(1).max(1);
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1) as u32;
     let today = time::OffsetDateTime::now_utc().date();
@@ -183,7 +183,7 @@ pub async fn list(
             }
         })
         .collect();
-    let dept_values = store::departments(&state.pool, org).await?;
+    let dept_values = search::departments(&state.pool, org).await?;
     let mut dept_options = options(&[], &f.afdeling, "Alle afdelingen");
     dept_options.extend(dept_values.into_iter().map(|d| OptView {
         selected: d == f.afdeling,
@@ -293,7 +293,7 @@ pub struct MinePage {
 #[tracing::instrument(skip_all)]
 pub async fn mine(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = organisation(&user)?;
-    let rows = store::mine(&state.pool, org, user.user_id)
+    let rows = search::mine(&state.pool, org, user.user_id)
         .await?
         .into_iter()
         .map(|r| {

@@ -2,13 +2,8 @@
 //! the registration form, search, the detail page and its history.
 
 pub mod edit;
-pub mod fields;
-pub mod form;
 pub mod list;
-pub mod rasci;
-pub mod richtext;
 pub mod show;
-pub mod store;
 pub mod summary;
 pub mod views;
 
@@ -17,10 +12,9 @@ use axum::routing::{get, post};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::roles::Role;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
-use store::Stored;
+use crate::register::store::{self, Stored};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -60,15 +54,4 @@ pub async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(
     let org = organisation(user)?;
     let app = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
     Ok((org, app))
-}
-
-/// Owner, project leader, CISO or administrator may edit; the person who registered it may while it is a
-/// draft or was sent back.
-pub fn can_edit(user: &CurrentUser, app: &Stored) -> bool {
-    let me = Some(user.user_id);
-    user.has_role(Role::Projectleider)
-        || user.has_role(Role::Ciso)
-        || user.has_role(Role::Beheerder)
-        || app.uuid("owner_id") == me
-        || (app.uuid("created_by") == me && app.status.is_submittable())
 }

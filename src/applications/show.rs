@@ -8,9 +8,6 @@ use axum::response::Response;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::fields::{self};
-use super::form::{FormData, display_value, is_blank};
-use super::store::{self};
 use super::summary::{Summary, summary};
 use super::views::{self, DetailSection};
 use super::{IGNORED_IN_DIFF, organisation};
@@ -19,7 +16,10 @@ use crate::audit;
 use crate::auth::roles::Role;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
-use crate::risk::own_level::RiskLevel;
+use crate::register::fields::{self};
+use crate::register::form::{FormData, display_value, is_blank};
+use crate::register::risk::RiskLevel;
+use crate::register::store::{self};
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{format_datetime, render, render_status};
@@ -36,7 +36,7 @@ pub struct DetailPage {
     pub derived_reasons: Vec<String>,
     pub override_label: Option<String>,
     pub override_motivation: String,
-    pub missing: Vec<super::form::Missing>,
+    pub missing: Vec<crate::register::form::Missing>,
     pub can_submit: bool,
     pub can_override: bool,
     pub errors: FormErrors,
@@ -68,7 +68,7 @@ pub async fn detail_response(
         override_label: stored.str("risk_level_override").and_then(RiskLevel::parse).map(RiskLevel::label),
         override_motivation: stored.str("risk_override_motivation").unwrap_or("").to_string(),
         missing: if submittable {
-            crate::workflow::submission_missing(&mut *state.pool.acquire().await?, &stored).await?
+            crate::register::facts::submission_missing(&mut *state.pool.acquire().await?, &stored).await?
         } else {
             Vec::new()
         },

@@ -3,10 +3,10 @@
 
 use uuid::Uuid;
 
-use super::can_edit;
-use super::store::Stored;
 use crate::auth::session::CurrentUser;
-use crate::risk::own_level::RiskLevel;
+use crate::register::access::can_edit;
+use crate::register::risk::RiskLevel;
+use crate::register::store::Stored;
 
 /// The header shared by the tabs.
 pub struct Summary {

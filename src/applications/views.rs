@@ -3,18 +3,14 @@
 
 use serde_json::{Map, Value};
 
-use super::fields::{DATA_CLASSES, FIELDS, FieldDef, Kind, Opt, PERMISSIONS, Section, is_data_class, label_of};
-use super::form::{FormData, Member, display_value, is_blank};
-use super::rasci::{LETTERS, RasciEntry, letter_label};
-use super::richtext::{self, Block};
+use crate::register::fields::{
+    DATA_CLASSES, FIELDS, FieldDef, Kind, Opt, PERMISSIONS, Section, is_data_class, label_of,
+};
+use crate::register::form::{FormData, Member, display_value, is_blank};
+use crate::register::rasci::{LETTERS, RasciEntry, letter_label};
+use crate::register::richtext::{self, Block};
 use crate::web::forms::FormErrors;
-
-#[derive(Debug, Clone)]
-pub struct OptView {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
+pub use crate::web::forms::OptView;
 
 fn opts(options: &[Opt], selected: &[&str]) -> Vec<OptView> {
     options

@@ -12,8 +12,8 @@ use uuid::Uuid;
 
 use super::MAX_DOCUMENT;
 use super::sniff::{self, DocType, Refusal};
-use crate::applications::form::FormData;
 use crate::error::{AppError, AppResult};
+use crate::register::form::FormData;
 use crate::web::filename;
 use crate::web::forms::FormErrors;
 use crate::web::multipart::{self, MAX_UPLOAD_BODY};

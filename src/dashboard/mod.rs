@@ -13,14 +13,14 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::applications::fields::{AI_ACT_RISK_GROUPS, Opt, RISK_LEVELS, WORKFLOW_STATUS};
 use crate::applications::list::{ASSESSMENT_FILTER, EVALUATION_FILTER, month_label};
-use crate::applications::store::{ACTIVE_SQL, APPROVED_SQL, SEVERITY_RANK_SQL};
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::register::fields::{AI_ACT_RISK_GROUPS, Opt, RISK_LEVELS, WORKFLOW_STATUS};
+use crate::register::gates::{self, DPIA_KINDS_SQL, IAMA_KINDS_SQL, IAMA_REQUIRED_SQL};
+use crate::register::search::{ACTIVE_SQL, APPROVED_SQL, SEVERITY_RANK_SQL};
 use crate::web::layout::Layout;
 use crate::web::{render, url_encode};
-use crate::workflow::gates::{self, DPIA_KINDS_SQL, IAMA_KINDS_SQL, IAMA_REQUIRED_SQL};
 use chart::{Bar, Chart};
 
 pub const PATH: &str = crate::web::paths::DASHBOARD;
@@ -195,7 +195,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult
                 .iter()
                 .enumerate()
                 .map(|(i, s)| Bar {
-                    label: crate::applications::fields::label_in(
+                    label: crate::register::fields::label_in(
                         &[("kritiek", "Kritiek"), ("hoog", "Hoog"), ("middel", "Middel"), ("laag", "Laag")],
                         s,
                     ),

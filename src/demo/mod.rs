@@ -6,12 +6,14 @@ use anyhow::Context;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::applications::edit::create_from_form;
-use crate::applications::form::FormData;
 use crate::audit::{self, Actor, Event};
 use crate::auth::roles::Role;
 use crate::auth::{password, users};
 use crate::organisations::{self, NewOrg};
+use crate::register::form::FormData;
+use crate::register::lifecycle::{self, Ctx, Draft};
+use crate::register::machine::WorkflowStatus;
+use crate::register::store;
 
 pub const DEMO_ORG_CODE: &str = "gm9999";
 
@@ -120,7 +122,7 @@ pub async fn load(pool: &PgPool, password_text: &str) -> anyhow::Result<Loaded> 
                 };
                 form.push(k, v);
             }
-            for (i, class) in crate::applications::fields::DATA_CLASSES.iter().enumerate() {
+            for (i, class) in crate::register::fields::DATA_CLASSES.iter().enumerate() {
                 let p = match app.matrix.as_bytes().get(i) {
                     Some(b'T') => "toegestaan",
                     Some(b'O') => "onder_voorwaarden",
@@ -130,7 +132,7 @@ pub async fn load(pool: &PgPool, password_text: &str) -> anyhow::Result<Loaded> 
                 form.push(class.value, p);
             }
             let creator = ids.iter().find(|(r, _)| *r == app.creator).map(|(_, id)| *id);
-            let id = create_from_form(pool, org, &actor, creator, &form, app.status)
+            let id = create(pool, org, &actor, creator, &form, app.status)
                 .await
                 .with_context(|| format!("demo-toepassing {}", form.get("name")))?;
             if let Some((level, motivation)) = app.override_risk {
@@ -170,6 +172,30 @@ pub async fn load(pool: &PgPool, password_text: &str) -> anyhow::Result<Loaded> 
     Ok(Loaded { organisation_id: org, applications_added: added })
 }
 
+/// One demo registration: the web form's validation and the register's one create pipeline, then put at its
+/// status as if its history had happened.
+async fn create(
+    pool: &PgPool,
+    org: Uuid,
+    actor: &Actor,
+    created_by: Option<Uuid>,
+    form: &FormData,
+    status: &str,
+) -> anyhow::Result<Uuid> {
+    let status = WorkflowStatus::parse(status).with_context(|| format!("onbekende status {status}"))?;
+    let members = store::members(pool, org).await?;
+    let draft = Draft::validate(form, &members).map_err(|errors| {
+        let lines: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+        anyhow::anyhow!("{}: {}", form.get("name"), lines.join("; "))
+    })?;
+    let ctx = Ctx { org, actor, members: &members };
+    let mut tx = pool.begin().await?;
+    let stored = lifecycle::create(&mut tx, &ctx, created_by, &draft, false).await?;
+    let stored = lifecycle::seed_status(&mut tx, &ctx, &stored, status).await?;
+    tx.commit().await?;
+    Ok(stored.id)
+}
+
 /// The workflow around the demo registrations: the CISO's decisions with conditions and reasons, FG advice
 /// where personal data is involved, evaluation dates (one overdue), an incident, and the notifications a
 /// CISO and FG would have waiting.
@@ -180,7 +206,7 @@ async fn seed_workflow(
     fg: Option<Uuid>,
     employee: Option<Uuid>,
 ) -> anyhow::Result<()> {
-    use crate::notifications::{Kind, Note, send};
+    use crate::register::notices::{Kind, Note, send};
     let mut tx = pool.begin().await?;
     sqlx::query(
         "update application set submitted_by = created_by where organisation_id = $1 and submitted_at is not null",
@@ -210,7 +236,7 @@ async fn seed_workflow(
                 a.submitted_at + interval '3 days'
          from application a where a.organisation_id = $1 and {}
            and a.workflow_status in ('goedgekeurd', 'goedgekeurd_onder_voorwaarden', 'in_gebruik')",
-        crate::workflow::gates::PERSONAL_DATA_SQL
+        crate::register::gates::PERSONAL_DATA_SQL
     ))
     .bind(org)
     .bind(fg)
@@ -266,7 +292,7 @@ async fn seed_workflow(
     let waiting: Vec<(Uuid, String, bool)> = sqlx::query_as(&format!(
         "select a.application_id, a.name, {} from application a
          where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling') order by a.name",
-        crate::workflow::gates::PERSONAL_DATA_SQL
+        crate::register::gates::PERSONAL_DATA_SQL
     ))
     .bind(org)
     .fetch_all(&mut *tx)

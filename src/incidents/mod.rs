@@ -13,20 +13,20 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::applications::fields::label_in as label;
-use crate::applications::form::FormData;
-use crate::applications::store::{self, Stored};
 use crate::applications::summary::{Summary, summary};
 use crate::applications::{load, organisation};
 use crate::audit::Actor;
 use crate::auth::roles::Role;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
-use crate::notifications::{self, Kind, Note};
+use crate::register::fields::label_in as label;
+use crate::register::form::FormData;
+use crate::register::lifecycle::interested;
+use crate::register::notices::{self, Kind, Note};
+use crate::register::store::{self, Stored};
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{format_datetime, render_status};
-use crate::workflow::interested;
 
 pub const KINDS: &[(&str, &str)] = &[
     ("datalek", "Datalek"),
@@ -312,7 +312,7 @@ pub async fn report(
     let link = format!("/register/{id}/incidenten");
     let n =
         Note { organisation_id: org, kind: Kind::Incident, application_id: Some(id), message: &message, link: &link };
-    notifications::send_to_roles(&mut tx, &[Role::Ciso, Role::Fg], Some(user.user_id), &n).await?;
+    notices::send_to_roles(&mut tx, &[Role::Ciso, Role::Fg], Some(user.user_id), &n).await?;
     tx.commit().await?;
     tracing::warn!(event = "incident_reported", actor = %user.user_id, application_id = %id, kind, severity, "incident reported");
     session::flash_redirect(
@@ -468,7 +468,7 @@ async fn set_suspension(state: AppState, user: CurrentUser, id: Uuid, reason: Op
         Note { organisation_id: org, kind: Kind::Suspended, application_id: Some(id), message: &message, link: &link };
     let mut to = interested(&after);
     to.extend(after.rasci.iter().filter_map(|r| r.user_id));
-    notifications::send(&mut tx, &to, Some(user.user_id), &n).await?;
+    notices::send(&mut tx, &to, Some(user.user_id), &n).await?;
     tx.commit().await?;
     session::flash_redirect(&state.pool, &user, &message, &format!("/register/{id}/incidenten")).await
 }

@@ -2,13 +2,13 @@
 //! the standard has, with the keys and enumeration values it requires. Internal fields (RASCI, the data-class
 //! matrix, risk notes, reviews) never enter it.
 
-use crate::workflow::machine::WorkflowStatus;
+use crate::register::machine::WorkflowStatus;
 use serde_json::{Map, Value, json};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use crate::applications::form::is_blank;
-use crate::applications::store::Stored;
+use crate::register::form::is_blank;
+use crate::register::store::Stored;
 
 /// The standard's keys, in the column order of the register's CSV download.
 pub const KEYS: [&str; 29] = [

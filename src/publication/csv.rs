@@ -7,7 +7,7 @@
 use serde_json::{Map, Value};
 
 use super::algorithm_in::{GROUPING_KEYS, KEYS, RICH_KEYS};
-use crate::applications::richtext;
+use crate::register::richtext;
 
 pub const BOM: &str = "\u{feff}";
 

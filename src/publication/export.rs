@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::algorithm_in::{self, KEYS, Links, OrgInfo, PUBLIC_SQL};
 use super::{csv, validate, xlsx};
-use crate::applications::store::Stored;
+use crate::register::store::Stored;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -11,11 +11,11 @@ use uuid::Uuid;
 
 use super::algorithm_in::OrgInfo;
 use super::csv as register_csv;
-use crate::applications::fields::{self, PUBLICATION_CATEGORIES, REGISTER_STATUS, THEMES};
-use crate::applications::form::{self, FormData, Member, is_https_link, is_month};
-use crate::applications::richtext;
-use crate::applications::store;
 use crate::audit::Actor;
+use crate::register::fields::{self, PUBLICATION_CATEGORIES, REGISTER_STATUS, THEMES};
+use crate::register::form::{self, FormData, Member, is_https_link, is_month};
+use crate::register::richtext;
+use crate::register::store;
 use crate::web::forms::{FormErrors, is_email};
 
 /// The largest file the import reads (the register's complete download is about 1 MB).

@@ -21,14 +21,14 @@ use super::readiness::{self, Readiness};
 use super::upload::{self, Client, Connection, UploadError};
 use super::validate;
 use crate::AppState;
-use crate::applications::form::FormData;
-use crate::applications::store::{self, Stored};
 use crate::applications::summary::{Summary, summary};
 use crate::applications::{load, organisation};
 use crate::audit::Actor;
 use crate::auth::roles::Role;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
+use crate::register::form::FormData;
+use crate::register::store::{self, Stored};
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::multipart::{self, MAX_UPLOAD_BODY};
@@ -438,10 +438,7 @@ async fn overview_rows(state: &AppState, info: &OrgInfo) -> AppResult<Vec<Overvi
         rows.push(OverviewRow {
             id: app.id,
             name: app.name().to_string(),
-            workflow: crate::applications::fields::label_of(
-                crate::applications::fields::WORKFLOW_STATUS,
-                app.status.as_str(),
-            ),
+            workflow: crate::register::fields::label_of(crate::register::fields::WORKFLOW_STATUS, app.status.as_str()),
             public: marked && PUBLIC_STATES.contains(&app.status),
             score: r.score,
             blockers: r.blockers.into_iter().map(|b| b.text).collect(),

@@ -18,12 +18,12 @@ use uuid::Uuid;
 use super::algorithm_in::{Links, OrgInfo, PUBLIC_SQL};
 use super::{export, validate};
 use crate::AppState;
-use crate::applications::fields::{PUBLICATION_CATEGORIES, REGISTER_STATUS, THEMES};
-use crate::applications::form::is_blank;
-use crate::applications::richtext;
-use crate::applications::store::ts_query;
 use crate::applications::views::{DetailItem, DetailSection, OptView};
 use crate::error::{AppError, AppResult};
+use crate::register::fields::{PUBLICATION_CATEGORIES, REGISTER_STATUS, THEMES};
+use crate::register::form::is_blank;
+use crate::register::richtext;
+use crate::register::search::ts_query;
 use crate::web::layout::Layout;
 use crate::web::render;
 
@@ -110,7 +110,7 @@ struct ListPage {
 
 const PAGE: i64 = 25;
 
-fn options(opts: &[crate::applications::fields::Opt], chosen: &str) -> Vec<OptView> {
+fn options(opts: &[crate::register::fields::Opt], chosen: &str) -> Vec<OptView> {
     opts.iter()
         .map(|o| OptView { value: o.value.to_string(), label: o.label.to_string(), selected: o.value == chosen })
         .collect()
@@ -130,7 +130,7 @@ async fn list(State(state): State<AppState>, Path(code): Path<String>, Query(f):
     b.push_bind(org.organisation_id).push(format!(" and {PUBLIC_SQL}"));
     if let Some(q) = &tsq {
         b.push(" and a.search @@ ");
-        crate::applications::store::push_tsquery(&mut b, q);
+        crate::register::search::push_tsquery(&mut b, q);
     }
     if !f.thema.is_empty() {
         b.push(" and ").push_bind(f.thema.clone()).push(" = any(a.category)");

@@ -2,12 +2,12 @@
 //! entry, in Dutch, with the register's own completeness score (the weights of its editor's progress bar,
 //! `frontend-beheer-2024/src/config/score.ts`: 8 for the important fields, 2 for the others).
 
-use crate::workflow::machine::WorkflowStatus;
+use crate::register::machine::WorkflowStatus;
 use serde_json::{Map, Value};
 
 use super::algorithm_in::{KEYS, PUBLIC_STATES};
 use super::validate::{self, Problem};
-use crate::applications::form::is_blank;
+use crate::register::form::is_blank;
 
 /// The weights of the register's completeness score.
 pub const WEIGHTS: &[(&str, u32)] = &[

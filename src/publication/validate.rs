@@ -8,8 +8,8 @@ use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
 
-use crate::applications::form::is_https_link;
-use crate::applications::richtext;
+use crate::register::form::is_https_link;
+use crate::register::richtext;
 use crate::web::forms::is_email;
 
 static SCHEMA: LazyLock<Value> = LazyLock::new(|| {
@@ -186,7 +186,7 @@ fn strict(body: &Map<String, Value>, out: &mut Vec<Problem>) {
     };
     for key in ["begin_date", "end_date"] {
         if let Some(Value::String(s)) = body.get(key)
-            && !crate::applications::form::is_month(s)
+            && !crate::register::form::is_month(s)
         {
             problem(key, format!("'{s}' is geen maand in de vorm jjjj-mm (bijvoorbeeld 2024-03)."));
         }

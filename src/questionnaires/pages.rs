@@ -19,15 +19,15 @@ use uuid::Uuid;
 use super::definition::{Answers, Definition, Task};
 use super::prescan;
 use crate::AppState;
-use crate::applications::form::FormData;
 use crate::applications::organisation;
-use crate::applications::store::{self, Stored};
 use crate::applications::summary::{Summary, summary};
 use crate::applications::views::OptView;
 use crate::assessments::{can_change, can_download};
 use crate::audit::Actor;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
+use crate::register::form::FormData;
+use crate::register::store::{self, Stored};
 use crate::web::layout::Layout;
 use crate::web::{format_datetime, render_status};
 
@@ -231,7 +231,7 @@ fn items(
                 Some(n) => format!("{} ({n})", t.task),
                 None => t.task.clone(),
             },
-            description: crate::applications::richtext::reference_html(t.description.as_deref().unwrap_or("")),
+            description: crate::register::richtext::reference_html(t.description.as_deref().unwrap_or("")),
             control: if t.is_group() { "info" } else { control(t) },
             choices: t
                 .options_with(answers)
@@ -426,9 +426,7 @@ async fn page_response(
         sections,
         section,
         section_title: current.task.clone(),
-        section_description: crate::applications::richtext::reference_html(
-            current.description.as_deref().unwrap_or(""),
-        ),
+        section_description: crate::register::richtext::reference_html(current.description.as_deref().unwrap_or("")),
         has_questions: progress(def, current, &answers).1 > 0
             || current.tasks.iter().any(|t| !t.is_group() && control(t) != "info"),
         items: items(def, current, &answers, v.input, &v.errors),

@@ -204,3 +204,55 @@ mod tests {
         assert!(!is_email("a@c.nl\n"));
     }
 }
+
+/// A submitted form as (name, value) pairs in order; repeated names are kept (checkboxes, list rows).
+#[derive(Debug, Clone, Default)]
+pub struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    /// Control characters other than line breaks and tabs are dropped: PostgreSQL refuses NUL in text, and
+    /// none of them belong in a register.
+    pub fn parse(body: &[u8]) -> Self {
+        Self::from_pairs(form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())))
+    }
+
+    /// The same cleaning for fields that came another way (multipart uploads).
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        let clean =
+            |s: &str| s.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t')).collect::<String>();
+        Self(pairs.into_iter().map(|(k, v)| (clean(&k), clean(&v))).collect())
+    }
+
+    pub fn get(&self, key: &str) -> &str {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
+    }
+
+    pub fn all(&self, key: &str) -> Vec<&str> {
+        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
+    }
+
+    pub fn has(&self, key: &str, value: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == key && v == value)
+    }
+
+    pub fn push(&mut self, key: &str, value: impl Into<String>) {
+        self.0.push((key.to_string(), value.into()));
+    }
+
+    /// Options for a select or radio group, with the submitted value selected.
+    pub fn choices(&self, key: &str, options: &[(&str, &str)]) -> Vec<OptView> {
+        let current = self.get(key);
+        options
+            .iter()
+            .map(|(v, l)| OptView { value: v.to_string(), label: l.to_string(), selected: *v == current })
+            .collect()
+    }
+}
+
+/// One option of a select, radio group or checkbox list, as a template shows it.
+#[derive(Debug, Clone)]
+pub struct OptView {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}

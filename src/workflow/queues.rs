@@ -7,15 +7,15 @@ use axum::response::Response;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::facts;
-use super::gates::{self, PERSONAL_DATA_SQL, Stage};
 use crate::AppState;
-use crate::applications::fields::{RISK_LEVELS, WORKFLOW_STATUS, label_in, label_of};
 use crate::applications::organisation;
-use crate::applications::store;
 use crate::auth::roles::Role;
 use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
+use crate::register::facts;
+use crate::register::fields::{RISK_LEVELS, WORKFLOW_STATUS, label_in, label_of};
+use crate::register::gates::{self, PERSONAL_DATA_SQL, Stage};
+use crate::register::store;
 use crate::web::layout::Layout;
 use crate::web::{format_date, render};
 
@@ -110,9 +110,9 @@ pub async fn review_queue(State(state): State<AppState>, user: CurrentUser) -> A
         let id = r.application_id;
         let mut it = item(r, now);
         if let Some(app) = store::get_in(&mut conn, org, id).await? {
-            let f = facts(&mut conn, &app).await?;
+            let f = facts::load(&mut conn, &app).await?;
             it.open = gates::check(&f, Stage::Approval).into_iter().map(|o| o.gate.to_string()).collect();
-            it.party = super::is_party(&user, &app);
+            it.party = crate::register::access::is_party(&user, &app);
         }
         items.push(it);
     }

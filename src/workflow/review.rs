@@ -12,21 +12,23 @@ use sqlx::PgConnection;
 use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use super::gates::{self, Stage};
-use super::machine::{self, Action, WorkflowStatus};
-use super::{facts, interested, is_party};
 use crate::AppState;
-use crate::applications::fields::label_in as label;
-use crate::applications::fields::{RISK_LEVELS, label_of};
-use crate::applications::form::{FormData, Member};
 use crate::applications::organisation;
-use crate::applications::store::{self, Stored};
 use crate::applications::summary::{Summary, summary};
 use crate::audit::Actor;
 use crate::auth::roles::Role;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
-use crate::notifications::{self, Kind, Note};
+use crate::register::access::{can_manage, is_party};
+use crate::register::facts;
+use crate::register::fields::label_in as label;
+use crate::register::fields::{RISK_LEVELS, label_of};
+use crate::register::form::{FormData, Member};
+use crate::register::gates::{self, Stage};
+use crate::register::lifecycle::{self, Ctx, Decision, Move};
+use crate::register::machine::{self, Action, WorkflowStatus};
+use crate::register::notices::{self, Kind, Note};
+use crate::register::store::{self, Stored};
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{format_date, format_datetime, render_status};
@@ -101,14 +103,6 @@ pub struct ReviewPage {
     pub consent_options: &'static [(&'static str, &'static str)],
 }
 
-/// Owner, project leader, CISO or administrator look after a registration's life cycle.
-fn can_manage(user: &CurrentUser, app: &Stored) -> bool {
-    user.has_role(Role::Projectleider)
-        || user.has_role(Role::Ciso)
-        || user.has_role(Role::Beheerder)
-        || app.uuid("owner_id") == Some(user.user_id)
-}
-
 fn today() -> Date {
     crate::web::today()
 }
@@ -135,7 +129,7 @@ pub async fn page_response(
     let org = organisation(user)?;
     let mut conn = state.pool.acquire().await?;
     let app = store::get_in(&mut conn, org, id).await?.ok_or(AppError::NotFound)?;
-    let f = facts(&mut conn, &app).await?;
+    let f = facts::load(&mut conn, &app).await?;
     let gates: Vec<GateView> = gates::evaluate(&f, Stage::Approval)
         .into_iter()
         .map(|(gate, open)| GateView {
@@ -255,10 +249,10 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
 }
 
 /// Lock the row and check that `action` may start from its status: 409 with the reason otherwise.
-async fn lock_for(conn: &mut PgConnection, org: Uuid, id: Uuid, action: Action) -> AppResult<(Stored, WorkflowStatus)> {
+async fn lock_for(conn: &mut PgConnection, org: Uuid, id: Uuid, action: Action) -> AppResult<Stored> {
     let app = store::lock(conn, org, id).await?.ok_or(AppError::NotFound)?;
-    let target = machine::transition(app.status, action).map_err(AppError::Conflict)?;
-    Ok((app, target))
+    machine::transition(app.status, action).map_err(AppError::Conflict)?;
+    Ok(app)
 }
 
 fn refuse_party(user: &CurrentUser, app: &Stored, action: &str, who: &str) -> AppResult<()> {
@@ -289,35 +283,6 @@ fn same_version(app: &Stored, input: &FormData) -> AppResult<()> {
 const ANOTHER_CISO: &str = "Een andere CISO moet hierover beslissen.";
 const ANOTHER_DIRECTOR: &str = "Een ander lid van de directie moet hierover beslissen.";
 
-/// Move to `target` (and set the next evaluation when given) and record it.
-async fn set_status(
-    conn: &mut PgConnection,
-    org: Uuid,
-    before: &Stored,
-    target: WorkflowStatus,
-    next_evaluation: Option<Date>,
-) -> AppResult<Stored> {
-    // The register's own status field follows the life cycle.
-    let register_status = match target {
-        WorkflowStatus::InGebruik => Some("In gebruik"),
-        WorkflowStatus::BuitenGebruik => Some("Buiten gebruik"),
-        _ => None,
-    };
-    sqlx::query(
-        "update application set workflow_status = $2, version = version + 1,
-                next_evaluation = coalesce($3, next_evaluation), status = coalesce($4, status),
-                end_date = case when $2 = 'buiten_gebruik' then coalesce(end_date, to_char(current_date, 'YYYY-MM')) else end_date end
-         where application_id = $1",
-    )
-    .bind(before.id)
-    .bind(target.as_str())
-    .bind(next_evaluation)
-    .bind(register_status)
-    .execute(&mut *conn)
-    .await?;
-    store::get_in(conn, org, before.id).await?.ok_or(AppError::NotFound)
-}
-
 async fn done(state: &AppState, user: &CurrentUser, id: Uuid, message: &str) -> AppResult<Response> {
     session::flash_redirect(&state.pool, user, message, &format!("/register/{id}/beoordeling")).await
 }
@@ -332,10 +297,12 @@ pub async fn take_up(State(state): State<AppState>, user: CurrentUser, Path(id):
     let org = user.require(Role::Ciso, "take_up_review")?;
     let members = members(&state, org).await?;
     let mut tx = state.pool.begin().await?;
-    let (before, target) = lock_for(&mut tx, org, id, Action::TakeUp).await?;
+    let before = lock_for(&mut tx, org, id, Action::TakeUp).await?;
     refuse_party(&user, &before, "take_up_review", ANOTHER_CISO)?;
-    let after = set_status(&mut tx, org, &before, target, None).await?;
-    store::record(&mut tx, &Actor::from(&user), "application.review_started", Some(&before), &after, &members).await?;
+    let actor = Actor::from(&user);
+    let ctx = Ctx { org, actor: &actor, members: &members };
+    let m = Move { action: Action::TakeUp, event: "application.review_started", next_evaluation: None, extra: &[] };
+    let after = lifecycle::move_to(&mut tx, &ctx, &before, m).await?;
     tx.commit().await?;
     done(&state, &user, id, &format!("U beoordeelt nu {}.", after.name())).await
 }
@@ -381,10 +348,10 @@ pub async fn decide(
         drop(tx);
         return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
     };
-    let (before, target) = lock_for(&mut tx, org, id, action).await?;
+    let before = lock_for(&mut tx, org, id, action).await?;
     refuse_party(&user, &before, "decide", ANOTHER_CISO)?;
     same_version(&before, &input)?;
-    let f = facts(&mut tx, &before).await?;
+    let f = facts::load(&mut tx, &before).await?;
     let mut against_fg = None;
     if action.is_approval() {
         let open = gates::check(&f, Stage::Approval);
@@ -406,43 +373,13 @@ pub async fn decide(
         return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
     }
     let next_evaluation = action.is_approval().then(|| next.unwrap_or_else(|| a_year_after(today())));
-    let after = set_status(&mut tx, org, &before, target, next_evaluation).await?;
-    sqlx::query(
-        "insert into review_decision (decision_id, application_id, decision, note, against_fg_reason, decided_by)
-         values ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(Uuid::now_v7())
-    .bind(id)
-    .bind(target)
-    .bind(&note)
-    .bind(&against_fg)
-    .bind(user.user_id)
-    .execute(&mut *tx)
-    .await?;
-    store::record_with(
-        &mut tx,
-        &Actor::from(&user),
-        "application.decided",
-        Some(&before),
-        &after,
-        &members,
-        &[("decision_note", json!(note)), ("against_fg_reason", json!(against_fg))],
-    )
-    .await?;
-    let label = label(DECIDED, target.as_str()).to_lowercase();
-    let verdict = match action {
-        Action::Approve => "is goedgekeurd".to_string(),
-        Action::ApproveWithConditions => format!("is goedgekeurd onder voorwaarden: {}", note.as_deref().unwrap_or("")),
-        Action::Reject => format!("is afgewezen: {}", note.as_deref().unwrap_or("")),
-        _ => format!("is teruggestuurd met vragen: {}", note.as_deref().unwrap_or("")),
-    };
-    let message: String = format!("{} {verdict}", after.name()).chars().take(500).collect();
-    let link = format!("/register/{id}/beoordeling");
-    let n =
-        Note { organisation_id: org, kind: Kind::Decision, application_id: Some(id), message: &message, link: &link };
-    notifications::send(&mut tx, &interested(&after), Some(user.user_id), &n).await?;
+    let actor = Actor::from(&user);
+    let ctx = Ctx { org, actor: &actor, members: &members };
+    let decision = Decision { action, note, against_fg, next_evaluation, decided_by: user.user_id };
+    let after = lifecycle::decide(&mut tx, &ctx, &before, &decision).await?;
     tx.commit().await?;
-    tracing::info!(event = "application_decided", actor = %user.user_id, application_id = %id, decision = %target, "decision");
+    tracing::info!(event = "application_decided", actor = %user.user_id, application_id = %id, decision = %after.status, "decision");
+    let label = label(DECIDED, after.status.as_str()).to_lowercase();
     done(&state, &user, id, &format!("Besluit vastgelegd: {} ({label}).", after.name())).await
 }
 
@@ -507,7 +444,7 @@ pub async fn advise(
     let link = format!("/register/{id}/beoordeling");
     let n =
         Note { organisation_id: org, kind: Kind::Decision, application_id: Some(id), message: &message, link: &link };
-    notifications::send_to_roles(&mut tx, &[Role::Ciso], Some(user.user_id), &n).await?;
+    notices::send_to_roles(&mut tx, &[Role::Ciso], Some(user.user_id), &n).await?;
     tx.commit().await?;
     done(&state, &user, id, "Uw advies is vastgelegd.").await
 }
@@ -582,7 +519,7 @@ pub async fn consent(
     let link = format!("/register/{id}/beoordeling");
     let n =
         Note { organisation_id: org, kind: Kind::Decision, application_id: Some(id), message: &message, link: &link };
-    notifications::send_to_roles(&mut tx, &[Role::Ciso], Some(user.user_id), &n).await?;
+    notices::send_to_roles(&mut tx, &[Role::Ciso], Some(user.user_id), &n).await?;
     tx.commit().await?;
     done(&state, &user, id, "Het besluit van de directie is vastgelegd.").await
 }
@@ -596,16 +533,18 @@ async fn life_cycle(state: AppState, user: CurrentUser, id: Uuid, action: Action
         tracing::warn!(event = "authz_denied", user_id = %user.user_id, application_id = %id, action = action.label(), "life cycle refused");
         return Err(AppError::Forbidden);
     }
-    let target = machine::transition(app.status, action).map_err(AppError::Conflict)?;
+    machine::transition(app.status, action).map_err(AppError::Conflict)?;
     if action == Action::PutInUse && app.str("suspension_reason").is_some() {
         return Err(AppError::Conflict(format!(
             "{} is tijdelijk stilgezet door de CISO en kan pas in gebruik worden genomen als de CISO de tool weer vrijgeeft.",
             app.name()
         )));
     }
-    let after = set_status(&mut tx, org, &app, target, None).await?;
     let event = if action == Action::PutInUse { "application.put_in_use" } else { "application.retired" };
-    store::record(&mut tx, &Actor::from(&user), event, Some(&app), &after, &members).await?;
+    let actor = Actor::from(&user);
+    let ctx = Ctx { org, actor: &actor, members: &members };
+    let after =
+        lifecycle::move_to(&mut tx, &ctx, &app, Move { action, event, next_evaluation: None, extra: &[] }).await?;
     tx.commit().await?;
     let what = if action == Action::PutInUse { "is in gebruik genomen" } else { "is buiten gebruik gesteld" };
     done(&state, &user, id, &format!("{} {what}.", after.name())).await

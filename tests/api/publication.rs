@@ -641,7 +641,7 @@ async fn import_then_export_keeps_every_field() {
     let exported: Value = app.get(&c, &format!("/register/{id}/publicatie/export/json")).await.json().await.unwrap();
     let plain = |v: &Value| -> Value {
         match v {
-            Value::String(s) => json!(airegister::applications::richtext::plain_text(s)),
+            Value::String(s) => json!(airegister::register::richtext::plain_text(s)),
             Value::Array(items) => Value::Array(
                 items
                     .iter()

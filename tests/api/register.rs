@@ -1,8 +1,8 @@
 //! The register: registering through the form, validation, the duplicate check, search and filters,
 //! optimistic locking, access per organisation, the risk override, and the audit trail.
 
-use airegister::applications::fields::CHECKLIST;
 use airegister::auth::roles::Role;
+use airegister::register::fields::CHECKLIST;
 use uuid::Uuid;
 
 use crate::helpers::{TestApp, location};

@@ -7,51 +7,8 @@ use uuid::Uuid;
 use super::fields::{FIELDS, FieldDef, Kind, Opt, field, label_of};
 use super::rasci::{LETTERS, RasciEntry};
 use super::richtext;
+pub use crate::web::forms::FormData;
 use crate::web::forms::{FormErrors, is_email};
-
-/// A submitted form as (name, value) pairs in order; repeated names are kept (checkboxes, list rows).
-#[derive(Debug, Clone, Default)]
-pub struct FormData(pub Vec<(String, String)>);
-
-impl FormData {
-    /// Control characters other than line breaks and tabs are dropped: PostgreSQL refuses NUL in text, and
-    /// none of them belong in a register.
-    pub fn parse(body: &[u8]) -> Self {
-        Self::from_pairs(form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())))
-    }
-
-    /// The same cleaning for fields that came another way (multipart uploads).
-    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
-        let clean =
-            |s: &str| s.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t')).collect::<String>();
-        Self(pairs.into_iter().map(|(k, v)| (clean(&k), clean(&v))).collect())
-    }
-
-    pub fn get(&self, key: &str) -> &str {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str()).unwrap_or("")
-    }
-
-    pub fn all(&self, key: &str) -> Vec<&str> {
-        self.0.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_str()).collect()
-    }
-
-    pub fn has(&self, key: &str, value: &str) -> bool {
-        self.0.iter().any(|(k, v)| k == key && v == value)
-    }
-
-    pub fn push(&mut self, key: &str, value: impl Into<String>) {
-        self.0.push((key.to_string(), value.into()));
-    }
-
-    /// Options for a select or radio group, with the submitted value selected.
-    pub fn choices(&self, key: &str, options: &[(&str, &str)]) -> Vec<super::views::OptView> {
-        let current = self.get(key);
-        options
-            .iter()
-            .map(|(v, l)| super::views::OptView { value: v.to_string(), label: l.to_string(), selected: *v == current })
-            .collect()
-    }
-}
 
 /// A member of the organisation who can be owner or RASCI person.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -137,21 +94,7 @@ fn validate_field(f: &FieldDef, form: &FormData, members: &[Member], errors: &mu
             }
             json!(raw)
         }
-        Kind::Contact => {
-            if raw.is_empty() {
-                return Value::Null;
-            }
-            if !(is_https_link(raw) || (raw.len() <= 254 && is_email(raw))) {
-                errors.add(
-                    f.key,
-                    format!(
-                        "Vul bij {label} een e-mailadres in (bij voorkeur een algemeen adres, zoals \
-                         algoritmes@gemeente.nl) of een link naar een contactformulier die begint met https://."
-                    ),
-                );
-            }
-            json!(raw)
-        }
+        Kind::Contact => contact(f, raw, errors),
         Kind::Choice(options) => {
             if raw.is_empty() {
                 return Value::Null;
@@ -178,65 +121,92 @@ fn validate_field(f: &FieldDef, form: &FormData, members: &[Member], errors: &mu
                 Value::Null
             }
         },
-        Kind::Date => {
-            if raw.is_empty() {
-                return Value::Null;
-            }
-            let format = time::macros::format_description!("[year]-[month]-[day]");
-            match time::Date::parse(raw, format) {
-                Ok(d) if (1900..=2200).contains(&d.year()) => json!(d.format(format).unwrap_or_default()),
-                _ => {
-                    errors.add(f.key, format!("Vul bij {label} een geldige datum in (jjjj-mm-dd)."));
-                    json!(raw)
-                }
-            }
-        }
-        Kind::User => {
-            if raw.is_empty() {
-                return Value::Null;
-            }
-            match Uuid::parse_str(raw).ok().filter(|id| members.iter().any(|m| m.user_id == *id)) {
-                Some(id) => json!(id),
-                None => {
-                    errors.add(f.key, format!("Kies bij {label} een medewerker van de organisatie."));
-                    Value::Null
-                }
-            }
-        }
-        Kind::References { title_max, link_required, .. } => {
-            let titles = form.all(&format!("{}_title", f.key));
-            let links = form.all(&format!("{}_link", f.key));
-            let mut items = Vec::new();
-            for i in 0..titles.len().max(links.len()) {
-                let title = titles.get(i).map(|s| s.trim()).unwrap_or("");
-                let link = links.get(i).map(|s| s.trim()).unwrap_or("");
-                if title.is_empty() && link.is_empty() {
-                    continue;
-                }
-                let row = i + 1;
-                if title.is_empty() {
-                    errors.add(f.key, format!("{label}, regel {row}: vul de titel in."));
-                } else if title.chars().count() > title_max {
-                    errors.add(
-                        f.key,
-                        format!("{label}, regel {row}: de titel mag hoogstens {title_max} tekens lang zijn."),
-                    );
-                }
-                if link.is_empty() && link_required {
-                    errors.add(f.key, format!("{label}, regel {row}: vul de link in (begint met https://)."));
-                } else if !link.is_empty() && !is_https_link(link) {
-                    errors.add(f.key, format!("{label}, regel {row}: de link moet beginnen met https://."));
-                }
-                let mut item = Map::new();
-                item.insert("title".into(), json!(title));
-                if !link.is_empty() {
-                    item.insert("link".into(), json!(link));
-                }
-                items.push(Value::Object(item));
-            }
-            Value::Array(items)
+        Kind::Date => date(f, raw, errors),
+        Kind::User => member(f, raw, members, errors),
+        Kind::References { title_max, link_required, .. } => references(f, form, title_max, link_required, errors),
+    }
+}
+
+/// A contact: an e-mail address or an https link to a contact form.
+fn contact(f: &FieldDef, raw: &str, errors: &mut FormErrors) -> Value {
+    let label = f.label;
+    if raw.is_empty() {
+        return Value::Null;
+    }
+    if !(is_https_link(raw) || (raw.len() <= 254 && is_email(raw))) {
+        errors.add(
+            f.key,
+            format!(
+                "Vul bij {label} een e-mailadres in (bij voorkeur een algemeen adres, zoals \
+                 algoritmes@gemeente.nl) of een link naar een contactformulier die begint met https://."
+            ),
+        );
+    }
+    json!(raw)
+}
+
+/// A date as jjjj-mm-dd, within reason (1900–2200).
+fn date(f: &FieldDef, raw: &str, errors: &mut FormErrors) -> Value {
+    let label = f.label;
+    if raw.is_empty() {
+        return Value::Null;
+    }
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    match time::Date::parse(raw, format) {
+        Ok(d) if (1900..=2200).contains(&d.year()) => json!(d.format(format).unwrap_or_default()),
+        _ => {
+            errors.add(f.key, format!("Vul bij {label} een geldige datum in (jjjj-mm-dd)."));
+            json!(raw)
         }
     }
+}
+
+/// A member of the organisation, by id.
+fn member(f: &FieldDef, raw: &str, members: &[Member], errors: &mut FormErrors) -> Value {
+    let label = f.label;
+    if raw.is_empty() {
+        return Value::Null;
+    }
+    match Uuid::parse_str(raw).ok().filter(|id| members.iter().any(|m| m.user_id == *id)) {
+        Some(id) => json!(id),
+        None => {
+            errors.add(f.key, format!("Kies bij {label} een medewerker van de organisatie."));
+            Value::Null
+        }
+    }
+}
+
+/// A list of references (title and link per row); empty rows are skipped, each bad row is named.
+fn references(f: &FieldDef, form: &FormData, title_max: usize, link_required: bool, errors: &mut FormErrors) -> Value {
+    let label = f.label;
+    let titles = form.all(&format!("{}_title", f.key));
+    let links = form.all(&format!("{}_link", f.key));
+    let mut items = Vec::new();
+    for i in 0..titles.len().max(links.len()) {
+        let title = titles.get(i).map(|s| s.trim()).unwrap_or("");
+        let link = links.get(i).map(|s| s.trim()).unwrap_or("");
+        if title.is_empty() && link.is_empty() {
+            continue;
+        }
+        let row = i + 1;
+        if title.is_empty() {
+            errors.add(f.key, format!("{label}, regel {row}: vul de titel in."));
+        } else if title.chars().count() > title_max {
+            errors.add(f.key, format!("{label}, regel {row}: de titel mag hoogstens {title_max} tekens lang zijn."));
+        }
+        if link.is_empty() && link_required {
+            errors.add(f.key, format!("{label}, regel {row}: vul de link in (begint met https://)."));
+        } else if !link.is_empty() && !is_https_link(link) {
+            errors.add(f.key, format!("{label}, regel {row}: de link moet beginnen met https://."));
+        }
+        let mut item = Map::new();
+        item.insert("title".into(), json!(title));
+        if !link.is_empty() {
+            item.insert("link".into(), json!(link));
+        }
+        items.push(Value::Object(item));
+    }
+    Value::Array(items)
 }
 
 /// Validate the whole form into the stored shape. Field errors go into `errors`; the input itself is kept

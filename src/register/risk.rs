@@ -8,7 +8,7 @@
 //! data in a tool without a contract counts as high. A pure function: the form shows the outcome and the
 //! reasons at once, and the CISO can override it with a motivation.
 
-use crate::applications::fields::{DATA_CLASSES, RISK_LEVELS, label_of};
+use super::fields::{DATA_CLASSES, RISK_LEVELS, label_of};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Permission {

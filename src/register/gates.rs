@@ -4,8 +4,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::applications::fields::{CHECKLIST, label_of};
-use crate::applications::rasci::RasciEntry;
+use super::fields::{CHECKLIST, label_of};
+use super::rasci::RasciEntry;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
@@ -87,7 +87,7 @@ impl Facts {
     /// The facts that come from the registration itself; the caller adds assessments, advice and consent.
     pub fn from_registration(doc: &Map<String, Value>, rasci: &[RasciEntry]) -> Facts {
         let s = |k: &str| doc.get(k).and_then(Value::as_str).unwrap_or("");
-        let text = |k: &str| !crate::applications::richtext::plain_text(s(k)).trim().is_empty();
+        let text = |k: &str| !super::richtext::plain_text(s(k)).trim().is_empty();
         let b = |k: &str| doc.get(k).and_then(Value::as_bool);
         Facts {
             goal_stated: text("goal"),
@@ -167,32 +167,7 @@ pub fn evaluate(f: &Facts, stage: Stage) -> Vec<(&'static str, Option<String>)> 
         (!f.goal_stated).then(|| "Het doel is niet beschreven (veld „Doel en impact”).".to_string()),
     ));
 
-    let mut risk = Vec::new();
-    if let Some(why) = f.dpia_required()
-        && !f.has_completed(&["dpia"])
-    {
-        risk.push(format!("een afgeronde DPIA (verplicht omdat {why})"));
-    }
-    if let Some(why) = f.iama_required()
-        && !f.has_completed(IAMA_KINDS)
-    {
-        risk.push(format!("een afgeronde IAMA of FRAIA (nodig omdat {why})"));
-    }
-    if f.dpia_required().is_none() && f.iama_required().is_none() && f.completed.is_empty() && !f.risk_analysis_reason {
-        risk.push(
-            "een afgeronde risicoanalyse, of een toelichting waarom geen DPIA of IAMA nodig is (veld „Toelichting risicoanalyse”)"
-                .to_string(),
-        );
-    }
-    out.push((
-        "Risicoanalyse",
-        (!risk.is_empty()).then(|| {
-            format!(
-                "Ontbreekt: {}. Een assessment voegt u toe op het tabblad „Assessments” van de registratie (een nieuwe registratie slaat u daarvoor eerst op als concept).",
-                risk.join("; ")
-            )
-        }),
-    ));
+    out.push(("Risicoanalyse", risk_analysis_open(f)));
 
     let open_agreements: Vec<&str> =
         AGREEMENTS.iter().zip(f.agreements).filter(|(_, v)| *v != Some(true)).map(|(l, _)| *l).collect();
@@ -246,6 +221,33 @@ pub fn evaluate(f: &Facts, stage: Stage) -> Vec<(&'static str, Option<String>)> 
         ));
     }
     out
+}
+
+/// What the risk-analysis gate still misses: a required DPIA or IAMA, or any analysis or reason at all.
+fn risk_analysis_open(f: &Facts) -> Option<String> {
+    let mut risk = Vec::new();
+    if let Some(why) = f.dpia_required()
+        && !f.has_completed(&["dpia"])
+    {
+        risk.push(format!("een afgeronde DPIA (verplicht omdat {why})"));
+    }
+    if let Some(why) = f.iama_required()
+        && !f.has_completed(IAMA_KINDS)
+    {
+        risk.push(format!("een afgeronde IAMA of FRAIA (nodig omdat {why})"));
+    }
+    if f.dpia_required().is_none() && f.iama_required().is_none() && f.completed.is_empty() && !f.risk_analysis_reason {
+        risk.push(
+            "een afgeronde risicoanalyse, of een toelichting waarom geen DPIA of IAMA nodig is (veld „Toelichting risicoanalyse”)"
+                .to_string(),
+        );
+    }
+    (!risk.is_empty()).then(|| {
+        format!(
+            "Ontbreekt: {}. Een assessment voegt u toe op het tabblad „Assessments” van de registratie (een nieuwe registratie slaat u daarvoor eerst op als concept).",
+            risk.join("; ")
+        )
+    })
 }
 
 /// Only the gates that block, as messages.

@@ -1,7 +1,7 @@
 //! The status machine of PRODUCT.md ("Workflow") plus "teruggestuurd": which action may move a registration
 //! from which status, and to which. Pure; who may take the action is checked by the handlers.
 
-use crate::applications::fields::{WORKFLOW_STATUS, label_of};
+use super::fields::{WORKFLOW_STATUS, label_of};
 
 /// Where a registration stands in its life (the `workflow_status` column). The text forms are the ones
 /// PostgreSQL's check constraint, the forms and the API use.

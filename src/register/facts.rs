@@ -1,0 +1,89 @@
+//! The facts the gates decide on, read for a stored registration (its fields plus the assessments, advice
+//! and consent of the current round) or for form input about to be saved; and what still blocks submitting.
+
+use serde_json::Value;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use super::form::Missing;
+use super::gates::{self, Facts, Stage};
+use super::store::Stored;
+
+/// The gates' facts for a stored registration: its own fields plus assessments, advice and consent of the
+/// current round (given after the latest submission).
+pub async fn load(conn: &mut PgConnection, app: &Stored) -> sqlx::Result<Facts> {
+    let mut f = Facts::from_registration(&app.doc, &app.rasci);
+    f.completed = completed_assessments(conn, app.id).await?;
+    f.prescan_requires_dpia = prescan_requires_dpia(conn, app.id).await?;
+    // Advice and consent of the current round: given after the latest submission.
+    (f.fg_advice, f.consent) = sqlx::query_as(
+        "select (select v.advice from fg_advice v where v.application_id = a.application_id
+                   and v.given_at >= coalesce(a.submitted_at, '-infinity') order by v.given_at desc limit 1),
+                (select c.consent from management_consent c where c.application_id = a.application_id
+                   and c.given_at >= coalesce(a.submitted_at, '-infinity') order by c.given_at desc limit 1)
+         from application a where a.application_id = $1",
+    )
+    .bind(app.id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(f)
+}
+
+/// Whether the latest completed Pre-scan DPIA (filled in here) says a DPIA is required.
+pub async fn prescan_requires_dpia(conn: &mut PgConnection, application_id: Uuid) -> sqlx::Result<bool> {
+    let verdicts: Option<Value> = sqlx::query_scalar(
+        "select verdicts from questionnaire where application_id = $1 and kind = 'prescan' and status = 'afgerond'
+         order by completed_at desc limit 1",
+    )
+    .bind(application_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .flatten();
+    Ok(verdicts.and_then(|v| v.as_array().cloned()).unwrap_or_default().iter().any(|v| {
+        v.get("assessment").and_then(Value::as_str) == Some("DPIA")
+            && v.get("level").and_then(Value::as_str) == Some("required")
+    }))
+}
+
+pub async fn completed_assessments(conn: &mut PgConnection, application_id: Uuid) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("select distinct kind from assessment where application_id = $1 and status = 'afgerond'")
+        .bind(application_id)
+        .fetch_all(&mut *conn)
+        .await
+}
+
+/// What the gates block at submission, as lines for the form. The Accountable gate is left out here: the
+/// form's own completeness check (which also guards later edits) already names it.
+pub fn submission_blockers(facts: &Facts) -> Vec<Missing> {
+    gates::check(facts, Stage::Submission)
+        .into_iter()
+        .filter(|o| o.gate != gates::ACCOUNTABLE)
+        .map(|o| Missing::new(gates::anchor(o.gate), format!("{}: {}", o.gate, o.message)))
+        .collect()
+}
+
+/// Everything that still blocks submitting a stored registration: the register's fields and the gates.
+pub async fn submission_missing(conn: &mut PgConnection, app: &Stored) -> sqlx::Result<Vec<Missing>> {
+    let mut missing = super::form::missing_for_submission(&app.doc, &app.rasci);
+    missing.extend(submission_blockers(&load(conn, app).await?));
+    Ok(missing)
+}
+
+/// The facts of form input that is about to be saved: its risk level is the CISO's override if the stored
+/// registration has one, otherwise the level the input derives.
+pub fn form_facts(
+    values: &serde_json::Map<String, Value>,
+    rasci: &[super::rasci::RasciEntry],
+    current: Option<&Stored>,
+    completed: Vec<String>,
+) -> Facts {
+    let mut doc = values.clone();
+    let level = current
+        .and_then(|c| c.str("risk_level_override"))
+        .map(str::to_string)
+        .or_else(|| super::store::derive_risk(values).level.map(|l| l.as_str().to_string()));
+    doc.insert("risk_level".into(), serde_json::json!(level));
+    let mut f = Facts::from_registration(&doc, rasci);
+    f.completed = completed;
+    f
+}

@@ -1,0 +1,303 @@
+//! Every change of a registration's life, whoever asks for it (the web form, the REST API, the demo loader,
+//! the review pages): creating, submitting, the review's status moves and decisions, a new review round
+//! after a material change. Each writes the row, its audit event and its notifications in the caller's
+//! transaction, so a state change and what records and announces it commit together. Status moves go
+//! through the status machine (`machine`); no other file writes `workflow_status`.
+
+use serde_json::{Map, Value, json};
+use sqlx::PgConnection;
+use time::Date;
+use uuid::Uuid;
+
+use super::form::{self, FormData, Member, Missing};
+use super::gates;
+use super::machine::{self, Action, WorkflowStatus};
+use super::notices::{self, Kind, Note};
+use super::rasci::{self, RasciEntry};
+use super::store::{self, Stored};
+use crate::audit::Actor;
+use crate::error::{AppError, AppResult};
+use crate::roles::Role;
+use crate::web::forms::FormErrors;
+
+/// Who acts, in which organisation, and the members the audit trail names.
+pub struct Ctx<'a> {
+    pub org: Uuid,
+    pub actor: &'a Actor,
+    pub members: &'a [Member],
+}
+
+/// Registration form input, validated into what the register stores.
+pub struct Draft {
+    pub values: Map<String, Value>,
+    pub rasci: Vec<RasciEntry>,
+}
+
+impl Draft {
+    /// The form's validation, per field and in Dutch; the RASCI rows with it.
+    pub fn validate(form: &FormData, members: &[Member]) -> Result<Self, FormErrors> {
+        let mut errors = FormErrors::new();
+        let values = form::validate(form, members, &mut errors);
+        let rasci = rasci::parse(form, members, &mut errors);
+        if errors.is_empty() { Ok(Self { values, rasci }) } else { Err(errors) }
+    }
+
+    pub fn name(&self) -> &str {
+        self.values.get("name").and_then(Value::as_str).unwrap_or("")
+    }
+
+    /// What the register's fields still lack before this input can be submitted.
+    pub fn missing_for_submission(&self) -> Vec<Missing> {
+        form::missing_for_submission(&self.values, &self.rasci)
+    }
+
+    /// Whoever registers a tool owns it unless the form names someone else.
+    pub fn owned_by_default(&mut self, owner: Uuid) {
+        if self.values.get("owner_id").is_none_or(Value::is_null) {
+            self.values.insert("owner_id".into(), json!(owner));
+        }
+    }
+}
+
+/// The one way a registration comes into being: inserted as a draft with its "application.created" event,
+/// and submitted in the same transaction when `submit` is set.
+pub async fn create(
+    conn: &mut PgConnection,
+    ctx: &Ctx<'_>,
+    created_by: Option<Uuid>,
+    draft: &Draft,
+    submit: bool,
+) -> AppResult<Stored> {
+    let stored =
+        store::insert_recorded(conn, ctx.org, ctx.actor, created_by, &draft.values, &draft.rasci, ctx.members).await?;
+    if submit {
+        return self::submit(conn, ctx, &stored).await;
+    }
+    Ok(stored)
+}
+
+/// concept/teruggestuurd → ingediend: the submitter is recorded, the CISO (and FG, directie) told.
+pub async fn submit(conn: &mut PgConnection, ctx: &Ctx<'_>, stored: &Stored) -> AppResult<Stored> {
+    let from: Vec<&str> = Action::Submit.from_statuses().iter().map(|s| s.as_str()).collect();
+    let done = sqlx::query(
+        "update application set workflow_status = $4, submitted_at = clock_timestamp(), submitted_by = $3,
+                version = version + 1
+         where application_id = $1 and organisation_id = $2 and workflow_status = any($5)",
+    )
+    .bind(stored.id)
+    .bind(ctx.org)
+    .bind(ctx.actor.id)
+    .bind(WorkflowStatus::Ingediend)
+    .bind(&from)
+    .execute(&mut *conn)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::Conflict("Deze registratie is al ingediend.".into()));
+    }
+    let after = store::get_in(conn, ctx.org, stored.id).await?.ok_or(AppError::NotFound)?;
+    store::record(conn, ctx.actor, "application.submitted", Some(stored), &after, ctx.members).await?;
+    if let Some(by) = ctx.actor.id {
+        announce_submission(conn, &after, by).await?;
+    }
+    Ok(after)
+}
+
+/// A status move of the review or the life cycle, recorded as `event` (with `extra` details for the audit
+/// trail). The machine decides whether `action` may start from the locked row's status: 409 otherwise.
+pub struct Move<'a> {
+    pub action: Action,
+    pub event: &'a str,
+    pub next_evaluation: Option<Date>,
+    pub extra: &'a [(&'a str, Value)],
+}
+
+pub async fn move_to(conn: &mut PgConnection, ctx: &Ctx<'_>, before: &Stored, m: Move<'_>) -> AppResult<Stored> {
+    let target = machine::transition(before.status, m.action).map_err(AppError::Conflict)?;
+    // The register's own status field follows the life cycle.
+    let register_status = match target {
+        WorkflowStatus::InGebruik => Some("In gebruik"),
+        WorkflowStatus::BuitenGebruik => Some("Buiten gebruik"),
+        _ => None,
+    };
+    sqlx::query(
+        "update application set workflow_status = $2, version = version + 1,
+                next_evaluation = coalesce($3, next_evaluation), status = coalesce($4, status),
+                end_date = case when $2 = 'buiten_gebruik' then coalesce(end_date, to_char(current_date, 'YYYY-MM')) else end_date end
+         where application_id = $1",
+    )
+    .bind(before.id)
+    .bind(target.as_str())
+    .bind(m.next_evaluation)
+    .bind(register_status)
+    .execute(&mut *conn)
+    .await?;
+    let after = store::get_in(conn, ctx.org, before.id).await?.ok_or(AppError::NotFound)?;
+    store::record_with(conn, ctx.actor, m.event, Some(before), &after, ctx.members, m.extra).await?;
+    Ok(after)
+}
+
+/// The CISO's decision (approve, approve under conditions, reject, return with questions): the status move,
+/// the decision row, its audit event, and a notification to the submitter and owner.
+pub struct Decision {
+    pub action: Action,
+    pub note: Option<String>,
+    pub against_fg: Option<String>,
+    pub next_evaluation: Option<Date>,
+    pub decided_by: Uuid,
+}
+
+pub async fn decide(conn: &mut PgConnection, ctx: &Ctx<'_>, before: &Stored, d: &Decision) -> AppResult<Stored> {
+    let extra = [("decision_note", json!(d.note)), ("against_fg_reason", json!(d.against_fg))];
+    let m = Move { action: d.action, event: "application.decided", next_evaluation: d.next_evaluation, extra: &extra };
+    let after = move_to(conn, ctx, before, m).await?;
+    sqlx::query(
+        "insert into review_decision (decision_id, application_id, decision, note, against_fg_reason, decided_by)
+         values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(Uuid::now_v7())
+    .bind(before.id)
+    .bind(after.status)
+    .bind(&d.note)
+    .bind(&d.against_fg)
+    .bind(d.decided_by)
+    .execute(&mut *conn)
+    .await?;
+    let note = d.note.as_deref().unwrap_or("");
+    let verdict = match d.action {
+        Action::Approve => "is goedgekeurd".to_string(),
+        Action::ApproveWithConditions => format!("is goedgekeurd onder voorwaarden: {note}"),
+        Action::Reject => format!("is afgewezen: {note}"),
+        _ => format!("is teruggestuurd met vragen: {note}"),
+    };
+    let message: String = format!("{} {verdict}", after.name()).chars().take(500).collect();
+    let link = format!("/register/{}/beoordeling", before.id);
+    let n = Note {
+        organisation_id: ctx.org,
+        kind: Kind::Decision,
+        application_id: Some(before.id),
+        message: &message,
+        link: &link,
+    };
+    notices::send(conn, &interested(&after), Some(d.decided_by), &n).await?;
+    Ok(after)
+}
+
+/// A change to purpose, data or deployment of an approved tool, or of one under review, starts a new review
+/// round: earlier FG advice and consent no longer count, the CISO (and FG/directie) are told again, and
+/// whoever made the change is, for four-eyes, a party to the decision (as a submitter is). Returns whether
+/// a new round started.
+pub async fn new_round_after(
+    conn: &mut PgConnection,
+    ctx: &Ctx<'_>,
+    changed_by: Uuid,
+    after: &Stored,
+    material: &[&str],
+) -> AppResult<bool> {
+    if material.is_empty() || !(after.status.is_approved() || after.status.is_in_review()) {
+        return Ok(false);
+    }
+    // Under review it stays there; approved goes back to "ingediend".
+    let status = if after.status.is_in_review() { after.status } else { WorkflowStatus::Ingediend };
+    sqlx::query(
+        "update application set workflow_status = $3, submitted_at = clock_timestamp(), submitted_by = $2,
+                version = version + 1
+         where application_id = $1",
+    )
+    .bind(after.id)
+    .bind(changed_by)
+    .bind(status)
+    .execute(&mut *conn)
+    .await?;
+    let again = store::get_in(conn, ctx.org, after.id).await?.ok_or(AppError::NotFound)?;
+    store::record(conn, ctx.actor, "application.resubmitted", Some(after), &again, ctx.members).await?;
+    announce_submission(conn, &again, changed_by).await?;
+    Ok(true)
+}
+
+/// Demo data only: a registration loaded as if its history had happened (submitted 20 days ago and now at
+/// `status`), recorded as "application.status_set" so the audit trail says it was set, not decided.
+pub async fn seed_status(
+    conn: &mut PgConnection,
+    ctx: &Ctx<'_>,
+    stored: &Stored,
+    status: WorkflowStatus,
+) -> AppResult<Stored> {
+    if status == WorkflowStatus::Concept {
+        return Ok(stored.clone());
+    }
+    sqlx::query(
+        "update application set workflow_status = $2, submitted_at = now() - interval '20 days', version = version + 1
+         where application_id = $1",
+    )
+    .bind(stored.id)
+    .bind(status)
+    .execute(&mut *conn)
+    .await?;
+    let after = store::get_in(conn, ctx.org, stored.id).await?.ok_or(AppError::NotFound)?;
+    store::record(conn, ctx.actor, "application.status_set", Some(stored), &after, ctx.members).await?;
+    Ok(after)
+}
+
+/// Who hears of a submission: the CISO always, the FG when personal data is involved, the directie when the
+/// own risk level is high.
+pub async fn announce_submission(conn: &mut PgConnection, app: &Stored, actor: Uuid) -> sqlx::Result<()> {
+    let Some(org) = app.uuid("organisation_id") else { return Ok(()) };
+    let name = app.name();
+    let link = format!("/register/{}/beoordeling", app.id);
+    let note = |kind, message: &'static str| (kind, message);
+    let mut sends = vec![(vec![Role::Ciso], note(Kind::Submitted, "is ingediend en wacht op beoordeling."))];
+    if gates::involves_personal_data(&app.doc) {
+        sends.push((vec![Role::Fg], note(Kind::AdviceRequested, "vraagt om advies van de FG (persoonsgegevens).")));
+    }
+    if app.str("risk_level") == Some("hoog") {
+        sends.push((
+            vec![Role::Directie],
+            note(Kind::ConsentNeeded, "heeft een hoog risico en vraagt toestemming van de directie."),
+        ))
+    }
+    for (roles, (kind, text)) in sends {
+        let message = format!("{name} {text}");
+        let n = Note { organisation_id: org, kind, application_id: Some(app.id), message: &message, link: &link };
+        notices::send_to_roles(conn, &roles, Some(actor), &n).await?;
+    }
+    Ok(())
+}
+
+/// Submitter and owner: the people a decision is for.
+pub fn interested(app: &Stored) -> Vec<Uuid> {
+    ["created_by", "submitted_by", "owner_id"].iter().filter_map(|k| app.uuid(k)).collect()
+}
+
+/// Fields whose change after approval sends a registration back to the CISO: what the tool does, with
+/// which data, and how it is deployed.
+pub const MATERIAL: &[&str] = &[
+    "goal",
+    "use_category",
+    "deployment",
+    "licence_type",
+    "generative",
+    "agentic",
+    "interaction",
+    "personal_data",
+    "special_categories",
+    "data_location",
+    "ai_act_risk_group",
+    "risk_level",
+    "dc_openbaar",
+    "dc_intern",
+    "dc_vertrouwelijk",
+    "dc_persoonsgegevens",
+    "dc_bijzondere",
+    "dc_beveiliging",
+    "dc_klant",
+    "dc_financieel",
+];
+
+/// The material fields that differ between two stored versions.
+pub fn material_changes(before: &Stored, after: &Stored) -> Vec<&'static str> {
+    MATERIAL
+        .iter()
+        .copied()
+        .filter(|k| before.doc.get(*k).unwrap_or(&Value::Null) != after.doc.get(*k).unwrap_or(&Value::Null))
+        .collect()
+}
