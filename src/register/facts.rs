@@ -16,26 +16,30 @@ pub async fn load(conn: &mut PgConnection, app: &Stored) -> sqlx::Result<Facts> 
     f.completed = completed_assessments(conn, app.id).await?;
     f.prescan_requires_dpia = prescan_requires_dpia(conn, app.id).await?;
     // Advice and consent of the current round: given after the latest submission.
-    (f.fg_advice, f.consent) = sqlx::query_as(
-        "select (select v.advice from fg_advice v where v.application_id = a.application_id
-                   and v.given_at >= coalesce(a.submitted_at, '-infinity') order by v.given_at desc limit 1),
-                (select c.consent from management_consent c where c.application_id = a.application_id
-                   and c.given_at >= coalesce(a.submitted_at, '-infinity') order by c.given_at desc limit 1)
-         from application a where a.application_id = $1",
+    let round = sqlx::query!(
+        r#"select (select v.advice from fg_advice v where v.application_id = a.application_id
+                     and v.given_at >= coalesce(a.submitted_at, '-infinity') order by v.given_at desc limit 1)
+                    as "advice?",
+                  (select c.consent from management_consent c where c.application_id = a.application_id
+                     and c.given_at >= coalesce(a.submitted_at, '-infinity') order by c.given_at desc limit 1)
+                    as "consent?"
+           from application a where a.application_id = $1"#,
+        app.id
     )
-    .bind(app.id)
     .fetch_one(&mut *conn)
     .await?;
+    (f.fg_advice, f.consent) = (round.advice, round.consent);
     Ok(f)
 }
 
 /// Whether the latest completed Pre-scan DPIA (filled in here) says a DPIA is required.
 pub async fn prescan_requires_dpia(conn: &mut PgConnection, application_id: Uuid) -> sqlx::Result<bool> {
-    let verdicts: Option<Value> = sqlx::query_scalar(
-        "select verdicts from questionnaire where application_id = $1 and kind = 'prescan' and status = 'afgerond'
-         order by completed_at desc limit 1",
+    let verdicts: Option<Value> = sqlx::query_scalar!(
+        r#"select verdicts as "verdicts?" from questionnaire
+           where application_id = $1 and kind = 'prescan' and status = 'afgerond'
+           order by completed_at desc limit 1"#,
+        application_id
     )
-    .bind(application_id)
     .fetch_optional(&mut *conn)
     .await?
     .flatten();
@@ -46,10 +50,12 @@ pub async fn prescan_requires_dpia(conn: &mut PgConnection, application_id: Uuid
 }
 
 pub async fn completed_assessments(conn: &mut PgConnection, application_id: Uuid) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar("select distinct kind from assessment where application_id = $1 and status = 'afgerond'")
-        .bind(application_id)
-        .fetch_all(&mut *conn)
-        .await
+    sqlx::query_scalar!(
+        r#"select distinct kind as "kind!" from assessment where application_id = $1 and status = 'afgerond'"#,
+        application_id
+    )
+    .fetch_all(&mut *conn)
+    .await
 }
 
 /// What the gates block at submission, as lines for the form. The Accountable gate is left out here: the

@@ -79,16 +79,16 @@ pub async fn create(
 /// concept/teruggestuurd → ingediend: the submitter is recorded, the CISO (and FG, directie) told.
 pub async fn submit(conn: &mut PgConnection, ctx: &Ctx<'_>, stored: &Stored) -> AppResult<Stored> {
     let from: Vec<&str> = Action::Submit.from_statuses().iter().map(|s| s.as_str()).collect();
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "update application set workflow_status = $4, submitted_at = clock_timestamp(), submitted_by = $3,
                 version = version + 1
          where application_id = $1 and organisation_id = $2 and workflow_status = any($5)",
+        stored.id,
+        ctx.org,
+        ctx.actor.id,
+        WorkflowStatus::Ingediend.as_str(),
+        &from as &[&str]
     )
-    .bind(stored.id)
-    .bind(ctx.org)
-    .bind(ctx.actor.id)
-    .bind(WorkflowStatus::Ingediend)
-    .bind(&from)
     .execute(&mut *conn)
     .await?;
     if done.rows_affected() == 0 {
@@ -119,16 +119,16 @@ pub async fn move_to(conn: &mut PgConnection, ctx: &Ctx<'_>, before: &Stored, m:
         WorkflowStatus::BuitenGebruik => Some("Buiten gebruik"),
         _ => None,
     };
-    sqlx::query(
+    sqlx::query!(
         "update application set workflow_status = $2, version = version + 1,
                 next_evaluation = coalesce($3, next_evaluation), status = coalesce($4, status),
                 end_date = case when $2 = 'buiten_gebruik' then coalesce(end_date, to_char(current_date, 'YYYY-MM')) else end_date end
          where application_id = $1",
+        before.id,
+        target.as_str(),
+        m.next_evaluation,
+        register_status
     )
-    .bind(before.id)
-    .bind(target.as_str())
-    .bind(m.next_evaluation)
-    .bind(register_status)
     .execute(&mut *conn)
     .await?;
     let after = store::get_in(conn, ctx.org, before.id).await?.ok_or(AppError::NotFound)?;
@@ -150,16 +150,16 @@ pub async fn decide(conn: &mut PgConnection, ctx: &Ctx<'_>, before: &Stored, d: 
     let extra = [("decision_note", json!(d.note)), ("against_fg_reason", json!(d.against_fg))];
     let m = Move { action: d.action, event: "application.decided", next_evaluation: d.next_evaluation, extra: &extra };
     let after = move_to(conn, ctx, before, m).await?;
-    sqlx::query(
+    sqlx::query!(
         "insert into review_decision (decision_id, application_id, decision, note, against_fg_reason, decided_by)
          values ($1, $2, $3, $4, $5, $6)",
+        Uuid::now_v7(),
+        before.id,
+        after.status.as_str(),
+        d.note.as_deref(),
+        d.against_fg.as_deref(),
+        d.decided_by
     )
-    .bind(Uuid::now_v7())
-    .bind(before.id)
-    .bind(after.status)
-    .bind(&d.note)
-    .bind(&d.against_fg)
-    .bind(d.decided_by)
     .execute(&mut *conn)
     .await?;
     let note = d.note.as_deref().unwrap_or("");
@@ -198,14 +198,14 @@ pub async fn new_round_after(
     }
     // Under review it stays there; approved goes back to "ingediend".
     let status = if after.status.is_in_review() { after.status } else { WorkflowStatus::Ingediend };
-    sqlx::query(
+    sqlx::query!(
         "update application set workflow_status = $3, submitted_at = clock_timestamp(), submitted_by = $2,
                 version = version + 1
          where application_id = $1",
+        after.id,
+        changed_by,
+        status.as_str()
     )
-    .bind(after.id)
-    .bind(changed_by)
-    .bind(status)
     .execute(&mut *conn)
     .await?;
     let again = store::get_in(conn, ctx.org, after.id).await?.ok_or(AppError::NotFound)?;
@@ -225,12 +225,12 @@ pub async fn seed_status(
     if status == WorkflowStatus::Concept {
         return Ok(stored.clone());
     }
-    sqlx::query(
+    sqlx::query!(
         "update application set workflow_status = $2, submitted_at = now() - interval '20 days', version = version + 1
          where application_id = $1",
+        stored.id,
+        status.as_str()
     )
-    .bind(stored.id)
-    .bind(status)
     .execute(&mut *conn)
     .await?;
     let after = store::get_in(conn, ctx.org, stored.id).await?.ok_or(AppError::NotFound)?;

@@ -44,12 +44,12 @@ pub struct Note<'a> {
 /// Active members of the organisation with one of the roles.
 pub async fn holders(conn: &mut PgConnection, organisation_id: Uuid, roles: &[Role]) -> sqlx::Result<Vec<Uuid>> {
     let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-    sqlx::query_scalar(
-        "select distinct m.user_id from membership m join app_user u using (user_id)
-         where m.organisation_id = $1 and m.role = any($2) and u.active",
+    sqlx::query_scalar!(
+        r#"select distinct m.user_id as "user_id!" from membership m join app_user u using (user_id)
+           where m.organisation_id = $1 and m.role = any($2) and u.active"#,
+        organisation_id,
+        &roles as &[&str]
     )
-    .bind(organisation_id)
-    .bind(&roles)
     .fetch_all(&mut *conn)
     .await
 }
@@ -74,19 +74,20 @@ pub async fn send_once(
         return Ok(());
     }
     let ids: Vec<Uuid> = to.iter().map(|_| Uuid::now_v7()).collect();
-    sqlx::query(
+    sqlx::query!(
         "insert into notification (notification_id, user_id, organisation_id, kind, application_id, message, link, dedupe_key)
-         select id, uid, $3, $4, $5, $6, $7, $8 from unnest($1::uuid[], $2::uuid[]) as t(id, uid)
+         select id, uid, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::text
+         from unnest($1::uuid[], $2::uuid[]) as t(id, uid)
          on conflict (user_id, dedupe_key) do nothing",
+        &ids,
+        &to,
+        note.organisation_id,
+        note.kind.as_str(),
+        note.application_id,
+        note.message,
+        note.link,
+        dedupe_key
     )
-    .bind(&ids)
-    .bind(&to)
-    .bind(note.organisation_id)
-    .bind(note.kind.as_str())
-    .bind(note.application_id)
-    .bind(note.message)
-    .bind(note.link)
-    .bind(dedupe_key)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -106,16 +107,19 @@ pub async fn send_to_roles(
 /// Remind owners of evaluations due within 30 days (or overdue), once per application and date. Run by the
 /// server every hour and at start-up.
 pub async fn evaluation_reminders(pool: &PgPool) -> sqlx::Result<u64> {
-    let rows: Vec<(Uuid, Uuid, Uuid, String, time::Date)> = sqlx::query_as(
-        "select application_id, organisation_id, owner_id, name, next_evaluation from application
-         where owner_id is not null and next_evaluation <= current_date + 30
-           and workflow_status in ('goedgekeurd', 'goedgekeurd_onder_voorwaarden', 'in_gebruik')",
+    let rows = sqlx::query!(
+        r#"select application_id as "app!", organisation_id as "org!", owner_id as "owner!", name as "name!",
+                  next_evaluation as "due!"
+           from application
+           where owner_id is not null and next_evaluation <= current_date + 30
+             and workflow_status in ('goedgekeurd', 'goedgekeurd_onder_voorwaarden', 'in_gebruik')"#
     )
     .fetch_all(pool)
     .await?;
     let mut sent = 0;
     let mut tx = pool.begin().await?;
-    for (app, org, owner, name, due) in rows {
+    for r in rows {
+        let (app, org, owner, name, due) = (r.app, r.org, r.owner, r.name, r.due);
         let date = crate::web::format_date(due);
         let message = format!("De evaluatie van {name} is uiterlijk {date} nodig.");
         let link = format!("/register/{app}/beoordeling#evaluatie");
@@ -134,11 +138,12 @@ pub async fn evaluation_reminders(pool: &PgPool) -> sqlx::Result<u64> {
 }
 
 pub async fn unread(pool: &PgPool, user_id: Uuid, organisation_id: Uuid) -> sqlx::Result<i64> {
-    sqlx::query_scalar(
-        "select count(*) from notification where user_id = $1 and organisation_id = $2 and read_at is null",
+    sqlx::query_scalar!(
+        r#"select count(*) as "count!" from notification
+           where user_id = $1 and organisation_id = $2 and read_at is null"#,
+        user_id,
+        organisation_id
     )
-    .bind(user_id)
-    .bind(organisation_id)
     .fetch_one(pool)
     .await
 }

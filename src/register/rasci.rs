@@ -82,39 +82,39 @@ pub fn parse(form: &FormData, members: &[Member], errors: &mut FormErrors) -> Ve
 }
 
 pub async fn load(conn: &mut PgConnection, application_id: Uuid) -> sqlx::Result<Vec<RasciEntry>> {
-    let rows: Vec<(String, Option<Uuid>, Option<String>)> = sqlx::query_as(
-        "select letter, user_id, function_name from rasci_assignment where application_id = $1
-         order by position('RASCI' in letter), function_name nulls first, rasci_id",
+    let rows = sqlx::query!(
+        r#"select letter as "letter!", user_id as "user_id?", function_name as "function_name?"
+           from rasci_assignment where application_id = $1
+           order by position('RASCI' in letter), function_name nulls first, rasci_id"#,
+        application_id
     )
-    .bind(application_id)
     .fetch_all(conn)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(l, user_id, function_name)| RasciEntry {
-            letter: l.chars().next().unwrap_or('I'),
-            user_id,
-            function_name,
+        .map(|r| RasciEntry {
+            letter: r.letter.chars().next().unwrap_or('I'),
+            user_id: r.user_id,
+            function_name: r.function_name,
         })
         .collect())
 }
 
 /// Replace the application's RASCI with `entries` (part of the caller's transaction).
 pub async fn save(conn: &mut PgConnection, application_id: Uuid, entries: &[RasciEntry]) -> sqlx::Result<()> {
-    sqlx::query("delete from rasci_assignment where application_id = $1")
-        .bind(application_id)
+    sqlx::query!("delete from rasci_assignment where application_id = $1", application_id)
         .execute(&mut *conn)
         .await?;
     for e in entries {
-        sqlx::query(
+        sqlx::query!(
             "insert into rasci_assignment (rasci_id, application_id, letter, user_id, function_name)
              values ($1, $2, $3, $4, $5)",
+            Uuid::now_v7(),
+            application_id,
+            e.letter.to_string(),
+            e.user_id,
+            e.function_name.as_deref()
         )
-        .bind(Uuid::now_v7())
-        .bind(application_id)
-        .bind(e.letter.to_string())
-        .bind(e.user_id)
-        .bind(&e.function_name)
         .execute(&mut *conn)
         .await?;
     }

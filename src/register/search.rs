@@ -29,15 +29,18 @@ pub async fn similar(
     if name.is_empty() {
         return Ok(Vec::new());
     }
-    sqlx::query_as(
-        "select application_id, name, workflow_status, provider from application
-         where organisation_id = $1 and application_id is distinct from $3
-           and (lower(name) % $2 or strpos(lower(name), $2) > 0 or strpos($2, lower(name)) > 0)
-         order by similarity(lower(name), $2) desc, name limit 5",
+    sqlx::query_as!(
+        Similar,
+        r#"select application_id as "application_id!", name as "name!", workflow_status as "workflow_status!",
+                  provider as "provider?"
+           from application
+           where organisation_id = $1 and application_id is distinct from $3
+             and (lower(name) % $2 or strpos(lower(name), $2) > 0 or strpos($2, lower(name)) > 0)
+           order by similarity(lower(name), $2) desc, name limit 5"#,
+        organisation_id,
+        &name,
+        except
     )
-    .bind(organisation_id)
-    .bind(&name)
-    .bind(except)
     .fetch_all(pool)
     .await
 }
@@ -292,17 +295,17 @@ pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx:
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn departments(pool: &PgPool, organisation_id: Uuid) -> sqlx::Result<Vec<String>> {
     // A loose index scan: one index probe per distinct value instead of reading every row.
-    sqlx::query_scalar(
-        "with recursive d(department) as (
-             (select department from application where organisation_id = $1 and department is not null
-              order by department limit 1)
-             union all
-             select (select a.department from application a
-                     where a.organisation_id = $1 and a.department > d.department order by a.department limit 1)
-             from d where d.department is not null)
-         select department from d where department is not null",
+    sqlx::query_scalar!(
+        r#"with recursive d(department) as (
+               (select department from application where organisation_id = $1 and department is not null
+                order by department limit 1)
+               union all
+               select (select a.department from application a
+                       where a.organisation_id = $1 and a.department > d.department order by a.department limit 1)
+               from d where d.department is not null)
+           select department as "department!" from d where department is not null"#,
+        organisation_id
     )
-    .bind(organisation_id)
     .fetch_all(pool)
     .await
 }
@@ -321,21 +324,24 @@ pub struct MineRow {
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn mine(pool: &PgPool, organisation_id: Uuid, user_id: Uuid) -> sqlx::Result<Vec<MineRow>> {
-    sqlx::query_as(
-        "select a.application_id, a.name, a.workflow_status, a.risk_level, a.next_evaluation,
-                a.suspension_reason,
-                concat_ws(', ',
-                    case when a.owner_id = $2 then 'eigenaar' end,
-                    case when bool_or(r.letter = 'R') then 'Responsible' end,
-                    case when bool_or(r.letter = 'A') then 'Accountable' end) as letters
-         from application a
-         left join rasci_assignment r on r.application_id = a.application_id and r.user_id = $2 and r.letter in ('R', 'A')
-         where a.organisation_id = $1 and (a.owner_id = $2 or r.user_id is not null)
-         group by a.application_id
-         order by lower(a.name)",
+    sqlx::query_as!(
+        MineRow,
+        r#"select a.application_id as "application_id!", a.name as "name!", a.workflow_status as "workflow_status!",
+                  a.risk_level as "risk_level?", a.next_evaluation as "next_evaluation?",
+                  a.suspension_reason as "suspension_reason?",
+                  concat_ws(', ',
+                      case when a.owner_id = $2 then 'eigenaar' end,
+                      case when bool_or(r.letter = 'R') then 'Responsible' end,
+                      case when bool_or(r.letter = 'A') then 'Accountable' end) as "letters!"
+           from application a
+           left join rasci_assignment r
+             on r.application_id = a.application_id and r.user_id = $2 and r.letter in ('R', 'A')
+           where a.organisation_id = $1 and (a.owner_id = $2 or r.user_id is not null)
+           group by a.application_id
+           order by lower(a.name)"#,
+        organisation_id,
+        user_id
     )
-    .bind(organisation_id)
-    .bind(user_id)
     .fetch_all(pool)
     .await
 }

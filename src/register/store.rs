@@ -163,11 +163,13 @@ fn prepared(values: &Map<String, Value>) -> Value {
 
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn members(pool: &PgPool, organisation_id: Uuid) -> sqlx::Result<Vec<Member>> {
-    sqlx::query_as(
-        "select distinct u.user_id, u.name, u.email, u.active from app_user u join membership m using (user_id)
-         where m.organisation_id = $1 order by u.active desc, u.name, u.email",
+    sqlx::query_as!(
+        Member,
+        r#"select distinct u.user_id as "user_id!", u.name as "name!", u.email as "email!", u.active as "active!"
+           from app_user u join membership m using (user_id)
+           where m.organisation_id = $1 order by u.active desc, u.name, u.email"#,
+        organisation_id
     )
-    .bind(organisation_id)
     .fetch_all(pool)
     .await
 }
@@ -251,11 +253,12 @@ pub async fn update(
 /// One application of the organisation (None for another organisation's: nothing leaks).
 #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn get_in(conn: &mut PgConnection, organisation_id: Uuid, id: Uuid) -> sqlx::Result<Option<Stored>> {
-    let doc: Option<Value> = sqlx::query_scalar(
-        "select to_jsonb(a.*) - 'search' from application a where application_id = $1 and organisation_id = $2",
+    let doc: Option<Value> = sqlx::query_scalar!(
+        r#"select to_jsonb(a.*) - 'search' as "doc!" from application a
+           where application_id = $1 and organisation_id = $2"#,
+        id,
+        organisation_id
     )
-    .bind(id)
-    .bind(organisation_id)
     .fetch_optional(&mut *conn)
     .await?;
     let Some(doc) = doc else { return Ok(None) };
@@ -272,11 +275,12 @@ pub async fn get(pool: &PgPool, organisation_id: Uuid, id: Uuid) -> sqlx::Result
 /// Lock the row for a state change in this transaction.
 #[tracing::instrument(level = "debug", skip_all, fields(id = %id))]
 pub async fn lock(conn: &mut PgConnection, organisation_id: Uuid, id: Uuid) -> sqlx::Result<Option<Stored>> {
-    let found: Option<Uuid> = sqlx::query_scalar(
-        "select application_id from application where application_id = $1 and organisation_id = $2 for update",
+    let found: Option<Uuid> = sqlx::query_scalar!(
+        r#"select application_id as "id!" from application
+           where application_id = $1 and organisation_id = $2 for update"#,
+        id,
+        organisation_id
     )
-    .bind(id)
-    .bind(organisation_id)
     .fetch_optional(&mut *conn)
     .await?;
     match found {
