@@ -82,12 +82,12 @@ fn form_page(
 
 /// The beheerders and CISOs of an organisation who have not set up two-factor login.
 async fn without_mfa(pool: &sqlx::PgPool, id: Uuid) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select distinct u.name from membership m join app_user u using (user_id)
           where m.organisation_id = $1 and m.role in ('beheerder', 'ciso') and u.active and u.totp_secret is null
           order by u.name",
+        id
     )
-    .bind(id)
     .fetch_all(pool)
     .await
 }
@@ -177,11 +177,13 @@ pub async fn require_mfa(
     let required = form.require_mfa == "ja";
     // A security setting: recorded in the audit trail as well as the log.
     let mut tx = state.pool.begin().await?;
-    sqlx::query("update organisation set require_mfa = $2, version = version + 1 where organisation_id = $1")
-        .bind(id)
-        .bind(required)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update organisation set require_mfa = $2, version = version + 1 where organisation_id = $1",
+        id,
+        required
+    )
+    .execute(&mut *tx)
+    .await?;
     crate::audit::record(
         &mut tx,
         crate::audit::Event {

@@ -206,15 +206,14 @@ pub async fn create(
         }
         Err(CreateUserError::EmailTaken) => {
             // An existing account (of another organisation, say) joins this one with the chosen roles.
-            let existing: Uuid = sqlx::query_scalar("select user_id from app_user where email = $1")
-                .bind(&email)
+            let existing: Uuid = sqlx::query_scalar!("select user_id from app_user where email = $1", &email)
                 .fetch_one(&mut *tx)
                 .await?;
-            let already: bool = sqlx::query_scalar(
-                "select exists(select 1 from membership where user_id = $1 and organisation_id = $2)",
+            let already: bool = sqlx::query_scalar!(
+                r#"select exists(select 1 from membership where user_id = $1 and organisation_id = $2) as "v!""#,
+                existing,
+                org
             )
-            .bind(existing)
-            .bind(org)
             .fetch_one(&mut *tx)
             .await?;
             if already {
@@ -281,12 +280,12 @@ pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id
 
 /// Other active beheerders of the organisation besides `user_id`.
 async fn other_admins(conn: &mut PgConnection, org: Uuid, user_id: Uuid) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "select count(*) from membership m join app_user u using (user_id)
-          where m.organisation_id = $1 and m.role = 'beheerder' and u.active and u.user_id <> $2",
+    sqlx::query_scalar!(
+        r#"select count(*) as "v!" from membership m join app_user u using (user_id)
+          where m.organisation_id = $1 and m.role = 'beheerder' and u.active and u.user_id <> $2"#,
+        org,
+        user_id
     )
-    .bind(org)
-    .bind(user_id)
     .fetch_one(conn)
     .await
 }
@@ -314,11 +313,10 @@ pub async fn update_roles(
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &edit_page(&user, current, &roles, errors, None));
     }
     // Optimistic locking: the form carries the version it was based on.
-    let bumped = sqlx::query("update app_user set version = version + 1 where user_id = $1 and version = $2")
-        .bind(id)
-        .bind(version)
-        .execute(&mut *tx)
-        .await?;
+    let bumped =
+        sqlx::query!("update app_user set version = version + 1 where user_id = $1 and version = $2", id, version)
+            .execute(&mut *tx)
+            .await?;
     if bumped.rows_affected() == 0 {
         drop(tx);
         let message = format!(
@@ -365,18 +363,16 @@ pub async fn deactivate(State(state): State<AppState>, user: CurrentUser, Path(i
             )));
         }
     }
-    sqlx::query("update app_user set active = false, version = version + 1 where user_id = $1")
-        .bind(id)
+    sqlx::query!("update app_user set active = false, version = version + 1 where user_id = $1", id)
         .execute(&mut *tx)
         .await?;
     // The user's sessions end now, not at their next timeout; their API tokens stop for good (a reactivated
     // account starts without them).
     let ended = users::end_sessions(&mut tx, id, None).await?;
-    sqlx::query("update api_token set revoked_at = now() where user_id = $1 and revoked_at is null")
-        .bind(id)
+    sqlx::query!("update api_token set revoked_at = now() where user_id = $1 and revoked_at is null", id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("delete from account_token where user_id = $1").bind(id).execute(&mut *tx).await?;
+    sqlx::query!("delete from account_token where user_id = $1", id).execute(&mut *tx).await?;
     tx.commit().await?;
     tracing::info!(event = "user_deactivated", actor = %user.user_id, user_id = %id, sessions_ended = ended, "user deactivated");
     session::flash_redirect(
@@ -424,8 +420,7 @@ pub async fn reset_mfa(State(state): State<AppState>, user: CurrentUser, Path(id
     let mut tx = state.pool.begin().await?;
     crate::auth::totp::disable(&mut tx, id).await?;
     let ended = users::end_sessions(&mut tx, id, None).await?;
-    sqlx::query("update api_token set revoked_at = now() where user_id = $1 and revoked_at is null")
-        .bind(id)
+    sqlx::query!("update api_token set revoked_at = now() where user_id = $1 and revoked_at is null", id)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -447,8 +442,7 @@ pub async fn reset_mfa(State(state): State<AppState>, user: CurrentUser, Path(id
 pub async fn unlock(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = user.require(Role::Beheerder, "unlock_user")?;
     let target = member(&state.pool, org, id).await?;
-    sqlx::query("update app_user set failed_logins = 0, locked_until = null, lock_count = 0 where user_id = $1")
-        .bind(id)
+    sqlx::query!("update app_user set failed_logins = 0, locked_until = null, lock_count = 0 where user_id = $1", id)
         .execute(&state.pool)
         .await?;
     tracing::warn!(event = "user_unlocked", actor = %user.user_id, user_id = %id, "lock lifted by an administrator");
@@ -470,11 +464,11 @@ pub async fn revoke_tokens(
 ) -> AppResult<Response> {
     let org = user.require(Role::Beheerder, "revoke_api_tokens")?;
     let target = member(&state.pool, org, id).await?;
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "update api_token set revoked_at = now() where user_id = $1 and organisation_id = $2 and revoked_at is null",
+        id,
+        org
     )
-    .bind(id)
-    .bind(org)
     .execute(&state.pool)
     .await?;
     tracing::warn!(event = "api_tokens_revoked", actor = %user.user_id, user_id = %id, organisation_id = %org, count = done.rows_affected(), "API tokens revoked by an administrator");
@@ -494,8 +488,10 @@ pub async fn revoke_tokens(
 pub async fn reactivate(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = user.require(Role::Beheerder, "reactivate_user")?;
     let target = member(&state.pool, org, id).await?;
-    sqlx::query("update app_user set active = true, failed_logins = 0, locked_until = null, lock_count = 0, version = version + 1 where user_id = $1")
-        .bind(id)
+    sqlx::query!(
+        "update app_user set active = true, failed_logins = 0, locked_until = null, lock_count = 0, version = version + 1 where user_id = $1",
+        id
+    )
         .execute(&state.pool)
         .await?;
     tracing::info!(event = "user_reactivated", actor = %user.user_id, user_id = %id, "user reactivated");

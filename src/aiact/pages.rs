@@ -391,16 +391,17 @@ pub async fn start(
         );
         return session::flash_redirect(&state.pool, &user, &message, &to_page(id)).await;
     }
-    sqlx::query("delete from ai_act_run where application_id = $1 and completed_at is null")
-        .bind(id)
+    sqlx::query!("delete from ai_act_run where application_id = $1 and completed_at is null", id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("insert into ai_act_run (run_id, application_id, tree_name, tree_version, started_by) values ($1, $2, $3, $4, $5)")
-        .bind(Uuid::now_v7())
-        .bind(id)
-        .bind(&tree.name)
-        .bind(&tree.version)
-        .bind(user.user_id)
+    sqlx::query!(
+        "insert into ai_act_run (run_id, application_id, tree_name, tree_version, started_by) values ($1, $2, $3, $4, $5)",
+        Uuid::now_v7(),
+        id,
+        &tree.name,
+        &tree.version,
+        user.user_id
+    )
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -455,25 +456,25 @@ pub async fn answer(
     });
     let outcome = engine::run(tree, &steps).map_err(|e| conflict(id, e.to_string()))?;
     let done = outcome.conclusion_id.is_some();
-    sqlx::query(
+    sqlx::query!(
         "update ai_act_run set answers = $2, labels = $3, subresults = $4, conclusion_id = $5, conclusion = $6,
                 obligation = $7, roles = $8, system_type = $9, risk_group = $10, transparency = $11,
-                completed_by = case when $5::text is null then null else $12 end,
+                completed_by = case when $5::text is null then null else $12::uuid end,
                 completed_at = case when $5::text is null then null else now() end, version = version + 1
          where run_id = $1",
+        run.run_id,
+        json!(steps),
+        &outcome.labels,
+        &outcome.subresults,
+        outcome.conclusion_id.as_deref(),
+        outcome.conclusion.as_deref(),
+        outcome.obligation.as_deref(),
+        &outcome.roles,
+        outcome.system_type.as_deref(),
+        outcome.risk_group.as_deref(),
+        outcome.transparency.as_deref(),
+        user.user_id
     )
-    .bind(run.run_id)
-    .bind(json!(steps))
-    .bind(&outcome.labels)
-    .bind(&outcome.subresults)
-    .bind(&outcome.conclusion_id)
-    .bind(&outcome.conclusion)
-    .bind(&outcome.obligation)
-    .bind(&outcome.roles)
-    .bind(&outcome.system_type)
-    .bind(&outcome.risk_group)
-    .bind(&outcome.transparency)
-    .bind(user.user_id)
     .execute(&mut *tx)
     .await?;
     let mut message = None;
@@ -481,11 +482,11 @@ pub async fn answer(
         // The outcome is the application's AI Act profile, when it is one of the register's risk groups (a
         // general-purpose AI model's conclusion is not).
         if outcome.risk_group.is_some() {
-            sqlx::query(
+            sqlx::query!(
                 "update application set ai_act_risk_group = $2, version = version + 1 where application_id = $1",
+                id,
+                outcome.risk_group.as_deref()
             )
-            .bind(id)
-            .bind(&outcome.risk_group)
             .execute(&mut *tx)
             .await?;
         }
@@ -547,11 +548,13 @@ pub async fn back(
     }
     let mut steps = run.steps();
     let popped = steps.pop();
-    sqlx::query("update ai_act_run set answers = $2, version = version + 1 where run_id = $1")
-        .bind(run.run_id)
-        .bind(json!(steps))
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update ai_act_run set answers = $2, version = version + 1 where run_id = $1",
+        run.run_id,
+        json!(steps)
+    )
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     // The earlier choice is shown selected again (a remark given with it has to be typed again).
     let tree = super::load().map_err(|e| AppError::Internal(e.into()))?;
@@ -574,21 +577,23 @@ pub async fn apply_category(
     let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let (org, before) = locked(&mut tx, &user, id).await?;
-    let latest: Option<Option<String>> = sqlx::query_scalar(
+    let latest: Option<Option<String>> = sqlx::query_scalar!(
         "select risk_group from ai_act_run where application_id = $1 and completed_at is not null
          order by completed_at desc limit 1",
+        id
     )
-    .bind(id)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(category) = proposed_category(latest.flatten().as_deref()) else {
         return Err(conflict(id, "De laatste uitkomst van de beslishulp stelt geen publicatiecategorie voor.".into()));
     };
-    sqlx::query("update application set publication_category = $2, version = version + 1 where application_id = $1")
-        .bind(id)
-        .bind(category)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update application set publication_category = $2, version = version + 1 where application_id = $1",
+        id,
+        category
+    )
+    .execute(&mut *tx)
+    .await?;
     let after = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     store::record(&mut tx, &Actor::from(&user), "application.updated", Some(&before), &after, &members).await?;
     tx.commit().await?;

@@ -98,8 +98,7 @@ impl FromRequestParts<AppState> for ApiUser {
             ));
         }
         if !row.used_recently {
-            sqlx::query("update api_token set last_used_at = now() where api_token_id = $1")
-                .bind(row.api_token_id)
+            sqlx::query!("update api_token set last_used_at = now() where api_token_id = $1", row.api_token_id)
                 .execute(&state.pool)
                 .await?;
         }

@@ -165,10 +165,10 @@ pub async fn create(
     if !matches!(form.can_write.as_str(), "" | "ja") {
         errors.add("can_write", "Kies of het token ook concepten mag aanmaken.");
     }
-    let active: i64 = sqlx::query_scalar(
-        "select count(*) from api_token where user_id = $1 and revoked_at is null and expires_at > now()",
+    let active: i64 = sqlx::query_scalar!(
+        r#"select count(*) as "v!" from api_token where user_id = $1 and revoked_at is null and expires_at > now()"#,
+        user.user_id
     )
-    .bind(user.user_id)
     .fetch_one(&state.pool)
     .await?;
     if active >= MAX_ACTIVE {
@@ -205,18 +205,18 @@ pub async fn issue(
 ) -> Result<String, sqlx::Error> {
     let token = format!("{TOKEN_PREFIX}{}", random_token());
     let prefix: String = token.chars().take(TOKEN_PREFIX.len() + 8).collect();
-    sqlx::query(
+    sqlx::query!(
         "insert into api_token (api_token_id, user_id, organisation_id, name, token_hash, prefix, can_write, expires_at)
          values ($1, $2, $3, $4, $5, $6, $7, now() + make_interval(days => $8))",
+        Uuid::now_v7(),
+        user_id,
+        organisation_id,
+        name.trim(),
+        token_hash(&token),
+        &prefix,
+        can_write,
+        days
     )
-    .bind(Uuid::now_v7())
-    .bind(user_id)
-    .bind(organisation_id)
-    .bind(name.trim())
-    .bind(token_hash(&token))
-    .bind(&prefix)
-    .bind(can_write)
-    .bind(days)
     .execute(pool)
     .await?;
     Ok(token)
@@ -224,12 +224,12 @@ pub async fn issue(
 
 #[tracing::instrument(skip_all)]
 pub async fn revoke(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
-    let name: Option<String> = sqlx::query_scalar(
+    let name: Option<String> = sqlx::query_scalar!(
         "update api_token set revoked_at = now() where api_token_id = $1 and user_id = $2 and revoked_at is null
          returning name",
+        id,
+        user.user_id
     )
-    .bind(id)
-    .bind(user.user_id)
     .fetch_optional(&state.pool)
     .await?;
     let Some(name) = name else { return Err(AppError::NotFound) };

@@ -435,16 +435,16 @@ pub async fn risk_override(
     }
     let (lvl, mot, by) =
         if level.is_empty() { (None, None, None) } else { (Some(level), Some(motivation), Some(user.user_id)) };
-    sqlx::query(
+    sqlx::query!(
         "update application set risk_level_override = $3, risk_override_motivation = $4, risk_override_by = $5,
                 version = version + 1
          where application_id = $1 and organisation_id = $2",
+        id,
+        org,
+        lvl.as_deref(),
+        mot.as_deref(),
+        by
     )
-    .bind(id)
-    .bind(org)
-    .bind(&lvl)
-    .bind(&mot)
-    .bind(by)
     .execute(&mut *tx)
     .await?;
     let after = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;

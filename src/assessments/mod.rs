@@ -464,7 +464,7 @@ async fn save(
         _ => None,
     };
     let assessment_id = aid.unwrap_or_else(Uuid::now_v7);
-    sqlx::query(
+    sqlx::query!(
         "insert into assessment (assessment_id, application_id, kind, other_name, status, started_on, completed_on,
                 performed_by, outcome, residual_risk, link, document_id, publishable, created_by)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
@@ -473,26 +473,26 @@ async fn save(
                 performed_by = excluded.performed_by, outcome = excluded.outcome, residual_risk = excluded.residual_risk,
                 link = excluded.link, document_id = excluded.document_id, publishable = excluded.publishable,
                 version = assessment.version + 1",
+        assessment_id,
+        id,
+        &v.kind,
+        v.other_name.as_deref(),
+        &v.status,
+        v.started_on,
+        v.completed_on,
+        v.performed_by.as_deref(),
+        v.outcome.as_deref(),
+        v.residual_risk.as_deref(),
+        v.link.as_deref(),
+        document_id,
+        v.publishable,
+        user.user_id
     )
-    .bind(assessment_id)
-    .bind(id)
-    .bind(&v.kind)
-    .bind(&v.other_name)
-    .bind(&v.status)
-    .bind(v.started_on)
-    .bind(v.completed_on)
-    .bind(&v.performed_by)
-    .bind(&v.outcome)
-    .bind(&v.residual_risk)
-    .bind(&v.link)
-    .bind(document_id)
-    .bind(v.publishable)
-    .bind(user.user_id)
     .execute(&mut *tx)
     .await?;
     // A replaced or removed report is deleted with its link.
     if let Some(old) = current.as_ref().and_then(|c| c.document_id).filter(|old| Some(*old) != document_id) {
-        sqlx::query("delete from assessment_document where document_id = $1").bind(old).execute(&mut *tx).await?;
+        sqlx::query!("delete from assessment_document where document_id = $1", old).execute(&mut *tx).await?;
     }
     let name = if v.kind == "anders" { v.other_name.clone().unwrap_or_default() } else { label(KINDS, &v.kind) };
     let summary_line = format!(

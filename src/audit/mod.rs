@@ -102,12 +102,13 @@ fn digest(prev: &[u8], row: &Row) -> Vec<u8> {
 /// Append an event inside the caller's transaction. Call it last in the transaction: the chain lock is held
 /// until commit.
 pub async fn record(conn: &mut PgConnection, e: Event<'_>) -> sqlx::Result<i64> {
-    sqlx::query("select pg_advisory_xact_lock($1)").bind(CHAIN_LOCK).execute(&mut *conn).await?;
-    let prev: Option<Vec<u8>> = sqlx::query_scalar("select hash from audit_event order by audit_id desc limit 1")
+    sqlx::query!("select pg_advisory_xact_lock($1)", CHAIN_LOCK).execute(&mut *conn).await?;
+    let prev: Option<Vec<u8>> = sqlx::query_scalar!("select hash from audit_event order by audit_id desc limit 1")
         .fetch_optional(&mut *conn)
         .await?;
     let prev = prev.unwrap_or_else(|| vec![0; 32]);
-    let audit_id: i64 = sqlx::query_scalar("select nextval('audit_event_audit_id_seq')").fetch_one(&mut *conn).await?;
+    let audit_id: i64 =
+        sqlx::query_scalar!(r#"select nextval('audit_event_audit_id_seq') as "v!""#).fetch_one(&mut *conn).await?;
     // PostgreSQL keeps microseconds; hash exactly what is stored.
     let now = OffsetDateTime::now_utc();
     let occurred_at = now.replace_nanosecond(now.nanosecond() / 1000 * 1000).unwrap_or(now);
@@ -125,24 +126,24 @@ pub async fn record(conn: &mut PgConnection, e: Event<'_>) -> sqlx::Result<i64> 
         origin: e.actor.origin.clone(),
     };
     let hash = digest(&prev, &row);
-    sqlx::query(
+    sqlx::query!(
         "insert into audit_event (audit_id, occurred_at, organisation_id, actor_id, actor_name, action, object_type,
                                   object_id, before, after, origin, prev_hash, hash)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        row.audit_id,
+        row.occurred_at,
+        row.organisation_id,
+        row.actor_id,
+        &row.actor_name,
+        &row.action,
+        &row.object_type,
+        row.object_id,
+        row.before.as_ref(),
+        row.after.as_ref(),
+        &row.origin,
+        &prev,
+        &hash
     )
-    .bind(row.audit_id)
-    .bind(row.occurred_at)
-    .bind(row.organisation_id)
-    .bind(row.actor_id)
-    .bind(&row.actor_name)
-    .bind(&row.action)
-    .bind(&row.object_type)
-    .bind(row.object_id)
-    .bind(&row.before)
-    .bind(&row.after)
-    .bind(&row.origin)
-    .bind(&prev)
-    .bind(&hash)
     .execute(&mut *conn)
     .await?;
     Ok(audit_id)

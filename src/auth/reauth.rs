@@ -45,10 +45,10 @@ pub async fn reauthenticate(
         errors.add(password_field, LOCKED);
         return Ok(());
     }
-    let stored: Option<String> = sqlx::query_scalar("select password_hash from app_user where user_id = $1")
-        .bind(user.user_id)
-        .fetch_one(&state.pool)
-        .await?;
+    let stored: Option<String> =
+        sqlx::query_scalar!("select password_hash from app_user where user_id = $1", user.user_id)
+            .fetch_one(&state.pool)
+            .await?;
     let mut failed = false;
     if typed_password.is_empty() {
         errors.add(password_field, "Vul uw wachtwoord in.");
@@ -84,9 +84,9 @@ pub async fn enabled(state: &AppState, user_id: Uuid) -> AppResult<bool> {
 /// whoever used them might not pass the new check (ASVS 7.4.3). Returns how many tokens were revoked.
 pub async fn end_other_access(conn: &mut PgConnection, user: &CurrentUser) -> sqlx::Result<u64> {
     users::end_sessions(conn, user.user_id, Some(user.session_hash())).await?;
-    let done = sqlx::query("update api_token set revoked_at = now() where user_id = $1 and revoked_at is null")
-        .bind(user.user_id)
-        .execute(&mut *conn)
-        .await?;
+    let done =
+        sqlx::query!("update api_token set revoked_at = now() where user_id = $1 and revoked_at is null", user.user_id)
+            .execute(&mut *conn)
+            .await?;
     Ok(done.rows_affected())
 }

@@ -155,48 +155,48 @@ pub async fn state(pool: &PgPool, user_id: Uuid) -> sqlx::Result<TotpState> {
 /// already scanned), or a new one.
 pub async fn pending_secret(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Vec<u8>> {
     let fresh = new_secret();
-    sqlx::query_scalar(
-        "update app_user set
+    sqlx::query_scalar!(
+        r#"update app_user set
             totp_pending = case when totp_pending_at > now() - interval '30 minutes' then totp_pending else $2 end,
             totp_pending_at = case when totp_pending_at > now() - interval '30 minutes' then totp_pending_at else now() end
-          where user_id = $1 returning totp_pending",
+          where user_id = $1 returning totp_pending as "v!""#,
+        user_id,
+        fresh
     )
-    .bind(user_id)
-    .bind(fresh)
     .fetch_one(pool)
     .await
 }
 
 /// Whether the user must hold a second factor: beheerder or CISO in an organisation that requires it.
 pub async fn required_for(pool: &PgPool, user_id: Uuid) -> sqlx::Result<bool> {
-    sqlx::query_scalar(
-        "select exists(select 1 from membership m join organisation o using (organisation_id)
-                        where m.user_id = $1 and o.require_mfa and m.role in ('beheerder', 'ciso'))",
+    sqlx::query_scalar!(
+        r#"select exists(select 1 from membership m join organisation o using (organisation_id)
+                        where m.user_id = $1 and o.require_mfa and m.role in ('beheerder', 'ciso')) as "v!""#,
+        user_id
     )
-    .bind(user_id)
     .fetch_one(pool)
     .await
 }
 
 /// Switch two-factor login on with the pending secret, if `code` matches it; returns the recovery codes.
 pub async fn enable(conn: &mut PgConnection, user_id: Uuid, code: u32) -> sqlx::Result<Option<Vec<String>>> {
-    let pending: Option<Vec<u8>> = sqlx::query_scalar(
+    let pending: Option<Vec<u8>> = sqlx::query_scalar!(
         "select totp_pending from app_user where user_id = $1 and totp_secret is null
             and totp_pending_at > now() - interval '30 minutes' for update",
+        user_id
     )
-    .bind(user_id)
     .fetch_optional(&mut *conn)
     .await?
     .flatten();
     let Some(secret) = pending else { return Ok(None) };
     let Some(step) = matching_step(&secret, code, now_step(), None) else { return Ok(None) };
-    sqlx::query(
+    sqlx::query!(
         "update app_user set totp_secret = totp_pending, totp_pending = null, totp_pending_at = null, totp_enabled_at = now(),
                 totp_last_step = $2, version = version + 1
           where user_id = $1",
+        user_id,
+        step as i64
     )
-    .bind(user_id)
-    .bind(step as i64)
     .execute(&mut *conn)
     .await?;
     replace_recovery_codes(conn, user_id).await.map(Some)
@@ -205,11 +205,11 @@ pub async fn enable(conn: &mut PgConnection, user_id: Uuid, code: u32) -> sqlx::
 /// Another phone: a new pending secret beside the current one, which keeps working until the new phone
 /// has given a code ([`replace_secret`]).
 pub async fn start_relink(pool: &PgPool, user_id: Uuid) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update app_user set totp_pending = $2, totp_pending_at = now() where user_id = $1 and totp_secret is not null",
+        user_id,
+        new_secret()
     )
-    .bind(user_id)
-    .bind(new_secret())
     .execute(pool)
     .await?;
     Ok(())
@@ -217,11 +217,11 @@ pub async fn start_relink(pool: &PgPool, user_id: Uuid) -> sqlx::Result<()> {
 
 /// The pending secret of another phone, shown for 30 minutes after [`start_relink`].
 pub async fn relink_secret(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Option<Vec<u8>>> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "select totp_pending from app_user where user_id = $1 and totp_secret is not null
             and totp_pending_at > now() - interval '30 minutes'",
+        user_id
     )
-    .bind(user_id)
     .fetch_optional(pool)
     .await
     .map(Option::flatten)
@@ -229,24 +229,24 @@ pub async fn relink_secret(pool: &PgPool, user_id: Uuid) -> sqlx::Result<Option<
 
 /// Make the other phone's secret the one that counts, if `code` comes from it; false otherwise.
 pub async fn replace_secret(conn: &mut PgConnection, user_id: Uuid, code: u32) -> sqlx::Result<bool> {
-    let pending: Option<Vec<u8>> = sqlx::query_scalar(
+    let pending: Option<Vec<u8>> = sqlx::query_scalar!(
         "select totp_pending from app_user where user_id = $1 and totp_secret is not null
             and totp_pending_at > now() - interval '30 minutes' for update",
+        user_id
     )
-    .bind(user_id)
     .fetch_optional(&mut *conn)
     .await?
     .flatten();
     let Some(step) = pending.and_then(|secret| matching_step(&secret, code, now_step(), None)) else {
         return Ok(false);
     };
-    sqlx::query(
+    sqlx::query!(
         "update app_user set totp_secret = totp_pending, totp_pending = null, totp_pending_at = null,
                 totp_enabled_at = now(), totp_last_step = $2, version = version + 1
           where user_id = $1",
+        user_id,
+        step as i64
     )
-    .bind(user_id)
-    .bind(step as i64)
     .execute(conn)
     .await?;
     Ok(true)
@@ -254,8 +254,10 @@ pub async fn replace_secret(conn: &mut PgConnection, user_id: Uuid, code: u32) -
 
 /// Stop linking another phone (the current one stays).
 pub async fn cancel_relink(pool: &PgPool, user_id: Uuid) -> sqlx::Result<()> {
-    sqlx::query("update app_user set totp_pending = null, totp_pending_at = null where user_id = $1 and totp_secret is not null")
-        .bind(user_id)
+    sqlx::query!(
+        "update app_user set totp_pending = null, totp_pending_at = null where user_id = $1 and totp_secret is not null",
+        user_id
+    )
         .execute(pool)
         .await?;
     Ok(())
@@ -263,29 +265,31 @@ pub async fn cancel_relink(pool: &PgPool, user_id: Uuid) -> sqlx::Result<()> {
 
 /// New recovery codes; the earlier ones stop working.
 pub async fn replace_recovery_codes(conn: &mut PgConnection, user_id: Uuid) -> sqlx::Result<Vec<String>> {
-    sqlx::query("delete from totp_recovery_code where user_id = $1").bind(user_id).execute(&mut *conn).await?;
+    sqlx::query!("delete from totp_recovery_code where user_id = $1", user_id).execute(&mut *conn).await?;
     let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| new_recovery_code()).collect();
     let hashes: Vec<Vec<u8>> = codes.iter().map(|c| token_hash(&normalise_recovery(c).unwrap_or_default())).collect();
-    sqlx::query("insert into totp_recovery_code (user_id, code_hash) select $1, unnest($2::bytea[])")
-        .bind(user_id)
-        .bind(&hashes)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!(
+        "insert into totp_recovery_code (user_id, code_hash) select $1, unnest($2::bytea[])",
+        user_id,
+        &hashes
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(codes)
 }
 
 /// Switch two-factor login off (by the user, or reset by an administrator).
 pub async fn disable(conn: &mut PgConnection, user_id: Uuid) -> sqlx::Result<()> {
-    sqlx::query(
+    sqlx::query!(
         "update app_user set totp_secret = null, totp_enabled_at = null, totp_last_step = null, totp_pending = null,
                 totp_pending_at = null,
                 version = version + 1
           where user_id = $1",
+        user_id
     )
-    .bind(user_id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("delete from totp_recovery_code where user_id = $1").bind(user_id).execute(conn).await?;
+    sqlx::query!("delete from totp_recovery_code where user_id = $1", user_id).execute(conn).await?;
     Ok(())
 }
 
@@ -307,20 +311,18 @@ pub async fn verify(pool: &PgPool, user_id: Uuid, input: &str) -> sqlx::Result<O
     let Some((Some(secret), last)) = row else { return Ok(None) };
     if let Some(code) = parse_code(input) {
         let Some(step) = matching_step(&secret, code, now_step(), last.map(|l| l as u64)) else { return Ok(None) };
-        sqlx::query("update app_user set totp_last_step = $2 where user_id = $1")
-            .bind(user_id)
-            .bind(step as i64)
+        sqlx::query!("update app_user set totp_last_step = $2 where user_id = $1", user_id, step as i64)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
         return Ok(Some(Verified::Code));
     }
     let Some(normal) = normalise_recovery(input) else { return Ok(None) };
-    let used = sqlx::query(
+    let used = sqlx::query!(
         "update totp_recovery_code set used_at = now() where user_id = $1 and code_hash = $2 and used_at is null",
+        user_id,
+        token_hash(&normal)
     )
-    .bind(user_id)
-    .bind(token_hash(&normal))
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

@@ -35,34 +35,36 @@ pub async fn find_for_login(pool: &PgPool, email: &str) -> Result<Option<LoginRo
 /// a successful login: someone who knows the password cannot go on guessing codes at a steady pace.
 /// Returns whether this failure locked the account.
 pub async fn record_failed_login(pool: &PgPool, user_id: Uuid) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "update app_user set
+    sqlx::query_scalar!(
+        r#"update app_user set
             failed_logins = case when failed_logins + 1 >= 5 then 0 else failed_logins + 1 end,
             locked_until = case when failed_logins + 1 >= 5
                 then now() + interval '15 minutes' * power(2, least(lock_count, 6)) else locked_until end,
             lock_count = case when failed_logins + 1 >= 5 then lock_count + 1 else lock_count end
           where user_id = $1
-          returning coalesce(locked_until > now(), false)",
+          returning coalesce(locked_until > now(), false) as "v!""#,
+        user_id
     )
-    .bind(user_id)
     .fetch_one(pool)
     .await
 }
 
 /// Whether the account is locked now (after too many failed passwords or second-factor codes).
 pub async fn is_locked(pool: &PgPool, user_id: Uuid) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("select coalesce(locked_until > now(), false) or not active from app_user where user_id = $1")
-        .bind(user_id)
-        .fetch_one(pool)
-        .await
+    sqlx::query_scalar!(
+        r#"select coalesce(locked_until > now(), false) or not active as "v!" from app_user where user_id = $1"#,
+        user_id
+    )
+    .fetch_one(pool)
+    .await
 }
 
 pub async fn record_successful_login(pool: &PgPool, user_id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "update app_user set failed_logins = 0, locked_until = null, lock_count = 0, last_login_at = now()
           where user_id = $1",
+        user_id
     )
-    .bind(user_id)
     .execute(pool)
     .await?;
     Ok(())
@@ -70,9 +72,9 @@ pub async fn record_successful_login(pool: &PgPool, user_id: Uuid) -> Result<(),
 
 /// Whether an active administrator with a password exists (if not, the setup link is offered).
 pub async fn administrator_exists(pool: &PgPool) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar(
-        "select exists(select 1 from membership m join app_user u using (user_id)
-                        where m.role = 'beheerder' and u.active and u.password_hash is not null)",
+    sqlx::query_scalar!(
+        r#"select exists(select 1 from membership m join app_user u using (user_id)
+                        where m.role = 'beheerder' and u.active and u.password_hash is not null) as "v!""#
     )
     .fetch_one(pool)
     .await
@@ -94,13 +96,15 @@ pub async fn create_user(
     password_hash: Option<&str>,
 ) -> Result<Uuid, CreateUserError> {
     let id = Uuid::now_v7();
-    let res = sqlx::query("insert into app_user (user_id, email, name, password_hash) values ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(email.trim().to_lowercase())
-        .bind(name.trim())
-        .bind(password_hash)
-        .execute(conn)
-        .await;
+    let res = sqlx::query!(
+        "insert into app_user (user_id, email, name, password_hash) values ($1, $2, $3, $4)",
+        id,
+        email.trim().to_lowercase(),
+        name.trim(),
+        password_hash
+    )
+    .execute(conn)
+    .await;
     match res {
         Ok(_) => Ok(id),
         Err(sqlx::Error::Database(db)) if db.constraint() == Some("app_user_email_key") => {
@@ -117,28 +121,28 @@ pub async fn set_roles(
     organisation_id: Uuid,
     roles: &[Role],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("delete from membership where user_id = $1 and organisation_id = $2")
-        .bind(user_id)
-        .bind(organisation_id)
+    sqlx::query!("delete from membership where user_id = $1 and organisation_id = $2", user_id, organisation_id)
         .execute(&mut *conn)
         .await?;
     let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
-    sqlx::query("insert into membership (user_id, organisation_id, role) select $1, $2, unnest($3::text[])")
-        .bind(user_id)
-        .bind(organisation_id)
-        .bind(&names)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "insert into membership (user_id, organisation_id, role) select $1, $2, unnest($3::text[])",
+        user_id,
+        organisation_id,
+        &names as &[&str]
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 pub async fn set_password(conn: &mut PgConnection, user_id: Uuid, hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "update app_user set password_hash = $2, failed_logins = 0, locked_until = null, lock_count = 0, version = version + 1
           where user_id = $1",
+        user_id,
+        hash
     )
-    .bind(user_id)
-    .bind(hash)
     .execute(conn)
     .await?;
     Ok(())
@@ -146,11 +150,13 @@ pub async fn set_password(conn: &mut PgConnection, user_id: Uuid, hash: &str) ->
 
 /// End every session of a user, optionally sparing one (the session that changed the password).
 pub async fn end_sessions(conn: &mut PgConnection, user_id: Uuid, except: Option<&[u8]>) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query("delete from session where user_id = $1 and ($2::bytea is null or session_hash <> $2)")
-        .bind(user_id)
-        .bind(except)
-        .execute(conn)
-        .await?;
+    let done = sqlx::query!(
+        "delete from session where user_id = $1 and ($2::bytea is null or session_hash <> $2)",
+        user_id,
+        except
+    )
+    .execute(conn)
+    .await?;
     Ok(done.rows_affected())
 }
 
@@ -158,9 +164,8 @@ pub async fn end_sessions(conn: &mut PgConnection, user_id: Uuid, except: Option
 pub async fn issue_setup_token(pool: &PgPool) -> Result<String, sqlx::Error> {
     let token = random_token();
     let mut tx = pool.begin().await?;
-    sqlx::query("delete from account_token where purpose = 'setup'").execute(&mut *tx).await?;
-    sqlx::query("insert into account_token (token_hash, purpose) values ($1, 'setup')")
-        .bind(token_hash(&token))
+    sqlx::query!("delete from account_token where purpose = 'setup'").execute(&mut *tx).await?;
+    sqlx::query!("insert into account_token (token_hash, purpose) values ($1, 'setup')", token_hash(&token))
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
@@ -168,17 +173,18 @@ pub async fn issue_setup_token(pool: &PgPool) -> Result<String, sqlx::Error> {
 }
 
 pub async fn setup_token_valid(pool: &PgPool, token: &str) -> Result<bool, sqlx::Error> {
-    sqlx::query_scalar("select exists(select 1 from account_token where token_hash = $1 and purpose = 'setup')")
-        .bind(token_hash(token))
-        .fetch_one(pool)
-        .await
+    sqlx::query_scalar!(
+        r#"select exists(select 1 from account_token where token_hash = $1 and purpose = 'setup') as "v!""#,
+        token_hash(token)
+    )
+    .fetch_one(pool)
+    .await
 }
 
 /// Use up the setup link inside the transaction that creates the administrator; false when it was already
 /// used (by a parallel request, say).
 pub async fn consume_setup_token(conn: &mut PgConnection, token: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("delete from account_token where token_hash = $1 and purpose = 'setup'")
-        .bind(token_hash(token))
+    let done = sqlx::query!("delete from account_token where token_hash = $1 and purpose = 'setup'", token_hash(token))
         .execute(conn)
         .await?;
     Ok(done.rows_affected() == 1)
@@ -188,17 +194,16 @@ pub async fn consume_setup_token(conn: &mut PgConnection, token: &str) -> Result
 /// limited validity).
 pub async fn issue_activation_token(conn: &mut PgConnection, user_id: Uuid) -> Result<String, sqlx::Error> {
     let token = random_token();
-    sqlx::query("delete from account_token where user_id = $1 and purpose = 'activation'")
-        .bind(user_id)
+    sqlx::query!("delete from account_token where user_id = $1 and purpose = 'activation'", user_id)
         .execute(&mut *conn)
         .await?;
-    sqlx::query(
+    sqlx::query!(
         "insert into account_token (token_hash, purpose, user_id, expires_at)
          values ($1, 'activation', $2, now() + make_interval(days => $3))",
+        token_hash(&token),
+        user_id,
+        ACTIVATION_DAYS
     )
-    .bind(token_hash(&token))
-    .bind(user_id)
-    .bind(ACTIVATION_DAYS)
     .execute(conn)
     .await?;
     Ok(token)
@@ -222,11 +227,11 @@ pub async fn activation_target(pool: &PgPool, token: &str) -> Result<Option<Acti
 }
 
 pub async fn consume_activation_token(conn: &mut PgConnection, token: &str) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "delete from account_token where token_hash = $1 and purpose = 'activation' and expires_at > now()
          returning user_id",
+        token_hash(token)
     )
-    .bind(token_hash(token))
     .fetch_optional(conn)
     .await
     .map(Option::flatten)

@@ -68,14 +68,13 @@ pub async fn load(pool: &PgPool, password_text: &str) -> anyhow::Result<Loaded> 
     };
     let mut ids = Vec::new();
     for (email, name, role) in DEMO_USERS {
-        let existing: Option<Uuid> = sqlx::query_scalar("select user_id from app_user where email = $1")
-            .bind(email)
+        let existing: Option<Uuid> = sqlx::query_scalar!("select user_id from app_user where email = $1", email)
             .fetch_optional(&mut *tx)
             .await?;
         let id = match existing {
             Some(id) => {
                 users::set_password(&mut tx, id, &hash).await?;
-                sqlx::query("update app_user set active = true where user_id = $1").bind(id).execute(&mut *tx).await?;
+                sqlx::query!("update app_user set active = true where user_id = $1", id).execute(&mut *tx).await?;
                 id
             }
             None => users::create_user(&mut tx, email, name, Some(&hash)).await?,
@@ -102,8 +101,7 @@ pub async fn load(pool: &PgPool, password_text: &str) -> anyhow::Result<Loaded> 
     .await?;
     tx.commit().await?;
 
-    let count: i64 = sqlx::query_scalar("select count(*) from application where organisation_id = $1")
-        .bind(org)
+    let count: i64 = sqlx::query_scalar!(r#"select count(*) as "v!" from application where organisation_id = $1"#, org)
         .fetch_one(pool)
         .await?;
     let mut added = 0;
@@ -137,14 +135,14 @@ pub async fn load(pool: &PgPool, password_text: &str) -> anyhow::Result<Loaded> 
                 .with_context(|| format!("demo-toepassing {}", form.get("name")))?;
             if let Some((level, motivation)) = app.override_risk {
                 let mut tx = pool.begin().await?;
-                sqlx::query(
+                sqlx::query!(
                     "update application set risk_level_override = $2, risk_override_motivation = $3,
                             risk_override_by = $4, version = version + 1 where application_id = $1",
+                    id,
+                    level,
+                    motivation,
+                    ids.iter().find(|(r, _)| *r == Role::Ciso).map(|(_, id)| *id)
                 )
-                .bind(id)
-                .bind(level)
-                .bind(motivation)
-                .bind(ids.iter().find(|(r, _)| *r == Role::Ciso).map(|(_, id)| *id))
                 .execute(&mut *tx)
                 .await?;
                 audit::record(
@@ -208,13 +206,13 @@ async fn seed_workflow(
 ) -> anyhow::Result<()> {
     use crate::register::notices::{Kind, Note, send};
     let mut tx = pool.begin().await?;
-    sqlx::query(
+    sqlx::query!(
         "update application set submitted_by = created_by where organisation_id = $1 and submitted_at is not null",
+        org
     )
-    .bind(org)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "insert into review_decision (decision_id, application_id, decision, note, decided_by, decided_at)
          select gen_random_uuid(), application_id,
                 case when workflow_status in ('in_gebruik', 'buiten_gebruik') then 'goedgekeurd' else workflow_status end,
@@ -225,9 +223,9 @@ async fn seed_workflow(
                 $2, submitted_at + interval '5 days'
          from application where organisation_id = $1
            and workflow_status in ('goedgekeurd', 'goedgekeurd_onder_voorwaarden', 'afgewezen', 'in_gebruik', 'buiten_gebruik')",
+        org,
+        ciso
     )
-    .bind(org)
-    .bind(ciso)
     .execute(&mut *tx)
     .await?;
     sqlx::query(&format!(
@@ -242,20 +240,20 @@ async fn seed_workflow(
     .bind(fg)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "update application set next_evaluation = coalesce(next_evaluation, (submitted_at + interval '1 year')::date)
          where organisation_id = $1 and workflow_status in ('goedgekeurd', 'goedgekeurd_onder_voorwaarden', 'in_gebruik')",
+        org
     )
-    .bind(org)
     .execute(&mut *tx)
     .await?;
     // The oldest tool in use is overdue for its evaluation.
-    sqlx::query(
+    sqlx::query!(
         "update application set next_evaluation = current_date - 14 where application_id = (
              select application_id from application where organisation_id = $1 and workflow_status = 'in_gebruik'
              order by begin_date nulls last, name limit 1)",
+        org
     )
-    .bind(org)
     .execute(&mut *tx)
     .await?;
     let incident: Option<(Uuid, String)> = sqlx::query_as(
@@ -267,15 +265,15 @@ async fn seed_workflow(
     .await?;
     let ciso_fg: Vec<Uuid> = [ciso, fg].into_iter().flatten().collect();
     if let Some((app, name)) = incident {
-        sqlx::query(
+        sqlx::query!(
             "insert into incident (incident_id, organisation_id, application_id, kind, severity, description, reported_by)
              values ($1, $2, $3, 'onjuiste_uitvoer', 'middel',
                      'De tool gaf een verkeerde datum voor de raadsvergadering in een conceptbrief; de fout is vóór verzending gezien.', $4)",
+            Uuid::now_v7(),
+            org,
+            app,
+            employee
         )
-        .bind(Uuid::now_v7())
-        .bind(org)
-        .bind(app)
-        .bind(employee)
         .execute(&mut *tx)
         .await?;
         let message = format!("Incident gemeld bij {name}: onjuiste uitvoer (ernst middel).");

@@ -280,17 +280,17 @@ pub async fn report(
         drop(tx);
         return application_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
     }
-    sqlx::query(
+    sqlx::query!(
         "insert into incident (incident_id, organisation_id, application_id, kind, severity, description, reported_by)
          values ($1, $2, $3, $4, $5, $6, $7)",
+        Uuid::now_v7(),
+        org,
+        id,
+        kind,
+        severity,
+        &description,
+        user.user_id
     )
-    .bind(Uuid::now_v7())
-    .bind(org)
-    .bind(id)
-    .bind(kind)
-    .bind(severity)
-    .bind(&description)
-    .bind(user.user_id)
     .execute(&mut *tx)
     .await?;
     let line = format!("{} ({}): {description}", label(KINDS, kind), label(SEVERITIES, severity).to_lowercase());
@@ -444,15 +444,15 @@ async fn set_suspension(state: AppState, user: CurrentUser, id: Uuid, reason: Op
             before.name()
         )));
     }
-    sqlx::query(
+    sqlx::query!(
         "update application set suspended_at = case when $2::text is null then null else now() end,
-                suspended_by = case when $2::text is null then null else $3 end, suspension_reason = $2,
+                suspended_by = case when $2::text is null then null else $3::uuid end, suspension_reason = $2,
                 version = version + 1
          where application_id = $1",
+        id,
+        reason.as_deref(),
+        user.user_id
     )
-    .bind(id)
-    .bind(&reason)
-    .bind(user.user_id)
     .execute(&mut *tx)
     .await?;
     let after = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;

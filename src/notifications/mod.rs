@@ -76,12 +76,12 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult
 /// Mark one read and go to what it is about.
 #[tracing::instrument(skip_all)]
 pub async fn open(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
-    let link: Option<String> = sqlx::query_scalar(
+    let link: Option<String> = sqlx::query_scalar!(
         "update notification set read_at = coalesce(read_at, now())
          where notification_id = $1 and user_id = $2 returning link",
+        id,
+        user.user_id
     )
-    .bind(id)
-    .bind(user.user_id)
     .fetch_optional(&state.pool)
     .await?;
     let link = link.ok_or(AppError::NotFound)?;
@@ -91,11 +91,11 @@ pub async fn open(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
 #[tracing::instrument(skip_all)]
 pub async fn mark_all_read(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = organisation(&user)?;
-    sqlx::query(
+    sqlx::query!(
         "update notification set read_at = now() where user_id = $1 and organisation_id = $2 and read_at is null",
+        user.user_id,
+        org
     )
-    .bind(user.user_id)
-    .bind(org)
     .execute(&state.pool)
     .await?;
     Ok(Redirect::to("/meldingen").into_response())

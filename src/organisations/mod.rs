@@ -76,28 +76,30 @@ fn map_unique(e: sqlx::Error) -> OrgWriteError {
 
 pub async fn create(conn: &mut PgConnection, org: &NewOrg) -> Result<Uuid, OrgWriteError> {
     let id = Uuid::now_v7();
-    sqlx::query("insert into organisation (organisation_id, name, code, contact_email) values ($1, $2, $3, $4)")
-        .bind(id)
-        .bind(&org.name)
-        .bind(&org.code)
-        .bind(&org.contact_email)
-        .execute(conn)
-        .await
-        .map_err(map_unique)?;
+    sqlx::query!(
+        "insert into organisation (organisation_id, name, code, contact_email) values ($1, $2, $3, $4)",
+        id,
+        &org.name,
+        &org.code,
+        &org.contact_email
+    )
+    .execute(conn)
+    .await
+    .map_err(map_unique)?;
     Ok(id)
 }
 
 /// Update with optimistic locking: `version` is the version the form was based on.
 pub async fn update(conn: &mut PgConnection, id: Uuid, version: i32, org: &NewOrg) -> Result<(), OrgWriteError> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "update organisation set name = $3, code = $4, contact_email = $5, version = version + 1
           where organisation_id = $1 and version = $2",
+        id,
+        version,
+        &org.name,
+        &org.code,
+        &org.contact_email
     )
-    .bind(id)
-    .bind(version)
-    .bind(&org.name)
-    .bind(&org.code)
-    .bind(&org.contact_email)
     .execute(conn)
     .await
     .map_err(map_unique)?;
@@ -142,14 +144,13 @@ pub async fn get(pool: &sqlx::PgPool, id: Uuid) -> Result<Option<Organisation>, 
 }
 
 pub async fn find_by_code(conn: &mut PgConnection, code: &str) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar("select organisation_id from organisation where code = $1")
-        .bind(code.trim().to_lowercase())
+    sqlx::query_scalar!("select organisation_id from organisation where code = $1", code.trim().to_lowercase())
         .fetch_optional(conn)
         .await
 }
 
 pub async fn all_ids(conn: &mut PgConnection) -> Result<Vec<Uuid>, sqlx::Error> {
-    sqlx::query_scalar("select organisation_id from organisation order by name").fetch_all(conn).await
+    sqlx::query_scalar!("select organisation_id from organisation order by name").fetch_all(conn).await
 }
 
 #[cfg(test)]

@@ -538,11 +538,12 @@ async fn prepare(pool: &PgPool, org: &OrgInfo, bytes: &[u8]) -> sqlx::Result<(Re
         report.file_error = Some("het bestand bevat geen beschrijvingen".into());
     }
     let members: Vec<Member> = store::members(pool, org.organisation_id).await?;
-    let existing_lars: Vec<String> =
-        sqlx::query_scalar("select lars from application where organisation_id = $1 and lars is not null")
-            .bind(org.organisation_id)
-            .fetch_all(pool)
-            .await?;
+    let existing_lars: Vec<String> = sqlx::query_scalar!(
+        r#"select lars as "v!" from application where organisation_id = $1 and lars is not null"#,
+        org.organisation_id
+    )
+    .fetch_all(pool)
+    .await?;
     let existing: Vec<(String, String)> =
         sqlx::query_as("select lower(name), description_short from application where organisation_id = $1")
             .bind(org.organisation_id)
@@ -614,9 +615,7 @@ pub async fn run(
         let stored =
             store::insert_recorded(&mut tx, org.organisation_id, actor, created_by, &c.values, &[], &members).await?;
         if let Some(lars) = &c.lars {
-            sqlx::query("update application set lars = $2 where application_id = $1")
-                .bind(stored.id)
-                .bind(lars)
+            sqlx::query!("update application set lars = $2 where application_id = $1", stored.id, lars)
                 .execute(&mut *tx)
                 .await?;
         }

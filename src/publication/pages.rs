@@ -295,11 +295,13 @@ async fn send(
     let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     match result {
         Ok((lars, created, released)) => {
-            sqlx::query("update application set lars = $2 where application_id = $1 and lars is distinct from $2")
-                .bind(id)
-                .bind(&lars)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query!(
+                "update application set lars = $2 where application_id = $1 and lars is distinct from $2",
+                id,
+                &lars
+            )
+            .execute(&mut *tx)
+            .await?;
             let new_state = if released {
                 "vrijgegeven"
             } else if created {
@@ -307,19 +309,19 @@ async fn send(
             } else {
                 "bijgewerkt"
             };
-            sqlx::query(
+            sqlx::query!(
                 "insert into register_sync (application_id, organisation_id, state, payload_hash, uploaded_at, released_at)
                  values ($1, $2, $3, $4, now(), case when $5 then now() end)
                  on conflict (application_id) do update set state = excluded.state, payload_hash = excluded.payload_hash,
                      uploaded_at = excluded.uploaded_at,
                      released_at = case when $5 then now() else register_sync.released_at end,
                      last_error = null, last_error_at = null",
+                id,
+                org,
+                new_state,
+                body_hash(&entry.body),
+                released
             )
-            .bind(id)
-            .bind(org)
-            .bind(new_state)
-            .bind(body_hash(&entry.body))
-            .bind(released)
             .execute(&mut *tx)
             .await?;
             let note = format!(
@@ -339,15 +341,15 @@ async fn send(
                 other => vec![json!({"field": "", "message": other.to_string()})],
             };
             if !matches!(e, UploadError::NoPassword) {
-                sqlx::query(
+                sqlx::query!(
                     "insert into register_sync (application_id, organisation_id, state, last_error, last_error_at)
                      values ($1, $2, 'fout', $3, now())
                      on conflict (application_id) do update set last_error = excluded.last_error,
                          last_error_at = excluded.last_error_at",
+                    id,
+                    org,
+                    Value::Array(problems)
                 )
-                .bind(id)
-                .bind(org)
-                .bind(Value::Array(problems))
                 .execute(&mut *tx)
                 .await?;
             }
@@ -420,12 +422,12 @@ struct OverviewPage {
 }
 
 async fn overview_rows(state: &AppState, info: &OrgInfo) -> AppResult<Vec<OverviewRow>> {
-    let docs: Vec<Value> = sqlx::query_scalar(
-        "select to_jsonb(a.*) - 'search' || jsonb_build_object('sync_state', s.state)
-         from application a left join register_sync s using (application_id)
-         where a.organisation_id = $1 and (a.publish or a.lars is not null) order by lower(a.name)",
+    let docs: Vec<Value> = sqlx::query_scalar!(
+        r#"select to_jsonb(a.*) - 'search' || jsonb_build_object('sync_state', s.state)
+         as "v!" from application a left join register_sync s using (application_id)
+         where a.organisation_id = $1 and (a.publish or a.lars is not null) order by lower(a.name)"#,
+        info.organisation_id
     )
-    .bind(info.organisation_id)
     .fetch_all(&state.pool)
     .await?;
     let apps: Vec<Stored> = docs.into_iter().filter_map(export::stored).collect();
@@ -588,9 +590,7 @@ async fn reconcile(State(state): State<AppState>, user: CurrentUser, body: Bytes
         };
         matched += 1;
         if lars.as_deref() != Some(s.lars.as_str()) {
-            sqlx::query("update application set lars = $2 where application_id = $1")
-                .bind(id)
-                .bind(&s.lars)
+            sqlx::query!("update application set lars = $2 where application_id = $1", id, &s.lars)
                 .execute(&mut *tx)
                 .await?;
             lines.push(format!("{name}: algoritme-ID {} overgenomen uit het register.", s.lars));
@@ -602,16 +602,16 @@ async fn reconcile(State(state): State<AppState>, user: CurrentUser, body: Bytes
         } else {
             "bijgewerkt"
         };
-        sqlx::query(
+        sqlx::query!(
             "insert into register_sync (application_id, organisation_id, state, remote, reconciled_at)
              values ($1, $2, $3, $4, now())
              on conflict (application_id) do update set state = excluded.state, remote = excluded.remote,
                  reconciled_at = excluded.reconciled_at",
+            id,
+            org,
+            remote_state,
+            serde_json::to_value(s).unwrap_or(Value::Null)
         )
-        .bind(id)
-        .bind(org)
-        .bind(remote_state)
-        .bind(serde_json::to_value(s).unwrap_or(Value::Null))
         .execute(&mut *tx)
         .await?;
     }
@@ -697,33 +697,33 @@ async fn save_connection(State(state): State<AppState>, user: CurrentUser, body:
         // saved connection could not be changed any more.)
         let (api_url, token_url) = (input.get("api_url").trim(), input.get("token_url").trim());
         let done = if version == -1 {
-            sqlx::query(
+            sqlx::query!(
                 "insert into register_connection (organisation_id, api_url, token_url, client_id, username, register_org_id, updated_by)
                  values ($1, $2, $3, $4, $5, $6, $7) on conflict (organisation_id) do nothing",
+                org,
+                api_url,
+                token_url,
+                &client_id,
+                &username,
+                &register_org,
+                user.user_id
             )
-            .bind(org)
-            .bind(api_url)
-            .bind(token_url)
-            .bind(&client_id)
-            .bind(&username)
-            .bind(&register_org)
-            .bind(user.user_id)
             .execute(&state.pool)
             .await?
         } else {
-            sqlx::query(
+            sqlx::query!(
                 "update register_connection set api_url = $2, token_url = $3, client_id = $4, username = $5,
                         register_org_id = $6, updated_by = $7, updated_at = now(), version = version + 1
                   where organisation_id = $1 and version = $8",
+                org,
+                api_url,
+                token_url,
+                &client_id,
+                &username,
+                &register_org,
+                user.user_id,
+                version
             )
-            .bind(org)
-            .bind(api_url)
-            .bind(token_url)
-            .bind(&client_id)
-            .bind(&username)
-            .bind(&register_org)
-            .bind(user.user_id)
-            .bind(version)
             .execute(&state.pool)
             .await?
         };

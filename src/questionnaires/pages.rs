@@ -483,12 +483,12 @@ pub async fn start(
     let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let (_, app) = locked_app(&mut tx, &user, id).await?;
-    let open: Option<Uuid> = sqlx::query_scalar(
+    let open: Option<Uuid> = sqlx::query_scalar!(
         "select questionnaire_id from questionnaire where application_id = $1 and kind = $2 and status = 'in_uitvoering'
          order by created_at limit 1",
+        id,
+        &kind
     )
-    .bind(id)
-    .bind(&kind)
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(qid) = open {
@@ -498,30 +498,30 @@ pub async fn start(
             .await;
     }
     let assessment_id = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "insert into assessment (assessment_id, application_id, kind, status, started_on, performed_by, created_by)
          values ($1, $2, $3, 'in_uitvoering', $4, $5, $6)",
+        assessment_id,
+        id,
+        assessment_kind,
+        crate::web::today(),
+        &user.name,
+        user.user_id
     )
-    .bind(assessment_id)
-    .bind(id)
-    .bind(assessment_kind)
-    .bind(crate::web::today())
-    .bind(&user.name)
-    .bind(user.user_id)
     .execute(&mut *tx)
     .await?;
     let qid = Uuid::now_v7();
-    sqlx::query(
+    sqlx::query!(
         "insert into questionnaire (questionnaire_id, assessment_id, application_id, kind, definition_name, definition_version, started_by, updated_by)
          values ($1, $2, $3, $4, $5, $6, $7, $7)",
+        qid,
+        assessment_id,
+        id,
+        &kind,
+        &def.name,
+        &def.version,
+        user.user_id
     )
-    .bind(qid)
-    .bind(assessment_id)
-    .bind(id)
-    .bind(&kind)
-    .bind(&def.name)
-    .bind(&def.version)
-    .bind(user.user_id)
     .execute(&mut *tx)
     .await?;
     let line = format!("{} {} gestart (vragenlijst)", def.name, def.version);
@@ -750,20 +750,20 @@ async fn write_answers(
     complete: bool,
     verdicts: Option<&prescan::Outcome>,
 ) -> AppResult<()> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "update questionnaire set answers = $2, version = version + 1, updated_by = $3,
                 status = case when $4 then 'afgerond' else status end,
                 completed_at = case when $4 then now() else completed_at end,
                 completed_by = case when $4 then $3 else completed_by end,
                 verdicts = case when $4 then $5 else verdicts end
          where questionnaire_id = $1 and version = $6",
+        row.questionnaire_id,
+        json!(answers),
+        user.user_id,
+        complete,
+        verdicts.map(|v| json!(v.verdicts)),
+        row.version
     )
-    .bind(row.questionnaire_id)
-    .bind(json!(answers))
-    .bind(user.user_id)
-    .bind(complete)
-    .bind(verdicts.map(|v| json!(v.verdicts)))
-    .bind(row.version)
     .execute(&mut *tx)
     .await?;
     stale(done)
@@ -771,19 +771,21 @@ async fn write_answers(
 
 /// Back to "in uitvoering", the questionnaire and its assessment.
 async fn reopen(tx: &mut PgConnection, user: &CurrentUser, row: &Row) -> AppResult<()> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "update questionnaire set status = 'in_uitvoering', completed_at = null, completed_by = null,
                 version = version + 1, updated_by = $2
           where questionnaire_id = $1 and version = $3",
+        row.questionnaire_id,
+        user.user_id,
+        row.version
     )
-    .bind(row.questionnaire_id)
-    .bind(user.user_id)
-    .bind(row.version)
     .execute(&mut *tx)
     .await?;
     stale(done)?;
-    sqlx::query("update assessment set status = 'in_uitvoering', completed_on = null, version = version + 1 where assessment_id = $1")
-        .bind(row.assessment_id)
+    sqlx::query!(
+        "update assessment set status = 'in_uitvoering', completed_on = null, version = version + 1 where assessment_id = $1",
+        row.assessment_id
+    )
         .execute(&mut *tx)
         .await?;
     Ok(())
@@ -791,13 +793,13 @@ async fn reopen(tx: &mut PgConnection, user: &CurrentUser, row: &Row) -> AppResu
 
 /// The assessment the questionnaire belongs to is completed with the outcome.
 async fn record_completion(tx: &mut PgConnection, row: &Row, outcome: &str) -> AppResult<()> {
-    sqlx::query(
+    sqlx::query!(
         "update assessment set status = 'afgerond', completed_on = $2, outcome = $3, version = version + 1
          where assessment_id = $1",
+        row.assessment_id,
+        crate::web::today(),
+        outcome.chars().take(5000).collect::<String>()
     )
-    .bind(row.assessment_id)
-    .bind(crate::web::today())
-    .bind(outcome.chars().take(5000).collect::<String>())
     .execute(&mut *tx)
     .await?;
     Ok(())

@@ -102,9 +102,7 @@ pub async fn load(conn: &mut PgConnection, application_id: Uuid) -> sqlx::Result
 
 /// Replace the application's RASCI with `entries` (part of the caller's transaction).
 pub async fn save(conn: &mut PgConnection, application_id: Uuid, entries: &[RasciEntry]) -> sqlx::Result<()> {
-    sqlx::query!("delete from rasci_assignment where application_id = $1", application_id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!("delete from rasci_assignment where application_id = $1", application_id).execute(&mut *conn).await?;
     for e in entries {
         sqlx::query!(
             "insert into rasci_assignment (rasci_id, application_id, letter, user_id, function_name)

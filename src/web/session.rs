@@ -232,16 +232,16 @@ async fn insert(
     mfa_pending: bool,
 ) -> AppResult<String> {
     let token = random_token();
-    sqlx::query(
+    sqlx::query!(
         "insert into session (session_hash, user_id, organisation_id, csrf_token, flash, mfa_pending)
          values ($1, $2, $3, $4, $5, $6)",
+        token_hash(&token),
+        user_id,
+        organisation_id,
+        random_token(),
+        flash,
+        mfa_pending
     )
-    .bind(token_hash(&token))
-    .bind(user_id)
-    .bind(organisation_id)
-    .bind(random_token())
-    .bind(flash)
-    .bind(mfa_pending)
     .execute(pool)
     .await?;
     Ok(token)
@@ -249,15 +249,13 @@ async fn insert(
 
 /// End one session (logout).
 pub async fn destroy(pool: &PgPool, session_hash: &[u8]) -> AppResult<()> {
-    sqlx::query("delete from session where session_hash = $1").bind(session_hash).execute(pool).await?;
+    sqlx::query!("delete from session where session_hash = $1", session_hash).execute(pool).await?;
     Ok(())
 }
 
 /// Show a message on the next page this session loads.
 pub async fn set_flash(pool: &PgPool, user: &CurrentUser, message: &str) -> AppResult<()> {
-    sqlx::query("update session set flash = $2 where session_hash = $1")
-        .bind(user.session_hash())
-        .bind(message)
+    sqlx::query!("update session set flash = $2 where session_hash = $1", user.session_hash(), message)
         .execute(pool)
         .await?;
     Ok(())
@@ -271,24 +269,26 @@ pub async fn flash_redirect(pool: &PgPool, user: &CurrentUser, message: &str, to
 }
 
 pub async fn set_organisation(pool: &PgPool, user: &CurrentUser, organisation_id: Uuid) -> AppResult<()> {
-    sqlx::query("update session set organisation_id = $2 where session_hash = $1")
-        .bind(user.session_hash())
-        .bind(organisation_id)
-        .execute(pool)
-        .await?;
+    sqlx::query!(
+        "update session set organisation_id = $2 where session_hash = $1",
+        user.session_hash(),
+        organisation_id
+    )
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
 /// Delete sessions past their idle or absolute limit (run periodically; lookups ignore them anyway).
 pub async fn delete_expired(pool: &PgPool, config: &WebConfig) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "delete from session where last_seen_at < now() - make_interval(mins => $1)
             or created_at < now() - make_interval(hours => $2)
             or (mfa_pending and created_at < now() - make_interval(mins => $3))",
+        config.session_idle_minutes as i32,
+        config.session_max_hours as i32,
+        PENDING_MINUTES
     )
-    .bind(config.session_idle_minutes as i32)
-    .bind(config.session_max_hours as i32)
-    .bind(PENDING_MINUTES)
     .execute(pool)
     .await?;
     Ok(done.rows_affected())
@@ -370,7 +370,7 @@ async fn load(state: &AppState, token: &str, method: &Method, path: &str) -> Res
     .await?;
     let Some(row) = row else {
         // Expired or ended: remove what is left of it.
-        sqlx::query("delete from session where session_hash = $1").bind(&hash).execute(&state.pool).await?;
+        sqlx::query!("delete from session where session_hash = $1", &hash).execute(&state.pool).await?;
         return Ok(Resolved::Nothing);
     };
     if row.mfa_pending {
@@ -388,14 +388,14 @@ async fn load(state: &AppState, token: &str, method: &Method, path: &str) -> Res
     let take_flash = *method == Method::GET && row.flash.is_some() && !sent_away;
     let org_changed = organisation.as_ref().map(|o| o.id) != row.organisation_id;
     if take_flash || !row.seen_recently || org_changed {
-        sqlx::query(
+        sqlx::query!(
             "update session set last_seen_at = now(), organisation_id = $2,
                     flash = case when $3 then null else flash end
               where session_hash = $1",
+            &hash,
+            organisation.as_ref().map(|o| o.id),
+            take_flash
         )
-        .bind(&hash)
-        .bind(organisation.as_ref().map(|o| o.id))
-        .bind(take_flash)
         .execute(&state.pool)
         .await?;
     }

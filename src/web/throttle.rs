@@ -103,28 +103,28 @@ impl Throttle {
             && !device.0.is_empty()
         {
             let hashes: Vec<Vec<u8>> = device.0.iter().map(|t| hash(t)).collect();
-            let trusted: Option<Vec<u8>> = sqlx::query_scalar(
+            let trusted: Option<Vec<u8>> = sqlx::query_scalar!(
                 "select token_hash from login_device
                   where token_hash = any($1) and user_id = $2 and failures < $3
                     and last_login_at > now() - make_interval(days => $4)",
+                &hashes,
+                user,
+                DEVICE_FAILURES,
+                DEVICE_DAYS as i32
             )
-            .bind(&hashes)
-            .bind(user)
-            .bind(DEVICE_FAILURES)
-            .bind(DEVICE_DAYS as i32)
             .fetch_optional(pool)
             .await?;
             if let Some(h) = trusted {
                 return Ok(Ok(Attempt::Trusted(h)));
             }
         }
-        let left: Option<f64> = sqlx::query_scalar(
-            "select least($2, tokens + extract(epoch from now() - updated_at) * $3)::float8
-               from login_throttle where address = $1",
+        let left: Option<f64> = sqlx::query_scalar!(
+            r#"select least($2::float8, tokens + extract(epoch from now() - updated_at) * $3::float8)::float8
+               as "v!" from login_throttle where address = $1"#,
+            bucket_key(ip),
+            self.burst,
+            self.per_second
         )
-        .bind(bucket_key(ip))
-        .bind(self.burst)
-        .bind(self.per_second)
         .fetch_optional(pool)
         .await?;
         match left {
@@ -139,21 +139,20 @@ impl Throttle {
     pub async fn failed(&self, pool: &PgPool, attempt: &Attempt) -> sqlx::Result<()> {
         match attempt {
             Attempt::Trusted(h) => {
-                sqlx::query("update login_device set failures = failures + 1 where token_hash = $1")
-                    .bind(h)
+                sqlx::query!("update login_device set failures = failures + 1 where token_hash = $1", h)
                     .execute(pool)
                     .await?;
             }
             Attempt::Unknown(ip) => {
-                sqlx::query(
-                    "insert into login_throttle (address, tokens, updated_at) values ($1, $2 - 1, now())
+                sqlx::query!(
+                    "insert into login_throttle (address, tokens, updated_at) values ($1, $2::float8 - 1, now())
                      on conflict (address) do update set updated_at = now(),
-                         tokens = greatest(0, least($2, login_throttle.tokens
-                             + extract(epoch from now() - login_throttle.updated_at) * $3) - 1)",
+                         tokens = greatest(0, least($2::float8, login_throttle.tokens
+                             + extract(epoch from now() - login_throttle.updated_at) * $3::float8) - 1)",
+                    bucket_key(*ip),
+                    self.burst,
+                    self.per_second
                 )
-                .bind(bucket_key(*ip))
-                .bind(self.burst)
-                .bind(self.per_second)
                 .execute(pool)
                 .await?;
             }
@@ -163,16 +162,19 @@ impl Throttle {
 
     /// Forget buckets that have filled up again and device tokens unused for a year (housekeeping).
     pub async fn prune(&self, pool: &PgPool) -> sqlx::Result<u64> {
-        let buckets =
-            sqlx::query("delete from login_throttle where tokens + extract(epoch from now() - updated_at) * $2 >= $1")
-                .bind(self.burst)
-                .bind(self.per_second)
-                .execute(pool)
-                .await?;
-        let devices = sqlx::query("delete from login_device where last_login_at < now() - make_interval(days => $1)")
-            .bind(DEVICE_DAYS as i32)
-            .execute(pool)
-            .await?;
+        let buckets = sqlx::query!(
+            "delete from login_throttle where tokens + extract(epoch from now() - updated_at) * $2::float8 >= $1",
+            self.burst,
+            self.per_second
+        )
+        .execute(pool)
+        .await?;
+        let devices = sqlx::query!(
+            "delete from login_device where last_login_at < now() - make_interval(days => $1)",
+            DEVICE_DAYS as i32
+        )
+        .execute(pool)
+        .await?;
         Ok(buckets.rows_affected() + devices.rows_affected())
     }
 }
@@ -187,16 +189,15 @@ pub async fn remember_device(
 ) -> sqlx::Result<HeaderValue> {
     let hashes: Vec<Vec<u8>> = device.0.iter().map(|t| hash(t)).collect();
     // The user's own token in this browser, if any, is replaced (a token is used for one login series).
-    let mine: Vec<Vec<u8>> =
-        sqlx::query_scalar("delete from login_device where token_hash = any($1) and user_id = $2 returning token_hash")
-            .bind(&hashes)
-            .bind(user)
-            .fetch_all(pool)
-            .await?;
+    let mine: Vec<Vec<u8>> = sqlx::query_scalar!(
+        "delete from login_device where token_hash = any($1) and user_id = $2 returning token_hash",
+        &hashes,
+        user
+    )
+    .fetch_all(pool)
+    .await?;
     let token = crate::util::random_token();
-    sqlx::query("insert into login_device (token_hash, user_id) values ($1, $2)")
-        .bind(hash(&token))
-        .bind(user)
+    sqlx::query!("insert into login_device (token_hash, user_id) values ($1, $2)", hash(&token), user)
         .execute(pool)
         .await?;
     let others = device.0.iter().filter(|t| !mine.contains(&hash(t)));

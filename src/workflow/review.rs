@@ -420,14 +420,14 @@ pub async fn advise(
         drop(tx);
         return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
     }
-    sqlx::query(
+    sqlx::query!(
         "insert into fg_advice (advice_id, application_id, advice, note, given_by) values ($1, $2, $3, $4, $5)",
+        Uuid::now_v7(),
+        id,
+        advice,
+        &note,
+        user.user_id
     )
-    .bind(Uuid::now_v7())
-    .bind(id)
-    .bind(advice)
-    .bind(&note)
-    .bind(user.user_id)
     .execute(&mut *tx)
     .await?;
     store::record_with(
@@ -494,14 +494,14 @@ pub async fn consent(
         drop(tx);
         return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
     };
-    sqlx::query(
+    sqlx::query!(
         "insert into management_consent (consent_id, application_id, consent, note, given_by) values ($1, $2, $3, $4, $5)",
+        Uuid::now_v7(),
+        id,
+        consent,
+        note.as_deref(),
+        user.user_id
     )
-    .bind(Uuid::now_v7())
-    .bind(id)
-    .bind(consent)
-    .bind(&note)
-    .bind(user.user_id)
     .execute(&mut *tx)
     .await?;
     let word = if consent { "Toestemming gegeven" } else { "Geen toestemming" };
@@ -607,24 +607,26 @@ pub async fn evaluate(
         drop(tx);
         return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
     }
-    sqlx::query(
+    sqlx::query!(
         "insert into evaluation (evaluation_id, application_id, evaluated_on, outcome, note, next_evaluation, evaluated_by)
          values ($1, $2, $3, $4, $5, $6, $7)",
+        Uuid::now_v7(),
+        id,
+        on,
+        outcome,
+        &note,
+        next,
+        user.user_id
     )
-    .bind(Uuid::now_v7())
-    .bind(id)
-    .bind(on)
-    .bind(outcome)
-    .bind(&note)
-    .bind(next)
-    .bind(user.user_id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("update application set next_evaluation = $2, version = version + 1 where application_id = $1")
-        .bind(id)
-        .bind(next)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update application set next_evaluation = $2, version = version + 1 where application_id = $1",
+        id,
+        next
+    )
+    .execute(&mut *tx)
+    .await?;
     let after = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     store::record_with(
         &mut tx,
