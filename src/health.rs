@@ -14,7 +14,7 @@ pub async fn healthz() -> &'static str {
 
 #[tracing::instrument(skip_all)]
 pub async fn readyz(State(state): State<AppState>) -> (StatusCode, &'static str) {
-    let ping = sqlx::query_scalar::<_, i32>("select 1").fetch_one(&state.pool);
+    let ping = sqlx::query_scalar!(r#"select 1 as "one!: i32""#).fetch_one(&state.pool);
     match tokio::time::timeout(Duration::from_secs(3), ping).await {
         Ok(Ok(1)) => (StatusCode::OK, "ok"),
         _ => (StatusCode::SERVICE_UNAVAILABLE, "database niet bereikbaar"),

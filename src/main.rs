@@ -332,16 +332,21 @@ async fn add_api_token(
     write: bool,
     days: i32,
 ) -> anyhow::Result<String> {
-    let user: Option<(uuid::Uuid, bool)> = sqlx::query_as("select user_id, active from app_user where email = $1")
-        .bind(email.trim().to_lowercase())
-        .fetch_optional(&db.pool)
-        .await?;
-    let Some((user_id, true)) = user else { bail!("geen actief account met e-mailadres {email}") };
-    let orgs: Vec<(uuid::Uuid, String)> = sqlx::query_as(
-        "select distinct o.organisation_id, o.code from membership m join organisation o using (organisation_id)
-          where m.user_id = $1 order by o.code",
+    let user: Option<(uuid::Uuid, bool)> = sqlx::query!(
+        r#"select user_id as "c0!: uuid::Uuid", active as "c1!: bool" from app_user where email = $1"#,
+        email.trim().to_lowercase()
     )
-    .bind(user_id)
+    .map(|r| (r.c0, r.c1))
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some((user_id, true)) = user else { bail!("geen actief account met e-mailadres {email}") };
+    let orgs: Vec<(uuid::Uuid, String)> = sqlx::query!(
+        r#"select distinct o.organisation_id as "c0!: uuid::Uuid",
+                 o.code as "c1!: String" from membership m join organisation o using (organisation_id)
+          where m.user_id = $1 order by o.code"#,
+        user_id
+    )
+    .map(|r| (r.c0, r.c1))
     .fetch_all(&db.pool)
     .await?;
     let org = match (org_code, orgs.as_slice()) {

@@ -462,9 +462,11 @@ pub async fn workflow(
             .map(|(gate, open)| json!({ "gate": gate, "satisfied": open.is_none(), "missing": open }))
             .collect()
     };
-    let events: Vec<Event> = sqlx::query_as(
-        "with round as (select coalesce(submitted_at, '-infinity') as since from application where application_id = $1)
-         select 'decision' as kind, d.decision as value, d.note, u.name as by, d.decided_at as at, true as current
+    let events: Vec<Event> = sqlx::query_as!(
+        Event,
+        r#"with round as (select coalesce(submitted_at, '-infinity') as since from application where application_id = $1)
+         select 'decision' as "kind!", d.decision as "value!", d.note as "note?", u.name as "by?",
+                d.decided_at as "at!", true as "current!"
            from review_decision d left join app_user u on u.user_id = d.decided_by where d.application_id = $1
          union all
          select 'fg_advice', v.advice, v.note, u.name, v.given_at, v.given_at >= (select since from round)
@@ -476,9 +478,9 @@ pub async fn workflow(
          union all
          select 'evaluation', e.outcome, e.note, u.name, e.created_at, true
            from evaluation e left join app_user u on u.user_id = e.evaluated_by where e.application_id = $1
-         order by at desc",
+         order by 5 desc"#,
+        app.id
     )
-    .bind(app.id)
     .fetch_all(&mut *conn)
     .await?;
     let of_kind = |kind: &str| -> Vec<Value> {
@@ -546,7 +548,7 @@ pub async fn export_register(
     q: Result<Query<ExportQuery>, QueryRejection>,
 ) -> ApiResult<Response> {
     let format = export_format(q)?;
-    let (name, bytes) = crate::publication::pages::register_file(&state, &api.user, format).await?;
+    let (name, bytes) = crate::publication::files::register_file(&state, &api.user, format).await?;
     file(&name, format, bytes)
 }
 
@@ -560,7 +562,7 @@ pub async fn export_one(
 ) -> ApiResult<Response> {
     let id = app_id(path)?;
     let format = export_format(q)?;
-    match crate::publication::pages::one_file(&state, &api.user, id, format).await? {
+    match crate::publication::files::one_file(&state, &api.user, id, format).await? {
         Ok((name, bytes)) => file(&name, format, bytes),
         Err((_, problems)) => {
             let mut p = Problem::new(

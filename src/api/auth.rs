@@ -66,19 +66,23 @@ impl FromRequestParts<AppState> for ApiUser {
             .map(str::trim)
             .filter(|t| t.starts_with(TOKEN_PREFIX) && t.len() <= 100)
             .ok_or_else(|| Problem::unauthorized("De Authorization-header moet de vorm Bearer air_… hebben."))?;
-        let row: Option<TokenRow> = sqlx::query_as(
-            "select t.api_token_id, t.user_id, t.organisation_id, t.can_write, t.prefix,
-                    coalesce(t.last_used_at > now() - interval '60 seconds', false) as used_recently,
-                    u.name, u.email, o.name as org_name, o.code as org_code,
+        let row: Option<TokenRow> = sqlx::query_as!(
+            TokenRow,
+            r#"select t.api_token_id as "api_token_id!: Uuid", t.user_id as "user_id!: Uuid",
+                     t.organisation_id as "organisation_id!: Uuid", t.can_write as "can_write!: bool",
+                     t.prefix as "prefix!: String",
+                    coalesce(t.last_used_at > now() - interval '60 seconds', false) as "used_recently!: bool",
+                    u.name as "name!: String", u.email as "email!: String", o.name as "org_name!: String",
+                     o.code as "org_code!: String",
                     array(select m.role from membership m where m.user_id = t.user_id
-                           and m.organisation_id = t.organisation_id order by m.role) as roles,
+                           and m.organisation_id = t.organisation_id order by m.role) as "roles!: Vec<String>",
                     u.totp_secret is null and exists(
                         select 1 from membership m join organisation o2 using (organisation_id)
-                         where m.user_id = u.user_id and o2.require_mfa and m.role in ('beheerder', 'ciso')) as must_enroll
+                         where m.user_id = u.user_id and o2.require_mfa and m.role in ('beheerder', 'ciso')) as "must_enroll!: bool"
                from api_token t join app_user u using (user_id) join organisation o on o.organisation_id = t.organisation_id
-              where t.token_hash = $1 and t.revoked_at is null and t.expires_at > now() and u.active",
+              where t.token_hash = $1 and t.revoked_at is null and t.expires_at > now() and u.active"#,
+            token_hash(token)
         )
-        .bind(token_hash(token))
         .fetch_optional(&state.pool)
         .await?;
         let ip = parts.extensions.get::<ClientIp>().map(|c| c.0.to_string()).unwrap_or_default();

@@ -76,13 +76,17 @@ pub struct TokensPage {
 }
 
 async fn tokens(state: &AppState, user: &CurrentUser) -> AppResult<Vec<TokenView>> {
-    let rows: Vec<TokenRow> = sqlx::query_as(
-        "select t.api_token_id, t.name, t.prefix, t.can_write, o.name as org_name, t.created_at, t.expires_at,
-                t.last_used_at, t.revoked_at
+    let rows: Vec<TokenRow> = sqlx::query_as!(
+        TokenRow,
+        r#"select t.api_token_id as "api_token_id!: Uuid", t.name as "name!: String",
+                 t.prefix as "prefix!: String", t.can_write as "can_write!: bool",
+                 o.name as "org_name!: String", t.created_at as "created_at!: OffsetDateTime",
+                 t.expires_at as "expires_at!: OffsetDateTime",
+                t.last_used_at as "last_used_at?: OffsetDateTime", t.revoked_at as "revoked_at?: OffsetDateTime"
            from api_token t join organisation o using (organisation_id)
-          where t.user_id = $1 order by t.revoked_at is not null, t.created_at desc limit 100",
+          where t.user_id = $1 order by t.revoked_at is not null, t.created_at desc limit 100"#,
+        user.user_id
     )
-    .bind(user.user_id)
     .fetch_all(&state.pool)
     .await?;
     let now = OffsetDateTime::now_utc();

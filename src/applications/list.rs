@@ -11,8 +11,11 @@ use crate::AppState;
 use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::register::fields::{AI_ACT_RISK_GROUPS, Opt, RISK_LEVELS, USE_CATEGORIES, WORKFLOW_STATUS, label_of};
-use crate::register::search::{self, ListFilter, MineRow, PAGE_SIZE};
+use crate::register::search::{
+    self, ASSESSMENT_FILTER, EVALUATION_FILTER, INCIDENT_FILTER, ListFilter, MineRow, PAGE_SIZE,
+};
 use crate::web::layout::Layout;
+use crate::web::month_label;
 use crate::web::render;
 
 pub struct Row {
@@ -87,49 +90,6 @@ fn page_href(f: &ListFilter, page: u32) -> String {
         pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| format!("{k}={}", encode(v))).collect();
     parts.push(format!("pagina={page}"));
     format!("/register?{}", parts.join("&"))
-}
-
-/// The register's filters beyond the field catalogue (the dashboard links to them).
-pub const EVALUATION_FILTER: &[Opt] = &[
-    Opt { value: "verlopen", label: "Evaluatie verlopen" },
-    Opt { value: "binnenkort", label: "Binnen 30 dagen" },
-    Opt { value: "later", label: "Later gepland" },
-    Opt { value: "geen", label: "Niet gepland" },
-];
-pub const ASSESSMENT_FILTER: &[Opt] = &[
-    Opt { value: "dpia_ontbreekt", label: "DPIA verplicht, ontbreekt" },
-    Opt { value: "dpia_gedaan", label: "DPIA verplicht, afgerond" },
-    Opt { value: "iama_ontbreekt", label: "IAMA verplicht, ontbreekt" },
-    Opt { value: "iama_gedaan", label: "IAMA verplicht, afgerond" },
-];
-pub const INCIDENT_FILTER: &[Opt] = &[
-    Opt { value: "open", label: "Met een open incident" },
-    Opt { value: "kritiek", label: "Zwaarste open incident: kritiek" },
-    Opt { value: "hoog", label: "Zwaarste open incident: hoog" },
-    Opt { value: "middel", label: "Zwaarste open incident: middel" },
-    Opt { value: "laag", label: "Zwaarste open incident: laag" },
-];
-
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
-/// "november 2026" for "2026-11".
-pub fn month_label(ym: &str) -> String {
-    let (y, m) = ym.split_once('-').unwrap_or((ym, "01"));
-    let m: usize = m.parse().unwrap_or(1);
-    format!("{} {y}", MONTHS.get(m.wrapping_sub(1)).unwrap_or(&""))
 }
 
 /// The last 24 months (newest first), and the chosen one if it is older.

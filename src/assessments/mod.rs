@@ -162,7 +162,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
         .bind(id)
         .fetch_all(&state.pool)
         .await?;
-    let questionnaires = crate::questionnaires::pages::by_assessment(&state.pool, id).await?;
+    let questionnaires = crate::questionnaires::by_assessment(&state.pool, id).await?;
     let items = rows
         .into_iter()
         .map(|r| {
@@ -525,12 +525,14 @@ pub async fn download(
         tracing::warn!(event = "authz_denied", user_id = %user.user_id, application_id = %id, action = "download_assessment", "download refused");
         return Err(AppError::Forbidden);
     }
-    let doc: Option<(String, String, Vec<u8>)> = sqlx::query_as(
-        "select d.file_name, d.media_type, d.content from assessment s join assessment_document d using (document_id)
-         where s.application_id = $1 and s.assessment_id = $2",
+    let doc: Option<(String, String, Vec<u8>)> = sqlx::query!(
+        r#"select d.file_name as "c0!: String", d.media_type as "c1!: String",
+                 d.content as "c2!: Vec<u8>" from assessment s join assessment_document d using (document_id)
+         where s.application_id = $1 and s.assessment_id = $2"#,
+        id,
+        aid
     )
-    .bind(id)
-    .bind(aid)
+    .map(|r| (r.c0, r.c1, r.c2))
     .fetch_optional(&state.pool)
     .await?;
     let (name, media_type, content) = doc.ok_or(AppError::NotFound)?;

@@ -209,26 +209,16 @@ pub struct HistoryEntry {
 }
 
 pub async fn history(pool: &PgPool, object_type: &str, object_id: Uuid) -> sqlx::Result<Vec<HistoryEntry>> {
-    type HistoryRow = (i64, OffsetDateTime, String, String, Option<Value>, Option<Value>);
-    let rows: Vec<HistoryRow> = sqlx::query_as(
-        "select audit_id, occurred_at, actor_name, action, before, after from audit_event
-         where object_type = $1 and object_id = $2 order by audit_id desc",
+    sqlx::query_as!(
+        HistoryEntry,
+        r#"select audit_id as "audit_id!", occurred_at as "occurred_at!", actor_name as "actor_name!",
+                  action as "action!", before as "before?", after as "after?"
+           from audit_event where object_type = $1 and object_id = $2 order by audit_id desc"#,
+        object_type,
+        object_id
     )
-    .bind(object_type)
-    .bind(object_id)
     .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(audit_id, occurred_at, actor_name, action, before, after)| HistoryEntry {
-            audit_id,
-            occurred_at,
-            actor_name,
-            action,
-            before,
-            after,
-        })
-        .collect())
+    .await
 }
 
 /// Keys whose values differ between two snapshots (bookkeeping keys left out), in `after`'s order.

@@ -139,14 +139,15 @@ pub struct TotpState {
 }
 
 pub async fn state(pool: &PgPool, user_id: Uuid) -> sqlx::Result<TotpState> {
-    sqlx::query_as(
-        "select totp_secret as secret, totp_last_step as last_step, totp_pending as pending,
-                totp_enabled_at as enabled_at,
-                (select count(*) from totp_recovery_code r where r.user_id = u.user_id and r.used_at is null)
-                    as recovery_left
-           from app_user u where user_id = $1",
+    sqlx::query_as!(
+        TotpState,
+        r#"select totp_secret as "secret?: Vec<u8>", totp_last_step as "last_step?: i64",
+                 totp_pending as "pending?: Vec<u8>",
+                totp_enabled_at as "enabled_at?: time::OffsetDateTime",
+                (select count(*) from totp_recovery_code r where r.user_id = u.user_id and r.used_at is null) as "recovery_left!: i64"
+           from app_user u where user_id = $1"#,
+        user_id
     )
-    .bind(user_id)
     .fetch_one(pool)
     .await
 }
@@ -303,11 +304,14 @@ pub enum Verified {
 /// Check a typed code (six digits) or recovery code against the user's second factor, using it up.
 pub async fn verify(pool: &PgPool, user_id: Uuid, input: &str) -> sqlx::Result<Option<Verified>> {
     let mut tx = pool.begin().await?;
-    let row: Option<(Option<Vec<u8>>, Option<i64>)> =
-        sqlx::query_as("select totp_secret, totp_last_step from app_user where user_id = $1 for update")
-            .bind(user_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let row: Option<(Option<Vec<u8>>, Option<i64>)> = sqlx::query!(
+        r#"select totp_secret as "c0?: Vec<u8>",
+                     totp_last_step as "c1?: i64" from app_user where user_id = $1 for update"#,
+        user_id
+    )
+    .map(|r| (r.c0, r.c1))
+    .fetch_optional(&mut *tx)
+    .await?;
     let Some((Some(secret), last)) = row else { return Ok(None) };
     if let Some(code) = parse_code(input) {
         let Some(step) = matching_step(&secret, code, now_step(), last.map(|l| l as u64)) else { return Ok(None) };

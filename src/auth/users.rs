@@ -20,12 +20,14 @@ pub struct LoginRow {
 }
 
 pub async fn find_for_login(pool: &PgPool, email: &str) -> Result<Option<LoginRow>, sqlx::Error> {
-    sqlx::query_as(
-        "select user_id, password_hash, active, coalesce(locked_until > now(), false) as locked,
-                totp_secret is not null as totp
-           from app_user where email = $1",
+    sqlx::query_as!(
+        LoginRow,
+        r#"select user_id as "user_id!: Uuid", password_hash as "password_hash?: String",
+                 active as "active!: bool", coalesce(locked_until > now(), false) as "locked!: bool",
+                totp_secret is not null as "totp!: bool"
+           from app_user where email = $1"#,
+        email.trim().to_lowercase()
     )
-    .bind(email.trim().to_lowercase())
     .fetch_optional(pool)
     .await
 }
@@ -217,11 +219,13 @@ pub struct ActivationTarget {
 }
 
 pub async fn activation_target(pool: &PgPool, token: &str) -> Result<Option<ActivationTarget>, sqlx::Error> {
-    sqlx::query_as(
-        "select u.user_id, u.name, u.email from account_token t join app_user u using (user_id)
-          where t.token_hash = $1 and t.purpose = 'activation' and t.expires_at > now() and u.active",
+    sqlx::query_as!(
+        ActivationTarget,
+        r#"select u.user_id as "user_id!: Uuid", u.name as "name!: String",
+                 u.email as "email!: String" from account_token t join app_user u using (user_id)
+          where t.token_hash = $1 and t.purpose = 'activation' and t.expires_at > now() and u.active"#,
+        token_hash(token)
     )
-    .bind(token_hash(token))
     .fetch_optional(pool)
     .await
 }

@@ -13,13 +13,14 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::applications::list::{ASSESSMENT_FILTER, EVALUATION_FILTER, month_label};
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::register::fields::{AI_ACT_RISK_GROUPS, Opt, RISK_LEVELS, WORKFLOW_STATUS};
 use crate::register::gates::{self, DPIA_KINDS_SQL, IAMA_KINDS_SQL, IAMA_REQUIRED_SQL};
 use crate::register::search::{ACTIVE_SQL, APPROVED_SQL, SEVERITY_RANK_SQL};
+use crate::register::search::{ASSESSMENT_FILTER, EVALUATION_FILTER};
 use crate::web::layout::Layout;
+use crate::web::month_label;
 use crate::web::{render, url_encode};
 use chart::{Bar, Chart};
 
@@ -123,14 +124,16 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult
     .bind(org)
     .fetch_all(pool)
     .await?;
-    let months: Vec<(String, i64)> = sqlx::query_as(
-        "select to_char(created_at at time zone 'Europe/Amsterdam', 'YYYY-MM') as m, count(*) from application
+    let months: Vec<(String, i64)> = sqlx::query!(
+        r#"select to_char(created_at at time zone 'Europe/Amsterdam', 'YYYY-MM') as "c0!: String",
+                 count(*) as "c1!: i64" from application
           where organisation_id = $1
             and created_at >= (date_trunc('month', now() at time zone 'Europe/Amsterdam') - interval '11 months')
                               at time zone 'Europe/Amsterdam'
-          group by 1",
+          group by 1"#,
+        org
     )
-    .bind(org)
+    .map(|r| (r.c0, r.c1))
     .fetch_all(pool)
     .await?;
 

@@ -256,11 +256,13 @@ async fn seed_workflow(
     )
     .execute(&mut *tx)
     .await?;
-    let incident: Option<(Uuid, String)> = sqlx::query_as(
-        "select application_id, name from application where organisation_id = $1 and workflow_status = 'in_gebruik'
-           and generative order by name limit 1",
+    let incident: Option<(Uuid, String)> = sqlx::query!(
+        r#"select application_id as "c0!: Uuid",
+                 name as "c1!: String" from application where organisation_id = $1 and workflow_status = 'in_gebruik'
+           and generative order by name limit 1"#,
+        org
     )
-    .bind(org)
+    .map(|r| (r.c0, r.c1))
     .fetch_optional(&mut *tx)
     .await?;
     let ciso_fg: Vec<Uuid> = [ciso, fg].into_iter().flatten().collect();

@@ -21,7 +21,7 @@ use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
 use crate::register::fields::label_in as label;
 use crate::register::form::FormData;
-use crate::register::lifecycle::interested;
+use crate::register::lifecycle::{self, Ctx};
 use crate::register::notices::{self, Kind, Note};
 use crate::register::store::{self, Stored};
 use crate::web::forms::FormErrors;
@@ -135,18 +135,23 @@ fn item(r: Row) -> Item {
 }
 
 async fn incidents(state: &AppState, user: &CurrentUser, org: Uuid, application: Option<Uuid>) -> AppResult<Vec<Item>> {
-    let rows: Vec<Row> = sqlx::query_as(
-        "select i.incident_id, i.application_id, a.name as application_name, i.kind, i.severity, i.description,
-                i.status, i.handling_note, u.name as reporter, i.reported_at, i.version
+    let rows: Vec<Row> = sqlx::query_as!(
+        Row,
+        r#"select i.incident_id as "incident_id!: Uuid", i.application_id as "application_id!: Uuid",
+                 a.name as "application_name!: String", i.kind as "kind!: String",
+                 i.severity as "severity!: String", i.description as "description!: String",
+                i.status as "status!: String", i.handling_note as "handling_note?: String",
+                 u.name as "reporter?: String", i.reported_at as "reported_at!: OffsetDateTime",
+                 i.version as "version!: i32"
          from incident i join application a using (application_id) left join app_user u on u.user_id = i.reported_by
          where i.organisation_id = $1 and ($2::uuid is null or i.application_id = $2)
            and ($3 or i.reported_by = $4)
-         order by i.status = 'afgehandeld', i.reported_at desc",
+         order by i.status = 'afgehandeld', i.reported_at desc"#,
+        org,
+        application,
+        sees_all(user),
+        user.user_id
     )
-    .bind(org)
-    .bind(application)
-    .bind(sees_all(user))
-    .bind(user.user_id)
     .fetch_all(&state.pool)
     .await?;
     Ok(rows.into_iter().map(item).collect())
@@ -340,12 +345,15 @@ pub async fn handle(
     let input = FormData::parse(&body);
     let status = input.get("status");
     let note = input.get("handling_note").trim().to_string();
-    let found: Option<(Uuid, String)> =
-        sqlx::query_as("select application_id, status from incident where incident_id = $1 and organisation_id = $2")
-            .bind(iid)
-            .bind(org)
-            .fetch_optional(&state.pool)
-            .await?;
+    let found: Option<(Uuid, String)> = sqlx::query!(
+        r#"select application_id as "c0!: Uuid",
+                     status as "c1!: String" from incident where incident_id = $1 and organisation_id = $2"#,
+        iid,
+        org
+    )
+    .map(|r| (r.c0, r.c1))
+    .fetch_optional(&state.pool)
+    .await?;
     let (app_id, current) = found.ok_or(AppError::NotFound)?;
     let problem = if !STATUSES.iter().any(|(k, _)| *k == status) {
         Some("Kies een status: gemeld, in behandeling of afgehandeld.")
@@ -378,15 +386,17 @@ pub async fn handle(
     let version: i32 = input.get("version").parse().unwrap_or(-1);
     let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
-    let row: Option<(Uuid, String)> = sqlx::query_as(
-        "update incident set status = $3, handling_note = $4, version = version + 1
-         where incident_id = $1 and organisation_id = $2 and version = $5 returning application_id, kind",
+    let row: Option<(Uuid, String)> = sqlx::query!(
+        r#"update incident set status = $3, handling_note = $4, version = version + 1
+           where incident_id = $1 and organisation_id = $2 and version = $5
+           returning application_id as "app!", kind as "kind!""#,
+        iid,
+        org,
+        status,
+        Some(note.as_str()).filter(|n| !n.is_empty()),
+        version
     )
-    .bind(iid)
-    .bind(org)
-    .bind(status)
-    .bind(Some(note.clone()).filter(|n| !n.is_empty()))
-    .bind(version)
+    .map(|r| (r.app, r.kind))
     .fetch_optional(&mut *tx)
     .await?;
     let Some((app_id, kind)) = row else {
@@ -426,49 +436,11 @@ pub async fn handle(
 async fn set_suspension(state: AppState, user: CurrentUser, id: Uuid, reason: Option<String>) -> AppResult<Response> {
     let org = user.require(Role::Ciso, "suspend_tool")?;
     let members = store::members(&state.pool, org).await?;
+    let actor = Actor::from(&user);
+    let ctx = Ctx { org, actor: &actor, members: &members };
     let mut tx = state.pool.begin().await?;
     let before: Stored = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-    let suspended = before.str("suspension_reason").is_some();
-    match (&reason, suspended) {
-        (Some(_), true) => {
-            return Err(AppError::Conflict(format!("{} is al tijdelijk buiten gebruik gesteld.", before.name())));
-        }
-        (None, false) => {
-            return Err(AppError::Conflict(format!("{} is niet tijdelijk buiten gebruik gesteld.", before.name())));
-        }
-        _ => {}
-    }
-    if reason.is_some() && !before.status.is_approved() {
-        return Err(AppError::Conflict(format!(
-            "Alleen een goedgekeurde tool of een tool in gebruik kan tijdelijk worden stilgezet; {} is dat niet.",
-            before.name()
-        )));
-    }
-    sqlx::query!(
-        "update application set suspended_at = case when $2::text is null then null else now() end,
-                suspended_by = case when $2::text is null then null else $3::uuid end, suspension_reason = $2,
-                version = version + 1
-         where application_id = $1",
-        id,
-        reason.as_deref(),
-        user.user_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    let after = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-    let action = if reason.is_some() { "application.suspended" } else { "application.suspension_lifted" };
-    store::record(&mut tx, &Actor::from(&user), action, Some(&before), &after, &members).await?;
-    let message = match &reason {
-        Some(r) => format!("{} mag tijdelijk niet worden gebruikt: {r}", after.name()),
-        None => format!("{} mag weer worden gebruikt.", after.name()),
-    };
-    let message: String = message.chars().take(500).collect();
-    let link = format!("/register/{id}/incidenten");
-    let n =
-        Note { organisation_id: org, kind: Kind::Suspended, application_id: Some(id), message: &message, link: &link };
-    let mut to = interested(&after);
-    to.extend(after.rasci.iter().filter_map(|r| r.user_id));
-    notices::send(&mut tx, &to, Some(user.user_id), &n).await?;
+    let message = lifecycle::set_suspension(&mut tx, &ctx, &before, reason.as_deref(), user.user_id).await?;
     tx.commit().await?;
     session::flash_redirect(&state.pool, &user, &message, &format!("/register/{id}/incidenten")).await
 }

@@ -49,12 +49,15 @@ pub struct ListPage {
 #[tracing::instrument(skip_all)]
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = organisation(&user)?;
-    let rows: Vec<Row> = sqlx::query_as(
-        "select notification_id, message, created_at, read_at from notification
-         where user_id = $1 and organisation_id = $2 order by created_at desc limit 100",
+    let rows: Vec<Row> = sqlx::query_as!(
+        Row,
+        r#"select notification_id as "notification_id!: Uuid", message as "message!: String",
+                 created_at as "created_at!: OffsetDateTime",
+                 read_at as "read_at?: OffsetDateTime" from notification
+         where user_id = $1 and organisation_id = $2 order by created_at desc limit 100"#,
+        user.user_id,
+        org
     )
-    .bind(user.user_id)
-    .bind(org)
     .fetch_all(&state.pool)
     .await?;
     let items: Vec<Item> = rows

@@ -120,25 +120,31 @@ pub struct Organisation {
 
 /// The organisations a user belongs to.
 pub async fn list_for_user(pool: &sqlx::PgPool, user_id: Uuid) -> Result<Vec<Organisation>, sqlx::Error> {
-    sqlx::query_as(
-        "select o.organisation_id, o.name, o.code, o.contact_email, o.version, o.require_mfa,
-                (select count(distinct m2.user_id) from membership m2 where m2.organisation_id = o.organisation_id) as member_count
+    sqlx::query_as!(
+        Organisation,
+        r#"select o.organisation_id as "organisation_id!: Uuid", o.name as "name!: String",
+                 o.code as "code!: String", o.contact_email as "contact_email!: String",
+                 o.version as "version!: i32", o.require_mfa as "require_mfa!: bool",
+                (select count(distinct m2.user_id) from membership m2 where m2.organisation_id = o.organisation_id) as "member_count!: i64"
            from organisation o
           where exists (select 1 from membership m where m.organisation_id = o.organisation_id and m.user_id = $1)
-          order by o.name, o.code",
+          order by o.name, o.code"#,
+        user_id
     )
-    .bind(user_id)
     .fetch_all(pool)
     .await
 }
 
 pub async fn get(pool: &sqlx::PgPool, id: Uuid) -> Result<Option<Organisation>, sqlx::Error> {
-    sqlx::query_as(
-        "select o.organisation_id, o.name, o.code, o.contact_email, o.version, o.require_mfa,
-                (select count(distinct m.user_id) from membership m where m.organisation_id = o.organisation_id) as member_count
-           from organisation o where o.organisation_id = $1",
+    sqlx::query_as!(
+        Organisation,
+        r#"select o.organisation_id as "organisation_id!: Uuid", o.name as "name!: String",
+                 o.code as "code!: String", o.contact_email as "contact_email!: String",
+                 o.version as "version!: i32", o.require_mfa as "require_mfa!: bool",
+                (select count(distinct m.user_id) from membership m where m.organisation_id = o.organisation_id) as "member_count!: i64"
+           from organisation o where o.organisation_id = $1"#,
+        id
     )
-    .bind(id)
     .fetch_optional(pool)
     .await
 }

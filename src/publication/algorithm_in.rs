@@ -108,10 +108,14 @@ pub struct OrgInfo {
 }
 
 pub async fn org_info(pool: &PgPool, organisation_id: Uuid) -> sqlx::Result<OrgInfo> {
-    sqlx::query_as("select organisation_id, name, code, contact_email from organisation where organisation_id = $1")
-        .bind(organisation_id)
-        .fetch_one(pool)
-        .await
+    sqlx::query_as!(
+        OrgInfo,
+        r#"select organisation_id as "organisation_id!: Uuid", name as "name!: String", code as "code!: String",
+                 contact_email as "contact_email!: String" from organisation where organisation_id = $1"#,
+        organisation_id
+    )
+    .fetch_one(pool)
+    .await
 }
 
 /// A completed assessment that may be published.
@@ -127,12 +131,15 @@ pub struct PublicAssessment {
 
 /// The publishable, completed assessments of the given registrations.
 pub async fn public_assessments(pool: &PgPool, ids: &[Uuid]) -> sqlx::Result<Vec<PublicAssessment>> {
-    sqlx::query_as(
-        "select assessment_id, application_id, kind, other_name, link, document_id is not null as has_document
+    sqlx::query_as!(
+        PublicAssessment,
+        r#"select assessment_id as "assessment_id!: Uuid", application_id as "application_id!: Uuid",
+                 kind as "kind!: String", other_name as "other_name?: String", link as "link?: String",
+                 document_id is not null as "has_document!: bool"
          from assessment where application_id = any($1) and publishable and status = 'afgerond'
-         order by completed_on, created_at",
+         order by completed_on, created_at"#,
+        ids
     )
-    .bind(ids)
     .fetch_all(pool)
     .await
 }

@@ -544,11 +544,14 @@ async fn prepare(pool: &PgPool, org: &OrgInfo, bytes: &[u8]) -> sqlx::Result<(Re
     )
     .fetch_all(pool)
     .await?;
-    let existing: Vec<(String, String)> =
-        sqlx::query_as("select lower(name), description_short from application where organisation_id = $1")
-            .bind(org.organisation_id)
-            .fetch_all(pool)
-            .await?;
+    let existing: Vec<(String, String)> = sqlx::query!(
+        r#"select lower(name) as "c0!: String",
+                     description_short as "c1!: String" from application where organisation_id = $1"#,
+        org.organisation_id
+    )
+    .map(|r| (r.c0, r.c1))
+    .fetch_all(pool)
+    .await?;
     let mut seen_lars: Vec<String> = Vec::new();
     let mut candidates = Vec::new();
     for (number, record, from_csv) in records {

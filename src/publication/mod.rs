@@ -5,6 +5,7 @@
 pub mod algorithm_in;
 pub mod csv;
 pub mod export;
+pub mod files;
 pub mod import;
 mod json_error;
 pub mod pages;

@@ -14,8 +14,9 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::algorithm_in::{self, Links, OrgInfo, PUBLIC_STATES};
+use super::algorithm_in::{self, OrgInfo, PUBLIC_STATES};
 use super::export::{self, Format};
+use super::files::{links, may_publish, one_file, register_file, require_publisher};
 use super::import::{self, Report};
 use super::readiness::{self, Readiness};
 use super::upload::{self, Client, Connection, UploadError};
@@ -51,23 +52,6 @@ pub fn is_upload_path(path: &str) -> bool {
     path == "/publicatie/import"
 }
 
-fn links(state: &AppState) -> Links {
-    Links::new(state.config.public_url.as_deref())
-}
-
-/// Export, import and the register connection: the CISO and the administrator.
-fn may_publish(user: &CurrentUser) -> bool {
-    user.has_role(Role::Ciso) || user.has_role(Role::Beheerder)
-}
-
-pub(crate) fn require_publisher(user: &CurrentUser, action: &str) -> AppResult<Uuid> {
-    if may_publish(user) {
-        return organisation(user);
-    }
-    tracing::warn!(event = "authz_denied", user_id = %user.user_id, action, "publication action refused");
-    Err(AppError::Forbidden)
-}
-
 async fn personal_emails(state: &AppState, org: Uuid) -> AppResult<Vec<String>> {
     Ok(store::members(&state.pool, org).await?.into_iter().map(|m| m.email).collect())
 }
@@ -88,11 +72,15 @@ struct SyncRow {
 }
 
 async fn sync_row(state: &AppState, id: Uuid) -> AppResult<Option<SyncRow>> {
-    Ok(sqlx::query_as(
-        "select state, payload_hash, uploaded_at, released_at, remote, reconciled_at, last_error, last_error_at
-         from register_sync where application_id = $1",
+    Ok(sqlx::query_as!(
+        SyncRow,
+        r#"select state as "state!: String", payload_hash as "payload_hash?: Vec<u8>",
+                 uploaded_at as "uploaded_at?: OffsetDateTime", released_at as "released_at?: OffsetDateTime",
+                 remote as "remote?: Value", reconciled_at as "reconciled_at?: OffsetDateTime",
+                 last_error as "last_error?: Value", last_error_at as "last_error_at?: OffsetDateTime"
+         from register_sync where application_id = $1"#,
+        id
     )
-    .bind(id)
     .fetch_optional(&state.pool)
     .await?)
 }
@@ -238,24 +226,6 @@ async fn one_export(
             tab_page(&state, &user, &app, StatusCode::UNPROCESSABLE_ENTITY, errors).await
         }
     }
-}
-
-/// One registration's export file (name and bytes), or what the register would refuse in it.
-pub(crate) async fn one_file(
-    state: &AppState,
-    user: &CurrentUser,
-    id: Uuid,
-    format: Format,
-) -> AppResult<Result<(String, Vec<u8>), (Stored, Vec<String>)>> {
-    let (org, app) = load(state, user, id).await?;
-    let info = algorithm_in::org_info(&state.pool, org).await?;
-    let entry = export::one(&state.pool, &info, &app, &links(state)).await?;
-    let problems = validate::problems(&entry.body);
-    if !problems.is_empty() {
-        return Ok(Err((app, problems.into_iter().map(|p| p.to_string()).collect())));
-    }
-    let bytes = export::encode(format, std::slice::from_ref(&entry), false)?;
-    Ok(Ok((export::file_name(&info, Some(app.name()), format), bytes)))
 }
 
 /// Send the registration to the national register (create or update), and release it when asked.
@@ -494,22 +464,6 @@ async fn register_export(
     attachment(&name, format.media_type(), bytes)
 }
 
-/// The register export (the published registrations) as a file: name and bytes. CISO and administrator.
-pub(crate) async fn register_file(
-    state: &AppState,
-    user: &CurrentUser,
-    format: Format,
-) -> AppResult<(String, Vec<u8>)> {
-    let org = require_publisher(user, "register_export")?;
-    let info = algorithm_in::org_info(&state.pool, org).await?;
-    let (entries, skipped) = export::public_entries(&state.pool, &info, &links(state)).await?;
-    if !skipped.is_empty() {
-        tracing::info!(skipped = skipped.len(), "register export left out registrations that are not valid");
-    }
-    let bytes = export::encode(format, &entries, true)?;
-    Ok((export::file_name(&info, None, format), bytes))
-}
-
 async fn import_file(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -568,11 +522,14 @@ async fn reconcile(State(state): State<AppState>, user: CurrentUser, body: Bytes
             return overview_page(&state, &user, StatusCode::BAD_GATEWAY, None, vec![e.to_string()]).await;
         }
     };
-    let ours: Vec<(Uuid, String, Option<String>)> =
-        sqlx::query_as("select application_id, name, lars from application where organisation_id = $1")
-            .bind(org)
-            .fetch_all(&state.pool)
-            .await?;
+    let ours: Vec<(Uuid, String, Option<String>)> = sqlx::query!(
+        r#"select application_id as "c0!: Uuid", name as "c1!: String",
+                     lars as "c2?: String" from application where organisation_id = $1"#,
+        org
+    )
+    .map(|r| (r.c0, r.c1, r.c2))
+    .fetch_all(&state.pool)
+    .await?;
     let mut lines = Vec::new();
     let mut tx = state.pool.begin().await?;
     let mut matched = 0;

@@ -40,11 +40,15 @@ fn links(state: &AppState) -> Links {
 }
 
 async fn org_by_code(state: &AppState, code: &str) -> AppResult<OrgInfo> {
-    sqlx::query_as("select organisation_id, name, code, contact_email from organisation where code = $1")
-        .bind(code)
-        .fetch_optional(&state.pool)
-        .await?
-        .ok_or(AppError::NotFound)
+    sqlx::query_as!(
+        OrgInfo,
+        r#"select organisation_id as "organisation_id!: Uuid", name as "name!: String", code as "code!: String",
+                 contact_email as "contact_email!: String" from organisation where code = $1"#,
+        code
+    )
+    .fetch_optional(&state.pool)
+    .await?
+    .ok_or(AppError::NotFound)
 }
 
 #[derive(Template)]

@@ -24,11 +24,15 @@ pub struct Connection {
 }
 
 pub async fn connection(pool: &sqlx::PgPool, organisation_id: Uuid) -> sqlx::Result<Option<Connection>> {
-    sqlx::query_as(
-        "select organisation_id, api_url, token_url, client_id, username, register_org_id, version
-         from register_connection where organisation_id = $1",
+    sqlx::query_as!(
+        Connection,
+        r#"select organisation_id as "organisation_id!: Uuid", api_url as "api_url!: String",
+                 token_url as "token_url!: String", client_id as "client_id!: String",
+                 username as "username!: String", register_org_id as "register_org_id!: String",
+                 version as "version!: i32"
+         from register_connection where organisation_id = $1"#,
+        organisation_id
     )
-    .bind(organisation_id)
     .fetch_optional(pool)
     .await
 }

@@ -60,3 +60,15 @@ pub fn built_in_prescan() -> Definition {
 
 #[cfg(test)]
 mod tests;
+
+/// For the assessments list: the questionnaire of each assessment that has one.
+pub async fn by_assessment(pool: &sqlx::PgPool, app: uuid::Uuid) -> sqlx::Result<Vec<(uuid::Uuid, uuid::Uuid)>> {
+    sqlx::query!(
+        r#"select assessment_id as "assessment!", questionnaire_id as "questionnaire!" from questionnaire
+           where application_id = $1"#,
+        app
+    )
+    .map(|r| (r.assessment, r.questionnaire))
+    .fetch_all(pool)
+    .await
+}

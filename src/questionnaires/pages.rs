@@ -888,11 +888,3 @@ pub async fn print(
         },
     )
 }
-
-/// For the assessments list: the questionnaire of each assessment that has one.
-pub async fn by_assessment(pool: &sqlx::PgPool, app: Uuid) -> sqlx::Result<Vec<(Uuid, Uuid)>> {
-    sqlx::query_as("select assessment_id, questionnaire_id from questionnaire where application_id = $1")
-        .bind(app)
-        .fetch_all(pool)
-        .await
-}

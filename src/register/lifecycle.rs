@@ -214,6 +214,64 @@ pub async fn new_round_after(
     Ok(true)
 }
 
+/// "Tijdelijk niet gebruiken" (the CISO, mostly after an incident) with the reason everyone sees, or its
+/// lifting (`reason` None): the row, the audit event, and a notification to submitter, owner and the RASCI
+/// people. Returns the announcement.
+pub async fn set_suspension(
+    conn: &mut PgConnection,
+    ctx: &Ctx<'_>,
+    before: &Stored,
+    reason: Option<&str>,
+    by: Uuid,
+) -> AppResult<String> {
+    match (reason, before.str("suspension_reason").is_some()) {
+        (Some(_), true) => {
+            return Err(AppError::Conflict(format!("{} is al tijdelijk buiten gebruik gesteld.", before.name())));
+        }
+        (None, false) => {
+            return Err(AppError::Conflict(format!("{} is niet tijdelijk buiten gebruik gesteld.", before.name())));
+        }
+        _ => {}
+    }
+    if reason.is_some() && !before.status.is_approved() {
+        return Err(AppError::Conflict(format!(
+            "Alleen een goedgekeurde tool of een tool in gebruik kan tijdelijk worden stilgezet; {} is dat niet.",
+            before.name()
+        )));
+    }
+    sqlx::query!(
+        "update application set suspended_at = case when $2::text is null then null else now() end,
+                suspended_by = case when $2::text is null then null else $3::uuid end, suspension_reason = $2,
+                version = version + 1
+         where application_id = $1",
+        before.id,
+        reason,
+        by
+    )
+    .execute(&mut *conn)
+    .await?;
+    let after = store::get_in(conn, ctx.org, before.id).await?.ok_or(AppError::NotFound)?;
+    let action = if reason.is_some() { "application.suspended" } else { "application.suspension_lifted" };
+    store::record(conn, ctx.actor, action, Some(before), &after, ctx.members).await?;
+    let message = match reason {
+        Some(r) => format!("{} mag tijdelijk niet worden gebruikt: {r}", after.name()),
+        None => format!("{} mag weer worden gebruikt.", after.name()),
+    };
+    let message: String = message.chars().take(500).collect();
+    let link = format!("/register/{}/incidenten", before.id);
+    let n = Note {
+        organisation_id: ctx.org,
+        kind: Kind::Suspended,
+        application_id: Some(before.id),
+        message: &message,
+        link: &link,
+    };
+    let mut to = interested(&after);
+    to.extend(after.rasci.iter().filter_map(|r| r.user_id));
+    notices::send(conn, &to, Some(by), &n).await?;
+    Ok(message)
+}
+
 /// Demo data only: a registration loaded as if its history had happened (submitted 20 days ago and now at
 /// `status`), recorded as "application.status_set" so the audit trail says it was set, not decided.
 pub async fn seed_status(

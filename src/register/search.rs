@@ -6,6 +6,7 @@ use sqlx::{PgPool, Postgres, QueryBuilder};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use super::fields::Opt;
 use super::form::is_month;
 use super::gates::{DPIA_KINDS_SQL, IAMA_KINDS_SQL, IAMA_REQUIRED_SQL, completed_sql};
 
@@ -44,6 +45,27 @@ pub async fn similar(
     .fetch_all(pool)
     .await
 }
+
+/// The register's filters beyond the field catalogue, as the list offers them and the dashboard links to them.
+pub const EVALUATION_FILTER: &[Opt] = &[
+    Opt { value: "verlopen", label: "Evaluatie verlopen" },
+    Opt { value: "binnenkort", label: "Binnen 30 dagen" },
+    Opt { value: "later", label: "Later gepland" },
+    Opt { value: "geen", label: "Niet gepland" },
+];
+pub const ASSESSMENT_FILTER: &[Opt] = &[
+    Opt { value: "dpia_ontbreekt", label: "DPIA verplicht, ontbreekt" },
+    Opt { value: "dpia_gedaan", label: "DPIA verplicht, afgerond" },
+    Opt { value: "iama_ontbreekt", label: "IAMA verplicht, ontbreekt" },
+    Opt { value: "iama_gedaan", label: "IAMA verplicht, afgerond" },
+];
+pub const INCIDENT_FILTER: &[Opt] = &[
+    Opt { value: "open", label: "Met een open incident" },
+    Opt { value: "kritiek", label: "Zwaarste open incident: kritiek" },
+    Opt { value: "hoog", label: "Zwaarste open incident: hoog" },
+    Opt { value: "middel", label: "Zwaarste open incident: middel" },
+    Opt { value: "laag", label: "Zwaarste open incident: laag" },
+];
 
 /// The register's filters, as read from the query string.
 #[derive(Debug, Clone, Default, serde::Deserialize)]

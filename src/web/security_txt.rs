@@ -15,7 +15,7 @@ const VALID_DAYS: i64 = 180;
 pub async fn security_txt(State(state): State<AppState>) -> Response {
     let contact = match &state.config.security_contact {
         Some(c) => Some(c.clone()),
-        None => sqlx::query_scalar::<_, String>("select contact_email from organisation order by created_at limit 1")
+        None => sqlx::query_scalar!(r#"select contact_email as "m!" from organisation order by created_at limit 1"#)
             .fetch_optional(&state.pool)
             .await
             .ok()

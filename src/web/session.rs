@@ -327,14 +327,16 @@ struct MembershipRow {
 
 /// Load the organisations a user belongs to, with their roles, ordered by name.
 pub async fn memberships(pool: &PgPool, user_id: Uuid) -> Result<Vec<OrgRef>, sqlx::Error> {
-    let rows: Vec<MembershipRow> = sqlx::query_as(
-        "select o.organisation_id, o.name, o.code, array_agg(m.role order by m.role) as roles
+    let rows: Vec<MembershipRow> = sqlx::query_as!(
+        MembershipRow,
+        r#"select o.organisation_id as "organisation_id!: Uuid", o.name as "name!: String",
+                 o.code as "code!: String", array_agg(m.role order by m.role) as "roles!: Vec<String>"
            from membership m join organisation o using (organisation_id)
           where m.user_id = $1
           group by o.organisation_id, o.name, o.code
-          order by o.name, o.code",
+          order by o.name, o.code"#,
+        user_id
     )
-    .bind(user_id)
     .fetch_all(pool)
     .await?;
     Ok(rows
@@ -350,22 +352,25 @@ pub async fn memberships(pool: &PgPool, user_id: Uuid) -> Result<Vec<OrgRef>, sq
 
 async fn load(state: &AppState, token: &str, method: &Method, path: &str) -> Result<Resolved, sqlx::Error> {
     let hash = token_hash(token);
-    let row: Option<SessionRow> = sqlx::query_as(
-        "select s.user_id, s.organisation_id, s.csrf_token, s.flash,
-                s.last_seen_at > now() - interval '60 seconds' as seen_recently, u.name, u.email, s.mfa_pending,
+    let row: Option<SessionRow> = sqlx::query_as!(
+        SessionRow,
+        r#"select s.user_id as "user_id!: Uuid", s.organisation_id as "organisation_id?: Uuid",
+                 s.csrf_token as "csrf_token!: String", s.flash as "flash?: String",
+                s.last_seen_at > now() - interval '60 seconds' as "seen_recently!: bool",
+                 u.name as "name!: String", u.email as "email!: String", s.mfa_pending as "mfa_pending!: bool",
                 u.totp_secret is null and exists(
                     select 1 from membership m join organisation o using (organisation_id)
-                     where m.user_id = u.user_id and o.require_mfa and m.role in ('beheerder', 'ciso')) as must_enroll
+                     where m.user_id = u.user_id and o.require_mfa and m.role in ('beheerder', 'ciso')) as "must_enroll!: bool"
            from session s join app_user u using (user_id)
           where s.session_hash = $1 and u.active
             and s.last_seen_at > now() - make_interval(mins => $2)
             and s.created_at > now() - make_interval(hours => $3)
-            and (not s.mfa_pending or s.created_at > now() - make_interval(mins => $4))",
+            and (not s.mfa_pending or s.created_at > now() - make_interval(mins => $4))"#,
+        &hash,
+        state.config.session_idle_minutes as i32,
+        state.config.session_max_hours as i32,
+        PENDING_MINUTES
     )
-    .bind(&hash)
-    .bind(state.config.session_idle_minutes as i32)
-    .bind(state.config.session_max_hours as i32)
-    .bind(PENDING_MINUTES)
     .fetch_optional(&state.pool)
     .await?;
     let Some(row) = row else {

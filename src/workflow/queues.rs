@@ -200,14 +200,17 @@ pub struct EvaluationsPage {
 #[tracing::instrument(skip_all)]
 pub async fn evaluations(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = organisation(&user)?;
-    let rows: Vec<EvaluationRow> = sqlx::query_as(
-        "select a.application_id, a.name, a.workflow_status, a.next_evaluation, u.name as owner
+    let rows: Vec<EvaluationRow> = sqlx::query_as!(
+        EvaluationRow,
+        r#"select a.application_id as "application_id!: Uuid", a.name as "name!: String",
+                 a.workflow_status as "workflow_status!: String", a.next_evaluation as "next_evaluation!: Date",
+                 u.name as "owner?: String"
          from application a left join app_user u on u.user_id = a.owner_id
          where a.organisation_id = $1 and a.next_evaluation <= current_date + 30
            and a.workflow_status in ('goedgekeurd', 'goedgekeurd_onder_voorwaarden', 'in_gebruik')
-         order by a.next_evaluation, lower(a.name)",
+         order by a.next_evaluation, lower(a.name)"#,
+        org
     )
-    .bind(org)
     .fetch_all(&state.pool)
     .await?;
     let today = OffsetDateTime::now_utc().date();

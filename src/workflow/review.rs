@@ -167,11 +167,13 @@ pub async fn page_response(
         id,
     )
     .await?;
-    let evaluations: Vec<(Date, String, String, Date, Option<String>)> = sqlx::query_as(
-        "select e.evaluated_on, e.outcome, e.note, e.next_evaluation, u.name from evaluation e
-         left join app_user u on u.user_id = e.evaluated_by where e.application_id = $1 order by e.evaluated_on desc, e.created_at desc",
+    let evaluations: Vec<(Date, String, String, Date, Option<String>)> = sqlx::query!(
+        r#"select e.evaluated_on as "c0!: Date", e.outcome as "c1!: String", e.note as "c2!: String",
+                 e.next_evaluation as "c3!: Date", u.name as "c4?: String" from evaluation e
+         left join app_user u on u.user_id = e.evaluated_by where e.application_id = $1 order by e.evaluated_on desc, e.created_at desc"#,
+        id
     )
-    .bind(id)
+    .map(|r| (r.c0, r.c1, r.c2, r.c3, r.c4))
     .fetch_all(&mut *conn)
     .await?;
     drop(conn);
