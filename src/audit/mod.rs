@@ -55,7 +55,6 @@ pub fn canonical(v: &Value) -> String {
     }
 }
 
-#[derive(sqlx::FromRow)]
 struct Row {
     audit_id: i64,
     occurred_at: OffsetDateTime,
@@ -71,9 +70,7 @@ struct Row {
 }
 
 /// A row as read back for verification: its content and the stored chain links.
-#[derive(sqlx::FromRow)]
 struct ChainedRow {
-    #[sqlx(flatten)]
     row: Row,
     prev_hash: Vec<u8>,
     hash: Vec<u8>,
@@ -163,12 +160,31 @@ pub async fn verify(pool: &PgPool) -> sqlx::Result<Verification> {
     let mut last_id = i64::MIN;
     let mut rows = 0u64;
     loop {
-        let batch: Vec<ChainedRow> = sqlx::query_as(
-            "select audit_id, occurred_at, organisation_id, actor_id, actor_name, action, object_type, object_id,
-                    before, after, origin, prev_hash, hash
-             from audit_event where audit_id > $1 order by audit_id limit 1000",
+        let batch: Vec<ChainedRow> = sqlx::query!(
+            r#"select audit_id as "audit_id!", occurred_at as "occurred_at!", organisation_id as "organisation_id?",
+                      actor_id as "actor_id?", actor_name as "actor_name!", action as "action!",
+                      object_type as "object_type!", object_id as "object_id?", before as "before?",
+                      after as "after?", origin as "origin!", prev_hash as "prev_hash!", hash as "hash!"
+               from audit_event where audit_id > $1 order by audit_id limit 1000"#,
+            last_id
         )
-        .bind(last_id)
+        .map(|r| ChainedRow {
+            row: Row {
+                audit_id: r.audit_id,
+                occurred_at: r.occurred_at,
+                organisation_id: r.organisation_id,
+                actor_id: r.actor_id,
+                actor_name: r.actor_name,
+                action: r.action,
+                object_type: r.object_type,
+                object_id: r.object_id,
+                before: r.before,
+                after: r.after,
+                origin: r.origin,
+            },
+            prev_hash: r.prev_hash,
+            hash: r.hash,
+        })
         .fetch_all(pool)
         .await?;
         if batch.is_empty() {

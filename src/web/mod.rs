@@ -97,6 +97,28 @@ pub fn is_local_path(path: &str) -> bool {
     path.len() <= 2000 && plain(path) && plain(&decoded.replace(' ', "_"))
 }
 
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// "november 2026" for "2026-11".
+pub fn month_label(ym: &str) -> String {
+    let (y, m) = ym.split_once('-').unwrap_or((ym, "01"));
+    let m: usize = m.parse().unwrap_or(1);
+    format!("{} {y}", MONTHS.get(m.wrapping_sub(1)).unwrap_or(&""))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,26 +213,4 @@ mod time_tests {
         assert_eq!(format_datetime(datetime!(2026-10-25 00:59 UTC)), "25-10-2026 02:59");
         assert_eq!(format_datetime(datetime!(2026-10-25 01:00 UTC)), "25-10-2026 02:00");
     }
-}
-
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
-/// "november 2026" for "2026-11".
-pub fn month_label(ym: &str) -> String {
-    let (y, m) = ym.split_once('-').unwrap_or((ym, "01"));
-    let m: usize = m.parse().unwrap_or(1);
-    format!("{} {y}", MONTHS.get(m.wrapping_sub(1)).unwrap_or(&""))
 }
