@@ -182,6 +182,105 @@ pub async fn decide(conn: &mut PgConnection, ctx: &Ctx<'_>, before: &Stored, d: 
     Ok(after)
 }
 
+/// The FG's advice on the current round (positief / negatief / geen bezwaar).
+pub struct Advice<'a> {
+    pub value: &'a str,
+    pub label: &'a str,
+    pub note: &'a str,
+    pub by: Uuid,
+}
+
+/// The advice's row, its audit event, and a notification to the CISO.
+pub async fn advise(conn: &mut PgConnection, ctx: &Ctx<'_>, app: &Stored, a: &Advice<'_>) -> AppResult<()> {
+    sqlx::query!(
+        "insert into fg_advice (advice_id, application_id, advice, note, given_by) values ($1, $2, $3, $4, $5)",
+        Uuid::now_v7(),
+        app.id,
+        a.value,
+        a.note,
+        a.by
+    )
+    .execute(&mut *conn)
+    .await?;
+    let extra = [("fg_advice", json!(a.label)), ("fg_advice_note", json!(a.note))];
+    store::record_with(conn, ctx.actor, "application.fg_advice", Some(app), app, ctx.members, &extra).await?;
+    let message = format!("De FG heeft geadviseerd over {}: {}.", app.name(), a.label.to_lowercase());
+    tell_ciso(conn, ctx, app, &message, a.by).await
+}
+
+/// Management consent (or its refusal) for a tool with a high own risk level: the row, the audit event, and a
+/// notification to the CISO.
+pub async fn consent(
+    conn: &mut PgConnection,
+    ctx: &Ctx<'_>,
+    app: &Stored,
+    consent: bool,
+    note: Option<&str>,
+    by: Uuid,
+) -> AppResult<()> {
+    sqlx::query!(
+        "insert into management_consent (consent_id, application_id, consent, note, given_by) values ($1, $2, $3, $4, $5)",
+        Uuid::now_v7(),
+        app.id,
+        consent,
+        note,
+        by
+    )
+    .execute(&mut *conn)
+    .await?;
+    let word = if consent { "Toestemming gegeven" } else { "Geen toestemming" };
+    let extra = [("consent", json!(word)), ("consent_note", json!(note))];
+    store::record_with(conn, ctx.actor, "application.consent", Some(app), app, ctx.members, &extra).await?;
+    let message = format!("De directie over {}: {}.", app.name(), word.to_lowercase());
+    tell_ciso(conn, ctx, app, &message, by).await
+}
+
+async fn tell_ciso(conn: &mut PgConnection, ctx: &Ctx<'_>, app: &Stored, message: &str, by: Uuid) -> AppResult<()> {
+    let link = format!("/register/{}/beoordeling", app.id);
+    let n = Note { organisation_id: ctx.org, kind: Kind::Decision, application_id: Some(app.id), message, link: &link };
+    notices::send_to_roles(conn, &[Role::Ciso], Some(by), &n).await?;
+    Ok(())
+}
+
+/// An evaluation of an approved tool (seed 002 §8): its outcome and findings, and the next date.
+pub struct Evaluation<'a> {
+    pub on: Date,
+    pub outcome: &'a str,
+    pub note: &'a str,
+    pub next: Date,
+    pub by: Uuid,
+    /// How the audit trail states it ("Voortzetten (12-03-2026): …").
+    pub line: &'a str,
+}
+
+/// The evaluation's row, the registration's next evaluation date, and the audit event.
+pub async fn evaluate(conn: &mut PgConnection, ctx: &Ctx<'_>, app: &Stored, e: &Evaluation<'_>) -> AppResult<Stored> {
+    sqlx::query!(
+        "insert into evaluation (evaluation_id, application_id, evaluated_on, outcome, note, next_evaluation, evaluated_by)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+        Uuid::now_v7(),
+        app.id,
+        e.on,
+        e.outcome,
+        e.note,
+        e.next,
+        e.by
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update application set next_evaluation = $2, version = version + 1 where application_id = $1",
+        app.id,
+        e.next
+    )
+    .execute(&mut *conn)
+    .await?;
+    let after = store::get_in(conn, ctx.org, app.id).await?.ok_or(AppError::NotFound)?;
+    let extra = [("evaluation", json!(e.line))];
+    store::record_with(conn, ctx.actor, "application.evaluated", Some(app), &after, ctx.members, &extra).await?;
+    Ok(after)
+}
+
 /// A change to purpose, data or deployment of an approved tool, or of one under review, starts a new review
 /// round: earlier FG advice and consent no longer count, the CISO (and FG/directie) are told again, and
 /// whoever made the change is, for four-eyes, a party to the decision (as a submitter is). Returns whether

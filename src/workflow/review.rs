@@ -7,7 +7,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::json;
 use sqlx::PgConnection;
 use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -25,9 +24,8 @@ use crate::register::fields::label_in as label;
 use crate::register::fields::{RISK_LEVELS, label_of};
 use crate::register::form::{FormData, Member};
 use crate::register::gates::{self, Stage};
-use crate::register::lifecycle::{self, Ctx, Decision, Move};
+use crate::register::lifecycle::{self, Advice, Ctx, Decision, Evaluation, Move};
 use crate::register::machine::{self, Action, WorkflowStatus};
-use crate::register::notices::{self, Kind, Note};
 use crate::register::store::{self, Stored};
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
@@ -422,31 +420,10 @@ pub async fn advise(
         drop(tx);
         return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
     }
-    sqlx::query!(
-        "insert into fg_advice (advice_id, application_id, advice, note, given_by) values ($1, $2, $3, $4, $5)",
-        Uuid::now_v7(),
-        id,
-        advice,
-        &note,
-        user.user_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    store::record_with(
-        &mut tx,
-        &Actor::from(&user),
-        "application.fg_advice",
-        Some(&app),
-        &app,
-        &members,
-        &[("fg_advice", json!(label(ADVICE, advice))), ("fg_advice_note", json!(note))],
-    )
-    .await?;
-    let message = format!("De FG heeft geadviseerd over {}: {}.", app.name(), label(ADVICE, advice).to_lowercase());
-    let link = format!("/register/{id}/beoordeling");
-    let n =
-        Note { organisation_id: org, kind: Kind::Decision, application_id: Some(id), message: &message, link: &link };
-    notices::send_to_roles(&mut tx, &[Role::Ciso], Some(user.user_id), &n).await?;
+    let actor = Actor::from(&user);
+    let ctx = Ctx { org, actor: &actor, members: &members };
+    let advice = Advice { value: advice, label: &label(ADVICE, advice), note: &note, by: user.user_id };
+    lifecycle::advise(&mut tx, &ctx, &app, &advice).await?;
     tx.commit().await?;
     done(&state, &user, id, "Uw advies is vastgelegd.").await
 }
@@ -496,32 +473,9 @@ pub async fn consent(
         drop(tx);
         return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
     };
-    sqlx::query!(
-        "insert into management_consent (consent_id, application_id, consent, note, given_by) values ($1, $2, $3, $4, $5)",
-        Uuid::now_v7(),
-        id,
-        consent,
-        note.as_deref(),
-        user.user_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    let word = if consent { "Toestemming gegeven" } else { "Geen toestemming" };
-    store::record_with(
-        &mut tx,
-        &Actor::from(&user),
-        "application.consent",
-        Some(&app),
-        &app,
-        &members,
-        &[("consent", json!(word)), ("consent_note", json!(note))],
-    )
-    .await?;
-    let message = format!("De directie over {}: {}.", app.name(), word.to_lowercase());
-    let link = format!("/register/{id}/beoordeling");
-    let n =
-        Note { organisation_id: org, kind: Kind::Decision, application_id: Some(id), message: &message, link: &link };
-    notices::send_to_roles(&mut tx, &[Role::Ciso], Some(user.user_id), &n).await?;
+    let actor = Actor::from(&user);
+    let ctx = Ctx { org, actor: &actor, members: &members };
+    lifecycle::consent(&mut tx, &ctx, &app, consent, note.as_deref(), user.user_id).await?;
     tx.commit().await?;
     done(&state, &user, id, "Het besluit van de directie is vastgelegd.").await
 }
@@ -609,37 +563,11 @@ pub async fn evaluate(
         drop(tx);
         return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
     }
-    sqlx::query!(
-        "insert into evaluation (evaluation_id, application_id, evaluated_on, outcome, note, next_evaluation, evaluated_by)
-         values ($1, $2, $3, $4, $5, $6, $7)",
-        Uuid::now_v7(),
-        id,
-        on,
-        outcome,
-        &note,
-        next,
-        user.user_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "update application set next_evaluation = $2, version = version + 1 where application_id = $1",
-        id,
-        next
-    )
-    .execute(&mut *tx)
-    .await?;
-    let after = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-    store::record_with(
-        &mut tx,
-        &Actor::from(&user),
-        "application.evaluated",
-        Some(&app),
-        &after,
-        &members,
-        &[("evaluation", json!(format!("{} ({}): {note}", label(EVALUATION_OUTCOMES, outcome), format_date(on))))],
-    )
-    .await?;
+    let actor = Actor::from(&user);
+    let ctx = Ctx { org, actor: &actor, members: &members };
+    let line = format!("{} ({}): {note}", label(EVALUATION_OUTCOMES, outcome), format_date(on));
+    let evaluation = Evaluation { on, outcome, note: &note, next, by: user.user_id, line: &line };
+    lifecycle::evaluate(&mut tx, &ctx, &app, &evaluation).await?;
     tx.commit().await?;
     let mut message = format!("De evaluatie is vastgelegd. Volgende evaluatie: {}.", format_date(next));
     if outcome == "stoppen" {
