@@ -3,6 +3,7 @@
 //! rules they apply (status machine, gates, four-eyes, the status moves) are the register domain's
 //! (`register/`).
 
+pub mod forms;
 pub mod queues;
 pub mod review;
 

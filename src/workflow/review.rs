@@ -11,6 +11,7 @@ use sqlx::PgConnection;
 use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
+use super::forms::{AdviceInput, ConsentInput, EvaluationInput};
 use crate::AppState;
 use crate::applications::organisation;
 use crate::applications::summary::{Summary, summary};
@@ -44,10 +45,7 @@ const DECIDED: &[(&str, &str)] = &[
     ("afgewezen", "Afgewezen"),
     ("teruggestuurd", "Teruggestuurd met vragen"),
 ];
-pub const ADVICE: &[(&str, &str)] =
-    &[("positief", "Positief"), ("negatief", "Negatief"), ("geen_bezwaar", "Geen bezwaar")];
-pub const EVALUATION_OUTCOMES: &[(&str, &str)] =
-    &[("voortzetten", "Voortzetten"), ("aanpassen", "Voortzetten met aanpassingen"), ("stoppen", "Stoppen")];
+pub use super::forms::{ADVICE, EVALUATION_OUTCOMES};
 
 pub struct Entry {
     pub what: String,
@@ -404,25 +402,22 @@ pub async fn advise(
 ) -> AppResult<Response> {
     let org = user.require(Role::Fg, "fg_advice")?;
     let input = FormData::parse(&body);
-    let mut errors = FormErrors::new();
-    let advice = input.get("advies");
-    if !ADVICE.iter().any(|(v, _)| *v == advice) {
-        errors.add("advies", "Kies een advies: positief, negatief of geen bezwaar.");
-    }
-    let note =
-        errors.note("advies_toelichting", "de toelichting op het advies", input.get("advies_toelichting"), 5, 5000);
+    let parsed = AdviceInput::try_from(&input);
     let members = members(&state, org).await?;
     let mut tx = state.pool.begin().await?;
     let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     require_in_review(&app, "Advies geven")?;
     same_version(&app, &input)?;
-    if !errors.is_empty() {
-        drop(tx);
-        return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
-    }
+    let a = match parsed {
+        Ok(a) => a,
+        Err(errors) => {
+            drop(tx);
+            return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
+        }
+    };
     let actor = Actor::from(&user);
     let ctx = Ctx { org, actor: &actor, members: &members };
-    let advice = Advice { value: advice, label: &label(ADVICE, advice), note: &note, by: user.user_id };
+    let advice = Advice { value: a.advice, label: &a.label, note: &a.note, by: user.user_id };
     lifecycle::advise(&mut tx, &ctx, &app, &advice).await?;
     tx.commit().await?;
     done(&state, &user, id, "Uw advies is vastgelegd.").await
@@ -438,24 +433,7 @@ pub async fn consent(
 ) -> AppResult<Response> {
     let org = user.require(Role::Directie, "management_consent")?;
     let input = FormData::parse(&body);
-    let mut errors = FormErrors::new();
-    let consent = match input.get("toestemming") {
-        "ja" => Some(true),
-        "nee" => Some(false),
-        _ => {
-            errors.add("toestemming", "Kies of de directie toestemming geeft.");
-            None
-        }
-    };
-    let raw = input.get("toestemming_toelichting").trim();
-    let note = if consent == Some(false) {
-        Some(errors.note("toestemming_toelichting", "de reden waarom de directie geen toestemming geeft", raw, 5, 5000))
-    } else {
-        if raw.chars().count() > 5000 {
-            errors.add("toestemming_toelichting", "De toelichting mag hoogstens 5000 tekens lang zijn.");
-        }
-        Some(raw.to_string()).filter(|n| !n.is_empty())
-    };
+    let parsed = ConsentInput::try_from(&input);
     let members = members(&state, org).await?;
     let mut tx = state.pool.begin().await?;
     let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
@@ -469,13 +447,16 @@ pub async fn consent(
             app.str("risk_level").map(|l| label_of(RISK_LEVELS, l)).unwrap_or_else(|| "nog niet bepaald".into())
         )));
     }
-    let Some(consent) = consent.filter(|_| errors.is_empty()) else {
-        drop(tx);
-        return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
+    let c = match parsed {
+        Ok(c) => c,
+        Err(errors) => {
+            drop(tx);
+            return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
+        }
     };
     let actor = Actor::from(&user);
     let ctx = Ctx { org, actor: &actor, members: &members };
-    lifecycle::consent(&mut tx, &ctx, &app, consent, note.as_deref(), user.user_id).await?;
+    lifecycle::consent(&mut tx, &ctx, &app, c.consent, c.note.as_deref(), user.user_id).await?;
     tx.commit().await?;
     done(&state, &user, id, "Het besluit van de directie is vastgelegd.").await
 }
@@ -526,26 +507,7 @@ pub async fn evaluate(
 ) -> AppResult<Response> {
     let org = organisation(&user)?;
     let input = FormData::parse(&body);
-    let mut errors = FormErrors::new();
-    let on =
-        errors.date("evaluatie_datum", "de datum van de evaluatie", input.get("evaluatie_datum")).unwrap_or_else(today);
-    if on > today() {
-        errors.add("evaluatie_datum", "De evaluatie kan niet in de toekomst liggen.");
-    }
-    let outcome = input.get("uitkomst");
-    if !EVALUATION_OUTCOMES.iter().any(|(v, _)| *v == outcome) {
-        errors.add("uitkomst", "Kies de uitkomst van de evaluatie.");
-    }
-    let note = errors.note("evaluatie_toelichting", "de bevindingen", input.get("evaluatie_toelichting"), 5, 5000);
-    let next = errors.date("evaluatie_volgende", "de volgende evaluatie", input.get("evaluatie_volgende"));
-    let next = match next {
-        Some(d) if d <= on => {
-            errors.add("evaluatie_volgende", "De volgende evaluatie moet na deze evaluatie liggen.");
-            d
-        }
-        Some(d) => d,
-        None => a_year_after(on),
-    };
+    let parsed = EvaluationInput::try_from(&input);
     let members = members(&state, org).await?;
     let mut tx = state.pool.begin().await?;
     let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
@@ -559,18 +521,22 @@ pub async fn evaluate(
             app.status.label()
         )));
     }
-    if !errors.is_empty() {
-        drop(tx);
-        return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
-    }
+    let e = match parsed {
+        Ok(e) => e,
+        Err(errors) => {
+            drop(tx);
+            return page_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
+        }
+    };
     let actor = Actor::from(&user);
     let ctx = Ctx { org, actor: &actor, members: &members };
-    let line = format!("{} ({}): {note}", label(EVALUATION_OUTCOMES, outcome), format_date(on));
-    let evaluation = Evaluation { on, outcome, note: &note, next, by: user.user_id, line: &line };
+    let line = e.line();
+    let evaluation =
+        Evaluation { on: e.on, outcome: e.outcome, note: &e.note, next: e.next, by: user.user_id, line: &line };
     lifecycle::evaluate(&mut tx, &ctx, &app, &evaluation).await?;
     tx.commit().await?;
-    let mut message = format!("De evaluatie is vastgelegd. Volgende evaluatie: {}.", format_date(next));
-    if outcome == "stoppen" {
+    let mut message = format!("De evaluatie is vastgelegd. Volgende evaluatie: {}.", format_date(e.next));
+    if e.outcome == "stoppen" {
         message.push_str(" Stel de toepassing buiten gebruik als het gebruik stopt.");
     }
     done(&state, &user, id, &message).await

@@ -1,0 +1,171 @@
+//! The review tab's fixed forms, read at the boundary: `TryFrom<&FormData>` turns the posted fields into the
+//! values the domain takes, or gives every field error in Dutch (the page then comes back filled in). What
+//! needs the stored registration (its status, version, four-eyes) is checked by the handler after locking it.
+
+use time::Date;
+
+use crate::register::fields::label_in;
+use crate::register::form::FormData;
+use crate::web::forms::FormErrors;
+
+pub const ADVICE: &[(&str, &str)] =
+    &[("positief", "Positief"), ("negatief", "Negatief"), ("geen_bezwaar", "Geen bezwaar")];
+pub const EVALUATION_OUTCOMES: &[(&str, &str)] =
+    &[("voortzetten", "Voortzetten"), ("aanpassen", "Voortzetten met aanpassingen"), ("stoppen", "Stoppen")];
+
+/// The value as one of the options' own `&'static str`, when it is one.
+fn option(options: &[(&'static str, &'static str)], value: &str) -> Option<&'static str> {
+    options.iter().find(|(v, _)| *v == value).map(|(v, _)| *v)
+}
+
+/// The FG's advice: one of `ADVICE`, with an explanation.
+pub struct AdviceInput {
+    pub advice: &'static str,
+    pub label: String,
+    pub note: String,
+}
+
+impl TryFrom<&FormData> for AdviceInput {
+    type Error = FormErrors;
+
+    fn try_from(input: &FormData) -> Result<Self, FormErrors> {
+        let mut errors = FormErrors::new();
+        let advice = option(ADVICE, input.get("advies"));
+        if advice.is_none() {
+            errors.add("advies", "Kies een advies: positief, negatief of geen bezwaar.");
+        }
+        let note =
+            errors.note("advies_toelichting", "de toelichting op het advies", input.get("advies_toelichting"), 5, 5000);
+        match advice {
+            Some(advice) if errors.is_empty() => Ok(Self { advice, label: label_in(ADVICE, advice), note }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The directie's consent; a refusal needs a reason, a consent may have a remark.
+pub struct ConsentInput {
+    pub consent: bool,
+    pub note: Option<String>,
+}
+
+impl TryFrom<&FormData> for ConsentInput {
+    type Error = FormErrors;
+
+    fn try_from(input: &FormData) -> Result<Self, FormErrors> {
+        let mut errors = FormErrors::new();
+        let consent = match input.get("toestemming") {
+            "ja" => Some(true),
+            "nee" => Some(false),
+            _ => {
+                errors.add("toestemming", "Kies of de directie toestemming geeft.");
+                None
+            }
+        };
+        let raw = input.get("toestemming_toelichting").trim();
+        let note = if consent == Some(false) {
+            let why = "de reden waarom de directie geen toestemming geeft";
+            Some(errors.note("toestemming_toelichting", why, raw, 5, 5000))
+        } else {
+            if raw.chars().count() > 5000 {
+                errors.add("toestemming_toelichting", "De toelichting mag hoogstens 5000 tekens lang zijn.");
+            }
+            Some(raw.to_string()).filter(|n| !n.is_empty())
+        };
+        match consent {
+            Some(consent) if errors.is_empty() => Ok(Self { consent, note }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// An evaluation: its date (today when left empty, never in the future), outcome, findings, and the next
+/// date (a year later when left empty, always after this one).
+pub struct EvaluationInput {
+    pub on: Date,
+    pub outcome: &'static str,
+    pub note: String,
+    pub next: Date,
+}
+
+impl EvaluationInput {
+    /// How the audit trail states it: "Voortzetten (12-03-2026): …".
+    pub fn line(&self) -> String {
+        format!("{} ({}): {}", label_in(EVALUATION_OUTCOMES, self.outcome), crate::web::format_date(self.on), self.note)
+    }
+}
+
+impl TryFrom<&FormData> for EvaluationInput {
+    type Error = FormErrors;
+
+    fn try_from(input: &FormData) -> Result<Self, FormErrors> {
+        let today = crate::web::today();
+        let mut errors = FormErrors::new();
+        let on =
+            errors.date("evaluatie_datum", "de datum van de evaluatie", input.get("evaluatie_datum")).unwrap_or(today);
+        if on > today {
+            errors.add("evaluatie_datum", "De evaluatie kan niet in de toekomst liggen.");
+        }
+        let outcome = option(EVALUATION_OUTCOMES, input.get("uitkomst"));
+        if outcome.is_none() {
+            errors.add("uitkomst", "Kies de uitkomst van de evaluatie.");
+        }
+        let note = errors.note("evaluatie_toelichting", "de bevindingen", input.get("evaluatie_toelichting"), 5, 5000);
+        let next = match errors.date("evaluatie_volgende", "de volgende evaluatie", input.get("evaluatie_volgende")) {
+            Some(d) if d <= on => {
+                errors.add("evaluatie_volgende", "De volgende evaluatie moet na deze evaluatie liggen.");
+                d
+            }
+            Some(d) => d,
+            None => super::review::a_year_after(on),
+        };
+        match outcome {
+            Some(outcome) if errors.is_empty() => Ok(Self { on, outcome, note, next }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> FormData {
+        FormData::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+    }
+
+    #[test]
+    fn advice_needs_a_known_value_and_an_explanation() {
+        let ok = AdviceInput::try_from(&form(&[("advies", "negatief"), ("advies_toelichting", "Geen DPIA.")]));
+        let ok = ok.expect("valid advice");
+        assert_eq!((ok.advice, ok.label.as_str(), ok.note.as_str()), ("negatief", "Negatief", "Geen DPIA."));
+        let bad = AdviceInput::try_from(&form(&[("advies", "misschien"), ("advies_toelichting", "")])).err().unwrap();
+        assert!(bad.get("advies").is_some() && bad.get("advies_toelichting").is_some());
+    }
+
+    #[test]
+    fn a_refusal_needs_a_reason_and_a_consent_does_not() {
+        let yes = ConsentInput::try_from(&form(&[("toestemming", "ja")])).expect("consent without remark");
+        assert!(yes.consent && yes.note.is_none());
+        let no = ConsentInput::try_from(&form(&[("toestemming", "nee")])).err().expect("refusal without reason");
+        assert!(no.get("toestemming_toelichting").is_some());
+        assert!(ConsentInput::try_from(&form(&[])).err().unwrap().get("toestemming").is_some());
+    }
+
+    #[test]
+    fn an_evaluation_defaults_to_today_and_a_year_later() {
+        let e =
+            EvaluationInput::try_from(&form(&[("uitkomst", "voortzetten"), ("evaluatie_toelichting", "Werkt goed.")]))
+                .expect("valid evaluation");
+        let today = crate::web::today();
+        assert_eq!((e.on, e.next), (today, super::super::review::a_year_after(today)));
+        let bad = EvaluationInput::try_from(&form(&[
+            ("uitkomst", "voortzetten"),
+            ("evaluatie_toelichting", "Werkt goed."),
+            ("evaluatie_volgende", "2000-01-01"),
+        ]))
+        .err()
+        .expect("next date before the evaluation");
+        assert!(bad.get("evaluatie_volgende").is_some());
+    }
+}
