@@ -15,7 +15,8 @@ use serde_json::{Map, Value};
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
-use super::algorithm_in::{Links, OrgInfo, PUBLIC_SQL};
+use super::algorithm_in::{OrgInfo, PUBLIC_SQL};
+use super::files::links;
 use super::{export, validate};
 use crate::AppState;
 use crate::applications::views::{DetailItem, DetailSection, OptView};
@@ -33,10 +34,6 @@ pub fn router() -> Router<AppState> {
         .route("/openbaar/{code}", get(list))
         .route("/openbaar/{code}/{item}", get(item))
         .route("/openbaar/{code}/{id}/rapport/{aid}", get(report))
-}
-
-fn links(state: &AppState) -> Links {
-    Links::new(state.config.public_url.as_deref())
 }
 
 async fn org_by_code(state: &AppState, code: &str) -> AppResult<OrgInfo> {

@@ -21,8 +21,14 @@ fn option(options: &[(&'static str, &'static str)], value: &str) -> Option<&'sta
 /// The FG's advice: one of `ADVICE`, with an explanation.
 pub struct AdviceInput {
     pub advice: &'static str,
-    pub label: String,
     pub note: String,
+}
+
+impl AdviceInput {
+    /// As people read it ("Geen bezwaar").
+    pub fn label(&self) -> String {
+        label_in(ADVICE, self.advice)
+    }
 }
 
 impl TryFrom<&FormData> for AdviceInput {
@@ -37,7 +43,7 @@ impl TryFrom<&FormData> for AdviceInput {
         let note =
             errors.note("advies_toelichting", "de toelichting op het advies", input.get("advies_toelichting"), 5, 5000);
         match advice {
-            Some(advice) if errors.is_empty() => Ok(Self { advice, label: label_in(ADVICE, advice), note }),
+            Some(advice) if errors.is_empty() => Ok(Self { advice, note }),
             _ => Err(errors),
         }
     }
@@ -138,7 +144,7 @@ mod tests {
     fn advice_needs_a_known_value_and_an_explanation() {
         let ok = AdviceInput::try_from(&form(&[("advies", "negatief"), ("advies_toelichting", "Geen DPIA.")]));
         let ok = ok.expect("valid advice");
-        assert_eq!((ok.advice, ok.label.as_str(), ok.note.as_str()), ("negatief", "Negatief", "Geen DPIA."));
+        assert_eq!((ok.advice, ok.label().as_str(), ok.note.as_str()), ("negatief", "Negatief", "Geen DPIA."));
         let bad = AdviceInput::try_from(&form(&[("advies", "misschien"), ("advies_toelichting", "")])).err().unwrap();
         assert!(bad.get("advies").is_some() && bad.get("advies_toelichting").is_some());
     }

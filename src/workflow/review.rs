@@ -417,7 +417,7 @@ pub async fn advise(
     };
     let actor = Actor::from(&user);
     let ctx = Ctx { org, actor: &actor, members: &members };
-    let advice = Advice { value: a.advice, label: &a.label, note: &a.note, by: user.user_id };
+    let advice = Advice { value: a.advice, label: &a.label(), note: &a.note, by: user.user_id };
     lifecycle::advise(&mut tx, &ctx, &app, &advice).await?;
     tx.commit().await?;
     done(&state, &user, id, "Uw advies is vastgelegd.").await
