@@ -40,7 +40,6 @@ pub const DONTS: [&str; 4] = [
 ];
 
 /// The states in which a tool is on the list: approved (in use or not yet), or rejected (forbidden).
-const LISTED: &str = "a.workflow_status in ('goedgekeurd', 'goedgekeurd_onder_voorwaarden', 'in_gebruik', 'afgewezen')";
 
 #[derive(sqlx::FromRow)]
 struct ToolRow {
@@ -120,7 +119,7 @@ async fn tools(state: &AppState, org: Uuid, which: Which<'_>) -> AppResult<(Vec<
                   and d.decision = 'goedgekeurd_onder_voorwaarden' order by d.decided_at desc limit 1) as conditions,
                 a.dc_openbaar, a.dc_intern, a.dc_vertrouwelijk, a.dc_persoonsgegevens, a.dc_bijzondere,
                 a.dc_beveiliging, a.dc_klant, a.dc_financieel, {total_sql} as total
-         from application a where {LISTED} and a.organisation_id = "
+         from application a where registration_listed(a.workflow_status) and a.organisation_id = "
     ));
     b.push_bind(org);
     let order = " order by a.workflow_status = 'afgewezen', lower(a.name), a.application_id";
@@ -378,11 +377,13 @@ async fn tools_by(state: &AppState, org: Uuid, which: Which<'_>) -> AppResult<Ve
 }
 
 async fn tool_names(state: &AppState, org: Uuid) -> AppResult<Vec<(Uuid, String)>> {
-    Ok(sqlx::query_as(&format!(
-        "select a.application_id, a.name from application a where {LISTED} and a.organisation_id = $1
-          order by a.workflow_status = 'afgewezen', lower(a.name), a.application_id"
-    ))
-    .bind(org)
+    Ok(sqlx::query!(
+        "select a.application_id, a.name from application a
+          where registration_listed(a.workflow_status) and a.organisation_id = $1
+          order by a.workflow_status = 'afgewezen', lower(a.name), a.application_id",
+        org
+    )
+    .map(|r| (r.application_id, r.name))
     .fetch_all(&state.pool)
     .await?)
 }
@@ -396,18 +397,22 @@ fn push_search(b: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>, q: &str) {
 
 /// How many listed tools match a search of the table.
 async fn count_matching(state: &AppState, org: Uuid, q: &str) -> AppResult<i64> {
-    let mut b: sqlx::QueryBuilder<sqlx::Postgres> =
-        sqlx::QueryBuilder::new(format!("select count(*) from application a where {LISTED} and a.organisation_id = "));
+    let mut b: sqlx::QueryBuilder<sqlx::Postgres> = sqlx::QueryBuilder::new(
+        "select count(*) from application a where registration_listed(a.workflow_status) and a.organisation_id = ",
+    );
     b.push_bind(org);
     push_search(&mut b, q);
     Ok(b.build_query_scalar().fetch_one(&state.pool).await?)
 }
 
 async fn count_listed(state: &AppState, org: Uuid) -> AppResult<i64> {
-    Ok(sqlx::query_scalar(&format!("select count(*) from application a where {LISTED} and a.organisation_id = $1"))
-        .bind(org)
-        .fetch_one(&state.pool)
-        .await?)
+    Ok(sqlx::query_scalar!(
+        r#"select count(*) as "n!" from application a
+            where registration_listed(a.workflow_status) and a.organisation_id = $1"#,
+        org
+    )
+    .fetch_one(&state.pool)
+    .await?)
 }
 
 async fn page(State(state): State<AppState>, user: CurrentUser, Query(ask): Query<Ask>) -> AppResult<Response> {

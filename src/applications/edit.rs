@@ -6,7 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::organisation;
@@ -16,7 +16,7 @@ use crate::audit::{self, Actor};
 use crate::auth::roles::Role;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
-use crate::register::form::{self, FormData, Member};
+use crate::register::form::{self, FormData, Member, Missing};
 use crate::register::lifecycle::{self, Ctx, Draft};
 use crate::register::machine::WorkflowStatus;
 use crate::register::rasci;
@@ -308,22 +308,12 @@ pub async fn update(
         );
     }
     let submit = wants_submit(&form) && submittable(&current);
-    // Beyond a draft a registration stays complete: what submission required cannot be emptied later.
-    if submit || current.status != WorkflowStatus::Concept {
-        let mut missing = form::missing_for_submission(&values, &entries);
-        if submit {
-            let mut conn = state.pool.acquire().await?;
-            let completed = facts::completed_assessments(&mut conn, id).await?;
-            let mut found = facts::form_facts(&values, &entries, Some(&current), completed);
-            found.prescan_requires_dpia = facts::prescan_requires_dpia(&mut conn, id).await?;
-            missing.extend(facts::submission_blockers(&found));
-        }
-        if !missing.is_empty() {
-            return render_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &form_page(&user, &members, page_state(FormErrors::new(), missing, None, base_version)),
-            );
-        }
+    let missing = still_missing(&state, &current, &values, &entries, submit).await?;
+    if !missing.is_empty() {
+        return render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form_page(&user, &members, page_state(FormErrors::new(), missing, None, base_version)),
+        );
     }
     let actor = Actor::from(&user);
     let ctx = Ctx { org, actor: &actor, members: &members };
@@ -348,8 +338,36 @@ pub async fn update(
     let material = if submit { Vec::new() } else { lifecycle::material_changes(&before, &after) };
     let back_to_review = lifecycle::new_round_after(&mut tx, &ctx, user.user_id, &after, &material).await?;
     tx.commit().await?;
-    let name = after.name().to_string();
-    let flash = if submit {
+    let flash = saved_message(after.name(), submit, back_to_review, &material);
+    session::flash_redirect(&state.pool, &user, &flash, &format!("/register/{id}")).await
+}
+
+/// What a save must still supply: beyond a draft a registration stays complete (what submission required
+/// cannot be emptied later), and a submission also needs what the gates ask before review.
+async fn still_missing(
+    state: &AppState,
+    current: &Stored,
+    values: &Map<String, Value>,
+    entries: &[rasci::RasciEntry],
+    submit: bool,
+) -> AppResult<Vec<Missing>> {
+    if !submit && current.status == WorkflowStatus::Concept {
+        return Ok(Vec::new());
+    }
+    let mut missing = form::missing_for_submission(values, entries);
+    if submit {
+        let mut conn = state.pool.acquire().await?;
+        let completed = facts::completed_assessments(&mut conn, current.id).await?;
+        let mut found = facts::form_facts(values, entries, Some(current), completed);
+        found.prescan_requires_dpia = facts::prescan_requires_dpia(&mut conn, current.id).await?;
+        missing.extend(facts::submission_blockers(&found));
+    }
+    Ok(missing)
+}
+
+/// The message after a save: submitted, saved, or saved and back to the CISO because of what changed.
+fn saved_message(name: &str, submit: bool, back_to_review: bool, material: &[&'static str]) -> String {
+    if submit {
         format!("{name} is ingediend ter beoordeling.")
     } else if back_to_review {
         let labels: Vec<&str> = material.iter().map(|k| crate::register::fields::label(k)).collect();
@@ -359,8 +377,7 @@ pub async fn update(
         )
     } else {
         format!("De wijzigingen in {name} zijn opgeslagen.")
-    };
-    session::flash_redirect(&state.pool, &user, &flash, &format!("/register/{id}")).await
+    }
 }
 
 /// Submit from the detail page.
@@ -423,7 +440,7 @@ pub async fn risk_override(
         errors.add("risk_override_motivation", "De motivering mag hoogstens 2000 tekens lang zijn.");
     }
     if !errors.is_empty() {
-        return super::show::detail_response(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, &form).await;
+        return super::show::tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, &form).await;
     }
     let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;

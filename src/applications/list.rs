@@ -12,7 +12,7 @@ use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::register::fields::{AI_ACT_RISK_GROUPS, Opt, RISK_LEVELS, USE_CATEGORIES, WORKFLOW_STATUS, label_of};
 use crate::register::search::{
-    self, ASSESSMENT_FILTER, EVALUATION_FILTER, INCIDENT_FILTER, ListFilter, MineRow, PAGE_SIZE,
+    self, ASSESSMENT_FILTER, EVALUATION_FILTER, INCIDENT_FILTER, ListFilter, ListRow, MineRow, PAGE_SIZE,
 };
 use crate::web::layout::Layout;
 use crate::web::month_label;
@@ -119,38 +119,53 @@ pub async fn list(
     let page = f.pagina.unwrap_or(1).max(1);
     let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1) as u32;
     let today = time::OffsetDateTime::now_utc().date();
-    let rows = found
-        .into_iter()
-        .map(|r| {
-            let active = !matches!(r.workflow_status.as_str(), "concept" | "buiten_gebruik" | "afgewezen");
-            Row {
-                id: r.application_id.to_string(),
-                name: r.name,
-                description: r.description_short,
-                provider: r.provider.unwrap_or_default(),
-                status: label_of(WORKFLOW_STATUS, &r.workflow_status),
-                risk: r
-                    .risk_level
-                    .as_deref()
-                    .map(|l| label_of(RISK_LEVELS, l))
-                    .unwrap_or_else(|| "Nog niet bepaald".into()),
-                risk_value: r.risk_level.unwrap_or_default(),
-                ai_act: r.ai_act_risk_group.as_deref().map(|g| label_of(AI_ACT_RISK_GROUPS, g)).unwrap_or_default(),
-                department: r.department.unwrap_or_default(),
-                overdue: active && r.next_evaluation.is_some_and(|d| d < today),
-                suspension: r.suspension_reason,
-                evaluation: r.next_evaluation.map(crate::web::format_date).unwrap_or_default(),
-            }
-        })
-        .collect();
-    let dept_values = search::departments(&state.pool, org).await?;
+    let rows = found.into_iter().map(|r| row(r, today)).collect();
+    let filters = filters(&f, search::departments(&state.pool, org).await?);
+    let sort = sort_options(&f);
+    let any_filter = any_filter(&f);
+    render(&ListPage {
+        layout: Layout::for_user(&user, "Register", "/register"),
+        q: f.q.clone(),
+        filters,
+        sort,
+        rows,
+        total,
+        page,
+        pages,
+        prev_href: (page > 1).then(|| page_href(&f, page - 1)),
+        next_href: (page < pages).then(|| page_href(&f, page + 1)),
+        any_filter,
+    })
+}
+
+/// One registration as the list shows it; an overdue evaluation counts only while the tool is active.
+fn row(r: ListRow, today: time::Date) -> Row {
+    let active = !matches!(r.workflow_status.as_str(), "concept" | "buiten_gebruik" | "afgewezen");
+    Row {
+        id: r.application_id.to_string(),
+        name: r.name,
+        description: r.description_short,
+        provider: r.provider.unwrap_or_default(),
+        status: label_of(WORKFLOW_STATUS, &r.workflow_status),
+        risk: r.risk_level.as_deref().map(|l| label_of(RISK_LEVELS, l)).unwrap_or_else(|| "Nog niet bepaald".into()),
+        risk_value: r.risk_level.unwrap_or_default(),
+        ai_act: r.ai_act_risk_group.as_deref().map(|g| label_of(AI_ACT_RISK_GROUPS, g)).unwrap_or_default(),
+        department: r.department.unwrap_or_default(),
+        overdue: active && r.next_evaluation.is_some_and(|d| d < today),
+        suspension: r.suspension_reason,
+        evaluation: r.next_evaluation.map(crate::web::format_date).unwrap_or_default(),
+    }
+}
+
+/// The filter boxes with the current choice selected; departments are those the register uses.
+fn filters(f: &ListFilter, dept_values: Vec<String>) -> Vec<Filter> {
     let mut dept_options = options(&[], &f.afdeling, "Alle afdelingen");
     dept_options.extend(dept_values.into_iter().map(|d| OptView {
         selected: d == f.afdeling,
         label: d.clone(),
         value: d,
     }));
-    let filters = vec![
+    vec![
         Filter { name: "status", label: "Status", options: options(WORKFLOW_STATUS, &f.status, "Alle statussen") },
         Filter {
             name: "risico",
@@ -201,7 +216,11 @@ pub async fn list(
         },
         Filter { name: "incident", label: "Open incident", options: options(INCIDENT_FILTER, &f.incident, "Alle") },
         Filter { name: "maand", label: "Aangemeld in", options: month_options(&f.maand) },
-    ];
+    ]
+}
+
+/// The sort choices; without a search the first ("") sorts by last change, with one by best match.
+fn sort_options(f: &ListFilter) -> Vec<OptView> {
     let sort_opts = [
         Opt { value: "", label: if f.q.trim().is_empty() { "Laatst gewijzigd" } else { "Beste overeenkomst" } },
         Opt { value: "gewijzigd", label: "Laatst gewijzigd" },
@@ -209,11 +228,15 @@ pub async fn list(
         Opt { value: "risico", label: "Risico (hoog eerst)" },
         Opt { value: "evaluatie", label: "Evaluatiedatum" },
     ];
-    let sort = sort_opts
+    sort_opts
         .iter()
         .map(|o| OptView { value: o.value.into(), label: o.label.into(), selected: o.value == f.sorteer })
-        .collect();
-    let any_filter = [
+        .collect()
+}
+
+/// Whether any search or filter is set (the page then offers to clear them).
+fn any_filter(f: &ListFilter) -> bool {
+    [
         &f.q,
         &f.status,
         &f.risico,
@@ -227,20 +250,7 @@ pub async fn list(
         &f.maand,
     ]
     .iter()
-    .any(|v| !v.trim().is_empty());
-    render(&ListPage {
-        layout: Layout::for_user(&user, "Register", "/register"),
-        q: f.q.clone(),
-        filters,
-        sort,
-        rows,
-        total,
-        page,
-        pages,
-        prev_href: (page > 1).then(|| page_href(&f, page - 1)),
-        next_href: (page < pages).then(|| page_href(&f, page + 1)),
-        any_filter,
-    })
+    .any(|v| !v.trim().is_empty())
 }
 
 #[derive(Template)]

@@ -44,7 +44,7 @@ pub struct DetailPage {
     pub lars: String,
 }
 
-pub async fn detail_response(
+pub async fn tab_page(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,
@@ -87,7 +87,7 @@ pub async fn detail_response(
 
 #[tracing::instrument(skip_all)]
 pub async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
-    detail_response(&state, &user, id, StatusCode::OK, FormErrors::new(), &FormData::default()).await
+    tab_page(&state, &user, id, StatusCode::OK, FormErrors::new(), &FormData::default()).await
 }
 
 /// Keys that events add beside the columns (see `store::record_note`): notes, not changed fields.

@@ -2,6 +2,8 @@
 //! and the FG are notified at once and handle it (gemeld → in behandeling → afgehandeld). The CISO can
 //! suspend a tool ("tijdelijk niet gebruiken"), which every list that shows the tool as usable then says.
 
+mod forms;
+
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
@@ -12,6 +14,7 @@ use axum::routing::{get, post};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use self::forms::{HandleInput, ReportInput, SuspendInput};
 use crate::AppState;
 use crate::applications::summary::{Summary, summary};
 use crate::applications::{load, organisation};
@@ -209,18 +212,8 @@ pub struct ApplicationPage {
     pub statuses: &'static [(&'static str, &'static str)],
 }
 
-async fn application_page(
-    state: &AppState,
-    user: &CurrentUser,
-    id: Uuid,
-    status: StatusCode,
-    errors: FormErrors,
-    input: FormData,
-) -> AppResult<Response> {
-    application_page_with(state, user, id, status, errors, input, None).await
-}
-
-async fn application_page_with(
+/// The incident tab of a registration; after a refused handling step, `handle_error` is shown at that incident.
+async fn tab_page(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,
@@ -255,7 +248,7 @@ pub async fn for_application(
     user: CurrentUser,
     Path(id): Path<Uuid>,
 ) -> AppResult<Response> {
-    application_page(&state, &user, id, StatusCode::OK, FormErrors::new(), FormData::default()).await
+    tab_page(&state, &user, id, StatusCode::OK, FormErrors::new(), FormData::default(), None).await
 }
 
 /// Anyone in the organisation reports an incident; CISO and FG hear of it in the same transaction.
@@ -268,23 +261,17 @@ pub async fn report(
 ) -> AppResult<Response> {
     let org = organisation(&user)?;
     let input = FormData::parse(&body);
-    let mut errors = FormErrors::new();
-    let kind = input.get("kind");
-    if !KINDS.iter().any(|(k, _)| *k == kind) {
-        errors.add("kind", "Kies het soort incident.");
-    }
-    let severity = input.get("severity");
-    if !SEVERITIES.iter().any(|(k, _)| *k == severity) {
-        errors.add("severity", "Kies de ernst: laag, middel, hoog of kritiek.");
-    }
-    let description = errors.note("description", "wat er is gebeurd", input.get("description"), 10, 5000);
+    let parsed = ReportInput::try_from(&input);
     let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-    if !errors.is_empty() {
-        drop(tx);
-        return application_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
-    }
+    let ReportInput { kind, severity, description } = match parsed {
+        Ok(r) => r,
+        Err(errors) => {
+            drop(tx);
+            return tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input, None).await;
+        }
+    };
     sqlx::query!(
         "insert into incident (incident_id, organisation_id, application_id, kind, severity, description, reported_by)
          values ($1, $2, $3, $4, $5, $6, $7)",
@@ -342,9 +329,7 @@ pub async fn handle(
         tracing::warn!(event = "authz_denied", user_id = %user.user_id, action = "handle_incident", "incident handling refused");
         return Err(AppError::Forbidden);
     }
-    let input = FormData::parse(&body);
-    let status = input.get("status");
-    let note = input.get("handling_note").trim().to_string();
+    let input = HandleInput::from(&FormData::parse(&body));
     let found: Option<(Uuid, String)> = sqlx::query!(
         r#"select application_id as "c0!: Uuid",
                      status as "c1!: String" from incident where incident_id = $1 and organisation_id = $2"#,
@@ -355,35 +340,11 @@ pub async fn handle(
     .fetch_optional(&state.pool)
     .await?;
     let (app_id, current) = found.ok_or(AppError::NotFound)?;
-    let problem = if !STATUSES.iter().any(|(k, _)| *k == status) {
-        Some("Kies een status: gemeld, in behandeling of afgehandeld.")
-    } else if note.chars().count() > 5000 {
-        Some("De toelichting op de afhandeling mag hoogstens 5000 tekens lang zijn.")
-    } else if status == "afgehandeld" && note.chars().count() < 5 {
-        Some("Beschrijf bij het afhandelen wat er is gedaan (minstens 5 tekens).")
-    } else if status == "gemeld" && current != "gemeld" {
-        // Forward only; a handled incident can be reopened as "in behandeling".
-        Some(
-            "Een incident in behandeling of afgehandeld gaat niet terug naar „gemeld”. Heropen het met status „in behandeling”.",
-        )
-    } else {
-        None
+    let status = match input.check(&current) {
+        Ok(status) => status,
+        Err(message) => return refused(&state, &user, iid, app_id, input, message).await,
     };
-    if let Some(message) = problem {
-        let e = HandleError {
-            incident_id: iid,
-            status: status.to_string(),
-            note: input.get("handling_note").to_string(),
-            message: message.to_string(),
-        };
-        let code = StatusCode::UNPROCESSABLE_ENTITY;
-        return if input.get("terug") == "register" {
-            application_page_with(&state, &user, app_id, code, FormErrors::new(), FormData::default(), Some(e)).await
-        } else {
-            overview_response(&state, &user, code, Some(e)).await
-        };
-    }
-    let version: i32 = input.get("version").parse().unwrap_or(-1);
+    let (note, version) = (input.note.as_str(), input.version);
     let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let row: Option<(Uuid, String)> = sqlx::query!(
@@ -393,7 +354,7 @@ pub async fn handle(
         iid,
         org,
         status,
-        Some(note.as_str()).filter(|n| !n.is_empty()),
+        Some(note).filter(|n| !n.is_empty()),
         version
     )
     .map(|r| (r.app, r.kind))
@@ -428,9 +389,28 @@ pub async fn handle(
         &format!("Het incident is bijgewerkt: {}.", label(STATUSES, status).to_lowercase()),
     )
     .await?;
-    let back =
-        if input.get("terug") == "register" { format!("/register/{app_id}/incidenten") } else { "/incidenten".into() };
+    let back = if input.from_register { format!("/register/{app_id}/incidenten") } else { "/incidenten".into() };
     Ok(Redirect::to(&back).into_response())
+}
+
+/// A refused handling step: the page it came from again, the message and the input at that incident.
+async fn refused(
+    state: &AppState,
+    user: &CurrentUser,
+    iid: Uuid,
+    app_id: Uuid,
+    input: HandleInput,
+    message: &str,
+) -> AppResult<Response> {
+    let from_register = input.from_register;
+    let e =
+        HandleError { incident_id: iid, status: input.status, note: input.note_typed, message: message.to_string() };
+    let code = StatusCode::UNPROCESSABLE_ENTITY;
+    if from_register {
+        tab_page(state, user, app_id, code, FormErrors::new(), FormData::default(), Some(e)).await
+    } else {
+        overview_response(state, user, code, Some(e)).await
+    }
 }
 
 async fn set_suspension(state: AppState, user: CurrentUser, id: Uuid, reason: Option<String>) -> AppResult<Response> {
@@ -455,12 +435,10 @@ pub async fn suspend(
 ) -> AppResult<Response> {
     user.require(Role::Ciso, "suspend_tool")?;
     let input = FormData::parse(&body);
-    let mut errors = FormErrors::new();
-    let reason = errors.note("suspension_reason", "de reden", input.get("suspension_reason"), 5, 1000);
-    if !errors.is_empty() {
-        return application_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await;
+    match SuspendInput::try_from(&input) {
+        Ok(s) => set_suspension(state, user, id, Some(s.reason)).await,
+        Err(errors) => tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, input, None).await,
     }
-    set_suspension(state, user, id, Some(reason)).await
 }
 
 #[tracing::instrument(skip_all)]

@@ -8,7 +8,6 @@ use uuid::Uuid;
 
 use super::fields::Opt;
 use super::form::is_month;
-use super::gates::{DPIA_KINDS_SQL, IAMA_KINDS_SQL, IAMA_REQUIRED_SQL, completed_sql};
 
 /// Registrations with a name like `name` ("bestaat deze tool al?").
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -209,25 +208,25 @@ fn push_filters<'a>(
         _ => None,
     };
     if let Some(cond) = evaluation {
-        b.push(format!(" and {cond} and {APPROVED_SQL}"));
+        b.push(format!(" and {cond} and registration_approved(workflow_status)"));
     }
     push_follow_up_filters(b, organisation_id, f);
 }
 
 /// The filters on what follows a registration: assessments done or missing, open incidents, month created.
 fn push_follow_up_filters<'a>(b: &mut QueryBuilder<'a, Postgres>, organisation_id: Uuid, f: &'a ListFilter) {
+    // The assessment filters, written with the database's own conditions (migration 0013).
     let assessment = match f.toets.as_str() {
-        "dpia_ontbreekt" => Some((super::gates::dpia_required_sql(), DPIA_KINDS_SQL, false)),
-        "dpia_gedaan" => Some((super::gates::dpia_required_sql(), DPIA_KINDS_SQL, true)),
-        "iama_ontbreekt" => Some((IAMA_REQUIRED_SQL.to_string(), IAMA_KINDS_SQL, false)),
-        "iama_gedaan" => Some((IAMA_REQUIRED_SQL.to_string(), IAMA_KINDS_SQL, true)),
+        "dpia_ontbreekt" => Some("dpia_required(a) and not assessment_completed(a.application_id, '{dpia}')"),
+        "dpia_gedaan" => Some("dpia_required(a) and assessment_completed(a.application_id, '{dpia}')"),
+        "iama_ontbreekt" => Some("iama_required(a) and not assessment_completed(a.application_id, '{iama,fraia}')"),
+        "iama_gedaan" => Some("iama_required(a) and assessment_completed(a.application_id, '{iama,fraia}')"),
         _ => None,
     };
-    if let Some((required, kinds, done)) = assessment {
-        let not = if done { "" } else { "not " };
+    if let Some(condition) = assessment {
         b.push(" and application_id in (select a.application_id from application a where a.organisation_id = ")
             .push_bind(organisation_id)
-            .push(format!(" and a.{ACTIVE_SQL} and {required} and {not}{})", completed_sql(kinds)));
+            .push(format!(" and registration_active(a.workflow_status) and {condition})"));
     }
     match f.incident.as_str() {
         "open" => {
@@ -236,7 +235,7 @@ fn push_follow_up_filters<'a>(b: &mut QueryBuilder<'a, Postgres>, organisation_i
         sev @ ("kritiek" | "hoog" | "middel" | "laag") => {
             b.push(format!(
                 " and application_id in (select application_id from incident where status <> 'afgehandeld'
-                   group by application_id having min({SEVERITY_RANK_SQL}) = {})",
+                   group by application_id having min(incident_severity_rank(severity)) = {})",
                 ["kritiek", "hoog", "middel", "laag"].iter().position(|s| *s == sev).unwrap_or(3)
             ));
         }

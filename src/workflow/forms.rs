@@ -2,16 +2,75 @@
 //! values the domain takes, or gives every field error in Dutch (the page then comes back filled in). What
 //! needs the stored registration (its status, version, four-eyes) is checked by the handler after locking it.
 
-use time::Date;
+use time::{Date, Duration};
 
 use crate::register::fields::label_in;
 use crate::register::form::FormData;
+use crate::register::machine::Action;
 use crate::web::forms::FormErrors;
 
 pub const ADVICE: &[(&str, &str)] =
     &[("positief", "Positief"), ("negatief", "Negatief"), ("geen_bezwaar", "Geen bezwaar")];
 pub const EVALUATION_OUTCOMES: &[(&str, &str)] =
     &[("voortzetten", "Voortzetten"), ("aanpassen", "Voortzetten met aanpassingen"), ("stoppen", "Stoppen")];
+
+pub fn today() -> Date {
+    crate::web::today()
+}
+
+/// One year later (29 February becomes 28 February).
+pub fn a_year_after(d: Date) -> Date {
+    d.replace_year(d.year() + 1).ok().or_else(|| d.checked_add(Duration::days(365))).unwrap_or(d)
+}
+
+/// The CISO's decision as posted. Unlike the other forms it is read with its errors beside it: once the
+/// registration is locked the handler adds what the gates still miss (and asks for a reason to depart from a
+/// negative FG advice), so the CISO sees every problem at once.
+pub struct DecisionInput {
+    pub action: Option<Action>,
+    pub note: Option<String>,
+    pub next_evaluation: Option<Date>,
+    against_fg_reason: String,
+}
+
+impl DecisionInput {
+    pub fn read(input: &FormData) -> (Self, FormErrors) {
+        let mut errors = FormErrors::new();
+        let action = Action::decision(input.get("beslissing"));
+        if action.is_none() {
+            errors.add(
+                "beslissing",
+                "Kies een besluit: goedkeuren, goedkeuren onder voorwaarden, afwijzen of terugsturen.",
+            );
+        }
+        let raw = input.get("toelichting");
+        let why = match action {
+            Some(Action::ApproveWithConditions) => Some("de voorwaarden"),
+            Some(Action::Reject) => Some("de reden van afwijzing"),
+            Some(Action::Return) => Some("de vragen aan de indiener"),
+            _ => None,
+        };
+        let note = match why {
+            Some(why) => Some(errors.note("toelichting", why, raw, 5, 5000)),
+            None => Some(raw.trim().to_string()).filter(|n| !n.is_empty()),
+        };
+        if note.as_ref().is_some_and(|n| n.chars().count() > 5000) {
+            errors.add("toelichting", "De toelichting mag hoogstens 5000 tekens lang zijn.");
+        }
+        let next_evaluation = errors.date("volgende_evaluatie", "volgende evaluatie", input.get("volgende_evaluatie"));
+        if next_evaluation.is_some_and(|d| d <= today()) {
+            errors.add("volgende_evaluatie", "De volgende evaluatie moet na vandaag liggen.");
+        }
+        let against_fg_reason = input.get("tegen_fg_reden").to_string();
+        (Self { action, note, next_evaluation, against_fg_reason }, errors)
+    }
+
+    /// Approving against a negative FG advice needs a reason (10 to 5000 characters).
+    pub fn against_fg(&self, errors: &mut FormErrors) -> String {
+        let why = "de reden om af te wijken van het negatieve FG-advies";
+        errors.note("tegen_fg_reden", why, &self.against_fg_reason, 10, 5000)
+    }
+}
 
 /// The value as one of the options' own `&'static str`, when it is one.
 fn option(options: &[(&'static str, &'static str)], value: &str) -> Option<&'static str> {
@@ -123,7 +182,7 @@ impl TryFrom<&FormData> for EvaluationInput {
                 d
             }
             Some(d) => d,
-            None => super::review::a_year_after(on),
+            None => a_year_after(on),
         };
         match outcome {
             Some(outcome) if errors.is_empty() => Ok(Self { on, outcome, note, next }),
@@ -159,12 +218,35 @@ mod tests {
     }
 
     #[test]
+    fn a_decision_names_what_its_explanation_must_say() {
+        let (d, errors) = DecisionInput::read(&form(&[("beslissing", "goedgekeurd")]));
+        assert!(errors.is_empty() && d.action == Some(Action::Approve) && d.note.is_none());
+        let (d, errors) = DecisionInput::read(&form(&[("beslissing", "afgewezen"), ("toelichting", "nee")]));
+        assert_eq!(d.action, Some(Action::Reject));
+        assert!(errors.get("toelichting").is_some_and(|m| m.contains("reden van afwijzing")));
+        let (d, errors) = DecisionInput::read(&form(&[("beslissing", "?"), ("volgende_evaluatie", "2000-01-01")]));
+        assert!(d.action.is_none() && errors.get("beslissing").is_some());
+        assert!(errors.get("volgende_evaluatie").is_some());
+        let mut errors = FormErrors::new();
+        assert_eq!(d.against_fg(&mut errors), "");
+        assert!(errors.get("tegen_fg_reden").is_some());
+    }
+
+    #[test]
+    fn a_year_later_never_panics() {
+        use time::macros::date;
+        assert_eq!(a_year_after(date!(2026 - 03 - 31)), date!(2027 - 03 - 31));
+        assert_eq!(a_year_after(date!(2028 - 02 - 29)), date!(2029 - 02 - 28));
+        assert_eq!(a_year_after(date!(9999 - 06 - 01)), date!(9999 - 06 - 01));
+    }
+
+    #[test]
     fn an_evaluation_defaults_to_today_and_a_year_later() {
         let e =
             EvaluationInput::try_from(&form(&[("uitkomst", "voortzetten"), ("evaluatie_toelichting", "Werkt goed.")]))
                 .expect("valid evaluation");
         let today = crate::web::today();
-        assert_eq!((e.on, e.next), (today, super::super::review::a_year_after(today)));
+        assert_eq!((e.on, e.next), (today, a_year_after(today)));
         let bad = EvaluationInput::try_from(&form(&[
             ("uitkomst", "voortzetten"),
             ("evaluatie_toelichting", "Werkt goed."),

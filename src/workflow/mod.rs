@@ -14,7 +14,6 @@ use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::roles::Role;
-use crate::register::gates;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -40,31 +39,36 @@ pub async fn nav_counts(
     user_id: Uuid,
     roles: &[Role],
 ) -> sqlx::Result<NavCounts> {
-    let sql = format!(
-        "select
+    // Four-eyes: what the user registered, submitted or owns is not theirs to decide.
+    let c = sqlx::query!(
+        r#"select
             case when $3 then (select count(*) from application a
-                where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling') and {not_party})
-                else 0 end,
+                where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')
+                  and a.created_by is distinct from $2 and a.submitted_by is distinct from $2
+                  and a.owner_id is distinct from $2)
+                else 0 end as "review!",
             case when $4 then (select count(*) from application a
                 where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')
-                  and {pd} and not exists (select 1 from fg_advice v
-                      where v.application_id = a.application_id and v.given_at >= a.submitted_at)) else 0 end,
+                  and processes_personal_data(a) and not exists (select 1 from fg_advice v
+                      where v.application_id = a.application_id and v.given_at >= a.submitted_at)) else 0 end
+                as "advice!",
             case when $5 then (select count(*) from application a
                 where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')
-                  and a.risk_level = 'hoog' and {not_party} and not exists (select 1 from management_consent c
-                      where c.application_id = a.application_id and c.given_at >= a.submitted_at)) else 0 end,
-            (select count(*) from notification where user_id = $2 and organisation_id = $1 and read_at is null)",
-        pd = gates::PERSONAL_DATA_SQL,
-        // Four-eyes: what the user registered, submitted or owns is not theirs to decide.
-        not_party = "a.created_by is distinct from $2 and a.submitted_by is distinct from $2 and a.owner_id is distinct from $2"
-    );
-    let (review, advice, consent, unread): (i64, i64, i64, i64) = sqlx::query_as(&sql)
-        .bind(organisation_id)
-        .bind(user_id)
-        .bind(roles.contains(&Role::Ciso))
-        .bind(roles.contains(&Role::Fg))
-        .bind(roles.contains(&Role::Directie))
-        .fetch_one(pool)
-        .await?;
+                  and a.risk_level = 'hoog' and a.created_by is distinct from $2
+                  and a.submitted_by is distinct from $2 and a.owner_id is distinct from $2
+                  and not exists (select 1 from management_consent c
+                      where c.application_id = a.application_id and c.given_at >= a.submitted_at)) else 0 end
+                as "consent!",
+            (select count(*) from notification where user_id = $2 and organisation_id = $1 and read_at is null)
+                as "unread!""#,
+        organisation_id,
+        user_id,
+        roles.contains(&Role::Ciso),
+        roles.contains(&Role::Fg),
+        roles.contains(&Role::Directie)
+    )
+    .fetch_one(pool)
+    .await?;
+    let (review, advice, consent, unread) = (c.review, c.advice, c.consent, c.unread);
     Ok(NavCounts { review, advice, consent, unread })
 }

@@ -14,7 +14,7 @@ use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::register::facts;
 use crate::register::fields::{RISK_LEVELS, WORKFLOW_STATUS, label_in, label_of};
-use crate::register::gates::{self, PERSONAL_DATA_SQL, Stage};
+use crate::register::gates::{self, Stage};
 use crate::register::store;
 use crate::web::layout::Layout;
 use crate::web::{format_date, render};
@@ -63,20 +63,37 @@ pub struct QueuePage {
     pub show_gates: bool,
 }
 
+/// Which registrations a work list shows of those waiting for review.
+#[derive(Clone, Copy, PartialEq)]
+enum Queue {
+    /// All of them (the CISO).
+    Review,
+    /// Those with personal data (the FG).
+    Advice,
+    /// Those with a high own risk level (the directie).
+    Consent,
+}
+
 /// Registrations waiting for review, oldest first, with the advice and consent of the current round.
-async fn waiting(state: &AppState, org: Uuid, extra: &str) -> sqlx::Result<Vec<QueueRow>> {
-    let sql = format!(
-        "select a.application_id, a.name, a.workflow_status, a.risk_level, a.department, a.submitted_at,
-                u.name as submitter,
+async fn waiting(state: &AppState, org: Uuid, queue: Queue) -> sqlx::Result<Vec<QueueRow>> {
+    sqlx::query_as!(
+        QueueRow,
+        r#"select a.application_id, a.name, a.workflow_status, a.risk_level, a.department, a.submitted_at,
+                u.name as "submitter?",
                 (select v.advice from fg_advice v where v.application_id = a.application_id
                    and v.given_at >= a.submitted_at order by v.given_at desc limit 1) as advice,
                 (select c.consent from management_consent c where c.application_id = a.application_id
                    and c.given_at >= a.submitted_at order by c.given_at desc limit 1) as consent
          from application a left join app_user u on u.user_id = coalesce(a.submitted_by, a.created_by)
-         where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling') {extra}
-         order by a.submitted_at nulls first, a.application_id"
-    );
-    sqlx::query_as(&sql).bind(org).fetch_all(&state.pool).await
+         where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')
+           and ($2::bool is false or processes_personal_data(a)) and ($3::bool is false or a.risk_level = 'hoog')
+         order by a.submitted_at nulls first, a.application_id"#,
+        org,
+        queue == Queue::Advice,
+        queue == Queue::Consent
+    )
+    .fetch_all(&state.pool)
+    .await
 }
 
 fn item(r: QueueRow, now: OffsetDateTime) -> QueueItem {
@@ -106,7 +123,7 @@ pub async fn review_queue(State(state): State<AppState>, user: CurrentUser) -> A
     let now = OffsetDateTime::now_utc();
     let mut items = Vec::new();
     let mut conn = state.pool.acquire().await?;
-    for r in waiting(&state, org, "").await? {
+    for r in waiting(&state, org, Queue::Review).await? {
         let id = r.application_id;
         let mut it = item(r, now);
         if let Some(app) = store::get_in(&mut conn, org, id).await? {
@@ -132,7 +149,7 @@ pub async fn review_queue(State(state): State<AppState>, user: CurrentUser) -> A
 pub async fn advice_queue(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = user.require(Role::Fg, "advice_queue")?;
     let now = OffsetDateTime::now_utc();
-    let (done, items): (Vec<QueueItem>, Vec<QueueItem>) = waiting(&state, org, &format!("and {PERSONAL_DATA_SQL}"))
+    let (done, items): (Vec<QueueItem>, Vec<QueueItem>) = waiting(&state, org, Queue::Advice)
         .await?
         .into_iter()
         .map(|r| item(r, now))
@@ -153,7 +170,7 @@ pub async fn advice_queue(State(state): State<AppState>, user: CurrentUser) -> A
 pub async fn consent_queue(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = user.require(Role::Directie, "consent_queue")?;
     let now = OffsetDateTime::now_utc();
-    let (done, items): (Vec<QueueItem>, Vec<QueueItem>) = waiting(&state, org, "and a.risk_level = 'hoog'")
+    let (done, items): (Vec<QueueItem>, Vec<QueueItem>) = waiting(&state, org, Queue::Consent)
         .await?
         .into_iter()
         .map(|r| item(r, now))
