@@ -1,0 +1,104 @@
+//! Commands for the national Algoritmeregister: export the published registrations, import descriptions as
+//! drafts.
+
+use std::path::Path;
+
+use anyhow::{Context, bail};
+
+use super::with_database;
+use airegister::config::DbArgs;
+use airegister::db::Database;
+use airegister::organisations;
+use airegister::publication::export::Format;
+
+/// `export`: the format is checked before the database is opened.
+pub async fn export(
+    format: &str,
+    out: Option<&Path>,
+    org_code: Option<&str>,
+    public_url: Option<&str>,
+    db: &DbArgs,
+) -> anyhow::Result<()> {
+    let format = Format::parse(format)
+        .with_context(|| format!("onbekend formaat '{format}'; kies algoritmeregister-json, csv of xlsx"))?;
+    if format == Format::Xlsx && out.is_none() {
+        bail!("een Excel-bestand gaat niet naar het scherm; geef --out BESTAND.xlsx");
+    }
+    with_database(db, async |db| export_register(db, format, out, org_code, public_url).await).await
+}
+
+/// `import`: the file is read (and its size checked) before the database is opened.
+pub async fn import(file: &Path, dry_run: bool, org_code: Option<&str>, db: &DbArgs) -> anyhow::Result<()> {
+    let bytes = std::fs::read(file).with_context(|| format!("kan {} niet lezen", file.display()))?;
+    if bytes.len() > airegister::publication::import::MAX_FILE {
+        bail!("{} is groter dan 10 MB", file.display());
+    }
+    with_database(db, async |db| import_file(db, &bytes, dry_run, org_code).await).await
+}
+
+/// The organisation a command works on: by code, or the only one.
+async fn pick_organisation(db: &Database, code: Option<&str>) -> anyhow::Result<uuid::Uuid> {
+    let mut conn = db.pool.acquire().await?;
+    match code {
+        Some(code) => organisations::find_by_code(&mut conn, code)
+            .await?
+            .with_context(|| format!("geen organisatie met code {code}")),
+        None => match organisations::all_ids(&mut conn).await?.as_slice() {
+            [only] => Ok(*only),
+            [] => bail!("er is nog geen organisatie"),
+            _ => bail!("er zijn meerdere organisaties; kies er een met --org-code"),
+        },
+    }
+}
+
+async fn export_register(
+    db: &Database,
+    format: Format,
+    out: Option<&Path>,
+    org_code: Option<&str>,
+    public_url: Option<&str>,
+) -> anyhow::Result<()> {
+    use airegister::publication::{algorithm_in, export};
+    let org = pick_organisation(db, org_code).await?;
+    let info = algorithm_in::org_info(&db.pool, org).await?;
+    let links = algorithm_in::Links::new(public_url);
+    let (entries, skipped) = export::public_entries(&db.pool, &info, &links).await?;
+    for s in &skipped {
+        eprintln!("Overgeslagen: {} – {}", s.name, s.problems.join("; "));
+    }
+    let bytes = export::encode(format, &entries, true)?;
+    match out {
+        Some(path) => {
+            std::fs::write(path, &bytes).with_context(|| format!("kan {} niet schrijven", path.display()))?;
+            eprintln!("{} registraties geëxporteerd naar {}.", entries.len(), path.display());
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().lock().write_all(&bytes)?;
+        }
+    }
+    Ok(())
+}
+
+async fn import_file(db: &Database, bytes: &[u8], dry_run: bool, org_code: Option<&str>) -> anyhow::Result<()> {
+    use airegister::publication::{algorithm_in, import};
+    let org = pick_organisation(db, org_code).await?;
+    let info = algorithm_in::org_info(&db.pool, org).await?;
+    let actor = airegister::audit::Actor::system("cli import");
+    let report = import::run(&db.pool, &info, &actor, None, bytes, dry_run).await?;
+    for line in report.lines() {
+        println!("{line}");
+    }
+    if let Some(e) = &report.file_error {
+        bail!("het bestand kan niet worden ingelezen: {e}; er is niets opgeslagen");
+    }
+    if !report.ok() {
+        bail!("{} van de {} rijen hebben fouten; er is niets opgeslagen", report.error_rows(), report.rows.len());
+    }
+    if dry_run {
+        println!("Proefimport: {} rijen in orde, niets opgeslagen.", report.rows.len());
+    } else {
+        println!("{} registraties als concept opgeslagen in {}.", report.written, info.name);
+    }
+    Ok(())
+}
