@@ -53,6 +53,8 @@ fn terminate(child: &mut Child) -> std::process::ExitStatus {
 
 #[tokio::test]
 async fn private_cluster_starts_keeps_its_data_across_restarts_and_stops() {
+    // reqwest is built without a crypto provider; other tests install it, but this one must not depend on order.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let top = scratch_dir("airegister-cluster-");
     let data = top.join("pg");
 
