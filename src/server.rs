@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
-use crate::config::{DbArgs, ServeArgs, WebConfig};
+use crate::config::{DbArgs, MailSettings, ServeArgs, WebConfig};
 use crate::db::Database;
 use crate::{AppState, auth, build_router};
 
@@ -25,7 +25,9 @@ pub async fn serve(args: ServeArgs, db_args: DbArgs) -> anyhow::Result<()> {
 }
 
 async fn run(args: &ServeArgs, db: &Database) -> anyhow::Result<()> {
-    let config = Arc::new(WebConfig::from_args(args));
+    let mut web = WebConfig::from_args(args);
+    web.mail = MailSettings::from_args(args).map_err(anyhow::Error::msg)?;
+    let config = Arc::new(web);
     let state = AppState::new(db.pool.clone(), config.clone());
     let listener = TcpListener::bind(args.bind).await.with_context(|| {
         format!("kan niet luisteren op {} (is de poort al in gebruik? kies een andere met --bind)", args.bind)
@@ -69,8 +71,12 @@ async fn run(args: &ServeArgs, db: &Database) -> anyhow::Result<()> {
     limits.max_connections =
         fit_connections_to_fd_limit(limits.max_connections, db.pool.options().get_max_connections());
     let cleanup = tokio::spawn(session_cleanup(state.clone()));
+    let mail = start_mail(&db.pool, config.mail.clone(), &base).await?;
     let served = crate::web::listener::serve(listener, build_router(state), limits, shutdown_signal()).await;
     cleanup.abort();
+    if let Some(worker) = mail {
+        worker.abort();
+    }
     say("AI-register is gestopt.");
     served.context("de webserver stopte met een fout")
 }
@@ -105,6 +111,21 @@ fn fit_connections_to_fd_limit(wanted: usize, pool: u32) -> usize {
         return spare;
     }
     wanted
+}
+
+/// E-mail on or off (written to the database, where messages are queued), and the worker when on.
+async fn start_mail(
+    pool: &sqlx::PgPool,
+    settings: Option<MailSettings>,
+    base: &str,
+) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+    crate::mail::outbox::set_enabled(pool, settings.is_some()).await?;
+    let Some(settings) = settings else {
+        say("E-mail staat uit (geen AIREGISTER_SMTP_URL): meldingen verschijnen alleen in de applicatie.");
+        return Ok(None);
+    };
+    say(&format!("E-mail staat aan: via {} als {}.", settings.server(), settings.from));
+    Ok(Some(tokio::spawn(crate::mail::run(pool.clone(), settings, base.to_string()))))
 }
 
 /// Print a line for the operator; a closed stdout (e.g. a supervisor that went away) must not crash the

@@ -1,5 +1,6 @@
 //! Notifications as the registration's life writes them: in the same transaction as the event they announce
-//! (a decision, a submission, a reminder). The pages that list them are in `notifications/`.
+//! (a decision, a submission, a reminder), with the e-mail of each in the outbox when e-mail is on. The pages
+//! that list them are in `notifications/`; the mail worker that sends the outbox is in `mail/`.
 
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -28,6 +29,20 @@ impl Kind {
             Kind::EvaluationDue => "evaluatie",
             Kind::Incident => "incident",
             Kind::Suspended => "opgeschort",
+        }
+    }
+
+    /// The start of an e-mail's subject: what the recipient is asked to do or told (the tool's name follows;
+    /// nothing of an incident's content goes into a subject line).
+    pub fn subject(self) -> &'static str {
+        match self {
+            Kind::Submitted => "Beoordelen",
+            Kind::AdviceRequested => "Advies gevraagd",
+            Kind::Decision => "Besluit",
+            Kind::ConsentNeeded => "Toestemming gevraagd",
+            Kind::EvaluationDue => "Evaluatie nodig",
+            Kind::Incident => "Incident gemeld",
+            Kind::Suspended => "Tijdelijk niet gebruiken",
         }
     }
 }
@@ -74,11 +89,21 @@ pub async fn send_once(
         return Ok(());
     }
     let ids: Vec<Uuid> = to.iter().map(|_| Uuid::now_v7()).collect();
+    // The e-mail of each notification actually written (a repeated reminder writes none), in the same
+    // statement: the outbox fills in the event's transaction, and only while e-mail is on (mail_setting).
     sqlx::query!(
-        "insert into notification (notification_id, user_id, organisation_id, kind, application_id, message, link, dedupe_key)
-         select id, uid, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::text
-         from unnest($1::uuid[], $2::uuid[]) as t(id, uid)
-         on conflict (user_id, dedupe_key) do nothing",
+        "with made as (
+            insert into notification (notification_id, user_id, organisation_id, kind, application_id, message, link, dedupe_key)
+            select id, uid, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::text
+              from unnest($1::uuid[], $2::uuid[]) as t(id, uid)
+            on conflict (user_id, dedupe_key) do nothing
+            returning notification_id, user_id)
+         insert into mail_outbox (message_id, organisation_id, user_id, to_address, to_name, kind, subject, body, link)
+         select made.notification_id, $3, u.user_id, u.email, u.name, $4, $9::text
+                    || coalesce(': ' || (select a.name from application a where a.application_id = $5), ''),
+                $6, $7
+           from made join app_user u using (user_id)
+          where u.active and (select enabled from mail_setting)",
         &ids,
         &to,
         note.organisation_id,
@@ -86,7 +111,8 @@ pub async fn send_once(
         note.application_id,
         note.message,
         note.link,
-        dedupe_key
+        dedupe_key,
+        note.kind.subject()
     )
     .execute(&mut *conn)
     .await?;
