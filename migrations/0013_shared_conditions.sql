@@ -30,26 +30,26 @@ create function incident_severity_rank(severity text) returns integer
     language sql immutable parallel safe
     return case severity when 'kritiek' then 0 when 'hoog' then 1 when 'middel' then 2 else 3 end;
 
--- register::gates::processes_personal_data.
+-- register::gates::involves_personal_data (never null: an unanswered data class counts as not allowed).
 create function processes_personal_data(a application) returns boolean
     language sql stable parallel safe
     return coalesce(a.personal_data, false) or coalesce(a.special_categories, false)
-        or a.dc_persoonsgegevens in ('toegestaan', 'onder_voorwaarden')
-        or a.dc_bijzondere in ('toegestaan', 'onder_voorwaarden');
+        or coalesce(a.dc_persoonsgegevens in ('toegestaan', 'onder_voorwaarden'), false)
+        or coalesce(a.dc_bijzondere in ('toegestaan', 'onder_voorwaarden'), false);
 
--- register::facts::Facts::iama_required.
+-- register::gates::Facts::iama_required (never null).
 create function iama_required(a application) returns boolean
     language sql stable parallel safe
-    return a.ai_act_risk_group = 'hoog-risico AI' or a.interaction = 'extern'
-        or a.publication_category in ('Hoog-risico AI-systeem', 'Impactvolle algoritmes');
+    return coalesce(a.ai_act_risk_group = 'hoog-risico AI' or a.interaction = 'extern'
+        or a.publication_category in ('Hoog-risico AI-systeem', 'Impactvolle algoritmes'), false);
 
--- register::facts::Facts::dpia_required: personal data with special categories or a high own risk, or a
+-- register::gates::Facts::dpia_required: personal data with special categories or a high own risk, or a
 -- completed Pre-scan DPIA whose latest verdict says a DPIA is required.
 create function dpia_required(a application) returns boolean
     language sql stable parallel safe
     return (processes_personal_data(a)
-            and (coalesce(a.special_categories, false)
-                 or a.dc_bijzondere in ('toegestaan', 'onder_voorwaarden') or a.risk_level = 'hoog'))
+            and coalesce(coalesce(a.special_categories, false)
+                 or a.dc_bijzondere in ('toegestaan', 'onder_voorwaarden') or a.risk_level = 'hoog', false))
         or coalesce((select q.verdicts from questionnaire q
                       where q.application_id = a.application_id and q.kind = 'prescan' and q.status = 'afgerond'
                       order by q.completed_at desc limit 1)

@@ -4,17 +4,16 @@
 //! Completed assessments satisfy the workflow's risk-analysis gate.
 
 mod document;
+mod edit;
+mod forms;
 mod ooxml;
 pub mod sniff;
 
 use askama::Template;
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
-
 use sqlx::PgConnection;
 use time::Date;
 use uuid::Uuid;
@@ -22,19 +21,16 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::applications::load;
 use crate::applications::summary::{Summary, summary};
-use crate::audit::Actor;
 use crate::auth::roles::Role;
-use crate::auth::session::{self, CurrentUser};
+use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::register::access::can_edit;
 use crate::register::fields::label_in as label;
-use crate::register::form::{FormData, is_https_link};
-use crate::register::store::{self, Stored};
+use crate::register::store::Stored;
 use crate::web::filename;
-use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::multipart::MAX_UPLOAD_BODY;
-use crate::web::{format_date, render, render_status};
+use crate::web::{format_date, render};
 
 pub const MAX_DOCUMENT: usize = 25 * 1024 * 1024;
 
@@ -61,14 +57,14 @@ pub fn is_upload_path(path: &str) -> bool {
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/register/{id}/assessments", get(list).post(create))
-        .route("/register/{id}/assessments/nieuw", get(new_form))
-        .route("/register/{id}/assessments/{aid}", get(edit_form).post(update))
+        .route("/register/{id}/assessments", get(list).post(edit::create))
+        .route("/register/{id}/assessments/nieuw", get(edit::new_form))
+        .route("/register/{id}/assessments/{aid}", get(edit::edit_form).post(edit::update))
         .route("/register/{id}/assessments/{aid}/document", get(download))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY))
 }
 
-#[derive(sqlx::FromRow)]
+/// An assessment as stored, with the name and size of its report.
 struct Row {
     assessment_id: Uuid,
     kind: String,
@@ -86,10 +82,6 @@ struct Row {
     publishable: bool,
     version: i32,
 }
-
-const SELECT: &str = "select s.assessment_id, s.kind, s.other_name, s.status, s.started_on, s.completed_on,
-        s.performed_by, s.outcome, s.residual_risk, s.link, s.document_id, d.file_name, d.size_bytes, s.publishable, s.version
-    from assessment s left join assessment_document d using (document_id)";
 
 pub struct Item {
     pub id: Uuid,
@@ -158,10 +150,7 @@ pub struct ListPage {
 #[tracing::instrument(skip_all)]
 pub async fn list(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let (_, app) = load(&state, &user, id).await?;
-    let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} where s.application_id = $1 order by s.created_at"))
-        .bind(id)
-        .fetch_all(&state.pool)
-        .await?;
+    let rows = rows(&state.pool, id, None).await?;
     let questionnaires = crate::questionnaires::by_assessment(&state.pool, id).await?;
     let items = rows
         .into_iter()
@@ -181,336 +170,25 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     })
 }
 
-#[derive(Template)]
-#[template(path = "assessments/form.html")]
-pub struct FormPage {
-    pub layout: Layout,
-    pub app: Summary,
-    pub tab: &'static str,
-    pub assessment_id: Option<Uuid>,
-    pub version: i32,
-    pub input: FormData,
-    pub errors: FormErrors,
-    pub document: Option<String>,
-    pub conflict: bool,
-    pub kinds: &'static [(&'static str, &'static str)],
-    pub statuses: &'static [(&'static str, &'static str)],
-    pub residuals: &'static [(&'static str, &'static str)],
-}
-
-struct FormState {
-    assessment_id: Option<Uuid>,
-    version: i32,
-    input: FormData,
-    errors: FormErrors,
-    document: Option<String>,
-    conflict: bool,
-}
-
-fn form_page(user: &CurrentUser, app: &Stored, s: FormState, status: StatusCode) -> AppResult<Response> {
-    let title = if s.assessment_id.is_some() { "Assessment bijwerken" } else { "Assessment toevoegen" };
-    render_status(
-        status,
-        &FormPage {
-            layout: Layout::for_user(user, &format!("{title} – {}", app.name()), "/register")
-                .with_errors(!s.errors.is_empty() || s.conflict),
-            app: summary(user, app),
-            tab: "assessments",
-            assessment_id: s.assessment_id,
-            version: s.version,
-            input: s.input,
-            errors: s.errors,
-            document: s.document,
-            conflict: s.conflict,
-            kinds: KINDS,
-            statuses: STATUSES,
-            residuals: RESIDUAL,
-        },
+/// The registration's assessments in the order they were added, or only `aid` when given.
+async fn rows(conn: impl sqlx::PgExecutor<'_>, id: Uuid, aid: Option<Uuid>) -> sqlx::Result<Vec<Row>> {
+    sqlx::query_as!(
+        Row,
+        r#"select s.assessment_id, s.kind, s.other_name, s.status, s.started_on, s.completed_on,
+                 s.performed_by, s.outcome, s.residual_risk, s.link, s.document_id, d.file_name as "file_name?",
+                 d.size_bytes as "size_bytes?", s.publishable, s.version
+            from assessment s left join assessment_document d using (document_id)
+           where s.application_id = $1 and ($2::uuid is null or s.assessment_id = $2)
+           order by s.created_at"#,
+        id,
+        aid
     )
-}
-
-fn guard(user: &CurrentUser, app: &Stored) -> AppResult<()> {
-    if can_change(user, app) {
-        return Ok(());
-    }
-    tracing::warn!(event = "authz_denied", user_id = %user.user_id, application_id = %app.id, action = "change_assessment", "assessment change refused");
-    Err(AppError::Forbidden)
-}
-
-#[tracing::instrument(skip_all)]
-pub async fn new_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
-    let (_, app) = load(&state, &user, id).await?;
-    guard(&user, &app)?;
-    let mut input = FormData::default();
-    input.push("status", "niet_gestart");
-    let s = FormState {
-        assessment_id: None,
-        version: 0,
-        input,
-        errors: FormErrors::new(),
-        document: None,
-        conflict: false,
-    };
-    form_page(&user, &app, s, StatusCode::OK)
+    .fetch_all(conn)
+    .await
 }
 
 async fn fetch(conn: &mut PgConnection, id: Uuid, aid: Uuid) -> AppResult<Row> {
-    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} where s.application_id = $1 and s.assessment_id = $2"))
-        .bind(id)
-        .bind(aid)
-        .fetch_optional(&mut *conn)
-        .await?;
-    row.ok_or(AppError::NotFound)
-}
-
-fn to_input(r: &Row) -> FormData {
-    let mut f = FormData::default();
-    f.push("kind", r.kind.as_str());
-    f.push("other_name", r.other_name.clone().unwrap_or_default());
-    f.push("status", r.status.as_str());
-    f.push("started_on", r.started_on.map(|d| d.to_string()).unwrap_or_default());
-    f.push("completed_on", r.completed_on.map(|d| d.to_string()).unwrap_or_default());
-    f.push("performed_by", r.performed_by.clone().unwrap_or_default());
-    f.push("outcome", r.outcome.clone().unwrap_or_default());
-    f.push("residual_risk", r.residual_risk.clone().unwrap_or_default());
-    f.push("link", r.link.clone().unwrap_or_default());
-    if r.publishable {
-        f.push("publishable", "ja");
-    }
-    f
-}
-
-#[tracing::instrument(skip_all)]
-pub async fn edit_form(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((id, aid)): Path<(Uuid, Uuid)>,
-) -> AppResult<Response> {
-    let (_, app) = load(&state, &user, id).await?;
-    guard(&user, &app)?;
-    let mut conn = state.pool.acquire().await?;
-    let row = fetch(&mut conn, id, aid).await?;
-    let s = FormState {
-        assessment_id: Some(aid),
-        version: row.version,
-        input: to_input(&row),
-        errors: FormErrors::new(),
-        document: row.file_name.as_deref().map(filename::clean),
-        conflict: false,
-    };
-    form_page(&user, &app, s, StatusCode::OK)
-}
-
-/// The validated assessment, ready to write.
-struct Values {
-    kind: String,
-    other_name: Option<String>,
-    status: String,
-    started_on: Option<Date>,
-    completed_on: Option<Date>,
-    performed_by: Option<String>,
-    outcome: Option<String>,
-    residual_risk: Option<String>,
-    link: Option<String>,
-    publishable: bool,
-}
-
-fn opt(v: &str) -> Option<String> {
-    Some(v.trim().to_string()).filter(|s| !s.is_empty())
-}
-
-fn validate(f: &FormData, errors: &mut FormErrors) -> Values {
-    let kind = f.get("kind").to_string();
-    if !KINDS.iter().any(|(k, _)| *k == kind) {
-        errors.add("kind", "Kies het soort assessment.");
-    }
-    let other_name = if kind == "anders" {
-        let n = errors.required("other_name", "de naam van het assessment", f.get("other_name"), 100);
-        Some(n)
-    } else {
-        None
-    };
-    let status = f.get("status").to_string();
-    if !STATUSES.iter().any(|(k, _)| *k == status) {
-        errors.add("status", "Kies de status: niet gestart, in uitvoering of afgerond.");
-    }
-    let started_on = errors.date("started_on", "de startdatum", f.get("started_on"));
-    let completed_on = errors.date("completed_on", "de datum van afronding", f.get("completed_on"));
-    let today = crate::web::today();
-    if completed_on.is_some_and(|c| c > today) {
-        errors.add("completed_on", "De datum van afronding kan niet in de toekomst liggen.");
-    }
-    if let (Some(s), Some(c)) = (started_on, completed_on)
-        && c < s
-    {
-        errors.add("completed_on", "De datum van afronding ligt vóór de startdatum.");
-    }
-    let outcome = opt(f.get("outcome"));
-    if status == "afgerond" {
-        if completed_on.is_none() && errors.get("completed_on").is_none() {
-            errors.add("completed_on", "Vul de datum van afronding in: het assessment is afgerond.");
-        }
-        if outcome.is_none() {
-            errors.add("outcome", "Vul de uitkomst in: het assessment is afgerond.");
-        }
-    }
-    if outcome.as_ref().is_some_and(|o| o.chars().count() > 5000) {
-        errors.add("outcome", "De uitkomst mag hoogstens 5000 tekens lang zijn.");
-    }
-    let performed_by = opt(f.get("performed_by"));
-    if performed_by.as_ref().is_some_and(|p| p.chars().count() > 200) {
-        errors.add("performed_by", "Uitgevoerd door mag hoogstens 200 tekens lang zijn.");
-    }
-    let residual_risk = opt(f.get("residual_risk"));
-    if residual_risk.as_deref().is_some_and(|r| !RESIDUAL.iter().any(|(k, _)| *k == r)) {
-        errors.add("residual_risk", "Kies laag, middel of hoog als restrisico.");
-    }
-    let link = opt(f.get("link"));
-    if link.as_deref().is_some_and(|l| !is_https_link(l)) {
-        errors.add("link", "Vul een volledige https-link in, zoals https://intranet.gemeente.nl/dpia.pdf.");
-    }
-    Values {
-        kind,
-        other_name,
-        status,
-        started_on,
-        completed_on,
-        performed_by,
-        outcome,
-        residual_risk,
-        link,
-        publishable: f.get("publishable") == "ja",
-    }
-}
-
-#[tracing::instrument(skip_all)]
-pub async fn create(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<Uuid>,
-    headers: HeaderMap,
-    body: Body,
-) -> AppResult<Response> {
-    save(state, user, id, None, headers, body).await
-}
-
-#[tracing::instrument(skip_all)]
-pub async fn update(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((id, aid)): Path<(Uuid, Uuid)>,
-    headers: HeaderMap,
-    body: Body,
-) -> AppResult<Response> {
-    save(state, user, id, Some(aid), headers, body).await
-}
-
-async fn save(
-    state: AppState,
-    user: CurrentUser,
-    id: Uuid,
-    aid: Option<Uuid>,
-    headers: HeaderMap,
-    body: Body,
-) -> AppResult<Response> {
-    let (org, app) = load(&state, &user, id).await?;
-    guard(&user, &app)?;
-    let (input, upload) = match document::read_body(&headers, body).await? {
-        Ok(read) => read,
-        Err(too_large) => return Ok(too_large),
-    };
-    let mut errors = FormErrors::new();
-    let v = validate(&input, &mut errors);
-    let doc = match &upload {
-        Some(u) => document::check(u, &mut errors).await?,
-        None => None,
-    };
-    let base_version: i32 = input.get("version").parse().unwrap_or(-1);
-    let members = store::members(&state.pool, org).await?;
-    let mut tx = state.pool.begin().await?;
-    // The application's row lock serialises this with a CISO's decision (which reads the assessments for
-    // its gates) and with other saves of the same assessment, so the version check below cannot be raced.
-    store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-    let current = match aid {
-        Some(aid) => Some(fetch(&mut tx, id, aid).await?),
-        None => None,
-    };
-    let remove_document = input.get("document_verwijderen") == "ja";
-    let keeps_document = current.as_ref().is_some_and(|c| c.document_id.is_some()) && !remove_document;
-    if v.link.is_some() && (doc.is_some() || (keeps_document && upload.is_none())) {
-        errors.add("link", "Geef een link óf een document, niet allebei.");
-    }
-    let stale = current.as_ref().is_some_and(|c| c.version != base_version);
-    if stale || !errors.is_empty() {
-        drop(tx);
-        if upload.is_some() && errors.get("document").is_none() {
-            errors
-                .add("document", "Kies het bestand opnieuw: een browser stuurt een gekozen bestand niet nog eens mee.");
-        }
-        let s = FormState {
-            assessment_id: aid,
-            version: current.as_ref().map(|c| c.version).unwrap_or(0),
-            input,
-            errors,
-            document: current.and_then(|c| c.file_name).as_deref().map(filename::clean),
-            conflict: stale,
-        };
-        let status = if stale { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
-        return form_page(&user, &app, s, status);
-    }
-    let document_id = match (&doc, &upload) {
-        (Some((kind, name)), Some(u)) => Some(document::store(&mut tx, org, user.user_id, *kind, name, u).await?),
-        _ if keeps_document => current.as_ref().and_then(|c| c.document_id),
-        _ => None,
-    };
-    let assessment_id = aid.unwrap_or_else(Uuid::now_v7);
-    sqlx::query!(
-        "insert into assessment (assessment_id, application_id, kind, other_name, status, started_on, completed_on,
-                performed_by, outcome, residual_risk, link, document_id, publishable, created_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-         on conflict (assessment_id) do update set kind = excluded.kind, other_name = excluded.other_name,
-                status = excluded.status, started_on = excluded.started_on, completed_on = excluded.completed_on,
-                performed_by = excluded.performed_by, outcome = excluded.outcome, residual_risk = excluded.residual_risk,
-                link = excluded.link, document_id = excluded.document_id, publishable = excluded.publishable,
-                version = assessment.version + 1",
-        assessment_id,
-        id,
-        &v.kind,
-        v.other_name.as_deref(),
-        &v.status,
-        v.started_on,
-        v.completed_on,
-        v.performed_by.as_deref(),
-        v.outcome.as_deref(),
-        v.residual_risk.as_deref(),
-        v.link.as_deref(),
-        document_id,
-        v.publishable,
-        user.user_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    // A replaced or removed report is deleted with its link.
-    if let Some(old) = current.as_ref().and_then(|c| c.document_id).filter(|old| Some(*old) != document_id) {
-        sqlx::query!("delete from assessment_document where document_id = $1", old).execute(&mut *tx).await?;
-    }
-    let name = if v.kind == "anders" { v.other_name.clone().unwrap_or_default() } else { label(KINDS, &v.kind) };
-    let summary_line = format!(
-        "{name}: {}{}{}",
-        label(STATUSES, &v.status).to_lowercase(),
-        v.outcome.as_deref().map(|o| format!(" – {o}")).unwrap_or_default(),
-        doc.as_ref().map(|(_, n)| format!(" (document {n})")).unwrap_or_default()
-    );
-    let action = if aid.is_some() { "application.assessment_updated" } else { "application.assessment_added" };
-    store::record_note(&mut tx, &Actor::from(&user), action, &app, &members, ("assessment", &summary_line)).await?;
-    tx.commit().await?;
-    session::flash_redirect(
-        &state.pool,
-        &user,
-        &format!("Het assessment {name} is opgeslagen."),
-        &format!("/register/{id}/assessments"),
-    )
-    .await
+    rows(&mut *conn, id, Some(aid)).await?.into_iter().next().ok_or(AppError::NotFound)
 }
 
 /// The report as an attachment: never shown inline, never sniffed by the browser.

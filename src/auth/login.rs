@@ -98,16 +98,7 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let next = safe_next(Some(&form.next));
-    let email = form.email.trim().to_lowercase();
-    let mut errors = FormErrors::new();
-    if email.is_empty() {
-        errors.add("email", "Vul uw e-mailadres in.");
-    } else {
-        errors.optional("email", "uw e-mailadres", &email, 254);
-    }
-    if form.password.is_empty() {
-        errors.add("password", "Vul uw wachtwoord in.");
-    }
+    let (email, errors) = check_fields(&form);
     let page = |errors: FormErrors, failure: Option<&'static str>| LoginPage {
         layout: Layout::bare("Inloggen").with_errors(true),
         email: form.email.clone(),
@@ -127,27 +118,7 @@ pub async fn login(
         Ok(attempt) => attempt,
         Err(wait) => return Ok(too_many_attempts(who.ip, wait)),
     };
-    // Over-long input cannot be a valid password; still spend the same time.
-    let candidate = if form.password.chars().count() > password::MAX_CHARS { "" } else { form.password.as_str() };
-    let outcome = match &account {
-        Some(a) if a.locked => {
-            password::verify(candidate, None).await?;
-            "locked"
-        }
-        Some(a) => {
-            if password::verify(candidate, a.password_hash.as_deref()).await? && !candidate.is_empty() {
-                if a.active { "ok" } else { "inactive" }
-            } else if users::record_failed_login(&state.pool, a.user_id).await? {
-                "locked_now"
-            } else {
-                "wrong_password"
-            }
-        }
-        None => {
-            password::verify(candidate, None).await?;
-            "unknown_email"
-        }
-    };
+    let outcome = check_password(&state, account.as_ref(), &form.password).await?;
     if outcome != "ok" {
         state.throttle.failed(&state.pool, &attempt).await?;
         // The log says why; the user gets one message for all cases. The e-mail address is logged with
@@ -166,14 +137,60 @@ pub async fn login(
         session::destroy(&state.pool, &p.session_hash).await?;
     }
     if account.totp {
-        // The password is right; the session becomes a full one only after the second factor.
-        let token = session::create_pending(&state.pool, account.user_id).await?;
-        tracing::info!(event = "login_password_ok", user_id = %account.user_id, "password accepted; second factor asked");
-        let mut resp = Redirect::to(&format!("/inloggen/code?next={}", crate::web::url_encode(&next))).into_response();
-        resp.headers_mut().insert(header::SET_COOKIE, session::session_cookie(&state.config, &token));
-        return Ok(resp);
+        return ask_second_factor(&state, account.user_id, &next).await;
     }
     finish_login(&state, &who.device, account.user_id, &next, None).await
+}
+
+/// The e-mail address (trimmed, lower-cased) and the errors of fields left empty or too long.
+fn check_fields(form: &LoginForm) -> (String, FormErrors) {
+    let email = form.email.trim().to_lowercase();
+    let mut errors = FormErrors::new();
+    if email.is_empty() {
+        errors.add("email", "Vul uw e-mailadres in.");
+    } else {
+        errors.optional("email", "uw e-mailadres", &email, 254);
+    }
+    if form.password.is_empty() {
+        errors.add("password", "Vul uw wachtwoord in.");
+    }
+    (email, errors)
+}
+
+/// What the password says about the account: "ok", or why not ("locked", "inactive", "locked_now",
+/// "wrong_password", "unknown_email"). Every path spends the time of one password check, so the answer's
+/// timing does not tell whether the account exists.
+async fn check_password(state: &AppState, account: Option<&users::LoginRow>, given: &str) -> AppResult<&'static str> {
+    // Over-long input cannot be a valid password; still spend the same time.
+    let candidate = if given.chars().count() > password::MAX_CHARS { "" } else { given };
+    Ok(match account {
+        Some(a) if a.locked => {
+            password::verify(candidate, None).await?;
+            "locked"
+        }
+        Some(a) => {
+            if password::verify(candidate, a.password_hash.as_deref()).await? && !candidate.is_empty() {
+                if a.active { "ok" } else { "inactive" }
+            } else if users::record_failed_login(&state.pool, a.user_id).await? {
+                "locked_now"
+            } else {
+                "wrong_password"
+            }
+        }
+        None => {
+            password::verify(candidate, None).await?;
+            "unknown_email"
+        }
+    })
+}
+
+/// The password is right; the session becomes a full one only after the second factor.
+async fn ask_second_factor(state: &AppState, user_id: uuid::Uuid, next: &str) -> AppResult<Response> {
+    let token = session::create_pending(&state.pool, user_id).await?;
+    tracing::info!(event = "login_password_ok", user_id = %user_id, "password accepted; second factor asked");
+    let mut resp = Redirect::to(&format!("/inloggen/code?next={}", crate::web::url_encode(next))).into_response();
+    resp.headers_mut().insert(header::SET_COOKIE, session::session_cookie(&state.config, &token));
+    Ok(resp)
 }
 
 /// The last step of a login: a new full session (new id), its cookie, the device cookie that lets this browser

@@ -3,26 +3,24 @@
 //! checked against the registrations behind it.
 
 pub mod chart;
+mod counts;
 
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use sqlx::PgPool;
-use uuid::Uuid;
 
 use crate::AppState;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::register::fields::{AI_ACT_RISK_GROUPS, Opt, RISK_LEVELS, WORKFLOW_STATUS};
-use crate::register::gates::{self, DPIA_KINDS_SQL, IAMA_KINDS_SQL, IAMA_REQUIRED_SQL};
-use crate::register::search::{ACTIVE_SQL, APPROVED_SQL, SEVERITY_RANK_SQL};
 use crate::register::search::{ASSESSMENT_FILTER, EVALUATION_FILTER};
 use crate::web::layout::Layout;
 use crate::web::month_label;
 use crate::web::{render, url_encode};
 use chart::{Bar, Chart};
+use counts::{Assessments, Counts};
 
 pub const PATH: &str = crate::web::paths::DASHBOARD;
 
@@ -73,15 +71,6 @@ fn bars(options: &[Opt], counts: &[(String, i64)], param: &str) -> Vec<Bar> {
         .collect()
 }
 
-async fn grouped(pool: &PgPool, org: Uuid, expr: &str, extra: &str) -> sqlx::Result<Vec<(String, i64)>> {
-    sqlx::query_as(&format!(
-        "select {expr} as k, count(*) from application a where a.organisation_id = $1 {extra} group by 1"
-    ))
-    .bind(org)
-    .fetch_all(pool)
-    .await
-}
-
 const NOT_DETERMINED: Opt = Opt { value: "onbekend", label: "Nog niet bepaald" };
 
 #[tracing::instrument(skip_all)]
@@ -91,61 +80,132 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult
         tracing::warn!(event = "authz_denied", user_id = %user.user_id, action = "dashboard", "dashboard refused");
         return Err(AppError::Forbidden);
     }
-    let pool = &state.pool;
-    let by_status = grouped(pool, org, "a.workflow_status", "").await?;
-    let by_risk = grouped(pool, org, "coalesce(a.risk_level, 'onbekend')", "").await?;
-    let by_ai_act = grouped(pool, org, "coalesce(a.ai_act_risk_group, 'onbekend')", "").await?;
-    let evaluations = grouped(
-        pool,
-        org,
-        "case when a.next_evaluation is null then 'geen' when a.next_evaluation < current_date then 'verlopen'
-              when a.next_evaluation <= current_date + 30 then 'binnenkort' else 'later' end",
-        &format!("and a.{APPROVED_SQL}"),
-    )
-    .await?;
-    // Required assessments of registrations on their way or in use: done or missing.
-    let dpia = gates::dpia_required_sql();
-    let assessments: (i64, i64, i64, i64) = sqlx::query_as(&format!(
-        "select count(*) filter (where dpia and dpia_done), count(*) filter (where dpia and not dpia_done),
-                count(*) filter (where iama and iama_done), count(*) filter (where iama and not iama_done)
-           from (select {dpia} as dpia, {} as dpia_done, {IAMA_REQUIRED_SQL} as iama, {} as iama_done
-                   from application a where a.organisation_id = $1 and a.{ACTIVE_SQL}) t",
-        gates::completed_sql(DPIA_KINDS_SQL),
-        gates::completed_sql(IAMA_KINDS_SQL),
-    ))
-    .bind(org)
-    .fetch_one(pool)
-    .await?;
-    // Registrations with an open incident, by the severity of their worst open incident.
-    let incidents: Vec<(i32, i64)> = sqlx::query_as(&format!(
-        "select worst, count(*) from (select application_id, min({SEVERITY_RANK_SQL}) as worst from incident
-          where organisation_id = $1 and status <> 'afgehandeld' group by application_id) t group by worst"
-    ))
-    .bind(org)
-    .fetch_all(pool)
-    .await?;
-    let months: Vec<(String, i64)> = sqlx::query!(
-        r#"select to_char(created_at at time zone 'Europe/Amsterdam', 'YYYY-MM') as "c0!: String",
-                 count(*) as "c1!: i64" from application
-          where organisation_id = $1
-            and created_at >= (date_trunc('month', now() at time zone 'Europe/Amsterdam') - interval '11 months')
-                              at time zone 'Europe/Amsterdam'
-          group by 1"#,
-        org
-    )
-    .map(|r| (r.c0, r.c1))
-    .fetch_all(pool)
-    .await?;
+    let counts = Counts::load(&state.pool, org).await?;
+    render(&DashboardPage {
+        layout: Layout::for_user(&user, "Overzicht", PATH),
+        org_name: user.organisation.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
+        figures: figures(&counts),
+        charts: charts(&counts)
+            .into_iter()
+            .map(|c| ChartView { svg: c.svg(), total: (c.id != "toetsen").then(|| c.total()), chart: c })
+            .collect(),
+    })
+}
 
-    let count = |list: &[(String, i64)], key: &str| list.iter().find(|(k, _)| k == key).map(|(_, n)| *n).unwrap_or(0);
+fn count(list: &[(String, i64)], key: &str) -> i64 {
+    list.iter().find(|(k, _)| k == key).map(|(_, n)| *n).unwrap_or(0)
+}
+
+/// The key figures at the top, each linking to the register list it counts.
+fn figures(c: &Counts) -> Vec<KeyFigure> {
+    let open_incidents: i64 = c.incidents.iter().map(|(_, n)| n).sum();
+    vec![
+        KeyFigure { label: "Registraties", value: c.by_status.iter().map(|(_, n)| n).sum(), href: "/register".into() },
+        KeyFigure {
+            label: "In gebruik",
+            value: count(&c.by_status, "in_gebruik"),
+            href: list_href("status", "in_gebruik"),
+        },
+        KeyFigure { label: "Eigen risico hoog", value: count(&c.by_risk, "hoog"), href: list_href("risico", "hoog") },
+        KeyFigure {
+            label: "Evaluatie verlopen",
+            value: count(&c.evaluations, "verlopen"),
+            href: list_href("evaluatie", "verlopen"),
+        },
+        KeyFigure {
+            label: "DPIA ontbreekt",
+            value: c.assessments.dpia_missing,
+            href: list_href("toets", "dpia_ontbreekt"),
+        },
+        KeyFigure {
+            label: "IAMA ontbreekt",
+            value: c.assessments.iama_missing,
+            href: list_href("toets", "iama_ontbreekt"),
+        },
+        KeyFigure { label: "Met open incident", value: open_incidents, href: list_href("incident", "open") },
+    ]
+}
+
+fn charts(c: &Counts) -> Vec<Chart> {
     let mut risk_options = RISK_LEVELS.iter().rev().copied().collect::<Vec<_>>();
     risk_options.push(NOT_DETERMINED);
     let mut ai_options = AI_ACT_RISK_GROUPS.to_vec();
     ai_options.push(NOT_DETERMINED);
+    vec![
+        Chart {
+            id: "status",
+            title: "Registraties per status",
+            about: "Aantal registraties per beoordelingsstatus.",
+            bars: bars(WORKFLOW_STATUS, &c.by_status, "status"),
+        },
+        Chart {
+            id: "risico",
+            title: "Eigen risiconiveau",
+            about: "Aantal registraties per eigen risiconiveau (afgeleid uit de gegevensklassen, of aangepast door de CISO).",
+            bars: bars(&risk_options, &c.by_risk, "risico"),
+        },
+        Chart {
+            id: "ai-act",
+            title: "Risicogroep AI-verordening",
+            about: "Aantal registraties per risicogroep volgens de beslishulp AI-verordening.",
+            bars: bars(&ai_options, &c.by_ai_act, "ai_act"),
+        },
+        Chart {
+            id: "toetsen",
+            title: "Verplichte DPIA en IAMA",
+            about: "Lopende registraties (ingediend tot en met in gebruik) waarvoor een DPIA of IAMA verplicht is: afgerond of ontbrekend.",
+            bars: assessment_bars(&c.assessments),
+        },
+        Chart {
+            id: "evaluaties",
+            title: "Evaluaties",
+            about: "Goedgekeurde registraties en registraties in gebruik, naar hun volgende evaluatie.",
+            bars: bars(EVALUATION_FILTER, &c.evaluations, "evaluatie"),
+        },
+        Chart {
+            id: "incidenten",
+            title: "Open incidenten",
+            about: "Registraties met een open incident, naar de ernst van het zwaarste open incident.",
+            bars: incident_bars(&c.incidents),
+        },
+        Chart {
+            id: "per-maand",
+            title: "Registraties per maand",
+            about: "Nieuwe registraties per maand, de afgelopen twaalf maanden.",
+            bars: month_bars(&c.months),
+        },
+    ]
+}
+
+/// DPIA missing, done; IAMA missing, done: in the order of the register's assessment filter.
+fn assessment_bars(a: &Assessments) -> Vec<Bar> {
+    let assessment_counts = [a.dpia_missing, a.dpia_done, a.iama_missing, a.iama_done];
+    ASSESSMENT_FILTER
+        .iter()
+        .zip(assessment_counts)
+        .map(|(o, n)| Bar { label: o.label.to_string(), value: n, href: list_href("toets", o.value) })
+        .collect()
+}
+
+/// Worst first; the rank is the severity's position (the SQL function incident_severity_rank).
+fn incident_bars(incidents: &[(i32, i64)]) -> Vec<Bar> {
     let severities = ["kritiek", "hoog", "middel", "laag"];
-    let open_incidents: i64 = incidents.iter().map(|(_, n)| n).sum();
-    let (dpia_done, dpia_missing, iama_done, iama_missing) = assessments;
-    let assessment_counts = [dpia_missing, dpia_done, iama_missing, iama_done];
+    severities
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Bar {
+            label: crate::register::fields::label_in(
+                &[("kritiek", "Kritiek"), ("hoog", "Hoog"), ("middel", "Middel"), ("laag", "Laag")],
+                s,
+            ),
+            value: incidents.iter().find(|(r, _)| *r as usize == i).map(|(_, n)| *n).unwrap_or(0),
+            href: list_href("incident", s),
+        })
+        .collect()
+}
+
+/// The last twelve months, this one last, also those without new registrations.
+fn month_bars(months: &[(String, i64)]) -> Vec<Bar> {
     let today = crate::web::today();
     let month_keys: Vec<String> = (0..12)
         .rev()
@@ -154,93 +214,8 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult
             format!("{:04}-{:02}", total / 12, total % 12 + 1)
         })
         .collect();
-
-    let charts = vec![
-        Chart {
-            id: "status",
-            title: "Registraties per status",
-            about: "Aantal registraties per beoordelingsstatus.",
-            bars: bars(WORKFLOW_STATUS, &by_status, "status"),
-        },
-        Chart {
-            id: "risico",
-            title: "Eigen risiconiveau",
-            about: "Aantal registraties per eigen risiconiveau (afgeleid uit de gegevensklassen, of aangepast door de CISO).",
-            bars: bars(&risk_options, &by_risk, "risico"),
-        },
-        Chart {
-            id: "ai-act",
-            title: "Risicogroep AI-verordening",
-            about: "Aantal registraties per risicogroep volgens de beslishulp AI-verordening.",
-            bars: bars(&ai_options, &by_ai_act, "ai_act"),
-        },
-        Chart {
-            id: "toetsen",
-            title: "Verplichte DPIA en IAMA",
-            about: "Lopende registraties (ingediend tot en met in gebruik) waarvoor een DPIA of IAMA verplicht is: afgerond of ontbrekend.",
-            bars: ASSESSMENT_FILTER
-                .iter()
-                .zip(assessment_counts)
-                .map(|(o, n)| Bar { label: o.label.to_string(), value: n, href: list_href("toets", o.value) })
-                .collect(),
-        },
-        Chart {
-            id: "evaluaties",
-            title: "Evaluaties",
-            about: "Goedgekeurde registraties en registraties in gebruik, naar hun volgende evaluatie.",
-            bars: bars(EVALUATION_FILTER, &evaluations, "evaluatie"),
-        },
-        Chart {
-            id: "incidenten",
-            title: "Open incidenten",
-            about: "Registraties met een open incident, naar de ernst van het zwaarste open incident.",
-            bars: severities
-                .iter()
-                .enumerate()
-                .map(|(i, s)| Bar {
-                    label: crate::register::fields::label_in(
-                        &[("kritiek", "Kritiek"), ("hoog", "Hoog"), ("middel", "Middel"), ("laag", "Laag")],
-                        s,
-                    ),
-                    value: incidents.iter().find(|(r, _)| *r as usize == i).map(|(_, n)| *n).unwrap_or(0),
-                    href: list_href("incident", s),
-                })
-                .collect(),
-        },
-        Chart {
-            id: "per-maand",
-            title: "Registraties per maand",
-            about: "Nieuwe registraties per maand, de afgelopen twaalf maanden.",
-            bars: month_keys
-                .iter()
-                .map(|m| Bar { label: month_label(m), value: count(&months, m), href: list_href("maand", m) })
-                .collect(),
-        },
-    ];
-    let figures = vec![
-        KeyFigure { label: "Registraties", value: by_status.iter().map(|(_, n)| n).sum(), href: "/register".into() },
-        KeyFigure {
-            label: "In gebruik",
-            value: count(&by_status, "in_gebruik"),
-            href: list_href("status", "in_gebruik"),
-        },
-        KeyFigure { label: "Eigen risico hoog", value: count(&by_risk, "hoog"), href: list_href("risico", "hoog") },
-        KeyFigure {
-            label: "Evaluatie verlopen",
-            value: count(&evaluations, "verlopen"),
-            href: list_href("evaluatie", "verlopen"),
-        },
-        KeyFigure { label: "DPIA ontbreekt", value: dpia_missing, href: list_href("toets", "dpia_ontbreekt") },
-        KeyFigure { label: "IAMA ontbreekt", value: iama_missing, href: list_href("toets", "iama_ontbreekt") },
-        KeyFigure { label: "Met open incident", value: open_incidents, href: list_href("incident", "open") },
-    ];
-    render(&DashboardPage {
-        layout: Layout::for_user(&user, "Overzicht", PATH),
-        org_name: user.organisation.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
-        figures,
-        charts: charts
-            .into_iter()
-            .map(|c| ChartView { svg: c.svg(), total: (c.id != "toetsen").then(|| c.total()), chart: c })
-            .collect(),
-    })
+    month_keys
+        .iter()
+        .map(|m| Bar { label: month_label(m), value: count(months, m), href: list_href("maand", m) })
+        .collect()
 }

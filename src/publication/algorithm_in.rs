@@ -59,17 +59,15 @@ pub const RICH_KEYS: [&str; 9] = [
 pub const GROUPING_KEYS: [&str; 3] = ["lawful_basis_grouping", "impacttoetsen_grouping", "source_data_grouping"];
 
 /// Workflow states in which a registration may be public: approved (with or without conditions), in use, or
-/// no longer in use. Drafts, submissions under review and rejected tools never are.
+/// no longer in use. Drafts, submissions under review and rejected tools never are. The statements ask the
+/// same of `application a` with the SQL function `registration_public(a.publish, a.workflow_status)`
+/// (migration 0013).
 pub const PUBLIC_STATES: [WorkflowStatus; 4] = [
     WorkflowStatus::Goedgekeurd,
     WorkflowStatus::GoedgekeurdOnderVoorwaarden,
     WorkflowStatus::InGebruik,
     WorkflowStatus::BuitenGebruik,
 ];
-
-/// The same, as a SQL condition on `application a`.
-pub const PUBLIC_SQL: &str = "a.publish and a.workflow_status in ('goedgekeurd', 'goedgekeurd_onder_voorwaarden', \
-                              'in_gebruik', 'buiten_gebruik')";
 
 /// Assessment titles exactly as the register's search filter knows them (NOTES.md §5); other assessments
 /// keep their own name and count as "Overig" there.

@@ -8,7 +8,7 @@ use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::algorithm_in::{self, KEYS, Links, OrgInfo, PUBLIC_SQL};
+use super::algorithm_in::{self, KEYS, Links, OrgInfo};
 use super::{csv, validate, xlsx};
 use crate::register::store::Stored;
 
@@ -99,11 +99,12 @@ pub async fn entries(pool: &PgPool, org: &OrgInfo, apps: &[Stored], links: &Link
 
 /// Every public registration of the organisation, by name: the valid ones and the skipped ones.
 pub async fn public_entries(pool: &PgPool, org: &OrgInfo, links: &Links) -> sqlx::Result<(Vec<Entry>, Vec<Skipped>)> {
-    let docs: Vec<Value> = sqlx::query_scalar(&format!(
-        "select to_jsonb(a.*) - 'search' from application a where a.organisation_id = $1 and {PUBLIC_SQL}
-         order by lower(a.name), a.application_id"
-    ))
-    .bind(org.organisation_id)
+    let docs: Vec<Value> = sqlx::query_scalar!(
+        r#"select to_jsonb(a.*) - 'search' as "v!" from application a
+         where a.organisation_id = $1 and registration_public(a.publish, a.workflow_status)
+         order by lower(a.name), a.application_id"#,
+        org.organisation_id
+    )
     .fetch_all(pool)
     .await?;
     let apps: Vec<Stored> = docs.into_iter().filter_map(stored).collect();
@@ -126,12 +127,12 @@ pub async fn public_entries(pool: &PgPool, org: &OrgInfo, links: &Links) -> sqlx
 
 /// One public registration (None when it is not public: not marked, not approved or another organisation's).
 pub async fn public_one(pool: &PgPool, org: &OrgInfo, id: Uuid, links: &Links) -> sqlx::Result<Option<Entry>> {
-    let doc: Option<Value> = sqlx::query_scalar(&format!(
-        "select to_jsonb(a.*) - 'search' from application a
-         where a.organisation_id = $1 and a.application_id = $2 and {PUBLIC_SQL}"
-    ))
-    .bind(org.organisation_id)
-    .bind(id)
+    let doc: Option<Value> = sqlx::query_scalar!(
+        r#"select to_jsonb(a.*) - 'search' as "v!" from application a
+         where a.organisation_id = $1 and a.application_id = $2 and registration_public(a.publish, a.workflow_status)"#,
+        org.organisation_id,
+        id
+    )
     .fetch_optional(pool)
     .await?;
     let Some(app) = doc.and_then(stored) else { return Ok(None) };

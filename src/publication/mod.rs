@@ -6,6 +6,7 @@ pub mod algorithm_in;
 pub mod csv;
 pub mod export;
 pub mod files;
+pub mod forms;
 pub mod import;
 mod json_error;
 pub mod pages;

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
-use super::algorithm_in::{OrgInfo, PUBLIC_SQL};
+use super::algorithm_in::OrgInfo;
 use super::files::links;
 use super::{export, validate};
 use crate::AppState;
@@ -57,10 +57,12 @@ struct IndexPage {
 
 /// The organisations with a public register; straight to it when there is one.
 async fn index(State(state): State<AppState>) -> AppResult<Response> {
-    let orgs: Vec<(String, String, i64)> = sqlx::query_as(&format!(
-        "select o.code, o.name, count(*) from organisation o join application a using (organisation_id)
-         where {PUBLIC_SQL} group by o.code, o.name order by o.name"
-    ))
+    let orgs: Vec<(String, String, i64)> = sqlx::query!(
+        r#"select o.code as "c0!: String", o.name as "c1!: String", count(*) as "c2!: i64"
+         from organisation o join application a using (organisation_id)
+         where registration_public(a.publish, a.workflow_status) group by o.code, o.name order by o.name"#
+    )
+    .map(|r| (r.c0, r.c1, r.c2))
     .fetch_all(&state.pool)
     .await?;
     if let [(code, _, _)] = orgs.as_slice() {
@@ -128,7 +130,7 @@ async fn list(State(state): State<AppState>, Path(code): Path<String>, Query(f):
                 {} as total from application a where a.organisation_id = ",
         if filtered { "count(*) over ()" } else { "0::bigint" }
     ));
-    b.push_bind(org.organisation_id).push(format!(" and {PUBLIC_SQL}"));
+    b.push_bind(org.organisation_id).push(" and registration_public(a.publish, a.workflow_status)");
     if let Some(q) = &tsq {
         b.push(" and a.search @@ ");
         crate::register::search::push_tsquery(&mut b, q);
@@ -151,10 +153,13 @@ async fn list(State(state): State<AppState>, Path(code): Path<String>, Query(f):
     let total = if filtered {
         rows.first().map(|r| r.total).unwrap_or(0)
     } else {
-        sqlx::query_scalar(&format!("select count(*) from application a where a.organisation_id = $1 and {PUBLIC_SQL}"))
-            .bind(org.organisation_id)
-            .fetch_one(&state.pool)
-            .await?
+        sqlx::query_scalar!(
+            r#"select count(*) as "n!: i64" from application a
+             where a.organisation_id = $1 and registration_public(a.publish, a.workflow_status)"#,
+            org.organisation_id
+        )
+        .fetch_one(&state.pool)
+        .await?
     };
     let query_base = form_urlencoded::Serializer::new(String::new())
         .append_pair("q", &f.q)
@@ -303,15 +308,17 @@ async fn report(
     Path((code, id, aid)): Path<(String, Uuid, Uuid)>,
 ) -> AppResult<Response> {
     let org = org_by_code(&state, &code).await?;
-    let doc: Option<(String, String, Vec<u8>)> = sqlx::query_as(&format!(
-        "select d.file_name, d.media_type, d.content from application a
+    let doc: Option<(String, String, Vec<u8>)> = sqlx::query!(
+        r#"select d.file_name as "c0!: String", d.media_type as "c1!: String", d.content as "c2!: Vec<u8>"
+         from application a
          join assessment s using (application_id) join assessment_document d using (document_id)
          where a.organisation_id = $1 and a.application_id = $2 and s.assessment_id = $3
-           and s.publishable and s.status = 'afgerond' and {PUBLIC_SQL}"
-    ))
-    .bind(org.organisation_id)
-    .bind(id)
-    .bind(aid)
+           and s.publishable and s.status = 'afgerond' and registration_public(a.publish, a.workflow_status)"#,
+        org.organisation_id,
+        id,
+        aid
+    )
+    .map(|r| (r.c0, r.c1, r.c2))
     .fetch_optional(&state.pool)
     .await?;
     let (name, media_type, content) = doc.ok_or(AppError::NotFound)?;

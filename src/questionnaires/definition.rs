@@ -180,80 +180,96 @@ pub struct Definition {
     parsed: BTreeMap<String, Expr>,
 }
 
+/// The checks a definition passes before it is used, collecting the parsed expressions on the way.
+struct Checker<'a> {
+    file: &'a str,
+    ids: BTreeSet<String>,
+    parsed: BTreeMap<String, Expr>,
+}
+
+impl Checker<'_> {
+    /// Parse one expression; the error names the file, the place and the expression on one line.
+    fn expression(&mut self, text: &str, at: &str) -> Result<(), String> {
+        let e = expr::parse(text).map_err(|e| {
+            let file = self.file;
+            format!("{file}: {at}: uitdrukking „{}”: {e}", text.split_whitespace().collect::<Vec<_>>().join(" "))
+        })?;
+        self.parsed.insert(text.to_string(), e);
+        Ok(())
+    }
+
+    /// Every task: a unique id, a known type, options for a choice, well-formed conditions and calculations.
+    fn tasks(&mut self, tasks: &[Task]) -> Result<(), String> {
+        let file = self.file;
+        for t in tasks {
+            let at = format!("vraag {}", t.id);
+            if !self.ids.insert(t.id.clone()) {
+                return Err(format!("{file}: {at}: deze id komt twee keer voor"));
+            }
+            if let Some(k) = t.kinds.iter().find(|k| !KINDS.contains(&k.as_str())) {
+                return Err(format!("{file}: {at}: onbekend vraagtype „{k}”"));
+            }
+            let takes_options = t.dependencies.iter().any(|d| d.kind == "source_options");
+            if matches!(t.kind(), "radio_option" | "select_option") && t.options.is_empty() && !takes_options {
+                return Err(format!("{file}: {at}: een keuzevraag zonder opties"));
+            }
+            for d in t.dependencies.iter().filter(|d| d.kind == "conditional") {
+                let Some(c) = &d.condition else {
+                    return Err(format!("{file}: {at}: een voorwaarde zonder condition"));
+                };
+                if !matches!(c.operator.as_str(), "equals" | "contains" | "not_equals") {
+                    return Err(format!("{file}: {at}: onbekende operator „{}” in een voorwaarde", c.operator));
+                }
+            }
+            if let Some(c) = &t.calculation {
+                self.expression(&c.expression, &at)?;
+                for r in &c.risk_score {
+                    self.expression(&r.when, &at)?;
+                }
+            }
+            self.tasks(&t.tasks)?;
+        }
+        Ok(())
+    }
+
+    /// The assessments block: every level's expression and its criteria.
+    fn assessments(&mut self, assessments: &[AssessmentRule]) -> Result<(), String> {
+        for a in assessments {
+            for l in &a.levels {
+                let at = format!("assessment {}, niveau {}", a.id, l.level);
+                self.expression(&l.expression, &at)?;
+                for c in &l.criteria {
+                    self.expression(&c.expression, &format!("{at}, criterium {}", c.id))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Conditions must point at questions that exist (so after every id is known).
+    fn references(&self, tasks: &[Task]) -> Result<(), String> {
+        for t in tasks {
+            for c in t.dependencies.iter().filter_map(|d| d.condition.as_ref()) {
+                if !self.ids.contains(&c.id) {
+                    return Err(format!(
+                        "{}: vraag {}: de voorwaarde verwijst naar vraag {}, die niet bestaat",
+                        self.file, t.id, c.id
+                    ));
+                }
+            }
+            self.references(&t.tasks)?;
+        }
+        Ok(())
+    }
+}
+
 impl Definition {
     pub fn parse(file: &str, yaml: &str) -> Result<Definition, String> {
         let raw: Raw = yaml_serde::from_str(yaml).map_err(|e| format!("{file}: geen geldige vragenlijst: {e}"))?;
-        let mut parsed = BTreeMap::new();
-        let mut ids = BTreeSet::new();
-        let mut check = |text: &str, at: &str| -> Result<(), String> {
-            let e = expr::parse(text).map_err(|e| {
-                format!("{file}: {at}: uitdrukking „{}”: {e}", text.split_whitespace().collect::<Vec<_>>().join(" "))
-            })?;
-            parsed.insert(text.to_string(), e);
-            Ok(())
-        };
-        fn walk(
-            tasks: &[Task],
-            file: &str,
-            ids: &mut BTreeSet<String>,
-            check: &mut dyn FnMut(&str, &str) -> Result<(), String>,
-        ) -> Result<(), String> {
-            for t in tasks {
-                let at = format!("vraag {}", t.id);
-                if !ids.insert(t.id.clone()) {
-                    return Err(format!("{file}: {at}: deze id komt twee keer voor"));
-                }
-                if let Some(k) = t.kinds.iter().find(|k| !KINDS.contains(&k.as_str())) {
-                    return Err(format!("{file}: {at}: onbekend vraagtype „{k}”"));
-                }
-                let takes_options = t.dependencies.iter().any(|d| d.kind == "source_options");
-                if matches!(t.kind(), "radio_option" | "select_option") && t.options.is_empty() && !takes_options {
-                    return Err(format!("{file}: {at}: een keuzevraag zonder opties"));
-                }
-                for d in t.dependencies.iter().filter(|d| d.kind == "conditional") {
-                    let Some(c) = &d.condition else {
-                        return Err(format!("{file}: {at}: een voorwaarde zonder condition"));
-                    };
-                    if !matches!(c.operator.as_str(), "equals" | "contains" | "not_equals") {
-                        return Err(format!("{file}: {at}: onbekende operator „{}” in een voorwaarde", c.operator));
-                    }
-                }
-                if let Some(c) = &t.calculation {
-                    check(&c.expression, &at)?;
-                    for r in &c.risk_score {
-                        check(&r.when, &at)?;
-                    }
-                }
-                walk(&t.tasks, file, ids, check)?;
-            }
-            Ok(())
-        }
-        walk(&raw.tasks, file, &mut ids, &mut check)?;
-        for a in &raw.assessments {
-            for l in &a.levels {
-                let at = format!("assessment {}, niveau {}", a.id, l.level);
-                check(&l.expression, &at)?;
-                for c in &l.criteria {
-                    check(&c.expression, &format!("{at}, criterium {}", c.id))?;
-                }
-            }
-        }
-        // Conditions must point at questions that exist.
-        fn deps(tasks: &[Task], ids: &BTreeSet<String>, file: &str) -> Result<(), String> {
-            for t in tasks {
-                for c in t.dependencies.iter().filter_map(|d| d.condition.as_ref()) {
-                    if !ids.contains(&c.id) {
-                        return Err(format!(
-                            "{file}: vraag {}: de voorwaarde verwijst naar vraag {}, die niet bestaat",
-                            t.id, c.id
-                        ));
-                    }
-                }
-                deps(&t.tasks, ids, file)?;
-            }
-            Ok(())
-        }
-        deps(&raw.tasks, &ids, file)?;
+        let mut checker = Checker { file, ids: BTreeSet::new(), parsed: BTreeMap::new() };
+        checker.tasks(&raw.tasks)?;
+        checker.assessments(&raw.assessments)?;
+        checker.references(&raw.tasks)?;
         Ok(Definition {
             name: raw.name,
             urn: raw.urn,
@@ -261,7 +277,7 @@ impl Definition {
             description: raw.description,
             tasks: raw.tasks,
             assessments: raw.assessments,
-            parsed,
+            parsed: checker.parsed,
         })
     }
 

@@ -3,6 +3,7 @@
 
 pub mod definition;
 pub mod expr;
+pub mod forms;
 pub mod pages;
 pub mod prescan;
 

@@ -51,37 +51,9 @@ pub fn involves_personal_data(doc: &Map<String, Value>) -> bool {
     yes("personal_data") || yes("special_categories") || allowed("dc_persoonsgegevens") || allowed("dc_bijzondere")
 }
 
-/// The same condition in SQL, for the queues (kept next to the Rust version on purpose).
-pub const PERSONAL_DATA_SQL: &str = "(coalesce(a.personal_data, false) or coalesce(a.special_categories, false)
-     or a.dc_persoonsgegevens in ('toegestaan', 'onder_voorwaarden') or a.dc_bijzondere in ('toegestaan', 'onder_voorwaarden'))";
-
-/// `Facts::dpia_required` in SQL over `application a` (dashboard and register filter; kept next to the Rust
-/// version on purpose, and a test compares the two on the demo data).
-pub fn dpia_required_sql() -> String {
-    format!(
-        "(({PERSONAL_DATA_SQL} and (coalesce(a.special_categories, false)
-            or a.dc_bijzondere in ('toegestaan', 'onder_voorwaarden') or a.risk_level = 'hoog'))
-          or coalesce((select q.verdicts from questionnaire q where q.application_id = a.application_id
-                and q.kind = 'prescan' and q.status = 'afgerond' order by q.completed_at desc limit 1)
-              @> '[{{\"assessment\": \"DPIA\", \"level\": \"required\"}}]', false))"
-    )
-}
-
-/// `Facts::iama_required` in SQL over `application a`.
-pub const IAMA_REQUIRED_SQL: &str = "(a.ai_act_risk_group = 'hoog-risico AI' or a.interaction = 'extern'
-     or a.publication_category in ('Hoog-risico AI-systeem', 'Impactvolle algoritmes'))";
-
-/// A completed assessment of one of `kinds` (SQL list literal, from our own constants) for `application a`.
-pub fn completed_sql(kinds: &str) -> String {
-    format!(
-        "exists(select 1 from assessment s where s.application_id = a.application_id and s.status = 'afgerond'
-                and s.kind in ({kinds}))"
-    )
-}
-
-/// The kinds that count as a DPIA and as an IAMA, as SQL lists.
-pub const DPIA_KINDS_SQL: &str = "'dpia'";
-pub const IAMA_KINDS_SQL: &str = "'iama', 'fraia'";
+// The same conditions in SQL are the database functions processes_personal_data, dpia_required,
+// iama_required and assessment_completed (migration 0013); the dashboard's test compares them with these rules
+// on the demo data.
 
 impl Facts {
     /// The facts that come from the registration itself; the caller adds assessments, advice and consent.

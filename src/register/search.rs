@@ -88,18 +88,6 @@ pub struct ListFilter {
     pub pagina: Option<u32>,
 }
 
-/// Statuses in which a registration is on its way or in use (not a draft, not ended): where missing
-/// assessments and overdue evaluations matter.
-pub const ACTIVE_SQL: &str = "workflow_status not in ('concept', 'buiten_gebruik', 'afgewezen')";
-
-/// Approved tools and tools in use: the registrations that are evaluated (the Evaluaties page and the
-/// register's evaluation filter agree on this).
-pub const APPROVED_SQL: &str = "workflow_status in ('goedgekeurd', 'goedgekeurd_onder_voorwaarden', 'in_gebruik')";
-
-/// The severity order of incidents, worst first (SQL expression over `severity`).
-pub const SEVERITY_RANK_SQL: &str =
-    "case severity when 'kritiek' then 0 when 'hoog' then 1 when 'middel' then 2 else 3 end";
-
 pub const PAGE_SIZE: i64 = 25;
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -2,6 +2,9 @@
 
 pub mod assets;
 pub mod client;
+pub mod cookies;
+pub mod csrf;
+pub mod enrolment;
 pub mod error_page;
 pub mod filename;
 pub mod forms;
@@ -17,6 +20,7 @@ pub mod session;
 pub mod state;
 pub mod throttle;
 pub mod upload;
+pub mod user;
 
 use askama::Template;
 use axum::http::StatusCode;

@@ -1,0 +1,138 @@
+//! The numbers behind the dashboard, each counted with the conditions of the register list's filter it links
+//! to (the SQL functions of migration 0013 keep those conditions in one place).
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+/// Registrations per key: status, own risk level, AI Act risk group, next evaluation, month created.
+pub type Grouped = Vec<(String, i64)>;
+
+/// Required assessments of registrations on their way or in use: done or missing.
+pub struct Assessments {
+    pub dpia_done: i64,
+    pub dpia_missing: i64,
+    pub iama_done: i64,
+    pub iama_missing: i64,
+}
+
+pub struct Counts {
+    pub by_status: Grouped,
+    pub by_risk: Grouped,
+    pub by_ai_act: Grouped,
+    /// Approved registrations and those in use, by their next evaluation.
+    pub evaluations: Grouped,
+    pub assessments: Assessments,
+    /// Registrations with an open incident, by the severity rank of their worst open incident.
+    pub incidents: Vec<(i32, i64)>,
+    /// New registrations per month ("2026-03"), the last twelve months.
+    pub months: Grouped,
+}
+
+impl Counts {
+    pub async fn load(pool: &PgPool, org: Uuid) -> sqlx::Result<Self> {
+        Ok(Self {
+            by_status: by_status(pool, org).await?,
+            by_risk: by_risk(pool, org).await?,
+            by_ai_act: by_ai_act(pool, org).await?,
+            evaluations: evaluations(pool, org).await?,
+            assessments: assessments(pool, org).await?,
+            incidents: incidents(pool, org).await?,
+            months: months(pool, org).await?,
+        })
+    }
+}
+
+async fn by_status(pool: &PgPool, org: Uuid) -> sqlx::Result<Grouped> {
+    sqlx::query!(
+        r#"select a.workflow_status as "k!", count(*) as "n!" from application a
+            where a.organisation_id = $1 group by 1"#,
+        org
+    )
+    .map(|r| (r.k, r.n))
+    .fetch_all(pool)
+    .await
+}
+
+async fn by_risk(pool: &PgPool, org: Uuid) -> sqlx::Result<Grouped> {
+    sqlx::query!(
+        r#"select coalesce(a.risk_level, 'onbekend') as "k!", count(*) as "n!" from application a
+            where a.organisation_id = $1 group by 1"#,
+        org
+    )
+    .map(|r| (r.k, r.n))
+    .fetch_all(pool)
+    .await
+}
+
+async fn by_ai_act(pool: &PgPool, org: Uuid) -> sqlx::Result<Grouped> {
+    sqlx::query!(
+        r#"select coalesce(a.ai_act_risk_group, 'onbekend') as "k!", count(*) as "n!" from application a
+            where a.organisation_id = $1 group by 1"#,
+        org
+    )
+    .map(|r| (r.k, r.n))
+    .fetch_all(pool)
+    .await
+}
+
+async fn evaluations(pool: &PgPool, org: Uuid) -> sqlx::Result<Grouped> {
+    sqlx::query!(
+        r#"select case when a.next_evaluation is null then 'geen'
+                       when a.next_evaluation < current_date then 'verlopen'
+                       when a.next_evaluation <= current_date + 30 then 'binnenkort'
+                       else 'later' end as "k!",
+                  count(*) as "n!"
+             from application a
+            where a.organisation_id = $1 and registration_approved(a.workflow_status)
+            group by 1"#,
+        org
+    )
+    .map(|r| (r.k, r.n))
+    .fetch_all(pool)
+    .await
+}
+
+async fn assessments(pool: &PgPool, org: Uuid) -> sqlx::Result<Assessments> {
+    sqlx::query_as!(
+        Assessments,
+        r#"select count(*) filter (where dpia and dpia_done) as "dpia_done!",
+                  count(*) filter (where dpia and not dpia_done) as "dpia_missing!",
+                  count(*) filter (where iama and iama_done) as "iama_done!",
+                  count(*) filter (where iama and not iama_done) as "iama_missing!"
+             from (select dpia_required(a) as dpia, assessment_completed(a.application_id, '{dpia}') as dpia_done,
+                          iama_required(a) as iama, assessment_completed(a.application_id, '{iama,fraia}') as iama_done
+                     from application a
+                    where a.organisation_id = $1 and registration_active(a.workflow_status)) t"#,
+        org
+    )
+    .fetch_one(pool)
+    .await
+}
+
+async fn incidents(pool: &PgPool, org: Uuid) -> sqlx::Result<Vec<(i32, i64)>> {
+    sqlx::query!(
+        r#"select worst as "worst!", count(*) as "n!"
+             from (select application_id, min(incident_severity_rank(severity)) as worst from incident
+                    where organisation_id = $1 and status <> 'afgehandeld' group by application_id) t
+            group by worst"#,
+        org
+    )
+    .map(|r| (r.worst, r.n))
+    .fetch_all(pool)
+    .await
+}
+
+async fn months(pool: &PgPool, org: Uuid) -> sqlx::Result<Grouped> {
+    sqlx::query!(
+        r#"select to_char(created_at at time zone 'Europe/Amsterdam', 'YYYY-MM') as "c0!: String",
+                 count(*) as "c1!: i64" from application
+          where organisation_id = $1
+            and created_at >= (date_trunc('month', now() at time zone 'Europe/Amsterdam') - interval '11 months')
+                              at time zone 'Europe/Amsterdam'
+          group by 1"#,
+        org
+    )
+    .map(|r| (r.c0, r.c1))
+    .fetch_all(pool)
+    .await
+}

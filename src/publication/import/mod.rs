@@ -1,0 +1,265 @@
+//! Import of existing algorithm descriptions: `AlgorithmIn` JSON (one object or a list, including the vendor
+//! "sjablonen" the register offers), and the register's CSV download (standard 1.0 rows; 0.4 and 0.1 rows
+//! mapped where a field corresponds; the English download's translated values mapped back). What real data
+//! gets wrong is normalised and reported per row ("NLD", months like `03-2021`, prose in the contact field,
+//! pasted HTML); every row then goes through the registration form's own validation. Writing is all or
+//! nothing, in one transaction; a dry run only reports. Imported descriptions become drafts.
+
+mod normalise;
+mod vocabulary;
+
+use serde_json::{Map, Value};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::algorithm_in::OrgInfo;
+use super::csv as register_csv;
+use crate::audit::Actor;
+use crate::register::form::{self, Member};
+use crate::register::store;
+use crate::web::forms::FormErrors;
+use normalise::{Row, as_text, normalise};
+
+/// The largest file the import reads (the register's complete download is about 1 MB).
+pub const MAX_FILE: usize = 10 * 1024 * 1024;
+
+/// What happened to one row.
+#[derive(Debug, Clone, Default)]
+pub struct RowReport {
+    /// 1-based: the object in a JSON list, or the CSV line of the record.
+    pub number: usize,
+    pub name: String,
+    /// Normalisations and fields not taken over.
+    pub notes: Vec<String>,
+    /// Problems that stop the import.
+    pub errors: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub format: String,
+    pub rows: Vec<RowReport>,
+    /// A problem with the file as a whole.
+    pub file_error: Option<String>,
+    pub written: usize,
+    pub dry_run: bool,
+}
+
+impl Report {
+    pub fn ok(&self) -> bool {
+        self.file_error.is_none() && self.rows.iter().all(|r| r.errors.is_empty())
+    }
+
+    pub fn error_rows(&self) -> usize {
+        self.rows.iter().filter(|r| !r.errors.is_empty()).count()
+    }
+
+    /// The report as text lines (CLI).
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(e) = &self.file_error {
+            out.push(format!("Bestand: {e}"));
+        }
+        for r in &self.rows {
+            let state = if r.errors.is_empty() { "in orde" } else { "FOUT" };
+            out.push(format!(
+                "Rij {} – {}: {state}",
+                r.number,
+                if r.name.is_empty() { "(zonder naam)" } else { &r.name }
+            ));
+            out.extend(r.errors.iter().map(|e| format!("  fout: {e}")));
+            out.extend(r.notes.iter().map(|n| format!("  aangepast: {n}")));
+        }
+        out
+    }
+}
+
+/// A row ready to write.
+struct Candidate {
+    values: Map<String, Value>,
+    lars: Option<String>,
+}
+
+/// Parse the file into records: JSON (object or list) or CSV with a header row of standard keys.
+/// A record: its number, its fields, and whether it came from a CSV file.
+type Record = (usize, Map<String, Value>, bool);
+
+fn records(text: &str) -> Result<(String, Vec<Record>), String> {
+    let trimmed = text.trim_start_matches('\u{feff}').trim_start();
+    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+        let value: Value = serde_json::from_str(trimmed)
+            .map_err(|e| format!("geen geldige JSON ({})", super::json_error::dutch(&e)))?;
+        let list = match value {
+            Value::Array(items) => items,
+            other => vec![other],
+        };
+        let mut out = Vec::new();
+        for (i, item) in list.into_iter().enumerate() {
+            match item {
+                Value::Object(map) => out.push((i + 1, map, false)),
+                _ => out.push((i + 1, Map::new(), false)),
+            }
+        }
+        return Ok(("JSON (AlgorithmIn)".into(), out));
+    }
+    let rows = register_csv::parse(text)?;
+    let Some((header, body)) = rows.split_first() else { return Err("het bestand is leeg".into()) };
+    let header: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+    if !header.iter().any(|h| h == "name") {
+        return Err(
+            "de eerste regel noemt geen kolom 'name'; gebruik de CSV-download van het Algoritmeregister of JSON".into(),
+        );
+    }
+    let mut out = Vec::new();
+    // Record numbers are data lines (1 = first algorithm), as people count rows in a spreadsheet.
+    for (i, cells) in body.iter().enumerate() {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let mut map = Map::new();
+        for (h, c) in header.iter().zip(cells) {
+            if !h.is_empty() {
+                map.insert(h.clone(), Value::String(c.clone()));
+            }
+        }
+        out.push((i + 1, map, true));
+    }
+    Ok(("CSV (downloadformaat van het Algoritmeregister)".into(), out))
+}
+
+/// Read and check a file; nothing is written.
+async fn prepare(pool: &PgPool, org: &OrgInfo, bytes: &[u8]) -> sqlx::Result<(Report, Vec<Candidate>)> {
+    let mut report = Report::default();
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        report.file_error = Some("het bestand is geen UTF-8-tekst (sla het op als CSV UTF-8 of JSON)".into());
+        return Ok((report, Vec::new()));
+    };
+    let (format, records) = match records(text) {
+        Ok(r) => r,
+        Err(e) => {
+            report.file_error = Some(e);
+            return Ok((report, Vec::new()));
+        }
+    };
+    report.format = format;
+    if records.is_empty() {
+        report.file_error = Some("het bestand bevat geen beschrijvingen".into());
+    }
+    let mut known = Known::load(pool, org).await?;
+    let mut candidates = Vec::new();
+    for (number, record, from_csv) in records {
+        if record.is_empty() {
+            report.rows.push(RowReport {
+                number,
+                errors: vec!["is geen object met velden van de publicatiestandaard".into()],
+                ..Default::default()
+            });
+            continue;
+        }
+        let (row, candidate) = known.check(number, &record, from_csv, org);
+        candidates.extend(candidate);
+        report.rows.push(row);
+    }
+    Ok((report, candidates))
+}
+
+/// What each row is checked against: the organisation's members (the form's people fields), the algorithm IDs
+/// and descriptions its register already holds, and the algorithm IDs seen earlier in the file.
+struct Known {
+    members: Vec<Member>,
+    lars: Vec<String>,
+    /// (lower-case name, short description)
+    described: Vec<(String, String)>,
+    seen_lars: Vec<String>,
+}
+
+impl Known {
+    async fn load(pool: &PgPool, org: &OrgInfo) -> sqlx::Result<Known> {
+        let members: Vec<Member> = store::members(pool, org.organisation_id).await?;
+        let existing_lars: Vec<String> = sqlx::query_scalar!(
+            r#"select lars as "v!" from application where organisation_id = $1 and lars is not null"#,
+            org.organisation_id
+        )
+        .fetch_all(pool)
+        .await?;
+        let existing: Vec<(String, String)> = sqlx::query!(
+            r#"select lower(name) as "c0!: String",
+                     description_short as "c1!: String" from application where organisation_id = $1"#,
+            org.organisation_id
+        )
+        .map(|r| (r.c0, r.c1))
+        .fetch_all(pool)
+        .await?;
+        Ok(Known { members, lars: existing_lars, described: existing, seen_lars: Vec::new() })
+    }
+
+    /// One record: normalised, validated as the registration form validates, and checked for duplicates; a
+    /// candidate to write when nothing is wrong.
+    fn check(
+        &mut self,
+        number: usize,
+        record: &Map<String, Value>,
+        from_csv: bool,
+        org: &OrgInfo,
+    ) -> (RowReport, Option<Candidate>) {
+        let Row { mut report, form: input, .. } = normalise(number, record, from_csv, org);
+        let mut errors = FormErrors::new();
+        let values = form::validate(&input, &self.members, &mut errors);
+        for (_, message) in errors.iter() {
+            report.errors.push(message.clone());
+        }
+        let lars = ["lars", "algorithm_id"]
+            .iter()
+            .find_map(|k| record.get(*k).and_then(as_text))
+            .filter(|l| l.len() == 8 && l.bytes().all(|b| b.is_ascii_digit()) && !l.starts_with('0'));
+        if let Some(l) = &lars {
+            if self.lars.contains(l) {
+                report.errors.push(format!("Algoritme-ID {l} staat al in het register."));
+            } else if self.seen_lars.contains(l) {
+                report.errors.push(format!("Algoritme-ID {l} komt twee keer voor in het bestand."));
+            }
+            self.seen_lars.push(l.clone());
+        }
+        let name = report.name.to_lowercase();
+        let short = values.get("description_short").and_then(Value::as_str).unwrap_or("");
+        if self.described.iter().any(|(n, d)| *n == name && d == short) {
+            report
+                .errors
+                .push("Deze beschrijving (zelfde naam en korte omschrijving) staat al in het register.".into());
+        } else if self.described.iter().any(|(n, _)| *n == name) {
+            report.notes.push("Er staat al een registratie met deze naam in het register.".into());
+        }
+        let candidate = report.errors.is_empty().then_some(Candidate { values, lars });
+        (report, candidate)
+    }
+}
+
+/// Check the file and, unless `dry_run` or anything is wrong, write every row as a draft in one transaction.
+pub async fn run(
+    pool: &PgPool,
+    org: &OrgInfo,
+    actor: &Actor,
+    created_by: Option<Uuid>,
+    bytes: &[u8],
+    dry_run: bool,
+) -> sqlx::Result<Report> {
+    let (mut report, candidates) = prepare(pool, org, bytes).await?;
+    report.dry_run = dry_run;
+    if dry_run || !report.ok() {
+        return Ok(report);
+    }
+    let members = store::members(pool, org.organisation_id).await?;
+    let mut tx = pool.begin().await?;
+    for c in &candidates {
+        let stored =
+            store::insert_recorded(&mut tx, org.organisation_id, actor, created_by, &c.values, &[], &members).await?;
+        if let Some(lars) = &c.lars {
+            sqlx::query!("update application set lars = $2 where application_id = $1", stored.id, lars)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    report.written = candidates.len();
+    Ok(report)
+}
