@@ -1,4 +1,5 @@
-//! E-mail (issue 20): the worker that sends the outbox over SMTP, and Beheer → E-mail. Messages are written by
+//! E-mail (issue 20): the worker that sends the outbox over SMTP (and bundles daily overviews), Beheer → E-mail,
+//! and each user's choices with the one-click unsubscribe link. Messages are written by
 //! the register domain in the transaction of their event (`register::notices`), so a rolled-back change sends
 //! nothing and a committed one is never forgotten; this worker takes what is due, sends it, and retries with
 //! back-off through SMTP outages and restarts. Several instances on one database send each message once (a
@@ -6,6 +7,7 @@
 
 pub mod outbox;
 pub mod pages;
+pub mod preferences;
 pub mod transport;
 
 use axum::Router;
@@ -21,6 +23,8 @@ pub fn router() -> Router<AppState> {
         .route("/beheer/e-mail", get(pages::page))
         .route("/beheer/e-mail/test", post(pages::test))
         .route("/beheer/e-mail/{id}/opnieuw", post(pages::retry))
+        .route("/account/e-mail", get(preferences::preferences).post(preferences::save))
+        .route("/e-mail/afmelden/{token}", get(preferences::unsubscribe_page).post(preferences::unsubscribe))
 }
 
 /// Messages taken per round.
@@ -36,8 +40,14 @@ pub struct Round {
 /// Send what is due now, once.
 pub async fn round(pool: &PgPool, mailer: &Mailer, settings: &MailSettings) -> sqlx::Result<Round> {
     let mut done = Round::default();
+    outbox::make_overviews(pool).await?;
     for due in outbox::claim(pool, BATCH).await? {
-        let result = match mailer.message(&due) {
+        // Every message about the register can switch its own kind off; an activation link cannot.
+        let unsubscribe = match due.user_id {
+            Some(user) if due.kind != "activering" => Some(outbox::unsubscribe_token(pool, user, &due.kind).await?),
+            _ => None,
+        };
+        let result = match mailer.message(&due, unsubscribe.as_deref()) {
             Ok(message) => mailer.send(message).await,
             Err(e) => Err(e),
         };

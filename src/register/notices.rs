@@ -20,6 +20,33 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::Submitted,
+        Kind::AdviceRequested,
+        Kind::ConsentNeeded,
+        Kind::Decision,
+        Kind::EvaluationDue,
+        Kind::Incident,
+        Kind::Suspended,
+    ];
+
+    /// What the notifications of this kind are about, as the e-mail preferences name them.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Submitted => "Ingediende registraties om te beoordelen",
+            Kind::AdviceRequested => "Adviesaanvragen",
+            Kind::Decision => "Besluiten over registraties",
+            Kind::ConsentNeeded => "Verzoeken om toestemming van de directie",
+            Kind::EvaluationDue => "Evaluaties die nodig zijn",
+            Kind::Incident => "Gemelde incidenten",
+            Kind::Suspended => "Tools die tijdelijk niet gebruikt mogen worden",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == value)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Submitted => "ingediend",
@@ -90,7 +117,8 @@ pub async fn send_once(
     }
     let ids: Vec<Uuid> = to.iter().map(|_| Uuid::now_v7()).collect();
     // The e-mail of each notification actually written (a repeated reminder writes none), in the same
-    // statement: the outbox fills in the event's transaction, and only while e-mail is on (mail_setting).
+    // statement: the outbox fills in the event's transaction, only while e-mail is on (mail_setting) and as the
+    // recipient wants it for this kind (at once, held for the daily overview, or not at all).
     sqlx::query!(
         "with made as (
             insert into notification (notification_id, user_id, organisation_id, kind, application_id, message, link, dedupe_key)
@@ -98,12 +126,14 @@ pub async fn send_once(
               from unnest($1::uuid[], $2::uuid[]) as t(id, uid)
             on conflict (user_id, dedupe_key) do nothing
             returning notification_id, user_id)
-         insert into mail_outbox (message_id, organisation_id, user_id, to_address, to_name, kind, subject, body, link)
+         insert into mail_outbox (message_id, organisation_id, user_id, to_address, to_name, kind, subject, body, link,
+                                  status)
          select made.notification_id, $3, u.user_id, u.email, u.name, $4, $9::text
                     || coalesce(': ' || (select a.name from application a where a.application_id = $5), ''),
-                $6, $7
+                $6, $7, case when p.mode = 'dagelijks' then 'dagelijks' else 'wachtrij' end
            from made join app_user u using (user_id)
-          where u.active and (select enabled from mail_setting)",
+                left join mail_preference p on p.user_id = u.user_id and p.kind = $4
+          where u.active and (select enabled from mail_setting) and p.mode is distinct from 'uit'",
         &ids,
         &to,
         note.organisation_id,
@@ -117,6 +147,35 @@ pub async fn send_once(
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// An e-mail that is not a notification (an activation link): queued in the caller's transaction when e-mail
+/// is on, to the user's current address. Returns whether it was queued.
+pub struct Mail<'a> {
+    pub organisation_id: Uuid,
+    pub user_id: Uuid,
+    pub kind: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub link: &'a str,
+}
+
+pub async fn email(conn: &mut PgConnection, mail: &Mail<'_>) -> sqlx::Result<bool> {
+    let queued = sqlx::query!(
+        "insert into mail_outbox (message_id, organisation_id, user_id, to_address, to_name, kind, subject, body, link)
+         select $1, $2, u.user_id, u.email, u.name, $4, $5, $6, $7
+           from app_user u where u.user_id = $3 and (select enabled from mail_setting)",
+        Uuid::now_v7(),
+        mail.organisation_id,
+        mail.user_id,
+        mail.kind,
+        mail.subject,
+        mail.body,
+        mail.link
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(queued.rows_affected() == 1)
 }
 
 /// Send to everyone holding one of the roles.

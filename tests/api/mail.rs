@@ -359,3 +359,143 @@ async fn the_test_message_goes_out_at_once_and_a_wrong_server_shows_its_answer()
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("geen SMTP-server ingesteld"));
 }
+
+#[tokio::test]
+async fn a_new_user_gets_the_activation_link_by_e_mail_and_the_outbox_forgets_it() {
+    let sink = Sink::started();
+    let w = world(&sink, Duration::from_millis(200)).await;
+    let admin = w.app.logged_in(ADMIN).await;
+    let r = w
+        .app
+        .post(
+            &admin,
+            "/beheer/gebruikers",
+            &[("name", "Nieuwe Collega"), ("email", "nieuw@testdam.example"), ("roles", "medewerker")],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("per e-mail naar nieuw@testdam.example gestuurd"), "{page}");
+    let got = sink.expect(1).await;
+    let m = &got[0];
+    assert_eq!(m["rcpt_tos"][0], "nieuw@testdam.example");
+    assert_eq!(m["headers"]["subject"], "Activeer uw account voor AI-register");
+    let text = m["text"].as_str().unwrap();
+    let start = text.find(&format!("{}/activeren/", w.app.base)).expect("the link is in the message");
+    let link = text[start..].split_whitespace().next().unwrap();
+    assert!(page.contains(link), "the administrator sees the same link");
+    // The link works (the activation page opens), and the sent message no longer holds it.
+    assert_eq!(w.app.client().get(link).send().await.unwrap().status(), 200);
+    let kept: Option<String> = sqlx::query_scalar("select link from mail_outbox where kind = 'activering'")
+        .fetch_one(&w.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(kept, None);
+}
+
+async fn preference(pool: &sqlx::PgPool, email: &str, kind: &str) -> Option<String> {
+    sqlx::query_scalar(
+        "select p.mode from mail_preference p join app_user u using (user_id) where u.email = $1 and p.kind = $2",
+    )
+    .bind(email)
+    .bind(kind)
+    .fetch_optional(pool)
+    .await
+    .unwrap()
+}
+
+/// The preferences form with every kind `direct` except the given ones.
+fn choices<'a>(except: &[(&'a str, &'a str)], hour: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut f: Vec<(&str, &str)> = Kind::ALL
+        .iter()
+        .map(|k| (k.as_str(), except.iter().find(|(e, _)| *e == k.as_str()).map_or("direct", |(_, m)| *m)))
+        .collect();
+    f.push(("uur", hour));
+    f
+}
+
+fn unsubscribe_link(m: &Value) -> String {
+    let header = m["headers"]["list-unsubscribe"].as_str().expect("a List-Unsubscribe header");
+    assert_eq!(m["headers"]["list-unsubscribe-post"], "List-Unsubscribe=One-Click");
+    header.trim_start_matches('<').trim_end_matches('>').to_string()
+}
+
+#[tokio::test]
+async fn preferences_bundle_or_keep_messages_in_the_app_and_an_unsubscribe_link_works_once_for_its_kind() {
+    let sink = Sink::started();
+    let w = world(&sink, Duration::from_millis(200)).await;
+    let app = &w.app;
+    // CISO: submissions in the daily overview (its hour has come, but today's went out already); CISO2: never.
+    let ciso = app.logged_in(CISO).await;
+    let page = app.get(&ciso, "/account/e-mail").await.text().await.unwrap();
+    assert!(page.contains("Ingediende registraties om te beoordelen") && page.contains("Niet per e-mail"), "{page}");
+    let r = app.post(&ciso, "/account/e-mail", &choices(&[("ingediend", "dagelijks")], "99")).await;
+    assert_eq!(r.status(), 422, "an hour that does not exist");
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Kies een uur tussen")
+            && page.contains("id=\"ingediend-dagelijks\" name=\"ingediend\" value=\"dagelijks\" checked"),
+        "{page}"
+    );
+    assert_eq!(app.post(&ciso, "/account/e-mail", &choices(&[("ingediend", "dagelijks")], "0")).await.status(), 303);
+    let ciso2 = app.logged_in(CISO2).await;
+    assert_eq!(app.post(&ciso2, "/account/e-mail", &choices(&[("ingediend", "uit")], "8")).await.status(), 303);
+    sqlx::query("update mail_digest set last_sent_on = (now() at time zone 'Europe/Amsterdam')::date")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    submit(&w, "Tool een").await;
+    submit(&w, "Tool twee").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(sink.messages().is_empty(), "nothing at once");
+    let held: Vec<(String, String)> = sqlx::query_as(
+        "select u.email, m.status from mail_outbox m join app_user u using (user_id) order by m.created_at",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(held, [(CISO.to_string(), "dagelijks".to_string()), (CISO.to_string(), "dagelijks".to_string())]);
+    let notified: i64 =
+        sqlx::query_scalar("select count(*) from notification n join app_user u using (user_id) where u.email = $1")
+            .bind(CISO2)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(notified, 2, "CISO2 still sees them in the application");
+    // Tomorrow's overview: both in one message.
+    sqlx::query("update mail_digest set last_sent_on = null").execute(&app.pool).await.unwrap();
+    let got = sink.expect(1).await;
+    let overview = &got[0];
+    assert_eq!(overview["headers"]["subject"], "Dagelijks overzicht van AI-register: 2 meldingen");
+    let text = overview["text"].as_str().unwrap();
+    assert!(text.contains("Beoordelen: Tool een") && text.contains("Beoordelen: Tool twee"), "{text}");
+    // The overview's link switches the daily overview off, once, without login; a GET changes nothing.
+    let link = unsubscribe_link(overview);
+    let anonymous = app.client();
+    let page = anonymous.get(&link).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Geen e-mail meer hierover"), "{page}");
+    assert_eq!(preference(&app.pool, CISO, "ingediend").await.as_deref(), Some("dagelijks"));
+    let one_click = anonymous.post(&link).form(&[("List-Unsubscribe", "One-Click")]).send().await.unwrap();
+    assert_eq!(one_click.status(), 200);
+    assert!(one_click.text().await.unwrap().contains("u krijgt geen e-mail meer over het dagelijkse overzicht"));
+    assert_eq!(preference(&app.pool, CISO, "ingediend").await.as_deref(), Some("uit"));
+    assert_eq!(preference(&app.pool, CISO, "besluit").await.as_deref(), Some("direct"), "other kinds stay");
+    let again = anonymous.post(&link).form(&[("List-Unsubscribe", "One-Click")]).send().await.unwrap();
+    assert!(again.text().await.unwrap().contains("al gebruikt"));
+    // A direct message's link switches off its own kind only.
+    let ciso_id: Uuid = sqlx::query_scalar("select user_id from app_user where email = $1")
+        .bind(CISO)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let n = Note { organisation_id: w.org, kind: Kind::Decision, application_id: None, message: "Besluit.", link: "/" };
+    let mut tx = app.pool.begin().await.unwrap();
+    notices::send(&mut tx, &[ciso_id], None, &n).await.unwrap();
+    tx.commit().await.unwrap();
+    let got = sink.expect(2).await;
+    let link = unsubscribe_link(&got[1]);
+    assert_eq!(anonymous.post(&link).form(&[("List-Unsubscribe", "One-Click")]).send().await.unwrap().status(), 200);
+    assert_eq!(preference(&app.pool, CISO, "besluit").await.as_deref(), Some("uit"));
+    assert_eq!(preference(&app.pool, CISO, "incident").await.as_deref(), Some("direct"));
+    assert_eq!(anonymous.get(format!("{}/e-mail/afmelden/onzin", app.base)).send().await.unwrap().status(), 404);
+}
