@@ -94,6 +94,11 @@ pub struct ServeArgs {
     /// File holding the SMTP password (instead of a password in the URL).
     #[arg(long, env = "AIREGISTER_SMTP_PASSWORD_FILE")]
     pub smtp_password_file: Option<PathBuf>,
+    /// Working days a submission may wait for the CISO's decision before the CISOs are reminded (the directie
+    /// after twice as long).
+    #[arg(long, env = "AIREGISTER_REVIEW_REMINDER_DAYS", default_value_t = 5,
+          value_parser = clap::value_parser!(i32).range(1..=100))]
+    pub review_reminder_days: i32,
     /// The sender of e-mail, e.g. "AI-register <noreply@gemeente.nl>".
     #[arg(long, env = "AIREGISTER_MAIL_FROM")]
     pub mail_from: Option<String>,
@@ -125,6 +130,8 @@ pub struct WebConfig {
     pub limits: ConnectionLimits,
     /// E-mail; `None` when it is off.
     pub mail: Option<MailSettings>,
+    /// Working days before a waiting submission is a reminder to the CISOs (twice: to the directie).
+    pub review_reminder_days: i32,
 }
 
 /// How the SMTP connection is protected.
@@ -285,6 +292,7 @@ impl WebConfig {
             },
             // Set by the server after `MailSettings::from_args`, which can refuse the configuration.
             mail: None,
+            review_reminder_days: args.review_reminder_days,
         }
     }
 
@@ -326,6 +334,7 @@ impl Default for WebConfig {
             login_rate: 10,
             limits: ConnectionLimits::default(),
             mail: None,
+            review_reminder_days: 5,
         }
     }
 }

@@ -138,16 +138,18 @@ fn say(line: &str) {
 }
 
 /// Remove expired sessions (and login counts that have filled up again) every ten minutes; once an hour (and at
-/// start) remind owners of evaluations due.
+/// start) send the reminders (evaluations due, reviews waiting too long, incidents open too long).
 async fn session_cleanup(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     let mut round: u64 = 0;
     loop {
         tick.tick().await;
-        if round.is_multiple_of(6)
-            && let Err(e) = crate::register::notices::evaluation_reminders(&state.pool).await
-        {
-            tracing::warn!(event = "evaluation_reminders_failed", error = %e, "could not send evaluation reminders");
+        let policy = crate::register::reminders::Policy { review_days: state.config.review_reminder_days };
+        if round.is_multiple_of(6) {
+            match crate::register::reminders::run(&state.pool, policy).await {
+                Ok(sent) => tracing::debug!(event = "reminders", ?sent, "reminders checked"),
+                Err(e) => tracing::warn!(event = "reminders_failed", error = %e, "could not send reminders"),
+            }
         }
         round += 1;
         match auth::session::delete_expired(&state.pool, &state.config).await {

@@ -17,16 +17,22 @@ pub enum Kind {
     EvaluationDue,
     Incident,
     Suspended,
+    /// A review or a request that waits longer than it should (reminders).
+    Waiting,
+    /// An open incident past its handling time (reminders).
+    IncidentOverdue,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 9] = [
         Kind::Submitted,
         Kind::AdviceRequested,
         Kind::ConsentNeeded,
         Kind::Decision,
         Kind::EvaluationDue,
+        Kind::Waiting,
         Kind::Incident,
+        Kind::IncidentOverdue,
         Kind::Suspended,
     ];
 
@@ -40,6 +46,8 @@ impl Kind {
             Kind::EvaluationDue => "Evaluaties die nodig zijn",
             Kind::Incident => "Gemelde incidenten",
             Kind::Suspended => "Tools die tijdelijk niet gebruikt mogen worden",
+            Kind::Waiting => "Beoordelingen die te lang wachten",
+            Kind::IncidentOverdue => "Incidenten die te lang openstaan",
         }
     }
 
@@ -56,6 +64,8 @@ impl Kind {
             Kind::EvaluationDue => "evaluatie",
             Kind::Incident => "incident",
             Kind::Suspended => "opgeschort",
+            Kind::Waiting => "wacht_te_lang",
+            Kind::IncidentOverdue => "incident_te_laat",
         }
     }
 
@@ -70,6 +80,8 @@ impl Kind {
             Kind::EvaluationDue => "Evaluatie nodig",
             Kind::Incident => "Incident gemeld",
             Kind::Suspended => "Tijdelijk niet gebruiken",
+            Kind::Waiting => "Wacht te lang",
+            Kind::IncidentOverdue => "Incident staat te lang open",
         }
     }
 }
@@ -187,39 +199,6 @@ pub async fn send_to_roles(
 ) -> sqlx::Result<()> {
     let to = holders(conn, note.organisation_id, roles).await?;
     send(conn, &to, except, note).await
-}
-
-/// Remind owners of evaluations due within 30 days (or overdue), once per application and date. Run by the
-/// server every hour and at start-up.
-pub async fn evaluation_reminders(pool: &PgPool) -> sqlx::Result<u64> {
-    let rows = sqlx::query!(
-        r#"select application_id as "app!", organisation_id as "org!", owner_id as "owner!", name as "name!",
-                  next_evaluation as "due!"
-           from application
-           where owner_id is not null and next_evaluation <= current_date + 30
-             and workflow_status in ('goedgekeurd', 'goedgekeurd_onder_voorwaarden', 'in_gebruik')"#
-    )
-    .fetch_all(pool)
-    .await?;
-    let mut sent = 0;
-    let mut tx = pool.begin().await?;
-    for r in rows {
-        let (app, org, owner, name, due) = (r.app, r.org, r.owner, r.name, r.due);
-        let date = crate::web::format_date(due);
-        let message = format!("De evaluatie van {name} is uiterlijk {date} nodig.");
-        let link = format!("/register/{app}/beoordeling#evaluatie");
-        let note = Note {
-            organisation_id: org,
-            kind: Kind::EvaluationDue,
-            application_id: Some(app),
-            message: &message,
-            link: &link,
-        };
-        send_once(&mut tx, &[owner], None, &note, Some(&format!("evaluatie:{app}:{due}"))).await?;
-        sent += 1;
-    }
-    tx.commit().await?;
-    Ok(sent)
 }
 
 pub async fn unread(pool: &PgPool, user_id: Uuid, organisation_id: Uuid) -> sqlx::Result<i64> {

@@ -499,3 +499,80 @@ async fn preferences_bundle_or_keep_messages_in_the_app_and_an_unsubscribe_link_
     assert_eq!(preference(&app.pool, CISO, "incident").await.as_deref(), Some("direct"));
     assert_eq!(anonymous.get(format!("{}/e-mail/afmelden/onzin", app.base)).send().await.unwrap().status(), 404);
 }
+
+#[tokio::test]
+async fn reminders_go_once_per_stage_and_escalate_to_the_directie() {
+    use airegister::register::reminders::{self, Policy};
+    let sink = Sink::started();
+    let w = world(&sink, Duration::from_millis(200)).await;
+    let app = &w.app;
+    let dir = app.user("dir@testdam.example", w.org, &[Role::Medewerker, Role::Directie]).await;
+    let fg = app.user("fg@testdam.example", w.org, &[Role::Medewerker, Role::Fg]).await;
+    let id = submit(&w, "Wachtende tool").await;
+    sink.expect(2).await;
+    let count = |kind: &'static str, user: Uuid| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("select count(*) from notification where kind = $1 and user_id = $2")
+                .bind(kind)
+                .bind(user)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    let ciso: Uuid = sqlx::query_scalar("select user_id from app_user where email = $1")
+        .bind(CISO)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let policy = Policy { review_days: 5 };
+    // Three weeks: beyond five and ten working days (whatever today is). Run twice: each reminder once.
+    sqlx::query("update application set submitted_at = now() - interval '21 days' where application_id = $1")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        reminders::run(&app.pool, policy).await.unwrap();
+    }
+    assert_eq!(count("wacht_te_lang", ciso).await, 1, "the CISO is reminded once");
+    assert_eq!(count("wacht_te_lang", dir).await, 1, "the directie hears of it after twice as long");
+    // A critical incident reported a week ago is late: the CISO and the FG hear of it once.
+    sqlx::query(
+        "insert into incident (incident_id, organisation_id, application_id, kind, severity, description, reported_at)
+         values (gen_random_uuid(), $1, $2, 'datalek', 'kritiek', 'Gegevens gelekt via de tool.', now() - interval '7 days')",
+    )
+    .bind(w.org)
+    .bind(id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    for _ in 0..2 {
+        reminders::run(&app.pool, policy).await.unwrap();
+    }
+    assert_eq!((count("incident_te_laat", ciso).await, count("incident_te_laat", fg).await), (1, 1));
+    // Evaluations: the 30-day, 7-day and overdue stages each once, to the owner.
+    sqlx::query("update application set workflow_status = 'in_gebruik', owner_id = $2, next_evaluation = current_date + 20 where application_id = $1")
+        .bind(id)
+        .bind(w.mw)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    for due in ["current_date + 20", "current_date + 20", "current_date + 5", "current_date - 1", "current_date - 1"] {
+        sqlx::query(&format!("update application set next_evaluation = {due} where application_id = $1"))
+            .bind(id)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        reminders::evaluations(&app.pool).await.unwrap();
+    }
+    assert_eq!(count("evaluatie", w.mw).await, 3);
+    // Every reminder also went out by e-mail; the incident's subject names the tool only.
+    // (submission: 2 CISOs; waiting: 2 CISOs and the directie; incident: 2 CISOs and the FG; evaluations: 3.)
+    let got = sink.expect(2 + 3 + 3 + 3).await;
+    let late: Vec<&Value> =
+        got.iter().filter(|m| m["headers"]["subject"] == "Incident staat te lang open: Wachtende tool").collect();
+    assert_eq!(late.len(), 3);
+    assert!(got.iter().all(|m| !m["headers"]["subject"].as_str().unwrap().contains("gelekt")));
+}
