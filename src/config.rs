@@ -87,6 +87,21 @@ pub struct ServeArgs {
     #[arg(long, env = "AIREGISTER_MAX_CONNECTIONS", default_value_t = 1024,
           value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub max_connections: u32,
+    /// The SMTP server for e-mail: smtp+starttls://user@host:587, smtps://user@host:465, or smtp://host:port
+    /// (no encryption: only on this machine). When unset, e-mail is off.
+    #[arg(long, env = "AIREGISTER_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// File holding the SMTP password (instead of a password in the URL).
+    #[arg(long, env = "AIREGISTER_SMTP_PASSWORD_FILE")]
+    pub smtp_password_file: Option<PathBuf>,
+    /// Working days a submission may wait for the CISO's decision before the CISOs are reminded (the directie
+    /// after twice as long).
+    #[arg(long, env = "AIREGISTER_REVIEW_REMINDER_DAYS", default_value_t = 5,
+          value_parser = clap::value_parser!(i32).range(1..=100))]
+    pub review_reminder_days: i32,
+    /// The sender of e-mail, e.g. "AI-register <noreply@gemeente.nl>".
+    #[arg(long, env = "AIREGISTER_MAIL_FROM")]
+    pub mail_from: Option<String>,
     /// Load the demo organisation, users and applications before serving.
     #[arg(long)]
     pub demo: bool,
@@ -113,6 +128,124 @@ pub struct WebConfig {
     pub login_rate: u32,
     /// Time limits for slow or idle clients and the number of connections at once.
     pub limits: ConnectionLimits,
+    /// E-mail; `None` when it is off.
+    pub mail: Option<MailSettings>,
+    /// Working days before a waiting submission is a reminder to the CISOs (twice: to the directie).
+    pub review_reminder_days: i32,
+}
+
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailSecurity {
+    /// No encryption: only to a server on this machine (a local relay).
+    None,
+    StartTls,
+    Tls,
+}
+
+/// E-mail settings, checked at start (see `MailSettings::from_args`).
+#[derive(Clone)]
+pub struct MailSettings {
+    pub host: String,
+    pub port: u16,
+    pub security: MailSecurity,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    /// The sender, as given (a mailbox: "Naam <adres>" or an address).
+    pub from: String,
+    /// How often the worker looks for messages that are due.
+    pub poll: Duration,
+    /// The first wait after a failed attempt; it doubles with each further attempt (up to an hour).
+    pub retry_base: Duration,
+}
+
+// By hand, so the password never reaches a log line.
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("server", &self.server())
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "…"))
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+impl MailSettings {
+    /// The settings from the flags, `Ok(None)` when e-mail is not configured, or what is wrong (never the
+    /// password).
+    pub fn from_args(args: &ServeArgs) -> Result<Option<Self>, String> {
+        let Some(raw) = args.smtp_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) else {
+            return Ok(None);
+        };
+        let password = match &args.smtp_password_file {
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| format!("AIREGISTER_SMTP_PASSWORD_FILE {} is niet te lezen: {e}", path.display()))?
+                    .trim_end_matches(['\r', '\n'])
+                    .to_string(),
+            ),
+            None => None,
+        };
+        let from = args.mail_from.as_deref().map(str::trim).unwrap_or("");
+        Self::parse(raw, password, from).map(Some)
+    }
+
+    /// `url` as AIREGISTER_SMTP_URL takes it; `password` from a file wins over one in the URL.
+    pub fn parse(url: &str, password: Option<String>, from: &str) -> Result<Self, String> {
+        let parsed = url::Url::parse(url).map_err(|_| {
+            "AIREGISTER_SMTP_URL is geen URL; verwacht bijvoorbeeld smtp+starttls://gebruiker@smtp.example.nl:587"
+                .to_string()
+        })?;
+        let (security, default_port) = match parsed.scheme() {
+            "smtp" => (MailSecurity::None, 25),
+            "smtp+starttls" => (MailSecurity::StartTls, 587),
+            "smtps" => (MailSecurity::Tls, 465),
+            other => {
+                return Err(format!(
+                    "AIREGISTER_SMTP_URL: onbekend schema {other}:; gebruik smtp+starttls://, smtps:// of (op deze machine) smtp://"
+                ));
+            }
+        };
+        let host = parsed.host_str().filter(|h| !h.is_empty()).ok_or("AIREGISTER_SMTP_URL noemt geen server")?;
+        let host = host.trim_start_matches('[').trim_end_matches(']').to_string();
+        let loopback = host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+        if security == MailSecurity::None && !loopback {
+            return Err(format!(
+                "AIREGISTER_SMTP_URL: smtp:// verstuurt zonder versleuteling en mag alleen naar deze machine, niet naar {host}; gebruik smtp+starttls:// of smtps://"
+            ));
+        }
+        let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+        let user = Some(decode(parsed.username())).filter(|u| !u.is_empty());
+        let password = password.or_else(|| parsed.password().map(decode)).filter(|p| !p.is_empty());
+        if from.is_empty() {
+            return Err("AIREGISTER_MAIL_FROM is nodig bij AIREGISTER_SMTP_URL (bijvoorbeeld \"AI-register <noreply@gemeente.nl>\")".into());
+        }
+        if !from.contains('@') {
+            return Err(format!("AIREGISTER_MAIL_FROM {from:?} is geen e-mailadres"));
+        }
+        Ok(Self {
+            host,
+            port: parsed.port().unwrap_or(default_port),
+            security,
+            user,
+            password,
+            from: from.to_string(),
+            poll: Duration::from_secs(5),
+            retry_base: Duration::from_secs(30),
+        })
+    }
+
+    /// The server as administrators may see it: scheme, user, host and port, never the password.
+    pub fn server(&self) -> String {
+        let scheme = match self.security {
+            MailSecurity::None => "smtp",
+            MailSecurity::StartTls => "smtp+starttls",
+            MailSecurity::Tls => "smtps",
+        };
+        let user = self.user.as_deref().map(|u| format!("{u}@")).unwrap_or_default();
+        format!("{scheme}://{user}{}:{}", self.host, self.port)
+    }
 }
 
 /// What a client connection may take: see `web::listener`, which enforces them.
@@ -157,6 +290,9 @@ impl WebConfig {
                 idle_timeout: Duration::from_secs(args.idle_timeout_secs),
                 max_connections: usize::try_from(args.max_connections).unwrap_or(usize::MAX),
             },
+            // Set by the server after `MailSettings::from_args`, which can refuse the configuration.
+            mail: None,
+            review_reminder_days: args.review_reminder_days,
         }
     }
 
@@ -197,6 +333,8 @@ impl Default for WebConfig {
             security_policy: None,
             login_rate: 10,
             limits: ConnectionLimits::default(),
+            mail: None,
+            review_reminder_days: 5,
         }
     }
 }
@@ -278,6 +416,31 @@ mod tests {
                 Cli::try_parse_from(["airegister".to_string(), format!("{flag}={value}")]).err().expect("refused");
             let text = err.to_string();
             assert!(text.contains(flag) && text.contains(value), "{flag} {value}: {text}");
+        }
+    }
+
+    #[test]
+    fn mail_settings_take_the_three_schemes_and_refuse_what_would_leak() {
+        let m = MailSettings::parse("smtp+starttls://ai%40gemeente.nl:geheim@smtp.example.nl", None, "AI <ai@g.nl>")
+            .expect("starttls");
+        assert_eq!((m.security, m.port, m.user.as_deref()), (MailSecurity::StartTls, 587, Some("ai@gemeente.nl")));
+        assert_eq!(m.password.as_deref(), Some("geheim"));
+        assert!(!format!("{m:?}").contains("geheim") && !m.server().contains("geheim"));
+        let m = MailSettings::parse("smtps://smtp.example.nl", Some("uit-bestand".into()), "ai@g.nl").expect("tls");
+        assert_eq!((m.security, m.port, m.password.as_deref()), (MailSecurity::Tls, 465, Some("uit-bestand")));
+        let m = MailSettings::parse("smtp://127.0.0.1:2525", None, "ai@g.nl").expect("plain on loopback");
+        assert_eq!((m.security, m.port, m.user), (MailSecurity::None, 2525, None));
+        assert!(MailSettings::parse("smtp://[::1]:25", None, "ai@g.nl").is_ok());
+        for (url, from, says) in [
+            ("smtp://smtp.example.nl", "ai@g.nl", "alleen naar deze machine"),
+            ("http://smtp.example.nl", "ai@g.nl", "onbekend schema"),
+            ("smtps://", "ai@g.nl", "noemt geen server"),
+            ("geen url", "ai@g.nl", "geen URL"),
+            ("smtps://smtp.example.nl", "", "AIREGISTER_MAIL_FROM is nodig"),
+            ("smtps://u:pw@smtp.example.nl", "niemand", "geen e-mailadres"),
+        ] {
+            let err = MailSettings::parse(url, None, from).expect_err(url);
+            assert!(err.contains(says) && !err.contains("pw"), "{url}: {err}");
         }
     }
 }

@@ -17,6 +17,7 @@ pub mod error;
 pub mod health;
 pub mod home;
 pub mod incidents;
+pub mod mail;
 pub mod notifications;
 pub mod organisations;
 pub mod publication;
@@ -73,6 +74,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(publication::pages::router())
         .merge(publication::public::router())
         .merge(allowed::router())
+        .merge(mail::router())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), auth::session::session_middleware));
     // Health checks and static files need no session (and must not touch it).

@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::net::TcpListener;
 
-use crate::config::{DbArgs, ServeArgs, WebConfig};
+use crate::config::{DbArgs, MailSettings, ServeArgs, WebConfig};
 use crate::db::Database;
 use crate::{AppState, auth, build_router};
 
@@ -25,7 +25,9 @@ pub async fn serve(args: ServeArgs, db_args: DbArgs) -> anyhow::Result<()> {
 }
 
 async fn run(args: &ServeArgs, db: &Database) -> anyhow::Result<()> {
-    let config = Arc::new(WebConfig::from_args(args));
+    let mut web = WebConfig::from_args(args);
+    web.mail = MailSettings::from_args(args).map_err(anyhow::Error::msg)?;
+    let config = Arc::new(web);
     let state = AppState::new(db.pool.clone(), config.clone());
     let listener = TcpListener::bind(args.bind).await.with_context(|| {
         format!("kan niet luisteren op {} (is de poort al in gebruik? kies een andere met --bind)", args.bind)
@@ -69,8 +71,12 @@ async fn run(args: &ServeArgs, db: &Database) -> anyhow::Result<()> {
     limits.max_connections =
         fit_connections_to_fd_limit(limits.max_connections, db.pool.options().get_max_connections());
     let cleanup = tokio::spawn(session_cleanup(state.clone()));
+    let mail = start_mail(&db.pool, config.mail.clone(), &base).await?;
     let served = crate::web::listener::serve(listener, build_router(state), limits, shutdown_signal()).await;
     cleanup.abort();
+    if let Some(worker) = mail {
+        worker.abort();
+    }
     say("AI-register is gestopt.");
     served.context("de webserver stopte met een fout")
 }
@@ -107,6 +113,21 @@ fn fit_connections_to_fd_limit(wanted: usize, pool: u32) -> usize {
     wanted
 }
 
+/// E-mail on or off (written to the database, where messages are queued), and the worker when on.
+async fn start_mail(
+    pool: &sqlx::PgPool,
+    settings: Option<MailSettings>,
+    base: &str,
+) -> anyhow::Result<Option<tokio::task::JoinHandle<()>>> {
+    crate::mail::outbox::set_enabled(pool, settings.is_some()).await?;
+    let Some(settings) = settings else {
+        say("E-mail staat uit (geen AIREGISTER_SMTP_URL): meldingen verschijnen alleen in de applicatie.");
+        return Ok(None);
+    };
+    say(&format!("E-mail staat aan: via {} als {}.", settings.server(), settings.from));
+    Ok(Some(tokio::spawn(crate::mail::run(pool.clone(), settings, base.to_string()))))
+}
+
 /// Print a line for the operator; a closed stdout (e.g. a supervisor that went away) must not crash the
 /// server, so write errors are ignored.
 fn say(line: &str) {
@@ -117,16 +138,18 @@ fn say(line: &str) {
 }
 
 /// Remove expired sessions (and login counts that have filled up again) every ten minutes; once an hour (and at
-/// start) remind owners of evaluations due.
+/// start) send the reminders (evaluations due, reviews waiting too long, incidents open too long).
 async fn session_cleanup(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     let mut round: u64 = 0;
     loop {
         tick.tick().await;
-        if round.is_multiple_of(6)
-            && let Err(e) = crate::register::notices::evaluation_reminders(&state.pool).await
-        {
-            tracing::warn!(event = "evaluation_reminders_failed", error = %e, "could not send evaluation reminders");
+        let policy = crate::register::reminders::Policy { review_days: state.config.review_reminder_days };
+        if round.is_multiple_of(6) {
+            match crate::register::reminders::run(&state.pool, policy).await {
+                Ok(sent) => tracing::debug!(event = "reminders", ?sent, "reminders checked"),
+                Err(e) => tracing::warn!(event = "reminders_failed", error = %e, "could not send reminders"),
+            }
         }
         round += 1;
         match auth::session::delete_expired(&state.pool, &state.config).await {

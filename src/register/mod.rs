@@ -16,6 +16,7 @@ pub mod machine;
 pub mod notices;
 pub mod options;
 pub mod rasci;
+pub mod reminders;
 pub mod richtext;
 pub mod risk;
 pub mod search;

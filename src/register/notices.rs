@@ -1,5 +1,6 @@
 //! Notifications as the registration's life writes them: in the same transaction as the event they announce
-//! (a decision, a submission, a reminder). The pages that list them are in `notifications/`.
+//! (a decision, a submission, a reminder), with the e-mail of each in the outbox when e-mail is on. The pages
+//! that list them are in `notifications/`; the mail worker that sends the outbox is in `mail/`.
 
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -16,9 +17,44 @@ pub enum Kind {
     EvaluationDue,
     Incident,
     Suspended,
+    /// A review or a request that waits longer than it should (reminders).
+    Waiting,
+    /// An open incident past its handling time (reminders).
+    IncidentOverdue,
 }
 
 impl Kind {
+    pub const ALL: [Kind; 9] = [
+        Kind::Submitted,
+        Kind::AdviceRequested,
+        Kind::ConsentNeeded,
+        Kind::Decision,
+        Kind::EvaluationDue,
+        Kind::Waiting,
+        Kind::Incident,
+        Kind::IncidentOverdue,
+        Kind::Suspended,
+    ];
+
+    /// What the notifications of this kind are about, as the e-mail preferences name them.
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Submitted => "Ingediende registraties om te beoordelen",
+            Kind::AdviceRequested => "Adviesaanvragen",
+            Kind::Decision => "Besluiten over registraties",
+            Kind::ConsentNeeded => "Verzoeken om toestemming van de directie",
+            Kind::EvaluationDue => "Evaluaties die nodig zijn",
+            Kind::Incident => "Gemelde incidenten",
+            Kind::Suspended => "Tools die tijdelijk niet gebruikt mogen worden",
+            Kind::Waiting => "Beoordelingen die te lang wachten",
+            Kind::IncidentOverdue => "Incidenten die te lang openstaan",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == value)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Submitted => "ingediend",
@@ -28,6 +64,24 @@ impl Kind {
             Kind::EvaluationDue => "evaluatie",
             Kind::Incident => "incident",
             Kind::Suspended => "opgeschort",
+            Kind::Waiting => "wacht_te_lang",
+            Kind::IncidentOverdue => "incident_te_laat",
+        }
+    }
+
+    /// The start of an e-mail's subject: what the recipient is asked to do or told (the tool's name follows;
+    /// nothing of an incident's content goes into a subject line).
+    pub fn subject(self) -> &'static str {
+        match self {
+            Kind::Submitted => "Beoordelen",
+            Kind::AdviceRequested => "Advies gevraagd",
+            Kind::Decision => "Besluit",
+            Kind::ConsentNeeded => "Toestemming gevraagd",
+            Kind::EvaluationDue => "Evaluatie nodig",
+            Kind::Incident => "Incident gemeld",
+            Kind::Suspended => "Tijdelijk niet gebruiken",
+            Kind::Waiting => "Wacht te lang",
+            Kind::IncidentOverdue => "Incident staat te lang open",
         }
     }
 }
@@ -74,11 +128,24 @@ pub async fn send_once(
         return Ok(());
     }
     let ids: Vec<Uuid> = to.iter().map(|_| Uuid::now_v7()).collect();
+    // The e-mail of each notification actually written (a repeated reminder writes none), in the same
+    // statement: the outbox fills in the event's transaction, only while e-mail is on (mail_setting) and as the
+    // recipient wants it for this kind (at once, held for the daily overview, or not at all).
     sqlx::query!(
-        "insert into notification (notification_id, user_id, organisation_id, kind, application_id, message, link, dedupe_key)
-         select id, uid, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::text
-         from unnest($1::uuid[], $2::uuid[]) as t(id, uid)
-         on conflict (user_id, dedupe_key) do nothing",
+        "with made as (
+            insert into notification (notification_id, user_id, organisation_id, kind, application_id, message, link, dedupe_key)
+            select id, uid, $3::uuid, $4::text, $5::uuid, $6::text, $7::text, $8::text
+              from unnest($1::uuid[], $2::uuid[]) as t(id, uid)
+            on conflict (user_id, dedupe_key) do nothing
+            returning notification_id, user_id)
+         insert into mail_outbox (message_id, organisation_id, user_id, to_address, to_name, kind, subject, body, link,
+                                  status)
+         select made.notification_id, $3, u.user_id, u.email, u.name, $4, $9::text
+                    || coalesce(': ' || (select a.name from application a where a.application_id = $5), ''),
+                $6, $7, case when p.mode = 'dagelijks' then 'dagelijks' else 'wachtrij' end
+           from made join app_user u using (user_id)
+                left join mail_preference p on p.user_id = u.user_id and p.kind = $4
+          where u.active and (select enabled from mail_setting) and p.mode is distinct from 'uit'",
         &ids,
         &to,
         note.organisation_id,
@@ -86,11 +153,41 @@ pub async fn send_once(
         note.application_id,
         note.message,
         note.link,
-        dedupe_key
+        dedupe_key,
+        note.kind.subject()
     )
     .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// An e-mail that is not a notification (an activation link): queued in the caller's transaction when e-mail
+/// is on, to the user's current address. Returns whether it was queued.
+pub struct Mail<'a> {
+    pub organisation_id: Uuid,
+    pub user_id: Uuid,
+    pub kind: &'a str,
+    pub subject: &'a str,
+    pub body: &'a str,
+    pub link: &'a str,
+}
+
+pub async fn email(conn: &mut PgConnection, mail: &Mail<'_>) -> sqlx::Result<bool> {
+    let queued = sqlx::query!(
+        "insert into mail_outbox (message_id, organisation_id, user_id, to_address, to_name, kind, subject, body, link)
+         select $1, $2, u.user_id, u.email, u.name, $4, $5, $6, $7
+           from app_user u where u.user_id = $3 and (select enabled from mail_setting)",
+        Uuid::now_v7(),
+        mail.organisation_id,
+        mail.user_id,
+        mail.kind,
+        mail.subject,
+        mail.body,
+        mail.link
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(queued.rows_affected() == 1)
 }
 
 /// Send to everyone holding one of the roles.
@@ -102,39 +199,6 @@ pub async fn send_to_roles(
 ) -> sqlx::Result<()> {
     let to = holders(conn, note.organisation_id, roles).await?;
     send(conn, &to, except, note).await
-}
-
-/// Remind owners of evaluations due within 30 days (or overdue), once per application and date. Run by the
-/// server every hour and at start-up.
-pub async fn evaluation_reminders(pool: &PgPool) -> sqlx::Result<u64> {
-    let rows = sqlx::query!(
-        r#"select application_id as "app!", organisation_id as "org!", owner_id as "owner!", name as "name!",
-                  next_evaluation as "due!"
-           from application
-           where owner_id is not null and next_evaluation <= current_date + 30
-             and workflow_status in ('goedgekeurd', 'goedgekeurd_onder_voorwaarden', 'in_gebruik')"#
-    )
-    .fetch_all(pool)
-    .await?;
-    let mut sent = 0;
-    let mut tx = pool.begin().await?;
-    for r in rows {
-        let (app, org, owner, name, due) = (r.app, r.org, r.owner, r.name, r.due);
-        let date = crate::web::format_date(due);
-        let message = format!("De evaluatie van {name} is uiterlijk {date} nodig.");
-        let link = format!("/register/{app}/beoordeling#evaluatie");
-        let note = Note {
-            organisation_id: org,
-            kind: Kind::EvaluationDue,
-            application_id: Some(app),
-            message: &message,
-            link: &link,
-        };
-        send_once(&mut tx, &[owner], None, &note, Some(&format!("evaluatie:{app}:{due}"))).await?;
-        sent += 1;
-    }
-    tx.commit().await?;
-    Ok(sent)
 }
 
 pub async fn unread(pool: &PgPool, user_id: Uuid, organisation_id: Uuid) -> sqlx::Result<i64> {

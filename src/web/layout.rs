@@ -89,6 +89,7 @@ impl Layout {
         if user.has_role(Role::Beheerder) {
             nav.push(item("/beheer/gebruikers", "Gebruikers"));
             nav.push(item("/beheer/organisaties", "Organisaties"));
+            nav.push(item("/beheer/e-mail", "E-mail"));
         }
         nav.push(item("/account", "Mijn account"));
         // The longest matching prefix is the current item ("/" only matches itself).

@@ -13,6 +13,7 @@ mod faults;
 mod hardening;
 mod helpers;
 mod infra;
+mod mail;
 mod mfa;
 mod publication;
 mod questionnaires;

@@ -604,8 +604,8 @@ async fn return_evaluate_report_an_incident_and_suspend() {
     let overdue = page(app, &pl, "/evaluaties").await;
     assert!(overdue.contains("Evaluatie verlopen") && overdue.contains("3 dagen geleden"));
     assert!(page(app, &pl, "/register?evaluatie=verlopen").await.contains(name));
-    airegister::register::notices::evaluation_reminders(&app.pool).await.unwrap();
-    airegister::register::notices::evaluation_reminders(&app.pool).await.unwrap();
+    airegister::register::reminders::evaluations(&app.pool).await.unwrap();
+    airegister::register::reminders::evaluations(&app.pool).await.unwrap();
     let reminders = "select count(*) from notification where user_id = $1 and kind = 'evaluatie'";
     assert_eq!(app.count(reminders, w.mw).await, 1, "one reminder, not one per run");
     let r = app

@@ -14,6 +14,7 @@ use crate::auth::roles::Role;
 use crate::auth::session::{self, CurrentUser};
 use crate::auth::users::{self, CreateUserError};
 use crate::error::{AppError, AppResult};
+use crate::register::notices::{self, Mail};
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{render, render_status};
@@ -48,6 +49,33 @@ pub struct UserCreatedPage {
     pub email: String,
     pub link: String,
     pub days: i32,
+    /// The link was also sent by e-mail (e-mail is on).
+    pub mailed: bool,
+}
+
+/// The activation link by e-mail too, in the transaction that issues it (when e-mail is on).
+async fn mail_link(
+    conn: &mut sqlx::PgConnection,
+    org: Uuid,
+    by: &CurrentUser,
+    to: Uuid,
+    token: &str,
+) -> sqlx::Result<bool> {
+    let body = format!(
+        "{} heeft een account voor u klaargezet in AI-register. Kies met de link hieronder uw wachtwoord; de link werkt één keer en is {} dagen geldig.",
+        by.name,
+        users::ACTIVATION_DAYS
+    );
+    let link = format!("/activeren/{token}");
+    let mail = Mail {
+        organisation_id: org,
+        user_id: to,
+        kind: "activering",
+        subject: "Activeer uw account voor AI-register",
+        body: &body,
+        link: &link,
+    };
+    notices::email(conn, &mail).await
 }
 
 /// The address people use: the configured public URL, else the Host the browser used.
@@ -93,6 +121,7 @@ pub async fn create(
         Ok(new_id) => {
             users::set_roles(&mut tx, new_id, org, &roles).await?;
             let token = users::issue_activation_token(&mut tx, new_id).await?;
+            let mailed = mail_link(&mut tx, org, &user, new_id, &token).await?;
             tx.commit().await?;
             tracing::info!(event = "user_created", actor = %user.user_id, user_id = %new_id, organisation_id = %org, roles = ?roles, "user created");
             render(&UserCreatedPage {
@@ -101,6 +130,7 @@ pub async fn create(
                 email,
                 link: format!("{}/activeren/{token}", base_url(&state, &headers)),
                 days: users::ACTIVATION_DAYS,
+                mailed,
             })
         }
         Err(CreateUserError::EmailTaken) => {
@@ -155,6 +185,7 @@ pub async fn new_activation_link(
     }
     let mut tx = state.pool.begin().await?;
     let token = users::issue_activation_token(&mut tx, id).await?;
+    let mailed = mail_link(&mut tx, org, &user, id, &token).await?;
     tx.commit().await?;
     render(&UserCreatedPage {
         layout: Layout::for_user(&user, "Nieuwe activeringslink", "/beheer/gebruikers"),
@@ -162,5 +193,6 @@ pub async fn new_activation_link(
         email: target.email,
         link: format!("{}/activeren/{token}", base_url(&state, &headers)),
         days: users::ACTIVATION_DAYS,
+        mailed,
     })
 }
