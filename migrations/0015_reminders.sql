@@ -12,7 +12,11 @@ create function incident_handling_days(severity text) returns integer
     language sql immutable parallel safe
     return case severity when 'kritiek' then 1 when 'hoog' then 3 when 'middel' then 10 else 20 end;
 
--- The two kinds of notification the reminders add.
+-- The kinds of notification the reminders add.
 alter table notification drop constraint notification_kind_check;
 alter table notification add constraint notification_kind_check check (kind in ('ingediend', 'advies_gevraagd',
-    'besluit', 'toestemming_nodig', 'evaluatie', 'incident', 'opgeschort', 'wacht_te_lang', 'incident_te_laat'));
+    'besluit', 'toestemming_nodig', 'evaluatie', 'incident', 'opgeschort', 'wacht_te_lang', 'incident_te_laat',
+    'voorwaarden'));
+
+-- An approval under conditions may say by when the conditions must be met; the owner is reminded.
+alter table review_decision add column conditions_due date;

@@ -143,22 +143,30 @@ pub struct Decision {
     pub note: Option<String>,
     pub against_fg: Option<String>,
     pub next_evaluation: Option<Date>,
+    /// By when the conditions of an approval under conditions must be met (optional).
+    pub conditions_due: Option<Date>,
     pub decided_by: Uuid,
 }
 
 pub async fn decide(conn: &mut PgConnection, ctx: &Ctx<'_>, before: &Stored, d: &Decision) -> AppResult<Stored> {
-    let extra = [("decision_note", json!(d.note)), ("against_fg_reason", json!(d.against_fg))];
+    let extra = [
+        ("decision_note", json!(d.note)),
+        ("against_fg_reason", json!(d.against_fg)),
+        ("conditions_due", json!(d.conditions_due.map(|due| due.to_string()))),
+    ];
     let m = Move { action: d.action, event: "application.decided", next_evaluation: d.next_evaluation, extra: &extra };
     let after = move_to(conn, ctx, before, m).await?;
     sqlx::query!(
-        "insert into review_decision (decision_id, application_id, decision, note, against_fg_reason, decided_by)
-         values ($1, $2, $3, $4, $5, $6)",
+        "insert into review_decision (decision_id, application_id, decision, note, against_fg_reason, decided_by,
+                                      conditions_due)
+         values ($1, $2, $3, $4, $5, $6, $7)",
         Uuid::now_v7(),
         before.id,
         after.status.as_str(),
         d.note.as_deref(),
         d.against_fg.as_deref(),
-        d.decided_by
+        d.decided_by,
+        d.conditions_due
     )
     .execute(&mut *conn)
     .await?;

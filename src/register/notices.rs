@@ -21,15 +21,18 @@ pub enum Kind {
     Waiting,
     /// An open incident past its handling time (reminders).
     IncidentOverdue,
+    /// The deadline of an approval's conditions is near or past (reminders).
+    ConditionsDue,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Submitted,
         Kind::AdviceRequested,
         Kind::ConsentNeeded,
         Kind::Decision,
         Kind::EvaluationDue,
+        Kind::ConditionsDue,
         Kind::Waiting,
         Kind::Incident,
         Kind::IncidentOverdue,
@@ -48,6 +51,7 @@ impl Kind {
             Kind::Suspended => "Tools die tijdelijk niet gebruikt mogen worden",
             Kind::Waiting => "Beoordelingen die te lang wachten",
             Kind::IncidentOverdue => "Incidenten die te lang openstaan",
+            Kind::ConditionsDue => "Termijnen van voorwaarden bij een goedkeuring",
         }
     }
 
@@ -66,6 +70,7 @@ impl Kind {
             Kind::Suspended => "opgeschort",
             Kind::Waiting => "wacht_te_lang",
             Kind::IncidentOverdue => "incident_te_laat",
+            Kind::ConditionsDue => "voorwaarden",
         }
     }
 
@@ -82,6 +87,7 @@ impl Kind {
             Kind::Suspended => "Tijdelijk niet gebruiken",
             Kind::Waiting => "Wacht te lang",
             Kind::IncidentOverdue => "Incident staat te lang open",
+            Kind::ConditionsDue => "Voorwaarden nakomen",
         }
     }
 }

@@ -2,11 +2,12 @@
 //! server every hour. Each is a notification (and so an e-mail, as the recipient wants it) sent once per
 //! subject and stage, through the notification's dedupe key:
 //! - an evaluation due within 30 days, within 7 days, and overdue, to the owner;
+//! - the deadline of an approval's conditions within 7 days, and past, to the owner (past: also the CISOs);
 //! - a submission waiting for review longer than `review_days` working days, to the CISOs, and after twice
 //!   that to the directie;
 //! - an open incident past its handling time (by severity), to the CISOs and the FG.
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::notices::{self, Kind, Note};
@@ -29,13 +30,35 @@ impl Default for Policy {
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Sent {
     pub evaluations: usize,
+    pub conditions: usize,
     pub reviews: usize,
     pub incidents: usize,
+}
+
+/// The registration a reminder is about, and its kind.
+struct About {
+    org: Uuid,
+    app: Uuid,
+    kind: Kind,
+}
+
+/// One reminder, once per `key` and recipient; it links to the registration's page for its kind.
+async fn remind(conn: &mut PgConnection, about: About, to: &[Uuid], message: &str, key: &str) -> sqlx::Result<()> {
+    let page = match about.kind {
+        Kind::EvaluationDue => "beoordeling#evaluatie",
+        Kind::IncidentOverdue => "incidenten",
+        _ => "beoordeling",
+    };
+    let link = format!("/register/{}/{page}", about.app);
+    let n =
+        Note { organisation_id: about.org, kind: about.kind, application_id: Some(about.app), message, link: &link };
+    notices::send_once(conn, to, None, &n, Some(key)).await
 }
 
 pub async fn run(pool: &PgPool, policy: Policy) -> sqlx::Result<Sent> {
     Ok(Sent {
         evaluations: evaluations(pool).await?,
+        conditions: conditions(pool).await?,
         reviews: waiting_reviews(pool, policy).await?,
         incidents: late_incidents(pool).await?,
     })
@@ -62,16 +85,49 @@ pub async fn evaluations(pool: &PgPool) -> sqlx::Result<usize> {
         } else {
             format!("De evaluatie van {} is uiterlijk {date} nodig.", r.name)
         };
-        let link = format!("/register/{}/beoordeling#evaluatie", r.app);
-        let n = Note {
-            organisation_id: r.org,
-            kind: Kind::EvaluationDue,
-            application_id: Some(r.app),
-            message: &message,
-            link: &link,
-        };
         let key = format!("evaluatie:{}:{}:{}", r.app, r.due, r.stage);
-        notices::send_once(&mut tx, &[r.owner], None, &n, Some(&key)).await?;
+        let about = About { org: r.org, app: r.app, kind: Kind::EvaluationDue };
+        remind(&mut tx, about, &[r.owner], &message, &key).await?;
+    }
+    tx.commit().await?;
+    Ok(rows.len())
+}
+
+/// The deadline of the conditions of the decision in force (the latest, an approval under conditions) within
+/// 7 days or past: once per stage and date.
+pub async fn conditions(pool: &PgPool) -> sqlx::Result<usize> {
+    let rows = sqlx::query!(
+        r#"select a.application_id as "app!", a.organisation_id as "org!", a.owner_id as "owner!", a.name as "name!",
+                  d.conditions_due as "due!", d.conditions_due < current_date as "past!"
+             from application a
+             join lateral (select decision, conditions_due from review_decision r
+                            where r.application_id = a.application_id order by r.decided_at desc limit 1) d on true
+            where a.owner_id is not null and registration_approved(a.workflow_status)
+              and d.decision = 'goedgekeurd_onder_voorwaarden' and d.conditions_due <= current_date + 7"#
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut tx = pool.begin().await?;
+    for r in &rows {
+        let date = crate::web::format_date(r.due);
+        let (message, stage) = if r.past {
+            (
+                format!(
+                    "De termijn voor de voorwaarden van {} is verstreken ({date}). Laat de CISO weten of eraan is voldaan.",
+                    r.name
+                ),
+                "verlopen",
+            )
+        } else {
+            (format!("Aan de voorwaarden van {} moet uiterlijk {date} zijn voldaan.", r.name), "7")
+        };
+        let mut to = vec![r.owner];
+        if r.past {
+            to.extend(notices::holders(&mut tx, r.org, &[Role::Ciso]).await?);
+        }
+        let key = format!("voorwaarden:{}:{}:{stage}", r.app, r.due);
+        let about = About { org: r.org, app: r.app, kind: Kind::ConditionsDue };
+        remind(&mut tx, about, &to, &message, &key).await?;
     }
     tx.commit().await?;
     Ok(rows.len())
@@ -101,17 +157,9 @@ pub async fn waiting_reviews(pool: &PgPool, policy: Policy) -> sqlx::Result<usiz
             r.days,
             if escalated { " De directie is ook op de hoogte gebracht." } else { "" }
         );
-        let link = format!("/register/{}/beoordeling", r.app);
-        let n = Note {
-            organisation_id: r.org,
-            kind: Kind::Waiting,
-            application_id: Some(r.app),
-            message: &message,
-            link: &link,
-        };
         let key = format!("wacht:{}:{}:{stage}", r.app, r.submitted.unix_timestamp());
         let to = notices::holders(&mut tx, r.org, roles).await?;
-        notices::send_once(&mut tx, &to, None, &n, Some(&key)).await?;
+        remind(&mut tx, About { org: r.org, app: r.app, kind: Kind::Waiting }, &to, &message, &key).await?;
     }
     tx.commit().await?;
     Ok(rows.len())
@@ -131,17 +179,9 @@ pub async fn late_incidents(pool: &PgPool) -> sqlx::Result<usize> {
     let mut tx = pool.begin().await?;
     for r in &rows {
         let message = format!("Een incident met {} (ernst {}) staat al {} werkdagen open.", r.name, r.severity, r.days);
-        let link = format!("/register/{}/incidenten", r.app);
-        let n = Note {
-            organisation_id: r.org,
-            kind: Kind::IncidentOverdue,
-            application_id: Some(r.app),
-            message: &message,
-            link: &link,
-        };
         let key = format!("incident:{}:te-laat", r.id);
         let to: Vec<Uuid> = notices::holders(&mut tx, r.org, &[Role::Ciso, Role::Fg]).await?;
-        notices::send_once(&mut tx, &to, None, &n, Some(&key)).await?;
+        remind(&mut tx, About { org: r.org, app: r.app, kind: Kind::IncidentOverdue }, &to, &message, &key).await?;
     }
     tx.commit().await?;
     Ok(rows.len())

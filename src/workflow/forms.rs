@@ -30,6 +30,8 @@ pub struct DecisionInput {
     pub action: Option<Action>,
     pub note: Option<String>,
     pub next_evaluation: Option<Date>,
+    /// By when the conditions must be met (only with an approval under conditions).
+    pub conditions_due: Option<Date>,
     against_fg_reason: String,
 }
 
@@ -61,8 +63,13 @@ impl DecisionInput {
         if next_evaluation.is_some_and(|d| d <= today()) {
             errors.add("volgende_evaluatie", "De volgende evaluatie moet na vandaag liggen.");
         }
+        let due = errors.date("voorwaarden_termijn", "de termijn van de voorwaarden", input.get("voorwaarden_termijn"));
+        let conditions_due = due.filter(|_| action == Some(Action::ApproveWithConditions));
+        if conditions_due.is_some_and(|d| d <= today()) {
+            errors.add("voorwaarden_termijn", "De termijn van de voorwaarden moet na vandaag liggen.");
+        }
         let against_fg_reason = input.get("tegen_fg_reden").to_string();
-        (Self { action, note, next_evaluation, against_fg_reason }, errors)
+        (Self { action, note, next_evaluation, conditions_due, against_fg_reason }, errors)
     }
 
     /// Approving against a negative FG advice needs a reason (10 to 5000 characters).
@@ -230,6 +237,23 @@ mod tests {
         let mut errors = FormErrors::new();
         assert_eq!(d.against_fg(&mut errors), "");
         assert!(errors.get("tegen_fg_reden").is_some());
+    }
+
+    #[test]
+    fn a_deadline_for_conditions_is_kept_only_with_conditions_and_only_in_the_future() {
+        let with = |decision: &str, due: &str| {
+            DecisionInput::read(&form(&[
+                ("beslissing", decision),
+                ("toelichting", "Alleen openbare gegevens."),
+                ("voorwaarden_termijn", due),
+            ]))
+        };
+        let (d, errors) = with("goedgekeurd_onder_voorwaarden", "2199-01-31");
+        assert!(errors.is_empty() && d.conditions_due.is_some());
+        let (d, errors) = with("goedgekeurd", "2199-01-31");
+        assert!(errors.is_empty() && d.conditions_due.is_none(), "ignored without conditions");
+        let (_, errors) = with("goedgekeurd_onder_voorwaarden", "2000-01-31");
+        assert!(errors.get("voorwaarden_termijn").is_some());
     }
 
     #[test]

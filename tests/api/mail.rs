@@ -1,6 +1,6 @@
 //! E-mail against a real SMTP server (aiosmtpd from PyPI, started by the test on loopback; see
 //! tests/support/smtp_sink.py): notifications arrive once with subject, link and headers; an SMTP outage loses
-//! nothing and sends nothing twice; two workers on one database send each message once; a rolled-back change
+//! nothing and sends nothing twice; two `airegister serve` instances on one database send each message once; a rolled-back change
 //! and a change while e-mail is off send nothing; a refused address fails for good and can be retried from
 //! Beheer → E-mail; the test message shows the server's answer.
 
@@ -217,7 +217,7 @@ async fn an_smtp_outage_loses_nothing_and_sends_nothing_twice() {
     let rows = outbox_status(&w.app.pool).await;
     assert!(rows.iter().all(|(s, _)| s == "verzonden"), "{rows:?}");
     let attempts: i32 = rows.iter().map(|(_, a)| a).sum();
-    println!("outage: 6 messages, {attempts} attempts, 6 sent, 0 lost, 0 twice");
+    println!("outage: 6 messages, {attempts} attempts in all, 6 received once, 0 lost");
 }
 
 /// Fifty notifications written straight through the domain (as an event would), to many recipients.
@@ -231,29 +231,54 @@ async fn fifty_notifications(pool: &sqlx::PgPool, org: Uuid, to: &[Uuid]) {
     tx.commit().await.unwrap();
 }
 
+/// `airegister serve` on the test's database with e-mail through `sink`: a real second instance.
+fn serve_instance(database_url: &str, sink: &Sink) -> Child {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_airegister"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("DATABASE_URL", database_url)
+        .env("AIREGISTER_SMTP_URL", format!("smtp://127.0.0.1:{}", sink.port))
+        .env("AIREGISTER_MAIL_FROM", "AI-register <noreply@testdam.example>")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(child.stdout.take().unwrap()));
+    let first = lines.next().expect("serve prints its address").unwrap();
+    assert!(first.starts_with("AI-register luistert op"), "{first}");
+    std::thread::spawn(move || for _ in lines {});
+    child
+}
+
 #[tokio::test]
-async fn two_workers_on_one_database_send_each_message_once() {
+async fn two_instances_on_one_database_send_each_message_once() {
     let sink = Sink::started();
-    let w = world(&sink, Duration::from_millis(200)).await;
-    // A second instance: its own pool on the same database, its own SMTP connections.
-    let url = w.app.database_url().await;
-    let second = sqlx::postgres::PgPoolOptions::new().connect(&url).await.unwrap();
-    tokio::spawn(mail::run(second, sink.settings(Duration::from_millis(200)), w.app.base.clone()));
-    let ciso: Vec<Uuid> = sqlx::query_scalar("select user_id from app_user where email like 'ciso%'")
-        .fetch_all(&w.app.pool)
-        .await
-        .unwrap();
-    fifty_notifications(&w.app.pool, w.org, &ciso).await;
+    let pool = fresh_database().await;
+    let app = TestApp::spawn_on(pool.clone(), WebConfig::default()).await;
+    let org = app.org("Gemeente Testdam", "gm0101").await;
+    let mut to = Vec::new();
+    for email in [CISO, CISO2] {
+        to.push(app.user(email, org, &[Role::Medewerker, Role::Ciso]).await);
+    }
+    mail::outbox::set_enabled(&pool, true).await.unwrap();
+    fifty_notifications(&pool, org, &to).await;
+    // Two `airegister serve` processes start at the same moment, each with its own mail worker.
+    let url = app.database_url().await;
+    let mut instances = [serve_instance(&url, &sink), serve_instance(&url, &sink)];
     let got = sink.expect(50).await;
+    for child in &mut instances {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
     let mut bodies: Vec<&str> = got.iter().map(|m| m["text"].as_str().unwrap()).collect();
     bodies.sort();
     bodies.dedup();
     assert_eq!(bodies.len(), 50, "every message once");
     let sent: i64 = sqlx::query_scalar("select count(*) from mail_outbox where status = 'verzonden' and attempts = 1")
-        .fetch_one(&w.app.pool)
+        .fetch_one(&pool)
         .await
         .unwrap();
     assert_eq!(sent, 50);
+    println!("two instances: 50 messages, 50 received, 0 twice, 0 lost");
 }
 
 #[tokio::test]
@@ -568,9 +593,29 @@ async fn reminders_go_once_per_stage_and_escalate_to_the_directie() {
         reminders::evaluations(&app.pool).await.unwrap();
     }
     assert_eq!(count("evaluatie", w.mw).await, 3);
+    // The conditions of the approval in force: a week ahead once, and when past once more (the CISOs too).
+    sqlx::query(
+        "insert into review_decision (decision_id, application_id, decision, note, decided_by, conditions_due)
+         values (gen_random_uuid(), $1, 'goedgekeurd_onder_voorwaarden', 'Alleen openbare gegevens.', $2, current_date + 3)",
+    )
+    .bind(id)
+    .bind(ciso)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    for _ in 0..2 {
+        reminders::conditions(&app.pool).await.unwrap();
+    }
+    assert_eq!((count("voorwaarden", w.mw).await, count("voorwaarden", ciso).await), (1, 0));
+    sqlx::query("update review_decision set conditions_due = current_date - 1").execute(&app.pool).await.unwrap();
+    for _ in 0..2 {
+        reminders::conditions(&app.pool).await.unwrap();
+    }
+    assert_eq!((count("voorwaarden", w.mw).await, count("voorwaarden", ciso).await), (2, 1));
     // Every reminder also went out by e-mail; the incident's subject names the tool only.
-    // (submission: 2 CISOs; waiting: 2 CISOs and the directie; incident: 2 CISOs and the FG; evaluations: 3.)
-    let got = sink.expect(2 + 3 + 3 + 3).await;
+    // (submission: 2 CISOs; waiting: 2 CISOs and the directie; incident: 2 CISOs and the FG; evaluations: 3;
+    // conditions: the owner twice and 2 CISOs.)
+    let got = sink.expect(2 + 3 + 3 + 3 + 4).await;
     let late: Vec<&Value> =
         got.iter().filter(|m| m["headers"]["subject"] == "Incident staat te lang open: Wachtende tool").collect();
     assert_eq!(late.len(), 3);

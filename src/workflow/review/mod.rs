@@ -130,7 +130,14 @@ pub async fn decide(
     let next_evaluation = action.is_approval().then(|| d.next_evaluation.unwrap_or_else(|| a_year_after(today())));
     let actor = Actor::from(&user);
     let ctx = Ctx { org, actor: &actor, members: &members };
-    let decision = Decision { action, note: d.note, against_fg, next_evaluation, decided_by: user.user_id };
+    let decision = Decision {
+        action,
+        note: d.note,
+        against_fg,
+        next_evaluation,
+        conditions_due: d.conditions_due,
+        decided_by: user.user_id,
+    };
     let after = lifecycle::decide(&mut tx, &ctx, &before, &decision).await?;
     tx.commit().await?;
     tracing::info!(event = "application_decided", actor = %user.user_id, application_id = %id, decision = %after.status, "decision");

@@ -51,6 +51,8 @@ pub struct Entry {
     pub when: String,
     /// Given in the current round (after the latest submission).
     pub current: bool,
+    /// A decision's deadline for its conditions, as a sentence (empty otherwise).
+    pub due: String,
 }
 
 pub struct GateView {
@@ -105,6 +107,7 @@ fn entry(labels: &[(&str, &'static str)], (what, note, extra, who, when, current
         who: who.unwrap_or_else(|| "onbekend".into()),
         when: format_datetime(when),
         current,
+        due: String::new(),
     }
 }
 
@@ -118,11 +121,18 @@ struct History {
 
 async fn history(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<History> {
     let decisions = sqlx::query!(
-        r#"select d.decision, d.note, d.against_fg_reason, u.name as "name?", d.decided_at from review_decision d
-           left join app_user u on u.user_id = d.decided_by where d.application_id = $1 order by d.decided_at desc"#,
+        r#"select d.decision, d.note, d.against_fg_reason, d.conditions_due, u.name as "name?", d.decided_at
+             from review_decision d left join app_user u on u.user_id = d.decided_by
+            where d.application_id = $1 order by d.decided_at desc"#,
         id
     )
-    .map(|r| entry(DECIDED, (r.decision, r.note, r.against_fg_reason, r.name, r.decided_at, true)))
+    .map(|r| {
+        let mut e = entry(DECIDED, (r.decision, r.note, r.against_fg_reason, r.name, r.decided_at, true));
+        if let Some(d) = r.conditions_due {
+            e.due = format!("Aan de voorwaarden voldoen uiterlijk op {}.", format_date(d));
+        }
+        e
+    })
     .fetch_all(&mut *conn)
     .await?;
     // Advice and consent given before the latest submission belong to an earlier round.
@@ -164,6 +174,7 @@ async fn history(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<History> {
         who: r.name.unwrap_or_else(|| "onbekend".into()),
         when: format_date(r.evaluated_on),
         current: true,
+        due: String::new(),
     })
     .fetch_all(&mut *conn)
     .await?;

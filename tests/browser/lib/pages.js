@@ -43,6 +43,20 @@ async function submitAndStatus(page, button) {
 
 // --- states reached by using the page -------------------------------------------------------------------
 
+async function mailTestWithErrors({ page }) {
+  await page.goto('/beheer/e-mail');
+  await page.locator('#aan').fill('geen adres');
+  assert.equal(await submitAndStatus(page, 'Testbericht sturen'), 422);
+  await page.locator('.app-error-summary').waitFor();
+}
+
+async function mailPreferencesWithErrors({ page }) {
+  await page.goto('/account/e-mail');
+  await page.locator('#uur').selectOption('');
+  assert.equal(await submitAndStatus(page, 'Opslaan'), 422);
+  await page.locator('.app-error-summary').waitFor();
+}
+
 async function loginWithError({ page }) {
   await page.goto('/inloggen');
   await page.getByLabel('E-mailadres').fill('niemand@demo.example');
@@ -347,6 +361,10 @@ const PAGES = [
   page('beheer gebruiker toevoegen', 'beheerder', '/beheer/gebruikers/nieuw'),
   page('beheer gebruiker toevoegen with errors', 'beheerder', userFormWithErrors),
   page('beheer gebruiker aangemaakt (activation link)', 'beheerder', async ({ page }) => void (await createUser(page))),
+  page('beheer e-mail (e-mail off)', 'beheerder', '/beheer/e-mail', { has: 'E-mail staat uit', reflow: true }),
+  page('beheer e-mail, test message with errors', 'beheerder', mailTestWithErrors),
+  page('account e-mail preferences', 'medewerker', '/account/e-mail', { has: 'dagelijkse overzicht', reflow: true }),
+  page('account e-mail preferences with errors', 'medewerker', mailPreferencesWithErrors),
   page('account activeren (new user, anonymous)', 'beheerder', activationPage),
   page('account activeren with errors', 'beheerder', activationWithErrors),
   page('beheer gebruiker bewerken', 'beheerder', userEditPage),
