@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use super::forms::RiskOverrideInput;
 use super::organisation;
 use super::views::{self, MatrixRow, RasciView, SectionView};
 use crate::AppState;
@@ -426,39 +427,31 @@ pub async fn risk_override(
 ) -> AppResult<Response> {
     let org = user.require(Role::Ciso, "override_risk_level")?;
     let form = FormData::parse(&body);
-    let level = form.get("risk_level_override").trim().to_string();
-    let motivation = form.get("risk_override_motivation").trim().to_string();
-    let base_version: i32 = form.get("version").parse().unwrap_or(-1);
-    let mut errors = FormErrors::new();
-    if !level.is_empty() && RiskLevel::parse(&level).is_none() {
-        errors.add("risk_level_override", "Kies laag, middel of hoog.");
-    }
-    if !level.is_empty() && motivation.chars().count() < 10 {
-        errors.add("risk_override_motivation", "Motiveer waarom het risiconiveau afwijkt (minstens 10 tekens).");
-    }
-    if motivation.chars().count() > 2000 {
-        errors.add("risk_override_motivation", "De motivering mag hoogstens 2000 tekens lang zijn.");
-    }
-    if !errors.is_empty() {
-        return super::show::tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, &form).await;
-    }
+    let input = match RiskOverrideInput::try_from(&form) {
+        Ok(input) => input,
+        Err(errors) => {
+            return super::show::tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, &form).await;
+        }
+    };
     let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let before = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-    if before.version != base_version {
+    if before.version != input.version {
         return Err(AppError::Conflict(
             "De registratie is intussen gewijzigd. Open haar opnieuw en bekijk de wijzigingen voordat u het risiconiveau aanpast.".into(),
         ));
     }
-    let (lvl, mot, by) =
-        if level.is_empty() { (None, None, None) } else { (Some(level), Some(motivation), Some(user.user_id)) };
+    let (lvl, mot, by) = match input.level {
+        Some(level) => (Some(level.as_str()), Some(input.motivation), Some(user.user_id)),
+        None => (None, None, None),
+    };
     sqlx::query!(
         "update application set risk_level_override = $3, risk_override_motivation = $4, risk_override_by = $5,
                 version = version + 1
          where application_id = $1 and organisation_id = $2",
         id,
         org,
-        lvl.as_deref(),
+        lvl,
         mot.as_deref(),
         by
     )
@@ -467,11 +460,8 @@ pub async fn risk_override(
     let after = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     store::record(&mut tx, &Actor::from(&user), "application.risk_override", Some(&before), &after, &members).await?;
     tx.commit().await?;
-    let msg = match &lvl {
-        Some(l) => format!(
-            "Het risiconiveau is vastgesteld op {}.",
-            RiskLevel::parse(l).map(RiskLevel::label).unwrap_or_default().to_lowercase()
-        ),
+    let msg = match input.level {
+        Some(l) => format!("Het risiconiveau is vastgesteld op {}.", l.label().to_lowercase()),
         None => "Het afgeleide risiconiveau geldt weer.".to_string(),
     };
     session::flash_redirect(&state.pool, &user, &msg, &format!("/register/{id}")).await

@@ -2,6 +2,7 @@
 //! the registration form, search, the detail page and its history.
 
 pub mod edit;
+pub mod forms;
 pub mod list;
 pub mod show;
 pub mod summary;
