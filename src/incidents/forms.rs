@@ -2,14 +2,10 @@
 //! incident (its current status, its version) is checked by the handler; the rest is checked here.
 
 use crate::register::form::FormData;
+use crate::register::options::value_in;
 use crate::web::forms::FormErrors;
 
 use super::{KINDS, SEVERITIES, STATUSES};
-
-/// The value as one of the options' own `&'static str`, when it is one.
-fn option(options: &[(&'static str, &'static str)], value: &str) -> Option<&'static str> {
-    options.iter().find(|(v, _)| *v == value).map(|(v, _)| *v)
-}
 
 /// A new incident: its kind, severity and what happened.
 pub struct ReportInput {
@@ -23,11 +19,11 @@ impl TryFrom<&FormData> for ReportInput {
 
     fn try_from(input: &FormData) -> Result<Self, FormErrors> {
         let mut errors = FormErrors::new();
-        let kind = option(KINDS, input.get("kind"));
+        let kind = value_in(KINDS, input.get("kind"));
         if kind.is_none() {
             errors.add("kind", "Kies het soort incident.");
         }
-        let severity = option(SEVERITIES, input.get("severity"));
+        let severity = value_in(SEVERITIES, input.get("severity"));
         if severity.is_none() {
             errors.add("severity", "Kies de ernst: laag, middel, hoog of kritiek.");
         }
@@ -67,7 +63,8 @@ impl From<&FormData> for HandleInput {
 impl HandleInput {
     /// The new status, or why this step is refused given the incident's `current` status.
     pub fn check(&self, current: &str) -> Result<&'static str, &'static str> {
-        let status = option(STATUSES, &self.status).ok_or("Kies een status: gemeld, in behandeling of afgehandeld.")?;
+        let status =
+            value_in(STATUSES, &self.status).ok_or("Kies een status: gemeld, in behandeling of afgehandeld.")?;
         if self.note.chars().count() > 5000 {
             Err("De toelichting op de afhandeling mag hoogstens 5000 tekens lang zijn.")
         } else if status == "afgehandeld" && self.note.chars().count() < 5 {

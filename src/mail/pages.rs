@@ -15,6 +15,7 @@ use crate::AppState;
 use crate::auth::roles::Role;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
+use crate::register::options::value_in;
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{format_datetime, render_status};
@@ -88,7 +89,7 @@ async fn page_response(
     test_failed: Option<String>,
 ) -> AppResult<Response> {
     let org = user.require(Role::Beheerder, "mail_admin")?;
-    let filter = STATUSES.iter().find(|(v, _)| *v == filter).map(|(v, _)| *v);
+    let filter = value_in(STATUSES, filter);
     let (waiting, sent, failed) = outbox::counts(&state.pool, org).await?;
     let rows = outbox::list(&state.pool, org, filter, 200).await?.into_iter().map(row).collect();
     let page = MailPage {

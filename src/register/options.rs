@@ -126,6 +126,11 @@ pub fn label_in(options: &[(&str, &str)], value: &str) -> String {
     options.iter().find(|(v, _)| *v == value).map(|(_, l)| (*l).to_string()).unwrap_or_else(|| value.to_string())
 }
 
+/// The value as the list's own `&'static str`, when it is one of the (value, label) list's values.
+pub fn value_in(options: &[(&'static str, &str)], value: &str) -> Option<&'static str> {
+    options.iter().find(|(v, _)| *v == value).map(|(v, _)| *v)
+}
+
 pub fn label_of(options: &[Opt], value: &str) -> String {
     options.iter().find(|o| o.value == value).map(|o| o.label.to_string()).unwrap_or_else(|| value.to_string())
 }

@@ -7,16 +7,14 @@ use time::{Date, Duration};
 use crate::register::fields::label_in;
 use crate::register::form::FormData;
 use crate::register::machine::Action;
+use crate::register::options::value_in;
 use crate::web::forms::FormErrors;
+use crate::web::today;
 
 pub const ADVICE: &[(&str, &str)] =
     &[("positief", "Positief"), ("negatief", "Negatief"), ("geen_bezwaar", "Geen bezwaar")];
 pub const EVALUATION_OUTCOMES: &[(&str, &str)] =
     &[("voortzetten", "Voortzetten"), ("aanpassen", "Voortzetten met aanpassingen"), ("stoppen", "Stoppen")];
-
-pub fn today() -> Date {
-    crate::web::today()
-}
 
 /// One year later (29 February becomes 28 February).
 pub fn a_year_after(d: Date) -> Date {
@@ -79,11 +77,6 @@ impl DecisionInput {
     }
 }
 
-/// The value as one of the options' own `&'static str`, when it is one.
-fn option(options: &[(&'static str, &'static str)], value: &str) -> Option<&'static str> {
-    options.iter().find(|(v, _)| *v == value).map(|(v, _)| *v)
-}
-
 /// The FG's advice: one of `ADVICE`, with an explanation.
 pub struct AdviceInput {
     pub advice: &'static str,
@@ -102,7 +95,7 @@ impl TryFrom<&FormData> for AdviceInput {
 
     fn try_from(input: &FormData) -> Result<Self, FormErrors> {
         let mut errors = FormErrors::new();
-        let advice = option(ADVICE, input.get("advies"));
+        let advice = value_in(ADVICE, input.get("advies"));
         if advice.is_none() {
             errors.add("advies", "Kies een advies: positief, negatief of geen bezwaar.");
         }
@@ -171,14 +164,14 @@ impl TryFrom<&FormData> for EvaluationInput {
     type Error = FormErrors;
 
     fn try_from(input: &FormData) -> Result<Self, FormErrors> {
-        let today = crate::web::today();
+        let today = today();
         let mut errors = FormErrors::new();
         let on =
             errors.date("evaluatie_datum", "de datum van de evaluatie", input.get("evaluatie_datum")).unwrap_or(today);
         if on > today {
             errors.add("evaluatie_datum", "De evaluatie kan niet in de toekomst liggen.");
         }
-        let outcome = option(EVALUATION_OUTCOMES, input.get("uitkomst"));
+        let outcome = value_in(EVALUATION_OUTCOMES, input.get("uitkomst"));
         if outcome.is_none() {
             errors.add("uitkomst", "Kies de uitkomst van de evaluatie.");
         }
@@ -269,7 +262,7 @@ mod tests {
         let e =
             EvaluationInput::try_from(&form(&[("uitkomst", "voortzetten"), ("evaluatie_toelichting", "Werkt goed.")]))
                 .expect("valid evaluation");
-        let today = crate::web::today();
+        let today = today();
         assert_eq!((e.on, e.next), (today, a_year_after(today)));
         let bad = EvaluationInput::try_from(&form(&[
             ("uitkomst", "voortzetten"),

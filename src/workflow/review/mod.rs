@@ -15,7 +15,7 @@ use self::page::DECIDED;
 pub use self::page::{DECISIONS, page, tab_page};
 pub use super::forms::a_year_after;
 pub use super::forms::{ADVICE, EVALUATION_OUTCOMES};
-use super::forms::{AdviceInput, ConsentInput, DecisionInput, EvaluationInput, today};
+use super::forms::{AdviceInput, ConsentInput, DecisionInput, EvaluationInput};
 use crate::AppState;
 use crate::applications::organisation;
 use crate::audit::Actor;
@@ -32,6 +32,7 @@ use crate::register::lifecycle::{self, Advice, Ctx, Decision, Evaluation, Move};
 use crate::register::machine::{self, Action};
 use crate::register::store::{self, Stored};
 use crate::web::format_date;
+use crate::web::today;
 
 /// Lock the row and check that `action` may start from its status: 409 with the reason otherwise.
 async fn lock_for(conn: &mut PgConnection, org: Uuid, id: Uuid, action: Action) -> AppResult<Stored> {

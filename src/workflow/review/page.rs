@@ -25,8 +25,9 @@ use crate::register::machine::{Action, WorkflowStatus};
 use crate::register::store::{self, Stored};
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
+use crate::web::today;
 use crate::web::{format_date, format_datetime, render_status};
-use crate::workflow::forms::{ADVICE, EVALUATION_OUTCOMES, a_year_after, today};
+use crate::workflow::forms::{ADVICE, EVALUATION_OUTCOMES, a_year_after};
 
 pub const DECISIONS: &[(&str, &str)] = &[
     ("goedgekeurd", "Goedkeuren"),
