@@ -25,6 +25,7 @@ pub mod questionnaires;
 pub mod register;
 pub mod roles;
 pub mod server;
+pub mod tasks;
 pub mod util;
 pub mod web;
 pub mod workflow;

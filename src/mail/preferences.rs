@@ -50,7 +50,8 @@ fn page(
 ) -> PreferencesPage {
     let mode = |kind: Kind| chosen.iter().find(|(k, _)| k == kind.as_str()).map_or("direct", |(_, m)| m.as_str());
     let kinds = Kind::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .map(|k| KindChoice { field: k.as_str(), label: k.label(), options: options(MODES, mode(k)) })
         .collect();
     let hours = (0..24)
@@ -87,7 +88,7 @@ pub async fn save(
     let value = |name: &str| pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str());
     let mut errors = FormErrors::new();
     let mut chosen = Vec::new();
-    for kind in Kind::ALL {
+    for &kind in Kind::ALL {
         let mode = value(kind.as_str());
         if !MODES.iter().any(|(m, _)| *m == mode) {
             errors.add(kind.as_str(), format!("Kies hoe u „{}” wilt ontvangen.", kind.label().to_lowercase()));

@@ -26,7 +26,9 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    /// Every kind, in the order the e-mail preferences list them. A new kind also needs its row in the
+    /// `notification_kind` table (a migration's insert).
+    pub const ALL: &'static [Kind] = &[
         Kind::Submitted,
         Kind::AdviceRequested,
         Kind::ConsentNeeded,
@@ -56,7 +58,7 @@ impl Kind {
     }
 
     pub fn parse(value: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.as_str() == value)
+        Kind::ALL.iter().copied().find(|k| k.as_str() == value)
     }
 
     pub fn as_str(self) -> &'static str {
