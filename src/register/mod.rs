@@ -15,6 +15,7 @@ pub mod lifecycle;
 pub mod machine;
 pub mod notices;
 pub mod options;
+pub mod queue;
 pub mod rasci;
 pub mod reminders;
 pub mod richtext;

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use time::{Date, OffsetDateTime};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -15,22 +15,10 @@ use crate::error::AppResult;
 use crate::register::facts;
 use crate::register::fields::{RISK_LEVELS, WORKFLOW_STATUS, label_in, label_of};
 use crate::register::gates::{self, Stage};
+use crate::register::queue::{Queue, Waiting, evaluations_due, waiting};
 use crate::register::store;
 use crate::web::layout::Layout;
 use crate::web::{format_date, render};
-
-#[derive(sqlx::FromRow)]
-struct QueueRow {
-    application_id: Uuid,
-    name: String,
-    workflow_status: String,
-    risk_level: Option<String>,
-    department: Option<String>,
-    submitted_at: Option<OffsetDateTime>,
-    submitter: Option<String>,
-    advice: Option<String>,
-    consent: Option<bool>,
-}
 
 pub struct QueueItem {
     pub id: Uuid,
@@ -63,40 +51,7 @@ pub struct QueuePage {
     pub show_gates: bool,
 }
 
-/// Which registrations a work list shows of those waiting for review.
-#[derive(Clone, Copy, PartialEq)]
-enum Queue {
-    /// All of them (the CISO).
-    Review,
-    /// Those with personal data (the FG).
-    Advice,
-    /// Those with a high own risk level (the directie).
-    Consent,
-}
-
-/// Registrations waiting for review, oldest first, with the advice and consent of the current round.
-async fn waiting(state: &AppState, org: Uuid, queue: Queue) -> sqlx::Result<Vec<QueueRow>> {
-    sqlx::query_as!(
-        QueueRow,
-        r#"select a.application_id, a.name, a.workflow_status, a.risk_level, a.department, a.submitted_at,
-                u.name as "submitter?",
-                (select v.advice from fg_advice v where v.application_id = a.application_id
-                   and v.given_at >= a.submitted_at order by v.given_at desc limit 1) as advice,
-                (select c.consent from management_consent c where c.application_id = a.application_id
-                   and c.given_at >= a.submitted_at order by c.given_at desc limit 1) as consent
-         from application a left join app_user u on u.user_id = coalesce(a.submitted_by, a.created_by)
-         where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')
-           and ($2::bool is false or processes_personal_data(a)) and ($3::bool is false or a.risk_level = 'hoog')
-         order by a.submitted_at nulls first, a.application_id"#,
-        org,
-        queue == Queue::Advice,
-        queue == Queue::Consent
-    )
-    .fetch_all(&state.pool)
-    .await
-}
-
-fn item(r: QueueRow, now: OffsetDateTime) -> QueueItem {
+fn item(r: Waiting, now: OffsetDateTime) -> QueueItem {
     QueueItem {
         id: r.application_id,
         name: r.name,
@@ -123,7 +78,7 @@ pub async fn review_queue(State(state): State<AppState>, user: CurrentUser) -> A
     let now = OffsetDateTime::now_utc();
     let mut items = Vec::new();
     let mut conn = state.pool.acquire().await?;
-    for r in waiting(&state, org, Queue::Review).await? {
+    for r in waiting(&mut conn, org, Queue::Review).await? {
         let id = r.application_id;
         let mut it = item(r, now);
         if let Some(app) = store::get_in(&mut conn, org, id).await? {
@@ -149,7 +104,8 @@ pub async fn review_queue(State(state): State<AppState>, user: CurrentUser) -> A
 pub async fn advice_queue(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = user.require(Role::Fg, "advice_queue")?;
     let now = OffsetDateTime::now_utc();
-    let (done, items): (Vec<QueueItem>, Vec<QueueItem>) = waiting(&state, org, Queue::Advice)
+    let mut conn = state.pool.acquire().await?;
+    let (done, items): (Vec<QueueItem>, Vec<QueueItem>) = waiting(&mut conn, org, Queue::Advice)
         .await?
         .into_iter()
         .map(|r| item(r, now))
@@ -170,7 +126,8 @@ pub async fn advice_queue(State(state): State<AppState>, user: CurrentUser) -> A
 pub async fn consent_queue(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = user.require(Role::Directie, "consent_queue")?;
     let now = OffsetDateTime::now_utc();
-    let (done, items): (Vec<QueueItem>, Vec<QueueItem>) = waiting(&state, org, Queue::Consent)
+    let mut conn = state.pool.acquire().await?;
+    let (done, items): (Vec<QueueItem>, Vec<QueueItem>) = waiting(&mut conn, org, Queue::Consent)
         .await?
         .into_iter()
         .map(|r| item(r, now))
@@ -185,15 +142,6 @@ pub async fn consent_queue(State(state): State<AppState>, user: CurrentUser) -> 
         done_heading: "Besloten, wacht op het besluit van de CISO",
         show_gates: false,
     })
-}
-
-#[derive(sqlx::FromRow)]
-struct EvaluationRow {
-    application_id: Uuid,
-    name: String,
-    workflow_status: String,
-    next_evaluation: Date,
-    owner: Option<String>,
 }
 
 pub struct EvaluationItem {
@@ -217,19 +165,8 @@ pub struct EvaluationsPage {
 #[tracing::instrument(skip_all)]
 pub async fn evaluations(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = organisation(&user)?;
-    let rows: Vec<EvaluationRow> = sqlx::query_as!(
-        EvaluationRow,
-        r#"select a.application_id as "application_id!: Uuid", a.name as "name!: String",
-                 a.workflow_status as "workflow_status!: String", a.next_evaluation as "next_evaluation!: Date",
-                 u.name as "owner?: String"
-         from application a left join app_user u on u.user_id = a.owner_id
-         where a.organisation_id = $1 and a.next_evaluation <= current_date + 30
-           and a.workflow_status in ('goedgekeurd', 'goedgekeurd_onder_voorwaarden', 'in_gebruik')
-         order by a.next_evaluation, lower(a.name)"#,
-        org
-    )
-    .fetch_all(&state.pool)
-    .await?;
+    let mut conn = state.pool.acquire().await?;
+    let rows = evaluations_due(&mut conn, org, None).await?;
     let today = OffsetDateTime::now_utc().date();
     let (overdue, soon): (Vec<_>, Vec<_>) = rows
         .into_iter()

@@ -24,6 +24,7 @@ fn schemas() -> Map<String, Value> {
     let created = application_created(schemas["Application"].clone());
     schemas.insert("ApplicationCreated".into(), created);
     schemas.insert("Workflow".into(), workflow_schema());
+    schemas.insert("TaskList".into(), task_list_schema());
     schemas
 }
 
@@ -209,6 +210,26 @@ fn workflow_schema() -> Value {
                 "items": { "type": "object", "additionalProperties": false, "required": ["field", "message"],
                     "properties": { "field": { "type": "string" }, "message": { "type": "string" } } }
             }
+        }
+    })
+}
+
+/// "Mijn taken" (`tasks::Task`).
+fn task_list_schema() -> Value {
+    json!({
+        "type": "object", "additionalProperties": false, "required": ["total", "tasks"],
+        "properties": {
+            "total": { "type": "integer", "minimum": 0 },
+            "tasks": { "type": "array", "items": {
+                "type": "object", "additionalProperties": false, "required": ["kind", "title", "detail", "link", "since"],
+                "properties": {
+                    "kind": { "type": "string", "description": "Het soort werk, zoals de startpagina het groepeert." },
+                    "title": { "type": "string", "description": "Waar het over gaat, meestal de naam van de tool." },
+                    "detail": { "type": "string" },
+                    "link": { "type": "string", "pattern": "^/", "description": "De pagina waar het werk gebeurt." },
+                    "since": { "type": "string", "format": "date-time", "description": "Sinds wanneer het wacht." }
+                }
+            } }
         }
     })
 }

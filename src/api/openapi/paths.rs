@@ -13,7 +13,8 @@ pub(super) fn paths() -> Value {
         "/applications/{id}": application(),
         "/applications/{id}/workflow": workflow(),
         "/applications/{id}/export": export_one(),
-        "/export": export_register()
+        "/export": export_register(),
+        "/tasks": tasks()
     })
 }
 
@@ -169,5 +170,12 @@ fn export_register() -> Value {
             ("200", export_files()),
             ("400", problem_response("Onbekend formaat."))
         ]))
+    } })
+}
+
+fn tasks() -> Value {
+    json!({ "get": {
+        "operationId": "listTasks", "summary": "Mijn taken: wat op de gebruiker van het token wacht, de oudste eerst",
+        "responses": common(responses(&[("200", json_response("De taken.", "TaskList"))]))
     } })
 }
