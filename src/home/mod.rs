@@ -76,12 +76,8 @@ fn description(role: Role) -> &'static str {
 pub fn grouped(tasks: Vec<Task>) -> Vec<TaskGroup> {
     let mut groups: Vec<TaskGroup> = Vec::new();
     for t in tasks {
-        let line = TaskLine {
-            title: t.title,
-            detail: t.detail,
-            link: t.link,
-            since: format_date(dutch_time(t.since).date()),
-        };
+        let line =
+            TaskLine { title: t.title, detail: t.detail, link: t.link, since: format_date(dutch_time(t.since).date()) };
         match groups.iter_mut().find(|g| g.kind == t.kind) {
             Some(g) => g.tasks.push(line),
             None => groups.push(TaskGroup { kind: t.kind, tasks: vec![line] }),

@@ -76,7 +76,11 @@ pub struct EvaluationDue {
 
 /// Evaluations due within 30 days or overdue in the organisation, the earliest first; with `owner`, only that
 /// owner's registrations.
-pub async fn evaluations_due(conn: &mut PgConnection, org: Uuid, owner: Option<Uuid>) -> sqlx::Result<Vec<EvaluationDue>> {
+pub async fn evaluations_due(
+    conn: &mut PgConnection,
+    org: Uuid,
+    owner: Option<Uuid>,
+) -> sqlx::Result<Vec<EvaluationDue>> {
     sqlx::query_as!(
         EvaluationDue,
         r#"select a.application_id as "application_id!: Uuid", a.name as "name!: String",

@@ -25,7 +25,13 @@ pub async fn tasks(conn: &mut PgConnection, who: &Who<'_>) -> sqlx::Result<Vec<T
             } else {
                 format!("Ingediend{by}, nog niet opgepakt")
             };
-            Some(Task { kind: KIND, title: r.name, detail, link: format!("/register/{}/beoordeling", r.application_id), since })
+            Some(Task {
+                kind: KIND,
+                title: r.name,
+                detail,
+                link: format!("/register/{}/beoordeling", r.application_id),
+                since,
+            })
         })
         .collect())
 }

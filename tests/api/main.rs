@@ -21,6 +21,7 @@ pub mod register;
 pub mod rest;
 mod slow_clients;
 mod standin;
+mod tasks;
 mod uploads;
 mod workflow;
 mod xlsx_check;
