@@ -15,9 +15,9 @@ pub struct DbArgs {
     /// PostgreSQL server to use. When unset, a private cluster in --data-dir is used (and started if needed).
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
-    /// Data directory of the private PostgreSQL cluster.
-    #[arg(long, env = "AIREGISTER_DATA_DIR", default_value = "./data/postgres")]
-    pub data_dir: PathBuf,
+    /// Data directory of the private PostgreSQL cluster [default: ./data/postgres; the demo: ./data/demo/postgres]
+    #[arg(long, env = "AIREGISTER_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
     /// Directory with the PostgreSQL programs (initdb, pg_ctl); default: PATH, then /usr/lib/postgresql/*/bin.
     #[arg(long, env = "PG_BINDIR")]
     pub pg_bindir: Option<PathBuf>,
@@ -26,11 +26,22 @@ pub struct DbArgs {
     pub db_max_connections: u32,
 }
 
+/// The private cluster's data directory when none is given.
+pub const DEFAULT_DATA_DIR: &str = "./data/postgres";
+/// The demo's, so that a real installation started after trying the demo starts clean (issue 18, item 8).
+pub const DEMO_DATA_DIR: &str = "./data/demo/postgres";
+
 impl DbArgs {
+    /// For the demo: its own data directory, unless one is given.
+    pub fn for_demo(mut self) -> Self {
+        self.data_dir.get_or_insert_with(|| PathBuf::from(DEMO_DATA_DIR));
+        self
+    }
+
     pub fn settings(&self) -> DbSettings {
         DbSettings {
             database_url: self.database_url.clone().filter(|u| !u.trim().is_empty()),
-            data_dir: self.data_dir.clone(),
+            data_dir: self.data_dir.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR)),
             pg_bindir: self.pg_bindir.clone(),
             max_connections: self.db_max_connections.max(1),
         }

@@ -27,6 +27,8 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Import { file, dry_run, org_code, db } => {
             publication::import(&file, dry_run, org_code.as_deref(), &db).await
         }
+        // The demo keeps to its own data directory (unless one is given), so it never mixes with real data.
+        Command::Serve { serve, db } if serve.demo => airegister::server::serve(serve, db.for_demo()).await,
         Command::Serve { serve, db } => airegister::server::serve(serve, db).await,
         Command::ApiToken { command: ApiTokenCommand::Add { email, name, org_code, write, days, db } } => {
             let token = tokens::TokenRequest { email, name, org_code, write, days };
@@ -37,7 +39,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             let org = accounts::OrgChoice { code: org_code, name: org_name, email: org_email };
             accounts::add_user(&email, &name, &roles, &org, &db).await
         }
-        Command::Demo { demo_password, db } => database::demo(demo_password, &db).await,
+        Command::Demo { demo_password, db } => database::demo(demo_password, &db.for_demo()).await,
         Command::Audit { command: AuditCommand::Verify { db } } => database::verify_audit(&db).await,
         Command::Organisation { command: OrganisationCommand::Add { name, code, email, db } } => {
             accounts::add_organisation(name, code, email, &db).await

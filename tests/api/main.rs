@@ -9,6 +9,7 @@ mod auth;
 mod beslishulp;
 mod csrf;
 mod dashboard;
+mod demo_dir;
 mod faults;
 mod hardening;
 mod helpers;
