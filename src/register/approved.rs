@@ -1,16 +1,17 @@
-//! The approved version of a registration (issue 18, item 5): at every approval, and when an approved tool is
-//! put into use, the registration as approved is kept (table `approved_version`, migration 0020). When the
-//! owner then changes a material field, the registration goes back into review while this version keeps
-//! governing what employees see: the allowed-tools list, "Mag ik … gebruiken voor …?", the API's list and the
-//! public register. The new round's approval replaces it; "Wijziging afwijzen" restores the registration from
-//! it. Which list uses which version:
+//! The approved version of a registration (issue 18, item 5): at every approval, when an approved tool is put
+//! into use or evaluated, and at a change that needs no new approval, the registration as approved is kept
+//! (table `approved_version`, migration 0020). When the owner then changes a material field, the registration
+//! goes back into review (status "ingediend", as before) while this version keeps governing what employees
+//! see. The new round's approval replaces it; "Wijziging afwijzen" restores the registration from it. Which
+//! list uses which version:
 //!
-//! - approved version while a change is in review: allowed-tools page, its print, "Mag ik", `GET
-//!   /api/v1/toegestane-tools`, the public register and the export (`registration_in_force`);
-//! - the registration itself: the register list and its filters on status, the review queue, the dashboard's
-//!   chart per status (the tool counts as "Ingediend"/"In beoordeling": it waits for the CISO);
-//! - both agree on the evaluations (dashboard, register filter, reminders): an approval in force is evaluated
-//!   whether or not a change is in review (`registration_in_force`).
+//! - the approved version while a change is in review: the allowed-tools page, its print view and "Mag ik …
+//!   gebruiken voor …?" (SQL `registration_on_allowed_list`), and the evaluations in force — the dashboard's
+//!   chart, the register's `evaluatie` filter it links to, and the reminders (SQL `registration_in_force`);
+//! - the registration itself: the register list and its status filter, the review queue, the dashboard's chart
+//!   per status (the tool counts as "Ingediend"/"In beoordeling": it waits for the CISO), the public register
+//!   and the export (`registration_public`: a published tool leaves them while its change is in review, as
+//!   before this change).
 
 use serde_json::{Map, Value, json};
 use sqlx::PgConnection;
