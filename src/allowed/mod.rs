@@ -39,7 +39,20 @@ pub const DONTS: [&str; 4] = [
     "Gebruik generatieve AI niet zonder meerwaarde: het verbruikt veel energie.",
 ];
 
-/// The states in which a tool is on the list: approved (in use or not yet), or rejected (forbidden).
+/// The tools on the list: approved (in use or not yet, or with a change in review, shown as approved), or
+/// rejected (forbidden). `v` is the approved version of a tool whose change is in review.
+const LISTED: &str = "left join approved_version v on v.application_id = a.application_id
+                       and registration_change_in_review(a.application_id, a.workflow_status)
+     where registration_on_allowed_list(a.application_id, a.workflow_status)";
+
+/// The columns shown, as they govern: the approved version's while a change is in review, else the
+/// registration's (column names are our own constants).
+fn governing() -> String {
+    let cols = ["provider", "attention_points"].into_iter().chain(DATA_CLASSES.iter().map(|c| c.value));
+    cols.map(|c| format!("case when v.application_id is null then a.{c} else v.doc->>'{c}' end as {c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 #[derive(sqlx::FromRow)]
 struct ToolRow {
@@ -47,6 +60,7 @@ struct ToolRow {
     name: String,
     provider: Option<String>,
     workflow_status: String,
+    change_in_review: bool,
     suspension_reason: Option<String>,
     attention_points: Option<String>,
     conditions: Option<String>,
@@ -89,6 +103,8 @@ pub struct Tool {
     /// Rejected or suspended: nothing may be used.
     pub forbidden: bool,
     pub suspended: Option<String>,
+    /// Approved, with a change in review: what is shown is the approved version.
+    pub change_in_review: bool,
     pub attention: String,
     pub conditions: String,
     pub cells: Vec<Cell>,
@@ -113,13 +129,18 @@ async fn tools(state: &AppState, org: Uuid, which: Which<'_>) -> AppResult<(Vec<
     // with one the matches are few, and a window counts them.
     let unfiltered = matches!(which, Which::Page { q, .. } if q.trim().is_empty());
     let total_sql = if unfiltered { "0::bigint" } else { "count(*) over ()" };
+    // A tool whose change is in review is shown as approved (`v`, register::approved): its data classes,
+    // points to watch and conditions. The conditions are those of the approval in force (the latest).
     let mut b: sqlx::QueryBuilder<sqlx::Postgres> = sqlx::QueryBuilder::new(format!(
-        "select a.application_id, a.name, a.provider, a.workflow_status, a.suspension_reason, a.attention_points,
-                (select d.note from review_decision d where d.application_id = a.application_id
-                  and d.decision = 'goedgekeurd_onder_voorwaarden' order by d.decided_at desc limit 1) as conditions,
-                a.dc_openbaar, a.dc_intern, a.dc_vertrouwelijk, a.dc_persoonsgegevens, a.dc_bijzondere,
-                a.dc_beveiliging, a.dc_klant, a.dc_financieel, {total_sql} as total
-         from application a where registration_listed(a.workflow_status) and a.organisation_id = "
+        "select a.application_id, a.name, a.workflow_status, v.application_id is not null as change_in_review,
+                a.suspension_reason, {governing},
+                (select case when d.decision = 'goedgekeurd_onder_voorwaarden' then d.note end from review_decision d
+                  where d.application_id = a.application_id
+                    and d.decision in ('goedgekeurd', 'goedgekeurd_onder_voorwaarden')
+                  order by d.decided_at desc limit 1) as conditions,
+                {total_sql} as total
+         from application a {LISTED} and a.organisation_id = ",
+        governing = governing(),
     ));
     b.push_bind(org);
     let order = " order by a.workflow_status = 'afgewezen', lower(a.name), a.application_id";
@@ -174,6 +195,7 @@ async fn tools(state: &AppState, org: Uuid, which: Which<'_>) -> AppResult<(Vec<
                 provider: r.provider.clone().unwrap_or_default(),
                 forbidden,
                 suspended: r.suspension_reason.clone(),
+                change_in_review: r.change_in_review,
                 attention: plain(&r.attention_points),
                 conditions: r.conditions.clone().unwrap_or_default(),
                 cells,
@@ -195,6 +217,10 @@ struct Ask {
     zoek: String,
     pagina: Option<u32>,
 }
+
+/// After the answer about a tool whose change is in review: what governs until the CISO decides.
+pub const CHANGE_IN_REVIEW_NOTE: &str =
+    " (Goedgekeurd; wijziging in beoordeling: tot de CISO over de wijziging beslist, geldt de goedgekeurde versie.)";
 
 /// The answer to "Mag ik … gebruiken voor …?".
 pub struct Answer {
@@ -247,7 +273,7 @@ fn answer(found: &[Tool], ask: &Ask) -> Option<Answer> {
         });
     }
     let cell = &tool.cells[class];
-    let text = match cell.value.as_str() {
+    let mut text = match cell.value.as_str() {
         "toegestaan" => format!("Ja, {} mag u gebruiken voor {class_label}.", tool.name),
         "onder_voorwaarden" => {
             let mut t = format!("Ja, onder voorwaarden: {} mag u gebruiken voor {class_label}", tool.name);
@@ -271,6 +297,9 @@ fn answer(found: &[Tool], ask: &Ask) -> Option<Answer> {
         _ if tool.forbidden => format!("Nee. {} is verboden in onze organisatie.", tool.name),
         _ => format!("Nee, {} mag u niet gebruiken voor {class_label}.", tool.name),
     };
+    if tool.change_in_review {
+        text.push_str(CHANGE_IN_REVIEW_NOTE);
+    }
     Some(Answer { kind: cell.value.clone(), text })
 }
 
@@ -379,7 +408,7 @@ async fn tools_by(state: &AppState, org: Uuid, which: Which<'_>) -> AppResult<Ve
 async fn tool_names(state: &AppState, org: Uuid) -> AppResult<Vec<(Uuid, String)>> {
     Ok(sqlx::query!(
         "select a.application_id, a.name from application a
-          where registration_listed(a.workflow_status) and a.organisation_id = $1
+          where registration_on_allowed_list(a.application_id, a.workflow_status) and a.organisation_id = $1
           order by a.workflow_status = 'afgewezen', lower(a.name), a.application_id",
         org
     )
@@ -397,9 +426,8 @@ fn push_search(b: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>, q: &str) {
 
 /// How many listed tools match a search of the table.
 async fn count_matching(state: &AppState, org: Uuid, q: &str) -> AppResult<i64> {
-    let mut b: sqlx::QueryBuilder<sqlx::Postgres> = sqlx::QueryBuilder::new(
-        "select count(*) from application a where registration_listed(a.workflow_status) and a.organisation_id = ",
-    );
+    let mut b: sqlx::QueryBuilder<sqlx::Postgres> =
+        sqlx::QueryBuilder::new(format!("select count(*) from application a {LISTED} and a.organisation_id = "));
     b.push_bind(org);
     push_search(&mut b, q);
     Ok(b.build_query_scalar().fetch_one(&state.pool).await?)
@@ -408,7 +436,7 @@ async fn count_matching(state: &AppState, org: Uuid, q: &str) -> AppResult<i64> 
 async fn count_listed(state: &AppState, org: Uuid) -> AppResult<i64> {
     Ok(sqlx::query_scalar!(
         r#"select count(*) as "n!" from application a
-            where registration_listed(a.workflow_status) and a.organisation_id = $1"#,
+            where registration_on_allowed_list(a.application_id, a.workflow_status) and a.organisation_id = $1"#,
         org
     )
     .fetch_one(&state.pool)

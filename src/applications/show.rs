@@ -16,6 +16,7 @@ use crate::audit;
 use crate::auth::roles::Role;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::register::approved;
 use crate::register::fields::{self};
 use crate::register::form::{FormData, display_value, is_blank};
 use crate::register::risk::RiskLevel;
@@ -42,6 +43,8 @@ pub struct DetailPage {
     pub errors: FormErrors,
     pub override_input: (String, String),
     pub lars: String,
+    /// "Goedgekeurd; wijziging in beoordeling": the approved version's status and date (register::approved).
+    pub change_banner: Option<(String, String)>,
 }
 
 pub async fn tab_page(
@@ -58,7 +61,9 @@ pub async fn tab_page(
     let derivation = store::derive_risk(&stored.doc);
     let submittable = stored.status.is_submittable();
     let app = summary(user, &stored);
+    let governing = approved::governing(&mut *state.pool.acquire().await?, &stored).await?;
     let page = DetailPage {
+        change_banner: governing.map(|v| (v.status.label().to_lowercase(), format_datetime(v.approved_at))),
         layout: Layout::for_user(user, &app.name, "/register").with_errors(!errors.is_empty()),
         sections: views::detail_sections(&stored.doc, &members),
         matrix: views::matrix_display(&stored.doc),
@@ -102,6 +107,7 @@ const NOTE_KEYS: &[&str] = &[
     "consent_note",
     "decision_note",
     "against_fg_reason",
+    "changed_fields",
 ];
 
 pub struct Change {
@@ -140,6 +146,7 @@ fn action_label(action: &str) -> &'static str {
         "application.retired" => "Buiten gebruik gesteld",
         "application.evaluated" => "Geëvalueerd",
         "application.resubmitted" => "Opnieuw ter beoordeling (wezenlijke wijziging)",
+        "application.change_rejected" => "Wijziging afgewezen; de goedgekeurde versie geldt weer",
         "application.assessment_added" => "Assessment toegevoegd",
         "application.assessment_updated" => "Assessment bijgewerkt",
         "application.incident_reported" => "Incident gemeld",

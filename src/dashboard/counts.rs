@@ -83,7 +83,7 @@ async fn evaluations(pool: &PgPool, org: Uuid) -> sqlx::Result<Grouped> {
                        else 'later' end as "k!",
                   count(*) as "n!"
              from application a
-            where a.organisation_id = $1 and registration_approved(a.workflow_status)
+            where a.organisation_id = $1 and registration_in_force(a.application_id, a.workflow_status)
             group by 1"#,
         org
     )

@@ -446,28 +446,7 @@ pub fn label(key: &str) -> &'static str {
     if let Some(f) = field(key) {
         return f.label;
     }
-    match key {
-        "workflow_status" => "Beoordelingsstatus",
-        "risk_level_derived" => "Risiconiveau (afgeleid)",
-        "risk_level_override" => "Risiconiveau (aangepast door CISO)",
-        "risk_override_motivation" => "Motivering risiconiveau",
-        "rasci" => "RASCI",
-        "submitted_by" => "Ingediend door",
-        "suspension_reason" => "Reden: tijdelijk niet gebruiken",
-        "suspended_at" => "Tijdelijk niet gebruiken sinds",
-        "decision_note" => "Voorwaarden, reden of vragen",
-        "against_fg_reason" => "Reden om af te wijken van het FG-advies",
-        "fg_advice" => "Advies FG",
-        "fg_advice_note" => "Toelichting advies FG",
-        "consent" => "Toestemming directie",
-        "consent_note" => "Toelichting directie",
-        "assessment" => "Assessment",
-        "evaluation" => "Evaluatie",
-        "incident" => "Incident",
-        "ai_act" => "Beslishulp AI-verordening",
-        "version" => "Versie",
-        _ => "Overig veld",
-    }
+    super::labels::other(key).unwrap_or("Overig veld")
 }
 
 #[cfg(test)]

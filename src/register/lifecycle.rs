@@ -9,6 +9,9 @@ use sqlx::PgConnection;
 use time::Date;
 use uuid::Uuid;
 
+use super::approved;
+pub use super::approved::{MATERIAL, material_changes};
+use super::fields;
 use super::form::{self, FormData, Member, Missing};
 use super::gates;
 use super::machine::{self, Action, WorkflowStatus};
@@ -131,6 +134,10 @@ pub async fn move_to(conn: &mut PgConnection, ctx: &Ctx<'_>, before: &Stored, m:
     )
     .execute(&mut *conn)
     .await?;
+    // In use, the approved version follows (its status and fields); an approval keeps it in `decide`.
+    if target == WorkflowStatus::InGebruik {
+        approved::save(conn, before.id, None).await?;
+    }
     let after = store::get_in(conn, ctx.org, before.id).await?.ok_or(AppError::NotFound)?;
     store::record_with(conn, ctx.actor, m.event, Some(before), &after, ctx.members, m.extra).await?;
     Ok(after)
@@ -149,6 +156,11 @@ pub struct Decision {
 }
 
 pub async fn decide(conn: &mut PgConnection, ctx: &Ctx<'_>, before: &Stored, d: &Decision) -> AppResult<Stored> {
+    // A change of an approved tool: refusing it restores the approved version ("Wijziging afwijzen").
+    let change = approved::governing(conn, before).await?.is_some();
+    if change && d.action == Action::Reject {
+        return approved::reject_change(conn, ctx, before, d.note.as_deref().unwrap_or(""), d.decided_by).await;
+    }
     let extra = [
         ("decision_note", json!(d.note)),
         ("against_fg_reason", json!(d.against_fg)),
@@ -156,11 +168,12 @@ pub async fn decide(conn: &mut PgConnection, ctx: &Ctx<'_>, before: &Stored, d: 
     ];
     let m = Move { action: d.action, event: "application.decided", next_evaluation: d.next_evaluation, extra: &extra };
     let after = move_to(conn, ctx, before, m).await?;
+    let decision_id = Uuid::now_v7();
     sqlx::query!(
         "insert into review_decision (decision_id, application_id, decision, note, against_fg_reason, decided_by,
                                       conditions_due)
          values ($1, $2, $3, $4, $5, $6, $7)",
-        Uuid::now_v7(),
+        decision_id,
         before.id,
         after.status.as_str(),
         d.note.as_deref(),
@@ -170,14 +183,19 @@ pub async fn decide(conn: &mut PgConnection, ctx: &Ctx<'_>, before: &Stored, d: 
     )
     .execute(&mut *conn)
     .await?;
+    if d.action.is_approval() {
+        approved::save(conn, before.id, Some((decision_id, d.decided_by))).await?;
+    }
     let note = d.note.as_deref().unwrap_or("");
     let verdict = match d.action {
         Action::Approve => "is goedgekeurd".to_string(),
         Action::ApproveWithConditions => format!("is goedgekeurd onder voorwaarden: {note}"),
         Action::Reject => format!("is afgewezen: {note}"),
+        _ if change => format!("is teruggestuurd met vragen (de goedgekeurde versie blijft gelden): {note}"),
         _ => format!("is teruggestuurd met vragen: {note}"),
     };
-    let message: String = format!("{} {verdict}", after.name()).chars().take(500).collect();
+    let subject = if change { format!("De wijziging van {}", after.name()) } else { after.name().to_string() };
+    let message: String = format!("{subject} {verdict}").chars().take(500).collect();
     let link = format!("/register/{}/beoordeling", before.id);
     let n = Note {
         organisation_id: ctx.org,
@@ -283,6 +301,8 @@ pub async fn evaluate(conn: &mut PgConnection, ctx: &Ctx<'_>, app: &Stored, e: &
     )
     .execute(&mut *conn)
     .await?;
+    // The next date is part of the approval in force.
+    approved::save(conn, app.id, None).await?;
     let after = store::get_in(conn, ctx.org, app.id).await?.ok_or(AppError::NotFound)?;
     let extra = [("evaluation", json!(e.line))];
     store::record_with(conn, ctx.actor, "application.evaluated", Some(app), &after, ctx.members, &extra).await?;
@@ -300,9 +320,16 @@ pub async fn new_round_after(
     after: &Stored,
     material: &[&str],
 ) -> AppResult<bool> {
+    // What needs no new approval becomes part of the approved version at once: a later change round's
+    // difference shows only what that round proposes.
+    if material.is_empty() && after.status.is_approved() {
+        approved::save(conn, after.id, None).await?;
+    }
     if material.is_empty() || !(after.status.is_approved() || after.status.is_in_review()) {
         return Ok(false);
     }
+    // A change of an approved tool (now, or already under review as one) keeps its approved version in force.
+    let change = after.status.is_approved() || approved::governing(conn, after).await?.is_some();
     // Under review it stays there; approved goes back to "ingediend".
     let status = if after.status.is_in_review() { after.status } else { WorkflowStatus::Ingediend };
     sqlx::query!(
@@ -316,8 +343,12 @@ pub async fn new_round_after(
     .execute(&mut *conn)
     .await?;
     let again = store::get_in(conn, ctx.org, after.id).await?.ok_or(AppError::NotFound)?;
-    store::record(conn, ctx.actor, "application.resubmitted", Some(after), &again, ctx.members).await?;
-    announce_submission(conn, &again, changed_by).await?;
+    let labels: Vec<&str> = material.iter().map(|k| fields::label(k)).collect();
+    let labels = labels.join(", ");
+    let extra = [("changed_fields", json!(labels))];
+    store::record_with(conn, ctx.actor, "application.resubmitted", Some(after), &again, ctx.members, &extra).await?;
+    let what = change.then(|| format!("Wijziging van de goedgekeurde tool {} (gewijzigd: {labels}).", again.name()));
+    announce(conn, &again, changed_by, what.as_deref()).await?;
     Ok(true)
 }
 
@@ -340,7 +371,9 @@ pub async fn set_suspension(
         }
         _ => {}
     }
-    if reason.is_some() && !before.status.is_approved() {
+    // A tool whose change is in review is still allowed as approved, so it can be stopped too.
+    let allowed = before.status.is_approved() || approved::governing(conn, before).await?.is_some();
+    if reason.is_some() && !allowed {
         return Err(AppError::Conflict(format!(
             "Alleen een goedgekeurde tool of een tool in gebruik kan tijdelijk worden stilgezet; {} is dat niet.",
             before.name()
@@ -398,6 +431,9 @@ pub async fn seed_status(
     )
     .execute(&mut *conn)
     .await?;
+    if status.is_approved() {
+        approved::save(conn, stored.id, None).await?;
+    }
     let after = store::get_in(conn, ctx.org, stored.id).await?.ok_or(AppError::NotFound)?;
     store::record(conn, ctx.actor, "application.status_set", Some(stored), &after, ctx.members).await?;
     Ok(after)
@@ -406,6 +442,11 @@ pub async fn seed_status(
 /// Who hears of a submission: the CISO always, the FG when personal data is involved, the directie when the
 /// own risk level is high.
 pub async fn announce_submission(conn: &mut PgConnection, app: &Stored, actor: Uuid) -> sqlx::Result<()> {
+    announce(conn, app, actor, None).await
+}
+
+/// The same for a new round, where `change` says what changed in an approved tool (it leads every message).
+async fn announce(conn: &mut PgConnection, app: &Stored, actor: Uuid, change: Option<&str>) -> sqlx::Result<()> {
     let Some(org) = app.uuid("organisation_id") else { return Ok(()) };
     let name = app.name();
     let link = format!("/register/{}/beoordeling", app.id);
@@ -421,7 +462,10 @@ pub async fn announce_submission(conn: &mut PgConnection, app: &Stored, actor: U
         ))
     }
     for (roles, (kind, text)) in sends {
-        let message = format!("{name} {text}");
+        let message = match change {
+            Some(change) => format!("{change} {name} {text}").chars().take(500).collect(),
+            None => format!("{name} {text}"),
+        };
         let n = Note { organisation_id: org, kind, application_id: Some(app.id), message: &message, link: &link };
         notices::send_to_roles(conn, &roles, Some(actor), &n).await?;
     }
@@ -431,38 +475,4 @@ pub async fn announce_submission(conn: &mut PgConnection, app: &Stored, actor: U
 /// Submitter and owner: the people a decision is for.
 pub fn interested(app: &Stored) -> Vec<Uuid> {
     ["created_by", "submitted_by", "owner_id"].iter().filter_map(|k| app.uuid(k)).collect()
-}
-
-/// Fields whose change after approval sends a registration back to the CISO: what the tool does, with
-/// which data, and how it is deployed.
-pub const MATERIAL: &[&str] = &[
-    "goal",
-    "use_category",
-    "deployment",
-    "licence_type",
-    "generative",
-    "agentic",
-    "interaction",
-    "personal_data",
-    "special_categories",
-    "data_location",
-    "ai_act_risk_group",
-    "risk_level",
-    "dc_openbaar",
-    "dc_intern",
-    "dc_vertrouwelijk",
-    "dc_persoonsgegevens",
-    "dc_bijzondere",
-    "dc_beveiliging",
-    "dc_klant",
-    "dc_financieel",
-];
-
-/// The material fields that differ between two stored versions.
-pub fn material_changes(before: &Stored, after: &Stored) -> Vec<&'static str> {
-    MATERIAL
-        .iter()
-        .copied()
-        .filter(|k| before.doc.get(*k).unwrap_or(&Value::Null) != after.doc.get(*k).unwrap_or(&Value::Null))
-        .collect()
 }

@@ -7,10 +7,12 @@
 //! status. Feature pages (`applications/`, `workflow/`, `api/`, ...) build on it; it imports none of them.
 
 pub mod access;
+pub mod approved;
 pub mod facts;
 pub mod fields;
 pub mod form;
 pub mod gates;
+pub mod labels;
 pub mod lifecycle;
 pub mod machine;
 pub mod notices;

@@ -73,7 +73,7 @@ pub async fn evaluations(pool: &PgPool) -> sqlx::Result<usize> {
                        when next_evaluation <= current_date + 7 then '7' else '30' end as "stage!"
            from application
            where owner_id is not null and next_evaluation <= current_date + 30
-             and registration_approved(workflow_status)"#
+             and registration_in_force(application_id, workflow_status)"#
     )
     .fetch_all(pool)
     .await?;
@@ -93,16 +93,16 @@ pub async fn evaluations(pool: &PgPool) -> sqlx::Result<usize> {
     Ok(rows.len())
 }
 
-/// The deadline of the conditions of the decision in force (the latest, an approval under conditions) within
-/// 7 days or past: once per stage and date.
+/// The deadline of the conditions of the decision in force (the approval kept with the approved version, also
+/// while a change is in review, register::approved) within 7 days or past: once per stage and date.
 pub async fn conditions(pool: &PgPool) -> sqlx::Result<usize> {
     let rows = sqlx::query!(
         r#"select a.application_id as "app!", a.organisation_id as "org!", a.owner_id as "owner!", a.name as "name!",
                   d.conditions_due as "due!", d.conditions_due < current_date as "past!"
              from application a
-             join lateral (select decision, conditions_due from review_decision r
-                            where r.application_id = a.application_id order by r.decided_at desc limit 1) d on true
-            where a.owner_id is not null and registration_approved(a.workflow_status)
+             join approved_version v on v.application_id = a.application_id
+             join review_decision d on d.decision_id = v.decision_id
+            where a.owner_id is not null and registration_in_force(a.application_id, a.workflow_status)
               and d.decision = 'goedgekeurd_onder_voorwaarden' and d.conditions_due <= current_date + 7"#
     )
     .fetch_all(pool)

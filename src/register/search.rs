@@ -196,7 +196,7 @@ fn push_filters<'a>(
         _ => None,
     };
     if let Some(cond) = evaluation {
-        b.push(format!(" and {cond} and registration_approved(workflow_status)"));
+        b.push(format!(" and {cond} and registration_in_force(application_id, workflow_status)"));
     }
     push_follow_up_filters(b, organisation_id, f);
 }

@@ -7,6 +7,7 @@ mod access;
 mod admin;
 mod auth;
 mod beslishulp;
+mod change;
 mod csrf;
 mod dashboard;
 mod demo_dir;

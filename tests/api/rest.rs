@@ -69,13 +69,13 @@ fn schema_validator(doc: &Value, component: &str) -> jsonschema::Validator {
         .unwrap_or_else(|e| panic!("schema {component}: {e}"))
 }
 
-fn assert_valid(doc: &Value, component: &str, body: &Value) {
+pub fn assert_valid(doc: &Value, component: &str, body: &Value) {
     let v = schema_validator(doc, component);
     let errors: Vec<String> = v.iter_errors(body).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "{component}: {errors:#?}\n{body:#}");
 }
 
-async fn openapi(app: &TestApp) -> Value {
+pub async fn openapi(app: &TestApp) -> Value {
     let r = reqwest::Client::new().get(app.url("/api/v1/openapi.json")).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/json"));

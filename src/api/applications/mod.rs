@@ -25,6 +25,7 @@ use super::problem::{ApiResult, FieldError, Problem};
 use crate::AppState;
 use crate::applications::{load, organisation};
 use crate::audit::Actor;
+use crate::register::approved::{self, Approved, change_in_review};
 use crate::register::fields::{FIELDS, Kind};
 use crate::register::lifecycle::{self, Ctx, Draft};
 use crate::register::search::{self, PAGE_SIZE};
@@ -93,6 +94,26 @@ pub async fn list(
     })))
 }
 
+/// The approved version (register::approved): its status and date, null if never approved; and whether a
+/// change of the approved tool is in review (then the approved version governs the allowed-tools list).
+pub fn approval_state(app: &Stored, approved: Option<&Approved>) -> [(&'static str, Value); 2] {
+    let version = approved.map(|v| {
+        json!({ "status": v.status.as_str(), "status_label": v.status.label(), "approved_at": rfc3339(v.approved_at),
+                "decision_id": v.decision_id })
+    });
+    [("approved_version", json!(version)), ("change_in_review", json!(change_in_review(app.status, approved)))]
+}
+
+/// A registration with its approval state, as `read` answers.
+async fn full_representation(state: &AppState, app: &Stored) -> ApiResult<Value> {
+    let approved = approved::load(&mut *state.pool.acquire().await?, app.id).await?;
+    let mut body = representation(app);
+    for (k, v) in approval_state(app, approved.as_ref()) {
+        body[k] = v;
+    }
+    Ok(body)
+}
+
 /// A registration as the API shows it: bookkeeping, the catalogue's fields, the RASCI.
 pub fn representation(app: &Stored) -> Value {
     let doc = &app.doc;
@@ -130,7 +151,7 @@ pub async fn read(
     path: Result<Path<Uuid>, PathRejection>,
 ) -> ApiResult<Json<Value>> {
     let (_, app) = load(&state, &api.user, app_id(path)?).await?;
-    Ok(Json(representation(&app)))
+    Ok(Json(full_representation(&state, &app).await?))
 }
 
 /// Create a draft (concept): the registration form's validation, its audit event, the caller as owner.
@@ -186,6 +207,9 @@ pub async fn create(
     tx.commit().await?;
     tracing::info!(event = "application_created", actor = %user.user_id, application_id = %stored.id, via = "api", "application registered");
     let mut body = representation(&stored);
+    for (k, v) in approval_state(&stored, None) {
+        body[k] = v;
+    }
     body["similar"] = similar
         .iter()
         .map(|s| json!({ "id": s.application_id, "name": s.name, "workflow_status": s.workflow_status, "provider": s.provider }))

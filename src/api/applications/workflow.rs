@@ -71,6 +71,7 @@ pub async fn workflow(
             })
             .collect()
     };
+    let approved = crate::register::approved::load(&mut conn, app.id).await?;
     let status = app.status;
     // What the registration form says is still needed before submitting (fields and gates), as the web shows it.
     let missing: Vec<Value> = if status.is_submittable() {
@@ -82,7 +83,7 @@ pub async fn workflow(
     } else {
         Vec::new()
     };
-    Ok(Json(json!({
+    let mut body = json!({
         "submission_missing": missing,
         "id": app.id,
         "version": app.version,
@@ -98,5 +99,9 @@ pub async fn workflow(
         "fg_advice": of_kind("fg_advice"),
         "consent": of_kind("consent"),
         "evaluations": of_kind("evaluation"),
-    })))
+    });
+    for (k, v) in super::approval_state(&app, approved.as_ref()) {
+        body[k] = v;
+    }
+    Ok(Json(body))
 }

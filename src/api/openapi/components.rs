@@ -107,7 +107,7 @@ fn application_schemas() -> Value {
         },
         "Application": {
             "type": "object", "additionalProperties": false,
-            "required": ["id", "version", "workflow_status", "workflow_status_label", "risk_level", "suspension_reason", "created_at", "updated_at", "submitted_at", "fields", "rasci"],
+            "required": ["id", "version", "workflow_status", "workflow_status_label", "risk_level", "suspension_reason", "created_at", "updated_at", "submitted_at", "fields", "rasci", "approved_version", "change_in_review"],
             "properties": {
                 "id": { "type": "string", "format": "uuid" }, "version": { "type": "integer" },
                 "workflow_status": { "type": "string", "enum": values(WORKFLOW_STATUS) },
@@ -115,9 +115,32 @@ fn application_schemas() -> Value {
                 "risk_level": { "type": ["string", "null"] }, "suspension_reason": { "type": ["string", "null"] },
                 "created_at": timestamp(), "updated_at": timestamp(), "submitted_at": timestamp(),
                 "fields": { "$ref": "#/components/schemas/ApplicationFields" },
-                "rasci": { "type": "array", "items": { "$ref": "#/components/schemas/RasciEntry" } }
+                "rasci": { "type": "array", "items": { "$ref": "#/components/schemas/RasciEntry" } },
+                "approved_version": approved_version(), "change_in_review": change_in_review()
             }
         }
+    })
+}
+
+/// The approved version of a registration (null if never approved); while a change is in review it governs the
+/// allowed-tools list.
+fn approved_version() -> Value {
+    json!({
+        "type": ["object", "null"], "additionalProperties": false,
+        "required": ["status", "status_label", "approved_at", "decision_id"],
+        "description": "De laatst goedgekeurde versie (null als de registratie nooit is goedgekeurd).",
+        "properties": {
+            "status": { "type": "string", "enum": ["goedgekeurd", "goedgekeurd_onder_voorwaarden", "in_gebruik"] },
+            "status_label": { "type": "string" }, "approved_at": timestamp(),
+            "decision_id": { "type": ["string", "null"], "format": "uuid" }
+        }
+    })
+}
+
+fn change_in_review() -> Value {
+    json!({
+        "type": "boolean",
+        "description": "Goedgekeurd; wijziging in beoordeling: tot de CISO beslist, geldt de goedgekeurde versie."
     })
 }
 
@@ -189,7 +212,7 @@ fn event() -> Value {
 fn workflow_schema() -> Value {
     json!({
         "type": "object", "additionalProperties": false,
-        "required": ["id", "version", "workflow_status", "workflow_status_label", "submitted_at", "suspended", "suspension_reason", "next_evaluation", "risk_level", "gates", "decisions", "fg_advice", "consent", "evaluations", "submission_missing"],
+        "required": ["id", "version", "workflow_status", "workflow_status_label", "submitted_at", "suspended", "suspension_reason", "next_evaluation", "risk_level", "gates", "decisions", "fg_advice", "consent", "evaluations", "submission_missing", "approved_version", "change_in_review"],
         "properties": {
             "id": { "type": "string", "format": "uuid" }, "version": { "type": "integer" },
             "workflow_status": { "type": "string", "enum": values(WORKFLOW_STATUS) },
@@ -204,6 +227,7 @@ fn workflow_schema() -> Value {
             "fg_advice": { "type": "array", "items": event() },
             "consent": { "type": "array", "items": event() },
             "evaluations": { "type": "array", "items": event() },
+            "approved_version": approved_version(), "change_in_review": change_in_review(),
             "submission_missing": {
                 "type": "array",
                 "description": "Concept of teruggestuurd: wat nog nodig is voordat de registratie kan worden ingediend (velden en poortwachters), zoals het formulier het noemt.",

@@ -142,6 +142,10 @@ pub async fn decide(
     let after = lifecycle::decide(&mut tx, &ctx, &before, &decision).await?;
     tx.commit().await?;
     tracing::info!(event = "application_decided", actor = %user.user_id, application_id = %id, decision = %after.status, "decision");
+    if action == Action::Reject && after.status.is_approved() {
+        let message = format!("De wijziging van {} is afgewezen; de goedgekeurde versie geldt weer.", after.name());
+        return done(&state, &user, id, &message).await;
+    }
     let label = label(DECIDED, after.status.as_str()).to_lowercase();
     done(&state, &user, id, &format!("Besluit vastgelegd: {} ({label}).", after.name())).await
 }

@@ -16,6 +16,7 @@ use crate::auth::roles::Role;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::register::access::{can_manage, is_party};
+use crate::register::approved::{self, Difference};
 use crate::register::facts;
 use crate::register::fields::label_in as label;
 use crate::register::form::FormData;
@@ -41,6 +42,14 @@ pub const DECIDED: &[(&str, &str)] = &[
     ("goedgekeurd_onder_voorwaarden", "Goedgekeurd onder voorwaarden"),
     ("afgewezen", "Afgewezen"),
     ("teruggestuurd", "Teruggestuurd met vragen"),
+    ("wijziging_afgewezen", "Wijziging afgewezen (de goedgekeurde versie geldt weer)"),
+];
+/// The decisions on a change of an approved tool: refusing it restores the approved version.
+pub const CHANGE_DECISIONS: &[(&str, &str)] = &[
+    ("goedgekeurd", "Wijziging goedkeuren"),
+    ("goedgekeurd_onder_voorwaarden", "Wijziging goedkeuren onder voorwaarden"),
+    ("afgewezen", "Wijziging afwijzen (de goedgekeurde versie blijft gelden)"),
+    ("teruggestuurd", "Terugsturen met vragen"),
 ];
 const CONSENTS: &[(&str, &str)] = &[("ja", "Toestemming gegeven"), ("nee", "Geen toestemming")];
 
@@ -95,6 +104,15 @@ pub struct ReviewPage {
     pub advice_options: &'static [(&'static str, &'static str)],
     pub outcome_options: &'static [(&'static str, &'static str)],
     pub consent_options: &'static [(&'static str, &'static str)],
+    /// A change of an approved tool under review: the approved version and what the change alters.
+    pub change: Option<ChangeView>,
+}
+
+/// The proposed change beside the approved version (templates/workflow/_change.html).
+pub struct ChangeView {
+    pub approved_status: String,
+    pub approved_at: String,
+    pub differences: Vec<Difference>,
 }
 
 /// A decision, advice or consent as read: what, note, extra, who, when, given in the current round.
@@ -209,8 +227,21 @@ pub async fn tab_page(
     let app = store::get_in(&mut conn, org, id).await?.ok_or(AppError::NotFound)?;
     let f = facts::load(&mut conn, &app).await?;
     let history = history(&mut conn, id).await?;
+    let change = match approved::governing(&mut conn, &app).await? {
+        Some(v) => Some(ChangeView {
+            approved_status: v.status.label(),
+            approved_at: format_datetime(v.approved_at),
+            differences: approved::differences(&v.doc, &app.doc, &store::members(&state.pool, org).await?),
+        }),
+        None => None,
+    };
     drop(conn);
-    render_status(status, &review_page(user, &app, &f, history, errors, input))
+    let mut page = review_page(user, &app, &f, history, errors, input);
+    if change.is_some() {
+        page.decisions_options = CHANGE_DECISIONS;
+    }
+    page.change = change;
+    render_status(status, &page)
 }
 
 fn review_page(
@@ -260,6 +291,7 @@ fn review_page(
         advice_options: ADVICE,
         outcome_options: EVALUATION_OUTCOMES,
         consent_options: &[("ja", "Ja, toestemming"), ("nee", "Nee, geen toestemming")],
+        change: None,
     }
 }
 

@@ -20,6 +20,7 @@
 
 const assert = require('node:assert/strict');
 const { PASSWORD, applicationId, clickButton, newSession, totp, visit } = require('./harness');
+const { approvedToolUnderChange } = require('./change');
 
 const ANONYMOUS = null;
 
@@ -42,6 +43,21 @@ async function submitAndStatus(page, button) {
 }
 
 // --- states reached by using the page -------------------------------------------------------------------
+
+// An approved tool whose change is in review (lib/change.js), made once for the three states that show it.
+let underChange;
+function toolUnderChange(page) {
+  underChange ??= (async () => {
+    const browser = page.context().browser();
+    const owner = await newSession(browser, 'projectleider');
+    try {
+      return await approvedToolUnderChange(browser, owner.page, 'Samenvatter axe');
+    } finally {
+      await owner.context.close();
+    }
+  })();
+  return underChange;
+}
 
 async function mailTestWithErrors({ page }) {
   await page.goto('/beheer/e-mail');
@@ -380,6 +396,10 @@ const PAGES = [
   page('tweestapsverificatie instellen (new user)', 'beheerder', twoFactorSetup),
   page('tweestapsverificatie herstelcodes (new user)', 'beheerder', twoFactorRecoveryCodes),
   page('inloggen: code (new user with two-factor login)', 'beheerder', twoFactorLoginCode),
+  // An approved tool with a change in review (issue 18, item 5).
+  page('registratie: goedgekeurd, wijziging in beoordeling (banner)', 'projectleider', async ({ page }) => `/register/${(await toolUnderChange(page)).id}`, { has: 'Goedgekeurd; wijziging in beoordeling.', reflow: true }),
+  page('beoordeling: wijziging naast goedgekeurde versie (CISO)', 'ciso', async ({ page }) => `/register/${(await toolUnderChange(page)).id}/beoordeling`, { has: 'Gewijzigde velden', reflow: true }),
+  page('toegestane tools: tool met wijziging in beoordeling', 'medewerker', async ({ page }) => `/toegestane-tools?tool=${(await toolUnderChange(page)).id}&gegevens=dc_intern`, { has: 'Goedgekeurd; wijziging in beoordeling' }),
 ];
 
 /**
