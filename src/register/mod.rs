@@ -7,6 +7,7 @@
 //! status. Feature pages (`applications/`, `workflow/`, `api/`, ...) build on it; it imports none of them.
 
 pub mod access;
+pub mod confirmation;
 pub mod facts;
 pub mod fields;
 pub mod form;
@@ -19,5 +20,6 @@ pub mod rasci;
 pub mod reminders;
 pub mod richtext;
 pub mod risk;
+pub mod roles_needed;
 pub mod search;
 pub mod store;

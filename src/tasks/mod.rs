@@ -1,6 +1,8 @@
 //! "Mijn taken": what waits for the signed-in user, per role, oldest first (issue 18, item 7). Each kind of
 //! work reads its own rows in its own file; `for_user` gathers them for the start page and the API.
 
+mod confirmations;
+
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -41,6 +43,7 @@ pub async fn for_user(conn: &mut PgConnection, who: &Who<'_>) -> sqlx::Result<Ve
     let mut tasks = Vec::new();
     // Each source adds its own kinds; a new kind of work is a new file and one line here.
     let _ = (&mut *conn, who);
+    tasks.extend(confirmations::tasks(conn, who).await?);
     tasks.sort_by_key(|t: &Task| t.since);
     Ok(tasks)
 }

@@ -7,6 +7,7 @@ mod access;
 mod admin;
 mod auth;
 mod beslishulp;
+mod confirmations;
 mod csrf;
 mod dashboard;
 mod faults;

@@ -22,6 +22,7 @@ use crate::register::form::FormData;
 use crate::register::gates::Facts;
 use crate::register::gates::{self, Stage};
 use crate::register::machine::{Action, WorkflowStatus};
+use crate::register::roles_needed;
 use crate::register::store::{self, Stored};
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
@@ -95,6 +96,9 @@ pub struct ReviewPage {
     pub advice_options: &'static [(&'static str, &'static str)],
     pub outcome_options: &'static [(&'static str, &'static str)],
     pub consent_options: &'static [(&'static str, &'static str)],
+    /// Roles this registration waits on that nobody holds, as warnings (templates/workflow/_missing_roles.html).
+    pub missing_roles: Vec<String>,
+    pub is_admin: bool,
 }
 
 /// A decision, advice or consent as read: what, note, extra, who, when, given in the current round.
@@ -260,6 +264,8 @@ fn review_page(
         advice_options: ADVICE,
         outcome_options: EVALUATION_OUTCOMES,
         consent_options: &[("ja", "Ja, toestemming"), ("nee", "Nee, geen toestemming")],
+        missing_roles: roles_needed::warnings(app, &f.missing_roles),
+        is_admin: user.has_role(Role::Beheerder),
     }
 }
 
