@@ -23,6 +23,7 @@ use crate::auth::roles::Role;
 use crate::auth::session::{self, CurrentUser};
 use crate::auth::users;
 use crate::error::{AppError, AppResult};
+use crate::register::roles_needed;
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{render, render_status};
@@ -116,15 +117,34 @@ pub struct UsersPage {
     pub layout: Layout,
     pub org_name: String,
     pub members: Vec<MemberRow>,
+    /// Workflow roles nobody active holds, each with what waits on it (issue 18, item 6).
+    pub missing_roles: Vec<String>,
 }
+
+/// "Niemand heeft de rol FG: 2 ingediende registraties wachten op het advies van de FG …".
+fn shortage_text(s: &roles_needed::Shortage) -> String {
+    let waiting = match s.waiting {
+        0 => "er wacht nu geen ingediende registratie op, maar de volgende wel".to_string(),
+        1 => "1 ingediende registratie wacht op".to_string(),
+        n => format!("{n} ingediende registraties wachten op"),
+    };
+    let task = roles_needed::task(s.role);
+    let task = task.split(" (").next().unwrap_or(task);
+    format!("Geen actieve gebruiker heeft de rol {}: {waiting} {task}.", s.role.label())
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = user.require(Role::Beheerder, "list_users")?;
     let members = members(&state.pool, org, None).await?;
+    let mut conn = state.pool.acquire().await?;
+    let missing_roles = roles_needed::shortages(&mut conn, org).await?.iter().map(shortage_text).collect();
+    drop(conn);
     render(&UsersPage {
         layout: Layout::for_user(&user, "Gebruikers", "/beheer/gebruikers"),
         org_name: user.organisation.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
         members,
+        missing_roles,
     })
 }
 

@@ -459,6 +459,7 @@ pub async fn risk_override(
     .await?;
     let after = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     store::record(&mut tx, &Actor::from(&user), "application.risk_override", Some(&before), &after, &members).await?;
+    crate::register::roles_needed::announce_raised_risk(&mut tx, &before, &after, user.user_id).await?;
     tx.commit().await?;
     let msg = match input.level {
         Some(l) => format!("Het risiconiveau is vastgesteld op {}.", l.label().to_lowercase()),

@@ -18,8 +18,10 @@ use crate::applications::summary::{Summary, summary};
 use crate::audit::Actor;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
+use crate::register::confirmation::{self, By};
 use crate::register::fields::label_in as label;
 use crate::register::form::FormData;
+use crate::register::lifecycle::Ctx;
 use crate::register::store::{self, Stored};
 use crate::web::filename;
 use crate::web::forms::FormErrors;
@@ -195,6 +197,7 @@ async fn save(
     };
     let assessment_id = aid.unwrap_or_else(Uuid::now_v7);
     write(&mut tx, assessment_id, id, &v, document_id, user.user_id).await?;
+    let changed = says_otherwise(current.as_ref(), &v, document_id);
     // A replaced or removed report is deleted with its link.
     if let Some(old) = current.as_ref().and_then(|c| c.document_id).filter(|old| Some(*old) != document_id) {
         sqlx::query!("delete from assessment_document where document_id = $1", old).execute(&mut *tx).await?;
@@ -202,15 +205,31 @@ async fn save(
     let name = if v.kind == "anders" { v.other_name.clone().unwrap_or_default() } else { label(KINDS, &v.kind) };
     let action = if aid.is_some() { "application.assessment_updated" } else { "application.assessment_added" };
     let note = summary_line(&name, &v, doc.as_ref());
-    store::record_note(&mut tx, &Actor::from(&user), action, &app, &members, ("assessment", &note)).await?;
+    let actor = Actor::from(&user);
+    store::record_note(&mut tx, &actor, action, &app, &members, ("assessment", &note)).await?;
+    let ctx = Ctx { org, actor: &actor, members: &members };
+    let by = By { user_id: user.user_id, roles: user.roles() };
+    let state_words = confirmation::after_write(&mut tx, &ctx, &app, assessment_id, &by, changed).await?;
     tx.commit().await?;
-    session::flash_redirect(
-        &state.pool,
-        &user,
-        &format!("Het assessment {name} is opgeslagen."),
-        &format!("/register/{id}/assessments"),
-    )
-    .await
+    let then = state_words.map(|w| format!(" {w}")).unwrap_or_default();
+    let flash = format!("Het assessment {name} is opgeslagen{then}.");
+    session::flash_redirect(&state.pool, &user, &flash, &format!("/register/{id}/assessments")).await
+}
+
+/// Whether a save changes what the assessment says (its kind, status, dates, outcome, residual risk, link or
+/// report): a confirmed assessment then needs a new confirmation. Who performed it and whether it may be
+/// published are not what was confirmed.
+fn says_otherwise(current: Option<&Row>, v: &AssessmentInput, document_id: Option<Uuid>) -> bool {
+    let Some(c) = current else { return true };
+    c.kind != v.kind
+        || c.other_name != v.other_name
+        || c.status != v.status
+        || c.started_on != v.started_on
+        || c.completed_on != v.completed_on
+        || c.outcome != v.outcome
+        || c.residual_risk != v.residual_risk
+        || c.link != v.link
+        || c.document_id != document_id
 }
 
 /// A save that cannot be done: field errors (422), or someone else saved the assessment first (409).

@@ -1,8 +1,10 @@
 //! Assessments per application (Pre-scan DPIA, DPIA, IAMA, FRAIA, ...): status, dates, who performed it, the
 //! outcome and residual risk, a link or an uploaded report (PDF, DOCX, ODT; at most 25 MB; type checked from
 //! the content; stored in PostgreSQL; downloaded as an attachment), and whether it may be published.
-//! Completed assessments satisfy the workflow's risk-analysis gate.
+//! Completed assessments satisfy the workflow's risk-analysis gate once the FG or CISO has confirmed them
+//! (`register::confirmation`; the confirm and return forms are in `confirm`).
 
+mod confirm;
 mod document;
 mod edit;
 mod forms;
@@ -12,10 +14,11 @@ pub mod sniff;
 use askama::Template;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use sqlx::PgConnection;
-use time::Date;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::AppState;
@@ -25,12 +28,15 @@ use crate::auth::roles::Role;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::register::access::can_edit;
+use crate::register::confirmation::{confirmer, confirmer_name};
 use crate::register::fields::label_in as label;
+use crate::register::form::FormData;
 use crate::register::store::Stored;
 use crate::web::filename;
+use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::multipart::MAX_UPLOAD_BODY;
-use crate::web::{format_date, render};
+use crate::web::{format_date, render_status};
 
 pub const MAX_DOCUMENT: usize = 25 * 1024 * 1024;
 
@@ -61,6 +67,8 @@ pub fn router() -> Router<AppState> {
         .route("/register/{id}/assessments/nieuw", get(edit::new_form))
         .route("/register/{id}/assessments/{aid}", get(edit::edit_form).post(edit::update))
         .route("/register/{id}/assessments/{aid}/document", get(download))
+        .route("/register/{id}/assessments/{aid}/bevestigen", post(confirm::confirm))
+        .route("/register/{id}/assessments/{aid}/terugsturen", post(confirm::send_back))
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY))
 }
 
@@ -81,6 +89,14 @@ struct Row {
     size_bytes: Option<i32>,
     publishable: bool,
     version: i32,
+    confirmation: Option<String>,
+    recorded_by: Option<Uuid>,
+    recorder: Option<String>,
+    confirmer: Option<String>,
+    confirmed_at: Option<OffsetDateTime>,
+    returned_reason: Option<String>,
+    returner: Option<String>,
+    returned_at: Option<OffsetDateTime>,
 }
 
 pub struct Item {
@@ -97,9 +113,21 @@ pub struct Item {
     pub publishable: bool,
     /// The filled-in government questionnaire behind it, if any.
     pub questionnaire: Option<Uuid>,
+    pub version: i32,
+    /// `ter_bevestiging`, `bevestigd`, or empty (not completed).
+    pub confirmation: String,
+    /// "Bevestigd door Fien de Vries op 3 maart 2026", "Ter bevestiging bij de FG (vastgelegd door …)".
+    pub confirmation_text: String,
+    /// "Teruggestuurd door … op …: <reden>" while it is in progress again.
+    pub returned: Option<String>,
+    /// The signed-in user may confirm it or send it back (the role for its kind; not its recorder).
+    pub can_confirm: bool,
+    /// Its "Terugsturen" was refused: the form shows the error and the reason as typed.
+    pub refused: bool,
 }
 
-fn item(r: Row) -> Item {
+fn item(r: Row, user: &CurrentUser) -> Item {
+    let confirmation_text = confirmation_text(&r);
     let kind = if r.kind == "anders" { r.other_name.clone().unwrap_or_default() } else { label(KINDS, &r.kind) };
     let dates = match (r.started_on, r.completed_on) {
         (Some(s), Some(c)) => format!("{} – {}", format_date(s), format_date(c)),
@@ -123,6 +151,34 @@ fn item(r: Row) -> Item {
             .map(|n| format!("{} ({} kB)", filename::clean(&n), (r.size_bytes.unwrap_or(0) + 1023) / 1024)),
         publishable: r.publishable,
         questionnaire: None,
+        version: r.version,
+        can_confirm: r.confirmation.as_deref() == Some("ter_bevestiging")
+            && user.has_role(confirmer(&r.kind))
+            && r.recorded_by != Some(user.user_id),
+        confirmation_text,
+        refused: false,
+        confirmation: r.confirmation.unwrap_or_default(),
+        returned: r.returned_reason.map(|reason| {
+            let by = r.returner.map(|n| format!(" door {n}")).unwrap_or_default();
+            let on = r.returned_at.map(|t| format!(" op {}", format_date(t.date()))).unwrap_or_default();
+            format!("Teruggestuurd{by}{on}: {reason}")
+        }),
+    }
+}
+
+/// The confirmation state in words; a confirmation without a person was made when confirmation was introduced.
+fn confirmation_text(r: &Row) -> String {
+    let on = |t: Option<OffsetDateTime>| t.map(|t| format!(" op {}", format_date(t.date()))).unwrap_or_default();
+    match r.confirmation.as_deref() {
+        Some("bevestigd") => match &r.confirmer {
+            Some(n) => format!("Bevestigd door {n}{}", on(r.confirmed_at)),
+            None => format!("Bevestigd bij invoering van de bevestiging{}", on(r.confirmed_at)),
+        },
+        Some(_) => {
+            let by = r.recorder.as_ref().map(|n| format!(", vastgelegd door {n}")).unwrap_or_default();
+            format!("Ter bevestiging bij {}{by}", confirmer_name(&r.kind))
+        }
+        None => String::new(),
     }
 }
 
@@ -145,29 +201,59 @@ pub struct ListPage {
     pub items: Vec<Item>,
     pub can_change: bool,
     pub can_download: bool,
+    /// A refused "Terugsturen": its error and the reason as typed, on the form of `error_for`.
+    pub errors: FormErrors,
+    pub input: FormData,
+    pub error_for: Option<Uuid>,
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn list(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
-    let (_, app) = load(&state, &user, id).await?;
+    list_page(&state, &user, id, StatusCode::OK, Refusal::default()).await
+}
+
+/// A refused form on the list (the reason for sending back), shown on the assessment it was for.
+#[derive(Default)]
+pub(crate) struct Refusal {
+    pub errors: FormErrors,
+    pub input: FormData,
+    pub error_for: Option<Uuid>,
+}
+
+pub(crate) async fn list_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    status: StatusCode,
+    refusal: Refusal,
+) -> AppResult<Response> {
+    let (_, app) = load(state, user, id).await?;
     let rows = rows(&state.pool, id, None).await?;
     let questionnaires = crate::questionnaires::by_assessment(&state.pool, id).await?;
     let items = rows
         .into_iter()
         .map(|r| {
-            let mut i = item(r);
+            let mut i = item(r, user);
+            i.refused = refusal.error_for == Some(i.id);
             i.questionnaire = questionnaires.iter().find(|(a, _)| *a == i.id).map(|(_, q)| *q);
             i
         })
         .collect();
-    render(&ListPage {
-        layout: Layout::for_user(&user, &format!("Assessments – {}", app.name()), "/register"),
-        tab: "assessments",
-        items,
-        can_change: can_change(&user, &app),
-        can_download: can_download(&user, &app),
-        app: summary(&user, &app),
-    })
+    render_status(
+        status,
+        &ListPage {
+            layout: Layout::for_user(user, &format!("Assessments – {}", app.name()), "/register")
+                .with_errors(!refusal.errors.is_empty()),
+            tab: "assessments",
+            items,
+            can_change: can_change(user, &app),
+            can_download: can_download(user, &app),
+            app: summary(user, &app),
+            errors: refusal.errors,
+            input: refusal.input,
+            error_for: refusal.error_for,
+        },
+    )
 }
 
 /// The registration's assessments in the order they were added, or only `aid` when given.
@@ -176,8 +262,13 @@ async fn rows(conn: impl sqlx::PgExecutor<'_>, id: Uuid, aid: Option<Uuid>) -> s
         Row,
         r#"select s.assessment_id, s.kind, s.other_name, s.status, s.started_on, s.completed_on,
                  s.performed_by, s.outcome, s.residual_risk, s.link, s.document_id, d.file_name as "file_name?",
-                 d.size_bytes as "size_bytes?", s.publishable, s.version
+                 d.size_bytes as "size_bytes?", s.publishable, s.version, s.confirmation, s.recorded_by,
+                 rec.name as "recorder?", con.name as "confirmer?", s.confirmed_at, s.returned_reason,
+                 ret.name as "returner?", s.returned_at
             from assessment s left join assessment_document d using (document_id)
+                 left join app_user rec on rec.user_id = s.recorded_by
+                 left join app_user con on con.user_id = s.confirmed_by
+                 left join app_user ret on ret.user_id = s.returned_by
            where s.application_id = $1 and ($2::uuid is null or s.assessment_id = $2)
            order by s.created_at"#,
         id,

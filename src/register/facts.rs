@@ -13,7 +13,9 @@ use super::store::Stored;
 /// current round (given after the latest submission).
 pub async fn load(conn: &mut PgConnection, app: &Stored) -> sqlx::Result<Facts> {
     let mut f = Facts::from_registration(&app.doc, &app.rasci);
-    f.completed = completed_assessments(conn, app.id).await?;
+    let recorded = completed_assessments(conn, app.id).await?;
+    (f.completed, f.awaiting) = (recorded.confirmed, recorded.awaiting);
+    f.missing_roles = super::roles_needed::missing(conn, app).await?;
     f.prescan_requires_dpia = prescan_requires_dpia(conn, app.id).await?;
     // Advice and consent of the current round: given after the latest submission.
     let round = sqlx::query!(
@@ -49,13 +51,40 @@ pub async fn prescan_requires_dpia(conn: &mut PgConnection, application_id: Uuid
     }))
 }
 
-pub async fn completed_assessments(conn: &mut PgConnection, application_id: Uuid) -> sqlx::Result<Vec<String>> {
-    sqlx::query_scalar!(
-        r#"select distinct kind as "kind!" from assessment where application_id = $1 and status = 'afgerond'"#,
+/// The kinds of the completed assessments: confirmed (these count for the gates) and waiting for confirmation
+/// (the gates name them). The SQL function `assessment_completed` (migration 0019) counts the same.
+#[derive(Debug, Clone, Default)]
+pub struct Recorded {
+    pub confirmed: Vec<String>,
+    pub awaiting: Vec<String>,
+}
+
+/// Confirmed kinds only (a new registration has no assessments).
+impl From<Vec<String>> for Recorded {
+    fn from(confirmed: Vec<String>) -> Self {
+        Recorded { confirmed, awaiting: Vec::new() }
+    }
+}
+
+pub async fn completed_assessments(conn: &mut PgConnection, application_id: Uuid) -> sqlx::Result<Recorded> {
+    let rows = sqlx::query!(
+        r#"select distinct kind as "kind!", coalesce(confirmation = 'bevestigd', false) as "confirmed!" from assessment
+            where application_id = $1 and status = 'afgerond'"#,
         application_id
     )
     .fetch_all(&mut *conn)
-    .await
+    .await?;
+    let mut r = Recorded::default();
+    for row in rows {
+        if row.confirmed {
+            r.confirmed.push(row.kind);
+        } else if !r.awaiting.contains(&row.kind) {
+            r.awaiting.push(row.kind);
+        }
+    }
+    // A kind confirmed once counts; another of the same kind waiting does not make it wait.
+    r.awaiting.retain(|k| !r.confirmed.contains(k));
+    Ok(r)
 }
 
 /// What the gates block at submission, as lines for the form. The Accountable gate is left out here: the
@@ -81,7 +110,7 @@ pub fn form_facts(
     values: &serde_json::Map<String, Value>,
     rasci: &[super::rasci::RasciEntry],
     current: Option<&Stored>,
-    completed: Vec<String>,
+    completed: impl Into<Recorded>,
 ) -> Facts {
     let mut doc = values.clone();
     let level = current
@@ -90,6 +119,7 @@ pub fn form_facts(
         .or_else(|| super::store::derive_risk(values).level.map(|l| l.as_str().to_string()));
     doc.insert("risk_level".into(), serde_json::json!(level));
     let mut f = Facts::from_registration(&doc, rasci);
-    f.completed = completed;
+    let completed = completed.into();
+    (f.completed, f.awaiting) = (completed.confirmed, completed.awaiting);
     f
 }

@@ -4,8 +4,11 @@
 
 use serde_json::{Map, Value};
 
+use super::confirmation::{confirmer, confirmer_name, short_name};
 use super::fields::{CHECKLIST, label_of};
 use super::rasci::RasciEntry;
+use super::roles_needed;
+use crate::roles::Role;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
@@ -22,8 +25,12 @@ pub struct Facts {
     pub risk_high: bool,
     pub ai_act_high_risk: bool,
     pub affects_citizens: bool,
-    /// Kinds of the completed assessments (`dpia`, `iama`, ...).
+    /// Kinds of the completed and confirmed assessments (`dpia`, `iama`, ...): only these count.
     pub completed: Vec<String>,
+    /// Kinds completed but still waiting for the FG's or CISO's confirmation (named in the messages).
+    pub awaiting: Vec<String>,
+    /// Roles this registration needs that no active user holds (named where they block).
+    pub missing_roles: Vec<Role>,
     pub risk_analysis_reason: bool,
     /// The latest completed Pre-scan DPIA says a DPIA is required.
     pub prescan_requires_dpia: bool,
@@ -71,6 +78,8 @@ impl Facts {
             affects_citizens: s("interaction") == "extern"
                 || matches!(s("publication_category"), "Hoog-risico AI-systeem" | "Impactvolle algoritmes"),
             completed: Vec::new(),
+            awaiting: Vec::new(),
+            missing_roles: Vec::new(),
             risk_analysis_reason: text("risk_analysis_reason"),
             prescan_requires_dpia: false,
             agreements: [b("agreement_data_use"), b("agreement_retention"), b("agreement_training")],
@@ -88,6 +97,26 @@ impl Facts {
 
     fn has_completed(&self, kinds: &[&str]) -> bool {
         self.completed.iter().any(|k| kinds.contains(&k.as_str()))
+    }
+
+    /// "de DPIA is afgerond maar nog niet bevestigd door de FG" for the first of `kinds` that waits.
+    fn waiting(&self, kinds: &[&str]) -> Option<String> {
+        let kind = self.awaiting.iter().find(|k| kinds.contains(&k.as_str()))?;
+        let name = short_name(kind).unwrap_or("het assessment");
+        let mut w = format!("de {name} is afgerond maar nog niet bevestigd door {}", confirmer_name(kind));
+        if self.missing_roles.contains(&confirmer(kind)) {
+            w = format!("{w} ({})", roles_needed::advice(confirmer(kind)).trim_end_matches('.'));
+        }
+        Some(w)
+    }
+
+    /// The gate's message, with what to do when the role that must act is held by nobody.
+    fn unless_nobody(&self, role: Role, message: &str) -> String {
+        if self.missing_roles.contains(&role) {
+            format!("{message} {}", roles_needed::advice(role))
+        } else {
+            message.to_string()
+        }
     }
 
     /// A DPIA is required when personal data is processed with a high risk (AVG art. 35; seed 002 §6).
@@ -164,8 +193,10 @@ pub fn evaluate(f: &Facts, stage: Stage) -> Vec<(&'static str, Option<String>)> 
         out.push((
             FG_ADVICE,
             f.fg_advice.is_none().then(|| {
-                "Het advies van de Functionaris Gegevensbescherming ontbreekt (er zijn persoonsgegevens bij betrokken)."
-                    .to_string()
+                f.unless_nobody(
+                    Role::Fg,
+                    "Het advies van de Functionaris Gegevensbescherming ontbreekt (er zijn persoonsgegevens bij betrokken).",
+                )
             }),
         ));
     }
@@ -188,7 +219,9 @@ pub fn evaluate(f: &Facts, stage: Stage) -> Vec<(&'static str, Option<String>)> 
                 Some(false) => {
                     Some("De directie heeft geen toestemming gegeven (eigen risiconiveau hoog).".to_string())
                 }
-                None => Some("Toestemming van de directie ontbreekt (eigen risiconiveau hoog).".to_string()),
+                None => Some(
+                    f.unless_nobody(Role::Directie, "Toestemming van de directie ontbreekt (eigen risiconiveau hoog)."),
+                ),
             },
         ));
     }
@@ -201,18 +234,28 @@ fn risk_analysis_open(f: &Facts) -> Option<String> {
     if let Some(why) = f.dpia_required()
         && !f.has_completed(&["dpia"])
     {
-        risk.push(format!("een afgeronde DPIA (verplicht omdat {why})"));
+        risk.push(match f.waiting(&["dpia"]) {
+            Some(w) => format!("een bevestigde DPIA (verplicht omdat {why}): {w}"),
+            None => format!("een afgeronde DPIA (verplicht omdat {why})"),
+        });
     }
     if let Some(why) = f.iama_required()
         && !f.has_completed(IAMA_KINDS)
     {
-        risk.push(format!("een afgeronde IAMA of FRAIA (nodig omdat {why})"));
+        risk.push(match f.waiting(IAMA_KINDS) {
+            Some(w) => format!("een bevestigde IAMA of FRAIA (nodig omdat {why}): {w}"),
+            None => format!("een afgeronde IAMA of FRAIA (nodig omdat {why})"),
+        });
     }
     if f.dpia_required().is_none() && f.iama_required().is_none() && f.completed.is_empty() && !f.risk_analysis_reason {
-        risk.push(
-            "een afgeronde risicoanalyse, of een toelichting waarom geen DPIA of IAMA nodig is (veld „Toelichting risicoanalyse”)"
+        let all: Vec<&str> = f.awaiting.iter().map(String::as_str).collect();
+        risk.push(match f.waiting(&all) {
+            Some(w) => format!(
+                "een bevestigde risicoanalyse ({w}), of een toelichting waarom geen DPIA of IAMA nodig is (veld „Toelichting risicoanalyse”)"
+            ),
+            None => "een afgeronde risicoanalyse, of een toelichting waarom geen DPIA of IAMA nodig is (veld „Toelichting risicoanalyse”)"
                 .to_string(),
-        );
+        });
     }
     (!risk.is_empty()).then(|| {
         format!(
@@ -365,6 +408,40 @@ mod tests {
                 .contains("geen toestemming")
         );
         assert!(check(&Facts { consent: Some(true), ..f }, Stage::Approval).is_empty());
+    }
+
+    #[test]
+    fn an_assessment_waiting_for_confirmation_does_not_count_and_is_named() {
+        let f = Facts { special_categories: true, awaiting: vec!["dpia".into()], ..passing() };
+        let open = check(&f, Stage::Submission);
+        assert!(open[0].message.contains("de DPIA is afgerond maar nog niet bevestigd door de FG"), "{open:?}");
+        let f = Facts { affects_citizens: true, awaiting: vec!["fraia".into()], ..passing() };
+        assert!(
+            check(&f, Stage::Submission)[0]
+                .message
+                .contains("de FRAIA is afgerond maar nog niet bevestigd door de CISO")
+        );
+        let f = Facts { completed: vec![], awaiting: vec!["bio_quickscan".into()], ..passing() };
+        assert!(
+            check(&f, Stage::Submission)[0].message.contains("de BIO-quickscan is afgerond maar nog niet bevestigd")
+        );
+    }
+
+    #[test]
+    fn a_role_nobody_holds_is_named_where_it_blocks() {
+        let f = Facts {
+            fg_advice: None,
+            risk_high: true,
+            completed: vec!["dpia".into()],
+            missing_roles: vec![Role::Fg, Role::Directie],
+            ..passing()
+        };
+        let open = check(&f, Stage::Approval);
+        assert_eq!(open.len(), 2, "{open:?}");
+        assert!(open[0].message.ends_with("Er is geen actieve gebruiker met de rol FG; vraag een beheerder deze rol toe te kennen (Beheer → Gebruikers)."));
+        assert!(open[1].message.contains("Er is geen actieve gebruiker met de rol directie;"));
+        let held = Facts { missing_roles: vec![], ..f };
+        assert!(check(&held, Stage::Approval).iter().all(|o| !o.message.contains("geen actieve gebruiker")));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod approved;
+pub mod confirmation;
 pub mod facts;
 pub mod fields;
 pub mod form;
@@ -22,5 +23,6 @@ pub mod rasci;
 pub mod reminders;
 pub mod richtext;
 pub mod risk;
+pub mod roles_needed;
 pub mod search;
 pub mod store;

@@ -23,6 +23,11 @@ pub enum Kind {
     IncidentOverdue,
     /// The deadline of an approval's conditions is near or past (reminders).
     ConditionsDue,
+    /// A completed assessment waits for the FG's or CISO's confirmation (issue 18, item 4).
+    ConfirmationRequested,
+    /// An assessment was confirmed, or sent back with a reason.
+    AssessmentConfirmed,
+    AssessmentReturned,
 }
 
 impl Kind {
@@ -39,6 +44,9 @@ impl Kind {
         Kind::Incident,
         Kind::IncidentOverdue,
         Kind::Suspended,
+        Kind::ConfirmationRequested,
+        Kind::AssessmentConfirmed,
+        Kind::AssessmentReturned,
     ];
 
     /// What the notifications of this kind are about, as the e-mail preferences name them.
@@ -54,6 +62,9 @@ impl Kind {
             Kind::Waiting => "Beoordelingen die te lang wachten",
             Kind::IncidentOverdue => "Incidenten die te lang openstaan",
             Kind::ConditionsDue => "Termijnen van voorwaarden bij een goedkeuring",
+            Kind::ConfirmationRequested => "Assessments die op uw bevestiging wachten",
+            Kind::AssessmentConfirmed => "Bevestigde assessments",
+            Kind::AssessmentReturned => "Teruggestuurde assessments",
         }
     }
 
@@ -73,6 +84,9 @@ impl Kind {
             Kind::Waiting => "wacht_te_lang",
             Kind::IncidentOverdue => "incident_te_laat",
             Kind::ConditionsDue => "voorwaarden",
+            Kind::ConfirmationRequested => "bevestiging_gevraagd",
+            Kind::AssessmentConfirmed => "assessment_bevestigd",
+            Kind::AssessmentReturned => "assessment_teruggestuurd",
         }
     }
 
@@ -90,6 +104,9 @@ impl Kind {
             Kind::Waiting => "Wacht te lang",
             Kind::IncidentOverdue => "Incident staat te lang open",
             Kind::ConditionsDue => "Voorwaarden nakomen",
+            Kind::ConfirmationRequested => "Assessment bevestigen",
+            Kind::AssessmentConfirmed => "Assessment bevestigd",
+            Kind::AssessmentReturned => "Assessment teruggestuurd",
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod consent;
 pub mod evaluations;
 pub mod incidents;
 pub mod reviews;
+mod confirmations;
 
 use sqlx::PgConnection;
 use time::OffsetDateTime;
@@ -53,6 +54,7 @@ pub async fn for_user(conn: &mut PgConnection, who: &Who<'_>) -> sqlx::Result<Ve
     tasks.extend(evaluations::tasks(conn, who).await?);
     tasks.extend(completion::tasks(conn, who).await?);
     tasks.extend(incidents::tasks(conn, who).await?);
+    tasks.extend(confirmations::tasks(conn, who).await?);
     tasks.sort_by_key(|t: &Task| t.since);
     Ok(tasks)
 }

@@ -8,6 +8,7 @@ mod admin;
 mod auth;
 mod beslishulp;
 mod change;
+mod confirmations;
 mod csrf;
 mod dashboard;
 mod demo_dir;

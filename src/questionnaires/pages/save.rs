@@ -22,7 +22,9 @@ use crate::error::{AppError, AppResult};
 use crate::questionnaires::definition::{Answers, Definition};
 use crate::questionnaires::forms::{Action, SaveInput};
 use crate::questionnaires::prescan;
+use crate::register::confirmation::{self, By};
 use crate::register::form::{FormData, Member};
+use crate::register::lifecycle::Ctx;
 use crate::register::store::{self, Stored};
 
 /// Save a section; `actie` says what next: stay, go to the next section, complete, or reopen. Every write
@@ -99,7 +101,17 @@ impl Saving<'_> {
         }
         let note = format!("{} heropend", self.def.name);
         reopen(tx, self.user, self.row).await?;
-        self.note(tx, &note).await
+        self.note(tx, &note).await?;
+        self.settle(tx).await.map(|_| ())
+    }
+
+    /// The assessment's confirmation follows its new state (`register::confirmation`): completed by the FG or
+    /// CISO for its kind it is confirmed, by anyone else it waits for them; reopened it has none.
+    async fn settle(&self, tx: &mut PgConnection) -> AppResult<Option<&'static str>> {
+        let actor = Actor::from(self.user);
+        let ctx = Ctx { org: self.app.organisation_id, actor: &actor, members: self.members };
+        let by = By { user_id: self.user.user_id, roles: self.user.roles() };
+        confirmation::after_write(tx, &ctx, self.app, self.row.assessment_id, &by, true).await
     }
 
     /// The answers, and when asked to complete and every choice is made, the completion (status, verdicts,
@@ -114,7 +126,8 @@ impl Saving<'_> {
             let outcome = outcome_text(def, answers, verdicts.as_ref());
             record_completion(tx, row, &outcome).await?;
             self.note(tx, &format!("{} afgerond: {outcome}", def.name)).await?;
-            Ok(format!("{} is afgerond en vastgelegd bij de assessments.", def.name))
+            let then = self.settle(tx).await?.map(|w| format!(" {w}")).unwrap_or_default();
+            Ok(format!("{} is afgerond en vastgelegd bij de assessments{then}.", def.name))
         } else if !open.is_empty() {
             Ok(still_open(&open))
         } else {

@@ -23,6 +23,7 @@ use crate::register::form::FormData;
 use crate::register::gates::Facts;
 use crate::register::gates::{self, Stage};
 use crate::register::machine::{Action, WorkflowStatus};
+use crate::register::roles_needed;
 use crate::register::store::{self, Stored};
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
@@ -106,6 +107,9 @@ pub struct ReviewPage {
     pub consent_options: &'static [(&'static str, &'static str)],
     /// A change of an approved tool under review: the approved version and what the change alters.
     pub change: Option<ChangeView>,
+    /// Roles this registration waits on that nobody holds, as warnings (templates/workflow/_missing_roles.html).
+    pub missing_roles: Vec<String>,
+    pub is_admin: bool,
 }
 
 /// The proposed change beside the approved version (templates/workflow/_change.html).
@@ -292,6 +296,8 @@ fn review_page(
         outcome_options: EVALUATION_OUTCOMES,
         consent_options: &[("ja", "Ja, toestemming"), ("nee", "Nee, geen toestemming")],
         change: None,
+        missing_roles: roles_needed::warnings(app, &f.missing_roles),
+        is_admin: user.has_role(Role::Beheerder),
     }
 }
 
