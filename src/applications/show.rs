@@ -42,6 +42,8 @@ pub struct DetailPage {
     pub errors: FormErrors,
     pub override_input: (String, String),
     pub lars: String,
+    /// The checklist with who ticked each item and when.
+    pub ticks: Vec<crate::register::checklist::TickView>,
 }
 
 pub async fn tab_page(
@@ -79,6 +81,7 @@ pub async fn tab_page(
             input.get("risk_override_motivation").to_string(),
         ),
         lars: stored.str("lars").unwrap_or("").to_string(),
+        ticks: crate::register::checklist::views(&mut *state.pool.acquire().await?, &stored).await?,
         errors,
         app,
     };

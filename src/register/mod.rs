@@ -7,6 +7,7 @@
 //! status. Feature pages (`applications/`, `workflow/`, `api/`, ...) build on it; it imports none of them.
 
 pub mod access;
+pub mod checklist;
 pub mod facts;
 pub mod fields;
 pub mod form;
@@ -20,4 +21,5 @@ pub mod reminders;
 pub mod richtext;
 pub mod risk;
 pub mod search;
+pub mod steps;
 pub mod store;

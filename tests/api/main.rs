@@ -20,6 +20,7 @@ mod questionnaires;
 pub mod register;
 pub mod rest;
 mod slow_clients;
+mod staged;
 mod standin;
 mod uploads;
 mod workflow;

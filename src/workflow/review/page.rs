@@ -16,6 +16,7 @@ use crate::auth::roles::Role;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::register::access::{can_manage, is_party};
+use crate::register::checklist::{self, TickView};
 use crate::register::facts;
 use crate::register::fields::label_in as label;
 use crate::register::form::FormData;
@@ -95,6 +96,9 @@ pub struct ReviewPage {
     pub advice_options: &'static [(&'static str, &'static str)],
     pub outcome_options: &'static [(&'static str, &'static str)],
     pub consent_options: &'static [(&'static str, &'static str)],
+    /// The checklist with who ticked what; the CISO ticks the CISO's items while reviewing.
+    pub ticks: Vec<TickView>,
+    pub can_tick: bool,
 }
 
 /// A decision, advice or consent as read: what, note, extra, who, when, given in the current round.
@@ -209,8 +213,12 @@ pub async fn tab_page(
     let app = store::get_in(&mut conn, org, id).await?.ok_or(AppError::NotFound)?;
     let f = facts::load(&mut conn, &app).await?;
     let history = history(&mut conn, id).await?;
+    let ticks = checklist::views(&mut conn, &app).await?;
     drop(conn);
-    render_status(status, &review_page(user, &app, &f, history, errors, input))
+    let mut page = review_page(user, &app, &f, history, errors, input);
+    page.can_tick = page.can_decide;
+    page.ticks = ticks;
+    render_status(status, &page)
 }
 
 fn review_page(
@@ -260,6 +268,8 @@ fn review_page(
         advice_options: ADVICE,
         outcome_options: EVALUATION_OUTCOMES,
         consent_options: &[("ja", "Ja, toestemming"), ("nee", "Nee, geen toestemming")],
+        ticks: Vec::new(),
+        can_tick: false,
     }
 }
 
