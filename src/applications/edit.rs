@@ -9,14 +9,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::forms::RiskOverrideInput;
 use super::organisation;
 use super::views::{self, MatrixRow, RasciView, SectionView};
 use crate::AppState;
 use crate::audit::{self, Actor};
-use crate::auth::roles::Role;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
+use crate::register::checklist::{self, Party};
 use crate::register::form::{self, FormData, Member, Missing};
 use crate::register::lifecycle::{self, Ctx, Draft};
 use crate::register::machine::WorkflowStatus;
@@ -98,6 +97,8 @@ fn form_page(user: &CurrentUser, members: &[Member], s: FormState<'_>) -> FormPa
 #[serde(default)]
 pub struct NewQuery {
     naam: String,
+    /// "1": the whole form on one page instead of the steps.
+    alles: String,
 }
 
 #[derive(Template)]
@@ -126,6 +127,9 @@ pub async fn new_form(
     form.push("name", name.chars().take(100).collect::<String>());
     form.push("checked_name", name);
     form.push("owner_id", user.user_id.to_string());
+    if q.alles != "1" {
+        return render(&super::steps::new_page(&user, &members, &form, FormErrors::new(), similar));
+    }
     render(&form_page(
         &user,
         &members,
@@ -152,6 +156,9 @@ fn wants_submit(form: &FormData) -> bool {
 pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> AppResult<Response> {
     let org = organisation(&user)?;
     let mut form = FormData::parse(&body);
+    if !form.get("stap").is_empty() {
+        return super::steps::create(&state, &user, form).await;
+    }
     let members = store::members(&state.pool, org).await?;
     let state_for = |errors, missing, similar, form| FormState {
         id: None,
@@ -195,6 +202,8 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
         }
     }
     draft.owned_by_default(user.user_id);
+    let owner_items = checklist::merge(&[], &checklist::ticked(&draft.values), Party::Owner);
+    draft.values.insert("checklist".into(), serde_json::json!(owner_items));
     let actor = Actor::from(&user);
     let ctx = Ctx { org, actor: &actor, members: &members };
     let mut tx = state.pool.begin().await?;
@@ -209,7 +218,7 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
     session::flash_redirect(&state.pool, &user, &flash, &format!("/register/{}", stored.id)).await
 }
 
-async fn editable(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Uuid, Stored, Vec<Member>)> {
+pub(super) async fn editable(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Uuid, Stored, Vec<Member>)> {
     let org = organisation(user)?;
     let stored = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
     if !can_edit(user, &stored) {
@@ -251,7 +260,7 @@ pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id
 }
 
 /// What changed since `base_version`, from the audit trail: "Naam, Doel en impact (door Jan, 12-03-2026 10:15)".
-async fn changes_since(state: &AppState, id: Uuid, base_version: i32) -> AppResult<Vec<String>> {
+pub(super) async fn changes_since(state: &AppState, id: Uuid, base_version: i32) -> AppResult<Vec<String>> {
     let mut out = Vec::new();
     for e in audit::history(&state.pool, "application", id).await? {
         let v = e.after.as_ref().and_then(|a| a.get("version")).and_then(Value::as_i64).unwrap_or(0);
@@ -281,8 +290,12 @@ pub async fn update(
     let form = FormData::parse(&body);
     let base_version: i32 = form.get("version").parse().unwrap_or(-1);
     let mut errors = FormErrors::new();
-    let values = form::validate(&form, &members, &mut errors);
+    let mut values = form::validate(&form, &members, &mut errors);
     let entries = rasci::parse(&form, &members, &mut errors);
+    // The form has the owner's checklist items; the CISO's stay as the CISO left them.
+    let before_ticks = checklist::ticked(&current.doc);
+    let ticks = checklist::merge(&before_ticks, &checklist::ticked(&values), Party::Owner);
+    values.insert("checklist".into(), serde_json::json!(ticks));
     let page_state = |errors, missing, conflict, version| FormState {
         id: Some(id),
         version,
@@ -330,6 +343,8 @@ pub async fn update(
         );
     };
     store::record(&mut tx, &actor, "application.updated", Some(&before), &after, &members).await?;
+    checklist::sync(&mut tx, id, &checklist::ticked(&before.doc), &checklist::ticked(&after.doc), Some(user.user_id))
+        .await?;
     if submit {
         lifecycle::submit(&mut tx, &ctx, &after).await?;
     }
@@ -367,7 +382,7 @@ async fn still_missing(
 }
 
 /// The message after a save: submitted, saved, or saved and back to the CISO because of what changed.
-fn saved_message(name: &str, submit: bool, back_to_review: bool, material: &[&'static str]) -> String {
+pub(super) fn saved_message(name: &str, submit: bool, back_to_review: bool, material: &[&'static str]) -> String {
     if submit {
         format!("{name} is ingediend ter beoordeling.")
     } else if back_to_review {
@@ -404,7 +419,7 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): 
             &format!("Indienen kan nog niet. Nog nodig: {}.", form::Missing::join(&missing)),
         )
         .await?;
-        return Ok(Redirect::to(&format!("/register/{id}/bewerken")).into_response());
+        return Ok(Redirect::to(&format!("/register/{id}/bewerken/overzicht")).into_response());
     }
     lifecycle::submit(&mut tx, &Ctx { org, actor: &actor, members: &members }, &stored).await?;
     tx.commit().await?;
@@ -415,55 +430,4 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): 
         &format!("/register/{id}"),
     )
     .await
-}
-
-/// The CISO overrides (or restores) the derived risk level, with a motivation.
-#[tracing::instrument(skip_all)]
-pub async fn risk_override(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<Uuid>,
-    body: Bytes,
-) -> AppResult<Response> {
-    let org = user.require(Role::Ciso, "override_risk_level")?;
-    let form = FormData::parse(&body);
-    let input = match RiskOverrideInput::try_from(&form) {
-        Ok(input) => input,
-        Err(errors) => {
-            return super::show::tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, &form).await;
-        }
-    };
-    let members = store::members(&state.pool, org).await?;
-    let mut tx = state.pool.begin().await?;
-    let before = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-    if before.version != input.version {
-        return Err(AppError::Conflict(
-            "De registratie is intussen gewijzigd. Open haar opnieuw en bekijk de wijzigingen voordat u het risiconiveau aanpast.".into(),
-        ));
-    }
-    let (lvl, mot, by) = match input.level {
-        Some(level) => (Some(level.as_str()), Some(input.motivation), Some(user.user_id)),
-        None => (None, None, None),
-    };
-    sqlx::query!(
-        "update application set risk_level_override = $3, risk_override_motivation = $4, risk_override_by = $5,
-                version = version + 1
-         where application_id = $1 and organisation_id = $2",
-        id,
-        org,
-        lvl,
-        mot.as_deref(),
-        by
-    )
-    .execute(&mut *tx)
-    .await?;
-    let after = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-    store::record(&mut tx, &Actor::from(&user), "application.risk_override", Some(&before), &after, &members).await?;
-    crate::register::roles_needed::announce_raised_risk(&mut tx, &before, &after, user.user_id).await?;
-    tx.commit().await?;
-    let msg = match input.level {
-        Some(l) => format!("Het risiconiveau is vastgesteld op {}.", l.label().to_lowercase()),
-        None => "Het afgeleide risiconiveau geldt weer.".to_string(),
-    };
-    session::flash_redirect(&state.pool, &user, &msg, &format!("/register/{id}")).await
 }

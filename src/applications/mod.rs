@@ -4,7 +4,10 @@
 pub mod edit;
 pub mod forms;
 pub mod list;
+pub mod risk;
 pub mod show;
+pub mod step_page;
+pub mod steps;
 pub mod summary;
 pub mod views;
 
@@ -22,9 +25,10 @@ pub fn router() -> Router<AppState> {
         .route("/register", get(list::list).post(edit::create))
         .route("/register/nieuw", get(edit::new_form))
         .route("/register/{id}", get(show::show).post(edit::update))
-        .route("/register/{id}/bewerken", get(edit::edit_form))
+        .route("/register/{id}/bewerken", get(steps::start))
+        .route("/register/{id}/bewerken/{stap}", get(steps::show).post(steps::save))
         .route("/register/{id}/indienen", post(edit::submit))
-        .route("/register/{id}/risico", post(edit::risk_override))
+        .route("/register/{id}/risico", post(risk::risk_override))
         .route("/register/{id}/geschiedenis", get(show::history))
         .route("/mijn-toepassingen", get(list::mine))
 }

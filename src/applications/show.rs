@@ -45,6 +45,8 @@ pub struct DetailPage {
     pub lars: String,
     /// "Goedgekeurd; wijziging in beoordeling": the approved version's status and date (register::approved).
     pub change_banner: Option<(String, String)>,
+    /// The checklist with who ticked each item and when.
+    pub ticks: Vec<crate::register::checklist::TickView>,
 }
 
 pub async fn tab_page(
@@ -84,6 +86,7 @@ pub async fn tab_page(
             input.get("risk_override_motivation").to_string(),
         ),
         lars: stored.str("lars").unwrap_or("").to_string(),
+        ticks: crate::register::checklist::views(&mut *state.pool.acquire().await?, &stored).await?,
         errors,
         app,
     };

@@ -3,6 +3,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::register::checklist;
 use crate::register::fields::{
     DATA_CLASSES, FIELDS, FieldDef, Kind, Opt, PERMISSIONS, Section, is_data_class, label_of,
 };
@@ -109,6 +110,10 @@ fn field_view(f: &FieldDef, form: &FormData, errors: &FormErrors, members: &[Mem
         Kind::Date => ("date", Vec::new(), 0),
         Kind::Choice(o) if o.len() <= 3 => ("radio", opts(o, &selected), 0),
         Kind::Choice(o) => ("select", opts(o, &selected), 0),
+        // The owner ticks the owner's items of the checklist; the CISO's are on the review page.
+        Kind::Multi(_) if f.key == "checklist" => {
+            ("checkboxes", opts(&checklist::items_of(checklist::Party::Owner), &selected), 0)
+        }
         Kind::Multi(o) => ("checkboxes", opts(o, &selected), 0),
         Kind::YesNo => {
             ("yesno", opts(&[Opt { value: "ja", label: "Ja" }, Opt { value: "nee", label: "Nee" }], &selected), 0)

@@ -392,7 +392,7 @@ pub static FIELDS: LazyLock<Vec<FieldDef>> = LazyLock::new(|| {
         own(
             "checklist",
             "Checklist verantwoorde inzet",
-            "Vink aan wat geregeld is vóór ingebruikname.",
+            "Vink aan wat u als eigenaar heeft geregeld. Risicoanalyse, privacy, maatregelen en leveranciersafspraken vinkt de CISO af bij de beoordeling.",
             Verantwoord,
             Kind::Multi(CHECKLIST),
             false,

@@ -5,6 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::confirmation::{confirmer, confirmer_name, short_name};
+use super::checklist::{self, Party};
 use super::fields::{CHECKLIST, label_of};
 use super::rasci::RasciEntry;
 use super::roles_needed;
@@ -201,15 +202,7 @@ pub fn evaluate(f: &Facts, stage: Stage) -> Vec<(&'static str, Option<String>)> 
         ));
     }
 
-    let unchecked: Vec<String> = CHECKLIST
-        .iter()
-        .filter(|c| !f.checklist.iter().any(|v| v == c.value))
-        .map(|c| label_of(CHECKLIST, c.value))
-        .collect();
-    out.push((
-        "Checklist verantwoorde inzet",
-        (!unchecked.is_empty()).then(|| format!("Nog niet afgevinkt: {}.", unchecked.join("; "))),
-    ));
+    out.push(("Checklist verantwoorde inzet", checklist_open(f, stage)));
 
     if stage == Stage::Approval && f.risk_high {
         out.push((
@@ -226,6 +219,28 @@ pub fn evaluate(f: &Facts, stage: Stage) -> Vec<(&'static str, Option<String>)> 
         ));
     }
     out
+}
+
+/// The checklist items still unticked: at submission the owner's items, at approval all ten (the CISO's
+/// items named as such, since the CISO ticks them on the review page).
+fn checklist_open(f: &Facts, stage: Stage) -> Option<String> {
+    let unchecked = |p: Party| -> Vec<String> {
+        CHECKLIST
+            .iter()
+            .filter(|c| checklist::party(c.value) == p && !f.checklist.iter().any(|v| v == c.value))
+            .map(|c| label_of(CHECKLIST, c.value))
+            .collect()
+    };
+    let owner = unchecked(Party::Owner);
+    let ciso = if stage == Stage::Approval { unchecked(Party::Ciso) } else { Vec::new() };
+    let mut parts = Vec::new();
+    if !owner.is_empty() {
+        parts.push(format!("Nog niet afgevinkt: {}.", owner.join("; ")));
+    }
+    if !ciso.is_empty() {
+        parts.push(format!("Nog niet afgevinkt door de CISO: {}.", ciso.join("; ")));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
 
 /// What the risk-analysis gate still misses: a required DPIA or IAMA, or any analysis or reason at all.
@@ -388,10 +403,21 @@ mod tests {
         let mut f = passing();
         f.checklist.retain(|c| c != "training" && c != "privacy");
         let open = check(&f, Stage::Submission);
+        assert_eq!(open[0].message, "Nog niet afgevinkt: Medewerkers geïnformeerd en getraind.");
         assert_eq!(
-            open[0].message,
-            "Nog niet afgevinkt: Privacyaspecten beoordeeld; Medewerkers geïnformeerd en getraind."
+            check(&f, Stage::Approval)[0].message,
+            "Nog niet afgevinkt: Medewerkers geïnformeerd en getraind. Nog niet afgevinkt door de CISO: Privacyaspecten beoordeeld."
         );
+    }
+
+    #[test]
+    fn the_cisos_items_are_needed_at_approval_only() {
+        let mut f = passing();
+        f.checklist.retain(|c| checklist::party(c) == Party::Owner);
+        assert!(check(&f, Stage::Submission).is_empty());
+        let open = check(&f, Stage::Approval);
+        assert_eq!(open.len(), 1);
+        assert!(open[0].message.starts_with("Nog niet afgevinkt door de CISO: Risicoanalyse uitgevoerd"), "{open:?}");
     }
 
     #[test]

@@ -73,6 +73,7 @@ pub async fn create(
 ) -> AppResult<Stored> {
     let stored =
         store::insert_recorded(conn, ctx.org, ctx.actor, created_by, &draft.values, &draft.rasci, ctx.members).await?;
+    super::checklist::sync(conn, stored.id, &[], &super::checklist::ticked(&stored.doc), ctx.actor.id).await?;
     if submit {
         return self::submit(conn, ctx, &stored).await;
     }

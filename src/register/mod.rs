@@ -9,6 +9,7 @@
 pub mod access;
 pub mod approved;
 pub mod confirmation;
+pub mod checklist;
 pub mod facts;
 pub mod fields;
 pub mod form;
@@ -25,4 +26,5 @@ pub mod richtext;
 pub mod risk;
 pub mod roles_needed;
 pub mod search;
+pub mod steps;
 pub mod store;

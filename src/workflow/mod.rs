@@ -24,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/register/{id}/beoordeling", get(review::page))
         .route("/register/{id}/oppakken", post(review::take_up))
         .route("/register/{id}/besluit", post(review::decide))
+        .route("/register/{id}/checklist", post(review::tick_checklist))
         .route("/register/{id}/advies", post(review::advise))
         .route("/register/{id}/toestemming", post(review::consent))
         .route("/register/{id}/in-gebruik", post(review::put_in_use))

@@ -23,6 +23,7 @@ mod questionnaires;
 pub mod register;
 pub mod rest;
 mod slow_clients;
+mod staged;
 mod standin;
 mod tasks;
 mod uploads;

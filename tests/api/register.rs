@@ -77,12 +77,15 @@ async fn an_employee_saves_a_draft_completes_it_and_submits() {
     let me = app.user("mw@testdam.example", org, &[Role::Medewerker]).await;
     let c = app.logged_in("mw@testdam.example").await;
 
-    // Step 1 asks for the name; step 2 is the form with the name filled in.
+    // Asked for the name first; then the first step of the form with the name filled in, the steps ahead
+    // named, and only this step's fields (publication comes only when the tool is published).
     let page = app.get(&c, "/register/nieuw?naam=Notion%20AI").await.text().await.unwrap();
-    assert!(page.contains("value=\"Notion AI\""));
-    assert!(
-        page.contains("Doel en impact") && page.contains("Verantwoord gebruik") && page.contains("Publicatiecategorie")
-    );
+    assert!(page.contains("value=\"Notion AI\"") && page.contains("Stap 1 van"));
+    assert!(page.contains("Verantwoord gebruik") && !page.contains("Doel en impact"));
+    assert!(!page.contains("Publicatiecategorie"));
+    // The whole form on one page stays available.
+    let all = app.get(&c, "/register/nieuw?naam=Notion%20AI&alles=1").await.text().await.unwrap();
+    assert!(all.contains("Doel en impact") && all.contains("Publicatiecategorie"));
 
     // A draft needs only a name and a short description.
     let id = register(
@@ -97,9 +100,9 @@ async fn an_employee_saves_a_draft_completes_it_and_submits() {
 
     // Submitting from the detail page while incomplete sends the user to the form with what is missing.
     let r = app.post(&c, &format!("/register/{id}/indienen"), &[]).await;
-    assert_eq!(location(&r), format!("/register/{id}/bewerken"));
+    assert_eq!(location(&r), format!("/register/{id}/bewerken/overzicht"));
 
-    // Completing and submitting in one go.
+    // Completing and submitting in one go (the one-page form).
     let me_s = me.to_string();
     let mut fields = complete("Notion AI", &me_s, &[("version", "0"), ("actie", "indienen")]);
     fields.push(("rasci_R_function", "Teamleider Communicatie"));

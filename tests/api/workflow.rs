@@ -66,10 +66,23 @@ async fn page(app: &TestApp, c: &reqwest::Client, path: &str) -> String {
 
 /// A review action as the review page sends it: with the version the reviewer saw.
 async fn act(app: &TestApp, c: &reqwest::Client, id: Uuid, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    // Approving needs the CISO's items of the checklist, which the CISO ticks on the review page first (a
+    // refusal there, such as four-eyes, is the decision's refusal too and is checked on the decision).
+    if action == "besluit" && fields.iter().any(|(k, v)| *k == "beslissing" && v.starts_with("goedgekeurd")) {
+        tick_ciso_items(app, c, id).await;
+    }
     let version = status(app, id).await.1.to_string();
     let mut f = fields.to_vec();
     f.push(("version", &version));
     app.post(c, &format!("/register/{id}/{action}"), &f).await
+}
+
+/// The CISO ticks the four CISO items of the checklist on the review page.
+pub async fn tick_ciso_items(app: &TestApp, c: &reqwest::Client, id: Uuid) -> reqwest::Response {
+    let version = status(app, id).await.1.to_string();
+    let mut f = vec![("version", version.as_str())];
+    f.extend(["risicoanalyse", "privacy", "maatregelen", "leveranciersafspraken"].map(|i| ("checklist", i)));
+    app.post(c, &format!("/register/{id}/checklist"), &f).await
 }
 
 const EVENTS: &str = "select count(*) from audit_event where object_id = $1";
@@ -93,8 +106,8 @@ async fn an_employee_registers_the_ciso_approves_under_conditions_and_the_employ
 
     // Submitting without the DPIA is blocked, with the reason.
     let r = app.post(&mw, &format!("/register/{id}/indienen"), &[]).await;
-    assert_eq!(location(&r), format!("/register/{id}/bewerken"));
-    let form = page(app, &mw, &format!("/register/{id}/bewerken")).await;
+    assert_eq!(location(&r), format!("/register/{id}/bewerken/overzicht"));
+    let form = page(app, &mw, &format!("/register/{id}/bewerken/overzicht")).await;
     assert!(
         form.contains(
             "een afgeronde DPIA (verplicht omdat er persoonsgegevens worden verwerkt en het eigen risiconiveau hoog is)"
@@ -241,7 +254,7 @@ async fn every_submission_gate_blocks_with_its_message_and_writes_nothing() {
     let cases: &[(&[(&str, &str)], &str)] = &[
         (
             &[("checklist", "doel")],
-            "Nog niet afgevinkt: Risicoanalyse uitgevoerd (DPIA en/of IAMA); Privacyaspecten beoordeeld;",
+            "Nog niet afgevinkt: Transparantie voor burgers geregeld; Uitlegbaarheid van AI-uitvoer gegarandeerd;",
         ),
         (&[("agreement_retention", "nee")], "Niet vastgelegd: afspraken over bewaartermijn (retentie)."),
         (&[("risk_analysis_reason", "")], "een toelichting waarom geen DPIA of IAMA nodig is"),

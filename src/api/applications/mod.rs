@@ -26,6 +26,7 @@ use crate::AppState;
 use crate::applications::{load, organisation};
 use crate::audit::Actor;
 use crate::register::approved::{self, Approved, change_in_review};
+use crate::register::checklist::{self, Party};
 use crate::register::fields::{FIELDS, Kind};
 use crate::register::lifecycle::{self, Ctx, Draft};
 use crate::register::search::{self, PAGE_SIZE};
@@ -191,6 +192,23 @@ pub async fn create(
         let field = field_name(f);
         if !list.iter().any(|e| e.field == field) {
             list.push(FieldError { field, message: api_message(f, m) });
+        }
+    }
+    // The checklist follows the same split as the forms: the CISO's items only from a CISO.
+    if let Ok(draft) = &validated
+        && !user.has_role(crate::auth::roles::Role::Ciso)
+    {
+        let ticked = checklist::ticked(&draft.values);
+        let theirs: Vec<&str> =
+            ticked.iter().map(String::as_str).filter(|i| checklist::party(i) == Party::Ciso).collect();
+        if !theirs.is_empty() {
+            list.push(FieldError {
+                field: "checklist".into(),
+                message: format!(
+                    "Deze punten van de checklist vinkt de CISO af bij de beoordeling, niet de indiener: {}.",
+                    theirs.join(", ")
+                ),
+            });
         }
     }
     let mut draft = match validated {

@@ -2,6 +2,7 @@
 //! (four-eyes), the FG's advice, management consent, putting into use and out of use, and evaluations.
 //! Every action is one transaction that locks the row first, so two reviewers cannot both decide.
 
+mod checklist;
 mod page;
 
 use axum::body::Bytes;
@@ -11,6 +12,7 @@ use axum::response::Response;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
+pub use self::checklist::tick as tick_checklist;
 use self::page::DECIDED;
 pub use self::page::{DECISIONS, page, tab_page};
 pub use super::forms::a_year_after;

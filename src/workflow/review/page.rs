@@ -17,6 +17,7 @@ use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::register::access::{can_manage, is_party};
 use crate::register::approved::{self, Difference};
+use crate::register::checklist::{self, TickView};
 use crate::register::facts;
 use crate::register::fields::label_in as label;
 use crate::register::form::FormData;
@@ -110,6 +111,9 @@ pub struct ReviewPage {
     /// Roles this registration waits on that nobody holds, as warnings (templates/workflow/_missing_roles.html).
     pub missing_roles: Vec<String>,
     pub is_admin: bool,
+    /// The checklist with who ticked what; the CISO ticks the CISO's items while reviewing.
+    pub ticks: Vec<TickView>,
+    pub can_tick: bool,
 }
 
 /// The proposed change beside the approved version (templates/workflow/_change.html).
@@ -239,12 +243,15 @@ pub async fn tab_page(
         }),
         None => None,
     };
+    let ticks = checklist::views(&mut conn, &app).await?;
     drop(conn);
     let mut page = review_page(user, &app, &f, history, errors, input);
     if change.is_some() {
         page.decisions_options = CHANGE_DECISIONS;
     }
     page.change = change;
+    page.can_tick = page.can_decide;
+    page.ticks = ticks;
     render_status(status, &page)
 }
 
@@ -298,6 +305,8 @@ fn review_page(
         change: None,
         missing_roles: roles_needed::warnings(app, &f.missing_roles),
         is_admin: user.has_role(Role::Beheerder),
+        ticks: Vec::new(),
+        can_tick: false,
     }
 }
 
