@@ -97,7 +97,19 @@ async fn counts_agree(w: &World, c: &reqwest::Client, ciso: &reqwest::Client, li
     let list = page(app, ciso, "/register?evaluatie=later").await;
     assert!(list.contains("Tekstmaatje"), "the evaluation filter lists the tool in force");
     let dashboard = page(app, ciso, "/overzicht").await;
-    assert!(dashboard.contains("/register?evaluatie=later"));
+    let planned: i64 = ["verlopen", "binnenkort", "later", "geen"]
+        .iter()
+        .map(|k| dashboard_value(&dashboard, &format!("/register?evaluatie={k}")))
+        .sum();
+    assert_eq!(planned, listed, "the dashboard's evaluations count the approvals in force");
+}
+
+/// The number in the dashboard's table row that links to `href`.
+fn dashboard_value(html: &str, href: &str) -> i64 {
+    let at = html.find(&format!("<a class=\"utrecht-link\" href=\"{href}\">")).unwrap_or_else(|| panic!("{href}"));
+    let rest = &html[at..];
+    let value = &rest[rest.find("numeric-data\">").unwrap() + "numeric-data\">".len()..];
+    value[..value.find('<').unwrap()].trim().parse().unwrap()
 }
 
 #[tokio::test]
