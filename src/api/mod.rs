@@ -29,5 +29,6 @@ pub fn router() -> Router<AppState> {
         .route("/applications/{id}/workflow", get(applications::workflow))
         .route("/applications/{id}/export", get(applications::export_one))
         .route("/export", get(applications::export_register))
+        .route("/confirmations", get(applications::confirmations))
         .fallback(|| async { Problem::not_found() })
 }

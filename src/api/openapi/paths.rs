@@ -13,7 +13,8 @@ pub(super) fn paths() -> Value {
         "/applications/{id}": application(),
         "/applications/{id}/workflow": workflow(),
         "/applications/{id}/export": export_one(),
-        "/export": export_register()
+        "/export": export_register(),
+        "/confirmations": confirmations()
     })
 }
 
@@ -169,5 +170,13 @@ fn export_register() -> Value {
             ("200", export_files()),
             ("400", problem_response("Onbekend formaat."))
         ]))
+    } })
+}
+
+fn confirmations() -> Value {
+    json!({ "get": {
+        "operationId": "listConfirmations", "summary": "Assessments die op uw bevestiging wachten (FG of CISO)",
+        "description": "Afgeronde assessments die de gebruiker van het token mag bevestigen of terugsturen: als FG de DPIA, Pre-scan DPIA en DTIA, als CISO de andere soorten; nooit wat de gebruiker zelf vastlegde. Leeg voor andere rollen.",
+        "responses": common(responses(&[("200", json_response("De wachtende assessments.", "Confirmations"))]))
     } })
 }
