@@ -31,5 +31,6 @@ pub fn router() -> Router<AppState> {
         .route("/applications/{id}/export", get(applications::export_one))
         .route("/export", get(applications::export_register))
         .route("/tasks", get(tasks::list))
+        .route("/confirmations", get(applications::confirmations))
         .fallback(|| async { Problem::not_found() })
 }

@@ -6,6 +6,7 @@
 //! the register and `workflow` adds the history around them.
 
 mod applications;
+mod assessments;
 mod data;
 mod workflow;
 

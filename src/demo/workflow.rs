@@ -17,6 +17,7 @@ pub(super) async fn seed(pool: &PgPool, org: Uuid, users: &Users) -> anyhow::Res
     evaluation_dates(&mut tx, org).await?;
     incident(&mut tx, org, users.id(Role::Medewerker), &[ciso, fg]).await?;
     waiting_for_review(&mut tx, org, ciso, fg).await?;
+    super::assessments::seed(&mut tx, org, users).await?;
     tx.commit().await?;
     Ok(())
 }

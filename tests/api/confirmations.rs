@@ -287,6 +287,26 @@ async fn the_fg_recording_a_dpia_confirms_it_at_once() {
     assert_eq!(tasks.len(), 1, "{tasks:?}");
     assert_eq!(tasks[0].kind, "Assessments bevestigen");
     assert!(tasks[0].detail.starts_with("DTIA afgerond, vastgelegd door"), "{tasks:?}");
+    drop(conn);
+
+    // The API shows the same: the confirmation in the workflow, and what waits for the token's user.
+    let token = crate::rest::token(app, w.fg, org, false).await;
+    let r = crate::rest::api_get(app, &token, "/confirmations").await;
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    let items = body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{body}");
+    assert_eq!((items[0]["kind"].as_str(), items[0]["confirmation"].as_str()), (Some("dtia"), Some("ter_bevestiging")));
+    assert_eq!(items[0]["recorded_by"].as_str(), Some(format!("Naam {MW}").as_str()));
+    let r = crate::rest::api_get(app, &token, &format!("/applications/{id}/workflow")).await;
+    let body: serde_json::Value = r.json().await.unwrap();
+    let dpia = body["assessments"].as_array().unwrap().iter().find(|a| a["kind"] == "dpia").unwrap().clone();
+    assert_eq!(dpia["confirmation"], "bevestigd");
+    assert_eq!(dpia["confirmed_by"].as_str(), Some(format!("Naam {FG}").as_str()));
+    assert!(dpia["confirmed_at"].is_string() && dpia["confirmer_role"] == "fg");
+    let mw_token = crate::rest::token(app, w.mw, org, false).await;
+    let body: serde_json::Value = crate::rest::api_get(app, &mw_token, "/confirmations").await.json().await.unwrap();
+    assert_eq!(body["items"].as_array().map(Vec::len), Some(0), "an employee confirms nothing");
 }
 
 #[tokio::test]

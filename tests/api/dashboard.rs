@@ -76,11 +76,16 @@ async fn incident(app: &TestApp, id: Uuid, severity: &str, status: &str) {
     .unwrap();
 }
 
+/// `status` "afgerond" is completed and confirmed; "ter_bevestiging" completed and waiting for confirmation.
 async fn assessment(app: &TestApp, id: Uuid, kind: &str, status: &str) {
     sqlx::query(
-        "insert into assessment (assessment_id, application_id, kind, status, completed_on, outcome)
-         values (gen_random_uuid(), $1, $2, $3, case when $3 = 'afgerond' then current_date end,
-                 case when $3 = 'afgerond' then 'Risico''s zijn beperkt.' end)",
+        "insert into assessment (assessment_id, application_id, kind, status, completed_on, outcome, confirmation,
+                                 confirmed_at)
+         select gen_random_uuid(), $1, $2, case when done then 'afgerond' else $3 end,
+                case when done then current_date end, case when done then 'Risico''s zijn beperkt.' end,
+                case when $3 = 'afgerond' then 'bevestigd' when done then 'ter_bevestiging' end,
+                case when $3 = 'afgerond' then now() end
+           from (select $3 in ('afgerond', 'ter_bevestiging') as done) d",
     )
     .bind(id)
     .bind(kind)
@@ -492,6 +497,14 @@ async fn the_database_conditions_agree_with_the_domain_rules_on_the_demo() {
         .unwrap();
     assessment(&app, first, "dpia", "afgerond").await;
     assessment(&app, first, "fraia", "afgerond").await;
+    // Completed but not confirmed (issue 18, item 4): counts for neither.
+    let second: uuid::Uuid =
+        sqlx::query_scalar("select application_id from application order by name offset 1 limit 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assessment(&app, second, "dpia", "ter_bevestiging").await;
+    assessment(&app, second, "iama", "ter_bevestiging").await;
     type Row = (uuid::Uuid, uuid::Uuid, bool, bool, bool, bool, bool);
     let rows: Vec<Row> = sqlx::query_as(
         "select a.organisation_id, a.application_id, processes_personal_data(a), dpia_required(a), iama_required(a),
@@ -514,6 +527,10 @@ async fn the_database_conditions_agree_with_the_domain_rules_on_the_demo() {
         assert_eq!(iama, f.iama_required().is_some(), "{name}: IAMA required");
         assert_eq!(dpia_done, done(&["dpia"]), "{name}: DPIA completed");
         assert_eq!(iama_done, done(&["iama", "fraia"]), "{name}: IAMA completed");
+        if id == second {
+            assert!(!dpia_done && !iama_done, "{name}: waiting for confirmation does not count");
+            assert_eq!(f.awaiting.len(), 2, "{name}: {:?}", f.awaiting);
+        }
         both_ways.extend([
             ("personal", personal),
             ("dpia", dpia),

@@ -135,6 +135,23 @@ async fn an_employee_registers_the_ciso_approves_under_conditions_and_the_employ
         )
         .await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    // The employee's DPIA counts once the FG has confirmed it (issue 18, item 4; tests/api/confirmations.rs).
+    let (aid, v): (Uuid, i32) =
+        sqlx::query_as("select assessment_id, version from assessment where application_id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let fg = app.logged_in(FG).await;
+    let r =
+        app.post(&fg, &format!("/register/{id}/assessments/{aid}/bevestigen"), &[("version", &v.to_string())]).await;
+    assert_eq!(r.status(), 303);
+    // The employee has read that the DPIA was confirmed (the decision's notification is the one checked below).
+    sqlx::query("update notification set read_at = now() where user_id = $1 and kind = 'assessment_bevestigd'")
+        .bind(w.mw)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let r = app.post(&mw, &format!("/register/{id}/indienen"), &[]).await;
     assert_eq!(location(&r), format!("/register/{id}"));
     assert_eq!(status(app, id).await.0, "ingediend");
@@ -158,7 +175,6 @@ async fn an_employee_registers_the_ciso_approves_under_conditions_and_the_employ
     assert_eq!(status(app, id).await, before);
 
     // The FG has an advice request and gives advice.
-    let fg = app.logged_in(FG).await;
     let requests = page(app, &fg, "/adviesaanvragen").await;
     assert!(requests.contains("Adviesaanvragen (1)") && requests.contains(name));
     let r = act(
@@ -219,11 +235,12 @@ async fn an_employee_registers_the_ciso_approves_under_conditions_and_the_employ
     assert!(list.contains(&format!(
         "{name} is goedgekeurd onder voorwaarden: Alleen met gepseudonimiseerde dossiers; na drie maanden evalueren."
     )));
-    let nid: Uuid = sqlx::query_scalar("select notification_id from notification where user_id = $1")
-        .bind(w.mw)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let nid: Uuid =
+        sqlx::query_scalar("select notification_id from notification where user_id = $1 and kind = 'besluit'")
+            .bind(w.mw)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     let r = app.post(&mw, &format!("/meldingen/{nid}"), &[]).await;
     assert_eq!(location(&r), format!("/register/{id}/beoordeling"));
     assert!(!page(app, &mw, "/").await.contains("Meldingen (1)"));

@@ -5,6 +5,7 @@
 //! Here the account, list, read and create handlers; `filter` reads the list's query string, `json_form` a
 //! new draft's body, `workflow` and `export` answer their own endpoints.
 
+mod assessments;
 mod export;
 mod filter;
 mod json_form;
@@ -34,6 +35,7 @@ use crate::register::store::{self, Stored};
 use crate::web::forms::FormErrors;
 use filter::{query_problem, to_filter};
 
+pub use assessments::confirmations;
 pub use export::{ExportQuery, export_one, export_register};
 pub use filter::{EVALUATIE, INCIDENT, ListQuery, RISICO, SORTEER, TOETS};
 pub use json_form::form_from_json;

@@ -83,8 +83,10 @@ pub async fn workflow(
     } else {
         Vec::new()
     };
+    let assessments = super::assessments::of_application(&mut conn, app.organisation_id, app.id).await?;
     let mut body = json!({
         "submission_missing": missing,
+        "assessments": assessments,
         "id": app.id,
         "version": app.version,
         "workflow_status": status.as_str(),

@@ -25,6 +25,12 @@ fn schemas() -> Map<String, Value> {
     schemas.insert("ApplicationCreated".into(), created);
     schemas.insert("Workflow".into(), workflow_schema());
     schemas.insert("TaskList".into(), task_list_schema());
+    schemas.insert("Assessment".into(), assessment_schema());
+    schemas.insert(
+        "Confirmations".into(),
+        json!({ "type": "object", "additionalProperties": false, "required": ["items"], "properties": {
+            "items": { "type": "array", "items": { "$ref": "#/components/schemas/Assessment" } } } }),
+    );
     schemas
 }
 
@@ -212,7 +218,7 @@ fn event() -> Value {
 fn workflow_schema() -> Value {
     json!({
         "type": "object", "additionalProperties": false,
-        "required": ["id", "version", "workflow_status", "workflow_status_label", "submitted_at", "suspended", "suspension_reason", "next_evaluation", "risk_level", "gates", "decisions", "fg_advice", "consent", "evaluations", "submission_missing", "approved_version", "change_in_review"],
+        "required": ["id", "version", "workflow_status", "workflow_status_label", "submitted_at", "suspended", "suspension_reason", "next_evaluation", "risk_level", "gates", "decisions", "fg_advice", "consent", "evaluations", "submission_missing", "approved_version", "change_in_review", "assessments"],
         "properties": {
             "id": { "type": "string", "format": "uuid" }, "version": { "type": "integer" },
             "workflow_status": { "type": "string", "enum": values(WORKFLOW_STATUS) },
@@ -228,6 +234,7 @@ fn workflow_schema() -> Value {
             "consent": { "type": "array", "items": event() },
             "evaluations": { "type": "array", "items": event() },
             "approved_version": approved_version(), "change_in_review": change_in_review(),
+            "assessments": { "type": "array", "items": { "$ref": "#/components/schemas/Assessment" } },
             "submission_missing": {
                 "type": "array",
                 "description": "Concept of teruggestuurd: wat nog nodig is voordat de registratie kan worden ingediend (velden en poortwachters), zoals het formulier het noemt.",
@@ -254,6 +261,27 @@ fn task_list_schema() -> Value {
                     "since": { "type": "string", "format": "date-time", "description": "Sinds wanneer het wacht." }
                 }
             } }
+        }
+    })
+}
+
+/// An assessment with its confirmation (issue 18, item 4): only a confirmed one counts for the gates.
+fn assessment_schema() -> Value {
+    let text = json!({ "type": ["string", "null"] });
+    json!({
+        "type": "object", "additionalProperties": false,
+        "required": ["id", "application_id", "application_name", "kind", "other_name", "status", "completed_on", "confirmation", "confirmer_role", "recorded_by", "confirmed_by", "confirmed_at", "returned_reason", "returned_by", "returned_at"],
+        "properties": {
+            "id": { "type": "string", "format": "uuid" }, "application_id": { "type": "string", "format": "uuid" },
+            "application_name": { "type": "string" },
+            "kind": { "type": "string", "enum": ["prescan_dpia", "dpia", "iama", "fraia", "aiia", "dtia", "kia", "bio_quickscan", "anders"] },
+            "other_name": text, "status": { "type": "string", "enum": ["niet_gestart", "in_uitvoering", "afgerond"] },
+            "completed_on": { "type": ["string", "null"], "format": "date" },
+            "confirmation": { "type": ["string", "null"], "enum": ["ter_bevestiging", "bevestigd", null],
+                "description": "Alleen bij een afgerond assessment. bevestigd zonder confirmed_by: bevestigd bij invoering van de bevestiging (migratie 0019)." },
+            "confirmer_role": { "type": "string", "enum": ["fg", "ciso"] },
+            "recorded_by": text, "confirmed_by": text, "confirmed_at": timestamp(),
+            "returned_reason": text, "returned_by": text, "returned_at": timestamp()
         }
     })
 }

@@ -14,7 +14,8 @@ pub(super) fn paths() -> Value {
         "/applications/{id}/workflow": workflow(),
         "/applications/{id}/export": export_one(),
         "/export": export_register(),
-        "/tasks": tasks()
+        "/tasks": tasks(),
+        "/confirmations": confirmations()
     })
 }
 
@@ -177,5 +178,13 @@ fn tasks() -> Value {
     json!({ "get": {
         "operationId": "listTasks", "summary": "Mijn taken: wat op de gebruiker van het token wacht, de oudste eerst",
         "responses": common(responses(&[("200", json_response("De taken.", "TaskList"))]))
+    } })
+}
+
+fn confirmations() -> Value {
+    json!({ "get": {
+        "operationId": "listConfirmations", "summary": "Assessments die op uw bevestiging wachten (FG of CISO)",
+        "description": "Afgeronde assessments die de gebruiker van het token mag bevestigen of terugsturen: als FG de DPIA, Pre-scan DPIA en DTIA, als CISO de andere soorten; nooit wat de gebruiker zelf vastlegde. Leeg voor andere rollen.",
+        "responses": common(responses(&[("200", json_response("De wachtende assessments.", "Confirmations"))]))
     } })
 }

@@ -310,6 +310,41 @@ async function assessmentForm({ page, id }) {
   await page.goto(`/register/${await id('Notion AI')}/assessments/nieuw`);
 }
 
+
+// --- assessment confirmation and roles nobody holds (issue 18, items 4 and 6) ------------------------------
+
+/** The FG sends the demo's waiting DPIA back without a reason: 422, the message on the reason field. */
+async function confirmationReturnWithError({ page, id }) {
+  await page.goto(`/register/${await id('Chatbot Gemeentelijke Dienstverlening')}/assessments`);
+  assert.equal(await submitAndStatus(page, 'Terugsturen'), 422);
+  await page.locator('.app-error-summary').waitFor();
+}
+
+/** As administrator: Dirk de Directeur's account is deactivated, so nobody holds the role directie. */
+async function setDirectieActive(page, active) {
+  await page.goto('/beheer/gebruikers');
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Dirk de Directeur' }).click()]);
+  const button = active ? 'Account weer activeren' : 'Account deactiveren';
+  if (await page.getByRole('button', { name: button }).count()) await submitAndStatus(page, button);
+}
+
+async function usersWithMissingRole({ page }) {
+  await setDirectieActive(page, false);
+  await page.goto('/beheer/gebruikers');
+  await page.locator('#ontbrekende-rollen').waitFor();
+}
+
+async function reviewWithMissingRole({ page, id }) {
+  await page.goto(`/register/${await id('Chatbot Gemeentelijke Dienstverlening')}/beoordeling`);
+  await page.locator('#ontbrekende-rollen').waitFor();
+}
+
+/** Puts the demo back: the directie account active again (its user page is the state checked). */
+async function directieReactivated({ page }) {
+  await setDirectieActive(page, true);
+  await page.getByRole('button', { name: 'Account deactiveren' }).waitFor();
+}
+
 const PAGES = [
   // Anonymous
   page('login', ANONYMOUS, '/inloggen', { reflow: true }),
@@ -400,6 +435,12 @@ const PAGES = [
   page('registratie: goedgekeurd, wijziging in beoordeling (banner)', 'projectleider', async ({ page }) => `/register/${(await toolUnderChange(page)).id}`, { has: 'Goedgekeurd; wijziging in beoordeling.', reflow: true }),
   page('beoordeling: wijziging naast goedgekeurde versie (CISO)', 'ciso', async ({ page }) => `/register/${(await toolUnderChange(page)).id}/beoordeling`, { has: 'Gewijzigde velden', reflow: true }),
   page('toegestane tools: tool met wijziging in beoordeling', 'medewerker', async ({ page }) => `/toegestane-tools?tool=${(await toolUnderChange(page)).id}&gegevens=dc_intern`, { has: 'Goedgekeurd; wijziging in beoordeling' }),
+  page('assessments: ter bevestiging (FG)', 'fg', app('Chatbot Gemeentelijke Dienstverlening', '/assessments'), { has: 'Ter bevestiging', reflow: true }),
+  page('assessments: terugsturen zonder reden', 'fg', confirmationReturnWithError, { has: 'Vul de reden in' }),
+  // These three in this order: the directie is deactivated, seen missing, and reactivated.
+  page('beheer gebruikers: rol directie ontbreekt', 'beheerder', usersWithMissingRole, { has: 'Geen actieve gebruiker heeft de rol Directie' }),
+  page('beoordeling: rol directie ontbreekt (CISO)', 'ciso', reviewWithMissingRole, { has: 'Deze registratie wacht op een rol die niemand heeft.' }),
+  page('beheer gebruiker: directie weer actief', 'beheerder', directieReactivated),
 ];
 
 /**
