@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod checklist;
+pub mod draft;
 pub mod facts;
 pub mod fields;
 pub mod form;
