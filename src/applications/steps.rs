@@ -25,7 +25,7 @@ use crate::register::machine::WorkflowStatus;
 use crate::register::search;
 use crate::register::steps::{self, Relevance, Step};
 use crate::register::store::{self, Stored};
-use crate::register::{facts, rasci};
+use crate::register::{draft, facts, rasci};
 use crate::web::forms::FormErrors;
 use crate::web::{render, render_status};
 
@@ -132,7 +132,7 @@ pub async fn save(
     }
     let draft = current.status == WorkflowStatus::Concept;
     let validated =
-        if draft { form::validate_keeping_valid(&input, &stored_form, &members) } else { strict(&input, &members) };
+        if draft { draft::validate_keeping_valid(&input, &stored_form, &members) } else { strict(&input, &members) };
     let (mut values, entries, errors) = match validated {
         Some(v) => v,
         None => {
@@ -157,12 +157,7 @@ pub async fn save(
     let mut message = String::new();
     let mut after = current.clone();
     if !unchanged(&current, &values, &entries) {
-        let actor = Actor::from(&user);
-        let ctx = Ctx { org, actor: &actor, members: &members };
-        let mut tx = state.pool.begin().await?;
-        let Some(before) = store::lock(&mut tx, org, id).await? else { return Err(AppError::NotFound) };
-        let Some(saved) = store::update(&mut tx, org, id, base_version, &values, &entries).await? else {
-            drop(tx);
+        let Some((saved, msg)) = write(&state, &user, &members, id, base_version, (&values, &entries)).await? else {
             let changes = changes_since(&state, id, base_version).await?;
             let now = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
             let cx = context(&state, &now).await?;
@@ -170,13 +165,7 @@ pub async fn save(
             s.conflict = Some(Conflict { changes });
             return render_status(StatusCode::CONFLICT, &step_page(&user, &members, s));
         };
-        store::record(&mut tx, &actor, "application.updated", Some(&before), &saved, &members).await?;
-        checklist::sync(&mut tx, id, &before_ticks, &checklist::ticked(&saved.doc), Some(user.user_id)).await?;
-        let material = lifecycle::material_changes(&before, &saved);
-        let back = lifecycle::new_round_after(&mut tx, &ctx, user.user_id, &saved, &material).await?;
-        tx.commit().await?;
-        message = saved_message(saved.name(), false, back, &material);
-        after = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
+        (after, message) = (saved, msg);
     }
     let cx = context(&state, &after).await?;
     if !errors.is_empty() {
@@ -194,6 +183,36 @@ pub async fn save(
         return Ok(Redirect::to(&to).into_response());
     }
     session::flash_redirect(&state.pool, &user, &message, &to).await
+}
+
+/// Write a step: the row if still at `base_version` (None otherwise), its audit event, the checklist's ticks
+/// and, for a material change of an approved tool, a new review round, in one transaction. Returns the saved
+/// registration and the message for the user.
+async fn write(
+    state: &AppState,
+    user: &CurrentUser,
+    members: &[Member],
+    id: Uuid,
+    base_version: i32,
+    (values, entries): (&serde_json::Map<String, Value>, &[rasci::RasciEntry]),
+) -> AppResult<Option<(Stored, String)>> {
+    let org = organisation(user)?;
+    let actor = Actor::from(user);
+    let ctx = Ctx { org, actor: &actor, members };
+    let mut tx = state.pool.begin().await?;
+    let Some(before) = store::lock(&mut tx, org, id).await? else { return Err(AppError::NotFound) };
+    let Some(saved) = store::update(&mut tx, org, id, base_version, values, entries).await? else {
+        return Ok(None);
+    };
+    store::record(&mut tx, &actor, "application.updated", Some(&before), &saved, members).await?;
+    let (old, new) = (checklist::ticked(&before.doc), checklist::ticked(&saved.doc));
+    checklist::sync(&mut tx, id, &old, &new, Some(user.user_id)).await?;
+    let material = lifecycle::material_changes(&before, &saved);
+    let back = lifecycle::new_round_after(&mut tx, &ctx, user.user_id, &saved, &material).await?;
+    tx.commit().await?;
+    let message = saved_message(saved.name(), false, back, &material);
+    let after = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
+    Ok(Some((after, message)))
 }
 
 /// Beyond a draft every field must be valid.
@@ -242,7 +261,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, mut input: FormData) -
     let members = store::members(&state.pool, org).await?;
     let keys = steps::form_keys(Step::Algemeen, Relevance::of(&Default::default(), &Default::default()));
     input = merged(&FormData::default(), &input, &[keys, vec!["checked_name".to_string()]].concat());
-    let validated = form::validate_keeping_valid(&input, &FormData::default(), &members);
+    let validated = draft::validate_keeping_valid(&input, &FormData::default(), &members);
     let Some((values, entries, errors)) = validated else {
         let mut errors = FormErrors::new();
         form::validate(&input, &members, &mut errors);

@@ -158,6 +158,10 @@ pub async fn set_ciso_items(
     }
     let old = ticked(&before.doc);
     let new = merge(&old, posted, Party::Ciso);
+    if new == old {
+        // Nothing changed: no new version, no event.
+        return Ok(before.clone());
+    }
     sqlx::query!(
         "update application set checklist = $3, version = version + 1
          where application_id = $1 and organisation_id = $2 and version = $4",

@@ -10,6 +10,7 @@ pub mod access;
 pub mod approved;
 pub mod confirmation;
 pub mod checklist;
+pub mod draft;
 pub mod facts;
 pub mod fields;
 pub mod form;

@@ -164,6 +164,7 @@ async fn an_employee_registers_the_ciso_approves_under_conditions_and_the_employ
     assert!(page(app, &ciso, "/meldingen").await.contains(&format!("{name} is ingediend en wacht op beoordeling.")));
 
     // Approving now is refused with exactly what is missing; nothing changes.
+    tick_ciso_items(app, &ciso, id).await;
     let before = status(app, id).await;
     let r = act(app, &ciso, id, "besluit", &[("beslissing", "goedgekeurd")]).await;
     assert_eq!(r.status(), 422);
@@ -435,6 +436,7 @@ async fn two_approvals_at_the_same_moment_make_exactly_one_decision() {
     let a = app.logged_in(CISO).await;
     let b = app.logged_in(CISO2).await;
     let (ta, tb) = (app.csrf(&a).await, app.csrf(&b).await);
+    tick_ciso_items(app, &a, id).await;
     let v = status(app, id).await.1.to_string();
     let url = app.url(&format!("/register/{id}/besluit"));
     let (ra, rb) = tokio::join!(

@@ -94,6 +94,13 @@ fn field_schema(f: &FieldDef, input: bool) -> Value {
     };
     if let Some(obj) = s.as_object_mut() {
         obj.insert("title".into(), json!(f.label));
+        if f.key == "checklist" {
+            // The same split as the forms (src/register/checklist.rs).
+            obj.insert(
+                "description".into(),
+                json!("De eigenaar vinkt doel, transparantie, uitlegbaarheid, verantwoordelijken, algoritmeregister en training af; risicoanalyse, privacy, maatregelen en leveranciersafspraken alleen een CISO (anders 422). Voor indienen zijn de punten van de eigenaar nodig, voor goedkeuren alle tien."),
+            );
+        }
         if !f.help.is_empty() && !obj.contains_key("description") {
             obj.insert("description".into(), json!(f.help));
         }

@@ -113,7 +113,7 @@ fn list_operation() -> Value {
 fn create_operation() -> Value {
     json!({
         "operationId": "createApplication", "summary": "Een nieuwe toepassing registreren als concept",
-        "description": "Dezelfde controles als het registratieformulier; het token heeft schrijfrechten nodig. De aanmaker wordt eigenaar tenzij owner_id is gegeven.",
+        "description": "Dezelfde controles als het registratieformulier; het token heeft schrijfrechten nodig. De aanmaker wordt eigenaar tenzij owner_id is gegeven. De checklistpunten van de CISO (risicoanalyse, privacy, maatregelen, leveranciersafspraken) alleen met het token van een CISO.",
         "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ApplicationIn" } } } },
         "responses": common(responses(&[
             ("201", json!({

@@ -85,9 +85,22 @@ async function registrationFormWithErrors({ page }) {
   await page.goto('/register/nieuw?naam=Toegankelijkheidstest');
   await page.locator('#name').fill('');
   await page.locator('#begin_date').fill('maart 2024');
-  await page.locator('#website').fill('http://niet-veilig.example');
-  await submitAndStatus(page, 'Opslaan als concept');
+  assert.equal(await submitAndStatus(page, 'Opslaan en verder'), 422);
   await page.locator('.app-error-summary').waitFor();
+}
+
+/** A step of a draft saved with a badly formatted month: the rest is saved, the month named and kept. */
+async function registrationStepWithErrors({ page, id }) {
+  await page.goto(`/register/${await id('Notion AI')}/bewerken/algemeen`);
+  await page.locator('#begin_date').fill('maart 2025');
+  assert.equal(await submitAndStatus(page, 'Opslaan'), 422);
+  await page.locator('.app-not-saved').waitFor();
+}
+
+/** The whole form on one page, still offered from the steps. */
+async function registrationOnePage({ page, id }) {
+  await page.goto(`/register/${await id('Notion AI')}/bewerken/alles`);
+  await page.locator('#sectie-publicatie').waitFor();
 }
 
 /** The decision aid of a draft, (re)started: its first question. */
@@ -138,13 +151,13 @@ async function conflict409({ page, id }) {
 
 /** Two windows on the edit form: the second save gets the form back with "intussen gewijzigd". */
 async function editConflict({ page, id }) {
-  const path = `/register/${await id('Notion AI')}/bewerken`;
+  const path = `/register/${await id('Notion AI')}/bewerken/algemeen`;
   await page.goto(path);
   const second = await page.context().newPage();
   await second.goto(path);
-  await page.locator('#tags').fill(`notities, test ${Date.now()}`);
+  await page.locator('#provider').fill(`Notion Labs ${Date.now()}`);
   await submitAndStatus(page, 'Opslaan');
-  await second.locator('#tags').fill('notities, ander venster');
+  await second.locator('#provider').fill('Notion Labs, ander venster');
   await submitAndStatus(second, 'Opslaan');
   await second.getByRole('heading', { name: /intussen gewijzigd/ }).waitFor();
   return second;
@@ -381,6 +394,17 @@ const PAGES = [
 
   // Project lead: edit form, decision aid, questionnaires, assessments
   page('edit form', 'projectleider', app('Microsoft 365 Copilot', '/bewerken')),
+  // The registration in steps: each step, a step with errors, the overview, the one-page form.
+  page('registration step Algemeen', 'projectleider', app('Notion AI', '/bewerken/algemeen'), { has: 'Stap 1 van', reflow: true }),
+  page('registration step Gebruik', 'projectleider', app('Notion AI', '/bewerken/gebruik'), { has: 'Publiceren in het Algoritmeregister' }),
+  page('registration step Gegevens', 'projectleider', app('Notion AI', '/bewerken/gegevens'), { has: 'Welke gegevens mogen in deze tool?' }),
+  page('registration step Verantwoordelijken', 'projectleider', app('Notion AI', '/bewerken/verantwoordelijken'), { has: 'Accountable' }),
+  page('registration step Verantwoord gebruik', 'projectleider', app('Notion AI', '/bewerken/verantwoord'), { has: 'Checklist: wat de CISO afvinkt' }),
+  page('registration step Werking', 'projectleider', app('GitHub Copilot', '/bewerken/werking')),
+  page('registration step Publicatie', 'projectleider', app('GitHub Copilot', '/bewerken/publicatie'), { has: 'Publicatiecategorie' }),
+  page('registration overview', 'projectleider', app('Notion AI', '/bewerken/overzicht'), { has: 'Nog nodig voordat u kunt indienen', reflow: true }),
+  page('registration step with a month not saved', 'projectleider', registrationStepWithErrors),
+  page('registration on one page', 'projectleider', registrationOnePage),
   page('AI-verordening question page', 'projectleider', aiActQuestion),
   page('AI-verordening result', 'projectleider', aiActResult),
   page('questionnaire page (Pre-scan DPIA)', 'projectleider', questionnaire),
@@ -400,6 +424,7 @@ const PAGES = [
 
   // FG and directie
   page('adviesaanvragen', 'fg', '/adviesaanvragen', { has: 'Microsoft 365 Copilot' }),
+  page('review page with the CISO checklist', 'ciso', app('Microsoft 365 Copilot', '/beoordeling'), { has: 'Punten van de CISO' }),
   page('review page with FG advice form', 'fg', app('Microsoft 365 Copilot', '/beoordeling'), { has: 'Advies vastleggen' }),
   page('toestemming', 'directie', '/toestemming', { has: 'Chatbot Gemeentelijke Dienstverlening' }),
   page('review page with consent form (directie)', 'directie', app('Chatbot Gemeentelijke Dienstverlening', '/beoordeling'), { has: 'Besluit directie vastleggen' }),

@@ -1,5 +1,5 @@
 'use strict';
-// The registration form as a user fills it in: by the visible labels, section by section.
+// The registration form as a user fills it in: by the visible labels, step by step.
 
 const assert = require('node:assert/strict');
 const { clickButton, flash } = require('./harness');
@@ -21,7 +21,7 @@ async function navigate(page, label) {
   await Promise.all([page.waitForNavigation(), link.click()]);
 }
 
-/** Register → "Nieuwe AI-toepassing registreren" → the name → "Verder": the form opens with the name filled in. */
+/** Register → "Nieuwe AI-toepassing registreren" → the name → "Verder": the first step opens with the name filled in. */
 async function startRegistration(page, name) {
   await navigate(page, 'Register');
   await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Nieuwe AI-toepassing registreren' }).click()]);
@@ -42,10 +42,20 @@ async function fillDraft(page, tool) {
   await page.getByLabel(/^Afdeling/).fill(tool.department);
 }
 
+/** "Opslaan en verder": save the step and wait for the next one (asserts its title). */
+async function next(page, expectedStep) {
+  await Promise.all([page.waitForNavigation(), clickButton(page, 'Opslaan en verder')]);
+  if (expectedStep) {
+    const current = page.getByRole('navigation', { name: 'Stappen van de registratie' }).locator('[aria-current="step"]');
+    assert.equal((await current.innerText()).trim(), expectedStep);
+  }
+}
+
 /**
- * Everything submission asks for, for an internal tool without personal data under an organisation licence
- * (own risk level "middel": no FG advice, no management consent, no DPIA or IAMA needed; the risk analysis
- * gate is met by a written reason).
+ * Everything submission asks for, step by step from the first step ("Algemeen") to the overview, for an
+ * internal tool without personal data under an organisation licence (own risk level "middel": no FG advice,
+ * no management consent, no DPIA or IAMA needed; the risk analysis gate is met by a written reason). The
+ * publication steps come only when the tool is to be published.
  */
 async function fillForSubmission(page, tool) {
   await choice(page, 'Gebruikscategorie', 'Interne productiviteit').check();
@@ -54,8 +64,11 @@ async function fillForSubmission(page, tool) {
   await choice(page, 'Generatieve AI', 'Ja').check();
   await choice(page, 'Agentische AI', 'Nee').check();
   await choice(page, 'Status', 'In ontwikkeling').check();
+  await next(page, 'Gebruik en doel');
   await page.getByLabel(/^Doel en impact/).fill(tool.goal);
   await choice(page, 'Interactie', 'Alleen intern (medewerkers)').check();
+  await choice(page, 'Publiceren in het Algoritmeregister', tool.publish ? 'Ja' : 'Nee').check();
+  await next(page, 'Gegevens');
   const matrix = {
     'Openbare informatie': 'Toegestaan',
     'Interne informatie': 'Onder voorwaarden',
@@ -71,6 +84,9 @@ async function fillForSubmission(page, tool) {
   }
   await choice(page, 'Persoonsgegevens', 'Nee').check();
   await choice(page, 'Locatie van de gegevens', 'Binnen de EU/EER').check();
+  await next(page, 'Verantwoordelijken');
+  await page.locator('#rasci_A').getByLabel('Medewerker').selectOption({ label: tool.accountable });
+  await next(page, 'Verantwoord gebruik');
   await page.getByLabel(/^Toelichting risicoanalyse/).fill(
     'Geen persoonsgegevens en alleen openbare en interne informatie: een DPIA of IAMA is niet nodig. Risico’s besproken met de CISO.',
   );
@@ -78,12 +94,15 @@ async function fillForSubmission(page, tool) {
     await choice(page, legend, 'Ja').check();
   }
   const checklist = page.getByRole('group', { name: /^Checklist verantwoorde inzet/ }).getByRole('checkbox');
-  assert.equal(await checklist.count(), 10, 'the checklist of Bijlage 2 has ten items');
+  assert.equal(await checklist.count(), 6, 'the owner ticks six of the ten items of Bijlage 2; the CISO the other four');
   for (const box of await checklist.all()) await box.check();
-  await choice(page, 'Publicatiecategorie', 'Overige algoritmes (categorie C)').check();
-  await page.getByLabel(/^Contactgegevens/).fill('algoritmes@demodam.example');
-  if (tool.publish) await choice(page, 'Publiceren in het Algoritmeregister', 'Ja').check();
-  await page.locator('#rasci_A').getByLabel('Medewerker').selectOption({ label: tool.accountable });
+  if (tool.publish) {
+    await next(page, 'Werking');
+    await next(page, 'Publicatie');
+    await choice(page, 'Publicatiecategorie', 'Overige algoritmes (categorie C)').check();
+    await page.getByLabel(/^Contactgegevens/).fill('algoritmes@demodam.example');
+  }
+  await next(page, 'Overzicht en indienen');
 }
 
 /** Press a submit button of the form and wait for the page that answers. */
@@ -105,7 +124,7 @@ async function registerAndSubmit(page, tool) {
   await startRegistration(page, tool.name);
   await fillDraft(page, tool);
   await fillForSubmission(page, tool);
-  await save(page, 'Opslaan en indienen');
+  await save(page, 'Indienen');
   assert.match(await flash(page), new RegExp(`${escapeRe(tool.name)} is ingediend ter beoordeling`));
   assert.equal(await workflowStatus(page), 'Ingediend');
   return page.url();
@@ -122,6 +141,7 @@ module.exports = {
   choice,
   fillDraft,
   fillForSubmission,
+  next,
   save,
   workflowStatus,
   registerAndSubmit,

@@ -45,12 +45,22 @@ test('CISO approves a submission under conditions; the submitter is notified', a
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Te beoordelen');
     const row = page.locator('table.app-queue tbody tr', { has: page.getByRole('link', { name: tool.name }) });
     assert.equal(await row.count(), 1, 'the submission is in the CISO queue');
-    assert.match(await row.innerText(), /Niets: klaar voor besluit/);
+    // Open for approval: only the CISO's own items of the checklist.
+    assert.match(await row.innerText(), /Checklist verantwoorde inzet/);
     assert.match(await row.innerText(), /Pim Projectleider/);
 
-    // Open it: every gate is met.
+    // Open it: the submitter ticked the owner's items (who and when is shown); the CISO ticks the other four,
+    // and then every gate is met.
     await Promise.all([page.waitForNavigation(), row.getByRole('link', { name: tool.name }).click()]);
     assert.match(new URL(page.url()).pathname, /\/beoordeling$/);
+    const checklist = page.getByRole('region', { name: 'Checklist verantwoorde inzet' });
+    assert.match(await checklist.innerText(), /Afgevinkt door Pim Projectleider op/);
+    assert.match(await page.getByRole('region', { name: 'Voorwaarden voor goedkeuring' }).innerText(), /Nog niet afgevinkt door de CISO/);
+    const boxes = checklist.getByRole('group', { name: 'Punten van de CISO' }).getByRole('checkbox');
+    assert.equal(await boxes.count(), 4);
+    for (const box of await boxes.all()) await box.check();
+    await Promise.all([page.waitForNavigation(), h.clickButton(checklist, 'Checklist opslaan')]);
+    assert.match(await page.getByRole('region', { name: 'Checklist verantwoorde inzet' }).innerText(), /Afgevinkt door Cas Visser \(CISO\) op/);
     assert.match(await page.getByRole('region', { name: 'Voorwaarden voor goedkeuring' }).innerText(), /Aan alle voorwaarden is voldaan/);
     assert.equal(await r.workflowStatus(page), 'Ingediend');
 

@@ -1,7 +1,7 @@
 'use strict';
-// Journey a: an employee registers a new AI tool through the web form, saves it as a draft, finds it in the
-// register and under "Mijn toepassingen", tries to submit it too early (the app names what is missing), then
-// completes it and submits it.
+// Journey a: an employee registers a new AI tool through the form in steps, saves the first step as a draft,
+// finds it in the register and under "Mijn toepassingen", looks at the overview too early (the app names what is
+// missing, with no submit button yet), then completes it step by step and submits it.
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -28,11 +28,17 @@ test('employee registers a new AI tool, saves a draft, submits it', async () => 
       accountable: 'Dirk de Directeur (directie@demo.example)',
     };
 
-    // 1. Start from the register, give the name, fill in what a draft needs, save as a draft.
+    // 1. Start from the register, give the name, fill in what a draft needs; "Opslaan en verder" saves a draft
+    // and opens the next step.
     await r.startRegistration(page, tool.name);
     await r.fillDraft(page, tool);
-    await r.save(page, 'Opslaan als concept');
+    await r.save(page, 'Opslaan en verder');
     assert.match(await h.flash(page), new RegExp(`${r.escapeRe(tool.name)} is opgeslagen als concept`));
+    assert.match(new URL(page.url()).pathname, /\/bewerken\/gebruik$/);
+    const steps = page.getByRole('navigation', { name: 'Stappen van de registratie' });
+    assert.equal((await steps.locator('[aria-current="step"]').innerText()).trim(), 'Gebruik en doel');
+    assert.match(await steps.innerText(), /Algemeen\s*\(nog \d+ nodig\)/);
+    await page.goto(`/register/${new URL(page.url()).pathname.split('/')[2]}`);
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), tool.name);
     assert.equal(await r.workflowStatus(page), 'Concept');
     const detailUrl = page.url();
@@ -58,24 +64,24 @@ test('employee registers a new AI tool, saves a draft, submits it', async () => 
     assert.equal(await mine.count(), 1, 'the new tool is under Mijn toepassingen');
     assert.match(await mine.innerText(), /Concept/);
 
-    // 3. Open it and try to submit it as it is: the app refuses and names, in Dutch, what is missing.
+    // 3. Open it and look at the overview too early: the app names, in Dutch, what is missing, with links to the
+    // steps, and offers no submit button yet.
     await Promise.all([page.waitForNavigation(), mine.getByRole('link', { name: tool.name }).click()]);
     await Promise.all([page.waitForNavigation(), page.getByRole('navigation', { name: 'Onderdelen van de registratie' }).getByRole('link', { name: 'Bewerken' }).click()]);
-    const refused = await r.save(page, 'Opslaan en indienen');
-    assert.equal(refused.status(), 422);
-    const missing = page.locator('.app-missing');
-    await missing.waitFor();
-    assert.equal(await missing.getByRole('heading').innerText(), 'Nog nodig voordat u kunt indienen');
+    assert.equal(await page.locator('#name').inputValue(), tool.name, 'editing starts at the first step');
+    await Promise.all([page.waitForNavigation(), page.getByRole('navigation', { name: 'Stappen van de registratie' }).getByRole('link', { name: 'Overzicht en indienen' }).click()]);
+    const missing = page.getByRole('region', { name: 'Nog nodig voordat u kunt indienen' });
     const missingText = await missing.innerText();
     for (const expected of ['Doel en impact', 'Gebruikscategorie', 'Precies één Accountable', 'Checklist verantwoorde inzet']) {
       assert.ok(missingText.includes(expected), `"${expected}" is named as missing:\n${missingText}`);
     }
-    // What was typed is kept.
-    assert.equal(await page.getByLabel(/^Korte omschrijving/).inputValue(), tool.description);
+    assert.equal(await page.getByRole('button', { name: 'Indienen' }).count(), 0, 'no submit button yet');
 
-    // 4. Complete the form and submit it.
+    // 4. Complete it step by step and submit it from the overview.
+    await Promise.all([page.waitForNavigation(), page.getByRole('navigation', { name: 'Stappen van de registratie' }).getByRole('link', { name: 'Algemeen' }).click()]);
+    assert.equal(await page.getByLabel(/^Korte omschrijving/).inputValue(), tool.description, 'what was saved is there');
     await r.fillForSubmission(page, tool);
-    await r.save(page, 'Opslaan en indienen');
+    await r.save(page, 'Indienen');
     assert.equal(page.url(), detailUrl);
     assert.match(await h.flash(page), new RegExp(`${r.escapeRe(tool.name)} is ingediend ter beoordeling`));
     assert.equal(await r.workflowStatus(page), 'Ingediend');
