@@ -294,7 +294,7 @@ async function assessmentForm({ page, id }) {
 
 const PAGES = [
   // Anonymous
-  page('login', ANONYMOUS, '/inloggen', { reflow: true }),
+  page('login', ANONYMOUS, '/inloggen', { reflow: true, has: 'Openbaar algoritmeregister' }),
   page('login with an error', ANONYMOUS, loginWithError),
   page('public register', ANONYMOUS, '/openbaar/gm9999', { reflow: true }),
   page('public register, search', ANONYMOUS, '/openbaar/gm9999?q=woz&categorie=Impactvolle+algoritmes'),
@@ -302,7 +302,7 @@ const PAGES = [
   page('404 (anonymous)', ANONYMOUS, '/bestaat-niet', { status: 404 }),
 
   // Employee
-  page('start page', 'medewerker', '/', { reflow: true }),
+  page('start page', 'medewerker', '/', { reflow: true, has: 'Mijn taken' }),
   page('register list', 'medewerker', '/register', { reflow: true }),
   page('register list, search and filter', 'medewerker', '/register?q=copilot&status=in_gebruik&sorteer=naam', { has: 'GitHub Copilot' }),
   page('mijn toepassingen', 'medewerker', '/mijn-toepassingen', { reflow: true }),
@@ -338,6 +338,8 @@ const PAGES = [
 
   // CISO
   page('te beoordelen', 'ciso', '/te-beoordelen', { has: 'Microsoft 365 Copilot', reflow: true }),
+  page('start page with tasks (CISO)', 'ciso', '/', { has: 'Registraties beoordelen', reflow: true }),
+  page('start page with tasks (FG)', 'fg', '/', { has: 'Mijn taken' }),
   page('evaluaties', 'ciso', '/evaluaties', { has: 'verlopen' }),
   page('review page with decision form (CISO)', 'ciso', app('Microsoft 365 Copilot', '/beoordeling'), { has: 'Besluit vastleggen', reflow: true }),
   page('CISO decision with validation errors', 'ciso', cisoDecisionWithErrors),
@@ -358,7 +360,7 @@ const PAGES = [
   page('beheer gebruikers', 'beheerder', '/beheer/gebruikers', { reflow: true }),
   page('beheer gebruiker toevoegen', 'beheerder', '/beheer/gebruikers/nieuw'),
   page('beheer gebruiker toevoegen with errors', 'beheerder', userFormWithErrors),
-  page('beheer gebruiker aangemaakt (activation link)', 'beheerder', async ({ page }) => void (await createUser(page))),
+  page('beheer gebruiker aangemaakt (activation link)', 'beheerder', async ({ page }) => void (await createUser(page)), { has: 'Kopieer link' }),
   page('beheer e-mail (e-mail off)', 'beheerder', '/beheer/e-mail', { has: 'E-mail staat uit', reflow: true }),
   page('beheer e-mail, test message with errors', 'beheerder', mailTestWithErrors),
   page('account e-mail preferences', 'medewerker', '/account/e-mail', { has: 'dagelijkse overzicht', reflow: true }),
