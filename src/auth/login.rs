@@ -185,7 +185,7 @@ async fn check_password(state: &AppState, account: Option<&users::LoginRow>, giv
 }
 
 /// The password is right; the session becomes a full one only after the second factor.
-async fn ask_second_factor(state: &AppState, user_id: uuid::Uuid, next: &str) -> AppResult<Response> {
+pub(super) async fn ask_second_factor(state: &AppState, user_id: uuid::Uuid, next: &str) -> AppResult<Response> {
     let token = session::create_pending(&state.pool, user_id).await?;
     tracing::info!(event = "login_password_ok", user_id = %user_id, "password accepted; second factor asked");
     let mut resp = Redirect::to(&format!("/inloggen/code?next={}", crate::web::url_encode(next))).into_response();

@@ -8,13 +8,16 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::login::{ask_second_factor, finish_login};
 use super::roles::Role;
+use super::session::{CurrentUser, MaybeUser, PendingLogin};
 use super::{password, session, users};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::organisations::{self, OrgInput, OrgWriteError};
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
+use crate::web::throttle::Requester;
 use crate::web::{render, render_status};
 
 #[derive(Template)]
@@ -146,11 +149,23 @@ fn activation_invalid() -> AppError {
     )
 }
 
+/// The activation page; opened in a browser where someone is signed in (a colleague's PC), its form carries
+/// that session's CSRF token, or the session check would refuse it.
+fn activate_layout(current: Option<&CurrentUser>) -> Layout {
+    let mut layout = Layout::bare("Account activeren");
+    layout.csrf_token = current.map(|u| u.csrf_token.clone()).unwrap_or_default();
+    layout
+}
+
 #[tracing::instrument(skip_all)]
-pub async fn activate_form(State(state): State<AppState>, Path(token): Path<String>) -> AppResult<Response> {
+pub async fn activate_form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    MaybeUser(current): MaybeUser,
+) -> AppResult<Response> {
     let target = users::activation_target(&state.pool, &token).await?.ok_or_else(activation_invalid)?;
     render(&ActivatePage {
-        layout: Layout::bare("Account activeren"),
+        layout: activate_layout(current.as_ref()),
         name: target.name,
         email: target.email,
         errors: FormErrors::new(),
@@ -168,6 +183,9 @@ pub struct ActivateForm {
 pub async fn activate(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    MaybeUser(current): MaybeUser,
+    who: Requester,
+    pending: Option<axum::Extension<PendingLogin>>,
     Form(form): Form<ActivateForm>,
 ) -> AppResult<Response> {
     let target = users::activation_target(&state.pool, &token).await?.ok_or_else(activation_invalid)?;
@@ -177,7 +195,7 @@ pub async fn activate(
         return render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             &ActivatePage {
-                layout: Layout::bare("Account activeren").with_errors(true),
+                layout: activate_layout(current.as_ref()).with_errors(true),
                 name: target.name,
                 email: target.email,
                 errors,
@@ -190,5 +208,17 @@ pub async fn activate(
     users::set_password(&mut tx, user_id, &hash).await?;
     tx.commit().await?;
     tracing::info!(event = "account_activated", user_id = %user_id, "password chosen via activation link");
-    Ok(Redirect::to("/inloggen?geactiveerd=1").into_response())
+    // Signed in at once, as after a login with the new password (issue 18: no typing the address again): a new
+    // session replaces whatever this browser had (session fixation), an account with two-factor login still
+    // gives its code, and a role that needs two-factor login is sent to set it up by the session check.
+    if let Some(old) = current {
+        session::destroy(&state.pool, old.session_hash()).await?;
+    }
+    if let Some(axum::Extension(p)) = pending {
+        session::destroy(&state.pool, &p.session_hash).await?;
+    }
+    if users::find_for_login(&state.pool, &target.email).await?.is_some_and(|a| a.totp) {
+        return ask_second_factor(&state, user_id, "/").await;
+    }
+    finish_login(&state, &who.device, user_id, "/", Some("Uw wachtwoord is ingesteld. U bent ingelogd.")).await
 }

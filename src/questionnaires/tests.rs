@@ -203,3 +203,39 @@ fn options_can_come_from_an_earlier_answer() {
     let texts: Vec<String> = q.options_with(&a).iter().map(|o| o.text()).collect();
     assert_eq!(texts, ["NAW-gegevens", "BSN"]);
 }
+
+/// Issue 18: "niet nodig" only once the questions that decide it are answered; before, "nog niet te bepalen".
+#[test]
+fn not_needed_only_when_the_deciding_questions_are_answered() {
+    let o = run(&[]);
+    for a in ["DPIA", "DTIA", "KIA", "IAMA"] {
+        assert_eq!(o.verdict(a).unwrap().label(), "nog niet te bepalen", "{a}");
+    }
+    assert!(o.verdict("DPIA").unwrap().open.contains(&"0.1".to_string()));
+    // A verdict that holds is shown at once, whatever is still open.
+    assert_eq!(run(&[("0.1", json!(true))]).verdict("DPIA").unwrap().label(), "verplicht");
+    // KIA: a digital service, the question on minors still open; then answered no.
+    assert_eq!(run(&[("7.1.1", json!(true))]).verdict("KIA").unwrap().label(), "nog niet te bepalen");
+    let o = run(&[("7.1.1", json!(true)), ("7.1.2", json!(false))]);
+    assert_eq!(o.verdict("KIA").unwrap().label(), "niet nodig");
+
+    // Answer what each verdict still waits for with the last option (for yes/no: no) until nothing is open: then
+    // every verdict is decided, here "niet nodig".
+    let def = super::built_in_prescan();
+    let mut given = Answers::new();
+    for _ in 0..20 {
+        let o = prescan::evaluate(&def, &given);
+        let open: Vec<String> = o.verdicts.iter().flat_map(|v| v.open.clone()).collect();
+        if open.is_empty() {
+            break;
+        }
+        for id in open {
+            let q = def.find(&id).unwrap();
+            given.insert(id, q.options.last().unwrap().value.clone());
+        }
+    }
+    let o = prescan::evaluate(&def, &given);
+    for a in ["DPIA", "DTIA", "KIA", "IAMA"] {
+        assert_eq!(o.verdict(a).unwrap().label(), "niet nodig", "{a} with {given:?}");
+    }
+}

@@ -190,7 +190,9 @@ pub async fn decide(conn: &mut PgConnection, ctx: &Ctx<'_>, before: &Stored, d: 
     let note = d.note.as_deref().unwrap_or("");
     let verdict = match d.action {
         Action::Approve => "is goedgekeurd".to_string(),
-        Action::ApproveWithConditions => format!("is goedgekeurd onder voorwaarden: {note}"),
+        Action::ApproveWithConditions => {
+            format!("is goedgekeurd onder voorwaarden:{}", crate::web::text::after_colon(note))
+        }
         Action::Reject => format!("is afgewezen: {note}"),
         _ if change => format!("is teruggestuurd met vragen (de goedgekeurde versie blijft gelden): {note}"),
         _ => format!("is teruggestuurd met vragen: {note}"),

@@ -26,6 +26,11 @@ const ASSETS: &[Asset] = &[
     },
     Asset { path: "app.css", content_type: "text/css; charset=utf-8", body: include_bytes!("../../static/app.css") },
     Asset { path: "favicon.svg", content_type: "image/svg+xml", body: include_bytes!("../../static/favicon.svg") },
+    Asset {
+        path: "copy.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/copy.js"),
+    },
 ];
 
 /// Strong ETags, computed once.

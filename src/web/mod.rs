@@ -18,6 +18,7 @@ pub mod security;
 pub mod security_txt;
 pub mod session;
 pub mod state;
+pub mod text;
 pub mod throttle;
 pub mod upload;
 pub mod user;

@@ -55,11 +55,58 @@ async fn an_added_user_activates_the_account_with_a_one_time_link() {
         .send()
         .await
         .unwrap();
-    assert_eq!(location(&r), "/inloggen?geactiveerd=1");
-    assert_eq!(app.get(&p, &path).await.status(), 409, "single use");
-    assert_eq!(app.login(&p, "piet@gemeente.nl", "nog een lang wachtwoord").await.status(), 303);
+    // Signed in at once: no typing the e-mail address again (issue 18).
+    assert_eq!(location(&r), "/");
     let html = app.get(&p, "/").await.text().await.unwrap();
+    assert!(
+        html.contains("Uw wachtwoord is ingesteld. U bent ingelogd.") && html.contains("Welkom, Piet Projectleider")
+    );
     assert!(html.contains("Projectleider") && html.contains("Medewerker"));
+    assert_eq!(app.get(&p, &path).await.status(), 409, "single use");
+    let other = app.client();
+    assert_eq!(app.login(&other, "piet@gemeente.nl", "nog een lang wachtwoord").await.status(), 303);
+}
+
+/// An activation link opened in a browser where someone else is signed in: that session ends (no session
+/// fixation), and a role that needs two-factor login is sent to set it up before anything else.
+#[tokio::test]
+async fn activation_replaces_the_browsers_session_and_keeps_two_factor_rules() {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente", "gm0001").await;
+    app.user("admin@gemeente.nl", org, &[Role::Beheerder]).await;
+    let admin = app.logged_in("admin@gemeente.nl").await;
+    let r = app
+        .post(&admin, "/beheer/gebruikers", &[("email", "ciso@gemeente.nl"), ("name", "Carla Ciso"), ("roles", "ciso")])
+        .await;
+    let html = r.text().await.unwrap();
+    let start = html.find("/activeren/").expect("activation link shown");
+    let path = html[start..start + "/activeren/".len() + 64].to_string();
+    // From now on the organisation requires two-factor login of its CISOs.
+    sqlx::query("update organisation set require_mfa = true where organisation_id = $1")
+        .bind(org)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    // A colleague's browser, signed in as the colleague.
+    app.user("jan@gemeente.nl", org, &[Role::Medewerker]).await;
+    let jan = app.logged_in("jan@gemeente.nl").await;
+    let sessions_of = "select count(*) from session s join app_user u using (user_id) where u.email = $1";
+    let form = app.get(&jan, &path).await.text().await.unwrap();
+    assert!(form.contains("name=\"csrf_token\""), "the form works in a browser with a session");
+    let r = app
+        .post(&jan, &path, &[("password", "nog een lang wachtwoord"), ("password_repeat", "nog een lang wachtwoord")])
+        .await;
+    assert_eq!(location(&r), "/");
+    for (email, n) in [("jan@gemeente.nl", 0), ("ciso@gemeente.nl", 1)] {
+        let count: i64 = sqlx::query_scalar(sessions_of).bind(email).fetch_one(&app.pool).await.unwrap();
+        assert_eq!(count, n, "the colleague's session is replaced by the new user's: {email}");
+    }
+    let r = app.get(&jan, "/").await;
+    assert_eq!(
+        location(&r),
+        "/account/tweestapsverificatie",
+        "a CISO of this organisation sets up two-factor login first"
+    );
 }
 
 #[tokio::test]

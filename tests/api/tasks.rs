@@ -163,6 +163,11 @@ async fn each_role_sees_its_tasks_oldest_first_and_done_work_leaves_the_list() {
         ("voorwaarden_termijn", due.as_str()),
     ];
     assert_eq!(act(app, &ciso, newer, "besluit", &approve).await, 303);
+    // Conditions typed as "- " lines are a bulleted list wherever they are shown (issue 18).
+    for path in [format!("/register/{newer}/beoordeling"), "/toegestane-tools".to_string()] {
+        let html = app.get(&mw, &path).await.text().await.unwrap();
+        assert!(html.contains("<li>Alleen openbare teksten</li><li>Na drie maanden evalueren</li>"), "{path}: {html}");
+    }
     sqlx::query("update application set next_evaluation = current_date - 3 where application_id = $1")
         .bind(newer)
         .execute(&app.pool)
@@ -208,4 +213,11 @@ async fn the_api_lists_the_tokens_users_tasks() {
     let body: Value = api_get(app, &t, "/tasks").await.json().await.unwrap();
     assert_eq!(body["total"], 0, "{body}");
     assert_eq!(api_get(app, "air_onzin", "/tasks").await.status(), 401);
+}
+
+#[tokio::test]
+async fn the_login_page_links_the_public_register() {
+    let app = TestApp::spawn().await;
+    let html = app.get(&app.client(), "/inloggen").await.text().await.unwrap();
+    assert!(html.contains("<a class=\"utrecht-link\" href=\"/openbaar\">Openbaar algoritmeregister</a>"), "{html}");
 }

@@ -172,6 +172,17 @@ impl Expr {
         out
     }
 
+    /// The variables the expression reads (`scores.x`, `criteria.y`).
+    pub fn var_names(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.walk(&mut |e| {
+            if let Expr::Var(name) = e {
+                out.push(name.clone());
+            }
+        });
+        out
+    }
+
     fn walk(&self, f: &mut dyn FnMut(&Expr)) {
         f(self);
         match self {

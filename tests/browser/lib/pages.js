@@ -200,7 +200,7 @@ async function createUser(page) {
   await page.getByLabel('E-mailadres').fill(email);
   await page.getByLabel('Medewerker', { exact: true }).check();
   await submitAndStatus(page, 'Toevoegen');
-  const link = await page.locator('#activeringslink').inputValue();
+  const link = (await page.locator('#activeringslink').textContent()).trim();
   assert.match(link, /\/activeren\//);
   return { link, email };
 }
@@ -234,10 +234,8 @@ async function newUserLoggedIn(page, { twoFactor = false } = {}) {
   await other.goto(new URL(link).pathname);
   await other.getByLabel('Wachtwoord', { exact: true }).fill(password);
   await other.getByLabel('Herhaal het wachtwoord').fill(password);
+  // Activation signs the new user in at once.
   await submitAndStatus(other, 'Wachtwoord instellen');
-  await other.getByLabel('E-mailadres').fill(email);
-  await other.getByLabel('Wachtwoord').fill(password);
-  await submitAndStatus(other, 'Inloggen');
   assert.doesNotMatch(new URL(other.url()).pathname, /^\/inloggen/, 'the new user is logged in');
   if (twoFactor) {
     await other.goto('/account/tweestapsverificatie');
@@ -360,7 +358,7 @@ async function directieReactivated({ page }) {
 
 const PAGES = [
   // Anonymous
-  page('login', ANONYMOUS, '/inloggen', { reflow: true }),
+  page('login', ANONYMOUS, '/inloggen', { reflow: true, has: 'Openbaar algoritmeregister' }),
   page('login with an error', ANONYMOUS, loginWithError),
   page('public register', ANONYMOUS, '/openbaar/gm9999', { reflow: true }),
   page('public register, search', ANONYMOUS, '/openbaar/gm9999?q=woz&categorie=Impactvolle+algoritmes'),
@@ -368,7 +366,7 @@ const PAGES = [
   page('404 (anonymous)', ANONYMOUS, '/bestaat-niet', { status: 404 }),
 
   // Employee
-  page('start page', 'medewerker', '/', { reflow: true }),
+  page('start page', 'medewerker', '/', { reflow: true, has: 'Mijn taken' }),
   page('register list', 'medewerker', '/register', { reflow: true }),
   page('register list, search and filter', 'medewerker', '/register?q=copilot&status=in_gebruik&sorteer=naam', { has: 'GitHub Copilot' }),
   page('mijn toepassingen', 'medewerker', '/mijn-toepassingen', { reflow: true }),
@@ -415,6 +413,8 @@ const PAGES = [
 
   // CISO
   page('te beoordelen', 'ciso', '/te-beoordelen', { has: 'Microsoft 365 Copilot', reflow: true }),
+  page('start page with tasks (CISO)', 'ciso', '/', { has: 'Registraties beoordelen', reflow: true }),
+  page('start page with tasks (FG)', 'fg', '/', { has: 'Mijn taken' }),
   page('evaluaties', 'ciso', '/evaluaties', { has: 'verlopen' }),
   page('review page with decision form (CISO)', 'ciso', app('Microsoft 365 Copilot', '/beoordeling'), { has: 'Besluit vastleggen', reflow: true }),
   page('CISO decision with validation errors', 'ciso', cisoDecisionWithErrors),
@@ -436,7 +436,7 @@ const PAGES = [
   page('beheer gebruikers', 'beheerder', '/beheer/gebruikers', { reflow: true }),
   page('beheer gebruiker toevoegen', 'beheerder', '/beheer/gebruikers/nieuw'),
   page('beheer gebruiker toevoegen with errors', 'beheerder', userFormWithErrors),
-  page('beheer gebruiker aangemaakt (activation link)', 'beheerder', async ({ page }) => void (await createUser(page))),
+  page('beheer gebruiker aangemaakt (activation link)', 'beheerder', async ({ page }) => void (await createUser(page)), { has: 'Kopieer link' }),
   page('beheer e-mail (e-mail off)', 'beheerder', '/beheer/e-mail', { has: 'E-mail staat uit', reflow: true }),
   page('beheer e-mail, test message with errors', 'beheerder', mailTestWithErrors),
   page('account e-mail preferences', 'medewerker', '/account/e-mail', { has: 'dagelijkse overzicht', reflow: true }),
