@@ -8,6 +8,7 @@
 pub mod applications;
 pub mod auth;
 pub mod openapi;
+pub mod requests;
 pub mod tokens;
 
 use axum::Router;
@@ -29,5 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/applications/{id}/workflow", get(applications::workflow))
         .route("/applications/{id}/export", get(applications::export_one))
         .route("/export", get(applications::export_register))
+        .route("/requests", get(requests::list).post(requests::create))
+        .route("/requests/{id}", get(requests::read))
         .fallback(|| async { Problem::not_found() })
 }

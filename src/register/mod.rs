@@ -17,6 +17,7 @@ pub mod notices;
 pub mod options;
 pub mod rasci;
 pub mod reminders;
+pub mod requests;
 pub mod richtext;
 pub mod risk;
 pub mod search;

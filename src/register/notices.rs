@@ -23,6 +23,14 @@ pub enum Kind {
     IncidentOverdue,
     /// The deadline of an approval's conditions is near or past (reminders).
     ConditionsDue,
+    /// A request for a new tool is submitted or answered (the CISOs).
+    RequestSubmitted,
+    /// The CISO asks the requester a question about their request.
+    RequestQuestion,
+    /// The triage of a request: accepted, linked to a registration, or rejected (the requester).
+    RequestDecision,
+    /// The owner chosen for an accepted request completes its registration.
+    CompleteRegistration,
 }
 
 impl Kind {
@@ -39,6 +47,10 @@ impl Kind {
         Kind::Incident,
         Kind::IncidentOverdue,
         Kind::Suspended,
+        Kind::RequestSubmitted,
+        Kind::RequestQuestion,
+        Kind::RequestDecision,
+        Kind::CompleteRegistration,
     ];
 
     /// What the notifications of this kind are about, as the e-mail preferences name them.
@@ -54,6 +66,10 @@ impl Kind {
             Kind::Waiting => "Beoordelingen die te lang wachten",
             Kind::IncidentOverdue => "Incidenten die te lang openstaan",
             Kind::ConditionsDue => "Termijnen van voorwaarden bij een goedkeuring",
+            Kind::RequestSubmitted => "Aanvragen van AI-tools om te beoordelen",
+            Kind::RequestQuestion => "Vragen over uw aanvragen",
+            Kind::RequestDecision => "Besluiten over uw aanvragen",
+            Kind::CompleteRegistration => "Registraties die u moet aanvullen",
         }
     }
 
@@ -73,6 +89,10 @@ impl Kind {
             Kind::Waiting => "wacht_te_lang",
             Kind::IncidentOverdue => "incident_te_laat",
             Kind::ConditionsDue => "voorwaarden",
+            Kind::RequestSubmitted => "aanvraag_ingediend",
+            Kind::RequestQuestion => "aanvraag_vraag",
+            Kind::RequestDecision => "aanvraag_besluit",
+            Kind::CompleteRegistration => "registratie_aanvullen",
         }
     }
 
@@ -90,6 +110,10 @@ impl Kind {
             Kind::Waiting => "Wacht te lang",
             Kind::IncidentOverdue => "Incident staat te lang open",
             Kind::ConditionsDue => "Voorwaarden nakomen",
+            Kind::RequestSubmitted => "Aanvraag beoordelen",
+            Kind::RequestQuestion => "Vraag over uw aanvraag",
+            Kind::RequestDecision => "Besluit over uw aanvraag",
+            Kind::CompleteRegistration => "Vul de registratie aan",
         }
     }
 }

@@ -1,6 +1,8 @@
 //! "Mijn taken": what waits for the signed-in user, per role, oldest first (issue 18, item 7). Each kind of
 //! work reads its own rows in its own file; `for_user` gathers them for the start page and the API.
 
+mod requests;
+
 use sqlx::PgConnection;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -40,7 +42,7 @@ impl Who<'_> {
 pub async fn for_user(conn: &mut PgConnection, who: &Who<'_>) -> sqlx::Result<Vec<Task>> {
     let mut tasks = Vec::new();
     // Each source adds its own kinds; a new kind of work is a new file and one line here.
-    let _ = (&mut *conn, who);
+    tasks.extend(requests::tasks(conn, who).await?);
     tasks.sort_by_key(|t: &Task| t.since);
     Ok(tasks)
 }

@@ -18,6 +18,7 @@ mod mfa;
 mod publication;
 mod questionnaires;
 pub mod register;
+mod requests;
 pub mod rest;
 mod slow_clients;
 mod standin;
