@@ -23,6 +23,7 @@ pub mod organisations;
 pub mod publication;
 pub mod questionnaires;
 pub mod register;
+pub mod requests;
 pub mod roles;
 pub mod server;
 pub mod tasks;
@@ -45,14 +46,18 @@ fn is_upload_path(path: &str) -> bool {
     assessments::is_upload_path(path) || publication::pages::is_upload_path(path)
 }
 
-/// The navigation's counts, from the workflow (a hook for the kit's session middleware).
+/// The navigation's counts, from the workflow and the tool requests (a hook for the kit's session middleware).
 fn nav_counts<'a>(
     pool: &'a sqlx::PgPool,
     organisation_id: uuid::Uuid,
     user_id: uuid::Uuid,
     roles: &'a [roles::Role],
 ) -> futures_util::future::BoxFuture<'a, sqlx::Result<web::session::NavCounts>> {
-    Box::pin(workflow::nav_counts(pool, organisation_id, user_id, roles))
+    Box::pin(async move {
+        let counts = workflow::nav_counts(pool, organisation_id, user_id, roles).await?;
+        let requests = requests::nav_count(pool, organisation_id, user_id, roles).await?;
+        Ok(web::session::NavCounts { requests, ..counts })
+    })
 }
 
 /// The whole web application. Tests build the same router.
@@ -75,6 +80,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(publication::pages::router())
         .merge(publication::public::router())
         .merge(allowed::router())
+        .merge(requests::router())
         .merge(mail::router())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), auth::session::session_middleware));

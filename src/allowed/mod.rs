@@ -401,7 +401,7 @@ async fn build(state: &AppState, user: &CurrentUser, ask: Ask, print: bool) -> A
     })
 }
 
-async fn tools_by(state: &AppState, org: Uuid, which: Which<'_>) -> AppResult<Vec<Tool>> {
+pub async fn tools_by(state: &AppState, org: Uuid, which: Which<'_>) -> AppResult<Vec<Tool>> {
     Ok(tools(state, org, which).await?.0)
 }
 

@@ -9,6 +9,7 @@ pub mod applications;
 pub mod auth;
 pub mod openapi;
 pub mod tasks;
+pub mod requests;
 pub mod tokens;
 
 use axum::Router;
@@ -32,5 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/export", get(applications::export_register))
         .route("/tasks", get(tasks::list))
         .route("/confirmations", get(applications::confirmations))
+        .route("/requests", get(requests::list).post(requests::create))
+        .route("/requests/{id}", get(requests::read))
         .fallback(|| async { Problem::not_found() })
 }

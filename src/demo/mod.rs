@@ -8,6 +8,7 @@
 mod applications;
 mod assessments;
 mod data;
+mod requests;
 mod workflow;
 
 use sqlx::{PgConnection, PgPool};
@@ -83,6 +84,7 @@ pub async fn load(pool: &PgPool, password_text: &str) -> anyhow::Result<Loaded> 
     if count == 0 {
         added = applications::add(pool, org, &actor, &users, &data).await?;
         workflow::seed(pool, org, &users).await?;
+        requests::seed(pool, org, &users).await?;
     }
     Ok(Loaded { organisation_id: org, applications_added: added })
 }

@@ -23,6 +23,7 @@ pub mod options;
 pub mod queue;
 pub mod rasci;
 pub mod reminders;
+pub mod requests;
 pub mod richtext;
 pub mod risk;
 pub mod roles_needed;

@@ -28,6 +28,14 @@ pub enum Kind {
     /// An assessment was confirmed, or sent back with a reason.
     AssessmentConfirmed,
     AssessmentReturned,
+    /// A request for a new tool is submitted or answered (the CISOs).
+    RequestSubmitted,
+    /// The CISO asks the requester a question about their request.
+    RequestQuestion,
+    /// The triage of a request: accepted, linked to a registration, or rejected (the requester).
+    RequestDecision,
+    /// The owner chosen for an accepted request completes its registration.
+    CompleteRegistration,
 }
 
 impl Kind {
@@ -47,6 +55,10 @@ impl Kind {
         Kind::ConfirmationRequested,
         Kind::AssessmentConfirmed,
         Kind::AssessmentReturned,
+        Kind::RequestSubmitted,
+        Kind::RequestQuestion,
+        Kind::RequestDecision,
+        Kind::CompleteRegistration,
     ];
 
     /// What the notifications of this kind are about, as the e-mail preferences name them.
@@ -65,6 +77,10 @@ impl Kind {
             Kind::ConfirmationRequested => "Assessments die op uw bevestiging wachten",
             Kind::AssessmentConfirmed => "Bevestigde assessments",
             Kind::AssessmentReturned => "Teruggestuurde assessments",
+            Kind::RequestSubmitted => "Aanvragen van AI-tools om te beoordelen",
+            Kind::RequestQuestion => "Vragen over uw aanvragen",
+            Kind::RequestDecision => "Besluiten over uw aanvragen",
+            Kind::CompleteRegistration => "Registraties die u moet aanvullen",
         }
     }
 
@@ -87,6 +103,10 @@ impl Kind {
             Kind::ConfirmationRequested => "bevestiging_gevraagd",
             Kind::AssessmentConfirmed => "assessment_bevestigd",
             Kind::AssessmentReturned => "assessment_teruggestuurd",
+            Kind::RequestSubmitted => "aanvraag_ingediend",
+            Kind::RequestQuestion => "aanvraag_vraag",
+            Kind::RequestDecision => "aanvraag_besluit",
+            Kind::CompleteRegistration => "registratie_aanvullen",
         }
     }
 
@@ -107,6 +127,10 @@ impl Kind {
             Kind::ConfirmationRequested => "Assessment bevestigen",
             Kind::AssessmentConfirmed => "Assessment bevestigd",
             Kind::AssessmentReturned => "Assessment teruggestuurd",
+            Kind::RequestSubmitted => "Aanvraag beoordelen",
+            Kind::RequestQuestion => "Vraag over uw aanvraag",
+            Kind::RequestDecision => "Besluit over uw aanvraag",
+            Kind::CompleteRegistration => "Vul de registratie aan",
         }
     }
 }

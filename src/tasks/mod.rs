@@ -8,6 +8,7 @@ pub mod evaluations;
 pub mod incidents;
 pub mod reviews;
 mod confirmations;
+mod requests;
 
 use sqlx::PgConnection;
 use time::OffsetDateTime;
@@ -55,6 +56,7 @@ pub async fn for_user(conn: &mut PgConnection, who: &Who<'_>) -> sqlx::Result<Ve
     tasks.extend(completion::tasks(conn, who).await?);
     tasks.extend(incidents::tasks(conn, who).await?);
     tasks.extend(confirmations::tasks(conn, who).await?);
+    tasks.extend(requests::tasks(conn, who).await?);
     tasks.sort_by_key(|t: &Task| t.since);
     Ok(tasks)
 }

@@ -56,9 +56,16 @@ impl Layout {
 
     /// A page for a logged-in user; `path` marks the current navigation item.
     pub fn for_user(user: &CurrentUser, title: &str, path: &str) -> Self {
-        let mut nav = vec![item("/", "Start")];
         let c = &user.counts;
+        let mut nav = Vec::new();
+        // The first thing every employee sees (issue 18): asking for a new tool.
         if user.organisation.is_some() {
+            nav.push(item("/aanvragen/nieuw", "Nieuwe AI-tool aanvragen"));
+        }
+        nav.push(item("/", "Start"));
+        if user.organisation.is_some() {
+            let requests = if user.has_role(Role::Ciso) { "Aanvragen" } else { "Mijn aanvragen" };
+            nav.push(counted("/aanvragen", requests, c.requests));
             if user.sees_overview() {
                 nav.push(item(super::paths::DASHBOARD, "Overzicht"));
             }

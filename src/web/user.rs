@@ -47,6 +47,8 @@ pub struct NavCounts {
     pub advice: i64,
     pub consent: i64,
     pub unread: i64,
+    /// Tool requests: to triage (CISO), or with a question waiting for the requester's answer.
+    pub requests: i64,
 }
 
 /// A session that has passed the password but not yet the second factor: it reaches only the code page.

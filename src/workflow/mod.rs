@@ -71,5 +71,5 @@ pub async fn nav_counts(
     .fetch_one(pool)
     .await?;
     let (review, advice, consent, unread) = (c.review, c.advice, c.consent, c.unread);
-    Ok(NavCounts { review, advice, consent, unread })
+    Ok(NavCounts { review, advice, consent, unread, ..NavCounts::default() })
 }

@@ -21,6 +21,7 @@ mod mfa;
 mod publication;
 mod questionnaires;
 pub mod register;
+mod requests;
 pub mod rest;
 mod slow_clients;
 mod staged;

@@ -752,9 +752,22 @@ async fn the_openapi_document_describes_every_route_and_real_answers_match_it() 
         api_post(app, &t, &json!({ "fields": { "name": "Notulist", "description_short": "Maakt notulen." } })).await;
     let created: Value = r.json().await.unwrap();
     let id = created["id"].as_str().unwrap();
+    // A tool request too, for the paths of requests.
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/requests"))
+        .bearer_auth(&t)
+        .json(&json!({ "tool_name": "Notulist", "data_classes": ["dc_intern"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let request: Value = r.json().await.unwrap();
+    assert_valid(&doc, "Request", &request);
+    let request_id = request["id"].as_str().unwrap();
     for (path, ops) in paths {
         assert!(served.iter().any(|(p, _)| p == path), "{path} is described but not routed");
         for method in ops.as_object().unwrap().keys() {
+            let id = if path.starts_with("/requests") { request_id } else { id };
             let url = app.url(&format!("/api/v1{}", path.replace("{id}", id)));
             let r = match method.as_str() {
                 "get" => reqwest::Client::new().get(&url).bearer_auth(&t).send().await.unwrap(),
@@ -809,6 +822,8 @@ async fn the_openapi_document_describes_every_route_and_real_answers_match_it() 
     assert_eq!(full["fields"]["lawful_basis_grouping"][0]["title"], "Gemeentewet");
     let workflow: Value = api_get(app, &t, &format!("/applications/{web_id}/workflow")).await.json().await.unwrap();
     assert_valid(&doc, "Workflow", &workflow);
+    let requests: Value = api_get(app, &t, "/requests").await.json().await.unwrap();
+    assert_valid(&doc, "RequestList", &requests);
     let p: Value = api_get(app, &t, "/applications/kapot").await.json().await.unwrap();
     assert_valid(&doc, "Problem", &p);
     // The schema is not a formality: a wrong answer fails it.

@@ -15,20 +15,22 @@ pub(super) fn paths() -> Value {
         "/applications/{id}/export": export_one(),
         "/export": export_register(),
         "/tasks": tasks(),
-        "/confirmations": confirmations()
+        "/confirmations": confirmations(),
+        "/requests": super::requests::requests_path(),
+        "/requests/{id}": super::requests::request_path()
     })
 }
 
-fn problem_response(description: &str) -> Value {
+pub(super) fn problem_response(description: &str) -> Value {
     json!({ "description": description, "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } })
 }
 
-fn json_response(description: &str, schema: &str) -> Value {
+pub(super) fn json_response(description: &str, schema: &str) -> Value {
     json!({ "description": description, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } })
 }
 
 /// Responses every authenticated operation can give.
-fn common(mut responses: Map<String, Value>) -> Value {
+pub(super) fn common(mut responses: Map<String, Value>) -> Value {
     responses.insert("401".into(), problem_response("Geen, een onbekend, ingetrokken of verlopen token."));
     responses.insert(
         "403".into(),
@@ -38,11 +40,11 @@ fn common(mut responses: Map<String, Value>) -> Value {
     Value::Object(responses)
 }
 
-fn responses(pairs: &[(&str, Value)]) -> Map<String, Value> {
+pub(super) fn responses(pairs: &[(&str, Value)]) -> Map<String, Value> {
     pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
 }
 
-fn id_parameter() -> Value {
+pub(super) fn id_parameter() -> Value {
     json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } })
 }
 

@@ -1,0 +1,143 @@
+//! The look-up before a request: what the register already says about the tool the employee typed. An approved
+//! tool is described as the allowed-tools page describes it (its data classes, conditions and points to
+//! watch come from that page's own query, `allowed::tools_by`), so the two never disagree; a rejected one
+//! with the decision's reason; one under review or not yet submitted as such.
+
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::allowed::{self, Tool, Which};
+use crate::error::AppResult;
+use crate::register::fields::DATA_CLASSES;
+use crate::register::machine::WorkflowStatus;
+use crate::register::requests::store::{self, Match};
+
+/// What the register says about one matching tool.
+pub struct Finding {
+    /// toegestaan, verboden, beoordeling, aangemeld or buiten_gebruik (the box's look).
+    pub kind: &'static str,
+    pub name: String,
+    pub text: String,
+    pub conditions: String,
+    pub attention: String,
+    /// The tool on the allowed-tools page.
+    pub href: String,
+}
+
+impl Finding {
+    pub fn allowed(&self) -> bool {
+        self.kind == "toegestaan"
+    }
+
+    /// The colour of its box: the allowed-tools page's permission colours (waiting is "under conditions").
+    pub fn look(&self) -> &'static str {
+        match self.kind {
+            "toegestaan" => "toegestaan",
+            "verboden" => "verboden",
+            _ => "onder_voorwaarden",
+        }
+    }
+}
+
+fn describe_listed(m: &Match, t: &Tool) -> Finding {
+    let base = Finding {
+        kind: "verboden",
+        name: t.name.clone(),
+        text: String::new(),
+        conditions: t.conditions.clone(),
+        attention: t.attention.clone(),
+        href: format!("/toegestane-tools?zoek={}", crate::web::url_encode(&t.name)),
+    };
+    if let Some(reason) = &t.suspended {
+        return Finding { text: format!("Deze tool mag tijdelijk niet worden gebruikt: {reason}"), ..base };
+    }
+    if t.forbidden {
+        let reason = m.decision_note.as_deref().filter(|n| !n.trim().is_empty());
+        let text = match reason {
+            Some(r) => format!("Deze tool is niet toegestaan. De reden: {r}"),
+            None => "Deze tool is niet toegestaan in onze organisatie.".to_string(),
+        };
+        return Finding { text, conditions: String::new(), ..base };
+    }
+    let classes: Vec<String> = t
+        .cells
+        .iter()
+        .zip(DATA_CLASSES)
+        .filter(|(c, _)| c.value != "verboden")
+        .map(|(c, dc)| match c.value.as_str() {
+            "onder_voorwaarden" => format!("{} (onder voorwaarden)", dc.label.to_lowercase()),
+            _ => dc.label.to_lowercase(),
+        })
+        .collect();
+    let text = if classes.is_empty() {
+        "Deze tool is goedgekeurd, maar voor geen enkele soort gegevens toegestaan.".to_string()
+    } else {
+        format!("Deze tool is al toegestaan voor {}.", join(&classes))
+    };
+    Finding { kind: "toegestaan", text, ..base }
+}
+
+/// "a, b en c".
+fn join(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} en {last}", init.join(", ")),
+    }
+}
+
+fn describe_other(m: &Match) -> Finding {
+    let status = WorkflowStatus::parse(&m.status);
+    let (kind, text) = match status {
+        Some(s) if s.is_in_review() => {
+            ("beoordeling", "Deze tool is aangemeld en wordt nu beoordeeld door de CISO. Gebruik hem nog niet.")
+        }
+        Some(WorkflowStatus::BuitenGebruik) => ("buiten_gebruik", "Deze tool is buiten gebruik gesteld."),
+        _ => {
+            ("aangemeld", "Deze tool is al aangemeld, maar nog niet ingediend voor beoordeling. Gebruik hem nog niet.")
+        }
+    };
+    Finding {
+        kind,
+        name: m.name.clone(),
+        text: text.to_string(),
+        conditions: String::new(),
+        attention: String::new(),
+        href: String::new(),
+    }
+}
+
+/// What the register says about the tools whose name matches, the best match first.
+pub async fn look_up(state: &AppState, org: Uuid, name: &str) -> AppResult<Vec<Finding>> {
+    if name.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    let matches = store::matching_registrations(&state.pool, org, name).await?;
+    let listed = allowed::tools_by(state, org, Which::Named(name)).await?;
+    Ok(matches
+        .iter()
+        .map(|m| match listed.iter().find(|t| t.id == m.id) {
+            Some(t) => describe_listed(m, t),
+            None => describe_other(m),
+        })
+        .collect())
+}
+
+/// What an existing registration allows, for a request linked to it.
+pub async fn of_registration(state: &AppState, org: Uuid, id: Uuid) -> AppResult<Option<Finding>> {
+    let listed = allowed::tools_by(state, org, Which::One(id)).await?;
+    let Some(t) = listed.first() else { return Ok(None) };
+    let m = Match { id, name: t.name.clone(), status: String::new(), decision_note: None };
+    Ok(Some(describe_listed(&m, t)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_read_as_dutch() {
+        assert_eq!(join(&["a".into()]), "a");
+        assert_eq!(join(&["a".into(), "b".into(), "c".into()]), "a, b en c");
+    }
+}

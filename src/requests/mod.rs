@@ -1,0 +1,59 @@
+//! "Nieuwe AI-tool aanvragen" (issue 18, items 1 and 2): the employee's short request with the look-up of
+//! tools already in the register (`new`), the list of one's own requests and the CISO's triage queue
+//! (`queue`), and the request's page with its thread and the CISO's triage steps (`page`, `triage`). The
+//! request's life is the register domain's (`register/requests`); the forms are read in `forms`.
+
+pub mod forms;
+mod lookup;
+mod new;
+mod page;
+mod queue;
+mod triage;
+mod views;
+
+use axum::Router;
+use axum::routing::{get, post};
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::auth::roles::Role;
+use crate::auth::session::CurrentUser;
+use crate::error::{AppError, AppResult};
+use crate::register::requests::store::{self, Request};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/aanvragen", get(queue::list))
+        .route("/aanvragen/nieuw", get(new::form).post(new::create))
+        .route("/aanvragen/{id}", get(page::show).post(page::save))
+        .route("/aanvragen/{id}/antwoord", post(page::answer))
+        .route("/aanvragen/{id}/vraag", post(triage::ask))
+        .route("/aanvragen/{id}/accepteren", post(triage::accept))
+        .route("/aanvragen/{id}/koppelen", post(triage::link))
+        .route("/aanvragen/{id}/afwijzen", post(triage::reject))
+}
+
+/// The organisation the user works in.
+fn organisation(user: &CurrentUser) -> AppResult<Uuid> {
+    user.organisation_id().ok_or(AppError::Forbidden)
+}
+
+/// One request the user may read: their own, one they became the owner of, or any as the CISO.
+async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Uuid, Request)> {
+    let org = organisation(user)?;
+    let mut conn = state.pool.acquire().await?;
+    let r = store::get(&mut conn, org, id).await?.ok_or(AppError::NotFound)?;
+    if r.readable_by(user.user_id, user.has_role(Role::Ciso)) {
+        Ok((org, r))
+    } else {
+        tracing::warn!(event = "authz_denied", user_id = %user.user_id, request_id = %id, action = "read_request", "request of someone else");
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The navigation's count beside "Aanvragen": for a CISO the requests to triage (not their own), for everyone
+/// the questions waiting for their answer.
+pub async fn nav_count(pool: &PgPool, org: Uuid, user: Uuid, roles: &[Role]) -> sqlx::Result<i64> {
+    store::waiting(pool, org, user, roles.contains(&Role::Ciso)).await
+}

@@ -1,0 +1,202 @@
+//! `/aanvragen/{id}`: the request with its answers, its state and its thread. The requester edits a concept
+//! (and submits it) or answers the CISO's question here; the CISO triages on the same page (`triage`).
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use uuid::Uuid;
+
+use super::forms::{MessageInput, RequestInput};
+use super::load;
+use super::lookup::{self, Finding};
+use super::views::{FormOptions, RequestView, input_of};
+use crate::AppState;
+use crate::audit::Actor;
+use crate::auth::roles::Role;
+use crate::auth::session::{self, CurrentUser};
+use crate::error::AppResult;
+use crate::register::form::FormData;
+use crate::register::machine::WorkflowStatus;
+use crate::register::requests::RequestStatus;
+use crate::register::requests::store::{self, By};
+use crate::web::forms::{FormErrors, OptView};
+use crate::web::layout::Layout;
+use crate::web::{format_datetime, render_status};
+
+pub struct MessageView {
+    pub question: bool,
+    pub author: String,
+    pub body: String,
+    pub when: String,
+}
+
+#[derive(Template)]
+#[template(path = "requests/show.html")]
+pub struct RequestPage {
+    pub layout: Layout,
+    pub r: RequestView,
+    pub thread: Vec<MessageView>,
+    /// The requester may still change and submit it (a concept).
+    pub can_edit: bool,
+    /// A question waits for the requester's answer.
+    pub can_answer: bool,
+    /// A CISO who is not the requester, while the request waits for triage.
+    pub can_triage: bool,
+    /// A CISO looking at their own open request (four-eyes: someone else triages it).
+    pub own_request: bool,
+    /// What the linked or created registration allows (the allowed-tools page's view of it).
+    pub allowed: Option<Finding>,
+    pub errors: FormErrors,
+    pub input: FormData,
+    pub options: FormOptions,
+    pub owners: Vec<OptView>,
+    pub registrations: Vec<OptView>,
+    /// Where the concept's form posts to.
+    pub form_action: String,
+}
+
+/// The request's page; after refused input, with the errors and the input as typed.
+pub(super) async fn request_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    status: StatusCode,
+    errors: FormErrors,
+    input: Option<FormData>,
+) -> AppResult<Response> {
+    let (org, r) = load(state, user, id).await?;
+    let is_requester = r.requested_by == Some(user.user_id);
+    let open = matches!(r.status, RequestStatus::Ingediend | RequestStatus::VraagGesteld);
+    let can_triage = user.has_role(Role::Ciso) && !is_requester && open;
+    let can_edit = is_requester && r.status == RequestStatus::Concept;
+    let input = input.unwrap_or_else(|| if can_edit { input_of(&r) } else { FormData::default() });
+    let (owners, registrations) =
+        if can_triage { triage_choices(state, org, &r.tool_name, &input).await? } else { Default::default() };
+    let allowed = match (r.status, r.application_id) {
+        (RequestStatus::Gekoppeld, Some(app)) => lookup::of_registration(state, org, app).await?,
+        _ => None,
+    };
+    let thread = store::thread(&state.pool, id)
+        .await?
+        .into_iter()
+        .map(|m| MessageView {
+            question: m.kind == "vraag",
+            author: m.author,
+            body: m.body,
+            when: format_datetime(m.at),
+        })
+        .collect();
+    let title = format!("Aanvraag {}", r.tool_name);
+    let page = RequestPage {
+        layout: Layout::for_user(user, &title, "/aanvragen").with_errors(!errors.is_empty()),
+        can_edit,
+        can_answer: is_requester && r.status == RequestStatus::VraagGesteld,
+        can_triage,
+        own_request: user.has_role(Role::Ciso) && is_requester && open,
+        allowed,
+        thread,
+        options: FormOptions::of(&input),
+        form_action: format!("/aanvragen/{}", r.id),
+        r: RequestView::from(&r),
+        errors,
+        input,
+        owners,
+        registrations,
+    };
+    render_status(status, &page)
+}
+
+/// The owners to choose from (project leaders first) and the registrations to link, with the input's choice
+/// selected — or, before any input, the registration whose name matches the tool.
+async fn triage_choices(
+    state: &AppState,
+    org: Uuid,
+    tool: &str,
+    input: &FormData,
+) -> AppResult<(Vec<OptView>, Vec<OptView>)> {
+    let owners = store::owner_candidates(&state.pool, org)
+        .await?
+        .into_iter()
+        .map(|(id, name, lead)| OptView {
+            selected: input.get("owner_id") == id.to_string(),
+            label: if lead { format!("{name} (projectleider)") } else { name },
+            value: id.to_string(),
+        })
+        .collect();
+    let wanted = input.get("application_id").to_string();
+    let same_name = |name: &str| wanted.is_empty() && name.trim().eq_ignore_ascii_case(tool.trim());
+    let registrations = store::registrations(&state.pool, org)
+        .await?
+        .into_iter()
+        .map(|(id, name, status)| {
+            let label = WorkflowStatus::parse(&status).map(|s| s.label()).unwrap_or(status);
+            OptView {
+                selected: wanted == id.to_string() || same_name(&name),
+                label: format!("{name} – {label}"),
+                value: id.to_string(),
+            }
+        })
+        .collect();
+    Ok((owners, registrations))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    request_page(&state, &user, id, StatusCode::OK, FormErrors::new(), None).await
+}
+
+/// The requester saves the concept again or submits it (version-checked: a second window does not overwrite).
+#[tracing::instrument(skip_all)]
+pub async fn save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let (org, _) = load(&state, &user, id).await?;
+    let input = FormData::parse(&body);
+    let parsed = match RequestInput::try_from(&input) {
+        Ok(p) => p,
+        Err(errors) => {
+            return request_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, Some(input)).await;
+        }
+    };
+    let actor = Actor::from(&user);
+    let by = By { org, user: user.user_id, actor: &actor };
+    let mut tx = state.pool.begin().await?;
+    store::save(&mut tx, &by, id, parsed.version, &parsed.answers, parsed.submit).await?;
+    tx.commit().await?;
+    let message = if parsed.submit {
+        "Uw aanvraag is ingediend. De CISO bekijkt hem; u krijgt bericht bij elke stap."
+    } else {
+        "Uw aanvraag is opgeslagen."
+    };
+    session::flash_redirect(&state.pool, &user, message, &format!("/aanvragen/{id}")).await
+}
+
+/// The requester answers the CISO's question; the request returns to the queue.
+#[tracing::instrument(skip_all)]
+pub async fn answer(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let (org, _) = load(&state, &user, id).await?;
+    let input = FormData::parse(&body);
+    let parsed = match MessageInput::answer(&input) {
+        Ok(p) => p,
+        Err(errors) => {
+            return request_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, Some(input)).await;
+        }
+    };
+    let actor = Actor::from(&user);
+    let by = By { org, user: user.user_id, actor: &actor };
+    let mut tx = state.pool.begin().await?;
+    crate::register::requests::triage::answer(&mut tx, &by, id, parsed.version, &parsed.text).await?;
+    tx.commit().await?;
+    session::flash_redirect(&state.pool, &user, "Uw antwoord is verstuurd naar de CISO.", &format!("/aanvragen/{id}"))
+        .await
+}
