@@ -157,6 +157,22 @@ pub async fn read(
     Ok(Json(full_representation(&state, &app).await?))
 }
 
+/// The checklist follows the same split as the forms: the CISO's items only from a CISO.
+fn ciso_items_refused(user: &crate::auth::session::CurrentUser, draft: &Draft) -> Option<FieldError> {
+    if user.has_role(crate::auth::roles::Role::Ciso) {
+        return None;
+    }
+    let ticked = checklist::ticked(&draft.values);
+    let theirs: Vec<&str> = ticked.iter().map(String::as_str).filter(|i| checklist::party(i) == Party::Ciso).collect();
+    (!theirs.is_empty()).then(|| FieldError {
+        field: "checklist".into(),
+        message: format!(
+            "Deze punten van de checklist vinkt de CISO af bij de beoordeling, niet de indiener: {}.",
+            theirs.join(", ")
+        ),
+    })
+}
+
 /// Create a draft (concept): the registration form's validation, its audit event, the caller as owner.
 #[tracing::instrument(skip_all)]
 pub async fn create(
@@ -196,22 +212,8 @@ pub async fn create(
             list.push(FieldError { field, message: api_message(f, m) });
         }
     }
-    // The checklist follows the same split as the forms: the CISO's items only from a CISO.
-    if let Ok(draft) = &validated
-        && !user.has_role(crate::auth::roles::Role::Ciso)
-    {
-        let ticked = checklist::ticked(&draft.values);
-        let theirs: Vec<&str> =
-            ticked.iter().map(String::as_str).filter(|i| checklist::party(i) == Party::Ciso).collect();
-        if !theirs.is_empty() {
-            list.push(FieldError {
-                field: "checklist".into(),
-                message: format!(
-                    "Deze punten van de checklist vinkt de CISO af bij de beoordeling, niet de indiener: {}.",
-                    theirs.join(", ")
-                ),
-            });
-        }
+    if let Ok(draft) = &validated {
+        list.extend(ciso_items_refused(user, draft));
     }
     let mut draft = match validated {
         Ok(draft) if list.is_empty() => draft,
