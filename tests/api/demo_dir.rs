@@ -15,8 +15,9 @@ fn airegister_in(dir: &Path) -> Command {
     cmd
 }
 
-#[test]
-fn the_demo_has_its_own_data_directory_and_a_real_start_afterwards_is_clean() {
+#[tokio::test]
+async fn the_demo_has_its_own_data_directory_and_a_real_start_afterwards_is_clean() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let top = scratch_dir("airegister-demo-dir-");
     let out = airegister_in(&top).args(["demo", "--demo-password", "demo-wachtwoord-123"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -34,6 +35,14 @@ fn the_demo_has_its_own_data_directory_and_a_real_start_afterwards_is_clean() {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
     let second = lines.next().unwrap().unwrap();
+    // Stopped once it serves (a signal during start-up is not what this test is about).
+    let ready = format!("{}/readyz", first.rsplit(' ').next().unwrap());
+    for _ in 0..100 {
+        if reqwest::get(&ready).await.is_ok_and(|r| r.status() == 200) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
     Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     std::thread::spawn(move || for _ in lines {});
     assert!(child.wait().unwrap().success());
