@@ -23,6 +23,7 @@ pub fn other(key: &str) -> Option<&'static str> {
         "incident" => Some("Incident"),
         "ai_act" => Some("Beslishulp AI-verordening"),
         "version" => Some("Versie"),
+        "checklist_by" => Some("Checklist afgevinkt door"),
         "risk_level" => Some("Eigen risiconiveau"),
         "risk_override_by" => Some("Risiconiveau aangepast door"),
         "suspended_by" => Some("Tijdelijk stilgezet door"),

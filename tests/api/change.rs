@@ -47,6 +47,10 @@ async fn page(app: &TestApp, c: &reqwest::Client, path: &str) -> String {
 
 /// A decision as the review page sends it, with the version the CISO saw.
 async fn decide(app: &TestApp, c: &reqwest::Client, id: Uuid, fields: &[(&str, &str)]) -> reqwest::Response {
+    // Approving needs the CISO's items of the checklist, ticked on the review page first.
+    if fields.iter().any(|(k, v)| *k == "beslissing" && v.starts_with("goedgekeurd")) {
+        super::workflow::tick_ciso_items(app, c, id).await;
+    }
     let version = status(app, id).await.1.to_string();
     let mut f = fields.to_vec();
     f.push(("version", &version));

@@ -134,8 +134,8 @@ async fn an_employees_dpia_waits_for_the_fg_and_counts_once_confirmed() {
 
     // Submitting is still blocked, and the message says why.
     let r = app.post(&mw, &format!("/register/{id}/indienen"), &[]).await;
-    assert_eq!(location(&r), format!("/register/{id}/bewerken"));
-    let form = page(app, &mw, &format!("/register/{id}/bewerken")).await;
+    assert_eq!(location(&r), format!("/register/{id}/bewerken/overzicht"));
+    let form = page(app, &mw, &format!("/register/{id}/bewerken/overzicht")).await;
     assert!(form.contains("de DPIA is afgerond maar nog niet bevestigd door de FG"), "{form}");
     assert!(!sql_says_done(app, id, "{dpia}").await);
 

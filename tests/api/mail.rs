@@ -594,11 +594,25 @@ async fn reminders_go_once_per_stage_and_escalate_to_the_directie() {
     }
     assert_eq!(count("evaluatie", w.mw).await, 3);
     // The conditions of the approval in force: a week ahead once, and when past once more (the CISOs too).
+    let decision = uuid::Uuid::now_v7();
     sqlx::query(
         "insert into review_decision (decision_id, application_id, decision, note, decided_by, conditions_due)
-         values (gen_random_uuid(), $1, 'goedgekeurd_onder_voorwaarden', 'Alleen openbare gegevens.', $2, current_date + 3)",
+         values ($3, $1, 'goedgekeurd_onder_voorwaarden', 'Alleen openbare gegevens.', $2, current_date + 3)",
     )
     .bind(id)
+    .bind(ciso)
+    .bind(decision)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    // The approval in force is the kept approved version with its decision (register::approved).
+    sqlx::query(
+        "insert into approved_version (application_id, doc, status, decision_id, approved_by, approved_at)
+         values ($1, '{}', 'in_gebruik', $2, $3, now())
+         on conflict (application_id) do update set decision_id = excluded.decision_id",
+    )
+    .bind(id)
+    .bind(decision)
     .bind(ciso)
     .execute(&app.pool)
     .await

@@ -70,6 +70,10 @@ fn positions(text: &str, needles: &[&str]) -> Vec<usize> {
 }
 
 async fn act(app: &TestApp, c: &reqwest::Client, id: Uuid, action: &str, fields: &[(&str, &str)]) -> u16 {
+    // Approving needs the CISO's items of the checklist, ticked on the review page first.
+    if action == "besluit" && fields.iter().any(|(k, v)| *k == "beslissing" && v.starts_with("goedgekeurd")) {
+        super::workflow::tick_ciso_items(app, c, id).await;
+    }
     let version: i32 = sqlx::query_scalar("select version from application where application_id = $1")
         .bind(id)
         .fetch_one(&app.pool)
