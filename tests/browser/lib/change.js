@@ -13,6 +13,17 @@ const CONDITIONS = 'Alleen teksten zonder namen van inwoners; de medewerker cont
 /** The CISO decides on the review page (the form "Besluit van de CISO"). */
 async function decide(page, id, choice, note) {
   await h.visit(page, `/register/${id}/beoordeling`);
+  // Approving needs the CISO's own items of the checklist: tick those still open first.
+  const checklist = page.getByRole('region', { name: 'Checklist verantwoorde inzet' });
+  const boxes = checklist.getByRole('group', { name: 'Punten van de CISO' }).getByRole('checkbox');
+  let ticked = 0;
+  for (const box of await boxes.all()) {
+    if (!(await box.isChecked())) {
+      await box.check();
+      ticked += 1;
+    }
+  }
+  if (ticked) await Promise.all([page.waitForNavigation(), h.clickButton(checklist, 'Checklist opslaan')]);
   const form = page.getByRole('region', { name: 'Besluit van de CISO' });
   await form.getByLabel(choice, { exact: true }).check();
   if (note) await form.getByLabel('Voorwaarden, reden of vragen').fill(note);
@@ -21,7 +32,7 @@ async function decide(page, id, choice, note) {
 
 /** The owner opens "Bewerken", allows internal data without conditions, and saves. */
 async function changeMaterially(page, id) {
-  await h.visit(page, `/register/${id}/bewerken`);
+  await h.visit(page, `/register/${id}/bewerken/alles`);
   await page.getByLabel('Interne informatie: Toegestaan', { exact: true }).check();
   await page.getByLabel(/^Doel en impact/).fill('Samenvatten en herschrijven van interne stukken; de medewerker controleert.');
   await r.save(page, 'Opslaan');
