@@ -25,6 +25,7 @@ pub mod questionnaires;
 pub mod register;
 pub mod roles;
 pub mod server;
+pub mod sso;
 pub mod tasks;
 pub mod util;
 pub mod web;
@@ -76,6 +77,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(publication::public::router())
         .merge(allowed::router())
         .merge(mail::router())
+        .merge(sso::router())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), auth::session::session_middleware));
     // Health checks and static files need no session (and must not touch it).

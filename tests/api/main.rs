@@ -20,6 +20,7 @@ mod questionnaires;
 pub mod register;
 pub mod rest;
 mod slow_clients;
+mod sso;
 mod standin;
 mod uploads;
 mod workflow;
