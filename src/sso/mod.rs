@@ -4,7 +4,9 @@
 
 pub mod accounts;
 pub mod flow;
+pub mod forms;
 pub mod oidc;
+pub mod pages;
 pub mod settings;
 
 use axum::Router;
@@ -13,5 +15,8 @@ use axum::routing::{get, post};
 use crate::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/inloggen/organisatie", post(flow::start)).route(flow::CALLBACK_PATH, get(flow::callback))
+    Router::new()
+        .route("/inloggen/organisatie", post(flow::start))
+        .route(flow::CALLBACK_PATH, get(flow::callback))
+        .route("/beheer/organisaties/{id}/inloggen", get(pages::edit_form).post(pages::save))
 }

@@ -162,6 +162,20 @@ pub async fn discover(issuer: &str) -> Result<Discovery, OidcError> {
     Ok(d)
 }
 
+/// Forget what was fetched from an issuer ("Testen" fetches everything anew).
+pub fn forget(issuer: &str) {
+    cache().lock().expect("cache lock").remove(issuer);
+}
+
+/// How many keys the provider's JWKS holds ("Testen").
+pub async fn key_count(d: &Discovery) -> Result<usize, OidcError> {
+    let set: JwkSet = get_json(&d.jwks_uri).await?;
+    if set.keys.is_empty() {
+        return Err(OidcError::BadResponse("de JWKS bevat geen sleutels".into()));
+    }
+    Ok(set.keys.len())
+}
+
 /// The provider's keys: cached, fetched again when a token names a key we do not have (key rotation).
 async fn key_for(issuer: &str, d: &Discovery, kid: Option<&str>) -> Result<DecodingKey, OidcError> {
     let find = |set: &JwkSet| match kid {

@@ -29,6 +29,11 @@ pub struct Provider {
 }
 
 pub async fn get(pool: &PgPool, organisation_id: Uuid) -> sqlx::Result<Option<Provider>> {
+    let mut conn = pool.acquire().await?;
+    get_in(&mut conn, organisation_id).await
+}
+
+pub async fn get_in(conn: &mut PgConnection, organisation_id: Uuid) -> sqlx::Result<Option<Provider>> {
     sqlx::query_as!(
         Provider,
         r#"select p.organisation_id, o.code as organisation_code, o.name as organisation_name, p.enabled, p.label,
@@ -38,8 +43,18 @@ pub async fn get(pool: &PgPool, organisation_id: Uuid) -> sqlx::Result<Option<Pr
             where p.organisation_id = $1"#,
         organisation_id
     )
-    .fetch_optional(pool)
+    .fetch_optional(conn)
     .await
+}
+
+/// The settings as the audit trail keeps them (there is no secret in them to leave out).
+pub fn audit_view(p: &Provider) -> serde_json::Value {
+    serde_json::json!({
+        "enabled": p.enabled, "label": p.label, "issuer": p.issuer, "client_id": p.client_id,
+        "secret_file": p.secret_file, "scopes": p.scopes, "email_claim": p.email_claim, "name_claim": p.name_claim,
+        "groups_claim": p.groups_claim, "allowed_domains": p.allowed_domains, "allowed_groups": p.allowed_groups,
+        "mfa_amr": p.mfa_amr, "mfa_acr": p.mfa_acr, "local_login": p.local_login,
+    })
 }
 
 /// What the login page offers: the switched-on providers, by organisation name.
@@ -62,6 +77,7 @@ pub async fn login_choices(pool: &PgPool) -> sqlx::Result<Vec<LoginChoice>> {
 }
 
 /// The settings as entered on the page (the secret excepted: only where it is).
+#[derive(Debug)]
 pub struct Input {
     pub enabled: bool,
     pub label: String,

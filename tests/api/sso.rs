@@ -236,6 +236,11 @@ async fn roles_follow_the_groups_and_hand_granted_roles_stay() {
     assert_eq!(users, 1, "the account made by hand was linked, not doubled");
 }
 
+async fn send(app: &TestApp, c: &reqwest::Client, path: &str, f: Vec<(String, String)>) -> reqwest::Response {
+    let pairs: Vec<(&str, &str)> = f.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    app.post(c, path, &pairs).await
+}
+
 /// A login whose callback must be refused with `message`, leaving no session and no account.
 async fn assert_refused(app: &TestApp, c: &reqwest::Client, r: reqwest::Response, message: &str) {
     let status = r.status();
@@ -372,4 +377,77 @@ async fn a_misconfigured_provider_gives_a_dutch_page() {
     let r = c.post(app.url("/inloggen/organisatie")).form(&[("organisation", org.to_string())]).send().await.unwrap();
     assert_eq!(r.status(), 502);
     assert!(r.text().await.unwrap().contains("niet bereikbaar"));
+}
+
+#[tokio::test]
+async fn the_settings_page_saves_tests_and_names_bad_fields() {
+    if !have_node() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let p = Provider::start(&app);
+    let org = app.org("Gemeente Instelstad", "gm0008").await;
+    app.user("beheer@instelstad.example", org, &[Role::Medewerker, Role::Beheerder]).await;
+    app.user("ciso@instelstad.example", org, &[Role::Medewerker, Role::Ciso]).await;
+    let path = format!("/beheer/organisaties/{org}/inloggen");
+    let ciso = app.logged_in("ciso@instelstad.example").await;
+    let r = app.get(&ciso, &path).await;
+    assert_eq!(r.status(), 403, "{}", r.text().await.unwrap());
+
+    let c = app.logged_in("beheer@instelstad.example").await;
+    let page = app.get(&c, &path).await.text().await.unwrap();
+    assert!(page.contains(&app.url(CALLBACK)), "the redirect URI to register is shown");
+    assert!(page.contains("AIREGISTER_OIDC_GM0008_SECRET"));
+
+    let secret = scratch_dir("oidc-secret").join("secret");
+    std::fs::write(&secret, SECRET).unwrap();
+    let secret = secret.to_str().unwrap().to_string();
+    let fields = |issuer: &str, actie: &str, roles: &str| {
+        vec![
+            ("enabled".to_string(), "ja".to_string()),
+            ("label".into(), "Instelstad-account".into()),
+            ("issuer".into(), issuer.to_string()),
+            ("client_id".into(), "airegister".into()),
+            ("secret_file".into(), secret.clone()),
+            ("scopes".into(), "openid email profile groups".into()),
+            ("email_claim".into(), "email".into()),
+            ("name_claim".into(), "name".into()),
+            ("groups_claim".into(), "groups".into()),
+            ("group_roles".into(), roles.to_string()),
+            ("local_login".into(), "ja".into()),
+            ("version".into(), "".into()),
+            ("actie".into(), actie.to_string()),
+        ]
+    };
+    // Bad input: named on the field, the form comes back filled in, nothing saved.
+    let r = send(&app, &c, &path, fields("http://idp.gemeente.nl", "opslaan", "beveiliging = baas")).await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("Uitgever (issuer): Gebruik een https-adres"), "{body}");
+    assert!(body.contains("regel 1"));
+    assert!(body.contains("Instelstad-account"), "the input is kept");
+    // Testen: a dead address and the real provider.
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let body =
+        send(&app, &c, &path, fields(&format!("http://127.0.0.1:{dead}"), "testen", "")).await.text().await.unwrap();
+    assert!(body.contains("Test mislukt.") && body.contains("niet bereikbaar"), "{body}");
+    let body = send(&app, &c, &path, fields(&p.issuer, "testen", "")).await.text().await.unwrap();
+    assert!(body.contains("Test geslaagd.") && body.contains("1 sleutel(s)"), "{body}");
+    assert!(body.contains("gevonden in het bestand"));
+    assert!(!body.contains(SECRET), "the secret is never shown");
+    let saved: i64 = sqlx::query_scalar("select count(*) from sso_provider").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(saved, 0, "testing saves nothing");
+    // Save, then a login through it; a stale version is a conflict.
+    let r = send(&app, &c, &path, fields(&p.issuer, "opslaan", "informatiebeveiliging = ciso")).await;
+    assert_eq!(r.status(), 303);
+    p.person("carla", "carla@gemeente.example", &["informatiebeveiliging"]).await;
+    assert_eq!(sso_login(&app, &app.client(), org, "carla").await.status(), 303);
+    assert_eq!(roles(&app, "carla@gemeente.example", org).await, pairs(&[("ciso", "sso"), ("medewerker", "sso")]));
+    let r = send(&app, &c, &path, fields(&p.issuer, "opslaan", "")).await;
+    assert_eq!(r.status(), 409, "the form was made from no settings; now there are");
+    let audit: i64 = sqlx::query_scalar("select count(*) from audit_event where action = 'organisation.sso_settings'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(audit, 1);
 }
