@@ -368,7 +368,7 @@ mod tests {
     fn pkce_matches_rfc_7636_example() {
         assert_eq!(
             pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
-            "E9Melhoa2OwvFrEMTJguCHaoeKt8zCCaY2lU1HzRwKZ"
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
         let (v, c) = pkce_pair();
         assert_eq!(v.len(), 43);
