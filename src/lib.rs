@@ -26,6 +26,7 @@ pub mod register;
 pub mod requests;
 pub mod roles;
 pub mod server;
+pub mod sso;
 pub mod tasks;
 pub mod util;
 pub mod web;
@@ -82,6 +83,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(allowed::router())
         .merge(requests::router())
         .merge(mail::router())
+        .merge(sso::router())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), auth::session::session_middleware));
     // Health checks and static files need no session (and must not touch it).

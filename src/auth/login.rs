@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::error::AppResult;
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
-use crate::web::throttle::{self, DeviceCookie, Requester};
+use crate::web::throttle::{DeviceCookie, Requester};
 use crate::web::{render, render_status, safe_next};
 
 /// Also said when the account is locked: a different answer for the right password during a lock would let
@@ -32,6 +32,8 @@ pub struct LoginPage {
     pub notice: Option<&'static str>,
     pub failure: Option<&'static str>,
     pub errors: FormErrors,
+    /// "Inloggen met organisatie-account": the organisations with a provider switched on.
+    pub sso: Vec<crate::sso::settings::LoginChoice>,
 }
 
 #[derive(Deserialize, Default)]
@@ -42,7 +44,11 @@ pub struct LoginQuery {
     geactiveerd: Option<String>,
 }
 
-pub async fn login_form(MaybeUser(user): MaybeUser, Query(q): Query<LoginQuery>) -> AppResult<Response> {
+pub async fn login_form(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Query(q): Query<LoginQuery>,
+) -> AppResult<Response> {
     if user.is_some() {
         return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
     }
@@ -60,6 +66,7 @@ pub async fn login_form(MaybeUser(user): MaybeUser, Query(q): Query<LoginQuery>)
         notice,
         failure: None,
         errors: FormErrors::new(),
+        sso: crate::sso::settings::login_choices(&state.pool).await?,
     })
 }
 
@@ -99,6 +106,7 @@ pub async fn login(
 ) -> AppResult<Response> {
     let next = safe_next(Some(&form.next));
     let (email, errors) = check_fields(&form);
+    let sso = crate::sso::settings::login_choices(&state.pool).await?;
     let page = |errors: FormErrors, failure: Option<&'static str>| LoginPage {
         layout: Layout::bare("Inloggen").with_errors(true),
         email: form.email.clone(),
@@ -106,6 +114,7 @@ pub async fn login(
         notice: None,
         failure,
         errors,
+        sso: sso.clone(),
     };
     if !errors.is_empty() {
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(errors, None));
@@ -186,15 +195,10 @@ async fn check_password(state: &AppState, account: Option<&users::LoginRow>, giv
 
 /// The password is right; the session becomes a full one only after the second factor.
 pub(super) async fn ask_second_factor(state: &AppState, user_id: uuid::Uuid, next: &str) -> AppResult<Response> {
-    let token = session::create_pending(&state.pool, user_id).await?;
-    tracing::info!(event = "login_password_ok", user_id = %user_id, "password accepted; second factor asked");
-    let mut resp = Redirect::to(&format!("/inloggen/code?next={}", crate::web::url_encode(next))).into_response();
-    resp.headers_mut().insert(header::SET_COOKIE, session::session_cookie(&state.config, &token));
-    Ok(resp)
+    crate::web::signin::ask_second_factor(state, user_id, next).await
 }
 
-/// The last step of a login: a new full session (new id), its cookie, the device cookie that lets this browser
-/// past other people's failures next time, and the page the user wanted.
+/// The last step of a login (shared with "Inloggen met organisatie-account", see web/signin.rs).
 pub async fn finish_login(
     state: &AppState,
     device: &DeviceCookie,
@@ -202,16 +206,7 @@ pub async fn finish_login(
     next: &str,
     flash: Option<&str>,
 ) -> AppResult<Response> {
-    users::record_successful_login(&state.pool, user_id).await?;
-    let account_user_id = user_id;
-    let organisation = session::memberships(&state.pool, account_user_id).await?.first().map(|o| o.id);
-    let token = session::create(&state.pool, account_user_id, organisation, flash).await?;
-    tracing::info!(event = "login", user_id = %account_user_id, "login succeeded");
-    let device = throttle::remember_device(&state.pool, &state.config, device, account_user_id).await?;
-    let mut resp = Redirect::to(next).into_response();
-    resp.headers_mut().insert(header::SET_COOKIE, session::session_cookie(&state.config, &token));
-    resp.headers_mut().append(header::SET_COOKIE, device);
-    Ok(resp)
+    crate::web::signin::finish(state, device, user_id, None, next, flash).await
 }
 
 #[tracing::instrument(skip_all)]

@@ -61,17 +61,6 @@ pub async fn is_locked(pool: &PgPool, user_id: Uuid) -> Result<bool, sqlx::Error
     .await
 }
 
-pub async fn record_successful_login(pool: &PgPool, user_id: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "update app_user set failed_logins = 0, locked_until = null, lock_count = 0, last_login_at = now()
-          where user_id = $1",
-        user_id
-    )
-    .execute(pool)
-    .await?;
-    Ok(())
-}
-
 /// Whether an active administrator with a password exists (if not, the setup link is offered).
 pub async fn administrator_exists(pool: &PgPool) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar!(

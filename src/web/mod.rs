@@ -17,6 +17,7 @@ pub mod request_id;
 pub mod security;
 pub mod security_txt;
 pub mod session;
+pub mod signin;
 pub mod state;
 pub mod text;
 pub mod throttle;

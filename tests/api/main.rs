@@ -25,6 +25,7 @@ mod requests;
 pub mod rest;
 mod slow_clients;
 mod staged;
+mod sso;
 mod standin;
 mod tasks;
 mod uploads;
