@@ -8,8 +8,8 @@
 pub mod applications;
 pub mod auth;
 pub mod openapi;
-pub mod tasks;
 pub mod requests;
+pub mod tasks;
 pub mod tokens;
 
 use axum::Router;

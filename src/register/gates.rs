@@ -4,8 +4,8 @@
 
 use serde_json::{Map, Value};
 
-use super::confirmation::{confirmer, confirmer_name, short_name};
 use super::checklist::{self, Party};
+use super::confirmation::{confirmer, confirmer_name, short_name};
 use super::fields::{CHECKLIST, label_of};
 use super::rasci::RasciEntry;
 use super::roles_needed;

@@ -8,8 +8,8 @@
 
 pub mod access;
 pub mod approved;
-pub mod confirmation;
 pub mod checklist;
+pub mod confirmation;
 pub mod draft;
 pub mod facts;
 pub mod fields;

@@ -3,12 +3,12 @@
 
 pub mod advice;
 pub mod completion;
+mod confirmations;
 pub mod consent;
 pub mod evaluations;
 pub mod incidents;
-pub mod reviews;
-mod confirmations;
 mod requests;
+pub mod reviews;
 
 use sqlx::PgConnection;
 use time::OffsetDateTime;
