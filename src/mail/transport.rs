@@ -148,3 +148,20 @@ impl Mailer {
         self.send(self.message(&due, None)?).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conditions_typed_as_a_list_come_out_one_per_line_in_the_text_and_as_a_list_in_the_html() {
+        let body = "ChatGPT Team is goedgekeurd onder voorwaarden:\n* geen persoonsgegevens\n- alleen openbare teksten";
+        let text = Text { name: "Piet", body, url: None, unsubscribe: None }.render().unwrap();
+        assert!(
+            text.contains("voorwaarden:\n\n- geen persoonsgegevens\n- alleen openbare teksten\n"),
+            "text part: {text}"
+        );
+        let html = Html { subject: "Besluit", name: "Piet", body, url: None, unsubscribe: None }.render().unwrap();
+        assert!(html.contains("<ul><li>geen persoonsgegevens</li><li>alleen openbare teksten</li></ul>"), "{html}");
+    }
+}

@@ -36,6 +36,19 @@ pub fn blocks(text: &str) -> Vec<Block> {
     out
 }
 
+/// The text for a plain-text message (an e-mail): each list item on a line of its own starting with "- ",
+/// whatever bullet was typed; text lines as typed; a blank line between blocks.
+pub fn plain(text: &str) -> String {
+    let parts: Vec<String> = blocks(text)
+        .into_iter()
+        .map(|b| {
+            let lines: Vec<String> = b.items.into_iter().map(|i| if b.list { format!("- {i}") } else { i }).collect();
+            lines.join("\n")
+        })
+        .collect();
+    parts.join("\n\n")
+}
+
 /// What follows a colon in a one-line message: a list starts on a line of its own.
 pub fn after_colon(text: &str) -> String {
     if text.lines().next().is_some_and(|l| item(l).is_some()) { format!("\n{text}") } else { format!(" {text}") }
@@ -64,6 +77,18 @@ mod tests {
         assert_eq!(blocks("regel 1\nregel 2"), vec![b(false, &["regel 1", "regel 2"])]);
         assert_eq!(blocks("-geen spatie, geen lijst"), vec![b(false, &["-geen spatie, geen lijst"])]);
         assert!(blocks("  \n").is_empty());
+    }
+
+    #[test]
+    fn plain_text_puts_each_item_on_its_own_dash_line() {
+        let note =
+            "Goedgekeurd onder voorwaarden:\n* geen persoonsgegevens\n  • alleen openbare teksten\n- evalueren\nDank.";
+        assert_eq!(
+            plain(note),
+            "Goedgekeurd onder voorwaarden:\n\n- geen persoonsgegevens\n- alleen openbare teksten\n- evalueren\n\nDank."
+        );
+        assert_eq!(plain("regel 1\nregel 2"), "regel 1\nregel 2");
+        assert_eq!(plain(""), "");
     }
 
     #[test]

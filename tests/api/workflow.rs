@@ -211,7 +211,7 @@ async fn an_employee_registers_the_ciso_approves_under_conditions_and_the_employ
         "besluit",
         &[
             ("beslissing", "goedgekeurd_onder_voorwaarden"),
-            ("toelichting", "Alleen met gepseudonimiseerde dossiers; na drie maanden evalueren."),
+            ("toelichting", "- Alleen met gepseudonimiseerde dossiers\n- na drie maanden evalueren"),
         ],
     )
     .await;
@@ -229,13 +229,23 @@ async fn an_employee_registers_the_ciso_approves_under_conditions_and_the_employ
     );
     assert!(!page(app, &ciso, "/te-beoordelen").await.contains(&format!("/register/{id}/beoordeling\"")));
 
-    // The employee is told, with the conditions; opening the notification marks it read.
+    // The employee is told, with the conditions typed as a list shown as a list (issue 18, item 8); opening
+    // the notification marks it read.
     let home = page(app, &mw, "/").await;
     assert!(home.contains("Meldingen (1)"), "{home}");
     let list = page(app, &mw, "/meldingen").await;
-    assert!(list.contains(&format!(
-        "{name} is goedgekeurd onder voorwaarden: Alleen met gepseudonimiseerde dossiers; na drie maanden evalueren."
-    )));
+    assert!(list.contains(&format!("{name} is goedgekeurd onder voorwaarden:</span>")), "{list}");
+    assert!(
+        list.contains("<li>Alleen met gepseudonimiseerde dossiers</li><li>na drie maanden evalueren</li></ul>"),
+        "{list}"
+    );
+    let message: String =
+        sqlx::query_scalar("select message from notification where user_id = $1 and kind = 'besluit'")
+            .bind(w.mw)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(message.ends_with("voorwaarden:\n- Alleen met gepseudonimiseerde dossiers\n- na drie maanden evalueren"));
     let nid: Uuid =
         sqlx::query_scalar("select notification_id from notification where user_id = $1 and kind = 'besluit'")
             .bind(w.mw)
