@@ -123,17 +123,55 @@ pub async fn look_up(state: &AppState, org: Uuid, name: &str) -> AppResult<Vec<F
         .collect())
 }
 
-/// What an existing registration allows, for a request linked to it.
+/// What an existing registration allows, for a request linked to it: as the allowed-tools page says it, a
+/// rejected one with the decision's reason. None while no decision governs it.
 pub async fn of_registration(state: &AppState, org: Uuid, id: Uuid) -> AppResult<Option<Finding>> {
     let listed = allowed::tools_by(state, org, Which::One(id)).await?;
     let Some(t) = listed.first() else { return Ok(None) };
-    let m = Match { id, name: t.name.clone(), status: String::new(), decision_note: None };
+    let Some(m) = store::registration_match(&state.pool, org, id).await? else { return Ok(None) };
     Ok(Some(describe_listed(&m, t)))
+}
+
+/// What the requester of a linked request is told in the notification: what is (not) allowed and why, with
+/// the conditions (a list typed as one stays a list).
+pub fn told(finding: Option<&Finding>) -> String {
+    let Some(x) = finding else {
+        return "Over die registratie is nog geen besluit genomen: gebruik de tool nog niet.".to_string();
+    };
+    let mut out = x.text.clone();
+    if !x.attention.is_empty() {
+        out.push_str(&format!(" Let op: {}", x.attention));
+    }
+    if !x.conditions.is_empty() {
+        out.push_str(&format!(" Voorwaarden:{}", crate::web::text::after_colon(&x.conditions)));
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn finding(kind: &'static str, text: &str, conditions: &str) -> Finding {
+        let (name, attention, href) = (String::new(), String::new(), String::new());
+        Finding { kind, name, text: text.into(), conditions: conditions.into(), attention, href }
+    }
+
+    #[test]
+    fn the_requester_is_told_what_is_allowed_and_why_not() {
+        let ok = finding(
+            "toegestaan",
+            "Deze tool is al toegestaan voor openbare informatie.",
+            "- werkaccount\n- geen namen",
+        );
+        assert_eq!(
+            told(Some(&ok)),
+            "Deze tool is al toegestaan voor openbare informatie. Voorwaarden:\n- werkaccount\n- geen namen"
+        );
+        let no = finding("verboden", "Deze tool is niet toegestaan. De reden: buiten de EER.", "");
+        assert_eq!(told(Some(&no)), "Deze tool is niet toegestaan. De reden: buiten de EER.");
+        assert!(told(None).contains("nog geen besluit"));
+    }
 
     #[test]
     fn lists_read_as_dutch() {

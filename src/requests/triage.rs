@@ -11,6 +11,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::forms::{AcceptInput, LinkInput, MessageInput, Owner, RejectInput};
+use super::lookup;
 use super::page::request_page;
 use crate::AppState;
 use crate::audit::Actor;
@@ -99,10 +100,11 @@ pub async fn link(
         Ok(l) => l,
         Err(errors) => return again(&state, &user, id, errors, input).await,
     };
+    let allows = lookup::told(lookup::of_registration(&state, org, l.application_id).await?.as_ref());
     let actor = Actor::from(&user);
     let mut tx = state.pool.begin().await?;
     let by = By { org, user: user.user_id, actor: &actor };
-    steps::link(&mut tx, &by, id, l.version, l.application_id, l.note.as_deref()).await?;
+    steps::link(&mut tx, &by, id, l.version, l.application_id, l.note.as_deref(), &allows).await?;
     tx.commit().await?;
     done(&state, &user, id, "De aanvraag valt onder de bestaande registratie; de aanvrager ziet wat is toegestaan.")
         .await

@@ -266,7 +266,8 @@ async fn the_look_up_says_what_is_allowed_and_forbidden_and_link_and_reject_tell
     let chat =
         registration(app, &ciso, "ChatGPT Team", w.pl, "goedgekeurd_onder_voorwaarden", "Alleen met een werkaccount.")
             .await;
-    registration(app, &ciso, "DeepSeek", w.pl, "afgewezen", "Gegevens gaan naar servers buiten de EER.").await;
+    let deepseek =
+        registration(app, &ciso, "DeepSeek", w.pl, "afgewezen", "Gegevens gaan naar servers buiten de EER.").await;
     registration(app, &ciso, "Perplexity", w.pl, "in_beoordeling", "").await;
 
     let html = page(app, &mw, "/aanvragen/nieuw?naam=chatgpt").await;
@@ -294,7 +295,29 @@ async fn the_look_up_says_what_is_allowed_and_forbidden_and_link_and_reject_tell
     assert_eq!(state(app, id).await.0, "gekoppeld");
     let mine = page(app, &mw, &format!("/aanvragen/{id}")).await;
     assert!(mine.contains("Valt onder een bestaande registratie") && mine.contains("Deze tool is al toegestaan voor"));
-    assert!(notes(app, w.mw, "aanvraag_besluit").await[0].contains("valt onder de bestaande registratie ChatGPT Team"));
+    // The notification says what is allowed and under which conditions, not only where to look.
+    let told = &notes(app, w.mw, "aanvraag_besluit").await[0];
+    assert!(told.contains("valt onder de bestaande registratie ChatGPT Team"), "{told}");
+    assert!(told.contains("Toelichting van de CISO: Gebruik uw werkaccount."), "{told}");
+    assert!(told.contains("Deze tool is al toegestaan voor openbare informatie en interne informatie"), "{told}");
+    assert!(told.ends_with("Voorwaarden: Alleen met een werkaccount."), "{told}");
+
+    // Linked to a rejected registration: what is not allowed and why, on the page and in the notification.
+    let id = submitted(app, &mw, &with(FULL, &[("tool_name", "DeepSeek Chat")])).await;
+    let r = act(app, &ciso, id, "koppelen", &[("application_id", &deepseek.to_string())]).await;
+    assert_eq!(r.status(), 303);
+    let mine = page(app, &mw, &format!("/aanvragen/{id}")).await;
+    assert!(
+        mine.contains("Deze tool is niet toegestaan. De reden: Gegevens gaan naar servers buiten de EER."),
+        "{mine}"
+    );
+    assert!(!mine.contains("Deze tool is al toegestaan"), "{mine}");
+    let told = &notes(app, w.mw, "aanvraag_besluit").await[1];
+    assert!(told.contains("valt onder de bestaande registratie DeepSeek."), "{told}");
+    assert!(
+        told.contains("Deze tool is niet toegestaan. De reden: Gegevens gaan naar servers buiten de EER."),
+        "{told}"
+    );
 
     // Rejected: a reason is required, the requester reads it.
     let id = submitted(app, &mw, &with(FULL, &[("tool_name", "DeepSeek")])).await;

@@ -226,6 +226,22 @@ pub async fn matching_registrations(pool: &PgPool, org: Uuid, name: &str) -> sql
     .await
 }
 
+/// One registration as the look-up sees it (a request linked to it shows the decision's reason).
+pub async fn registration_match(pool: &PgPool, org: Uuid, id: Uuid) -> sqlx::Result<Option<Match>> {
+    sqlx::query_as!(
+        Match,
+        r#"select a.application_id as id, a.name, a.workflow_status as status,
+                  (select d.note from review_decision d where d.application_id = a.application_id
+                    order by d.decided_at desc limit 1) as decision_note
+             from application a
+            where a.organisation_id = $1 and a.application_id = $2"#,
+        org,
+        id
+    )
+    .fetch_optional(pool)
+    .await
+}
+
 /// Who takes a step, in which organisation.
 pub struct By<'a> {
     pub org: Uuid,

@@ -169,8 +169,8 @@ pub fn draft_from(r: &Request, owner: Uuid, members: &[Member]) -> Draft {
     draft
 }
 
-/// "Valt onder bestaande registratie": the request points to it, the requester is told to look at what it
-/// allows (the request's page shows its data classes and conditions).
+/// "Valt onder bestaande registratie": the request points to it, and the requester is told what it allows
+/// or why it is forbidden (`allows`, as the allowed-tools page says it; the request's page shows the same).
 pub async fn link(
     conn: &mut PgConnection,
     by: &By<'_>,
@@ -178,6 +178,7 @@ pub async fn link(
     version: i32,
     application: Uuid,
     note: Option<&str>,
+    allows: &str,
 ) -> AppResult<()> {
     let (r, before) = begin(conn, by, id, version, Action::Link).await?;
     let name: Option<String> = sqlx::query_scalar!(
@@ -195,11 +196,9 @@ pub async fn link(
     };
     decide(conn, by, id, RequestStatus::Gekoppeld, Some(application), None, note).await?;
     record(conn, by, "request.linked", id, Some(before)).await?;
-    let extra = note.map(|n| format!(" {n}")).unwrap_or_default();
-    let message = format!(
-        "Uw aanvraag voor {} valt onder de bestaande registratie {name}. Op de aanvraag ziet u wat is toegestaan.{extra}",
-        r.tool_name
-    );
+    let extra = note.map(|n| format!(" Toelichting van de CISO: {n}")).unwrap_or_default();
+    let message =
+        format!("Uw aanvraag voor {} valt onder de bestaande registratie {name}.{extra} {allows}", r.tool_name);
     tell_requester(conn, by, &r, Kind::RequestDecision, &message).await?;
     Ok(())
 }
