@@ -226,7 +226,7 @@ pub fn detail_sections(doc: &Map<String, Value>, members: &[Member]) -> Vec<Deta
             title: s.title(),
             items: FIELDS
                 .iter()
-                .filter(|f| f.section == *s && !is_data_class(f.key))
+                .filter(|f| f.section == *s && !is_data_class(f.key) && f.key != "checklist")
                 .map(|f| {
                     let v = doc.get(f.key).unwrap_or(&Value::Null);
                     let empty = is_blank(v);

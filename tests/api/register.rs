@@ -117,6 +117,10 @@ async fn an_employee_saves_a_draft_completes_it_and_submits() {
     assert_eq!(status, "ingediend");
     assert_eq!(risk.as_deref(), Some("middel"), "internal data under an organisation licence");
     assert_eq!(owner, Some(me), "the registrant owns the registration");
+    // The checklist shows once, as the list of who ticked what and when (not also as a field value).
+    let detail = app.get(&c, &format!("/register/{id}")).await.text().await.unwrap();
+    assert_eq!(detail.matches("Checklist verantwoorde inzet").count(), 1, "{detail}");
+    assert!(detail.contains("Afgevinkt door") && detail.contains("Nog niet afgevinkt:"), "{detail}");
 
     // Mijn toepassingen lists what I own or am R/A for; the history shows the steps and differences.
     let mine = app.get(&c, "/mijn-toepassingen").await.text().await.unwrap();
