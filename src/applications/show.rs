@@ -19,6 +19,7 @@ use crate::error::{AppError, AppResult};
 use crate::register::approved;
 use crate::register::fields::{self};
 use crate::register::form::{FormData, display_value, is_blank};
+use crate::register::labels;
 use crate::register::risk::RiskLevel;
 use crate::register::store::{self};
 use crate::web::forms::FormErrors;
@@ -98,21 +99,6 @@ pub async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
     tab_page(&state, &user, id, StatusCode::OK, FormErrors::new(), &FormData::default()).await
 }
 
-/// Keys that events add beside the columns (see `store::record_note`): notes, not changed fields.
-const NOTE_KEYS: &[&str] = &[
-    "ai_act",
-    "assessment",
-    "incident",
-    "evaluation",
-    "fg_advice",
-    "fg_advice_note",
-    "consent",
-    "consent_note",
-    "decision_note",
-    "against_fg_reason",
-    "changed_fields",
-];
-
 pub struct Change {
     pub label: &'static str,
     pub before: String,
@@ -132,36 +118,6 @@ pub struct HistoryPage {
     pub layout: Layout,
     pub app: Summary,
     pub entries: Vec<HistoryView>,
-}
-
-fn action_label(action: &str) -> &'static str {
-    match action {
-        "application.created" => "Geregistreerd",
-        "application.updated" => "Gewijzigd",
-        "application.submitted" => "Ingediend",
-        "application.risk_override" => "Risiconiveau aangepast",
-        "application.status_set" => "Status gezet",
-        "application.review_started" => "In behandeling genomen door de CISO",
-        "application.decided" => "Besluit van de CISO",
-        "application.fg_advice" => "Advies van de FG",
-        "application.consent" => "Besluit van de directie",
-        "application.put_in_use" => "In gebruik genomen",
-        "application.retired" => "Buiten gebruik gesteld",
-        "application.evaluated" => "Geëvalueerd",
-        "application.resubmitted" => "Opnieuw ter beoordeling (wezenlijke wijziging)",
-        "application.change_rejected" => "Wijziging afgewezen; de goedgekeurde versie geldt weer",
-        "application.assessment_added" => "Assessment toegevoegd",
-        "application.assessment_updated" => "Assessment bijgewerkt",
-        "application.assessment_awaiting" => "Assessment ter bevestiging",
-        "application.assessment_confirmed" => "Assessment bevestigd",
-        "application.assessment_returned" => "Assessment teruggestuurd",
-        "application.incident_reported" => "Incident gemeld",
-        "application.incident_updated" => "Incident bijgewerkt",
-        "application.suspended" => "Tijdelijk niet gebruiken",
-        "application.suspension_lifted" => "Weer vrijgegeven voor gebruik",
-        "application.ai_act" => "Beslishulp AI-verordening afgerond",
-        _ => "Gebeurtenis",
-    }
 }
 
 #[tracing::instrument(skip_all)]
@@ -189,14 +145,14 @@ pub async fn history(State(state): State<AppState>, user: CurrentUser, Path(id):
                 .map(|k| Change {
                     label: fields::label(k),
                     // An event's note (an advice, an assessment, an outcome) has no earlier value.
-                    before: if NOTE_KEYS.contains(&k.as_str()) { "–".into() } else { val(&e.before, k) },
+                    before: if labels::EVENT_NOTES.contains(&k.as_str()) { "–".into() } else { val(&e.before, k) },
                     after: val(&e.after, k),
                 })
                 .collect();
             HistoryView {
                 when: format_datetime(e.occurred_at),
                 who: e.actor_name,
-                what: action_label(&e.action),
+                what: labels::event(&e.action).unwrap_or("Gebeurtenis"),
                 changes,
             }
         })

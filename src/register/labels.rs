@@ -1,6 +1,59 @@
 //! Labels of the keys of a registration's JSON that are not fields of the catalogue: its other columns and
 //! what audit events add beside them. Every key a stored registration or its audit snapshot has gets its own
-//! label, so no list ever names an "Overig veld" (tests/api/change.rs checks the table's columns).
+//! label, so no list ever names an "Overig veld" (tests/api/change.rs checks the table's columns; the tests
+//! below check every audit event a registration gets and every key such an event adds).
+
+/// The history's name of an audit event of a registration.
+pub fn event(action: &str) -> Option<&'static str> {
+    Some(match action {
+        "application.created" => "Geregistreerd",
+        "application.updated" => "Gewijzigd",
+        "application.submitted" => "Ingediend",
+        "application.risk_override" => "Risiconiveau aangepast",
+        "application.status_set" => "Status gezet",
+        "application.review_started" => "In behandeling genomen door de CISO",
+        "application.decided" => "Besluit van de CISO",
+        "application.fg_advice" => "Advies van de FG",
+        "application.consent" => "Besluit van de directie",
+        "application.put_in_use" => "In gebruik genomen",
+        "application.retired" => "Buiten gebruik gesteld",
+        "application.evaluated" => "Geëvalueerd",
+        "application.resubmitted" => "Opnieuw ter beoordeling (wezenlijke wijziging)",
+        "application.change_rejected" => "Wijziging afgewezen; de goedgekeurde versie geldt weer",
+        "application.assessment_added" => "Assessment toegevoegd",
+        "application.assessment_updated" => "Assessment bijgewerkt",
+        "application.assessment_awaiting" => "Assessment ter bevestiging",
+        "application.assessment_confirmed" => "Assessment bevestigd",
+        "application.assessment_returned" => "Assessment teruggestuurd",
+        "application.incident_reported" => "Incident gemeld",
+        "application.incident_updated" => "Incident bijgewerkt",
+        "application.suspended" => "Tijdelijk niet gebruiken",
+        "application.suspension_lifted" => "Weer vrijgegeven voor gebruik",
+        "application.ai_act" => "Beslishulp AI-verordening afgerond",
+        "application.checklist" => "Checklist afgevinkt door de CISO",
+        "application.register_upload" => "Verstuurd naar het Algoritmeregister",
+        _ => return None,
+    })
+}
+
+/// Keys that events add beside the columns (`store::record_with`, `store::record_note`): notes of the event,
+/// not changed fields, so the history shows no earlier value for them.
+pub const EVENT_NOTES: &[&str] = &[
+    "ai_act",
+    "assessment",
+    "incident",
+    "evaluation",
+    "fg_advice",
+    "fg_advice_note",
+    "consent",
+    "consent_note",
+    "decision_note",
+    "against_fg_reason",
+    "conditions_due",
+    "changed_fields",
+    "checklist_by",
+    "publication",
+];
 
 pub fn other(key: &str) -> Option<&'static str> {
     match key {
@@ -38,6 +91,93 @@ pub fn other(key: &str) -> Option<&'static str> {
         "application_id" => Some("Id"),
         "organisation_id" => Some("Organisatie"),
         "changed_fields" => Some("Gewijzigde velden"),
+        "conditions_due" => Some("Termijn voor de voorwaarden"),
+        "publication" => Some("Algoritmeregister"),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use super::*;
+
+    fn sources(dir: &Path, out: &mut Vec<(PathBuf, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path, text));
+            }
+        }
+    }
+
+    /// The code's files but this one (whose tests and comments show the patterns without writing an event).
+    fn all_sources() -> Vec<(PathBuf, String)> {
+        let mut out = Vec::new();
+        sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut out);
+        out.retain(|(p, _)| !p.ends_with("register/labels.rs"));
+        out
+    }
+
+    /// The name in `"name"` at the start of `s`.
+    fn quoted(s: &str) -> Option<&str> {
+        let rest = s.strip_prefix('"')?;
+        let end = rest.find('"')?;
+        let name = &rest[..end];
+        name.chars().all(|c| c.is_ascii_lowercase() || c == '_' || c == '.').then_some(name)
+    }
+
+    /// Every registration event the code records ("application.…" written anywhere in src/) has a name.
+    #[test]
+    fn every_event_of_a_registration_has_a_dutch_name() {
+        let mut seen = 0;
+        for (path, text) in all_sources() {
+            for (at, _) in text.match_indices("\"application.") {
+                let Some(action) = quoted(&text[at..]) else { continue };
+                seen += 1;
+                assert!(event(action).is_some(), "{action} ({}) has no name in the history", path.display());
+            }
+        }
+        assert!(seen > 30, "found {seen} events");
+    }
+
+    /// Every key an event adds beside the columns — the `("key", json!(…))` details of `record_with`, the
+    /// `("key", note)` of `record_note` — has a label and shows as a note in the history.
+    #[test]
+    fn every_key_an_event_adds_has_a_label() {
+        let mut keys: Vec<(String, PathBuf)> = Vec::new();
+        for (path, text) in all_sources() {
+            // The helpers themselves, not an event.
+            if path.ends_with("register/store.rs") {
+                continue;
+            }
+            if text.contains("record_with(") {
+                for (at, _) in text.match_indices("(\"") {
+                    let Some(key) = quoted(&text[at + 1..]) else { continue };
+                    if text[at + 1 + key.len() + 2..].starts_with(", json!(") {
+                        keys.push((key.to_string(), path.clone()));
+                    }
+                }
+            }
+            for (at, _) in text.match_indices("record_note(") {
+                let call = &text[at..];
+                let call = &call[..call.find(".await").unwrap_or(call.len())];
+                let Some(last) = call.rfind("(\"") else { continue };
+                if let Some(key) = quoted(&call[last + 1..]) {
+                    keys.push((key.to_string(), path.clone()));
+                }
+            }
+        }
+        for k in ["checklist_by", "conditions_due", "publication", "assessment", "fg_advice"] {
+            assert!(keys.iter().any(|(x, _)| x == k), "{k} not found: {keys:?}");
+        }
+        for (key, path) in &keys {
+            assert!(other(key).is_some(), "{key} ({}) has no label", path.display());
+            assert!(EVENT_NOTES.contains(&key.as_str()), "{key} ({}) is not in EVENT_NOTES", path.display());
+        }
     }
 }
