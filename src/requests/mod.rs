@@ -12,15 +12,21 @@ mod triage;
 mod views;
 
 use axum::Router;
+use axum::body::Bytes;
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::AppState;
+use crate::audit::Actor;
 use crate::auth::roles::Role;
-use crate::auth::session::CurrentUser;
+use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
-use crate::register::requests::store::{self, Request};
+use crate::register::form::FormData;
+use crate::register::requests::store::{self, By, Request};
+use crate::web::forms::FormErrors;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -49,6 +55,50 @@ async fn load(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Uuid
     } else {
         tracing::warn!(event = "authz_denied", user_id = %user.user_id, request_id = %id, action = "read_request", "request of someone else");
         Err(AppError::Forbidden)
+    }
+}
+
+/// What a step on a request's page ends with: the message shown on the request's page, or the errors to
+/// show on the form again (nothing of the step is kept).
+type Outcome = Result<String, FormErrors>;
+
+/// After a step: back on the request's page, with what happened.
+async fn done(state: &AppState, user: &CurrentUser, id: Uuid, message: &str) -> AppResult<Response> {
+    session::flash_redirect(&state.pool, user, message, &format!("/aanvragen/{id}")).await
+}
+
+/// One form posted on a request's page (the requester's save and answer, the CISO's triage): read it —
+/// refused input shows the page again with the errors and the input as typed —, run the domain step in one
+/// transaction, and show the request's page with the step's message.
+async fn form_step<T>(
+    state: &AppState,
+    user: &CurrentUser,
+    org: Uuid,
+    id: Uuid,
+    body: &Bytes,
+    parse: impl FnOnce(&FormData) -> Result<T, FormErrors>,
+    run: impl AsyncFnOnce(&mut PgConnection, &By<'_>, T) -> AppResult<Outcome>,
+) -> AppResult<Response> {
+    let input = FormData::parse(body);
+    let again = async |errors: FormErrors, input: FormData| {
+        page::request_page(state, user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, Some(input)).await
+    };
+    let parsed = match parse(&input) {
+        Ok(p) => p,
+        Err(errors) => return again(errors, input).await,
+    };
+    let actor = Actor::from(user);
+    let by = By { org, user: user.user_id, actor: &actor };
+    let mut tx = state.pool.begin().await?;
+    match run(&mut tx, &by, parsed).await? {
+        Ok(message) => {
+            tx.commit().await?;
+            done(state, user, id, &message).await
+        }
+        Err(errors) => {
+            drop(tx);
+            again(errors, input).await
+        }
     }
 }
 

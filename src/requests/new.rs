@@ -10,11 +10,11 @@ use serde::Deserialize;
 
 use super::forms::RequestInput;
 use super::lookup::{self, Finding};
-use super::organisation;
 use super::views::FormOptions;
+use super::{done, organisation};
 use crate::AppState;
 use crate::audit::Actor;
-use crate::auth::session::{self, CurrentUser};
+use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::register::form::FormData;
 use crate::register::requests::store::{self, By};
@@ -104,5 +104,5 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
     } else {
         "Uw aanvraag is opgeslagen als concept. U kunt hem later aanvullen en indienen."
     };
-    session::flash_redirect(&state.pool, &user, message, &format!("/aanvragen/{id}")).await
+    done(&state, &user, id, message).await
 }

@@ -9,18 +9,17 @@ use axum::response::Response;
 use uuid::Uuid;
 
 use super::forms::{MessageInput, RequestInput};
-use super::load;
 use super::lookup::{self, Finding};
 use super::views::{FormOptions, RequestView, input_of};
+use super::{form_step, load};
 use crate::AppState;
-use crate::audit::Actor;
 use crate::auth::roles::Role;
-use crate::auth::session::{self, CurrentUser};
+use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::register::form::FormData;
 use crate::register::machine::WorkflowStatus;
 use crate::register::requests::RequestStatus;
-use crate::register::requests::store::{self, By};
+use crate::register::requests::store;
 use crate::web::forms::{FormErrors, OptView};
 use crate::web::layout::Layout;
 use crate::web::{format_datetime, render_status};
@@ -156,24 +155,23 @@ pub async fn save(
     body: Bytes,
 ) -> AppResult<Response> {
     let (org, _) = load(&state, &user, id).await?;
-    let input = FormData::parse(&body);
-    let parsed = match RequestInput::try_from(&input) {
-        Ok(p) => p,
-        Err(errors) => {
-            return request_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, Some(input)).await;
-        }
-    };
-    let actor = Actor::from(&user);
-    let by = By { org, user: user.user_id, actor: &actor };
-    let mut tx = state.pool.begin().await?;
-    store::save(&mut tx, &by, id, parsed.version, &parsed.answers, parsed.submit).await?;
-    tx.commit().await?;
-    let message = if parsed.submit {
-        "Uw aanvraag is ingediend. De CISO bekijkt hem; u krijgt bericht bij elke stap."
-    } else {
-        "Uw aanvraag is opgeslagen."
-    };
-    session::flash_redirect(&state.pool, &user, message, &format!("/aanvragen/{id}")).await
+    form_step(
+        &state,
+        &user,
+        org,
+        id,
+        &body,
+        |i| RequestInput::try_from(i),
+        async |conn, by, p: RequestInput| {
+            store::save(conn, by, id, p.version, &p.answers, p.submit).await?;
+            Ok(Ok(if p.submit {
+                "Uw aanvraag is ingediend. De CISO bekijkt hem; u krijgt bericht bij elke stap.".into()
+            } else {
+                "Uw aanvraag is opgeslagen.".into()
+            }))
+        },
+    )
+    .await
 }
 
 /// The requester answers the CISO's question; the request returns to the queue.
@@ -185,18 +183,9 @@ pub async fn answer(
     body: Bytes,
 ) -> AppResult<Response> {
     let (org, _) = load(&state, &user, id).await?;
-    let input = FormData::parse(&body);
-    let parsed = match MessageInput::answer(&input) {
-        Ok(p) => p,
-        Err(errors) => {
-            return request_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, Some(input)).await;
-        }
-    };
-    let actor = Actor::from(&user);
-    let by = By { org, user: user.user_id, actor: &actor };
-    let mut tx = state.pool.begin().await?;
-    crate::register::requests::triage::answer(&mut tx, &by, id, parsed.version, &parsed.text).await?;
-    tx.commit().await?;
-    session::flash_redirect(&state.pool, &user, "Uw antwoord is verstuurd naar de CISO.", &format!("/aanvragen/{id}"))
-        .await
+    form_step(&state, &user, org, id, &body, MessageInput::answer, async |conn, by, a: MessageInput| {
+        crate::register::requests::triage::answer(conn, by, id, a.version, &a.text).await?;
+        Ok(Ok("Uw antwoord is verstuurd naar de CISO.".into()))
+    })
+    .await
 }

@@ -5,18 +5,15 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::forms::{AcceptInput, LinkInput, MessageInput, Owner, RejectInput};
-use super::lookup;
-use super::page::request_page;
+use super::{Outcome, form_step, lookup};
 use crate::AppState;
-use crate::audit::Actor;
 use crate::auth::roles::Role;
-use crate::auth::session::{self, CurrentUser};
+use crate::auth::session::CurrentUser;
 use crate::auth::users::{self, CreateUserError};
 use crate::error::{AppError, AppResult};
 use crate::register::form::{FormData, Member};
@@ -26,19 +23,18 @@ use crate::register::requests::triage as steps;
 use crate::register::store as registrations;
 use crate::web::forms::FormErrors;
 
-/// The refused form again, on the request's page, with the input and the errors.
-async fn again(
+/// A triage step: only a CISO (`form_step` reads the form, runs the step in a transaction and says what
+/// happened on the request's page).
+async fn triage<T>(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,
-    errors: FormErrors,
-    input: FormData,
+    body: &Bytes,
+    parse: impl FnOnce(&FormData) -> Result<T, FormErrors>,
+    run: impl AsyncFnOnce(&mut PgConnection, &By<'_>, T) -> AppResult<Outcome>,
 ) -> AppResult<Response> {
-    request_page(state, user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, Some(input)).await
-}
-
-async fn done(state: &AppState, user: &CurrentUser, id: Uuid, message: &str) -> AppResult<Response> {
-    session::flash_redirect(&state.pool, user, message, &format!("/aanvragen/{id}")).await
+    let org = user.require(Role::Ciso, "triage_request")?;
+    form_step(state, user, org, id, body, parse, run).await
 }
 
 #[tracing::instrument(skip_all)]
@@ -48,22 +44,12 @@ pub async fn ask(
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> AppResult<Response> {
-    let org = user.require(Role::Ciso, "triage_request")?;
-    let input = FormData::parse(&body);
-    let q = match MessageInput::question(&input) {
-        Ok(q) => q,
-        Err(errors) => return again(&state, &user, id, errors, input).await,
-    };
-    let actor = Actor::from(&user);
-    let mut tx = state.pool.begin().await?;
-    steps::ask(&mut tx, &By { org, user: user.user_id, actor: &actor }, id, q.version, &q.text).await?;
-    tx.commit().await?;
-    done(
-        &state,
-        &user,
-        id,
-        "Uw vraag is naar de aanvrager gestuurd. De aanvraag komt terug in de wachtrij zodra die antwoordt.",
-    )
+    triage(&state, &user, id, &body, MessageInput::question, async |conn, by, q: MessageInput| {
+        steps::ask(conn, by, id, q.version, &q.text).await?;
+        Ok(Ok(
+            "Uw vraag is naar de aanvrager gestuurd. De aanvraag komt terug in de wachtrij zodra die antwoordt.".into()
+        ))
+    })
     .await
 }
 
@@ -74,17 +60,18 @@ pub async fn reject(
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> AppResult<Response> {
-    let org = user.require(Role::Ciso, "triage_request")?;
-    let input = FormData::parse(&body);
-    let r = match RejectInput::try_from(&input) {
-        Ok(r) => r,
-        Err(errors) => return again(&state, &user, id, errors, input).await,
-    };
-    let actor = Actor::from(&user);
-    let mut tx = state.pool.begin().await?;
-    steps::reject(&mut tx, &By { org, user: user.user_id, actor: &actor }, id, r.version, &r.reason).await?;
-    tx.commit().await?;
-    done(&state, &user, id, "De aanvraag is afgewezen; de aanvrager krijgt de reden te zien.").await
+    triage(
+        &state,
+        &user,
+        id,
+        &body,
+        |i| RejectInput::try_from(i),
+        async |conn, by, r: RejectInput| {
+            steps::reject(conn, by, id, r.version, &r.reason).await?;
+            Ok(Ok("De aanvraag is afgewezen; de aanvrager krijgt de reden te zien.".into()))
+        },
+    )
+    .await
 }
 
 #[tracing::instrument(skip_all)]
@@ -94,20 +81,19 @@ pub async fn link(
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> AppResult<Response> {
-    let org = user.require(Role::Ciso, "triage_request")?;
-    let input = FormData::parse(&body);
-    let l = match LinkInput::try_from(&input) {
-        Ok(l) => l,
-        Err(errors) => return again(&state, &user, id, errors, input).await,
-    };
-    let allows = lookup::told(lookup::of_registration(&state, org, l.application_id).await?.as_ref());
-    let actor = Actor::from(&user);
-    let mut tx = state.pool.begin().await?;
-    let by = By { org, user: user.user_id, actor: &actor };
-    steps::link(&mut tx, &by, id, l.version, l.application_id, l.note.as_deref(), &allows).await?;
-    tx.commit().await?;
-    done(&state, &user, id, "De aanvraag valt onder de bestaande registratie; de aanvrager ziet wat is toegestaan.")
-        .await
+    triage(
+        &state,
+        &user,
+        id,
+        &body,
+        |i| LinkInput::try_from(i),
+        async |conn, by, l: LinkInput| {
+            let allows = lookup::told(lookup::of_registration(&state, by.org, l.application_id).await?.as_ref());
+            steps::link(conn, by, id, l.version, l.application_id, l.note.as_deref(), &allows).await?;
+            Ok(Ok("De aanvraag valt onder de bestaande registratie; de aanvrager ziet wat is toegestaan.".into()))
+        },
+    )
+    .await
 }
 
 /// Accept: the owner chosen, or invited (an account with an activation link, in the same transaction), and
@@ -119,39 +105,30 @@ pub async fn accept(
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> AppResult<Response> {
-    let org = user.require(Role::Ciso, "triage_request")?;
-    let input = FormData::parse(&body);
-    let a = match AcceptInput::try_from(&input) {
-        Ok(a) => a,
-        Err(errors) => return again(&state, &user, id, errors, input).await,
-    };
-    let mut members = registrations::members(&state.pool, org).await?;
-    let actor = Actor::from(&user);
-    let mut tx = state.pool.begin().await?;
-    let (owner, invited) = match a.owner {
-        Owner::Member(owner) => (owner, None),
-        Owner::Invite { name, email } => match invite(&mut tx, org, &user, &name, &email).await? {
-            Ok((owner, note)) => {
-                members.push(Member { user_id: owner, name, email, active: true });
-                (owner, Some(note))
-            }
-            Err(message) => {
-                drop(tx);
-                let mut errors = FormErrors::new();
-                errors.add("invite_email", message);
-                return again(&state, &user, id, errors, input).await;
-            }
-        },
-    };
-    let by = By { org, user: user.user_id, actor: &actor };
-    let app = steps::accept(&mut tx, &by, id, a.version, owner, &members).await?;
-    tx.commit().await?;
-    tracing::info!(event = "request_accepted", actor = %user.user_id, request_id = %id, application_id = %app, "tool request accepted");
-    let message = format!(
-        "De aanvraag is geaccepteerd. De eigenaar vult de conceptregistratie aan.{}",
-        invited.map(|note| format!(" {note}")).unwrap_or_default()
-    );
-    done(&state, &user, id, &message).await
+    triage(&state, &user, id, &body, |i| AcceptInput::try_from(i), async |conn, by, a: AcceptInput| {
+        let mut members = registrations::members(&state.pool, by.org).await?;
+        let (owner, invited) = match a.owner {
+            Owner::Member(owner) => (owner, None),
+            Owner::Invite { name, email } => match invite(conn, by.org, &user, &name, &email).await? {
+                Ok((owner, note)) => {
+                    members.push(Member { user_id: owner, name, email, active: true });
+                    (owner, Some(note))
+                }
+                Err(message) => {
+                    let mut errors = FormErrors::new();
+                    errors.add("invite_email", message);
+                    return Ok(Err(errors));
+                }
+            },
+        };
+        let app = steps::accept(conn, by, id, a.version, owner, &members).await?;
+        tracing::info!(event = "request_accepted", actor = %user.user_id, request_id = %id, application_id = %app, "tool request accepted");
+        Ok(Ok(format!(
+            "De aanvraag is geaccepteerd. De eigenaar vult de conceptregistratie aan.{}",
+            invited.map(|note| format!(" {note}")).unwrap_or_default()
+        )))
+    })
+    .await
 }
 
 /// A new owner invited by the CISO: an account with the roles medewerker and projectleider and an activation
