@@ -8,7 +8,7 @@ use airegister::register::fields::label;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, location};
+use crate::helpers::{TestApp, decide, location, page, status};
 use crate::register::complete;
 use crate::rest::{api_get, assert_valid, openapi, token};
 
@@ -29,32 +29,6 @@ async fn world() -> World {
     app.user(MW, org, &[Role::Medewerker]).await;
     app.user(CISO, org, &[Role::Medewerker, Role::Ciso]).await;
     World { app, org, pl }
-}
-
-async fn status(app: &TestApp, id: Uuid) -> (String, i32) {
-    sqlx::query_as("select workflow_status, version from application where application_id = $1")
-        .bind(id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
-
-async fn page(app: &TestApp, c: &reqwest::Client, path: &str) -> String {
-    let r = app.get(c, path).await;
-    assert_eq!(r.status(), 200, "GET {path}");
-    r.text().await.unwrap()
-}
-
-/// A decision as the review page sends it, with the version the CISO saw.
-async fn decide(app: &TestApp, c: &reqwest::Client, id: Uuid, fields: &[(&str, &str)]) -> reqwest::Response {
-    // Approving needs the CISO's items of the checklist, ticked on the review page first.
-    if fields.iter().any(|(k, v)| *k == "beslissing" && v.starts_with("goedgekeurd")) {
-        super::workflow::tick_ciso_items(app, c, id).await;
-    }
-    let version = status(app, id).await.1.to_string();
-    let mut f = fields.to_vec();
-    f.push(("version", &version));
-    app.post(c, &format!("/register/{id}/besluit"), &f).await
 }
 
 /// The owner saves the registration form with these fields changed; returns the page the save leads to.

@@ -7,7 +7,7 @@
 use airegister::auth::roles::Role;
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, location};
+use crate::helpers::{TestApp, location, page};
 use crate::register::complete;
 
 const MW: &str = "mw@bevestig.example";
@@ -75,12 +75,6 @@ async fn state(app: &TestApp, aid: Uuid) -> (String, Option<String>, i32) {
         .fetch_one(&app.pool)
         .await
         .unwrap()
-}
-
-async fn page(app: &TestApp, c: &reqwest::Client, path: &str) -> String {
-    let r = app.get(c, path).await;
-    assert_eq!(r.status(), 200, "GET {path}");
-    r.text().await.unwrap()
 }
 
 async fn sql_says_done(app: &TestApp, id: Uuid, kinds: &str) -> bool {
@@ -329,16 +323,9 @@ async fn a_role_nobody_holds_is_named_in_the_gate_on_the_review_page_and_on_behe
         "Er is geen actieve gebruiker met de rol FG; vraag een beheerder deze rol toe te kennen (Beheer → Gebruikers)."
     ));
     assert!(review.contains("Er is geen actieve gebruiker met de rol directie;"));
-    let version: i32 = sqlx::query_scalar("select version from application where application_id = $1")
-        .bind(id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
     let r = app.post(&ciso, &format!("/register/{id}/oppakken"), &[]).await;
     assert_eq!(r.status(), 303);
-    let v = (version + 1).to_string();
-    let r =
-        app.post(&ciso, &format!("/register/{id}/besluit"), &[("beslissing", "goedgekeurd"), ("version", &v)]).await;
+    let r = crate::helpers::decide(app, &ciso, id, &[("beslissing", "goedgekeurd")]).await;
     assert_eq!(r.status(), 422);
     let body = r.text().await.unwrap();
     assert!(

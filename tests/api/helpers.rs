@@ -285,3 +285,51 @@ impl Drop for ServerProcess {
         }
     }
 }
+
+/// A page that must answer 200, as text.
+pub async fn page(app: &TestApp, c: &reqwest::Client, path: &str) -> String {
+    let r = app.get(c, path).await;
+    assert_eq!(r.status(), 200, "GET {path}");
+    r.text().await.unwrap()
+}
+
+/// A registration's review status and version.
+pub async fn status(app: &TestApp, id: Uuid) -> (String, i32) {
+    sqlx::query_as("select workflow_status, version from application where application_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+/// The CISO ticks the four CISO items of the checklist on the review page.
+pub async fn tick_ciso_items(app: &TestApp, c: &reqwest::Client, id: Uuid) -> reqwest::Response {
+    let version = status(app, id).await.1.to_string();
+    let mut f = vec![("version", version.as_str())];
+    f.extend(["risicoanalyse", "privacy", "maatregelen", "leveranciersafspraken"].map(|i| ("checklist", i)));
+    app.post(c, &format!("/register/{id}/checklist"), &f).await
+}
+
+/// A review action on a registration as the review page sends it: with the version the reviewer saw.
+/// Approving needs the CISO's items of the checklist, which the CISO ticks on the review page first (a
+/// refusal there, such as four-eyes, is the decision's refusal too and is checked on the decision).
+pub async fn act(
+    app: &TestApp,
+    c: &reqwest::Client,
+    id: Uuid,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    if action == "besluit" && fields.iter().any(|(k, v)| *k == "beslissing" && v.starts_with("goedgekeurd")) {
+        tick_ciso_items(app, c, id).await;
+    }
+    let version = status(app, id).await.1.to_string();
+    let mut f = fields.to_vec();
+    f.push(("version", &version));
+    app.post(c, &format!("/register/{id}/{action}"), &f).await
+}
+
+/// The CISO's decision on a registration (`act` with "besluit").
+pub async fn decide(app: &TestApp, c: &reqwest::Client, id: Uuid, fields: &[(&str, &str)]) -> reqwest::Response {
+    act(app, c, id, "besluit", fields).await
+}

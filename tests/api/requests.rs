@@ -7,7 +7,7 @@ use airegister::auth::roles::Role;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, location};
+use crate::helpers::{TestApp, location, page};
 use crate::register::complete;
 use crate::rest::{api_get, token};
 
@@ -74,12 +74,6 @@ async fn act(app: &TestApp, c: &reqwest::Client, id: Uuid, step: &str, fields: &
     let mut f = fields.to_vec();
     f.push(("version", &version));
     app.post(c, &format!("/aanvragen/{id}/{step}"), &f).await
-}
-
-async fn page(app: &TestApp, c: &reqwest::Client, path: &str) -> String {
-    let r = app.get(c, path).await;
-    assert_eq!(r.status(), 200, "GET {path}");
-    r.text().await.unwrap()
 }
 
 async fn notes(app: &TestApp, user: Uuid, kind: &str) -> Vec<String> {

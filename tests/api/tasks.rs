@@ -5,7 +5,7 @@ use airegister::auth::roles::Role;
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, location};
+use crate::helpers::{self, TestApp, location};
 use crate::register::complete;
 use crate::rest::{api_get, token};
 
@@ -69,20 +69,9 @@ fn positions(text: &str, needles: &[&str]) -> Vec<usize> {
     needles.iter().map(|n| text.find(n).unwrap_or_else(|| panic!("{n} in {text}"))).collect()
 }
 
+/// A review action's answer status (`helpers::act`).
 async fn act(app: &TestApp, c: &reqwest::Client, id: Uuid, action: &str, fields: &[(&str, &str)]) -> u16 {
-    // Approving needs the CISO's items of the checklist, ticked on the review page first.
-    if action == "besluit" && fields.iter().any(|(k, v)| *k == "beslissing" && v.starts_with("goedgekeurd")) {
-        super::workflow::tick_ciso_items(app, c, id).await;
-    }
-    let version: i32 = sqlx::query_scalar("select version from application where application_id = $1")
-        .bind(id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    let version = version.to_string();
-    let mut f = fields.to_vec();
-    f.push(("version", &version));
-    app.post(c, &format!("/register/{id}/{action}"), &f).await.status().as_u16()
+    helpers::act(app, c, id, action, fields).await.status().as_u16()
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ use airegister::auth::roles::Role;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::helpers::{TestApp, location};
+use crate::helpers::{TestApp, act, location, page, status, tick_ciso_items};
 use crate::register::complete;
 
 struct World {
@@ -48,41 +48,6 @@ async fn submitted(app: &TestApp, c: &reqwest::Client, fields: &[(&str, &str)]) 
     let r = app.post(c, "/register", &f).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     id_from(&r)
-}
-
-async fn status(app: &TestApp, id: Uuid) -> (String, i32) {
-    sqlx::query_as("select workflow_status, version from application where application_id = $1")
-        .bind(id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
-
-async fn page(app: &TestApp, c: &reqwest::Client, path: &str) -> String {
-    let r = app.get(c, path).await;
-    assert_eq!(r.status(), 200, "GET {path}");
-    r.text().await.unwrap()
-}
-
-/// A review action as the review page sends it: with the version the reviewer saw.
-async fn act(app: &TestApp, c: &reqwest::Client, id: Uuid, action: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-    // Approving needs the CISO's items of the checklist, which the CISO ticks on the review page first (a
-    // refusal there, such as four-eyes, is the decision's refusal too and is checked on the decision).
-    if action == "besluit" && fields.iter().any(|(k, v)| *k == "beslissing" && v.starts_with("goedgekeurd")) {
-        tick_ciso_items(app, c, id).await;
-    }
-    let version = status(app, id).await.1.to_string();
-    let mut f = fields.to_vec();
-    f.push(("version", &version));
-    app.post(c, &format!("/register/{id}/{action}"), &f).await
-}
-
-/// The CISO ticks the four CISO items of the checklist on the review page.
-pub async fn tick_ciso_items(app: &TestApp, c: &reqwest::Client, id: Uuid) -> reqwest::Response {
-    let version = status(app, id).await.1.to_string();
-    let mut f = vec![("version", version.as_str())];
-    f.extend(["risicoanalyse", "privacy", "maatregelen", "leveranciersafspraken"].map(|i| ("checklist", i)));
-    app.post(c, &format!("/register/{id}/checklist"), &f).await
 }
 
 const EVENTS: &str = "select count(*) from audit_event where object_id = $1";
