@@ -12,7 +12,8 @@ use crate::register::fields::DATA_CLASSES;
 use crate::register::machine::WorkflowStatus;
 use crate::register::requests::store::{self, Match};
 
-/// What the register says about one matching tool.
+/// What the register says about one matching tool (also the look-up's JSON for the request form's script).
+#[derive(serde::Serialize)]
 pub struct Finding {
     /// toegestaan, verboden, beoordeling, aangemeld or buiten_gebruik (the box's look).
     pub kind: &'static str,

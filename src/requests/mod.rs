@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/aanvragen", get(queue::list))
         .route("/aanvragen/nieuw", get(new::form).post(new::create))
+        .route("/aanvragen/opzoeken", get(new::look_up))
         .route("/aanvragen/{id}", get(page::show).post(page::save))
         .route("/aanvragen/{id}/antwoord", post(page::answer))
         .route("/aanvragen/{id}/vraag", post(triage::ask))

@@ -2,10 +2,11 @@
 //! then the request's few questions. Saved as a concept at any moment, or submitted to the CISO.
 
 use askama::Template;
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::forms::RequestInput;
@@ -105,4 +106,18 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
         "Uw aanvraag is opgeslagen als concept. U kunt hem later aanvullen en indienen."
     };
     done(&state, &user, id, message).await
+}
+
+/// The look-up as JSON, for the script that answers while the employee types the tool's name
+/// (static/lookup.js); the page's own look-up works without it.
+#[tracing::instrument(skip_all)]
+pub async fn look_up(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<LookupQuery>,
+) -> AppResult<Response> {
+    let org = organisation(&user)?;
+    let naam = q.naam.trim().chars().take(100).collect::<String>();
+    let findings = lookup::look_up(&state, org, &naam).await?;
+    Ok(Json(serde_json::json!({ "naam": naam, "findings": findings })).into_response())
 }

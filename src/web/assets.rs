@@ -31,6 +31,11 @@ const ASSETS: &[Asset] = &[
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../static/copy.js"),
     },
+    Asset {
+        path: "lookup.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/lookup.js"),
+    },
 ];
 
 /// Strong ETags, computed once.

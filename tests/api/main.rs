@@ -21,6 +21,7 @@ mod mfa;
 mod publication;
 mod questionnaires;
 pub mod register;
+mod request_lookup;
 mod requests;
 pub mod rest;
 mod slow_clients;

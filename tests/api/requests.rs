@@ -1,7 +1,7 @@
-//! "Nieuwe AI-tool aanvragen" and the CISO's triage through HTTP: the look-up (allowed, forbidden, under
-//! review), the whole life of a request with its notifications and audit trail, bad input named per field with
-//! the form kept, accept with an invited owner, link and reject, two CISOs at once, who may read and triage,
-//! and the REST API.
+//! "Nieuwe AI-tool aanvragen" and the CISO's triage through HTTP: the whole life of a request with its
+//! notifications and audit trail, bad input named per field with the form kept, accept with an invited owner,
+//! two CISOs at once, who may read and triage, and the REST API. The look-up, link and reject are in
+//! request_lookup.rs (which uses this file's world and helpers).
 
 use airegister::auth::roles::Role;
 use serde_json::{Value, json};
@@ -11,21 +11,21 @@ use crate::helpers::{TestApp, location, page};
 use crate::register::complete;
 use crate::rest::{api_get, token};
 
-const MW: &str = "mw@aanvraagdam.example";
+pub(crate) const MW: &str = "mw@aanvraagdam.example";
 const MW2: &str = "mw2@aanvraagdam.example";
 const PL: &str = "pl@aanvraagdam.example";
-const CISO: &str = "ciso@aanvraagdam.example";
+pub(crate) const CISO: &str = "ciso@aanvraagdam.example";
 const CISO2: &str = "ciso2@aanvraagdam.example";
 
-struct World {
-    app: TestApp,
-    org: Uuid,
-    mw: Uuid,
-    pl: Uuid,
-    ciso: Uuid,
+pub(crate) struct World {
+    pub(crate) app: TestApp,
+    pub(crate) org: Uuid,
+    pub(crate) mw: Uuid,
+    pub(crate) pl: Uuid,
+    pub(crate) ciso: Uuid,
 }
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     let app = TestApp::spawn().await;
     let org = app.org("Gemeente Aanvraagdam", "gm0202").await;
     let mw = app.user(MW, org, &[Role::Medewerker]).await;
@@ -37,7 +37,7 @@ async fn world() -> World {
 }
 
 /// Every answer a submission needs.
-const FULL: &[(&str, &str)] = &[
+pub(crate) const FULL: &[(&str, &str)] = &[
     ("tool_name", "Otter notulist"),
     ("purpose", "Verslagen maken van het wekelijkse teamoverleg."),
     ("data_classes", "dc_intern"),
@@ -49,7 +49,7 @@ const FULL: &[(&str, &str)] = &[
     ("citizens", "ja"),
 ];
 
-fn with<'a>(base: &[(&'a str, &'a str)], extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+pub(crate) fn with<'a>(base: &[(&'a str, &'a str)], extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut f: Vec<(&str, &str)> = base.iter().filter(|(k, _)| !extra.iter().any(|(e, _)| e == k)).copied().collect();
     f.extend_from_slice(extra);
     f
@@ -60,7 +60,7 @@ fn request_id(r: &reqwest::Response) -> Uuid {
     Uuid::parse_str(loc.trim_start_matches("/aanvragen/")).unwrap_or_else(|_| panic!("a request, got {loc}"))
 }
 
-async fn state(app: &TestApp, id: Uuid) -> (String, i32) {
+pub(crate) async fn state(app: &TestApp, id: Uuid) -> (String, i32) {
     sqlx::query_as("select status, version from tool_request where request_id = $1")
         .bind(id)
         .fetch_one(&app.pool)
@@ -69,14 +69,20 @@ async fn state(app: &TestApp, id: Uuid) -> (String, i32) {
 }
 
 /// A triage step as the request page sends it: with the version the CISO saw.
-async fn act(app: &TestApp, c: &reqwest::Client, id: Uuid, step: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn act(
+    app: &TestApp,
+    c: &reqwest::Client,
+    id: Uuid,
+    step: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     let version = state(app, id).await.1.to_string();
     let mut f = fields.to_vec();
     f.push(("version", &version));
     app.post(c, &format!("/aanvragen/{id}/{step}"), &f).await
 }
 
-async fn notes(app: &TestApp, user: Uuid, kind: &str) -> Vec<String> {
+pub(crate) async fn notes(app: &TestApp, user: Uuid, kind: &str) -> Vec<String> {
     sqlx::query_scalar("select message from notification where user_id = $1 and kind = $2 order by created_at")
         .bind(user)
         .bind(kind)
@@ -85,14 +91,21 @@ async fn notes(app: &TestApp, user: Uuid, kind: &str) -> Vec<String> {
         .unwrap()
 }
 
-async fn submitted(app: &TestApp, c: &reqwest::Client, fields: &[(&str, &str)]) -> Uuid {
+pub(crate) async fn submitted(app: &TestApp, c: &reqwest::Client, fields: &[(&str, &str)]) -> Uuid {
     let r = app.post(c, "/aanvragen/nieuw", &with(fields, &[("actie", "indienen")])).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     request_id(&r)
 }
 
 /// A registration made in the web and set to `status` (with a decision's note) as if it had been reviewed.
-async fn registration(app: &TestApp, c: &reqwest::Client, name: &str, owner: Uuid, status: &str, note: &str) -> Uuid {
+pub(crate) async fn registration(
+    app: &TestApp,
+    c: &reqwest::Client,
+    name: &str,
+    owner: Uuid,
+    status: &str,
+    note: &str,
+) -> Uuid {
     let owner = owner.to_string();
     let r = app.post(c, "/register", &complete(name, &owner, &[])).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
@@ -249,88 +262,6 @@ async fn a_request_is_saved_submitted_questioned_answered_and_accepted_and_every
     // And a triaged request is not triaged again.
     let r = act(app, &ciso, id, "afwijzen", &[("reason", "Toch maar niet.")]).await;
     assert_eq!(r.status(), 409);
-}
-
-#[tokio::test]
-async fn the_look_up_says_what_is_allowed_and_forbidden_and_link_and_reject_tell_the_requester() {
-    let w = world().await;
-    let app = &w.app;
-    let mw = app.logged_in(MW).await;
-    let ciso = app.logged_in(CISO).await;
-    let chat =
-        registration(app, &ciso, "ChatGPT Team", w.pl, "goedgekeurd_onder_voorwaarden", "Alleen met een werkaccount.")
-            .await;
-    let deepseek =
-        registration(app, &ciso, "DeepSeek", w.pl, "afgewezen", "Gegevens gaan naar servers buiten de EER.").await;
-    registration(app, &ciso, "Perplexity", w.pl, "in_beoordeling", "").await;
-
-    let html = page(app, &mw, "/aanvragen/nieuw?naam=chatgpt").await;
-    assert!(
-        html.contains("Deze tool is al toegestaan voor openbare informatie en interne informatie (onder voorwaarden)."),
-        "{html}"
-    );
-    assert!(html.contains("Alleen met een werkaccount.") && html.contains("Dan hoef ik niets aan te vragen"));
-    assert!(html.contains("/toegestane-tools?zoek=ChatGPT+Team"));
-    let html = page(app, &mw, "/aanvragen/nieuw?naam=deepseek").await;
-    assert!(html.contains("Deze tool is niet toegestaan. De reden: Gegevens gaan naar servers buiten de EER."));
-    assert!(!html.contains("Dan hoef ik niets aan te vragen"));
-    let html = page(app, &mw, "/aanvragen/nieuw?naam=Perplexity").await;
-    assert!(html.contains("wordt nu beoordeeld door de CISO"));
-
-    // Linked: the requester reads what the existing registration allows.
-    let id = submitted(app, &mw, &with(FULL, &[("tool_name", "ChatGPT")])).await;
-    let r = act(app, &ciso, id, "koppelen", &[("application_id", "")]).await;
-    assert_eq!(r.status(), 422);
-    assert!(r.text().await.unwrap().contains("Kies de registratie waar de aanvraag onder valt."));
-    let chat_id = chat.to_string();
-    let r = act(app, &ciso, id, "koppelen", &[("application_id", &chat_id), ("link_note", "Gebruik uw werkaccount.")])
-        .await;
-    assert_eq!(r.status(), 303);
-    assert_eq!(state(app, id).await.0, "gekoppeld");
-    let mine = page(app, &mw, &format!("/aanvragen/{id}")).await;
-    assert!(mine.contains("Valt onder een bestaande registratie") && mine.contains("Deze tool is al toegestaan voor"));
-    // The notification says what is allowed and under which conditions, not only where to look.
-    let told = &notes(app, w.mw, "aanvraag_besluit").await[0];
-    assert!(told.contains("valt onder de bestaande registratie ChatGPT Team"), "{told}");
-    assert!(told.contains("Toelichting van de CISO: Gebruik uw werkaccount."), "{told}");
-    assert!(told.contains("Deze tool is al toegestaan voor openbare informatie en interne informatie"), "{told}");
-    assert!(told.ends_with("Voorwaarden: Alleen met een werkaccount."), "{told}");
-
-    // Linked to a rejected registration: what is not allowed and why, on the page and in the notification.
-    let id = submitted(app, &mw, &with(FULL, &[("tool_name", "DeepSeek Chat")])).await;
-    let r = act(app, &ciso, id, "koppelen", &[("application_id", &deepseek.to_string())]).await;
-    assert_eq!(r.status(), 303);
-    let mine = page(app, &mw, &format!("/aanvragen/{id}")).await;
-    assert!(
-        mine.contains("Deze tool is niet toegestaan. De reden: Gegevens gaan naar servers buiten de EER."),
-        "{mine}"
-    );
-    assert!(!mine.contains("Deze tool is al toegestaan"), "{mine}");
-    let told = &notes(app, w.mw, "aanvraag_besluit").await[1];
-    assert!(told.contains("valt onder de bestaande registratie DeepSeek."), "{told}");
-    assert!(
-        told.contains("Deze tool is niet toegestaan. De reden: Gegevens gaan naar servers buiten de EER."),
-        "{told}"
-    );
-
-    // Rejected: a reason is required, the requester reads it.
-    let id = submitted(app, &mw, &with(FULL, &[("tool_name", "DeepSeek")])).await;
-    let r = act(app, &ciso, id, "afwijzen", &[("reason", "  ")]).await;
-    assert_eq!(r.status(), 422);
-    let html = r.text().await.unwrap();
-    assert!(html.contains("Vul de reden van de afwijzing in."));
-    assert_eq!(state(app, id).await.0, "ingediend");
-    let r = act(app, &ciso, id, "afwijzen", &[("reason", "Gegevens gaan naar servers buiten de EER.")]).await;
-    assert_eq!(r.status(), 303);
-    let mine = page(app, &mw, &format!("/aanvragen/{id}")).await;
-    assert!(mine.contains("Afgewezen") && mine.contains("De reden: Gegevens gaan naar servers buiten de EER."));
-    // Accepting needs an owner; the question is named and the answers are kept.
-    let id = submitted(app, &mw, FULL).await;
-    let r =
-        act(app, &ciso, id, "accepteren", &[("invite_name", "Nieuwe Eigenaar"), ("invite_email", "geen-adres")]).await;
-    assert_eq!(r.status(), 422);
-    let html = r.text().await.unwrap();
-    assert!(html.contains("geldig e-mailadres") && html.contains("value=\"Nieuwe Eigenaar\""));
 }
 
 #[tokio::test]

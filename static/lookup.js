@@ -1,0 +1,95 @@
+// The look-up on "Nieuwe AI-tool aanvragen" while the employee types: after a short pause, what the register
+// says about the tool (allowed, forbidden, in review) is shown in the polite live region #opzoeken-direct,
+// from /aanvragen/opzoeken (JSON). Progressive: without JavaScript the "Opzoeken" button does the same.
+(function () {
+  "use strict";
+  var input = document.getElementById("naam");
+  var live = document.getElementById("opzoeken-direct");
+  if (!input || !live || !window.fetch) {
+    return;
+  }
+  var url = live.getAttribute("data-lookup");
+  var timer = null;
+  var asked = 0;
+
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) {
+      e.className = className;
+    }
+    if (text) {
+      e.textContent = text;
+    }
+    return e;
+  }
+
+  // Conditions typed as a "- " list show as a list (as on the server's pages, web::text).
+  function conditions(text) {
+    var box = el("div", "", "Voorwaarden: ");
+    var list = null;
+    text.split(/\r?\n/).forEach(function (line) {
+      var m = /^\s*[-*•]\s+(.*)$/.exec(line);
+      if (m) {
+        if (!list) {
+          list = el("ul", "utrecht-unordered-list app-text-list");
+          box.appendChild(list);
+        }
+        list.appendChild(el("li", "", m[1].trim()));
+      } else if (line.trim()) {
+        list = null;
+        box.appendChild(el("span", "app-text-lines", line.trim() + " "));
+      }
+    });
+    return box;
+  }
+
+  function show(naam, findings) {
+    live.textContent = "";
+    if (findings.length === 0) {
+      live.appendChild(el("p", "utrecht-paragraph", "„" + naam + "” staat nog niet in het register."));
+      return;
+    }
+    findings.forEach(function (x) {
+      var look = x.kind === "toegestaan" || x.kind === "verboden" ? x.kind : "onder_voorwaarden";
+      var box = el("div", "utrecht-alert app-answer app-permission--" + look);
+      var message = el("div", "utrecht-alert__message");
+      var p = el("p", "utrecht-paragraph");
+      p.appendChild(el("strong", "", x.name + ": "));
+      p.appendChild(document.createTextNode(x.text));
+      message.appendChild(p);
+      if (x.conditions) {
+        message.appendChild(conditions(x.conditions));
+      }
+      if (x.attention) {
+        message.appendChild(el("p", "utrecht-paragraph", "Let op: " + x.attention));
+      }
+      box.appendChild(message);
+      live.appendChild(box);
+    });
+  }
+
+  function lookUp() {
+    var naam = input.value.trim();
+    var mine = ++asked;
+    if (naam.length < 2) {
+      live.textContent = "";
+      return;
+    }
+    fetch(url + "?naam=" + encodeURIComponent(naam), { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) {
+        return r.ok ? r.json() : null;
+      })
+      .then(function (answer) {
+        // Only the answer to the latest name counts; a failed look-up leaves the button to do it.
+        if (answer && mine === asked) {
+          show(answer.naam, answer.findings);
+        }
+      })
+      .catch(function () {});
+  }
+
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(lookUp, 400);
+  });
+})();
