@@ -6,6 +6,8 @@ pub mod expr;
 pub mod forms;
 pub mod pages;
 pub mod prescan;
+pub mod run;
+pub mod slips;
 
 use std::sync::OnceLock;
 
@@ -59,6 +61,8 @@ pub fn built_in_prescan() -> Definition {
     Definition::parse("prescan.yaml", PRESCAN).expect("the built-in pre-scan is valid")
 }
 
+#[cfg(test)]
+mod official_tests;
 #[cfg(test)]
 mod tests;
 

@@ -47,7 +47,20 @@ fn javascript_like_semantics() {
     assert_eq!(eval("answers('none') == null"), Value::Bool(true));
     assert_eq!(eval("k >= 1 && k <= 6"), Value::Bool(true));
     assert_eq!(eval("!criteria.c || 1 - 1"), Value::Num(0.0));
-    assert_eq!(eval("weightedCountMap(answers('many'), ['a', 'b', 'c'], [1, 1, 3])"), Value::Num(4.0));
+    // Keys match whole answers only, as in the official code (the prefix slip of 1.4.1 and 5.1.2).
+    assert_eq!(eval("weightedCountMap(answers('many'), ['a', 'b', 'c'], [1, 1, 3])"), Value::Num(0.0));
+    assert_eq!(
+        eval("weightedCountMap(answers('many'), ['Categorie X: a', 'b', 'Categorie X: c'], [1, 1, 3])"),
+        Value::Num(4.0)
+    );
+    assert_eq!(eval("weightedCountMap(answers('pick'), ['Buiten EER'], [1])"), Value::Num(0.0));
+    // jexl's JavaScript: `==` converts, `in` does not; texts compare as texts; a list is true even when empty.
+    assert_eq!(eval("'2' == 2"), Value::Bool(true));
+    assert_eq!(eval("'2' in [2]"), Value::Bool(false));
+    assert_eq!(eval("'10' < '9'"), Value::Bool(true));
+    assert_eq!(eval("bool([])"), Value::Bool(false));
+    assert_eq!(eval("[] && 1"), Value::Num(1.0));
+    assert_eq!(eval("'ER' in 'Buiten EER'"), Value::Bool(true));
     assert_eq!(eval("2 * 3 + 4 / 2"), Value::Num(8.0));
     assert_eq!(eval("bool(answers('none'))"), Value::Bool(false));
 }
