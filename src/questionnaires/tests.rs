@@ -252,3 +252,13 @@ fn not_needed_only_when_the_deciding_questions_are_answered() {
         assert_eq!(o.verdict(a).unwrap().label(), "niet nodig", "{a} with {given:?}");
     }
 }
+
+/// Issue 16 part 5: no expression of the built-in question sets reads differently under jexl's grammar.
+#[test]
+fn no_expression_of_the_question_sets_reads_differently_under_jexl() {
+    for (name, text) in [("prescan", PRESCAN), ("dpia", DPIA), ("iama", IAMA)] {
+        let d = Definition::parse(name, text).unwrap();
+        let differ: Vec<&str> = d.expression_texts().into_iter().filter(|t| super::expr::reading_differs(t)).collect();
+        assert!(differ.is_empty(), "{name}: {differ:?}");
+    }
+}

@@ -8,7 +8,7 @@ mod parser;
 
 /// Where and what, as for the decision tree's conditions.
 pub use crate::aiact::expr::ParseError;
-pub use parser::parse;
+pub use parser::{parse, reading_differs};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {

@@ -83,3 +83,25 @@ fn malformed_expressions_say_what_and_where() {
         assert!(e.message.contains(what), "{src:?}: {e}");
     }
 }
+
+/// jexl 2.3.0's grammar where it differs from the conventional one.
+#[test]
+fn jexl_precedence() {
+    // && and || on one level, left to right: (true || false) && false.
+    assert_eq!(eval("true || false && false"), Value::Bool(false));
+    assert!(reading_differs("true || false && false"));
+    assert!(!reading_differs("true && false || true"));
+    // == and < on one level: (1 == 1) < 2 is true < 2.
+    assert_eq!(eval("1 == 1 < 2"), Value::Bool(true));
+    assert!(reading_differs("k == 1 < 2"));
+    // `!` binds tighter than `in`: (!'x') in ['x'] is false in ['x'].
+    assert_eq!(eval("!'x' in ['x']"), Value::Bool(false));
+    assert_eq!(eval("!('x' in ['x'])"), Value::Bool(false));
+    assert_eq!(eval("!'x' in [false]"), Value::Bool(true));
+    // A transform applies to the operand before it: 1 + (answers('many') | count).
+    assert_eq!(eval("1 + answers('many') | count"), Value::Num(3.0));
+    assert!(reading_differs("1 + answers('many') | count"));
+    assert!(!reading_differs("answers('many') | count"));
+    // Arithmetic as usual.
+    assert_eq!(eval("2 * 3 + 4 / 2 - 1"), Value::Num(7.0));
+}
