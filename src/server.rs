@@ -17,6 +17,9 @@ pub async fn serve(args: ServeArgs, db_args: DbArgs) -> anyhow::Result<()> {
     let sets = crate::questionnaires::load().map_err(anyhow::Error::msg)?;
     tracing::info!(event = "reference_loaded", prescan = %sets.prescan.version, dpia = %sets.dpia.version, iama = %sets.iama.version, "assessment question sets loaded");
     tracing::info!(event = "reference_loaded", tree = %tree.name, version = %tree.version, questions = tree.questions.len(), "AI Act decision tree loaded");
+    for e in crate::questionnaires::jexl_differences() {
+        tracing::warn!(event = "reference_jexl_reading", expression = %e, "jexl (the government's evaluator) reads this expression differently from the conventional precedence; its reading is used");
+    }
     let db = Database::open(&db_args.settings(), true).await?;
     let result = run(&args, &db).await;
     // Stop the private cluster even when serving failed (e.g. the port was taken).

@@ -119,6 +119,8 @@ pub struct UsersPage {
     pub members: Vec<MemberRow>,
     /// Workflow roles nobody active holds, each with what waits on it (issue 18, item 6).
     pub missing_roles: Vec<String>,
+    /// Expressions in the reference data that jexl reads differently from the usual precedence (issue 16).
+    pub jexl_readings: Vec<String>,
 }
 
 /// "Niemand heeft de rol FG: 2 ingediende registraties wachten op het advies van de FG …".
@@ -145,6 +147,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult
         org_name: user.organisation.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
         members,
         missing_roles,
+        jexl_readings: crate::questionnaires::jexl_differences(),
     })
 }
 

@@ -1,35 +1,68 @@
 //! The little language of the decision tree's `redirects`: `"label" in labels`, `!`, `&&`, `||` and
 //! parentheses, e.g. `("AI-systeem" in labels || "open-source" in labels) && !("hoog-risico AI" in labels)`.
-//! A real tokenizer and recursive-descent parser: precedence `!` > `&&` > `||`, both binary operators
-//! left-associative.
+//! A real tokenizer and parser, with the grammar of jexl 2.3.0, which the government's frontend evaluates the tree
+//! with (jexl/dist/grammar.js): `&&` and `||` have the same precedence (10) and group left to right, so
+//! `a || b && c` is `(a || b) && c`; `in` (20) binds tighter than both, and `!` tighter than anything, so
+//! `!"x" in labels` is `(!"x") in labels`, which is always false. The conventional reading (`&&` before `||`,
+//! `!` over the whole `in`) is kept only to point out expressions whose two readings differ (`reading_differs`).
 
 use std::collections::BTreeSet;
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expr {
-    /// `"x" in labels`
-    Has(String),
+    /// A text, only ever as the left side of `in labels`.
+    Str(String),
+    /// `x in labels`
+    In(Box<Expr>),
     Not(Box<Expr>),
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
 }
 
+/// What an expression evaluates to, as in JavaScript: a text or a boolean.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Val {
+    Str(String),
+    Bool(bool),
+}
+
+impl Val {
+    fn truthy(&self) -> bool {
+        match self {
+            Val::Str(s) => !s.is_empty(),
+            Val::Bool(b) => *b,
+        }
+    }
+}
+
 impl Expr {
     pub fn eval(&self, labels: &BTreeSet<String>) -> bool {
+        self.value(labels).truthy()
+    }
+
+    fn value(&self, labels: &BTreeSet<String>) -> Val {
         match self {
-            Expr::Has(l) => labels.contains(l),
-            Expr::Not(e) => !e.eval(labels),
-            Expr::And(a, b) => a.eval(labels) && b.eval(labels),
-            Expr::Or(a, b) => a.eval(labels) || b.eval(labels),
+            Expr::Str(s) => Val::Str(s.clone()),
+            // jexl's `in` on a list compares with `===`: only a text can be found among the labels.
+            Expr::In(e) => Val::Bool(matches!(e.value(labels), Val::Str(s) if labels.contains(&s))),
+            Expr::Not(e) => Val::Bool(!e.value(labels).truthy()),
+            Expr::And(a, b) => {
+                let l = a.value(labels);
+                if l.truthy() { b.value(labels) } else { l }
+            }
+            Expr::Or(a, b) => {
+                let l = a.value(labels);
+                if l.truthy() { l } else { b.value(labels) }
+            }
         }
     }
 
     /// Every label the expression mentions.
     pub fn labels(&self) -> Vec<&str> {
         match self {
-            Expr::Has(l) => vec![l.as_str()],
-            Expr::Not(e) => e.labels(),
+            Expr::Str(l) => vec![l.as_str()],
+            Expr::In(e) | Expr::Not(e) => e.labels(),
             Expr::And(a, b) | Expr::Or(a, b) => [a.labels(), b.labels()].concat(),
         }
     }
@@ -132,6 +165,8 @@ struct Parser {
     tokens: Vec<(usize, Token)>,
     at: usize,
     end: usize,
+    /// jexl's grammar (true) or the conventional one (only to compare readings).
+    jexl: bool,
 }
 
 impl Parser {
@@ -147,26 +182,56 @@ impl Parser {
         Err(ParseError { position: self.position(), message })
     }
 
+    /// jexl: `&&` and `||` on one level, left to right. Conventional: `||` over `&&`.
     fn or(&mut self) -> Result<Expr, ParseError> {
         let mut left = self.and()?;
-        while self.peek() == Some(&Token::Or) {
-            self.at += 1;
-            left = Expr::Or(Box::new(left), Box::new(self.and()?));
+        loop {
+            match self.peek() {
+                Some(Token::Or) => {
+                    self.at += 1;
+                    left = Expr::Or(Box::new(left), Box::new(self.and()?));
+                }
+                Some(Token::And) if self.jexl => {
+                    self.at += 1;
+                    left = Expr::And(Box::new(left), Box::new(self.and()?));
+                }
+                _ => return Ok(left),
+            }
         }
-        Ok(left)
     }
 
     fn and(&mut self) -> Result<Expr, ParseError> {
-        let mut left = self.unary()?;
+        if self.jexl {
+            return self.comparison();
+        }
+        let mut left = self.comparison()?;
         while self.peek() == Some(&Token::And) {
             self.at += 1;
-            left = Expr::And(Box::new(left), Box::new(self.unary()?));
+            left = Expr::And(Box::new(left), Box::new(self.comparison()?));
         }
         Ok(left)
     }
 
+    /// `x in labels`. In jexl `!` binds tighter than `in`; conventionally `!` negates the whole comparison.
+    fn comparison(&mut self) -> Result<Expr, ParseError> {
+        if !self.jexl && self.peek() == Some(&Token::Not) {
+            self.at += 1;
+            return Ok(Expr::Not(Box::new(self.comparison()?)));
+        }
+        let mut e = self.unary()?;
+        while self.peek() == Some(&Token::Word("in".into())) {
+            self.at += 1;
+            if self.peek() != Some(&Token::Word("labels".into())) {
+                return self.fail("na 'in' hoort 'labels'".into());
+            }
+            self.at += 1;
+            e = Expr::In(Box::new(e));
+        }
+        Ok(e)
+    }
+
     fn unary(&mut self) -> Result<Expr, ParseError> {
-        if self.peek() == Some(&Token::Not) {
+        if self.jexl && self.peek() == Some(&Token::Not) {
             self.at += 1;
             return Ok(Expr::Not(Box::new(self.unary()?)));
         }
@@ -186,15 +251,11 @@ impl Parser {
             }
             Some(Token::Str(label)) => {
                 self.at += 1;
+                // A text on its own is always a slip in a condition: it must be looked up in the labels.
                 if self.peek() != Some(&Token::Word("in".into())) {
                     return self.fail(format!("na \"{label}\" hoort 'in labels'"));
                 }
-                self.at += 1;
-                if self.peek() != Some(&Token::Word("labels".into())) {
-                    return self.fail("na 'in' hoort 'labels'".into());
-                }
-                self.at += 1;
-                Ok(Expr::Has(label))
+                Ok(Expr::Str(label))
             }
             Some(t) => {
                 self.fail(format!("verwacht een tekst tussen aanhalingstekens, '(' of '!', maar las {}", describe(&t)))
@@ -204,14 +265,25 @@ impl Parser {
     }
 }
 
-pub fn parse(src: &str) -> Result<Expr, ParseError> {
+fn parse_with(src: &str, jexl: bool) -> Result<Expr, ParseError> {
     let tokens = tokenize(src)?;
-    let mut p = Parser { tokens, at: 0, end: src.len() };
+    let mut p = Parser { tokens, at: 0, end: src.len(), jexl };
     let e = p.or()?;
     if let Some(t) = p.peek().cloned() {
         return p.fail(format!("onverwacht {} na een volledige uitdrukking", describe(&t)));
     }
     Ok(e)
+}
+
+/// Parse as jexl 2.3.0 does (the reading that counts).
+pub fn parse(src: &str) -> Result<Expr, ParseError> {
+    parse_with(src, true)
+}
+
+/// Whether jexl reads the expression differently from the conventional precedence (`&&` before `||`, `!` over a
+/// whole `in`): most likely a slip in the published data, so it is named at start-up.
+pub fn reading_differs(src: &str) -> bool {
+    matches!((parse_with(src, true), parse_with(src, false)), (Ok(a), Ok(b)) if a != b)
 }
 
 #[cfg(test)]
@@ -223,20 +295,33 @@ mod tests {
     }
 
     #[test]
-    fn precedence_and_grouping() {
+    fn precedence_and_grouping_as_jexl() {
+        // jexl: && and || on one level, left to right: (a || b) && c.
         let e = parse(r#""a" in labels || "b" in labels && "c" in labels"#).unwrap();
-        // && binds tighter: a || (b && c)
-        assert!(e.eval(&labels(&["a"])));
+        assert!(!e.eval(&labels(&["a"])), "conventionally a || (b && c) would hold");
         assert!(!e.eval(&labels(&["b"])));
+        assert!(e.eval(&labels(&["a", "c"])));
         assert!(e.eval(&labels(&["b", "c"])));
+        assert!(reading_differs(r#""a" in labels || "b" in labels && "c" in labels"#));
+        // a && b || c reads the same both ways.
+        let e = parse(r#""a" in labels && "b" in labels || "c" in labels"#).unwrap();
+        assert!(e.eval(&labels(&["c"])));
+        assert!(!reading_differs(r#""a" in labels && "b" in labels || "c" in labels"#));
         let g = parse(r#"("a" in labels || "b" in labels) && "c" in labels"#).unwrap();
         assert!(!g.eval(&labels(&["a"])));
         assert!(g.eval(&labels(&["a", "c"])));
-        let n = parse(r#"!("a" in labels) && !"b" in labels"#).unwrap();
+        assert!(!reading_differs(r#"("a" in labels || "b" in labels) && "c" in labels"#));
+        // jexl: !"b" in labels is (!"b") in labels: false in labels, never true.
+        let n = parse(r#"!"b" in labels"#).unwrap();
+        assert!(!n.eval(&labels(&[])));
+        assert!(!n.eval(&labels(&["b"])));
+        assert!(reading_differs(r#"!"b" in labels"#));
+        let n = parse(r#"!("a" in labels) && !("b" in labels)"#).unwrap();
         assert!(n.eval(&labels(&[])));
         assert!(!n.eval(&labels(&["b"])));
-        assert!(parse(r#"!!"x" in labels"#).unwrap().eval(&labels(&["x"])));
-        assert_eq!(parse("'single quotes' in labels").unwrap(), Expr::Has("single quotes".into()));
+        assert!(!reading_differs(r#"!("a" in labels) && !("b" in labels)"#));
+        assert!(parse(r#"!!("x" in labels)"#).unwrap().eval(&labels(&["x"])));
+        assert_eq!(parse("'single quotes' in labels").unwrap(), Expr::In(Box::new(Expr::Str("single quotes".into()))));
     }
 
     #[test]

@@ -103,6 +103,25 @@ pub struct Tree {
     conditions: BTreeMap<(usize, usize, usize), Expr>,
 }
 
+impl Tree {
+    /// The redirect conditions that jexl 2.3.0 (the government's evaluator) reads differently from the
+    /// conventional precedence, each with where it is: most likely slips in the published tree.
+    pub fn jexl_differences(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for q in &self.questions {
+            for a in &q.answers {
+                for r in a.redirects.iter().filter(|r| expr::reading_differs(&r.condition)) {
+                    out.push(format!(
+                        "{}, vraag {}, antwoord „{}”: {}",
+                        self.name, q.question_id, a.answer, r.condition
+                    ));
+                }
+            }
+        }
+        out
+    }
+}
+
 /// Ids are strings in the file ("1.2"), but YAML reads an unquoted `2` as a number: accept both.
 pub(crate) fn id_of<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     #[derive(Deserialize)]

@@ -8,6 +8,7 @@
 pub mod applications;
 pub mod auth;
 pub mod openapi;
+pub mod prescan;
 pub mod requests;
 pub mod tasks;
 pub mod tokens;
@@ -35,5 +36,6 @@ pub fn router() -> Router<AppState> {
         .route("/confirmations", get(applications::confirmations))
         .route("/requests", get(requests::list).post(requests::create))
         .route("/requests/{id}", get(requests::read))
+        .route("/prescan/evaluate", axum::routing::post(prescan::evaluate))
         .fallback(|| async { Problem::not_found() })
 }

@@ -92,6 +92,23 @@ pub enum Command {
         #[command(subcommand)]
         command: BeslishulpCommand,
     },
+    /// The Pre-scan DPIA (the government's questionnaire: is a DPIA, DTIA, KIA or IAMA needed?).
+    Prescan {
+        #[command(subcommand)]
+        command: PrescanCommand,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PrescanCommand {
+    /// Evaluate an answer set as the government's tool does and print the verdict as JSON (per assessment
+    /// required / recommended / not_needed, the criteria that fired, the scores); a wrong answer names its
+    /// question and exits 1. Answers of hidden questions are ignored.
+    Run {
+        /// A JSON object question id -> answer: true/false, an option value, a list of option values, text.
+        #[arg(long)]
+        answers: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]

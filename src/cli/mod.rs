@@ -6,6 +6,7 @@ mod accounts;
 mod args;
 mod beslishulp;
 mod database;
+mod prescan;
 mod publication;
 mod tokens;
 
@@ -13,7 +14,9 @@ use airegister::config::DbArgs;
 use airegister::db::Database;
 
 pub use args::Cli;
-use args::{ApiTokenCommand, AuditCommand, BeslishulpCommand, Command, OrganisationCommand, UserCommand};
+use args::{
+    ApiTokenCommand, AuditCommand, BeslishulpCommand, Command, OrganisationCommand, PrescanCommand, UserCommand,
+};
 
 /// Run one command to its end.
 pub async fn run(command: Command) -> anyhow::Result<()> {
@@ -21,6 +24,7 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Beslishulp { command: BeslishulpCommand::Run { answers, tree } } => {
             beslishulp::run(&answers, tree.as_deref())
         }
+        Command::Prescan { command: PrescanCommand::Run { answers } } => prescan::run(&answers),
         Command::Export { format, out, org_code, public_url, db } => {
             publication::export(&format, out.as_deref(), org_code.as_deref(), public_url.as_deref(), &db).await
         }

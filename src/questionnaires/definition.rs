@@ -380,6 +380,9 @@ pub struct Env<'a> {
 impl expr::Env for Env<'_> {
     fn answer(&self, id: &str) -> Value {
         match self.answers.get(id) {
+            // The official form stores a radio button's value as text ("true" / "false"), and its `answers()`
+            // hands that text to the expressions, so `answers('x') == true` is false there: read them the same way.
+            Some(serde_json::Value::Bool(b)) if self.definition.visible(id, self.answers) => Value::Str(b.to_string()),
             Some(v) if self.definition.visible(id, self.answers) => Value::from_json(v),
             _ => Value::Null,
         }

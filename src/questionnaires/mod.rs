@@ -6,6 +6,8 @@ pub mod expr;
 pub mod forms;
 pub mod pages;
 pub mod prescan;
+pub mod run;
+pub mod slips;
 
 use std::sync::OnceLock;
 
@@ -54,11 +56,29 @@ pub fn load() -> Result<&'static Sets, String> {
     Ok(SETS.get_or_init(|| sets))
 }
 
+/// Every expression in the loaded reference data (decision tree, Pre-scan, DPIA, IAMA) that jexl 2.3.0 — the
+/// government's evaluator, whose reading we follow — reads differently from the conventional precedence: named
+/// at start-up and to the administrator, since such an expression is most likely a slip in the published data.
+pub fn jexl_differences() -> Vec<String> {
+    let mut out = crate::aiact::load().map(|t| t.jexl_differences()).unwrap_or_default();
+    if let Ok(sets) = load() {
+        for def in [&sets.prescan, &sets.dpia, &sets.iama] {
+            let texts = def.expression_texts().into_iter().filter(|t| expr::reading_differs(t));
+            out.extend(texts.map(|t| {
+                format!("{} {}: {}", def.name, def.version, t.split_whitespace().collect::<Vec<_>>().join(" "))
+            }));
+        }
+    }
+    out
+}
+
 /// The built-in Pre-scan DPIA, for tests.
 pub fn built_in_prescan() -> Definition {
     Definition::parse("prescan.yaml", PRESCAN).expect("the built-in pre-scan is valid")
 }
 
+#[cfg(test)]
+mod official_tests;
 #[cfg(test)]
 mod tests;
 

@@ -81,6 +81,8 @@ pub fn evaluate(def: &Definition, answers: &Answers) -> Outcome {
                 open: Vec::new(),
             };
             for l in &a.levels {
+                // As in the official code: a level sees only its own criteria.
+                env.vars.retain(|k, _| !k.starts_with("criteria."));
                 let mut fired = Vec::new();
                 for c in &l.criteria {
                     let holds = def.expr(&c.expression).is_some_and(|e| e.eval(&env).truthy());

@@ -74,26 +74,39 @@ fn the_risk_score_sum_decides_above_four() {
         "Categorie betrokkenen: Kinderen jonger dan 16 jaar",
         "Categorie betrokkenen: Andere kwetsbare groepen (gehandicapten, minderheden, etc.)"
     ]);
-    // 8 special categories (> 6 → 2) + children and vulnerable groups (3 + 3 = 6 ≥ 4 → 2) + ≥ 10,000 subjects (1) = 5 > 4.
+    // 8 special categories (> 6 → 2) + ≥ 10,000 subjects (1) + monthly processing (1) + retention of years (1)
+    // = 5 > 4. Children and vulnerable groups would weigh 3 + 3, but as the government's tool evaluates the
+    // published instrument they count 0 (the answers carry a prefix the weight keys lack: a known slip).
     let o = run(&[
         ("1.2.1", json!(true)),
         ("1.2.2", json!(special)),
         ("1.4.1", vulnerable.clone()),
         ("1.5.1", json!(true)),
+        ("1.5.3", json!("Minstens maandelijks")),
+        ("1.5.4", json!("Aantal jaren")),
     ]);
     assert_eq!(o.scores["bijzonder_persoonsgegeven"], Some(2.0));
-    assert_eq!(o.scores["betrokkenen"], Some(2.0));
+    assert_eq!(o.scores["betrokkenen"], Some(0.0), "the slip of 1.4.1");
     assert_eq!(verdict(&o, "DPIA"), (Some("required".into()), vec!["riskscore".into()]));
-    // One special category (1) + 2 + 1 = 4: not above four.
+    // One special category (1) + 1 + 1 + 1 = 4: not above four.
     let o = run(&[
         ("1.2.1", json!(true)),
         ("1.2.2", json!([special[0]])),
         ("1.4.1", vulnerable.clone()),
         ("1.5.1", json!(true)),
+        ("1.5.3", json!("Minstens maandelijks")),
+        ("1.5.4", json!("Aantal jaren")),
     ]);
     assert_eq!(verdict(&o, "DPIA").0, None);
-    // The same special categories without "yes" to 1.2.1 are hidden and count for nothing: 0 + 2 + 1.
-    let o = run(&[("1.2.1", json!(false)), ("1.2.2", json!(special)), ("1.4.1", vulnerable), ("1.5.1", json!(true))]);
+    // The same special categories without "yes" to 1.2.1 are hidden and count for nothing: 0 + 1 + 1 + 1.
+    let o = run(&[
+        ("1.2.1", json!(false)),
+        ("1.2.2", json!(special)),
+        ("1.4.1", vulnerable),
+        ("1.5.1", json!(true)),
+        ("1.5.3", json!("Minstens maandelijks")),
+        ("1.5.4", json!("Aantal jaren")),
+    ]);
     assert_eq!(o.scores["bijzonder_persoonsgegeven"], Some(0.0));
     assert_eq!(verdict(&o, "DPIA").0, None);
     // Monthly processing (1) and retention of years (1) add up too: 1.1: 6 ordinary categories (1) + 1 + 1 + employees+citizens (2 → 0) + 1 + transfer (2) = 6.
@@ -237,5 +250,15 @@ fn not_needed_only_when_the_deciding_questions_are_answered() {
     let o = prescan::evaluate(&def, &given);
     for a in ["DPIA", "DTIA", "KIA", "IAMA"] {
         assert_eq!(o.verdict(a).unwrap().label(), "niet nodig", "{a} with {given:?}");
+    }
+}
+
+/// Issue 16 part 5: no expression of the built-in question sets reads differently under jexl's grammar.
+#[test]
+fn no_expression_of_the_question_sets_reads_differently_under_jexl() {
+    for (name, text) in [("prescan", PRESCAN), ("dpia", DPIA), ("iama", IAMA)] {
+        let d = Definition::parse(name, text).unwrap();
+        let differ: Vec<&str> = d.expression_texts().into_iter().filter(|t| super::expr::reading_differs(t)).collect();
+        assert!(differ.is_empty(), "{name}: {differ:?}");
     }
 }

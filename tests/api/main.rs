@@ -18,6 +18,7 @@ mod helpers;
 mod infra;
 mod mail;
 mod mfa;
+mod prescan;
 mod publication;
 mod questionnaires;
 pub mod register;

@@ -330,3 +330,42 @@ async fn two_saves_on_the_same_version_cannot_both_win() {
         assert_eq!(answers["0.2"], winner.as_str(), "round {round}: the stored answer is the winner's");
     }
 }
+
+/// Issue 16: the verdict follows the published instrument as the government's tool evaluates it, and the result
+/// says where a known slip changes it (children and vulnerable groups weigh 0 there, not 3 + 3).
+#[tokio::test]
+async fn the_prescan_result_notes_a_slip_of_the_published_instrument_that_changes_the_outcome() {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente Slipdam", "gm0404").await;
+    let pl = app.user("pl@slipdam.example", org, &[Role::Medewerker, Role::Projectleider]).await;
+    let c = app.logged_in("pl@slipdam.example").await;
+    let r = app.post(&c, "/register", &complete("Jeugdmonitor", &pl.to_string(), &[])).await;
+    let id = Uuid::parse_str(location(&r).trim_start_matches("/register/")).unwrap();
+    let path = location(&app.post(&c, &format!("/register/{id}/vragenlijsten/prescan/start"), &[]).await);
+    let page = app.get(&c, &format!("{path}?deel=1")).await.text().await.unwrap();
+    assert!(page.contains("name=\"q.1.4.1\""), "1.4.1 is in part 1");
+    let v = version(&app, &c, &path).await;
+    let r = app
+        .post(
+            &c,
+            &path,
+            &[
+                ("version", v.as_str()),
+                ("deel", "1"),
+                ("q.1.4.1", "Categorie betrokkenen: Kinderen jonger dan 16 jaar"),
+                ("q.1.4.1", "Categorie betrokkenen: Andere kwetsbare groepen (gehandicapten, minderheden, etc.)"),
+                ("q.1.5.1", "true"),
+                ("q.1.5.3", "Continu"),
+                ("q.1.5.4", "Aantal jaren"),
+                ("actie", "opslaan"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let page = app.get(&c, &format!("{path}?deel=1")).await.text().await.unwrap();
+    assert!(!page.contains("DPIA: verplicht"), "the official sum is 3, not above four");
+    assert!(
+        page.contains("<em>Let op:</em> Vraag 1.4.1: de gekozen antwoorden tellen in de officiële Pre-scan niet mee")
+    );
+    assert!(page.contains("Met de bedoelde weging zou de uitkomst voor de DPIA anders zijn."));
+}

@@ -135,3 +135,17 @@ fn steps_and_definitions_come_from_the_reference_files() {
         assert!(e.step(&q.question_id).is_some(), "{}", q.question_id);
     }
 }
+
+/// Issue 16 part 5: the tree is now read with jexl's grammar; no condition of the built-in tree reads differently
+/// from the conventional precedence, so every answer path keeps its conclusion and labels.
+#[test]
+fn no_condition_of_the_built_in_tree_reads_differently_under_jexl() {
+    assert_eq!(tree().jexl_differences(), Vec::<String>::new());
+    // A slip of the kind jexl reads differently is named; the tree still loads and follows jexl's reading.
+    let yaml = super::BUILT_IN.replacen(r#"if: '"distributeur" in labels'"#, r#"if: '!"distributeur" in labels'"#, 1);
+    assert_ne!(yaml, super::BUILT_IN);
+    let t = Tree::parse("decision-tree.yaml", &yaml).unwrap();
+    let named = t.jexl_differences();
+    assert_eq!(named.len(), 1, "{named:?}");
+    assert!(named[0].contains(r#"!"distributeur" in labels"#), "{named:?}");
+}

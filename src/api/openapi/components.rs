@@ -16,7 +16,13 @@ pub(super) fn components() -> Value {
 
 fn schemas() -> Map<String, Value> {
     let mut schemas = Map::new();
-    for group in [account_schemas(), list_schemas(), application_schemas(), super::requests::schemas()] {
+    for group in [
+        account_schemas(),
+        list_schemas(),
+        application_schemas(),
+        super::requests::schemas(),
+        super::prescan::schemas(),
+    ] {
         if let Value::Object(group) = group {
             schemas.extend(group);
         }

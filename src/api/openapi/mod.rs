@@ -9,6 +9,7 @@ mod components;
 mod docs;
 mod fields;
 mod paths;
+mod prescan;
 mod requests;
 
 use std::sync::LazyLock;

@@ -17,7 +17,8 @@ pub(super) fn paths() -> Value {
         "/tasks": tasks(),
         "/confirmations": confirmations(),
         "/requests": super::requests::requests_path(),
-        "/requests/{id}": super::requests::request_path()
+        "/requests/{id}": super::requests::request_path(),
+        "/prescan/evaluate": super::prescan::evaluate_path()
     })
 }
 

@@ -8,7 +8,7 @@ mod parser;
 
 /// Where and what, as for the decision tree's conditions.
 pub use crate::aiact::expr::ParseError;
-pub use parser::parse;
+pub use parser::{parse, reading_differs};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -31,14 +31,14 @@ impl Value {
         }
     }
 
-    /// JavaScript truthiness (an empty list is false here: "nothing selected").
+    /// JavaScript truthiness, as jexl uses it (a list, even an empty one, is true).
     pub fn truthy(&self) -> bool {
         match self {
             Value::Null => false,
             Value::Bool(b) => *b,
             Value::Num(n) => *n != 0.0 && !n.is_nan(),
             Value::Str(s) => !s.is_empty(),
-            Value::List(l) => !l.is_empty(),
+            Value::List(_) => true,
         }
     }
 
@@ -47,19 +47,42 @@ impl Value {
             Value::Null => 0.0,
             Value::Bool(b) => f64::from(u8::from(*b)),
             Value::Num(n) => *n,
+            Value::Str(s) if s.trim().is_empty() => 0.0,
             Value::Str(s) => s.trim().parse().unwrap_or(f64::NAN),
-            Value::List(l) => l.len() as f64,
+            // JavaScript turns a list into its text first ("" → 0, "3" → 3, "a,b" → NaN).
+            Value::List(_) => Value::Str(text(self)).number(),
         }
     }
 
+    /// JavaScript's `==` (jexl's): null only equals null, texts compare as texts, a list compares by its text
+    /// (two lists are two objects, never equal), everything else as numbers.
     fn loose_eq(&self, other: &Value) -> bool {
         match (self, other) {
             (Value::Null, Value::Null) => true,
             (Value::Null, _) | (_, Value::Null) => false,
             (Value::Str(a), Value::Str(b)) => a == b,
-            (Value::List(a), Value::List(b)) => a == b,
-            (Value::Str(_), _) | (_, Value::Str(_)) | (Value::List(_), _) | (_, Value::List(_)) => false,
+            (Value::List(_), Value::List(_)) => false,
+            (Value::List(_), o) => Value::Str(text(self)).loose_eq(o),
+            (o, Value::List(_)) => o.loose_eq(&Value::Str(text(other))),
             (a, b) => a.number() == b.number(),
+        }
+    }
+
+    /// JavaScript's `===`, which jexl's `in` uses for a list.
+    fn strict_eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Num(a), Value::Num(b)) => a == b,
+            (Value::List(_), Value::List(_)) => false,
+            (a, b) => a == b,
+        }
+    }
+
+    /// JavaScript's `<` and friends: two texts compare as texts, anything else as numbers (NaN compares false).
+    fn compare(&self, other: &Value) -> Option<std::cmp::Ordering> {
+        let prim = |v: &Value| if let Value::List(_) = v { Value::Str(text(v)) } else { v.clone() };
+        match (prim(self), prim(other)) {
+            (Value::Str(a), Value::Str(b)) => Some(a.cmp(&b)),
+            (a, b) => a.number().partial_cmp(&b.number()),
         }
     }
 }
@@ -119,10 +142,10 @@ impl Expr {
                     b.eval(env)
                 }
             }
+            // par-dpia-form's `count` transform: the length of a list, 0 for anything else.
             Expr::Pipe(e, _count) => match e.eval(env) {
                 Value::List(l) => Value::Num(l.len() as f64),
-                Value::Null => Value::Num(0.0),
-                _ => Value::Num(1.0),
+                _ => Value::Num(0.0),
             },
             Expr::Call(name, args) => call(name, args, env),
             Expr::Bin(op, a, b) => {
@@ -136,17 +159,20 @@ impl Expr {
                 match op {
                     Op::Eq => Value::Bool(l.loose_eq(&r)),
                     Op::Ne => Value::Bool(!l.loose_eq(&r)),
-                    Op::Lt => Value::Bool(l.number() < r.number()),
-                    Op::Le => Value::Bool(l.number() <= r.number()),
-                    Op::Gt => Value::Bool(l.number() > r.number()),
-                    Op::Ge => Value::Bool(l.number() >= r.number()),
-                    Op::In => Value::Bool(match &r {
-                        Value::List(items) => items.iter().any(|i| i.loose_eq(&l)),
+                    Op::Lt => Value::Bool(l.compare(&r).is_some_and(|o| o.is_lt())),
+                    Op::Le => Value::Bool(l.compare(&r).is_some_and(|o| o.is_le())),
+                    Op::Gt => Value::Bool(l.compare(&r).is_some_and(|o| o.is_gt())),
+                    Op::Ge => Value::Bool(l.compare(&r).is_some_and(|o| o.is_ge())),
+                    Op::In => Value::Bool(match (&l, &r) {
+                        (_, Value::List(items)) => items.iter().any(|i| i.strict_eq(&l)),
+                        (Value::Str(needle), Value::Str(hay)) => hay.contains(needle.as_str()),
+                        (needle, Value::Str(hay)) => hay.contains(text(needle).as_str()),
                         _ => false,
                     }),
                     Op::Add => match (&l, &r) {
-                        (Value::Str(x), y) => Value::Str(format!("{x}{}", text(y))),
-                        (x, Value::Str(y)) => Value::Str(format!("{}{y}", text(x))),
+                        (Value::Str(_) | Value::List(_), _) | (_, Value::Str(_) | Value::List(_)) => {
+                            Value::Str(format!("{}{}", text(&l), text(&r)))
+                        }
                         _ => Value::Num(l.number() + r.number()),
                     },
                     Op::Sub => Value::Num(l.number() - r.number()),
@@ -220,20 +246,19 @@ fn id_arg(args: &[Expr], env: &dyn Env) -> String {
     }
 }
 
-/// Checkbox values carry a category prefix ("Categorie betrokkenen: Kinderen jonger dan 16 jaar") that the
-/// weight keys leave out ("Kinderen jonger dan 16 jaar"): a key matches the whole value or the part after ": ".
-fn option_matches(value: &str, key: &str) -> bool {
-    value == key || value.split_once(": ").is_some_and(|(_, rest)| rest == key)
-}
-
 fn call(name: &str, args: &[Expr], env: &dyn Env) -> Value {
     match name {
         "answers" => env.answer(&id_arg(args, env)),
-        "bool" => Value::Bool(args.first().map(|a| a.eval(env)).is_some_and(|v| v.truthy())),
+        // As par-dpia-form defines them: `bool` is true only for true or the text "true" (what a yes radio
+        // button stores); `countSelectedOptions` counts a list and gives 0 for anything else.
+        "bool" => Value::Bool(match args.first().map(|a| a.eval(env)) {
+            Some(Value::Bool(b)) => b,
+            Some(Value::Str(s)) => s == "true",
+            _ => false,
+        }),
         "countSelectedOptions" => match env.answer(&id_arg(args, env)) {
             Value::List(l) => Value::Num(l.len() as f64),
-            Value::Null => Value::Num(0.0),
-            _ => Value::Num(1.0),
+            _ => Value::Num(0.0),
         },
         "weightedCountMap" => {
             let vals: Vec<Value> = args.iter().map(|a| a.eval(env)).collect();
@@ -245,11 +270,14 @@ fn call(name: &str, args: &[Expr], env: &dyn Env) -> Value {
             let total: f64 = selected
                 .iter()
                 .filter_map(|s| match s {
-                    Value::Str(s) => keys.iter().position(|k| matches!(k, Value::Str(k) if option_matches(s, k))),
+                    // Exact keys, as the official code looks them up: an answer with a category prefix
+                    // ("Categorie betrokkenen: …") never matches a key without it (a known slip, see
+                    // reference/assessments/README.md), so those weights count 0 there and here.
+                    Value::Str(s) => keys.iter().position(|k| matches!(k, Value::Str(k) if k == s)),
                     _ => None,
                 })
                 .map(|i| weights.get(i).map(Value::number).unwrap_or(0.0))
-                .sum();
+                .fold(0.0, |a, b| a + b);
             Value::Num(total)
         }
         _ => Value::Null,

@@ -1,5 +1,10 @@
 //! Tokenizer and recursive-descent parser: expression text to an `Expr` tree, with a Dutch message and the
-//! position of the first problem.
+//! position of the first problem. The grammar is jexl 2.3.0's (jexl/dist/grammar.js), which the government's
+//! tool evaluates these files with: `&&` and `||` share one level (10) and group left to right; `==`, `!=`, `<`,
+//! `<=`, `>`, `>=` and `in` share the next (20); then `+ -` (30) and `* /` (40); `!` binds tighter than any of
+//! them, and a `| transform` applies to the operand right before it. The conventional precedence (`&&` before
+//! `||`, equality below comparison, a transform on everything before it) is kept only to point out
+//! expressions whose readings differ (`reading_differs`).
 
 use super::{Expr, FILTERS, FUNCTIONS, Op, ParseError, Value};
 
@@ -65,7 +70,27 @@ struct Parser {
     toks: Vec<(usize, Tok)>,
     at: usize,
     end: usize,
+    /// jexl's grammar (true) or the conventional one (only to compare readings).
+    jexl: bool,
 }
+
+type Levels = &'static [&'static [(&'static str, Op)]];
+
+const JEXL: Levels = &[
+    &[("||", Op::Or), ("&&", Op::And)],
+    &[("==", Op::Eq), ("!=", Op::Ne), ("<=", Op::Le), (">=", Op::Ge), ("<", Op::Lt), (">", Op::Gt), ("in", Op::In)],
+    &[("+", Op::Add), ("-", Op::Sub)],
+    &[("*", Op::Mul), ("/", Op::Div)],
+];
+
+const CONVENTIONAL: Levels = &[
+    &[("||", Op::Or)],
+    &[("&&", Op::And)],
+    &[("==", Op::Eq), ("!=", Op::Ne)],
+    &[("<=", Op::Le), (">=", Op::Ge), ("<", Op::Lt), (">", Op::Gt), ("in", Op::In)],
+    &[("+", Op::Add), ("-", Op::Sub)],
+    &[("*", Op::Mul), ("/", Op::Div)],
+];
 
 impl Parser {
     fn peek(&self) -> Option<&Tok> {
@@ -89,8 +114,13 @@ impl Parser {
         }
     }
 
+    /// A whole expression: conventionally a transform applies to all of it.
     fn pipe(&mut self) -> Result<Expr, ParseError> {
-        let mut e = self.ternary()?;
+        let e = self.ternary()?;
+        if self.jexl { Ok(e) } else { self.transforms(e) }
+    }
+
+    fn transforms(&mut self, mut e: Expr) -> Result<Expr, ParseError> {
         while self.is("|") {
             self.at += 1;
             match self.peek().cloned() {
@@ -116,22 +146,15 @@ impl Parser {
         Ok(Expr::Cond(Box::new(c), Box::new(a), Box::new(b)))
     }
 
-    /// Binary operators by precedence level (0 = loosest).
+    /// Binary operators by precedence level (0 = loosest), each level left to right.
     fn binary(&mut self, level: usize) -> Result<Expr, ParseError> {
-        const LEVELS: [&[(&str, Op)]; 6] = [
-            &[("||", Op::Or)],
-            &[("&&", Op::And)],
-            &[("==", Op::Eq), ("!=", Op::Ne)],
-            &[("<=", Op::Le), (">=", Op::Ge), ("<", Op::Lt), (">", Op::Gt), ("in", Op::In)],
-            &[("+", Op::Add), ("-", Op::Sub)],
-            &[("*", Op::Mul), ("/", Op::Div)],
-        ];
-        if level == LEVELS.len() {
+        let levels = if self.jexl { JEXL } else { CONVENTIONAL };
+        if level == levels.len() {
             return self.unary();
         }
         let mut left = self.binary(level + 1)?;
         loop {
-            let op = LEVELS[level].iter().find(|(s, _)| match self.peek() {
+            let op = levels[level].iter().find(|(s, _)| match self.peek() {
                 Some(Tok::Sym(t)) => t == s,
                 Some(Tok::Ident(w)) => w == s,
                 _ => false,
@@ -152,7 +175,9 @@ impl Parser {
             self.at += 1;
             return Ok(Expr::Neg(Box::new(self.unary()?)));
         }
-        self.primary()
+        let e = self.primary()?;
+        // jexl: a transform applies to the operand right before it.
+        if self.jexl { self.transforms(e) } else { Ok(e) }
     }
 
     fn primary(&mut self) -> Result<Expr, ParseError> {
@@ -213,9 +238,20 @@ impl Parser {
     }
 }
 
+/// Parse as jexl 2.3.0 does (the reading that counts).
 pub fn parse(src: &str) -> Result<Expr, ParseError> {
+    parse_with(src, true)
+}
+
+/// Whether jexl reads the expression differently from the conventional precedence: most likely a slip in the
+/// published data, so it is named at start-up.
+pub fn reading_differs(src: &str) -> bool {
+    matches!((parse_with(src, true), parse_with(src, false)), (Ok(a), Ok(b)) if a != b)
+}
+
+fn parse_with(src: &str, jexl: bool) -> Result<Expr, ParseError> {
     let toks = tokenize(src)?;
-    let mut p = Parser { toks, at: 0, end: src.len() };
+    let mut p = Parser { toks, at: 0, end: src.len(), jexl };
     let e = p.pipe()?;
     if p.at < p.toks.len() {
         return p.fail("onverwacht vervolg na een volledige uitdrukking".into());

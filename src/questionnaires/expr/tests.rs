@@ -47,7 +47,20 @@ fn javascript_like_semantics() {
     assert_eq!(eval("answers('none') == null"), Value::Bool(true));
     assert_eq!(eval("k >= 1 && k <= 6"), Value::Bool(true));
     assert_eq!(eval("!criteria.c || 1 - 1"), Value::Num(0.0));
-    assert_eq!(eval("weightedCountMap(answers('many'), ['a', 'b', 'c'], [1, 1, 3])"), Value::Num(4.0));
+    // Keys match whole answers only, as in the official code (the prefix slip of 1.4.1 and 5.1.2).
+    assert_eq!(eval("weightedCountMap(answers('many'), ['a', 'b', 'c'], [1, 1, 3])"), Value::Num(0.0));
+    assert_eq!(
+        eval("weightedCountMap(answers('many'), ['Categorie X: a', 'b', 'Categorie X: c'], [1, 1, 3])"),
+        Value::Num(4.0)
+    );
+    assert_eq!(eval("weightedCountMap(answers('pick'), ['Buiten EER'], [1])"), Value::Num(0.0));
+    // jexl's JavaScript: `==` converts, `in` does not; texts compare as texts; a list is true even when empty.
+    assert_eq!(eval("'2' == 2"), Value::Bool(true));
+    assert_eq!(eval("'2' in [2]"), Value::Bool(false));
+    assert_eq!(eval("'10' < '9'"), Value::Bool(true));
+    assert_eq!(eval("bool([])"), Value::Bool(false));
+    assert_eq!(eval("[] && 1"), Value::Num(1.0));
+    assert_eq!(eval("'ER' in 'Buiten EER'"), Value::Bool(true));
     assert_eq!(eval("2 * 3 + 4 / 2"), Value::Num(8.0));
     assert_eq!(eval("bool(answers('none'))"), Value::Bool(false));
 }
@@ -69,4 +82,26 @@ fn malformed_expressions_say_what_and_where() {
         let e = parse(src).unwrap_err();
         assert!(e.message.contains(what), "{src:?}: {e}");
     }
+}
+
+/// jexl 2.3.0's grammar where it differs from the conventional one.
+#[test]
+fn jexl_precedence() {
+    // && and || on one level, left to right: (true || false) && false.
+    assert_eq!(eval("true || false && false"), Value::Bool(false));
+    assert!(reading_differs("true || false && false"));
+    assert!(!reading_differs("true && false || true"));
+    // == and < on one level: (1 == 1) < 2 is true < 2.
+    assert_eq!(eval("1 == 1 < 2"), Value::Bool(true));
+    assert!(reading_differs("k == 1 < 2"));
+    // `!` binds tighter than `in`: (!'x') in ['x'] is false in ['x'].
+    assert_eq!(eval("!'x' in ['x']"), Value::Bool(false));
+    assert_eq!(eval("!('x' in ['x'])"), Value::Bool(false));
+    assert_eq!(eval("!'x' in [false]"), Value::Bool(true));
+    // A transform applies to the operand before it: 1 + (answers('many') | count).
+    assert_eq!(eval("1 + answers('many') | count"), Value::Num(3.0));
+    assert!(reading_differs("1 + answers('many') | count"));
+    assert!(!reading_differs("answers('many') | count"));
+    // Arithmetic as usual.
+    assert_eq!(eval("2 * 3 + 4 / 2 - 1"), Value::Num(7.0));
 }

@@ -35,15 +35,26 @@ pub struct VerdictView {
     pub label: &'static str,
     /// The criteria that fired, as the question set words them.
     pub reasons: Vec<String>,
+    /// For the DPIA: the known slips of the published instrument that change or could change this outcome.
+    pub notes: Vec<String>,
 }
 
 pub(super) fn verdict_views(def: &Definition, answers: &Answers) -> Vec<VerdictView> {
-    prescan::evaluate(def, answers)
+    let outcome = prescan::evaluate(def, answers);
+    // The verdict follows the instrument as the government's tool evaluates it; where a known slip of the
+    // published file changes or could change the DPIA verdict, the page says so (issue 16).
+    let notes: Vec<String> = crate::questionnaires::slips::touching(def, answers, &outcome)
+        .into_iter()
+        .filter(|s| s.changes_outcome)
+        .map(|s| s.note)
+        .collect();
+    outcome
         .verdicts
         .into_iter()
         .map(|v| VerdictView {
             label: v.label(),
             reasons: v.criteria.iter().map(|c| c.explanation.clone()).filter(|e| !e.is_empty()).collect(),
+            notes: if v.assessment == "DPIA" { notes.clone() } else { Vec::new() },
             assessment: v.assessment,
         })
         .collect()
