@@ -33,6 +33,17 @@ async function closeAll(s) {
   for (const page of Object.values(s)) await page.context().close();
 }
 
+/**
+ * The states this journey reaches that lib/pages.js cannot make cheaply (they need the journey's own
+ * registration): axe-core finds no violation and the HTML as sent is valid.
+ */
+const checked = [];
+async function checkPage(page, label) {
+  await h.assertNoAxeViolations(page, label);
+  await h.assertValidHtml(await h.documentSource(page), label);
+  checked.push(label);
+}
+
 /** The step navigation of the registration form, and the current step's title. */
 const stepsNav = (page) => page.getByRole('navigation', { name: 'Stappen van de registratie' });
 async function currentStep(page) {
@@ -68,6 +79,7 @@ async function completeSteps(page, id) {
   assert.match(await page.getByLabel(/^Korte omschrijving/).inputValue(), /dossiers/);
   assert.match(await stepsNav(page).innerText(), /\(nog \d+ nodig\)/, 'the steps show what each still needs');
   assert.match(await missingHere(page), /Gebruikscategorie/);
+  await checkPage(page, 'step Algemeen of a draft made from a request (owner)');
   await r.choice(page, 'Gebruikscategorie', 'Interne productiviteit').check();
   await page.getByLabel(/^Manier van inzet/).selectOption({ label: 'Cloud (eigen omgeving)' });
   await r.choice(page, 'Licentie', 'Organisatielicentie met contractuele afspraken').check();
@@ -140,6 +152,7 @@ test('request → triage → owner completes → FG confirms DPIA → CISO appro
     assert.equal(new URL(ciso.url()).pathname, path);
     await q.accept(ciso, path, 'Pim Projectleider (projectleider)');
     assert.match(await q.state(ciso), /^Geaccepteerd/);
+    await checkPage(ciso, 'accepted request (CISO)');
     const toRegistration = ciso.getByRole('link', { name: `Naar de registratie ${req.tool}` });
     const id = h.applicationIdFrom(await toRegistration.getAttribute('href'));
 
@@ -148,10 +161,12 @@ test('request → triage → owner completes → FG confirms DPIA → CISO appro
     await h.visit(mw, path);
     assert.match(await q.state(mw), /^Geaccepteerd/);
     assert.match(await mw.locator('main').innerText(), /Pim Projectleider vult de registratie aan/);
+    await checkPage(mw, 'accepted request (requester)');
     await r.navigate(mw, 'Meldingen');
     const note = mw.locator('.app-notifications li', { hasText: req.tool });
     assert.ok((await note.count()) >= 1, `a notification about ${req.tool}:\n${await mw.locator('main').innerText()}`);
     assert.match(await note.first().innerText(), /geaccepteerd/i);
+    await checkPage(mw, 'meldingen with the request accepted (requester)');
 
     // 4. The project lead finds the registration under "Mijn taken" and completes it step by step.
     const pl = s.projectleider;
@@ -165,8 +180,11 @@ test('request → triage → owner completes → FG confirms DPIA → CISO appro
     // 5. A DPIA recorded by the project lead waits for the FG and does not satisfy the gate.
     await recordDpia(pl, id);
     assert.match(await dpiaRow(pl).innerText(), /Ter bevestiging/);
+    assert.match(await dpiaRow(pl).innerText(), /Pim Projectleider/, 'who recorded it');
+    await checkPage(pl, 'assessments with a DPIA ter bevestiging (owner)');
     assert.match(await missingForSubmission(pl, id), /de DPIA is afgerond maar nog niet bevestigd door de FG/);
     assert.equal(await pl.getByRole('button', { name: 'Indienen' }).count(), 0, 'no submitting on a self-declared DPIA');
+    await checkPage(pl, 'overview waiting for the DPIA’s confirmation (owner)');
 
     // 6. The FG confirms it from "Mijn taken"; who and when are shown.
     const fg = s.fg;
@@ -176,6 +194,7 @@ test('request → triage → owner completes → FG confirms DPIA → CISO appro
     assert.match(confirmed, /Bevestigd/);
     assert.match(confirmed, /Fenna Gerritsen/);
     assert.match(confirmed, /\d{1,2} [a-z]+ \d{4}|\d{2}-\d{2}-\d{4}/, `the date of the confirmation: ${confirmed}`);
+    await checkPage(fg, 'assessments with the DPIA confirmed (FG)');
 
     // 7. The project lead submits.
     assert.match(await missingForSubmission(pl, id), /Niets meer: de registratie is compleet\./);
@@ -210,10 +229,12 @@ test('request → triage → owner completes → FG confirms DPIA → CISO appro
     await form.getByLabel('Goedkeuren', { exact: true }).check();
     await Promise.all([ciso.waitForNavigation(), h.clickButton(form, 'Besluit vastleggen')]);
     assert.equal(await r.workflowStatus(ciso), 'Goedgekeurd');
+    await checkPage(ciso, 'review page after approval (CISO)');
 
     // 10. The employee finds it among the allowed tools.
     await r.navigate(mw, 'Toegestane AI-tools');
     assert.ok((await mw.locator('main').innerText()).includes(req.tool), 'the tool is on the allowed-tools page');
+    console.log(`page states checked by axe and html-validate in this journey: ${checked.length}`);
   } finally {
     await closeAll(s);
   }
@@ -240,6 +261,7 @@ test('the question path: the CISO asks, the employee answers in the request, the
     await ask.getByLabel('Uw vraag aan de aanvrager').fill(question);
     await Promise.all([s.ciso.waitForNavigation(), h.clickButton(ask, 'Vraag stellen')]);
     assert.match(await q.state(s.ciso), /vraag/i);
+    await checkPage(s.ciso, 'request with a question asked (CISO)');
 
     // The employee sees the question (a task on the start page) and answers it in the request.
     await openTask(s.medewerker, 'Vragen over uw aanvragen beantwoorden', req.tool);
@@ -257,6 +279,7 @@ test('the question path: the CISO asks, the employee answers in the request, the
     assert.ok(thread.includes(`Vraag van Cas Visser (CISO)`), thread);
     assert.ok(thread.includes(question) && thread.includes(answer), thread);
     assert.match(thread, /Antwoord van Mila de Medewerker/);
+    await checkPage(s.ciso, 'request answered, back in triage (CISO)');
   } finally {
     await closeAll(s);
   }
