@@ -45,6 +45,9 @@ test('an untrained employee requests a tool that is not in the register in at mo
     // The start page's first action; the look-up says the tool is not known yet and the questions follow.
     const answer = await q.lookUp(m, req.tool);
     assert.match(await answer.innerText(), /staat nog niet in het register\. Vraag de tool hieronder aan\./);
+    // Plain Dutch: none of the register's jargon in what the employee reads.
+    const form = await page.locator('main').innerText();
+    assert.doesNotMatch(form, /RASCI|Accountable|DPIA|IAMA|Algoritmeregister|AI-verordening|risiconiveau|verwerkersovereenkomst/i);
     await q.answer(m, req);
     const path = await q.submit(m);
     const measured = m.line('request');
@@ -65,6 +68,36 @@ test('an untrained employee requests a tool that is not in the register in at mo
     assert.equal(await row.count(), 1, 'the request is in the employee’s list');
     assert.match(await row.innerText(), /Ingediend/);
     assert.equal(await row.getByRole('link').getAttribute('href'), path);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a request is saved as a concept with only its name, completed later and then submitted', async () => {
+  const { context, page } = await h.newSession(browser, 'medewerker');
+  try {
+    const req = notulenRequest();
+    await h.visit(page, '/');
+    const m = q.meter(page);
+    await q.lookUp(m, req.tool);
+    // Submitting with nothing answered names every missing question, and the form keeps the name.
+    assert.equal((await Promise.all([page.waitForNavigation(), h.clickButton(page, 'Aanvraag indienen')]))[0].status(), 422);
+    const summary = await page.locator('.app-error-summary').innerText();
+    for (const field of ['Waarvoor', 'soorten gegevens', 'afdeling', 'hoeveel mensen', 'al wordt gebruikt', 'inwoners']) {
+      assert.match(summary, new RegExp(field, 'i'), `the summary names "${field}":\n${summary}`);
+    }
+    assert.equal(await page.getByLabel(/^1\. Welke tool/).inputValue(), req.tool, 'the form comes back filled in');
+    // Saving needs only the name.
+    await m.press('Opslaan als concept');
+    assert.match(await h.flash(page), /opgeslagen als concept/);
+    assert.match(await q.state(page), /^Concept/);
+    // Later: the concept's page has the form; complete it and submit.
+    await r.navigate(page, 'Mijn aanvragen');
+    assert.match(await q.row(page, req.tool).innerText(), /Concept/);
+    await m.navigate(q.row(page, req.tool).getByRole('link'));
+    await q.answer(m, req);
+    await q.submit(m);
+    assert.match(await q.state(page), /^Ingediend/);
   } finally {
     await context.close();
   }
