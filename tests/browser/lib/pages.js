@@ -469,7 +469,7 @@ const PAGES = [
   page('beheer gebruiker: directie weer actief', 'beheerder', directieReactivated),
   // The short request and its triage (issue 18, items 1, 2 and 7; lib/request.js).
   page('aanvraag: opzoeken (leeg)', 'medewerker', '/aanvragen/nieuw', { has: 'Staat de tool al in het register?', reflow: true }),
-  page('aanvraag: formulier na opzoeken (onbekende tool)', 'medewerker', '/aanvragen/nieuw?naam=Notulen-assistent', { has: 'staat nog niet in het register', reflow: true }),
+  page('aanvraag: formulier na opzoeken (onbekende tool)', 'medewerker', '/aanvragen/nieuw?naam=Vergaderplanner+Q', { has: 'staat nog niet in het register', reflow: true }),
   page('aanvraag: formulier met fouten', 'medewerker', rq.requestFormWithErrors),
   page('aanvraag: opzoeken, tool toegestaan', 'medewerker', '/aanvragen/nieuw?naam=ChatGPT+Team', { has: 'Deze tool is al toegestaan voor' }),
   page('aanvraag: opzoeken, tool verboden', 'medewerker', '/aanvragen/nieuw?naam=DeepSeek', { has: 'Deze tool is niet toegestaan' }),

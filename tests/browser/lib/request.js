@@ -155,7 +155,7 @@ async function statusAfter(page, button, scope = page) {
 
 /** The look-up of a tool not in the register, then "Aanvraag indienen" with nothing answered: 422. */
 async function requestFormWithErrors({ page }) {
-  await page.goto('/aanvragen/nieuw?naam=Notulen-assistent');
+  await page.goto('/aanvragen/nieuw?naam=Vergaderplanner+Q');
   await page.getByLabel(/^1\. Welke tool/).fill('');
   assert.equal(await statusAfter(page, 'Aanvraag indienen'), 422);
   await page.locator('.app-error-summary').waitFor();
