@@ -21,6 +21,7 @@
 const assert = require('node:assert/strict');
 const { PASSWORD, applicationId, clickButton, newSession, totp, visit } = require('./harness');
 const { approvedToolUnderChange } = require('./change');
+const rq = require('./request');
 
 const ANONYMOUS = null;
 
@@ -466,6 +467,18 @@ const PAGES = [
   page('beheer gebruikers: rol directie ontbreekt', 'beheerder', usersWithMissingRole, { has: 'Geen actieve gebruiker heeft de rol Directie' }),
   page('beoordeling: rol directie ontbreekt (CISO)', 'ciso', reviewWithMissingRole, { has: 'Deze registratie wacht op een rol die niemand heeft.' }),
   page('beheer gebruiker: directie weer actief', 'beheerder', directieReactivated),
+  // The short request and its triage (issue 18, items 1, 2 and 7; lib/request.js).
+  page('aanvraag: opzoeken (leeg)', 'medewerker', '/aanvragen/nieuw', { has: 'Staat de tool al in het register?', reflow: true }),
+  page('aanvraag: formulier na opzoeken (onbekende tool)', 'medewerker', '/aanvragen/nieuw?naam=Vergaderplanner+Q', { has: 'staat nog niet in het register', reflow: true }),
+  page('aanvraag: formulier met fouten', 'medewerker', rq.requestFormWithErrors),
+  page('aanvraag: opzoeken, tool toegestaan', 'medewerker', '/aanvragen/nieuw?naam=ChatGPT+Team', { has: 'Deze tool is al toegestaan voor' }),
+  page('aanvraag: opzoeken, tool verboden', 'medewerker', '/aanvragen/nieuw?naam=DeepSeek', { has: 'Deze tool is niet toegestaan' }),
+  page('mijn aanvragen', 'medewerker', '/aanvragen', { has: 'Uw aanvragen', reflow: true }),
+  page('aanvraag met vraag van de CISO (aanvrager)', 'medewerker', async ({ page }) => rq.demoRequest(page, 'DeepL Write'), { has: 'Antwoord versturen', reflow: true }),
+  page('aanvragen: wachtrij (CISO)', 'ciso', '/aanvragen', { has: 'Otter.ai', reflow: true }),
+  page('aanvraag met triage (CISO)', 'ciso', async ({ page }) => rq.demoRequest(page, 'Otter.ai'), { has: 'Valt onder bestaande registratie', reflow: true }),
+  page('aanvraag: afwijzen zonder reden (CISO)', 'ciso', rq.triageWithErrors),
+  page('start page with tasks (project lead)', 'projectleider', '/', { has: 'Mijn taken' }),
 ];
 
 /**
