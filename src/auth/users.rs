@@ -86,23 +86,19 @@ pub async fn create_user(
     name: &str,
     password_hash: Option<&str>,
 ) -> Result<Uuid, CreateUserError> {
-    let id = Uuid::now_v7();
-    let res = sqlx::query!(
-        "insert into app_user (user_id, email, name, password_hash) values ($1, $2, $3, $4)",
-        id,
+    // `on conflict do nothing` rather than catching the unique violation: a failed statement would abort the
+    // caller's transaction, and callers go on in it (an existing account joins another organisation).
+    let id = sqlx::query_scalar!(
+        "insert into app_user (user_id, email, name, password_hash) values ($1, $2, $3, $4)
+         on conflict (email) do nothing returning user_id",
+        Uuid::now_v7(),
         email.trim().to_lowercase(),
         name.trim(),
         password_hash
     )
-    .execute(conn)
-    .await;
-    match res {
-        Ok(_) => Ok(id),
-        Err(sqlx::Error::Database(db)) if db.constraint() == Some("app_user_email_key") => {
-            Err(CreateUserError::EmailTaken)
-        }
-        Err(e) => Err(e.into()),
-    }
+    .fetch_optional(conn)
+    .await?;
+    id.ok_or(CreateUserError::EmailTaken)
 }
 
 /// Replace a user's roles in one organisation (an empty set removes them from it).

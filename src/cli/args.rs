@@ -76,6 +76,12 @@ pub enum Command {
         /// Only check and report per row; write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Import the rows that are in order and report the others (default: all or nothing).
+        #[arg(long)]
+        partial: bool,
+        /// With --partial: the rows that are not in order too, as drafts with what fits.
+        #[arg(long, requires = "partial")]
+        drafts: bool,
         /// The organisation's code (needed when there are several).
         #[arg(long)]
         org_code: Option<String>,

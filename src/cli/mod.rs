@@ -12,6 +12,7 @@ mod tokens;
 
 use airegister::config::DbArgs;
 use airegister::db::Database;
+use airegister::publication::import::Mode;
 
 pub use args::Cli;
 use args::{
@@ -28,8 +29,13 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::Export { format, out, org_code, public_url, db } => {
             publication::export(&format, out.as_deref(), org_code.as_deref(), public_url.as_deref(), &db).await
         }
-        Command::Import { file, dry_run, org_code, db } => {
-            publication::import(&file, dry_run, org_code.as_deref(), &db).await
+        Command::Import { file, dry_run, partial, drafts, org_code, db } => {
+            let mode = match (partial, drafts) {
+                (false, _) => Mode::AllOrNothing,
+                (true, false) => Mode::Partial,
+                (true, true) => Mode::PartialWithDrafts,
+            };
+            publication::import(&file, dry_run, mode, org_code.as_deref(), &db).await
         }
         // The demo keeps to its own data directory (unless one is given), so it never mixes with real data.
         Command::Serve { serve, db } if serve.demo => airegister::server::serve(serve, db.for_demo()).await,

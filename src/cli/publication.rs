@@ -10,6 +10,7 @@ use airegister::config::DbArgs;
 use airegister::db::Database;
 use airegister::organisations;
 use airegister::publication::export::Format;
+use airegister::publication::import::{self, Mode};
 
 /// `export`: the format is checked before the database is opened.
 pub async fn export(
@@ -28,12 +29,12 @@ pub async fn export(
 }
 
 /// `import`: the file is read (and its size checked) before the database is opened.
-pub async fn import(file: &Path, dry_run: bool, org_code: Option<&str>, db: &DbArgs) -> anyhow::Result<()> {
+pub async fn import(file: &Path, dry_run: bool, mode: Mode, org_code: Option<&str>, db: &DbArgs) -> anyhow::Result<()> {
     let bytes = std::fs::read(file).with_context(|| format!("kan {} niet lezen", file.display()))?;
     if bytes.len() > airegister::publication::import::MAX_FILE {
         bail!("{} is groter dan 10 MB", file.display());
     }
-    with_database(db, async |db| import_file(db, &bytes, dry_run, org_code).await).await
+    with_database(db, async |db| import_file(db, &bytes, dry_run, mode, org_code).await).await
 }
 
 /// The organisation a command works on: by code, or the only one.
@@ -80,25 +81,36 @@ async fn export_register(
     Ok(())
 }
 
-async fn import_file(db: &Database, bytes: &[u8], dry_run: bool, org_code: Option<&str>) -> anyhow::Result<()> {
-    use airegister::publication::{algorithm_in, import};
+async fn import_file(
+    db: &Database,
+    bytes: &[u8],
+    dry_run: bool,
+    mode: Mode,
+    org_code: Option<&str>,
+) -> anyhow::Result<()> {
+    use airegister::publication::algorithm_in;
     let org = pick_organisation(db, org_code).await?;
     let info = algorithm_in::org_info(&db.pool, org).await?;
     let actor = airegister::audit::Actor::system("cli import");
-    let report = import::run(&db.pool, &info, &actor, None, bytes, dry_run).await?;
+    let report = import::run(&db.pool, &info, &actor, None, bytes, dry_run, mode).await?;
     for line in report.lines() {
         println!("{line}");
     }
     if let Some(e) = &report.file_error {
         bail!("het bestand kan niet worden ingelezen: {e}; er is niets opgeslagen");
     }
-    if !report.ok() {
-        bail!("{} van de {} rijen hebben fouten; er is niets opgeslagen", report.error_rows(), report.rows.len());
+    if !report.writes() {
+        bail!(
+            "{} van de {} rijen hebben fouten; er is niets opgeslagen (met --partial worden de goede rijen wel \
+             geïmporteerd)",
+            report.error_rows(),
+            report.rows.len()
+        );
     }
     if dry_run {
-        println!("Proefimport: {} rijen in orde, niets opgeslagen.", report.rows.len());
+        println!("Proefimport: niets opgeslagen.");
     } else {
-        println!("{} registraties als concept opgeslagen in {}.", report.written, info.name);
+        println!("Opgeslagen als concept in {}.", info.name);
     }
     Ok(())
 }

@@ -53,6 +53,8 @@ pub const EVENT_NOTES: &[&str] = &[
     "changed_fields",
     "checklist_by",
     "publication",
+    "import_notes",
+    "import_problems",
 ];
 
 pub fn other(key: &str) -> Option<&'static str> {
@@ -77,6 +79,8 @@ pub fn other(key: &str) -> Option<&'static str> {
         "ai_act" => Some("Beslishulp AI-verordening"),
         "version" => Some("Versie"),
         "checklist_by" => Some("Checklist afgevinkt door"),
+        "import_notes" => Some("Aangepast bij de import"),
+        "import_problems" => Some("Niet overgenomen bij de import (nog aan te vullen)"),
         "risk_level" => Some("Eigen risiconiveau"),
         "risk_override_by" => Some("Risiconiveau aangepast door"),
         "suspended_by" => Some("Tijdelijk stilgezet door"),

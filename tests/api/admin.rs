@@ -261,3 +261,31 @@ async fn organisations_are_validated_created_and_edited_with_locking() {
             && html.contains("value=\"Oud\"")
     );
 }
+
+/// An address that already has an account (in another organisation) joins this organisation with the chosen
+/// roles; it is not refused with a server error, and adding it twice says so on the e-mail field.
+#[tokio::test]
+async fn an_existing_account_of_another_organisation_joins_with_its_new_roles() {
+    let app = TestApp::spawn().await;
+    let first = app.org("Gemeente", "gm0001").await;
+    let second = app.org("Samenwerking", "gm0002").await;
+    let piet = app.user("piet@gemeente.nl", first, &[Role::Medewerker]).await;
+    app.user("admin@samen.nl", second, &[Role::Beheerder]).await;
+    let c = app.logged_in("admin@samen.nl").await;
+
+    let form = [("email", "Piet@Gemeente.nl"), ("name", "Piet"), ("roles", "projectleider")];
+    let r = app.post(&c, "/beheer/gebruikers", &form).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), format!("/beheer/gebruikers/{piet}"));
+    let roles: Vec<(uuid::Uuid, String)> =
+        sqlx::query_as("select organisation_id, role from membership where user_id = $1 order by role")
+            .bind(piet)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert!(roles.contains(&(first, "medewerker".into())) && roles.contains(&(second, "projectleider".into())));
+
+    let r = app.post(&c, "/beheer/gebruikers", &form).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("al lid van deze organisatie"));
+}

@@ -15,6 +15,7 @@ mod demo_dir;
 mod faults;
 mod hardening;
 mod helpers;
+mod import_partial;
 mod infra;
 mod mail;
 mod mfa;

@@ -2,8 +2,10 @@
 //! "sjablonen" the register offers), and the register's CSV download (standard 1.0 rows; 0.4 and 0.1 rows
 //! mapped where a field corresponds; the English download's translated values mapped back). What real data
 //! gets wrong is normalised and reported per row ("NLD", months like `03-2021`, prose in the contact field,
-//! pasted HTML); every row then goes through the registration form's own validation. Writing is all or
-//! nothing, in one transaction; a dry run only reports. Imported descriptions become drafts.
+//! pasted HTML); every row then goes through the registration form's own validation. Imported descriptions
+//! become drafts, written in one transaction. By default the import is all or nothing; a partial import writes
+//! the rows that are in order (and, when asked, the others as drafts that keep what fits, with what was left out
+//! in their history) and reports every other row. A dry run only reports.
 
 mod normalise;
 mod vocabulary;
@@ -15,10 +17,54 @@ use uuid::Uuid;
 use super::algorithm_in::OrgInfo;
 use super::csv as register_csv;
 use crate::audit::Actor;
-use crate::register::form::{self, Member};
+use crate::register::draft;
+use crate::register::form::{self, FormData, Member};
 use crate::register::store;
 use crate::web::forms::FormErrors;
 use normalise::{Row, as_text, normalise};
+
+/// What to do with a file in which some rows are not in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// Nothing is written unless every row is in order.
+    #[default]
+    AllOrNothing,
+    /// The rows in order are written; the others are reported.
+    Partial,
+    /// As `Partial`, and the other rows become drafts with what fits (a row without a usable name stays out).
+    PartialWithDrafts,
+}
+
+impl Mode {
+    /// The web form's and the command line's choice: "alles" (default), "goede", "concepten".
+    pub fn parse(value: &str) -> Option<Mode> {
+        match value {
+            "" | "alles" => Some(Mode::AllOrNothing),
+            "goede" => Some(Mode::Partial),
+            "concepten" => Some(Mode::PartialWithDrafts),
+            _ => None,
+        }
+    }
+
+    /// The choices as the web form offers them: value and label.
+    pub const CHOICES: &[(&str, &str)] = &[
+        ("alles", "Niets importeren (alles of niets)"),
+        ("goede", "Alleen de rijen die in orde zijn importeren, de andere melden"),
+        ("concepten", "De rijen die in orde zijn importeren, en de andere als concept met wat past"),
+    ];
+
+    pub fn value(self) -> &'static str {
+        match self {
+            Mode::AllOrNothing => "alles",
+            Mode::Partial => "goede",
+            Mode::PartialWithDrafts => "concepten",
+        }
+    }
+
+    fn drafts(self) -> bool {
+        self == Mode::PartialWithDrafts
+    }
+}
 
 /// The largest file the import reads (the register's complete download is about 1 MB).
 pub const MAX_FILE: usize = 10 * 1024 * 1024;
@@ -33,6 +79,8 @@ pub struct RowReport {
     pub notes: Vec<String>,
     /// Problems that stop the import.
     pub errors: Vec<String>,
+    /// Written as a draft with what fits, despite the errors (a partial import with drafts).
+    pub as_draft: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -41,8 +89,11 @@ pub struct Report {
     pub rows: Vec<RowReport>,
     /// A problem with the file as a whole.
     pub file_error: Option<String>,
+    /// Rows written in order, and rows written as drafts despite their errors.
     pub written: usize,
+    pub drafts: usize,
     pub dry_run: bool,
+    pub mode: Mode,
 }
 
 impl Report {
@@ -54,6 +105,23 @@ impl Report {
         self.rows.iter().filter(|r| !r.errors.is_empty()).count()
     }
 
+    /// Whether anything was or (in a dry run) would be written.
+    pub fn writes(&self) -> bool {
+        self.file_error.is_none() && (self.ok() || self.mode != Mode::AllOrNothing)
+    }
+
+    /// One line of counts: imported, as draft, reported (every row not written). In a dry run: what would be.
+    pub fn counts(&self) -> String {
+        let (good, drafts) = if self.writes() {
+            (self.rows.iter().filter(|r| r.errors.is_empty()).count(), self.rows.iter().filter(|r| r.as_draft).count())
+        } else {
+            (0, 0)
+        };
+        let reported = self.rows.len() - good - drafts;
+        let would = if self.dry_run { " (proefimport: niets opgeslagen)" } else { "" };
+        format!("{good} geïmporteerd, {drafts} als concept, {reported} gemeld{would}")
+    }
+
     /// The report as text lines (CLI).
     pub fn lines(&self) -> Vec<String> {
         let mut out = Vec::new();
@@ -61,7 +129,11 @@ impl Report {
             out.push(format!("Bestand: {e}"));
         }
         for r in &self.rows {
-            let state = if r.errors.is_empty() { "in orde" } else { "FOUT" };
+            let state = match (r.errors.is_empty(), r.as_draft) {
+                (true, _) => "in orde",
+                (false, true) => "FOUT, als concept met wat past",
+                (false, false) => "FOUT",
+            };
             out.push(format!(
                 "Rij {} – {}: {state}",
                 r.number,
@@ -69,6 +141,9 @@ impl Report {
             ));
             out.extend(r.errors.iter().map(|e| format!("  fout: {e}")));
             out.extend(r.notes.iter().map(|n| format!("  aangepast: {n}")));
+        }
+        if self.file_error.is_none() {
+            out.push(self.counts());
         }
         out
     }
@@ -78,6 +153,9 @@ impl Report {
 struct Candidate {
     values: Map<String, Value>,
     lars: Option<String>,
+    /// What was changed on the way in, and (for a draft) what was left out: kept in the registration's history.
+    notes: Vec<String>,
+    problems: Vec<String>,
 }
 
 /// Parse the file into records: JSON (object or list) or CSV with a header row of standard keys.
@@ -128,8 +206,8 @@ fn records(text: &str) -> Result<(String, Vec<Record>), String> {
 }
 
 /// Read and check a file; nothing is written.
-async fn prepare(pool: &PgPool, org: &OrgInfo, bytes: &[u8]) -> sqlx::Result<(Report, Vec<Candidate>)> {
-    let mut report = Report::default();
+async fn prepare(pool: &PgPool, org: &OrgInfo, bytes: &[u8], mode: Mode) -> sqlx::Result<(Report, Vec<Candidate>)> {
+    let mut report = Report { mode, ..Report::default() };
     let Ok(text) = std::str::from_utf8(bytes) else {
         report.file_error = Some("het bestand is geen UTF-8-tekst (sla het op als CSV UTF-8 of JSON)".into());
         return Ok((report, Vec::new()));
@@ -156,7 +234,7 @@ async fn prepare(pool: &PgPool, org: &OrgInfo, bytes: &[u8]) -> sqlx::Result<(Re
             });
             continue;
         }
-        let (row, candidate) = known.check(number, &record, from_csv, org);
+        let (row, candidate) = known.check(number, &record, from_csv, org, mode.drafts());
         candidates.extend(candidate);
         report.rows.push(row);
     }
@@ -194,13 +272,14 @@ impl Known {
     }
 
     /// One record: normalised, validated as the registration form validates, and checked for duplicates; a
-    /// candidate to write when nothing is wrong.
+    /// candidate to write when nothing is wrong, or (with `drafts`) a draft of what fits.
     fn check(
         &mut self,
         number: usize,
         record: &Map<String, Value>,
         from_csv: bool,
         org: &OrgInfo,
+        drafts: bool,
     ) -> (RowReport, Option<Candidate>) {
         let Row { mut report, form: input, .. } = normalise(number, record, from_csv, org);
         let mut errors = FormErrors::new();
@@ -229,12 +308,26 @@ impl Known {
         } else if self.described.iter().any(|(n, _)| *n == name) {
             report.notes.push("Er staat al een registratie met deze naam in het register.".into());
         }
-        let candidate = report.errors.is_empty().then_some(Candidate { values, lars });
-        (report, candidate)
+        if report.errors.is_empty() {
+            let candidate = Candidate { values, lars, notes: report.notes.clone(), problems: Vec::new() };
+            return (report, Some(candidate));
+        }
+        // A draft never repeats a registration the register or the file already has.
+        let duplicate = report.errors.iter().any(|e| e.contains("staat al in het register") || e.contains("twee keer"));
+        if !drafts || duplicate {
+            return (report, None);
+        }
+        let fitting = draft::validate_keeping_valid(&input, &FormData::default(), &self.members)
+            .filter(|(values, _, _)| values.get("name").and_then(Value::as_str).is_some_and(|n| !n.is_empty()));
+        let Some((values, _, _)) = fitting else { return (report, None) };
+        report.as_draft = true;
+        let candidate = Candidate { values, lars: None, notes: report.notes.clone(), problems: report.errors.clone() };
+        (report, Some(candidate))
     }
 }
 
-/// Check the file and, unless `dry_run` or anything is wrong, write every row as a draft in one transaction.
+/// Check the file and write its rows as drafts in one transaction: every row when all are in order, or (in a
+/// partial `mode`) the rows in order and, with drafts, what fits of the others. A dry run writes nothing.
 pub async fn run(
     pool: &PgPool,
     org: &OrgInfo,
@@ -242,17 +335,25 @@ pub async fn run(
     created_by: Option<Uuid>,
     bytes: &[u8],
     dry_run: bool,
+    mode: Mode,
 ) -> sqlx::Result<Report> {
-    let (mut report, candidates) = prepare(pool, org, bytes).await?;
+    let (mut report, candidates) = prepare(pool, org, bytes, mode).await?;
     report.dry_run = dry_run;
-    if dry_run || !report.ok() {
+    if dry_run || !report.writes() {
         return Ok(report);
     }
     let members = store::members(pool, org.organisation_id).await?;
     let mut tx = pool.begin().await?;
     for c in &candidates {
-        let stored =
-            store::insert_recorded(&mut tx, org.organisation_id, actor, created_by, &c.values, &[], &members).await?;
+        let stored = store::insert(&mut tx, org.organisation_id, created_by, &c.values, &[]).await?;
+        let mut extra = Vec::new();
+        if !c.notes.is_empty() {
+            extra.push(("import_notes", Value::from(c.notes.clone())));
+        }
+        if !c.problems.is_empty() {
+            extra.push(("import_problems", Value::from(c.problems.clone())));
+        }
+        store::record_with(&mut tx, actor, "application.created", None, &stored, &members, &extra).await?;
         if let Some(lars) = &c.lars {
             sqlx::query!("update application set lars = $2 where application_id = $1", stored.id, lars)
                 .execute(&mut *tx)
@@ -260,6 +361,7 @@ pub async fn run(
         }
     }
     tx.commit().await?;
-    report.written = candidates.len();
+    report.drafts = candidates.iter().filter(|c| !c.problems.is_empty()).count();
+    report.written = candidates.len() - report.drafts;
     Ok(report)
 }

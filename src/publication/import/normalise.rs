@@ -6,7 +6,8 @@ use serde_json::{Map, Value};
 
 use super::RowReport;
 use super::vocabulary::{
-    CATEGORY_ALIASES, LEGACY_REFERENCES, LEGACY_TEXT, SILENT, STATUS_ALIASES, TAKEN, THEME_ALIASES, lookup, month,
+    CATEGORY_ALIASES, LEGACY_REFERENCES, LEGACY_TEXT, SILENT, STATUS_ALIASES, TAKEN, THEME_ALIASES, https_address,
+    lookup, month, status_by_words,
 };
 use crate::publication::algorithm_in::{GROUPING_KEYS, OrgInfo, filter_spelling};
 use crate::publication::csv as register_csv;
@@ -30,6 +31,15 @@ pub(super) fn as_text(v: &Value) -> Option<String> {
 /// A field of the record as text, when it has any.
 fn text(record: &Map<String, Value>, key: &str) -> Option<String> {
     record.get(key).and_then(as_text)
+}
+
+/// The first e-mail address in a text ("Mail naar info@gemeente.nl of bel 14 0123"), if any.
+fn first_email(text: &str) -> Option<String> {
+    text.split(|c: char| c.is_whitespace() || "<>()[],;:\"'".contains(c))
+        .map(|w| w.trim_matches(|c: char| c == '.' || c == '!' || c == '?'))
+        .map(|w| w.strip_prefix("mailto").map_or(w, |r| r.trim_start_matches(':')))
+        .find(|w| w.contains('@') && is_email(w))
+        .map(str::to_string)
 }
 
 /// The first `https://` address in a text, if any.
@@ -119,9 +129,12 @@ impl Row {
             "tags" => self.form.push(key, richtext::plain_text(&raw)),
             "status" => match lookup(&raw, REGISTER_STATUS, &STATUS_ALIASES) {
                 Some(v) => self.push_changed(key, &raw, v, ""),
-                None => self.error(format!(
-                    "{label}: '{raw}' is onbekend; gebruik In ontwikkeling, In gebruik of Buiten gebruik."
-                )),
+                None => match status_by_words(&raw) {
+                    Some(v) => self.push_changed(key, &raw, v, " (gelezen als status van een oudere standaard)"),
+                    None => self.error(format!(
+                        "{label}: '{raw}' is onbekend; gebruik In ontwikkeling, In gebruik of Buiten gebruik."
+                    )),
+                },
             },
             "publication_category" => match lookup(&raw, PUBLICATION_CATEGORIES, &CATEGORY_ALIASES) {
                 Some(v) => self.push_changed(key, &raw, v, ""),
@@ -137,6 +150,8 @@ impl Row {
             "website" | "url" | "publiccode" | "process_index_url" => {
                 if is_https_link(&raw) {
                     self.form.push(key, raw);
+                } else if let Some(link) = https_address(&raw) {
+                    self.push_changed(key, &raw, &link, " (het register vraagt een https-link)");
                 } else {
                     self.note(format!("{label}: '{raw}' is geen https-link en is niet overgenomen."));
                 }
@@ -164,6 +179,9 @@ impl Row {
         let label = fields::label("contact_email");
         if is_email(v) || is_https_link(v) {
             self.form.push("contact_email", v);
+        } else if let Some(address) = first_email(v) {
+            self.note(format!("{label}: uit '{v}' is het adres {address} overgenomen."));
+            self.form.push("contact_email", address);
         } else if let Some(link) = first_link(v) {
             self.note(format!("{label}: uit '{v}' is de link {link} overgenomen."));
             self.form.push("contact_email", link);

@@ -119,6 +119,87 @@ pub(super) fn month(raw: &str) -> Option<String> {
     is_month(&candidate).then_some(candidate)
 }
 
+/// A status typed in an older standard (0.1 had free text; 0.3 and 0.4 used other words, Dutch or English),
+/// read by its words. "Niet meer in gebruik" and "inactive" contain "in gebruik" and "active": the words for
+/// out of use are looked for first.
+pub(super) fn status_by_words(raw: &str) -> Option<&'static str> {
+    let v = raw.trim().to_lowercase();
+    const OUT: &[&str] = &[
+        "buiten",
+        "niet meer",
+        "gestopt",
+        "stopgezet",
+        "beëindigd",
+        "beeindigd",
+        "uitgefaseerd",
+        "afgeschaft",
+        "stopped",
+        "retired",
+        "inactive",
+        "decommission",
+        "ended",
+        "discontinued",
+        "out of",
+        "no longer",
+    ];
+    const DEVELOPMENT: &[&str] = &[
+        "ontwikkel",
+        "development",
+        "pilot",
+        "proef",
+        "test",
+        "gepland",
+        "planned",
+        "concept",
+        "voorbereiding",
+        "onderzoek",
+        "verkenn",
+        "implementat",
+    ];
+    const IN_USE: &[&str] = &[
+        "in gebruik",
+        "gebruik",
+        "werking",
+        "operation",
+        "actief",
+        "active",
+        "productie",
+        "production",
+        "live",
+        "in use",
+    ];
+    let has = |words: &[&str]| words.iter().any(|w| v.contains(w));
+    if has(OUT) {
+        Some("Buiten gebruik")
+    } else if has(DEVELOPMENT) {
+        Some("In ontwikkeling")
+    } else if has(IN_USE) {
+        Some("In gebruik")
+    } else {
+        None
+    }
+}
+
+/// A web address as the register wants it (`https://`): an `http://` link, a bare domain ("www.delft.nl") or
+/// the first https link in a sentence. None when nothing like an address is there.
+pub(super) fn https_address(raw: &str) -> Option<String> {
+    let v = raw.trim();
+    let candidate = if let Some(rest) = v.strip_prefix("http://") {
+        format!("https://{rest}")
+    } else if let Some(i) = v.find("https://") {
+        v[i..].split_whitespace().next().unwrap_or("").trim_end_matches(['.', ',', ')', ';']).to_string()
+    } else if !v.contains(char::is_whitespace)
+        && v.contains('.')
+        && v.chars().all(|c| c.is_ascii_alphanumeric() || "-._~/?#[]@!$&'()*+,;=%:".contains(c))
+        && v.split('/').next().is_some_and(|host| host.rsplit('.').next().is_some_and(|tld| tld.len() >= 2))
+    {
+        format!("https://{v}")
+    } else {
+        return None;
+    };
+    crate::register::form::is_https_link(&candidate).then_some(candidate)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,5 +212,39 @@ mod tests {
         assert_eq!(month("2023"), None);
         assert_eq!(month("n.v.t."), None);
         assert_eq!(month("13-2021"), None);
+    }
+
+    #[test]
+    fn statuses_of_older_standards_are_read_by_their_words() {
+        for (raw, expected) in [
+            ("Active", Some("In gebruik")),
+            ("In operation", Some("In gebruik")),
+            ("In werking", Some("In gebruik")),
+            ("Gestopt", Some("Buiten gebruik")),
+            ("Niet meer in gebruik", Some("Buiten gebruik")),
+            ("Inactive", Some("Buiten gebruik")),
+            ("Pilot", Some("In ontwikkeling")),
+            ("Weet niet", None),
+        ] {
+            assert_eq!(status_by_words(raw), expected, "{raw}");
+        }
+    }
+
+    #[test]
+    fn addresses_become_https_links_or_nothing() {
+        for (raw, expected) in [
+            ("www.delft.nl", Some("https://www.delft.nl")),
+            ("www.werkom.nl\t", Some("https://www.werkom.nl")),
+            ("http://example.org/a?b=c", Some("https://example.org/a?b=c")),
+            (
+                "Zie de kaart. https://ddh.maps.example/app?id=1. Meer: https://x.example",
+                Some("https://ddh.maps.example/app?id=1"),
+            ),
+            ("Belastingen | Gemeente Doesburg", None),
+            ("Melding maken - gemeente Zundert", None),
+            ("versie 1.2", None),
+        ] {
+            assert_eq!(https_address(raw).as_deref(), expected, "{raw}");
+        }
     }
 }

@@ -50,6 +50,8 @@ struct OverviewPage {
     connection: Option<Connection>,
     reconcile: Vec<String>,
     may_publish: bool,
+    /// The import's choices: value, label, chosen.
+    import_modes: Vec<(&'static str, &'static str, bool)>,
 }
 
 async fn overview_rows(state: &AppState, info: &OrgInfo) -> AppResult<Vec<OverviewRow>> {
@@ -104,6 +106,10 @@ pub(super) async fn overview_page(
         org: info,
         rows,
         public_count,
+        import_modes: {
+            let chosen = report.as_ref().map_or(import::Mode::default(), |r| r.mode).value();
+            import::Mode::CHOICES.iter().map(|&(v, l)| (v, l, v == chosen)).collect()
+        },
         report,
         reconcile,
         may_publish: may_publish(user),
@@ -138,20 +144,23 @@ pub(super) async fn import_file(
         .and_then(|b| multipart::parse(&body, &b))
         .ok_or_else(|| AppError::Conflict("Het formulier kwam niet goed door. Probeer het opnieuw.".into()))?;
     let dry_run = multipart::field(&parts, "dry_run").as_deref() == Some("ja");
+    // An unknown choice (a tampered form) is the safe one: all or nothing.
+    let mode = import::Mode::parse(multipart::field(&parts, "modus").as_deref().unwrap_or("")).unwrap_or_default();
     let file = parts.iter().find(|p| p.name == "bestand" && p.file_name.is_some());
     let report = match file {
         Some(f) if !f.data.is_empty() && f.data.len() <= import::MAX_FILE => {
             let info = algorithm_in::org_info(&state.pool, org).await?;
             let actor = Actor { origin: format!("{} (import)", user.origin), ..Actor::from(&user) };
-            import::run(&state.pool, &info, &actor, Some(user.user_id), f.data, dry_run).await?
+            import::run(&state.pool, &info, &actor, Some(user.user_id), f.data, dry_run, mode).await?
         }
         Some(f) if f.data.len() > import::MAX_FILE => Report {
             file_error: Some(format!("het bestand is groter dan {} MB", import::MAX_FILE / (1024 * 1024))),
             dry_run,
+            mode,
             ..Default::default()
         },
-        _ => Report { file_error: Some("kies een bestand (JSON of CSV)".into()), dry_run, ..Default::default() },
+        _ => Report { file_error: Some("kies een bestand (JSON of CSV)".into()), dry_run, mode, ..Default::default() },
     };
-    let status = if report.ok() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if report.ok() || report.writes() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     overview_page(&state, &user, status, Some(report), Vec::new()).await
 }
