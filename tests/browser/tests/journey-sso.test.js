@@ -77,6 +77,18 @@ function goodSettings() {
   };
 }
 
+/** At 320 CSS px wide nothing sticks out (WCAG 1.4.10), then back to the normal width. */
+async function assertReflow(page, label) {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 320, height: 640 });
+  try {
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 320, `${label} is ${width} px wide at a 320 px viewport`);
+  } finally {
+    await page.setViewportSize(size);
+  }
+}
+
 /** The main text of the page, whitespace folded. */
 async function mainText(page) {
   return (await page.locator('main').innerText()).replace(/\s+/g, ' ');
@@ -132,6 +144,7 @@ test('beheerder sets up Inloggen met organisatie-account: errors, Testen fails a
   assert.ok(tested.includes(`Het clientgeheim is gevonden in het bestand ${secret}.`), tested);
   assert.ok(!(await h.documentSource(page)).includes(sso.CLIENT_SECRET), 'the secret is never shown');
   await checkPage(page, 'SSO settings, Testen succeeded');
+  await assertReflow(page, 'SSO settings, Testen succeeded');
 
   await sso.fillSettings(page, { enabled: true });
   assert.equal(await sso.submitSettings(page, 'Opslaan'), 200);
@@ -249,6 +262,7 @@ test('a callback with a forged state is refused in Dutch', async () => {
     assert.equal(r.status(), 400);
     assert.ok((await mainText(s.page)).includes('state klopt niet'));
     await checkPage(s.page, 'SSO refusal (forged state)');
+    await assertReflow(s.page, 'SSO refusal (forged state)');
     await assertLoggedOut(s.page);
   } finally {
     await s.context.close();
@@ -307,6 +321,7 @@ test('with two organisations the login page offers a choice', async () => {
       await anon.page.getByRole('button', { name: `Inloggen met ${LABEL} (${DEMO_ORG})`, exact: true }).waitFor();
       await anon.page.getByRole('button', { name: `Inloggen met Waterschapsaccount (${name})`, exact: true }).waitFor();
       await checkPage(anon.page, 'login page with two SSO buttons');
+      await assertReflow(anon.page, 'login page with two SSO buttons');
     } finally {
       await anon.context.close();
     }
