@@ -22,6 +22,7 @@ const assert = require('node:assert/strict');
 const { PASSWORD, applicationId, clickButton, newSession, totp, visit } = require('./harness');
 const { approvedToolUnderChange } = require('./change');
 const rq = require('./request');
+const sso = require('./sso');
 
 const ANONYMOUS = null;
 
@@ -479,6 +480,11 @@ const PAGES = [
   page('aanvraag met triage (CISO)', 'ciso', async ({ page }) => rq.demoRequest(page, 'Otter.ai'), { has: 'Valt onder bestaande registratie', reflow: true }),
   page('aanvraag: afwijzen zonder reden (CISO)', 'ciso', rq.triageWithErrors),
   page('start page with tasks (project lead)', 'projectleider', '/', { has: 'Mijn taken' }),
+  // Inloggen met organisatie-account (issue 19; the states with a provider are in journey-sso.test.js).
+  page('SSO-instellingen', 'beheerder', sso.settingsPage, { has: 'Bij de inlogdienst registreren', reflow: true }),
+  page('SSO-instellingen met fouten', 'beheerder', sso.settingsWithErrors, { has: 'Uitgever (issuer): Gebruik een https-adres' }),
+  page('SSO-instellingen, Testen mislukt', 'beheerder', sso.settingsTestFailed, { has: 'Test mislukt.' }),
+  page('SSO-weigering (terugkeer zonder aanmelding)', ANONYMOUS, '/inloggen/organisatie/terugkeer?code=x&state=y', { status: 400, has: 'niet in deze browser begonnen' }),
 ];
 
 /**
