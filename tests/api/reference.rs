@@ -89,6 +89,12 @@ async fn a_run_made_with_another_tree_says_so_and_is_rechecked() {
     let page = app.get(&c, &format!("/register/{id}/ai-verordening")).await.text().await.unwrap();
     assert!(!page.contains("De beslisboom is sinds deze beoordeling gewijzigd"), "same tree: no note");
 
+    let (risk_group, labels): (Option<String>, Vec<String>) =
+        sqlx::query_as("select risk_group, labels from ai_act_run where application_id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     // Made with a tree of other content (same version), and another outcome stored then.
     let other = "0".repeat(64);
     sqlx::query(
@@ -108,14 +114,13 @@ async fn a_run_made_with_another_tree_says_so_and_is_rechecked() {
     assert!(page.contains("Conclusie: was 12.0, nu 11.0"), "{page}");
     assert!(page.contains("Labels: erbij geen algoritme; vervallen hoog-risico AI"), "{page}");
     // The same outcome with another tree: said so, nothing to change.
-    sqlx::query(
-        "update ai_act_run set conclusion_id = '11.0', risk_group = null, labels = array['geen algoritme']
-          where application_id = $1",
-    )
-    .bind(id)
-    .execute(&app.pool)
-    .await
-    .unwrap();
+    sqlx::query("update ai_act_run set conclusion_id = '11.0', risk_group = $2, labels = $3 where application_id = $1")
+        .bind(id)
+        .bind(&risk_group)
+        .bind(&labels)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let page = app.get(&c, &format!("/register/{id}/ai-verordening?controle=1")).await.text().await.unwrap();
     assert!(page.contains("Met de huidige beslisboom geven dezelfde antwoorden dezelfde uitkomst."), "{page}");
 
