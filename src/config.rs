@@ -67,6 +67,12 @@ pub struct ServeArgs {
     /// Password of the Algoritmeregister API account (see Publicatie → Koppeling); when unset, asked at upload.
     #[arg(long, env = "AIREGISTER_REGISTER_PASSWORD", hide_env_values = true)]
     pub register_password: Option<String>,
+    /// Client secret of the organisation's confidential client at the Algoritmeregister (client credentials).
+    #[arg(long, env = "AIREGISTER_REGISTER_CLIENT_SECRET", hide_env_values = true)]
+    pub register_client_secret: Option<String>,
+    /// File holding that client secret (instead of the variable).
+    #[arg(long, env = "AIREGISTER_REGISTER_CLIENT_SECRET_FILE")]
+    pub register_client_secret_file: Option<PathBuf>,
     /// Reverse proxies whose X-Forwarded-For is believed: addresses or networks, comma-separated
     /// (e.g. 10.0.0.2,fd00::/8).
     #[arg(long, env = "AIREGISTER_TRUSTED_PROXIES", value_delimiter = ',')]
@@ -131,6 +137,8 @@ pub struct WebConfig {
     pub register_rate_window: Duration,
     /// The password of the register's API account, when given in the environment instead of at upload time.
     pub register_password: Option<String>,
+    /// The register client's secret, from the environment or its file (see `register_secret`).
+    pub register_client_secret: Option<String>,
     /// Reverse proxies whose X-Forwarded-For is believed.
     pub trusted_proxies: Vec<TrustedNet>,
     pub security_contact: Option<String>,
@@ -282,6 +290,18 @@ impl Default for ConnectionLimits {
     }
 }
 
+/// The register client's secret: the file wins over the variable; trailing newlines of a file are dropped.
+pub fn register_secret(args: &ServeArgs) -> Result<Option<String>, String> {
+    let secret = match &args.register_client_secret_file {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("AIREGISTER_REGISTER_CLIENT_SECRET_FILE {} is niet te lezen: {e}", path.display()))?
+            .trim_end_matches(['\r', '\n'])
+            .to_string(),
+        None => args.register_client_secret.clone().unwrap_or_default(),
+    };
+    Ok(Some(secret).filter(|s| !s.is_empty()))
+}
+
 impl WebConfig {
     pub fn from_args(args: &ServeArgs) -> Self {
         Self {
@@ -290,6 +310,8 @@ impl WebConfig {
             session_max_hours: args.session_max_hours.max(1),
             register_rate_window: Duration::from_secs(60),
             register_password: args.register_password.clone().filter(|p| !p.is_empty()),
+            // Set by the server after `register_secret`, which can refuse an unreadable file.
+            register_client_secret: None,
             trusted_proxies: args.trusted_proxies.clone(),
             security_contact: args.security_contact.clone().filter(|c| !c.trim().is_empty()),
             security_policy: args.security_policy.clone().filter(|c| c.trim().starts_with("https://")),
@@ -339,6 +361,7 @@ impl Default for WebConfig {
             session_max_hours: 12,
             register_rate_window: Duration::from_secs(60),
             register_password: None,
+            register_client_secret: None,
             trusted_proxies: Vec::new(),
             security_contact: None,
             security_policy: None,

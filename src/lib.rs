@@ -22,6 +22,7 @@ pub mod notifications;
 pub mod organisations;
 pub mod publication;
 pub mod questionnaires;
+pub mod reference;
 pub mod register;
 pub mod requests;
 pub mod roles;
@@ -84,6 +85,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(requests::router())
         .merge(mail::router())
         .merge(sso::router())
+        .merge(reference::pages::router())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), auth::session::session_middleware));
     // Health checks and static files need no session (and must not touch it).

@@ -30,6 +30,7 @@ pub async fn serve(args: ServeArgs, db_args: DbArgs) -> anyhow::Result<()> {
 async fn run(args: &ServeArgs, db: &Database) -> anyhow::Result<()> {
     let mut web = WebConfig::from_args(args);
     web.mail = MailSettings::from_args(args).map_err(anyhow::Error::msg)?;
+    web.register_client_secret = crate::config::register_secret(args).map_err(anyhow::Error::msg)?;
     let config = Arc::new(web);
     let state = AppState::new(db.pool.clone(), config.clone());
     let listener = TcpListener::bind(args.bind).await.with_context(|| {
@@ -140,8 +141,8 @@ fn say(line: &str) {
     let _ = out.flush();
 }
 
-/// Remove expired sessions (and login counts that have filled up again) every ten minutes; once an hour (and at
-/// start) send the reminders (evaluations due, reviews waiting too long, incidents open too long).
+/// Remove expired sessions (and login counts that have filled up again) and retract from the national register
+/// what is no longer public here every ten minutes; once an hour (and at start) send the reminders (evaluations due, reviews waiting too long, incidents open too long).
 async fn session_cleanup(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(600));
     let mut round: u64 = 0;
@@ -164,6 +165,14 @@ async fn session_cleanup(state: AppState) {
         }
         if let Err(e) = state.throttle.prune(&state.pool).await {
             tracing::warn!(event = "throttle_cleanup_failed", error = %e, "could not prune the login counts");
+        }
+        // Registrations no longer public here come out of the national register too.
+        match crate::publication::retract::retract_withdrawn(&state.pool, &state.config).await {
+            Ok((0, 0)) => {}
+            Ok((done, failed)) => {
+                tracing::info!(event = "register_retracted", done, failed, "retracted from the register")
+            }
+            Err(e) => tracing::warn!(event = "register_retract_failed", error = %e, "could not retract"),
         }
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod engine;
 pub mod expr;
+pub mod recheck;
 pub mod tree;
 
 use std::path::PathBuf;
@@ -17,6 +18,21 @@ pub const BUILT_IN: &str = include_str!("../../reference/ai-act-beslishulp/decis
 const FILE: &str = "ai-act-beslishulp/decision-tree.yaml";
 
 static TREE: OnceLock<Tree> = OnceLock::new();
+/// SHA-256 (hex) of the bytes of the loaded tree: its version alone does not say which content it has (the
+/// government changed the content of "1.0.0" without changing the version).
+static TREE_SHA256: OnceLock<String> = OnceLock::new();
+
+/// SHA-256 of bytes, as lower-case hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The content hash of the loaded tree (see [`load`]); empty when it could not be loaded.
+pub fn tree_sha256() -> &'static str {
+    let _ = load();
+    TREE_SHA256.get().map(String::as_str).unwrap_or("")
+}
 
 /// Where a replacement tree lives, if one is configured.
 pub fn override_path() -> Option<PathBuf> {
@@ -28,14 +44,15 @@ pub fn load() -> Result<&'static Tree, LoadError> {
     if let Some(t) = TREE.get() {
         return Ok(t);
     }
-    let tree = match override_path() {
+    let (tree, sha) = match override_path() {
         Some(path) => {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| LoadError(format!("{}: kan het bestand niet lezen: {e}", path.display())))?;
-            Tree::parse(&path.display().to_string(), &text)?
+            (Tree::parse(&path.display().to_string(), &text)?, sha256_hex(text.as_bytes()))
         }
-        None => Tree::parse(&format!("reference/{FILE}"), BUILT_IN)?,
+        None => (Tree::parse(&format!("reference/{FILE}"), BUILT_IN)?, sha256_hex(BUILT_IN.as_bytes())),
     };
+    let _ = TREE_SHA256.set(sha);
     Ok(TREE.get_or_init(|| tree))
 }
 
@@ -71,7 +88,7 @@ pub mod extras {
         definitions: Vec<Definition>,
     }
 
-    const DEFINITIONS: &str = include_str!("../../reference/ai-act-beslishulp/definitions.yaml");
+    pub const DEFINITIONS: &str = include_str!("../../reference/ai-act-beslishulp/definitions.yaml");
     const CATEGORIES: &str = include_str!("../../reference/ai-act-beslishulp/categories.yaml");
 
     fn read(name: &str, built_in: &'static str) -> Result<String, super::tree::LoadError> {

@@ -103,6 +103,9 @@ pub enum Command {
         #[command(subcommand)]
         command: PrescanCommand,
     },
+    /// List the reference data as loaded (decision tree, definitions, Pre-scan DPIA, DPIA, IAMA, register
+    /// schema): name, version, content hash (SHA-256, short) and source.
+    Reference,
 }
 
 #[derive(Subcommand)]

@@ -26,6 +26,10 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
             beslishulp::run(&answers, tree.as_deref())
         }
         Command::Prescan { command: PrescanCommand::Run { answers } } => prescan::run(&answers),
+        Command::Reference => {
+            beslishulp::reference();
+            Ok(())
+        }
         Command::Export { format, out, org_code, public_url, db } => {
             publication::export(&format, out.as_deref(), org_code.as_deref(), public_url.as_deref(), &db).await
         }

@@ -26,6 +26,19 @@ impl TryFrom<&FormData> for SendInput {
     }
 }
 
+/// Retract from the national register: the API account's password when it is needed and not configured.
+pub struct RetractInput {
+    pub password: String,
+}
+
+impl TryFrom<&FormData> for RetractInput {
+    type Error = FormErrors;
+
+    fn try_from(input: &FormData) -> Result<Self, FormErrors> {
+        Ok(Self { password: input.get("intrek_password").to_string() })
+    }
+}
+
 /// Reconcile with the national register: the API account's password when it is not configured on the server.
 pub struct ReconcileInput {
     pub password: String,
@@ -45,6 +58,9 @@ pub struct ConnectionInput {
     pub api_url: String,
     pub token_url: String,
     pub client_id: String,
+    /// `client_credentials` or `password` (see `upload::GRANTS`).
+    pub grant_type: String,
+    /// Empty for client credentials.
     pub username: String,
     pub register_org_id: String,
     pub version: i32,
@@ -75,7 +91,20 @@ impl TryFrom<&FormData> for ConnectionInput {
             }
         }
         let client_id = errors.required("client_id", "de client-id", input.get("client_id"), 200);
-        let username = errors.required("username", "het account (e-mailadres)", input.get("username"), 200);
+        let grant_type = input.get("grant_type").to_string();
+        if !upload::GRANTS.iter().any(|(g, _)| *g == grant_type) {
+            errors.add("grant_type", "Kies hoe de koppeling inlogt: met clientgeheim of met een API-account.");
+        }
+        let username = if grant_type == "password" {
+            errors.required(
+                "username",
+                "het account (e-mailadres) voor het inloggen met wachtwoord",
+                input.get("username"),
+                200,
+            )
+        } else {
+            input.get("username").trim().chars().take(200).collect()
+        };
         let register_org_id = input.get("register_org_id").trim().to_lowercase();
         if !(2..=40).contains(&register_org_id.len())
             || !register_org_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -91,6 +120,7 @@ impl TryFrom<&FormData> for ConnectionInput {
             api_url: input.get("api_url").trim().to_string(),
             token_url: input.get("token_url").trim().to_string(),
             client_id,
+            grant_type,
             username,
             register_org_id,
             version,
@@ -122,6 +152,7 @@ mod tests {
             ("api_url", " https://algoritmes.overheid.nl/aanleverapi/v1_0 "),
             ("token_url", "http://localhost:8080/token"),
             ("client_id", " aanlever "),
+            ("grant_type", "password"),
             ("username", "ciso@gemeente.example"),
             ("register_org_id", " GM0344 "),
             ("version", "-1"),
@@ -141,14 +172,23 @@ mod tests {
         ]))
         .err()
         .expect("invalid connection");
-        for field in ["api_url", "token_url", "client_id", "username", "register_org_id"] {
+        for field in ["api_url", "token_url", "client_id", "grant_type", "register_org_id"] {
             assert!(errors.get(field).is_some(), "{field}");
         }
+        // The account is asked for only with the password grant.
+        let base = [("api_url", "https://a.example"), ("token_url", "https://b.example"), ("client_id", "c")];
+        let with = |grant: &str| {
+            let mut pairs = base.to_vec();
+            pairs.extend([("grant_type", grant), ("register_org_id", "gm01"), ("version", "-1")]);
+            ConnectionInput::try_from(&form(&pairs))
+        };
+        assert!(with("client_credentials").is_ok());
+        assert!(with("password").err().expect("no account").get("username").is_some());
         let version = ConnectionInput::try_from(&form(&[
             ("api_url", "https://a.example"),
             ("token_url", "https://b.example"),
             ("client_id", "c"),
-            ("username", "u"),
+            ("grant_type", "client_credentials"),
             ("register_org_id", "gm01"),
             ("version", "x"),
         ]))

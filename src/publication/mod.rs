@@ -12,6 +12,8 @@ mod json_error;
 pub mod pages;
 pub mod public;
 pub mod readiness;
+pub mod retract;
+mod token;
 pub mod upload;
 pub mod validate;
 pub mod xlsx;

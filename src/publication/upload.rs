@@ -1,6 +1,7 @@
 //! The client for the national register's upload API ("aanleverapi", version 1.0): a bearer token from the
-//! register's Keycloak (password grant, as MinBZK's own AMT does), then create (POST), update (PUT), release
-//! and the organisation's list for reconciliation by `source_id`. At most 25 requests per minute leave this
+//! register's Keycloak (client credentials of the organisation's confidential client, or, chosen explicitly, the
+//! password grant as MinBZK's own AMT does), then create (POST), update (PUT), release, retract and the
+//! organisation's list for reconciliation by `source_id`. At most 25 requests per minute leave this
 //! process (the register's limit); a 429 is waited out once. A 422 comes back per field.
 
 use std::collections::{HashMap, VecDeque};
@@ -11,6 +12,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use super::token;
+
 /// The organisation's account at the register.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Connection {
@@ -18,9 +21,24 @@ pub struct Connection {
     pub api_url: String,
     pub token_url: String,
     pub client_id: String,
+    /// `client_credentials` or `password` (see [`GRANTS`]).
+    pub grant_type: String,
     pub username: String,
     pub register_org_id: String,
     pub version: i32,
+}
+
+/// The grants a connection may use, with their Dutch names: what organisations get from the register (a
+/// confidential client) first; the password grant of a personal API account only when chosen.
+pub const GRANTS: [(&str, &str); 2] = [
+    ("client_credentials", "Client-id en clientgeheim (client credentials)"),
+    ("password", "Persoonlijk API-account met wachtwoord (password grant)"),
+];
+
+impl Connection {
+    pub fn uses_password(&self) -> bool {
+        self.grant_type == "password"
+    }
 }
 
 pub async fn connection(pool: &sqlx::PgPool, organisation_id: Uuid) -> sqlx::Result<Option<Connection>> {
@@ -28,7 +46,7 @@ pub async fn connection(pool: &sqlx::PgPool, organisation_id: Uuid) -> sqlx::Res
         Connection,
         r#"select organisation_id as "organisation_id!: Uuid", api_url as "api_url!: String",
                  token_url as "token_url!: String", client_id as "client_id!: String",
-                 username as "username!: String", register_org_id as "register_org_id!: String",
+                 grant_type as "grant_type!: String", username as "username!: String", register_org_id as "register_org_id!: String",
                  version as "version!: i32"
          from register_connection where organisation_id = $1"#,
         organisation_id
@@ -53,6 +71,8 @@ pub struct Summary {
 pub enum UploadError {
     /// The password is needed and was not given.
     NoPassword,
+    /// The client secret is needed and the server has none.
+    NoSecret,
     /// The token endpoint refused the account.
     Login(String),
     /// The register refused the body: (field key, message) per problem.
@@ -98,6 +118,11 @@ impl std::fmt::Display for UploadError {
             UploadError::NoPassword => {
                 write!(f, "Vul het wachtwoord van het API-account van het Algoritmeregister in.")
             }
+            UploadError::NoSecret => write!(
+                f,
+                "Er is geen clientgeheim voor het Algoritmeregister: de beheerder van de server zet het in \
+                 AIREGISTER_REGISTER_CLIENT_SECRET of in een bestand (AIREGISTER_REGISTER_CLIENT_SECRET_FILE)."
+            ),
             UploadError::Login(m) => write!(f, "Inloggen bij het Algoritmeregister lukte niet: {m}"),
             UploadError::Invalid(problems) => write!(
                 f,
@@ -161,15 +186,11 @@ impl Limiter {
     }
 }
 
-/// Bearer tokens per (token URL, user), until shortly before they expire.
-/// (token URL, user) → (bearer token, valid until).
-type TokenCache = HashMap<(String, String), (String, Instant)>;
-
-static TOKENS: LazyLock<Mutex<TokenCache>> = LazyLock::new(|| Mutex::new(HashMap::new()));
-
 pub struct Client {
     http: reqwest::Client,
     conn: Connection,
+    /// The client secret of a confidential client (from the server's environment, never stored).
+    secret: Option<String>,
     window: Duration,
     limiter: &'static Limiter,
 }
@@ -196,74 +217,42 @@ impl Client {
             .build()
             .map_err(|e| UploadError::Network(e.to_string()))?;
         let limiter = Limiter::for_host(&host_of(&conn.api_url));
-        Ok(Client { http, conn, window, limiter })
+        Ok(Client { http, conn, secret: None, window, limiter })
     }
 
+    /// `path` under the organisation, e.g. `/algorithms/{lars}`.
     fn url(&self, path: &str) -> String {
-        format!(
-            "{}/organizations/{}/algorithms{path}",
-            self.conn.api_url.trim_end_matches('/'),
-            self.conn.register_org_id
-        )
+        format!("{}/organizations/{}{path}", self.conn.api_url.trim_end_matches('/'), self.conn.register_org_id)
+    }
+
+    /// The client secret the server has (AIREGISTER_REGISTER_CLIENT_SECRET[_FILE]).
+    pub fn with_secret(mut self, secret: Option<String>) -> Client {
+        self.secret = secret;
+        self
     }
 
     /// Whether a token is cached, so the password is not needed now.
     pub fn has_token(&self) -> bool {
-        let key = (self.conn.token_url.clone(), self.conn.username.clone());
-        TOKENS.lock().unwrap_or_else(|e| e.into_inner()).get(&key).is_some_and(|(_, until)| *until > Instant::now())
+        token::cached(&self.conn).is_some()
     }
 
-    /// Log in with the password (from the environment or the form) and keep the token.
+    /// Get a token with the connection's grant (the password from the environment or the form is only used
+    /// for the password grant) and keep it.
     pub async fn login(&self, password: Option<&str>) -> Result<(), UploadError> {
         if self.has_token() {
             return Ok(());
         }
-        let Some(password) = password.filter(|p| !p.is_empty()) else { return Err(UploadError::NoPassword) };
+        let form = token::grant_form(&self.conn, password, self.secret.as_deref())?;
         self.limiter.acquire(self.window).await;
-        let resp = self
-            .http
-            .post(&self.conn.token_url)
-            .form(&[
-                ("grant_type", "password"),
-                ("client_id", self.conn.client_id.as_str()),
-                ("username", self.conn.username.as_str()),
-                ("password", password),
-            ])
-            .send()
-            .await
-            .map_err(|e| UploadError::Network(e.without_url().to_string()))?;
-        let status = resp.status();
-        let body: Value = resp.json().await.unwrap_or(Value::Null);
-        if !status.is_success() {
-            let reason = body
-                .get("error_description")
-                .or_else(|| body.get("error"))
-                .and_then(Value::as_str)
-                .unwrap_or("onbekende reden");
-            return Err(UploadError::Login(format!("{reason} (status {})", status.as_u16())));
-        }
-        let token = body
-            .get("access_token")
-            .and_then(Value::as_str)
-            .ok_or_else(|| UploadError::Login("het antwoord bevat geen token".into()))?;
-        let lifetime = body.get("expires_in").and_then(Value::as_u64).unwrap_or(60);
-        let until = Instant::now() + Duration::from_secs(lifetime.saturating_sub(10).max(1));
-        TOKENS
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert((self.conn.token_url.clone(), self.conn.username.clone()), (token.to_string(), until));
-        Ok(())
+        token::fetch(&self.http, &self.conn, &form).await
     }
 
     fn token(&self) -> Result<String, UploadError> {
-        let key = (self.conn.token_url.clone(), self.conn.username.clone());
-        TOKENS
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&key)
-            .filter(|(_, until)| *until > Instant::now())
-            .map(|(t, _)| t.clone())
-            .ok_or(UploadError::NoPassword)
+        token::cached(&self.conn).ok_or(if self.conn.uses_password() {
+            UploadError::NoPassword
+        } else {
+            UploadError::NoSecret
+        })
     }
 
     /// One call, within the rate limit; a 429 is waited out once (Retry-After, or the window).
@@ -295,10 +284,7 @@ impl Client {
                 422 => Err(UploadError::Invalid(validation_problems(&json))),
                 429 => Err(UploadError::RateLimited),
                 401 | 403 => {
-                    TOKENS
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .remove(&(self.conn.token_url.clone(), self.conn.username.clone()));
+                    token::forget(&self.conn);
                     Err(UploadError::Status(status, detail(&json, "geen toegang met dit account")))
                 }
                 _ => Err(UploadError::Status(status, detail(&json, text.chars().take(200).collect::<String>().trim()))),
@@ -309,13 +295,13 @@ impl Client {
 
     /// Every algorithm of the organisation in the register.
     pub async fn list(&self) -> Result<Vec<Summary>, UploadError> {
-        let v = self.call(reqwest::Method::GET, "", None).await?;
+        let v = self.call(reqwest::Method::GET, "/algorithms", None).await?;
         serde_json::from_value(v).map_err(|e| UploadError::Status(200, format!("onverwacht antwoord: {e}")))
     }
 
     /// A new algorithm; returns its lars code.
     pub async fn create(&self, body: &Map<String, Value>) -> Result<String, UploadError> {
-        let v = self.call(reqwest::Method::POST, "", Some(&without_nulls(body))).await?;
+        let v = self.call(reqwest::Method::POST, "/algorithms", Some(&without_nulls(body))).await?;
         v.get("lars_code")
             .and_then(Value::as_str)
             .map(str::to_string)
@@ -324,13 +310,18 @@ impl Client {
 
     /// A new version of an existing algorithm ("In bewerking"); Ok(false) when the register saw no change.
     pub async fn update(&self, lars: &str, body: &Map<String, Value>) -> Result<bool, UploadError> {
-        let v = self.call(reqwest::Method::PUT, &format!("/{lars}"), Some(&without_nulls(body))).await?;
+        let v = self.call(reqwest::Method::PUT, &format!("/algorithms/{lars}"), Some(&without_nulls(body))).await?;
         Ok(v.get("message").and_then(Value::as_str) != Some("NO_CHANGES"))
     }
 
     /// Release the newest version for publication ("Vrijgeven": STATE_1 → STATE_2).
     pub async fn release(&self, lars: &str) -> Result<(), UploadError> {
-        self.call(reqwest::Method::PUT, &format!("/{lars}/release"), None).await.map(|_| ())
+        self.call(reqwest::Method::PUT, &format!("/algorithms/{lars}/release"), None).await.map(|_| ())
+    }
+
+    /// Take the published version out of the register ("Intrekken"): the algorithm is no longer public there.
+    pub async fn retract(&self, lars: &str) -> Result<(), UploadError> {
+        self.call(reqwest::Method::DELETE, &format!("/published-algorithms/{lars}/retract"), None).await.map(|_| ())
     }
 }
 
@@ -428,6 +419,7 @@ mod tests {
             api_url: "https://register.example/api".into(),
             token_url: "http://127.0.0.1@evil.example/token".into(),
             client_id: "c".into(),
+            grant_type: "password".into(),
             username: "u".into(),
             register_org_id: "gm0001".into(),
             version: 0,

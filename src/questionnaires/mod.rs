@@ -13,9 +13,9 @@ use std::sync::OnceLock;
 
 use definition::Definition;
 
-const PRESCAN: &str = include_str!("../../reference/assessments/prescan.yaml");
-const DPIA: &str = include_str!("../../reference/assessments/dpia.yaml");
-const IAMA: &str = include_str!("../../reference/assessments/iama.yaml");
+pub const PRESCAN: &str = include_str!("../../reference/assessments/prescan.yaml");
+pub const DPIA: &str = include_str!("../../reference/assessments/dpia.yaml");
+pub const IAMA: &str = include_str!("../../reference/assessments/iama.yaml");
 
 /// The three question sets, checked.
 pub struct Sets {
@@ -26,7 +26,9 @@ pub struct Sets {
 
 static SETS: OnceLock<Sets> = OnceLock::new();
 
-fn read(name: &str, built_in: &str) -> Result<(String, String), String> {
+/// The text of a question set: a replacement in `AIREGISTER_REFERENCE_DIR/assessments/`, or the built-in one;
+/// with where it came from.
+pub fn read(name: &str, built_in: &str) -> Result<(String, String), String> {
     match std::env::var_os("AIREGISTER_REFERENCE_DIR").filter(|v| !v.is_empty()) {
         Some(dir) => {
             let path = std::path::PathBuf::from(dir).join("assessments").join(name);

@@ -97,6 +97,7 @@ impl Layout {
             nav.push(item("/beheer/gebruikers", "Gebruikers"));
             nav.push(item("/beheer/organisaties", "Organisaties"));
             nav.push(item("/beheer/e-mail", "E-mail"));
+            nav.push(item("/beheer/referentiegegevens", "Referentiegegevens"));
         }
         nav.push(item("/account", "Mijn account"));
         // The longest matching prefix is the current item ("/" only matches itself).

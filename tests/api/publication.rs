@@ -15,13 +15,13 @@ use airegister::publication::csv as register_csv;
 
 const DEMO_PW: &str = "demo-wachtwoord-2026";
 
-async fn demo_app(config: WebConfig) -> TestApp {
+pub(crate) async fn demo_app(config: WebConfig) -> TestApp {
     let app = TestApp::spawn_on(crate::helpers::fresh_database().await, config).await;
     airegister::demo::load(&app.pool, DEMO_PW).await.unwrap();
     app
 }
 
-async fn as_demo(app: &TestApp, role: &str) -> reqwest::Client {
+pub(crate) async fn as_demo(app: &TestApp, role: &str) -> reqwest::Client {
     let c = app.client();
     let r = app.login(&c, &format!("{role}@demo.example"), DEMO_PW).await;
     assert_eq!(r.status(), 303, "{role} logs in");
@@ -673,7 +673,8 @@ async fn connect(app: &TestApp, c: &reqwest::Client, standin: &StandIn) {
             &[
                 ("api_url", &standin.api_url()),
                 ("token_url", &standin.token_url()),
-                ("client_id", "algreg-api"),
+                ("client_id", standin::PUBLIC_CLIENT),
+                ("grant_type", "password"),
                 ("username", "ciso@demo.example"),
                 ("register_org_id", "gm9999"),
                 ("version", "-1"),
@@ -695,6 +696,7 @@ async fn the_register_connection_can_be_corrected_and_a_real_conflict_is_still_c
             ("api_url".to_string(), api.to_string()),
             ("token_url".to_string(), "https://keycloak.register.example/token".to_string()),
             ("client_id".to_string(), client_id.to_string()),
+            ("grant_type".to_string(), "password".to_string()),
             ("username".to_string(), "ciso@demo.example".to_string()),
             ("register_org_id".to_string(), "gm9999".to_string()),
             ("version".to_string(), version.to_string()),

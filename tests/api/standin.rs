@@ -5,6 +5,12 @@
 //! operation's schema. It also applies the register's own limits (25 requests per window → 429; the optional
 //! broken-link check → 422) and checks its own answers against the response schemas, so the client is tested
 //! against the contract, not against our assumptions.
+//!
+//! The token endpoint behaves as the register's Keycloak does for its two kinds of client: the public client
+//! [`PUBLIC_CLIENT`] only takes the password grant, the organisation's confidential client [`CLIENT`] only the
+//! client-credentials grant and only with its secret [`SECRET`]; anything else is refused with Keycloak's
+//! error. An update with the body the register has already is answered `NO_CHANGES`; retract takes a
+//! published algorithm out of publication (404 when nothing is published).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -18,6 +24,11 @@ use serde_json::{Value, json};
 
 pub const TOKEN: &str = "standin-token-6f1c";
 pub const PASSWORD: &str = "register-wachtwoord";
+/// The public client that takes the password grant (as MinBZK's AMT uses it).
+pub const PUBLIC_CLIENT: &str = "algreg-api";
+/// The organisation's confidential client (client credentials, with a service account) and its secret.
+pub const CLIENT: &str = "gm9999-aanlever";
+pub const SECRET: &str = "clientgeheim-3b7e";
 
 #[derive(Debug, Clone)]
 pub struct Algo {
@@ -38,6 +49,10 @@ pub struct Register {
     pub rate_limited: usize,
     /// (method, path) of every request.
     pub log: Vec<(String, String)>,
+    /// (client id, grant type) of every token request that was granted.
+    pub grants: Vec<(String, String)>,
+    /// The next API call is answered with this status and detail (a register that fails).
+    pub fail_next: Option<(u16, String)>,
     times: VecDeque<Instant>,
     window: Duration,
     next: u32,
@@ -124,6 +139,57 @@ impl StandIn {
         });
         l
     }
+
+    /// The register publishes the algorithm (ICTU, or the organisation's approver, in the register itself).
+    pub fn publish(&self, lars: &str) {
+        let mut r = self.register.lock().unwrap();
+        let a = r.algorithms.iter_mut().find(|a| a.lars == lars).expect("known algorithm");
+        a.state = "PUBLISHED".into();
+        a.published = true;
+    }
+}
+
+/// Keycloak's token endpoint for the two clients: Ok(client id, grant) or Keycloak's error.
+fn grant(form: &HashMap<String, String>) -> Result<(String, String), (StatusCode, Value)> {
+    let refuse = |status: StatusCode, error: &str, description: &str| {
+        Err((status, json!({"error": error, "error_description": description})))
+    };
+    // The client authenticates in the form (Keycloak's "client_secret_post").
+    let client = form.get("client_id").cloned().unwrap_or_default();
+    let secret = form.get("client_secret").cloned();
+    let grant_type = form.get("grant_type").cloned().unwrap_or_default();
+    match client.as_str() {
+        PUBLIC_CLIENT => {
+            if grant_type != "password" {
+                return refuse(
+                    StatusCode::BAD_REQUEST,
+                    "unauthorized_client",
+                    "Client not enabled to retrieve service account",
+                );
+            }
+            if form.get("password").map(String::as_str) != Some(PASSWORD) || form.get("username").is_none() {
+                return refuse(StatusCode::UNAUTHORIZED, "invalid_grant", "Invalid user credentials");
+            }
+        }
+        CLIENT => {
+            if secret.as_deref() != Some(SECRET) {
+                return refuse(
+                    StatusCode::UNAUTHORIZED,
+                    "invalid_client",
+                    "Invalid client or Invalid client credentials",
+                );
+            }
+            if grant_type != "client_credentials" {
+                return refuse(
+                    StatusCode::BAD_REQUEST,
+                    "unauthorized_client",
+                    "Client not allowed for direct access grants",
+                );
+            }
+        }
+        _ => return refuse(StatusCode::UNAUTHORIZED, "invalid_client", "Invalid client or Invalid client credentials"),
+    }
+    Ok((client, grant_type))
 }
 
 fn drop_enum_types(v: &mut Value) {
@@ -174,20 +240,20 @@ async fn handle(
     shared.register.lock().unwrap().log.push((method.to_string(), path.clone()));
     if path.ends_with("/protocol/openid-connect/token") {
         let form: HashMap<String, String> = form_urlencoded::parse(&body).into_owned().collect();
-        let ok = method == Method::POST
-            && form.get("grant_type").map(String::as_str) == Some("password")
-            && form.get("client_id").is_some_and(|c| !c.is_empty())
-            && form.get("password").map(String::as_str) == Some(PASSWORD);
-        return if ok {
-            (StatusCode::OK, axum::Json(json!({"access_token": TOKEN, "expires_in": 300, "token_type": "Bearer"})))
-                .into_response()
-        } else {
-            (
-                StatusCode::UNAUTHORIZED,
-                axum::Json(json!({"error": "invalid_grant", "error_description": "Invalid user credentials"})),
-            )
-                .into_response()
+        if method != Method::POST {
+            return (StatusCode::METHOD_NOT_ALLOWED, axum::Json(json!({"error": "invalid_request"}))).into_response();
+        }
+        return match grant(&form) {
+            Ok(granted) => {
+                shared.register.lock().unwrap().grants.push(granted);
+                (StatusCode::OK, axum::Json(json!({"access_token": TOKEN, "expires_in": 300, "token_type": "Bearer"})))
+                    .into_response()
+            }
+            Err((status, body)) => (status, axum::Json(body)).into_response(),
         };
+    }
+    if let Some((status, detail)) = shared.register.lock().unwrap().fail_next.take() {
+        return (StatusCode::from_u16(status).unwrap(), axum::Json(json!({"detail": detail}))).into_response();
     }
     let (status, value) = api(&shared, &method, &path, &headers, &body);
     (status, axum::Json(value)).into_response()
@@ -348,6 +414,16 @@ fn behave(
             }
             a.state = "STATE_2".into();
             (StatusCode::OK, json!({"message": "Algorithm released"}))
+        }
+        ("DELETE", "/organizations/{organisation_id}/published-algorithms/{algorithm_id}/retract") => {
+            let Some(a) = r.algorithms.iter_mut().find(|a| a.lars == id && a.published) else {
+                return (StatusCode::NOT_FOUND, json!({"detail": "Published algorithm not found"}));
+            };
+            a.published = false;
+            if a.state == "PUBLISHED" {
+                a.state = "ARCHIVED".into();
+            }
+            (StatusCode::OK, json!({"message": "Algorithm retracted"}))
         }
         _ => (StatusCode::NOT_IMPLEMENTED, json!({"detail": "not simulated"})),
     }

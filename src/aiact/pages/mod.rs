@@ -56,6 +56,7 @@ struct Run {
     run_id: Uuid,
     labels: Vec<String>,
     tree_version: String,
+    tree_sha256: Option<String>,
     answers: serde_json::Value,
     subresults: Vec<String>,
     conclusion_id: Option<String>,
@@ -92,7 +93,7 @@ async fn locked(conn: &mut PgConnection, user: &CurrentUser, id: Uuid) -> AppRes
 async fn runs(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Vec<Run>> {
     sqlx::query_as!(
         Run,
-        r#"select r.run_id, r.labels, r.tree_version, r.answers, r.subresults, r.conclusion_id, r.conclusion,
+        r#"select r.run_id, r.labels, r.tree_version, r.tree_sha256, r.answers, r.subresults, r.conclusion_id, r.conclusion,
                   r.obligation, r.roles, r.system_type, r.risk_group, r.transparency, u.name as "by_name?",
                   r.started_at, r.completed_at, r.version
              from ai_act_run r left join app_user u on u.user_id = coalesce(r.completed_by, r.started_by)
@@ -107,7 +108,7 @@ async fn runs(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Vec<Run>> {
 async fn open_run(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Run>> {
     sqlx::query_as!(
         Run,
-        r#"select r.run_id, r.labels, r.tree_version, r.answers, r.subresults, r.conclusion_id, r.conclusion,
+        r#"select r.run_id, r.labels, r.tree_version, r.tree_sha256, r.answers, r.subresults, r.conclusion_id, r.conclusion,
                   r.obligation, r.roles, r.system_type, r.risk_group, r.transparency, u.name as "by_name?",
                   r.started_at, r.completed_at, r.version
              from ai_act_run r left join app_user u on u.user_id = r.started_by
@@ -116,6 +117,11 @@ async fn open_run(conn: &mut PgConnection, id: Uuid) -> sqlx::Result<Option<Run>
     )
     .fetch_optional(&mut *conn)
     .await
+}
+
+/// The loaded tree's content hash, recorded with a run.
+fn current_sha() -> Option<&'static str> {
+    Some(crate::aiact::tree_sha256()).filter(|s| !s.is_empty())
 }
 
 /// A 409 with a way back to the decision aid.
@@ -154,15 +160,17 @@ pub async fn start(
         .execute(&mut *tx)
         .await?;
     sqlx::query!(
-        "insert into ai_act_run (run_id, application_id, tree_name, tree_version, started_by) values ($1, $2, $3, $4, $5)",
+        "insert into ai_act_run (run_id, application_id, tree_name, tree_version, started_by, tree_sha256)
+              values ($1, $2, $3, $4, $5, $6)",
         Uuid::now_v7(),
         id,
         &tree.name,
         &tree.version,
-        user.user_id
+        user.user_id,
+        current_sha()
     )
-        .execute(&mut *tx)
-        .await?;
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(Redirect::to(&to_page(id)).into_response())
 }
@@ -234,7 +242,8 @@ async fn save_run(
         "update ai_act_run set answers = $2, labels = $3, subresults = $4, conclusion_id = $5, conclusion = $6,
                 obligation = $7, roles = $8, system_type = $9, risk_group = $10, transparency = $11,
                 completed_by = case when $5::text is null then null else $12::uuid end,
-                completed_at = case when $5::text is null then null else now() end, version = version + 1
+                completed_at = case when $5::text is null then null else now() end, version = version + 1,
+                tree_version = $13, tree_sha256 = $14
          where run_id = $1",
         run.run_id,
         json!(steps),
@@ -247,7 +256,9 @@ async fn save_run(
         outcome.system_type.as_deref(),
         outcome.risk_group.as_deref(),
         outcome.transparency.as_deref(),
-        by
+        by,
+        crate::aiact::load().map(|t| t.version.as_str()).unwrap_or(&run.tree_version),
+        current_sha()
     )
     .execute(&mut *conn)
     .await?;

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use super::{Run, html, may_run, runs};
 use crate::AppState;
 use crate::aiact::engine;
+use crate::aiact::recheck::{Concluded, Recheck, recheck};
 use crate::aiact::tree::Tree;
 use crate::applications::organisation;
 use crate::applications::summary::{Summary, summary};
@@ -71,6 +72,46 @@ pub struct ResultView {
     pub when: String,
     pub path: Vec<PathEntry>,
     pub proposed_category: Option<&'static str>,
+    /// Made with a tree of other content (another hash) than the one loaded now.
+    pub tree_changed: bool,
+    /// The stored answers walked through the current tree (after "Opnieuw controleren").
+    pub recheck: Option<RecheckView>,
+}
+
+/// The re-check's result: a headline and the differences.
+pub struct RecheckView {
+    pub headline: String,
+    pub lines: Vec<String>,
+}
+
+fn recheck_view(tree: &Tree, run: &Run) -> RecheckView {
+    let before = Concluded {
+        conclusion_id: run.conclusion_id.clone(),
+        risk_group: run.risk_group.clone(),
+        roles: run.roles.clone(),
+        system_type: run.system_type.clone(),
+        transparency: run.transparency.clone(),
+        labels: run.labels.clone(),
+    };
+    let (headline, lines) = match recheck(tree, &run.steps(), &before) {
+        Recheck::Same => ("Met de huidige beslisboom geven dezelfde antwoorden dezelfde uitkomst.".into(), vec![]),
+        Recheck::Different(lines) => {
+            ("Met de huidige beslisboom geven dezelfde antwoorden een andere uitkomst:".into(), lines)
+        }
+        Recheck::NoLongerFits(e) => (
+            format!(
+                "De opgeslagen antwoorden passen niet meer bij de huidige beslisboom: {e}. Doorloop de beslishulp opnieuw."
+            ),
+            vec![],
+        ),
+        Recheck::Unfinished(q) => (
+            format!(
+                "De huidige beslisboom stelt na deze antwoorden een nieuwe vraag ({q}). Doorloop de beslishulp opnieuw."
+            ),
+            vec![],
+        ),
+    };
+    RecheckView { headline, lines }
 }
 
 pub struct HistoryEntry {
@@ -89,6 +130,8 @@ pub struct Page {
     pub tab: &'static str,
     pub tree_name: String,
     pub tree_version: String,
+    /// The loaded tree's content hash, short.
+    pub tree_sha_short: String,
     pub open: Option<QuestionView>,
     pub result: Option<ResultView>,
     pub history: Vec<HistoryEntry>,
@@ -153,7 +196,8 @@ pub(super) fn proposed_category(risk_group: Option<&str>) -> Option<&'static str
     (risk_group == Some("hoog-risico AI")).then_some("Hoog-risico AI-systeem")
 }
 
-fn result_view(tree: &Tree, run: &Run) -> ResultView {
+fn result_view(tree: &Tree, run: &Run, check: bool) -> ResultView {
+    let tree_changed = run.tree_sha256.as_deref().is_some_and(|h| h != crate::aiact::tree_sha256());
     let path = run
         .steps()
         .into_iter()
@@ -198,6 +242,8 @@ fn result_view(tree: &Tree, run: &Run) -> ResultView {
         when: run.completed_at.map(format_datetime).unwrap_or_default(),
         path,
         proposed_category: proposed_category(run.risk_group.as_deref()),
+        tree_changed,
+        recheck: (check && tree_changed).then(|| recheck_view(tree, run)),
     }
 }
 
@@ -221,7 +267,7 @@ pub async fn tab_page(
         question_view(tree, r, outcome.next_question_id.as_deref()?, &input)
     });
     let mut done = all.iter().filter(|r| r.completed_at.is_some());
-    let result = done.next().map(|r| result_view(tree, r));
+    let result = done.next().map(|r| result_view(tree, r, input.get("controle") == "1"));
     let history = done
         .map(|r| HistoryEntry {
             when: r.completed_at.map(format_datetime).unwrap_or_default(),
@@ -238,6 +284,7 @@ pub async fn tab_page(
         tab: "ai-verordening",
         tree_name: tree.name.clone(),
         tree_version: tree.version.clone(),
+        tree_sha_short: crate::aiact::tree_sha256().chars().take(12).collect(),
         open,
         result,
         history,
@@ -253,6 +300,8 @@ pub async fn tab_page(
 pub struct PageQuery {
     /// After "Vorige vraag": the answer given before, chosen again.
     keuze: Option<usize>,
+    /// "Opnieuw controleren": walk the latest run's answers through the current tree.
+    controle: Option<String>,
 }
 
 #[tracing::instrument(skip_all)]
@@ -265,6 +314,9 @@ pub async fn page(
     let mut input = FormData::default();
     if let Some(k) = q.keuze {
         input.push("answer", k.to_string());
+    }
+    if q.controle.as_deref() == Some("1") {
+        input.push("controle", "1");
     }
     tab_page(&state, &user, id, StatusCode::OK, FormErrors::new(), input).await
 }

@@ -1,5 +1,6 @@
 //! The connection settings of the national register's API (CISO, administrator): addresses, client, account
-//! and the organisation's code there. The password is never stored.
+//! the grant it logs in with, and the organisation's code there. The password and the client secret are never
+//! stored: they come from the server's environment (or, for the password, the form at upload time).
 
 use askama::Template;
 use axum::body::Bytes;
@@ -16,7 +17,7 @@ use crate::publication::files::require_publisher;
 use crate::publication::forms::ConnectionInput;
 use crate::publication::upload;
 use crate::register::form::FormData;
-use crate::web::forms::FormErrors;
+use crate::web::forms::{FormErrors, OptView};
 use crate::web::layout::Layout;
 use crate::web::{render, render_status};
 
@@ -26,7 +27,20 @@ struct ConnectionPage {
     layout: Layout,
     input: FormData,
     errors: FormErrors,
+    grants: Vec<OptView>,
     password_from_env: bool,
+    secret_from_env: bool,
+}
+
+fn grants(chosen: &str) -> Vec<OptView> {
+    upload::GRANTS
+        .iter()
+        .map(|(value, label)| OptView {
+            value: value.to_string(),
+            label: label.to_string(),
+            selected: *value == chosen,
+        })
+        .collect()
 }
 
 pub(super) async fn connection_form(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
@@ -37,6 +51,7 @@ pub(super) async fn connection_form(State(state): State<AppState>, user: Current
             input.push("api_url", c.api_url);
             input.push("token_url", c.token_url);
             input.push("client_id", c.client_id);
+            input.push("grant_type", c.grant_type);
             input.push("username", c.username);
             input.push("register_org_id", c.register_org_id);
             input.push("version", c.version.to_string());
@@ -45,14 +60,17 @@ pub(super) async fn connection_form(State(state): State<AppState>, user: Current
             let info = algorithm_in::org_info(&state.pool, org).await?;
             input.push("api_url", "https://algoritmes.overheid.nl/aanleverapi/v1_0");
             input.push("register_org_id", info.code);
+            input.push("grant_type", "client_credentials");
             input.push("version", "-1");
         }
     }
     render(&ConnectionPage {
         layout: Layout::for_user(&user, "Koppeling met het Algoritmeregister", "/publicatie"),
+        grants: grants(input.get("grant_type")),
         input,
         errors: FormErrors::new(),
         password_from_env: state.config.register_password.is_some(),
+        secret_from_env: state.config.register_client_secret.is_some(),
     })
 }
 
@@ -87,9 +105,11 @@ pub(super) async fn save_connection(
         status,
         &ConnectionPage {
             layout: Layout::for_user(&user, "Koppeling met het Algoritmeregister", "/publicatie").with_errors(true),
+            grants: grants(form.get("grant_type")),
             input: form,
             errors,
             password_from_env: state.config.register_password.is_some(),
+            secret_from_env: state.config.register_client_secret.is_some(),
         },
     )
 }
@@ -101,22 +121,25 @@ async fn store(state: &AppState, org: Uuid, by: Uuid, input: &ConnectionInput) -
     // saved connection could not be changed any more.)
     let done = if input.is_new() {
         sqlx::query!(
-            "insert into register_connection (organisation_id, api_url, token_url, client_id, username, register_org_id, updated_by)
-                 values ($1, $2, $3, $4, $5, $6, $7) on conflict (organisation_id) do nothing",
+            "insert into register_connection (organisation_id, api_url, token_url, client_id, username, register_org_id,
+                                              updated_by, grant_type)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (organisation_id) do nothing",
             org,
             input.api_url,
             input.token_url,
             input.client_id,
             input.username,
             input.register_org_id,
-            by
+            by,
+            input.grant_type
         )
         .execute(&state.pool)
         .await?
     } else {
         sqlx::query!(
             "update register_connection set api_url = $2, token_url = $3, client_id = $4, username = $5,
-                        register_org_id = $6, updated_by = $7, updated_at = now(), version = version + 1
+                        register_org_id = $6, updated_by = $7, updated_at = now(), version = version + 1,
+                        grant_type = $9
                   where organisation_id = $1 and version = $8",
             org,
             input.api_url,
@@ -125,7 +148,8 @@ async fn store(state: &AppState, org: Uuid, by: Uuid, input: &ConnectionInput) -
             input.username,
             input.register_org_id,
             by,
-            input.version
+            input.version,
+            input.grant_type
         )
         .execute(&state.pool)
         .await?

@@ -4,13 +4,14 @@
 //!
 //! One file per page or action: `tab` (the tab and its downloads), `send` (the upload to the register),
 //! `overview` (the page "Publicatie", its export and import), `reconcile` (matching the register's list with
-//! ours) and `connection` (the connection settings).
+//! ours), `connection` (the connection settings) and `withdraw` (retract from the register on demand).
 
 mod connection;
 mod overview;
 mod reconcile;
 mod send;
 mod tab;
+mod withdraw;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/register/{id}/publicatie", get(tab::tab))
         .route("/register/{id}/publicatie/export/{format}", get(tab::one_export))
         .route("/register/{id}/publicatie/versturen", post(send::send))
+        .route("/register/{id}/publicatie/intrekken", post(withdraw::withdraw))
 }
 
 /// The import form posts a file: the CSRF check may read a body that large here.
@@ -55,6 +57,8 @@ fn state_label(state: &str) -> &'static str {
     match state {
         "aangemaakt" => "Aangemaakt in het register (in bewerking)",
         "bijgewerkt" => "Bijgewerkt in het register (in bewerking)",
+        "geen_wijzigingen" => "Geen wijzigingen (het register had deze beschrijving al)",
+        "ingetrokken" => "Ingetrokken uit het register",
         "vrijgegeven" => "Vrijgegeven voor publicatie",
         "gepubliceerd" => "Gepubliceerd",
         "fout" => "Laatste poging mislukt",

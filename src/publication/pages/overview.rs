@@ -37,6 +37,10 @@ pub struct OverviewRow {
     pub blockers: Vec<String>,
     pub lars: Option<String>,
     pub sync: String,
+    /// The register's message of the last failed call, when it failed.
+    pub sync_error: Option<String>,
+    /// Published in the register but no longer public here: to be retracted.
+    pub retract_due: bool,
 }
 
 #[derive(Template)]
@@ -56,7 +60,8 @@ struct OverviewPage {
 
 async fn overview_rows(state: &AppState, info: &OrgInfo) -> AppResult<Vec<OverviewRow>> {
     let docs: Vec<Value> = sqlx::query_scalar!(
-        r#"select to_jsonb(a.*) - 'search' || jsonb_build_object('sync_state', s.state)
+        r#"select to_jsonb(a.*) - 'search' || jsonb_build_object('sync_state', s.state,
+                                                                  'sync_error', s.last_error -> 0 ->> 'message')
          as "v!" from application a left join register_sync s using (application_id)
          where a.organisation_id = $1 and (a.publish or a.lars is not null) order by lower(a.name)"#,
         info.organisation_id
@@ -66,6 +71,7 @@ async fn overview_rows(state: &AppState, info: &OrgInfo) -> AppResult<Vec<Overvi
     let apps: Vec<Stored> = docs.into_iter().filter_map(export::stored).collect();
     let entries = export::entries(&state.pool, info, &apps, &links(state)).await?;
     let emails = personal_emails(state, info.organisation_id).await?;
+    let due = crate::publication::retract::due(&state.pool, info.organisation_id).await?;
     let mut rows = Vec::new();
     for (app, entry) in apps.iter().zip(entries) {
         let marked = app.doc.get("publish") == Some(&Value::Bool(true));
@@ -79,6 +85,8 @@ async fn overview_rows(state: &AppState, info: &OrgInfo) -> AppResult<Vec<Overvi
             blockers: r.blockers.into_iter().map(|b| b.text).collect(),
             lars: entry.lars,
             sync: state_label(app.str("sync_state").unwrap_or("")).to_string(),
+            sync_error: app.str("sync_error").map(str::to_string),
+            retract_due: due.iter().any(|p| p.id == app.id),
         });
     }
     Ok(rows)

@@ -16,6 +16,7 @@ use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::publication::files::require_publisher;
 use crate::publication::forms::ReconcileInput;
+use crate::publication::retract::Access;
 use crate::publication::upload::{self, Client, Summary};
 use crate::register::form::FormData;
 
@@ -43,10 +44,11 @@ pub(super) async fn reconcile(State(state): State<AppState>, user: CurrentUser, 
             return overview_page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, None, lines).await;
         }
     };
-    let password = state.config.register_password.clone().or(Some(input.password));
-    let client =
-        Client::new(conn, state.config.register_rate_window).map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
-    let list = match client.login(password.as_deref()).await {
+    let access = Access::from_config(&state.config, Some(input.password));
+    let client = Client::new(conn, access.window)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?
+        .with_secret(access.secret.clone());
+    let list = match client.login(access.password.as_deref()).await {
         Ok(()) => client.list().await,
         Err(e) => Err(e),
     };

@@ -5,7 +5,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -21,6 +21,7 @@ use crate::publication::export::{self, Entry};
 use crate::publication::files::{links, require_publisher};
 use crate::publication::forms::SendInput;
 use crate::publication::readiness;
+use crate::publication::retract::{Access, record_failure};
 use crate::publication::upload::{self, Client, Connection, UploadError};
 use crate::publication::validate;
 use crate::register::form::FormData;
@@ -56,9 +57,8 @@ pub(super) async fn send(
         Ok(input) => input,
         Err(errors) => return tab_page(&state, &user, &app, StatusCode::UNPROCESSABLE_ENTITY, errors).await,
     };
-    let password = state.config.register_password.clone().or(Some(input.password));
-    let result =
-        send_to_register(&conn, state.config.register_rate_window, password.as_deref(), &entry, input.release).await;
+    let access = Access::from_config(&state.config, Some(input.password));
+    let result = send_to_register(&conn, &access, &entry, input.release).await;
     let actor = Actor::from(&user);
     let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
@@ -67,19 +67,21 @@ pub(super) async fn send(
         Ok(sent) => {
             record_sent(&mut tx, org, &app, &entry, &sent).await?;
             let note = sent.note();
-            store::record_note(&mut tx, &actor, "application.register_upload", &app, &members, ("publication", &note))
-                .await?;
+            // An update the register answered with NO_CHANGES is no upload: it gets its own event.
+            let action = if sent.changed() { "application.register_upload" } else { "application.register_no_changes" };
+            store::record_note(&mut tx, &actor, action, &app, &members, ("publication", &note)).await?;
             tx.commit().await?;
             session::flash_redirect(&state.pool, &user, &format!("{note}."), &format!("/register/{id}/publicatie"))
                 .await
         }
         Err(e) => {
-            if !matches!(e, UploadError::NoPassword) {
+            if !matches!(e, UploadError::NoPassword | UploadError::NoSecret) {
                 record_failure(&mut tx, org, id, &e).await?;
             }
             tx.commit().await?;
             tracing::warn!(event = "register_upload_failed", application_id = %id, error = %e, "upload failed");
-            tab_page(&state, &user, &app, StatusCode::UNPROCESSABLE_ENTITY, failure_errors(e)).await
+            tab_page(&state, &user, &app, StatusCode::UNPROCESSABLE_ENTITY, failure_errors(e, conn.uses_password()))
+                .await
         }
     }
 }
@@ -89,16 +91,24 @@ struct Sent {
     /// The register's algorithm ID (assigned on create).
     lars: String,
     created: bool,
+    /// The register answered the update with NO_CHANGES: it had this description already.
+    unchanged: bool,
     released: bool,
 }
 
 impl Sent {
+    fn changed(&self) -> bool {
+        !self.unchanged || self.released
+    }
+
     /// The sync state it leaves.
     fn state(&self) -> &'static str {
         if self.released {
             "vrijgegeven"
         } else if self.created {
             "aangemaakt"
+        } else if self.unchanged {
+            "geen_wijzigingen"
         } else {
             "bijgewerkt"
         }
@@ -107,35 +117,44 @@ impl Sent {
     /// As the audit trail and the flash message state it.
     fn note(&self) -> String {
         format!(
-            "{} in het Algoritmeregister (algoritme-ID {}){}",
-            if self.created { "Aangemaakt" } else { "Bijgewerkt" },
+            "{} (algoritme-ID {}){}",
+            if self.created {
+                "Aangemaakt in het Algoritmeregister"
+            } else if self.unchanged {
+                "Geen wijzigingen: het Algoritmeregister had deze beschrijving al"
+            } else {
+                "Bijgewerkt in het Algoritmeregister"
+            },
             self.lars,
             if self.released { ", vrijgegeven voor publicatie" } else { "" }
         )
     }
 }
 
-/// Create (no lars yet) or update, then release when asked.
+/// Create (no lars yet) or update, then release when asked. After NO_CHANGES the newest version may have
+/// been released before: the register's 409 on the release then means there is nothing to release.
 async fn send_to_register(
     conn: &Connection,
-    window: std::time::Duration,
-    password: Option<&str>,
+    access: &Access,
     entry: &Entry,
     release: bool,
 ) -> Result<Sent, UploadError> {
-    let client = Client::new(conn.clone(), window)?;
-    client.login(password).await?;
-    let (lars, created) = match &entry.lars {
-        Some(lars) => {
-            client.update(lars, &entry.body).await?;
-            (lars.clone(), false)
-        }
-        None => (client.create(&entry.body).await?, true),
+    let client = Client::new(conn.clone(), access.window)?.with_secret(access.secret.clone());
+    client.login(access.password.as_deref()).await?;
+    let (lars, created, unchanged) = match &entry.lars {
+        Some(lars) => (lars.clone(), false, !client.update(lars, &entry.body).await?),
+        None => (client.create(&entry.body).await?, true, false),
     };
-    if release {
-        client.release(&lars).await?;
-    }
-    Ok(Sent { lars, created, released: release })
+    let released = if release {
+        match client.release(&lars).await {
+            Ok(()) => true,
+            Err(UploadError::Status(409, _)) if unchanged => false,
+            Err(e) => return Err(e),
+        }
+    } else {
+        false
+    };
+    Ok(Sent { lars, created, unchanged, released })
 }
 
 /// Keep the register's algorithm ID and the new sync state (with the hash of the body as sent).
@@ -152,47 +171,29 @@ async fn record_sent(conn: &mut PgConnection, org: Uuid, app: &Stored, entry: &E
         "insert into register_sync (application_id, organisation_id, state, payload_hash, uploaded_at, released_at)
                  values ($1, $2, $3, $4, now(), case when $5 then now() end)
                  on conflict (application_id) do update set state = excluded.state, payload_hash = excluded.payload_hash,
-                     uploaded_at = excluded.uploaded_at,
+                     uploaded_at = case when $6 then excluded.uploaded_at else register_sync.uploaded_at end,
                      released_at = case when $5 then now() else register_sync.released_at end,
                      last_error = null, last_error_at = null",
         id,
         org,
         sent.state(),
         body_hash(&entry.body),
-        sent.released
+        sent.released,
+        !sent.unchanged
     )
     .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
-/// Keep the register's refusal (or the reason it could not be reached) on the registration's sync state.
-async fn record_failure(conn: &mut PgConnection, org: Uuid, id: Uuid, e: &UploadError) -> AppResult<()> {
-    let problems: Vec<Value> = match e {
-        UploadError::Invalid(items) => items.iter().map(|(f, m)| json!({"field": f, "message": m})).collect(),
-        other => vec![json!({"field": "", "message": other.to_string()})],
-    };
-    sqlx::query!(
-        "insert into register_sync (application_id, organisation_id, state, last_error, last_error_at)
-                     values ($1, $2, 'fout', $3, now())
-                     on conflict (application_id) do update set last_error = excluded.last_error,
-                         last_error_at = excluded.last_error_at",
-        id,
-        org,
-        Value::Array(problems)
-    )
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// The failure as field errors on the tab: the password field for a login problem, each refused field of the
-/// standard by its title.
-fn failure_errors(e: UploadError) -> FormErrors {
+/// The failure as field errors on the tab: the password field for a login problem (password grant), each
+/// refused field of the standard by its title.
+fn failure_errors(e: UploadError, password_field: bool) -> FormErrors {
     let mut errors = FormErrors::new();
     match e {
         UploadError::NoPassword => errors.add("password", e.to_string()),
-        UploadError::Login(_) => errors.add("password", e.to_string()),
+        UploadError::NoSecret => errors.add("register", e.to_string()),
+        UploadError::Login(_) if password_field => errors.add("password", e.to_string()),
         UploadError::Invalid(items) => {
             for (field, message) in items {
                 let top = field.split('.').next().unwrap_or("").to_string();

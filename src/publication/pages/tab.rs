@@ -61,6 +61,8 @@ pub struct SyncView {
     pub remote: Option<String>,
     pub errors: Vec<String>,
     pub error_at: Option<String>,
+    /// In the register and not retracted: the tab offers "Intrekken".
+    pub retractable: bool,
 }
 
 fn remote_text(remote: &Value) -> String {
@@ -90,6 +92,7 @@ fn sync_view(row: Option<SyncRow>, lars: Option<String>, current_hash: &[u8]) ->
         _ => Vec::new(),
     };
     SyncView {
+        retractable: lars.is_some() && row.state != "ingetrokken",
         state: state_label(&row.state).to_string(),
         changed_since_upload: row.payload_hash.as_deref().is_some_and(|h| h != current_hash),
         uploaded_at: row.uploaded_at.map(format_datetime),
@@ -135,7 +138,7 @@ pub(super) async fn tab_page(
     );
     let conn = upload::connection(&state.pool, org).await?;
     let needs_password = match &conn {
-        Some(c) if state.config.register_password.is_none() => {
+        Some(c) if c.uses_password() && state.config.register_password.is_none() => {
             !Client::new(c.clone(), state.config.register_rate_window).is_ok_and(|cl| cl.has_token())
         }
         _ => false,
