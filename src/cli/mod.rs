@@ -15,7 +15,8 @@ use airegister::db::Database;
 
 pub use args::Cli;
 use args::{
-    ApiTokenCommand, AuditCommand, BeslishulpCommand, Command, OrganisationCommand, PrescanCommand, UserCommand,
+    ApiTokenCommand, AuditCommand, BeslishulpCommand, Command, OrganisationCommand, PrescanCommand, ScimTokenCommand,
+    UserCommand,
 };
 
 /// Run one command to its end.
@@ -37,6 +38,9 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::ApiToken { command: ApiTokenCommand::Add { email, name, org_code, write, days, db } } => {
             let token = tokens::TokenRequest { email, name, org_code, write, days };
             tokens::add(&token, &db).await
+        }
+        Command::ScimToken { command: ScimTokenCommand::Create { organisation, name, db } } => {
+            tokens::add_scim(&organisation, &name, &db).await
         }
         Command::Migrate { db } => database::migrate(&db).await,
         Command::User { command: UserCommand::Add { email, name, roles, org_code, org_name, org_email, db } } => {
