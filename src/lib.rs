@@ -26,6 +26,7 @@ pub mod reference;
 pub mod register;
 pub mod requests;
 pub mod roles;
+pub mod scim;
 pub mod server;
 pub mod sso;
 pub mod tasks;
@@ -86,6 +87,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(mail::router())
         .merge(sso::router())
         .merge(reference::pages::router())
+        .merge(scim::tokens::router())
         .fallback(|| async { AppError::NotFound })
         .layer(from_fn_with_state(state.clone(), auth::session::session_middleware));
     // Health checks and static files need no session (and must not touch it).
@@ -94,6 +96,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/.well-known/security.txt", get(web::security_txt::security_txt))
         .nest("/api/v1", api::router())
+        .nest(scim::BASE, scim::router())
         .route("/static/{*path}", get(web::assets::serve_asset))
         .merge(pages)
         .layer(axum::middleware::from_fn(web::security::refuse_nul))

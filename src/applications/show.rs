@@ -48,6 +48,8 @@ pub struct DetailPage {
     pub change_banner: Option<(String, String)>,
     /// The checklist with who ticked each item and when.
     pub ticks: Vec<crate::register::checklist::TickView>,
+    /// The owner's name when that person has left (register::leavers).
+    pub owner_left: Option<String>,
 }
 
 pub async fn tab_page(
@@ -88,6 +90,7 @@ pub async fn tab_page(
         ),
         lars: stored.str("lars").unwrap_or("").to_string(),
         ticks: crate::register::checklist::views(&mut *state.pool.acquire().await?, &stored).await?,
+        owner_left: crate::register::leavers::owner_left(&mut *state.pool.acquire().await?, id).await?,
         errors,
         app,
     };

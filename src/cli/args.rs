@@ -93,6 +93,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ApiTokenCommand,
     },
+    /// SCIM provisioning tokens of an organisation (for Entra ID's "Secret Token").
+    ScimToken {
+        #[command(subcommand)]
+        command: ScimTokenCommand,
+    },
     /// The Beslishulp AI-verordening (the government's AI Act decision tree).
     Beslishulp {
         #[command(subcommand)]
@@ -153,6 +158,21 @@ pub enum ApiTokenCommand {
         /// Days the token is valid (1 to 365).
         #[arg(long, default_value_t = 90)]
         days: i32,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ScimTokenCommand {
+    /// Create a SCIM token for an organisation and print it; it is shown only this once.
+    Create {
+        /// The organisation's code.
+        #[arg(long)]
+        organisation: String,
+        /// What the token is for.
+        #[arg(long, default_value = "SCIM-provisioning")]
+        name: String,
         #[command(flatten)]
         db: DbArgs,
     },

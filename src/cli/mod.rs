@@ -16,7 +16,8 @@ use airegister::publication::import::Mode;
 
 pub use args::Cli;
 use args::{
-    ApiTokenCommand, AuditCommand, BeslishulpCommand, Command, OrganisationCommand, PrescanCommand, UserCommand,
+    ApiTokenCommand, AuditCommand, BeslishulpCommand, Command, OrganisationCommand, PrescanCommand, ScimTokenCommand,
+    UserCommand,
 };
 
 /// Run one command to its end.
@@ -47,6 +48,9 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
         Command::ApiToken { command: ApiTokenCommand::Add { email, name, org_code, write, days, db } } => {
             let token = tokens::TokenRequest { email, name, org_code, write, days };
             tokens::add(&token, &db).await
+        }
+        Command::ScimToken { command: ScimTokenCommand::Create { organisation, name, db } } => {
+            tokens::add_scim(&organisation, &name, &db).await
         }
         Command::Migrate { db } => database::migrate(&db).await,
         Command::User { command: UserCommand::Add { email, name, roles, org_code, org_name, org_email, db } } => {

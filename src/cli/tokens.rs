@@ -64,3 +64,26 @@ async fn issue(db: &Database, request: &TokenRequest) -> anyhow::Result<String> 
     tracing::info!(event = "api_token_created", user_id = %user_id, organisation_id = %org, can_write = write, days, origin = "cli", "API token created on the command line");
     Ok(token)
 }
+
+/// `scim-token create`: a SCIM token for the organisation with this code, printed once (audited as made on
+/// the command line).
+pub async fn add_scim(org_code: &str, name: &str, db: &DbArgs) -> anyhow::Result<()> {
+    if name.trim().is_empty() || name.chars().count() > 100 {
+        bail!("--name is verplicht en hoogstens 100 tekens");
+    }
+    let code = org_code.trim().to_lowercase();
+    let token = with_database(db, async |db| {
+        let org = sqlx::query_scalar!("select organisation_id from organisation where code = $1", code)
+            .fetch_optional(&db.pool)
+            .await?
+            .with_context(|| format!("geen organisatie met code {code}"))?;
+        let mut tx = db.pool.begin().await?;
+        let token =
+            airegister::scim::tokens::issue(&mut tx, org, name, &airegister::audit::Actor::system("cli")).await?;
+        tx.commit().await?;
+        Ok(token)
+    })
+    .await?;
+    println!("{token}");
+    Ok(())
+}

@@ -16,6 +16,7 @@ pub mod fields;
 pub mod form;
 pub mod gates;
 pub mod labels;
+pub mod leavers;
 pub mod lifecycle;
 pub mod machine;
 pub mod notices;

@@ -7,6 +7,7 @@ mod confirmations;
 pub mod consent;
 pub mod evaluations;
 pub mod incidents;
+pub mod leavers;
 mod requests;
 pub mod reviews;
 
@@ -57,6 +58,7 @@ pub async fn for_user(conn: &mut PgConnection, who: &Who<'_>) -> sqlx::Result<Ve
     tasks.extend(incidents::tasks(conn, who).await?);
     tasks.extend(confirmations::tasks(conn, who).await?);
     tasks.extend(requests::tasks(conn, who).await?);
+    tasks.extend(leavers::tasks(conn, who).await?);
     tasks.sort_by_key(|t: &Task| t.since);
     Ok(tasks)
 }

@@ -18,7 +18,9 @@ object-src 'none'; base-uri 'none'; form-action 'self'; frame-src 'none'; frame-
 
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
-    let mut resp = dutch_rejections(next.run(req).await, api).await;
+    let scim = req.uri().path().starts_with("/scim/");
+    let resp = next.run(req).await;
+    let mut resp = if scim { scim_rejections(resp) } else { dutch_rejections(resp, api).await };
     let h = resp.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
@@ -94,6 +96,25 @@ async fn dutch_rejections(resp: Response, api: bool) -> Response {
     page
 }
 
+/// SCIM clients (identity providers) read the RFC 7644 JSON error format, never HTML or problem+json: a
+/// rejection by the framework (a body too large, say) is answered in that format.
+fn scim_rejections(resp: Response) -> Response {
+    let status = resp.status();
+    let json =
+        resp.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/scim+json"));
+    if json || !(status.is_client_error() || status.is_server_error()) {
+        return resp;
+    }
+    let body = serde_json::json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+        "status": status.as_str(),
+        "detail": "Het verzoek kon niet worden verwerkt (bijvoorbeeld een te grote body of een ongeldig adres).",
+    });
+    let mut resp = (status, body.to_string()).into_response();
+    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/scim+json"));
+    resp
+}
+
 /// Whether a request may change state as far as its origin is concerned.
 pub fn same_origin_request(method: &Method, headers: &HeaderMap, public_url: Option<&str>) -> bool {
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
@@ -128,7 +149,9 @@ pub async fn refuse_nul(req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     tracing::warn!(event = "invalid_text", path = %req.uri().path(), "address with a NUL character refused");
-    if req.uri().path().starts_with("/api/") {
+    if req.uri().path().starts_with("/scim/") {
+        scim_rejections(StatusCode::BAD_REQUEST.into_response())
+    } else if req.uri().path().starts_with("/api/") {
         super::problem::Problem::from(AppError::InvalidText).into_response()
     } else {
         AppError::InvalidText.into_response()

@@ -27,6 +27,7 @@ pub mod register;
 mod request_lookup;
 mod requests;
 pub mod rest;
+mod scim;
 mod slow_clients;
 mod sso;
 mod staged;

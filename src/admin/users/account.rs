@@ -8,10 +8,12 @@ use uuid::Uuid;
 
 use super::{MemberRow, member, other_admins};
 use crate::AppState;
+use crate::audit::Actor;
 use crate::auth::roles::Role;
 use crate::auth::session::{self, CurrentUser};
 use crate::auth::users;
 use crate::error::{AppError, AppResult};
+use crate::register::leavers;
 
 /// Deactivation is account-wide, so it needs the beheerder role in every organisation the user belongs to.
 #[tracing::instrument(skip_all)]
@@ -31,16 +33,9 @@ pub async fn deactivate(State(state): State<AppState>, user: CurrentUser, Path(i
             )));
         }
     }
-    sqlx::query!("update app_user set active = false, version = version + 1 where user_id = $1", id)
-        .execute(&mut *tx)
-        .await?;
-    // The user's sessions end now, not at their next timeout; their API tokens stop for good (a reactivated
-    // account starts without them).
-    let ended = users::end_sessions(&mut tx, id, None).await?;
-    sqlx::query!("update api_token set revoked_at = now() where user_id = $1 and revoked_at is null", id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query!("delete from account_token where user_id = $1", id).execute(&mut *tx).await?;
+    // Sessions end now, API tokens stop for good, with the audit event: the leavers rule of the domain.
+    let gone = leavers::deactivate(&mut tx, id, Some(org), &Actor::from(&user)).await?;
+    let ended = gone.map_or(0, |d| d.sessions_ended);
     tx.commit().await?;
     tracing::info!(event = "user_deactivated", actor = %user.user_id, user_id = %id, sessions_ended = ended, "user deactivated");
     session::flash_redirect(
@@ -156,12 +151,9 @@ pub async fn revoke_tokens(
 pub async fn reactivate(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = user.require(Role::Beheerder, "reactivate_user")?;
     let target = member(&state.pool, org, id).await?;
-    sqlx::query!(
-        "update app_user set active = true, failed_logins = 0, locked_until = null, lock_count = 0, version = version + 1 where user_id = $1",
-        id
-    )
-        .execute(&state.pool)
-        .await?;
+    let mut tx = state.pool.begin().await?;
+    leavers::reactivate(&mut tx, id, Some(org), &Actor::from(&user)).await?;
+    tx.commit().await?;
     tracing::info!(event = "user_reactivated", actor = %user.user_id, user_id = %id, "user reactivated");
     session::flash_redirect(
         &state.pool,
