@@ -38,9 +38,15 @@ function textOverlap(page) {
   return page.evaluate(() => {
     const selector = 'h1, h2, h3, h4, label, legend, caption, dt, th, .utrecht-button, .utrecht-form-label';
     const boxes = [];
+    const hidden = (el) => {
+      for (let p = el; p && p !== document.body; p = p.parentElement) {
+        const r = p.getBoundingClientRect();
+        if (r.width <= 2 || r.height <= 2) return true;
+      }
+      return getComputedStyle(el).visibility === 'hidden';
+    };
     for (const el of document.querySelectorAll(selector)) {
-      const r = el.getBoundingClientRect();
-      if (r.width <= 2 || r.height <= 2 || getComputedStyle(el).visibility === 'hidden') continue;
+      if (hidden(el)) continue;
       const range = document.createRange();
       range.selectNodeContents(el);
       const rects = [...range.getClientRects()].filter((q) => q.width > 2 && q.height > 2);
@@ -71,17 +77,26 @@ function brokenWords(page) {
     const out = [];
     for (const cell of document.querySelectorAll('table th, table td')) {
       const r = cell.getBoundingClientRect();
-      if (r.width <= 2 || r.height <= 2) continue;
+      if (r.width <= 2 || r.height <= 2 || cell.closest("thead")?.getBoundingClientRect().width <= 2) continue;
       const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
       for (let node = walker.nextNode(); node; node = walker.nextNode()) {
         for (const m of node.data.matchAll(/[^\s\u00AD\-/]+/g)) {
           if (m[0].length > 24) continue;
-          const range = document.createRange();
-          range.setStart(node, m.index);
-          range.setEnd(node, m.index + m[0].length);
-          const tops = new Set([...range.getClientRects()].filter((q) => q.width > 0).map((q) => Math.round(q.top)));
-          const lines = [...tops].sort((x, y) => x - y).filter((t, k, all) => k === 0 || t - all[k - 1] > 3);
-          if (lines.length > 1) out.push(`"${m[0]}" in ${cell.tagName.toLowerCase()} is split over ${lines.length} lines`);
+          // The first and the last character's line (a whole-word range would also hold the hyphen that a
+          // soft-hyphen break draws at the end of the line before).
+          // A character's range can also hold an empty box at the end of the line before: take its lowest
+          // box for the first character and its highest for the last.
+          const tops = (i) => {
+            const range = document.createRange();
+            range.setStart(node, i);
+            range.setEnd(node, i + 1);
+            return [...range.getClientRects()].filter((q) => q.width > 0).map((q) => q.top);
+          };
+          const first = Math.max(...tops(m.index));
+          const last = Math.min(...tops(m.index + m[0].length - 1));
+          if (Number.isFinite(first) && Number.isFinite(last) && Math.abs(last - first) > 3) {
+            out.push(`"${m[0]}" in ${cell.tagName.toLowerCase()} is split over two lines`);
+          }
         }
       }
     }
@@ -103,6 +118,9 @@ async function fontProblems(page) {
     if (!document.fonts.check('16px "Noto Sans"')) problems.push('document.fonts.check("16px Noto Sans") is false');
     const first = (el) => getComputedStyle(el).fontFamily.split(',')[0].trim().replace(/["']/g, '');
     if (first(document.body) !== 'Noto Sans') problems.push(`body font-family starts with ${first(document.body)}`);
+    // The paragraph probed below: the first one in main with text of its own.
+    const p = [...document.querySelectorAll('main p')].find((e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.data.trim()));
+    if (p) p.setAttribute('data-look-probe', '');
     const h1 = document.querySelector('h1');
     if (h1 && first(h1) !== 'Noto Serif') problems.push(`h1 font-family starts with ${first(h1)}`);
     return problems;
@@ -112,7 +130,7 @@ async function fontProblems(page) {
     await cdp.send('DOM.enable');
     await cdp.send('CSS.enable');
     const { root } = await cdp.send('DOM.getDocument', { depth: 0 });
-    for (const [selector, family] of [['h1', 'Noto Serif'], ['main p', 'Noto Sans']]) {
+    for (const [selector, family] of [['h1', 'Noto Serif'], ['main p[data-look-probe]', 'Noto Sans']]) {
       const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
       if (!nodeId) continue;
       const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
