@@ -31,12 +31,13 @@ function overflow(page) {
 }
 
 /**
- * Headings, labels, legends, captions, terms, table headers and buttons whose text boxes overlap another
+ * Headings, labels, legends, captions, terms, table headers, buttons, radio buttons and checkboxes whose
+ * text boxes (a control's own box) overlap another
  * one's (not its own ancestor's or descendant's). Visually hidden text (1 px boxes) is left out.
  */
 function textOverlap(page) {
   return page.evaluate(() => {
-    const selector = 'h1, h2, h3, h4, label, legend, caption, dt, th, .utrecht-button, .utrecht-form-label';
+    const selector = 'h1, h2, h3, h4, label, legend, caption, dt, th, .utrecht-button, .utrecht-form-label, input[type=radio], input[type=checkbox]';
     const boxes = [];
     const hidden = (el) => {
       for (let p = el; p && p !== document.body; p = p.parentElement) {
@@ -49,7 +50,9 @@ function textOverlap(page) {
       if (hidden(el)) continue;
       const range = document.createRange();
       range.selectNodeContents(el);
-      const rects = [...range.getClientRects()].filter((q) => q.width > 2 && q.height > 2);
+      // A radio button or checkbox has no text: its own box counts.
+      const own = el.tagName === 'INPUT' ? [el.getBoundingClientRect()] : range.getClientRects();
+      const rects = [...own].filter((q) => q.width > 2 && q.height > 2);
       if (rects.length) boxes.push({ el, rects });
     }
     const hit = (a, b) => Math.min(a.right, b.right) - Math.max(a.left, b.left) > 2 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 2;
