@@ -13,6 +13,17 @@ struct Asset {
     body: &'static [u8],
 }
 
+/// A vendored woff2 font (static/vendor/fontsource-*; @font-face rules in app.css).
+macro_rules! font {
+    ($dir:literal, $file:literal) => {
+        Asset {
+            path: concat!("vendor/", $dir, "/", $file),
+            content_type: "font/woff2",
+            body: include_bytes!(concat!("../../static/vendor/", $dir, "/", $file)),
+        }
+    };
+}
+
 const ASSETS: &[Asset] = &[
     Asset {
         path: "vendor/utrecht-component-library-css-9.0.4/index.css",
@@ -24,6 +35,14 @@ const ASSETS: &[Asset] = &[
         content_type: "text/css; charset=utf-8",
         body: include_bytes!("../../static/vendor/voorbeeld-design-tokens-7.4.1/theme.css"),
     },
+    font!("fontsource-noto-sans-5.3.0", "noto-sans-latin-400-normal.woff2"),
+    font!("fontsource-noto-sans-5.3.0", "noto-sans-latin-ext-400-normal.woff2"),
+    font!("fontsource-noto-sans-5.3.0", "noto-sans-latin-700-normal.woff2"),
+    font!("fontsource-noto-sans-5.3.0", "noto-sans-latin-ext-700-normal.woff2"),
+    font!("fontsource-noto-serif-5.3.0", "noto-serif-latin-700-normal.woff2"),
+    font!("fontsource-noto-serif-5.3.0", "noto-serif-latin-ext-700-normal.woff2"),
+    font!("fontsource-noto-sans-mono-5.3.0", "noto-sans-mono-latin-400-normal.woff2"),
+    font!("fontsource-noto-sans-mono-5.3.0", "noto-sans-mono-latin-ext-400-normal.woff2"),
     Asset { path: "app.css", content_type: "text/css; charset=utf-8", body: include_bytes!("../../static/app.css") },
     Asset { path: "favicon.svg", content_type: "image/svg+xml", body: include_bytes!("../../static/favicon.svg") },
     Asset {
@@ -49,7 +68,13 @@ pub async fn serve_asset(Path(path): Path<String>, headers: HeaderMap) -> Respon
     };
     let asset = &ASSETS[index];
     let etag = &ETAGS[index];
-    let cache = HeaderValue::from_static("public, max-age=86400");
+    // A vendored file's path names its version, so it never changes under that name: a year, immutable.
+    // Our own files keep their names across releases: a day, then revalidated with the ETag.
+    let cache = if asset.path.starts_with("vendor/") {
+        HeaderValue::from_static("public, max-age=31536000, immutable")
+    } else {
+        HeaderValue::from_static("public, max-age=86400")
+    };
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag.clone())], [(header::CACHE_CONTROL, cache)])
             .into_response();

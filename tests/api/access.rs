@@ -135,3 +135,26 @@ async fn error_pages_are_dutch_and_show_no_internals() {
     assert!(!r.headers()["content-security-policy"].to_str().unwrap().contains("unsafe-inline"));
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
 }
+
+/// The fonts the theme names are served from our own origin: every woff2 that app.css points to answers
+/// with its content type and a year's immutable cache (the version is in the path), and really is woff2.
+#[tokio::test]
+async fn the_bundled_fonts_are_served_as_woff2() {
+    let app = TestApp::spawn().await;
+    let c = app.client();
+    let css = app.get(&c, "/static/app.css").await.text().await.unwrap();
+    let urls: Vec<&str> =
+        css.split("url(").skip(1).filter_map(|rest| rest.split(')').next()).filter(|u| u.ends_with(".woff2")).collect();
+    for family in ["'Noto Sans'", "'Noto Serif'", "'Noto Sans Mono'"] {
+        assert!(css.contains(&format!("font-family: {family};")), "an @font-face rule for {family}");
+    }
+    assert!(urls.len() >= 8, "latin and latin-ext of every face: {urls:?}");
+    for url in urls {
+        let r = app.get(&c, url).await;
+        assert_eq!(r.status(), 200, "{url}");
+        assert_eq!(r.headers()["content-type"], "font/woff2", "{url}");
+        assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable", "{url}");
+        let body = r.bytes().await.unwrap();
+        assert_eq!(&body[..4], b"wOF2", "{url} is a woff2 file");
+    }
+}
