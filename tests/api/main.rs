@@ -27,6 +27,8 @@ mod requests;
 pub mod rest;
 mod slow_clients;
 mod sso;
+mod sso_logout;
+mod sso_rules;
 mod staged;
 mod standin;
 mod tasks;
