@@ -38,6 +38,8 @@ pub struct MemberRow {
     pub version: i32,
     pub last_login_at: Option<OffsetDateTime>,
     pub roles: Vec<String>,
+    /// Where each role (same order) comes from: 'hand' or 'sso' (the provider's groups).
+    pub sources: Vec<String>,
     /// Two-factor login is switched on.
     pub mfa: bool,
     /// Personal API tokens for this organisation that still work.
@@ -55,6 +57,19 @@ impl MemberRow {
         self.roles.iter().any(|s| s == role.as_str())
     }
 
+    /// "Beheerder (handmatig toegekend)", "Medewerker (via organisatie-account)", in the usual role order.
+    pub fn role_sources(&self) -> Vec<String> {
+        let source = |r: Role| self.roles.iter().position(|s| s == r.as_str()).and_then(|i| self.sources.get(i));
+        Role::ALL
+            .into_iter()
+            .filter_map(|r| source(r).map(|s| (r, s)))
+            .map(|(r, s)| {
+                let how = if s == "sso" { "via organisatie-account" } else { "handmatig toegekend" };
+                format!("{} ({how})", r.label())
+            })
+            .collect()
+    }
+
     /// "tot 30-11-2026 14:35" when the account is locked now.
     pub fn locked_text(&self) -> Option<String> {
         self.locked_until.map(|t| format!("Tijdelijk geblokkeerd tot {}", crate::web::format_datetime(t)))
@@ -70,6 +85,7 @@ async fn members(pool: &sqlx::PgPool, org: Uuid, user_id: Option<Uuid>) -> Resul
         MemberRow,
         r#"select u.user_id, u.name, u.email, u.active, u.password_hash is not null as "activated!",
                  u.version, u.last_login_at, array_agg(m.role order by m.role) as "roles!",
+                 array_agg(m.source order by m.role) as "sources!",
                  u.totp_secret is not null as "mfa!",
                  (select count(*) from api_token t where t.user_id = u.user_id and t.organisation_id = $1
                      and t.revoked_at is null and t.expires_at > now()) as "active_tokens!",

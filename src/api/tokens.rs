@@ -73,6 +73,9 @@ pub struct TokensPage {
     pub org_name: String,
     /// Two-factor login is on: a new token needs a current code too.
     pub mfa: bool,
+    /// Signed in at the organisation's provider less than ten minutes ago: no password asked (and no code
+    /// when the provider's login counted as two-factor).
+    pub provider_recent: bool,
 }
 
 async fn tokens(state: &AppState, user: &CurrentUser) -> AppResult<Vec<TokenView>> {
@@ -121,6 +124,7 @@ async fn page(
     errors: FormErrors,
     new_token: Option<String>,
 ) -> AppResult<TokensPage> {
+    let recent = crate::sso::rules::recent_provider_login(&state.pool, user.session_hash()).await?;
     Ok(TokensPage {
         layout: Layout::for_user(user, "API-tokens", "/account").with_errors(!errors.is_empty()),
         tokens: tokens(state, user).await?,
@@ -131,8 +135,15 @@ async fn page(
         errors,
         new_token,
         org_name: user.organisation.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
-        mfa: crate::auth::reauth::enabled(state, user.user_id).await?,
+        mfa: needs_code(state, user, recent).await?,
+        provider_recent: recent.is_some(),
     })
+}
+
+/// Whether a new token needs a code: with two-factor login on, unless the provider's recent login counted
+/// as two-factor.
+async fn needs_code(state: &AppState, user: &CurrentUser, recent: Option<bool>) -> AppResult<bool> {
+    Ok(recent != Some(true) && crate::auth::reauth::enabled(state, user.user_id).await?)
 }
 
 #[tracing::instrument(skip_all)]
@@ -180,14 +191,12 @@ pub async fn create(
     }
     // A token outlives the session: only with the password (and a code, with two-factor login), so a hijacked
     // session cannot be turned into a year's access.
+    // A login at the organisation's provider within the last ten minutes stands in for the password.
     if errors.is_empty() {
-        let code = if crate::auth::reauth::enabled(&state, user.user_id).await? {
-            Some(("code", form.code.as_str()))
-        } else {
-            None
-        };
-        crate::auth::reauth::reauthenticate(&state, &user, &who, ("password", &form.password), code, &mut errors)
-            .await?;
+        let recent = crate::sso::rules::recent_provider_login(&state.pool, user.session_hash()).await?;
+        let code = needs_code(&state, &user, recent).await?.then_some(("code", form.code.as_str()));
+        let password = recent.is_none().then_some(("password", form.password.as_str()));
+        crate::auth::reauth::reauthenticate_with(&state, &user, &who, password, code, &mut errors).await?;
     }
     let (true, Some(days)) = (errors.is_empty(), days) else {
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(&state, &user, &form, errors, None).await?);

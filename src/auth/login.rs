@@ -139,6 +139,13 @@ pub async fn login(
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(FormErrors::new(), Some(LOGIN_FAILED)));
     }
     let Some(account) = account else { unreachable!("outcome ok implies an account") };
+    // Checked after the password, so the answer does not tell whether an account exists.
+    if let Some(label) = crate::sso::rules::password_refused(&state.pool, account.user_id).await? {
+        tracing::warn!(event = "login_refused_local", user_id = %account.user_id, "password login switched off for the organisation");
+        let mut errors = FormErrors::new();
+        errors.add("password", crate::sso::rules::use_provider(&label));
+        return render_status(StatusCode::FORBIDDEN, &page(errors, None));
+    }
     if let Some(old) = current {
         session::destroy(&state.pool, old.session_hash()).await?;
     }
@@ -210,10 +217,19 @@ pub async fn finish_login(
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn logout(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+pub async fn logout(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: axum::http::HeaderMap,
+) -> AppResult<Response> {
+    // The application session ends first, whatever the provider does next.
+    let at_provider = crate::sso::logout::provider_session(&state.pool, user.session_hash()).await?;
     session::destroy(&state.pool, user.session_hash()).await?;
     tracing::info!(event = "logout", user_id = %user.user_id, "logout");
-    let mut resp = Redirect::to("/inloggen?uitgelogd=1").into_response();
+    let mut resp = match at_provider {
+        Some(s) => crate::sso::logout::after_logout(&state, &headers, s).await,
+        None => Redirect::to("/inloggen?uitgelogd=1").into_response(),
+    };
     resp.headers_mut().insert(header::SET_COOKIE, session::clear_cookie(&state.config));
     Ok(resp)
 }

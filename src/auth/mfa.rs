@@ -19,6 +19,7 @@ use crate::AppState;
 use crate::error::AppResult;
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
+use crate::web::signin;
 use crate::web::throttle::Requester;
 use crate::web::{render, render_status, safe_next};
 
@@ -97,7 +98,6 @@ pub async fn code_submit(
         }
         return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page(FormErrors::new(), Some(CODE_FAILED)));
     };
-    session::destroy(&state.pool, &pending.session_hash).await?;
     let flash = if how == Verified::RecoveryCode {
         let left = totp::state(&state.pool, pending.user_id).await?.recovery_left;
         tracing::warn!(event = "mfa_recovery_code_used", user_id = %pending.user_id, left, "logged in with a recovery code");
@@ -110,7 +110,11 @@ pub async fn code_submit(
     } else {
         None
     };
-    super::login::finish_login(&state, &who.device, pending.user_id, &next, flash.as_deref()).await
+    let (resp, token) =
+        signin::finish_with_token(&state, &who.device, pending.user_id, None, &next, flash.as_deref()).await?;
+    signin::carry_provider_link(&state, &pending.session_hash, &token).await?;
+    session::destroy(&state.pool, &pending.session_hash).await?;
+    Ok(resp)
 }
 
 #[derive(Template)]

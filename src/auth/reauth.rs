@@ -24,10 +24,28 @@ pub async fn reauthenticate(
     state: &AppState,
     user: &CurrentUser,
     who: &Requester,
-    (password_field, typed_password): (&'static str, &str),
+    password: (&'static str, &str),
     code: Option<(&'static str, &str)>,
     errors: &mut FormErrors,
 ) -> AppResult<()> {
+    reauthenticate_with(state, user, who, Some(password), code, errors).await
+}
+
+/// As [`reauthenticate`], the password left out when something else proved it (a recent login at the
+/// organisation's provider, for a new API token); with neither password nor code there is nothing to check.
+pub async fn reauthenticate_with(
+    state: &AppState,
+    user: &CurrentUser,
+    who: &Requester,
+    password_check: Option<(&'static str, &str)>,
+    code: Option<(&'static str, &str)>,
+    errors: &mut FormErrors,
+) -> AppResult<()> {
+    // Without a password to check (a recent login at the provider), messages go to the code field.
+    let (password_field, typed_password) = password_check.unwrap_or(("code", ""));
+    if password_check.is_none() && code.is_none() {
+        return Ok(());
+    }
     let attempt = match state.throttle.begin(&state.pool, who, Some(user.user_id)).await? {
         Ok(attempt) => attempt,
         Err(wait) => {
@@ -50,14 +68,17 @@ pub async fn reauthenticate(
             .fetch_one(&state.pool)
             .await?;
     let mut failed = false;
-    if typed_password.is_empty() {
+    if password_check.is_none() {
+        // Proven at the provider; only the code below.
+    } else if typed_password.is_empty() {
         errors.add(password_field, "Vul uw wachtwoord in.");
     } else if typed_password.chars().count() > password::MAX_CHARS
         || !password::verify(typed_password, stored.as_deref()).await?
     {
         errors.add(password_field, "Uw wachtwoord klopt niet.");
         failed = true;
-    } else if let Some((code_field, typed_code)) = code {
+    }
+    if let (false, Some((code_field, typed_code))) = (failed || errors.get(password_field).is_some(), code) {
         if typed_code.trim().is_empty() {
             errors.add(code_field, "Vul de code uit uw authenticator-app in, of een herstelcode.");
         } else if totp::verify(&state.pool, user.user_id, typed_code.trim()).await?.is_none() {

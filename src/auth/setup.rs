@@ -157,6 +157,18 @@ fn activate_layout(current: Option<&CurrentUser>) -> Layout {
     layout
 }
 
+/// An organisation that lets its people in only through its provider has no use for their passwords.
+async fn local_login_off(state: &AppState, user_id: uuid::Uuid) -> AppResult<Option<Response>> {
+    let Some(label) = crate::sso::rules::password_refused(&state.pool, user_id).await? else { return Ok(None) };
+    tracing::warn!(event = "activation_refused_local", user_id = %user_id, "password login switched off for the organisation");
+    Ok(Some(crate::web::error_page::error_page_back(
+        StatusCode::FORBIDDEN,
+        "Activeren is niet nodig",
+        format!("U heeft geen wachtwoord voor AI-register nodig. {}", crate::sso::rules::use_provider(&label)),
+        Some("/inloggen".into()),
+    )))
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn activate_form(
     State(state): State<AppState>,
@@ -164,6 +176,9 @@ pub async fn activate_form(
     MaybeUser(current): MaybeUser,
 ) -> AppResult<Response> {
     let target = users::activation_target(&state.pool, &token).await?.ok_or_else(activation_invalid)?;
+    if let Some(refused) = local_login_off(&state, target.user_id).await? {
+        return Ok(refused);
+    }
     render(&ActivatePage {
         layout: activate_layout(current.as_ref()),
         name: target.name,
@@ -189,6 +204,9 @@ pub async fn activate(
     Form(form): Form<ActivateForm>,
 ) -> AppResult<Response> {
     let target = users::activation_target(&state.pool, &token).await?.ok_or_else(activation_invalid)?;
+    if let Some(refused) = local_login_off(&state, target.user_id).await? {
+        return Ok(refused);
+    }
     let mut errors = FormErrors::new();
     check_new_password(&mut errors, &form.password, &form.password_repeat, &[&target.email, &target.name]);
     if !errors.is_empty() {

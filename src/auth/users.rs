@@ -101,19 +101,26 @@ pub async fn create_user(
     id.ok_or(CreateUserError::EmailTaken)
 }
 
-/// Replace a user's roles in one organisation (an empty set removes them from it).
+/// Replace a user's roles in one organisation (an empty set removes them from it). A role that stays keeps
+/// its source (one from the provider's groups stays 'sso'); a new one is granted by hand.
 pub async fn set_roles(
     conn: &mut PgConnection,
     user_id: Uuid,
     organisation_id: Uuid,
     roles: &[Role],
 ) -> Result<(), sqlx::Error> {
-    sqlx::query!("delete from membership where user_id = $1 and organisation_id = $2", user_id, organisation_id)
-        .execute(&mut *conn)
-        .await?;
     let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
     sqlx::query!(
-        "insert into membership (user_id, organisation_id, role) select $1, $2, unnest($3::text[])",
+        "delete from membership where user_id = $1 and organisation_id = $2 and role <> all($3)",
+        user_id,
+        organisation_id,
+        &names as &[&str]
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "insert into membership (user_id, organisation_id, role) select $1, $2, unnest($3::text[])
+         on conflict do nothing",
         user_id,
         organisation_id,
         &names as &[&str]

@@ -26,6 +26,10 @@ pub enum Refusal {
     Group,
     #[error("Uw account in AI-register is gedeactiveerd. Neem contact op met de beheerder.")]
     Inactive,
+    #[error(
+        "Er bestaat al een account in AI-register met dit e-mailadres, maar dat kan niet aan uw organisatie-account worden gekoppeld (het is een beheerdersaccount of hoort niet bij deze organisatie). Log in met uw wachtwoord of vraag de beheerder om hulp."
+    )]
+    NoLink,
 }
 
 /// The person as the token describes them (only verified claims).
@@ -98,6 +102,12 @@ pub async fn sign_in(
                 .await?
         }
     };
+    if let Some(existing) = by_email
+        && !may_link(conn, p.organisation_id, existing).await?
+    {
+        tracing::warn!(event = "sso_link_refused", user_id = %existing, organisation_id = %p.organisation_id, "existing account not linked by e-mail");
+        return Err(AccountError::Refused(Refusal::NoLink));
+    }
     let system = Actor::system(origin);
     let (user_id, created) = match known.or(by_email) {
         Some(id) => (id, false),
@@ -135,6 +145,20 @@ pub async fn sign_in(
     let login = json!({ "via": "organisatie-account", "issuer": p.issuer, "linked": known.is_none() && !created });
     record(conn, p.organisation_id, &actor, "user.login_sso", user_id, None, Some(login)).await?;
     Ok(Account { user_id, totp: row.totp, created })
+}
+
+/// An account found by e-mail address is linked only when it is a member of the provider's organisation and
+/// no beheerder anywhere: whoever controls a provider (or an address at it) must not take over an
+/// administrator or someone of another organisation.
+async fn may_link(conn: &mut PgConnection, organisation_id: Uuid, user_id: Uuid) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists(select 1 from membership where user_id = $1 and organisation_id = $2)
+              and not exists(select 1 from membership where user_id = $1 and role = 'beheerder') as "v!""#,
+        user_id,
+        organisation_id
+    )
+    .fetch_one(conn)
+    .await
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::accounts::{self, AccountError};
+use super::logout;
 use super::oidc::{self, AuthRequest, OidcError};
 use super::settings::{self, Provider};
 use crate::AppState;
@@ -47,11 +48,15 @@ fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
 
 /// The address the provider sends the browser back to (registered at the provider).
 pub fn redirect_uri(state: &AppState, headers: &HeaderMap) -> String {
-    let base = match &state.config.public_url {
-        Some(u) => u.clone(),
+    format!("{}{CALLBACK_PATH}", base_url(state, headers))
+}
+
+/// This application's address as the browser knows it (the configured public URL, else the Host).
+pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    match &state.config.public_url {
+        Some(u) => u.trim_end_matches('/').to_string(),
         None => format!("http://{}", headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost")),
-    };
-    format!("{base}{CALLBACK_PATH}")
+    }
 }
 
 /// The Dutch page for a login that did not work; the user can start again.
@@ -195,15 +200,20 @@ pub async fn callback(
     }
     let outcome = complete(&state, &who, &headers, &pending, q.code.as_deref().unwrap_or("")).await?;
     let resp = match outcome {
-        Ok((user_id, totp)) => {
+        Ok(done) => {
             if let Some(old) = current {
                 session::destroy(&state.pool, old.session_hash()).await?;
             }
-            if totp {
-                signin::ask_second_factor(&state, user_id, &pending.next).await?
+            // The provider's two-factor login stands in for the application's own code.
+            let (resp, token) = if done.totp && !done.mfa {
+                signin::ask_second_factor_with_token(&state, done.user_id, &pending.next).await?
             } else {
-                signin::finish(&state, &who.device, user_id, Some(pending.organisation_id), &pending.next, None).await?
-            }
+                let org = Some(pending.organisation_id);
+                signin::finish_with_token(&state, &who.device, done.user_id, org, &pending.next, None).await?
+            };
+            logout::remember(&state.pool, &token, done.user_id, &done.provider, &done.claims, &done.id_token, done.mfa)
+                .await?;
+            resp
         }
         Err(resp) => resp,
     };
@@ -215,15 +225,26 @@ fn with_cleared(state: &AppState, mut resp: Response) -> Response {
     resp
 }
 
-/// Code exchange, token checks and the account: the user and whether they use the application's own
-/// second factor, or the page that says why not.
+/// A login the provider vouched for.
+struct Done {
+    user_id: Uuid,
+    /// The user has the application's own second factor.
+    totp: bool,
+    /// The ID token's amr/acr counts as a two-factor login for this organisation.
+    mfa: bool,
+    provider: Provider,
+    claims: serde_json::Map<String, serde_json::Value>,
+    id_token: String,
+}
+
+/// Code exchange, token checks and the account: the login, or the page that says why not.
 async fn complete(
     state: &AppState,
     who: &Requester,
     headers: &HeaderMap,
     pending: &Pending,
     code: &str,
-) -> AppResult<Result<(Uuid, bool), Response>> {
+) -> AppResult<Result<Done, Response>> {
     let org = pending.organisation_id;
     let Some(p) = settings::get(&state.pool, org).await?.filter(|p| p.enabled) else {
         return Ok(Err(provider_failed(
@@ -239,9 +260,10 @@ async fn complete(
         let d = oidc::discover(&p.issuer).await?;
         let uri = redirect_uri(state, headers);
         let token = oidc::exchange_code(&d, &p.client_id, &secret, code, &uri, &pending.pkce_verifier).await?;
-        oidc::verify_id_token(&p.issuer, &d, &p.client_id, &token, &pending.nonce).await
+        let claims = oidc::verify_id_token(&p.issuer, &d, &p.client_id, &token, &pending.nonce).await?;
+        Ok::<_, OidcError>((claims, token))
     };
-    let claims = match verified.await {
+    let (claims, id_token) = match verified.await {
         Ok(c) => c,
         Err(e) => return Ok(Err(provider_failed(&e, org))),
     };
@@ -257,7 +279,8 @@ async fn complete(
     };
     tx.commit().await?;
     tracing::info!(event = "login_sso", user_id = %account.user_id, organisation_id = %org, created = account.created, "login via organisatie-account");
-    Ok(Ok((account.user_id, account.totp)))
+    let mfa = logout::provider_mfa(&p, &claims);
+    Ok(Ok(Done { user_id: account.user_id, totp: account.totp, mfa, provider: p, claims, id_token }))
 }
 
 fn refusal(r: accounts::Refusal, org: Uuid) -> Response {

@@ -5,8 +5,10 @@
 pub mod accounts;
 pub mod flow;
 pub mod forms;
+pub mod logout;
 pub mod oidc;
 pub mod pages;
+pub mod rules;
 pub mod settings;
 
 use axum::Router;
@@ -18,5 +20,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/inloggen/organisatie", post(flow::start))
         .route(flow::CALLBACK_PATH, get(flow::callback))
+        .route(logout::BACKCHANNEL_PATH, post(logout::backchannel))
         .route("/beheer/organisaties/{id}/inloggen", get(pages::edit_form).post(pages::save))
 }

@@ -340,6 +340,74 @@ pub async fn verify_id_token(
     Ok(claims)
 }
 
+/// The event a back-channel logout token must carry (OpenID Connect Back-Channel Logout 1.0, 2.4).
+const LOGOUT_EVENT: &str = "http://schemas.openid.net/event/backchannel-logout";
+
+/// Verify a back-channel logout token (section 2.6): signature with the provider's keys (following
+/// rotation), iss, aud, iat within the skew, exp when present, the logout event, sid and/or sub, a jti, and
+/// no nonce (so an ID token cannot be replayed as a logout token). Returns its claims; the jti's single use
+/// is the caller's (it needs the database).
+pub async fn verify_logout_token(
+    issuer: &str,
+    d: &Discovery,
+    client_id: &str,
+    token: &str,
+) -> Result<Map<String, Value>, OidcError> {
+    let header = jsonwebtoken::decode_header(token).map_err(|_| OidcError::Signature)?;
+    if !ALGORITHMS.contains(&header.alg) {
+        return Err(OidcError::Signature);
+    }
+    let key = key_for(issuer, d, header.kid.as_deref()).await?;
+    let mut v = Validation::new(header.alg);
+    v.leeway = CLOCK_SKEW_SECS;
+    v.set_issuer(&[issuer]);
+    v.set_audience(&[client_id]);
+    v.set_required_spec_claims(&["iss", "aud"]);
+    let claims = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &v)
+        .map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind as K;
+            match e.kind() {
+                K::ExpiredSignature => OidcError::Expired,
+                K::InvalidAudience => OidcError::Audience,
+                K::InvalidIssuer => OidcError::Issuer,
+                K::InvalidSignature | K::InvalidAlgorithm | K::InvalidKeyFormat => OidcError::Signature,
+                other => OidcError::Malformed(format!("{other:?}")),
+            }
+        })?
+        .claims;
+    check_logout_claims(&claims)?;
+    Ok(claims)
+}
+
+/// The logout token's own claims (what jsonwebtoken does not know about).
+fn check_logout_claims(claims: &Map<String, Value>) -> Result<(), OidcError> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let skew = CLOCK_SKEW_SECS as i64;
+    match claims.get("iat").and_then(Value::as_i64) {
+        // Logout tokens are sent at once; an old one is not accepted (the jti store keeps ten minutes).
+        Some(iat) if iat <= now + skew && iat >= now - LOGOUT_TOKEN_MAX_AGE_SECS => {}
+        _ => return Err(OidcError::Malformed("iat ontbreekt of ligt te ver van nu".into())),
+    }
+    let event = claims.get("events").and_then(Value::as_object).and_then(|e| e.get(LOGOUT_EVENT));
+    if !event.is_some_and(Value::is_object) {
+        return Err(OidcError::Malformed("events mist de back-channel-logout".into()));
+    }
+    let text = |name: &str| claims.get(name).and_then(Value::as_str).is_some_and(|s| !s.is_empty());
+    if !text("sid") && !text("sub") {
+        return Err(OidcError::Malformed("sid en sub ontbreken".into()));
+    }
+    if claims.contains_key("nonce") {
+        return Err(OidcError::Malformed("een logout-token mag geen nonce hebben".into()));
+    }
+    if !text("jti") {
+        return Err(OidcError::Malformed("jti ontbreekt".into()));
+    }
+    Ok(())
+}
+
+/// How old a logout token may be (and how long its jti is remembered).
+pub const LOGOUT_TOKEN_MAX_AGE_SECS: i64 = 600;
+
 /// The checks jsonwebtoken leaves to us: nonce, azp with several audiences, iat not in the future.
 fn check_after_signature(claims: &Map<String, Value>, client_id: &str, nonce: &str) -> Result<(), OidcError> {
     let given = claims.get("nonce").and_then(Value::as_str).unwrap_or("");
@@ -382,6 +450,23 @@ mod tests {
         assert!(check_issuer("http://idp.gemeente.nl").is_err());
         assert!(check_issuer("https://idp.gemeente.nl/?x=1").is_err());
         assert!(check_issuer("geen adres").is_err());
+    }
+
+    #[test]
+    fn logout_claims_are_checked() {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let events = json!({ LOGOUT_EVENT: {} });
+        let ok = json!({"iat": now, "jti": "j1", "sid": "s1", "events": events});
+        assert!(check_logout_claims(ok.as_object().unwrap()).is_ok());
+        let mut with_nonce = ok.clone();
+        with_nonce["nonce"] = json!("n");
+        assert!(check_logout_claims(with_nonce.as_object().unwrap()).is_err());
+        let no_ids = json!({"iat": now, "jti": "j1", "events": events});
+        assert!(check_logout_claims(no_ids.as_object().unwrap()).is_err());
+        let no_event = json!({"iat": now, "jti": "j1", "sub": "a", "events": {}});
+        assert!(check_logout_claims(no_event.as_object().unwrap()).is_err());
+        let old = json!({"iat": now - 3600, "jti": "j1", "sub": "a", "events": events});
+        assert!(check_logout_claims(old.as_object().unwrap()).is_err());
     }
 
     #[test]

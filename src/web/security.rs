@@ -43,11 +43,10 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 /// The API answers them as problem+json instead.
 async fn dutch_rejections(resp: Response, api: bool) -> Response {
     let status = resp.status();
-    let ours = resp
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html") || v.starts_with("application/problem+json"));
+    let ours = resp.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        // application/json: an answer a protocol prescribes (back-channel logout's OAuth error).
+        v.starts_with("text/html") || v.starts_with("application/problem+json") || v.starts_with("application/json")
+    });
     let framework = matches!(
         status,
         StatusCode::BAD_REQUEST

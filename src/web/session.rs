@@ -177,7 +177,9 @@ async fn load(state: &AppState, token: &str, method: &Method, path: &str) -> Res
                  u.name as "name!: String", u.email as "email!: String", s.mfa_pending as "mfa_pending!: bool",
                 u.totp_secret is null and exists(
                     select 1 from membership m join organisation o using (organisation_id)
-                     where m.user_id = u.user_id and o.require_mfa and m.role in ('beheerder', 'ciso')) as "must_enroll!: bool"
+                     where m.user_id = u.user_id and o.require_mfa and m.role in ('beheerder', 'ciso'))
+                and not exists(select 1 from sso_session x where x.session_hash = s.session_hash and x.mfa)
+                as "must_enroll!: bool"
            from session s join app_user u using (user_id)
           where s.session_hash = $1 and u.active
             and s.last_seen_at > now() - make_interval(mins => $2)

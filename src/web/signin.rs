@@ -21,6 +21,18 @@ pub async fn finish(
     next: &str,
     flash: Option<&str>,
 ) -> AppResult<Response> {
+    Ok(finish_with_token(state, device, user_id, organisation, next, flash).await?.0)
+}
+
+/// As [`finish`], also giving the new session's token (a login through a provider links the session to it).
+pub async fn finish_with_token(
+    state: &AppState,
+    device: &DeviceCookie,
+    user_id: Uuid,
+    organisation: Option<Uuid>,
+    next: &str,
+    flash: Option<&str>,
+) -> AppResult<(Response, String)> {
     sqlx::query!(
         "update app_user set failed_logins = 0, locked_until = null, lock_count = 0, last_login_at = now()
           where user_id = $1",
@@ -38,14 +50,36 @@ pub async fn finish(
     let mut resp = Redirect::to(next).into_response();
     resp.headers_mut().insert(header::SET_COOKIE, session::session_cookie(&state.config, &token));
     resp.headers_mut().append(header::SET_COOKIE, device);
-    Ok(resp)
+    Ok((resp, token))
 }
 
 /// The first factor is done; the session becomes a full one only after the code.
 pub async fn ask_second_factor(state: &AppState, user_id: Uuid, next: &str) -> AppResult<Response> {
+    Ok(ask_second_factor_with_token(state, user_id, next).await?.0)
+}
+
+/// As [`ask_second_factor`], also giving the pending session's token.
+pub async fn ask_second_factor_with_token(
+    state: &AppState,
+    user_id: Uuid,
+    next: &str,
+) -> AppResult<(Response, String)> {
     let token = session::create_pending(&state.pool, user_id).await?;
     tracing::info!(event = "login_password_ok", user_id = %user_id, "first factor accepted; second factor asked");
     let mut resp = Redirect::to(&format!("/inloggen/code?next={}", super::url_encode(next))).into_response();
     resp.headers_mut().insert(header::SET_COOKIE, session::session_cookie(&state.config, &token));
-    Ok(resp)
+    Ok((resp, token))
+}
+
+/// The second factor is done: the full session that replaces a pending one keeps the pending one's link to
+/// the provider's login (logout at the provider, back-channel logout).
+pub async fn carry_provider_link(state: &AppState, pending_hash: &[u8], token: &str) -> AppResult<()> {
+    sqlx::query!(
+        "update sso_session set session_hash = $2 where session_hash = $1",
+        pending_hash,
+        crate::util::token_hash(token)
+    )
+    .execute(&state.pool)
+    .await?;
+    Ok(())
 }

@@ -30,6 +30,8 @@ pub mod rest;
 mod scim;
 mod slow_clients;
 mod sso;
+mod sso_logout;
+mod sso_rules;
 mod staged;
 mod standin;
 mod tasks;

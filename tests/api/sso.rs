@@ -22,7 +22,7 @@ fn oidc_dir() -> PathBuf {
 }
 
 /// Whether Node.js is there; the tests say so and pass without it (CI has it).
-fn have_node() -> bool {
+pub fn have_node() -> bool {
     let ok = Command::new("node").arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success());
     if !ok {
         eprintln!("SKIPPED: Node.js (node, npm) is not installed; the SSO tests need it for the OpenID provider");
@@ -144,7 +144,7 @@ pub async fn sso_login(app: &TestApp, c: &reqwest::Client, org: Uuid, sub: &str)
     c.get(&next).send().await.unwrap()
 }
 
-async fn roles(app: &TestApp, email: &str, org: Uuid) -> Vec<(String, String)> {
+pub async fn roles(app: &TestApp, email: &str, org: Uuid) -> Vec<(String, String)> {
     sqlx::query_as(
         "select m.role, m.source from membership m join app_user u using (user_id)
           where u.email = $1 and m.organisation_id = $2 order by m.role",
@@ -156,7 +156,7 @@ async fn roles(app: &TestApp, email: &str, org: Uuid) -> Vec<(String, String)> {
     .unwrap()
 }
 
-fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+pub fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
     v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
 }
 

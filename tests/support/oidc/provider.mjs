@@ -1,12 +1,17 @@
 // A real OpenID Connect provider (oidc-provider, a certified implementation) on loopback for the SSO tests.
-// Usage: node provider.mjs --redirect-uri URI [--post-logout-uri URI] [--client-id ID] [--client-secret S]
+// Usage: node provider.mjs --redirect-uri URI [--post-logout-uri URI] [--backchannel-uri URI] [--client-id ID]
+//        [--client-secret S]
+// --backchannel-uri defaults to /inloggen/organisatie/backchannel-logout at the redirect URI's origin.
 // Prints one JSON line {"issuer": "..."} when it listens. Test controls (loopback only, never in production):
 //   POST /test/user     {"sub","email","name","groups":[...],"amr":[...],"acr"}  add or change a person
 //   POST /test/mode     {"mode": "normal|tamper|expired|wrong-aud|wrong-nonce|wrong-iss|alg-none"}
 //                       how the next ID tokens leave the token endpoint (re-signed with the real key where the
 //                       point is a claim, not the signature)
 //   POST /test/rotate   new signing key; the old one leaves the JWKS (the client must fetch it again)
-//   GET  /test/log      what happened (logouts) as JSON
+//   GET  /test/log      what happened (logouts, back-channel calls) as JSON
+//   POST /test/logout-token {"sub","sid","jti","nonce","foreign":true,...}  a back-channel logout token signed
+//                       with the current key (or, with foreign, a key the JWKS does not have); extra fields are
+//                       claims. Answers {"token": "..."}
 // The login page (/interaction/:uid) is a plain form: "login" is a person's sub; no password.
 import http from 'node:http';
 import { parseArgs } from 'node:util';
@@ -17,6 +22,7 @@ const { values: args } = parseArgs({
   options: {
     'redirect-uri': { type: 'string' },
     'post-logout-uri': { type: 'string', default: '' },
+    'backchannel-uri': { type: 'string', default: '' },
     'client-id': { type: 'string', default: 'airegister' },
     'client-secret': { type: 'string', default: 'test-geheim-van-de-client-1234567890' },
   },
@@ -44,18 +50,28 @@ function makeProvider(issuer, key) {
       client_secret: args['client-secret'],
       redirect_uris: [redirect],
       post_logout_redirect_uris: args['post-logout-uri'] ? [args['post-logout-uri']] : [],
+      backchannel_logout_uri: backchannelUri(),
+      backchannel_logout_session_required: true,
       grant_types: ['authorization_code'],
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
     }],
     jwks: { keys: [key] },
     scopes: ['openid', 'email', 'profile', 'groups'],
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
+    // amr and acr (from the login below) go into the ID token: the application reads two-factor from them.
+    claims: { openid: ['sub', 'acr', 'amr'], email: ['email', 'email_verified'], profile: ['name'], groups: ['groups'] },
     // The claims of the requested scopes go into the ID token (as Entra ID and Keycloak do), not only userinfo.
     conformIdTokenClaims: false,
     cookies: { keys: ['alleen-voor-tests-op-loopback'] },
+    // oidc-provider refuses outgoing requests to loopback (SSRF protection); the application under test
+    // listens there, and the back-channel logout must reach it.
+    fetch: (url, options) => {
+      const { dispatcher, ...rest } = options;
+      return globalThis.fetch(url, rest);
+    },
     features: {
       devInteractions: { enabled: false },
+      backchannelLogout: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         // A plain form, no inline style: the tests post it.
@@ -78,6 +94,9 @@ function makeProvider(issuer, key) {
     },
   });
   provider.on('end_session.success', (ctx) => log.push({ event: 'end_session', sub: ctx.oidc.session?.accountId }));
+  provider.on('backchannel.success', (ctx, client, accountId, sid) => log.push({ event: 'backchannel', sub: accountId, sid }));
+  provider.on('backchannel.error', (ctx, err, client, accountId, sid) =>
+    log.push({ event: 'backchannel_error', sub: accountId, sid, error: String(err && err.message), cause: String(err && err.cause && (err.cause.stack || err.cause)) }));
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.path === '/token' && ctx.body && ctx.body.id_token && mode !== 'normal') {
@@ -85,6 +104,24 @@ function makeProvider(issuer, key) {
     }
   });
   return provider;
+}
+
+function backchannelUri() {
+  if (args['backchannel-uri']) return args['backchannel-uri'];
+  return new URL('/inloggen/organisatie/backchannel-logout', args['redirect-uri']).toString();
+}
+
+// A logout token as oidc-provider would send it, with whatever the test changes.
+async function logoutToken(input) {
+  const { foreign, ...claims } = input;
+  const now = Math.floor(Date.now() / 1000);
+  const payload = {
+    iss: issuer, aud: args['client-id'], iat: now, exp: now + 120, jti: `jti-${Math.random().toString(36).slice(2)}`,
+    events: { 'http://schemas.openid.net/event/backchannel-logout': {} }, ...claims,
+  };
+  const key = foreign ? await newKey() : currentKey;
+  return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: currentKey.kid, typ: 'logout+jwt' })
+    .sign(await importJWK(key, 'RS256'));
 }
 
 const b64 = (obj) => Buffer.from(JSON.stringify(obj)).toString('base64url');
@@ -135,6 +172,11 @@ async function control(path, req, res) {
   const input = req.method === 'POST' ? JSON.parse((await body(req)) || '{}') : {};
   if (path === '/test/user') people.set(input.sub, { groups: [], amr: ['pwd'], ...input });
   else if (path === '/test/mode') mode = input.mode;
+  else if (path === '/test/logout-token') {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ token: await logoutToken(input) }));
+    return;
+  }
   else if (path === '/test/rotate') {
     currentKey = await newKey();
     current = makeProvider(issuer, currentKey);
