@@ -32,6 +32,8 @@ pub fn event(action: &str) -> Option<&'static str> {
         "application.ai_act" => "Beslishulp AI-verordening afgerond",
         "application.checklist" => "Checklist afgevinkt door de CISO",
         "application.register_upload" => "Verstuurd naar het Algoritmeregister",
+        "application.register_no_changes" => "Verstuurd naar het Algoritmeregister: geen wijzigingen",
+        "application.register_retract" => "Ingetrokken uit het Algoritmeregister",
         _ => return None,
     })
 }

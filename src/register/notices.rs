@@ -194,7 +194,8 @@ pub async fn send_once(
                 $6, $7, case when p.mode = 'dagelijks' then 'dagelijks' else 'wachtrij' end
            from made join app_user u using (user_id)
                 left join mail_preference p on p.user_id = u.user_id and p.kind = $4
-          where u.active and (select enabled from mail_setting) and p.mode is distinct from 'uit'",
+          where u.active and (select enabled from mail_setting) and p.mode is distinct from 'uit'
+            and u.email not like '%.invalid'",
         &ids,
         &to,
         note.organisation_id,
@@ -225,7 +226,7 @@ pub async fn email(conn: &mut PgConnection, mail: &Mail<'_>) -> sqlx::Result<boo
     let queued = sqlx::query!(
         "insert into mail_outbox (message_id, organisation_id, user_id, to_address, to_name, kind, subject, body, link)
          select $1, $2, u.user_id, u.email, u.name, $4, $5, $6, $7
-           from app_user u where u.user_id = $3 and (select enabled from mail_setting)",
+           from app_user u where u.user_id = $3 and (select enabled from mail_setting) and u.email not like '%.invalid'",
         Uuid::now_v7(),
         mail.organisation_id,
         mail.user_id,

@@ -141,6 +141,14 @@ fn email_of(r: &Map<String, Value>, user_name: &str) -> Option<String> {
     best.and_then(|e| e.get("value")).and_then(Value::as_str).and_then(valid_email).or_else(|| valid_email(user_name))
 }
 
+/// The stand-in address of a SCIM user without one: stable for the userName, unique, undeliverable.
+pub fn placeholder_email(user_name: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(user_name.to_lowercase().as_bytes());
+    let hex: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    format!("scim-{hex}@geen-adres.invalid")
+}
+
 /// Check a User body (POST or PUT, or the result of a PATCH); `current_email` is kept when the body has none.
 pub fn validate(body: &Map<String, Value>, current_email: Option<&str>) -> ScimResult<Input> {
     let mut r = body.clone();
@@ -172,9 +180,11 @@ pub fn validate(body: &Map<String, Value>, current_email: Option<&str>) -> ScimR
     if r.get("name").is_some_and(|n| !n.is_object() && !n.is_null()) {
         return Err(invalid("name moet een object zijn (givenName, familyName, formatted)."));
     }
-    let email = email_of(&r, &user_name).or_else(|| current_email.map(str::to_string)).ok_or_else(|| {
-        invalid("Geen e-mailadres: userName of emails[type eq \"work\"].value moet een geldig e-mailadres zijn.")
-    })?;
+    // RFC 7643 requires only userName. A person provisioned without any address gets one under the reserved
+    // top-level domain .invalid (RFC 2606): it can never receive mail (the outbox skips it) and shows as such.
+    let email = email_of(&r, &user_name)
+        .or_else(|| current_email.map(str::to_string))
+        .unwrap_or_else(|| placeholder_email(&user_name));
     let text = |v: Option<&Value>| v.and_then(Value::as_str).map(clean).filter(|s| !s.is_empty());
     let name_obj = r.get("name");
     let parts = [text(name_obj.and_then(|n| n.get("givenName"))), text(name_obj.and_then(|n| n.get("familyName")))];
