@@ -221,7 +221,17 @@ async fn errors_are_in_the_rfc_format_with_scim_type() {
     assert_error(&post(user_body("kees@andere.example", "k-1")).await, 409, Some("uniqueness"));
     // Bad values and syntax.
     assert_error(&post(json!({ "schemas": [USER], "emails": [] })).await, 400, Some("invalidValue"));
-    assert_error(&post(json!({ "schemas": [USER], "userName": "geen-adres" })).await, 400, Some("invalidValue"));
+    // RFC 7643 asks only a userName: a person without an address gets one under the reserved .invalid domain,
+    // which is never mailed.
+    let bare = post(json!({ "schemas": [USER], "userName": "geen-adres" })).await;
+    assert_eq!(bare.status, 201, "{}", bare.body);
+    let email: String = sqlx::query_scalar("select email from app_user where user_id = $1")
+        .bind(Uuid::parse_str(bare.body["id"].as_str().unwrap()).unwrap())
+        .fetch_one(&w.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(email, airegister::scim::store::placeholder_email("geen-adres"));
+    assert!(email.ends_with("@geen-adres.invalid"));
     assert_error(&post(json!({ "userName": "x@scimstad.example" })).await, 400, Some("invalidSyntax"));
     let raw = call_with(&w, &w.token, Method::POST, "/Users", Some("{niet json".into()), None).await;
     assert_error(&raw, 400, Some("invalidSyntax"));
