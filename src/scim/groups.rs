@@ -5,13 +5,13 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::auth::ScimClient;
 use super::group_store::{self, GroupRow};
 use super::{
-    GROUP_SCHEMA, ListQuery, ResourceQuery, ScimError, ScimResult, check_if_match, filter, json_body, list_response,
-    page_of, parse_id, patch, project, query, require_schema, scim_response,
+    Change, GROUP_SCHEMA, ListQuery, ResourceQuery, ScimError, ScimResult, check_if_match, filter, json_body,
+    list_response, page_of, parse_id, patching, project, query, replacement, require_schema, scim_response,
 };
 use crate::AppState;
 
@@ -82,9 +82,7 @@ pub async fn replace(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    let body = json_body(&body)?;
-    require_schema(&body, GROUP_SCHEMA)?;
-    change(&state, &client, &id, &headers, |_| Ok(body)).await
+    change(&state, &client, &id, &headers, replacement(&body, GROUP_SCHEMA)?).await
 }
 
 #[tracing::instrument(skip_all)]
@@ -95,13 +93,7 @@ pub async fn modify(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    let ops = json_body(&body)?;
-    change(&state, &client, &id, &headers, |current| {
-        let mut resource = current.as_object().cloned().unwrap_or_default();
-        patch::apply(&mut resource, &ops, GROUP_SCHEMA)?;
-        Ok(resource)
-    })
-    .await
+    change(&state, &client, &id, &headers, patching(&body, GROUP_SCHEMA)?).await
 }
 
 async fn change(
@@ -109,7 +101,7 @@ async fn change(
     client: &ScimClient,
     id: &str,
     headers: &HeaderMap,
-    make: impl FnOnce(&Value) -> ScimResult<Map<String, Value>>,
+    make: Change,
 ) -> ScimResult<Response> {
     let group_id = parse_id(id, "Groep")?;
     let org = client.organisation_id;

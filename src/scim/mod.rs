@@ -150,6 +150,26 @@ pub fn json_body(body: &Bytes) -> ScimResult<serde_json::Map<String, Value>> {
     }
 }
 
+/// How a PUT or PATCH makes the new resource from the current one (the same for Users and Groups).
+pub type Change = Box<dyn FnOnce(&Value) -> ScimResult<serde_json::Map<String, Value>> + Send>;
+
+/// PUT: the body, which must name the resource's schema, replaces the resource.
+pub fn replacement(body: &Bytes, schema: &str) -> ScimResult<Change> {
+    let body = json_body(body)?;
+    require_schema(&body, schema)?;
+    Ok(Box::new(move |_| Ok(body)))
+}
+
+/// PATCH: the body's operations applied to the current resource.
+pub fn patching(body: &Bytes, schema: &'static str) -> ScimResult<Change> {
+    let ops = json_body(body)?;
+    Ok(Box::new(move |current| {
+        let mut resource = current.as_object().cloned().unwrap_or_default();
+        patch::apply(&mut resource, &ops, schema)?;
+        Ok(resource)
+    }))
+}
+
 /// The body's `schemas` must name the resource's schema.
 pub fn require_schema(body: &serde_json::Map<String, Value>, schema: &str) -> ScimResult<()> {
     let named = body

@@ -11,8 +11,8 @@ use serde_json::Value;
 use super::auth::ScimClient;
 use super::store::{self, UserRow};
 use super::{
-    ListQuery, ResourceQuery, ScimError, ScimResult, USER_SCHEMA, check_if_match, filter, json_body, list_response,
-    page_of, parse_id, patch, project, query, require_schema, scim_response,
+    Change, ListQuery, ResourceQuery, ScimError, ScimResult, USER_SCHEMA, check_if_match, filter, json_body,
+    list_response, page_of, parse_id, patching, project, query, replacement, require_schema, scim_response,
 };
 use crate::AppState;
 
@@ -85,9 +85,7 @@ pub async fn replace(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    let body = json_body(&body)?;
-    require_schema(&body, USER_SCHEMA)?;
-    change(&state, &client, &id, &headers, |_| Ok(body)).await
+    change(&state, &client, &id, &headers, replacement(&body, USER_SCHEMA)?).await
 }
 
 #[tracing::instrument(skip_all)]
@@ -98,13 +96,7 @@ pub async fn modify(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    let ops = json_body(&body)?;
-    change(&state, &client, &id, &headers, |current| {
-        let mut resource = current.as_object().cloned().unwrap_or_default();
-        patch::apply(&mut resource, &ops, USER_SCHEMA)?;
-        Ok(resource)
-    })
-    .await
+    change(&state, &client, &id, &headers, patching(&body, USER_SCHEMA)?).await
 }
 
 /// PUT and PATCH: lock the user, check If-Match, make the new resource from the current one, save it.
@@ -113,7 +105,7 @@ async fn change(
     client: &ScimClient,
     id: &str,
     headers: &HeaderMap,
-    make: impl FnOnce(&Value) -> ScimResult<serde_json::Map<String, Value>>,
+    make: Change,
 ) -> ScimResult<Response> {
     let user_id = parse_id(id, "Gebruiker")?;
     let org = client.organisation_id;
