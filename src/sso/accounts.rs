@@ -141,7 +141,7 @@ pub async fn sign_in(
     .execute(&mut *conn)
     .await?;
     let actor = Actor { id: Some(user_id), name: who.name.clone(), origin: origin.to_string() };
-    sync_roles(conn, p, user_id, &who.groups, &actor).await?;
+    sync_roles(conn, p.organisation_id, user_id, &who.groups, &actor, "oidc").await?;
     let login = json!({ "via": "organisatie-account", "issuer": p.issuer, "linked": known.is_none() && !created });
     record(conn, p.organisation_id, &actor, "user.login_sso", user_id, None, Some(login)).await?;
     Ok(Account { user_id, totp: row.totp, created })
@@ -188,19 +188,21 @@ pub fn roles_from_groups(mappings: &[(String, Role)], groups: &[String]) -> BTre
 }
 
 /// Make the roles from groups (source 'sso') what the groups say now; roles granted by hand are left alone.
-async fn sync_roles(
+/// Used at every provider login and by SCIM provisioning (`via` says which, in the audit event).
+pub async fn sync_roles(
     conn: &mut PgConnection,
-    p: &Provider,
+    organisation_id: Uuid,
     user_id: Uuid,
     groups: &[String],
     actor: &Actor,
+    via: &str,
 ) -> sqlx::Result<()> {
-    let mappings = settings::group_roles(conn, p.organisation_id).await?;
+    let mappings = settings::group_roles(conn, organisation_id).await?;
     let wanted = roles_from_groups(&mappings, groups);
     let rows = sqlx::query!(
         "select role, source from membership where user_id = $1 and organisation_id = $2 for update",
         user_id,
-        p.organisation_id
+        organisation_id
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -215,7 +217,7 @@ async fn sync_roles(
     sqlx::query!(
         "delete from membership where user_id = $1 and organisation_id = $2 and source = 'sso' and role = any($3)",
         user_id,
-        p.organisation_id,
+        organisation_id,
         &remove as &[&str]
     )
     .execute(&mut *conn)
@@ -223,15 +225,16 @@ async fn sync_roles(
     sqlx::query!(
         "insert into membership (user_id, organisation_id, role, source) select $1, $2, unnest($3::text[]), 'sso'",
         user_id,
-        p.organisation_id,
+        organisation_id,
         &add as &[&str]
     )
     .execute(&mut *conn)
     .await?;
     let after: Vec<&str> = before.iter().copied().filter(|r| !remove.contains(r)).chain(add.iter().copied()).collect();
-    let (b, a) = (json!({ "roles_from_groups": before }), json!({ "roles_from_groups": after, "groups": groups }));
-    record(conn, p.organisation_id, actor, "user.roles_from_groups", user_id, Some(b), Some(a)).await?;
-    tracing::info!(event = "sso_roles_changed", user_id = %user_id, added = ?add, removed = ?remove, "roles follow the provider's groups");
+    let (b, a) =
+        (json!({ "roles_from_groups": before }), json!({ "roles_from_groups": after, "groups": groups, "via": via }));
+    record(conn, organisation_id, actor, "user.roles_from_groups", user_id, Some(b), Some(a)).await?;
+    tracing::info!(event = "roles_from_groups", via, user_id = %user_id, added = ?add, removed = ?remove, "roles follow the groups");
     Ok(())
 }
 
