@@ -127,6 +127,29 @@ pub struct ServeArgs {
     pub demo_password: Option<String>,
 }
 
+/// A secret from the environment or a file: used as text, never shown by `{:?}` (a logged or panicking
+/// configuration must not carry it).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret(s.to_string())
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
 /// What the running web application needs to know.
 #[derive(Debug, Clone)]
 pub struct WebConfig {
@@ -136,9 +159,9 @@ pub struct WebConfig {
     /// The national register's upload API allows 25 requests per this window (one minute; tests shorten it).
     pub register_rate_window: Duration,
     /// The password of the register's API account, when given in the environment instead of at upload time.
-    pub register_password: Option<String>,
+    pub register_password: Option<Secret>,
     /// The register client's secret, from the environment or its file (see `register_secret`).
-    pub register_client_secret: Option<String>,
+    pub register_client_secret: Option<Secret>,
     /// Reverse proxies whose X-Forwarded-For is believed.
     pub trusted_proxies: Vec<TrustedNet>,
     pub security_contact: Option<String>,
@@ -291,7 +314,7 @@ impl Default for ConnectionLimits {
 }
 
 /// The register client's secret: the file wins over the variable; trailing newlines of a file are dropped.
-pub fn register_secret(args: &ServeArgs) -> Result<Option<String>, String> {
+pub fn register_secret(args: &ServeArgs) -> Result<Option<Secret>, String> {
     let secret = match &args.register_client_secret_file {
         Some(path) => std::fs::read_to_string(path)
             .map_err(|e| format!("AIREGISTER_REGISTER_CLIENT_SECRET_FILE {} is niet te lezen: {e}", path.display()))?
@@ -299,7 +322,7 @@ pub fn register_secret(args: &ServeArgs) -> Result<Option<String>, String> {
             .to_string(),
         None => args.register_client_secret.clone().unwrap_or_default(),
     };
-    Ok(Some(secret).filter(|s| !s.is_empty()))
+    Ok(Some(secret).filter(|s| !s.is_empty()).map(Secret))
 }
 
 impl WebConfig {
@@ -309,7 +332,7 @@ impl WebConfig {
             session_idle_minutes: args.session_idle_minutes.max(1),
             session_max_hours: args.session_max_hours.max(1),
             register_rate_window: Duration::from_secs(60),
-            register_password: args.register_password.clone().filter(|p| !p.is_empty()),
+            register_password: args.register_password.clone().filter(|p| !p.is_empty()).map(Secret),
             // Set by the server after `register_secret`, which can refuse an unreadable file.
             register_client_secret: None,
             trusted_proxies: args.trusted_proxies.clone(),
@@ -421,6 +444,18 @@ mod tests {
     use clap::Parser;
 
     use super::*;
+
+    #[test]
+    fn secrets_never_show_in_the_configurations_debug_output() {
+        let config = WebConfig {
+            register_password: Some("wachtwoord-van-het-register".into()),
+            register_client_secret: Some("geheim-van-de-client".into()),
+            ..WebConfig::default()
+        };
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("wachtwoord-van-het-register") && !shown.contains("geheim-van-de-client"), "{shown}");
+        assert_eq!(config.register_client_secret.as_ref().map(Secret::expose), Some("geheim-van-de-client"));
+    }
 
     #[derive(Parser)]
     struct Cli {

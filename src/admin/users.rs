@@ -101,6 +101,33 @@ async fn members(pool: &sqlx::PgPool, org: Uuid, user_id: Option<Uuid>) -> Resul
     .await
 }
 
+/// A change of someone's roles made by hand goes into the audit trail with what it was and what it became,
+/// last in the transaction that makes it (roles from the provider's groups have their own event).
+async fn record_roles(
+    conn: &mut PgConnection,
+    org: Uuid,
+    by: &CurrentUser,
+    user_id: Uuid,
+    before: &[String],
+    after: &[Role],
+    how: &str,
+) -> sqlx::Result<()> {
+    let mut after: Vec<&str> = after.iter().map(|r| r.as_str()).collect();
+    let mut before: Vec<&str> = before.iter().map(String::as_str).collect();
+    after.sort_unstable();
+    before.sort_unstable();
+    let event = crate::audit::Event {
+        organisation_id: Some(org),
+        actor: &crate::audit::Actor::from(by),
+        action: "user.roles_changed",
+        object_type: "user",
+        object_id: Some(user_id),
+        before: Some(serde_json::json!({ "roles": before })),
+        after: Some(serde_json::json!({ "roles": after, "how": how })),
+    };
+    crate::audit::record(conn, event).await.map(|_| ())
+}
+
 async fn member(pool: &sqlx::PgPool, org: Uuid, user_id: Uuid) -> AppResult<MemberRow> {
     members(pool, org, Some(user_id)).await?.into_iter().next().ok_or(AppError::NotFound)
 }
@@ -258,6 +285,7 @@ pub async fn update_roles(
         );
     }
     users::set_roles(&mut tx, id, org, &roles).await?;
+    record_roles(&mut tx, org, &user, id, &current.roles, &roles, "rollen gewijzigd").await?;
     tx.commit().await?;
     tracing::info!(event = "roles_changed", actor = %user.user_id, user_id = %id, organisation_id = %org, before = ?current.roles, after = ?roles, "roles changed");
     if roles.is_empty() {

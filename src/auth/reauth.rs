@@ -70,6 +70,14 @@ pub async fn reauthenticate_with(
     let mut failed = false;
     if password_check.is_none() {
         // Proven at the provider; only the code below.
+    } else if stored.is_none() {
+        // An account that signs in only through its organisation has no password to type: the way through is
+        // a fresh login at the provider (the ten minutes after it count as proof).
+        errors.add(
+            password_field,
+            "U heeft geen wachtwoord in AI-register. Log uit en opnieuw in met uw organisatie-account; de tien \
+             minuten daarna kunt u dit zonder wachtwoord doen.",
+        );
     } else if typed_password.is_empty() {
         errors.add(password_field, "Vul uw wachtwoord in.");
     } else if typed_password.chars().count() > password::MAX_CHARS

@@ -28,8 +28,8 @@ impl Access {
     pub fn from_config(config: &WebConfig, typed_password: Option<String>) -> Access {
         Access {
             window: config.register_rate_window,
-            secret: config.register_client_secret.clone(),
-            password: config.register_password.clone().or(typed_password),
+            secret: config.register_client_secret.as_ref().map(|s| s.expose().to_string()),
+            password: config.register_password.as_ref().map(|s| s.expose().to_string()).or(typed_password),
         }
     }
 }

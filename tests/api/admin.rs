@@ -170,6 +170,14 @@ async fn changing_roles_uses_optimistic_locking_and_keeps_a_last_administrator()
         .await
         .unwrap();
     assert_eq!(roles, vec!["ciso", "medewerker"]);
+    let change: (serde_json::Value, serde_json::Value) =
+        sqlx::query_as("select before, after from audit_event where action = 'user.roles_changed' and object_id = $1")
+            .bind(jan)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(change.0, serde_json::json!({ "roles": ["medewerker"] }));
+    assert_eq!(change.1, serde_json::json!({ "roles": ["ciso", "medewerker"], "how": "rollen gewijzigd" }));
 
     // A second administrator saves on the stale version 0: refused, their choice kept, the current roles told.
     let r = app.post(&c, &format!("/beheer/gebruikers/{jan}/rollen"), &[("roles", "fg"), ("version", "0")]).await;
@@ -284,6 +292,16 @@ async fn an_existing_account_of_another_organisation_joins_with_its_new_roles() 
             .await
             .unwrap();
     assert!(roles.contains(&(first, "medewerker".into())) && roles.contains(&(second, "projectleider".into())));
+    // Every change of roles by hand is in the audit trail, with what it was and what it became.
+    let after: serde_json::Value = sqlx::query_scalar(
+        "select after from audit_event where action = 'user.roles_changed' and object_id = $1 and organisation_id = $2",
+    )
+    .bind(piet)
+    .bind(second)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(after, serde_json::json!({ "roles": ["projectleider"], "how": "bestaand account toegevoegd" }));
 
     let r = app.post(&c, "/beheer/gebruikers", &form).await;
     assert_eq!(r.status(), 422);

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use uuid::Uuid;
 
-use super::{RoleOption, field, member, role_options, roles_from_pairs};
+use super::{RoleOption, field, member, record_roles, role_options, roles_from_pairs};
 use crate::AppState;
 use crate::auth::roles::Role;
 use crate::auth::session::{self, CurrentUser};
@@ -122,6 +122,7 @@ pub async fn create(
             users::set_roles(&mut tx, new_id, org, &roles).await?;
             let token = users::issue_activation_token(&mut tx, new_id).await?;
             let mailed = mail_link(&mut tx, org, &user, new_id, &token).await?;
+            record_roles(&mut tx, org, &user, new_id, &[], &roles, "nieuw account").await?;
             tx.commit().await?;
             tracing::info!(event = "user_created", actor = %user.user_id, user_id = %new_id, organisation_id = %org, roles = ?roles, "user created");
             render(&UserCreatedPage {
@@ -154,6 +155,7 @@ pub async fn create(
                 return again(errors);
             }
             users::set_roles(&mut tx, existing, org, &roles).await?;
+            record_roles(&mut tx, org, &user, existing, &[], &roles, "bestaand account toegevoegd").await?;
             tx.commit().await?;
             tracing::info!(event = "membership_added", actor = %user.user_id, user_id = %existing, organisation_id = %org, roles = ?roles, "existing user added");
             session::set_flash(
