@@ -127,28 +127,7 @@ pub struct ServeArgs {
     pub demo_password: Option<String>,
 }
 
-/// A secret from the environment or a file: used as text, never shown by `{:?}` (a logged or panicking
-/// configuration must not carry it).
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(pub String);
-
-impl Secret {
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<&str> for Secret {
-    fn from(s: &str) -> Self {
-        Secret(s.to_string())
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(…)")
-    }
-}
+pub use crate::util::Secret;
 
 /// What the running web application needs to know.
 #[derive(Debug, Clone)]

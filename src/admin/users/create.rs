@@ -135,27 +135,14 @@ pub async fn create(
             })
         }
         Err(CreateUserError::EmailTaken) => {
-            // An existing account (of another organisation, say) joins this one with the chosen roles.
-            let existing: Uuid = sqlx::query_scalar!("select user_id from app_user where email = $1", &email)
-                .fetch_one(&mut *tx)
-                .await?;
-            let already: bool = sqlx::query_scalar!(
-                r#"select exists(select 1 from membership where user_id = $1 and organisation_id = $2) as "v!""#,
-                existing,
-                org
-            )
-            .fetch_one(&mut *tx)
-            .await?;
-            if already {
+            let Some(existing) = join(&mut tx, org, &user, &email, &roles).await? else {
                 let mut errors = FormErrors::new();
                 errors.add(
                     "email",
                     "Deze persoon is al lid van deze organisatie. Wijzig de rollen via de lijst met gebruikers.",
                 );
                 return again(errors);
-            }
-            users::set_roles(&mut tx, existing, org, &roles).await?;
-            record_roles(&mut tx, org, &user, existing, &[], &roles, "bestaand account toegevoegd").await?;
+            };
             tx.commit().await?;
             tracing::info!(event = "membership_added", actor = %user.user_id, user_id = %existing, organisation_id = %org, roles = ?roles, "existing user added");
             session::set_flash(
@@ -168,6 +155,32 @@ pub async fn create(
         }
         Err(CreateUserError::Db(e)) => Err(e.into()),
     }
+}
+
+/// An existing account (of another organisation, say) joins this one with the chosen roles; None when it is a
+/// member already.
+async fn join(
+    conn: &mut sqlx::PgConnection,
+    org: Uuid,
+    by: &CurrentUser,
+    email: &str,
+    roles: &[Role],
+) -> sqlx::Result<Option<Uuid>> {
+    let existing: Uuid =
+        sqlx::query_scalar!("select user_id from app_user where email = $1", email).fetch_one(&mut *conn).await?;
+    let already: bool = sqlx::query_scalar!(
+        r#"select exists(select 1 from membership where user_id = $1 and organisation_id = $2) as "v!""#,
+        existing,
+        org
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if already {
+        return Ok(None);
+    }
+    users::set_roles(conn, existing, org, roles).await?;
+    record_roles(conn, org, by, existing, &[], roles, "bestaand account toegevoegd").await?;
+    Ok(Some(existing))
 }
 
 /// A fresh activation link for a user who has not chosen a password yet (the old link stops working).
