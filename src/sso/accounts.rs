@@ -38,7 +38,9 @@ pub struct Person {
     pub subject: String,
     pub email: String,
     pub name: String,
-    pub groups: Vec<String>,
+    /// None when the token carries no groups claim at all (not configured at the provider, or Entra ID's
+    /// "group overage" with more than 200 groups): then nothing is known about the groups.
+    pub groups: Option<Vec<String>>,
 }
 
 fn string_claim(claims: &Map<String, Value>, name: &str) -> Option<String> {
@@ -58,12 +60,13 @@ pub fn person(p: &Provider, claims: &Map<String, Value>) -> Result<Person, Refus
     if !p.allowed_domains.is_empty() && !p.allowed_domains.iter().any(|d| d.eq_ignore_ascii_case(&domain)) {
         return Err(Refusal::Domain(domain));
     }
-    let groups: Vec<String> = match claims.get(&p.groups_claim) {
-        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
-        Some(Value::String(one)) => vec![one.clone()],
-        _ => Vec::new(),
+    let groups: Option<Vec<String>> = match claims.get(&p.groups_claim) {
+        Some(Value::Array(items)) => Some(items.iter().filter_map(Value::as_str).map(str::to_string).collect()),
+        Some(Value::String(one)) => Some(vec![one.clone()]),
+        _ => None,
     };
-    if !p.allowed_groups.is_empty() && !groups.iter().any(|g| p.allowed_groups.contains(g)) {
+    let known_groups = groups.as_deref().unwrap_or_default();
+    if !p.allowed_groups.is_empty() && !known_groups.iter().any(|g| p.allowed_groups.contains(g)) {
         return Err(Refusal::Group);
     }
     let name = string_claim(claims, &p.name_claim)
@@ -141,10 +144,46 @@ pub async fn sign_in(
     .execute(&mut *conn)
     .await?;
     let actor = Actor { id: Some(user_id), name: who.name.clone(), origin: origin.to_string() };
-    sync_roles(conn, p.organisation_id, user_id, &who.groups, &actor, "oidc").await?;
-    let login = json!({ "via": "organisatie-account", "issuer": p.issuer, "linked": known.is_none() && !created });
+    let roles_from = login_roles(conn, p, who, user_id, created, &actor).await?;
+    let login = json!({
+        "via": "organisatie-account", "issuer": p.issuer, "linked": known.is_none() && !created, "roles_from": roles_from
+    });
     record(conn, p.organisation_id, &actor, "user.login_sso", user_id, None, Some(login)).await?;
     Ok(Account { user_id, totp: row.totp, created })
+}
+
+/// Which source the roles from groups follow at this login, applied; the answer goes into the login's audit
+/// event. When SCIM provisions the organisation's groups, SCIM alone decides them: a login does not change
+/// them (otherwise a token without the groups, or one minutes older than the last SCIM change, would undo
+/// what SCIM set). Without SCIM groups the token's groups decide, but only when the token carries a groups
+/// claim: its absence says nothing about the groups, so the roles stay as they were. A new account always
+/// gets medewerker.
+async fn login_roles(
+    conn: &mut PgConnection,
+    p: &Provider,
+    who: &Person,
+    user_id: Uuid,
+    created: bool,
+    actor: &Actor,
+) -> sqlx::Result<&'static str> {
+    let scim = sqlx::query_scalar!(
+        r#"select exists(select 1 from scim_group where organisation_id = $1) as "v!""#,
+        p.organisation_id
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let (groups, from): (&[String], _) = match (&who.groups, scim) {
+        (Some(groups), false) => (groups, "token"),
+        (_, true) => (&[], "scim"),
+        (None, false) => {
+            tracing::warn!(event = "sso_no_groups_claim", claim = %p.groups_claim, user_id = %user_id, "the token has no groups claim: roles from groups left as they were");
+            (&[], "unchanged")
+        }
+    };
+    if from == "token" || created {
+        sync_roles(conn, p.organisation_id, user_id, groups, actor, "oidc").await?;
+    }
+    Ok(from)
 }
 
 /// An account found by e-mail address is linked only when it is a member of the provider's organisation and

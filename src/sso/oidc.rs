@@ -312,6 +312,21 @@ pub async fn verify_id_token(
     token: &str,
     nonce: &str,
 ) -> Result<Map<String, Value>, OidcError> {
+    let claims = decode(issuer, d, client_id, token, &["exp", "iat", "iss", "aud", "sub"], true).await?;
+    check_after_signature(&claims, client_id, nonce)?;
+    Ok(claims)
+}
+
+/// A token signed by the provider (one of its keys, following rotation; an allowed algorithm), for this client,
+/// from this issuer, within the clock skew, with the given claims present; its claims.
+async fn decode(
+    issuer: &str,
+    d: &Discovery,
+    client_id: &str,
+    token: &str,
+    required: &[&str],
+    validate_nbf: bool,
+) -> Result<Map<String, Value>, OidcError> {
     let header = jsonwebtoken::decode_header(token).map_err(|_| OidcError::Signature)?;
     if !ALGORITHMS.contains(&header.alg) {
         return Err(OidcError::Signature);
@@ -319,10 +334,10 @@ pub async fn verify_id_token(
     let key = key_for(issuer, d, header.kid.as_deref()).await?;
     let mut v = Validation::new(header.alg);
     v.leeway = CLOCK_SKEW_SECS;
-    v.validate_nbf = true;
+    v.validate_nbf = validate_nbf;
     v.set_issuer(&[issuer]);
     v.set_audience(&[client_id]);
-    v.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
+    v.set_required_spec_claims(required);
     let data = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &v).map_err(|e| {
         use jsonwebtoken::errors::ErrorKind as K;
         match e.kind() {
@@ -335,9 +350,7 @@ pub async fn verify_id_token(
             other => OidcError::Malformed(format!("{other:?}")),
         }
     })?;
-    let claims = data.claims;
-    check_after_signature(&claims, client_id, nonce)?;
-    Ok(claims)
+    Ok(data.claims)
 }
 
 /// The event a back-channel logout token must carry (OpenID Connect Back-Channel Logout 1.0, 2.4).
@@ -353,28 +366,7 @@ pub async fn verify_logout_token(
     client_id: &str,
     token: &str,
 ) -> Result<Map<String, Value>, OidcError> {
-    let header = jsonwebtoken::decode_header(token).map_err(|_| OidcError::Signature)?;
-    if !ALGORITHMS.contains(&header.alg) {
-        return Err(OidcError::Signature);
-    }
-    let key = key_for(issuer, d, header.kid.as_deref()).await?;
-    let mut v = Validation::new(header.alg);
-    v.leeway = CLOCK_SKEW_SECS;
-    v.set_issuer(&[issuer]);
-    v.set_audience(&[client_id]);
-    v.set_required_spec_claims(&["iss", "aud"]);
-    let claims = jsonwebtoken::decode::<Map<String, Value>>(token, &key, &v)
-        .map_err(|e| {
-            use jsonwebtoken::errors::ErrorKind as K;
-            match e.kind() {
-                K::ExpiredSignature => OidcError::Expired,
-                K::InvalidAudience => OidcError::Audience,
-                K::InvalidIssuer => OidcError::Issuer,
-                K::InvalidSignature | K::InvalidAlgorithm | K::InvalidKeyFormat => OidcError::Signature,
-                other => OidcError::Malformed(format!("{other:?}")),
-            }
-        })?
-        .claims;
+    let claims = decode(issuer, d, client_id, token, &["iss", "aud"], false).await?;
     check_logout_claims(&claims)?;
     Ok(claims)
 }

@@ -214,3 +214,56 @@ async fn an_existing_beheerder_or_outsider_is_not_linked_by_email() {
     assert_eq!(linked, 0);
     assert_eq!(roles(&app, "gast@gemeente.example", org).await, pairs(&[]), "no membership was added");
 }
+
+async fn login_event(app: &TestApp) -> serde_json::Value {
+    sqlx::query_scalar("select after from audit_event where action = 'user.login_sso' order by audit_id desc limit 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_token_without_groups_keeps_the_roles_and_scim_groups_decide_over_the_login() {
+    if !have_node() {
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let p = Provider::start(&app);
+    let org = strict_org(&app, &p, "gm0205").await;
+    exec(&app, "update organisation set require_mfa = false where organisation_id = $1", org).await;
+    person(&p, "eva", &["cisos"], &["pwd"]).await;
+    assert_eq!(sso_login(&app, &app.client(), org, "eva").await.status(), 303);
+    let ciso = pairs(&[("ciso", "sso"), ("medewerker", "sso")]);
+    assert_eq!(roles(&app, "eva@gemeente.example", org).await, ciso);
+    assert_eq!(login_event(&app).await["roles_from"], "token");
+
+    // The provider stops sending the claim (e.g. Entra ID's group overage): nothing is known, nothing changes.
+    let body = json!({"sub": "eva", "email": "eva@gemeente.example", "name": "Eva", "groups": null, "amr": ["pwd"]});
+    p.control("/test/user", body).await;
+    assert_eq!(sso_login(&app, &app.client(), org, "eva").await.status(), 303);
+    assert_eq!(roles(&app, "eva@gemeente.example", org).await, ciso, "a missing claim takes no roles away");
+    assert_eq!(login_event(&app).await["roles_from"], "unchanged");
+    // A new person without the claim still gets an account as medewerker.
+    let body = json!({"sub": "finn", "email": "finn@gemeente.example", "name": "Finn", "groups": null, "amr": ["pwd"]});
+    p.control("/test/user", body).await;
+    assert_eq!(sso_login(&app, &app.client(), org, "finn").await.status(), 303);
+    assert_eq!(roles(&app, "finn@gemeente.example", org).await, pairs(&[("medewerker", "sso")]));
+
+    // Once SCIM provisions the organisation's groups, SCIM alone decides: a login with other groups (an empty
+    // list here) leaves the roles SCIM gave.
+    exec(
+        &app,
+        "insert into scim_group (scim_group_id, organisation_id, display_name) values (gen_random_uuid(), $1, 'cisos')",
+        org,
+    )
+    .await;
+    person(&p, "eva", &[], &["pwd"]).await;
+    assert_eq!(sso_login(&app, &app.client(), org, "eva").await.status(), 303);
+    assert_eq!(roles(&app, "eva@gemeente.example", org).await, ciso, "SCIM's roles stay");
+    assert_eq!(login_event(&app).await["roles_from"], "scim");
+    let changes: i64 = sqlx::query_scalar("select count(*) from audit_event where action = 'user.roles_from_groups'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(changes, 2, "eva's first login and finn's account; no change since");
+}

@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 
 use super::RowReport;
 use super::vocabulary::{
-    CATEGORY_ALIASES, LEGACY_REFERENCES, LEGACY_TEXT, SILENT, STATUS_ALIASES, TAKEN, THEME_ALIASES, https_address,
-    lookup, month, status_by_words,
+    CATEGORY_ALIASES, LEGACY_REFERENCES, LEGACY_TEXT, SILENT, STATUS_ALIASES, TAKEN, THEME_ALIASES, bare_year,
+    https_address, lookup, month, status_by_words, undo_double_escape,
 };
 use crate::publication::algorithm_in::{GROUPING_KEYS, OrgInfo, filter_spelling};
 use crate::publication::csv as register_csv;
@@ -52,7 +52,8 @@ fn first_link(text: &str) -> Option<String> {
 
 /// A reference (title, link) from a grouping item, a CSV grouping cell or a legacy "Titel: https://..." text.
 fn reference(title: &str, link: &str, fallback_title: &str) -> (String, String) {
-    let title = richtext::plain_text(title).trim().trim_end_matches(':').trim().to_string();
+    let once = undo_double_escape(title);
+    let title = richtext::plain_text(once.as_deref().unwrap_or(title)).trim().trim_end_matches(':').trim().to_string();
     let title = if title.is_empty() { fallback_title.to_string() } else { title };
     (title, link.trim().to_string())
 }
@@ -118,6 +119,13 @@ impl Row {
     /// One of the `TAKEN` fields, as the form expects it.
     fn take(&mut self, key: &'static str, raw: String, org: &OrgInfo) {
         let label = fields::label(key);
+        let raw = match undo_double_escape(&raw) {
+            Some(once) => {
+                self.note(format!("{label}: dubbel gecodeerde tekens (zoals &amp;amp;) zijn hersteld."));
+                once
+            }
+            None => raw,
+        };
         match key {
             "name" | "description_short" | "provider" => {
                 let plain = richtext::plain_text(&raw);
@@ -144,6 +152,9 @@ impl Row {
             },
             "begin_date" | "end_date" => match month(&raw) {
                 Some(m) => self.push_changed(key, &raw, &m, " (jjjj-mm)"),
+                None if bare_year(&raw) => self.note(format!(
+                    "{label}: '{raw}' is alleen een jaar; het register vraagt een maand (jjjj-mm). Niet overgenomen: vul de maand zelf in."
+                )),
                 None => self.note(format!("{label}: '{raw}' is geen maand (jjjj-mm) en is niet overgenomen.")),
             },
             "contact_email" => self.take_contact(raw.trim(), org),
@@ -329,9 +340,19 @@ impl Row {
             return;
         }
         if !link_required {
-            self.note(format!("{label}: bij '{title}' is '{link}' geen https-link; alleen de titel is overgenomen."));
-            self.form.push(&format!("{key}_title"), title);
-            self.form.push(&format!("{key}_link"), "");
+            // The link of an impact assessment often holds a remark ("uitgevoerd in 2021, zie bijlage"): a link
+            // inside it is kept as the link, the remark goes to the impact assessments' text.
+            let found = first_link(&link).unwrap_or_default();
+            let remark = link.replacen(&found, "", 1).trim().trim_matches([',', ';', ':', '-']).trim().to_string();
+            self.form.push(&format!("{key}_title"), title.clone());
+            self.form.push(&format!("{key}_link"), found);
+            if !remark.is_empty() {
+                self.note(format!(
+                    "{label}: bij '{title}' is '{remark}' geen link en is als opmerking toegevoegd aan {}.",
+                    fields::label("impacttoetsen")
+                ));
+                self.extra_text.push(("impacttoetsen", format!("{title}: {remark}")));
+            }
             return;
         }
         let text_key = if key == "lawful_basis_grouping" { "lawful_basis" } else { "source_data" };
@@ -382,6 +403,7 @@ mod tests {
         assert_eq!(f.get("contact_email"), "https://www.rvo.nl/onderwerpen/contact");
         assert_eq!(f.all("impacttoetsen_grouping_title"), vec!["DPIA"]);
         assert_eq!(f.all("impacttoetsen_grouping_link"), vec![""]);
+        assert!(f.get("impacttoetsen").contains("DPIA: De uitkomsten zijn niet openbaar."), "the remark is kept");
         assert_eq!(f.all("lawful_basis_grouping_title"), vec!["Wet"]);
         assert!(f.get("lawful_basis").contains("Beleid"), "{:?}", f.get("lawful_basis"));
         let notes = row.report.notes.join(" | ");
@@ -389,5 +411,26 @@ mod tests {
             assert!(notes.contains(expected), "{expected} in {notes}");
         }
         assert!(row.report.errors.is_empty());
+    }
+
+    #[test]
+    fn double_escapes_remarks_and_bare_years_are_not_lost() {
+        let record = json!({
+            "name": "Zorg &amp;amp; Welzijn", "description_short": "Kort.", "status": "In gebruik",
+            "goal": "<p>Doel &amp;amp; nut</p>", "begin_date": "2021",
+            "impacttoetsen_grouping": [{"title": "IAMA", "link": "Uitgevoerd in 2022, zie https://example.nl/iama.pdf"}]
+        });
+        let org = org();
+        let row = normalise(1, record.as_object().expect("object"), false, &org);
+        let f = &row.form;
+        assert_eq!(f.get("name"), "Zorg & Welzijn");
+        assert_eq!(f.get("goal"), "<p>Doel &amp; nut</p>");
+        assert_eq!(f.get("begin_date"), "");
+        assert_eq!(f.all("impacttoetsen_grouping_link"), vec!["https://example.nl/iama.pdf"]);
+        assert!(f.get("impacttoetsen").contains("IAMA: Uitgevoerd in 2022, zie"), "{}", f.get("impacttoetsen"));
+        let notes = row.report.notes.join(" | ");
+        for expected in ["dubbel gecodeerde tekens", "'2021' is alleen een jaar", "als opmerking toegevoegd"] {
+            assert!(notes.contains(expected), "{expected} in {notes}");
+        }
     }
 }

@@ -119,6 +119,40 @@ pub(super) fn month(raw: &str) -> Option<String> {
     is_month(&candidate).then_some(candidate)
 }
 
+/// Undo one level of HTML escaping where a text was escaped twice (the register's own JSON carries
+/// `&amp;amp;` and `&amp;lt;p&amp;gt;` for some records, and its public page then shows `&amp;`): an
+/// escaped ampersand followed by an entity becomes that entity. None when there was nothing to undo.
+pub(super) fn undo_double_escape(raw: &str) -> Option<String> {
+    const NAMED: [&str; 6] = ["amp;", "lt;", "gt;", "quot;", "apos;", "nbsp;"];
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    let mut changed = false;
+    while let Some(i) = rest.find("&amp;") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 5..];
+        let numeric = after.strip_prefix('#').is_some_and(|n| {
+            let body = n.strip_prefix(['x', 'X']).unwrap_or(n);
+            let digits = body.find(';').map(|end| &body[..end]).unwrap_or("");
+            !digits.is_empty() && digits.len() <= 6 && digits.chars().all(|c| c.is_ascii_hexdigit())
+        });
+        if numeric || NAMED.iter().any(|n| after.starts_with(n)) {
+            out.push('&');
+            changed = true;
+        } else {
+            out.push_str("&amp;");
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
+/// A date that is only a year ("2021"): the standard asks for a month, which cannot be made up.
+pub(super) fn bare_year(raw: &str) -> bool {
+    let v = raw.trim();
+    v.len() == 4 && v.chars().all(|c| c.is_ascii_digit()) && v.starts_with(['1', '2'])
+}
+
 /// A status typed in an older standard (0.1 had free text; 0.3 and 0.4 used other words, Dutch or English),
 /// read by its words. "Niet meer in gebruik" and "inactive" contain "in gebruik" and "active": the words for
 /// out of use are looked for first.
@@ -212,6 +246,21 @@ mod tests {
         assert_eq!(month("2023"), None);
         assert_eq!(month("n.v.t."), None);
         assert_eq!(month("13-2021"), None);
+    }
+
+    #[test]
+    fn double_escaped_entities_are_undone_once() {
+        assert_eq!(undo_double_escape("Jansen &amp;amp; Zn").as_deref(), Some("Jansen &amp; Zn"));
+        assert_eq!(
+            undo_double_escape("&amp;lt;p&amp;gt;Tekst&amp;lt;/p&amp;gt;").as_deref(),
+            Some("&lt;p&gt;Tekst&lt;/p&gt;")
+        );
+        assert_eq!(undo_double_escape("caf&amp;#233; &amp;#xE9;").as_deref(), Some("caf&#233; &#xE9;"));
+        // Once escaped is right: left alone, as is an ampersand that escapes no entity.
+        assert_eq!(undo_double_escape("Jansen &amp; Zn"), None);
+        assert_eq!(undo_double_escape("R&amp;D-afdeling &amp;foo;"), None);
+        assert_eq!(undo_double_escape("&amp;#;"), None);
+        assert!(bare_year("2021") && !bare_year("2021-03") && !bare_year("n.v.t.") && !bare_year("0000"));
     }
 
     #[test]
