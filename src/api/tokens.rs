@@ -14,6 +14,7 @@ use super::auth::TOKEN_PREFIX;
 use crate::AppState;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
+use crate::sso::rules::{ProviderLogin, provider_login};
 use crate::util::{random_token, token_hash};
 use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
@@ -76,6 +77,9 @@ pub struct TokensPage {
     /// Signed in at the organisation's provider less than ten minutes ago: no password asked (and no code
     /// when the provider's login counted as two-factor).
     pub provider_recent: bool,
+    /// Signed in at the organisation's provider, longer than ten minutes ago: say that a fresh login there
+    /// stands in for the password.
+    pub provider_session: bool,
 }
 
 async fn tokens(state: &AppState, user: &CurrentUser) -> AppResult<Vec<TokenView>> {
@@ -124,7 +128,8 @@ async fn page(
     errors: FormErrors,
     new_token: Option<String>,
 ) -> AppResult<TokensPage> {
-    let recent = crate::sso::rules::recent_provider_login(&state.pool, user.session_hash()).await?;
+    let login = provider_login(&state.pool, user.session_hash()).await?;
+    let recent = ProviderLogin::recent(&login);
     Ok(TokensPage {
         layout: Layout::for_user(user, "API-tokens", "/account").with_errors(!errors.is_empty()),
         tokens: tokens(state, user).await?,
@@ -137,6 +142,7 @@ async fn page(
         org_name: user.organisation.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
         mfa: needs_code(state, user, recent).await?,
         provider_recent: recent.is_some(),
+        provider_session: login.is_some(),
     })
 }
 
@@ -193,7 +199,7 @@ pub async fn create(
     // session cannot be turned into a year's access.
     // A login at the organisation's provider within the last ten minutes stands in for the password.
     if errors.is_empty() {
-        let recent = crate::sso::rules::recent_provider_login(&state.pool, user.session_hash()).await?;
+        let recent = ProviderLogin::recent(&provider_login(&state.pool, user.session_hash()).await?);
         let code = needs_code(&state, &user, recent).await?.then_some(("code", form.code.as_str()));
         let password = recent.is_none().then_some(("password", form.password.as_str()));
         crate::auth::reauth::reauthenticate_with(&state, &user, &who, password, code, &mut errors).await?;

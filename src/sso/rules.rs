@@ -29,14 +29,28 @@ pub fn use_provider(label: &str) -> String {
     )
 }
 
-/// How this session began at a provider, when that was less than ten minutes ago: Some(whether the
-/// provider's login counted as two-factor). None: not a provider login, or too long ago.
-pub async fn recent_provider_login(pool: &PgPool, session_hash: &[u8]) -> sqlx::Result<Option<bool>> {
-    sqlx::query_scalar!(
-        "select mfa from sso_session where session_hash = $1 and created_at > now() - make_interval(mins => $2)",
+/// How this session began at a provider: None when not at a provider; otherwise whether that login was less
+/// than ten minutes ago and whether it counted as two-factor.
+pub async fn provider_login(pool: &PgPool, session_hash: &[u8]) -> sqlx::Result<Option<ProviderLogin>> {
+    sqlx::query_as!(
+        ProviderLogin,
+        r#"select mfa, created_at > now() - make_interval(mins => $2) as "recent!"
+             from sso_session where session_hash = $1"#,
         session_hash,
         RECENT_MINUTES
     )
     .fetch_optional(pool)
     .await
+}
+
+pub struct ProviderLogin {
+    pub mfa: bool,
+    pub recent: bool,
+}
+
+impl ProviderLogin {
+    /// Some(two-factor) when the provider's login was recent enough to stand in for a password.
+    pub fn recent(login: &Option<ProviderLogin>) -> Option<bool> {
+        login.as_ref().filter(|l| l.recent).map(|l| l.mfa)
+    }
 }

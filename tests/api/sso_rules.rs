@@ -154,6 +154,8 @@ async fn an_api_token_within_ten_minutes_of_the_providers_login() {
     assert!(r.text().await.unwrap().contains("air_"), "the new token is shown");
 
     sqlx::query("update sso_session set created_at = now() - interval '11 minutes'").execute(&app.pool).await.unwrap();
+    let page = app.get(&c, "/account/api-tokens").await.text().await.unwrap();
+    assert!(page.contains("meld u opnieuw aan met uw organisatie-account"), "the way without a password is named");
     let r = app.post(&c, "/account/api-tokens", &[("name", "Later"), ("validity", "90")]).await;
     assert_eq!(r.status(), 422, "after ten minutes the provider's login no longer counts");
     // Anna has no password here: she is told to sign in again at her organisation, not to type one.
