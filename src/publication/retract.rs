@@ -44,7 +44,10 @@ pub struct Published {
 
 /// Registrations of the organisation that are (as far as we know) published in the register — released by us,
 /// or published according to the last reconciliation — and not retracted since, but no longer public here.
-pub async fn due(pool: &PgPool, org: Uuid) -> sqlx::Result<Vec<Published>> {
+/// `unattended` (the server's own run every ten minutes) leaves out those the register refused or could not
+/// be reached for in the last six hours: the refusal is on the publication tab, and asking again every ten
+/// minutes only fills the log and spends the register's rate limit. By hand they can always be retried.
+pub async fn due(pool: &PgPool, org: Uuid, unattended: bool) -> sqlx::Result<Vec<Published>> {
     sqlx::query_as!(
         Published,
         r#"select a.application_id as "id!: Uuid", a.name as "name!: String", a.lars as "lars!: String"
@@ -54,8 +57,10 @@ pub async fn due(pool: &PgPool, org: Uuid) -> sqlx::Result<Vec<Published>> {
                    or coalesce((s.remote ->> 'published')::boolean, false))
               and not (coalesce(a.publish, false) and a.workflow_status in
                        ('goedgekeurd', 'goedgekeurd_onder_voorwaarden', 'in_gebruik', 'buiten_gebruik'))
+              and not ($2 and s.last_error_at is not null and s.last_error_at > now() - interval '6 hours')
             order by lower(a.name)"#,
-        org
+        org,
+        unattended
     )
     .fetch_all(pool)
     .await
@@ -138,7 +143,7 @@ pub async fn retract_withdrawn(pool: &PgPool, config: &WebConfig) -> AppResult<(
         if !unattended {
             continue;
         }
-        for p in due(pool, org).await? {
+        for p in due(pool, org, true).await? {
             match retract(pool, &conn, &access, &actor, p.id, &p.lars).await? {
                 Ok(()) => done += 1,
                 Err(e) => {

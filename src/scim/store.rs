@@ -69,7 +69,13 @@ pub fn to_resource(row: &UserRow) -> Value {
     r.insert("schemas".into(), json!([USER_SCHEMA]));
     r.insert("id".into(), json!(row.user_id.to_string()));
     r.entry("userName").or_insert_with(|| json!(row.email));
-    r.insert("active".into(), json!(row.active));
+    // "active" removed by the provider (stored as null) is not said; the account stays active, and a
+    // deactivated one always says so.
+    if row.active && r.get("active") == Some(&Value::Null) {
+        r.remove("active");
+    } else {
+        r.insert("active".into(), json!(row.active));
+    }
     match &row.external_id {
         Some(e) => r.insert("externalId".into(), json!(e)),
         None => r.remove("externalId"),
@@ -161,7 +167,9 @@ pub fn validate(body: &Map<String, Value>, current_email: Option<&str>) -> ScimR
     };
     r.insert("userName".into(), json!(user_name));
     let active = boolean(r.get("active"), "active", true)?;
-    r.remove("active");
+    // Kept only as whether it was said: the state itself lives on the account.
+    let said = r.get("active").is_some_and(|v| !v.is_null());
+    r.insert("active".into(), if said { json!(true) } else { Value::Null });
     let external_id = match r.remove("externalId") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if s.chars().count() <= 300 => Some(clean(&s)).filter(|s| !s.is_empty()),

@@ -173,6 +173,18 @@ async fn users_are_created_found_patched_replaced_and_deleted() {
     let a = call(&w, Method::PUT, &format!("/Users/{id}"), Some(body), Some(&fresh)).await;
     assert_eq!((a.status, a.body["displayName"].clone()), (200, json!("Overschreven")));
 
+    // Removing "active" leaves it unsaid: not shown, and the account stays active.
+    let ops = patch(json!([{ "op": "remove", "path": "active" }]));
+    let a = call(&w, Method::PATCH, &format!("/Users/{id}"), Some(ops), None).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert!(a.body.get("active").is_none(), "{}", a.body);
+    let active: bool = sqlx::query_scalar("select active from app_user where user_id = $1::uuid")
+        .bind(&id)
+        .fetch_one(&w.app.pool)
+        .await
+        .unwrap();
+    assert!(active);
+
     // DELETE deactivates: gone for SCIM, the account and its history stay.
     let a = call(&w, Method::DELETE, &format!("/Users/{id}"), None, None).await;
     assert_eq!(a.status, 204);

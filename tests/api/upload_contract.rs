@@ -176,6 +176,19 @@ async fn client_credentials_no_changes_and_retract_follow_the_contract() {
         .unwrap();
     let overview = app.get(&c, "/publicatie").await.text().await.unwrap();
     assert!(overview.contains("Niet meer openbaar hier: wordt ingetrokken"), "{overview}");
+    // The register refuses the server's round: not asked again every ten minutes, but after six hours.
+    standin.register.lock().unwrap().fail_next = Some((503, "Onderhoud aan het register".into()));
+    let done = airegister::publication::retract::retract_withdrawn(&app.pool, &config).await.unwrap();
+    assert_eq!(done, (0, 1));
+    let done = airegister::publication::retract::retract_withdrawn(&app.pool, &config).await.unwrap();
+    assert_eq!(done, (0, 0), "a refusal of the last six hours is not retried by the server");
+    let overview = app.get(&c, "/publicatie").await.text().await.unwrap();
+    assert!(overview.contains("Niet meer openbaar hier: wordt ingetrokken"), "still listed: {overview}");
+    sqlx::query("update register_sync set last_error_at = now() - interval '7 hours' where application_id = $1")
+        .bind(woz)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let done = airegister::publication::retract::retract_withdrawn(&app.pool, &config).await.unwrap();
     assert_eq!(done, (1, 0));
     assert!(!published(&standin, &lars));
@@ -190,6 +203,10 @@ async fn client_credentials_no_changes_and_retract_follow_the_contract() {
     .unwrap();
     assert_eq!(by, "Systeem");
     assert_eq!(airegister::publication::retract::retract_withdrawn(&app.pool, &config).await.unwrap(), (0, 0));
+    // A reconciliation finds it unpublished in the register: the retraction stays what the tab says.
+    let html = app.post(&c, "/publicatie/afstemmen", &[]).await.text().await.unwrap();
+    assert!(html.contains("Afgestemd met het Algoritmeregister"), "{html}");
+    assert_eq!(sync_state(&app, woz).await, "ingetrokken");
 
     let reg = standin.register.lock().unwrap();
     assert!(

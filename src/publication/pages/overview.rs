@@ -71,7 +71,7 @@ async fn overview_rows(state: &AppState, info: &OrgInfo) -> AppResult<Vec<Overvi
     let apps: Vec<Stored> = docs.into_iter().filter_map(export::stored).collect();
     let entries = export::entries(&state.pool, info, &apps, &links(state)).await?;
     let emails = personal_emails(state, info.organisation_id).await?;
-    let due = crate::publication::retract::due(&state.pool, info.organisation_id).await?;
+    let due = crate::publication::retract::due(&state.pool, info.organisation_id, false).await?;
     let mut rows = Vec::new();
     for (app, entry) in apps.iter().zip(entries) {
         let marked = app.doc.get("publish") == Some(&Value::Bool(true));

@@ -111,7 +111,9 @@ async fn take_over(conn: &mut PgConnection, org: Uuid, list: &[Summary], ours: &
     Ok(lines)
 }
 
-/// The register's view of one of our algorithms, kept as its sync state.
+/// The register's view of one of our algorithms, kept as its sync state. A retraction we made stays
+/// 'ingetrokken' while the register keeps the algorithm unpublished (it lists retracted algorithms as
+/// drafts); only when it is published or released there again does the register's state replace it.
 async fn store_remote(conn: &mut PgConnection, org: Uuid, id: Uuid, s: &Summary) -> AppResult<()> {
     let remote_state = if s.current_version_published {
         "gepubliceerd"
@@ -123,7 +125,10 @@ async fn store_remote(conn: &mut PgConnection, org: Uuid, id: Uuid, s: &Summary)
     sqlx::query!(
         "insert into register_sync (application_id, organisation_id, state, remote, reconciled_at)
              values ($1, $2, $3, $4, now())
-             on conflict (application_id) do update set state = excluded.state, remote = excluded.remote,
+             on conflict (application_id) do update set
+                 state = case when register_sync.state = 'ingetrokken' and excluded.state = 'bijgewerkt'
+                              then 'ingetrokken' else excluded.state end,
+                 remote = excluded.remote,
                  reconciled_at = excluded.reconciled_at",
         id,
         org,
