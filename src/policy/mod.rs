@@ -51,7 +51,7 @@ pub struct PolicyLink {
     pub title: String,
     /// The date it took effect (dd-mm-jjjj).
     pub since: String,
-    /// The user has not yet acknowledged it.
+    /// The version asks the user to read it and they have not acknowledged it yet.
     pub to_acknowledge: bool,
 }
 
@@ -59,7 +59,7 @@ pub struct PolicyLink {
 pub async fn link(pool: &PgPool, org: Uuid, user: Option<Uuid>) -> sqlx::Result<Option<PolicyLink>> {
     let Some(v) = store::published(pool, org).await? else { return Ok(None) };
     let to_acknowledge = match user {
-        Some(u) => store::acknowledged_at(pool, v.id, u).await?.is_none(),
+        Some(u) => store::asks(pool, org, &v, u).await? && store::acknowledged_at(pool, v.id, u).await?.is_none(),
         None => false,
     };
     Ok(Some(PolicyLink {

@@ -194,6 +194,24 @@ pub async fn readers(conn: &mut PgConnection, org: Uuid, v: &Version) -> sqlx::R
     .await
 }
 
+/// Whether the version asks this user to read it (an active member in its roles and departments).
+pub async fn asks(pool: &PgPool, org: Uuid, v: &Version, user_id: Uuid) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (
+             select 1 from app_user u
+              where u.user_id = $2 and u.active
+                and exists (select 1 from membership m where m.user_id = u.user_id and m.organisation_id = $1
+                             and (cardinality($3::text[]) = 0 or m.role = any($3)))
+                and (cardinality($4::text[]) = 0 or u.department = any($4))) as "v!""#,
+        org,
+        user_id,
+        v.audience_roles.as_slice(),
+        v.audience_departments.as_slice()
+    )
+    .fetch_one(pool)
+    .await
+}
+
 /// Record that the user read the version; false when they had already.
 pub async fn acknowledge(conn: &mut PgConnection, version_id: Uuid, user_id: Uuid) -> sqlx::Result<bool> {
     let done = sqlx::query!(

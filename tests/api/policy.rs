@@ -66,7 +66,8 @@ async fn a_draft_is_sanitised_published_acknowledged_once_and_counted() {
     assert!(page.contains("Vul de titel in."), "{page}");
     assert!(page.contains("Behouden tekst"));
 
-    let typed = "# Art. 1 – Doel\n\nAlleen toegestane tools.<script>alert(1)</script>\n\n- Copilot\n- Gemini";
+    // Pasted HTML goes through the register's sanitiser (the script and its content are gone).
+    let typed = "<p># Art. 1 – Doel</p><p>Alleen toegestane tools.</p><script>alert(1)</script><ul><li>Copilot</li><li>Gemini</li></ul>";
     let r = save(&app, &admin, "AI-beleid", typed, "0").await;
     assert_eq!(r.status(), 303);
     let body: String = sqlx::query_scalar("select body from policy_version where organisation_id = $1")
@@ -179,7 +180,13 @@ async fn a_new_version_supersedes_the_old_one_is_compared_and_asks_only_its_audi
             .status(),
         303
     );
-    // Someone else's edit in between is not overwritten.
+    // Someone else's edit in between is not overwritten: the draft is now at version 1 (saved twice).
+    assert_eq!(
+        save(&app, &admin, "AI-beleid", "# Art. 1\n\nNieuwe regel.\n\n# Art. 2\n\nBlijft.\n\n# Art. 3\n\nErbij.", "0")
+            .await
+            .status(),
+        303
+    );
     let r = save(&app, &admin, "AI-beleid", "Verouderd", "0").await;
     assert_eq!(r.status(), 422);
     assert!(text(r).await.contains("Iemand anders heeft het concept intussen gewijzigd"));
