@@ -20,6 +20,7 @@ pub mod incidents;
 pub mod mail;
 pub mod notifications;
 pub mod organisations;
+pub mod policy;
 pub mod publication;
 pub mod questionnaires;
 pub mod reference;
@@ -83,6 +84,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(publication::pages::router())
         .merge(publication::public::router())
         .merge(allowed::router())
+        .merge(policy::router())
         .merge(requests::router())
         .merge(mail::router())
         .merge(sso::router())

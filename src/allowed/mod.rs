@@ -331,6 +331,7 @@ struct Page {
 struct ScreenPage {
     layout: Layout,
     p: Page,
+    policy_link: Option<crate::policy::PolicyLink>,
 }
 
 /// The cheat sheet on one A4: no navigation, compact, landscape.
@@ -338,6 +339,7 @@ struct ScreenPage {
 #[template(path = "allowed/print.html")]
 struct PrintPage {
     p: Page,
+    policy_link: Option<crate::policy::PolicyLink>,
 }
 
 /// A data class's name with soft hyphens where the compound words join ("Beveiligings­informatie"), so a
@@ -445,9 +447,11 @@ async fn count_listed(state: &AppState, org: Uuid) -> AppResult<i64> {
 
 async fn page(State(state): State<AppState>, user: CurrentUser, Query(ask): Query<Ask>) -> AppResult<Response> {
     let layout = Layout::for_user(&user, "Toegestane AI-tools", "/toegestane-tools");
-    render(&ScreenPage { layout, p: build(&state, &user, ask, false).await? })
+    let policy_link = crate::policy::link_for(&state.pool, &user).await?;
+    render(&ScreenPage { layout, p: build(&state, &user, ask, false).await?, policy_link })
 }
 
 async fn print(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
-    render(&PrintPage { p: build(&state, &user, Ask::default(), true).await? })
+    let policy_link = crate::policy::link(&state.pool, organisation(&user)?, None).await?;
+    render(&PrintPage { p: build(&state, &user, Ask::default(), true).await?, policy_link })
 }

@@ -8,6 +8,7 @@
 pub mod applications;
 pub mod auth;
 pub mod openapi;
+pub mod policy;
 pub mod prescan;
 pub mod requests;
 pub mod tasks;
@@ -36,6 +37,9 @@ pub fn router() -> Router<AppState> {
         .route("/confirmations", get(applications::confirmations))
         .route("/requests", get(requests::list).post(requests::create))
         .route("/requests/{id}", get(requests::read))
+        .route("/policy/versions", get(policy::list))
+        .route("/policy/versions/{number}", get(policy::read))
+        .route("/policy/versions/{number}/coverage", get(policy::coverage))
         .route("/prescan/evaluate", axum::routing::post(prescan::evaluate))
         .fallback(|| async { Problem::not_found() })
 }

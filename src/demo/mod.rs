@@ -9,6 +9,7 @@ mod applications;
 mod assessments;
 mod data;
 mod requests;
+mod seed_policy;
 mod workflow;
 
 use sqlx::{PgConnection, PgPool};
@@ -62,6 +63,7 @@ pub async fn load(pool: &PgPool, password_text: &str) -> anyhow::Result<Loaded> 
     let mut tx = pool.begin().await?;
     let org = organisation(&mut tx).await?;
     let users = accounts(&mut tx, org, &hash).await?;
+    seed_policy::seed(&mut tx, org, &users.0).await?;
     audit::record(
         &mut tx,
         Event {

@@ -57,6 +57,7 @@ pub struct StartPage {
     pub on_its_way: Vec<OnItsWay>,
     pub roles: Vec<RoleInfo>,
     pub is_admin: bool,
+    pub policy_link: Option<crate::policy::PolicyLink>,
 }
 
 fn description(role: Role) -> &'static str {
@@ -112,5 +113,6 @@ pub async fn start(State(state): State<AppState>, user: CurrentUser) -> AppResul
         on_its_way,
         roles,
         is_admin: user.has_role(Role::Beheerder),
+        policy_link: crate::policy::link_for(&state.pool, &user).await?,
     })
 }

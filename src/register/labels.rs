@@ -6,6 +6,10 @@
 /// The history's name of an audit event of a registration.
 pub fn event(action: &str) -> Option<&'static str> {
     Some(match action {
+        "policy.draft_saved" => "Concept van het AI-beleid opgeslagen",
+        "policy.published" => "AI-beleid gepubliceerd",
+        "policy.acknowledged" => "AI-beleid gelezen en bevestigd",
+        "policy.reminded" => "Herinnering gestuurd om het AI-beleid te lezen",
         "application.created" => "Geregistreerd",
         "application.updated" => "Gewijzigd",
         "application.submitted" => "Ingediend",

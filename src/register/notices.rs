@@ -36,6 +36,8 @@ pub enum Kind {
     RequestDecision,
     /// The owner chosen for an accepted request completes its registration.
     CompleteRegistration,
+    /// A new version of the AI policy to read and acknowledge, and the reminder (issue 22, item 2).
+    Policy,
 }
 
 impl Kind {
@@ -59,6 +61,7 @@ impl Kind {
         Kind::RequestQuestion,
         Kind::RequestDecision,
         Kind::CompleteRegistration,
+        Kind::Policy,
     ];
 
     /// What the notifications of this kind are about, as the e-mail preferences name them.
@@ -81,6 +84,7 @@ impl Kind {
             Kind::RequestQuestion => "Vragen over uw aanvragen",
             Kind::RequestDecision => "Besluiten over uw aanvragen",
             Kind::CompleteRegistration => "Registraties die u moet aanvullen",
+            Kind::Policy => "Het AI-beleid om te lezen en te bevestigen",
         }
     }
 
@@ -107,6 +111,7 @@ impl Kind {
             Kind::RequestQuestion => "aanvraag_vraag",
             Kind::RequestDecision => "aanvraag_besluit",
             Kind::CompleteRegistration => "registratie_aanvullen",
+            Kind::Policy => "beleid",
         }
     }
 
@@ -131,6 +136,7 @@ impl Kind {
             Kind::RequestQuestion => "Vraag over uw aanvraag",
             Kind::RequestDecision => "Besluit over uw aanvraag",
             Kind::CompleteRegistration => "Vul de registratie aan",
+            Kind::Policy => "Lees het AI-beleid",
         }
     }
 }

@@ -19,6 +19,7 @@ mod import_partial;
 mod infra;
 mod mail;
 mod mfa;
+mod policy;
 mod prescan;
 mod publication;
 mod questionnaires;

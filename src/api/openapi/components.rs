@@ -22,6 +22,7 @@ fn schemas() -> Map<String, Value> {
         application_schemas(),
         super::requests::schemas(),
         super::prescan::schemas(),
+        super::policy::schemas(),
     ] {
         if let Value::Object(group) = group {
             schemas.extend(group);

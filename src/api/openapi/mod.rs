@@ -9,6 +9,7 @@ mod components;
 mod docs;
 mod fields;
 mod paths;
+mod policy;
 mod prescan;
 mod requests;
 

@@ -18,7 +18,10 @@ pub(super) fn paths() -> Value {
         "/confirmations": confirmations(),
         "/requests": super::requests::requests_path(),
         "/requests/{id}": super::requests::request_path(),
-        "/prescan/evaluate": super::prescan::evaluate_path()
+        "/prescan/evaluate": super::prescan::evaluate_path(),
+        "/policy/versions": super::policy::versions_path(),
+        "/policy/versions/{number}": super::policy::version_path(),
+        "/policy/versions/{number}/coverage": super::policy::coverage_path()
     })
 }
 

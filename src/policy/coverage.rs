@@ -1,0 +1,241 @@
+//! Who has read a published version: the coverage per department and the people who have not acknowledged it
+//! yet, a reminder to them, and the export of the acknowledgements (CSV, Excel) for the annual report and
+//! audits. For the CISO, the directie and the administrator.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::pages::record;
+use super::sees_coverage;
+use super::store::{self, Reader, Version};
+use crate::AppState;
+use crate::audit::Actor;
+use crate::auth::roles::Role;
+use crate::auth::session::{self, CurrentUser};
+use crate::error::{AppError, AppResult};
+use crate::publication::{csv, xlsx};
+use crate::register::notices::{self, Kind, Note};
+use crate::web::layout::Layout;
+use crate::web::{attachment, format_date, format_datetime, render};
+
+/// The name of people without a department.
+pub const NO_DEPARTMENT: &str = "Geen afdeling";
+
+/// The figures of one department (or of everyone).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Figures {
+    pub department: String,
+    pub asked: usize,
+    pub acknowledged: usize,
+    /// Whole percent, rounded down (so 100 means everyone).
+    pub percent: usize,
+}
+
+fn figures(department: &str, readers: &[&Reader]) -> Figures {
+    let asked = readers.len();
+    let acknowledged = readers.iter().filter(|r| r.acknowledged_at.is_some()).count();
+    let percent = if asked == 0 { 0 } else { acknowledged * 100 / asked };
+    Figures { department: department.to_string(), asked, acknowledged, percent }
+}
+
+/// Per department (in the readers' order: by name, people without one last), and the total.
+pub fn per_department(readers: &[Reader]) -> (Vec<Figures>, Figures) {
+    let mut names: Vec<&str> = Vec::new();
+    for r in readers {
+        let d = r.department.as_deref().unwrap_or(NO_DEPARTMENT);
+        if !names.contains(&d) {
+            names.push(d);
+        }
+    }
+    let rows = names
+        .iter()
+        .map(|d| {
+            let of: Vec<&Reader> =
+                readers.iter().filter(|r| r.department.as_deref().unwrap_or(NO_DEPARTMENT) == *d).collect();
+            figures(d, &of)
+        })
+        .collect();
+    (rows, figures("Totaal", &readers.iter().collect::<Vec<_>>()))
+}
+
+/// The published (or superseded) version and its readers, for someone who may see them.
+async fn load(state: &AppState, user: &CurrentUser, n: i32) -> AppResult<(Uuid, Version, Vec<Reader>)> {
+    let org = user.organisation_id().ok_or(AppError::Forbidden)?;
+    if !sees_coverage(user.roles()) {
+        return Err(AppError::Forbidden);
+    }
+    let v = store::get(&state.pool, org, n).await?.filter(|v| !v.is_draft()).ok_or(AppError::NotFound)?;
+    let mut conn = state.pool.acquire().await?;
+    let readers = store::readers(&mut conn, org, &v).await?;
+    Ok((org, v, readers))
+}
+
+/// Someone who has not read it yet.
+pub struct Missing {
+    pub name: String,
+    pub email: String,
+    pub department: String,
+    pub roles: String,
+}
+
+#[derive(Template)]
+#[template(path = "policy/coverage.html")]
+pub struct CoveragePage {
+    pub layout: Layout,
+    pub number: i32,
+    pub title: String,
+    pub in_force: bool,
+    pub since: String,
+    pub audience: String,
+    pub rows: Vec<Figures>,
+    pub total: Figures,
+    pub missing: Vec<Missing>,
+}
+
+fn roles_text(roles: &[String]) -> String {
+    roles.iter().filter_map(|r| Role::parse(r)).map(Role::label).collect::<Vec<_>>().join(", ")
+}
+
+/// Who the version asks, in words.
+fn audience_text(v: &Version) -> String {
+    let roles = if v.audience_roles.is_empty() { "alle rollen".to_string() } else { roles_text(&v.audience_roles) };
+    let departments = if v.audience_departments.is_empty() {
+        "alle afdelingen".to_string()
+    } else {
+        v.audience_departments.join(", ")
+    };
+    format!("Actieve medewerkers; {roles}; {departments}.")
+}
+
+pub async fn page(State(state): State<AppState>, user: CurrentUser, Path(n): Path<i32>) -> AppResult<Response> {
+    let (_, v, readers) = load(&state, &user, n).await?;
+    let (rows, total) = per_department(&readers);
+    let missing = readers
+        .iter()
+        .filter(|r| r.acknowledged_at.is_none())
+        .map(|r| Missing {
+            name: r.name.clone(),
+            email: r.email.clone(),
+            department: r.department.clone().unwrap_or_else(|| NO_DEPARTMENT.to_string()),
+            roles: roles_text(&r.roles),
+        })
+        .collect();
+    render(&CoveragePage {
+        layout: Layout::for_user(&user, &format!("Wie heeft het AI-beleid versie {n} gelezen?"), "/beleid"),
+        number: v.number,
+        title: v.title.clone(),
+        in_force: v.status == "gepubliceerd",
+        since: v.published_on.map(format_date).unwrap_or_default(),
+        audience: audience_text(&v),
+        rows,
+        total,
+        missing,
+    })
+}
+
+/// A reminder to everyone who has not read the version in force, at most once a day each.
+pub async fn remind(State(state): State<AppState>, user: CurrentUser, Path(n): Path<i32>) -> AppResult<Response> {
+    let (org, v, readers) = load(&state, &user, n).await?;
+    let back = format!("/beleid/versie/{n}/dekking");
+    if v.status != "gepubliceerd" {
+        return session::flash_redirect(
+            &state.pool,
+            &user,
+            "Deze versie geldt niet meer; er is niemand herinnerd.",
+            &back,
+        )
+        .await;
+    }
+    let to: Vec<Uuid> = readers.iter().filter(|r| r.acknowledged_at.is_none()).map(|r| r.user_id).collect();
+    let message = format!("Herinnering: lees het AI-beleid versie {} en bevestig dat u het gelezen hebt.", v.number);
+    let note =
+        Note { organisation_id: org, kind: Kind::Policy, application_id: None, message: &message, link: "/beleid" };
+    let key = format!("beleid-{}-herinnering-{}", v.id, crate::web::today());
+    let mut tx = state.pool.begin().await?;
+    notices::send_once(&mut tx, &to, None, &note, Some(&key)).await?;
+    record(
+        &mut tx,
+        &Actor::from(&user),
+        org,
+        "policy.reminded",
+        &v,
+        json!({ "number": v.number, "reminded": to.len() }),
+    )
+    .await?;
+    tx.commit().await?;
+    let done =
+        format!("{} mensen die versie {n} nog niet hebben bevestigd, hebben een herinnering gekregen.", to.len());
+    session::flash_redirect(&state.pool, &user, &done, &back).await
+}
+
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    #[serde(default)]
+    formaat: String,
+}
+
+/// The export's columns.
+const HEADER: [&str; 8] =
+    ["Versie", "Ingangsdatum", "Naam", "E-mailadres", "Afdeling", "Rollen", "Gelezen", "Bevestigd op"];
+
+/// One row per person the version asks (whether they read it and when), every cell safe for a spreadsheet.
+pub fn export_rows(v: &Version, readers: &[Reader]) -> Vec<Vec<String>> {
+    let mut rows = vec![HEADER.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+    for r in readers {
+        rows.push(
+            [
+                v.number.to_string(),
+                v.published_on.map(format_date).unwrap_or_default(),
+                r.name.clone(),
+                r.email.clone(),
+                r.department.clone().unwrap_or_else(|| NO_DEPARTMENT.to_string()),
+                roles_text(&r.roles),
+                if r.acknowledged_at.is_some() { "ja" } else { "nee" }.to_string(),
+                r.acknowledged_at.map(format_datetime).unwrap_or_default(),
+            ]
+            .iter()
+            .map(|c| csv::neutralise(c))
+            .collect(),
+        );
+    }
+    rows
+}
+
+/// RFC 4180 with the register export's conventions: UTF-8 with BOM, every field quoted.
+fn csv_text(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut out = String::from(csv::BOM);
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(n): Path<i32>,
+    Query(q): Query<ExportQuery>,
+) -> AppResult<Response> {
+    let (_, v, readers) = load(&state, &user, n).await?;
+    let rows = export_rows(&v, &readers);
+    let code = user.organisation.as_ref().map(|o| o.code.clone()).unwrap_or_default();
+    let base = format!("ai-beleid-{code}-versie-{n}-bevestigingen");
+    match q.formaat.as_str() {
+        "xlsx" => {
+            let book = xlsx::workbook(&format!("Versie {n}"), &rows).map_err(|e| AppError::Internal(e.into()))?;
+            attachment(
+                &format!("{base}.xlsx"),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                book,
+            )
+        }
+        "csv" | "" => attachment(&format!("{base}.csv"), "text/csv; charset=utf-8", csv_text(&rows)),
+        _ => Err(AppError::NotFound),
+    }
+}

@@ -1,0 +1,249 @@
+//! The policy's versions and acknowledgements in the database. Who is asked to acknowledge a version (its
+//! audience) is worked out when asked, not copied at publication: someone who joins later is asked too.
+
+use sqlx::{PgConnection, PgPool};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+/// One version of the policy.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Version {
+    pub id: Uuid,
+    pub number: i32,
+    pub title: String,
+    pub body: String,
+    /// `concept`, `gepubliceerd` or `vervangen`.
+    pub status: String,
+    pub published_on: Option<Date>,
+    pub published_at: Option<OffsetDateTime>,
+    pub superseded_at: Option<OffsetDateTime>,
+    pub audience_roles: Vec<String>,
+    pub audience_departments: Vec<String>,
+    pub version: i32,
+    pub updated_at: OffsetDateTime,
+}
+
+impl Version {
+    pub fn is_draft(&self) -> bool {
+        self.status == "concept"
+    }
+
+    pub fn status_label(&self) -> &'static str {
+        status_label(&self.status)
+    }
+}
+
+pub fn status_label(status: &str) -> &'static str {
+    match status {
+        "concept" => "Concept",
+        "gepubliceerd" => "Geldend",
+        _ => "Vervangen",
+    }
+}
+
+macro_rules! select_versions {
+    ($where:tt, $($arg:expr),*) => {
+        sqlx::query_as!(
+            Version,
+            r#"select policy_version_id as "id!", number as "number!", title as "title!", body as "body!",
+                      status as "status!", published_on, published_at, superseded_at,
+                      audience_roles as "audience_roles!", audience_departments as "audience_departments!",
+                      version as "version!", updated_at as "updated_at!"
+                 from policy_version where organisation_id = $1 "# + $where,
+            $($arg),*
+        )
+    };
+}
+
+/// Every version, newest first.
+pub async fn list(pool: &PgPool, org: Uuid) -> sqlx::Result<Vec<Version>> {
+    select_versions!("order by number desc", org).fetch_all(pool).await
+}
+
+pub async fn get(pool: &PgPool, org: Uuid, number: i32) -> sqlx::Result<Option<Version>> {
+    select_versions!("and number = $2", org, number).fetch_optional(pool).await
+}
+
+/// The version in force.
+pub async fn published(pool: &PgPool, org: Uuid) -> sqlx::Result<Option<Version>> {
+    select_versions!("and status = 'gepubliceerd'", org).fetch_optional(pool).await
+}
+
+pub async fn draft(conn: &mut PgConnection, org: Uuid) -> sqlx::Result<Option<Version>> {
+    select_versions!("and status = 'concept' for update", org).fetch_optional(conn).await
+}
+
+/// A new draft (the next number).
+pub async fn create_draft(
+    conn: &mut PgConnection,
+    org: Uuid,
+    title: &str,
+    body: &str,
+    by: Option<Uuid>,
+) -> sqlx::Result<Version> {
+    // One writer at a time per organisation, so two first drafts do not take the same number.
+    sqlx::query!("select organisation_id from organisation where organisation_id = $1 for update", org)
+        .fetch_one(&mut *conn)
+        .await?;
+    let id = Uuid::now_v7();
+    sqlx::query!(
+        "insert into policy_version (policy_version_id, organisation_id, number, title, body, created_by)
+         values ($1, $2, (select coalesce(max(number), 0) + 1 from policy_version where organisation_id = $2), $3, $4, $5)",
+        id,
+        org,
+        title,
+        body,
+        by
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(draft(conn, org).await?.expect("the draft just made"))
+}
+
+/// Change the draft if nobody else changed it since `expected` (false: somebody did).
+pub async fn update_draft(
+    conn: &mut PgConnection,
+    id: Uuid,
+    title: &str,
+    body: &str,
+    expected: i32,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "update policy_version set title = $2, body = $3, version = version + 1, updated_at = now()
+          where policy_version_id = $1 and status = 'concept' and version = $4",
+        id,
+        title,
+        body,
+        expected
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Who is asked to read a version.
+pub struct Audience<'a> {
+    pub roles: &'a [String],
+    pub departments: &'a [String],
+}
+
+/// Publish the draft: the version in force until now is superseded.
+pub async fn publish(
+    conn: &mut PgConnection,
+    org: Uuid,
+    id: Uuid,
+    on: Date,
+    audience: &Audience<'_>,
+    by: Uuid,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update policy_version set status = 'vervangen', superseded_at = now(), updated_at = now(), version = version + 1
+          where organisation_id = $1 and status = 'gepubliceerd'",
+        org
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "update policy_version set status = 'gepubliceerd', published_on = $2, published_at = now(), published_by = $3,
+                audience_roles = $4, audience_departments = $5, updated_at = now(), version = version + 1
+          where policy_version_id = $1 and status = 'concept'",
+        id,
+        on,
+        by,
+        audience.roles,
+        audience.departments
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A member of a version's audience and whether (when) they acknowledged it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Reader {
+    pub user_id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub department: Option<String>,
+    pub roles: Vec<String>,
+    pub acknowledged_at: Option<OffsetDateTime>,
+}
+
+/// The active members of the organisation a version asks to read it (its roles and departments; none chosen
+/// means everyone), with their acknowledgement; by department, then name.
+pub async fn readers(conn: &mut PgConnection, org: Uuid, v: &Version) -> sqlx::Result<Vec<Reader>> {
+    sqlx::query_as!(
+        Reader,
+        r#"select u.user_id as "user_id!", u.name as "name!", u.email as "email!", u.department,
+                  array(select m.role from membership m where m.user_id = u.user_id and m.organisation_id = $1
+                         order by m.role) as "roles!",
+                  a.acknowledged_at as "acknowledged_at?"
+             from app_user u
+             left join policy_acknowledgement a on a.user_id = u.user_id and a.policy_version_id = $2
+            where u.active
+              and exists (select 1 from membership m where m.user_id = u.user_id and m.organisation_id = $1
+                           and (cardinality($3::text[]) = 0 or m.role = any($3)))
+              and (cardinality($4::text[]) = 0 or u.department = any($4))
+            order by u.department nulls last, lower(u.name), u.user_id"#,
+        org,
+        v.id,
+        v.audience_roles.as_slice(),
+        v.audience_departments.as_slice()
+    )
+    .fetch_all(&mut *conn)
+    .await
+}
+
+/// Whether the version asks this user to read it (an active member in its roles and departments).
+pub async fn asks(pool: &PgPool, org: Uuid, v: &Version, user_id: Uuid) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (
+             select 1 from app_user u
+              where u.user_id = $2 and u.active
+                and exists (select 1 from membership m where m.user_id = u.user_id and m.organisation_id = $1
+                             and (cardinality($3::text[]) = 0 or m.role = any($3)))
+                and (cardinality($4::text[]) = 0 or u.department = any($4))) as "v!""#,
+        org,
+        user_id,
+        v.audience_roles.as_slice(),
+        v.audience_departments.as_slice()
+    )
+    .fetch_one(pool)
+    .await
+}
+
+/// Record that the user read the version; false when they had already.
+pub async fn acknowledge(conn: &mut PgConnection, version_id: Uuid, user_id: Uuid) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "insert into policy_acknowledgement (policy_version_id, user_id) values ($1, $2) on conflict do nothing",
+        version_id,
+        user_id
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// When the user acknowledged the version, if they did.
+pub async fn acknowledged_at(pool: &PgPool, version_id: Uuid, user_id: Uuid) -> sqlx::Result<Option<OffsetDateTime>> {
+    sqlx::query_scalar!(
+        "select acknowledged_at from policy_acknowledgement where policy_version_id = $1 and user_id = $2",
+        version_id,
+        user_id
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// The departments the organisation's members have, to choose an audience from.
+pub async fn departments(pool: &PgPool, org: Uuid) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!(
+        r#"select distinct u.department as "department!" from app_user u
+            where u.department is not null and btrim(u.department) <> ''
+              and exists (select 1 from membership m where m.user_id = u.user_id and m.organisation_id = $1)
+            order by 1"#,
+        org
+    )
+    .fetch_all(pool)
+    .await
+}
