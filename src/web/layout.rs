@@ -72,6 +72,7 @@ impl Layout {
             nav.push(item("/register", "Register"));
             nav.push(item("/mijn-toepassingen", "Mijn toepassingen"));
             nav.push(item("/toegestane-tools", "Toegestane AI-tools"));
+            nav.push(item("/ai-geletterdheid", "AI-geletterdheid"));
             if user.has_role(Role::Ciso) {
                 nav.push(counted("/te-beoordelen", "Te beoordelen", c.review));
             }
