@@ -331,6 +331,8 @@ struct Page {
 struct ScreenPage {
     layout: Layout,
     p: Page,
+    /// The trainings the tools shown (and the one asked about) require, and how the user stands (issue 22).
+    literacy: Vec<crate::literacy::status::ToolNeed>,
 }
 
 /// The cheat sheet on one A4: no navigation, compact, landscape.
@@ -445,7 +447,12 @@ async fn count_listed(state: &AppState, org: Uuid) -> AppResult<i64> {
 
 async fn page(State(state): State<AppState>, user: CurrentUser, Query(ask): Query<Ask>) -> AppResult<Response> {
     let layout = Layout::for_user(&user, "Toegestane AI-tools", "/toegestane-tools");
-    render(&ScreenPage { layout, p: build(&state, &user, ask, false).await? })
+    let p = build(&state, &user, ask, false).await?;
+    let ids: Vec<Uuid> = p.tools.iter().map(|t| t.id).chain(Uuid::parse_str(&p.ask_tool).ok()).collect();
+    let org = organisation(&user)?;
+    let today = crate::web::today();
+    let literacy = crate::literacy::status::tool_needs(&state.pool, org, user.user_id, &ids, today).await?;
+    render(&ScreenPage { layout, p, literacy })
 }
 
 async fn print(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {

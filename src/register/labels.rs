@@ -40,6 +40,7 @@ pub fn event(action: &str) -> Option<&'static str> {
         "literacy.requirement_removed" => "Trainingseis verwijderd",
         "literacy.completion_recorded" => "Gevolgde training vastgelegd",
         "literacy.completion_confirmed" => "Gevolgde training bevestigd",
+        "literacy.demo_loaded" => "Demo-trainingen geladen",
         _ => return None,
     })
 }
