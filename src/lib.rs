@@ -17,6 +17,7 @@ pub mod error;
 pub mod health;
 pub mod home;
 pub mod incidents;
+pub mod literacy;
 pub mod mail;
 pub mod notifications;
 pub mod organisations;
@@ -80,6 +81,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(questionnaires::pages::router())
         .merge(assessments::router())
         .merge(incidents::router())
+        .merge(literacy::router())
         .merge(notifications::router())
         .merge(publication::pages::router())
         .merge(publication::public::router())

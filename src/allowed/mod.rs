@@ -332,6 +332,8 @@ struct ScreenPage {
     layout: Layout,
     p: Page,
     policy_link: Option<crate::policy::PolicyLink>,
+    /// The trainings the tools shown (and the one asked about) require, and how the user stands (issue 22).
+    literacy: Vec<crate::literacy::status::ToolNeed>,
 }
 
 /// The cheat sheet on one A4: no navigation, compact, landscape.
@@ -448,7 +450,12 @@ async fn count_listed(state: &AppState, org: Uuid) -> AppResult<i64> {
 async fn page(State(state): State<AppState>, user: CurrentUser, Query(ask): Query<Ask>) -> AppResult<Response> {
     let layout = Layout::for_user(&user, "Toegestane AI-tools", "/toegestane-tools");
     let policy_link = crate::policy::link_for(&state.pool, &user).await?;
-    render(&ScreenPage { layout, p: build(&state, &user, ask, false).await?, policy_link })
+    let p = build(&state, &user, ask, false).await?;
+    let ids: Vec<Uuid> = p.tools.iter().map(|t| t.id).chain(Uuid::parse_str(&p.ask_tool).ok()).collect();
+    let org = organisation(&user)?;
+    let today = crate::web::today();
+    let literacy = crate::literacy::status::tool_needs(&state.pool, org, user.user_id, &ids, today).await?;
+    render(&ScreenPage { layout, p, policy_link, literacy })
 }
 
 async fn print(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {

@@ -8,6 +8,7 @@
 mod applications;
 mod assessments;
 mod data;
+mod literacy;
 mod requests;
 mod seed_policy;
 mod workflow;
@@ -88,6 +89,7 @@ pub async fn load(pool: &PgPool, password_text: &str) -> anyhow::Result<Loaded> 
         workflow::seed(pool, org, &users).await?;
         requests::seed(pool, org, &users).await?;
     }
+    literacy::seed(pool, org, &users, &actor).await?;
     Ok(Loaded { organisation_id: org, applications_added: added })
 }
 

@@ -38,6 +38,13 @@ pub fn event(action: &str) -> Option<&'static str> {
         "application.register_upload" => "Verstuurd naar het Algoritmeregister",
         "application.register_no_changes" => "Verstuurd naar het Algoritmeregister: geen wijzigingen",
         "application.register_retract" => "Ingetrokken uit het Algoritmeregister",
+        // AI-literacy (src/literacy): the audit trail of trainings, requirements and completions.
+        "literacy.training_created" => "Training toegevoegd",
+        "literacy.requirement_added" => "Trainingseis toegevoegd",
+        "literacy.requirement_removed" => "Trainingseis verwijderd",
+        "literacy.completion_recorded" => "Gevolgde training vastgelegd",
+        "literacy.completion_confirmed" => "Gevolgde training bevestigd",
+        "literacy.demo_loaded" => "Demo-trainingen geladen",
         _ => return None,
     })
 }

@@ -73,6 +73,7 @@ impl Layout {
             nav.push(item("/mijn-toepassingen", "Mijn toepassingen"));
             nav.push(item("/toegestane-tools", "Toegestane AI-tools"));
             nav.push(item("/beleid", "AI-beleid"));
+            nav.push(item("/ai-geletterdheid", "AI-geletterdheid"));
             if user.has_role(Role::Ciso) {
                 nav.push(counted("/te-beoordelen", "Te beoordelen", c.review));
             }

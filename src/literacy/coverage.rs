@@ -1,0 +1,176 @@
+//! Coverage: per role and per tool, how many required trainings are done, expiring, expired or missing. Every
+//! figure links to its list of people (for those who may see names; directie sees the figures only).
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::rules::Standing;
+use super::status::{Pair, pairs};
+use super::{COVERAGE, sees_figures, sees_lists};
+use crate::AppState;
+use crate::applications::organisation;
+use crate::error::{AppError, AppResult};
+use crate::roles::Role;
+use crate::web::layout::Layout;
+use crate::web::user::CurrentUser;
+use crate::web::{format_date, render, today};
+
+/// The groups a figure counts: all required, done (valid or expiring), expiring, expired, missing (not done
+/// or waiting for confirmation).
+pub const GROUPS: [(&str, &str); 5] = [
+    ("vereist", "Vereist"),
+    ("gedaan", "Gedaan"),
+    ("verloopt", "Verloopt binnenkort"),
+    ("verlopen", "Verlopen"),
+    ("ontbreekt", "Ontbreekt"),
+];
+
+pub fn in_group(s: Standing, group: &str) -> bool {
+    match group {
+        "vereist" => true,
+        "gedaan" => s.has_it(),
+        "verloopt" => s == Standing::Expiring,
+        "verlopen" => s == Standing::Expired,
+        "ontbreekt" => matches!(s, Standing::Missing | Standing::Unconfirmed),
+        _ => false,
+    }
+}
+
+pub struct Figure {
+    pub count: usize,
+    pub href: String,
+}
+
+pub struct Row {
+    pub label: String,
+    pub figures: Vec<Figure>,
+}
+
+fn row<'a>(label: String, query: &str, of: impl Iterator<Item = &'a Pair> + Clone) -> Row {
+    let figures = GROUPS
+        .iter()
+        .map(|(g, _)| Figure {
+            count: of.clone().filter(|p| in_group(p.standing, g)).count(),
+            href: format!("{COVERAGE}/lijst?{query}&stand={g}"),
+        })
+        .collect();
+    Row { label, figures }
+}
+
+/// The coverage rows per role (in the order of the roles) and per tool (by name).
+pub fn rows(all: &[Pair]) -> (Vec<Row>, Vec<Row>) {
+    let roles = Role::ALL
+        .iter()
+        .filter(|r| all.iter().any(|p| p.role == Some(**r)))
+        .map(|r| row(r.label().to_string(), &format!("rol={}", r.as_str()), all.iter().filter(|p| p.role == Some(*r))))
+        .collect();
+    let mut tools: Vec<(Uuid, String)> = all.iter().filter_map(|p| p.tool.clone()).collect();
+    tools.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()).then(a.0.cmp(&b.0)));
+    tools.dedup();
+    let tools = tools
+        .into_iter()
+        .map(|(id, name)| {
+            row(name, &format!("tool={id}"), all.iter().filter(move |p| p.tool.as_ref().is_some_and(|t| t.0 == id)))
+        })
+        .collect();
+    (roles, tools)
+}
+
+#[derive(Template)]
+#[template(path = "literacy/coverage.html")]
+struct CoveragePage {
+    layout: Layout,
+    groups: [(&'static str, &'static str); 5],
+    roles: Vec<Row>,
+    tools: Vec<Row>,
+    links: bool,
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    let org = organisation(&user)?;
+    if !sees_figures(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let all = pairs(&state.pool, org, today()).await?;
+    let (roles, tools) = rows(&all);
+    render(&CoveragePage {
+        layout: Layout::for_user(&user, "Dekking AI-geletterdheid", COVERAGE),
+        groups: GROUPS,
+        roles,
+        tools,
+        links: sees_lists(&user),
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Filter {
+    rol: String,
+    tool: String,
+    stand: String,
+}
+
+pub struct PairView {
+    pub person: String,
+    pub title: String,
+    pub reason: String,
+    pub standing: &'static str,
+    pub standing_label: &'static str,
+    pub until: String,
+}
+
+#[derive(Template)]
+#[template(path = "literacy/list.html")]
+struct ListPage {
+    layout: Layout,
+    heading: String,
+    rows: Vec<PairView>,
+}
+
+/// The people behind one figure.
+#[tracing::instrument(skip_all)]
+pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(f): Query<Filter>) -> AppResult<Response> {
+    let org = organisation(&user)?;
+    if !sees_lists(&user) {
+        return Err(AppError::Forbidden);
+    }
+    let group = GROUPS.iter().find(|(g, _)| *g == f.stand).ok_or(AppError::NotFound)?;
+    let role = Role::parse(&f.rol).filter(|_| !f.rol.is_empty());
+    let tool = Uuid::parse_str(&f.tool).ok();
+    if role.is_none() == tool.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let all = pairs(&state.pool, org, today()).await?;
+    let chosen: Vec<&Pair> = all
+        .iter()
+        .filter(|p| (role.is_some() && p.role == role) || (tool.is_some() && p.tool.as_ref().map(|t| t.0) == tool))
+        .filter(|p| in_group(p.standing, group.0))
+        .collect();
+    let of = match (role, tool) {
+        (Some(r), _) => format!("rol {}", r.label()),
+        _ => all.iter().find_map(|p| p.tool.clone().filter(|t| Some(t.0) == tool)).map_or("tool".into(), |t| t.1),
+    };
+    let rows = chosen
+        .into_iter()
+        .map(|p| PairView {
+            person: format!("{} ({})", p.user_name, p.email),
+            title: p.title.clone(),
+            reason: p
+                .tool
+                .as_ref()
+                .map_or_else(|| p.role.map(|r| r.label().to_string()).unwrap_or_default(), |t| t.1.clone()),
+            standing: p.standing.as_str(),
+            standing_label: p.standing.label(),
+            until: p.valid_until.map(format_date).unwrap_or_default(),
+        })
+        .collect();
+    render(&ListPage {
+        layout: Layout::for_user(&user, "Dekking AI-geletterdheid", COVERAGE),
+        heading: format!("{} – {}", group.1, of),
+        rows,
+    })
+}

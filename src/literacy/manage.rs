@@ -1,0 +1,371 @@
+//! The administrator's literacy page: the trainings and what each requires of whom, the entries waiting for
+//! confirmation, and forms to add a training, a requirement and someone's completion. Every change is an
+//! audit event in the same transaction.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::forms::{CompletionInput, RequirementInput, Target, TrainingInput};
+use super::mine::{insert_completion, training_in};
+use super::rules::LEVELS;
+use super::{MANAGE, manages, options, record, training_options};
+use crate::AppState;
+use crate::applications::organisation;
+use crate::error::{AppError, AppResult};
+use crate::register::options::label_in;
+use crate::register::store;
+use crate::roles::Role;
+use crate::web::forms::{FormData, FormErrors, OptView};
+use crate::web::layout::Layout;
+use crate::web::user::CurrentUser;
+use crate::web::{format_date, render_status, session, today};
+
+pub struct RequirementView {
+    pub id: Uuid,
+    pub label: String,
+}
+
+pub struct TrainingView {
+    pub title: String,
+    pub provider: String,
+    pub level: String,
+    pub duration: String,
+    pub validity: String,
+    pub link: String,
+    pub requirements: Vec<RequirementView>,
+}
+
+pub struct WaitingView {
+    pub id: Uuid,
+    pub person: String,
+    pub title: String,
+    pub completed_on: String,
+    pub evidence: String,
+}
+
+/// The three forms of the page, each with its own input and errors (only the one posted has any).
+#[derive(Default)]
+pub struct Forms {
+    pub training: (FormData, FormErrors),
+    pub requirement: (FormData, FormErrors),
+    pub completion: (FormData, FormErrors),
+}
+
+#[derive(Template)]
+#[template(path = "literacy/manage.html")]
+struct ManagePage {
+    layout: Layout,
+    trainings: Vec<TrainingView>,
+    waiting: Vec<WaitingView>,
+    levels: Vec<OptView>,
+    req_trainings: Vec<OptView>,
+    roles: Vec<OptView>,
+    tools: Vec<OptView>,
+    done_trainings: Vec<OptView>,
+    people: Vec<OptView>,
+    forms: Forms,
+}
+
+fn guard(user: &CurrentUser) -> AppResult<Uuid> {
+    let org = organisation(user)?;
+    if !manages(user) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(org)
+}
+
+async fn trainings(state: &AppState, org: Uuid) -> AppResult<Vec<TrainingView>> {
+    let rows = sqlx::query!(
+        r#"select t.training_id, t.title, t.provider, t.level, t.duration_minutes, t.validity_months, t.link,
+                  coalesce(array_agg(r.requirement_id order by r.role nulls last, lower(a.name))
+                      filter (where r.requirement_id is not null), '{}') as "req_ids!: Vec<Uuid>",
+                  coalesce(array_agg(coalesce(r.role, a.name) order by r.role nulls last, lower(a.name))
+                      filter (where r.requirement_id is not null), '{}') as "req_targets!: Vec<String>",
+                  coalesce(array_agg(r.role is not null order by r.role nulls last, lower(a.name))
+                      filter (where r.requirement_id is not null), '{}') as "req_is_role!: Vec<bool>"
+           from training t left join training_requirement r on r.training_id = t.training_id
+           left join application a on a.application_id = r.application_id
+           where t.organisation_id = $1 group by t.training_id order by lower(t.title)"#,
+        org
+    )
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let requirements = r
+                .req_ids
+                .iter()
+                .zip(r.req_targets.iter().zip(&r.req_is_role))
+                .map(|(id, (target, is_role))| RequirementView {
+                    id: *id,
+                    label: if *is_role {
+                        format!("Iedereen met de rol {}", Role::parse(target).map(Role::label).unwrap_or(target))
+                    } else {
+                        format!("Wie {target} gebruikt")
+                    },
+                })
+                .collect();
+            TrainingView {
+                title: r.title,
+                provider: r.provider.unwrap_or_default(),
+                level: label_in(LEVELS, &r.level),
+                duration: r.duration_minutes.map(|m| format!("{m} minuten")).unwrap_or_default(),
+                validity: r.validity_months.map_or("onbeperkt".to_string(), |m| format!("{m} maanden")),
+                link: r.link.unwrap_or_default(),
+                requirements,
+            }
+        })
+        .collect())
+}
+
+async fn waiting(state: &AppState, org: Uuid) -> AppResult<Vec<WaitingView>> {
+    let rows = sqlx::query!(
+        "select c.completion_id, u.name, u.email, t.title, c.completed_on, c.evidence_link
+         from training_completion c join training t using (training_id) join app_user u on u.user_id = c.user_id
+         where c.organisation_id = $1 and c.confirmed_at is null order by c.created_at",
+        org
+    )
+    .fetch_all(&state.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| WaitingView {
+            id: r.completion_id,
+            person: format!("{} ({})", r.name, r.email),
+            title: r.title,
+            completed_on: format_date(r.completed_on),
+            evidence: r.evidence_link.unwrap_or_default(),
+        })
+        .collect())
+}
+
+async fn render(state: &AppState, user: &CurrentUser, code: StatusCode, f: Forms) -> AppResult<Response> {
+    let org = guard(user)?;
+    let training_list = training_options(&state.pool, org).await?;
+    let tools: Vec<(String, String)> = sqlx::query!(
+        "select application_id, name from application where organisation_id = $1 and workflow_status <> 'afgewezen'
+         order by lower(name)",
+        org
+    )
+    .fetch_all(&state.pool)
+    .await?
+    .into_iter()
+    .map(|r| (r.application_id.to_string(), r.name))
+    .collect();
+    let people: Vec<(String, String)> = store::members(&state.pool, org)
+        .await?
+        .into_iter()
+        .filter(|m| m.active)
+        .map(|m| (m.user_id.to_string(), format!("{} ({})", m.name, m.email)))
+        .collect();
+    let roles: Vec<(String, String)> =
+        Role::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect();
+    let levels: Vec<(String, String)> = LEVELS.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect();
+    let has_errors = [&f.training.1, &f.requirement.1, &f.completion.1].iter().any(|e| !e.is_empty());
+    render_status(
+        code,
+        &ManagePage {
+            layout: Layout::for_user(user, "AI-geletterdheid beheren", MANAGE).with_errors(has_errors),
+            trainings: trainings(state, org).await?,
+            waiting: waiting(state, org).await?,
+            levels: options(&levels, f.training.0.get("level")),
+            req_trainings: options(&training_list, f.requirement.0.get("requirement_training")),
+            roles: options(&roles, f.requirement.0.get("role")),
+            tools: options(&tools, f.requirement.0.get("application_id")),
+            done_trainings: options(&training_list, f.completion.0.get("training_id")),
+            people: options(&people, f.completion.0.get("user_id")),
+            forms: f,
+        },
+    )
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+    render(&state, &user, StatusCode::OK, Forms::default()).await
+}
+
+fn refused(input: FormData, field: &'static str, message: &str) -> (FormData, FormErrors) {
+    let mut e = FormErrors::new();
+    e.add(field, message);
+    (input, e)
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn create_training(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> AppResult<Response> {
+    let org = guard(&user)?;
+    let input = FormData::parse(&body);
+    let t = match TrainingInput::try_from(&input) {
+        Ok(t) => t,
+        Err(e) => {
+            let f = Forms { training: (input, e), ..Forms::default() };
+            return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, f).await;
+        }
+    };
+    let id = Uuid::now_v7();
+    let mut tx = state.pool.begin().await?;
+    let inserted = sqlx::query!(
+        "insert into training (training_id, organisation_id, title, provider, level, duration_minutes,
+                validity_months, link) values ($1, $2, $3, $4, $5, $6, $7, $8)
+         on conflict (organisation_id, lower(btrim(title))) do nothing",
+        id,
+        org,
+        t.title,
+        t.provider,
+        t.level,
+        t.duration_minutes,
+        t.validity_months,
+        t.link
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        drop(tx);
+        let f =
+            Forms { training: refused(input, "title", "Er is al een training met deze titel."), ..Forms::default() };
+        return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, f).await;
+    }
+    let after = json!({"title": t.title, "provider": t.provider, "level": t.level,
+        "duration_minutes": t.duration_minutes, "validity_months": t.validity_months, "link": t.link});
+    record(&mut tx, &user, org, "literacy.training_created", ("training", id), None, Some(after)).await?;
+    tx.commit().await?;
+    session::flash_redirect(&state.pool, &user, &format!("De training „{}” is toegevoegd.", t.title), MANAGE).await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn add_requirement(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> AppResult<Response> {
+    let org = guard(&user)?;
+    let input = FormData::parse(&body);
+    let r = match RequirementInput::try_from(&input) {
+        Ok(r) => r,
+        Err(e) => {
+            let f = Forms { requirement: (input, e), ..Forms::default() };
+            return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, f).await;
+        }
+    };
+    let (role, tool) = match r.target {
+        Target::Role(role) => (Some(role.as_str()), None),
+        Target::Tool(id) => (None, Some(id)),
+    };
+    let id = Uuid::now_v7();
+    let mut tx = state.pool.begin().await?;
+    // Both the training and the tool must be the organisation's; a repeat is not added twice.
+    let inserted = sqlx::query!(
+        "insert into training_requirement (requirement_id, organisation_id, training_id, role, application_id)
+         select $1, $2, $3, $4, $5
+         where exists (select 1 from training where training_id = $3 and organisation_id = $2)
+           and ($5::uuid is null or exists (select 1 from application where application_id = $5 and organisation_id = $2))
+         on conflict do nothing",
+        id,
+        org,
+        r.training_id,
+        role,
+        tool
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        drop(tx);
+        let message = "Deze eis bestaat al, of de training of de tool is niet (meer) te vinden.";
+        let f = Forms { requirement: refused(input, "requirement_training", message), ..Forms::default() };
+        return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, f).await;
+    }
+    let after = json!({"training_id": r.training_id, "role": role, "application_id": tool});
+    record(&mut tx, &user, org, "literacy.requirement_added", ("training_requirement", id), None, Some(after)).await?;
+    tx.commit().await?;
+    session::flash_redirect(&state.pool, &user, "De eis is toegevoegd.", MANAGE).await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn remove_requirement(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+) -> AppResult<Response> {
+    let org = guard(&user)?;
+    let mut tx = state.pool.begin().await?;
+    let gone = sqlx::query!(
+        "delete from training_requirement where requirement_id = $1 and organisation_id = $2
+         returning training_id, role, application_id",
+        id,
+        org
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let before = json!({"training_id": gone.training_id, "role": gone.role, "application_id": gone.application_id});
+    record(&mut tx, &user, org, "literacy.requirement_removed", ("training_requirement", id), Some(before), None)
+        .await?;
+    tx.commit().await?;
+    session::flash_redirect(&state.pool, &user, "De eis is verwijderd.", MANAGE).await
+}
+
+/// The administrator records someone's completion: it counts at once.
+#[tracing::instrument(skip_all)]
+pub async fn record_for(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> AppResult<Response> {
+    let org = guard(&user)?;
+    let input = FormData::parse(&body);
+    let mut parsed = CompletionInput::read(&input, true, today());
+    if let Ok(c) = &parsed {
+        let member = store::members(&state.pool, org).await?.iter().any(|m| Some(m.user_id) == c.user_id && m.active);
+        if !member {
+            parsed = Err(refused(FormData::default(), "user_id", "Kies een medewerker uit de lijst.").1);
+        } else if training_in(&state, org, c.training_id).await?.is_none() {
+            parsed = Err(refused(FormData::default(), "training_id", "Kies een training uit de lijst.").1);
+        }
+    }
+    let c = match parsed {
+        Ok(c) => c,
+        Err(e) => {
+            let f = Forms { completion: (input, e), ..Forms::default() };
+            return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, f).await;
+        }
+    };
+    let person = c.user_id.ok_or(AppError::NotFound)?;
+    let message = if insert_completion(&state, &user, org, person, &c, true).await? {
+        "De afgeronde training is vastgelegd."
+    } else {
+        "Deze training stond op die datum al bij deze medewerker."
+    };
+    session::flash_redirect(&state.pool, &user, message, MANAGE).await
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn confirm(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    let org = guard(&user)?;
+    let mut tx = state.pool.begin().await?;
+    let done = sqlx::query!(
+        "update training_completion set confirmed_by = $3, confirmed_at = now()
+         where completion_id = $1 and organisation_id = $2 and confirmed_at is null returning user_id, training_id",
+        id,
+        org,
+        user.user_id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(done) = done else {
+        drop(tx);
+        return session::flash_redirect(&state.pool, &user, "Deze training was al bevestigd.", MANAGE).await;
+    };
+    let after = json!({"user_id": done.user_id, "training_id": done.training_id, "confirmed": true});
+    let before = json!({"confirmed": false});
+    record(
+        &mut tx,
+        &user,
+        org,
+        "literacy.completion_confirmed",
+        ("training_completion", id),
+        Some(before),
+        Some(after),
+    )
+    .await?;
+    tx.commit().await?;
+    session::flash_redirect(&state.pool, &user, "De training is bevestigd en telt nu mee.", MANAGE).await
+}

@@ -1,0 +1,109 @@
+//! AI-literacy (issue 22, items 3 and 4; AI Act art. 4): trainings as records, completions per person (entered
+//! by the person with evidence and confirmed by the administrator, or entered by the administrator), and the
+//! trainings required per role and per tool. Shown on the person's own page ("Mijn AI-geletterdheid"), on the
+//! allowed-tools page (what a tool requires and whether you have it), and as coverage figures per role and
+//! per tool, each a link to its list of people.
+//!
+//! Who sees what: everyone sees their own records; the administrator manages trainings, requirements and
+//! completions and sees every list; CISO and FG see the coverage lists (they act on them); directie sees the
+//! figures only.
+
+mod coverage;
+mod forms;
+mod manage;
+mod mine;
+pub mod rules;
+pub mod status;
+
+use axum::Router;
+use axum::routing::{get, post};
+use serde_json::Value;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+use crate::AppState;
+use crate::audit::{self, Actor};
+use crate::roles::Role;
+use crate::web::user::CurrentUser;
+
+pub const HOME: &str = "/ai-geletterdheid";
+pub const MANAGE: &str = "/ai-geletterdheid/beheer";
+pub const COVERAGE: &str = "/ai-geletterdheid/dekking";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(HOME, get(mine::page).post(mine::record_own))
+        .route(MANAGE, get(manage::page))
+        .route("/ai-geletterdheid/trainingen", post(manage::create_training))
+        .route("/ai-geletterdheid/eisen", post(manage::add_requirement))
+        .route("/ai-geletterdheid/eisen/{id}/verwijderen", post(manage::remove_requirement))
+        .route("/ai-geletterdheid/afrondingen", post(manage::record_for))
+        .route("/ai-geletterdheid/afrondingen/{id}/bevestigen", post(manage::confirm))
+        .route(COVERAGE, get(coverage::page))
+        .route("/ai-geletterdheid/dekking/lijst", get(coverage::list))
+}
+
+/// Manages trainings, requirements and everyone's completions.
+pub fn manages(user: &CurrentUser) -> bool {
+    user.has_role(Role::Beheerder)
+}
+
+/// Sees the coverage figures.
+pub fn sees_figures(user: &CurrentUser) -> bool {
+    user.sees_overview()
+}
+
+/// Sees who is behind a figure (names): the administrator, and CISO and FG who act on it.
+pub fn sees_lists(user: &CurrentUser) -> bool {
+    [Role::Beheerder, Role::Ciso, Role::Fg].iter().any(|r| user.has_role(*r))
+}
+
+/// Write a literacy audit event in the caller's transaction (call last: the chain lock is held to commit).
+async fn record(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    org: Uuid,
+    action: &str,
+    object: (&str, Uuid),
+    before: Option<Value>,
+    after: Option<Value>,
+) -> sqlx::Result<i64> {
+    let actor = Actor::from(user);
+    let event = audit::Event {
+        organisation_id: Some(org),
+        actor: &actor,
+        action,
+        object_type: object.0,
+        object_id: Some(object.1),
+        before,
+        after,
+    };
+    audit::record(conn, event).await
+}
+
+/// The organisation's trainings as (id, title), for the forms.
+async fn training_options(pool: &sqlx::PgPool, org: Uuid) -> sqlx::Result<Vec<(String, String)>> {
+    let rows = sqlx::query!(
+        "select training_id, title, level from training where organisation_id = $1 order by lower(title)",
+        org
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.training_id.to_string(),
+                format!("{} ({})", r.title, crate::register::options::label_in(rules::LEVELS, &r.level).to_lowercase()),
+            )
+        })
+        .collect())
+}
+
+/// Options for a select, with `current` selected.
+fn options(items: &[(String, String)], current: &str) -> Vec<crate::web::forms::OptView> {
+    items
+        .iter()
+        .map(|(v, l)| crate::web::forms::OptView { value: v.clone(), label: l.clone(), selected: v == current })
+        .collect()
+}

@@ -1,0 +1,143 @@
+//! AI-literacy through HTTP: the administrator adds a training and requirements (per role, per tool), the
+//! employee records a completion that counts once confirmed, the allowed-tools page and the own page say what
+//! is required and whether one has it, coverage figures and their lists, who may do and see what, bad input
+//! named per field, and an audit event for every change.
+
+use airegister::auth::roles::Role;
+use uuid::Uuid;
+
+use crate::helpers::{TestApp, page};
+
+const ADMIN: &str = "beheer@leerdam.example";
+const MW: &str = "mw@leerdam.example";
+const CISO: &str = "ciso@leerdam.example";
+const DIR: &str = "dir@leerdam.example";
+
+async fn training_id(app: &TestApp, title: &str) -> Uuid {
+    sqlx::query_scalar("select training_id from training where title = $1")
+        .bind(title)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn trainings_requirements_completions_and_coverage() {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente Leerdam", "gm0303").await;
+    app.user(ADMIN, org, &[Role::Medewerker, Role::Beheerder]).await;
+    let mw = app.user(MW, org, &[Role::Medewerker]).await;
+    app.user(CISO, org, &[Role::Medewerker, Role::Ciso]).await;
+    app.user(DIR, org, &[Role::Directie]).await;
+    let admin = app.logged_in(ADMIN).await;
+    let emp = app.logged_in(MW).await;
+
+    // Bad input names the field and keeps the form.
+    let r = app.post(&admin, "/ai-geletterdheid/trainingen", &[("provider", "Leerhuis"), ("level", "expert")]).await;
+    assert_eq!(r.status(), 422);
+    let body = r.text().await.unwrap();
+    assert!(
+        body.contains("Vul de titel in.") && body.contains("Kies het niveau") && body.contains("value=\"Leerhuis\"")
+    );
+    // An employee manages nothing.
+    let r = app.post(&emp, "/ai-geletterdheid/trainingen", &[("title", "X"), ("level", "basis")]).await;
+    assert_eq!(r.status(), 403);
+    assert_eq!(app.get(&emp, "/ai-geletterdheid/beheer").await.status(), 403);
+
+    let fields =
+        [("title", "Basistraining AI"), ("level", "basis"), ("validity_months", "24"), ("duration_minutes", "90")];
+    assert_eq!(app.post(&admin, "/ai-geletterdheid/trainingen", &fields).await.status(), 303);
+    let twice = app.post(&admin, "/ai-geletterdheid/trainingen", &fields).await;
+    assert_eq!(twice.status(), 422, "a second training with the same title is refused");
+    let basis = training_id(&app, "Basistraining AI").await.to_string();
+    let req = [("requirement_training", basis.as_str()), ("role", "medewerker")];
+    assert_eq!(app.post(&admin, "/ai-geletterdheid/eisen", &req).await.status(), 303);
+
+    // A tool that requires a training of its users (here: the RASCI person).
+    let ciso = app.logged_in(CISO).await;
+    let tool = crate::requests::registration(&app, &ciso, "Copilot", mw, "goedgekeurd", "").await;
+    sqlx::query("insert into rasci_assignment (rasci_id, application_id, letter, user_id) values ($1, $2, 'R', $3)")
+        .bind(Uuid::now_v7())
+        .bind(tool)
+        .bind(mw)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let adv = [("title", "Copilot gevorderd"), ("level", "gevorderd")];
+    assert_eq!(app.post(&admin, "/ai-geletterdheid/trainingen", &adv).await.status(), 303);
+    let copilot = training_id(&app, "Copilot gevorderd").await.to_string();
+    let tool_s = tool.to_string();
+    let req = [("requirement_training", copilot.as_str()), ("application_id", tool_s.as_str())];
+    assert_eq!(app.post(&admin, "/ai-geletterdheid/eisen", &req).await.status(), 303);
+
+    let mine = page(&app, &emp, "/ai-geletterdheid").await;
+    assert!(mine.contains("Basistraining AI") && mine.contains("rol Medewerker") && mine.contains("tool Copilot"));
+    assert_eq!(mine.matches("Nog niet gevolgd").count(), 2, "{mine}");
+
+    // The employee records one: a date in the future is refused on the field, a good one waits for confirmation.
+    let r = app.post(&emp, "/ai-geletterdheid", &[("training_id", &basis), ("completed_on", "2199-01-01")]).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("De datum van afronding ligt in de toekomst."));
+    let r = app
+        .post(
+            &emp,
+            "/ai-geletterdheid",
+            &[
+                ("training_id", &basis),
+                ("completed_on", "2026-01-15"),
+                ("evidence_link", "https://leren.example.nl/cert/1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert!(page(&app, &emp, "/ai-geletterdheid").await.contains("Wacht op bevestiging"));
+    let completion: Uuid =
+        sqlx::query_scalar("select completion_id from training_completion").fetch_one(&app.pool).await.unwrap();
+    let confirm = format!("/ai-geletterdheid/afrondingen/{completion}/bevestigen");
+    assert_eq!(app.post(&emp, &confirm, &[]).await.status(), 403, "nobody confirms their own");
+    assert_eq!(app.post(&admin, &confirm, &[]).await.status(), 303);
+    let mine = page(&app, &emp, "/ai-geletterdheid").await;
+    assert!(mine.contains("Gevolgd en geldig") && mine.matches("Nog niet gevolgd").count() == 1, "{mine}");
+
+    // The allowed-tools page's answer names what Copilot requires and that the employee lacks it.
+    let allowed = page(&app, &emp, &format!("/toegestane-tools?tool={tool}&gegevens=dc_openbaar")).await;
+    assert!(
+        allowed.contains("Voor Copilot is de training „Copilot gevorderd” vereist: nog niet gevolgd."),
+        "{allowed}"
+    );
+
+    // Coverage: directie sees figures without names; CISO opens the lists behind them.
+    let dir = app.logged_in(DIR).await;
+    let figures = page(&app, &dir, "/ai-geletterdheid/dekking").await;
+    assert!(figures.contains("Medewerker") && !figures.contains("/ai-geletterdheid/dekking/lijst"));
+    assert_eq!(app.get(&dir, "/ai-geletterdheid/dekking/lijst?rol=medewerker&stand=gedaan").await.status(), 403);
+    assert_eq!(app.get(&emp, "/ai-geletterdheid/dekking").await.status(), 403);
+    let cov = page(&app, &ciso, "/ai-geletterdheid/dekking").await;
+    assert!(cov.contains("/ai-geletterdheid/dekking/lijst?rol=medewerker&#38;stand=gedaan"), "{cov}");
+    let done = page(&app, &ciso, "/ai-geletterdheid/dekking/lijst?rol=medewerker&stand=gedaan").await;
+    // A person in a list reads "name (e-mail)" (the header names the CISO looking at it).
+    let listed = |html: &str, email: &str| html.contains(&format!("({email})"));
+    assert!(listed(&done, MW) && !listed(&done, CISO) && !listed(&done, ADMIN), "{done}");
+    let missing = page(&app, &ciso, "/ai-geletterdheid/dekking/lijst?rol=medewerker&stand=ontbreekt").await;
+    assert!(listed(&missing, CISO) && listed(&missing, ADMIN) && !listed(&missing, MW), "{missing}");
+    let by_tool = page(&app, &ciso, &format!("/ai-geletterdheid/dekking/lijst?tool={tool}&stand=ontbreekt")).await;
+    assert!(listed(&by_tool, MW) && by_tool.contains("Copilot gevorderd"), "{by_tool}");
+
+    // Every change is in the audit trail.
+    let actions: Vec<String> =
+        sqlx::query_scalar("select action from audit_event where action like 'literacy.%' order by audit_id")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "literacy.training_created",
+            "literacy.requirement_added",
+            "literacy.training_created",
+            "literacy.requirement_added",
+            "literacy.completion_recorded",
+            "literacy.completion_confirmed"
+        ]
+    );
+}
