@@ -29,6 +29,7 @@ pub mod roles;
 pub mod scim;
 pub mod server;
 pub mod sso;
+pub mod suppliers;
 pub mod tasks;
 pub mod util;
 pub mod web;
@@ -79,6 +80,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(questionnaires::pages::router())
         .merge(assessments::router())
         .merge(incidents::router())
+        .merge(suppliers::router())
         .merge(notifications::router())
         .merge(publication::pages::router())
         .merge(publication::public::router())

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod openapi;
 pub mod prescan;
 pub mod requests;
+pub mod suppliers;
 pub mod tasks;
 pub mod tokens;
 
@@ -36,6 +37,8 @@ pub fn router() -> Router<AppState> {
         .route("/confirmations", get(applications::confirmations))
         .route("/requests", get(requests::list).post(requests::create))
         .route("/requests/{id}", get(requests::read))
+        .route("/suppliers", get(suppliers::list).post(suppliers::create))
+        .route("/suppliers/{id}", get(suppliers::read).put(suppliers::update))
         .route("/prescan/evaluate", axum::routing::post(prescan::evaluate))
         .fallback(|| async { Problem::not_found() })
 }

@@ -9,6 +9,7 @@ mod applications;
 mod assessments;
 mod data;
 mod requests;
+mod suppliers;
 mod workflow;
 
 use sqlx::{PgConnection, PgPool};
@@ -85,6 +86,7 @@ pub async fn load(pool: &PgPool, password_text: &str) -> anyhow::Result<Loaded> 
         added = applications::add(pool, org, &actor, &users, &data).await?;
         workflow::seed(pool, org, &users).await?;
         requests::seed(pool, org, &users).await?;
+        suppliers::seed(pool, org, &actor).await?;
     }
     Ok(Loaded { organisation_id: org, applications_added: added })
 }

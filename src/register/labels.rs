@@ -34,6 +34,9 @@ pub fn event(action: &str) -> Option<&'static str> {
         "application.register_upload" => "Verstuurd naar het Algoritmeregister",
         "application.register_no_changes" => "Verstuurd naar het Algoritmeregister: geen wijzigingen",
         "application.register_retract" => "Ingetrokken uit het Algoritmeregister",
+        "application.supplier_renamed" => "Naam van de leverancier gewijzigd bij de leverancier",
+        "supplier.created" => "Leverancier vastgelegd",
+        "supplier.updated" => "Leverancier gewijzigd",
         _ => return None,
     })
 }
@@ -99,6 +102,7 @@ pub fn other(key: &str) -> Option<&'static str> {
         "changed_fields" => Some("Gewijzigde velden"),
         "conditions_due" => Some("Termijn voor de voorwaarden"),
         "publication" => Some("Algoritmeregister"),
+        "supplier_id" => Some("Leverancier (vastgelegd)"),
         _ => None,
     }
 }

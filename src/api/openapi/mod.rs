@@ -11,6 +11,7 @@ mod fields;
 mod paths;
 mod prescan;
 mod requests;
+mod suppliers;
 
 use std::sync::LazyLock;
 
