@@ -36,6 +36,8 @@ pub enum Kind {
     RequestDecision,
     /// The owner chosen for an accepted request completes its registration.
     CompleteRegistration,
+    /// A supplier's processor agreement or certificate expires soon or has expired (the CISOs).
+    SupplierExpiry,
 }
 
 impl Kind {
@@ -59,6 +61,7 @@ impl Kind {
         Kind::RequestQuestion,
         Kind::RequestDecision,
         Kind::CompleteRegistration,
+        Kind::SupplierExpiry,
     ];
 
     /// What the notifications of this kind are about, as the e-mail preferences name them.
@@ -81,6 +84,7 @@ impl Kind {
             Kind::RequestQuestion => "Vragen over uw aanvragen",
             Kind::RequestDecision => "Besluiten over uw aanvragen",
             Kind::CompleteRegistration => "Registraties die u moet aanvullen",
+            Kind::SupplierExpiry => "Verlopende afspraken en certificaten van leveranciers",
         }
     }
 
@@ -107,6 +111,7 @@ impl Kind {
             Kind::RequestQuestion => "aanvraag_vraag",
             Kind::RequestDecision => "aanvraag_besluit",
             Kind::CompleteRegistration => "registratie_aanvullen",
+            Kind::SupplierExpiry => "leverancier_verloopt",
         }
     }
 
@@ -131,6 +136,7 @@ impl Kind {
             Kind::RequestQuestion => "Vraag over uw aanvraag",
             Kind::RequestDecision => "Besluit over uw aanvraag",
             Kind::CompleteRegistration => "Vul de registratie aan",
+            Kind::SupplierExpiry => "Afspraak met leverancier verloopt",
         }
     }
 }

@@ -4,11 +4,13 @@
 //! the record's name. Every change is an audit event in the same transaction.
 
 use serde_json::{Value, json};
-use sqlx::PgConnection;
+use sqlx::{PgConnection, PgPool};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use super::notices::{self, Kind, Note};
 use crate::audit::{self, Actor, Event};
+use crate::roles::Role;
 
 /// The audit events of a supplier record (labels in `labels::event`).
 pub const CREATED: &str = "supplier.created";
@@ -397,4 +399,42 @@ pub async fn unlinked(conn: &mut PgConnection, org: Uuid) -> sqlx::Result<Vec<(U
 /// Runs the migration's matching again (the demo does after seeding): the number of registrations linked.
 pub async fn match_free_text(conn: &mut PgConnection) -> sqlx::Result<i32> {
     sqlx::query_scalar!(r#"select match_free_text_suppliers() as "n!""#).fetch_one(&mut *conn).await
+}
+
+/// Reminds the CISOs of a processor agreement or certificate that expires within 60 days, and again once it has
+/// expired: once per supplier, item, date and stage (the notification's dedupe key).
+pub async fn expiry_reminders(pool: &PgPool) -> sqlx::Result<usize> {
+    let rows = sqlx::query!(
+        r#"select s.supplier_id as "id!", s.organisation_id as "org!", s.name as "name!", x.what as "what!",
+                  x.until as "until!: Date", x.until < current_date as "past!"
+             from supplier s
+             cross join lateral (values ('De verwerkersovereenkomst', s.dpa_expires_on),
+                                        ('Het ISO 27001-certificaat', s.iso27001_expires_on),
+                                        ('Het ISO 42001-certificaat', s.iso42001_expires_on)) as x(what, until)
+            where x.until is not null and x.until <= current_date + 60"#
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut tx = pool.begin().await?;
+    for r in &rows {
+        let date = crate::web::format_date(r.until);
+        let (message, stage) = if r.past {
+            (format!("{} van {} is verlopen op {date}. Verleng of vervang de afspraak.", r.what, r.name), "verlopen")
+        } else {
+            (format!("{} van {} verloopt op {date}.", r.what, r.name), "60")
+        };
+        let link = format!("/leveranciers/{}", r.id);
+        let key = format!("leverancier:{}:{}:{}:{stage}", r.id, r.what, r.until);
+        let to = notices::holders(&mut tx, r.org, &[Role::Ciso]).await?;
+        let n = Note {
+            organisation_id: r.org,
+            kind: Kind::SupplierExpiry,
+            application_id: None,
+            message: &message,
+            link: &link,
+        };
+        notices::send_once(&mut tx, &to, None, &n, Some(&key)).await?;
+    }
+    tx.commit().await?;
+    Ok(rows.len())
 }

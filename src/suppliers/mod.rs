@@ -1,7 +1,9 @@
 //! Supplier records (issue 23, item 4): the list, one supplier with its registrations, a new one and changes
 //! (CISO and beheerder), and the report of how the free-text suppliers of registrations were matched to
-//! records. Everyone in the organisation reads them; the registration's page links to its record.
+//! records. Everyone in the organisation reads them; the registration's page links to its record. Beside them,
+//! the EU database sheet of a high-risk system (`eu_sheet`, issue 23 item 5).
 
+pub mod eu_sheet;
 pub mod forms;
 mod views;
 
@@ -34,6 +36,8 @@ pub fn router() -> Router<AppState> {
         .route("/leveranciers/koppeling", get(report))
         .route("/leveranciers/{id}", get(show).post(update))
         .route("/leveranciers/{id}/bewerken", get(edit))
+        .route("/register/{id}/eu-databank", get(eu_sheet::page))
+        .route("/register/{id}/eu-databank.xlsx", get(eu_sheet::export))
 }
 
 /// The CISO (who judges the agreements) and the beheerder keep the records.

@@ -214,3 +214,83 @@ async fn the_api_lists_reads_makes_and_changes_suppliers_as_documented() {
     assert_eq!(api_get(&s.app, &t, &format!("/suppliers/{id}")).await.status(), 404);
     assert!(doc["paths"]["/suppliers/{id}"]["put"].is_object());
 }
+
+#[tokio::test]
+async fn the_eu_sheet_of_a_high_risk_system_says_what_is_missing_per_field() {
+    let s = setup().await;
+    let pl = s.pl.to_string();
+    let fields = complete(
+        "Cv-rangschikker",
+        &pl,
+        &[("provider", "HR Select BV"), ("personal_data", "ja"), ("ai_act_risk_group", "hoog-risico AI")],
+    );
+    let r = s.app.post(&s.pl_c, "/register", &fields).await;
+    assert_eq!(r.status(), 303);
+    let id: Uuid = location(&r).trim_start_matches("/register/").parse().unwrap();
+    let plain = registration(&s, "Samenvatter", "OpenAI").await;
+
+    let show = s.app.get(&s.pl_c, &format!("/register/{id}")).await.text().await.unwrap();
+    assert!(show.contains(&format!("href=\"/register/{id}/eu-databank\"")), "the page links to the sheet");
+    let sheet = s.app.get(&s.pl_c, &format!("/register/{id}/eu-databank")).await.text().await.unwrap();
+    assert!(sheet.contains("Voorbereidingsblad."), "marked as a preparation sheet");
+    assert!(sheet.contains("Gemeente Leverdam") && sheet.contains("Aanbieder: HR Select BV"));
+    assert!(sheet.contains("Bij 5 van de 5 velden ontbreekt nog iets."));
+    assert!(sheet.contains("Een afgeronde IAMA of FRAIA") && sheet.contains("Een afgeronde DPIA"));
+
+    for (kind, outcome) in
+        [("iama", "Grondrechten afgewogen; menselijke toets."), ("dpia", "Risico beperkt met pseudonimisering.")]
+    {
+        sqlx::query(
+            "insert into assessment (assessment_id, application_id, kind, status, completed_on, outcome)
+             values (gen_random_uuid(), $1, $2, 'afgerond', date '2026-05-01', $3)",
+        )
+        .bind(id)
+        .bind(kind)
+        .bind(outcome)
+        .execute(&s.app.pool)
+        .await
+        .unwrap();
+    }
+    let sheet = s.app.get(&s.pl_c, &format!("/register/{id}/eu-databank")).await.text().await.unwrap();
+    assert!(sheet.contains("Grondrechten afgewogen; menselijke toets. (IAMA/FRAIA, afgerond"), "the FRIA summary");
+    assert!(sheet.contains("Risico beperkt met pseudonimisering. (DPIA, afgerond"), "the DPIA summary");
+    assert!(sheet.contains("Bij 3 van de 5 velden ontbreekt nog iets."), "address and provider entry remain");
+
+    let r = s.app.get(&s.pl_c, &format!("/register/{id}/eu-databank.xlsx")).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"].to_str().unwrap().contains("spreadsheetml"));
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"), "an Office Open XML package");
+
+    // Not high-risk: no sheet to prepare, and no export.
+    let page = s.app.get(&s.pl_c, &format!("/register/{plain}/eu-databank")).await.text().await.unwrap();
+    assert!(page.contains("geen hoog-risico AI"));
+    assert_eq!(s.app.get(&s.pl_c, &format!("/register/{plain}/eu-databank.xlsx")).await.status(), 404);
+    // Another organisation's user gets nothing.
+    let other = s.app.org("Gemeente Elders", "gm0303").await;
+    s.app.user("pl@elders.example", other, &[Role::Projectleider]).await;
+    let c = s.app.logged_in("pl@elders.example").await;
+    assert_eq!(s.app.get(&c, &format!("/register/{id}/eu-databank")).await.status(), 404);
+}
+
+#[tokio::test]
+async fn the_ciso_is_reminded_once_of_an_agreement_that_expires() {
+    let s = setup().await;
+    let soon = (time::OffsetDateTime::now_utc().date() + time::Duration::days(20)).to_string();
+    let r = s.app.post(&s.ciso_c, "/leveranciers", &[("name", "Acme"), ("dpa_expires_on", soon.as_str())]).await;
+    assert_eq!(r.status(), 303);
+    s.app.post(&s.ciso_c, "/leveranciers", &[("name", "Later BV"), ("dpa_expires_on", "2099-01-01")]).await;
+    let policy = airegister::register::reminders::Policy::default();
+    let sent = airegister::register::reminders::run(&s.app.pool, policy).await.unwrap();
+    assert_eq!(sent.suppliers, 1, "only the agreement within 60 days");
+    airegister::register::reminders::run(&s.app.pool, policy).await.unwrap();
+    let notes: Vec<(Uuid, String, String)> = sqlx::query_as(
+        "select user_id, message, link from notification where kind = 'leverancier_verloopt' order by created_at",
+    )
+    .fetch_all(&s.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(notes.len(), 1, "once: {notes:?}");
+    assert_eq!(notes[0].0, s.ciso);
+    assert!(notes[0].1.starts_with("De verwerkersovereenkomst van Acme verloopt op"), "{}", notes[0].1);
+    assert!(notes[0].2.starts_with("/leveranciers/"));
+}
