@@ -31,6 +31,7 @@ pub mod roles;
 pub mod scim;
 pub mod server;
 pub mod sso;
+pub mod suppliers;
 pub mod tasks;
 pub mod util;
 pub mod web;
@@ -82,6 +83,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(assessments::router())
         .merge(incidents::router())
         .merge(literacy::router())
+        .merge(suppliers::router())
         .merge(notifications::router())
         .merge(publication::pages::router())
         .merge(publication::public::router())

@@ -11,6 +11,7 @@ pub mod openapi;
 pub mod policy;
 pub mod prescan;
 pub mod requests;
+pub mod suppliers;
 pub mod tasks;
 pub mod tokens;
 
@@ -40,6 +41,8 @@ pub fn router() -> Router<AppState> {
         .route("/policy/versions", get(policy::list))
         .route("/policy/versions/{number}", get(policy::read))
         .route("/policy/versions/{number}/coverage", get(policy::coverage))
+        .route("/suppliers", get(suppliers::list).post(suppliers::create))
+        .route("/suppliers/{id}", get(suppliers::read).put(suppliers::update))
         .route("/prescan/evaluate", axum::routing::post(prescan::evaluate))
         .fallback(|| async { Problem::not_found() })
 }

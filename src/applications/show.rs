@@ -50,6 +50,11 @@ pub struct DetailPage {
     pub ticks: Vec<crate::register::checklist::TickView>,
     /// The owner's name when that person has left (register::leavers).
     pub owner_left: Option<String>,
+    /// The supplier record the registration is linked to (register::suppliers), and the free text otherwise.
+    pub supplier: Option<(Uuid, String)>,
+    pub unlinked_provider: String,
+    /// A high-risk AI system: the page links to its EU database sheet.
+    pub high_risk: bool,
 }
 
 pub async fn tab_page(
@@ -91,6 +96,9 @@ pub async fn tab_page(
         lars: stored.str("lars").unwrap_or("").to_string(),
         ticks: crate::register::checklist::views(&mut *state.pool.acquire().await?, &stored).await?,
         owner_left: crate::register::leavers::owner_left(&mut *state.pool.acquire().await?, id).await?,
+        supplier: crate::register::suppliers::of_application(&mut *state.pool.acquire().await?, id).await?,
+        unlinked_provider: stored.str("provider").unwrap_or("").to_string(),
+        high_risk: stored.str("ai_act_risk_group") == Some("hoog-risico AI"),
         errors,
         app,
     };

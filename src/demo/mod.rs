@@ -11,6 +11,7 @@ mod data;
 mod literacy;
 mod requests;
 mod seed_policy;
+mod suppliers;
 mod workflow;
 
 use sqlx::{PgConnection, PgPool};
@@ -88,6 +89,7 @@ pub async fn load(pool: &PgPool, password_text: &str) -> anyhow::Result<Loaded> 
         added = applications::add(pool, org, &actor, &users, &data).await?;
         workflow::seed(pool, org, &users).await?;
         requests::seed(pool, org, &users).await?;
+        suppliers::seed(pool, org, &actor).await?;
     }
     literacy::seed(pool, org, &users, &actor).await?;
     Ok(Loaded { organisation_id: org, applications_added: added })

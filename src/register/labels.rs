@@ -45,6 +45,9 @@ pub fn event(action: &str) -> Option<&'static str> {
         "literacy.completion_recorded" => "Gevolgde training vastgelegd",
         "literacy.completion_confirmed" => "Gevolgde training bevestigd",
         "literacy.demo_loaded" => "Demo-trainingen geladen",
+        "application.supplier_renamed" => "Naam van de leverancier gewijzigd bij de leverancier",
+        "supplier.created" => "Leverancier vastgelegd",
+        "supplier.updated" => "Leverancier gewijzigd",
         _ => return None,
     })
 }
@@ -110,6 +113,7 @@ pub fn other(key: &str) -> Option<&'static str> {
         "changed_fields" => Some("Gewijzigde velden"),
         "conditions_due" => Some("Termijn voor de voorwaarden"),
         "publication" => Some("Algoritmeregister"),
+        "supplier_id" => Some("Leverancier (vastgelegd)"),
         _ => None,
     }
 }

@@ -31,3 +31,4 @@ pub mod roles_needed;
 pub mod search;
 pub mod steps;
 pub mod store;
+pub mod suppliers;

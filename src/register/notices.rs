@@ -38,6 +38,8 @@ pub enum Kind {
     CompleteRegistration,
     /// A new version of the AI policy to read and acknowledge, and the reminder (issue 22, item 2).
     Policy,
+    /// A supplier's processor agreement or certificate expires soon or has expired (the CISOs).
+    SupplierExpiry,
 }
 
 impl Kind {
@@ -62,6 +64,7 @@ impl Kind {
         Kind::RequestDecision,
         Kind::CompleteRegistration,
         Kind::Policy,
+        Kind::SupplierExpiry,
     ];
 
     /// What the notifications of this kind are about, as the e-mail preferences name them.
@@ -85,6 +88,7 @@ impl Kind {
             Kind::RequestDecision => "Besluiten over uw aanvragen",
             Kind::CompleteRegistration => "Registraties die u moet aanvullen",
             Kind::Policy => "Het AI-beleid om te lezen en te bevestigen",
+            Kind::SupplierExpiry => "Verlopende afspraken en certificaten van leveranciers",
         }
     }
 
@@ -112,6 +116,7 @@ impl Kind {
             Kind::RequestDecision => "aanvraag_besluit",
             Kind::CompleteRegistration => "registratie_aanvullen",
             Kind::Policy => "beleid",
+            Kind::SupplierExpiry => "leverancier_verloopt",
         }
     }
 
@@ -137,6 +142,7 @@ impl Kind {
             Kind::RequestDecision => "Besluit over uw aanvraag",
             Kind::CompleteRegistration => "Vul de registratie aan",
             Kind::Policy => "Lees het AI-beleid",
+            Kind::SupplierExpiry => "Afspraak met leverancier verloopt",
         }
     }
 }

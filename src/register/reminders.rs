@@ -5,7 +5,9 @@
 //! - the deadline of an approval's conditions within 7 days, and past, to the owner (past: also the CISOs);
 //! - a submission waiting for review longer than `review_days` working days, to the CISOs, and after twice
 //!   that to the directie;
-//! - an open incident past its handling time (by severity), to the CISOs and the FG.
+//! - an open incident past its handling time (by severity), to the CISOs and the FG;
+//! - a supplier's processor agreement or certificate expiring within 60 days, and expired, to the CISOs
+//!   (`suppliers::expiry_reminders`).
 
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
@@ -33,6 +35,7 @@ pub struct Sent {
     pub conditions: usize,
     pub reviews: usize,
     pub incidents: usize,
+    pub suppliers: usize,
 }
 
 /// The registration a reminder is about, and its kind.
@@ -61,6 +64,7 @@ pub async fn run(pool: &PgPool, policy: Policy) -> sqlx::Result<Sent> {
         conditions: conditions(pool).await?,
         reviews: waiting_reviews(pool, policy).await?,
         incidents: late_incidents(pool).await?,
+        suppliers: super::suppliers::expiry_reminders(pool).await?,
     })
 }
 

@@ -90,6 +90,12 @@ impl Layout {
                 nav.push(item("/evaluaties", "Evaluaties"));
             }
             nav.push(item("/incidenten", "Incidenten"));
+            if [Role::Ciso, Role::Fg, Role::Directie, Role::Projectleider, Role::Beheerder]
+                .iter()
+                .any(|r| user.has_role(*r))
+            {
+                nav.push(item("/leveranciers", "Leveranciers"));
+            }
             if [Role::Ciso, Role::Fg, Role::Directie, Role::Beheerder].iter().any(|r| user.has_role(*r)) {
                 nav.push(item("/publicatie", "Publicatie"));
             }

@@ -36,6 +36,7 @@ mod sso_logout;
 mod sso_rules;
 mod staged;
 mod standin;
+mod suppliers;
 mod tasks;
 mod upload_contract;
 mod uploads;

@@ -21,6 +21,7 @@ fn schemas() -> Map<String, Value> {
         list_schemas(),
         application_schemas(),
         super::requests::schemas(),
+        super::suppliers::schemas(),
         super::prescan::schemas(),
         super::policy::schemas(),
     ] {

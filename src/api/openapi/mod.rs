@@ -12,6 +12,7 @@ mod paths;
 mod policy;
 mod prescan;
 mod requests;
+mod suppliers;
 
 use std::sync::LazyLock;
 

@@ -18,6 +18,8 @@ pub(super) fn paths() -> Value {
         "/confirmations": confirmations(),
         "/requests": super::requests::requests_path(),
         "/requests/{id}": super::requests::request_path(),
+        "/suppliers": super::suppliers::suppliers_path(),
+        "/suppliers/{id}": super::suppliers::supplier_path(),
         "/prescan/evaluate": super::prescan::evaluate_path(),
         "/policy/versions": super::policy::versions_path(),
         "/policy/versions/{number}": super::policy::version_path(),

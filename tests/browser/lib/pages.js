@@ -61,6 +61,19 @@ function toolUnderChange(page) {
   return underChange;
 }
 
+async function supplierPage({ page }) {
+  await visit(page, '/leveranciers');
+  await page.getByRole('link', { name: 'Microsoft', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Microsoft' }).waitFor();
+}
+
+async function supplierFormWithErrors({ page }) {
+  await visit(page, '/leveranciers/nieuw');
+  await page.getByLabel('KvK- of btw-nummer').fill('123');
+  assert.equal(await submitAndStatus(page, 'Opslaan'), 422);
+  await page.locator('.app-error-summary').waitFor();
+}
+
 async function mailTestWithErrors({ page }) {
   await page.goto('/beheer/e-mail');
   await page.locator('#aan').fill('geen adres');
@@ -452,6 +465,13 @@ const PAGES = [
   page('beheer gebruiker bewerken', 'beheerder', userEditPage),
   page('beheer organisaties', 'beheerder', '/beheer/organisaties'),
   page('beheer organisatie bewerken', 'beheerder', organisationEditPage),
+
+  // Supplier records and the EU database sheet (issue 23, items 4 and 5).
+  page('leveranciers', 'ciso', '/leveranciers', { has: 'Verlopen of verloopt binnenkort', reflow: true }),
+  page('leverancier', 'projectleider', supplierPage, { has: 'Registraties van deze leverancier', reflow: true }),
+  page('leverancier toevoegen met fouten', 'ciso', supplierFormWithErrors, { has: 'KvK-nummer van 8 cijfers' }),
+  page('koppeling van leveranciers', 'beheerder', '/leveranciers/koppeling', { has: 'Vrije tekst en de leverancier die het werd' }),
+  page('EU-databank: voorbereidingsblad', 'projectleider', app('CV-screening sollicitaties', '/eu-databank'), { has: 'Ontbreekt nog', reflow: true }),
 
   // Dashboard, REST API, two-factor login
   page('overzicht (dashboard)', 'ciso', '/overzicht', { has: 'in cijfers', reflow: true }),
