@@ -11,6 +11,7 @@ mod change;
 mod confirmations;
 mod csrf;
 mod dashboard;
+mod export_stream;
 mod demo_dir;
 mod faults;
 mod hardening;
