@@ -97,7 +97,10 @@ async fn export_register(
 /// Everything the export sends, into `out` (plain blocking writes: the command does nothing else meanwhile).
 /// Takes the receiver: when writing fails it is dropped, and so the export stops instead of waiting for room
 /// in the channel.
-async fn drain(mut rx: tokio::sync::mpsc::Receiver<stream::Chunk>, out: &mut impl std::io::Write) -> std::io::Result<()> {
+async fn drain(
+    mut rx: tokio::sync::mpsc::Receiver<stream::Chunk>,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     while let Some(chunk) = rx.recv().await {
         out.write_all(&chunk?)?;
     }

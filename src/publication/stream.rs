@@ -116,9 +116,10 @@ impl Encoder {
         let (buf, spill) = match format {
             Format::Json => (b"[".to_vec(), Vec::new()),
             Format::Csv => (csv::head().into_bytes(), Vec::new()),
-            Format::Xlsx => {
-                (Vec::new(), (0..XLSX_ROWS).map(|_| tempfile::tempfile().map(BufWriter::new)).collect::<Result<_, _>>()?)
-            }
+            Format::Xlsx => (
+                Vec::new(),
+                (0..XLSX_ROWS).map(|_| tempfile::tempfile().map(BufWriter::new)).collect::<Result<_, _>>()?,
+            ),
         };
         Ok(Encoder { format, buf, count: 0, spill })
     }
@@ -160,7 +161,10 @@ impl Encoder {
             Format::Csv => Ok(Tail::Bytes(self.buf)),
             Format::Xlsx => {
                 let mut rows = Vec::with_capacity(XLSX_ROWS);
-                let titles = KEYS.iter().map(|k| validate::title(k)).chain(["Algoritme-ID", "Publicatiedatum"].map(String::from));
+                let titles = KEYS
+                    .iter()
+                    .map(|k| validate::title(k))
+                    .chain(["Algoritme-ID", "Publicatiedatum"].map(String::from));
                 for (spill, title) in self.spill.into_iter().zip(titles) {
                     let mut file = spill.into_inner().map_err(std::io::IntoInnerError::into_error)?;
                     file.rewind()?;

@@ -3,9 +3,9 @@
 //! on the demo, on a few hundred generated ones (more than one chunk), and on an empty register — and leave
 //! out exactly the registrations the standard would refuse.
 
+use airegister::config::WebConfig;
 use airegister::publication::algorithm_in::{self, Links};
 use airegister::publication::export::{self, Format};
-use airegister::config::WebConfig;
 
 use crate::helpers::TestApp;
 use crate::publication::{as_demo, demo_app};
@@ -114,11 +114,12 @@ async fn check_every_route(app: &TestApp, expect_skipped: bool) {
 async fn the_streamed_export_is_the_in_memory_one_on_the_demo_and_hundreds_of_registrations() {
     let app = demo_app(WebConfig { public_url: Some(PUBLIC_URL.into()), ..Default::default() }).await;
     check_every_route(&app, false).await;
-    grow(&app, 40).await;
-    let public: i64 = sqlx::query_scalar("select count(*) from application where registration_public(publish, workflow_status)")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    grow(&app, 60).await;
+    let public: i64 =
+        sqlx::query_scalar("select count(*) from application where registration_public(publish, workflow_status)")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert!(public > 300, "{public} public registrations");
     check_every_route(&app, true).await;
 }
