@@ -11,6 +11,7 @@ use airegister::db::Database;
 use airegister::organisations;
 use airegister::publication::export::Format;
 use airegister::publication::import::{self, Mode};
+use airegister::publication::stream;
 
 /// `export`: the format is checked before the database is opened.
 pub async fn export(
@@ -63,22 +64,47 @@ async fn export_register(
     let org = pick_organisation(db, org_code).await?;
     let info = algorithm_in::org_info(&db.pool, org).await?;
     let links = algorithm_in::Links::new(public_url);
-    let (entries, skipped) = export::public_entries(&db.pool, &info, &links).await?;
-    for s in &skipped {
-        eprintln!("Overgeslagen: {} – {}", s.name, s.problems.join("; "));
-    }
-    let bytes = export::encode(format, &entries, true)?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<stream::Chunk>(4);
+    let produce = async move {
+        let mut skipped = |s: export::Skipped| eprintln!("Overgeslagen: {} – {}", s.name, s.problems.join("; "));
+        stream::run(&db.pool, &info, &links, format, &tx, &mut skipped).await
+    };
     match out {
         Some(path) => {
-            std::fs::write(path, &bytes).with_context(|| format!("kan {} niet schrijven", path.display()))?;
-            eprintln!("{} registraties geëxporteerd naar {}.", entries.len(), path.display());
+            // Into a temporary file beside the target, renamed when whole: a failed export leaves no half file.
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let file = tempfile::NamedTempFile::new_in(dir)
+                .with_context(|| format!("kan {} niet schrijven", path.display()))?;
+            let mut writer = std::io::BufWriter::new(file.reopen()?);
+            let (count, written) = tokio::join!(produce, drain(rx, &mut writer));
+            let count = count?;
+            written
+                .and_then(|()| writer.into_inner().map_err(std::io::IntoInnerError::into_error)?.sync_all())
+                .with_context(|| format!("kan {} niet schrijven", path.display()))?;
+            file.persist(path).with_context(|| format!("kan {} niet schrijven", path.display()))?;
+            eprintln!("{count} registraties geëxporteerd naar {}.", path.display());
         }
         None => {
-            use std::io::Write;
-            std::io::stdout().lock().write_all(&bytes)?;
+            let mut stdout = std::io::stdout();
+            let (count, written) = tokio::join!(produce, drain(rx, &mut stdout));
+            count?;
+            written?;
         }
     }
     Ok(())
+}
+
+/// Everything the export sends, into `out` (plain blocking writes: the command does nothing else meanwhile).
+/// Takes the receiver: when writing fails it is dropped, and so the export stops instead of waiting for room
+/// in the channel.
+async fn drain(
+    mut rx: tokio::sync::mpsc::Receiver<stream::Chunk>,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    while let Some(chunk) = rx.recv().await {
+        out.write_all(&chunk?)?;
+    }
+    out.flush()
 }
 
 async fn import_file(

@@ -116,8 +116,9 @@ pub async fn org_info(pool: &PgPool, organisation_id: Uuid) -> sqlx::Result<OrgI
     .await
 }
 
-/// A completed assessment that may be published.
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// A completed assessment that may be published (also read from JSON: the streamed export aggregates them per
+/// registration).
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct PublicAssessment {
     pub assessment_id: Uuid,
     pub application_id: Uuid,

@@ -66,18 +66,27 @@ fn quoted(cell: &str) -> String {
     format!("\"{}\"", cell.replace('"', "\"\""))
 }
 
-/// One body per row; `extra` gives each row's lars and publication date (empty when not known).
-pub fn write(rows: &[(Map<String, Value>, [String; 2])]) -> Vec<u8> {
-    let mut out = String::from(BOM);
+/// The BOM and the header line.
+pub fn head() -> String {
     let header: Vec<String> = KEYS.iter().chain(EXTRA.iter()).map(|k| quoted(k)).collect();
-    out.push_str(&header.join(","));
+    format!("{BOM}{}\r\n", header.join(","))
+}
+
+/// One registration's line; `extra` gives its lars and publication date (empty when not known).
+pub fn line(body: &Map<String, Value>, extra: &[String; 2]) -> String {
+    let mut cells: Vec<String> =
+        KEYS.iter().map(|k| quoted(&neutralise(&cell_text(k, body.get(*k).unwrap_or(&Value::Null))))).collect();
+    cells.extend(extra.iter().map(|e| quoted(&neutralise(e))));
+    let mut out = cells.join(",");
     out.push_str("\r\n");
+    out
+}
+
+/// One body per row (the whole register is written line by line by `publication::stream`).
+pub fn write(rows: &[(Map<String, Value>, [String; 2])]) -> Vec<u8> {
+    let mut out = head();
     for (body, extra) in rows {
-        let mut cells: Vec<String> =
-            KEYS.iter().map(|k| quoted(&neutralise(&cell_text(k, body.get(*k).unwrap_or(&Value::Null))))).collect();
-        cells.extend(extra.iter().map(|e| quoted(&neutralise(e))));
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
+        out.push_str(&line(body, extra));
     }
     out.into_bytes()
 }

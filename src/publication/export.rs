@@ -56,7 +56,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    fn extra(&self) -> [String; 2] {
+    pub(super) fn extra(&self) -> [String; 2] {
         [
             self.lars.clone().unwrap_or_default(),
             self.publication_dt.map(crate::web::format_datetime).unwrap_or_default(),
@@ -77,7 +77,7 @@ pub fn stored(doc: Value) -> Option<Stored> {
     Stored::from_row(doc, Vec::new())
 }
 
-fn entry(app: &Stored, body: Map<String, Value>) -> Entry {
+pub(super) fn entry(app: &Stored, body: Map<String, Value>) -> Entry {
     let publication_dt = app
         .str("publication_dt")
         .and_then(|s| OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok());

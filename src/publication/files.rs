@@ -1,10 +1,14 @@
 //! The export files as the pages and the REST API hand them out (one registration, the whole register), and
 //! who may have them: the CISO and the administrator.
 
+use axum::body::Body;
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use super::algorithm_in::{self, Links};
 use super::export::{self, Format};
+use super::stream;
 use super::validate;
 use crate::AppState;
 use crate::applications::{load, organisation};
@@ -48,14 +52,35 @@ pub async fn one_file(
     Ok(Ok((export::file_name(&info, Some(app.name()), format), bytes)))
 }
 
-/// The register export (the published registrations) as a file: name and bytes. CISO and administrator.
-pub async fn register_file(state: &AppState, user: &CurrentUser, format: Format) -> AppResult<(String, Vec<u8>)> {
+/// The register export (the published registrations) as a file: name and body, streamed from the database
+/// (`publication::stream`). CISO and administrator. A failure before the first bytes is an error response; a
+/// later one breaks the body off.
+pub async fn register_stream(state: &AppState, user: &CurrentUser, format: Format) -> AppResult<(String, Body)> {
     let org = require_publisher(user, "register_export")?;
     let info = algorithm_in::org_info(&state.pool, org).await?;
-    let (entries, skipped) = export::public_entries(&state.pool, &info, &links(state)).await?;
-    if !skipped.is_empty() {
-        tracing::info!(skipped = skipped.len(), "register export left out registrations that are not valid");
-    }
-    let bytes = export::encode(format, &entries, true)?;
-    Ok((export::file_name(&info, None, format), bytes))
+    let name = export::file_name(&info, None, format);
+    // A few chunks in flight: a slow client holds the export back instead of the server buffering it.
+    let (tx, mut rx) = mpsc::channel::<stream::Chunk>(4);
+    let (pool, links) = (state.pool.clone(), links(state));
+    tokio::spawn(async move {
+        let mut skipped = 0usize;
+        match stream::run(&pool, &info, &links, format, &tx, &mut |_| skipped += 1).await {
+            Ok(_) if skipped > 0 => {
+                tracing::info!(skipped, "register export left out registrations that are not valid");
+            }
+            Ok(_) => {}
+            Err(_) if tx.is_closed() => tracing::info!("register export stopped: the client left"),
+            Err(e) => {
+                tracing::error!(error = %e, "register export failed");
+                let _ = tx.send(Err(std::io::Error::other("the export failed"))).await;
+            }
+        }
+    });
+    let first = match rx.recv().await {
+        Some(Ok(first)) => first,
+        Some(Err(e)) => return Err(AppError::Internal(e.into())),
+        None => return Err(AppError::Internal(anyhow::anyhow!("the export ended without output"))),
+    };
+    let rest = futures_util::stream::unfold(rx, |mut rx| async { rx.recv().await.map(|chunk| (chunk, rx)) });
+    Ok((name, Body::from_stream(futures_util::stream::once(async { Ok(first) }).chain(rest))))
 }

@@ -13,6 +13,7 @@ pub mod pages;
 pub mod public;
 pub mod readiness;
 pub mod retract;
+pub mod stream;
 mod token;
 pub mod upload;
 pub mod validate;

@@ -12,6 +12,7 @@ mod confirmations;
 mod csrf;
 mod dashboard;
 mod demo_dir;
+mod export_stream;
 mod faults;
 mod hardening;
 mod helpers;

@@ -240,7 +240,7 @@ async fn every_excel_export_opens_in_independent_readers_with_every_cell() {
 }
 
 /// The demo user of a role: (e-mail, user id, organisation id).
-async fn demo_user(app: &TestApp, role: &str) -> (String, Uuid, Uuid) {
+pub(crate) async fn demo_user(app: &TestApp, role: &str) -> (String, Uuid, Uuid) {
     let email = format!("{role}@demo.example");
     let (user, org): (Uuid, Uuid) = sqlx::query_as(
         "select u.user_id, m.organisation_id from app_user u join membership m using (user_id) where u.email = $1 limit 1",

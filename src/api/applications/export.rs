@@ -40,8 +40,10 @@ pub async fn export_register(
     q: Result<Query<ExportQuery>, QueryRejection>,
 ) -> ApiResult<Response> {
     let format = export_format(q)?;
-    let (name, bytes) = crate::publication::files::register_file(&state, &api.user, format).await?;
-    file(&name, format, bytes)
+    let (name, body) = crate::publication::files::register_stream(&state, &api.user, format).await?;
+    let mut resp = file(&name, format, Vec::new())?;
+    *resp.body_mut() = body;
+    Ok(resp)
 }
 
 /// One registration's export; 422 with the register's objections when it would be refused.

@@ -19,7 +19,7 @@ use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::publication::algorithm_in::{self, OrgInfo, PUBLIC_STATES};
 use crate::publication::export::{self, Format};
-use crate::publication::files::{links, may_publish, register_file, require_publisher};
+use crate::publication::files::{links, may_publish, register_stream, require_publisher};
 use crate::publication::import::{self, Report};
 use crate::publication::readiness;
 use crate::publication::upload::{self, Connection};
@@ -135,8 +135,10 @@ pub(super) async fn register_export(
     Path(format): Path<String>,
 ) -> AppResult<Response> {
     let format = Format::parse(&format).ok_or(AppError::NotFound)?;
-    let (name, bytes) = register_file(&state, &user, format).await?;
-    attachment(&name, format.media_type(), bytes)
+    let (name, body) = register_stream(&state, &user, format).await?;
+    let mut resp = attachment(&name, format.media_type(), Vec::new())?;
+    *resp.body_mut() = body;
+    Ok(resp)
 }
 
 pub(super) async fn import_file(

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Memory of the server under concurrent whole-register exports (issue 24): starts `airegister serve --demo`
+# on loopback with a private PostgreSQL cluster in a temporary directory, adds APPLICATIONS registrations
+# (benches/load.sql, about 21 % of them public) to the demo organisation, logs in as the demo administrator,
+# downloads EXPORTS exports of FORMAT at once with curl, and prints the server's peak (VmHWM) and resident
+# memory (VmRSS) before, right after and 10 s after, with each download's size and time. Everything stays on
+# 127.0.0.1, every wait is bounded, and the server (and with it its cluster) is stopped at the end.
+#
+#   cargo build --release && scripts/export-memory.sh
+#   BIN=/path/to/other/airegister APPLICATIONS=100000 EXPORTS=4 FORMAT=csv scripts/export-memory.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=${BIN:-target/release/airegister}
+APPLICATIONS=${APPLICATIONS:-100000}
+EXPORTS=${EXPORTS:-4}
+FORMAT=${FORMAT:-json}
+[ -x "$BIN" ] || { echo "no $BIN: run cargo build --release first" >&2; exit 1; }
+[ "$EXPORTS" -ge 1 ] && [ "$EXPORTS" -le 8 ] || { echo "EXPORTS must be 1-8" >&2; exit 1; }
+[ "$APPLICATIONS" -ge 0 ] && [ "$APPLICATIONS" -le 200000 ] || { echo "APPLICATIONS must be 0-200000" >&2; exit 1; }
+case "$FORMAT" in json | csv | xlsx) ;; *) echo "FORMAT must be json, csv or xlsx" >&2; exit 1 ;; esac
+
+# Under /tmp (a short path: the cluster's socket lives in its data directory) and open to the postgres user,
+# who runs the private cluster when this runs as root.
+tmp=$(mktemp -d /tmp/export-memory.XXXXXX)
+chmod 755 "$tmp"
+password="geheugenmeting-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+pid=""
+
+cleanup() {
+    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    # A cluster left running (the server was killed) is stopped by its own postmaster pid.
+    if [ -f "$tmp/pg/postmaster.pid" ]; then
+        kill -INT "$(head -1 "$tmp/pg/postmaster.pid")" 2>/dev/null || true
+        for _ in $(seq 1 50); do [ -e "$tmp/pg/postmaster.pid" ] || break; sleep 0.2; done
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+env -u DATABASE_URL AIREGISTER_LOG=warn "$BIN" serve --demo --demo-password "$password" \
+    --bind 127.0.0.1:0 --data-dir "$tmp/pg" >"$tmp/server.log" 2>&1 &
+pid=$!
+
+base=""
+for _ in $(seq 1 600); do
+    base=$(grep -o 'luistert op http://127\.0\.0\.1:[0-9]*' "$tmp/server.log" | head -1 | sed 's/luistert op //') || true
+    [ -n "$base" ] && break
+    kill -0 "$pid" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
+    sleep 0.2
+done
+[ -n "$base" ] || { echo "the server did not start within 120 s" >&2; cat "$tmp/server.log" >&2; exit 1; }
+
+# The load, over the cluster's Unix socket, into the demo organisation.
+sql() { psql --no-psqlrc --quiet --set ON_ERROR_STOP=1 -h "$tmp/pg" -U airegister -d airegister "$@"; }
+t0=$(date +%s.%N)
+org=$(sql --tuples-only --no-align -c "select organisation_id from organisation where code = 'gm9999'")
+{
+    echo "prepare load(uuid, int) as $(grep -v '^--' benches/load.sql);"
+    echo "execute load('$org', $APPLICATIONS);"
+    echo "vacuum analyze application; checkpoint;"
+} | sql
+public=$(sql --tuples-only -c "select count(*) from application where registration_public(publish, workflow_status)")
+echo "loaded $APPLICATIONS registrations ($((${public// /})) public) in $(echo "$(date +%s.%N) - $t0" | bc) s"
+
+mem() { awk -v k="$1:" '$1 == k { print int($2 / 1024) }' "/proc/$pid/status"; }
+jar="$tmp/cookies"
+web() { curl --silent --show-error --max-time 300 --cookie "$jar" --cookie-jar "$jar" "$@"; }
+status=$(web -o /dev/null -w '%{http_code}' --data-urlencode "email=beheerder@demo.example" \
+    --data-urlencode "password=$password" "$base/inloggen")
+[ "$status" = 303 ] || { echo "login failed ($status)" >&2; exit 1; }
+
+echo "server $BIN (pid $pid), $EXPORTS concurrent $FORMAT exports"
+echo "before:      VmHWM $(mem VmHWM) MB, VmRSS $(mem VmRSS) MB"
+curls=()
+for i in $(seq 1 "$EXPORTS"); do
+    web -o "$tmp/export$i.$FORMAT" -w "export $i: %{http_code}, %{size_download} bytes in %{time_total} s\n" \
+        "$base/publicatie/export/$FORMAT" &
+    curls+=($!)
+done
+failed=0
+for c in "${curls[@]}"; do wait "$c" || failed=1; done
+echo "right after: VmHWM $(mem VmHWM) MB, VmRSS $(mem VmRSS) MB"
+sleep 10
+echo "10 s later:  VmHWM $(mem VmHWM) MB, VmRSS $(mem VmRSS) MB"
+exit "$failed"
