@@ -17,6 +17,7 @@ pub mod error;
 pub mod health;
 pub mod home;
 pub mod incidents;
+pub mod kader;
 pub mod mail;
 pub mod notifications;
 pub mod organisations;
@@ -79,6 +80,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(questionnaires::pages::router())
         .merge(assessments::router())
         .merge(incidents::router())
+        .merge(kader::pages::router())
         .merge(notifications::router())
         .merge(publication::pages::router())
         .merge(publication::public::router())

@@ -34,6 +34,10 @@ pub fn event(action: &str) -> Option<&'static str> {
         "application.register_upload" => "Verstuurd naar het Algoritmeregister",
         "application.register_no_changes" => "Verstuurd naar het Algoritmeregister: geen wijzigingen",
         "application.register_retract" => "Ingetrokken uit het Algoritmeregister",
+        "application.requirements_updated" => "Vereisten (Algoritmekader) bijgewerkt",
+        "application.requirement_excluded" => "Vereiste niet van toepassing verklaard",
+        "application.requirement_included" => "Vereiste weer van toepassing",
+        "application.measure_updated" => "Maatregel bijgewerkt",
         _ => return None,
     })
 }
@@ -57,6 +61,7 @@ pub const EVENT_NOTES: &[&str] = &[
     "publication",
     "import_notes",
     "import_problems",
+    "kader",
 ];
 
 pub fn other(key: &str) -> Option<&'static str> {
@@ -79,6 +84,7 @@ pub fn other(key: &str) -> Option<&'static str> {
         "evaluation" => Some("Evaluatie"),
         "incident" => Some("Incident"),
         "ai_act" => Some("Beslishulp AI-verordening"),
+        "kader" => Some("Algoritmekader"),
         "version" => Some("Versie"),
         "checklist_by" => Some("Checklist afgevinkt door"),
         "import_notes" => Some("Aangepast bij de import"),
