@@ -1,8 +1,6 @@
 // The migrations are embedded by `sqlx::migrate!`; rebuild when one is added or changed (sqlx's advice).
 // The Algoritmekader's requirement and measure files are many: their list is generated here, so a newer copy in
 // `reference/algoritmekader/` is picked up by a rebuild without editing code.
-use std::io::Write;
-
 fn main() {
     println!("cargo:rerun-if-changed=migrations");
     println!("cargo:rerun-if-changed=reference/algoritmekader");
@@ -20,10 +18,10 @@ fn main() {
     }
     files.sort();
     let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("algoritmekader.rs");
-    let mut f = std::fs::File::create(out).expect("OUT_DIR is writable");
-    writeln!(f, "pub const FILES: &[(&str, &str)] = &[").unwrap();
+    let mut code = String::from("pub const FILES: &[(&str, &str)] = &[\n");
     for (name, path) in files {
-        writeln!(f, "    ({name:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+        code.push_str(&format!("    ({name:?}, include_str!({:?})),\n", path.display().to_string()));
     }
-    writeln!(f, "];").unwrap();
+    code.push_str("];\n");
+    std::fs::write(out, code).expect("OUT_DIR is writable");
 }
