@@ -17,6 +17,7 @@ mod hardening;
 mod helpers;
 mod import_partial;
 mod infra;
+mod kader;
 mod mail;
 mod mfa;
 mod prescan;
