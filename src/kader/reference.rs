@@ -131,7 +131,7 @@ pub struct Kader {
     pub sha256: String,
     pub requirements: Vec<Requirement>,
     pub measures: Vec<Measure>,
-    /// The corrections that were needed (shown on Beheer → Referentiegegevens).
+    /// The corrections that were needed (a test checks each one still is).
     pub corrected: Vec<String>,
 }
 
