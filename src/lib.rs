@@ -17,6 +17,7 @@ pub mod error;
 pub mod health;
 pub mod home;
 pub mod incidents;
+pub mod kader;
 pub mod literacy;
 pub mod mail;
 pub mod notifications;
@@ -84,6 +85,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(incidents::router())
         .merge(literacy::router())
         .merge(suppliers::router())
+        .merge(kader::pages::router())
         .merge(notifications::router())
         .merge(publication::pages::router())
         .merge(publication::public::router())

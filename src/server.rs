@@ -14,6 +14,8 @@ use crate::{AppState, auth, build_router};
 pub async fn serve(args: ServeArgs, db_args: DbArgs) -> anyhow::Result<()> {
     // Reference data first: a broken replacement file stops the start with the file, question and problem.
     let tree = crate::aiact::load()?;
+    let kader = crate::kader::load().map_err(anyhow::Error::msg)?;
+    tracing::info!(event = "reference_loaded", version = %kader.version, requirements = kader.requirements.len(), measures = kader.measures.len(), "Algoritmekader loaded");
     let sets = crate::questionnaires::load().map_err(anyhow::Error::msg)?;
     tracing::info!(event = "reference_loaded", prescan = %sets.prescan.version, dpia = %sets.dpia.version, iama = %sets.iama.version, "assessment question sets loaded");
     tracing::info!(event = "reference_loaded", tree = %tree.name, version = %tree.version, questions = tree.questions.len(), "AI Act decision tree loaded");

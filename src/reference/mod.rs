@@ -138,6 +138,16 @@ pub fn list() -> Vec<Entry> {
             origin,
         });
     }
+    if let Ok(k) = crate::kader::load() {
+        out.push(Entry {
+            name: "Algoritmekader (vereisten en maatregelen)",
+            file: "algoritmekader/",
+            version: k.version.clone(),
+            sha256: k.sha256.clone(),
+            source: source(crate::kader::README),
+            origin: crate::kader::origin(),
+        });
+    }
     // The register's schema is built in only (it changes with the standard, i.e. with the code).
     for (name, file, text) in [
         ("Registerschema (AlgorithmIn)", "algoritmeregister/algorithm-in-v1_0.schema.json", SCHEMA),
@@ -175,6 +185,7 @@ mod tests {
                 "Pre-scan DPIA",
                 "DPIA",
                 "IAMA",
+                "Algoritmekader (vereisten en maatregelen)",
                 "Registerschema (AlgorithmIn)",
                 "Publicatiestandaard (registerconfiguratie)"
             ]
@@ -193,7 +204,9 @@ mod tests {
             ("2.0", "3.0", "2.0")
         );
         assert_eq!(list[2].source, "MinBZK/par-dpia-form @ 56b7cb89719a (2026-08-22)");
-        assert_eq!(list[5].source, "MinBZK/Algoritmeregister @ 4885a05");
+        assert_eq!(list[5].source, "MinBZK/Algoritmekader @ 450e1befcc97 (2026-05-19)");
+        assert_eq!(list[5].version, "2.5.1");
+        assert_eq!(list[6].source, "MinBZK/Algoritmeregister @ 4885a05");
         for e in &list {
             assert_eq!(e.sha256.len(), 64, "{}", e.name);
             assert!(e.sha256.chars().all(|c| c.is_ascii_hexdigit()), "{}", e.name);

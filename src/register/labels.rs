@@ -48,6 +48,10 @@ pub fn event(action: &str) -> Option<&'static str> {
         "application.supplier_renamed" => "Naam van de leverancier gewijzigd bij de leverancier",
         "supplier.created" => "Leverancier vastgelegd",
         "supplier.updated" => "Leverancier gewijzigd",
+        "application.requirements_updated" => "Vereisten (Algoritmekader) bijgewerkt",
+        "application.requirement_excluded" => "Vereiste niet van toepassing verklaard",
+        "application.requirement_included" => "Vereiste weer van toepassing",
+        "application.measure_updated" => "Maatregel bijgewerkt",
         _ => return None,
     })
 }
@@ -71,6 +75,7 @@ pub const EVENT_NOTES: &[&str] = &[
     "publication",
     "import_notes",
     "import_problems",
+    "kader",
 ];
 
 pub fn other(key: &str) -> Option<&'static str> {
@@ -93,6 +98,7 @@ pub fn other(key: &str) -> Option<&'static str> {
         "evaluation" => Some("Evaluatie"),
         "incident" => Some("Incident"),
         "ai_act" => Some("Beslishulp AI-verordening"),
+        "kader" => Some("Algoritmekader"),
         "version" => Some("Versie"),
         "checklist_by" => Some("Checklist afgevinkt door"),
         "import_notes" => Some("Aangepast bij de import"),

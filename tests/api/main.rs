@@ -18,6 +18,7 @@ mod hardening;
 mod helpers;
 mod import_partial;
 mod infra;
+mod kader;
 mod literacy;
 mod mail;
 mod mfa;

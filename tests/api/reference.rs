@@ -28,13 +28,18 @@ fn the_reference_command_lists_name_version_short_hash_and_source() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 8, "{text}");
+    assert_eq!(lines.len(), 9, "{text}");
     assert!(lines[0].starts_with("Naam") && lines[0].contains("Versie") && lines[0].contains("Hash"));
     let tree = &sha256_of("ai-act-beslishulp/decision-tree.yaml")[..12];
     assert!(lines[1].starts_with("Beslisboom AI-verordening") && lines[1].contains("1.0.0") && lines[1].contains(tree));
     assert!(lines[1].ends_with("MinBZK/ai-verordening-beslishulp @ 3cbdec98fe9a (2026-08-05)"), "{}", lines[1]);
     let prescan = &sha256_of("assessments/prescan.yaml")[..12];
     assert!(text.lines().any(|l| l.starts_with("Pre-scan DPIA") && l.contains("2.0") && l.contains(prescan)));
+    let kader = &airegister::kader::load().unwrap().sha256[..12];
+    assert!(text.lines().any(|l| l.starts_with("Algoritmekader")
+        && l.contains("2.5.1")
+        && l.contains(kader)
+        && l.ends_with("MinBZK/Algoritmekader @ 450e1befcc97 (2026-05-19)")));
 
     // A replacement tree with the same version but other content: another hash, from the file given.
     let changed = airegister::aiact::BUILT_IN.replacen("2 augustus 2030", "2 augustus 2031", 1);

@@ -394,6 +394,7 @@ const PAGES = [
   page('tab assessments', 'medewerker', app('Microsoft 365 Copilot', '/assessments')),
   page('tab publicatie', 'medewerker', app('GitHub Copilot', '/publicatie'), { has: 'Klaar voor publicatie' }),
   page('tab incidenten', 'medewerker', app('Bing chat (gratis)', '/incidenten'), { has: 'Incident melden' }),
+  page('tab vereisten (no AI Act outcome yet)', 'medewerker', app('Bing chat (gratis)', '/vereisten'), { has: 'Welke vereisten gelden' }),
   page('incident form with validation errors', 'medewerker', incidentFormWithErrors),
   page('tab geschiedenis', 'medewerker', app('Microsoft 365 Copilot', '/geschiedenis'), { reflow: true }),
   page('meldingen', 'medewerker', '/meldingen', { reflow: true }),
@@ -438,6 +439,7 @@ const PAGES = [
   page('review page with decision form (CISO)', 'ciso', app('Microsoft 365 Copilot', '/beoordeling'), { has: 'Besluit vastleggen', reflow: true }),
   page('CISO decision with validation errors', 'ciso', cisoDecisionWithErrors),
   page('incidents overview', 'ciso', '/incidenten'),
+  page('requirements overview (Algoritmekader)', 'ciso', '/vereisten'),
   page('tab incidenten (CISO: handle, suspend)', 'ciso', app('Bing chat (gratis)', '/incidenten'), { has: 'Tool tijdelijk stilzetten' }),
   page('meldingen (CISO, unread)', 'ciso', '/meldingen', { has: 'Nieuw:' }),
 

@@ -1,0 +1,361 @@
+//! The "Vereisten" tab of a registration: its AI Act profile, the applicable requirements (taken over from the
+//! outcome, with the difference shown when it changed), marking one not applicable with a reason, and per
+//! measure its status, owner, evidence and review date. And the CISO's overview across the register.
+
+use askama::Template;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use uuid::Uuid;
+
+use super::reference::Kader;
+use super::rule::{self, Profile};
+use super::store::{self, MeasureUpdate};
+use super::view::{self, RequirementView};
+use crate::AppState;
+use crate::applications::summary::{Summary, summary};
+use crate::applications::{load, organisation};
+use crate::audit::Actor;
+use crate::auth::session::{self, CurrentUser};
+use crate::error::{AppError, AppResult};
+use crate::register::access;
+use crate::register::fields::label_in as label;
+use crate::register::form::{FormData, is_https_link};
+use crate::register::store::{self as apps, Stored};
+use crate::web::forms::FormErrors;
+use crate::web::forms::OptView;
+use crate::web::layout::Layout;
+use crate::web::render_status;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/vereisten", get(super::report::overview))
+        .route("/vereisten/rapport", get(super::report::register_print))
+        .route("/vereisten/rapport.xlsx", get(super::report::register_xlsx))
+        .route("/register/{id}/vereisten", get(tab))
+        .route("/register/{id}/vereisten/overnemen", post(take_over))
+        .route("/register/{id}/vereisten/rapport", get(super::report::print))
+        .route("/register/{id}/vereisten/rapport.xlsx", get(super::report::xlsx))
+        .route("/register/{id}/vereisten/{req}/niet-van-toepassing", post(exclude))
+        .route("/register/{id}/vereisten/{req}/van-toepassing", post(include))
+        .route("/register/{id}/maatregelen/{mtr}", post(save_measure))
+}
+
+pub(super) fn kader() -> AppResult<&'static Kader> {
+    super::load().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))
+}
+
+/// Who may work on the measures: whoever looks after the registration, and its RASCI people.
+fn can_work(user: &CurrentUser, app: &Stored) -> bool {
+    access::can_manage(user, app) || app.rasci.iter().any(|e| e.user_id == Some(user.user_id))
+}
+
+#[derive(Template)]
+#[template(path = "kader/tab.html")]
+struct TabPage {
+    layout: Layout,
+    app: Summary,
+    tab: &'static str,
+    version: String,
+    /// The profile in the Algoritmekader's labels ("Risicogroep: hoog-risico-ai-systeem"), empty without one.
+    profile: Vec<(String, String)>,
+    /// Whether the recomputed set differs from the one taken over (or none was taken over yet).
+    changed: bool,
+    added: Vec<String>,
+    removed: Vec<String>,
+    requirements: Vec<RequirementView>,
+    counts: (usize, usize, usize),
+    can_manage: bool,
+    can_work: bool,
+    owners: Vec<(String, String)>,
+    statuses: &'static [(&'static str, &'static str)],
+    /// A refused "not applicable": requirement and message.
+    exclude_error: Option<(String, String)>,
+}
+
+impl TabPage {
+    /// A requirement is shown open when something was refused in it.
+    fn expanded(&self, r: &RequirementView) -> bool {
+        r.measures.iter().any(|m| m.error.is_some()) || self.exclude_error.as_ref().is_some_and(|e| e.0 == r.id)
+    }
+    fn status_options(&self, current: &str) -> Vec<OptView> {
+        FormData::from_pairs([("s".to_string(), current.to_string())]).choices("s", self.statuses)
+    }
+    fn owner_options(&self, current: &str) -> Vec<OptView> {
+        let opts: Vec<(&str, &str)> = self.owners.iter().map(|(v, l)| (v.as_str(), l.as_str())).collect();
+        FormData::from_pairs([("o".to_string(), current.to_string())]).choices("o", &opts)
+    }
+}
+
+/// The requirements of a registration as the rule computes them now (None without an AI Act outcome).
+async fn computed(state: &AppState, kader: &Kader, id: Uuid) -> AppResult<(Option<Profile>, Vec<String>)> {
+    let profile = store::outcome(&state.pool, id).await?.as_ref().and_then(Profile::from_outcome);
+    let set = profile.as_ref().map(|p| p.applicable(kader)).unwrap_or_default();
+    Ok((profile, set))
+}
+
+/// Refused input at one measure or requirement, shown there.
+#[derive(Default)]
+struct Refusal {
+    measure: Option<(String, FormData, String)>,
+    exclude: Option<(String, String)>,
+}
+
+async fn tab_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    code: StatusCode,
+    refusal: Refusal,
+) -> AppResult<Response> {
+    let (org, app) = load(state, user, id).await?;
+    let kader = kader()?;
+    let (profile, now) = computed(state, kader, id).await?;
+    let reqs = store::requirements(&state.pool, org, Some(id)).await?;
+    let measures = store::measures(&state.pool, org, Some(id)).await?;
+    let before: Vec<String> = reqs.iter().filter(|r| r.applicable).map(|r| r.requirement.clone()).collect();
+    let (added, removed) = rule::difference(&before, &now);
+    let mut requirements = view::requirements(kader, id, &reqs, &measures);
+    if let Some((mid, input, message)) = refusal.measure {
+        for m in requirements.iter_mut().flat_map(|r| r.measures.iter_mut()).filter(|m| m.id == mid) {
+            m.status_value = input.get("status").to_string();
+            m.reason = input.get("reason").to_string();
+            m.owner_id = input.get("owner").to_string();
+            m.evidence = input.get("evidence").to_string();
+            m.evidence_url = input.get("evidence_url").to_string();
+            m.review_date = input.get("review_date").to_string();
+            m.error = Some(message.clone());
+        }
+    }
+    let members = apps::members(&state.pool, org).await?;
+    let mut owners: Vec<(String, String)> = Vec::new();
+    for uid in app.rasci.iter().filter_map(|e| e.user_id) {
+        if let Some(m) = members.iter().find(|m| m.user_id == uid)
+            && !owners.iter().any(|(v, _)| *v == uid.to_string())
+        {
+            owners.push((uid.to_string(), m.name.clone()));
+        }
+    }
+    let has_error =
+        refusal.exclude.is_some() || requirements.iter().any(|r| r.measures.iter().any(|m| m.error.is_some()));
+    let page = TabPage {
+        layout: Layout::for_user(user, &format!("Vereisten – {}", app.name()), "/register").with_errors(has_error),
+        app: summary(user, &app),
+        tab: "vereisten",
+        version: format!("Algoritmekader {} ({})", kader.version, &kader.sha256[..12]),
+        profile: profile
+            .map(|p| p.values.iter().map(|(c, v)| (c.to_string(), v.join(", "))).collect())
+            .unwrap_or_default(),
+        changed: !added.is_empty() || !removed.is_empty(),
+        added: added.iter().map(|r| title(kader, r)).collect(),
+        removed: removed.iter().map(|r| title(kader, r)).collect(),
+        counts: view::counts(&requirements),
+        requirements,
+        can_manage: access::can_manage(user, &app),
+        can_work: can_work(user, &app),
+        owners,
+        statuses: store::STATUSES,
+        exclude_error: refusal.exclude,
+    };
+    render_status(code, &page)
+}
+
+fn title(kader: &Kader, id: &str) -> String {
+    kader.requirement(id).map(|r| format!("{id} – {}", r.title)).unwrap_or_else(|| id.to_string())
+}
+
+async fn tab(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    tab_page(&state, &user, id, StatusCode::OK, Refusal::default()).await
+}
+
+/// Take over the recomputed set; the history says what came and went.
+async fn take_over(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    let org = organisation(&user)?;
+    let kader = kader()?;
+    let (_, now) = computed(&state, kader, id).await?;
+    let before: Vec<String> = store::requirements(&state.pool, org, Some(id))
+        .await?
+        .into_iter()
+        .filter(|r| r.applicable)
+        .map(|r| r.requirement)
+        .collect();
+    let members = apps::members(&state.pool, org).await?;
+    let mut tx = state.pool.begin().await?;
+    let app = apps::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
+    if !access::can_manage(&user, &app) {
+        return Err(AppError::Forbidden);
+    }
+    store::take_over(&mut tx, kader, id, &now, user.user_id).await?;
+    let (added, removed) = rule::difference(&before, &now);
+    let line = format!(
+        "Algoritmekader {}: {} van toepassing; erbij: {}; vervallen: {}",
+        kader.version,
+        now.len(),
+        if added.is_empty() { "geen".into() } else { added.join(", ") },
+        if removed.is_empty() { "geen".into() } else { removed.join(", ") }
+    );
+    let actor = Actor::from(&user);
+    apps::record_note(&mut tx, &actor, "application.requirements_updated", &app, &members, ("kader", &line)).await?;
+    tx.commit().await?;
+    let back = format!("/register/{id}/vereisten");
+    session::flash_redirect(&state.pool, &user, "De vereisten zijn bijgewerkt.", &back).await
+}
+
+async fn set_reason(
+    state: AppState,
+    user: CurrentUser,
+    id: Uuid,
+    req: String,
+    reason: Option<String>,
+) -> AppResult<Response> {
+    let org = organisation(&user)?;
+    let kader = kader()?;
+    let r = kader.requirement(&req).ok_or(AppError::NotFound)?;
+    let members = apps::members(&state.pool, org).await?;
+    let mut tx = state.pool.begin().await?;
+    let app = apps::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
+    if !access::can_manage(&user, &app) {
+        return Err(AppError::Forbidden);
+    }
+    if !store::set_reason(&mut tx, id, &req, reason.as_deref(), user.user_id).await? {
+        return Err(AppError::NotFound);
+    }
+    let (action, line) = match &reason {
+        Some(why) => {
+            ("application.requirement_excluded", format!("{req} – {}: niet van toepassing, want {why}", r.title))
+        }
+        None => ("application.requirement_included", format!("{req} – {}: weer van toepassing", r.title)),
+    };
+    apps::record_note(&mut tx, &Actor::from(&user), action, &app, &members, ("kader", &line)).await?;
+    tx.commit().await?;
+    let back = format!("/register/{id}/vereisten#vereiste-{req}");
+    session::flash_redirect(&state.pool, &user, "De vereiste is bijgewerkt.", &back).await
+}
+
+async fn exclude(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, req)): Path<(Uuid, String)>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let input = FormData::parse(&body);
+    let mut errors = FormErrors::new();
+    let reason =
+        errors.note("reason", "de reden waarom deze vereiste niet van toepassing is", input.get("reason"), 10, 2000);
+    if let Some((_, message)) = errors.iter().next() {
+        let refusal = Refusal { exclude: Some((req, message.clone())), ..Refusal::default() };
+        return tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, refusal).await;
+    }
+    set_reason(state, user, id, req, Some(reason)).await
+}
+
+async fn include(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, req)): Path<(Uuid, String)>,
+) -> AppResult<Response> {
+    set_reason(state, user, id, req, None).await
+}
+
+/// A measure's form, checked: the status, a reason when not applicable, evidence when done, an owner from the
+/// RASCI, an https link and a date.
+fn check_measure<'a>(input: &'a FormData, app: &Stored) -> Result<MeasureUpdate<'a>, String> {
+    let mut errors = FormErrors::new();
+    let status = crate::register::options::value_in(store::STATUSES, input.get("status"));
+    if status.is_none() {
+        errors.add("status", "Kies de status van de maatregel.");
+    }
+    let (reason, evidence, url) =
+        (input.get("reason").trim(), input.get("evidence").trim(), input.get("evidence_url").trim());
+    if status == Some("niet_van_toepassing") && reason.chars().count() < 10 {
+        errors.add("reason", "Vul bij Reden in waarom de maatregel niet van toepassing is (minstens 10 tekens).");
+    }
+    if status == Some("gereed") && evidence.is_empty() && url.is_empty() {
+        errors.add(
+            "evidence",
+            "Vul bij Bewijs een toelichting of een link naar het bewijs in: een gerede maatregel heeft bewijs.",
+        );
+    }
+    errors.optional("evidence", "bewijs", evidence, 5000);
+    errors.optional("reason", "reden", reason, 2000);
+    if !url.is_empty() && !is_https_link(url) {
+        errors.add(
+            "evidence_url",
+            "Vul bij Link naar bewijs een https-adres in, zoals https://intranet.example.nl/dossier.",
+        );
+    }
+    let owner = match input.get("owner") {
+        "" => None,
+        o => match Uuid::parse_str(o).ok().filter(|u| app.rasci.iter().any(|e| e.user_id == Some(*u))) {
+            Some(u) => Some(u),
+            None => {
+                errors.add("owner", "Kies bij Eigenaar iemand uit de RASCI van deze registratie.");
+                None
+            }
+        },
+    };
+    let review_date = errors.date("review_date", "Herbeoordelen op", input.get("review_date"));
+    let version = input.get("version").parse().unwrap_or(-1);
+    match status {
+        Some(status) if errors.is_empty() => Ok(MeasureUpdate {
+            measure: "",
+            status,
+            reason: Some(reason).filter(|r| !r.is_empty() && status == "niet_van_toepassing"),
+            owner_id: owner,
+            evidence: Some(evidence).filter(|e| !e.is_empty()),
+            evidence_url: Some(url).filter(|e| !e.is_empty()),
+            review_date,
+            version,
+        }),
+        _ => Err(errors.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" ")),
+    }
+}
+
+async fn save_measure(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, mtr)): Path<(Uuid, String)>,
+    body: Bytes,
+) -> AppResult<Response> {
+    let org = organisation(&user)?;
+    let kader = kader()?;
+    let m = kader.measure(&mtr).ok_or(AppError::NotFound)?;
+    let input = FormData::parse(&body);
+    let members = apps::members(&state.pool, org).await?;
+    let mut tx = state.pool.begin().await?;
+    let app = apps::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
+    if !can_work(&user, &app) {
+        return Err(AppError::Forbidden);
+    }
+    let mut update = match check_measure(&input, &app) {
+        Ok(u) => u,
+        Err(message) => {
+            drop(tx);
+            let refusal = Refusal { measure: Some((mtr, input.clone(), message)), ..Refusal::default() };
+            return tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, refusal).await;
+        }
+    };
+    update.measure = &m.id;
+    if !store::save_measure(&mut tx, id, &update, user.user_id).await? {
+        return Err(AppError::Conflict(
+            "Deze maatregel is intussen door iemand anders bijgewerkt. Laad de pagina opnieuw en bekijk de nieuwe stand.".into(),
+        ));
+    }
+    let owner = update.owner_id.and_then(|u| members.iter().find(|m| m.user_id == u)).map(|m| m.name.as_str());
+    let line = format!(
+        "{} – {}: {}{}{}",
+        m.id,
+        m.title,
+        label(store::STATUSES, update.status).to_lowercase(),
+        owner.map(|o| format!("; eigenaar {o}")).unwrap_or_default(),
+        update.reason.map(|r| format!("; reden: {r}")).unwrap_or_default()
+    );
+    apps::record_note(&mut tx, &Actor::from(&user), "application.measure_updated", &app, &members, ("kader", &line))
+        .await?;
+    tx.commit().await?;
+    let back = format!("/register/{id}/vereisten#maatregel-{mtr}");
+    session::flash_redirect(&state.pool, &user, "De maatregel is opgeslagen.", &back).await
+}
