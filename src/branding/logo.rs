@@ -37,7 +37,7 @@ pub fn check(data: &[u8]) -> Result<Logo, String> {
     }
     let text = std::str::from_utf8(data).map_err(|_| not_an_image())?;
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
-    if !(trimmed.starts_with('<')) {
+    if !trimmed.starts_with('<') {
         return Err(not_an_image());
     }
     Ok(Logo { media_type: "image/svg+xml", bytes: svg(text)?.into_bytes() })
@@ -254,7 +254,7 @@ fn check_descendants(node: Node) -> Result<(), String> {
 }
 
 fn check_attribute(name: &str, namespace: Option<&str>, value: &str) -> Result<(), String> {
-    if name.len() > 2 && name[..2].eq_ignore_ascii_case("on") {
+    if name.len() > 2 && name.get(..2).is_some_and(|p| p.eq_ignore_ascii_case("on")) {
         return Err(refused(&format!("een gebeurtenis-attribuut ({name})")));
     }
     let lower = value.to_ascii_lowercase();
