@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-features='admin|aiact|allowed|api|applications|assessments|auth|dashboard|demo|health|home|incidents|kader|literacy|mail|notifications|organisations|policy|publication|questionnaires|reference|requests|scim|sso|suppliers|tasks|workflow'
+features='admin|aiact|allowed|api|applications|assessments|auth|branding|dashboard|demo|health|home|incidents|kader|literacy|mail|notifications|organisations|policy|publication|questionnaires|reference|requests|scim|sso|suppliers|tasks|workflow'
 kernel_files=(src/error.rs src/util.rs src/config.rs src/roles.rs src/db src/audit)
 found=$(mktemp)
 trap 'rm -f "$found"' EXIT

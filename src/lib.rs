@@ -9,6 +9,7 @@ pub mod applications;
 pub mod assessments;
 pub mod audit;
 pub mod auth;
+pub mod branding;
 pub mod config;
 pub mod dashboard;
 pub mod db;
@@ -94,6 +95,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(requests::router())
         .merge(mail::router())
         .merge(sso::router())
+        .merge(branding::router())
         .merge(reference::pages::router())
         .merge(scim::tokens::router())
         .fallback(|| async { AppError::NotFound })

@@ -111,6 +111,9 @@ impl FromRequestParts<AppState> for ApiUser {
             name: row.org_name,
             code: row.org_code,
             roles: Role::ALL.into_iter().filter(|r| row.roles.iter().any(|s| s == r.as_str())).collect(),
+            // The API renders no pages: the look is not loaded.
+            theme: crate::web::theme::Theme::Voorbeeld,
+            logo_sha256: None,
         };
         let origin = format!("api {ip} token {}", row.prefix);
         Ok(ApiUser {

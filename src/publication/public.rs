@@ -48,6 +48,17 @@ async fn org_by_code(state: &AppState, code: &str) -> AppResult<OrgInfo> {
     .ok_or(AppError::NotFound)
 }
 
+/// A page of one organisation's public register wears its theme, logo and name (issue 21, item 2).
+async fn org_layout(state: &AppState, org: &OrgInfo, title: &str) -> AppResult<Layout> {
+    let look = sqlx::query!(
+        r#"select theme as "theme!: String", logo_sha256 from organisation where organisation_id = $1"#,
+        org.organisation_id
+    )
+    .fetch_one(&state.pool)
+    .await?;
+    Ok(Layout::bare(title).for_organisation(org.organisation_id, &org.name, &look.theme, look.logo_sha256.as_deref()))
+}
+
 #[derive(Template)]
 #[template(path = "publication/public_index.html")]
 struct IndexPage {
@@ -168,7 +179,7 @@ async fn list(State(state): State<AppState>, Path(code): Path<String>, Query(f):
         .append_pair("categorie", &f.categorie)
         .finish();
     render(&ListPage {
-        layout: Layout::bare(&format!("Algoritmeregister {}", org.name)),
+        layout: org_layout(&state, &org, &format!("Algoritmeregister {}", org.name)).await?,
         themes: options(THEMES, &f.thema),
         statuses: options(REGISTER_STATUS, &f.status),
         categories: options(PUBLICATION_CATEGORIES, &f.categorie),
@@ -292,7 +303,7 @@ async fn item(State(state): State<AppState>, Path((code, item)): Path<(String, S
     }
     let text = |k: &str| entry.body.get(k).and_then(Value::as_str).unwrap_or("").to_string();
     render(&ShowPage {
-        layout: Layout::bare(&text("name")),
+        layout: org_layout(&state, &org, &text("name")).await?,
         name: text("name"),
         description: text("description_short"),
         lars: entry.lars.clone(),

@@ -35,6 +35,21 @@ const ASSETS: &[Asset] = &[
         content_type: "text/css; charset=utf-8",
         body: include_bytes!("../../static/vendor/voorbeeld-design-tokens-7.4.1/theme.css"),
     },
+    Asset {
+        path: "vendor/gemeente-denhaag-design-tokens-components-4.1.0/theme.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../../static/vendor/gemeente-denhaag-design-tokens-components-4.1.0/theme.css"),
+    },
+    Asset {
+        path: "vendor/rijkshuisstijl-community-design-tokens-11.1.0/theme.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../../static/vendor/rijkshuisstijl-community-design-tokens-11.1.0/theme.css"),
+    },
+    Asset {
+        path: "theme-overrides.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_bytes!("../../static/theme-overrides.css"),
+    },
     font!("fontsource-noto-sans-5.3.0", "noto-sans-latin-400-normal.woff2"),
     font!("fontsource-noto-sans-5.3.0", "noto-sans-latin-ext-400-normal.woff2"),
     font!("fontsource-noto-sans-5.3.0", "noto-sans-latin-700-normal.woff2"),

@@ -4,6 +4,7 @@
 use uuid::Uuid;
 
 use super::session::CurrentUser;
+use super::theme::Theme;
 use crate::roles::Role;
 
 pub struct NavItem {
@@ -37,6 +38,14 @@ pub struct Layout {
     pub csrf_token: String,
     /// Prefix the title with "Fout:" so screen-reader users hear at once that the form needs attention.
     pub has_errors: bool,
+    /// The organisation's theme (its class on `<body>` and its stylesheet) and logo.
+    pub theme: Theme,
+    pub logo_url: Option<String>,
+}
+
+/// Where an organisation's logo is served: the content hash makes every version its own URL (cached for good).
+pub fn logo_url(organisation_id: Uuid, sha256: &str) -> String {
+    format!("/logo/{organisation_id}/{sha256}")
 }
 
 impl Layout {
@@ -51,7 +60,17 @@ impl Layout {
             flash: None,
             csrf_token: String::new(),
             has_errors: false,
+            theme: Theme::Voorbeeld,
+            logo_url: None,
         }
+    }
+
+    /// A public page of one organisation (its public register): its name, theme and logo in the header.
+    pub fn for_organisation(mut self, id: Uuid, name: &str, theme: &str, logo_sha256: Option<&str>) -> Self {
+        self.org_name = Some(name.to_string());
+        self.theme = Theme::from_db(theme);
+        self.logo_url = logo_sha256.map(|h| logo_url(id, h));
+        self
     }
 
     /// A page for a logged-in user; `path` marks the current navigation item.
@@ -133,6 +152,8 @@ impl Layout {
             flash: user.flash.clone(),
             csrf_token: user.csrf_token.clone(),
             has_errors: false,
+            theme: user.organisation.as_ref().map_or(Theme::Voorbeeld, |o| o.theme),
+            logo_url: user.organisation.as_ref().and_then(|o| o.logo_sha256.as_deref().map(|h| logo_url(o.id, h))),
         }
     }
 

@@ -20,6 +20,7 @@ pub mod session;
 pub mod signin;
 pub mod state;
 pub mod text;
+pub mod theme;
 pub mod throttle;
 pub mod upload;
 pub mod user;

@@ -22,7 +22,10 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
     let resp = next.run(req).await;
     let mut resp = if scim { scim_rejections(resp) } else { dutch_rejections(resp, api).await };
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    // A response with its own, stricter policy keeps it (an organisation's logo: sandboxed, nothing loads).
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    }
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));

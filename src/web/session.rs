@@ -140,6 +140,8 @@ struct MembershipRow {
     name: String,
     code: String,
     roles: Vec<String>,
+    theme: String,
+    logo_sha256: Option<String>,
 }
 
 /// Load the organisations a user belongs to, with their roles, ordered by name.
@@ -147,10 +149,11 @@ pub async fn memberships(pool: &PgPool, user_id: Uuid) -> Result<Vec<OrgRef>, sq
     let rows: Vec<MembershipRow> = sqlx::query_as!(
         MembershipRow,
         r#"select o.organisation_id as "organisation_id!: Uuid", o.name as "name!: String",
-                 o.code as "code!: String", array_agg(m.role order by m.role) as "roles!: Vec<String>"
+                 o.code as "code!: String", array_agg(m.role order by m.role) as "roles!: Vec<String>",
+                 o.theme as "theme!: String", o.logo_sha256 as "logo_sha256?: String"
            from membership m join organisation o using (organisation_id)
           where m.user_id = $1
-          group by o.organisation_id, o.name, o.code
+          group by o.organisation_id, o.name, o.code, o.theme, o.logo_sha256
           order by o.name, o.code"#,
         user_id
     )
@@ -163,6 +166,8 @@ pub async fn memberships(pool: &PgPool, user_id: Uuid) -> Result<Vec<OrgRef>, sq
             name: r.name,
             code: r.code,
             roles: Role::ALL.into_iter().filter(|role| r.roles.iter().any(|s| s == role.as_str())).collect(),
+            theme: super::theme::Theme::from_db(&r.theme),
+            logo_sha256: r.logo_sha256,
         })
         .collect())
 }

@@ -16,6 +16,9 @@ pub struct OrgRef {
     pub name: String,
     pub code: String,
     pub roles: Vec<Role>,
+    /// The organisation's look: its theme and the content hash of its logo (None: no logo).
+    pub theme: super::theme::Theme,
+    pub logo_sha256: Option<String>,
 }
 
 /// The logged-in user of this request, in the organisation they are working in.

@@ -7,6 +7,7 @@ mod access;
 mod admin;
 mod auth;
 mod beslishulp;
+mod branding;
 mod change;
 mod confirmations;
 mod csrf;

@@ -97,6 +97,46 @@ async function login(page, role) {
   );
 }
 
+/** The themes of Beheer → Huisstijl en logo, by value, with their label (src/web/theme.rs). */
+const THEMES = {
+  voorbeeld: { label: 'NL Design System voorbeeldthema', bodyClass: 'voorbeeld-theme' },
+  denhaag: { label: 'Gemeente Den Haag', bodyClass: 'denhaag-theme' },
+  rijkshuisstijl: { label: 'Rijkshuisstijl (community)', bodyClass: 'rhc-theme' },
+};
+
+/** A small SVG logo, as an organisation would upload it. */
+const LOGO_SVG = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><title>Demodam</title>' +
+    '<rect width="40" height="40" rx="6" fill="#1a4d2e"/><path d="M10 30V10h10a10 10 0 0 1 0 20z" fill="#fff"/></svg>',
+);
+
+/**
+ * AIREGISTER_THEME=denhaag (or rijkshuisstijl): the demo organisation's beheerder chooses that theme and uploads
+ * a logo through Beheer → Organisaties → Huisstijl en logo before the suite runs, so every page state is
+ * checked in that theme (run.sh starts a fresh server per run). Returns the theme's value.
+ */
+async function applyTheme(browser) {
+  const value = process.env.AIREGISTER_THEME || 'voorbeeld';
+  const theme = THEMES[value];
+  assert.ok(theme, `AIREGISTER_THEME=${value} is not one of ${Object.keys(THEMES).join(', ')}`);
+  if (value === 'voorbeeld') return value;
+  const { context, page } = await newSession(browser, 'beheerder');
+  try {
+    await page.goto('/beheer/organisaties');
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Gemeente Demodam' }).first().click()]);
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Thema en logo kiezen' }).click()]);
+    await page.getByLabel(theme.label, { exact: true }).check();
+    await Promise.all([page.waitForNavigation(), clickButton(page, 'Thema opslaan')]);
+    await page.getByLabel('Logo', { exact: true }).setInputFiles({ name: 'demodam.svg', mimeType: 'image/svg+xml', buffer: LOGO_SVG });
+    await Promise.all([page.waitForNavigation(), clickButton(page, 'Logo opslaan')]);
+    assert.equal(await page.evaluate(() => document.body.classList[0]), theme.bodyClass, 'the theme is worn');
+    await page.locator('img.app-org__logo').waitFor();
+  } finally {
+    await context.close();
+  }
+  return value;
+}
+
 /** Click the (submit) button with this exact accessible name, within `scope` (a locator) or the page. */
 async function clickButton(scope, name) {
   await scope.getByRole('button', { name, exact: true }).click();
@@ -226,6 +266,9 @@ async function assertValidHtml(html, label) {
 
 module.exports = {
   BASE_URL,
+  THEMES,
+  LOGO_SVG,
+  applyTheme,
   PASSWORD,
   USERS,
   launch,

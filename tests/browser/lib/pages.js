@@ -188,6 +188,19 @@ async function organisationEditPage({ page }) {
   await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Gemeente Demodam' }).first().click()]);
 }
 
+async function brandingPage({ page }) {
+  await organisationEditPage({ page });
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Thema en logo kiezen' }).click()]);
+}
+
+/** A logo that is refused (a script in the SVG): the form comes back with the message at the field. */
+async function brandingWithErrors({ page }) {
+  await brandingPage({ page });
+  const bad = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><script>alert(1)</script></svg>';
+  await page.getByLabel('Logo', { exact: true }).setInputFiles({ name: 'kwaad.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(bad) });
+  assert.equal(await submitAndStatus(page, 'Logo opslaan'), 422);
+}
+
 async function publicDetail({ page }) {
   await page.goto('/openbaar/gm9999');
   await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Waarderen WOZ-objecten' }).click()]);
@@ -467,6 +480,8 @@ const PAGES = [
   page('beheer gebruiker bewerken', 'beheerder', userEditPage),
   page('beheer organisaties', 'beheerder', '/beheer/organisaties'),
   page('beheer organisatie bewerken', 'beheerder', organisationEditPage),
+  page('beheer huisstijl en logo', 'beheerder', brandingPage, { has: 'Thema opslaan', reflow: true }),
+  page('beheer huisstijl, logo geweigerd', 'beheerder', brandingWithErrors, { has: 'een script' }),
 
   // Supplier records and the EU database sheet (issue 23, items 4 and 5).
   page('leveranciers', 'ciso', '/leveranciers', { has: 'Verlopen of verloopt binnenkort', reflow: true }),

@@ -13,6 +13,8 @@ const sessions = new Map();
 
 before(async () => {
   browser = await h.launch();
+  // AIREGISTER_THEME: the same states again in another theme (README, "Look and feel").
+  await h.applyTheme(browser);
 });
 
 after(async () => {

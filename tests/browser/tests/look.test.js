@@ -17,7 +17,9 @@ const VIEWPORTS = [
   { width: 1366, height: 900 },
   { width: 390, height: 844 },
 ];
-const ARTIFACTS = path.join(__dirname, '..', 'artifacts', 'look');
+// One folder per theme (AIREGISTER_THEME), so the looks can be set side by side.
+const THEME = process.env.AIREGISTER_THEME || 'voorbeeld';
+const ARTIFACTS = path.join(__dirname, '..', 'artifacts', 'look', THEME);
 
 // The states people see most, one of each kind of page: forms, tables, lists, detail pages, public pages.
 const STATES = [
@@ -37,6 +39,7 @@ const STATES = [
   'review page with decision form (CISO)',
   'overzicht (dashboard)',
   'beheer gebruikers',
+  'beheer huisstijl en logo',
   'aanvraag: formulier met fouten',
 ];
 
@@ -45,6 +48,7 @@ const sessions = new Map();
 before(async () => {
   browser = await h.launch();
   fs.mkdirSync(ARTIFACTS, { recursive: true });
+  await h.applyTheme(browser);
 });
 after(async () => {
   await browser?.close();
