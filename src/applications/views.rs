@@ -211,11 +211,35 @@ pub struct DetailItem {
     pub empty: bool,
 }
 
+impl DetailItem {
+    /// Rich text and references read as a heading with paragraphs; short values as a term beside its value.
+    pub fn is_long(&self) -> bool {
+        !self.blocks.is_empty() || !self.links.is_empty()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct DetailSection {
     pub slug: &'static str,
     pub title: &'static str,
     pub items: Vec<DetailItem>,
+}
+
+impl DetailSection {
+    /// The filled-in short values (a description list).
+    pub fn facts(&self) -> Vec<&DetailItem> {
+        self.items.iter().filter(|i| !i.empty && !i.is_long()).collect()
+    }
+
+    /// The filled-in texts (each under its own heading).
+    pub fn texts(&self) -> Vec<&DetailItem> {
+        self.items.iter().filter(|i| !i.empty && i.is_long()).collect()
+    }
+
+    /// The labels of the empty fields, for one "Nog niet ingevuld: …" line instead of a row each.
+    pub fn empty_labels(&self) -> String {
+        self.items.iter().filter(|i| i.empty).map(|i| i.label).collect::<Vec<_>>().join(", ")
+    }
 }
 
 pub fn detail_sections(doc: &Map<String, Value>, members: &[Member]) -> Vec<DetailSection> {
