@@ -3,6 +3,7 @@
 
 pub mod edit;
 pub mod forms;
+pub mod glance;
 pub mod list;
 pub mod risk;
 pub mod show;

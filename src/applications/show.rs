@@ -8,6 +8,7 @@ use axum::response::Response;
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::glance::{Glance, glance};
 use super::summary::{Summary, summary};
 use super::views::{self, DetailSection};
 use super::{IGNORED_IN_DIFF, organisation};
@@ -31,6 +32,8 @@ use crate::web::{format_datetime, render, render_status};
 pub struct DetailPage {
     pub layout: Layout,
     pub app: Summary,
+    /// "In het kort" above the sections.
+    pub glance: Glance,
     pub sections: Vec<DetailSection>,
     pub matrix: Vec<(&'static str, String, String)>,
     pub rasci: Vec<(&'static str, Vec<String>)>,
@@ -75,6 +78,7 @@ pub async fn tab_page(
     let page = DetailPage {
         change_banner: governing.map(|v| (v.status.label().to_lowercase(), format_datetime(v.approved_at))),
         layout: Layout::for_user(user, &app.name, "/register").with_errors(!errors.is_empty()),
+        glance: glance(&stored.doc, &members),
         sections: views::detail_sections(&stored.doc, &members),
         matrix: views::matrix_display(&stored.doc),
         rasci: views::rasci_display(&stored.rasci, &members),

@@ -211,11 +211,46 @@ pub struct DetailItem {
     pub empty: bool,
 }
 
+impl DetailItem {
+    /// Rich text and references read as a heading with paragraphs; short values as a term beside its value.
+    pub fn is_long(&self) -> bool {
+        !self.blocks.is_empty() || !self.links.is_empty()
+    }
+
+    /// A single https address (a website, a contact page) is shown as a link.
+    pub fn is_link(&self) -> bool {
+        self.text.starts_with("https://") && !self.text.contains(char::is_whitespace)
+    }
+
+    /// A single e-mail address (contact) is shown as a mail link.
+    pub fn is_email(&self) -> bool {
+        !self.text.contains(char::is_whitespace)
+            && self.text.split_once('@').is_some_and(|(a, d)| !a.is_empty() && d.contains('.') && !a.contains(':'))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct DetailSection {
     pub slug: &'static str,
     pub title: &'static str,
     pub items: Vec<DetailItem>,
+}
+
+impl DetailSection {
+    /// The filled-in short values (a description list).
+    pub fn facts(&self) -> Vec<&DetailItem> {
+        self.items.iter().filter(|i| !i.empty && !i.is_long()).collect()
+    }
+
+    /// The filled-in texts (each under its own heading).
+    pub fn texts(&self) -> Vec<&DetailItem> {
+        self.items.iter().filter(|i| !i.empty && i.is_long()).collect()
+    }
+
+    /// The labels of the empty fields, for one "Nog niet ingevuld: …" line instead of a row each.
+    pub fn empty_labels(&self) -> String {
+        self.items.iter().filter(|i| i.empty).map(|i| i.label).collect::<Vec<_>>().join(", ")
+    }
 }
 
 pub fn detail_sections(doc: &Map<String, Value>, members: &[Member]) -> Vec<DetailSection> {
@@ -226,7 +261,13 @@ pub fn detail_sections(doc: &Map<String, Value>, members: &[Member]) -> Vec<Deta
             title: s.title(),
             items: FIELDS
                 .iter()
-                .filter(|f| f.section == *s && !is_data_class(f.key) && f.key != "checklist")
+                // The name and short description are the page's heading and lead; the checklist has its own
+                // section; the data classes answered are the matrix, those not answered join the empty line.
+                .filter(|f| {
+                    f.section == *s
+                        && !(is_data_class(f.key) && doc.get(f.key).is_some_and(|v| !is_blank(v)))
+                        && !matches!(f.key, "checklist" | "name" | "description_short")
+                })
                 .map(|f| {
                     let v = doc.get(f.key).unwrap_or(&Value::Null);
                     let empty = is_blank(v);
@@ -260,14 +301,14 @@ pub fn detail_sections(doc: &Map<String, Value>, members: &[Member]) -> Vec<Deta
         .collect()
 }
 
-/// The data-class matrix for display: (class, permission label or "niet ingevuld", permission value).
+/// The answered rows of the data-class matrix for display: (class, permission label, permission value). The
+/// classes not answered yet are on the section's "Nog niet ingevuld" line (detail_sections).
 pub fn matrix_display(doc: &Map<String, Value>) -> Vec<(&'static str, String, String)> {
     DATA_CLASSES
         .iter()
-        .map(|dc| {
-            let v = doc.get(dc.value).and_then(Value::as_str).unwrap_or("");
-            let label = if v.is_empty() { "Niet ingevuld".to_string() } else { label_of(PERMISSIONS, v) };
-            (dc.label, label, v.to_string())
+        .filter_map(|dc| {
+            let v = doc.get(dc.value).and_then(Value::as_str).filter(|v| !v.is_empty())?;
+            Some((dc.label, label_of(PERMISSIONS, v), v.to_string()))
         })
         .collect()
 }

@@ -120,6 +120,8 @@ struct ListPage {
     statuses: Vec<OptView>,
     categories: Vec<OptView>,
     query_base: String,
+    /// A search or a filter is on (offers "Alles tonen").
+    filtered: bool,
 }
 
 const PAGE: i64 = 25;
@@ -189,6 +191,7 @@ async fn list(State(state): State<AppState>, Path(code): Path<String>, Query(f):
         page,
         pages: ((total + PAGE - 1) / PAGE).max(1),
         query_base,
+        filtered,
         filter: f,
     })
 }
@@ -240,6 +243,8 @@ pub fn sections(body: &Map<String, Value>) -> Vec<DetailSection> {
             title,
             items: keys
                 .iter()
+                // The name and short description are the page's heading and lead.
+                .filter(|key| !matches!(**key, "name" | "description_short"))
                 .map(|key| {
                     let v = body.get(*key).unwrap_or(&Value::Null);
                     let mut item = DetailItem {
@@ -282,7 +287,21 @@ struct ShowPage {
     name: String,
     description: String,
     lars: Option<String>,
+    /// The register's card facts (organisation, theme, status) and the publication category, at the top.
+    facts: Vec<(&'static str, String)>,
     sections: Vec<DetailSection>,
+}
+
+/// The standard's "genericCardGrouping" (organisation, category, status) plus the publication category: what
+/// algoritmes.overheid.nl shows of a description before its tabs. Empty values are left out.
+fn summary_facts(body: &Map<String, Value>) -> Vec<(&'static str, String)> {
+    ["organization", "category", "status", "publication_category", "begin_date"]
+        .into_iter()
+        .filter_map(|key| {
+            let v = body.get(key).filter(|v| !is_blank(v))?;
+            Some((validate::schema_title(key).unwrap_or(key), super::csv::cell_text(key, v)))
+        })
+        .collect()
 }
 
 async fn item(State(state): State<AppState>, Path((code, item)): Path<(String, String)>) -> AppResult<Response> {
@@ -307,6 +326,7 @@ async fn item(State(state): State<AppState>, Path((code, item)): Path<(String, S
         name: text("name"),
         description: text("description_short"),
         lars: entry.lars.clone(),
+        facts: summary_facts(&entry.body),
         sections: sections(&entry.body),
         org,
         id,

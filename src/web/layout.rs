@@ -74,7 +74,8 @@ impl Layout {
     }
 
     /// A page for a logged-in user; `path` marks the current navigation item.
-    pub fn for_user(user: &CurrentUser, title: &str, path: &str) -> Self {
+    /// The navigation a user sees: what their roles give them, in the order people look for it.
+    fn navigation(user: &CurrentUser) -> Vec<NavItem> {
         let c = &user.counts;
         let mut nav = Vec::new();
         // The first thing every employee sees (issue 18): asking for a new tool.
@@ -127,6 +128,11 @@ impl Layout {
             nav.push(item("/beheer/referentiegegevens", "Referentiegegevens"));
         }
         nav.push(item("/account", "Mijn account"));
+        nav
+    }
+
+    pub fn for_user(user: &CurrentUser, title: &str, path: &str) -> Self {
+        let mut nav = Self::navigation(user);
         // The longest matching prefix is the current item ("/" only matches itself).
         if let Some(best) = nav
             .iter_mut()

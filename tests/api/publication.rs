@@ -338,7 +338,15 @@ async fn the_public_register_shows_only_published_fields_of_approved_registratio
     for (id, name) in &public {
         let html = app.get(&anon, &format!("/openbaar/gm9999/{id}")).await;
         assert_eq!(html.status(), 200, "{name}");
-        pages.push(html.text().await.unwrap());
+        let text = html.text().await.unwrap();
+        // Read as sections in the standard's order, the empty fields on one line per section at most.
+        let at = |s: &str| text.find(s).unwrap_or_else(|| panic!("no {s} on {name}"));
+        assert!(at("In het kort") < at(">Algemene informatie<"));
+        assert!(
+            at(">Algemene informatie<") < at(">Verantwoord gebruik<") && at(">Verantwoord gebruik<") < at(">Werking<")
+        );
+        assert!(!text.contains(">Niet ingevuld<") && text.matches("Nog niet ingevuld:").count() <= 3, "{text}");
+        pages.push(text);
         let r = app.get(&anon, &format!("/openbaar/gm9999/{id}.json")).await;
         assert_eq!(r.status(), 200);
         let body: Value = r.json().await.unwrap();
@@ -373,6 +381,9 @@ async fn the_public_register_shows_only_published_fields_of_approved_registratio
     // Filters and search.
     let f = app.get(&anon, "/openbaar/gm9999?categorie=Impactvolle+algoritmes").await.text().await.unwrap();
     assert!(f.contains("1 algoritme gevonden") && f.contains("Waarderen WOZ-objecten"), "{f}");
+    assert!(f.contains("class=\"app-card\"") && f.contains("Alles tonen"), "a card, and a way back to everything");
+    let none = app.get(&anon, "/openbaar/gm9999?q=zzzonbekendzzz").await.text().await.unwrap();
+    assert!(none.contains("0 algoritmes gevonden") && none.contains("toon alle algoritmes"), "{none}");
     let f = app.get(&anon, "/openbaar/gm9999?q=woz&thema=Wonen&status=In+gebruik").await.text().await.unwrap();
     assert!(f.contains("1 algoritme gevonden"));
     assert_eq!(app.get(&anon, "/openbaar/gm0000").await.status(), 404);

@@ -97,6 +97,14 @@ async fn an_employee_saves_a_draft_completes_it_and_submits() {
     let detail = app.get(&c, &format!("/register/{id}")).await.text().await.unwrap();
     assert!(detail.contains("Concept") && detail.contains("Nog nodig voordat u kunt indienen"));
     assert!(detail.contains("Contactgegevens") && detail.contains("Precies één Accountable"));
+    // Designed for reading: the summary first, then the sections; a section's empty fields share one line
+    // instead of a "Niet ingevuld" row each.
+    let at = |s: &str| detail.find(s).unwrap_or_else(|| panic!("no {s} in {detail}"));
+    assert!(at("In het kort") < at("id=\"kop-algemeen\""), "{detail}");
+    assert!(detail.contains("Nog niet gepland") && detail.contains("Nog niet aangegeven:</span> Openbare informatie"));
+    assert!(!detail.contains(">Niet ingevuld<"), "{detail}");
+    assert!(detail.matches("Nog niet ingevuld:").count() <= 6, "at most one line per section");
+    assert!(detail.contains("Nog niet ingevuld:</span> Leverancier, Afdeling"), "{detail}");
 
     // Submitting from the detail page while incomplete sends the user to the form with what is missing.
     let r = app.post(&c, &format!("/register/{id}/indienen"), &[]).await;
@@ -121,6 +129,19 @@ async fn an_employee_saves_a_draft_completes_it_and_submits() {
     let detail = app.get(&c, &format!("/register/{id}")).await.text().await.unwrap();
     assert_eq!(detail.matches("Checklist verantwoorde inzet").count(), 1, "{detail}");
     assert!(detail.contains("Afgevinkt door") && detail.contains("Nog niet afgevinkt:"), "{detail}");
+    // The summary: phase, the derived risk, the owner and which data may go in.
+    let name: String =
+        sqlx::query_scalar("select name from app_user where user_id = $1").bind(me).fetch_one(&app.pool).await.unwrap();
+    let summary = &detail[detail.find("In het kort").unwrap()..detail.find("id=\"kop-algemeen\"").unwrap()];
+    assert!(summary.contains("In gebruik") && summary.contains(&name), "{summary}");
+    assert!(
+        summary.contains("<strong>Middel</strong> <span class=\"app-muted\">(afgeleid uit de gegevens en de licentie)")
+    );
+    assert!(summary.contains("Toegestaan</span> Openbare informatie"), "{summary}");
+    assert!(summary.contains("Onder voorwaarden</span> Interne informatie"), "{summary}");
+    assert!(summary.contains("Verboden</span> Vertrouwelijke informatie, Persoonsgegevens"), "{summary}");
+    // A filled-in text reads as a heading with its paragraph.
+    assert!(detail.contains("<h3 class=\"utrecht-heading-3\">Doel en impact</h3>"), "{detail}");
 
     // Mijn toepassingen lists what I own or am R/A for; the history shows the steps and differences.
     let mine = app.get(&c, "/mijn-toepassingen").await.text().await.unwrap();

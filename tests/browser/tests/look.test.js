@@ -25,10 +25,12 @@ const ARTIFACTS = path.join(__dirname, '..', 'artifacts', 'look', THEME);
 const STATES = [
   'login',
   'public register',
+  'public register, search',
   'public register detail',
   'start page',
   'register list',
   'application detail',
+  'application detail (draft)',
   'tab geschiedenis',
   'registration form (empty)',
   'registration step Algemeen',
