@@ -38,7 +38,7 @@ pub struct Figures {
 fn figures(department: &str, readers: &[&Reader]) -> Figures {
     let asked = readers.len();
     let acknowledged = readers.iter().filter(|r| r.acknowledged_at.is_some()).count();
-    let percent = if asked == 0 { 0 } else { acknowledged * 100 / asked };
+    let percent = (acknowledged * 100).checked_div(asked).unwrap_or(0);
     Figures { department: department.to_string(), asked, acknowledged, percent }
 }
 
