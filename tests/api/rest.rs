@@ -764,14 +764,40 @@ async fn the_openapi_document_describes_every_route_and_real_answers_match_it() 
     let request: Value = r.json().await.unwrap();
     assert_valid(&doc, "Request", &request);
     let request_id = request["id"].as_str().unwrap();
+    // A supplier and a published policy version (number 1), for theirs.
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/suppliers"))
+        .bearer_auth(&t)
+        .json(&json!({ "name": "Notulist B.V." }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let supplier: Value = r.json().await.unwrap();
+    let supplier_id = supplier["id"].as_str().unwrap();
+    sqlx::query(
+        "insert into policy_version (policy_version_id, organisation_id, number, title, body, status, published_on, published_at)
+         values (gen_random_uuid(), $1, 1, 'AI-beleid', '<p>Tekst.</p>', 'gepubliceerd', current_date, now())",
+    )
+    .bind(o.org)
+    .execute(&app.pool)
+    .await
+    .unwrap();
     for (path, ops) in paths {
         assert!(served.iter().any(|(p, _)| p == path), "{path} is described but not routed");
         for method in ops.as_object().unwrap().keys() {
-            let id = if path.starts_with("/requests") { request_id } else { id };
-            let url = app.url(&format!("/api/v1{}", path.replace("{id}", id)));
+            let id = if path.starts_with("/requests") {
+                request_id
+            } else if path.starts_with("/suppliers") {
+                supplier_id
+            } else {
+                id
+            };
+            let url = app.url(&format!("/api/v1{}", path.replace("{id}", id).replace("{number}", "1")));
             let r = match method.as_str() {
                 "get" => reqwest::Client::new().get(&url).bearer_auth(&t).send().await.unwrap(),
                 "post" => reqwest::Client::new().post(&url).bearer_auth(&t).body("{}").send().await.unwrap(),
+                "put" => reqwest::Client::new().put(&url).bearer_auth(&t).body("{}").send().await.unwrap(),
                 m => panic!("unexpected method {m}"),
             };
             assert!(![404, 405].contains(&r.status().as_u16()), "{method} {path}: {}", r.status());
