@@ -63,7 +63,7 @@ function toolUnderChange(page) {
 
 async function supplierPage({ page }) {
   await visit(page, '/leveranciers');
-  await page.getByRole('link', { name: 'Microsoft', exact: true }).click();
+  await page.getByRole('link', { name: 'Microsoft', exact: true }).first().click();
   await page.getByRole('heading', { level: 1, name: 'Microsoft' }).waitFor();
 }
 
