@@ -20,40 +20,15 @@ FORMAT=${FORMAT:-json}
 [ "$APPLICATIONS" -ge 0 ] && [ "$APPLICATIONS" -le 200000 ] || { echo "APPLICATIONS must be 0-200000" >&2; exit 1; }
 case "$FORMAT" in json | csv | xlsx) ;; *) echo "FORMAT must be json, csv or xlsx" >&2; exit 1 ;; esac
 
-# Under /tmp (a short path: the cluster's socket lives in its data directory) and open to the postgres user,
-# who runs the private cluster when this runs as root.
-tmp=$(mktemp -d /tmp/export-memory.XXXXXX)
-chmod 755 "$tmp"
-password="geheugenmeting-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
-pid=""
-
-cleanup() {
-    if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
-    # A cluster left running (the server was killed) is stopped by its own postmaster pid.
-    if [ -f "$tmp/pg/postmaster.pid" ]; then
-        kill -INT "$(head -1 "$tmp/pg/postmaster.pid")" 2>/dev/null || true
-        for _ in $(seq 1 50); do [ -e "$tmp/pg/postmaster.pid" ] || break; sleep 0.2; done
-    fi
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-env -u DATABASE_URL AIREGISTER_LOG=warn "$BIN" serve --demo --demo-password "$password" \
-    --bind 127.0.0.1:0 --data-dir "$tmp/pg" >"$tmp/server.log" 2>&1 &
-pid=$!
-
-base=""
-for _ in $(seq 1 600); do
-    base=$(grep -o 'luistert op http://127\.0\.0\.1:[0-9]*' "$tmp/server.log" | head -1 | sed 's/luistert op //') || true
-    [ -n "$base" ] && break
-    kill -0 "$pid" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
-    sleep 0.2
-done
-[ -n "$base" ] || { echo "the server did not start within 120 s" >&2; cat "$tmp/server.log" >&2; exit 1; }
+# The demo on its own private cluster, stopped (and its directory removed) when this script exits: the
+# same start as the browser and contract tests (tests/support/demo-server.sh).
+AIREGISTER_BIN="$BIN"
+source tests/support/demo-server.sh
+start_demo_server
+tmp="$DEMO_TMP"
+pid="$DEMO_PID"
+base="$BASE_URL"
+password="$DEMO_PASSWORD"
 
 # The load, over the cluster's Unix socket, into the demo organisation.
 sql() { psql --no-psqlrc --quiet --set ON_ERROR_STOP=1 -h "$tmp/pg" -U airegister -d airegister "$@"; }
