@@ -15,8 +15,11 @@ pub mod suppliers;
 pub mod tasks;
 pub mod tokens;
 
-use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::Value;
 
 use crate::AppState;
 
@@ -45,4 +48,30 @@ pub fn router() -> Router<AppState> {
         .route("/suppliers/{id}", get(suppliers::read).put(suppliers::update))
         .route("/prescan/evaluate", axum::routing::post(prescan::evaluate))
         .fallback(|| async { Problem::not_found() })
+}
+
+/// A write's body must be JSON: otherwise 415, saying what to send (`what`: "de registratie", …).
+pub(crate) fn require_json(headers: &HeaderMap, what: &str) -> Result<(), Problem> {
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if json {
+        return Ok(());
+    }
+    Err(Problem::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "Verkeerd soort body",
+        format!("Stuur {what} als JSON, met Content-Type: application/json."),
+    ))
+}
+
+/// 201 Created with the new resource and where it lives.
+pub(crate) fn created(location: &str, body: Value) -> Response {
+    let mut resp = (StatusCode::CREATED, Json(body)).into_response();
+    if let Ok(v) = HeaderValue::from_str(location) {
+        resp.headers_mut().insert(header::LOCATION, v);
+    }
+    resp
 }

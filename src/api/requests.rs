@@ -6,8 +6,8 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -97,14 +97,6 @@ fn form_from_json(body: &Value) -> (FormData, Vec<FieldError>, bool) {
     (FormData::from_pairs(pairs), errors, submit)
 }
 
-fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
-}
-
 /// Make a request (a concept, or submitted with `"submit": true`) as the token's user.
 #[tracing::instrument(skip_all)]
 pub async fn create(
@@ -114,13 +106,7 @@ pub async fn create(
     body: Bytes,
 ) -> ApiResult<Response> {
     api.require_write()?;
-    if !is_json(&headers) {
-        return Err(Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Verkeerd soort body",
-            "Stuur de aanvraag als JSON, met Content-Type: application/json.",
-        ));
-    }
+    super::require_json(&headers, "de aanvraag")?;
     let org = api.user.organisation_id().ok_or_else(|| Problem::forbidden("Het token hoort bij geen organisatie."))?;
     let value: Value = serde_json::from_slice(&body).map_err(|e| {
         Problem::bad_request(format!("De body is geen geldige JSON (regel {}, kolom {}).", e.line(), e.column()))
@@ -148,11 +134,7 @@ pub async fn create(
     let created = store::get(&mut tx, org, id).await?.ok_or_else(Problem::not_found)?;
     tx.commit().await?;
     tracing::info!(event = "request_created", actor = %api.user.user_id, request_id = %id, via = "api", "tool request");
-    let mut resp = (StatusCode::CREATED, Json(representation(&created))).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/requests/{id}")) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(resp)
+    Ok(super::created(&format!("/api/v1/requests/{id}"), representation(&created)))
 }
 
 /// The token user's own requests, and for a CISO the queue (submitted or waiting for an answer, oldest first).

@@ -6,8 +6,8 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -62,18 +62,7 @@ fn editor(api: &ApiUser) -> Result<Uuid, Problem> {
 
 /// The JSON body as the form's pairs (and the version for a change); what does not fit its JSON type is named.
 fn form_from_json(headers: &HeaderMap, body: &[u8], with_version: bool) -> Result<(FormData, i32), Problem> {
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-    if !json {
-        return Err(Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Verkeerd soort body",
-            "Stuur de leverancier als JSON, met Content-Type: application/json.",
-        ));
-    }
+    super::require_json(headers, "de leverancier")?;
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         Problem::bad_request(format!("De body is geen geldige JSON (regel {}, kolom {}).", e.line(), e.column()))
     })?;
@@ -176,11 +165,7 @@ pub async fn create(
     let created = store::get(&mut tx, org, id).await?.ok_or_else(Problem::not_found)?;
     tx.commit().await?;
     tracing::info!(event = "supplier_created", actor = %api.user.user_id, supplier_id = %id, via = "api", "supplier record");
-    let mut resp = (StatusCode::CREATED, Json(representation(&created))).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/suppliers/{id}")) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(resp)
+    Ok(super::created(&format!("/api/v1/suppliers/{id}"), representation(&created)))
 }
 
 #[tracing::instrument(skip_all)]

@@ -15,8 +15,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -182,18 +181,7 @@ pub async fn create(
     body: Bytes,
 ) -> ApiResult<Response> {
     api.require_write()?;
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-    if !json {
-        return Err(Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Verkeerd soort body",
-            "Stuur de registratie als JSON, met Content-Type: application/json.",
-        ));
-    }
+    crate::api::require_json(&headers, "de registratie")?;
     let user = &api.user;
     let org = organisation(user)?;
     let value: Value = serde_json::from_slice(&body).map_err(|e| {
@@ -236,11 +224,7 @@ pub async fn create(
         .iter()
         .map(|s| json!({ "id": s.application_id, "name": s.name, "workflow_status": s.workflow_status, "provider": s.provider }))
         .collect();
-    let mut resp = (StatusCode::CREATED, Json(body)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&format!("/api/v1/applications/{}", stored.id)) {
-        resp.headers_mut().insert(header::LOCATION, v);
-    }
-    Ok(resp)
+    Ok(crate::api::created(&format!("/api/v1/applications/{}", stored.id), body))
 }
 
 /// The form's message, with the values a choice field takes: a client cannot see the form's options.
