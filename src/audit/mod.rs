@@ -39,6 +39,28 @@ pub struct Event<'a> {
     pub after: Option<Value>,
 }
 
+impl<'a> Event<'a> {
+    /// An event about one object (its type and id), of an organisation or of none.
+    pub fn about(organisation_id: Option<Uuid>, actor: &'a Actor, action: &'a str, object: (&'a str, Uuid)) -> Self {
+        Event {
+            organisation_id,
+            actor,
+            action,
+            object_type: object.0,
+            object_id: Some(object.1),
+            before: None,
+            after: None,
+        }
+    }
+
+    /// The object as it was and as it became.
+    pub fn change(mut self, before: Option<Value>, after: Option<Value>) -> Self {
+        self.before = before;
+        self.after = after;
+        self
+    }
+}
+
 /// JSON with object keys sorted at every level, so the same content always hashes the same, whatever order
 /// PostgreSQL's jsonb returns keys in.
 pub fn canonical(v: &Value) -> String {

@@ -148,19 +148,9 @@ async fn record(
     before: serde_json::Value,
     after: serde_json::Value,
 ) -> AppResult<()> {
-    audit::record(
-        tx,
-        Event {
-            organisation_id: Some(id),
-            actor: &Actor::from(user),
-            action,
-            object_type: "organisation",
-            object_id: Some(id),
-            before: Some(before),
-            after: Some(after),
-        },
-    )
-    .await?;
+    let actor = Actor::from(user);
+    audit::record(tx, Event::about(Some(id), &actor, action, ("organisation", id)).change(Some(before), Some(after)))
+        .await?;
     Ok(())
 }
 

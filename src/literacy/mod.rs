@@ -69,15 +69,7 @@ async fn record(
     after: Option<Value>,
 ) -> sqlx::Result<i64> {
     let actor = Actor::from(user);
-    let event = audit::Event {
-        organisation_id: Some(org),
-        actor: &actor,
-        action,
-        object_type: object.0,
-        object_id: Some(object.1),
-        before,
-        after,
-    };
+    let event = audit::Event::about(Some(org), &actor, action, object).change(before, after);
     audit::record(conn, event).await
 }
 

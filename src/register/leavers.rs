@@ -102,14 +102,6 @@ async fn record(
     user_id: Uuid,
     after: serde_json::Value,
 ) -> sqlx::Result<()> {
-    let event = Event {
-        organisation_id,
-        actor,
-        action,
-        object_type: "user",
-        object_id: Some(user_id),
-        before: None,
-        after: Some(after),
-    };
+    let event = Event::about(organisation_id, actor, action, ("user", user_id)).change(None, Some(after));
     audit::record(conn, event).await.map(|_| ())
 }

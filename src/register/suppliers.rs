@@ -314,16 +314,7 @@ async fn record(
     before: Option<Value>,
     after: Option<Value>,
 ) -> sqlx::Result<i64> {
-    let e = Event {
-        organisation_id: Some(org),
-        actor,
-        action,
-        object_type: "supplier",
-        object_id: Some(id),
-        before,
-        after,
-    };
-    audit::record(conn, e).await
+    audit::record(conn, Event::about(Some(org), actor, action, ("supplier", id)).change(before, after)).await
 }
 
 /// A registration linked to a supplier.

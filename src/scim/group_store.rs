@@ -217,14 +217,6 @@ async fn record(
     before: Option<Value>,
     after: Option<Value>,
 ) -> sqlx::Result<()> {
-    let event = Event {
-        organisation_id: Some(org),
-        actor,
-        action,
-        object_type: "scim_group",
-        object_id: Some(id),
-        before,
-        after,
-    };
+    let event = Event::about(Some(org), actor, action, ("scim_group", id)).change(before, after);
     audit::record(conn, event).await.map(|_| ())
 }

@@ -368,14 +368,6 @@ async fn record(
     before: Option<Value>,
     after: Value,
 ) -> sqlx::Result<()> {
-    let event = Event {
-        organisation_id: Some(org),
-        actor,
-        action,
-        object_type: "user",
-        object_id: Some(user_id),
-        before,
-        after: Some(after),
-    };
+    let event = Event::about(Some(org), actor, action, ("user", user_id)).change(before, Some(after));
     audit::record(conn, event).await.map(|_| ())
 }

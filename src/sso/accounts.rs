@@ -286,14 +286,6 @@ async fn record(
     before: Option<Value>,
     after: Option<Value>,
 ) -> sqlx::Result<()> {
-    let event = Event {
-        organisation_id: Some(organisation_id),
-        actor,
-        action,
-        object_type: "user",
-        object_id: Some(user_id),
-        before,
-        after,
-    };
+    let event = Event::about(Some(organisation_id), actor, action, ("user", user_id)).change(before, after);
     audit::record(conn, event).await.map(|_| ())
 }
