@@ -20,15 +20,8 @@ FORMAT=${FORMAT:-json}
 [ "$APPLICATIONS" -ge 0 ] && [ "$APPLICATIONS" -le 200000 ] || { echo "APPLICATIONS must be 0-200000" >&2; exit 1; }
 case "$FORMAT" in json | csv | xlsx) ;; *) echo "FORMAT must be json, csv or xlsx" >&2; exit 1 ;; esac
 
-# The demo on its own private cluster, stopped (and its directory removed) when this script exits: the
-# same start as the browser and contract tests (tests/support/demo-server.sh).
-AIREGISTER_BIN="$BIN"
-source tests/support/demo-server.sh
-start_demo_server
-tmp="$DEMO_TMP"
-pid="$DEMO_PID"
-base="$BASE_URL"
-password="$DEMO_PASSWORD"
+WEB_TIMEOUT=300
+source scripts/memory-common.sh
 
 # The load, over the cluster's Unix socket, into the demo organisation.
 sql() { psql --no-psqlrc --quiet --set ON_ERROR_STOP=1 -h "$tmp/pg" -U airegister -d airegister "$@"; }
@@ -42,12 +35,7 @@ org=$(sql --tuples-only --no-align -c "select organisation_id from organisation 
 public=$(sql --tuples-only -c "select count(*) from application where registration_public(publish, workflow_status)")
 echo "loaded $APPLICATIONS registrations ($((${public// /})) public) in $(echo "$(date +%s.%N) - $t0" | bc) s"
 
-mem() { awk -v k="$1:" '$1 == k { print int($2 / 1024) }' "/proc/$pid/status"; }
-jar="$tmp/cookies"
-web() { curl --silent --show-error --max-time 300 --cookie "$jar" --cookie-jar "$jar" "$@"; }
-status=$(web -o /dev/null -w '%{http_code}' --data-urlencode "email=beheerder@demo.example" \
-    --data-urlencode "password=$password" "$base/inloggen")
-[ "$status" = 303 ] || { echo "login failed ($status)" >&2; exit 1; }
+login_as beheerder@demo.example
 
 echo "server $BIN (pid $pid), $EXPORTS concurrent $FORMAT exports"
 echo "before:      VmHWM $(mem VmHWM) MB, VmRSS $(mem VmRSS) MB"
@@ -57,9 +45,4 @@ for i in $(seq 1 "$EXPORTS"); do
         "$base/publicatie/export/$FORMAT" &
     curls+=($!)
 done
-failed=0
-for c in "${curls[@]}"; do wait "$c" || failed=1; done
-echo "right after: VmHWM $(mem VmHWM) MB, VmRSS $(mem VmRSS) MB"
-sleep 10
-echo "10 s later:  VmHWM $(mem VmHWM) MB, VmRSS $(mem VmRSS) MB"
-exit "$failed"
+report_after "${curls[@]}"

@@ -17,23 +17,10 @@ SIZE_MB=${SIZE_MB:-25}
 [ "$UPLOADS" -ge 1 ] && [ "$UPLOADS" -le 8 ] || { echo "UPLOADS must be 1-8" >&2; exit 1; }
 [ "$SIZE_MB" -ge 1 ] && [ "$SIZE_MB" -le 25 ] || { echo "SIZE_MB must be 1-25 (the upload limit)" >&2; exit 1; }
 
-# The demo on its own private cluster, stopped (and its directory removed) when this script exits: the
-# same start as the browser and contract tests (tests/support/demo-server.sh).
-AIREGISTER_BIN="$BIN"
-source tests/support/demo-server.sh
-start_demo_server
-tmp="$DEMO_TMP"
-pid="$DEMO_PID"
-base="$BASE_URL"
-password="$DEMO_PASSWORD"
+source scripts/memory-common.sh
 
-mem() { awk -v k="$1:" '$1 == k { print int($2 / 1024) }' "/proc/$pid/status"; }
-jar="$tmp/cookies"
-web() { curl --silent --show-error --max-time 120 --cookie "$jar" --cookie-jar "$jar" "$@"; }
 
-status=$(web -o /dev/null -w '%{http_code}' --data-urlencode "email=fg@demo.example" \
-    --data-urlencode "password=$password" "$base/inloggen")
-[ "$status" = 303 ] || { echo "login failed ($status)" >&2; exit 1; }
+login_as fg@demo.example
 token=$(web "$base/account" | grep -o 'name="csrf_token" value="[0-9a-f]*"' | head -1 | sed 's/.*value="//; s/"//')
 [ -n "$token" ] || { echo "no CSRF token on /account" >&2; exit 1; }
 mapfile -t apps < <(web "$base/register" | grep -o '/register/[0-9a-f-]\{36\}' | sort -u | head -"$UPLOADS")
@@ -56,9 +43,4 @@ for i in $(seq 1 "$UPLOADS"); do
         "$base$app/assessments" &
     curls+=($!)
 done
-failed=0
-for c in "${curls[@]}"; do wait "$c" || failed=1; done
-echo "right after: VmHWM $(mem VmHWM) MB, VmRSS $(mem VmRSS) MB"
-sleep 10
-echo "10 s later:  VmHWM $(mem VmHWM) MB, VmRSS $(mem VmRSS) MB"
-exit "$failed"
+report_after "${curls[@]}"
