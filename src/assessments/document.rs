@@ -174,6 +174,22 @@ pub async fn store(
     Ok(id)
 }
 
+/// A stored document of the organisation as an attachment (never inline). Every feature that keeps an uploaded
+/// file (assessment reports, evidence, agreements, certificates) stores it with [`store`] and refers to its
+/// `document_id`; the caller checks who may download before calling this.
+pub async fn serve(conn: impl sqlx::PgExecutor<'_>, org: Uuid, document_id: Uuid) -> AppResult<Response> {
+    let doc = sqlx::query!(
+        r#"select file_name as "name!: String", media_type as "media_type!: String", content as "content!: Vec<u8>"
+           from assessment_document where document_id = $1 and organisation_id = $2"#,
+        document_id,
+        org
+    )
+    .fetch_optional(conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    crate::web::attachment(&doc.name, &doc.media_type, doc.content)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

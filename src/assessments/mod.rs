@@ -5,7 +5,7 @@
 //! (`register::confirmation`; the confirm and return forms are in `confirm`).
 
 mod confirm;
-mod document;
+pub mod document;
 mod edit;
 mod forms;
 mod ooxml;
@@ -294,18 +294,15 @@ pub async fn download(
         tracing::warn!(event = "authz_denied", user_id = %user.user_id, application_id = %id, action = "download_assessment", "download refused");
         return Err(AppError::Forbidden);
     }
-    let doc: Option<(String, String, Vec<u8>)> = sqlx::query!(
-        r#"select d.file_name as "c0!: String", d.media_type as "c1!: String",
-                 d.content as "c2!: Vec<u8>" from assessment s join assessment_document d using (document_id)
-         where s.application_id = $1 and s.assessment_id = $2"#,
+    let document: Option<Uuid> = sqlx::query_scalar!(
+        "select document_id from assessment where application_id = $1 and assessment_id = $2",
         id,
         aid
     )
-    .map(|r| (r.c0, r.c1, r.c2))
     .fetch_optional(&state.pool)
-    .await?;
-    let (name, media_type, content) = doc.ok_or(AppError::NotFound)?;
-    crate::web::attachment(&name, &media_type, content)
+    .await?
+    .flatten();
+    document::serve(&state.pool, app.organisation_id, document.ok_or(AppError::NotFound)?).await
 }
 
 #[cfg(test)]
