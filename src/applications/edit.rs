@@ -10,13 +10,13 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::organisation;
-use super::views::{self, MatrixRow, RasciView, SectionView};
+use super::views::{self, Known, MatrixRow, RasciView, SectionView};
 use crate::AppState;
 use crate::audit::{self, Actor};
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
 use crate::register::checklist::{self, Party};
-use crate::register::form::{self, FormData, Member, Missing};
+use crate::register::form::{self, FormData, Missing};
 use crate::register::lifecycle::{self, Ctx, Draft};
 use crate::register::machine::WorkflowStatus;
 use crate::register::rasci;
@@ -67,9 +67,10 @@ struct FormState<'a> {
     approved: bool,
 }
 
-fn form_page(user: &CurrentUser, members: &[Member], s: FormState<'_>) -> FormPage {
+fn form_page(user: &CurrentUser, members: &Known, s: FormState<'_>) -> FormPage {
     let title = if s.id.is_some() { "Registratie bewerken" } else { "Nieuwe AI-toepassing registreren" };
-    let (sections, matrix) = views::form_sections(s.form, &s.errors, members);
+    let (mut sections, matrix) = views::form_sections(s.form, &s.errors, members);
+    views::offer_suppliers(&mut sections, &members.suppliers);
     // The risk level as the current input stands (invalid fields simply do not count).
     let values = form::validate(s.form, members, &mut FormErrors::new());
     let risk = store::derive_risk(&values);
@@ -121,7 +122,7 @@ pub async fn new_form(
             layout: Layout::for_user(&user, "Nieuwe AI-toepassing registreren", "/register"),
         });
     }
-    let members = store::members(&state.pool, org).await?;
+    let members = views::known(&state.pool, org).await?;
     let similar = search::similar(&state.pool, org, name, None).await?;
     let mut form = FormData::default();
     form.push("name", name.chars().take(100).collect::<String>());
@@ -159,7 +160,7 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
     if !form.get("stap").is_empty() {
         return super::steps::create(&state, &user, form).await;
     }
-    let members = store::members(&state.pool, org).await?;
+    let members = views::known(&state.pool, org).await?;
     let state_for = |errors, missing, similar, form| FormState {
         id: None,
         version: 0,
@@ -218,14 +219,14 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
     session::flash_redirect(&state.pool, &user, &flash, &format!("/register/{}", stored.id)).await
 }
 
-pub(super) async fn editable(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Uuid, Stored, Vec<Member>)> {
+pub(super) async fn editable(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Uuid, Stored, Known)> {
     let org = organisation(user)?;
     let stored = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
     if !can_edit(user, &stored) {
         tracing::warn!(event = "authz_denied", user_id = %user.user_id, action = "edit_application", application_id = %id, "edit refused");
         return Err(AppError::Forbidden);
     }
-    let members = store::members(&state.pool, org).await?;
+    let members = views::known(&state.pool, org).await?;
     Ok((org, stored, members))
 }
 

@@ -5,10 +5,10 @@ use askama::Template;
 use uuid::Uuid;
 
 use super::edit::Conflict;
-use super::views::{self, FieldView, MatrixRow, RasciView};
+use super::views::{self, FieldView, Known, MatrixRow, RasciView};
 use crate::auth::session::CurrentUser;
 use crate::register::checklist::{Party, TickView};
-use crate::register::form::{self, FormData, Member, Missing};
+use crate::register::form::{self, FormData, Missing};
 use crate::register::risk::RiskLevel;
 use crate::register::search::Similar;
 use crate::register::steps::{self, Relevance, Step};
@@ -103,7 +103,7 @@ fn status(id: Option<Uuid>, step: Step, missing: &[Missing]) -> String {
     }
 }
 
-pub fn step_page(user: &CurrentUser, members: &[Member], s: StepState<'_>) -> StepPage {
+pub fn step_page(user: &CurrentUser, members: &Known, s: StepState<'_>) -> StepPage {
     let order = s.rel.steps();
     let pos = order.iter().position(|x| *x == s.step).unwrap_or(0);
     let name = s.form.get("name").trim().to_string();
@@ -119,7 +119,8 @@ pub fn step_page(user: &CurrentUser, members: &[Member], s: StepState<'_>) -> St
             status: status(s.id, st, &s.missing),
         })
         .collect();
-    let (sections, matrix) = views::form_sections(s.form, &s.errors, members);
+    let (mut sections, matrix) = views::form_sections(s.form, &s.errors, members);
+    views::offer_suppliers(&mut sections, &members.suppliers);
     let keys = steps::fields_of(s.step, s.rel);
     let all: Vec<FieldView> = sections.into_iter().flat_map(|sec| sec.fields).collect();
     let fields = keys.iter().filter_map(|k| all.iter().find(|f| f.key == *k).cloned()).collect();

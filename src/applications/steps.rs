@@ -13,6 +13,7 @@ use uuid::Uuid;
 use super::edit::{Conflict, changes_since, editable, saved_message};
 use super::organisation;
 use super::step_page::{StepState, neighbour, step_page};
+use super::views::{self, Known};
 use crate::AppState;
 use crate::audit::Actor;
 use crate::auth::session::{self, CurrentUser};
@@ -229,7 +230,7 @@ fn strict(
 /// The first step of a new registration, before it exists.
 pub fn new_page(
     user: &CurrentUser,
-    members: &[Member],
+    members: &Known,
     input: &FormData,
     errors: FormErrors,
     similar: Vec<search::Similar>,
@@ -258,7 +259,7 @@ pub fn new_page(
 /// is valid (a name and a short description at least), then the next step.
 pub async fn create(state: &AppState, user: &CurrentUser, mut input: FormData) -> AppResult<Response> {
     let org = organisation(user)?;
-    let members = store::members(&state.pool, org).await?;
+    let members = views::known(&state.pool, org).await?;
     let keys = steps::form_keys(Step::Algemeen, Relevance::of(&Default::default(), &Default::default()));
     input = merged(&FormData::default(), &input, &[keys, vec!["checked_name".to_string()]].concat());
     let validated = draft::validate_keeping_valid(&input, &FormData::default(), &members);

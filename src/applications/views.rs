@@ -37,6 +37,34 @@ fn member_opts(members: &[Member], selected: &[&str]) -> Vec<OptView> {
         .collect()
 }
 
+/// What the registration form offers from the organisation: its people (the user fields; validation needs only
+/// them, hence the deref) and the names of its supplier records (the choices of the supplier field).
+pub struct Known {
+    pub people: Vec<Member>,
+    pub suppliers: Vec<String>,
+}
+
+impl std::ops::Deref for Known {
+    type Target = [Member];
+    fn deref(&self) -> &[Member] {
+        &self.people
+    }
+}
+
+pub async fn known(pool: &sqlx::PgPool, org: uuid::Uuid) -> sqlx::Result<Known> {
+    Ok(Known {
+        people: crate::register::store::members(pool, org).await?,
+        suppliers: crate::register::suppliers::names(pool, org).await?,
+    })
+}
+
+/// The supplier field offers the known suppliers.
+pub fn offer_suppliers(sections: &mut [SectionView], names: &[String]) {
+    for f in sections.iter_mut().flat_map(|s| s.fields.iter_mut()).filter(|f| f.key == "provider") {
+        f.choices = names.to_vec();
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct FieldView {
     pub key: &'static str,
@@ -52,6 +80,8 @@ pub struct FieldView {
     /// Reference rows (title, link), with two empty rows to add more without JavaScript.
     pub rows: Vec<(String, String)>,
     pub suggestions: &'static [&'static str],
+    /// Values to choose from while typing (a datalist): the supplier field's known suppliers.
+    pub choices: Vec<String>,
     pub max: usize,
     pub error: Option<String>,
 }
@@ -149,6 +179,7 @@ fn field_view(f: &FieldDef, form: &FormData, errors: &FormErrors, members: &[Mem
         options,
         rows,
         suggestions,
+        choices: Vec::new(),
         max,
         error: errors.get(f.key).map(str::to_string),
     }

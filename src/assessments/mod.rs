@@ -58,7 +58,12 @@ pub const RESIDUAL: &[(&str, &str)] = &[("laag", "Laag"), ("middel", "Middel"), 
 /// The addresses that take an uploaded report (the CSRF check reads larger bodies only for these).
 pub fn is_upload_path(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    matches!(parts.as_slice(), ["", "register", _, "assessments"] | ["", "register", _, "assessments", _])
+    matches!(
+        parts.as_slice(),
+        ["", "register", _, "assessments"]
+            | ["", "register", _, "assessments", _]
+            | ["", "leveranciers", _, "documenten"]
+    )
 }
 
 pub fn router() -> Router<AppState> {
@@ -314,6 +319,8 @@ mod tests {
         assert!(is_upload_path("/register/0190e0b4-1c2d-7f00-8000-000000000001/assessments"));
         assert!(is_upload_path("/register/x/assessments/y"));
         assert!(!is_upload_path("/register/x/assessments/y/document"));
+        assert!(is_upload_path("/leveranciers/0190e0b4-1c2d-7f00-8000-000000000001/documenten"));
+        assert!(!is_upload_path("/leveranciers/x/documenten/iso27001/verwijderen"));
         assert!(!is_upload_path("/register/x"));
         assert!(!is_upload_path("/beheer/gebruikers"));
     }

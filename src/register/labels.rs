@@ -48,6 +48,9 @@ pub fn event(action: &str) -> Option<&'static str> {
         "application.supplier_renamed" => "Naam van de leverancier gewijzigd bij de leverancier",
         "supplier.created" => "Leverancier vastgelegd",
         "supplier.updated" => "Leverancier gewijzigd",
+        "supplier.document_uploaded" => "Document van de leverancier geüpload",
+        "supplier.document_removed" => "Document van de leverancier verwijderd",
+        "application.eu_database_ref" => "Registratie van de aanbieder in de EU-databank vastgelegd",
         "application.requirements_updated" => "Vereisten (Algoritmekader) bijgewerkt",
         "application.requirement_excluded" => "Vereiste niet van toepassing verklaard",
         "application.requirement_included" => "Vereiste weer van toepassing",
@@ -120,6 +123,7 @@ pub fn other(key: &str) -> Option<&'static str> {
         "conditions_due" => Some("Termijn voor de voorwaarden"),
         "publication" => Some("Algoritmeregister"),
         "supplier_id" => Some("Leverancier (vastgelegd)"),
+        "eu_database_ref" => Some("Registratie van de aanbieder in de EU-databank"),
         _ => None,
     }
 }

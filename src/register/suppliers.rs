@@ -337,6 +337,13 @@ pub async fn applications(conn: &mut PgConnection, org: Uuid, id: Uuid) -> sqlx:
     .await
 }
 
+/// The names of the organisation's supplier records, to choose from in the registration form.
+pub async fn names(pool: &PgPool, org: Uuid) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar!("select name from supplier where organisation_id = $1 order by lower(name)", org)
+        .fetch_all(pool)
+        .await
+}
+
 /// The supplier linked to a registration: its id and name.
 pub async fn of_application(conn: &mut PgConnection, app: Uuid) -> sqlx::Result<Option<(Uuid, String)>> {
     Ok(sqlx::query!(

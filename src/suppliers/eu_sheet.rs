@@ -4,20 +4,29 @@
 //! interface for deployers yet, so nothing is sent anywhere.
 
 use askama::Template;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use serde_json::json;
 use sqlx::PgConnection;
 use time::Date;
 use uuid::Uuid;
 
+use super::deployer::{self, DeployerContact};
 use crate::AppState;
 use crate::applications::load;
 use crate::applications::summary::{Summary, summary};
+use crate::audit::{self, Actor, Event};
+use crate::auth::roles::Role;
+use crate::auth::session;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
+use crate::register::access::can_edit;
+use crate::register::form::{FormData, is_https_link};
 use crate::register::richtext;
 use crate::register::store::Stored;
+use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{attachment, format_date, render_status};
 
@@ -58,8 +67,18 @@ async fn assessments(conn: &mut PgConnection, app: Uuid) -> sqlx::Result<Vec<Ass
     .await
 }
 
-/// The deployer (the organisation) and the person who submits for it (the registration's owner).
-async fn people(conn: &mut PgConnection, org: Uuid, owner: Option<Uuid>) -> sqlx::Result<(String, String, String)> {
+/// What the register knows of the deployer and of who submits for it.
+struct People {
+    org_name: String,
+    org_email: String,
+    /// The registration's owner, "name <email>".
+    owner: String,
+    contact: Option<DeployerContact>,
+}
+
+/// The deployer (the organisation, with its address and contact) and the person who submits for it (the
+/// registration's owner).
+async fn people(conn: &mut PgConnection, org: Uuid, owner: Option<Uuid>) -> sqlx::Result<People> {
     let o = sqlx::query!("select name, contact_email from organisation where organisation_id = $1", org)
         .fetch_one(&mut *conn)
         .await?;
@@ -68,39 +87,91 @@ async fn people(conn: &mut PgConnection, org: Uuid, owner: Option<Uuid>) -> sqlx
         .await?
         .flatten()
         .unwrap_or_default();
-    Ok((o.name, o.contact_email, owner))
+    let contact = deployer::get(conn, org).await?;
+    Ok(People { org_name: o.name, org_email: o.contact_email, owner, contact })
 }
 
-const NO_ADDRESS: &str = "Het postadres: het register kent geen adressen; vul het in bij het indienen.";
+/// The provider's registration of the system in the EU database, as entered on the sheet.
+pub async fn provider_reference(conn: &mut PgConnection, app: Uuid) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar!("select provider_reference from application_eu_registration where application_id = $1", app)
+        .fetch_optional(&mut *conn)
+        .await
+}
 
-pub async fn fields(conn: &mut PgConnection, org: Uuid, app: &Stored) -> sqlx::Result<Vec<SheetField>> {
-    let (org_name, org_email, owner) = people(conn, org, app.uuid("owner_id")).await?;
-    let found = assessments(conn, app.id).await?;
-    let mut f = Vec::new();
-    f.push(SheetField {
-        number: 1,
-        label: "Naam, adres en contactgegevens van de gebruiksverantwoordelijke",
-        value: format!("{org_name}, {}", app.str("contact_email").unwrap_or(&org_email)),
-        missing: vec![NO_ADDRESS.to_string()],
-    });
-    let mut missing = vec![NO_ADDRESS.to_string()];
-    if owner.is_empty() {
+/// The roles the organisation has per the latest completed run of the AI Act decision aid; None without one.
+async fn roles(conn: &mut PgConnection, app: Uuid) -> sqlx::Result<Option<Vec<String>>> {
+    sqlx::query_scalar!(
+        "select roles from ai_act_run where application_id = $1 and completed_at is not null
+         order by completed_at desc limit 1",
+        app
+    )
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+const NO_ADDRESS: &str = "Het postadres: de beheerder vult het in bij Beheer, Organisaties, Gebruiksverantwoordelijke.";
+
+fn deployer_fields(p: &People, app: &Stored) -> [SheetField; 2] {
+    let address = p
+        .contact
+        .as_ref()
+        .map(|c| c.postal_address.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(", "));
+    let contact = p.contact.as_ref().and_then(|c| c.contact.clone());
+    let email = app.str("contact_email").unwrap_or(&p.org_email);
+    let mut value = vec![p.org_name.clone()];
+    value.extend(address.clone());
+    value.push(contact.unwrap_or_else(|| email.to_string()));
+    let no_address = || if address.is_none() { vec![NO_ADDRESS.to_string()] } else { Vec::new() };
+    let mut missing = no_address();
+    if p.owner.is_empty() {
         missing.insert(0, "De indiener: wijs bij de registratie een eigenaar aan.".into());
     }
-    f.push(SheetField {
-        number: 2,
-        label: "Naam, adres en contactgegevens van wie namens de gebruiksverantwoordelijke indient",
-        value: owner,
-        missing,
-    });
-    f.push(SheetField {
+    let mut submitter = p.owner.clone();
+    if let Some(a) = &address
+        && !submitter.is_empty()
+    {
+        submitter = format!("{submitter}, namens {}, {a}", p.org_name);
+    }
+    [
+        SheetField {
+            number: 1,
+            label: "Naam, adres en contactgegevens van de gebruiksverantwoordelijke",
+            value: value.join(", "),
+            missing: no_address(),
+        },
+        SheetField {
+            number: 2,
+            label: "Naam, adres en contactgegevens van wie namens de gebruiksverantwoordelijke indient",
+            value: submitter,
+            missing,
+        },
+    ]
+}
+
+fn provider_field(app: &Stored, reference: Option<String>) -> SheetField {
+    let provider = app.str("provider").map(|p| format!("Aanbieder: {p}"));
+    let (value, missing) = match reference {
+        Some(r) => (provider.map(|p| format!("{r} ({p})")).unwrap_or(r), Vec::new()),
+        None => (
+            provider.unwrap_or_default(),
+            vec![
+                "De URL of code van de aanbieder: vraag die aan de leverancier (de aanbieder registreert het systeem eerst, art. 49(1)) en vul hem hieronder in.".into(),
+            ],
+        ),
+    };
+    SheetField {
         number: 3,
         label: "URL van de registratie van het AI-systeem door de aanbieder in de EU-databank (of de unieke code)",
-        value: app.str("provider").map(|p| format!("Aanbieder: {p}")).unwrap_or_default(),
-        missing: vec![
-            "De URL of code van de aanbieder: vraag die aan de leverancier (de aanbieder registreert het systeem eerst, art. 49(1)).".into(),
-        ],
-    });
+        value,
+        missing,
+    }
+}
+
+pub async fn fields(conn: &mut PgConnection, org: Uuid, app: &Stored) -> sqlx::Result<Vec<SheetField>> {
+    let p = people(conn, org, app.uuid("owner_id")).await?;
+    let found = assessments(conn, app.id).await?;
+    let mut f: Vec<SheetField> = deployer_fields(&p, app).into();
+    f.push(provider_field(app, provider_reference(conn, app.id).await?));
     let fria = summary_of(&found, &["iama", "fraia"], "IAMA/FRAIA");
     f.push(SheetField {
         number: 4,
@@ -137,30 +208,142 @@ pub async fn fields(conn: &mut PgConnection, org: Uuid, app: &Stored) -> sqlx::R
     Ok(f)
 }
 
+/// Whether the organisation deploys the system per the decision aid: what the sheet says about it.
+pub enum Deployer {
+    /// The latest completed run gives the role gebruiksverantwoordelijke.
+    Yes,
+    /// It gives other roles only (listed).
+    No(String),
+    /// The decision aid has not been completed.
+    Unknown,
+}
+
+pub const DEPLOYER: &str = "gebruiksverantwoordelijke";
+
+pub fn deployer_of(roles: Option<Vec<String>>) -> Deployer {
+    match roles {
+        None => Deployer::Unknown,
+        Some(r) if r.iter().any(|x| x == DEPLOYER) => Deployer::Yes,
+        Some(r) if r.is_empty() => Deployer::No("geen rol".to_string()),
+        Some(r) => Deployer::No(r.join(", ")),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "suppliers/eu_sheet.html")]
 pub struct SheetPage {
     pub layout: Layout,
     pub app: Summary,
     pub high_risk: bool,
+    pub deployer: Deployer,
     pub fields: Vec<SheetField>,
     pub missing_count: usize,
+    /// The form for the provider's registration: who may fill it in, its value and refusal.
+    pub may_edit: bool,
+    pub reference: String,
+    pub errors: FormErrors,
+    /// Whether the organisation's beheerder is looking (the address form is theirs).
+    pub beheerder: bool,
+    pub organisation_id: Uuid,
+}
+
+async fn sheet(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    reference: Option<String>,
+    errors: FormErrors,
+) -> AppResult<SheetPage> {
+    let (org, stored) = load(state, user, id).await?;
+    let high_risk = stored.str("ai_act_risk_group") == Some(HIGH_RISK);
+    let mut conn = state.pool.acquire().await?;
+    let fields = if high_risk { fields(&mut conn, org, &stored).await? } else { Vec::new() };
+    let reference = match reference {
+        Some(r) => r,
+        None => provider_reference(&mut conn, id).await?.unwrap_or_default(),
+    };
+    let app = summary(user, &stored);
+    Ok(SheetPage {
+        layout: Layout::for_user(user, &format!("EU-databank – {}", app.name), "/register")
+            .with_errors(!errors.is_empty()),
+        missing_count: fields.iter().filter(|f| !f.missing.is_empty()).count(),
+        deployer: deployer_of(roles(&mut conn, id).await?),
+        may_edit: can_edit(user, &stored),
+        beheerder: user.has_role(Role::Beheerder),
+        organisation_id: org,
+        app,
+        high_risk,
+        fields,
+        reference,
+        errors,
+    })
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn page(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    render_status(StatusCode::OK, &sheet(&state, &user, id, None, FormErrors::new()).await?)
+}
+
+pub const REFERENCE_CHANGED: &str = "application.eu_database_ref";
+
+/// The provider's URL or code as typed: up to 300 characters; a web address must be https.
+pub fn read_reference(value: &str, errors: &mut FormErrors) -> Option<String> {
+    let v = errors.optional("provider_reference", "de registratie van de aanbieder", value, 300);
+    if v.to_lowercase().starts_with("http") && !is_https_link(&v) && errors.get("provider_reference").is_none() {
+        errors.add(
+            "provider_reference",
+            "Vul bij registratie van de aanbieder een adres in dat begint met https://, of de code.",
+        );
+    }
+    Some(v).filter(|v| !v.is_empty())
+}
+
+/// Saves (or, empty, clears) the provider's EU database registration of the system, with an audit event.
+#[tracing::instrument(skip_all)]
+pub async fn save_reference(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> AppResult<Response> {
     let (org, stored) = load(&state, &user, id).await?;
-    let high_risk = stored.str("ai_act_risk_group") == Some(HIGH_RISK);
-    let fields = if high_risk { fields(&mut *state.pool.acquire().await?, org, &stored).await? } else { Vec::new() };
-    let app = summary(&user, &stored);
-    let page = SheetPage {
-        layout: Layout::for_user(&user, &format!("EU-databank – {}", app.name), "/register"),
-        missing_count: fields.iter().filter(|f| !f.missing.is_empty()).count(),
-        app,
-        high_risk,
-        fields,
+    if !can_edit(&user, &stored) {
+        tracing::warn!(event = "authz_denied", user_id = %user.user_id, application_id = %id, action = "eu_database_ref", "EU reference refused");
+        return Err(AppError::Forbidden);
+    }
+    let input = FormData::parse(&body);
+    let mut errors = FormErrors::new();
+    let new = read_reference(input.get("provider_reference"), &mut errors);
+    if !errors.is_empty() {
+        let page = sheet(&state, &user, id, Some(input.get("provider_reference").to_string()), errors).await?;
+        return render_status(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let mut tx = state.pool.begin().await?;
+    let before = provider_reference(&mut tx, id).await?;
+    if before != new {
+        match &new {
+            Some(r) => sqlx::query!(
+                "insert into application_eu_registration (application_id, provider_reference) values ($1, $2)
+                 on conflict (application_id) do update set provider_reference = excluded.provider_reference, updated_at = now()",
+                id,
+                r
+            )
+            .execute(&mut *tx)
+            .await?,
+            None => sqlx::query!("delete from application_eu_registration where application_id = $1", id).execute(&mut *tx).await?,
+        };
+        let actor = Actor::from(&user);
+        let event = Event::about(Some(org), &actor, REFERENCE_CHANGED, ("application", id))
+            .change(Some(json!({ "eu_database_ref": before })), Some(json!({ "eu_database_ref": new })));
+        audit::record(&mut tx, event).await?;
+    }
+    tx.commit().await?;
+    let done = if new.is_some() {
+        "De registratie van de aanbieder is opgeslagen."
+    } else {
+        "De registratie van de aanbieder is gewist."
     };
-    render_status(StatusCode::OK, &page)
+    session::flash_redirect(&state.pool, &user, done, &format!("/register/{id}/eu-databank")).await
 }
 
 /// The sheet as a workbook: the fields down the first column, then the value and what is missing.
@@ -182,6 +365,12 @@ pub async fn export(State(state): State<AppState>, user: CurrentUser, Path(id): 
             "Voorbereiding: de EU heeft nog geen koppeling voor gebruiksverantwoordelijken gepubliceerd.".to_string(),
         ],
     ];
+    let role = match deployer_of(roles(&mut *state.pool.acquire().await?, id).await?) {
+        Deployer::Yes => "Gebruiksverantwoordelijke".to_string(),
+        Deployer::No(r) => format!("Geen gebruiksverantwoordelijke ({r}): dit blad geldt niet"),
+        Deployer::Unknown => "Beslishulp nog niet afgerond".to_string(),
+    };
+    rows.push(vec!["Rol volgens de beslishulp AI-verordening".to_string(), role]);
     rows.extend(
         fields.iter().map(|f| vec![format!("{}. {}", f.number, f.label), f.value.clone(), f.missing.join("\n")]),
     );

@@ -3,6 +3,8 @@
 //! records. Everyone in the organisation reads them; the registration's page links to its record. Beside them,
 //! the EU database sheet of a high-risk system (`eu_sheet`, issue 23 item 5).
 
+pub mod deployer;
+pub mod documents;
 pub mod eu_sheet;
 pub mod forms;
 mod views;
@@ -10,10 +12,11 @@ mod views;
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use uuid::Uuid;
 
 use self::views::{Expiry, MatchView, SupplierView, expiries};
@@ -36,7 +39,14 @@ pub fn router() -> Router<AppState> {
         .route("/leveranciers/koppeling", get(report))
         .route("/leveranciers/{id}", get(show).post(update))
         .route("/leveranciers/{id}/bewerken", get(edit))
-        .route("/register/{id}/eu-databank", get(eu_sheet::page))
+        .route(
+            "/leveranciers/{id}/documenten",
+            post(documents::upload).layer(DefaultBodyLimit::max(crate::web::multipart::MAX_UPLOAD_BODY)),
+        )
+        .route("/leveranciers/{id}/documenten/{slot}", get(documents::download))
+        .route("/leveranciers/{id}/documenten/{slot}/verwijderen", post(documents::remove))
+        .route("/beheer/organisaties/{id}/gebruiksverantwoordelijke", get(deployer::edit).post(deployer::save))
+        .route("/register/{id}/eu-databank", get(eu_sheet::page).post(eu_sheet::save_reference))
         .route("/register/{id}/eu-databank.xlsx", get(eu_sheet::export))
 }
 
@@ -45,11 +55,11 @@ pub fn may_edit(user: &CurrentUser) -> bool {
     user.has_role(Role::Ciso) || user.has_role(Role::Beheerder)
 }
 
-fn organisation(user: &CurrentUser) -> AppResult<Uuid> {
+pub(crate) fn organisation(user: &CurrentUser) -> AppResult<Uuid> {
     user.organisation_id().ok_or(AppError::Forbidden)
 }
 
-fn editor(user: &CurrentUser, action: &str) -> AppResult<Uuid> {
+pub(crate) fn editor(user: &CurrentUser, action: &str) -> AppResult<Uuid> {
     if may_edit(user) {
         organisation(user)
     } else {
@@ -94,24 +104,40 @@ pub struct ShowPage {
     pub expiring: Vec<Expiry>,
     pub applications: Vec<Linked>,
     pub may_edit: bool,
+    /// The uploaded agreement and certificates.
+    pub documents: Vec<documents::StoredDoc>,
+    /// The upload form: the kind of document, and its refusals.
+    pub slots: Vec<OptView>,
+    pub errors: FormErrors,
+}
+
+/// The supplier's page; `slot` and `errors` are the upload form's (empty when it was not sent).
+pub(crate) async fn show_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    slot: &str,
+    errors: FormErrors,
+) -> AppResult<ShowPage> {
+    let org = organisation(user)?;
+    let mut conn = state.pool.acquire().await?;
+    let s = store::get(&mut conn, org, id).await?.ok_or(AppError::NotFound)?;
+    let applications = store::applications(&mut conn, org, id).await?;
+    Ok(ShowPage {
+        layout: Layout::for_user(user, &s.input.name, "/leveranciers").with_errors(!errors.is_empty()),
+        expiring: expiries(std::slice::from_ref(&s)),
+        supplier: SupplierView::from(&s),
+        applications,
+        may_edit: may_edit(user),
+        documents: documents::of_supplier(&mut conn, org, id).await?,
+        slots: documents::choices(slot),
+        errors,
+    })
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn show(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
-    let org = organisation(&user)?;
-    let mut conn = state.pool.acquire().await?;
-    let s = store::get(&mut conn, org, id).await?.ok_or(AppError::NotFound)?;
-    let applications = store::applications(&mut conn, org, id).await?;
-    render_status(
-        StatusCode::OK,
-        &ShowPage {
-            layout: Layout::for_user(&user, &s.input.name, "/leveranciers"),
-            expiring: expiries(std::slice::from_ref(&s)),
-            supplier: SupplierView::from(&s),
-            applications,
-            may_edit: may_edit(&user),
-        },
-    )
+    render_status(StatusCode::OK, &show_page(&state, &user, id, "", FormErrors::new()).await?)
 }
 
 #[derive(Template)]

@@ -40,6 +40,7 @@ mod sso_rules;
 mod staged;
 mod standin;
 mod suppliers;
+mod suppliers_docs;
 mod tasks;
 mod upload_contract;
 mod uploads;
