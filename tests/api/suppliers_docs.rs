@@ -234,3 +234,51 @@ async fn the_eu_sheet_takes_the_deployer_address_the_provider_entry_and_the_role
     let sheet = s.app.get(&s.pl_c, &sheet_path).await.text().await.unwrap();
     assert!(sheet.contains("De URL of code van de aanbieder"));
 }
+
+#[tokio::test]
+async fn certificates_remind_the_ciso_before_and_after_they_expire_once_per_date() {
+    let s = setup().await;
+    let today = time::OffsetDateTime::now_utc().date();
+    let past = (today - time::Duration::days(3)).to_string();
+    let soon = (today + time::Duration::days(30)).to_string();
+    let fields = [("name", "Certo"), ("iso27001_expires_on", past.as_str()), ("iso42001_expires_on", soon.as_str())];
+    assert_eq!(s.app.post(&s.ciso_c, "/leveranciers", &fields).await.status(), 303);
+    let policy = airegister::register::reminders::Policy::default();
+    let notes = || async {
+        sqlx::query_scalar::<_, String>(
+            "select message from notification where kind = 'leverancier_verloopt' order by message",
+        )
+        .fetch_all(&s.app.pool)
+        .await
+        .unwrap()
+    };
+    // The periodic job runs again and again: each reminder is sent once.
+    for _ in 0..2 {
+        airegister::register::reminders::run(&s.app.pool, policy).await.unwrap();
+    }
+    let sent = notes().await;
+    assert_eq!(sent.len(), 2, "{sent:?}");
+    assert!(sent[0].starts_with("Het ISO 27001-certificaat van Certo is verlopen op"), "{sent:?}");
+    assert!(sent[1].starts_with("Het ISO 42001-certificaat van Certo verloopt op"), "{sent:?}");
+    // A renewed certificate that expires again within 60 days is a new date: reminded once more.
+    let id: Uuid = sqlx::query_scalar("select supplier_id from supplier where name = 'Certo'")
+        .fetch_one(&s.app.pool)
+        .await
+        .unwrap();
+    let renewed = (today + time::Duration::days(50)).to_string();
+    let r = s
+        .app
+        .post(
+            &s.ciso_c,
+            &format!("/leveranciers/{id}"),
+            &[("version", "0"), ("name", "Certo"), ("iso27001_expires_on", &renewed), ("iso42001_expires_on", &soon)],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    for _ in 0..2 {
+        airegister::register::reminders::run(&s.app.pool, policy).await.unwrap();
+    }
+    let sent = notes().await;
+    assert_eq!(sent.len(), 3, "{sent:?}");
+    assert!(sent.iter().any(|m| m.starts_with("Het ISO 27001-certificaat van Certo verloopt op")), "{sent:?}");
+}
