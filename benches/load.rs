@@ -5,10 +5,14 @@
 //!   - the allowed-tools page,
 //!   - the public register (page 1 and a search).
 //!
-//! For each: requests per second, p50/p95/p99, errors, and the server's resident memory (peak while
-//! measuring, sampled from /proc). Run with `cargo bench --bench load`; DATABASE_URL or a private cluster,
-//! as the tests. Options by environment: LOAD_APPLICATIONS (10000), LOAD_SECONDS (15), LOAD_CLIENTS ("32,128"),
-//! LOAD_ONLY (run only the scenarios whose name contains this).
+//! For each: requests per second, p50/p95/p99, errors, the server's resident memory (peak while measuring,
+//! sampled from /proc), and the database's own ceiling for that page: pgbench replaying the statements one
+//! request ran, at the same concurrency (benches/probe.rs), with the ratio app ÷ probe. Run with
+//! `cargo bench --bench load`; DATABASE_URL or a private cluster, as the tests (the probe needs the private
+//! cluster's log). Options by environment: LOAD_APPLICATIONS (10000), LOAD_SECONDS (15), LOAD_CLIENTS
+//! ("32,128"), LOAD_ONLY (run only the scenarios whose name contains this), LOAD_PROBE=0 (no probe),
+//! LOAD_PLAIN_INDEX=1 (afterwards, the search scenarios again with the plain text index a database without
+//! btree_gin has: migration 0041).
 //! Target on 2 cores: p95 under 50 ms at 32 clients, memory under 200 MB.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -16,6 +20,7 @@
 #[path = "../tests/api/helpers.rs"]
 #[allow(dead_code)]
 mod helpers;
+mod probe;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -215,14 +220,99 @@ async fn main() {
         WARM_UP.as_secs(),
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
     );
-    println!("| Page | clients | req/s | p50 | p95 | p99 | errors | peak RSS |");
-    println!("|---|---|---|---|---|---|---|---|");
-    for n in &concurrency {
-        for (name, paths) in &scenarios {
-            let o = run(&clients[..*n], &base, Arc::new(paths.clone()), measure, pid).await;
+    let url = helpers::database_url(&pool).await;
+    let probes = if env_or("LOAD_PROBE", 1) == 1 {
+        capture_all(&pool, &clients[0], &base, &scenarios).await
+    } else {
+        Vec::new()
+    };
+    measure_all(&clients, &base, &scenarios, &concurrency, measure, pid, &probes, &url).await;
+    if env_or("LOAD_PLAIN_INDEX", 0) == 1 {
+        // The fallback of migration 0041: the plain text index, filters applied after it.
+        sqlx::raw_sql(
+            "drop index if exists application_search_filtered_idx;
+             create index if not exists application_search_vector_idx on application_search using gin (search);
+             analyze application_search",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        println!("\nWith the plain text index (no btree_gin):");
+        let search: Vec<_> = scenarios.iter().filter(|(n, _)| n.starts_with("Register")).cloned().collect();
+        let probes = if probes.is_empty() { probes } else { capture_all(&pool, &clients[0], &base, &search).await };
+        measure_all(&clients, &base, &search, &concurrency, measure, pid, &probes, &url).await;
+    }
+    println!("Server peak RSS over the whole run (VmHWM): {:.0} MiB", rss_kib(pid, "VmHWM:") as f64 / 1024.0);
+    server.signal("-TERM");
+}
+
+/// One request of each path of each scenario with the statement log on (the first two paths of a scenario).
+async fn capture_all(
+    pool: &sqlx::PgPool,
+    client: &reqwest::Client,
+    base: &str,
+    scenarios: &[(&str, Vec<String>)],
+) -> Vec<Result<Vec<probe::Capture>, String>> {
+    let mut all = Vec::new();
+    for (_, paths) in scenarios {
+        let mut captures = Vec::new();
+        let mut failed = None;
+        for path in paths.iter().take(2) {
+            let url = format!("{base}{path}");
+            match probe::capture(pool, async {
+                let _ = client.get(&url).send().await.unwrap().bytes().await;
+            })
+            .await
+            {
+                Ok(c) => captures.push(c),
+                Err(e) => failed = Some(e),
+            }
+        }
+        all.push(match failed {
+            Some(e) => Err(e),
+            None => Ok(captures),
+        });
+    }
+    if let Some(Err(e)) = all.first() {
+        println!("Probe skipped: {e}");
+    }
+    all
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn measure_all(
+    clients: &[reqwest::Client],
+    base: &str,
+    scenarios: &[(&str, Vec<String>)],
+    concurrency: &[usize],
+    measure: Duration,
+    pid: u32,
+    probes: &[Result<Vec<probe::Capture>, String>],
+    database_url: &str,
+) {
+    println!(
+        "| Page | clients | req/s | p50 | p95 | p99 | errors | peak RSS | statements | probe tx/s | app ÷ probe |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    for n in concurrency {
+        for (i, (name, paths)) in scenarios.iter().enumerate() {
+            let o = run(&clients[..*n], base, Arc::new(paths.clone()), measure, pid).await;
+            let req_s = o.requests as f64 / o.secs;
+            let (statements, probe) = match probes.get(i) {
+                Some(Ok(captures)) => {
+                    let counts: Vec<String> = captures.iter().map(|c| c.statements.len().to_string()).collect();
+                    let tps = probe::replay(captures, database_url, *n, measure.as_secs());
+                    (counts.join("–"), tps.map_err(|e| e.chars().take(120).collect::<String>()))
+                }
+                Some(Err(e)) => (String::new(), Err(e.clone())),
+                None => (String::new(), Err("off".into())),
+            };
+            let (tps, ratio) = match probe {
+                Ok(tps) => (format!("{tps:.0}"), format!("{:.2}", req_s / tps)),
+                Err(e) => (e, String::new()),
+            };
             println!(
-                "| {name} | {n} | {:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {:.0} MiB |",
-                o.requests as f64 / o.secs,
+                "| {name} | {n} | {req_s:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {:.0} MiB | {statements} | {tps} | {ratio} |",
                 o.p50.as_secs_f64() * 1000.0,
                 o.p95.as_secs_f64() * 1000.0,
                 o.p99.as_secs_f64() * 1000.0,
@@ -231,6 +321,4 @@ async fn main() {
             );
         }
     }
-    println!("Server peak RSS over the whole run (VmHWM): {:.0} MiB", rss_kib(pid, "VmHWM:") as f64 / 1024.0);
-    server.signal("-TERM");
 }

@@ -389,6 +389,44 @@ async fn the_public_register_shows_only_published_fields_of_approved_registratio
     assert_eq!(app.get(&anon, "/openbaar/gm0000").await.status(), 404);
 }
 
+/// The public register's total comes from a counter kept by a trigger (migration 0042): it must follow every
+/// way a registration becomes or stops being public.
+#[tokio::test]
+async fn the_public_total_follows_publishing_status_changes_and_deletes() {
+    let app = demo_app(WebConfig::default()).await;
+    let counted = || async {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "select coalesce(c.registrations, 0), (select count(*) from application a
+                     where a.organisation_id = o.organisation_id and registration_public(a.publish, a.workflow_status))
+               from organisation o left join organisation_public_count c using (organisation_id)",
+        )
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        assert!(rows.iter().all(|(kept, real)| kept == real), "counter against count(*): {rows:?}");
+        rows.iter().map(|(kept, _)| kept).sum::<i64>()
+    };
+    let start = counted().await;
+    assert!(start > 0, "the demo publishes registrations");
+    let public = public_ids(&app).await;
+    let (first, second, third) = (public[0].0, public[1].0, public[2].0);
+    let run = |sql: &'static str, id: Uuid| {
+        let pool = app.pool.clone();
+        async move { sqlx::query(sql).bind(id).execute(&pool).await.unwrap() }
+    };
+    run("update application set publish = false where application_id = $1", first).await;
+    assert_eq!(counted().await, start - 1);
+    run("update application set workflow_status = 'ingediend' where application_id = $1", second).await;
+    assert_eq!(counted().await, start - 2);
+    run("update application set publish = true where application_id = $1", first).await;
+    run("update application set name = name || ' (2)' where application_id = $1", first).await;
+    assert_eq!(counted().await, start - 1, "a change that keeps it public does not count twice");
+    run("delete from application where application_id = $1", third).await;
+    assert_eq!(counted().await, start - 2);
+    let list = app.get(&app.client(), "/openbaar/gm9999").await.text().await.unwrap();
+    assert!(list.contains(&format!("{} algoritmes gevonden", start - 2)), "{list}");
+}
+
 #[tokio::test]
 async fn every_employee_sees_which_tools_are_allowed_with_which_data() {
     let app = demo_app(WebConfig::default()).await;
