@@ -162,11 +162,22 @@ async fn scim_sets_the_department_from_the_enterprise_extension() {
     let ops = json!([{ "op": "remove", "path": format!("{ENTERPRISE}:department") }]);
     scim(&app, &t, Method::PATCH, &format!("/Users/{id}"), patch(ops)).await;
     assert_eq!(department(&app, uid).await, None);
+    // Removing the whole extension (as scim2-tester does) clears it too, and the resource no longer has it.
+    sqlx::query("update app_user set department = 'Tijdelijk' where user_id = $1")
+        .bind(uid)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let ops = json!([{ "op": "remove", "path": ENTERPRISE }]);
+    let (status, got) = scim(&app, &t, Method::PATCH, &format!("/Users/{id}"), patch(ops)).await;
+    assert_eq!(status, 200, "{got}");
+    assert!(got.get(ENTERPRISE).is_none() && !got["schemas"].as_array().unwrap().contains(&json!(ENTERPRISE)), "{got}");
+    assert_eq!(department(&app, uid).await, None);
     put[ENTERPRISE] = json!({ "department": "x".repeat(101) });
     let (status, err) = scim(&app, &t, Method::PUT, &format!("/Users/{id}"), put).await;
     assert_eq!((status, err["scimType"].clone()), (400, json!("invalidValue")), "{err}");
     let changes = count(&app, "select count(*) from audit_event where action = 'user.department_changed'").await;
-    assert_eq!(changes, 5, "ICT, Financiën, HR, Juridisch, cleared");
+    assert_eq!(changes, 6, "ICT, Financiën, HR, Juridisch, cleared, cleared with the extension");
 
     // A department set by hand shows in the resource.
     sqlx::query("update app_user set department = 'Directie' where user_id = $1")
