@@ -156,6 +156,12 @@ async fn session_cleanup(state: AppState) {
                 Ok(sent) => tracing::debug!(event = "reminders", ?sent, "reminders checked"),
                 Err(e) => tracing::warn!(event = "reminders_failed", error = %e, "could not send reminders"),
             }
+            match crate::policy::reminders::run(&state.pool, crate::web::today()).await {
+                Ok(n) => tracing::debug!(event = "policy_reminders", count = n, "policy reminders checked"),
+                Err(e) => {
+                    tracing::warn!(event = "policy_reminders_failed", error = ?e, "could not send policy reminders")
+                }
+            }
         }
         round += 1;
         match auth::session::delete_expired(&state.pool, &state.config).await {

@@ -14,6 +14,7 @@ pub fn router() -> Router<AppState> {
         .route("/beheer/gebruikers/nieuw", get(users::new_form))
         .route("/beheer/gebruikers/{id}", get(users::edit_form))
         .route("/beheer/gebruikers/{id}/rollen", post(users::update_roles))
+        .route("/beheer/gebruikers/{id}/afdeling", post(users::department::update))
         .route("/beheer/gebruikers/{id}/deactiveren", post(users::deactivate))
         .route("/beheer/gebruikers/{id}/heractiveren", post(users::reactivate))
         .route("/beheer/gebruikers/{id}/activeringslink", post(users::new_activation_link))

@@ -5,6 +5,7 @@
 
 mod account;
 mod create;
+pub mod department;
 
 pub use account::{deactivate, reactivate, reset_mfa, revoke_tokens, unlock};
 pub use create::{NewUserPage, UserCreatedPage, create, new_activation_link, new_form};
@@ -46,6 +47,7 @@ pub struct MemberRow {
     pub active_tokens: i64,
     /// Locked after too many failed attempts, until then.
     pub locked_until: Option<OffsetDateTime>,
+    pub department: Option<String>,
 }
 
 impl MemberRow {
@@ -89,7 +91,8 @@ async fn members(pool: &sqlx::PgPool, org: Uuid, user_id: Option<Uuid>) -> Resul
                  u.totp_secret is not null as "mfa!",
                  (select count(*) from api_token t where t.user_id = u.user_id and t.organisation_id = $1
                      and t.revoked_at is null and t.expires_at > now()) as "active_tokens!",
-                 case when u.locked_until > now() then u.locked_until end as locked_until
+                 case when u.locked_until > now() then u.locked_until end as locked_until,
+                 u.department
             from app_user u join membership m using (user_id)
            where m.organisation_id = $1 and ($2::uuid is null or u.user_id = $2)
            group by u.user_id
@@ -204,6 +207,9 @@ pub struct EditUserPage {
     pub errors: FormErrors,
     pub conflict: Option<String>,
     pub is_self: bool,
+    /// The department as typed (the stored one at first), and those in use in the organisation to pick from.
+    pub department_input: String,
+    pub departments: Vec<String>,
 }
 
 fn edit_page(
@@ -219,6 +225,8 @@ fn edit_page(
         roles: role_options(selected),
         version: member.version,
         is_self: member.user_id == user.user_id,
+        department_input: member.department.clone().unwrap_or_default(),
+        departments: Vec::new(),
         member,
         errors,
         conflict,
@@ -230,7 +238,9 @@ pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id
     let org = user.require(Role::Beheerder, "edit_user")?;
     let member = member(&state.pool, org, id).await?;
     let selected: Vec<Role> = Role::ALL.into_iter().filter(|r| member.has(*r)).collect();
-    render(&edit_page(&user, member, &selected, FormErrors::new(), None))
+    let mut page = edit_page(&user, member, &selected, FormErrors::new(), None);
+    page.departments = crate::policy::store::departments(&state.pool, org).await?;
+    render(&page)
 }
 
 /// Other active beheerders of the organisation besides `user_id`.

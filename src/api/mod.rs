@@ -9,6 +9,7 @@ pub mod applications;
 pub mod auth;
 pub mod openapi;
 pub mod policy;
+pub mod policy_ack;
 pub mod prescan;
 pub mod requests;
 pub mod suppliers;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .route("/policy/versions", get(policy::list))
         .route("/policy/versions/{number}", get(policy::read))
         .route("/policy/versions/{number}/coverage", get(policy::coverage))
+        .route("/policy/versions/{number}/acknowledgement", axum::routing::post(policy_ack::acknowledge))
         .route("/suppliers", get(suppliers::list).post(suppliers::create))
         .route("/suppliers/{id}", get(suppliers::read).put(suppliers::update))
         .route("/prescan/evaluate", axum::routing::post(prescan::evaluate))

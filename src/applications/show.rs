@@ -58,6 +58,35 @@ pub struct DetailPage {
     pub unlinked_provider: String,
     /// A high-risk AI system: the page links to its EU database sheet.
     pub high_risk: bool,
+    /// The trainings the tool requires of its users, and how many have them (literacy::figures).
+    pub trainings: Vec<TrainingView>,
+}
+
+/// One training the tool requires: "Basistraining Copilot (basis): 3 van 5 gebruikers hebben hem geldig".
+pub struct TrainingView {
+    pub title: String,
+    pub level: String,
+    pub users: usize,
+    pub valid: usize,
+    /// The lists of its users and of those who have it valid, for who may see names.
+    pub links: Option<(String, String)>,
+}
+
+async fn trainings(state: &AppState, user: &CurrentUser, org: Uuid, id: Uuid) -> AppResult<Vec<TrainingView>> {
+    let today = crate::web::today();
+    let links = crate::literacy::sees_lists(user);
+    let list = |stand: &str| format!("{}/lijst?tool={id}&stand={stand}", crate::literacy::COVERAGE);
+    Ok(crate::literacy::figures::for_tool(&state.pool, org, id, today)
+        .await?
+        .into_iter()
+        .map(|t| TrainingView {
+            level: crate::register::options::label_in(crate::literacy::rules::LEVELS, &t.level).to_lowercase(),
+            title: t.title,
+            users: t.users,
+            valid: t.valid,
+            links: links.then(|| (list("vereist"), list("gedaan"))),
+        })
+        .collect())
 }
 
 pub async fn tab_page(
@@ -103,6 +132,7 @@ pub async fn tab_page(
         supplier: crate::register::suppliers::of_application(&mut *state.pool.acquire().await?, id).await?,
         unlinked_provider: stored.str("provider").unwrap_or("").to_string(),
         high_risk: stored.str("ai_act_risk_group") == Some("hoog-risico AI"),
+        trainings: trainings(state, user, org, id).await?,
         errors,
         app,
     };

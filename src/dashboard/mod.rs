@@ -4,6 +4,8 @@
 
 pub mod chart;
 mod counts;
+mod literacy_list;
+pub mod people;
 
 use askama::Template;
 use axum::Router;
@@ -23,9 +25,11 @@ use chart::{Bar, Chart};
 use counts::{Assessments, Counts};
 
 pub const PATH: &str = crate::web::paths::DASHBOARD;
+/// The people behind a literacy figure of a department.
+pub const LITERACY_LIST: &str = "/overzicht/ai-geletterdheid";
 
 pub fn router() -> Router<AppState> {
-    Router::new().route(PATH, get(page))
+    Router::new().route(PATH, get(page)).route(LITERACY_LIST, get(literacy_list::page))
 }
 
 /// The roles the dashboard is for.
@@ -53,6 +57,8 @@ pub struct DashboardPage {
     pub org_name: String,
     pub figures: Vec<KeyFigure>,
     pub charts: Vec<ChartView>,
+    /// The policy and AI-literacy coverage per department and role.
+    pub people: people::People,
 }
 
 fn list_href(param: &str, value: &str) -> String {
@@ -89,6 +95,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult
             .into_iter()
             .map(|c| ChartView { svg: c.svg(), total: (c.id != "toetsen").then(|| c.total()), chart: c })
             .collect(),
+        people: people::load(&state.pool, org, &user).await?,
     })
 }
 

@@ -9,6 +9,7 @@
 //! figures only.
 
 mod coverage;
+pub mod figures;
 mod forms;
 mod manage;
 mod mine;

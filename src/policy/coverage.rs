@@ -94,6 +94,19 @@ pub struct CoveragePage {
     pub rows: Vec<Figures>,
     pub total: Figures,
     pub missing: Vec<Missing>,
+    /// The people of a selection from the dashboard, with when they acknowledged.
+    pub selection: Option<Vec<Selected>>,
+    pub selection_heading: String,
+}
+
+/// Someone in a selection.
+pub struct Selected {
+    pub name: String,
+    pub email: String,
+    pub department: String,
+    pub roles: String,
+    /// The moment, or "Nog niet".
+    pub acknowledged: String,
 }
 
 fn roles_text(roles: &[String]) -> String {
@@ -111,9 +124,71 @@ fn audience_text(v: &Version) -> String {
     format!("Actieve medewerkers; {roles}; {departments}.")
 }
 
-pub async fn page(State(state): State<AppState>, user: CurrentUser, Path(n): Path<i32>) -> AppResult<Response> {
+/// A selection from the dashboard: one department (empty: none) or one role, and who in it (`alle`, `gelezen`,
+/// `niet`). Without one the page lists who has not read the version.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Focus {
+    afdeling: Option<String>,
+    rol: Option<String>,
+    stand: String,
+}
+
+impl Focus {
+    fn any(&self) -> bool {
+        self.afdeling.is_some() || self.rol.is_some()
+    }
+
+    fn takes(&self, r: &Reader) -> bool {
+        let department = r.department.as_deref().map(str::trim).unwrap_or("");
+        let in_department = self.afdeling.as_deref().is_none_or(|d| d.trim() == department);
+        let in_role = self.rol.as_deref().is_none_or(|role| r.roles.iter().any(|x| x == role));
+        let standing = match self.stand.as_str() {
+            "gelezen" => r.acknowledged_at.is_some(),
+            "alle" => true,
+            _ => r.acknowledged_at.is_none(),
+        };
+        in_department && in_role && standing
+    }
+
+    /// "Afdeling Burgerzaken: bevestigd", for the list's heading.
+    fn heading(&self) -> String {
+        let of = match (&self.afdeling, self.rol.as_deref().and_then(Role::parse)) {
+            (Some(d), _) if d.trim().is_empty() => NO_DEPARTMENT.to_string(),
+            (Some(d), _) => format!("Afdeling {}", d.trim()),
+            (None, Some(r)) => format!("Rol {}", r.label()),
+            (None, None) => "Iedereen".to_string(),
+        };
+        let who = match self.stand.as_str() {
+            "gelezen" => "bevestigd",
+            "alle" => "gevraagd",
+            _ => "nog niet bevestigd",
+        };
+        format!("{of}: {who}")
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(n): Path<i32>,
+    Query(focus): Query<Focus>,
+) -> AppResult<Response> {
     let (_, v, readers) = load(&state, &user, n).await?;
     let (rows, total) = per_department(&readers);
+    let selection = focus.any().then(|| {
+        readers
+            .iter()
+            .filter(|r| focus.takes(r))
+            .map(|r| Selected {
+                name: r.name.clone(),
+                email: r.email.clone(),
+                department: r.department.clone().unwrap_or_else(|| NO_DEPARTMENT.to_string()),
+                roles: roles_text(&r.roles),
+                acknowledged: r.acknowledged_at.map_or_else(|| "Nog niet".to_string(), format_datetime),
+            })
+            .collect()
+    });
     let missing = readers
         .iter()
         .filter(|r| r.acknowledged_at.is_none())
@@ -134,6 +209,8 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser, Path(n): Pat
         rows,
         total,
         missing,
+        selection_heading: focus.heading(),
+        selection,
     })
 }
 
@@ -154,7 +231,7 @@ pub async fn remind(State(state): State<AppState>, user: CurrentUser, Path(n): P
     let message = format!("Herinnering: lees het AI-beleid versie {} en bevestig dat u het gelezen hebt.", v.number);
     let note =
         Note { organisation_id: org, kind: Kind::Policy, application_id: None, message: &message, link: "/beleid" };
-    let key = format!("beleid-{}-herinnering-{}", v.id, crate::web::today());
+    let key = super::reminders::key(v.id, crate::web::today());
     let mut tx = state.pool.begin().await?;
     notices::send_once(&mut tx, &to, None, &note, Some(&key)).await?;
     record(

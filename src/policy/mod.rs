@@ -9,6 +9,7 @@
 
 pub mod coverage;
 mod pages;
+pub mod reminders;
 pub mod store;
 pub mod text;
 

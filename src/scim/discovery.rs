@@ -7,7 +7,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use super::auth::ScimClient;
-use super::{BASE, GROUP_SCHEMA, ScimError, ScimResult, USER_SCHEMA, list_response, scim_response};
+use super::{BASE, ENTERPRISE_SCHEMA, GROUP_SCHEMA, ScimError, ScimResult, USER_SCHEMA, list_response, scim_response};
 
 /// One attribute definition; `sub` for a complex attribute's sub-attributes.
 fn attr(name: &str, kind: &str, multi: bool, required: bool, mutability: &str, sub: Vec<Value>) -> Value {
@@ -59,6 +59,12 @@ fn user_schema() -> Value {
     schema_of(USER_SCHEMA, "User", "Een account in AI-register", attributes)
 }
 
+/// Of the enterprise extension AI-register keeps the department (coverage of the AI policy and literacy per
+/// department); other attributes sent are stored and returned as they came.
+fn enterprise_schema() -> Value {
+    schema_of(ENTERPRISE_SCHEMA, "EnterpriseUser", "De afdeling van een account", vec![string("department")])
+}
+
 fn group_schema() -> Value {
     let mut value = attr("value", "string", false, false, "immutable", vec![]);
     value["description"] = json!("id van de gebruiker");
@@ -90,6 +96,8 @@ fn resource_type_of(name: &str) -> Option<Value> {
         "Group" => ("/Groups", GROUP_SCHEMA, "Groepen van de organisatie"),
         _ => return None,
     };
+    let extensions =
+        if name == "User" { json!([{ "schema": ENTERPRISE_SCHEMA, "required": false }]) } else { json!([]) };
     Some(json!({
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
         "id": name,
@@ -97,7 +105,7 @@ fn resource_type_of(name: &str) -> Option<Value> {
         "endpoint": endpoint,
         "description": description,
         "schema": schema,
-        "schemaExtensions": [],
+        "schemaExtensions": extensions,
         "meta": { "resourceType": "ResourceType", "location": format!("{BASE}/ResourceTypes/{name}") },
     }))
 }
@@ -134,11 +142,13 @@ pub async fn resource_type(_client: ScimClient, Path(name): Path<String>) -> Sci
 }
 
 pub async fn schemas(_client: ScimClient) -> Response {
-    list_response(vec![user_schema(), group_schema()], 1, 200)
+    list_response(vec![user_schema(), enterprise_schema(), group_schema()], 1, 200)
 }
 
 fn schema_by_id(id: &str) -> Option<Value> {
-    [user_schema(), group_schema()].into_iter().find(|s| s["id"].as_str().is_some_and(|i| i.eq_ignore_ascii_case(id)))
+    [user_schema(), enterprise_schema(), group_schema()]
+        .into_iter()
+        .find(|s| s["id"].as_str().is_some_and(|i| i.eq_ignore_ascii_case(id)))
 }
 
 pub async fn schema(_client: ScimClient, Path(id): Path<String>) -> ScimResult<Response> {

@@ -8,7 +8,7 @@
 use serde_json::{Map, Value};
 
 use super::filter::{self, Filter};
-use super::{PATCH_SCHEMA, ScimError, ScimResult, require_schema};
+use super::{ENTERPRISE_SCHEMA, PATCH_SCHEMA, ScimError, ScimResult, USER_SCHEMA, require_schema};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -59,8 +59,28 @@ pub fn apply(resource: &mut Map<String, Value>, body: &Map<String, Value>, schem
     Ok(())
 }
 
+/// The enterprise extension of a User as a whole, or one of its attributes (the form Entra ID sends:
+/// "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department").
+fn extension_path(p: &str) -> Option<Path> {
+    let head = p.get(..ENTERPRISE_SCHEMA.len()).filter(|h| h.eq_ignore_ascii_case(ENTERPRISE_SCHEMA))?;
+    let rest = &p[head.len()..];
+    let whole = Path { attr: ENTERPRISE_SCHEMA.to_string(), filter: None, sub: None };
+    if rest.is_empty() {
+        return Some(whole);
+    }
+    let sub = rest.strip_prefix(':').filter(|s| !s.is_empty())?;
+    sub.chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '$' || c == '_' || c == '-')
+        .then(|| Path { sub: Some(sub.to_string()), ..whole })
+}
+
 fn parse_path(text: &str, schema: &str) -> ScimResult<Path> {
     let mut p = text.trim();
+    if schema == USER_SCHEMA
+        && let Some(path) = extension_path(p)
+    {
+        return Ok(path);
+    }
     if p.len() > schema.len() && p[..schema.len()].eq_ignore_ascii_case(schema) && p[schema.len()..].starts_with(':') {
         p = &p[schema.len() + 1..];
     }
@@ -235,6 +255,22 @@ mod tests {
         let body = json!({ "schemas": [PATCH_SCHEMA], "Operations": ops });
         apply(resource.as_object_mut().unwrap(), body.as_object().unwrap(), USER)?;
         Ok(resource)
+    }
+
+    #[test]
+    fn the_enterprise_department_is_patched_in_both_forms() {
+        let ext = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+        let r = patch(
+            json!({ "userName": "a" }),
+            json!([{ "op": "Add", "path": format!("{ext}:department"), "value": "ICT" }]),
+        )
+        .unwrap();
+        assert_eq!(r[ext]["department"], "ICT");
+        let r = patch(r, json!([{ "op": "replace", "value": { ext: { "department": "HR" } } }])).unwrap();
+        assert_eq!(r[ext]["department"], "HR");
+        let r = patch(r, json!([{ "op": "remove", "path": format!("{ext}:department") }])).unwrap();
+        assert!(r[ext].get("department").is_none());
+        assert!(patch(r, json!([{ "op": "add", "path": format!("{ext}:manager.value"), "value": "x" }])).is_err());
     }
 
     #[test]

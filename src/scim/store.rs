@@ -10,7 +10,7 @@ use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use super::filter::Filter;
-use super::{BASE, ScimError, ScimResult, USER_SCHEMA, etag};
+use super::{BASE, ENTERPRISE_SCHEMA, ScimError, ScimResult, USER_SCHEMA, etag};
 use crate::audit::{self, Actor, Event};
 use crate::register::leavers;
 
@@ -24,6 +24,8 @@ pub struct UserRow {
     pub resource: Value,
     pub created_at: OffsetDateTime,
     pub updated_at: OffsetDateTime,
+    /// The account's department (set by SCIM or by hand), shown in the enterprise extension.
+    pub department: Option<String>,
 }
 
 /// The organisation's SCIM users, optionally those matching a filter on userName, externalId or id.
@@ -33,7 +35,7 @@ pub async fn list(conn: &mut PgConnection, org: Uuid, filter: Option<&Filter>) -
     sqlx::query_as!(
         UserRow,
         r#"select s.user_id, u.email, u.name, u.active, u.version, s.external_id, s.resource,
-                  s.created_at, greatest(s.updated_at, u.updated_at) as "updated_at!"
+                  s.created_at, greatest(s.updated_at, u.updated_at) as "updated_at!", u.department
              from scim_user s join app_user u using (user_id)
             where s.organisation_id = $1
               and ($2::text is null or lower(s.resource->>'userName') = lower($2))
@@ -80,6 +82,10 @@ pub fn to_resource(row: &UserRow) -> Value {
         Some(e) => r.insert("externalId".into(), json!(e)),
         None => r.remove("externalId"),
     };
+    show_department(&mut r, row.department.as_deref());
+    if r.contains_key(ENTERPRISE_SCHEMA) {
+        r.insert("schemas".into(), json!([USER_SCHEMA, ENTERPRISE_SCHEMA]));
+    }
     r.insert(
         "meta".into(),
         json!({
@@ -93,6 +99,38 @@ pub fn to_resource(row: &UserRow) -> Value {
     Value::Object(r)
 }
 
+/// The enterprise extension says the account's department as it is now (an administrator may have changed
+/// it by hand), under the extension's canonical name.
+fn show_department(r: &mut Map<String, Value>, department: Option<&str>) {
+    let key = r.keys().find(|k| k.eq_ignore_ascii_case(ENTERPRISE_SCHEMA)).cloned();
+    let mut ext = key.and_then(|k| r.remove(&k)).and_then(|v| v.as_object().cloned());
+    if ext.is_none() && department.is_some() {
+        ext = Some(Map::new());
+    }
+    let Some(mut ext) = ext else { return };
+    ext.retain(|k, _| !k.eq_ignore_ascii_case("department"));
+    if let Some(d) = department {
+        ext.insert("department".into(), json!(d));
+    }
+    r.insert(ENTERPRISE_SCHEMA.into(), Value::Object(ext));
+}
+
+/// The department in the enterprise extension: None when the body has no extension (the department stays
+/// as it is, so a provider that does not send it does not clear one set by hand); Some(None) to clear it.
+fn department_of(r: &Map<String, Value>) -> ScimResult<Option<Option<String>>> {
+    let ext = r.iter().find(|(k, _)| k.eq_ignore_ascii_case(ENTERPRISE_SCHEMA)).map(|(_, v)| v);
+    let ext = match ext {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Object(ext)) => ext,
+        Some(_) => return Err(invalid(format!("{ENTERPRISE_SCHEMA} moet een object zijn."))),
+    };
+    match ext.iter().find(|(k, _)| k.eq_ignore_ascii_case("department")).map(|(_, v)| v) {
+        None | Some(Value::Null) => Ok(Some(None)),
+        Some(Value::String(s)) if clean(s).chars().count() <= 100 => Ok(Some(Some(clean(s)).filter(|d| !d.is_empty()))),
+        Some(_) => Err(invalid("department moet een tekst van hoogstens 100 tekens zijn.")),
+    }
+}
+
 /// A user as the provider describes it, checked.
 #[derive(Debug)]
 pub struct Input {
@@ -101,6 +139,8 @@ pub struct Input {
     pub active: bool,
     pub external_id: Option<String>,
     pub resource: Value,
+    /// Some: set the department to this (None: clear it); None: leave it as it is.
+    pub department: Option<Option<String>>,
 }
 
 fn invalid(detail: impl Into<String>) -> ScimError {
@@ -202,7 +242,8 @@ pub fn validate(body: &Map<String, Value>, current_email: Option<&str>) -> ScimR
         .or(joined)
         .unwrap_or_else(|| email.split('@').next().unwrap_or("").to_string());
     let name: String = name.chars().take(200).collect();
-    Ok(Input { email, name, active, external_id, resource: Value::Object(r) })
+    let department = department_of(&r)?;
+    Ok(Input { email, name, active, external_id, resource: Value::Object(r), department })
 }
 
 /// Another account of this organisation's SCIM users with the same userName or externalId: 409 uniqueness.
@@ -289,6 +330,7 @@ pub async fn create(conn: &mut PgConnection, org: Uuid, input: &Input, actor: &A
     .await?;
     let after = json!({ "email": input.email, "name": input.name, "externalId": input.external_id, "linked": linked });
     record(conn, org, actor, "user.scim_provisioned", user_id, None, after).await?;
+    set_department(conn, org, user_id, input, actor).await?;
     set_active(conn, org, user_id, input.active, actor).await?;
     super::roles::sync(conn, org, user_id, actor).await?;
     Ok(user_id)
@@ -327,7 +369,31 @@ pub async fn update(conn: &mut PgConnection, org: Uuid, row: &UserRow, input: &I
         let after = json!({ "email": input.email, "name": input.name, "externalId": input.external_id });
         record(conn, org, actor, "user.scim_updated", row.user_id, Some(before), after).await?;
     }
+    set_department(conn, org, row.user_id, input, actor).await?;
     set_active(conn, org, row.user_id, input.active, actor).await
+}
+
+/// The department the provider sent, with an audit event when it changes.
+async fn set_department(
+    conn: &mut PgConnection,
+    org: Uuid,
+    user_id: Uuid,
+    input: &Input,
+    actor: &Actor,
+) -> ScimResult<()> {
+    let Some(after) = &input.department else { return Ok(()) };
+    let before = sqlx::query_scalar!("select department from app_user where user_id = $1", user_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if before == *after {
+        return Ok(());
+    }
+    sqlx::query!("update app_user set department = $2 where user_id = $1", user_id, after.as_deref())
+        .execute(&mut *conn)
+        .await?;
+    let before = json!({ "department": before });
+    record(conn, org, actor, "user.department_changed", user_id, Some(before), json!({ "department": after })).await?;
+    Ok(())
 }
 
 /// active=false is a leaver (sessions end, API tokens revoked, audit event); active=true brings them back.

@@ -11,8 +11,8 @@ use serde_json::Value;
 use super::auth::ScimClient;
 use super::store::{self, UserRow};
 use super::{
-    Change, ListQuery, ResourceQuery, ScimError, ScimResult, USER_SCHEMA, check_if_match, filter, json_body,
-    list_response, page_of, parse_id, patching, project, query, replacement, require_schema, scim_response,
+    Change, ENTERPRISE_SCHEMA, ListQuery, ResourceQuery, ScimError, ScimResult, USER_SCHEMA, check_if_match, filter,
+    json_body, list_response, page_of, parse_id, patching, project, query, replacement, require_schema, scim_response,
 };
 use crate::AppState;
 
@@ -85,7 +85,7 @@ pub async fn replace(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    change(&state, &client, &id, &headers, replacement(&body, USER_SCHEMA)?).await
+    change(&state, &client, &id, &headers, replacement(&body, USER_SCHEMA)?, false).await
 }
 
 #[tracing::instrument(skip_all)]
@@ -96,7 +96,7 @@ pub async fn modify(
     headers: HeaderMap,
     body: Bytes,
 ) -> ScimResult<Response> {
-    change(&state, &client, &id, &headers, patching(&body, USER_SCHEMA)?).await
+    change(&state, &client, &id, &headers, patching(&body, USER_SCHEMA)?, true).await
 }
 
 /// PUT and PATCH: lock the user, check If-Match, make the new resource from the current one, save it.
@@ -106,6 +106,7 @@ async fn change(
     id: &str,
     headers: &HeaderMap,
     make: Change,
+    patch: bool,
 ) -> ScimResult<Response> {
     let user_id = parse_id(id, "Gebruiker")?;
     let org = client.organisation_id;
@@ -117,7 +118,12 @@ async fn change(
     if new.get("id").and_then(Value::as_str).is_some_and(|i| i != id) {
         return Err(ScimError::bad("mutability", "id kan niet worden gewijzigd."));
     }
-    let input = store::validate(&new, Some(&row.email))?;
+    let mut input = store::validate(&new, Some(&row.email))?;
+    // A PATCH that removed the whole enterprise extension removes the department with it (a PUT without the
+    // extension leaves it: see store::validate).
+    if patch && !new.keys().any(|k| k.eq_ignore_ascii_case(ENTERPRISE_SCHEMA)) {
+        input.department = Some(None);
+    }
     store::update(&mut tx, org, &row, &input, &client.actor).await?;
     let row = store::get(&mut tx, org, user_id, false).await?.ok_or_else(|| not_found(id))?;
     tx.commit().await?;

@@ -23,6 +23,7 @@ mod kader;
 mod literacy;
 mod mail;
 mod mfa;
+mod people;
 mod policy;
 mod prescan;
 mod publication;

@@ -23,7 +23,8 @@ pub(super) fn paths() -> Value {
         "/prescan/evaluate": super::prescan::evaluate_path(),
         "/policy/versions": super::policy::versions_path(),
         "/policy/versions/{number}": super::policy::version_path(),
-        "/policy/versions/{number}/coverage": super::policy::coverage_path()
+        "/policy/versions/{number}/coverage": super::policy::coverage_path(),
+        "/policy/versions/{number}/acknowledgement": super::policy::acknowledgement_path()
     })
 }
 

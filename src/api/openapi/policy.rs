@@ -41,6 +41,19 @@ pub(super) fn coverage_path() -> Value {
     } })
 }
 
+pub(super) fn acknowledgement_path() -> Value {
+    json!({ "post": {
+        "operationId": "acknowledgePolicyVersion", "summary": "Bevestigen dat de gebruiker van het token de geldende versie gelezen heeft",
+        "description": "Zoals de knop \"Ik heb het AI-beleid versie N gelezen\". Zonder body; herhalen verandert niets (200 met het eerste moment). Het token heeft schrijfrechten nodig.",
+        "parameters": [ number_parameter() ],
+        "responses": common(responses(&[
+            ("201", json_response("Bevestigd.", "PolicyAcknowledgement")),
+            ("200", json_response("Was al bevestigd; het moment van toen.", "PolicyAcknowledgement")),
+            ("404", problem_response("Bestaat niet in de organisatie van het token, is een concept of geldt niet meer."))
+        ]))
+    } })
+}
+
 fn time() -> Value {
     json!({ "type": ["string", "null"], "format": "date-time" })
 }
@@ -81,6 +94,8 @@ pub(super) fn schemas() -> Value {
         "PolicyVersionSummary": { "type": "object", "additionalProperties": false, "required": SUMMARY, "properties": summary_properties() },
         "PolicyVersionList": { "type": "object", "additionalProperties": false, "required": ["items"], "properties": {
             "items": { "type": "array", "items": { "$ref": "#/components/schemas/PolicyVersionSummary" } } } },
+        "PolicyAcknowledgement": { "type": "object", "additionalProperties": false, "required": ["number", "acknowledged_at"],
+            "properties": { "number": { "type": "integer", "minimum": 1 }, "acknowledged_at": { "type": "string", "format": "date-time" } } },
         "PolicyVersion": { "type": "object", "additionalProperties": false, "required": version_required, "properties": version },
         "PolicyCoverage": { "type": "object", "additionalProperties": false,
             "required": ["number", "audience", "asked", "acknowledged", "percent", "departments", "missing"],

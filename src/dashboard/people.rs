@@ -1,0 +1,179 @@
+//! "Mensen" on the dashboard (issue 22, item 4): per department and per role, who acknowledged the policy in
+//! force, and how the required AI-literacy stands (required, done, expired). Every figure links to its list of
+//! people for whoever may see names: the policy's coverage page (CISO, directie, administrator) and the
+//! literacy lists (administrator, CISO, FG); the others see the figures only.
+
+use std::collections::HashMap;
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::auth::roles::Role;
+use crate::auth::session::CurrentUser;
+use crate::literacy::rules::Standing;
+use crate::literacy::status::Pair;
+use crate::policy::coverage::NO_DEPARTMENT;
+use crate::policy::store::{self, Reader};
+use crate::web::url_encode;
+
+pub struct Cell {
+    pub value: usize,
+    pub href: Option<String>,
+}
+
+pub struct Line {
+    pub label: String,
+    pub cells: Vec<Cell>,
+}
+
+pub struct PolicyFigures {
+    pub number: i32,
+    pub by_department: Vec<Line>,
+    pub by_role: Vec<Line>,
+}
+
+/// One table: its caption, the heading of the first column and of the figures, and its lines.
+pub struct Table {
+    pub caption: String,
+    pub first: &'static str,
+    pub heads: Vec<&'static str>,
+    pub lines: Vec<Line>,
+}
+
+pub struct People {
+    /// The number of the policy version in force, if there is one.
+    pub policy_number: Option<i32>,
+    pub policy: Vec<Table>,
+    /// Empty when no training is required.
+    pub literacy: Vec<Table>,
+}
+
+const POLICY_HEADS: [&str; 3] = ["Gevraagd", "Bevestigd", "Nog niet"];
+
+/// The literacy groups the dashboard shows: (value in the lists' `stand`, column heading).
+pub const LITERACY_GROUPS: [(&str, &str); 3] = [("vereist", "Vereist"), ("gedaan", "Gedaan"), ("verlopen", "Verlopen")];
+
+pub fn literacy_in_group(s: Standing, group: &str) -> bool {
+    match group {
+        "vereist" => true,
+        "gedaan" => s.has_it(),
+        "verlopen" => s == Standing::Expired,
+        _ => false,
+    }
+}
+
+/// The department as the figures name it, and as the lists' filter takes it (empty: no department).
+fn department_of(d: Option<&str>) -> (String, String) {
+    match d.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => (d.to_string(), d.to_string()),
+        None => (NO_DEPARTMENT.to_string(), String::new()),
+    }
+}
+
+/// Labels in order: by name, "Geen afdeling" last.
+fn ordered(mut keys: Vec<(String, String)>) -> Vec<(String, String)> {
+    keys.sort_by(|a, b| a.1.is_empty().cmp(&b.1.is_empty()).then(a.0.to_lowercase().cmp(&b.0.to_lowercase())));
+    keys.dedup();
+    keys
+}
+
+fn policy_line(label: String, of: &[&Reader], href: Option<String>) -> Line {
+    let asked = of.len();
+    let done = of.iter().filter(|r| r.acknowledged_at.is_some()).count();
+    let link = |stand: &str| href.as_ref().map(|h| format!("{h}&stand={stand}#kop-selectie"));
+    Line {
+        label,
+        cells: vec![
+            Cell { value: asked, href: link("alle") },
+            Cell { value: done, href: link("gelezen") },
+            Cell { value: asked - done, href: link("niet") },
+        ],
+    }
+}
+
+/// The policy in force per department and per role (a person counts in each role they hold).
+fn policy_figures(number: i32, readers: &[Reader], links: bool) -> PolicyFigures {
+    let base = format!("/beleid/versie/{number}/dekking?");
+    let keys = ordered(readers.iter().map(|r| department_of(r.department.as_deref())).collect());
+    let by_department = keys
+        .into_iter()
+        .map(|(label, value)| {
+            let of: Vec<&Reader> =
+                readers.iter().filter(|r| department_of(r.department.as_deref()).1 == value).collect();
+            let href = links.then(|| format!("{base}afdeling={}", url_encode(&value)));
+            policy_line(label, &of, href)
+        })
+        .collect();
+    let by_role = Role::ALL
+        .iter()
+        .filter_map(|role| {
+            let of: Vec<&Reader> = readers.iter().filter(|r| r.roles.iter().any(|x| x == role.as_str())).collect();
+            let href = links.then(|| format!("{base}rol={}", role.as_str()));
+            (!of.is_empty()).then(|| policy_line(role.label().to_string(), &of, href))
+        })
+        .collect();
+    PolicyFigures { number, by_department, by_role }
+}
+
+fn literacy_line<'a>(label: String, of: impl Iterator<Item = &'a Pair> + Clone, href: Option<String>) -> Line {
+    let cells = LITERACY_GROUPS
+        .iter()
+        .map(|(g, _)| Cell {
+            value: of.clone().filter(|p| literacy_in_group(p.standing, g)).count(),
+            href: href.as_ref().map(|h| format!("{h}&stand={g}")),
+        })
+        .collect();
+    Line { label, cells }
+}
+
+/// Required trainings per person's department and per role that requires them.
+fn literacy_figures(pairs: &[Pair], departments: &HashMap<Uuid, String>, links: bool) -> (Vec<Line>, Vec<Line>) {
+    let dept = |p: &Pair| department_of(departments.get(&p.user_id).map(String::as_str));
+    let keys = ordered(pairs.iter().map(dept).collect());
+    let by_department = keys
+        .into_iter()
+        .map(|(label, value)| {
+            let href = links.then(|| format!("{}?afdeling={}", super::LITERACY_LIST, url_encode(&value)));
+            literacy_line(label, pairs.iter().filter(|p| dept(p).1 == value), href)
+        })
+        .collect();
+    let by_role = Role::ALL
+        .iter()
+        .filter(|r| pairs.iter().any(|p| p.role == Some(**r)))
+        .map(|r| {
+            let href = links.then(|| format!("{}/lijst?rol={}", crate::literacy::COVERAGE, r.as_str()));
+            literacy_line(r.label().to_string(), pairs.iter().filter(|p| p.role == Some(*r)), href)
+        })
+        .collect();
+    (by_department, by_role)
+}
+
+/// The figures for the signed-in user's organisation.
+pub async fn load(pool: &PgPool, org: Uuid, user: &CurrentUser) -> sqlx::Result<People> {
+    let mut policy = Vec::new();
+    let mut policy_number = None;
+    if let Some(v) = store::published(pool, org).await? {
+        let readers = store::readers(&mut *pool.acquire().await?, org, &v).await?;
+        let f = policy_figures(v.number, &readers, crate::policy::sees_coverage(user.roles()));
+        policy_number = Some(f.number);
+        for (of, first, lines) in [("per afdeling", "Afdeling", f.by_department), ("per rol", "Rol", f.by_role)] {
+            let caption = format!("AI-beleid versie {} gelezen, {of}", f.number);
+            policy.push(Table { caption, first, heads: POLICY_HEADS.to_vec(), lines });
+        }
+    }
+    let pairs = crate::literacy::status::pairs(pool, org, crate::web::today()).await?;
+    let departments = crate::literacy::figures::departments(pool, org).await?;
+    let (by_department, by_role) = literacy_figures(&pairs, &departments, crate::literacy::sees_lists(user));
+    let heads: Vec<&'static str> = LITERACY_GROUPS.iter().map(|(_, h)| *h).collect();
+    let literacy = [("per afdeling", "Afdeling", by_department), ("per rol", "Rol", by_role)]
+        .into_iter()
+        .filter(|(_, _, lines)| !lines.is_empty())
+        .map(|(of, first, lines)| Table {
+            caption: format!("Vereiste trainingen {of}"),
+            first,
+            heads: heads.clone(),
+            lines,
+        })
+        .collect();
+    Ok(People { policy_number, policy, literacy })
+}
