@@ -57,6 +57,9 @@ pub const RESIDUAL: &[(&str, &str)] = &[("laag", "Laag"), ("middel", "Middel"), 
 
 /// The addresses that take an uploaded report (the CSRF check reads larger bodies only for these).
 pub fn is_upload_path(path: &str) -> bool {
+    if path == crate::literacy::IMPORT {
+        return true;
+    }
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     matches!(parts.as_slice(), ["", "register", _, "assessments"] | ["", "register", _, "assessments", _])
 }
@@ -315,6 +318,7 @@ mod tests {
         assert!(is_upload_path("/register/x/assessments/y"));
         assert!(!is_upload_path("/register/x/assessments/y/document"));
         assert!(!is_upload_path("/register/x"));
+        assert!(is_upload_path("/ai-geletterdheid/import"));
         assert!(!is_upload_path("/beheer/gebruikers"));
     }
 }
