@@ -386,16 +386,8 @@ pub(crate) async fn confirm_completion(state: &AppState, user: &CurrentUser, org
     let Some(done) = done else { return Ok(false) };
     let after = json!({"user_id": done.user_id, "training_id": done.training_id, "confirmed": true});
     let before = json!({"confirmed": false});
-    record(
-        &mut *tx,
-        user,
-        org,
-        "literacy.completion_confirmed",
-        ("training_completion", id),
-        Some(before),
-        Some(after),
-    )
-    .await?;
+    record(&mut tx, user, org, "literacy.completion_confirmed", ("training_completion", id), Some(before), Some(after))
+        .await?;
     tx.commit().await?;
     Ok(true)
 }
