@@ -7,6 +7,7 @@
 
 pub mod applications;
 pub mod auth;
+pub mod literacy;
 pub mod openapi;
 pub mod policy;
 pub mod policy_ack;
@@ -47,6 +48,10 @@ pub fn router() -> Router<AppState> {
         .route("/policy/versions/{number}/coverage", get(policy::coverage))
         .route("/policy/versions/{number}/acknowledgement", axum::routing::post(policy_ack::acknowledge))
         .route("/suppliers", get(suppliers::list).post(suppliers::create))
+        .route("/literacy/trainings", get(literacy::list_trainings).post(literacy::create_training))
+        .route("/literacy/completions", get(literacy::list_completions).post(literacy::create_completion))
+        .route("/literacy/completions/{id}/confirm", axum::routing::post(literacy::confirm))
+        .route("/literacy/coverage", get(literacy::coverage))
         .route("/suppliers/{id}", get(suppliers::read).put(suppliers::update))
         .route("/prescan/evaluate", axum::routing::post(prescan::evaluate))
         .fallback(|| async { Problem::not_found() })

@@ -57,6 +57,9 @@ pub const RESIDUAL: &[(&str, &str)] = &[("laag", "Laag"), ("middel", "Middel"), 
 
 /// The addresses that take an uploaded report (the CSRF check reads larger bodies only for these).
 pub fn is_upload_path(path: &str) -> bool {
+    if path == crate::literacy::IMPORT {
+        return true;
+    }
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     matches!(
         parts.as_slice(),
@@ -322,6 +325,7 @@ mod tests {
         assert!(is_upload_path("/leveranciers/0190e0b4-1c2d-7f00-8000-000000000001/documenten"));
         assert!(!is_upload_path("/leveranciers/x/documenten/iso27001/verwijderen"));
         assert!(!is_upload_path("/register/x"));
+        assert!(is_upload_path("/ai-geletterdheid/import"));
         assert!(!is_upload_path("/beheer/gebruikers"));
     }
 }

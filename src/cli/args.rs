@@ -88,6 +88,11 @@ pub enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// AI-literacy records.
+    Literacy {
+        #[command(subcommand)]
+        command: LiteracyCommand,
+    },
     /// Personal API tokens for the REST API.
     ApiToken {
         #[command(subcommand)]
@@ -136,6 +141,24 @@ pub enum BeslishulpCommand {
         /// Another decision-tree.yaml of the same format (default: the configured or built-in tree).
         #[arg(long)]
         tree: Option<std::path::PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum LiteracyCommand {
+    /// Import completed trainings from a learning platform's CSV file (e-mail, training, datum, certificaat):
+    /// every line is checked and reported; nothing is written unless all are in order.
+    Import {
+        /// The file to read.
+        file: std::path::PathBuf,
+        /// Only check and report per line; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// The organisation's code (needed when there are several).
+        #[arg(long)]
+        org_code: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 

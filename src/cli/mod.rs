@@ -6,6 +6,7 @@ mod accounts;
 mod args;
 mod beslishulp;
 mod database;
+mod literacy;
 mod prescan;
 mod publication;
 mod tokens;
@@ -16,8 +17,8 @@ use airegister::publication::import::Mode;
 
 pub use args::Cli;
 use args::{
-    ApiTokenCommand, AuditCommand, BeslishulpCommand, Command, OrganisationCommand, PrescanCommand, ScimTokenCommand,
-    UserCommand,
+    ApiTokenCommand, AuditCommand, BeslishulpCommand, Command, LiteracyCommand, OrganisationCommand, PrescanCommand,
+    ScimTokenCommand, UserCommand,
 };
 
 /// Run one command to its end.
@@ -41,6 +42,9 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
                 (true, true) => Mode::PartialWithDrafts,
             };
             publication::import(&file, dry_run, mode, org_code.as_deref(), &db).await
+        }
+        Command::Literacy { command: LiteracyCommand::Import { file, dry_run, org_code, db } } => {
+            literacy::import(&file, dry_run, org_code.as_deref(), &db).await
         }
         // The demo keeps to its own data directory (unless one is given), so it never mixes with real data.
         Command::Serve { serve, db } if serve.demo => airegister::server::serve(serve, db.for_demo()).await,

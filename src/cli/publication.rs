@@ -39,7 +39,7 @@ pub async fn import(file: &Path, dry_run: bool, mode: Mode, org_code: Option<&st
 }
 
 /// The organisation a command works on: by code, or the only one.
-async fn pick_organisation(db: &Database, code: Option<&str>) -> anyhow::Result<uuid::Uuid> {
+pub(super) async fn pick_organisation(db: &Database, code: Option<&str>) -> anyhow::Result<uuid::Uuid> {
     let mut conn = db.pool.acquire().await?;
     match code {
         Some(code) => organisations::find_by_code(&mut conn, code)

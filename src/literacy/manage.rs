@@ -54,12 +54,17 @@ pub struct Forms {
     pub training: (FormData, FormErrors),
     pub requirement: (FormData, FormErrors),
     pub completion: (FormData, FormErrors),
+    /// The report of an uploaded completions file.
+    pub import: Option<super::import::Report>,
 }
 
 #[derive(Template)]
 #[template(path = "literacy/manage.html")]
 struct ManagePage {
     layout: Layout,
+    report: Option<super::import::Report>,
+    /// A dry run is the default; after one that found every line in order, the next step is the import.
+    dry_run_checked: bool,
     trainings: Vec<TrainingView>,
     waiting: Vec<WaitingView>,
     levels: Vec<OptView>,
@@ -71,7 +76,7 @@ struct ManagePage {
     forms: Forms,
 }
 
-fn guard(user: &CurrentUser) -> AppResult<Uuid> {
+pub(super) fn guard(user: &CurrentUser) -> AppResult<Uuid> {
     let org = organisation(user)?;
     if !manages(user) {
         return Err(AppError::Forbidden);
@@ -145,7 +150,12 @@ async fn waiting(state: &AppState, org: Uuid) -> AppResult<Vec<WaitingView>> {
         .collect())
 }
 
-async fn render(state: &AppState, user: &CurrentUser, code: StatusCode, f: Forms) -> AppResult<Response> {
+pub(super) async fn render(
+    state: &AppState,
+    user: &CurrentUser,
+    code: StatusCode,
+    mut f: Forms,
+) -> AppResult<Response> {
     let org = guard(user)?;
     let training_list = training_options(&state.pool, org).await?;
     let tools: Vec<(String, String)> = sqlx::query!(
@@ -172,6 +182,8 @@ async fn render(state: &AppState, user: &CurrentUser, code: StatusCode, f: Forms
         code,
         &ManagePage {
             layout: Layout::for_user(user, "AI-geletterdheid beheren", MANAGE).with_errors(has_errors),
+            dry_run_checked: !f.import.as_ref().is_some_and(|r| r.ok() && r.dry_run),
+            report: f.import.take(),
             trainings: trainings(state, org).await?,
             waiting: waiting(state, org).await?,
             levels: options(&levels, f.training.0.get("level")),
@@ -207,34 +219,11 @@ pub async fn create_training(State(state): State<AppState>, user: CurrentUser, b
             return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, f).await;
         }
     };
-    let id = Uuid::now_v7();
-    let mut tx = state.pool.begin().await?;
-    let inserted = sqlx::query!(
-        "insert into training (training_id, organisation_id, title, provider, level, duration_minutes,
-                validity_months, link) values ($1, $2, $3, $4, $5, $6, $7, $8)
-         on conflict (organisation_id, lower(btrim(title))) do nothing",
-        id,
-        org,
-        t.title,
-        t.provider,
-        t.level,
-        t.duration_minutes,
-        t.validity_months,
-        t.link
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if inserted == 0 {
-        drop(tx);
+    if insert_training(&state, &user, org, &t).await?.is_none() {
         let f =
             Forms { training: refused(input, "title", "Er is al een training met deze titel."), ..Forms::default() };
         return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, f).await;
     }
-    let after = json!({"title": t.title, "provider": t.provider, "level": t.level,
-        "duration_minutes": t.duration_minutes, "validity_months": t.validity_months, "link": t.link});
-    record(&mut tx, &user, org, "literacy.training_created", ("training", id), None, Some(after)).await?;
-    tx.commit().await?;
     session::flash_redirect(&state.pool, &user, &format!("De training „{}” is toegevoegd.", t.title), MANAGE).await
 }
 
@@ -340,6 +329,50 @@ pub async fn record_for(State(state): State<AppState>, user: CurrentUser, body: 
 #[tracing::instrument(skip_all)]
 pub async fn confirm(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = guard(&user)?;
+    if !confirm_completion(&state, &user, org, id).await? {
+        return session::flash_redirect(&state.pool, &user, "Deze training was al bevestigd.", MANAGE).await;
+    }
+    session::flash_redirect(&state.pool, &user, "De training is bevestigd en telt nu mee.", MANAGE).await
+}
+
+/// Add a training with its audit event; None when the organisation has one with that title already.
+pub(crate) async fn insert_training(
+    state: &AppState,
+    user: &CurrentUser,
+    org: Uuid,
+    t: &TrainingInput,
+) -> AppResult<Option<Uuid>> {
+    let id = Uuid::now_v7();
+    let mut tx = state.pool.begin().await?;
+    let inserted = sqlx::query!(
+        "insert into training (training_id, organisation_id, title, provider, level, duration_minutes,
+                validity_months, link) values ($1, $2, $3, $4, $5, $6, $7, $8)
+         on conflict (organisation_id, lower(btrim(title))) do nothing",
+        id,
+        org,
+        t.title,
+        t.provider,
+        t.level,
+        t.duration_minutes,
+        t.validity_months,
+        t.link
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Ok(None);
+    }
+    let after = json!({"title": t.title, "provider": t.provider, "level": t.level,
+        "duration_minutes": t.duration_minutes, "validity_months": t.validity_months, "link": t.link});
+    record(&mut tx, user, org, "literacy.training_created", ("training", id), None, Some(after)).await?;
+    tx.commit().await?;
+    Ok(Some(id))
+}
+
+/// Confirm someone's own entry with its audit event; false when there is no such entry waiting (confirmed
+/// already, or not the organisation's).
+pub(crate) async fn confirm_completion(state: &AppState, user: &CurrentUser, org: Uuid, id: Uuid) -> AppResult<bool> {
     let mut tx = state.pool.begin().await?;
     let done = sqlx::query!(
         "update training_completion set confirmed_by = $3, confirmed_at = now()
@@ -350,22 +383,11 @@ pub async fn confirm(State(state): State<AppState>, user: CurrentUser, Path(id):
     )
     .fetch_optional(&mut *tx)
     .await?;
-    let Some(done) = done else {
-        drop(tx);
-        return session::flash_redirect(&state.pool, &user, "Deze training was al bevestigd.", MANAGE).await;
-    };
+    let Some(done) = done else { return Ok(false) };
     let after = json!({"user_id": done.user_id, "training_id": done.training_id, "confirmed": true});
     let before = json!({"confirmed": false});
-    record(
-        &mut tx,
-        &user,
-        org,
-        "literacy.completion_confirmed",
-        ("training_completion", id),
-        Some(before),
-        Some(after),
-    )
-    .await?;
+    record(&mut tx, user, org, "literacy.completion_confirmed", ("training_completion", id), Some(before), Some(after))
+        .await?;
     tx.commit().await?;
-    session::flash_redirect(&state.pool, &user, "De training is bevestigd en telt nu mee.", MANAGE).await
+    Ok(true)
 }

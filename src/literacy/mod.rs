@@ -8,15 +8,17 @@
 //! completions and sees every list; CISO and FG see the coverage lists (they act on them); directie sees the
 //! figures only.
 
-mod coverage;
+pub(crate) mod coverage;
 pub mod figures;
-mod forms;
-mod manage;
-mod mine;
+pub(crate) mod forms;
+pub mod import;
+pub(crate) mod manage;
+pub(crate) mod mine;
 pub mod rules;
 pub mod status;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use serde_json::Value;
 use sqlx::PgConnection;
@@ -25,11 +27,14 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::audit::{self, Actor};
 use crate::roles::Role;
+use crate::web::multipart::MAX_UPLOAD_BODY;
 use crate::web::user::CurrentUser;
 
 pub const HOME: &str = "/ai-geletterdheid";
 pub const MANAGE: &str = "/ai-geletterdheid/beheer";
 pub const COVERAGE: &str = "/ai-geletterdheid/dekking";
+/// The completions import (a file upload: see `assessments::is_upload_path`).
+pub const IMPORT: &str = "/ai-geletterdheid/import";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -39,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .route("/ai-geletterdheid/eisen", post(manage::add_requirement))
         .route("/ai-geletterdheid/eisen/{id}/verwijderen", post(manage::remove_requirement))
         .route("/ai-geletterdheid/afrondingen", post(manage::record_for))
+        .route(IMPORT, post(import::page::import_file).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)))
         .route("/ai-geletterdheid/afrondingen/{id}/bevestigen", post(manage::confirm))
         .route(COVERAGE, get(coverage::page))
         .route("/ai-geletterdheid/dekking/lijst", get(coverage::list))

@@ -94,6 +94,11 @@ pub fn write(rows: &[(Map<String, Value>, [String; 2])]) -> Vec<u8> {
 /// Parse CSV text (a leading BOM is skipped): records of fields; quoted fields may hold commas, quotes and
 /// newlines. Err names the line of an unterminated quote.
 pub fn parse(text: &str) -> Result<Vec<Vec<String>>, String> {
+    parse_separated(text, ',')
+}
+
+/// As [`parse`], with another field separator (`;`, as Dutch spreadsheets write CSV).
+pub fn parse_separated(text: &str, separator: char) -> Result<Vec<Vec<String>>, String> {
     let text = text.strip_prefix(BOM).unwrap_or(text);
     let mut records = Vec::new();
     let mut record = Vec::new();
@@ -125,7 +130,7 @@ pub fn parse(text: &str) -> Result<Vec<Vec<String>>, String> {
                 in_quotes = true;
                 quote_line = line;
             }
-            ',' => record.push(std::mem::take(&mut field)),
+            c if c == separator => record.push(std::mem::take(&mut field)),
             '\r' if chars.peek() == Some(&'\n') => {}
             '\n' => {
                 line += 1;

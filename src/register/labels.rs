@@ -44,6 +44,7 @@ pub fn event(action: &str) -> Option<&'static str> {
         "literacy.requirement_removed" => "Trainingseis verwijderd",
         "literacy.completion_recorded" => "Gevolgde training vastgelegd",
         "literacy.completion_confirmed" => "Gevolgde training bevestigd",
+        "literacy.completions_imported" => "Gevolgde trainingen geïmporteerd",
         "literacy.demo_loaded" => "Demo-trainingen geladen",
         "application.supplier_renamed" => "Naam van de leverancier gewijzigd bij de leverancier",
         "supplier.created" => "Leverancier vastgelegd",

@@ -21,6 +21,8 @@ mod import_partial;
 mod infra;
 mod kader;
 mod literacy;
+mod literacy_api;
+mod literacy_import;
 mod mail;
 mod mfa;
 mod people;

@@ -24,6 +24,7 @@ fn schemas() -> Map<String, Value> {
         super::suppliers::schemas(),
         super::prescan::schemas(),
         super::policy::schemas(),
+        super::literacy::schemas(),
     ] {
         if let Value::Object(group) = group {
             schemas.extend(group);

@@ -8,6 +8,7 @@
 mod components;
 mod docs;
 mod fields;
+mod literacy;
 mod paths;
 mod policy;
 mod prescan;

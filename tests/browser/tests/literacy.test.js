@@ -67,3 +67,42 @@ test('an employee records a training, the administrator confirms it, the allowed
     await admin.context.close();
   }
 });
+
+test('the administrator imports completions from a CSV file: a dry run reports a bad line, then a good file is imported', async () => {
+  const admin = await h.newSession(browser, 'beheerder');
+  try {
+    const page = admin.page;
+    const csv = (text) => ({ name: 'afrondingen.csv', mimeType: 'text/csv', buffer: Buffer.from(text) });
+    const upload = async (text) => {
+      await page.getByLabel(/^Bestand/).setInputFiles(csv(text));
+      await Promise.all([page.waitForNavigation(), h.clickButton(page, 'Inlezen')]);
+    };
+    await h.visit(page, '/ai-geletterdheid/beheer');
+    assert.ok(await page.getByLabel('Proefimport (niets opslaan)').isChecked(), 'a dry run is the default');
+
+    // A file with an unknown person: reported by line and field, nothing written.
+    await upload('E-mail;Training;Datum\nfg@demo.example;Basistraining AI-geletterdheid;10-02-2026\nniemand@demo.example;Basistraining AI-geletterdheid;10-02-2026\n');
+    const report = page.getByRole('table', { name: 'Per regel' });
+    assert.match(await report.getByRole('row', { name: /niemand@demo\.example/ }).innerText(), /^3\s.*e-mail: onbekende medewerker „niemand@demo\.example”/s);
+    assert.match(await page.locator('main').innerText(), /1 van de 2 regels hebben fouten; er is niets opgeslagen/);
+    await checked(page, 'AI-geletterdheid beheren, import with a bad line');
+
+    // The good file: first the dry run (after which the next step is the import), then the import.
+    const good = 'email,training,date,certificaat\nfg@demo.example,Basistraining AI-geletterdheid,2026-02-10,https://leren.example.nl/c/7\ndirectie@demo.example,Basistraining AI-geletterdheid,11-02-2026,\n';
+    await upload(good);
+    assert.match(await page.locator('main').innerText(), /2 afgeronde trainingen in orde \(proefimport/);
+    assert.equal(await report.getByRole('row', { name: /Wordt vastgelegd en bevestigd/ }).count(), 2);
+    assert.ok(!(await page.getByLabel('Proefimport (niets opslaan)').isChecked()), 'after a good dry run the import is next');
+    await checked(page, 'AI-geletterdheid beheren, import dry run in order');
+    await upload(good);
+    assert.match(await page.locator('main').innerText(), /2 afgeronde trainingen geïmporteerd en bevestigd\./);
+    await checked(page, 'AI-geletterdheid beheren, import done');
+
+    // Importing the same file again: every line is a duplicate now.
+    await page.getByLabel('Proefimport (niets opslaan)').check();
+    await upload(good);
+    assert.equal(await report.getByRole('row', { name: /deze afronding staat al in het register/ }).count(), 2);
+  } finally {
+    await admin.context.close();
+  }
+});
