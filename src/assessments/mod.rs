@@ -58,7 +58,13 @@ pub const RESIDUAL: &[(&str, &str)] = &[("laag", "Laag"), ("middel", "Middel"), 
 /// The addresses that take an uploaded report (the CSRF check reads larger bodies only for these).
 pub fn is_upload_path(path: &str) -> bool {
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    matches!(parts.as_slice(), ["", "register", _, "assessments"] | ["", "register", _, "assessments", _])
+    // The Algoritmekader's measures take an evidence file too (kader::measure).
+    matches!(
+        parts.as_slice(),
+        ["", "register", _, "assessments"]
+            | ["", "register", _, "assessments", _]
+            | ["", "register", _, "maatregelen", _]
+    )
 }
 
 pub fn router() -> Router<AppState> {
@@ -314,6 +320,8 @@ mod tests {
         assert!(is_upload_path("/register/0190e0b4-1c2d-7f00-8000-000000000001/assessments"));
         assert!(is_upload_path("/register/x/assessments/y"));
         assert!(!is_upload_path("/register/x/assessments/y/document"));
+        assert!(is_upload_path("/register/x/maatregelen/owp-06"));
+        assert!(!is_upload_path("/register/x/maatregelen/owp-06/bewijs"));
         assert!(!is_upload_path("/register/x"));
         assert!(!is_upload_path("/beheer/gebruikers"));
     }
