@@ -126,7 +126,7 @@ async fn approval_of_a_high_risk_system_waits_for_every_requirement_when_the_org
     assert_eq!(shown(&page(&app, &c, &format!("{tab}?fase=alle")).await), 34);
     let design = page(&app, &c, &format!("{tab}?fase=ontwerp")).await;
     assert!(design.contains(r#"<option value="ontwerp" selected>Ontwerp</option>"#));
-    assert_ne!(shown(&design), own);
+    assert!(shown(&design) < 34);
     let overview = page(&app, &ciso, "/vereisten?fase=uitfaseren").await;
     assert!(overview.contains("Toewijzingsmodel"));
 
@@ -176,7 +176,8 @@ async fn approval_of_a_high_risk_system_waits_for_every_requirement_when_the_org
     let pdf: &[u8] = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
     let r = app.post_multipart(&c, &measure, &done, Some(("document", "FRAIA besluit.pdf", pdf)), true).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
-    let tab = page(&app, &ciso, &format!("/register/{id}/vereisten")).await;
+    // Every phase: aia-27 is not among the phases of a system in use.
+    let tab = page(&app, &ciso, &format!("/register/{id}/vereisten?fase=alle")).await;
     assert!(
         tab.contains(&format!(r#"href="/register/{id}/maatregelen/{last}/bewijs">FRAIA besluit.pdf</a>"#)),
         "{tab}"
