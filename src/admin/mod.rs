@@ -25,4 +25,5 @@ pub fn router() -> Router<AppState> {
         .route("/beheer/organisaties/nieuw", get(organisations::new_form))
         .route("/beheer/organisaties/{id}", get(organisations::edit_form).post(organisations::update))
         .route("/beheer/organisaties/{id}/tweestapsverificatie", post(organisations::require_mfa))
+        .route("/beheer/organisaties/{id}/algoritmekader", post(organisations::kader_gate))
 }

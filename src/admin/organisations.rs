@@ -56,6 +56,8 @@ pub struct OrganisationFormPage {
     /// Two-factor login: required for beheerders and CISOs, and how many of them have not set it up.
     pub require_mfa: bool,
     pub without_mfa: Vec<String>,
+    /// Approve a high-risk AI system only when the Algoritmekader's requirements are met (issue 23).
+    pub kader_gate: bool,
 }
 
 fn form_page(
@@ -77,6 +79,7 @@ fn form_page(
         conflict,
         require_mfa: false,
         without_mfa: Vec::new(),
+        kader_gate: false,
     }
 }
 
@@ -155,6 +158,9 @@ pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id
     let mut page = form_page(&user, Some(id), input_of(&org), org.version, FormErrors::new(), None);
     page.require_mfa = org.require_mfa;
     page.without_mfa = without_mfa(&state.pool, id).await?;
+    page.kader_gate = sqlx::query_scalar!("select kader_gate from organisation where organisation_id = $1", id)
+        .fetch_one(&state.pool)
+        .await?;
     render(&page)
 }
 
@@ -203,6 +209,43 @@ pub async fn require_mfa(
         format!("Tweestapsverificatie is nu verplicht voor beheerders en CISO's van {}.", org.name)
     } else {
         format!("Tweestapsverificatie is niet langer verplicht bij {}.", org.name)
+    };
+    session::flash_redirect(&state.pool, &user, &msg, &format!("/beheer/organisaties/{id}")).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct KaderGateForm {
+    kader_gate: String,
+}
+
+/// Switch the Algoritmekader gate on or off: approval of a high-risk AI system waits until every applicable
+/// requirement is met (register::gates). A governance setting, so in the audit trail.
+#[tracing::instrument(skip_all)]
+pub async fn kader_gate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Form(form): Form<KaderGateForm>,
+) -> AppResult<Response> {
+    let org = administered(&state, &user, id).await?;
+    let on = form.kader_gate == "ja";
+    let mut tx = state.pool.begin().await?;
+    let before = sqlx::query_scalar!("select kader_gate from organisation where organisation_id = $1 for update", id)
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query!("update organisation set kader_gate = $2, version = version + 1 where organisation_id = $1", id, on)
+        .execute(&mut *tx)
+        .await?;
+    let actor = crate::audit::Actor::from(&user);
+    let event = crate::audit::Event::about(Some(id), &actor, "organisation.kader_gate", ("organisation", id))
+        .change(Some(serde_json::json!({ "kader_gate": before })), Some(serde_json::json!({ "kader_gate": on })));
+    crate::audit::record(&mut tx, event).await?;
+    tx.commit().await?;
+    let msg = if on {
+        format!("{} keurt een hoog-risico-systeem nu pas goed als alle vereisten zijn voldaan.", org.name)
+    } else {
+        format!("{} keurt een hoog-risico-systeem weer goed zonder dat alle vereisten zijn voldaan.", org.name)
     };
     session::flash_redirect(&state.pool, &user, &msg, &format!("/beheer/organisaties/{id}")).await
 }

@@ -7,6 +7,7 @@
 
 pub mod applications;
 pub mod auth;
+pub mod kader;
 pub mod literacy;
 pub mod openapi;
 pub mod policy;
@@ -38,6 +39,8 @@ pub fn router() -> Router<AppState> {
         .route("/applications/{id}", get(applications::read))
         .route("/applications/{id}/workflow", get(applications::workflow))
         .route("/applications/{id}/export", get(applications::export_one))
+        .route("/applications/{id}/requirements", get(kader::requirements))
+        .route("/requirements/open", get(kader::open))
         .route("/export", get(applications::export_register))
         .route("/tasks", get(tasks::list))
         .route("/confirmations", get(applications::confirmations))

@@ -61,11 +61,13 @@ pub fn is_upload_path(path: &str) -> bool {
         return true;
     }
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    // Evidence of the Algoritmekader's measures (kader::measure) and a supplier's documents too.
     matches!(
         parts.as_slice(),
         ["", "register", _, "assessments"]
             | ["", "register", _, "assessments", _]
             | ["", "leveranciers", _, "documenten"]
+            | ["", "register", _, "maatregelen", _]
     )
 }
 
@@ -324,6 +326,8 @@ mod tests {
         assert!(!is_upload_path("/register/x/assessments/y/document"));
         assert!(is_upload_path("/leveranciers/0190e0b4-1c2d-7f00-8000-000000000001/documenten"));
         assert!(!is_upload_path("/leveranciers/x/documenten/iso27001/verwijderen"));
+        assert!(is_upload_path("/register/x/maatregelen/owp-06"));
+        assert!(!is_upload_path("/register/x/maatregelen/owp-06/bewijs"));
         assert!(!is_upload_path("/register/x"));
         assert!(is_upload_path("/ai-geletterdheid/import"));
         assert!(!is_upload_path("/beheer/gebruikers"));

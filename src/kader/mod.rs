@@ -3,12 +3,15 @@
 //! evidence and review date of each measure; a CISO overview and audit reports (HTML print view and Excel).
 //! A newer copy of the Algoritmekader is a directory `algoritmekader/` in `AIREGISTER_REFERENCE_DIR`.
 
+pub mod gate;
+mod measure;
 pub mod pages;
+pub mod phase;
 pub mod reference;
 pub mod report;
 pub mod rule;
 pub mod store;
-mod view;
+pub mod view;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

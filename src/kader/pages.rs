@@ -5,15 +5,16 @@
 use askama::Template;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use uuid::Uuid;
 
+use super::phase::{self, PhaseQuery};
 use super::reference::Kader;
 use super::rule::{self, Profile};
-use super::store::{self, MeasureUpdate};
+use super::store;
 use super::view::{self, RequirementView};
 use crate::AppState;
 use crate::applications::summary::{Summary, summary};
@@ -22,8 +23,7 @@ use crate::audit::Actor;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
 use crate::register::access;
-use crate::register::fields::label_in as label;
-use crate::register::form::{FormData, is_https_link};
+use crate::register::form::FormData;
 use crate::register::store::{self as apps, Stored};
 use crate::web::forms::FormErrors;
 use crate::web::forms::OptView;
@@ -31,6 +31,7 @@ use crate::web::layout::Layout;
 use crate::web::render_status;
 
 pub fn router() -> Router<AppState> {
+    crate::register::facts::register_kader_reader(super::gate::reader);
     Router::new()
         .route("/vereisten", get(super::report::overview))
         .route("/vereisten/rapport", get(super::report::register_print))
@@ -41,7 +42,10 @@ pub fn router() -> Router<AppState> {
         .route("/register/{id}/vereisten/rapport.xlsx", get(super::report::xlsx))
         .route("/register/{id}/vereisten/{req}/niet-van-toepassing", post(exclude))
         .route("/register/{id}/vereisten/{req}/van-toepassing", post(include))
-        .route("/register/{id}/maatregelen/{mtr}", post(save_measure))
+        .route("/register/{id}/maatregelen/{mtr}", post(super::measure::save))
+        .route("/register/{id}/maatregelen/{mtr}/bewijs", get(super::measure::download))
+        // Evidence files: the upload forms' body limit (the CSRF layer reads them: assessments::is_upload_path).
+        .layer(axum::extract::DefaultBodyLimit::max(crate::web::multipart::MAX_UPLOAD_BODY))
 }
 
 pub(super) fn kader() -> AppResult<&'static Kader> {
@@ -49,7 +53,7 @@ pub(super) fn kader() -> AppResult<&'static Kader> {
 }
 
 /// Who may work on the measures: whoever looks after the registration, and its RASCI people.
-fn can_work(user: &CurrentUser, app: &Stored) -> bool {
+pub(super) fn can_work(user: &CurrentUser, app: &Stored) -> bool {
     access::can_manage(user, app) || app.rasci.iter().any(|e| e.user_id == Some(user.user_id))
 }
 
@@ -74,6 +78,9 @@ struct TabPage {
     statuses: &'static [(&'static str, &'static str)],
     /// A refused "not applicable": requirement and message.
     exclude_error: Option<(String, String)>,
+    /// The lifecycle filter's choices (value, label, selected) and how many requirements it shows.
+    phases: Vec<(String, String, bool)>,
+    shown: usize,
 }
 
 impl TabPage {
@@ -99,17 +106,18 @@ async fn computed(state: &AppState, kader: &Kader, id: Uuid) -> AppResult<(Optio
 
 /// Refused input at one measure or requirement, shown there.
 #[derive(Default)]
-struct Refusal {
-    measure: Option<(String, FormData, String)>,
-    exclude: Option<(String, String)>,
+pub(super) struct Refusal {
+    pub(super) measure: Option<(String, FormData, String)>,
+    pub(super) exclude: Option<(String, String)>,
 }
 
-async fn tab_page(
+pub(super) async fn tab_page(
     state: &AppState,
     user: &CurrentUser,
     id: Uuid,
     code: StatusCode,
     refusal: Refusal,
+    fase: &str,
 ) -> AppResult<Response> {
     let (org, app) = load(state, user, id).await?;
     let kader = kader()?;
@@ -139,6 +147,16 @@ async fn tab_page(
             owners.push((uid.to_string(), m.name.clone()));
         }
     }
+    let counts = view::counts(&requirements);
+    let status = app.str("status");
+    let own = match status {
+        Some(s) => format!(
+            "Fasen bij de status {s}: {}",
+            phase::of_status(status).iter().map(|p| phase::label(p)).collect::<Vec<_>>().join(", ")
+        ),
+        None => "Alle fasen (de registratie heeft geen status)".to_string(),
+    };
+    let requirements = phase::filter(requirements, &phase::chosen(fase, status));
     let has_error =
         refusal.exclude.is_some() || requirements.iter().any(|r| r.measures.iter().any(|m| m.error.is_some()));
     let page = TabPage {
@@ -152,8 +170,10 @@ async fn tab_page(
         changed: !added.is_empty() || !removed.is_empty(),
         added: added.iter().map(|r| title(kader, r)).collect(),
         removed: removed.iter().map(|r| title(kader, r)).collect(),
-        counts: view::counts(&requirements),
+        counts,
+        shown: requirements.len(),
         requirements,
+        phases: phase::options(fase, &own),
         can_manage: access::can_manage(user, &app),
         can_work: can_work(user, &app),
         owners,
@@ -167,8 +187,13 @@ fn title(kader: &Kader, id: &str) -> String {
     kader.requirement(id).map(|r| format!("{id} – {}", r.title)).unwrap_or_else(|| id.to_string())
 }
 
-async fn tab(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
-    tab_page(&state, &user, id, StatusCode::OK, Refusal::default()).await
+async fn tab(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Query(q): Query<PhaseQuery>,
+) -> AppResult<Response> {
+    tab_page(&state, &user, id, StatusCode::OK, Refusal::default(), &q.fase).await
 }
 
 /// Take over the recomputed set; the history says what came and went.
@@ -247,7 +272,8 @@ async fn exclude(
         errors.note("reason", "de reden waarom deze vereiste niet van toepassing is", input.get("reason"), 10, 2000);
     if let Some((_, message)) = errors.iter().next() {
         let refusal = Refusal { exclude: Some((req, message.clone())), ..Refusal::default() };
-        return tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, refusal).await;
+        // Every phase: the refused requirement must be on the page.
+        return tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, refusal, "alle").await;
     }
     set_reason(state, user, id, req, Some(reason)).await
 }
@@ -258,104 +284,4 @@ async fn include(
     Path((id, req)): Path<(Uuid, String)>,
 ) -> AppResult<Response> {
     set_reason(state, user, id, req, None).await
-}
-
-/// A measure's form, checked: the status, a reason when not applicable, evidence when done, an owner from the
-/// RASCI, an https link and a date.
-fn check_measure<'a>(input: &'a FormData, app: &Stored) -> Result<MeasureUpdate<'a>, String> {
-    let mut errors = FormErrors::new();
-    let status = crate::register::options::value_in(store::STATUSES, input.get("status"));
-    if status.is_none() {
-        errors.add("status", "Kies de status van de maatregel.");
-    }
-    let (reason, evidence, url) =
-        (input.get("reason").trim(), input.get("evidence").trim(), input.get("evidence_url").trim());
-    if status == Some("niet_van_toepassing") && reason.chars().count() < 10 {
-        errors.add("reason", "Vul bij Reden in waarom de maatregel niet van toepassing is (minstens 10 tekens).");
-    }
-    if status == Some("gereed") && evidence.is_empty() && url.is_empty() {
-        errors.add(
-            "evidence",
-            "Vul bij Bewijs een toelichting of een link naar het bewijs in: een gerede maatregel heeft bewijs.",
-        );
-    }
-    errors.optional("evidence", "bewijs", evidence, 5000);
-    errors.optional("reason", "reden", reason, 2000);
-    if !url.is_empty() && !is_https_link(url) {
-        errors.add(
-            "evidence_url",
-            "Vul bij Link naar bewijs een https-adres in, zoals https://intranet.example.nl/dossier.",
-        );
-    }
-    let owner = match input.get("owner") {
-        "" => None,
-        o => match Uuid::parse_str(o).ok().filter(|u| app.rasci.iter().any(|e| e.user_id == Some(*u))) {
-            Some(u) => Some(u),
-            None => {
-                errors.add("owner", "Kies bij Eigenaar iemand uit de RASCI van deze registratie.");
-                None
-            }
-        },
-    };
-    let review_date = errors.date("review_date", "Herbeoordelen op", input.get("review_date"));
-    let version = input.get("version").parse().unwrap_or(-1);
-    match status {
-        Some(status) if errors.is_empty() => Ok(MeasureUpdate {
-            measure: "",
-            status,
-            reason: Some(reason).filter(|r| !r.is_empty() && status == "niet_van_toepassing"),
-            owner_id: owner,
-            evidence: Some(evidence).filter(|e| !e.is_empty()),
-            evidence_url: Some(url).filter(|e| !e.is_empty()),
-            review_date,
-            version,
-        }),
-        _ => Err(errors.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" ")),
-    }
-}
-
-async fn save_measure(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path((id, mtr)): Path<(Uuid, String)>,
-    body: Bytes,
-) -> AppResult<Response> {
-    let org = organisation(&user)?;
-    let kader = kader()?;
-    let m = kader.measure(&mtr).ok_or(AppError::NotFound)?;
-    let input = FormData::parse(&body);
-    let members = apps::members(&state.pool, org).await?;
-    let mut tx = state.pool.begin().await?;
-    let app = apps::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-    if !can_work(&user, &app) {
-        return Err(AppError::Forbidden);
-    }
-    let mut update = match check_measure(&input, &app) {
-        Ok(u) => u,
-        Err(message) => {
-            drop(tx);
-            let refusal = Refusal { measure: Some((mtr, input.clone(), message)), ..Refusal::default() };
-            return tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, refusal).await;
-        }
-    };
-    update.measure = &m.id;
-    if !store::save_measure(&mut tx, id, &update, user.user_id).await? {
-        return Err(AppError::Conflict(
-            "Deze maatregel is intussen door iemand anders bijgewerkt. Laad de pagina opnieuw en bekijk de nieuwe stand.".into(),
-        ));
-    }
-    let owner = update.owner_id.and_then(|u| members.iter().find(|m| m.user_id == u)).map(|m| m.name.as_str());
-    let line = format!(
-        "{} – {}: {}{}{}",
-        m.id,
-        m.title,
-        label(store::STATUSES, update.status).to_lowercase(),
-        owner.map(|o| format!("; eigenaar {o}")).unwrap_or_default(),
-        update.reason.map(|r| format!("; reden: {r}")).unwrap_or_default()
-    );
-    apps::record_note(&mut tx, &Actor::from(&user), "application.measure_updated", &app, &members, ("kader", &line))
-        .await?;
-    tx.commit().await?;
-    let back = format!("/register/{id}/vereisten#maatregel-{mtr}");
-    session::flash_redirect(&state.pool, &user, "De maatregel is opgeslagen.", &back).await
 }

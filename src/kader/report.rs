@@ -3,11 +3,12 @@
 //! the CISO's overview of what is open across the register.
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use uuid::Uuid;
 
 use super::pages::kader;
+use super::phase::{self, PhaseQuery};
 use super::store;
 use super::view::{self, REPORT_HEADER};
 use crate::AppState;
@@ -19,7 +20,7 @@ use crate::web::layout::Layout;
 use crate::web::{attachment, format_date, render, today};
 
 /// CISO, FG, management and administrators see the whole register.
-fn sees_register(user: &CurrentUser) -> AppResult<Uuid> {
+pub(crate) fn sees_register(user: &CurrentUser) -> AppResult<Uuid> {
     let org = organisation(user)?;
     if [Role::Ciso, Role::Fg, Role::Directie, Role::Beheerder].iter().any(|r| user.has_role(*r)) {
         Ok(org)
@@ -36,13 +37,14 @@ pub struct Line {
     pub open: usize,
 }
 
-/// Every registration with requirements taken over, with its counts.
-async fn lines(state: &AppState, org: Uuid) -> AppResult<(Vec<Line>, Vec<Vec<String>>)> {
+/// Every registration with requirements taken over, with its counts over the requirements of the chosen
+/// phases (`fase`: see phase::chosen; empty is each registration's own phases).
+pub(crate) async fn lines(state: &AppState, org: Uuid, fase: &str) -> AppResult<(Vec<Line>, Vec<Vec<String>>)> {
     let kader = kader()?;
     let reqs = store::requirements(&state.pool, org, None).await?;
     let measures = store::measures(&state.pool, org, None).await?;
     let names = sqlx::query!(
-        r#"select application_id, name from application where organisation_id = $1
+        r#"select application_id, name, status from application where organisation_id = $1
            and application_id in (select application_id from kader_requirement) order by name"#,
         org
     )
@@ -51,6 +53,7 @@ async fn lines(state: &AppState, org: Uuid) -> AppResult<(Vec<Line>, Vec<Vec<Str
     let (mut out, mut rows) = (Vec::new(), Vec::new());
     for n in names {
         let views = view::requirements(kader, n.application_id, &reqs, &measures);
+        let views = phase::filter(views, &phase::chosen(fase, Some(n.status.as_str())));
         let (applicable, unmet, open) = view::counts(&views);
         rows.extend(view::report_rows(&n.name, &views, kader));
         out.push(Line { id: n.application_id, name: n.name, applicable, unmet, open });
@@ -63,12 +66,21 @@ async fn lines(state: &AppState, org: Uuid) -> AppResult<(Vec<Line>, Vec<Vec<Str
 struct OverviewPage {
     layout: Layout,
     lines: Vec<Line>,
+    phases: Vec<(String, String, bool)>,
 }
 
-pub async fn overview(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+pub async fn overview(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<PhaseQuery>,
+) -> AppResult<Response> {
     let org = sees_register(&user)?;
-    let (lines, _) = lines(&state, org).await?;
-    render(&OverviewPage { layout: Layout::for_user(&user, "Vereisten en maatregelen", "/vereisten"), lines })
+    let (lines, _) = lines(&state, org, &q.fase).await?;
+    render(&OverviewPage {
+        layout: Layout::for_user(&user, "Vereisten en maatregelen", "/vereisten"),
+        lines,
+        phases: phase::options(&q.fase, "Per registratie de fasen bij haar status"),
+    })
 }
 
 #[derive(Template)]
@@ -120,12 +132,12 @@ pub async fn xlsx(State(state): State<AppState>, user: CurrentUser, Path(id): Pa
 
 pub async fn register_print(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = sees_register(&user)?;
-    let (_, rows) = lines(&state, org).await?;
+    let (_, rows) = lines(&state, org, "alle").await?;
     report("Vereisten en maatregelen – hele register".into(), rows)
 }
 
 pub async fn register_xlsx(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let org = sees_register(&user)?;
-    let (_, rows) = lines(&state, org).await?;
+    let (_, rows) = lines(&state, org, "alle").await?;
     workbook("vereisten-register.xlsx", rows)
 }

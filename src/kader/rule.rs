@@ -1,7 +1,14 @@
 //! Which requirements apply to a registration: its AI Act profile (from the decision aid's outcome) against
-//! each requirement's front matter. A requirement applies when, for every profile category, the registration's
-//! value is among the requirement's values, and none of its exceptions (`uitzondering`, boolean expressions
-//! over "category-value" labels) holds.
+//! each requirement's front matter, read as the Algoritmekader's own site reads it when it filters the
+//! requirements on a decision-aid outcome: `filterTable()` in `docs/javascripts/filtering.js` of
+//! MinBZK/Algoritmekader at v2.5.1 (commit 450e1befcc977c6d5b71c87bddbc1bdf22a8e343). A requirement applies when,
+//! for every profile category the requirement names values for, one of the profile's labels is among them
+//! (`data-labels`, written by `src/overrides/hooks/lists.py`). A category the profile has no value for matches
+//! every value (the site adds the whole label group). The `uitzondering` expressions are parsed and checked at
+//! start-up but do not exclude: the site writes them as `data-uitzondering` and has not read them since commit
+//! 34e14ab985 ("add expression functions (#797)", 2025-09-22), which removed the exception check from the
+//! filter. Its one correction instead: a general-purpose AI model with systemic risk counts as risk group and
+//! transparency "niet-van-toepassing" and not as "uitzondering-van-toepassing".
 
 use std::collections::BTreeSet;
 
@@ -186,19 +193,37 @@ impl Profile {
         })
     }
 
-    /// Every "category-value" label of the profile (what exceptions are evaluated against).
+    /// Every "category-value" label of the profile.
     pub fn facts(&self) -> BTreeSet<String> {
         self.values.iter().flat_map(|(c, vs)| vs.iter().map(move |v| format!("{c}-{v}"))).collect()
     }
 
+    /// The labels the site filters on: the profile's, every value of a category it has none for, and the
+    /// site's correction for a general-purpose AI model with systemic risk (see the module's comment).
+    pub fn site_labels(&self) -> BTreeSet<String> {
+        let mut labels = self.facts();
+        for c in CATEGORIES {
+            if self.values.iter().all(|(pc, vs)| *pc != c || vs.is_empty()) {
+                labels.extend(known_values(c).iter().map(|v| format!("{c}-{v}")));
+            }
+        }
+        if labels.contains("soort-toepassing-ai-model-voor-algemene-doeleinden")
+            && labels.contains("systeemrisico-systeemrisico")
+        {
+            labels.insert("risicogroep-niet-van-toepassing".into());
+            labels.insert("transparantieverplichting-niet-van-toepassing".into());
+            labels.remove("risicogroep-uitzondering-van-toepassing");
+        }
+        labels
+    }
+
     /// Whether one requirement applies to this profile.
     pub fn applies(&self, r: &Requirement) -> bool {
-        let fits = self.values.iter().all(|(c, vs)| {
-            let allowed = r.profile.get(*c).map(Vec::as_slice).unwrap_or_default();
-            vs.iter().any(|v| allowed.contains(v))
-        });
-        let facts = self.facts();
-        fits && !r.exceptions.iter().any(|(_, e)| e.eval(&facts))
+        let labels = self.site_labels();
+        CATEGORIES.iter().all(|c| {
+            let values = r.profile.get(*c).map(Vec::as_slice).unwrap_or_default();
+            values.is_empty() || values.iter().any(|v| labels.contains(&format!("{c}-{v}")))
+        })
     }
 
     /// The ids of the applicable requirements, in the Algoritmekader's order.

@@ -21,14 +21,14 @@ pub fn is_done(status: &str) -> bool {
 }
 
 /// The latest completed run of the decision aid, as the rule reads it.
-pub async fn outcome(pool: &PgPool, application_id: Uuid) -> sqlx::Result<Option<Outcome>> {
+pub async fn outcome<'e>(ex: impl sqlx::PgExecutor<'e>, application_id: Uuid) -> sqlx::Result<Option<Outcome>> {
     let row = sqlx::query!(
         r#"select labels as "labels!", roles as "roles!", system_type, risk_group, transparency
            from ai_act_run where application_id = $1 and completed_at is not null
            order by completed_at desc limit 1"#,
         application_id
     )
-    .fetch_optional(pool)
+    .fetch_optional(ex)
     .await?;
     Ok(row.map(|r| Outcome {
         labels: r.labels,
@@ -74,6 +74,9 @@ pub struct MeasureRow {
     pub evidence_url: Option<String>,
     pub review_date: Option<Date>,
     pub version: i32,
+    /// The uploaded evidence file, if any: its document and name.
+    pub document_id: Option<Uuid>,
+    pub file_name: Option<String>,
 }
 
 /// The measures' status, for one registration or every registration of the organisation.
@@ -81,9 +84,11 @@ pub async fn measures(pool: &PgPool, org: Uuid, application_id: Option<Uuid>) ->
     sqlx::query_as!(
         MeasureRow,
         r#"select m.application_id, m.measure, m.status, m.reason, m.owner_id, u.name as "owner?",
-                  m.evidence, m.evidence_url, m.review_date, m.version
+                  m.evidence, m.evidence_url, m.review_date, m.version, m.document_id,
+                  d.file_name as "file_name?"
            from kader_measure m join application a using (application_id)
            left join app_user u on u.user_id = m.owner_id
+           left join assessment_document d on d.document_id = m.document_id
            where a.organisation_id = $1 and ($2::uuid is null or m.application_id = $2)
            order by m.application_id, m.measure"#,
         org,
@@ -161,6 +166,8 @@ pub struct MeasureUpdate<'a> {
     pub review_date: Option<Date>,
     /// The version the form was made from (0 for a measure never saved).
     pub version: i32,
+    /// The evidence file: None keeps what is there, Some(None) removes it, Some(Some(id)) stores a new one.
+    pub document: Option<Option<Uuid>>,
 }
 
 /// Save a measure's state; false when someone else saved it in between (optimistic locking).
@@ -172,11 +179,12 @@ pub async fn save_measure(
 ) -> sqlx::Result<bool> {
     let done = sqlx::query!(
         "insert into kader_measure (application_id, measure, status, reason, owner_id, evidence, evidence_url,
-                                    review_date, updated_by, version)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)
+                                    review_date, updated_by, version, document_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $12)
          on conflict (application_id, measure) do update
          set status = $3, reason = $4, owner_id = $5, evidence = $6, evidence_url = $7, review_date = $8,
-             updated_by = $9, updated_at = now(), version = kader_measure.version + 1
+             updated_by = $9, updated_at = now(), version = kader_measure.version + 1,
+             document_id = case when $11 then $12 else kader_measure.document_id end
          where kader_measure.version = $10",
         application_id,
         u.measure,
@@ -187,9 +195,29 @@ pub async fn save_measure(
         u.evidence_url,
         u.review_date,
         user,
-        u.version
+        u.version,
+        u.document.is_some(),
+        u.document.flatten()
     )
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// A measure's evidence file and its state before a save: (document, file name, version).
+pub async fn evidence_file(
+    conn: &mut PgConnection,
+    application_id: Uuid,
+    measure: &str,
+) -> sqlx::Result<Option<(Option<Uuid>, Option<String>, i32)>> {
+    let row = sqlx::query!(
+        r#"select m.document_id, d.file_name as "file_name?", m.version
+           from kader_measure m left join assessment_document d on d.document_id = m.document_id
+           where m.application_id = $1 and m.measure = $2"#,
+        application_id,
+        measure
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|r| (r.document_id, r.file_name, r.version)))
 }

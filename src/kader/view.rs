@@ -22,6 +22,10 @@ pub struct MeasureView {
     pub evidence_url: String,
     pub review_date: String,
     pub version: i32,
+    /// The uploaded evidence file's name (empty without one); downloaded at /register/{id}/maatregelen/{mtr}/bewijs.
+    pub file_name: String,
+    /// The measure's lifecycle phases, as labels.
+    pub lifecycle: String,
     /// "ADR SV.4; ARK 1.04".
     pub criteria: String,
     pub done: bool,
@@ -35,6 +39,8 @@ pub struct RequirementView {
     pub title: String,
     pub summary: String,
     pub lifecycle: String,
+    /// The lifecycle phases as in the front matter (what the phase filter compares).
+    pub phases: Vec<String>,
     /// Marked not applicable, with this reason.
     pub reason: Option<String>,
     pub measures: Vec<MeasureView>,
@@ -57,17 +63,11 @@ fn measure_view(m: &Measure, row: Option<&MeasureRow>) -> MeasureView {
         evidence_url: row.and_then(|r| r.evidence_url.clone()).unwrap_or_default(),
         review_date: row.and_then(|r| r.review_date).map(format_date).unwrap_or_default(),
         version: row.map(|r| r.version).unwrap_or(0),
+        file_name: row.and_then(|r| r.file_name.clone()).unwrap_or_default(),
+        lifecycle: m.lifecycle.iter().map(|p| super::phase::label(p)).collect::<Vec<_>>().join(", "),
         criteria: m.criteria.iter().map(|c| format!("{} {}", c.framework, c.number)).collect::<Vec<_>>().join("; "),
         error: None,
     }
-}
-
-fn phase_label(p: &str) -> String {
-    let mut s = p.replace('-', " ");
-    if let Some(first) = s.get(..1) {
-        s = first.to_uppercase() + &s[1..];
-    }
-    s
 }
 
 /// The applicable requirements of one registration (taken over and still applicable), in the Algoritmekader's
@@ -99,7 +99,8 @@ pub fn requirements(
                 id: r.id.clone(),
                 title: r.title.clone(),
                 summary: r.summary.clone(),
-                lifecycle: r.lifecycle.iter().map(|p| phase_label(p)).collect::<Vec<_>>().join(", "),
+                lifecycle: r.lifecycle.iter().map(|p| super::phase::label(p)).collect::<Vec<_>>().join(", "),
+                phases: r.lifecycle.clone(),
                 reason: row.reason.clone(),
                 measures: ms,
                 open,
@@ -139,7 +140,8 @@ pub fn report_rows(application: &str, views: &[RequirementView], kader: &Kader) 
                 })
                 .unwrap_or_default()
                 .join("\n");
-            let evidence = [m.evidence.as_str(), m.evidence_url.as_str(), m.reason.as_str()]
+            let file = if m.file_name.is_empty() { String::new() } else { format!("Bestand: {}", m.file_name) };
+            let evidence = [m.evidence.as_str(), m.evidence_url.as_str(), file.as_str(), m.reason.as_str()]
                 .iter()
                 .filter(|s| !s.is_empty())
                 .copied()

@@ -1,12 +1,15 @@
 //! The facts the gates decide on, read for a stored registration (its fields plus the assessments, advice
 //! and consent of the current round) or for form input about to be saved; and what still blocks submitting.
 
+use std::sync::OnceLock;
+
+use futures_util::future::BoxFuture;
 use serde_json::Value;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::form::Missing;
-use super::gates::{self, Facts, Stage};
+use super::gates::{self, Facts, KaderOpen, Stage};
 use super::store::Stored;
 
 /// The gates' facts for a stored registration: its own fields plus assessments, advice and consent of the
@@ -31,7 +34,39 @@ pub async fn load(conn: &mut PgConnection, app: &Stored) -> sqlx::Result<Facts> 
     .fetch_one(&mut *conn)
     .await?;
     (f.fg_advice, f.consent) = (round.advice, round.consent);
+    f.kader_gate = kader_gate_enabled(conn, app.id).await?;
+    if f.kader_applies() {
+        (f.kader_open, f.kader_pending) = match KADER.get() {
+            Some(read) => read(&mut *conn, app.id).await?,
+            None => (Vec::new(), Some("De vereisten uit het Algoritmekader zijn niet beschikbaar.")),
+        };
+    }
     Ok(f)
+}
+
+/// What the Algoritmekader gate sees of one registration (see kader::gate::open): the requirements not met,
+/// and why the set is not settled, if it is not.
+pub type KaderOpenResult = sqlx::Result<(Vec<KaderOpen>, Option<&'static str>)>;
+pub type KaderReader = for<'c> fn(&'c mut PgConnection, Uuid) -> BoxFuture<'c, KaderOpenResult>;
+
+/// The kader feature's reader, registered when its routes are built: the domain imports no feature.
+static KADER: OnceLock<KaderReader> = OnceLock::new();
+
+pub fn register_kader_reader(read: KaderReader) {
+    // The same function every time the router is built (tests build many); the first one stays.
+    let _ = KADER.set(read);
+}
+
+/// Whether the organisation of this registration has switched the Algoritmekader gate on.
+pub async fn kader_gate_enabled(conn: &mut PgConnection, application_id: Uuid) -> sqlx::Result<bool> {
+    let on = sqlx::query_scalar!(
+        "select o.kader_gate from organisation o join application a using (organisation_id)
+          where a.application_id = $1",
+        application_id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(on.unwrap_or(false))
 }
 
 /// Whether the latest completed Pre-scan DPIA (filled in here) says a DPIA is required.

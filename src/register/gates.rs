@@ -44,10 +44,26 @@ pub struct Facts {
     /// Management consent in the current round.
     pub consent: Option<bool>,
     pub checklist: Vec<String>,
+    /// The organisation requires the Algoritmekader's requirements to be met before a high-risk AI system is
+    /// approved (a setting, off by default).
+    pub kader_gate: bool,
+    /// With the gate on: the applicable requirements not met yet.
+    pub kader_open: Vec<KaderOpen>,
+    /// With the gate on: why the set of requirements is not settled yet (not taken over, no outcome).
+    pub kader_pending: Option<&'static str>,
+}
+
+/// An applicable requirement of the Algoritmekader that is not met: its id, title and open measures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KaderOpen {
+    pub id: String,
+    pub title: String,
+    pub open: usize,
 }
 
 pub const ACCOUNTABLE: &str = "Precies één Accountable";
 pub const FG_ADVICE: &str = "Advies van de FG";
+pub const KADER: &str = "Vereisten uit het Algoritmekader";
 const AGREEMENTS: [&str; 3] = ["datagebruik", "bewaartermijn (retentie)", "training op onze gegevens"];
 /// Assessments that count as the IAMA (the FRAIA is its successor).
 const IAMA_KINDS: &[&str] = &["iama", "fraia"];
@@ -93,7 +109,15 @@ impl Facts {
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
                 .unwrap_or_default(),
+            kader_gate: false,
+            kader_open: Vec::new(),
+            kader_pending: None,
         }
+    }
+
+    /// Whether the Algoritmekader gate counts: switched on and a high-risk AI system.
+    pub fn kader_applies(&self) -> bool {
+        self.kader_gate && self.ai_act_high_risk
     }
 
     fn has_completed(&self, kinds: &[&str]) -> bool {
@@ -204,6 +228,10 @@ pub fn evaluate(f: &Facts, stage: Stage) -> Vec<(&'static str, Option<String>)> 
 
     out.push(("Checklist verantwoorde inzet", checklist_open(f, stage)));
 
+    if stage == Stage::Approval && f.kader_applies() {
+        out.push((KADER, kader_open(f)));
+    }
+
     if stage == Stage::Approval && f.risk_high {
         out.push((
             "Toestemming van de directie",
@@ -241,6 +269,20 @@ fn checklist_open(f: &Facts, stage: Stage) -> Option<String> {
         parts.push(format!("Nog niet afgevinkt door de CISO: {}.", ciso.join("; ")));
     }
     (!parts.is_empty()).then(|| parts.join(" "))
+}
+
+/// What the Algoritmekader gate still misses: the set itself, or the requirements with open measures.
+fn kader_open(f: &Facts) -> Option<String> {
+    if let Some(pending) = f.kader_pending {
+        return Some(pending.to_string());
+    }
+    let measures = |n: usize| if n == 1 { "1 maatregel open".to_string() } else { format!("{n} maatregelen open") };
+    (!f.kader_open.is_empty()).then(|| {
+        format!(
+            "De organisatie keurt een hoog-risico-systeem pas goed als alle vereisten zijn voldaan. Nog niet voldaan: {}. Zet elke maatregel op gereed, of op niet van toepassing met een reden (tabblad „Vereisten”).",
+            f.kader_open.iter().map(|o| format!("{} – {} ({})", o.id, o.title, measures(o.open))).collect::<Vec<_>>().join("; ")
+        )
+    })
 }
 
 /// What the risk-analysis gate still misses: a required DPIA or IAMA, or any analysis or reason at all.
@@ -291,203 +333,4 @@ pub fn summary(open: &[Open]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A registration that passes every gate.
-    fn passing() -> Facts {
-        Facts {
-            goal_stated: true,
-            personal_data: true,
-            special_categories: false,
-            risk_high: false,
-            completed: vec!["prescan_dpia".into()],
-            agreements: [Some(true); 3],
-            accountable: 1,
-            fg_advice: Some("positief".into()),
-            checklist: CHECKLIST.iter().map(|c| c.value.to_string()).collect(),
-            ..Facts::default()
-        }
-    }
-
-    fn gates(f: &Facts, stage: Stage) -> Vec<&'static str> {
-        check(f, stage).into_iter().map(|o| o.gate).collect()
-    }
-
-    #[test]
-    fn a_complete_registration_passes() {
-        assert!(check(&passing(), Stage::Submission).is_empty());
-        assert!(check(&passing(), Stage::Approval).is_empty());
-    }
-
-    #[test]
-    fn purpose_must_be_stated() {
-        let f = Facts { goal_stated: false, ..passing() };
-        let open = check(&f, Stage::Submission);
-        assert_eq!(open.len(), 1);
-        assert!(open[0].message.contains("Doel en impact"));
-    }
-
-    #[test]
-    fn dpia_is_required_for_high_risk_personal_data() {
-        let f = Facts { special_categories: true, ..passing() };
-        let open = check(&f, Stage::Submission);
-        assert_eq!(gates(&f, Stage::Submission), ["Risicoanalyse"]);
-        assert!(open[0].message.contains("afgeronde DPIA (verplicht omdat er bijzondere persoonsgegevens worden"));
-        let f = Facts { risk_high: true, consent: Some(true), ..passing() };
-        assert!(check(&f, Stage::Approval)[0].message.contains("eigen risiconiveau hoog is"));
-        let done = Facts { completed: vec!["dpia".into()], ..f };
-        assert!(check(&done, Stage::Approval).is_empty());
-        // Without personal data a high risk needs no DPIA.
-        let f = Facts { personal_data: false, risk_high: true, consent: Some(true), ..passing() };
-        assert!(check(&f, Stage::Approval).is_empty());
-    }
-
-    #[test]
-    fn a_prescan_that_requires_a_dpia_requires_one() {
-        let f = Facts { personal_data: false, prescan_requires_dpia: true, ..passing() };
-        let open = check(&f, Stage::Submission);
-        assert!(open[0].message.contains("de Pre-scan DPIA uitwijst dat een DPIA verplicht is"), "{open:?}");
-        assert!(check(&Facts { completed: vec!["dpia".into()], ..f }, Stage::Submission).is_empty());
-    }
-
-    #[test]
-    fn iama_is_required_for_high_risk_ai_or_citizens() {
-        for f in [Facts { ai_act_high_risk: true, ..passing() }, Facts { affects_citizens: true, ..passing() }] {
-            let open = check(&f, Stage::Submission);
-            assert_eq!(open.len(), 1, "{open:?}");
-            assert!(open[0].message.contains("afgeronde IAMA of FRAIA"));
-            assert!(check(&Facts { completed: vec!["fraia".into()], ..f.clone() }, Stage::Submission).is_empty());
-            assert!(check(&Facts { completed: vec!["iama".into()], ..f }, Stage::Submission).is_empty());
-        }
-    }
-
-    #[test]
-    fn without_required_instruments_an_analysis_or_a_reason_is_needed() {
-        let f = Facts { completed: vec![], ..passing() };
-        let open = check(&f, Stage::Submission);
-        assert_eq!(gates(&f, Stage::Submission), ["Risicoanalyse"]);
-        assert!(open[0].message.contains("Toelichting risicoanalyse"));
-        assert!(check(&Facts { risk_analysis_reason: true, ..f }, Stage::Submission).is_empty());
-    }
-
-    #[test]
-    fn supplier_agreements_are_recorded_or_explained() {
-        let f = Facts { agreements: [Some(true), None, Some(false)], ..passing() };
-        let open = check(&f, Stage::Submission);
-        assert_eq!(gates(&f, Stage::Submission), ["Afspraken met de leverancier"]);
-        assert!(open[0].message.contains("bewaartermijn (retentie), training op onze gegevens"), "{open:?}");
-        assert!(!open[0].message.contains("datagebruik,"));
-        assert!(check(&Facts { agreements_note: true, ..f }, Stage::Submission).is_empty());
-    }
-
-    #[test]
-    fn exactly_one_accountable() {
-        for n in [0, 2] {
-            let open = check(&Facts { accountable: n, ..passing() }, Stage::Submission);
-            assert_eq!(open[0].gate, "Precies één Accountable");
-            assert!(open[0].message.ends_with(&format!("nu {n}.")));
-        }
-    }
-
-    #[test]
-    fn fg_advice_only_at_approval_and_only_with_personal_data() {
-        let f = Facts { fg_advice: None, ..passing() };
-        assert!(check(&f, Stage::Submission).is_empty());
-        assert_eq!(gates(&f, Stage::Approval), ["Advies van de FG"]);
-        assert!(check(&Facts { personal_data: false, ..f }, Stage::Approval).is_empty());
-    }
-
-    #[test]
-    fn the_checklist_lists_what_is_unchecked() {
-        let mut f = passing();
-        f.checklist.retain(|c| c != "training" && c != "privacy");
-        let open = check(&f, Stage::Submission);
-        assert_eq!(open[0].message, "Nog niet afgevinkt: Medewerkers geïnformeerd en getraind.");
-        assert_eq!(
-            check(&f, Stage::Approval)[0].message,
-            "Nog niet afgevinkt: Medewerkers geïnformeerd en getraind. Nog niet afgevinkt door de CISO: Privacyaspecten beoordeeld."
-        );
-    }
-
-    #[test]
-    fn the_cisos_items_are_needed_at_approval_only() {
-        let mut f = passing();
-        f.checklist.retain(|c| checklist::party(c) == Party::Owner);
-        assert!(check(&f, Stage::Submission).is_empty());
-        let open = check(&f, Stage::Approval);
-        assert_eq!(open.len(), 1);
-        assert!(open[0].message.starts_with("Nog niet afgevinkt door de CISO: Risicoanalyse uitgevoerd"), "{open:?}");
-    }
-
-    #[test]
-    fn high_risk_needs_management_consent_at_approval() {
-        let f = Facts { risk_high: true, completed: vec!["dpia".into()], ..passing() };
-        assert!(check(&f, Stage::Submission).is_empty());
-        assert_eq!(
-            check(&f, Stage::Approval)[0].message,
-            "Toestemming van de directie ontbreekt (eigen risiconiveau hoog)."
-        );
-        assert!(
-            check(&Facts { consent: Some(false), ..f.clone() }, Stage::Approval)[0]
-                .message
-                .contains("geen toestemming")
-        );
-        assert!(check(&Facts { consent: Some(true), ..f }, Stage::Approval).is_empty());
-    }
-
-    #[test]
-    fn an_assessment_waiting_for_confirmation_does_not_count_and_is_named() {
-        let f = Facts { special_categories: true, awaiting: vec!["dpia".into()], ..passing() };
-        let open = check(&f, Stage::Submission);
-        assert!(open[0].message.contains("de DPIA is afgerond maar nog niet bevestigd door de FG"), "{open:?}");
-        let f = Facts { affects_citizens: true, awaiting: vec!["fraia".into()], ..passing() };
-        assert!(
-            check(&f, Stage::Submission)[0]
-                .message
-                .contains("de FRAIA is afgerond maar nog niet bevestigd door de CISO")
-        );
-        let f = Facts { completed: vec![], awaiting: vec!["bio_quickscan".into()], ..passing() };
-        assert!(
-            check(&f, Stage::Submission)[0].message.contains("de BIO-quickscan is afgerond maar nog niet bevestigd")
-        );
-    }
-
-    #[test]
-    fn a_role_nobody_holds_is_named_where_it_blocks() {
-        let f = Facts {
-            fg_advice: None,
-            risk_high: true,
-            completed: vec!["dpia".into()],
-            missing_roles: vec![Role::Fg, Role::Directie],
-            ..passing()
-        };
-        let open = check(&f, Stage::Approval);
-        assert_eq!(open.len(), 2, "{open:?}");
-        assert!(open[0].message.ends_with("Er is geen actieve gebruiker met de rol FG; vraag een beheerder deze rol toe te kennen (Beheer → Gebruikers)."));
-        assert!(open[1].message.contains("Er is geen actieve gebruiker met de rol directie;"));
-        let held = Facts { missing_roles: vec![], ..f };
-        assert!(check(&held, Stage::Approval).iter().all(|o| !o.message.contains("geen actieve gebruiker")));
-    }
-
-    #[test]
-    fn special_categories_allowed_by_the_matrix_need_a_dpia() {
-        let mut doc = Map::new();
-        doc.insert("special_categories".into(), Value::from(false));
-        doc.insert("dc_bijzondere".into(), Value::from("toegestaan"));
-        let f = Facts::from_registration(&doc, &[]);
-        assert!(f.personal_data && f.special_categories);
-        assert!(f.dpia_required().is_some());
-    }
-
-    #[test]
-    fn personal_data_from_the_matrix_counts() {
-        let mut doc = Map::new();
-        assert!(!involves_personal_data(&doc));
-        doc.insert("dc_persoonsgegevens".into(), Value::from("onder_voorwaarden"));
-        assert!(involves_personal_data(&doc));
-        doc.insert("dc_persoonsgegevens".into(), Value::from("verboden"));
-        doc.insert("personal_data".into(), Value::from(true));
-        assert!(involves_personal_data(&doc));
-    }
-}
+mod tests;

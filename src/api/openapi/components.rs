@@ -22,6 +22,7 @@ fn schemas() -> Map<String, Value> {
         application_schemas(),
         super::requests::schemas(),
         super::suppliers::schemas(),
+        super::kader::schemas(),
         super::prescan::schemas(),
         super::policy::schemas(),
         super::literacy::schemas(),

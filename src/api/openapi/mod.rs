@@ -8,6 +8,7 @@
 mod components;
 mod docs;
 mod fields;
+mod kader;
 mod literacy;
 mod paths;
 mod policy;

@@ -13,6 +13,8 @@ pub(super) fn paths() -> Value {
         "/applications/{id}": application(),
         "/applications/{id}/workflow": workflow(),
         "/applications/{id}/export": export_one(),
+        "/applications/{id}/requirements": super::kader::requirements_path(),
+        "/requirements/open": super::kader::open_path(),
         "/export": export_register(),
         "/tasks": tasks(),
         "/confirmations": confirmations(),

@@ -1,6 +1,6 @@
 //! The applicable sets for hand-checked profiles. The expected lists were derived from the Algoritmekader
-//! 2.5.1 front matter independently of this code (a PyYAML script over `reference/algoritmekader/vereisten`,
-//! each requirement read by hand for the profile's six categories and its `uitzondering`).
+//! 2.5.1 front matter independently of this code: a PyYAML script that does what the site's `filterTable()`
+//! does (docs/javascripts/filtering.js at 450e1bef; see rule.rs), and the open-source profile by hand.
 
 use super::*;
 
@@ -59,8 +59,12 @@ fn a_limited_risk_system_we_provide_gets_the_transparency_duties() {
     assert_eq!(applicable(&o), expected);
 }
 
+/// Hand-checked: aia-01 (AI-geletterdheid) lists ai-systeem, geen-hoog-risico-ai-systeem,
+/// gebruiksverantwoordelijke, geen-transparantieverplichting, systeemrisico niet-van-toepassing and open-source
+/// among its values, so the site shows it; its `uitzondering` (open source, no transparency duty, not high-risk)
+/// describes exactly this profile, and the site does not read it.
 #[test]
-fn the_open_source_exception_removes_the_ai_act_duties() {
+fn the_open_source_exception_is_not_read_as_the_site_does_not_read_it() {
     let o = outcome(
         "geen hoog-risico AI",
         "AI-systeem",
@@ -68,7 +72,22 @@ fn the_open_source_exception_removes_the_ai_act_duties() {
         Some("geen transparantieverplichting"),
         &["open-source"],
     );
-    assert_eq!(applicable(&o), with_general(&["arc-01"]));
+    let profile = Profile::from_outcome(&o).expect("a profile");
+    let kader = super::super::load().expect("the built-in Algoritmekader");
+    let aia01 = kader.requirement("aia-01").expect("aia-01");
+    assert!(aia01.exceptions.iter().any(|(_, e)| e.eval(&profile.facts())), "its exception describes this profile");
+    assert!(profile.applies(aia01));
+    assert_eq!(applicable(&o), with_general(&["aia-01", "aia-33", "aia-36", "arc-01"]));
+}
+
+#[test]
+fn a_category_without_a_value_matches_every_value() {
+    let o = outcome("hoog-risico AI", "AI-systeem", &[], Some("geen transparantieverplichting"), &[]);
+    let profile = Profile::from_outcome(&o).expect("a profile");
+    assert!(profile.site_labels().contains("rol-ai-act-aanbieder"));
+    assert!(profile.site_labels().contains("rol-ai-act-gebruiksverantwoordelijke"));
+    assert!(applicable(&o).contains(&"aia-27".to_string()), "the deployer's FRIA");
+    assert!(applicable(&o).contains(&"aia-03".to_string()), "the provider's risk management");
 }
 
 #[test]
@@ -80,7 +99,10 @@ fn a_general_purpose_model_under_an_exception_keeps_only_the_general_law() {
         None,
         &["systeemrisico"],
     );
-    assert_eq!(applicable(&o), with_general(&[]));
+    // The site's correction: risk group and transparency "niet-van-toepassing", the exception label dropped;
+    // the general law lists no "niet-van-toepassing" risk group, so the model's own duties remain.
+    let expected = ["aia-01", "aia-29", "aia-30", "aia-31", "aia-32", "aia-33", "aia-36", "aia-37", "aia-39"];
+    assert_eq!(applicable(&o), expected.map(String::from).to_vec());
 }
 
 #[test]

@@ -114,6 +114,9 @@ pub struct ReviewPage {
     /// The checklist with who ticked what; the CISO ticks the CISO's items while reviewing.
     pub ticks: Vec<TickView>,
     pub can_tick: bool,
+    /// The Algoritmekader gate when it blocks: each requirement not met, with a link to it on the tab.
+    pub kader_links: Vec<(String, String)>,
+    pub kader_blocks: bool,
 }
 
 /// The proposed change beside the approved version (templates/workflow/_change.html).
@@ -221,6 +224,17 @@ fn gate_views(f: &Facts) -> Vec<GateView> {
         .collect()
 }
 
+/// The requirements that keep the Algoritmekader gate open, each linked to its place on the tab.
+fn kader_links(app: &Stored, f: &Facts) -> Vec<(String, String)> {
+    if !f.kader_applies() {
+        return Vec::new();
+    }
+    f.kader_open
+        .iter()
+        .map(|o| (format!("/register/{}/vereisten#vereiste-{}", app.id, o.id), format!("{} – {}", o.id, o.title)))
+        .collect()
+}
+
 /// The review tab, with `errors` and the posted `input` when a form is shown again.
 pub async fn tab_page(
     state: &AppState,
@@ -307,6 +321,8 @@ fn review_page(
         is_admin: user.has_role(Role::Beheerder),
         ticks: Vec::new(),
         can_tick: false,
+        kader_links: kader_links(app, f),
+        kader_blocks: f.kader_applies() && (f.kader_pending.is_some() || !f.kader_open.is_empty()),
     }
 }
 
