@@ -30,6 +30,7 @@ pub struct ThemeChoice {
     pub value: &'static str,
     pub label: &'static str,
     pub selected: bool,
+    pub licence_note: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -81,7 +82,12 @@ fn page(user: &CurrentUser, id: Uuid, b: &Branding, chosen: &str, errors: FormEr
         organisation: b.name.clone(),
         themes: Theme::ALL
             .into_iter()
-            .map(|t| ThemeChoice { value: t.as_str(), label: t.label(), selected: t.as_str() == chosen })
+            .map(|t| ThemeChoice {
+                value: t.as_str(),
+                label: t.label(),
+                selected: t.as_str() == chosen,
+                licence_note: t.licence_note(),
+            })
             .collect(),
         logo: b.logo_sha256.as_deref().map(|h| logo_url(id, h)),
         errors,

@@ -22,6 +22,28 @@ fn counted(href: &'static str, label: &str, n: i64) -> NavItem {
     if n > 0 { item(href, &format!("{label} ({n})")) } else { item(href, label) }
 }
 
+/// Links in the bar itself (`label` None), or a disclosure menu of links under a label (`<details>`: no
+/// JavaScript needed, announced as expanded or collapsed).
+pub struct NavGroup {
+    pub label: Option<&'static str>,
+    pub items: Vec<NavItem>,
+}
+
+impl NavGroup {
+    fn bar(items: Vec<NavItem>) -> Self {
+        Self { label: None, items }
+    }
+
+    fn menu(label: &'static str, items: Vec<NavItem>) -> Self {
+        Self { label: Some(label), items }
+    }
+
+    /// The menu holds the current page: its label is marked too, so the bar shows where the user is.
+    pub fn current(&self) -> bool {
+        self.items.iter().any(|i| i.current)
+    }
+}
+
 pub struct OrgChoice {
     pub id: Uuid,
     pub name: String,
@@ -33,7 +55,7 @@ pub struct Layout {
     pub user_name: Option<String>,
     pub org_name: Option<String>,
     pub org_choices: Vec<OrgChoice>,
-    pub nav: Vec<NavItem>,
+    pub nav: Vec<NavGroup>,
     pub flash: Option<String>,
     pub csrf_token: String,
     /// Prefix the title with "Fout:" so screen-reader users hear at once that the form needs attention.
@@ -73,69 +95,82 @@ impl Layout {
         self
     }
 
-    /// A page for a logged-in user; `path` marks the current navigation item.
-    /// The navigation a user sees: what their roles give them, in the order people look for it.
-    fn navigation(user: &CurrentUser) -> Vec<NavItem> {
+    /// The navigation a user sees: what their roles give them, in the order people look for it. Daily work
+    /// stands in the bar itself (a CISO saw 16 links on two lines); the rest is grouped in disclosure menus.
+    fn navigation(user: &CurrentUser) -> Vec<NavGroup> {
         let c = &user.counts;
-        let mut nav = Vec::new();
+        let mut work = Vec::new();
         // The first thing every employee sees (issue 18): asking for a new tool.
         if user.organisation.is_some() {
-            nav.push(item("/aanvragen/nieuw", "Nieuwe AI-tool aanvragen"));
+            work.push(item("/aanvragen/nieuw", "Nieuwe AI-tool aanvragen"));
         }
-        nav.push(item("/", "Start"));
-        if user.organisation.is_some() {
-            let requests = if user.has_role(Role::Ciso) { "Aanvragen" } else { "Mijn aanvragen" };
-            nav.push(counted("/aanvragen", requests, c.requests));
-            if user.sees_overview() {
-                nav.push(item(super::paths::DASHBOARD, "Overzicht"));
+        work.push(item("/", "Start"));
+        if user.organisation.is_none() {
+            let mut nav = vec![NavGroup::bar(work)];
+            if user.has_role(Role::Beheerder) {
+                nav.push(NavGroup::menu("Beheer", Self::administration()));
             }
-            nav.push(item("/register", "Register"));
-            nav.push(item("/mijn-toepassingen", "Mijn toepassingen"));
-            nav.push(item("/toegestane-tools", "Toegestane AI-tools"));
-            nav.push(item("/beleid", "AI-beleid"));
-            nav.push(item("/ai-geletterdheid", "AI-geletterdheid"));
-            if user.has_role(Role::Ciso) {
-                nav.push(counted("/te-beoordelen", "Te beoordelen", c.review));
-            }
-            if user.has_role(Role::Fg) {
-                nav.push(counted("/adviesaanvragen", "Adviesaanvragen", c.advice));
-            }
-            if user.has_role(Role::Directie) {
-                nav.push(counted("/toestemming", "Toestemming", c.consent));
-            }
-            if [Role::Ciso, Role::Fg, Role::Directie, Role::Projectleider, Role::Beheerder]
-                .iter()
-                .any(|r| user.has_role(*r))
-            {
-                nav.push(item("/evaluaties", "Evaluaties"));
-            }
-            nav.push(item("/incidenten", "Incidenten"));
-            if [Role::Ciso, Role::Fg, Role::Directie, Role::Projectleider, Role::Beheerder]
-                .iter()
-                .any(|r| user.has_role(*r))
-            {
-                nav.push(item("/leveranciers", "Leveranciers"));
-            }
-            if [Role::Ciso, Role::Fg, Role::Directie, Role::Beheerder].iter().any(|r| user.has_role(*r)) {
-                nav.push(item("/publicatie", "Publicatie"));
-            }
-            nav.push(counted("/meldingen", "Meldingen", c.unread));
+            nav.push(NavGroup::bar(vec![item("/account", "Mijn account")]));
+            return nav;
         }
+        let requests = if user.has_role(Role::Ciso) { "Aanvragen" } else { "Mijn aanvragen" };
+        work.push(counted("/aanvragen", requests, c.requests));
+        // A reviewer's queue is their daily work: in the bar, with its count.
+        if user.has_role(Role::Ciso) {
+            work.push(counted("/te-beoordelen", "Te beoordelen", c.review));
+        }
+        if user.has_role(Role::Fg) {
+            work.push(counted("/adviesaanvragen", "Adviesaanvragen", c.advice));
+        }
+        if user.has_role(Role::Directie) {
+            work.push(counted("/toestemming", "Toestemming", c.consent));
+        }
+        let accountable = [Role::Ciso, Role::Fg, Role::Directie, Role::Projectleider, Role::Beheerder];
+        let accountable = accountable.iter().any(|r| user.has_role(*r));
+        let mut register = vec![item("/register", "Register"), item("/mijn-toepassingen", "Mijn toepassingen")];
+        if user.sees_overview() {
+            register.push(item(super::paths::DASHBOARD, "Overzicht"));
+        }
+        if accountable {
+            register.push(item("/evaluaties", "Evaluaties"));
+        }
+        register.push(item("/incidenten", "Incidenten"));
+        if [Role::Ciso, Role::Fg, Role::Directie, Role::Beheerder].iter().any(|r| user.has_role(*r)) {
+            register.push(item("/publicatie", "Publicatie"));
+        }
+        let mut people = vec![
+            item("/toegestane-tools", "Toegestane AI-tools"),
+            item("/beleid", "AI-beleid"),
+            item("/ai-geletterdheid", "AI-geletterdheid"),
+        ];
+        if accountable {
+            people.push(item("/leveranciers", "Leveranciers"));
+        }
+        let mut nav =
+            vec![NavGroup::bar(work), NavGroup::menu("Register", register), NavGroup::menu("Mensen en beleid", people)];
         if user.has_role(Role::Beheerder) {
-            nav.push(item("/beheer/gebruikers", "Gebruikers"));
-            nav.push(item("/beheer/organisaties", "Organisaties"));
-            nav.push(item("/beheer/e-mail", "E-mail"));
-            nav.push(item("/beheer/referentiegegevens", "Referentiegegevens"));
+            nav.push(NavGroup::menu("Beheer", Self::administration()));
         }
-        nav.push(item("/account", "Mijn account"));
+        nav.push(NavGroup::bar(vec![counted("/meldingen", "Meldingen", c.unread), item("/account", "Mijn account")]));
         nav
     }
 
+    fn administration() -> Vec<NavItem> {
+        vec![
+            item("/beheer/gebruikers", "Gebruikers"),
+            item("/beheer/organisaties", "Organisaties"),
+            item("/beheer/e-mail", "E-mail"),
+            item("/beheer/referentiegegevens", "Referentiegegevens"),
+        ]
+    }
+
+    /// A page for a logged-in user; `path` marks the current navigation item.
     pub fn for_user(user: &CurrentUser, title: &str, path: &str) -> Self {
         let mut nav = Self::navigation(user);
         // The longest matching prefix is the current item ("/" only matches itself).
         if let Some(best) = nav
             .iter_mut()
+            .flat_map(|g| g.items.iter_mut())
             .filter(|i| if i.href == "/" { path == "/" } else { path.starts_with(i.href) })
             .max_by_key(|i| i.href.len())
         {

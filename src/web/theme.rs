@@ -46,6 +46,19 @@ impl Theme {
         }
     }
 
+    /// What the theme's licence allows, where it limits who may use it (shown beside the choice).
+    pub fn licence_note(self) -> Option<&'static str> {
+        match self {
+            // static/vendor/rijkshuisstijl-community-design-tokens-*/LICENSE.md: the house style is protected;
+            // only the Rijksoverheid and those working on its assignment may use it.
+            Theme::Rijkshuisstijl => Some(
+                "Alleen voor organisaties van de Rijksoverheid en wie in opdracht van de Rijksoverheid werkt: \
+                 de licentie van de Rijkshuisstijl verbiedt elk ander gebruik.",
+            ),
+            Theme::Voorbeeld | Theme::DenHaag => None,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Theme::Voorbeeld => "NL Design System voorbeeldthema",

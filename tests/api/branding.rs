@@ -43,6 +43,11 @@ async fn a_beheerder_chooses_the_theme_and_every_page_wears_it() {
     let page = app.get(&c, &path).await.text().await.unwrap();
     assert!(page.contains("Het thema van Gemeente Alfa is nu: Gemeente Den Haag."));
     assert!(page.contains("id=\"theme-denhaag\" name=\"theme\" value=\"denhaag\" checked"));
+    // The Rijkshuisstijl's licence limits who may use it: said under that choice, and read with it.
+    assert!(page.contains("aria-describedby=\"theme-rijkshuisstijl-licence\""), "{page}");
+    assert!(
+        page.contains("Alleen voor organisaties van de Rijksoverheid en wie in opdracht van de Rijksoverheid werkt")
+    );
     assert_eq!(audit_count(&app, "organisation.theme_changed", org).await, 1);
 
     // Another user's next page, and the public register, wear the theme.

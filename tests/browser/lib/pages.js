@@ -183,6 +183,15 @@ async function userEditPage({ page }) {
   await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Mila de Medewerker' }).click()]);
 }
 
+/** A page with one of the main navigation's menus opened by a click on its label (the grouped navigation). */
+function navMenuOpen(path, label) {
+  return async ({ page }) => {
+    await visit(page, path);
+    await page.getByRole('navigation', { name: 'Hoofdmenu' }).locator('summary', { hasText: label }).click();
+    await page.locator('details[open] > .app-nav__submenu').waitFor();
+  };
+}
+
 async function organisationEditPage({ page }) {
   await page.goto('/beheer/organisaties');
   await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Gemeente Demodam' }).first().click()]);
@@ -431,13 +440,13 @@ const PAGES = [
   page('registration step Algemeen', 'projectleider', app('Notion AI', '/bewerken/algemeen'), { has: 'Stap 1 van', reflow: true }),
   page('registration step Gebruik', 'projectleider', app('Notion AI', '/bewerken/gebruik'), { has: 'Publiceren in het Algoritmeregister', reflow: true }),
   page('registration step Gegevens', 'projectleider', app('Notion AI', '/bewerken/gegevens'), { has: 'Welke gegevens mogen in deze tool?', reflow: true }),
-  page('registration step Verantwoordelijken', 'projectleider', app('Notion AI', '/bewerken/verantwoordelijken'), { has: 'Accountable' }),
+  page('registration step Verantwoordelijken', 'projectleider', app('Notion AI', '/bewerken/verantwoordelijken'), { has: 'Accountable', reflow: true }),
   page('registration step Verantwoord gebruik', 'projectleider', app('Notion AI', '/bewerken/verantwoord'), { has: 'Checklist: wat de CISO afvinkt', reflow: true }),
   page('registration step Werking', 'projectleider', app('GitHub Copilot', '/bewerken/werking'), { reflow: true }),
   page('registration step Publicatie', 'projectleider', app('GitHub Copilot', '/bewerken/publicatie'), { has: 'Publicatiecategorie', reflow: true }),
   page('registration overview', 'projectleider', app('Notion AI', '/bewerken/overzicht'), { has: 'Nog nodig voordat u kunt indienen', reflow: true }),
   page('registration step with a month not saved', 'projectleider', registrationStepWithErrors, { reflow: true }),
-  page('registration on one page', 'projectleider', registrationOnePage),
+  page('registration on one page', 'projectleider', registrationOnePage, { reflow: true }),
   page('AI-verordening question page', 'projectleider', aiActQuestion, { reflow: true }),
   page('AI-verordening result', 'projectleider', aiActResult, { reflow: true }),
   page('questionnaire page (Pre-scan DPIA)', 'projectleider', questionnaire, { reflow: true }),
@@ -448,6 +457,8 @@ const PAGES = [
 
   // CISO
   page('te beoordelen', 'ciso', '/te-beoordelen', { has: 'Microsoft 365 Copilot', reflow: true }),
+  page('hoofdmenu: menu Register open (CISO)', 'ciso', navMenuOpen('/te-beoordelen', 'Register'), { has: 'Evaluaties', reflow: true }),
+  page('hoofdmenu: menu Beheer open (beheerder)', 'beheerder', navMenuOpen('/beheer/gebruikers', 'Beheer'), { has: 'Referentiegegevens', reflow: true }),
   page('start page with tasks (CISO)', 'ciso', '/', { has: 'Registraties beoordelen', reflow: true }),
   page('start page with tasks (FG)', 'fg', '/', { has: 'Mijn taken', reflow: true }),
   page('evaluaties', 'ciso', '/evaluaties', { has: 'verlopen', reflow: true }),

@@ -15,10 +15,22 @@ function uniqueName(prefix) {
   return `${prefix} ${suffix}`;
 }
 
-/** Main navigation link by its label (counts like "Te beoordelen (2)" are allowed). */
+/**
+ * Main navigation link by its label (counts like "Te beoordelen (2)" are allowed). A link in one of the
+ * menus (Register, Mensen en beleid, Beheer) is reached as a user does: open the menu, then the link.
+ */
 async function navigate(page, label) {
-  const link = page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: new RegExp(`^${label}( \\(\\d+\\))?$`) });
+  const link = page
+    .getByRole('navigation', { name: 'Hoofdmenu' })
+    .getByRole('link', { name: new RegExp(`^${label}( \\(\\d+\\))?$`), includeHidden: true });
+  await openMenuOf(link);
   await Promise.all([page.waitForNavigation(), link.click()]);
+}
+
+/** Open the navigation menu (a closed <details>) that holds this link; nothing when it is in the bar. */
+async function openMenuOf(link) {
+  if (await link.isVisible()) return;
+  await link.locator('xpath=ancestor::details[1]/summary').click();
 }
 
 /** Register → "Nieuwe AI-toepassing registreren" → the name → "Verder": the first step opens with the name filled in. */
@@ -135,6 +147,7 @@ function escapeRe(s) {
 }
 
 module.exports = {
+  openMenuOf,
   uniqueName,
   navigate,
   startRegistration,

@@ -151,7 +151,10 @@ test('the look-up says a forbidden tool is forbidden, and why', async () => {
  */
 async function oldRoute(m, req) {
   const page = m.page;
-  await m.navigate(page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: /^Register/ }));
+  const register = page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: /^Register/, includeHidden: true });
+  // The register's list is in the navigation's Register menu: open it first (one more click).
+  await m.click(register.locator('xpath=ancestor::details[1]/summary'));
+  await m.navigate(register);
   await m.navigate(page.getByRole('link', { name: 'Nieuwe AI-toepassing registreren' }));
   await m.fill(page.getByLabel('Hoe heet de tool of toepassing?'), req.tool);
   await m.press('Verder');

@@ -43,6 +43,9 @@ const STATES = [
   'beheer gebruikers',
   'beheer huisstijl en logo',
   'aanvraag: formulier met fouten',
+  'registration step Verantwoordelijken',
+  'hoofdmenu: menu Register open (CISO)',
+  'hoofdmenu: menu Beheer open (beheerder)',
 ];
 
 let browser;
@@ -98,3 +101,65 @@ for (const name of STATES) {
     });
   }
 }
+
+// The grouped navigation: every role's bar is one line at 1366 px (a CISO had 16 links on two lines), and a
+// menu works with the keyboard alone: Tab to its label, Enter opens it, Tab to a link, Enter follows it; on
+// that page the menu's label and the link are marked current, and the focused label shows a focus ring.
+for (const role of ['medewerker', 'projectleider', 'ciso', 'fg', 'directie', 'beheerder']) {
+  test(`navigation on one line at 1366 px (${role})`, async () => {
+    const context = await contextFor(role, VIEWPORTS[0]);
+    const page = await context.newPage();
+    try {
+      await h.visit(page, '/');
+      const tops = await page.evaluate(() =>
+        [...document.querySelectorAll('.app-nav .utrecht-nav-list > li')].map((li) => ({
+          text: li.querySelector('a, summary').textContent.trim(),
+          top: Math.round(li.getBoundingClientRect().top),
+        })),
+      );
+      assert.ok(tops.length >= 5 && tops.length <= 10, `${role}: ${tops.length} items in the bar`);
+      const lines = new Set(tops.map((t) => t.top));
+      assert.equal(lines.size, 1, `${role}: the bar wraps: ${JSON.stringify(tops)}`);
+    } finally {
+      await page.close();
+    }
+  });
+}
+
+test('navigation menu with the keyboard alone (CISO)', async () => {
+  const context = await contextFor('ciso', VIEWPORTS[0]);
+  const page = await context.newPage();
+  try {
+    await h.visit(page, '/te-beoordelen');
+    const focused = () =>
+      page.evaluate(() => {
+        const el = document.activeElement;
+        const style = getComputedStyle(el);
+        return { tag: el.tagName.toLowerCase(), text: el.textContent.trim(), outline: parseFloat(style.outlineWidth) || 0, outlineStyle: style.outlineStyle };
+      });
+    let f = { text: '' };
+    for (let i = 0; i < 20 && !(f.tag === 'summary' && f.text === 'Register'); i++) {
+      await page.keyboard.press('Tab');
+      f = await focused();
+    }
+    assert.equal(f.tag, 'summary', 'Tab reaches the menu label "Register"');
+    assert.ok(f.outline >= 2 && f.outlineStyle !== 'none', `the focused menu label shows a focus ring (${f.outline}px ${f.outlineStyle})`);
+    const menu = page.locator('details', { has: page.locator('summary', { hasText: 'Register' }) });
+    assert.equal(await menu.evaluate((d) => d.open), false, 'the menu starts closed');
+    await page.keyboard.press('Enter');
+    assert.equal(await menu.evaluate((d) => d.open), true, 'Enter opens the menu');
+    for (let i = 0; i < 10 && f.text !== 'Evaluaties'; i++) {
+      await page.keyboard.press('Tab');
+      f = await focused();
+    }
+    assert.equal(f.text, 'Evaluaties', 'Tab reaches a link in the open menu');
+    await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+    assert.equal(new URL(page.url()).pathname, '/evaluaties');
+    const nav = page.getByRole('navigation', { name: 'Hoofdmenu' });
+    assert.equal(await nav.locator('summary', { hasText: 'Register' }).getAttribute('aria-current'), 'true', 'the menu holding the page is marked');
+    assert.equal(await nav.locator('[aria-current="page"]').count(), 1, 'one link is the current page');
+    assert.equal((await nav.locator('[aria-current="page"]').textContent()).trim(), 'Evaluaties');
+  } finally {
+    await page.close();
+  }
+});
