@@ -301,7 +301,7 @@ async fn measure_all(
             let (statements, probe) = match probes.get(i) {
                 Some(Ok(captures)) => {
                     let counts: Vec<String> = captures.iter().map(|c| c.statements.len().to_string()).collect();
-                    let tps = probe::replay(captures, database_url, *n, measure.as_secs());
+                    let tps = probe::replay(name, captures, database_url, *n, measure.as_secs());
                     (counts.join("–"), tps.map_err(|e| e.chars().take(120).collect::<String>()))
                 }
                 Some(Err(e)) => (String::new(), Err(e.clone())),

@@ -83,7 +83,10 @@ pub fn statements(log: &str, skip_pid: i32) -> Vec<String> {
         if pid == skip_pid {
             continue;
         }
-        if let Some(params) = body.strip_prefix("DETAIL:  Parameters: ") {
+        // PostgreSQL 13 and later write "parameters:", older versions "Parameters:".
+        if let Some(params) =
+            body.strip_prefix("DETAIL:  parameters: ").or_else(|| body.strip_prefix("DETAIL:  Parameters: "))
+        {
             if let Some((_, sql)) = pending.take().filter(|(p, _)| *p == pid) {
                 out.push(with_parameters(&sql, &parameters(params)));
             }
@@ -173,25 +176,34 @@ fn with_parameters(sql: &str, values: &[String]) -> String {
 
 /// pgbench replaying each capture as one transaction (a request; several captures are picked from at random,
 /// as the page's paths are): transactions per second, or why not.
-pub fn replay(captures: &[Capture], database_url: &str, clients: usize, seconds: u64) -> Result<f64, String> {
+pub fn replay(
+    name: &str,
+    captures: &[Capture],
+    database_url: &str,
+    clients: usize,
+    seconds: u64,
+) -> Result<f64, String> {
     let bindir = std::env::var("PG_BINDIR").ok().or_else(|| {
         let mut dirs: Vec<_> = std::fs::read_dir("/usr/lib/postgresql").ok()?.flatten().map(|e| e.path()).collect();
         dirs.sort();
         dirs.last().map(|d| d.join("bin").display().to_string())
     });
     let pgbench = bindir.map(|d| format!("{d}/pgbench")).unwrap_or_else(|| "pgbench".into());
+    // Kept under target/load-probe/ to be read or EXPLAINed after the run.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/load-probe");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let mut scripts = Vec::new();
-    for capture in captures {
-        let script = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;
+    for (i, capture) in captures.iter().enumerate() {
+        let script = dir.join(format!("{}-{clients}-{i}.sql", slug(name)));
         let body: String =
             capture.statements.iter().map(|s| format!("{};\n", s.trim_end().trim_end_matches(';'))).collect();
-        std::fs::write(script.path(), body).map_err(|e| e.to_string())?;
+        std::fs::write(&script, body).map_err(|e| e.to_string())?;
         scripts.push(script);
     }
     let mut command = Command::new(pgbench);
     command.args(["-n", "-c", &clients.to_string(), "-j", "2", "-T", &seconds.to_string()]);
     for script in &scripts {
-        command.arg("-f").arg(script.path());
+        command.arg("-f").arg(script);
     }
     let out = command.arg(database_url).output().map_err(|e| format!("pgbench did not start: {e}"))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -202,4 +214,8 @@ pub fn replay(captures: &[Capture], database_url: &str, clients: usize, seconds:
         .lines()
         .find_map(|l| l.strip_prefix("tps = ").and_then(|v| v.split_whitespace().next()?.parse().ok()))
         .ok_or_else(|| format!("no tps in pgbench's output: {stdout}"))
+}
+
+fn slug(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect()
 }

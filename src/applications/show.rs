@@ -103,7 +103,18 @@ pub async fn tab_page(
     let derivation = store::derive_risk(&stored.doc);
     let submittable = stored.status.is_submittable();
     let app = summary(user, &stored);
-    let governing = approved::governing(&mut *state.pool.acquire().await?, &stored).await?;
+    // One connection for the page's own reads. A connection acquired inside the struct expression below would
+    // be held until the whole expression is done, so one request held four at once and 32 concurrent requests
+    // emptied the pool of 16 and waited for each other until the acquire timeout (found by the load benchmark).
+    let mut conn = state.pool.acquire().await?;
+    let governing = approved::governing(&mut conn, &stored).await?;
+    let missing =
+        if submittable { crate::register::facts::submission_missing(&mut conn, &stored).await? } else { Vec::new() };
+    let ticks = crate::register::checklist::views(&mut conn, &stored).await?;
+    let owner_left = crate::register::leavers::owner_left(&mut conn, id).await?;
+    let supplier = crate::register::suppliers::of_application(&mut conn, id).await?;
+    drop(conn);
+    let trainings = trainings(state, user, org, id).await?;
     let page = DetailPage {
         change_banner: governing.map(|v| (v.status.label().to_lowercase(), format_datetime(v.approved_at))),
         layout: Layout::for_user(user, &app.name, "/register").with_errors(!errors.is_empty()),
@@ -115,11 +126,7 @@ pub async fn tab_page(
         derived_reasons: derivation.reasons,
         override_label: stored.str("risk_level_override").and_then(RiskLevel::parse).map(RiskLevel::label),
         override_motivation: stored.str("risk_override_motivation").unwrap_or("").to_string(),
-        missing: if submittable {
-            crate::register::facts::submission_missing(&mut *state.pool.acquire().await?, &stored).await?
-        } else {
-            Vec::new()
-        },
+        missing,
         can_submit: submittable && app.can_edit,
         can_override: user.has_role(Role::Ciso),
         override_input: (
@@ -127,12 +134,12 @@ pub async fn tab_page(
             input.get("risk_override_motivation").to_string(),
         ),
         lars: stored.str("lars").unwrap_or("").to_string(),
-        ticks: crate::register::checklist::views(&mut *state.pool.acquire().await?, &stored).await?,
-        owner_left: crate::register::leavers::owner_left(&mut *state.pool.acquire().await?, id).await?,
-        supplier: crate::register::suppliers::of_application(&mut *state.pool.acquire().await?, id).await?,
+        ticks,
+        owner_left,
+        supplier,
         unlinked_provider: stored.str("provider").unwrap_or("").to_string(),
         high_risk: stored.str("ai_act_risk_group") == Some("hoog-risico AI"),
-        trainings: trainings(state, user, org, id).await?,
+        trainings,
         errors,
         app,
     };
