@@ -437,10 +437,15 @@ async fn count_matching(state: &AppState, org: Uuid, q: &str) -> AppResult<i64> 
     Ok(b.build_query_scalar().fetch_one(&state.pool).await?)
 }
 
+/// The same set as `registration_on_allowed_list` (listed statuses, or a change in review), counted in two
+/// parts so the function is called only for registrations with an approved version (migration 0045).
 async fn count_listed(state: &AppState, org: Uuid) -> AppResult<i64> {
     Ok(sqlx::query_scalar!(
-        r#"select count(*) as "n!" from application a
-            where registration_on_allowed_list(a.application_id, a.workflow_status) and a.organisation_id = $1"#,
+        r#"select (select count(*) from application a
+                    where a.organisation_id = $1 and registration_listed(a.workflow_status))
+                + (select count(*) from approved_version v join application a using (application_id)
+                    where a.organisation_id = $1
+                      and registration_change_in_review(a.application_id, a.workflow_status)) as "n!""#,
         org
     )
     .fetch_one(&state.pool)

@@ -83,7 +83,12 @@ async fn evaluations(pool: &PgPool, org: Uuid) -> sqlx::Result<Grouped> {
                        else 'later' end as "k!",
                   count(*) as "n!"
              from application a
-            where a.organisation_id = $1 and registration_in_force(a.application_id, a.workflow_status)
+            where a.organisation_id = $1
+              -- registration_in_force, with the change-in-review part (not inlined: it holds an EXISTS)
+              -- asked only of registrations that have an approved version (migration 0045's note).
+              and (registration_approved(a.workflow_status)
+                   or a.application_id in (select v.application_id from approved_version v)
+                      and registration_in_force(a.application_id, a.workflow_status))
             group by 1"#,
         org
     )
