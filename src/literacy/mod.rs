@@ -10,6 +10,7 @@
 
 pub(crate) mod certificate;
 pub(crate) mod coverage;
+pub(crate) mod export;
 pub mod figures;
 pub(crate) mod forms;
 pub mod import;
@@ -38,6 +39,8 @@ pub const COVERAGE: &str = "/ai-geletterdheid/dekking";
 pub const IMPORT: &str = "/ai-geletterdheid/import";
 /// The administrator's completion form (it takes a certificate file, as the person's own form on `HOME` does).
 pub const RECORD_FOR: &str = "/ai-geletterdheid/afrondingen";
+/// The coverage as CSV or Excel.
+pub const EXPORT: &str = "/ai-geletterdheid/dekking/export";
 
 /// The addresses that take a file upload (the CSRF check streams their bodies on instead of buffering them).
 pub fn is_upload_path(path: &str) -> bool {
@@ -57,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .route("/ai-geletterdheid/afrondingen/{id}/certificaat", get(certificate::download))
         .route(COVERAGE, get(coverage::page))
         .route("/ai-geletterdheid/dekking/lijst", get(coverage::list))
+        .route(EXPORT, get(export::download))
 }
 
 /// Manages trainings, requirements and everyone's completions.

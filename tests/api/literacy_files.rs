@@ -1,6 +1,8 @@
 //! AI-literacy, issue 22 continued: a completion's certificate uploaded through the checks of assessment
 //! reports (by the person on their own page and by the administrator), listed with the completion, downloaded
-//! by the person and by those who see others' records, refused for anyone else.
+//! by the person and by those who see others' records, refused for anyone else; and the coverage exported as
+//! CSV and Excel (a row per person and required training, or the figures only for the directie), with
+//! formula cells neutralised in the CSV.
 
 use airegister::auth::roles::Role;
 use uuid::Uuid;
@@ -171,4 +173,103 @@ async fn a_certificate_is_uploaded_listed_and_downloaded_by_who_may_see_it() {
             .await
             .unwrap();
     assert_eq!(app.get(&s.admin, &format!("/ai-geletterdheid/afrondingen/{plain}/certificaat")).await.status(), 404);
+}
+
+#[tokio::test]
+async fn the_coverage_is_exported_per_person_or_as_figures() {
+    let s = setup().await;
+    let app = &s.app;
+    // A name a spreadsheet would run as a formula, and a department.
+    sqlx::query("update app_user set name = '=HYPERLINK(\"http://x.example\")' where email = $1")
+        .bind(MW2)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("update app_user set department = 'Burgerzaken' where email = $1")
+        .bind(MW)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let mw_id: Uuid = sqlx::query_scalar("select user_id from app_user where email = $1")
+        .bind(MW)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let mw_s = mw_id.to_string();
+    let done = [("user_id", mw_s.as_str()), ("training_id", s.basis.as_str()), ("completed_on", "2026-01-15")];
+    assert_eq!(app.post(&s.admin, "/ai-geletterdheid/afrondingen", &done).await.status(), 303);
+    let mw2 = app.logged_in(MW2).await;
+    let own = [("training_id", s.basis.as_str()), ("completed_on", "2026-02-01")];
+    assert_eq!(app.post(&mw2, "/ai-geletterdheid", &own).await.status(), 303);
+
+    // The CISO: the coverage page links both exports; the CSV has a row per person and required training.
+    let ciso = app.logged_in(CISO).await;
+    let cov = page(app, &ciso, "/ai-geletterdheid/dekking").await;
+    assert!(cov.contains("href=\"/ai-geletterdheid/dekking/export?inhoud=personen&amp;formaat=csv\""), "{cov}");
+    assert!(cov.contains("href=\"/ai-geletterdheid/dekking/export?inhoud=cijfers&amp;formaat=xlsx\""));
+    let r = app.get(&ciso, "/ai-geletterdheid/dekking/export?formaat=csv").await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let disposition = r.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(disposition.starts_with("attachment") && disposition.contains("ai-geletterdheid-gm0303-dekking-"));
+    let csv = r.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "\u{feff}\"Naam\",\"E-mailadres\",\"Afdeling\",\"Training\",\"Reden\",\"Stand\",\"Afgerond op\",\"Geldig tot\""
+    );
+    // Three employees (the administrator, mw, mw2) must have the basic training for their role.
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(
+        csv.contains("\"Naam mw@leerdam.example\",\"mw@leerdam.example\",\"Burgerzaken\",\"Basistraining AI\",\"rol Medewerker\",\"geldig\",\"15-01-2026\",\"14-01-2028\""),
+        "{csv}"
+    );
+    assert!(csv.contains("\"Naam beheer@leerdam.example\",\"beheer@leerdam.example\",\"Geen afdeling\",\"Basistraining AI\",\"rol Medewerker\",\"nog niet gevolgd\",\"\",\"\""));
+    // The formula is neutralised with a leading apostrophe; the standing is the one waiting.
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://x.example\"\")\",\"mw2@leerdam.example\",\"Geen afdeling\",\"Basistraining AI\",\"rol Medewerker\",\"wacht op bevestiging\""),
+        "{csv}"
+    );
+
+    // Excel: a valid workbook as independent readers see it, the same rows, the name kept as text.
+    let r = app.get(&ciso, "/ai-geletterdheid/dekking/export?inhoud=personen&formaat=xlsx").await;
+    assert_eq!(r.status(), 200);
+    let sheets = crate::xlsx_check::read(&r.bytes().await.unwrap());
+    let rows = sheets["Per persoon"].as_array().unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0][0], "Naam");
+    assert_eq!(rows[0][7], "Geldig tot");
+    assert!(
+        rows.iter().any(|r| r[0] == "=HYPERLINK(\"http://x.example\")" && r[5] == "wacht op bevestiging"),
+        "{rows:?}"
+    );
+
+    // The figures: per department, role and tool.
+    let figures = app.get(&ciso, "/ai-geletterdheid/dekking/export?inhoud=cijfers").await.text().await.unwrap();
+    assert!(figures.contains("\"Afdeling\",\"Burgerzaken\",\"1\",\"1\",\"0\",\"0\",\"0\""), "{figures}");
+    assert!(figures.contains("\"Afdeling\",\"Geen afdeling\",\"2\",\"0\",\"0\",\"0\",\"2\""), "{figures}");
+    assert!(figures.contains("\"Rol\",\"Medewerker\",\"3\",\"1\",\"0\",\"0\",\"2\""), "{figures}");
+
+    // The directie sees figures only: the default export is the figures, without names; the list is refused.
+    let dir = app.logged_in(DIR).await;
+    let cov = page(app, &dir, "/ai-geletterdheid/dekking").await;
+    assert!(cov.contains("inhoud=cijfers") && !cov.contains("inhoud=personen"));
+    let r = app.get(&dir, "/ai-geletterdheid/dekking/export").await;
+    assert_eq!(r.status(), 200);
+    let text = r.text().await.unwrap();
+    assert!(
+        text.starts_with("\u{feff}\"Indeling\",\"Naam\",\"Vereist\"") && !text.contains("@leerdam.example"),
+        "{text}"
+    );
+    let r = app.get(&dir, "/ai-geletterdheid/dekking/export?inhoud=cijfers&formaat=xlsx").await;
+    assert_eq!(r.status(), 200);
+    let sheets = crate::xlsx_check::read(&r.bytes().await.unwrap());
+    assert_eq!(sheets["Cijfers"][0][0], "Indeling");
+    assert_eq!(app.get(&dir, "/ai-geletterdheid/dekking/export?inhoud=personen").await.status(), 403);
+    // An employee gets neither; an unknown format or content does not exist.
+    assert_eq!(app.get(&mw2, "/ai-geletterdheid/dekking/export?inhoud=cijfers").await.status(), 403);
+    assert_eq!(app.get(&ciso, "/ai-geletterdheid/dekking/export?formaat=pdf").await.status(), 404);
+    assert_eq!(app.get(&ciso, "/ai-geletterdheid/dekking/export?inhoud=alles").await.status(), 404);
+    // The dashboard's literacy section points to the export.
+    assert!(page(app, &dir, "/overzicht").await.contains("/ai-geletterdheid/dekking#kop-export"));
 }
