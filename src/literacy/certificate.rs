@@ -1,6 +1,6 @@
 //! A completion's certificate as an uploaded file (issue 22), beside or instead of the link: read, checked and
-//! stored like assessment reports (`assessments::document`), so the same types are accepted and refused with
-//! the same words, and downloaded as an attachment by the person themself and by those who may see other
+//! stored like assessment reports (`assessments::document`), accepting their types and PNG and JPEG images
+//! (a certificate is often a screenshot or a scan), and downloaded as an attachment by the person themself and by those who may see other
 //! people's literacy records (`sees_lists`: beheerder, CISO, FG). The upload is audited on the completion in
 //! the transaction that records it.
 
@@ -69,7 +69,7 @@ pub async fn read(headers: &HeaderMap, body: Body) -> AppResult<Result<Posted, R
     };
     let mut refusal = FormErrors::new();
     let checked = match &file {
-        Some(u) => document::check(u, &mut refusal).await?,
+        Some(u) => document::check_as(u, DocType::CERTIFICATES, &mut refusal).await?,
         None => None,
     };
     // The checks speak of "the file"; on a form with other fields the message names which one.

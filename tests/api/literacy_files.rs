@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::helpers::{TestApp, page};
 
 const PDF: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n";
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 
 const ADMIN: &str = "beheer@leerdam.example";
 const MW: &str = "mw@leerdam.example";
@@ -147,15 +148,19 @@ async fn a_certificate_is_uploaded_listed_and_downloaded_by_who_may_see_it() {
     let html = r.text().await.unwrap();
     assert!(html.contains("Certificaat: Dit bestand is geen PDF"), "{html}");
     assert!(html.contains(&format!("<option value=\"{mw2_id}\" selected>")) && html.contains("value=\"2026-02-01\""));
+    // A screenshot is a certificate too (an image: never an assessment report).
     let r = app
-        .post_multipart(&s.admin, "/ai-geletterdheid/afrondingen", &for_mw2, Some(("document", "mw2.pdf", PDF)), true)
+        .post_multipart(&s.admin, "/ai-geletterdheid/afrondingen", &for_mw2, Some(("document", "mw2.png", PNG)), true)
         .await;
     assert_eq!(r.status(), 303);
     assert_eq!(uploads(app).await, 2);
     let theirs = format!("/ai-geletterdheid/afrondingen/{}/certificaat", completion_of(app, MW2).await);
-    assert_eq!(app.get(&mw2, &theirs).await.status(), 200);
+    let r = app.get(&mw2, &theirs).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.bytes().await.unwrap().as_ref(), PNG);
     assert_eq!(app.get(&mw, &theirs).await.status(), 403);
-    assert!(page(app, &mw2, "/ai-geletterdheid").await.contains("certificaat mw2.pdf"));
+    assert!(page(app, &mw2, "/ai-geletterdheid").await.contains("certificaat mw2.png"));
     assert_eq!(app.count(docs, s.org).await, 2);
 
     // A completion with a link only has no file to download.
