@@ -178,6 +178,10 @@ async fn a_certificate_is_uploaded_listed_and_downloaded_by_who_may_see_it() {
             .await
             .unwrap();
     assert_eq!(app.get(&s.admin, &format!("/ai-geletterdheid/afrondingen/{plain}/certificaat")).await.status(), 404);
+
+    // A deleted person's certificates do not stay behind.
+    sqlx::query("delete from app_user where user_id = $1").bind(s.mw2).execute(&app.pool).await.unwrap();
+    assert_eq!(app.count(docs, s.org).await, 1, "only the other employee's certificate is left");
 }
 
 #[tokio::test]
