@@ -42,8 +42,17 @@ fn malformed() -> AppError {
 }
 
 /// Check an uploaded file (size, type from the content, a name that matches it); the type and the clean name
-/// when it may be stored.
+/// when it may be stored. Documents only ([`DocType::DOCUMENTS`]).
 pub async fn check(u: &Spooled, errors: &mut FormErrors) -> AppResult<Option<(DocType, String)>> {
+    check_as(u, DocType::DOCUMENTS, errors).await
+}
+
+/// [`check`], accepting the types in `accepted` (certificates accept images too).
+pub async fn check_as(
+    u: &Spooled,
+    accepted: &[DocType],
+    errors: &mut FormErrors,
+) -> AppResult<Option<(DocType, String)>> {
     let sniffed = if u.size == 0 || u.truncated(MAX_DOCUMENT as u64) {
         Err(Refusal::NotAccepted)
     } else {
@@ -52,7 +61,18 @@ pub async fn check(u: &Spooled, errors: &mut FormErrors) -> AppResult<Option<(Do
             .await
             .map_err(|e| AppError::Internal(e.into()))?
     };
-    Ok(judge(&u.file_name, u.size, sniffed, errors))
+    Ok(judge(&u.file_name, u.size, sniffed, accepted, errors))
+}
+
+/// The refusal of a file of none of the `accepted` types.
+fn not_accepted(accepted: &[DocType]) -> &'static str {
+    if accepted.contains(&DocType::Png) {
+        "Dit bestand is geen PDF, Word-document (DOCX), OpenDocument-tekst (ODT) of afbeelding (PNG of JPEG). Alleen die \
+         soorten kunnen worden geüpload; de inhoud van het bestand telt, niet de naam."
+    } else {
+        "Dit bestand is geen PDF, Word-document (DOCX) of OpenDocument-tekst (ODT). Alleen die soorten kunnen worden geüpload; \
+         de inhoud van het bestand telt, niet de naam."
+    }
 }
 
 /// The verdict on a file from its name, size and what its content is.
@@ -60,6 +80,7 @@ fn judge(
     raw_name: &str,
     size: u64,
     sniffed: Result<DocType, Refusal>,
+    accepted: &[DocType],
     errors: &mut FormErrors,
 ) -> Option<(DocType, String)> {
     if size == 0 {
@@ -75,13 +96,9 @@ fn judge(
     }
     let name = filename::clean(raw_name);
     let kind = match sniffed {
-        Ok(kind) => kind,
-        Err(Refusal::NotAccepted) => {
-            errors.add(
-                "document",
-                "Dit bestand is geen PDF, Word-document (DOCX) of OpenDocument-tekst (ODT). Alleen die soorten kunnen worden geüpload; \
-                 de inhoud van het bestand telt, niet de naam.",
-            );
+        Ok(kind) if accepted.contains(&kind) => kind,
+        Ok(_) | Err(Refusal::NotAccepted) => {
+            errors.add("document", not_accepted(accepted));
             return None;
         }
         Err(Refusal::Active(what)) => {
@@ -194,27 +211,44 @@ pub async fn serve(conn: impl sqlx::PgExecutor<'_>, org: Uuid, document_id: Uuid
 mod tests {
     use super::*;
 
+    const DOCS: &[DocType] = DocType::DOCUMENTS;
+
+    #[test]
+    fn images_pass_only_where_they_are_accepted() {
+        let mut e = FormErrors::new();
+        assert!(judge("scan.png", 8, Ok(DocType::Png), DOCS, &mut e).is_none(), "never an assessment report");
+        assert!(e.get("document").unwrap().starts_with("Dit bestand is geen PDF, Word-document (DOCX) of"));
+        let mut e = FormErrors::new();
+        let certificates = DocType::CERTIFICATES;
+        assert_eq!(judge("foto.JPEG", 8, Ok(DocType::Jpeg), certificates, &mut e).map(|(k, _)| k), Some(DocType::Jpeg));
+        assert!(judge("foto.png", 8, Ok(DocType::Jpeg), certificates, &mut e).is_none());
+        assert!(e.get("document").unwrap().contains("eindigt op .png, maar de inhoud is een JPEG-afbeelding"));
+        let mut e = FormErrors::new();
+        assert!(judge("x.gif", 8, Err(Refusal::NotAccepted), certificates, &mut e).is_none());
+        assert!(e.get("document").unwrap().contains("of afbeelding (PNG of JPEG)"));
+    }
+
     #[test]
     fn uploads_are_judged_by_content_and_name() {
         let mut e = FormErrors::new();
-        assert_eq!(judge("dpia.pdf", 12, Ok(DocType::Pdf), &mut e).map(|(k, _)| k), Some(DocType::Pdf));
-        assert!(judge("dpia.pdf", 22, Err(Refusal::NotAccepted), &mut e).is_none());
+        assert_eq!(judge("dpia.pdf", 12, Ok(DocType::Pdf), DOCS, &mut e).map(|(k, _)| k), Some(DocType::Pdf));
+        assert!(judge("dpia.pdf", 22, Err(Refusal::NotAccepted), DOCS, &mut e).is_none());
         assert!(e.get("document").unwrap().contains("geen PDF"));
         let mut e = FormErrors::new();
-        assert!(judge("dpia.docx", 8, Ok(DocType::Pdf), &mut e).is_none());
+        assert!(judge("dpia.docx", 8, Ok(DocType::Pdf), DOCS, &mut e).is_none());
         assert!(e.get("document").unwrap().contains("eindigt op .docx, maar de inhoud is een PDF"));
         let mut e = FormErrors::new();
-        assert!(judge("dpia.docx", 8, Err(Refusal::Active(sniff::Active::Macros)), &mut e).is_none());
+        assert!(judge("dpia.docx", 8, Err(Refusal::Active(sniff::Active::Macros)), DOCS, &mut e).is_none());
         assert!(e.get("document").unwrap().contains("bevat macro's (VBA of andere scripts)"));
         let mut e = FormErrors::new();
-        assert!(judge("groot.pdf", MAX_DOCUMENT as u64 + 1, Ok(DocType::Pdf), &mut e).is_none());
+        assert!(judge("groot.pdf", MAX_DOCUMENT as u64 + 1, Ok(DocType::Pdf), DOCS, &mut e).is_none());
         assert!(e.get("document").unwrap().contains("Het bestand is 26 MB"));
     }
 
     #[test]
     fn stored_names_are_clean() {
         let mut e = FormErrors::new();
-        let (_, name) = judge("rapport\u{202E}fdp.pdf", 8, Ok(DocType::Pdf), &mut e).unwrap();
+        let (_, name) = judge("rapport\u{202E}fdp.pdf", 8, Ok(DocType::Pdf), DOCS, &mut e).unwrap();
         assert_eq!(name, "rapportfdp.pdf");
     }
 }

@@ -57,7 +57,7 @@ pub const RESIDUAL: &[(&str, &str)] = &[("laag", "Laag"), ("middel", "Middel"), 
 
 /// The addresses that take an uploaded report (the CSRF check reads larger bodies only for these).
 pub fn is_upload_path(path: &str) -> bool {
-    if path == crate::literacy::IMPORT {
+    if crate::literacy::is_upload_path(path) {
         return true;
     }
     let parts: Vec<&str> = path.trim_end_matches('/').split('/').collect();
@@ -328,6 +328,9 @@ mod tests {
         assert!(!is_upload_path("/leveranciers/x/documenten/iso27001/verwijderen"));
         assert!(is_upload_path("/register/x/maatregelen/owp-06"));
         assert!(!is_upload_path("/register/x/maatregelen/owp-06/bewijs"));
+        // The completion forms take a certificate; confirming one does not.
+        assert!(is_upload_path("/ai-geletterdheid") && is_upload_path("/ai-geletterdheid/afrondingen"));
+        assert!(!is_upload_path("/ai-geletterdheid/afrondingen/x/bevestigen"));
         assert!(!is_upload_path("/register/x"));
         assert!(is_upload_path("/ai-geletterdheid/import"));
         assert!(!is_upload_path("/beheer/gebruikers"));

@@ -1,5 +1,6 @@
 //! What an uploaded document really is, from its bytes (never from its name): PDF, DOCX (Office Open XML word
-//! processing) or ODT (OpenDocument text); anything else is refused. Documents that can run code or fetch
+//! processing), ODT (OpenDocument text), or a PNG or JPEG image (which only certificates accept: see
+//! [`DocType::CERTIFICATES`]); anything else is refused. Documents that can run code or fetch
 //! something when opened are refused with the reason: macros, ActiveX controls, embedded OLE objects, links
 //! to an external template or file. The archive is read with the `zip` crate; what an OOXML package holds is
 //! decided by its content types and relationships ([`super::ooxml`]), never by the names of its parts.
@@ -15,14 +16,24 @@ pub enum DocType {
     Pdf,
     Docx,
     Odt,
+    Png,
+    Jpeg,
 }
 
 impl DocType {
+    /// What reports, evidence and agreements may be.
+    pub const DOCUMENTS: &'static [DocType] = &[DocType::Pdf, DocType::Docx, DocType::Odt];
+    /// A training certificate is often a screenshot or a photo: images too.
+    pub const CERTIFICATES: &'static [DocType] =
+        &[DocType::Pdf, DocType::Docx, DocType::Odt, DocType::Png, DocType::Jpeg];
+
     pub fn media_type(self) -> &'static str {
         match self {
             DocType::Pdf => "application/pdf",
             DocType::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             DocType::Odt => "application/vnd.oasis.opendocument.text",
+            DocType::Png => "image/png",
+            DocType::Jpeg => "image/jpeg",
         }
     }
 
@@ -31,6 +42,8 @@ impl DocType {
             DocType::Pdf => "pdf",
             DocType::Docx => "docx",
             DocType::Odt => "odt",
+            DocType::Png => "png",
+            DocType::Jpeg => "jpg",
         }
     }
 
@@ -39,6 +52,8 @@ impl DocType {
             DocType::Pdf => "PDF",
             DocType::Docx => "Word (DOCX)",
             DocType::Odt => "OpenDocument (ODT)",
+            DocType::Png => "PNG-afbeelding",
+            DocType::Jpeg => "JPEG-afbeelding",
         }
     }
 
@@ -47,6 +62,8 @@ impl DocType {
             "pdf" => Some(DocType::Pdf),
             "docx" => Some(DocType::Docx),
             "odt" => Some(DocType::Odt),
+            "png" => Some(DocType::Png),
+            "jpg" | "jpeg" => Some(DocType::Jpeg),
             _ => None,
         }
     }
@@ -91,13 +108,25 @@ const MAX_ENTRIES: usize = 10_000;
 /// whatever their part is called.
 const COMPOUND_FILE: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 
-/// The type of a document, or why it is refused.
+/// The PNG signature (PNG specification, section 5.2).
+const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+/// A JPEG file starts with the start-of-image marker and the next marker's first byte.
+const JPEG_START: [u8; 3] = [0xFF, 0xD8, 0xFF];
+
+/// The type of a document, or why it is refused. The caller decides which types it accepts.
 pub fn sniff<R: Read + Seek>(mut r: R) -> Result<DocType, Refusal> {
-    let mut magic = [0u8; 5];
+    let mut magic = Vec::with_capacity(PNG_SIGNATURE.len());
     r.seek(SeekFrom::Start(0)).map_err(|_| Refusal::NotAccepted)?;
-    r.read_exact(&mut magic).map_err(|_| Refusal::NotAccepted)?;
-    if &magic == b"%PDF-" {
+    (&mut r).take(PNG_SIGNATURE.len() as u64).read_to_end(&mut magic).map_err(|_| Refusal::NotAccepted)?;
+    if magic.starts_with(b"%PDF-") {
         return Ok(DocType::Pdf);
+    }
+    if magic.starts_with(&PNG_SIGNATURE) {
+        return Ok(DocType::Png);
+    }
+    if magic.starts_with(&JPEG_START) {
+        return Ok(DocType::Jpeg);
     }
     // A ZIP archive that starts as one (not an executable with an archive appended).
     if !magic.starts_with(b"PK\x03\x04") {
@@ -188,6 +217,14 @@ pub mod tests {
         assert_eq!(check(&ooxml::tests::docx(&[], &[], &[])), Ok(DocType::Docx));
         let odt = zip(&[("mimetype", ODT_MIMETYPE), ("content.xml", b"<office:document-content/>")]);
         assert_eq!(check(&odt), Ok(DocType::Odt));
+    }
+
+    #[test]
+    fn recognises_images_by_their_signature() {
+        assert_eq!(check(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Ok(DocType::Png));
+        assert_eq!(check(b"\xff\xd8\xff\xe0\0\x10JFIF\0"), Ok(DocType::Jpeg));
+        assert_eq!(check(b"\x89PNG\r\n"), Err(Refusal::NotAccepted), "a cut-off signature");
+        assert_eq!(check(b"GIF89a\x01\0"), Err(Refusal::NotAccepted));
     }
 
     #[test]

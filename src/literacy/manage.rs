@@ -3,15 +3,16 @@
 //! audit event in the same transaction.
 
 use askama::Template;
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::json;
 use uuid::Uuid;
 
+use super::certificate::{self, CertificateView};
 use super::forms::{CompletionInput, RequirementInput, Target, TrainingInput};
-use super::mine::{insert_completion, training_in};
+use super::mine::{insert_with_certificate, training_in};
 use super::rules::LEVELS;
 use super::{MANAGE, manages, options, record, training_options};
 use crate::AppState;
@@ -46,6 +47,7 @@ pub struct WaitingView {
     pub title: String,
     pub completed_on: String,
     pub evidence: String,
+    pub certificate: Option<CertificateView>,
 }
 
 /// The three forms of the page, each with its own input and errors (only the one posted has any).
@@ -131,9 +133,11 @@ async fn trainings(state: &AppState, org: Uuid) -> AppResult<Vec<TrainingView>> 
 
 async fn waiting(state: &AppState, org: Uuid) -> AppResult<Vec<WaitingView>> {
     let rows = sqlx::query!(
-        "select c.completion_id, u.name, u.email, t.title, c.completed_on, c.evidence_link
+        r#"select c.completion_id, u.name, u.email, t.title, c.completed_on, c.evidence_link,
+                  d.file_name as "file_name?", d.size_bytes as "size_bytes?"
          from training_completion c join training t using (training_id) join app_user u on u.user_id = c.user_id
-         where c.organisation_id = $1 and c.confirmed_at is null order by c.created_at",
+         left join assessment_document d on d.document_id = c.certificate_document_id
+         where c.organisation_id = $1 and c.confirmed_at is null order by c.created_at"#,
         org
     )
     .fetch_all(&state.pool)
@@ -146,6 +150,7 @@ async fn waiting(state: &AppState, org: Uuid) -> AppResult<Vec<WaitingView>> {
             title: r.title,
             completed_on: format_date(r.completed_on),
             evidence: r.evidence_link.unwrap_or_default(),
+            certificate: CertificateView::new(r.completion_id, r.file_name, r.size_bytes),
         })
         .collect())
 }
@@ -296,11 +301,21 @@ pub async fn remove_requirement(
     session::flash_redirect(&state.pool, &user, "De eis is verwijderd.", MANAGE).await
 }
 
-/// The administrator records someone's completion: it counts at once.
+/// The administrator records someone's completion (with a link to the certificate, the file, both or neither):
+/// it counts at once.
 #[tracing::instrument(skip_all)]
-pub async fn record_for(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> AppResult<Response> {
+pub async fn record_for(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    body: Body,
+) -> AppResult<Response> {
     let org = guard(&user)?;
-    let input = FormData::parse(&body);
+    let posted = match certificate::read(&headers, body).await? {
+        Ok(posted) => posted,
+        Err(too_large) => return Ok(too_large),
+    };
+    let input = posted.input.clone();
     let mut parsed = CompletionInput::read(&input, true, today());
     if let Ok(c) = &parsed {
         let member = store::members(&state.pool, org).await?.iter().any(|m| Some(m.user_id) == c.user_id && m.active);
@@ -311,14 +326,16 @@ pub async fn record_for(State(state): State<AppState>, user: CurrentUser, body: 
         }
     }
     let c = match parsed {
-        Ok(c) => c,
-        Err(e) => {
+        Ok(c) if posted.errors.is_empty() => c,
+        result => {
+            let mut e = result.err().unwrap_or_default();
+            posted.add_errors_to(&mut e);
             let f = Forms { completion: (input, e), ..Forms::default() };
             return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, f).await;
         }
     };
     let person = c.user_id.ok_or(AppError::NotFound)?;
-    let message = if insert_completion(&state, &user, org, person, &c, true).await? {
+    let message = if insert_with_certificate(&state, &user, org, person, &c, true, posted.upload()).await? {
         "De afgeronde training is vastgelegd."
     } else {
         "Deze training stond op die datum al bij deze medewerker."

@@ -1,16 +1,17 @@
 //! "Mijn AI-geletterdheid": the person's own page. What is required of them (for their roles and the tools
 //! they use) and how they stand, what expires, the trainings they recorded, and a form to record one (with a
-//! link to the certificate as evidence; the administrator confirms it).
+//! link to the certificate or the certificate itself as evidence; the administrator confirms it).
 
 use askama::Template;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use super::certificate::{self, CertificateView, Upload};
 use super::forms::CompletionInput;
 use super::rules::{LEVELS, Standing};
 use super::{HOME, options, record, status, training_options};
@@ -36,6 +37,7 @@ pub struct CompletionView {
     pub title: String,
     pub completed_on: String,
     pub evidence: String,
+    pub certificate: Option<CertificateView>,
     pub confirmed: bool,
 }
 
@@ -67,8 +69,11 @@ pub fn need_view(n: status::Need) -> NeedView {
 
 async fn completions(state: &AppState, org: Uuid, user_id: Uuid) -> AppResult<Vec<CompletionView>> {
     let rows = sqlx::query!(
-        r#"select t.title, c.completed_on, c.evidence_link, c.confirmed_at as "confirmed_at?: OffsetDateTime"
+        r#"select c.completion_id, t.title, c.completed_on, c.evidence_link,
+                  c.confirmed_at as "confirmed_at?: OffsetDateTime",
+                  d.file_name as "file_name?", d.size_bytes as "size_bytes?"
            from training_completion c join training t using (training_id)
+           left join assessment_document d on d.document_id = c.certificate_document_id
            where c.organisation_id = $1 and c.user_id = $2 order by c.completed_on desc, lower(t.title)"#,
         org,
         user_id
@@ -81,6 +86,7 @@ async fn completions(state: &AppState, org: Uuid, user_id: Uuid) -> AppResult<Ve
             title: r.title,
             completed_on: format_date(r.completed_on),
             evidence: r.evidence_link.unwrap_or_default(),
+            certificate: CertificateView::new(r.completion_id, r.file_name, r.size_bytes),
             confirmed: r.confirmed_at.is_some(),
         })
         .collect())
@@ -135,6 +141,20 @@ pub async fn insert_completion(
     c: &CompletionInput,
     confirmed: bool,
 ) -> AppResult<bool> {
+    insert_with_certificate(state, user, org, person, c, confirmed, None).await
+}
+
+/// [`insert_completion`] with a checked certificate file, stored and audited in the same transaction (nothing
+/// is stored when the completion was there already).
+pub async fn insert_with_certificate(
+    state: &AppState,
+    user: &CurrentUser,
+    org: Uuid,
+    person: Uuid,
+    c: &CompletionInput,
+    confirmed: bool,
+    file: Option<Upload<'_>>,
+) -> AppResult<bool> {
     let id = Uuid::now_v7();
     let source = if confirmed { "beheerder" } else { "zelf" };
     let mut tx = state.pool.begin().await?;
@@ -160,9 +180,13 @@ pub async fn insert_completion(
         == 1;
     if done {
         let after = json!({"training_id": c.training_id, "user_id": person, "completed_on": c.completed_on.to_string(),
-            "evidence_link": c.evidence_link, "source": source, "confirmed": confirmed});
+            "evidence_link": c.evidence_link, "source": source, "confirmed": confirmed,
+            "certificate": file.as_ref().map(|u| u.name)});
         record(&mut tx, user, org, "literacy.completion_recorded", ("training_completion", id), None, Some(after))
             .await?;
+        if let Some(u) = &file {
+            certificate::attach(&mut tx, user, org, id, u).await?;
+        }
     }
     tx.commit().await?;
     Ok(done)
@@ -170,10 +194,18 @@ pub async fn insert_completion(
 
 /// The person records a training they followed; it counts once the administrator confirms it.
 #[tracing::instrument(skip_all)]
-pub async fn record_own(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> AppResult<Response> {
+pub async fn record_own(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    body: Body,
+) -> AppResult<Response> {
     let org = organisation(&user)?;
-    let input = FormData::parse(&body);
-    let mut parsed = CompletionInput::read(&input, false, today());
+    let posted = match certificate::read(&headers, body).await? {
+        Ok(posted) => posted,
+        Err(too_large) => return Ok(too_large),
+    };
+    let mut parsed = CompletionInput::read(&posted.input, false, today());
     if let Ok(c) = &parsed
         && training_in(&state, org, c.training_id).await?.is_none()
     {
@@ -182,10 +214,15 @@ pub async fn record_own(State(state): State<AppState>, user: CurrentUser, body: 
         parsed = Err(e);
     }
     let c = match parsed {
-        Ok(c) => c,
-        Err(errors) => return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, errors, input).await,
+        Ok(c) if posted.errors.is_empty() => c,
+        result => {
+            let mut errors = result.err().unwrap_or_default();
+            posted.add_errors_to(&mut errors);
+            return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, errors, posted.input).await;
+        }
     };
-    let message = if insert_completion(&state, &user, org, user.user_id, &c, false).await? {
+    let done = insert_with_certificate(&state, &user, org, user.user_id, &c, false, posted.upload()).await?;
+    let message = if done {
         "De training is vastgelegd. Zodra de beheerder hem bevestigt, telt hij mee."
     } else {
         "Deze training stond op die datum al bij u vastgelegd."

@@ -1,5 +1,5 @@
 //! AI-literacy (issue 22, items 3 and 4; AI Act art. 4): trainings as records, completions per person (entered
-//! by the person with evidence and confirmed by the administrator, or entered by the administrator), and the
+//! by the person with evidence (a link to the certificate, the certificate itself, or both) and confirmed by the administrator, or entered by the administrator), and the
 //! trainings required per role and per tool. Shown on the person's own page ("Mijn AI-geletterdheid"), on the
 //! allowed-tools page (what a tool requires and whether you have it), and as coverage figures per role and
 //! per tool, each a link to its list of people.
@@ -8,7 +8,9 @@
 //! completions and sees every list; CISO and FG see the coverage lists (they act on them); directie sees the
 //! figures only.
 
+pub(crate) mod certificate;
 pub(crate) mod coverage;
+pub(crate) mod export;
 pub mod figures;
 pub(crate) mod forms;
 pub mod import;
@@ -35,19 +37,30 @@ pub const MANAGE: &str = "/ai-geletterdheid/beheer";
 pub const COVERAGE: &str = "/ai-geletterdheid/dekking";
 /// The completions import (a file upload: see `assessments::is_upload_path`).
 pub const IMPORT: &str = "/ai-geletterdheid/import";
+/// The administrator's completion form (it takes a certificate file, as the person's own form on `HOME` does).
+pub const RECORD_FOR: &str = "/ai-geletterdheid/afrondingen";
+/// The coverage as CSV or Excel.
+pub const EXPORT: &str = "/ai-geletterdheid/dekking/export";
+
+/// The addresses that take a file upload (the CSRF check streams their bodies on instead of buffering them).
+pub fn is_upload_path(path: &str) -> bool {
+    [HOME, RECORD_FOR, IMPORT].contains(&path.trim_end_matches('/'))
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(HOME, get(mine::page).post(mine::record_own))
+        .route(HOME, get(mine::page).post(mine::record_own).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)))
         .route(MANAGE, get(manage::page))
         .route("/ai-geletterdheid/trainingen", post(manage::create_training))
         .route("/ai-geletterdheid/eisen", post(manage::add_requirement))
         .route("/ai-geletterdheid/eisen/{id}/verwijderen", post(manage::remove_requirement))
-        .route("/ai-geletterdheid/afrondingen", post(manage::record_for))
+        .route(RECORD_FOR, post(manage::record_for).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)))
         .route(IMPORT, post(import::page::import_file).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)))
         .route("/ai-geletterdheid/afrondingen/{id}/bevestigen", post(manage::confirm))
+        .route("/ai-geletterdheid/afrondingen/{id}/certificaat", get(certificate::download))
         .route(COVERAGE, get(coverage::page))
         .route("/ai-geletterdheid/dekking/lijst", get(coverage::list))
+        .route(EXPORT, get(export::download))
 }
 
 /// Manages trainings, requirements and everyone's completions.

@@ -115,6 +115,8 @@ pub struct Pair {
     pub role: Option<Role>,
     pub tool: Option<(Uuid, String)>,
     pub standing: Standing,
+    /// The latest confirmed completion (None: none confirmed yet).
+    pub completed_on: Option<Date>,
     pub valid_until: Option<Date>,
 }
 
@@ -149,6 +151,7 @@ pub async fn pairs(pool: &PgPool, org: Uuid, today: Date) -> sqlx::Result<Vec<Pa
             role: r.role.as_deref().and_then(Role::parse),
             tool: r.application_id.zip(r.tool),
             standing: rules::standing(r.done, r.validity_months, r.waiting, today),
+            completed_on: r.done,
             valid_until: r.done.and_then(|d| rules::valid_until(d, r.validity_months)),
         })
         .collect())

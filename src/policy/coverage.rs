@@ -282,17 +282,6 @@ pub fn export_rows(v: &Version, readers: &[Reader]) -> Vec<Vec<String>> {
     rows
 }
 
-/// RFC 4180 with the register export's conventions: UTF-8 with BOM, every field quoted.
-fn csv_text(rows: &[Vec<String>]) -> Vec<u8> {
-    let mut out = String::from(csv::BOM);
-    for row in rows {
-        let cells: Vec<String> = row.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
-    }
-    out.into_bytes()
-}
-
 pub async fn export(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -312,7 +301,7 @@ pub async fn export(
                 book,
             )
         }
-        "csv" | "" => attachment(&format!("{base}.csv"), "text/csv; charset=utf-8", csv_text(&rows)),
+        "csv" | "" => attachment(&format!("{base}.csv"), "text/csv; charset=utf-8", csv::table(&rows)),
         _ => Err(AppError::NotFound),
     }
 }

@@ -91,6 +91,18 @@ pub fn write(rows: &[(Map<String, Value>, [String; 2])]) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// Rows of text (already neutralised by the caller) as a file with the register export's conventions: UTF-8
+/// with BOM, every field quoted, CRLF line ends. The policy and literacy coverage exports use it.
+pub fn table(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut out = String::from(BOM);
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| format!("\"{}\"", c.replace('"', "\"\""))).collect();
+        out.push_str(&cells.join(","));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
 /// Parse CSV text (a leading BOM is skipped): records of fields; quoted fields may hold commas, quotes and
 /// newlines. Err names the line of an unterminated quote.
 pub fn parse(text: &str) -> Result<Vec<Vec<String>>, String> {

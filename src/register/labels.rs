@@ -46,6 +46,7 @@ pub fn event(action: &str) -> Option<&'static str> {
         "literacy.completion_confirmed" => "Gevolgde training bevestigd",
         "literacy.completions_imported" => "Gevolgde trainingen geïmporteerd",
         "literacy.demo_loaded" => "Demo-trainingen geladen",
+        "literacy.certificate_uploaded" => "Certificaat van een gevolgde training geüpload",
         "application.supplier_renamed" => "Naam van de leverancier gewijzigd bij de leverancier",
         "supplier.created" => "Leverancier vastgelegd",
         "supplier.updated" => "Leverancier gewijzigd",

@@ -23,6 +23,7 @@ mod kader;
 mod kader_gate;
 mod literacy;
 mod literacy_api;
+mod literacy_files;
 mod literacy_import;
 mod mail;
 mod mfa;

@@ -90,17 +90,20 @@ impl Report {
         if self.file_error.is_some() {
             "Er is niets opgeslagen.".to_string()
         } else if !self.ok() {
-            format!(
-                "{} van de {} regels hebben fouten; er is niets opgeslagen.",
-                self.error_rows(),
-                self.rows.len() - self.ignored()
-            )
+            let bad = self.error_rows();
+            let verb = if bad == 1 { "heeft" } else { "hebben" };
+            format!("{bad} van de {} regels {verb} fouten; er is niets opgeslagen.", self.rows.len() - self.ignored())
         } else if self.dry_run {
-            format!("{} afgeronde trainingen in orde (proefimport: er is nog niets opgeslagen).", self.completions())
+            format!("{} in orde (proefimport: er is nog niets opgeslagen).", completions_text(self.completions()))
         } else {
-            format!("{} afgeronde trainingen geïmporteerd en bevestigd.", self.written)
+            format!("{} geïmporteerd en bevestigd.", completions_text(self.written))
         }
     }
+}
+
+/// "1 afgeronde training", "2 afgeronde trainingen".
+fn completions_text(n: usize) -> String {
+    if n == 1 { "1 afgeronde training".to_string() } else { format!("{n} afgeronde trainingen") }
 }
 
 /// A line that is in order: what to insert.
@@ -296,4 +299,23 @@ async fn write(
     audit::record(&mut tx, event).await?;
     tx.commit().await?;
     Ok(inserted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_counts_in_singular_and_plural() {
+        let row = |errors: &[&str]| RowReport {
+            errors: errors.iter().map(|e| e.to_string()).collect(),
+            ..Default::default()
+        };
+        let one = Report { rows: vec![row(&[])], dry_run: true, ..Report::default() };
+        assert_eq!(one.summary(), "1 afgeronde training in orde (proefimport: er is nog niets opgeslagen).");
+        let done = Report { rows: vec![row(&[]), row(&[])], written: 2, ..Report::default() };
+        assert_eq!(done.summary(), "2 afgeronde trainingen geïmporteerd en bevestigd.");
+        let bad = Report { rows: vec![row(&["e-mail: onbekend"]), row(&[])], ..Report::default() };
+        assert_eq!(bad.summary(), "1 van de 2 regels heeft fouten; er is niets opgeslagen.");
+    }
 }

@@ -1,11 +1,14 @@
 'use strict';
 // AI-literacy (issue 22): an employee sees what is required of them and records a training they followed; the
-// administrator confirms it and it counts; the allowed-tools page says which training a tool requires and
-// whether the employee has it. Every page: axe-core at 0 violations and valid HTML.
+// administrator confirms it and it counts (with the certificate uploaded, downloadable from both pages); the
+// allowed-tools page says which training a tool requires and whether the employee has it; the coverage page links
+// its export. Every page: axe-core at 0 violations and valid HTML.
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness');
+
+const PDF = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n', 'latin1');
 
 let browser;
 before(async () => {
@@ -39,20 +42,50 @@ test('an employee records a training, the administrator confirms it, the allowed
     await checked(page, 'Mijn AI-geletterdheid with an error');
     assert.equal((await page.locator('#training_id option:checked').innerText()).trim(), 'Copilot veilig gebruiken (basis)');
 
+    // A certificate that is no PDF although named so: refused on the field, the rest kept.
     await page.getByLabel('Afgerond op').fill('2026-03-02');
     await page.getByLabel('Link naar het certificaat (optioneel)').fill('https://leren.example.nl/certificaat/42');
+    const certificate = page.getByLabel('Certificaat (optioneel)', { exact: true });
+    await certificate.setInputFiles({ name: 'certificaat.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html>geen pdf</html>') });
+    await Promise.all([page.waitForNavigation(), h.clickButton(page, 'Training vastleggen')]);
+    assert.match(await page.locator('.app-error-summary').innerText(), /Certificaat: Dit bestand is geen PDF/);
+    assert.match(await page.locator('#document-error').innerText(), /Certificaat: Dit bestand is geen PDF/);
+    assert.equal(await page.getByLabel('Afgerond op').inputValue(), '2026-03-02');
+    assert.equal(await page.getByLabel('Link naar het certificaat (optioneel)').inputValue(), 'https://leren.example.nl/certificaat/42');
+    await checked(page, 'Mijn AI-geletterdheid with a refused certificate');
+
+    await certificate.setInputFiles({ name: 'certificaat.pdf', mimeType: 'application/pdf', buffer: PDF });
     await Promise.all([page.waitForNavigation(), h.clickButton(page, 'Training vastleggen')]);
     assert.match(await h.flash(page), /De training is vastgelegd/);
-    assert.match(await page.locator('main').innerText(), /Copilot veilig gebruiken, afgerond op .* Wacht op bevestiging/);
+    assert.match(await page.locator('main').innerText(), /Copilot veilig gebruiken, afgerond op .* Wacht op bevestiging .*certificaat certificaat\.pdf/);
+    const own = page.getByRole('link', { name: 'certificaat certificaat.pdf' });
+    const href = await own.getAttribute('href');
+    const download = await page.request.get(href);
+    assert.equal(download.status(), 200);
+    assert.match(download.headers()['content-disposition'], /^attachment/);
+    assert.deepEqual(Buffer.from(await download.body()), PDF);
+    await checked(page, 'Mijn AI-geletterdheid with a certificate');
 
     // The administrator confirms it.
     await h.visit(admin.page, '/ai-geletterdheid/beheer');
     await checked(admin.page, 'AI-geletterdheid beheren');
     const waiting = admin.page.locator('li', { hasText: 'Copilot veilig gebruiken, afgerond op' });
+    assert.equal(await waiting.getByRole('link', { name: 'certificaat certificaat.pdf' }).getAttribute('href'), href);
+    assert.equal((await admin.page.request.get(href)).status(), 200);
     await Promise.all([admin.page.waitForNavigation(), h.clickButton(waiting, 'Bevestigen')]);
     assert.match(await h.flash(admin.page), /bevestigd/);
     await h.visit(admin.page, '/ai-geletterdheid/dekking');
     await checked(admin.page, 'Dekking AI-geletterdheid');
+    // The export for the annual report: a row per person and required training.
+    const csvHref = await admin.page.getByRole('link', { name: 'dekking per persoon (CSV)' }).getAttribute('href');
+    const csv = await admin.page.request.get(csvHref);
+    assert.equal(csv.status(), 200);
+    assert.match(csv.headers()['content-disposition'], /^attachment/);
+    assert.match(await csv.text(), /^\uFEFF"Naam","E-mailadres","Afdeling","Training","Reden","Stand","Afgerond op","Geldig tot"\r\n/);
+    const xlsxHref = await admin.page.getByRole('link', { name: 'dekking per persoon (Excel)' }).getAttribute('href');
+    const xlsx = await admin.page.request.get(xlsxHref);
+    assert.equal(xlsx.status(), 200);
+    assert.equal(Buffer.from(await xlsx.body()).subarray(0, 2).toString(), 'PK');
 
     await h.visit(page, '/ai-geletterdheid');
     assert.match(await page.locator('main').innerText(), /Copilot veilig gebruiken, afgerond op .* Bevestigd/);
@@ -84,7 +117,7 @@ test('the administrator imports completions from a CSV file: a dry run reports a
     await upload('E-mail;Training;Datum\nfg@demo.example;Basistraining AI-geletterdheid;10-02-2026\nniemand@demo.example;Basistraining AI-geletterdheid;10-02-2026\n');
     const report = page.getByRole('table', { name: 'Per regel' });
     assert.match(await report.getByRole('row', { name: /niemand@demo\.example/ }).innerText(), /^3\s.*e-mail: onbekende medewerker „niemand@demo\.example”/s);
-    assert.match(await page.locator('main').innerText(), /1 van de 2 regels hebben fouten; er is niets opgeslagen/);
+    assert.match(await page.locator('main').innerText(), /1 van de 2 regels heeft fouten; er is niets opgeslagen/);
     await checked(page, 'AI-geletterdheid beheren, import with a bad line');
 
     // The good file: first the dry run (after which the next step is the import), then the import.
