@@ -141,6 +141,17 @@ async fn an_approved_tool_stays_allowed_as_approved_while_its_change_is_reviewed
     // Employees still see the approved version, with the state.
     let list = page(app, &mw, "/toegestane-tools").await;
     assert_eq!(row_cells(&list, id), approved_cells, "the approved data classes govern");
+    // The caption's count takes the tool in review along (counted apart, through its approved version), the
+    // same set as the SQL condition of the list.
+    let caption = |html: &str| -> i64 {
+        let after = html.split("Welke gegevens mogen in welke tool? (").nth(1).expect("caption");
+        after.split(' ').next().unwrap().parse().expect("count in the caption")
+    };
+    let listed = "select count(*) from application a
+                   where registration_on_allowed_list(a.application_id, a.workflow_status)
+                     and a.organisation_id = (select organisation_id from application where application_id = $1)";
+    assert_eq!(caption(&list), app.count(listed, id).await);
+    assert!(caption(&list) >= 1);
     assert!(row(&list, id).contains("Goedgekeurd; wijziging in beoordeling"));
     assert!(row(&list, id).contains(conditions), "the approval's conditions still apply");
     let ask = page(app, &mw, &format!("/toegestane-tools?tool={id}&gegevens=dc_intern")).await;
