@@ -114,6 +114,7 @@ pub struct Filter {
     stand: String,
 }
 
+/// A row of `literacy/list.html`: one person's required training (also the dashboard's list per department).
 pub struct PairView {
     pub person: String,
     pub title: String,
@@ -123,12 +124,33 @@ pub struct PairView {
     pub until: String,
 }
 
+impl PairView {
+    pub fn of(p: &Pair) -> PairView {
+        PairView {
+            person: format!("{} ({})", p.user_name, p.email),
+            title: p.title.clone(),
+            reason: p
+                .tool
+                .as_ref()
+                .map_or_else(|| p.role.map(|r| r.label().to_string()).unwrap_or_default(), |t| t.1.clone()),
+            standing: p.standing.as_str(),
+            standing_label: p.standing.label(),
+            until: p.valid_until.map(format_date).unwrap_or_default(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "literacy/list.html")]
 struct ListPage {
     layout: Layout,
     heading: String,
     rows: Vec<PairView>,
+}
+
+/// The people behind a figure, as a page.
+pub fn list_page(layout: Layout, heading: String, rows: Vec<PairView>) -> AppResult<Response> {
+    render(&ListPage { layout, heading, rows })
 }
 
 /// The people behind one figure.
@@ -154,23 +176,6 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(f): Qu
         (Some(r), _) => format!("rol {}", r.label()),
         _ => all.iter().find_map(|p| p.tool.clone().filter(|t| Some(t.0) == tool)).map_or("tool".into(), |t| t.1),
     };
-    let rows = chosen
-        .into_iter()
-        .map(|p| PairView {
-            person: format!("{} ({})", p.user_name, p.email),
-            title: p.title.clone(),
-            reason: p
-                .tool
-                .as_ref()
-                .map_or_else(|| p.role.map(|r| r.label().to_string()).unwrap_or_default(), |t| t.1.clone()),
-            standing: p.standing.as_str(),
-            standing_label: p.standing.label(),
-            until: p.valid_until.map(format_date).unwrap_or_default(),
-        })
-        .collect();
-    render(&ListPage {
-        layout: Layout::for_user(&user, "Dekking AI-geletterdheid", COVERAGE),
-        heading: format!("{} – {}", group.1, of),
-        rows,
-    })
+    let rows = chosen.into_iter().map(PairView::of).collect();
+    list_page(Layout::for_user(&user, "Dekking AI-geletterdheid", COVERAGE), format!("{} – {}", group.1, of), rows)
 }
