@@ -4,7 +4,7 @@
 //! A newer copy of the Algoritmekader is a directory `algoritmekader/` in `AIREGISTER_REFERENCE_DIR`.
 
 pub mod gate;
-mod measure;
+pub(crate) mod measure;
 pub mod pages;
 pub mod phase;
 pub mod reference;

@@ -53,7 +53,7 @@ pub(super) fn kader() -> AppResult<&'static Kader> {
 }
 
 /// Who may work on the measures: whoever looks after the registration, and its RASCI people.
-pub(super) fn can_work(user: &CurrentUser, app: &Stored) -> bool {
+pub(crate) fn can_work(user: &CurrentUser, app: &Stored) -> bool {
     access::can_manage(user, app) || app.rasci.iter().any(|e| e.user_id == Some(user.user_id))
 }
 
@@ -81,6 +81,8 @@ struct TabPage {
     /// The lifecycle filter's choices (value, label, selected) and how many requirements it shows.
     phases: Vec<(String, String, bool)>,
     shown: usize,
+    /// The filter chosen (a known value, or empty): a measure's save returns to it.
+    fase: String,
 }
 
 impl TabPage {
@@ -134,7 +136,7 @@ pub(super) async fn tab_page(
             m.owner_id = input.get("owner").to_string();
             m.evidence = input.get("evidence").to_string();
             m.evidence_url = input.get("evidence_url").to_string();
-            m.review_date = input.get("review_date").to_string();
+            m.review_date_input = input.get("review_date").to_string();
             m.error = Some(message.clone());
         }
     }
@@ -156,7 +158,11 @@ pub(super) async fn tab_page(
         ),
         None => "Alle fasen (de registratie heeft geen status)".to_string(),
     };
-    let requirements = phase::filter(requirements, &phase::chosen(fase, status));
+    let mut requirements = phase::filter(requirements, &phase::chosen(fase, status));
+    let mut seen = std::collections::HashSet::new();
+    for m in requirements.iter_mut().flat_map(|r| r.measures.iter_mut()) {
+        m.anchor = seen.insert(m.id.clone());
+    }
     let has_error =
         refusal.exclude.is_some() || requirements.iter().any(|r| r.measures.iter().any(|m| m.error.is_some()));
     let page = TabPage {
@@ -174,6 +180,7 @@ pub(super) async fn tab_page(
         shown: requirements.len(),
         requirements,
         phases: phase::options(fase, &own),
+        fase: if phase::is_known(fase) { fase.to_string() } else { String::new() },
         can_manage: access::can_manage(user, &app),
         can_work: can_work(user, &app),
         owners,
@@ -198,9 +205,17 @@ async fn tab(
 
 /// Take over the recomputed set; the history says what came and went.
 async fn take_over(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
-    let org = organisation(&user)?;
+    take_over_set(&state, &user, id).await?;
+    let back = format!("/register/{id}/vereisten");
+    session::flash_redirect(&state.pool, &user, "De vereisten zijn bijgewerkt.", &back).await
+}
+
+/// "Vereisten overnemen", for the tab and the API: whoever manages the registration takes over the set the
+/// rule computes now, with the audit event `application.requirements_updated` naming what came and went.
+pub(crate) async fn take_over_set(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<()> {
+    let org = organisation(user)?;
     let kader = kader()?;
-    let (_, now) = computed(&state, kader, id).await?;
+    let (_, now) = computed(state, kader, id).await?;
     let before: Vec<String> = store::requirements(&state.pool, org, Some(id))
         .await?
         .into_iter()
@@ -210,7 +225,7 @@ async fn take_over(State(state): State<AppState>, user: CurrentUser, Path(id): P
     let members = apps::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let app = apps::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-    if !access::can_manage(&user, &app) {
+    if !access::can_manage(user, &app) {
         return Err(AppError::Forbidden);
     }
     store::take_over(&mut tx, kader, id, &now, user.user_id).await?;
@@ -222,40 +237,53 @@ async fn take_over(State(state): State<AppState>, user: CurrentUser, Path(id): P
         if added.is_empty() { "geen".into() } else { added.join(", ") },
         if removed.is_empty() { "geen".into() } else { removed.join(", ") }
     );
-    let actor = Actor::from(&user);
+    let actor = Actor::from(user);
     apps::record_note(&mut tx, &actor, "application.requirements_updated", &app, &members, ("kader", &line)).await?;
     tx.commit().await?;
-    let back = format!("/register/{id}/vereisten");
-    session::flash_redirect(&state.pool, &user, "De vereisten zijn bijgewerkt.", &back).await
+    Ok(())
 }
 
-async fn set_reason(
-    state: AppState,
-    user: CurrentUser,
+/// Mark a requirement not applicable with a reason (already checked: `check_reason`) or applicable again
+/// (None), for the tab and the API: whoever manages the registration; the audit event
+/// `application.requirement_excluded` or `application.requirement_included`. NotFound when it was not taken over.
+pub(crate) async fn set_reason(
+    state: &AppState,
+    user: &CurrentUser,
     id: Uuid,
-    req: String,
-    reason: Option<String>,
-) -> AppResult<Response> {
-    let org = organisation(&user)?;
+    req: &str,
+    reason: Option<&str>,
+) -> AppResult<()> {
+    let org = organisation(user)?;
     let kader = kader()?;
-    let r = kader.requirement(&req).ok_or(AppError::NotFound)?;
+    let r = kader.requirement(req).ok_or(AppError::NotFound)?;
     let members = apps::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let app = apps::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-    if !access::can_manage(&user, &app) {
+    if !access::can_manage(user, &app) {
         return Err(AppError::Forbidden);
     }
-    if !store::set_reason(&mut tx, id, &req, reason.as_deref(), user.user_id).await? {
+    if !store::set_reason(&mut tx, id, req, reason, user.user_id).await? {
         return Err(AppError::NotFound);
     }
-    let (action, line) = match &reason {
+    let (action, line) = match reason {
         Some(why) => {
             ("application.requirement_excluded", format!("{req} – {}: niet van toepassing, want {why}", r.title))
         }
         None => ("application.requirement_included", format!("{req} – {}: weer van toepassing", r.title)),
     };
-    apps::record_note(&mut tx, &Actor::from(&user), action, &app, &members, ("kader", &line)).await?;
+    apps::record_note(&mut tx, &Actor::from(user), action, &app, &members, ("kader", &line)).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// The reason a requirement is set aside, checked (10 to 2000 characters); the form's field is `reason`.
+pub(crate) fn check_reason(value: &str) -> Result<String, FormErrors> {
+    let mut errors = FormErrors::new();
+    let reason = errors.note("reason", "de reden waarom deze vereiste niet van toepassing is", value, 10, 2000);
+    if errors.is_empty() { Ok(reason) } else { Err(errors) }
+}
+
+async fn reason_saved(state: AppState, user: CurrentUser, id: Uuid, req: &str) -> AppResult<Response> {
     let back = format!("/register/{id}/vereisten#vereiste-{req}");
     session::flash_redirect(&state.pool, &user, "De vereiste is bijgewerkt.", &back).await
 }
@@ -267,15 +295,17 @@ async fn exclude(
     body: Bytes,
 ) -> AppResult<Response> {
     let input = FormData::parse(&body);
-    let mut errors = FormErrors::new();
-    let reason =
-        errors.note("reason", "de reden waarom deze vereiste niet van toepassing is", input.get("reason"), 10, 2000);
-    if let Some((_, message)) = errors.iter().next() {
-        let refusal = Refusal { exclude: Some((req, message.clone())), ..Refusal::default() };
-        // Every phase: the refused requirement must be on the page.
-        return tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, refusal, "alle").await;
-    }
-    set_reason(state, user, id, req, Some(reason)).await
+    let reason = match check_reason(input.get("reason")) {
+        Ok(reason) => reason,
+        Err(errors) => {
+            let message = errors.iter().next().map(|(_, m)| m.clone()).unwrap_or_default();
+            let refusal = Refusal { exclude: Some((req, message)), ..Refusal::default() };
+            // Every phase: the refused requirement must be on the page.
+            return tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, refusal, "alle").await;
+        }
+    };
+    set_reason(&state, &user, id, &req, Some(&reason)).await?;
+    reason_saved(state, user, id, &req).await
 }
 
 async fn include(
@@ -283,5 +313,6 @@ async fn include(
     user: CurrentUser,
     Path((id, req)): Path<(Uuid, String)>,
 ) -> AppResult<Response> {
-    set_reason(state, user, id, req, None).await
+    set_reason(&state, &user, id, &req, None).await?;
+    reason_saved(state, user, id, &req).await
 }
