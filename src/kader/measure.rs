@@ -166,9 +166,10 @@ pub(super) async fn save(
             drop(tx);
             let errors = result.err().map(|e| e.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" "));
             let message = [errors, file].into_iter().flatten().collect::<Vec<_>>().join(" ");
+            let fase = input.get("fase").to_string();
             let refusal = Refusal { measure: Some((mtr, input.clone(), message)), ..Refusal::default() };
-            // Every phase: the refused measure must be on the page.
-            return tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, refusal, "alle").await;
+            // The filter the form was on (tab_page shows every phase if the measure is not among them).
+            return tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, refusal, &fase).await;
         }
     };
     update.measure = &m.id;

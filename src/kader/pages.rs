@@ -158,7 +158,16 @@ pub(super) async fn tab_page(
         ),
         None => "Alle fasen (de registratie heeft geen status)".to_string(),
     };
+    // A refused measure is always on the page: every phase when the chosen ones do not hold it.
+    let refused = |rs: &[RequirementView]| rs.iter().any(|r| r.measures.iter().any(|m| m.error.is_some()));
+    let all = requirements.clone();
     let mut requirements = phase::filter(requirements, &phase::chosen(fase, status));
+    let fase = if refused(&all) && !refused(&requirements) {
+        requirements = all;
+        "alle"
+    } else {
+        fase
+    };
     let mut seen = std::collections::HashSet::new();
     for m in requirements.iter_mut().flat_map(|r| r.measures.iter_mut()) {
         m.anchor = seen.insert(m.id.clone());
