@@ -9,7 +9,8 @@ use axum::response::Response;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::pages::{Refusal, can_work, kader, tab_page};
+use super::actions::{can_work, kader};
+use super::pages::{Refusal, tab_page};
 use super::reference::Measure;
 use super::store::{self, MeasureUpdate};
 use crate::AppState;

@@ -3,6 +3,7 @@
 //! evidence and review date of each measure; a CISO overview and audit reports (HTML print view and Excel).
 //! A newer copy of the Algoritmekader is a directory `algoritmekader/` in `AIREGISTER_REFERENCE_DIR`.
 
+pub mod actions;
 pub mod gate;
 pub(crate) mod measure;
 pub mod pages;
