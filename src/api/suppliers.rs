@@ -1,6 +1,7 @@
 //! Supplier records through the API: list and read them (everyone in the token's organisation), make one
 //! (`POST /suppliers`) and change one (`PUT /suppliers/{id}` with the version read) as CISO or beheerder, with the
-//! web form's own checks (422 naming each field) and the same audit events.
+//! web form's own checks (422 naming each field) and the same audit events. Its uploaded documents (processor
+//! agreement, certificates) are listed and downloaded by everyone in the organisation, as on its page.
 
 use axum::Json;
 use axum::body::Bytes;
@@ -186,4 +187,44 @@ pub async fn update(
     tx.commit().await?;
     tracing::info!(event = "supplier_updated", actor = %api.user.user_id, supplier_id = %id, via = "api", "supplier record");
     Ok(Json(representation(&saved)))
+}
+
+/// The supplier's uploaded documents (uploading stays on its page).
+#[tracing::instrument(skip_all)]
+pub async fn documents(
+    State(state): State<AppState>,
+    api: ApiUser,
+    path: Result<Path<Uuid>, PathRejection>,
+) -> ApiResult<Json<Value>> {
+    let id = path.map(|Path(id)| id).map_err(|_| Problem::not_found())?;
+    let org = org(&api)?;
+    let mut conn = state.pool.acquire().await?;
+    store::get(&mut conn, org, id).await?.ok_or_else(Problem::not_found)?;
+    let docs = crate::suppliers::documents::of_supplier(&mut conn, org, id).await?;
+    let list: Vec<Value> = docs
+        .iter()
+        .map(|d| {
+            json!({
+                "kind": d.slot,
+                "label": d.label,
+                "file_name": d.file_name,
+                "size_bytes": d.size_bytes,
+                "uploaded_at": time(d.uploaded_at),
+                "url": format!("/api/v1/suppliers/{id}/documents/{}", d.slot),
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "documents": list })))
+}
+
+/// One document of the supplier as a download.
+#[tracing::instrument(skip_all)]
+pub async fn document(
+    State(state): State<AppState>,
+    api: ApiUser,
+    path: Result<Path<(Uuid, String)>, PathRejection>,
+) -> ApiResult<Response> {
+    let (id, kind) = path.map(|Path(p)| p).map_err(|_| Problem::not_found())?;
+    let org = org(&api)?;
+    Ok(crate::suppliers::documents::serve_file(&state, org, id, &kind).await?)
 }

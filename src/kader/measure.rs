@@ -6,9 +6,12 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::pages::{Refusal, can_work, kader, tab_page};
+use super::actions::{can_work, kader};
+use super::pages::{Refusal, tab_page};
+use super::reference::Measure;
 use super::store::{self, MeasureUpdate};
 use crate::AppState;
 use crate::applications::{load, organisation};
@@ -17,13 +20,18 @@ use crate::audit::Actor;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
 use crate::register::fields::label_in as label;
-use crate::register::form::{FormData, is_https_link};
+use crate::register::form::{FormData, Member, is_https_link};
 use crate::register::store::{self as apps, Stored};
 use crate::web::forms::FormErrors;
 
 /// A measure's form, checked: the status, a reason when not applicable, evidence when done (text, link or a
-/// file, kept or new: `has_file`), an owner from the RASCI, an https link and a date.
-fn check_measure<'a>(input: &'a FormData, app: &Stored, has_file: bool) -> Result<MeasureUpdate<'a>, String> {
+/// file, kept or new: `has_file`), an owner from the RASCI, an https link and a date. The tab and the API
+/// (`api::kader`, which fills the same fields from its JSON) both check with this.
+pub(crate) fn check_measure<'a>(
+    input: &'a FormData,
+    app: &Stored,
+    has_file: bool,
+) -> Result<MeasureUpdate<'a>, FormErrors> {
     let mut errors = FormErrors::new();
     let status = crate::register::options::value_in(store::STATUSES, input.get("status"));
     if status.is_none() {
@@ -72,8 +80,45 @@ fn check_measure<'a>(input: &'a FormData, app: &Stored, has_file: bool) -> Resul
             version,
             document: None,
         }),
-        _ => Err(errors.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" ")),
+        _ => Err(errors),
     }
+}
+
+/// Store a checked measure in the transaction that locked `app`, as the tab and the API do: the save (a
+/// Conflict when someone saved it in between), the replaced or removed file deleted, and the audit event
+/// `application.measure_updated` whose line says what the measure became.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn record(
+    tx: &mut PgConnection,
+    user: &CurrentUser,
+    app: &Stored,
+    members: &[Member],
+    m: &Measure,
+    update: &MeasureUpdate<'_>,
+    old: (Option<Uuid>, Option<&str>),
+    new_name: Option<&str>,
+) -> AppResult<()> {
+    if !store::save_measure(tx, app.id, update, user.user_id).await? {
+        return Err(AppError::Conflict(
+            "Deze maatregel is intussen door iemand anders bijgewerkt. Laad de pagina opnieuw en bekijk de nieuwe stand.".into(),
+        ));
+    }
+    // A replaced or removed file is deleted, as a replaced assessment report is; the history names it.
+    if let Some(old) = old.0.filter(|_| update.document.is_some()) {
+        sqlx::query!("delete from assessment_document where document_id = $1", old).execute(&mut *tx).await?;
+    }
+    let owner = update.owner_id.and_then(|u| members.iter().find(|m| m.user_id == u)).map(|m| m.name.as_str());
+    let line = format!(
+        "{} – {}: {}{}{}{}",
+        m.id,
+        m.title,
+        label(store::STATUSES, update.status).to_lowercase(),
+        owner.map(|o| format!("; eigenaar {o}")).unwrap_or_default(),
+        update.reason.map(|r| format!("; reden: {r}")).unwrap_or_default(),
+        file_note(old.1, new_name, update.document == Some(None)),
+    );
+    apps::record_note(tx, &Actor::from(user), "application.measure_updated", app, members, ("kader", &line)).await?;
+    Ok(())
 }
 
 /// What a save did to the evidence file, for the history: "; bewijsbestand x.pdf toegevoegd".
@@ -120,10 +165,12 @@ pub(super) async fn save(
         (Ok(u), None) => u,
         (result, file) => {
             drop(tx);
-            let message = [result.err(), file].into_iter().flatten().collect::<Vec<_>>().join(" ");
+            let errors = result.err().map(|e| e.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" "));
+            let message = [errors, file].into_iter().flatten().collect::<Vec<_>>().join(" ");
+            let fase = input.get("fase").to_string();
             let refusal = Refusal { measure: Some((mtr, input.clone(), message)), ..Refusal::default() };
-            // Every phase: the refused measure must be on the page.
-            return tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, refusal, "alle").await;
+            // The filter the form was on (tab_page shows every phase if the measure is not among them).
+            return tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, refusal, &fase).await;
         }
     };
     update.measure = &m.id;
@@ -139,29 +186,11 @@ pub(super) async fn save(
             None
         }
     };
-    if !store::save_measure(&mut tx, id, &update, user.user_id).await? {
-        return Err(AppError::Conflict(
-            "Deze maatregel is intussen door iemand anders bijgewerkt. Laad de pagina opnieuw en bekijk de nieuwe stand.".into(),
-        ));
-    }
-    // A replaced or removed file is deleted, as a replaced assessment report is; the history names it.
-    if let Some(old) = old_doc.filter(|_| update.document.is_some()) {
-        sqlx::query!("delete from assessment_document where document_id = $1", old).execute(&mut *tx).await?;
-    }
-    let owner = update.owner_id.and_then(|u| members.iter().find(|m| m.user_id == u)).map(|m| m.name.as_str());
-    let line = format!(
-        "{} – {}: {}{}{}{}",
-        m.id,
-        m.title,
-        label(store::STATUSES, update.status).to_lowercase(),
-        owner.map(|o| format!("; eigenaar {o}")).unwrap_or_default(),
-        update.reason.map(|r| format!("; reden: {r}")).unwrap_or_default(),
-        file_note(old_name.as_deref(), new_name, update.document == Some(None)),
-    );
-    apps::record_note(&mut tx, &Actor::from(&user), "application.measure_updated", &app, &members, ("kader", &line))
-        .await?;
+    record(&mut tx, &user, &app, &members, m, &update, (old_doc, old_name.as_deref()), new_name).await?;
     tx.commit().await?;
-    let back = format!("/register/{id}/vereisten#maatregel-{mtr}");
+    // Back to the filter the form was on, at the measure (its first place on the tab).
+    let fase = Some(input.get("fase")).filter(|f| super::phase::is_known(f)).map(|f| format!("?fase={f}"));
+    let back = format!("/register/{id}/vereisten{}#maatregel-{mtr}", fase.unwrap_or_default());
     session::flash_redirect(&state.pool, &user, "De maatregel is opgeslagen.", &back).await
 }
 

@@ -3,8 +3,9 @@
 //! evidence and review date of each measure; a CISO overview and audit reports (HTML print view and Excel).
 //! A newer copy of the Algoritmekader is a directory `algoritmekader/` in `AIREGISTER_REFERENCE_DIR`.
 
+pub mod actions;
 pub mod gate;
-mod measure;
+pub(crate) mod measure;
 pub mod pages;
 pub mod phase;
 pub mod reference;

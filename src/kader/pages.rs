@@ -11,21 +11,20 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use uuid::Uuid;
 
+use super::actions::{can_work, check_reason, computed, kader, set_reason, take_over_set};
 use super::phase::{self, PhaseQuery};
 use super::reference::Kader;
-use super::rule::{self, Profile};
+use super::rule;
 use super::store;
 use super::view::{self, RequirementView};
 use crate::AppState;
+use crate::applications::load;
 use crate::applications::summary::{Summary, summary};
-use crate::applications::{load, organisation};
-use crate::audit::Actor;
 use crate::auth::session::{self, CurrentUser};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::register::access;
-use crate::register::form::FormData;
+use crate::register::form::{FormData, Member};
 use crate::register::store::{self as apps, Stored};
-use crate::web::forms::FormErrors;
 use crate::web::forms::OptView;
 use crate::web::layout::Layout;
 use crate::web::render_status;
@@ -46,15 +45,6 @@ pub fn router() -> Router<AppState> {
         .route("/register/{id}/maatregelen/{mtr}/bewijs", get(super::measure::download))
         // Evidence files: the upload forms' body limit (the CSRF layer reads them: assessments::is_upload_path).
         .layer(axum::extract::DefaultBodyLimit::max(crate::web::multipart::MAX_UPLOAD_BODY))
-}
-
-pub(super) fn kader() -> AppResult<&'static Kader> {
-    super::load().map_err(|e| AppError::Internal(anyhow::anyhow!(e)))
-}
-
-/// Who may work on the measures: whoever looks after the registration, and its RASCI people.
-pub(super) fn can_work(user: &CurrentUser, app: &Stored) -> bool {
-    access::can_manage(user, app) || app.rasci.iter().any(|e| e.user_id == Some(user.user_id))
 }
 
 #[derive(Template)]
@@ -81,6 +71,8 @@ struct TabPage {
     /// The lifecycle filter's choices (value, label, selected) and how many requirements it shows.
     phases: Vec<(String, String, bool)>,
     shown: usize,
+    /// The filter chosen (a known value, or empty): a measure's save returns to it.
+    fase: String,
 }
 
 impl TabPage {
@@ -95,13 +87,6 @@ impl TabPage {
         let opts: Vec<(&str, &str)> = self.owners.iter().map(|(v, l)| (v.as_str(), l.as_str())).collect();
         FormData::from_pairs([("o".to_string(), current.to_string())]).choices("o", &opts)
     }
-}
-
-/// The requirements of a registration as the rule computes them now (None without an AI Act outcome).
-async fn computed(state: &AppState, kader: &Kader, id: Uuid) -> AppResult<(Option<Profile>, Vec<String>)> {
-    let profile = store::outcome(&state.pool, id).await?.as_ref().and_then(Profile::from_outcome);
-    let set = profile.as_ref().map(|p| p.applicable(kader)).unwrap_or_default();
-    Ok((profile, set))
 }
 
 /// Refused input at one measure or requirement, shown there.
@@ -134,19 +119,11 @@ pub(super) async fn tab_page(
             m.owner_id = input.get("owner").to_string();
             m.evidence = input.get("evidence").to_string();
             m.evidence_url = input.get("evidence_url").to_string();
-            m.review_date = input.get("review_date").to_string();
+            m.review_date_input = input.get("review_date").to_string();
             m.error = Some(message.clone());
         }
     }
-    let members = apps::members(&state.pool, org).await?;
-    let mut owners: Vec<(String, String)> = Vec::new();
-    for uid in app.rasci.iter().filter_map(|e| e.user_id) {
-        if let Some(m) = members.iter().find(|m| m.user_id == uid)
-            && !owners.iter().any(|(v, _)| *v == uid.to_string())
-        {
-            owners.push((uid.to_string(), m.name.clone()));
-        }
-    }
+    let owners = owners(&app, &apps::members(&state.pool, org).await?);
     let counts = view::counts(&requirements);
     let status = app.str("status");
     let own = match status {
@@ -156,7 +133,11 @@ pub(super) async fn tab_page(
         ),
         None => "Alle fasen (de registratie heeft geen status)".to_string(),
     };
-    let requirements = phase::filter(requirements, &phase::chosen(fase, status));
+    let (mut requirements, fase) = shown(requirements, fase, status);
+    let mut seen = std::collections::HashSet::new();
+    for m in requirements.iter_mut().flat_map(|r| r.measures.iter_mut()) {
+        m.anchor = seen.insert(m.id.clone());
+    }
     let has_error =
         refusal.exclude.is_some() || requirements.iter().any(|r| r.measures.iter().any(|m| m.error.is_some()));
     let page = TabPage {
@@ -174,6 +155,7 @@ pub(super) async fn tab_page(
         shown: requirements.len(),
         requirements,
         phases: phase::options(fase, &own),
+        fase: if phase::is_known(fase) { fase.to_string() } else { String::new() },
         can_manage: access::can_manage(user, &app),
         can_work: can_work(user, &app),
         owners,
@@ -181,6 +163,27 @@ pub(super) async fn tab_page(
         exclude_error: refusal.exclude,
     };
     render_status(code, &page)
+}
+
+/// Who can own a measure: the RASCI people of the registration, once each (value, name).
+fn owners(app: &Stored, members: &[Member]) -> Vec<(String, String)> {
+    let mut owners: Vec<(String, String)> = Vec::new();
+    for uid in app.rasci.iter().filter_map(|e| e.user_id) {
+        if let Some(m) = members.iter().find(|m| m.user_id == uid)
+            && !owners.iter().any(|(v, _)| *v == uid.to_string())
+        {
+            owners.push((uid.to_string(), m.name.clone()));
+        }
+    }
+    owners
+}
+
+/// The requirements of the chosen phases, and the filter that shows them. A refused measure is always on the
+/// page: every phase when the chosen ones do not hold it.
+fn shown<'a>(all: Vec<RequirementView>, fase: &'a str, status: Option<&str>) -> (Vec<RequirementView>, &'a str) {
+    let refused = |rs: &[RequirementView]| rs.iter().any(|r| r.measures.iter().any(|m| m.error.is_some()));
+    let chosen = phase::filter(all.clone(), &phase::chosen(fase, status));
+    if refused(&all) && !refused(&chosen) { (all, "alle") } else { (chosen, fase) }
 }
 
 fn title(kader: &Kader, id: &str) -> String {
@@ -198,64 +201,12 @@ async fn tab(
 
 /// Take over the recomputed set; the history says what came and went.
 async fn take_over(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
-    let org = organisation(&user)?;
-    let kader = kader()?;
-    let (_, now) = computed(&state, kader, id).await?;
-    let before: Vec<String> = store::requirements(&state.pool, org, Some(id))
-        .await?
-        .into_iter()
-        .filter(|r| r.applicable)
-        .map(|r| r.requirement)
-        .collect();
-    let members = apps::members(&state.pool, org).await?;
-    let mut tx = state.pool.begin().await?;
-    let app = apps::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-    if !access::can_manage(&user, &app) {
-        return Err(AppError::Forbidden);
-    }
-    store::take_over(&mut tx, kader, id, &now, user.user_id).await?;
-    let (added, removed) = rule::difference(&before, &now);
-    let line = format!(
-        "Algoritmekader {}: {} van toepassing; erbij: {}; vervallen: {}",
-        kader.version,
-        now.len(),
-        if added.is_empty() { "geen".into() } else { added.join(", ") },
-        if removed.is_empty() { "geen".into() } else { removed.join(", ") }
-    );
-    let actor = Actor::from(&user);
-    apps::record_note(&mut tx, &actor, "application.requirements_updated", &app, &members, ("kader", &line)).await?;
-    tx.commit().await?;
+    take_over_set(&state, &user, id).await?;
     let back = format!("/register/{id}/vereisten");
     session::flash_redirect(&state.pool, &user, "De vereisten zijn bijgewerkt.", &back).await
 }
 
-async fn set_reason(
-    state: AppState,
-    user: CurrentUser,
-    id: Uuid,
-    req: String,
-    reason: Option<String>,
-) -> AppResult<Response> {
-    let org = organisation(&user)?;
-    let kader = kader()?;
-    let r = kader.requirement(&req).ok_or(AppError::NotFound)?;
-    let members = apps::members(&state.pool, org).await?;
-    let mut tx = state.pool.begin().await?;
-    let app = apps::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-    if !access::can_manage(&user, &app) {
-        return Err(AppError::Forbidden);
-    }
-    if !store::set_reason(&mut tx, id, &req, reason.as_deref(), user.user_id).await? {
-        return Err(AppError::NotFound);
-    }
-    let (action, line) = match &reason {
-        Some(why) => {
-            ("application.requirement_excluded", format!("{req} – {}: niet van toepassing, want {why}", r.title))
-        }
-        None => ("application.requirement_included", format!("{req} – {}: weer van toepassing", r.title)),
-    };
-    apps::record_note(&mut tx, &Actor::from(&user), action, &app, &members, ("kader", &line)).await?;
-    tx.commit().await?;
+async fn reason_saved(state: AppState, user: CurrentUser, id: Uuid, req: &str) -> AppResult<Response> {
     let back = format!("/register/{id}/vereisten#vereiste-{req}");
     session::flash_redirect(&state.pool, &user, "De vereiste is bijgewerkt.", &back).await
 }
@@ -267,15 +218,17 @@ async fn exclude(
     body: Bytes,
 ) -> AppResult<Response> {
     let input = FormData::parse(&body);
-    let mut errors = FormErrors::new();
-    let reason =
-        errors.note("reason", "de reden waarom deze vereiste niet van toepassing is", input.get("reason"), 10, 2000);
-    if let Some((_, message)) = errors.iter().next() {
-        let refusal = Refusal { exclude: Some((req, message.clone())), ..Refusal::default() };
-        // Every phase: the refused requirement must be on the page.
-        return tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, refusal, "alle").await;
-    }
-    set_reason(state, user, id, req, Some(reason)).await
+    let reason = match check_reason(input.get("reason")) {
+        Ok(reason) => reason,
+        Err(errors) => {
+            let message = errors.iter().next().map(|(_, m)| m.clone()).unwrap_or_default();
+            let refusal = Refusal { exclude: Some((req, message)), ..Refusal::default() };
+            // Every phase: the refused requirement must be on the page.
+            return tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, refusal, "alle").await;
+        }
+    };
+    set_reason(&state, &user, id, &req, Some(&reason)).await?;
+    reason_saved(state, user, id, &req).await
 }
 
 async fn include(
@@ -283,5 +236,6 @@ async fn include(
     user: CurrentUser,
     Path((id, req)): Path<(Uuid, String)>,
 ) -> AppResult<Response> {
-    set_reason(state, user, id, req, None).await
+    set_reason(&state, &user, id, &req, None).await?;
+    reason_saved(state, user, id, &req).await
 }

@@ -67,9 +67,14 @@ pub fn filter(views: Vec<RequirementView>, phases: &[&str]) -> Vec<RequirementVi
     views.into_iter().filter(|r| r.phases.iter().any(|p| phases.contains(&p.as_str()))).collect()
 }
 
+/// A filter value other than the registration's own phases: "alle" or a phase.
+pub fn is_known(fase: &str) -> bool {
+    fase == "alle" || PHASES.contains(&fase)
+}
+
 /// The filter's choices: (value, label, selected); the first is the registration's own phases.
 pub fn options(fase: &str, own: &str) -> Vec<(String, String, bool)> {
-    let known = fase == "alle" || PHASES.contains(&fase);
+    let known = is_known(fase);
     let mut out = vec![(String::new(), own.to_string(), !known)];
     out.push(("alle".into(), "Alle fasen".into(), fase == "alle"));
     out.extend(PHASES.iter().map(|p| (p.to_string(), label(p), *p == fase)));

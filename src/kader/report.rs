@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use uuid::Uuid;
 
-use super::pages::kader;
+use super::actions::kader;
 use super::phase::{self, PhaseQuery};
 use super::store;
 use super::view::{self, REPORT_HEADER};

@@ -21,6 +21,11 @@ pub struct MeasureView {
     pub evidence: String,
     pub evidence_url: String,
     pub review_date: String,
+    /// The review date as the date field takes it (jjjj-mm-dd; or what was typed, after a refusal).
+    pub review_date_input: String,
+    /// The first time the tab shows this measure (a measure serves several requirements): it carries the
+    /// anchor `maatregel-{id}` that a save returns to.
+    pub anchor: bool,
     pub version: i32,
     /// The uploaded evidence file's name (empty without one); downloaded at /register/{id}/maatregelen/{mtr}/bewijs.
     pub file_name: String,
@@ -47,7 +52,7 @@ pub struct RequirementView {
     pub open: usize,
 }
 
-fn measure_view(m: &Measure, row: Option<&MeasureRow>) -> MeasureView {
+pub(crate) fn measure_view(m: &Measure, row: Option<&MeasureRow>) -> MeasureView {
     let status = row.map(|r| r.status.clone()).unwrap_or_else(|| "te_doen".into());
     MeasureView {
         id: m.id.clone(),
@@ -62,6 +67,8 @@ fn measure_view(m: &Measure, row: Option<&MeasureRow>) -> MeasureView {
         evidence: row.and_then(|r| r.evidence.clone()).unwrap_or_default(),
         evidence_url: row.and_then(|r| r.evidence_url.clone()).unwrap_or_default(),
         review_date: row.and_then(|r| r.review_date).map(format_date).unwrap_or_default(),
+        review_date_input: row.and_then(|r| r.review_date).map(|d| d.to_string()).unwrap_or_default(),
+        anchor: false,
         version: row.map(|r| r.version).unwrap_or(0),
         file_name: row.and_then(|r| r.file_name.clone()).unwrap_or_default(),
         lifecycle: m.lifecycle.iter().map(|p| super::phase::label(p)).collect::<Vec<_>>().join(", "),

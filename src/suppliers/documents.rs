@@ -54,6 +54,9 @@ pub struct StoredDoc {
     pub file_name: String,
     pub size_kb: i64,
     pub uploaded: String,
+    /// The raw values, for the API.
+    pub size_bytes: i32,
+    pub uploaded_at: time::OffsetDateTime,
 }
 
 pub async fn of_supplier(conn: &mut PgConnection, org: Uuid, id: Uuid) -> sqlx::Result<Vec<StoredDoc>> {
@@ -79,6 +82,8 @@ pub async fn of_supplier(conn: &mut PgConnection, org: Uuid, id: Uuid) -> sqlx::
             file_name: r.file_name,
             size_kb: (i64::from(r.size_bytes) + 1023) / 1024,
             uploaded: format_datetime(r.uploaded_at),
+            size_bytes: r.size_bytes,
+            uploaded_at: r.uploaded_at,
         })
         .collect())
 }
@@ -218,7 +223,12 @@ pub async fn download(
     Path((id, which)): Path<(Uuid, String)>,
 ) -> AppResult<Response> {
     let org = organisation(&user)?;
-    let chosen = slot(&which).ok_or(AppError::NotFound)?;
+    serve_file(&state, org, id, &which).await
+}
+
+/// The file of kind `which` (a value of SLOTS) of a supplier of `org`, as an attachment (the page and the API).
+pub(crate) async fn serve_file(state: &AppState, org: Uuid, id: Uuid, which: &str) -> AppResult<Response> {
+    let chosen = slot(which).ok_or(AppError::NotFound)?;
     let mut tx = state.pool.begin().await?;
     let (doc, _) = current(&mut tx, org, id, chosen).await?.ok_or(AppError::NotFound)?;
     document::serve(&mut *tx, org, doc).await

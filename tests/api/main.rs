@@ -20,6 +20,7 @@ mod helpers;
 mod import_partial;
 mod infra;
 mod kader;
+mod kader_api;
 mod kader_gate;
 mod literacy;
 mod literacy_api;

@@ -783,6 +783,34 @@ async fn the_openapi_document_describes_every_route_and_real_answers_match_it() 
     .execute(&app.pool)
     .await
     .unwrap();
+    // An evidence file of a measure and a processor agreement of the supplier, for their downloads.
+    let document = Uuid::now_v7();
+    sqlx::query(
+        "insert into assessment_document (document_id, organisation_id, file_name, media_type, size_bytes, sha256, content)
+         values ($1, $2, 'bewijs.pdf', 'application/pdf', 5, $3, $4)",
+    )
+    .bind(document)
+    .bind(o.org)
+    .bind(vec![0u8; 32])
+    .bind(b"%PDF-".to_vec())
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into kader_measure (application_id, measure, status, evidence, version, document_id)
+         values ($1, 'owp-06', 'gereed', 'Zie bijlage.', 1, $2)",
+    )
+    .bind(Uuid::parse_str(id).unwrap())
+    .bind(document)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("update supplier set dpa_document_id = $1 where supplier_id = $2")
+        .bind(document)
+        .bind(Uuid::parse_str(supplier_id).unwrap())
+        .execute(&app.pool)
+        .await
+        .unwrap();
     for (path, ops) in paths {
         assert!(served.iter().any(|(p, _)| p == path), "{path} is described but not routed");
         for method in ops.as_object().unwrap().keys() {
@@ -793,7 +821,13 @@ async fn the_openapi_document_describes_every_route_and_real_answers_match_it() 
             } else {
                 id
             };
-            let url = app.url(&format!("/api/v1{}", path.replace("{id}", id).replace("{number}", "1")));
+            let path = path
+                .replace("{id}", id)
+                .replace("{number}", "1")
+                .replace("{requirement}", "aia-27")
+                .replace("{measure}", "owp-06")
+                .replace("{kind}", "verwerkersovereenkomst");
+            let url = app.url(&format!("/api/v1{path}"));
             let r = match method.as_str() {
                 "get" => reqwest::Client::new().get(&url).bearer_auth(&t).send().await.unwrap(),
                 "post" => reqwest::Client::new().post(&url).bearer_auth(&t).body("{}").send().await.unwrap(),

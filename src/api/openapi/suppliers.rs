@@ -119,9 +119,68 @@ pub(super) fn schemas() -> Value {
         "SupplierIn": { "type": "object", "additionalProperties": false, "required": ["name"], "properties": input },
         "SupplierUpdate": { "type": "object", "additionalProperties": false, "required": ["name", "version"], "properties": change },
         "Supplier": { "type": "object", "additionalProperties": false, "required": required, "properties": output },
+        "SupplierDocuments": {
+            "type": "object", "additionalProperties": false, "required": ["documents"],
+            "properties": { "documents": { "type": "array", "items": {
+                "type": "object", "additionalProperties": false,
+                "required": ["kind", "label", "file_name", "size_bytes", "uploaded_at", "url"],
+                "properties": {
+                    "kind": { "type": "string", "enum": crate::suppliers::documents::SLOTS.iter().map(|(v, _)| *v).collect::<Vec<_>>() },
+                    "label": { "type": "string" }, "file_name": { "type": "string" },
+                    "size_bytes": { "type": "integer", "minimum": 1 },
+                    "uploaded_at": { "type": "string", "format": "date-time" },
+                    "url": { "type": "string", "description": "Het adres van de download in de API." }
+                }
+            } } }
+        },
         "SupplierList": {
             "type": "object", "additionalProperties": false, "required": ["suppliers"],
             "properties": { "suppliers": { "type": "array", "items": { "$ref": "#/components/schemas/Supplier" } } }
+        }
+    })
+}
+
+/// A stored document as a download (the types an upload may have).
+pub(super) fn file_response() -> Value {
+    let types = [
+        "application/pdf",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.oasis.opendocument.text",
+    ];
+    let content: serde_json::Map<String, Value> = types
+        .iter()
+        .map(|t| (t.to_string(), json!({ "schema": { "type": "string", "contentMediaType": t } })))
+        .collect();
+    json!({ "description": "Het bestand (als download).", "content": content })
+}
+
+fn kind_parameter() -> Value {
+    let kinds: Vec<&str> = crate::suppliers::documents::SLOTS.iter().map(|(v, _)| *v).collect();
+    json!({ "name": "kind", "in": "path", "required": true, "schema": { "type": "string", "enum": kinds } })
+}
+
+pub(super) fn documents_path() -> Value {
+    json!({
+        "get": {
+            "operationId": "listSupplierDocuments", "summary": "De geüploade documenten van een leverancier (verwerkersovereenkomst, certificaten)",
+            "parameters": [ id_parameter() ],
+            "responses": common(responses(&[
+                ("200", json_response("De documenten.", "SupplierDocuments")),
+                ("404", problem_response("Bestaat niet in de organisatie van het token."))
+            ]))
+        }
+    })
+}
+
+pub(super) fn document_path() -> Value {
+    json!({
+        "get": {
+            "operationId": "getSupplierDocument", "summary": "Eén document van een leverancier (als download)",
+            "parameters": [ id_parameter(), kind_parameter() ],
+            "responses": common(responses(&[
+                ("200", file_response()),
+                ("404", problem_response("De leverancier bestaat niet in de organisatie van het token, of heeft dit document niet."))
+            ]))
         }
     })
 }
