@@ -303,7 +303,8 @@ test('Uitloggen ends the session (through the provider when it offers end-sessio
 
 test('with two organisations the login page offers a choice', async () => {
   const { page } = admin;
-  const name = `Waterschap Testland ${sfx}`;
+  // A long real name: the header's organisation chooser must still fit at 320 px (reflow.test.js runs later).
+  const name = `Hoogheemraadschap van Schieland en de Krimpenerwaard ${sfx}`;
   await page.goto('/beheer/organisaties/nieuw');
   await page.locator('#org_name').fill(name);
   await page.locator('#org_code').fill(`ws${String(Math.floor(Math.random() * 10000)).padStart(4, '0')}`);
