@@ -11,18 +11,8 @@ use serde::Deserialize;
 
 use super::view::RequirementView;
 
-/// The phases in the Algoritmekader's order.
-pub static PHASES: [&str; 9] = [
-    "organisatieverantwoordelijkheden",
-    "probleemanalyse",
-    "ontwerp",
-    "dataverkenning-en-datapreparatie",
-    "ontwikkelen",
-    "verificatie-en-validatie",
-    "implementatie",
-    "monitoring-en-beheer",
-    "uitfaseren",
-];
+/// The phases in the Algoritmekader's order: the reference data's own list (`levenscyclus` values).
+pub use super::reference::LIFECYCLE as PHASES;
 
 /// "monitoring-en-beheer" → "Monitoring en beheer".
 pub fn label(p: &str) -> String {

@@ -52,7 +52,7 @@ pub fn known_values(category: &str) -> &'static [&'static str] {
 }
 
 /// The lifecycle phases of the Algoritmekader, in order.
-pub const LIFECYCLE: [&str; 9] = [
+pub static LIFECYCLE: [&str; 9] = [
     "organisatieverantwoordelijkheden",
     "probleemanalyse",
     "ontwerp",
