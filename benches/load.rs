@@ -12,7 +12,8 @@
 //! cluster's log). Options by environment: LOAD_APPLICATIONS (10000), LOAD_SECONDS (15), LOAD_CLIENTS
 //! ("32,128"), LOAD_ONLY (run only the scenarios whose name contains this), LOAD_PROBE=0 (no probe),
 //! LOAD_PLAIN_INDEX=1 (afterwards, the search scenarios again with the plain text index a database without
-//! btree_gin has: migration 0041).
+//! btree_gin has: migration 0041), LOAD_BEFORE=/path/to/airegister (an earlier build, started beside this one on
+//! the same database: every scenario runs on both in turn, so before and after are measured in one run).
 //! Target on 2 cores: p95 under 50 ms at 32 clients, memory under 200 MB.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -140,7 +141,22 @@ async fn main() {
     // reqwest is built without a TLS crypto provider (the application installs ring before its first client).
     let _ = rustls::crypto::ring::default_provider().install_default();
 
-    let pool = helpers::fresh_database().await;
+    // With LOAD_BEFORE the earlier build creates the schema: it refuses a database that this build's newer
+    // migrations reached; this build applies them when it starts, after the earlier one.
+    let before_bin = std::env::var("LOAD_BEFORE").ok().filter(|b| !b.is_empty());
+    let pool = match &before_bin {
+        None => helpers::fresh_database().await,
+        Some(binary) => {
+            let pool = helpers::empty_database().await;
+            let status = std::process::Command::new(binary)
+                .arg("migrate")
+                .env("DATABASE_URL", helpers::database_url(&pool).await)
+                .status()
+                .expect("the earlier build runs");
+            assert!(status.success(), "the earlier build migrates the database");
+            pool
+        }
+    };
     let mut conn = pool.acquire().await.unwrap();
     let org = airegister::organisations::create(
         &mut conn,
@@ -184,25 +200,24 @@ async fn main() {
         .await
         .unwrap();
     // 128 clients log in from one address: lift the per-address login limit for the benchmark only.
-    let server = helpers::ServerProcess::start(
-        &helpers::database_url(&pool).await,
-        &[("AIREGISTER_LOG", "warn"), ("AIREGISTER_LOGIN_RATE", "100000")],
-    );
+    let url = helpers::database_url(&pool).await;
+    let server_env = [("AIREGISTER_LOG", "warn"), ("AIREGISTER_LOGIN_RATE", "100000")];
+    // An earlier build on the same data, measured in turn with this one (its own clients: cookies do not
+    // tell ports apart). It starts first: it would refuse a database that this build's newer migrations reached.
+    let before = before_bin.map(|binary| helpers::ServerProcess::start_binary(&binary, &url, &server_env));
+    let server = helpers::ServerProcess::start(&url, &server_env);
+    if before.is_some() {
+        // This build's migrations may have rewritten tables: clean and write out again before measuring.
+        sqlx::query("vacuum analyze").execute(&pool).await.unwrap();
+        sqlx::query("checkpoint").execute(&pool).await.unwrap();
+    }
     let (base, pid) = (server.base.clone(), server.child.id());
     let idle_rss = rss_kib(pid, "VmRSS:") as f64 / 1024.0;
-
-    let mut clients = Vec::new();
-    for i in 0..max_clients {
-        let c =
-            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        let r = c
-            .post(format!("{base}/inloggen"))
-            .form(&[("email", format!("bench{i}@benchdam.example")), ("password", helpers::PASSWORD.to_string())])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 303, "bench user {i} logs in");
-        clients.push(c);
+    let mut targets = vec![Target { label: "", clients: log_in(&base, max_clients).await, base, pid }];
+    if let Some(b) = &before {
+        let clients = log_in(&b.base, max_clients).await;
+        targets.insert(0, Target { label: " (before)", clients, base: b.base.clone(), pid: b.child.id() });
+        targets[1].label = " (after)";
     }
     let scenarios: Vec<(&str, Vec<String>)> = vec![
         ("Register: search + filter", vec!["/register?q=copilot&status=in_gebruik".into()]),
@@ -220,13 +235,13 @@ async fn main() {
         WARM_UP.as_secs(),
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
     );
-    let url = helpers::database_url(&pool).await;
+    let current = targets.last().unwrap();
     let probes = if env_or("LOAD_PROBE", 1) == 1 {
-        capture_all(&pool, &clients[0], &base, &scenarios).await
+        capture_all(&pool, &current.clients[0], &current.base, &scenarios).await
     } else {
         Vec::new()
     };
-    measure_all(&clients, &base, &scenarios, &concurrency, measure, pid, &probes, &url).await;
+    measure_all(&targets, &scenarios, &concurrency, measure, &probes, &url).await;
     if env_or("LOAD_PLAIN_INDEX", 0) == 1 {
         // The fallback of migration 0041: the plain text index, filters applied after it.
         sqlx::raw_sql(
@@ -239,11 +254,51 @@ async fn main() {
         .unwrap();
         println!("\nWith the plain text index (no btree_gin):");
         let search: Vec<_> = scenarios.iter().filter(|(n, _)| n.starts_with("Register")).cloned().collect();
-        let probes = if probes.is_empty() { probes } else { capture_all(&pool, &clients[0], &base, &search).await };
-        measure_all(&clients, &base, &search, &concurrency, measure, pid, &probes, &url).await;
+        let current = targets.last().unwrap();
+        let probes = if probes.is_empty() {
+            probes
+        } else {
+            capture_all(&pool, &current.clients[0], &current.base, &search).await
+        };
+        measure_all(&targets, &search, &concurrency, measure, &probes, &url).await;
     }
-    println!("Server peak RSS over the whole run (VmHWM): {:.0} MiB", rss_kib(pid, "VmHWM:") as f64 / 1024.0);
+    for t in &targets {
+        println!(
+            "Server{} peak RSS over the whole run (VmHWM): {:.0} MiB",
+            t.label,
+            rss_kib(t.pid, "VmHWM:") as f64 / 1024.0
+        );
+    }
     server.signal("-TERM");
+    if let Some(b) = before {
+        b.signal("-TERM");
+    }
+}
+
+/// A server under measurement: its logged-in clients, address and process.
+struct Target {
+    label: &'static str,
+    clients: Vec<reqwest::Client>,
+    base: String,
+    pid: u32,
+}
+
+/// `n` bench users, each logged in with its own cookie store.
+async fn log_in(base: &str, n: usize) -> Vec<reqwest::Client> {
+    let mut clients = Vec::new();
+    for i in 0..n {
+        let c =
+            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let r = c
+            .post(format!("{base}/inloggen"))
+            .form(&[("email", format!("bench{i}@benchdam.example")), ("password", helpers::PASSWORD.to_string())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "bench user {i} logs in");
+        clients.push(c);
+    }
+    clients
 }
 
 /// One request of each path of each scenario with the statement log on (the first two paths of a scenario).
@@ -279,14 +334,13 @@ async fn capture_all(
     all
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Every scenario at every concurrency on every target in turn; the probe (this build's statements) beside
+/// the current build's row.
 async fn measure_all(
-    clients: &[reqwest::Client],
-    base: &str,
+    targets: &[Target],
     scenarios: &[(&str, Vec<String>)],
     concurrency: &[usize],
     measure: Duration,
-    pid: u32,
     probes: &[Result<Vec<probe::Capture>, String>],
     database_url: &str,
 ) {
@@ -296,29 +350,33 @@ async fn measure_all(
     println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for n in concurrency {
         for (i, (name, paths)) in scenarios.iter().enumerate() {
-            let o = run(&clients[..*n], base, Arc::new(paths.clone()), measure, pid).await;
-            let req_s = o.requests as f64 / o.secs;
-            let (statements, probe) = match probes.get(i) {
-                Some(Ok(captures)) => {
-                    let counts: Vec<String> = captures.iter().map(|c| c.statements.len().to_string()).collect();
-                    let tps = probe::replay(name, captures, database_url, *n, measure.as_secs());
-                    (counts.join("–"), tps.map_err(|e| e.chars().take(120).collect::<String>()))
-                }
-                Some(Err(e)) => (String::new(), Err(e.clone())),
-                None => (String::new(), Err("off".into())),
-            };
-            let (tps, ratio) = match probe {
-                Ok(tps) => (format!("{tps:.0}"), format!("{:.2}", req_s / tps)),
-                Err(e) => (e, String::new()),
-            };
-            println!(
-                "| {name} | {n} | {req_s:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {:.0} MiB | {statements} | {tps} | {ratio} |",
-                o.p50.as_secs_f64() * 1000.0,
-                o.p95.as_secs_f64() * 1000.0,
-                o.p99.as_secs_f64() * 1000.0,
-                o.errors,
-                o.peak_rss_mib
-            );
+            for (t, target) in targets.iter().enumerate() {
+                let o = run(&target.clients[..*n], &target.base, Arc::new(paths.clone()), measure, target.pid).await;
+                let req_s = o.requests as f64 / o.secs;
+                let current = t + 1 == targets.len();
+                let (statements, probe) = match probes.get(i) {
+                    Some(Ok(captures)) if current => {
+                        let counts: Vec<String> = captures.iter().map(|c| c.statements.len().to_string()).collect();
+                        let tps = probe::replay(name, captures, database_url, *n, measure.as_secs());
+                        (counts.join("–"), tps.map_err(|e| e.chars().take(120).collect::<String>()))
+                    }
+                    Some(Err(e)) if current => (String::new(), Err(e.clone())),
+                    _ => (String::new(), Err(if current { "off" } else { "" }.into())),
+                };
+                let (tps, ratio) = match probe {
+                    Ok(tps) => (format!("{tps:.0}"), format!("{:.2}", req_s / tps)),
+                    Err(e) => (e, String::new()),
+                };
+                println!(
+                    "| {name}{} | {n} | {req_s:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {:.0} MiB | {statements} | {tps} | {ratio} |",
+                    target.label,
+                    o.p50.as_secs_f64() * 1000.0,
+                    o.p95.as_secs_f64() * 1000.0,
+                    o.p99.as_secs_f64() * 1000.0,
+                    o.errors,
+                    o.peak_rss_mib
+                );
+            }
         }
     }
 }

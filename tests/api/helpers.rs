@@ -64,15 +64,19 @@ pub fn stop_when_process_ends(cluster: &Cluster, top: &std::path::Path) {
 
 /// A fresh database with all migrations applied.
 pub async fn fresh_database() -> PgPool {
+    let pool = empty_database().await;
+    airegister::db::MIGRATOR.run(&pool).await.expect("migrations apply");
+    pool
+}
+
+/// A new database on the test server without the schema (the load benchmark migrates it with an older build).
+pub async fn empty_database() -> PgPool {
     let base = server().clone();
     let name = format!("t_{}", Uuid::new_v4().simple());
     let mut admin = sqlx::PgConnection::connect_with(&base).await.expect("connect to the test server");
     sqlx::query(&format!("create database {name}")).execute(&mut admin).await.expect("create test database");
     admin.close().await.ok();
-    let pool =
-        airegister::db::pool_options(5).connect_with(base.database(&name)).await.expect("connect to test database");
-    airegister::db::MIGRATOR.run(&pool).await.expect("migrations apply");
-    pool
+    airegister::db::pool_options(5).connect_with(base.database(&name)).await.expect("connect to test database")
 }
 
 pub struct TestApp {
@@ -243,8 +247,13 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     pub fn start(database_url: &str, env: &[(&str, &str)]) -> ServerProcess {
+        Self::start_binary(env!("CARGO_BIN_EXE_airegister"), database_url, env)
+    }
+
+    /// The same with another build of `airegister` (the load benchmark's before-and-after comparison).
+    pub fn start_binary(binary: &str, database_url: &str, env: &[(&str, &str)]) -> ServerProcess {
         use std::io::BufRead;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_airegister"))
+        let mut child = std::process::Command::new(binary)
             .args(["serve", "--bind", "127.0.0.1:0"])
             .env("DATABASE_URL", database_url)
             .env("AIREGISTER_LOG", "error")
