@@ -438,11 +438,11 @@ async fn count_matching(state: &AppState, org: Uuid, q: &str) -> AppResult<i64> 
 }
 
 /// The same set as `registration_on_allowed_list` (listed statuses, or a change in review), counted in two
-/// parts so the function is called only for registrations with an approved version (migration 0045).
+/// parts: the listed statuses from a counter kept by a trigger (migration 0048), the changes in review through
+/// their approved version, so the function is called only for those (migration 0045).
 async fn count_listed(state: &AppState, org: Uuid) -> AppResult<i64> {
     Ok(sqlx::query_scalar!(
-        r#"select (select count(*) from application a
-                    where a.organisation_id = $1 and registration_listed(a.workflow_status))
+        r#"select coalesce((select registrations from organisation_listed_count where organisation_id = $1), 0)
                 + (select count(*) from approved_version v join application a using (application_id)
                     where a.organisation_id = $1
                       and registration_change_in_review(a.application_id, a.workflow_status)) as "n!""#,

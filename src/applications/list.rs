@@ -12,7 +12,7 @@ use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::register::fields::{AI_ACT_RISK_GROUPS, Opt, RISK_LEVELS, USE_CATEGORIES, WORKFLOW_STATUS, label_of};
 use crate::register::search::{
-    self, ASSESSMENT_FILTER, EVALUATION_FILTER, INCIDENT_FILTER, ListFilter, ListRow, MineRow, PAGE_SIZE,
+    self, ASSESSMENT_FILTER, EVALUATION_FILTER, INCIDENT_FILTER, ListFilter, ListRow, MineRow,
 };
 use crate::web::layout::Layout;
 use crate::web::month_label;
@@ -49,6 +49,8 @@ pub struct ListPage {
     pub sort: Vec<OptView>,
     pub rows: Vec<Row>,
     pub total: i64,
+    /// The search matched more than it shows ("meer dan 1.000").
+    pub capped: bool,
     pub page: u32,
     pub pages: u32,
     pub prev_href: Option<String>,
@@ -115,11 +117,12 @@ pub async fn list(
     Query(f): Query<ListFilter>,
 ) -> AppResult<Response> {
     let org = organisation(&user)?;
-    let (found, total) = search::list(&state.pool, org, &f).await?;
+    let listing = search::list(&state.pool, org, &f).await?;
     let page = f.pagina.unwrap_or(1).max(1);
-    let pages = ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1) as u32;
+    let pages = listing.pages() as u32;
+    let (total, capped) = (listing.total, listing.capped);
     let today = time::OffsetDateTime::now_utc().date();
-    let rows = found.into_iter().map(|r| row(r, today)).collect();
+    let rows = listing.rows.into_iter().map(|r| row(r, today)).collect();
     let filters = filters(&f, search::departments(&state.pool, org).await?);
     let sort = sort_options(&f);
     let any_filter = any_filter(&f);
@@ -130,6 +133,7 @@ pub async fn list(
         sort,
         rows,
         total,
+        capped,
         page,
         pages,
         prev_href: (page > 1).then(|| page_href(&f, page - 1)),

@@ -24,7 +24,7 @@ use crate::error::{AppError, AppResult};
 use crate::register::fields::{PUBLICATION_CATEGORIES, REGISTER_STATUS, THEMES};
 use crate::register::form::is_blank;
 use crate::register::richtext;
-use crate::register::search::ts_query;
+use crate::register::search::{SEARCH_CAP, ts_query};
 use crate::web::layout::Layout;
 use crate::web::render;
 
@@ -114,6 +114,8 @@ struct ListPage {
     filter: Filter,
     rows: Vec<Row>,
     total: i64,
+    /// A search found more than it shows ("meer dan 1.000").
+    capped: bool,
     page: i64,
     pages: i64,
     themes: Vec<OptView>,
@@ -135,46 +137,16 @@ fn options(opts: &[crate::register::fields::Opt], chosen: &str) -> Vec<OptView> 
 async fn list(State(state): State<AppState>, Path(code): Path<String>, Query(f): Query<Filter>) -> AppResult<Response> {
     let org = org_by_code(&state, &code).await?;
     let tsq = ts_query(&f.q);
-    // Only a search is counted with a window (few matches); otherwise the page comes from the published index
-    // in order and the count is a separate index scan.
     let filtered = tsq.is_some() || !f.thema.is_empty() || !f.status.is_empty() || !f.categorie.is_empty();
-    let mut b: QueryBuilder<Postgres> = QueryBuilder::new(format!(
-        "select application_id, name, description_short, status, publication_category, category,
-                {} as total from application a where a.organisation_id = ",
-        if filtered { "count(*) over ()" } else { "0::bigint" }
-    ));
-    b.push_bind(org.organisation_id).push(" and registration_public(a.publish, a.workflow_status)");
-    if let Some(q) = &tsq {
-        b.push(" and a.search @@ ");
-        crate::register::search::push_tsquery(&mut b, q);
-    }
-    if !f.thema.is_empty() {
-        b.push(" and ").push_bind(f.thema.clone()).push(" = any(a.category)");
-    }
-    if !f.status.is_empty() {
-        b.push(" and a.status = ").push_bind(f.status.clone());
-    }
-    if !f.categorie.is_empty() {
-        b.push(" and a.publication_category = ").push_bind(f.categorie.clone());
-    }
     let page = i64::from(f.pagina.unwrap_or(1).clamp(1, 100_000));
-    b.push(" order by lower(a.name), a.application_id limit ")
-        .push_bind(PAGE)
-        .push(" offset ")
-        .push_bind((page - 1) * PAGE);
-    let rows: Vec<Row> = b.build_query_as().fetch_all(&state.pool).await?;
-    let total = if filtered {
-        rows.first().map(|r| r.total).unwrap_or(0)
-    } else {
-        // Kept by a trigger (migration 0042): counting the published index grew with the register.
-        sqlx::query_scalar!(
-            "select registrations from organisation_public_count where organisation_id = $1",
-            org.organisation_id
-        )
-        .fetch_optional(&state.pool)
-        .await?
-        .unwrap_or(0)
+    let only_search = f.thema.is_empty() && f.status.is_empty() && f.categorie.is_empty();
+    let (rows, total) = match &tsq {
+        Some(q) if only_search => search_only(&state, org.organisation_id, q, page).await?,
+        _ => filtered_page(&state, org.organisation_id, &f, tsq.as_deref(), page).await?,
     };
+    // A search shows at most SEARCH_CAP matches (40 pages) and says when it found more.
+    let capped = tsq.is_some() && total > SEARCH_CAP;
+    let total = if tsq.is_some() { total.min(SEARCH_CAP) } else { total };
     let query_base = form_urlencoded::Serializer::new(String::new())
         .append_pair("q", &f.q)
         .append_pair("thema", &f.thema)
@@ -189,12 +161,101 @@ async fn list(State(state): State<AppState>, Path(code): Path<String>, Query(f):
         org,
         rows,
         total,
+        capped,
         page,
         pages: ((total + PAGE - 1) / PAGE).max(1),
         query_base,
         filtered,
         filter: f,
     })
+}
+
+/// A search alone: the published matches as narrow rows (migration 0047), sorted by name, only the page's
+/// rows read in full; counted up to one past the cap.
+async fn search_only(state: &AppState, org: Uuid, q: &str, page: i64) -> AppResult<(Vec<Row>, i64)> {
+    if page > SEARCH_CAP / PAGE {
+        return Ok((Vec::new(), count_search(state, org, q).await?));
+    }
+    let mut b: QueryBuilder<Postgres> = QueryBuilder::new(
+        "with m as materialized (select application_id, name_lower from application_search
+          where public and organisation_id = ",
+    );
+    b.push_bind(org).push(" and search @@ ");
+    crate::register::search::push_tsquery(&mut b, q);
+    b.push("), top as (select * from m order by name_lower, application_id limit ")
+        .push_bind(PAGE)
+        .push(" offset ")
+        .push_bind((page - 1) * PAGE)
+        .push(format!(
+            ") select a.application_id, a.name, a.description_short, a.status, a.publication_category, a.category,
+                      (select count(*) from (select 1 from m limit {}) c) as total
+                 from top join application a using (application_id) order by top.name_lower, a.application_id",
+            SEARCH_CAP + 1
+        ));
+    let rows: Vec<Row> = b.build_query_as().fetch_all(&state.pool).await?;
+    let total = match rows.first() {
+        Some(r) => r.total,
+        // Past the end: count the matches themselves.
+        None if page > 1 => count_search(state, org, q).await?,
+        None => 0,
+    };
+    Ok((rows, total))
+}
+
+/// The published matches of a search, counted up to one past the cap.
+async fn count_search(state: &AppState, org: Uuid, q: &str) -> AppResult<i64> {
+    let mut c: QueryBuilder<Postgres> =
+        QueryBuilder::new("select count(*) from (select 1 from application_search where public and organisation_id = ");
+    c.push_bind(org).push(" and search @@ ");
+    crate::register::search::push_tsquery(&mut c, q);
+    c.push(format!(" limit {}) c", SEARCH_CAP + 1));
+    Ok(c.build_query_scalar().fetch_one(&state.pool).await?)
+}
+
+/// The published registrations with the filters (and a search), in name order. Only a search or a filter is
+/// counted with a window (few matches); otherwise the page comes from the published index in order and the
+/// count is kept by a trigger (migration 0042).
+async fn filtered_page(
+    state: &AppState,
+    org: Uuid,
+    f: &Filter,
+    tsq: Option<&str>,
+    page: i64,
+) -> AppResult<(Vec<Row>, i64)> {
+    let filtered = tsq.is_some() || !f.thema.is_empty() || !f.status.is_empty() || !f.categorie.is_empty();
+    let mut b: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+        "select application_id, name, description_short, status, publication_category, category,
+                {} as total from application a where a.organisation_id = ",
+        if filtered { "count(*) over ()" } else { "0::bigint" }
+    ));
+    b.push_bind(org).push(" and registration_public(a.publish, a.workflow_status)");
+    if let Some(q) = tsq {
+        b.push(" and a.search @@ ");
+        crate::register::search::push_tsquery(&mut b, q);
+    }
+    if !f.thema.is_empty() {
+        b.push(" and ").push_bind(f.thema.clone()).push(" = any(a.category)");
+    }
+    if !f.status.is_empty() {
+        b.push(" and a.status = ").push_bind(f.status.clone());
+    }
+    if !f.categorie.is_empty() {
+        b.push(" and a.publication_category = ").push_bind(f.categorie.clone());
+    }
+    b.push(" order by lower(a.name), a.application_id limit ")
+        .push_bind(PAGE)
+        .push(" offset ")
+        .push_bind((page - 1) * PAGE);
+    let rows: Vec<Row> = b.build_query_as().fetch_all(&state.pool).await?;
+    let total = if filtered {
+        rows.first().map(|r| r.total).unwrap_or(0)
+    } else {
+        sqlx::query_scalar!("select registrations from organisation_public_count where organisation_id = $1", org)
+            .fetch_optional(&state.pool)
+            .await?
+            .unwrap_or(0)
+    };
+    Ok((rows, total))
 }
 
 /// The register's own grouping of the fields (its layout file): Algemene informatie, Verantwoord gebruik,

@@ -108,9 +108,15 @@ pub struct ListRow {
 
 /// The search as a tsquery: Dutch stems or the unstemmed prefix. A scalar subquery, so PostgreSQL computes it
 /// once per query (an InitPlan): as a plain expression, a prepared statement's generic plan would parse the
-/// query again for every row it checks (measured: 7.5 ms instead of 2.9 ms for a broad search).
+/// query again for every row it checks (measured: 7.5 ms instead of 2.9 ms for a broad search). When the stem
+/// is the word itself ("chatbot", "copilot") the query has it once: the text index then walks each prefix's
+/// entries once instead of twice (at 100,000 registrations 8.6 → 6.4 ms for "chatbot" with a risk filter).
 pub fn push_tsquery<'a>(b: &mut QueryBuilder<'a, Postgres>, q: &'a str) {
-    b.push("(select to_tsquery('dutch', ").push_bind(q).push(") || to_tsquery('simple', ").push_bind(q).push("))");
+    b.push("(select case when d = s then d else d || s end from (select to_tsquery('dutch', ")
+        .push_bind(q)
+        .push(") as d, to_tsquery('simple', ")
+        .push_bind(q)
+        .push(") as s) t)");
 }
 
 /// Search words → a prefix query over the Dutch configuration ("chatg" finds ChatGPT). Only letters, digits
@@ -237,9 +243,31 @@ fn push_follow_up_filters<'a>(b: &mut QueryBuilder<'a, Postgres>, organisation_i
 const LIST_COLUMNS: &str = "application_id, name, description_short, provider, workflow_status, risk_level,
     ai_act_risk_group, department, next_evaluation, updated_at, suspension_reason";
 
+/// How many matches of a search are counted and can be paged through (40 pages of 25). A search matching more
+/// says so ("meer dan 1.000") and asks to be refined: beyond this, counting and ranking every match made the
+/// page's cost grow with the register (at 100,000 registrations a broad search ranked 6,667 matches).
+pub const SEARCH_CAP: i64 = 1_000;
+
+/// One page of the register and how many registrations match.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    pub rows: Vec<ListRow>,
+    /// The number of matches; with a search at most [`SEARCH_CAP`].
+    pub total: i64,
+    /// A search matched more than [`SEARCH_CAP`]: `total` is the cap, not the count.
+    pub capped: bool,
+}
+
+impl Listing {
+    /// The number of pages that can be shown.
+    pub fn pages(&self) -> i64 {
+        ((self.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
+    }
+}
+
 /// One page of the register and the total count.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx::Result<(Vec<ListRow>, i64)> {
+pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx::Result<Listing> {
     let tsq = ts_query(&f.q);
     let page = i64::from(f.pagina.unwrap_or(1).clamp(1, 100_000));
     let Some(q) = &tsq else {
@@ -259,16 +287,29 @@ pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx:
         let mut c = QueryBuilder::new("select count(*)");
         push_filters(&mut c, organisation_id, f, &tsq);
         let total = c.build_query_scalar().fetch_one(pool).await?;
-        return Ok((rows, total));
+        return Ok(Listing { rows, total, capped: false });
     };
-    // With a search, the matches are collected once as narrow rows (id and sort keys), counted and sorted
-    // there, and only the page's rows are read in full: a broad search (thousands of matches) does not drag
-    // every wide row through the sort.
+    // With a search, the matches are collected once as narrow rows (id and sort keys) and only the page's rows
+    // are read in full. At most SEARCH_CAP + 1 are counted, and a page past the cap is empty.
+    if page > SEARCH_CAP / PAGE_SIZE {
+        let total = capped_count(pool, organisation_id, f, &tsq).await?;
+        return Ok(Listing { rows: Vec::new(), total: total.min(SEARCH_CAP), capped: total > SEARCH_CAP });
+    }
+    // The best match first: ranking needs every candidate's text vector, so only the first SEARCH_CAP + 1
+    // matches the index hands over are ranked — with more, the page says so and asks for a narrower search.
+    // The other orders are exact over every match: their keys are in the narrow row and cost no ranking.
+    let relevance = !matches!(f.sorteer.as_str(), "naam" | "risico" | "evaluatie" | "gewijzigd");
     let mut b = QueryBuilder::new("with m as materialized (select application_id, name_lower as n, risk_level as rl, ");
-    b.push("next_evaluation as ne, updated_at as u, ts_rank(search, ");
-    push_tsquery(&mut b, q.as_str());
-    b.push(") as r");
+    b.push("next_evaluation as ne, updated_at as u");
+    if relevance {
+        b.push(", ts_rank(search, ");
+        push_tsquery(&mut b, q.as_str());
+        b.push(") as r");
+    }
     push_filters(&mut b, organisation_id, f, &tsq);
+    if relevance {
+        b.push(" limit ").push_bind(SEARCH_CAP + 1);
+    }
     // Short names (n, rl, ne, u, r) so the keys read the same in `top` and after the join with `application`.
     let keys = match f.sorteer.as_str() {
         "naam" => "n, application_id",
@@ -284,21 +325,26 @@ pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx:
         .push(" offset ")
         .push_bind((page - 1) * PAGE_SIZE)
         .push(format!(
-            ") select {}, (select count(*) from m) as total from top join application a using (application_id)
-               order by {keys}",
-            LIST_COLUMNS.split(',').map(|c| format!("a.{}", c.trim())).collect::<Vec<_>>().join(", ")
+            ") select {}, (select count(*) from (select 1 from m limit {}) c) as total
+               from top join application a using (application_id) order by {keys}",
+            LIST_COLUMNS.split(',').map(|c| format!("a.{}", c.trim())).collect::<Vec<_>>().join(", "),
+            SEARCH_CAP + 1
         ));
     let rows: Vec<ListRow> = b.build_query_as().fetch_all(pool).await?;
     let total = match rows.first() {
         Some(r) => r.total,
         None if page == 1 => 0,
-        None => {
-            let mut c = QueryBuilder::new("select count(*)");
-            push_filters(&mut c, organisation_id, f, &tsq);
-            c.build_query_scalar().fetch_one(pool).await?
-        }
+        None => capped_count(pool, organisation_id, f, &tsq).await?,
     };
-    Ok((rows, total))
+    Ok(Listing { rows, total: total.min(SEARCH_CAP), capped: total > SEARCH_CAP })
+}
+
+/// The matches of a search, counted up to one past the cap.
+async fn capped_count(pool: &PgPool, organisation_id: Uuid, f: &ListFilter, tsq: &Option<String>) -> sqlx::Result<i64> {
+    let mut c = QueryBuilder::new("select count(*) from (select 1");
+    push_filters(&mut c, organisation_id, f, tsq);
+    c.push(" limit ").push_bind(SEARCH_CAP + 1).push(") c");
+    c.build_query_scalar().fetch_one(pool).await
 }
 
 #[tracing::instrument(level = "debug", skip_all)]

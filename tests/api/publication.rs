@@ -386,11 +386,15 @@ async fn the_public_register_shows_only_published_fields_of_approved_registratio
     assert!(none.contains("0 algoritmes gevonden") && none.contains("toon alle algoritmes"), "{none}");
     let f = app.get(&anon, "/openbaar/gm9999?q=woz&thema=Wonen&status=In+gebruik").await.text().await.unwrap();
     assert!(f.contains("1 algoritme gevonden"));
+    // A search alone reads the narrow copy (migration 0047): the same one, nothing unpublished.
+    let f = app.get(&anon, "/openbaar/gm9999?q=woz").await.text().await.unwrap();
+    assert!(f.contains("1 algoritme gevonden") && f.contains("Waarderen WOZ-objecten"), "{f}");
     assert_eq!(app.get(&anon, "/openbaar/gm0000").await.status(), 404);
 }
 
 /// The public register's total comes from a counter kept by a trigger (migration 0042): it must follow every
-/// way a registration becomes or stops being public.
+/// way a registration becomes or stops being public. So must the search copy's public flag (0047) and the
+/// allowed-tools list's counter (0048).
 #[tokio::test]
 async fn the_public_total_follows_publishing_status_changes_and_deletes() {
     let app = demo_app(WebConfig::default()).await;
@@ -404,6 +408,25 @@ async fn the_public_total_follows_publishing_status_changes_and_deletes() {
         .await
         .unwrap();
         assert!(rows.iter().all(|(kept, real)| kept == real), "counter against count(*): {rows:?}");
+        // The search copy's public flag (migration 0047) follows the same changes.
+        let stale: i64 = sqlx::query_scalar(
+            "select count(*) from application_search s join application a using (application_id)
+              where s.public <> coalesce(registration_public(a.publish, a.workflow_status), false)",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(stale, 0, "the search copy's public flag is up to date");
+        // The allowed-tools list's counter (migration 0048) follows the status changes and deletes too.
+        let listed: Vec<(i64, i64)> = sqlx::query_as(
+            "select coalesce(c.registrations, 0), (select count(*) from application a
+                     where a.organisation_id = o.organisation_id and registration_listed(a.workflow_status))
+               from organisation o left join organisation_listed_count c using (organisation_id)",
+        )
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        assert!(listed.iter().all(|(kept, real)| kept == real), "listed counter against count(*): {listed:?}");
         rows.iter().map(|(kept, _)| kept).sum::<i64>()
     };
     let start = counted().await;
@@ -418,6 +441,10 @@ async fn the_public_total_follows_publishing_status_changes_and_deletes() {
     assert_eq!(counted().await, start - 1);
     run("update application set workflow_status = 'ingediend' where application_id = $1", second).await;
     assert_eq!(counted().await, start - 2);
+    run("update application set workflow_status = 'afgewezen', publish = false where application_id = $1", second)
+        .await;
+    assert_eq!(counted().await, start - 2, "rejected: on the allowed-tools list (as forbidden), not public");
+    run("update application set workflow_status = 'ingediend' where application_id = $1", second).await;
     run("update application set publish = true where application_id = $1", first).await;
     run("update application set name = name || ' (2)' where application_id = $1", first).await;
     assert_eq!(counted().await, start - 1, "a change that keeps it public does not count twice");

@@ -393,7 +393,8 @@ async fn search_every_filter_sorting_and_pages() {
     assert!(!found(&html, chat), "the old name is not");
     let copies: i64 = sqlx::query_scalar(
         "select count(*) from application a join application_search s using (application_id)
-          where s.name_lower = lower(a.name) and s.workflow_status = a.workflow_status and s.search = a.search",
+          where s.name_lower = lower(a.name) and s.workflow_status = a.workflow_status and s.search = a.search
+            and s.public = coalesce(registration_public(a.publish, a.workflow_status), false)",
     )
     .fetch_one(&app.pool)
     .await
@@ -673,4 +674,128 @@ async fn demo_data_loads_with_a_user_per_role() {
         assert_eq!(r.status(), 303, "{role} logs in");
     }
     assert!(airegister::audit::verify(&app.pool).await.unwrap().broken.is_none());
+}
+
+/// A search matching more than the cap (1,000): the count says "meer dan 1.000" and asks for a narrower
+/// search, 40 pages can be walked, the best match comes first among those shown, and an explicit order is exact
+/// over every match. `SEARCH_CAP_ROWS` sets the number of matches (default 1,060; 100000 for the large run).
+#[tokio::test]
+async fn a_search_with_more_than_a_thousand_matches_is_capped_and_stays_in_order() {
+    let (app, org, pl, c) = setup().await;
+    let rows: i32 = std::env::var("SEARCH_CAP_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_060);
+    // The word appears once, twice or three times, so the matches rank differently.
+    sqlx::query(
+        "insert into application (application_id, organisation_id, name, description_short, risk_level_derived,
+                                  next_evaluation, updated_at)
+         select gen_random_uuid(), $1, 'Massatool ' || i, repeat('Massaregistratie voor de test. ', 1 + i % 3),
+                (array['laag','middel','hoog'])[1 + i % 3], current_date + i % 50, now() - make_interval(secs => i)
+           from generate_series(1, $2) i",
+    )
+    .bind(org)
+    .bind(rows)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("analyze application_search").execute(&app.pool).await.unwrap();
+    let page = |sort: &str, n: u32| format!("/register?q=massa&sorteer={sort}&pagina={n}");
+
+    let first = app.get(&c, &page("", 1)).await.text().await.unwrap();
+    assert!(first.contains("Meer dan 1.000 toepassingen gevonden – pagina 1 van 40"), "the capped count");
+    assert!(first.contains("Verfijn uw zoekopdracht"), "asks for a narrower search");
+    // The best match first: over the 40 pages, 1,000 different matches, each ranked no higher than the one before
+    // (ties by name and id, as the list sorts).
+    let mut shown = crate::rest::listed_ids(&first);
+    for n in 2..=40 {
+        shown.extend(crate::rest::listed_ids(&app.get(&c, &page("", n)).await.text().await.unwrap()));
+    }
+    assert_eq!(shown.len(), 1_000);
+    let ranked: Vec<(Uuid, f32, String)> = sqlx::query_as(
+        "select s.application_id, ts_rank(s.search, (select case when d = s then d else d || s end
+                    from (select to_tsquery('dutch', 'massa:*') d, to_tsquery('simple', 'massa:*') s) q)), s.name_lower
+           from unnest($1::uuid[]) with ordinality as u(id, pos) join application_search s on s.application_id = u.id
+          order by u.pos",
+    )
+    .bind(&shown)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(ranked.len(), 1_000, "all shown are distinct registrations of the organisation");
+    for w in ranked.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        assert!(a.1 > b.1 || (a.1 == b.1 && (&a.2, a.0) < (&b.2, b.0)), "order by relevance: {a:?} before {b:?}");
+    }
+    assert!(ranked.iter().any(|r| r.1 != ranked[0].1), "the matches do rank differently");
+    // Past the last page: nothing more, the count stays.
+    let past = app.get(&c, &page("", 41)).await.text().await.unwrap();
+    assert!(crate::rest::listed_ids(&past).is_empty() && past.contains("Meer dan 1.000 toepassingen gevonden"));
+
+    // An explicit order is exact over every match: the first and the last page are the database's own.
+    let risk = "case risk_level when 'hoog' then 0 when 'middel' then 1 when 'laag' then 2 else 3 end";
+    for (sort, order) in [
+        ("naam", "lower(name), application_id".to_string()),
+        ("risico", format!("{risk}, lower(name), application_id")),
+        ("evaluatie", "next_evaluation nulls last, lower(name), application_id".to_string()),
+        ("gewijzigd", "updated_at desc, application_id".to_string()),
+    ] {
+        let expected: Vec<Uuid> = sqlx::query_scalar(&format!(
+            "select application_id from application where name like 'Massatool %' order by {order} limit 1000"
+        ))
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        for n in [1, 40] {
+            let html = app.get(&c, &page(sort, n)).await.text().await.unwrap();
+            let from = (n as usize - 1) * 25;
+            assert_eq!(crate::rest::listed_ids(&html), expected[from..from + 25], "order '{sort}', page {n}");
+        }
+    }
+
+    // The API says the same.
+    let token = crate::rest::token(&app, pl, org, false).await;
+    let body: serde_json::Value =
+        crate::rest::api_get(&app, &token, "/applications?q=massa").await.json().await.unwrap();
+    assert_eq!(
+        (body["total"].as_i64(), body["total_capped"].as_bool(), body["pages"].as_i64()),
+        (Some(1000), Some(true), Some(40))
+    );
+    // The highest number is a prefix of no other.
+    let path = format!("/applications?q=massatool+{rows}");
+    let body: serde_json::Value = crate::rest::api_get(&app, &token, &path).await.json().await.unwrap();
+    assert_eq!((body["total"].as_i64(), body["total_capped"].as_bool()), (Some(1), Some(false)));
+
+    // The public register's search (the narrow copy, migration 0047): capped the same way, in name order.
+    sqlx::query(
+        "update application set publish = true, workflow_status = 'in_gebruik', submitted_at = now(),
+                contact_email = 'algoritmes@testdam.example', publication_category = 'Overige algoritmes'
+          where name like 'Massatool %'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let expected: Vec<Uuid> = sqlx::query_scalar(
+        "select application_id from application where name like 'Massatool %' order by lower(name), application_id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let anon = app.client();
+    let public_ids = |html: &str| -> Vec<Uuid> {
+        html.split("href=\"/openbaar/gm0101/")
+            .skip(1)
+            .filter_map(|p| p.get(..36).and_then(|s| Uuid::parse_str(s).ok()))
+            .fold(Vec::new(), |mut ids, id| {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+                ids
+            })
+    };
+    for n in [1, 40] {
+        let html = app.get(&anon, &format!("/openbaar/gm0101?q=massa&pagina={n}")).await.text().await.unwrap();
+        assert!(html.contains("Meer dan 1.000 algoritmes gevonden.") && html.contains("Verfijn uw zoekopdracht"));
+        let from = (n - 1) * 25;
+        assert_eq!(public_ids(&html), expected[from..from + 25], "public search, page {n}");
+    }
+    let one = app.get(&anon, &format!("/openbaar/gm0101?q=massatool+{rows}")).await.text().await.unwrap();
+    assert!(one.contains("1 algoritme gevonden."), "{one}");
 }

@@ -67,9 +67,11 @@ pub async fn list(
     let Query(q) = query.map_err(query_problem)?;
     let f = to_filter(q)?;
     let org = organisation(&api.user)?;
-    let (rows, total) = search::list(&state.pool, org, &f).await?;
+    let listing = search::list(&state.pool, org, &f).await?;
     let page = f.pagina.unwrap_or(1).clamp(1, 100_000);
-    let items: Vec<Value> = rows
+    let (total, capped, pages) = (listing.total, listing.capped, listing.pages());
+    let items: Vec<Value> = listing
+        .rows
         .into_iter()
         .map(|r| {
             json!({
@@ -90,9 +92,10 @@ pub async fn list(
     Ok(Json(json!({
         "items": items,
         "total": total,
+        "total_capped": capped,
         "page": page,
         "page_size": PAGE_SIZE,
-        "pages": ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        "pages": pages,
     })))
 }
 

@@ -92,10 +92,14 @@ fn list_schemas() -> Value {
             }
         },
         "ApplicationList": {
-            "type": "object", "additionalProperties": false, "required": ["items", "total", "page", "page_size", "pages"],
+            "type": "object", "additionalProperties": false, "required": ["items", "total", "total_capped", "page", "page_size", "pages"],
             "properties": {
                 "items": { "type": "array", "items": { "$ref": "#/components/schemas/ApplicationSummary" } },
-                "total": { "type": "integer", "minimum": 0 }, "page": { "type": "integer", "minimum": 1 },
+                "total": { "type": "integer", "minimum": 0, "description":
+                    "Matching registrations; with a search at most 1,000 (see total_capped)." },
+                "total_capped": { "type": "boolean", "description":
+                    "The search matched more than 1,000 registrations: total is 1,000 and only the first 1,000 can be paged through (ranked by relevance among the first 1,001 found); refine the search." },
+                "page": { "type": "integer", "minimum": 1 },
                 "page_size": { "type": "integer" }, "pages": { "type": "integer", "minimum": 1 }
             }
         }
