@@ -56,21 +56,31 @@ pub fn workbook(sheet_name: &str, rows: &[Vec<String>]) -> Result<Vec<u8>, XlsxE
 
 /// The same sheet written in rust_xlsxwriter's constant-memory mode (each row leaves memory when the next one
 /// starts) into `out`: row r is its title and then `columns - 1` values read one by one from `rows[r].1`.
-pub fn workbook_to_file<I>(sheet_name: &str, columns: usize, rows: Vec<(String, I)>, out: File) -> Result<(), XlsxError>
+/// Wider than Excel allows (16,383 values beside the titles), the values go on in further sheets named
+/// "`sheet_name` (2)", "(3)", …, each with the titles again: every row's values are read on where the previous
+/// sheet stopped.
+pub fn workbook_to_file<I>(
+    sheet_name: &str,
+    columns: usize,
+    mut rows: Vec<(String, I)>,
+    out: File,
+) -> Result<(), XlsxError>
 where
     I: Iterator<Item = std::io::Result<String>>,
 {
-    // Checked first so a register too wide for Excel fails before any work.
-    if columns > MAX_COLUMNS {
-        return Err(XlsxError::RowColumnLimitError);
-    }
+    let per_sheet = MAX_COLUMNS - 1;
+    let values = columns.saturating_sub(1);
     let mut book = Workbook::new();
-    let sheet = book.add_worksheet_with_constant_memory()?;
-    let formats = prepare(sheet, sheet_name, columns)?;
-    for (r, (title, values)) in rows.into_iter().enumerate() {
-        write_cell(sheet, &formats, r, 0, &title)?;
-        for (c, value) in values.take(columns.saturating_sub(1)).enumerate() {
-            write_cell(sheet, &formats, r, c + 1, &value?)?;
+    for k in 0..values.div_ceil(per_sheet).max(1) {
+        let name = if k == 0 { sheet_name.to_string() } else { format!("{sheet_name} ({})", k + 1) };
+        let width = (values - k * per_sheet).min(per_sheet);
+        let sheet = book.add_worksheet_with_constant_memory()?;
+        let formats = prepare(sheet, &name, width + 1)?;
+        for (r, (title, cells)) in rows.iter_mut().enumerate() {
+            write_cell(sheet, &formats, r, 0, title)?;
+            for (c, value) in cells.by_ref().take(width).enumerate() {
+                write_cell(sheet, &formats, r, c + 1, &value?)?;
+            }
         }
     }
     book.save_to_writer(out)
@@ -91,5 +101,26 @@ mod tests {
         let rows = vec![vec!["Naam".to_string(), "A & B <c>".to_string(), String::new(), "'=1+1".to_string()]];
         let bytes = workbook("1.0", &rows).expect("written");
         assert_eq!(&bytes[..4], b"PK\x03\x04");
+    }
+
+    #[test]
+    fn a_register_wider_than_excel_goes_on_in_a_second_sheet() {
+        let n = MAX_COLUMNS + 10;
+        let row = |t: &'static str| (t.to_string(), (0..n).map(move |i| Ok(format!("{t}{i}"))));
+        let file = tempfile::tempfile().expect("temporary file");
+        workbook_to_file("1.0", n + 1, vec![row("a"), row("b")], file.try_clone().expect("clone")).expect("written");
+        let mut zip = zip::ZipArchive::new(file).expect("a zip archive");
+        let book = std::io::read_to_string(zip.by_name("xl/workbook.xml").expect("workbook")).expect("text");
+        assert!(book.contains(r#"name="1.0""#) && book.contains(r#"name="1.0 (2)""#), "{book}");
+        let sheet = |zip: &mut zip::ZipArchive<File>, n: u8| {
+            std::io::read_to_string(zip.by_name(&format!("xl/worksheets/sheet{n}.xml")).expect("sheet")).expect("text")
+        };
+        let (first, second) = (sheet(&mut zip, 1), sheet(&mut zip, 2));
+        // 16,383 values of each row in the first sheet, the rest in the second, the titles in both.
+        let cell = |v: &str| format!("<t>{v}</t>");
+        assert!(first.contains(&cell("a16382")) && !first.contains(&cell("a16383")));
+        assert!(second.contains(&cell("a")) && second.contains(&cell("b")));
+        assert!(second.contains(&cell("a16383")) && second.contains(&cell(&format!("b{}", n - 1))));
+        assert!(!second.contains(&cell("a16382")));
     }
 }
