@@ -6,8 +6,9 @@
 //!   - the public register (page 1 and a search).
 //!
 //! For each: requests per second, p50/p95/p99, errors, the server's resident memory (peak while measuring,
-//! sampled from /proc), and the database's own ceiling for that page: pgbench replaying the statements one
-//! request ran, at the same concurrency (benches/probe.rs), with the ratio app ÷ probe. Run with
+//! sampled from /proc), how the CPU time was shared between the server, PostgreSQL and the load generator
+//! (this process, on the same cores), and the database's own ceiling for that page: pgbench replaying the
+//! statements one request ran, at the same concurrency (benches/probe.rs), with the ratio app ÷ probe. Run with
 //! `cargo bench --bench load`; DATABASE_URL or a private cluster, as the tests (the probe needs the private
 //! cluster's log). Options by environment: LOAD_APPLICATIONS (10000), LOAD_SECONDS (15), LOAD_CLIENTS
 //! ("32,128"), LOAD_ONLY (run only the scenarios whose name contains this), LOAD_PROBE=0 (no probe),
@@ -55,7 +56,33 @@ fn rss_kib(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// CPU time (user + system, in clock ticks) of one process from /proc/<pid>/stat.
+fn cpu_ticks(pid: &str) -> u64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return 0 };
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let rest: Vec<&str> = stat.rsplit_once(')').map(|(_, r)| r.split_whitespace().collect()).unwrap_or_default();
+    rest.get(11).and_then(|u| u.parse::<u64>().ok()).unwrap_or(0)
+        + rest.get(12).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0)
+}
+
+/// CPU ticks so far of the server, of every PostgreSQL process and of this process (the load generator).
+fn cpu_split(server: u32) -> [u64; 3] {
+    let postgres = std::fs::read_dir("/proc")
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))
+                .filter(|p| std::fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c.trim() == "postgres"))
+                .map(|p| cpu_ticks(&p))
+                .sum()
+        })
+        .unwrap_or(0);
+    [cpu_ticks(&server.to_string()), postgres, cpu_ticks("self")]
+}
+
 struct Outcome {
+    /// Shares of the CPU used while measuring: server, PostgreSQL, load generator (percent of their sum).
+    cpu: [f64; 3],
     requests: usize,
     errors: usize,
     secs: f64,
@@ -81,6 +108,7 @@ async fn run(clients: &[reqwest::Client], base: &str, paths: Arc<Vec<String>>, m
                 }
             })
         };
+        let cpu_before = cpu_split(pid);
         let mut tasks = Vec::new();
         for (n, c) in clients.iter().enumerate() {
             let (c, base, paths) = (c.clone(), base.to_string(), paths.clone());
@@ -110,11 +138,15 @@ async fn run(clients: &[reqwest::Client], base: &str, paths: Arc<Vec<String>>, m
             all.extend(l);
             errors += e;
         }
+        let cpu_after = cpu_split(pid);
+        let used: Vec<f64> = (0..3).map(|i| cpu_after[i].saturating_sub(cpu_before[i]) as f64).collect();
+        let sum = used.iter().sum::<f64>().max(1.0);
         stop.store(true, Ordering::Relaxed);
         sampler.await.unwrap();
         if phase == "measure" {
             all.sort();
             outcome = Some(Outcome {
+                cpu: [used[0] * 100.0 / sum, used[1] * 100.0 / sum, used[2] * 100.0 / sum],
                 requests: all.len(),
                 errors,
                 secs: start.elapsed().as_secs_f64(),
@@ -345,9 +377,9 @@ async fn measure_all(
     database_url: &str,
 ) {
     println!(
-        "| Page | clients | req/s | p50 | p95 | p99 | errors | peak RSS | statements | probe tx/s | app ÷ probe |"
+        "| Page | clients | req/s | p50 | p95 | p99 | errors | peak RSS | CPU server/PostgreSQL/load | statements | probe tx/s | app ÷ probe |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     for n in concurrency {
         for (i, (name, paths)) in scenarios.iter().enumerate() {
             for (t, target) in targets.iter().enumerate() {
@@ -368,13 +400,16 @@ async fn measure_all(
                     Err(e) => (e, String::new()),
                 };
                 println!(
-                    "| {name}{} | {n} | {req_s:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {:.0} MiB | {statements} | {tps} | {ratio} |",
+                    "| {name}{} | {n} | {req_s:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {:.0} MiB | {:.0}/{:.0}/{:.0} % | {statements} | {tps} | {ratio} |",
                     target.label,
                     o.p50.as_secs_f64() * 1000.0,
                     o.p95.as_secs_f64() * 1000.0,
                     o.p99.as_secs_f64() * 1000.0,
                     o.errors,
-                    o.peak_rss_mib
+                    o.peak_rss_mib,
+                    o.cpu[0],
+                    o.cpu[1],
+                    o.cpu[2]
                 );
             }
         }
