@@ -446,15 +446,8 @@ async fn search_every_filter_sorting_and_pages() {
     .execute(&app.pool)
     .await
     .unwrap();
-    let risk = "case risk_level when 'hoog' then 0 when 'middel' then 1 when 'laag' then 2 else 3 end";
-    for (sort, order) in [
-        ("naam", "lower(name), application_id".to_string()),
-        ("risico", format!("{risk}, lower(name), application_id")),
-        ("evaluatie", "next_evaluation nulls last, lower(name), application_id".to_string()),
-        ("gewijzigd", "updated_at desc, application_id".to_string()),
-        // All match equally well: the best match falls back to the name.
-        ("", "lower(name), application_id".to_string()),
-    ] {
+    // All match equally well: the best match falls back to the name.
+    for (sort, order) in SORT_ORDERS.into_iter().chain([("", "lower(name), application_id")]) {
         let expected: Vec<Uuid> = sqlx::query_scalar(&format!(
             "select application_id from application where description_short = 'Extra' order by {order}"
         ))
@@ -676,6 +669,17 @@ async fn demo_data_loads_with_a_user_per_role() {
     assert!(airegister::audit::verify(&app.pool).await.unwrap().broken.is_none());
 }
 
+/// The register's explicit orders (`sorteer`) as the database writes them, to compare the pages with.
+const SORT_ORDERS: [(&str, &str); 4] = [
+    ("naam", "lower(name), application_id"),
+    (
+        "risico",
+        "case risk_level when 'hoog' then 0 when 'middel' then 1 when 'laag' then 2 else 3 end, lower(name), application_id",
+    ),
+    ("evaluatie", "next_evaluation nulls last, lower(name), application_id"),
+    ("gewijzigd", "updated_at desc, application_id"),
+];
+
 /// A search matching more than the cap (1,000): the count says "meer dan 1.000" and asks for a narrower
 /// search, 40 pages can be walked, the best match comes first among those shown, and an explicit order is exact
 /// over every match. `SEARCH_CAP_ROWS` sets the number of matches (default 1,060; 100000 for the large run).
@@ -730,13 +734,7 @@ async fn a_search_with_more_than_a_thousand_matches_is_capped_and_stays_in_order
     assert!(crate::rest::listed_ids(&past).is_empty() && past.contains("Meer dan 1.000 toepassingen gevonden"));
 
     // An explicit order is exact over every match: the first and the last page are the database's own.
-    let risk = "case risk_level when 'hoog' then 0 when 'middel' then 1 when 'laag' then 2 else 3 end";
-    for (sort, order) in [
-        ("naam", "lower(name), application_id".to_string()),
-        ("risico", format!("{risk}, lower(name), application_id")),
-        ("evaluatie", "next_evaluation nulls last, lower(name), application_id".to_string()),
-        ("gewijzigd", "updated_at desc, application_id".to_string()),
-    ] {
+    for (sort, order) in SORT_ORDERS {
         let expected: Vec<Uuid> = sqlx::query_scalar(&format!(
             "select application_id from application where name like 'Massatool %' order by {order} limit 1000"
         ))
