@@ -152,7 +152,8 @@ async fn tools(state: &AppState, org: Uuid, which: Which<'_>) -> AppResult<(Vec<
             if !q.trim().is_empty() {
                 push_search(&mut b, q);
             }
-            b.push(order).push(" limit ").push_bind(PAGE_SIZE).push(" offset ").push_bind((page - 1) * PAGE_SIZE);
+            b.push(order);
+            crate::register::search::push_page(&mut b, PAGE_SIZE, (page - 1) * PAGE_SIZE);
         }
         Which::One(id) => {
             b.push(" and a.application_id = ").push_bind(id);

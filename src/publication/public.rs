@@ -24,7 +24,7 @@ use crate::error::{AppError, AppResult};
 use crate::register::fields::{PUBLICATION_CATEGORIES, REGISTER_STATUS, THEMES};
 use crate::register::form::is_blank;
 use crate::register::richtext;
-use crate::register::search::{SEARCH_CAP, ts_query};
+use crate::register::search::{SEARCH_CAP, push_page, ts_query};
 use crate::web::layout::Layout;
 use crate::web::render;
 
@@ -182,16 +182,14 @@ async fn search_only(state: &AppState, org: Uuid, q: &str, page: i64) -> AppResu
     );
     b.push_bind(org).push(" and search @@ ");
     crate::register::search::push_tsquery(&mut b, q);
-    b.push("), top as (select * from m order by name_lower, application_id limit ")
-        .push_bind(PAGE)
-        .push(" offset ")
-        .push_bind((page - 1) * PAGE)
-        .push(format!(
-            ") select a.application_id, a.name, a.description_short, a.status, a.publication_category, a.category,
+    b.push("), top as (select * from m order by name_lower, application_id");
+    push_page(&mut b, PAGE, (page - 1) * PAGE);
+    b.push(format!(
+        ") select a.application_id, a.name, a.description_short, a.status, a.publication_category, a.category,
                       (select count(*) from (select 1 from m limit {}) c) as total
                  from top join application a using (application_id) order by top.name_lower, a.application_id",
-            SEARCH_CAP + 1
-        ));
+        SEARCH_CAP + 1
+    ));
     let rows: Vec<Row> = b.build_query_as().fetch_all(&state.pool).await?;
     let total = match rows.first() {
         Some(r) => r.total,
@@ -242,10 +240,8 @@ async fn filtered_page(
     if !f.categorie.is_empty() {
         b.push(" and a.publication_category = ").push_bind(f.categorie.clone());
     }
-    b.push(" order by lower(a.name), a.application_id limit ")
-        .push_bind(PAGE)
-        .push(" offset ")
-        .push_bind((page - 1) * PAGE);
+    b.push(" order by lower(a.name), a.application_id");
+    push_page(&mut b, PAGE, (page - 1) * PAGE);
     let rows: Vec<Row> = b.build_query_as().fetch_all(&state.pool).await?;
     let total = if filtered {
         rows.first().map(|r| r.total).unwrap_or(0)
