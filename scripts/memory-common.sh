@@ -24,12 +24,12 @@ login_as() {
 }
 
 # Wait for the background curls (their pids as arguments), print memory right after and 10 s later, and
-# exit 1 when one of them failed.
+# return 1 when one of them failed.
 report_after() {
     local failed=0 c
     for c in "$@"; do wait "$c" || failed=1; done
     echo "right after: VmHWM $(mem VmHWM) MB, VmRSS $(mem VmRSS) MB"
     sleep 10
     echo "10 s later:  VmHWM $(mem VmHWM) MB, VmRSS $(mem VmRSS) MB"
-    exit "$failed"
+    return "$failed"
 }
