@@ -176,34 +176,33 @@ async fn tools(state: &AppState, org: Uuid, which: Which<'_>) -> AppResult<(Vec<
         (false, None, Which::Page { q, page }) if *page > 1 => count_matching(state, org, q).await?,
         (false, None, _) => 0,
     };
-    let tools = rows
-        .into_iter()
-        .map(|r| {
-            let forbidden = r.workflow_status == "afgewezen" || r.suspension_reason.is_some();
-            let cells = r
-                .classes()
-                .iter()
-                .map(|c| {
-                    // A class not filled in is not allowed: only what was assessed may be used.
-                    let v = if forbidden { "verboden" } else { c.as_deref().unwrap_or("verboden") };
-                    Cell { value: v.to_string(), label: label_of(PERMISSIONS, v) }
-                })
-                .collect();
-            let plain = |s: &Option<String>| s.as_deref().map(richtext::plain_text).unwrap_or_default();
-            Tool {
-                id: r.application_id,
-                name: r.name.clone(),
-                provider: r.provider.clone().unwrap_or_default(),
-                forbidden,
-                suspended: r.suspension_reason.clone(),
-                change_in_review: r.change_in_review,
-                attention: plain(&r.attention_points),
-                conditions: r.conditions.clone().unwrap_or_default(),
-                cells,
-            }
+    Ok((rows.into_iter().map(tool).collect(), total))
+}
+
+/// A row of the list as the page shows it: every data class, forbidden for a rejected or suspended tool.
+fn tool(r: ToolRow) -> Tool {
+    let forbidden = r.workflow_status == "afgewezen" || r.suspension_reason.is_some();
+    let cells = r
+        .classes()
+        .iter()
+        .map(|c| {
+            // A class not filled in is not allowed: only what was assessed may be used.
+            let v = if forbidden { "verboden" } else { c.as_deref().unwrap_or("verboden") };
+            Cell { value: v.to_string(), label: label_of(PERMISSIONS, v) }
         })
         .collect();
-    Ok((tools, total))
+    let plain = |s: &Option<String>| s.as_deref().map(richtext::plain_text).unwrap_or_default();
+    Tool {
+        id: r.application_id,
+        name: r.name.clone(),
+        provider: r.provider.clone().unwrap_or_default(),
+        forbidden,
+        suspended: r.suspension_reason.clone(),
+        change_in_review: r.change_in_review,
+        attention: plain(&r.attention_points),
+        conditions: r.conditions.clone().unwrap_or_default(),
+        cells,
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
