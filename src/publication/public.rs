@@ -24,7 +24,7 @@ use crate::error::{AppError, AppResult};
 use crate::register::fields::{PUBLICATION_CATEGORIES, REGISTER_STATUS, THEMES};
 use crate::register::form::is_blank;
 use crate::register::richtext;
-use crate::register::search::{SEARCH_CAP, push_page, ts_query};
+use crate::register::search::{CAPPED_COUNT, SEARCH_CAP, cap, capped_total, close_capped_count, push_page, ts_query};
 use crate::web::layout::Layout;
 use crate::web::render;
 
@@ -95,6 +95,13 @@ struct Filter {
     pagina: Option<u32>,
 }
 
+impl Filter {
+    /// A theme, status or category is chosen (a search is not a filter here).
+    fn has_filters(&self) -> bool {
+        !(self.thema.is_empty() && self.status.is_empty() && self.categorie.is_empty())
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct Row {
     application_id: Uuid,
@@ -137,16 +144,14 @@ fn options(opts: &[crate::register::fields::Opt], chosen: &str) -> Vec<OptView> 
 async fn list(State(state): State<AppState>, Path(code): Path<String>, Query(f): Query<Filter>) -> AppResult<Response> {
     let org = org_by_code(&state, &code).await?;
     let tsq = ts_query(&f.q);
-    let filtered = tsq.is_some() || !f.thema.is_empty() || !f.status.is_empty() || !f.categorie.is_empty();
+    let filtered = tsq.is_some() || f.has_filters();
     let page = i64::from(f.pagina.unwrap_or(1).clamp(1, 100_000));
-    let only_search = f.thema.is_empty() && f.status.is_empty() && f.categorie.is_empty();
     let (rows, total) = match &tsq {
-        Some(q) if only_search => search_only(&state, org.organisation_id, q, page).await?,
+        Some(q) if !f.has_filters() => search_only(&state, org.organisation_id, q, page).await?,
         _ => filtered_page(&state, org.organisation_id, &f, tsq.as_deref(), page).await?,
     };
     // A search shows at most SEARCH_CAP matches (40 pages) and says when it found more.
-    let capped = tsq.is_some() && total > SEARCH_CAP;
-    let total = if tsq.is_some() { total.min(SEARCH_CAP) } else { total };
+    let (total, capped) = if tsq.is_some() { cap(total) } else { (total, false) };
     let query_base = form_urlencoded::Serializer::new(String::new())
         .append_pair("q", &f.q)
         .append_pair("thema", &f.thema)
@@ -185,10 +190,9 @@ async fn search_only(state: &AppState, org: Uuid, q: &str, page: i64) -> AppResu
     b.push("), top as (select * from m order by name_lower, application_id");
     push_page(&mut b, PAGE, (page - 1) * PAGE);
     b.push(format!(
-        ") select a.application_id, a.name, a.description_short, a.status, a.publication_category, a.category,
-                      (select count(*) from (select 1 from m limit {}) c) as total
+        ") select a.application_id, a.name, a.description_short, a.status, a.publication_category, a.category, {}
                  from top join application a using (application_id) order by top.name_lower, a.application_id",
-        SEARCH_CAP + 1
+        capped_total("m")
     ));
     let rows: Vec<Row> = b.build_query_as().fetch_all(&state.pool).await?;
     let total = match rows.first() {
@@ -203,10 +207,10 @@ async fn search_only(state: &AppState, org: Uuid, q: &str, page: i64) -> AppResu
 /// The published matches of a search, counted up to one past the cap.
 async fn count_search(state: &AppState, org: Uuid, q: &str) -> AppResult<i64> {
     let mut c: QueryBuilder<Postgres> =
-        QueryBuilder::new("select count(*) from (select 1 from application_search where public and organisation_id = ");
+        QueryBuilder::new(format!("{CAPPED_COUNT} from application_search where public and organisation_id = "));
     c.push_bind(org).push(" and search @@ ");
     crate::register::search::push_tsquery(&mut c, q);
-    c.push(format!(" limit {}) c", SEARCH_CAP + 1));
+    close_capped_count(&mut c);
     Ok(c.build_query_scalar().fetch_one(&state.pool).await?)
 }
 
@@ -220,7 +224,7 @@ async fn filtered_page(
     tsq: Option<&str>,
     page: i64,
 ) -> AppResult<(Vec<Row>, i64)> {
-    let filtered = tsq.is_some() || !f.thema.is_empty() || !f.status.is_empty() || !f.categorie.is_empty();
+    let filtered = tsq.is_some() || f.has_filters();
     let mut b: QueryBuilder<Postgres> = QueryBuilder::new(format!(
         "select application_id, name, description_short, status, publication_category, category,
                 {} as total from application a where a.organisation_id = ",

@@ -267,10 +267,35 @@ pub struct Listing {
 }
 
 impl Listing {
+    /// A page of a search whose matches were counted up to one past the cap.
+    fn searched(rows: Vec<ListRow>, counted: i64) -> Listing {
+        let (total, capped) = cap(counted);
+        Listing { rows, total, capped }
+    }
+
     /// The number of pages that can be shown.
     pub fn pages(&self) -> i64 {
         ((self.total + PAGE_SIZE - 1) / PAGE_SIZE).max(1)
     }
+}
+
+/// A search's count as shown, from one counted up to one past the cap: (total, more than the cap).
+pub fn cap(counted: i64) -> (i64, bool) {
+    (counted.min(SEARCH_CAP), counted > SEARCH_CAP)
+}
+
+/// The statement that counts a search's matches up to one past the cap opens with this, followed by the
+/// matches' `from … where …`, and [`close_capped_count`] ends it.
+pub const CAPPED_COUNT: &str = "select count(*) from (select 1";
+
+pub fn close_capped_count(b: &mut QueryBuilder<'_, Postgres>) {
+    push_page(b, SEARCH_CAP + 1, 0);
+    b.push(") c");
+}
+
+/// The same count as a column of a page's statement, over the matches collected as `matches`.
+pub fn capped_total(matches: &str) -> String {
+    format!("(select count(*) from (select 1 from {matches} limit {}) c) as total", SEARCH_CAP + 1)
 }
 
 /// One page of the register and the total count.
@@ -300,13 +325,21 @@ pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx:
     // With a search, the matches are collected once as narrow rows (id and sort keys) and only the page's rows
     // are read in full. At most SEARCH_CAP + 1 are counted, and a page past the cap is empty.
     if page > SEARCH_CAP / PAGE_SIZE {
-        let total = capped_count(pool, organisation_id, f, &tsq).await?;
-        return Ok(Listing { rows: Vec::new(), total: total.min(SEARCH_CAP), capped: total > SEARCH_CAP });
+        return Ok(Listing::searched(Vec::new(), capped_count(pool, organisation_id, f, &tsq).await?));
     }
     // The best match first: ranking needs every candidate's text vector, so only the first SEARCH_CAP + 1
     // matches the index hands over are ranked — with more, the page says so and asks for a narrower search.
     // The other orders are exact over every match: their keys are in the narrow row and cost no ranking.
-    let relevance = !matches!(f.sorteer.as_str(), "naam" | "risico" | "evaluatie" | "gewijzigd");
+    // Short names (n, rl, ne, u, r) so the keys read the same in `top` and after the join with `application`.
+    let (keys, relevance) = match f.sorteer.as_str() {
+        "naam" => ("n, application_id", false),
+        "risico" => {
+            ("case rl when 'hoog' then 0 when 'middel' then 1 when 'laag' then 2 else 3 end, n, application_id", false)
+        }
+        "evaluatie" => ("ne nulls last, n, application_id", false),
+        "gewijzigd" => ("u desc, application_id", false),
+        _ => ("r desc, n, application_id", true),
+    };
     let mut b = QueryBuilder::new("with m as materialized (select application_id, name_lower as n, risk_level as rl, ");
     b.push("next_evaluation as ne, updated_at as u");
     if relevance {
@@ -318,23 +351,14 @@ pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx:
     if relevance {
         push_page(&mut b, SEARCH_CAP + 1, 0);
     }
-    // Short names (n, rl, ne, u, r) so the keys read the same in `top` and after the join with `application`.
-    let keys = match f.sorteer.as_str() {
-        "naam" => "n, application_id",
-        "risico" => "case rl when 'hoog' then 0 when 'middel' then 1 when 'laag' then 2 else 3 end, n, application_id",
-        "evaluatie" => "ne nulls last, n, application_id",
-        "gewijzigd" => "u desc, application_id",
-        _ => "r desc, n, application_id",
-    };
     // The page is a bounded (top-N) sort of the narrow rows, sorted again after the join (25 rows); a
     // row_number() over all matches would sort every match in full.
     b.push(format!("), top as (select * from m order by {keys}"));
     push_page(&mut b, PAGE_SIZE, (page - 1) * PAGE_SIZE);
     b.push(format!(
-        ") select {}, (select count(*) from (select 1 from m limit {}) c) as total
-               from top join application a using (application_id) order by {keys}",
+        ") select {}, {} from top join application a using (application_id) order by {keys}",
         LIST_COLUMNS.split(',').map(|c| format!("a.{}", c.trim())).collect::<Vec<_>>().join(", "),
-        SEARCH_CAP + 1
+        capped_total("m")
     ));
     let rows: Vec<ListRow> = b.build_query_as().fetch_all(pool).await?;
     let total = match rows.first() {
@@ -342,15 +366,14 @@ pub async fn list(pool: &PgPool, organisation_id: Uuid, f: &ListFilter) -> sqlx:
         None if page == 1 => 0,
         None => capped_count(pool, organisation_id, f, &tsq).await?,
     };
-    Ok(Listing { rows, total: total.min(SEARCH_CAP), capped: total > SEARCH_CAP })
+    Ok(Listing::searched(rows, total))
 }
 
 /// The matches of a search, counted up to one past the cap.
 async fn capped_count(pool: &PgPool, organisation_id: Uuid, f: &ListFilter, tsq: &Option<String>) -> sqlx::Result<i64> {
-    let mut c = QueryBuilder::new("select count(*) from (select 1");
+    let mut c = QueryBuilder::new(CAPPED_COUNT);
     push_filters(&mut c, organisation_id, f, tsq);
-    push_page(&mut c, SEARCH_CAP + 1, 0);
-    c.push(") c");
+    close_capped_count(&mut c);
     c.build_query_scalar().fetch_one(pool).await
 }
 
