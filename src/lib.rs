@@ -54,18 +54,14 @@ fn is_upload_path(path: &str) -> bool {
     assessments::is_upload_path(path) || publication::pages::is_upload_path(path)
 }
 
-/// The navigation's counts, from the workflow and the tool requests (a hook for the kit's session middleware).
+/// The navigation's counts, from the workflow (a hook for the kit's session middleware).
 fn nav_counts<'a>(
     pool: &'a sqlx::PgPool,
     organisation_id: uuid::Uuid,
     user_id: uuid::Uuid,
     roles: &'a [roles::Role],
 ) -> futures_util::future::BoxFuture<'a, sqlx::Result<web::session::NavCounts>> {
-    Box::pin(async move {
-        let counts = workflow::nav_counts(pool, organisation_id, user_id, roles).await?;
-        let requests = requests::nav_count(pool, organisation_id, user_id, roles).await?;
-        Ok(web::session::NavCounts { requests, ..counts })
-    })
+    Box::pin(workflow::nav_counts(pool, organisation_id, user_id, roles))
 }
 
 /// The whole web application. Tests build the same router.

@@ -16,7 +16,7 @@ use axum::body::Bytes;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::AppState;
@@ -101,10 +101,4 @@ async fn form_step<T>(
             again(errors, input).await
         }
     }
-}
-
-/// The navigation's count beside "Aanvragen": for a CISO the requests to triage (not their own), for everyone
-/// the questions waiting for their answer.
-pub async fn nav_count(pool: &PgPool, org: Uuid, user: Uuid, roles: &[Role]) -> sqlx::Result<i64> {
-    store::waiting(pool, org, user, roles.contains(&Role::Ciso)).await
 }

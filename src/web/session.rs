@@ -13,6 +13,7 @@ use axum::http::{Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use sqlx::PgPool;
+use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::cookies::cookie_value;
@@ -125,6 +126,8 @@ struct SessionRow {
     email: String,
     mfa_pending: bool,
     must_enroll: bool,
+    /// The user's organisations, read with the session (one round trip before every page).
+    memberships: Json<Vec<MembershipRow>>,
 }
 
 /// What a session cookie stands for.
@@ -134,7 +137,7 @@ enum Resolved {
     Nothing,
 }
 
-#[derive(sqlx::FromRow)]
+#[derive(sqlx::FromRow, serde::Deserialize)]
 struct MembershipRow {
     organisation_id: Uuid,
     name: String,
@@ -144,32 +147,31 @@ struct MembershipRow {
     logo_sha256: Option<String>,
 }
 
-/// Load the organisations a user belongs to, with their roles, ordered by name.
-pub async fn memberships(pool: &PgPool, user_id: Uuid) -> Result<Vec<OrgRef>, sqlx::Error> {
-    let rows: Vec<MembershipRow> = sqlx::query_as!(
-        MembershipRow,
-        r#"select o.organisation_id as "organisation_id!: Uuid", o.name as "name!: String",
-                 o.code as "code!: String", array_agg(m.role order by m.role) as "roles!: Vec<String>",
-                 o.theme as "theme!: String", o.logo_sha256 as "logo_sha256?: String"
-           from membership m join organisation o using (organisation_id)
-          where m.user_id = $1
-          group by o.organisation_id, o.name, o.code, o.theme, o.logo_sha256
-          order by o.name, o.code"#,
-        user_id
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| OrgRef {
+impl From<MembershipRow> for OrgRef {
+    fn from(r: MembershipRow) -> OrgRef {
+        OrgRef {
             id: r.organisation_id,
             name: r.name,
             code: r.code,
             roles: Role::ALL.into_iter().filter(|role| r.roles.iter().any(|s| s == role.as_str())).collect(),
             theme: super::theme::Theme::from_db(&r.theme),
             logo_sha256: r.logo_sha256,
-        })
-        .collect())
+        }
+    }
+}
+
+/// Load the organisations a user belongs to, with their roles, ordered by name.
+pub async fn memberships(pool: &PgPool, user_id: Uuid) -> Result<Vec<OrgRef>, sqlx::Error> {
+    let rows: Vec<MembershipRow> = sqlx::query_as!(
+        MembershipRow,
+        r#"select organisation_id as "organisation_id!: Uuid", name as "name!: String", code as "code!: String",
+                  roles as "roles!: Vec<String>", theme as "theme!: String", logo_sha256 as "logo_sha256?: String"
+             from user_membership where user_id = $1 order by name, code"#,
+        user_id
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(OrgRef::from).collect())
 }
 
 async fn load(state: &AppState, token: &str, method: &Method, path: &str) -> Result<Resolved, sqlx::Error> {
@@ -184,7 +186,9 @@ async fn load(state: &AppState, token: &str, method: &Method, path: &str) -> Res
                     select 1 from membership m join organisation o using (organisation_id)
                      where m.user_id = u.user_id and o.require_mfa and m.role in ('beheerder', 'ciso'))
                 and not exists(select 1 from sso_session x where x.session_hash = s.session_hash and x.mfa)
-                as "must_enroll!: bool"
+                as "must_enroll!: bool",
+                (select coalesce(json_agg(m order by m.name, m.code), '[]') from user_membership m
+                  where m.user_id = u.user_id) as "memberships!: Json<Vec<MembershipRow>>"
            from session s join app_user u using (user_id)
           where s.session_hash = $1 and u.active
             and s.last_seen_at > now() - make_interval(mins => $2)
@@ -205,7 +209,7 @@ async fn load(state: &AppState, token: &str, method: &Method, path: &str) -> Res
     if row.mfa_pending {
         return Ok(Resolved::Pending(PendingLogin { user_id: row.user_id, email: row.email, session_hash: hash }));
     }
-    let organisations = memberships(&state.pool, row.user_id).await?;
+    let organisations: Vec<OrgRef> = row.memberships.0.into_iter().map(OrgRef::from).collect();
     let organisation = row
         .organisation_id
         .and_then(|id| organisations.iter().find(|o| o.id == id))

@@ -44,7 +44,7 @@ pub struct CurrentUser {
 
 /// Work waiting for the user's roles and their unread notifications, shown in the navigation. The workflow
 /// counts them; lib.rs hands the kit that query as a hook (`AppState::nav_counts`).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
 pub struct NavCounts {
     pub review: i64,
     pub advice: i64,

@@ -34,42 +34,55 @@ pub fn router() -> Router<AppState> {
 
 pub use crate::web::session::NavCounts;
 
+/// The navigation's counts in one statement (it runs before every logged-in page). The role decides which
+/// counts are made; that choice is written into the statement rather than passed as a parameter, so each role
+/// mix has its own prepared statement that PostgreSQL plans once per connection (with the roles as
+/// parameters, the generic plan costs every count and was re-planned on every call: 0.09 ms of planning for
+/// 0.007 ms of execution).
 pub async fn nav_counts(
     pool: &PgPool,
     organisation_id: Uuid,
     user_id: Uuid,
     roles: &[Role],
 ) -> sqlx::Result<NavCounts> {
-    // Four-eyes: what the user registered, submitted or owns is not theirs to decide.
-    let c = sqlx::query!(
-        r#"select
-            case when $3 then (select count(*) from application a
-                where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')
-                  and a.created_by is distinct from $2 and a.submitted_by is distinct from $2
-                  and a.owner_id is distinct from $2)
-                else 0 end as "review!",
-            case when $4 then (select count(*) from application a
-                where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')
-                  and processes_personal_data(a) and not exists (select 1 from fg_advice v
-                      where v.application_id = a.application_id and v.given_at >= a.submitted_at)) else 0 end
-                as "advice!",
-            case when $5 then (select count(*) from application a
-                where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')
-                  and a.risk_level = 'hoog' and a.created_by is distinct from $2
-                  and a.submitted_by is distinct from $2 and a.owner_id is distinct from $2
-                  and not exists (select 1 from management_consent c
-                      where c.application_id = a.application_id and c.given_at >= a.submitted_at)) else 0 end
-                as "consent!",
-            (select count(*) from notification where user_id = $2 and organisation_id = $1 and read_at is null)
-                as "unread!""#,
-        organisation_id,
-        user_id,
-        roles.contains(&Role::Ciso),
-        roles.contains(&Role::Fg),
-        roles.contains(&Role::Directie)
-    )
-    .fetch_one(pool)
-    .await?;
-    let (review, advice, consent, unread) = (c.review, c.advice, c.consent, c.unread);
-    Ok(NavCounts { review, advice, consent, unread, ..NavCounts::default() })
+    let count = |role: Role, sql: &'static str| if roles.contains(&role) { sql } else { "0::bigint" };
+    let sql = format!(
+        "select {} as review, {} as advice, {} as consent, {UNREAD} as unread, {} as requests",
+        count(Role::Ciso, REVIEW),
+        count(Role::Fg, ADVICE),
+        count(Role::Directie, CONSENT),
+        requests_waiting(roles.contains(&Role::Ciso)),
+    );
+    sqlx::query_as(&sql).bind(organisation_id).bind(user_id).fetch_one(pool).await
+}
+
+// The counts, with $1 the organisation and $2 the user. Four-eyes: what the user registered, submitted or owns
+// is not theirs to decide.
+const REVIEW: &str = "(select count(*) from application a
+    where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')
+      and a.created_by is distinct from $2 and a.submitted_by is distinct from $2 and a.owner_id is distinct from $2)";
+const ADVICE: &str = "(select count(*) from application a
+    where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')
+      and processes_personal_data(a) and not exists (select 1 from fg_advice v
+          where v.application_id = a.application_id and v.given_at >= a.submitted_at))";
+const CONSENT: &str = "(select count(*) from application a
+    where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')
+      and a.risk_level = 'hoog' and a.created_by is distinct from $2
+      and a.submitted_by is distinct from $2 and a.owner_id is distinct from $2
+      and not exists (select 1 from management_consent c
+          where c.application_id = a.application_id and c.given_at >= a.submitted_at))";
+const UNREAD: &str =
+    "(select count(*) from notification where user_id = $2 and organisation_id = $1 and read_at is null)";
+
+/// Beside "Aanvragen": for a CISO the submitted requests of others to triage (four-eyes: not their own), and
+/// for everyone their own requests with a question waiting for their answer.
+fn requests_waiting(ciso: bool) -> &'static str {
+    if ciso {
+        "(select count(*) from tool_request where organisation_id = $1
+            and ((status = 'ingediend' and requested_by is distinct from $2)
+                 or (status = 'vraag_gesteld' and requested_by = $2)))"
+    } else {
+        "(select count(*) from tool_request where organisation_id = $1
+            and status = 'vraag_gesteld' and requested_by = $2)"
+    }
 }

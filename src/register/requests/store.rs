@@ -152,22 +152,6 @@ pub async fn thread(pool: &PgPool, id: Uuid) -> sqlx::Result<Vec<Message>> {
     .await
 }
 
-/// What waits for the user, for the navigation's count: as a CISO the submitted requests of others (four-eyes:
-/// not their own), and for everyone their own requests with a question to answer.
-pub async fn waiting(pool: &PgPool, org: Uuid, user: Uuid, ciso: bool) -> sqlx::Result<i64> {
-    sqlx::query_scalar!(
-        r#"select count(*) as "n!" from tool_request
-            where organisation_id = $1
-              and (($3 and status = 'ingediend' and requested_by is distinct from $2)
-                   or (status = 'vraag_gesteld' and requested_by = $2))"#,
-        org,
-        user,
-        ciso
-    )
-    .fetch_one(pool)
-    .await
-}
-
 /// Who can become the owner of an accepted request: the organisation's active members, project leaders first
 /// (they usually complete a registration), as (id, name, is project leader).
 pub async fn owner_candidates(pool: &PgPool, org: Uuid) -> sqlx::Result<Vec<(Uuid, String, bool)>> {
