@@ -81,23 +81,23 @@ pub fn parse(form: &FormData, members: &[Member], errors: &mut FormErrors) -> Ve
     out
 }
 
-pub async fn load(conn: &mut PgConnection, application_id: Uuid) -> sqlx::Result<Vec<RasciEntry>> {
-    let rows = sqlx::query!(
-        r#"select letter as "letter!", user_id as "user_id?", function_name as "function_name?"
-           from rasci_assignment where application_id = $1
-           order by position('RASCI' in letter), function_name nulls first, rasci_id"#,
-        application_id
-    )
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| RasciEntry {
+/// One RASCI row as a registration's statement hands it over, in JSON (`store::get_in` reads the registration
+/// and its RASCI in one round trip).
+#[derive(Debug, serde::Deserialize)]
+pub struct RasciRow {
+    letter: String,
+    user_id: Option<Uuid>,
+    function_name: Option<String>,
+}
+
+impl From<RasciRow> for RasciEntry {
+    fn from(r: RasciRow) -> RasciEntry {
+        RasciEntry {
             letter: r.letter.chars().next().unwrap_or('I'),
             user_id: r.user_id,
             function_name: r.function_name,
-        })
-        .collect())
+        }
+    }
 }
 
 /// Replace the application's RASCI with `entries` (part of the caller's transaction).
