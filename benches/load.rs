@@ -15,6 +15,7 @@
 //! LOAD_PLAIN_INDEX=1 (afterwards, the search scenarios again with the plain text index a database without
 //! btree_gin has: migration 0041), LOAD_BEFORE=/path/to/airegister (an earlier build, started beside this one on
 //! the same database: every scenario runs on both in turn, so before and after are measured in one run).
+//! LOAD_REPEAT=n runs each scenario n times (with LOAD_BEFORE in alternating order) and shows the median run.
 //! Target on 2 cores: p95 under 50 ms at 32 clients, memory under 200 MB.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -83,6 +84,9 @@ fn cpu_split(server: u32) -> [u64; 3] {
 struct Outcome {
     /// Shares of the CPU used while measuring: server, PostgreSQL, load generator (percent of their sum).
     cpu: [f64; 3],
+    /// CPU time per request of the server and of PostgreSQL, in ms: less sensitive than req/s to what else
+    /// the machine's host is doing, so before and after compare better across runs.
+    cpu_ms: [f64; 2],
     requests: usize,
     errors: usize,
     secs: f64,
@@ -147,6 +151,8 @@ async fn run(clients: &[reqwest::Client], base: &str, paths: Arc<Vec<String>>, m
             all.sort();
             outcome = Some(Outcome {
                 cpu: [used[0] * 100.0 / sum, used[1] * 100.0 / sum, used[2] * 100.0 / sum],
+                // /proc counts in clock ticks of 1/100 s (USER_HZ on Linux).
+                cpu_ms: [0, 1].map(|i| used[i] * 10.0 / all.len().max(1) as f64),
                 requests: all.len(),
                 errors,
                 secs: start.elapsed().as_secs_f64(),
@@ -366,8 +372,9 @@ async fn capture_all(
     all
 }
 
-/// Every scenario at every concurrency on every target in turn; the probe (this build's statements) beside
-/// the current build's row.
+/// Every scenario at every concurrency on each target, LOAD_REPEAT times (1): with two targets (LOAD_BEFORE) the
+/// order alternates (before, after, after, before, …) so that neither gains from running second, and each
+/// target's row is its median run by req/s. The probe runs once, for the current build's row.
 async fn measure_all(
     targets: &[Target],
     scenarios: &[(&str, Vec<String>)],
@@ -376,42 +383,68 @@ async fn measure_all(
     probes: &[Result<Vec<probe::Capture>, String>],
     database_url: &str,
 ) {
+    let repeat: usize = env_or("LOAD_REPEAT", 1).max(1);
     println!(
-        "| Page | clients | req/s | p50 | p95 | p99 | errors | peak RSS | CPU server/PostgreSQL/load | statements | probe tx/s | app ÷ probe |"
+        "| Page | clients | req/s | p50 | p95 | p99 | errors | peak RSS | CPU server/PostgreSQL/load | CPU per request server + PostgreSQL | statements | probe tx/s | app ÷ probe |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for n in concurrency {
         for (i, (name, paths)) in scenarios.iter().enumerate() {
+            let mut runs: Vec<Vec<Outcome>> = targets.iter().map(|_| Vec::new()).collect();
+            for r in 0..repeat {
+                let order: Vec<usize> =
+                    if r % 2 == 0 { (0..targets.len()).collect() } else { (0..targets.len()).rev().collect() };
+                for t in order {
+                    let target = &targets[t];
+                    runs[t].push(
+                        run(&target.clients[..*n], &target.base, Arc::new(paths.clone()), measure, target.pid).await,
+                    );
+                }
+            }
             for (t, target) in targets.iter().enumerate() {
-                let o = run(&target.clients[..*n], &target.base, Arc::new(paths.clone()), measure, target.pid).await;
-                let req_s = o.requests as f64 / o.secs;
+                let mut outcomes = std::mem::take(&mut runs[t]);
+                outcomes.sort_by(|a, b| (a.requests as f64 / a.secs).total_cmp(&(b.requests as f64 / b.secs)));
+                let o = outcomes.swap_remove(outcomes.len() / 2);
                 let current = t + 1 == targets.len();
-                let (statements, probe) = match probes.get(i) {
+                let probe = match probes.get(i) {
                     Some(Ok(captures)) if current => {
                         let counts: Vec<String> = captures.iter().map(|c| c.statements.len().to_string()).collect();
                         let tps = probe::replay(name, captures, database_url, *n, measure.as_secs());
-                        (counts.join("–"), tps.map_err(|e| e.chars().take(120).collect::<String>()))
+                        Some((counts.join("–"), tps.map_err(|e| e.chars().take(120).collect::<String>())))
                     }
-                    Some(Err(e)) if current => (String::new(), Err(e.clone())),
-                    _ => (String::new(), Err(if current { "off" } else { "" }.into())),
+                    Some(Err(e)) if current => Some((String::new(), Err(e.clone()))),
+                    _ => current.then(|| (String::new(), Err("off".to_string()))),
                 };
-                let (tps, ratio) = match probe {
-                    Ok(tps) => (format!("{tps:.0}"), format!("{:.2}", req_s / tps)),
-                    Err(e) => (e, String::new()),
+                let label = match (repeat, target.label.trim()) {
+                    (1, _) => target.label.to_string(),
+                    (_, "") => format!(" (median of {repeat})"),
+                    (_, l) => format!(" ({}, median of {repeat})", l.trim_matches(['(', ')'])),
                 };
-                println!(
-                    "| {name}{} | {n} | {req_s:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {:.0} MiB | {:.0}/{:.0}/{:.0} % | {statements} | {tps} | {ratio} |",
-                    target.label,
-                    o.p50.as_secs_f64() * 1000.0,
-                    o.p95.as_secs_f64() * 1000.0,
-                    o.p99.as_secs_f64() * 1000.0,
-                    o.errors,
-                    o.peak_rss_mib,
-                    o.cpu[0],
-                    o.cpu[1],
-                    o.cpu[2]
-                );
+                print_row(name, &label, *n, &o, probe);
             }
         }
     }
+}
+
+/// One row of the table: the run and, for the current build, its statements and probe.
+fn print_row(name: &str, label: &str, n: usize, o: &Outcome, probe: Option<(String, Result<f64, String>)>) {
+    let req_s = o.requests as f64 / o.secs;
+    let (statements, probe) = probe.unwrap_or((String::new(), Err(String::new())));
+    let (tps, ratio) = match probe {
+        Ok(tps) => (format!("{tps:.0}"), format!("{:.2}", req_s / tps)),
+        Err(e) => (e, String::new()),
+    };
+    println!(
+        "| {name}{label} | {n} | {req_s:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {:.0} MiB | {:.0}/{:.0}/{:.0} % | {:.2} + {:.2} ms | {statements} | {tps} | {ratio} |",
+        o.p50.as_secs_f64() * 1000.0,
+        o.p95.as_secs_f64() * 1000.0,
+        o.p99.as_secs_f64() * 1000.0,
+        o.errors,
+        o.peak_rss_mib,
+        o.cpu[0],
+        o.cpu[1],
+        o.cpu[2],
+        o.cpu_ms[0],
+        o.cpu_ms[1]
+    );
 }
