@@ -36,27 +36,33 @@ pub fn router() -> Router<AppState> {
         .route("/openbaar/{code}/{id}/rapport/{aid}", get(report))
 }
 
-async fn org_by_code(state: &AppState, code: &str) -> AppResult<OrgInfo> {
-    sqlx::query_as!(
-        OrgInfo,
+/// The organisation of a public page with its look (issue 21, item 2: its theme, logo and name), in one
+/// statement.
+async fn org_by_code(state: &AppState, code: &str) -> AppResult<(OrgInfo, Look)> {
+    let r = sqlx::query!(
         r#"select organisation_id as "organisation_id!: Uuid", name as "name!: String", code as "code!: String",
-                 contact_email as "contact_email!: String" from organisation where code = $1"#,
+                 contact_email as "contact_email!: String", theme as "theme!: String", logo_sha256
+             from organisation where code = $1"#,
         code
     )
     .fetch_optional(&state.pool)
     .await?
-    .ok_or(AppError::NotFound)
+    .ok_or(AppError::NotFound)?;
+    let org =
+        OrgInfo { organisation_id: r.organisation_id, name: r.name, code: r.code, contact_email: r.contact_email };
+    Ok((org, Look { theme: r.theme, logo_sha256: r.logo_sha256 }))
 }
 
-/// A page of one organisation's public register wears its theme, logo and name (issue 21, item 2).
-async fn org_layout(state: &AppState, org: &OrgInfo, title: &str) -> AppResult<Layout> {
-    let look = sqlx::query!(
-        r#"select theme as "theme!: String", logo_sha256 from organisation where organisation_id = $1"#,
-        org.organisation_id
-    )
-    .fetch_one(&state.pool)
-    .await?;
-    Ok(Layout::bare(title).for_organisation(org.organisation_id, &org.name, &look.theme, look.logo_sha256.as_deref()))
+/// An organisation's theme and logo, as a public page wears them.
+struct Look {
+    theme: String,
+    logo_sha256: Option<String>,
+}
+
+impl Look {
+    fn layout(&self, org: &OrgInfo, title: &str) -> Layout {
+        Layout::bare(title).for_organisation(org.organisation_id, &org.name, &self.theme, self.logo_sha256.as_deref())
+    }
 }
 
 #[derive(Template)]
@@ -142,7 +148,7 @@ fn options(opts: &[crate::register::fields::Opt], chosen: &str) -> Vec<OptView> 
 }
 
 async fn list(State(state): State<AppState>, Path(code): Path<String>, Query(f): Query<Filter>) -> AppResult<Response> {
-    let org = org_by_code(&state, &code).await?;
+    let (org, look) = org_by_code(&state, &code).await?;
     let tsq = ts_query(&f.q);
     let filtered = tsq.is_some() || f.has_filters();
     let page = i64::from(f.pagina.unwrap_or(1).clamp(1, 100_000));
@@ -159,7 +165,7 @@ async fn list(State(state): State<AppState>, Path(code): Path<String>, Query(f):
         .append_pair("categorie", &f.categorie)
         .finish();
     render(&ListPage {
-        layout: org_layout(&state, &org, &format!("Algoritmeregister {}", org.name)).await?,
+        layout: look.layout(&org, &format!("Algoritmeregister {}", org.name)),
         themes: options(THEMES, &f.thema),
         statuses: options(REGISTER_STATUS, &f.status),
         categories: options(PUBLICATION_CATEGORIES, &f.categorie),
@@ -367,7 +373,7 @@ fn summary_facts(body: &Map<String, Value>) -> Vec<(&'static str, String)> {
 }
 
 async fn item(State(state): State<AppState>, Path((code, item)): Path<(String, String)>) -> AppResult<Response> {
-    let org = org_by_code(&state, &code).await?;
+    let (org, look) = org_by_code(&state, &code).await?;
     let (raw, json) = match item.strip_suffix(".json") {
         Some(id) => (id, true),
         None => (item.as_str(), false),
@@ -384,7 +390,7 @@ async fn item(State(state): State<AppState>, Path((code, item)): Path<(String, S
     }
     let text = |k: &str| entry.body.get(k).and_then(Value::as_str).unwrap_or("").to_string();
     render(&ShowPage {
-        layout: org_layout(&state, &org, &text("name")).await?,
+        layout: look.layout(&org, &text("name")),
         name: text("name"),
         description: text("description_short"),
         lars: entry.lars.clone(),
@@ -400,7 +406,7 @@ async fn report(
     State(state): State<AppState>,
     Path((code, id, aid)): Path<(String, Uuid, Uuid)>,
 ) -> AppResult<Response> {
-    let org = org_by_code(&state, &code).await?;
+    let (org, _) = org_by_code(&state, &code).await?;
     let doc: Option<(String, String, Vec<u8>)> = sqlx::query!(
         r#"select d.file_name as "c0!: String", d.media_type as "c1!: String", d.content as "c2!: Vec<u8>"
          from application a
