@@ -110,9 +110,7 @@ pub async fn tab_page(
     let governing = approved::governing(&mut conn, &stored).await?;
     let missing =
         if submittable { crate::register::facts::submission_missing(&mut conn, &stored).await? } else { Vec::new() };
-    let ticks = crate::register::checklist::views(&mut conn, &stored).await?;
-    let owner_left = crate::register::leavers::owner_left(&mut conn, id).await?;
-    let supplier = crate::register::suppliers::of_application(&mut conn, id).await?;
+    let beside = crate::register::beside::load(&mut conn, &stored).await?;
     drop(conn);
     let trainings = trainings(state, user, org, id).await?;
     let page = DetailPage {
@@ -134,9 +132,9 @@ pub async fn tab_page(
             input.get("risk_override_motivation").to_string(),
         ),
         lars: stored.str("lars").unwrap_or("").to_string(),
-        ticks,
-        owner_left,
-        supplier,
+        ticks: beside.ticks,
+        owner_left: beside.owner_left,
+        supplier: beside.supplier,
         unlinked_provider: stored.str("provider").unwrap_or("").to_string(),
         high_risk: stored.str("ai_act_risk_group") == Some("hoog-risico AI"),
         trainings,

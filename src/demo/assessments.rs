@@ -48,7 +48,7 @@ async fn waiting(conn: &mut PgConnection, org: Uuid, mw: Option<Uuid>, fg: Optio
                   'Risico''s beperkt: alleen gegevens die de tabel toestaat; verwerkersovereenkomst getekend.',
                   $2, 'ter_bevestiging', $2, now() - interval '1 day'
              from application a
-            where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')
+            where a.organisation_id = $1 and registration_in_review(a.workflow_status)
               and processes_personal_data(a)
             order by a.name limit 1
            returning assessment_id, application_id, (select name from application where application_id = assessment.application_id) as "name!""#,

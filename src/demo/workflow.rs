@@ -138,7 +138,7 @@ async fn waiting_for_review(
 ) -> anyhow::Result<()> {
     let waiting = sqlx::query!(
         r#"select a.application_id, a.name, processes_personal_data(a) as "personal!" from application a
-         where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling') order by a.name"#,
+         where a.organisation_id = $1 and registration_in_review(a.workflow_status) order by a.name"#,
         org
     )
     .fetch_all(&mut *conn)

@@ -6,6 +6,7 @@
 
 use serde_json::{Map, Value, json};
 use sqlx::PgConnection;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::form::Member;
@@ -108,17 +109,32 @@ pub struct TickView {
     pub at: String,
 }
 
+/// Who ticked an item and when, as recorded.
+#[derive(Debug, serde::Deserialize)]
+pub struct Tick {
+    pub item: String,
+    pub name: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub ticked_at: OffsetDateTime,
+}
+
 /// Every item of the checklist with whether, by whom and when it was ticked.
 pub async fn views(conn: &mut PgConnection, app: &Stored) -> sqlx::Result<Vec<TickView>> {
-    let rows = sqlx::query!(
+    let rows = sqlx::query_as!(
+        Tick,
         r#"select t.item, u.name as "name?", t.ticked_at from checklist_tick t
            left join app_user u on u.user_id = t.ticked_by where t.application_id = $1"#,
         app.id
     )
     .fetch_all(&mut *conn)
     .await?;
+    Ok(views_of(app, &rows))
+}
+
+/// The checklist's items with the recorded ticks (`views`, `beside::load`).
+pub fn views_of(app: &Stored, rows: &[Tick]) -> Vec<TickView> {
     let current = ticked(&app.doc);
-    Ok(CHECKLIST
+    CHECKLIST
         .iter()
         .map(|o| {
             let row = rows.iter().find(|r| r.item == o.value);
@@ -135,7 +151,7 @@ pub async fn views(conn: &mut PgConnection, app: &Stored) -> sqlx::Result<Vec<Ti
                 at: row.filter(|_| is_ticked).map(|r| crate::web::format_datetime(r.ticked_at)).unwrap_or_default(),
             }
         })
-        .collect())
+        .collect()
 }
 
 /// The CISO sets the CISO items of the checklist on the version they saw: the column, the ticks and the

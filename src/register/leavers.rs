@@ -84,16 +84,6 @@ pub async fn reactivate(
     Ok(true)
 }
 
-/// The name of the registration's owner when that person has left (their account is deactivated).
-pub async fn owner_left(conn: &mut PgConnection, application_id: Uuid) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar!(
-        "select u.name from application a join app_user u on u.user_id = a.owner_id where a.application_id = $1 and not u.active",
-        application_id
-    )
-    .fetch_optional(conn)
-    .await
-}
-
 async fn record(
     conn: &mut PgConnection,
     organisation_id: Option<Uuid>,

@@ -86,12 +86,6 @@ impl TryFrom<&str> for WorkflowStatus {
     }
 }
 
-/// A set of statuses as a SQL list (`'a', 'b'`), for the few statements that filter on a set. The values are
-/// our own constants, never input.
-pub fn sql_list(set: &[WorkflowStatus]) -> String {
-    set.iter().map(|w| format!("'{}'", w.as_str())).collect::<Vec<_>>().join(", ")
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Submit,
@@ -247,7 +241,6 @@ mod tests {
         }
         assert_eq!(WORKFLOW_STATUS.len(), WorkflowStatus::ALL.len());
         assert_eq!(WorkflowStatus::parse("Concept"), None);
-        assert_eq!(sql_list(IN_REVIEW), "'ingediend', 'in_beoordeling'");
         assert!(W::Teruggestuurd.is_submittable() && !W::Ingediend.is_submittable());
     }
 }

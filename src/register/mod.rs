@@ -8,6 +8,7 @@
 
 pub mod access;
 pub mod approved;
+pub mod beside;
 pub mod checklist;
 pub mod confirmation;
 pub mod draft;

@@ -35,7 +35,8 @@ pub struct Waiting {
 }
 
 impl Waiting {
-    /// Four-eyes (seed 002 §6, as `access::is_party`): who registered, submitted or owns it does not decide.
+    /// Four-eyes (seed 002 §6, as `access::is_party` and the database's `registration_party`, migration 0050):
+    /// who registered, submitted or owns it does not decide.
     pub fn is_party(&self, user: Uuid) -> bool {
         [self.created_by, self.submitted_by, self.owner_id].contains(&Some(user))
     }
@@ -53,7 +54,7 @@ pub async fn waiting(conn: &mut PgConnection, org: Uuid, queue: Queue) -> sqlx::
                    and c.given_at >= a.submitted_at order by c.given_at desc limit 1) as consent,
                 a.created_by, a.submitted_by, a.owner_id
          from application a left join app_user u on u.user_id = coalesce(a.submitted_by, a.created_by)
-         where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')
+         where a.organisation_id = $1 and registration_in_review(a.workflow_status)
            and ($2::bool is false or processes_personal_data(a)) and ($3::bool is false or a.risk_level = 'hoog')
          order by a.submitted_at nulls first, a.application_id"#,
         org,

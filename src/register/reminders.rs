@@ -144,7 +144,7 @@ pub async fn waiting_reviews(pool: &PgPool, policy: Policy) -> sqlx::Result<usiz
         r#"select application_id as "app!", organisation_id as "org!", name as "name!",
                   submitted_at as "submitted!", working_days_since(submitted_at) as "days!"
              from application
-            where workflow_status in ('ingediend', 'in_beoordeling') and submitted_at is not null
+            where registration_in_review(workflow_status) and submitted_at is not null
               and working_days_since(submitted_at) > $1"#,
         policy.review_days
     )

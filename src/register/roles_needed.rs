@@ -100,7 +100,7 @@ pub async fn shortages(conn: &mut PgConnection, organisation_id: Uuid) -> sqlx::
                   count(*) filter (where processes_personal_data(a)) as "fg!",
                   count(*) filter (where a.risk_level = 'hoog') as "directie!"
              from application a
-            where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')"#,
+            where a.organisation_id = $1 and registration_in_review(a.workflow_status)"#,
         organisation_id
     )
     .fetch_one(&mut *conn)

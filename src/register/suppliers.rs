@@ -344,17 +344,6 @@ pub async fn names(pool: &PgPool, org: Uuid) -> sqlx::Result<Vec<String>> {
         .await
 }
 
-/// The supplier linked to a registration: its id and name.
-pub async fn of_application(conn: &mut PgConnection, app: Uuid) -> sqlx::Result<Option<(Uuid, String)>> {
-    Ok(sqlx::query!(
-        "select s.supplier_id, s.name from application a join supplier s using (supplier_id) where a.application_id = $1",
-        app
-    )
-    .fetch_optional(&mut *conn)
-    .await?
-    .map(|r| (r.supplier_id, r.name)))
-}
-
 /// One line of the report of matching free-text suppliers to records.
 #[derive(Debug, Clone)]
 pub struct Match {

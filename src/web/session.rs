@@ -137,7 +137,7 @@ enum Resolved {
     Nothing,
 }
 
-#[derive(sqlx::FromRow, serde::Deserialize)]
+#[derive(serde::Deserialize)]
 struct MembershipRow {
     organisation_id: Uuid,
     name: String,

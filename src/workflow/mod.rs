@@ -56,19 +56,17 @@ pub async fn nav_counts(
     sqlx::query_as(&sql).bind(organisation_id).bind(user_id).fetch_one(pool).await
 }
 
-// The counts, with $1 the organisation and $2 the user. Four-eyes: what the user registered, submitted or owns
-// is not theirs to decide.
+// The counts, with $1 the organisation and $2 the user. The conditions are the review queues' own (migration
+// 0050): in review, and four-eyes (what the user registered, submitted or owns is not theirs to decide).
 const REVIEW: &str = "(select count(*) from application a
-    where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')
-      and a.created_by is distinct from $2 and a.submitted_by is distinct from $2 and a.owner_id is distinct from $2)";
+    where a.organisation_id = $1 and registration_in_review(a.workflow_status) and not registration_party(a, $2))";
 const ADVICE: &str = "(select count(*) from application a
-    where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')
+    where a.organisation_id = $1 and registration_in_review(a.workflow_status)
       and processes_personal_data(a) and not exists (select 1 from fg_advice v
           where v.application_id = a.application_id and v.given_at >= a.submitted_at))";
 const CONSENT: &str = "(select count(*) from application a
-    where a.organisation_id = $1 and a.workflow_status in ('ingediend', 'in_beoordeling')
-      and a.risk_level = 'hoog' and a.created_by is distinct from $2
-      and a.submitted_by is distinct from $2 and a.owner_id is distinct from $2
+    where a.organisation_id = $1 and registration_in_review(a.workflow_status)
+      and a.risk_level = 'hoog' and not registration_party(a, $2)
       and not exists (select 1 from management_consent c
           where c.application_id = a.application_id and c.given_at >= a.submitted_at))";
 const UNREAD: &str =

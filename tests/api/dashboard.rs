@@ -542,3 +542,43 @@ async fn the_database_conditions_agree_with_the_domain_rules_on_the_demo() {
     // Not vacuous: each condition is true for some registration and false for another.
     assert_eq!(both_ways.len(), 10, "{both_ways:?}");
 }
+
+/// The review conditions (migration 0050) that the navigation's counts use agree with the queues' own rules:
+/// "in review" on every status, and four-eyes on every demo registration in review, for the people on it and
+/// for someone else.
+#[tokio::test]
+async fn the_review_conditions_agree_with_the_queue_rules() {
+    use airegister::register::machine::WorkflowStatus;
+    use airegister::register::queue::{self, Queue};
+    let app = TestApp::spawn().await;
+    for status in WorkflowStatus::ALL {
+        let in_review: bool = sqlx::query_scalar("select registration_in_review($1)")
+            .bind(status.as_str())
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        assert_eq!(in_review, status.is_in_review(), "{status}");
+    }
+    airegister::demo::load(&app.pool, "demo-wachtwoord-2026").await.unwrap();
+    let orgs: Vec<Uuid> =
+        sqlx::query_scalar("select organisation_id from organisation").fetch_all(&app.pool).await.unwrap();
+    let mut conn = app.pool.acquire().await.unwrap();
+    let mut both_ways = BTreeSet::new();
+    for org in orgs {
+        for w in queue::waiting(&mut conn, org, Queue::Review).await.unwrap() {
+            let people = [w.created_by, w.submitted_by, w.owner_id, Some(Uuid::now_v7())];
+            for person in people.into_iter().flatten() {
+                let party: bool =
+                    sqlx::query_scalar("select registration_party(a, $2) from application a where application_id = $1")
+                        .bind(w.application_id)
+                        .bind(person)
+                        .fetch_one(&mut *conn)
+                        .await
+                        .unwrap();
+                assert_eq!(party, w.is_party(person), "{}: {person}", w.name);
+                both_ways.insert(party);
+            }
+        }
+    }
+    assert_eq!(both_ways.len(), 2, "the demo has registrations in review");
+}
