@@ -1,7 +1,8 @@
--- Two conditions the navigation's counts, the review queues, the reminders and Beheer's role shortages share,
--- kept once here (as migration 0013's) so the count beside "Te beoordelen" and the queue it leads to cannot
--- drift apart. Both are inlined by the planner, so indexes on the status are used as before. Each mirrors a Rust
--- rule, compared by a test on every status and party.
+-- Two conditions of the review, kept once here (as migration 0013's). "In review" is used by the navigation's
+-- counts, the review queues, the reminders and Beheer's role shortages; four-eyes by the navigation's counts,
+-- where the queues apply the same rule in Rust (register::queue::Waiting::is_party): a test compares the two
+-- for every way a person can be on a registration, so the count beside "Te beoordelen" and the queue it leads
+-- to cannot drift apart. Both are inlined by the planner, so the index on the status is used as before.
 
 -- register::machine::IN_REVIEW: submitted and waiting for the CISO's decision.
 create function registration_in_review(status text) returns boolean

@@ -543,9 +543,9 @@ async fn the_database_conditions_agree_with_the_domain_rules_on_the_demo() {
     assert_eq!(both_ways.len(), 10, "{both_ways:?}");
 }
 
-/// The review conditions (migration 0050) that the navigation's counts use agree with the queues' own rules:
-/// "in review" on every status, and four-eyes on every demo registration in review, for the people on it and
-/// for someone else.
+/// The review conditions (migration 0050) agree with the queues' own rules: "in review" on every status, and
+/// four-eyes for every way a person can be on a registration in review (creator, submitter, owner: them,
+/// someone else or nobody); the navigation's count for a CISO is the queue without their own.
 #[tokio::test]
 async fn the_review_conditions_agree_with_the_queue_rules() {
     use airegister::register::machine::WorkflowStatus;
@@ -560,25 +560,51 @@ async fn the_review_conditions_agree_with_the_queue_rules() {
         assert_eq!(in_review, status.is_in_review(), "{status}");
     }
     airegister::demo::load(&app.pool, "demo-wachtwoord-2026").await.unwrap();
-    let orgs: Vec<Uuid> =
-        sqlx::query_scalar("select organisation_id from organisation").fetch_all(&app.pool).await.unwrap();
+    let (org, target): (Uuid, Uuid) = sqlx::query_as(
+        "select organisation_id, application_id from application where workflow_status = 'ingediend' limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let people: Vec<Uuid> =
+        sqlx::query_scalar("select distinct user_id from membership where organisation_id = $1 limit 2")
+            .bind(org)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    let (me, other) = (people[0], people[1]);
     let mut conn = app.pool.acquire().await.unwrap();
-    let mut both_ways = BTreeSet::new();
-    for org in orgs {
-        for w in queue::waiting(&mut conn, org, Queue::Review).await.unwrap() {
-            let people = [w.created_by, w.submitted_by, w.owner_id, Some(Uuid::now_v7())];
-            for person in people.into_iter().flatten() {
+    let mut seen = BTreeSet::new();
+    for created in [Some(me), Some(other), None] {
+        for submitted in [Some(me), Some(other), None] {
+            for owner in [Some(me), Some(other), None] {
+                sqlx::query(
+                    "update application set created_by = $2, submitted_by = $3, owner_id = $4 where application_id = $1",
+                )
+                .bind(target)
+                .bind(created)
+                .bind(submitted)
+                .bind(owner)
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+                let waiting = queue::waiting(&mut conn, org, Queue::Review).await.unwrap();
+                let w = waiting.iter().find(|w| w.application_id == target).expect("in the queue");
                 let party: bool =
                     sqlx::query_scalar("select registration_party(a, $2) from application a where application_id = $1")
-                        .bind(w.application_id)
-                        .bind(person)
+                        .bind(target)
+                        .bind(me)
                         .fetch_one(&mut *conn)
                         .await
                         .unwrap();
-                assert_eq!(party, w.is_party(person), "{}: {person}", w.name);
-                both_ways.insert(party);
+                let case = format!("created {created:?}, submitted {submitted:?}, owner {owner:?}");
+                assert_eq!(party, w.is_party(me), "{case}");
+                let counts = airegister::workflow::nav_counts(&app.pool, org, me, &[Role::Ciso]).await.unwrap();
+                let theirs = waiting.iter().filter(|w| !w.is_party(me)).count();
+                assert_eq!(usize::try_from(counts.review).unwrap(), theirs, "{case}");
+                seen.insert(party);
             }
         }
     }
-    assert_eq!(both_ways.len(), 2, "the demo has registrations in review");
+    assert_eq!(seen.len(), 2, "a party and not a party");
 }
