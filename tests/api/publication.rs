@@ -393,11 +393,13 @@ async fn the_public_register_shows_only_published_fields_of_approved_registratio
 }
 
 /// The public register's total comes from a counter kept by a trigger (migration 0042): it must follow every
-/// way a registration becomes or stops being public. So must the search copy's public flag (0047) and the
-/// allowed-tools list's counter (0048).
+/// way a registration becomes or stops being public. So must the search copy's public flag (0047), the
+/// allowed-tools list's counter (0048) and the register's counters per status (0051), which the register's
+/// page shows as its total.
 #[tokio::test]
 async fn the_public_total_follows_publishing_status_changes_and_deletes() {
     let app = demo_app(WebConfig::default()).await;
+    let ciso = as_demo(&app, "ciso").await;
     let counted = || async {
         let rows: Vec<(i64, i64)> = sqlx::query_as(
             "select coalesce(c.registrations, 0), (select count(*) from application a
@@ -427,6 +429,29 @@ async fn the_public_total_follows_publishing_status_changes_and_deletes() {
         .await
         .unwrap();
         assert!(listed.iter().all(|(kept, real)| kept == real), "listed counter against count(*): {listed:?}");
+        // So do the register's counters per status (migration 0051), which give the list's total.
+        let by_status: Vec<(String, i64, i64)> = sqlx::query_as(
+            "select workflow_status, coalesce(c.registrations, 0), coalesce(r.n, 0)
+               from registration_status_count c
+               full join (select organisation_id, workflow_status, count(*) as n from application group by 1, 2) r
+                 using (organisation_id, workflow_status)",
+        )
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        assert!(
+            by_status.iter().all(|(_, kept, real)| kept == real),
+            "status counters against count(*): {by_status:?}"
+        );
+        for (status, _, real) in &by_status {
+            let page = app.get(&ciso, &format!("/register?status={status}")).await.text().await.unwrap();
+            let shown =
+                if *real == 1 { "1 toepassing gevonden".to_string() } else { format!("{real} toepassingen gevonden") };
+            assert!(page.contains(&shown), "{status}: {shown}");
+        }
+        let all: i64 = by_status.iter().map(|(_, _, real)| real).sum();
+        let page = app.get(&ciso, "/register").await.text().await.unwrap();
+        assert!(page.contains(&format!("{all} toepassingen gevonden")), "the whole register: {all}");
         rows.iter().map(|(kept, _)| kept).sum::<i64>()
     };
     let start = counted().await;
