@@ -1,6 +1,6 @@
 //! Load benchmark (a script, not a test): 10,000 applications in one organisation, the release binary
 //! (`airegister serve`) as its own process, and 32 and then 128 concurrent clients requesting
-//!   - the register list with a search and a filter, and a broad search,
+//!   - the register's first page, with a status filter, with a search and a filter, and a broad search,
 //!   - an application's page (a different registration each time),
 //!   - the allowed-tools page,
 //!   - the public register (page 1 and a search).
@@ -16,6 +16,9 @@
 //! btree_gin has: migration 0041), LOAD_BEFORE=/path/to/airegister (an earlier build, started beside this one on
 //! the same database: every scenario runs on both in turn, so before and after are measured in one run).
 //! LOAD_REPEAT=n runs each scenario n times (with LOAD_BEFORE in alternating order) and shows the median run.
+//! LOAD_ACCEPT_ENCODING=br (or gzip) adds clients that ask for compressed answers as a browser does (with
+//! `Sec-Fetch-Site: same-origin`), measured beside the plain ones on the same server, to show what compressing
+//! costs; every row shows the bytes per answer as sent.
 //! Target on 2 cores: p95 under 50 ms at 32 clients, memory under 200 MB.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -82,6 +85,8 @@ fn cpu_split(server: u32) -> [u64; 3] {
 }
 
 struct Outcome {
+    /// Body bytes per answer, as sent (compressed when asked for).
+    bytes_per_answer: usize,
     /// Shares of the CPU used while measuring: server, PostgreSQL, load generator (percent of their sum).
     cpu: [f64; 3],
     /// CPU time per request of the server and of PostgreSQL, in ms: less sensitive than req/s to what else
@@ -119,6 +124,7 @@ async fn run(clients: &[reqwest::Client], base: &str, paths: Arc<Vec<String>>, m
             tasks.push(tokio::spawn(async move {
                 let mut latencies = Vec::new();
                 let mut errors = 0usize;
+                let mut bytes = 0usize;
                 let mut i = n * 7;
                 while start.elapsed() < length {
                     let url = format!("{base}{}", paths[i % paths.len()]);
@@ -126,21 +132,23 @@ async fn run(clients: &[reqwest::Client], base: &str, paths: Arc<Vec<String>>, m
                     let t = Instant::now();
                     match c.get(&url).send().await {
                         Ok(r) if r.status() == 200 => {
-                            let _ = r.bytes().await;
+                            bytes += r.bytes().await.map_or(0, |b| b.len());
                             latencies.push(t.elapsed());
                         }
                         _ => errors += 1,
                     }
                 }
-                (latencies, errors)
+                (latencies, errors, bytes)
             }));
         }
         let mut all = Vec::new();
         let mut errors = 0;
+        let mut bytes = 0;
         for t in tasks {
-            let (l, e) = t.await.unwrap();
+            let (l, e, b) = t.await.unwrap();
             all.extend(l);
             errors += e;
+            bytes += b;
         }
         let cpu_after = cpu_split(pid);
         let used: Vec<f64> = (0..3).map(|i| cpu_after[i].saturating_sub(cpu_before[i]) as f64).collect();
@@ -154,6 +162,7 @@ async fn run(clients: &[reqwest::Client], base: &str, paths: Arc<Vec<String>>, m
                 // /proc counts in clock ticks of 1/100 s (USER_HZ on Linux).
                 cpu_ms: [0, 1].map(|i| used[i] * 10.0 / all.len().max(1) as f64),
                 requests: all.len(),
+                bytes_per_answer: bytes / all.len().max(1),
                 errors,
                 secs: start.elapsed().as_secs_f64(),
                 p50: percentile(&all, 0.50),
@@ -251,13 +260,25 @@ async fn main() {
     }
     let (base, pid) = (server.base.clone(), server.child.id());
     let idle_rss = rss_kib(pid, "VmRSS:") as f64 / 1024.0;
-    let mut targets = vec![Target { label: "", clients: log_in(&base, max_clients).await, base, pid }];
+    let mut targets = vec![Target { label: "", clients: log_in(&base, max_clients, None).await, base, pid }];
+    // Compressed answers from the same server, measured in turn with the plain ones (the last row stays the
+    // plain one, with the probe).
+    let accept = std::env::var("LOAD_ACCEPT_ENCODING").ok().filter(|a| !a.is_empty());
+    if let Some(a) = &accept {
+        let label: &'static str = Box::leak(format!(" (Accept-Encoding: {a})").into_boxed_str());
+        let base = targets[0].base.clone();
+        let clients = log_in(&base, max_clients, Some(a)).await;
+        targets.insert(0, Target { label, clients, base, pid });
+    }
     if let Some(b) = &before {
-        let clients = log_in(&b.base, max_clients).await;
+        let clients = log_in(&b.base, max_clients, None).await;
         targets.insert(0, Target { label: " (before)", clients, base: b.base.clone(), pid: b.child.id() });
-        targets[1].label = " (after)";
+        let last = targets.len() - 1;
+        targets[last].label = " (after)";
     }
     let scenarios: Vec<(&str, Vec<String>)> = vec![
+        ("Register: first page", vec!["/register".into()]),
+        ("Register: status filter", vec!["/register?status=in_gebruik".into()]),
         ("Register: search + filter", vec!["/register?q=copilot&status=in_gebruik".into()]),
         ("Register: broad search", vec!["/register?q=chatbot&risico=hoog".into()]),
         ("Application page", ids.iter().map(|id| format!("/register/{id}")).collect()),
@@ -321,12 +342,21 @@ struct Target {
     pid: u32,
 }
 
-/// `n` bench users, each logged in with its own cookie store.
-async fn log_in(base: &str, n: usize) -> Vec<reqwest::Client> {
+/// `n` bench users, each logged in with its own cookie store; with `accept`, asking for compressed answers.
+async fn log_in(base: &str, n: usize, accept: Option<&str>) -> Vec<reqwest::Client> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Some(a) = accept {
+        headers.insert("accept-encoding", a.parse().unwrap());
+        headers.insert("sec-fetch-site", "same-origin".parse().unwrap());
+    }
     let mut clients = Vec::new();
     for i in 0..n {
-        let c =
-            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let c = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers.clone())
+            .build()
+            .unwrap();
         let r = c
             .post(format!("{base}/inloggen"))
             .form(&[("email", format!("bench{i}@benchdam.example")), ("password", helpers::PASSWORD.to_string())])
@@ -385,9 +415,9 @@ async fn measure_all(
 ) {
     let repeat: usize = env_or("LOAD_REPEAT", 1).max(1);
     println!(
-        "| Page | clients | req/s | p50 | p95 | p99 | errors | peak RSS | CPU server/PostgreSQL/load | CPU per request server + PostgreSQL | statements | probe tx/s | app ÷ probe |"
+        "| Page | clients | req/s | p50 | p95 | p99 | errors | peak RSS | CPU server/PostgreSQL/load | CPU per request server + PostgreSQL | bytes per answer | statements | probe tx/s | app ÷ probe |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for n in concurrency {
         for (i, (name, paths)) in scenarios.iter().enumerate() {
             let mut runs: Vec<Vec<Outcome>> = targets.iter().map(|_| Vec::new()).collect();
@@ -435,7 +465,7 @@ fn print_row(name: &str, label: &str, n: usize, o: &Outcome, probe: Option<(Stri
         Err(e) => (e, String::new()),
     };
     println!(
-        "| {name}{label} | {n} | {req_s:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {:.0} MiB | {:.0}/{:.0}/{:.0} % | {:.2} + {:.2} ms | {statements} | {tps} | {ratio} |",
+        "| {name}{label} | {n} | {req_s:.0} | {:.1} ms | {:.1} ms | {:.1} ms | {} | {:.0} MiB | {:.0}/{:.0}/{:.0} % | {:.2} + {:.2} ms | {} | {statements} | {tps} | {ratio} |",
         o.p50.as_secs_f64() * 1000.0,
         o.p95.as_secs_f64() * 1000.0,
         o.p99.as_secs_f64() * 1000.0,
@@ -445,6 +475,7 @@ fn print_row(name: &str, label: &str, n: usize, o: &Outcome, probe: Option<(Stri
         o.cpu[1],
         o.cpu[2],
         o.cpu_ms[0],
-        o.cpu_ms[1]
+        o.cpu_ms[1],
+        o.bytes_per_answer
     );
 }

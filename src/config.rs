@@ -119,6 +119,10 @@ pub struct ServeArgs {
     /// The sender of e-mail, e.g. "AI-register <noreply@gemeente.nl>".
     #[arg(long, env = "AIREGISTER_MAIL_FROM")]
     pub mail_from: Option<String>,
+    /// Compress pages, API answers and exports (brotli or gzip) for clients that accept it. Switch off
+    /// (`false`) when a reverse proxy in front compresses already.
+    #[arg(long, env = "AIREGISTER_COMPRESSION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub compression: bool,
     /// Load the demo organisation, users and applications before serving.
     #[arg(long)]
     pub demo: bool,
@@ -153,6 +157,8 @@ pub struct WebConfig {
     pub mail: Option<MailSettings>,
     /// Working days before a waiting submission is a reminder to the CISOs (twice: to the directie).
     pub review_reminder_days: i32,
+    /// Compress answers for clients that accept it (`web::compression`).
+    pub compression: bool,
 }
 
 /// How the SMTP connection is protected.
@@ -328,6 +334,7 @@ impl WebConfig {
             // Set by the server after `MailSettings::from_args`, which can refuse the configuration.
             mail: None,
             review_reminder_days: args.review_reminder_days,
+            compression: args.compression,
         }
     }
 
@@ -371,6 +378,7 @@ impl Default for WebConfig {
             limits: ConnectionLimits::default(),
             mail: None,
             review_reminder_days: 5,
+            compression: true,
         }
     }
 }

@@ -109,6 +109,8 @@ pub fn build_router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), web::security::check_origin))
         .layer(from_fn_with_state(state.clone(), web::security::security_headers))
         .layer(from_fn_with_state(state.clone(), web::client::client_address))
+        .layer(web::compression::layer())
+        .layer(from_fn_with_state(state.clone(), web::compression::guard))
         .layer(TraceLayer::new_for_http().make_span_with(web::request_id::span))
         .layer(CatchPanicLayer::custom(|_| {
             AppError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()

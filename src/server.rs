@@ -34,6 +34,9 @@ async fn run(args: &ServeArgs, db: &Database) -> anyhow::Result<()> {
     web.mail = MailSettings::from_args(args).map_err(anyhow::Error::msg)?;
     web.register_client_secret = crate::config::register_secret(args).map_err(anyhow::Error::msg)?;
     let config = Arc::new(web);
+    if config.compression {
+        crate::web::assets::warm_up();
+    }
     let state = AppState::new(db.pool.clone(), config.clone());
     let listener = TcpListener::bind(args.bind).await.with_context(|| {
         format!("kan niet luisteren op {} (is de poort al in gebruik? kies een andere met --bind)", args.bind)

@@ -82,5 +82,7 @@ pub async fn register_stream(state: &AppState, user: &CurrentUser, format: Forma
         None => return Err(AppError::Internal(anyhow::anyhow!("the export ended without output"))),
     };
     let rest = futures_util::stream::unfold(rx, |mut rx| async { rx.recv().await.map(|chunk| (chunk, rx)) });
-    Ok((name, Body::from_stream(futures_util::stream::once(async { Ok(first) }).chain(rest))))
+    // Fused: the compression layer asks once more after the end, which an unfold answers with a panic.
+    let body = futures_util::stream::once(async { Ok(first) }).chain(rest).fuse();
+    Ok((name, Body::from_stream(body)))
 }

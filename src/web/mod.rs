@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod client;
+pub mod compression;
 pub mod cookies;
 pub mod csrf;
 pub mod enrolment;

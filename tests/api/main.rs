@@ -9,6 +9,7 @@ mod auth;
 mod beslishulp;
 mod branding;
 mod change;
+mod compression;
 mod confirmations;
 mod csrf;
 mod dashboard;
