@@ -119,8 +119,7 @@ pub struct ServeArgs {
     /// The sender of e-mail, e.g. "AI-register <noreply@gemeente.nl>".
     #[arg(long, env = "AIREGISTER_MAIL_FROM")]
     pub mail_from: Option<String>,
-    /// Compress pages, API answers and exports (brotli or gzip) for clients that accept it. Switch off
-    /// (`false`) when a reverse proxy in front compresses already.
+    /// Compress answers for clients that accept it; `false` when a reverse proxy in front compresses.
     #[arg(long, env = "AIREGISTER_COMPRESSION", default_value_t = true, action = clap::ArgAction::Set)]
     pub compression: bool,
     /// Load the demo organisation, users and applications before serving.
@@ -157,7 +156,6 @@ pub struct WebConfig {
     pub mail: Option<MailSettings>,
     /// Working days before a waiting submission is a reminder to the CISOs (twice: to the directie).
     pub review_reminder_days: i32,
-    /// Compress answers for clients that accept it (`web::compression`).
     pub compression: bool,
 }
 
