@@ -129,29 +129,36 @@ pub async fn serve_asset(Path(path): Path<String>, headers: HeaderMap) -> Respon
         HeaderValue::from_static("public, max-age=86400")
     };
     let coding = if precompressed(asset) { compression::preferred(&headers) } else { None };
-    let (body, etag): (Body, String) = match coding {
-        None => (Body::from(asset.body), ETAGS[index].clone()),
-        Some(coding) => {
-            let encoded = match ENCODED[index].get() {
-                Some(e) => e,
-                None => match tokio::task::spawn_blocking(move || ENCODED[index].get_or_init(|| encode(asset.body)))
-                    .await
-                {
-                    Ok(e) => e,
-                    Err(_) => {
-                        return crate::error::AppError::Internal(anyhow::anyhow!("compressing a static file failed"))
-                            .into_response();
-                    }
-                },
-            };
-            let bytes: &'static [u8] = if coding == Coding::Brotli { &encoded.br } else { &encoded.gzip };
-            let tag = &ETAGS[index];
-            (Body::from(bytes), format!("{}-{}\"", &tag[..tag.len() - 1], coding.token()))
-        }
+    // Each coding is its own representation: its own ETag, known before anything is compressed.
+    let etag = match coding {
+        None => ETAGS[index].clone(),
+        Some(coding) => format!("{}-{}\"", &ETAGS[index][..ETAGS[index].len() - 1], coding.token()),
     };
-    let mut response = if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+    let mut response = if not_modified(&headers, &etag) {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
+        let body = match coding {
+            None => Body::from(asset.body),
+            Some(coding) => {
+                let encoded = match ENCODED[index].get() {
+                    Some(e) => e,
+                    None => {
+                        match tokio::task::spawn_blocking(move || ENCODED[index].get_or_init(|| encode(asset.body)))
+                            .await
+                        {
+                            Ok(e) => e,
+                            Err(_) => {
+                                return crate::error::AppError::Internal(anyhow::anyhow!(
+                                    "compressing a static file failed"
+                                ))
+                                .into_response();
+                            }
+                        }
+                    }
+                };
+                Body::from(if coding == Coding::Brotli { &encoded.br[..] } else { &encoded.gzip[..] })
+            }
+        };
         let mut r = body.into_response();
         r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
         if let Some(coding) = coding {
@@ -168,4 +175,15 @@ pub async fn serve_asset(Path(path): Path<String>, headers: HeaderMap) -> Respon
         h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
+}
+
+/// `If-None-Match` names this ETag (a list, `*`, and weak forms `W/"…"` as proxies make them: RFC 9110 13.1.2).
+fn not_modified(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag)
 }

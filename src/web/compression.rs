@@ -54,10 +54,15 @@ pub fn layer() -> CompressionLayer<impl Predicate> {
 }
 
 /// Runs before [`layer`]: takes `Accept-Encoding` away where an answer must not be compressed (switched off,
-/// or the BREACH rule above), so neither the layer nor the static files compress it.
+/// or the BREACH rule above; static files hold no secret), so neither the layer nor the static files compress
+/// it. Also when it does not accept gzip: the layer would answer a client that refuses `identity` without
+/// offering gzip with a 406 after the handler had run (a form already saved), where a plain answer does; such
+/// a client (no browser is one) then gets the static files plain too.
 pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let static_file = req.uri().path().starts_with("/static/");
     let session = super::cookies::cookie_value(&req, state.config.cookie_name()).is_some();
-    if !state.config.compression || (session && !from_own_pages(req.headers())) {
+    let breach = session && !static_file && !from_own_pages(req.headers());
+    if !state.config.compression || breach || quality(req.headers(), "gzip") == 0.0 {
         req.headers_mut().remove(header::ACCEPT_ENCODING);
     }
     next.run(req).await
@@ -68,30 +73,35 @@ fn from_own_pages(headers: &HeaderMap) -> bool {
     matches!(headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()), Some("same-origin" | "none"))
 }
 
-/// The content coding to use for a precompressed file: brotli before gzip, as the client accepts them
-/// (`q=0` refuses one; `*` accepts any).
-pub fn preferred(headers: &HeaderMap) -> Option<Coding> {
-    let mut br = None;
-    let mut gzip = None;
+/// How much the client accepts a content coding (0 to 1), from `Accept-Encoding`: its own entry, else `*`,
+/// else 0. A missing or unreadable `q` counts as 1 and 0 respectively (RFC 9110 12.5.3).
+fn quality(headers: &HeaderMap, coding: &str) -> f32 {
     let mut any = None;
     for item in
         headers.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(','))
     {
         let mut parts = item.split(';');
-        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
-        let q =
-            parts.filter_map(|p| p.trim().strip_prefix("q=")).find_map(|q| q.trim().parse::<f32>().ok()).unwrap_or(1.0);
-        let accepted = q > 0.0;
-        match name.as_str() {
-            "br" => br = Some(accepted),
-            "gzip" | "x-gzip" => gzip = Some(accepted),
-            "*" => any = Some(accepted),
-            _ => {}
+        let name = parts.next().unwrap_or("").trim();
+        let q = parts
+            .map(str::trim)
+            .find(|p| p.len() > 2 && p[..2].eq_ignore_ascii_case("q="))
+            .map_or(1.0, |p| p[2..].trim().parse::<f32>().ok().filter(|q| (0.0..=1.0).contains(q)).unwrap_or(0.0));
+        if name.eq_ignore_ascii_case(coding) || (coding == "gzip" && name.eq_ignore_ascii_case("x-gzip")) {
+            return q;
+        }
+        if name == "*" {
+            any = Some(q);
         }
     }
-    if br.or(any) == Some(true) {
+    any.unwrap_or(0.0)
+}
+
+/// The content coding to use for a precompressed file: the one the client accepts most, brotli on a tie.
+pub fn preferred(headers: &HeaderMap) -> Option<Coding> {
+    let (br, gzip) = (quality(headers, "br"), quality(headers, "gzip"));
+    if br > 0.0 && br >= gzip {
         Some(Coding::Brotli)
-    } else if gzip.or(any) == Some(true) {
+    } else if gzip > 0.0 {
         Some(Coding::Gzip)
     } else {
         None
@@ -135,6 +145,10 @@ mod tests {
         assert_eq!(accept("*;q=0"), None);
         assert_eq!(accept("BR"), Some(Coding::Brotli));
         assert_eq!(accept("deflate"), None);
+        assert_eq!(accept("br;q=0.1, gzip"), Some(Coding::Gzip), "the client's preference counts");
+        assert_eq!(accept("gzip;Q=0, br;q=0"), None, "q is case-insensitive");
+        assert_eq!(accept("gzip;q=2, br;q=abc"), None, "an impossible q accepts nothing");
+        assert_eq!(accept("*;q=0.5, br;q=0"), Some(Coding::Gzip));
     }
 
     #[test]

@@ -75,6 +75,12 @@ async fn style_sheets_are_precompressed_each_coding_with_its_own_etag() {
         let (status, _, _) = fetch(&c, &url, &[("accept-encoding", accept), ("if-none-match", &etags[0])]).await;
         assert_eq!(status, 200, "{accept}: the plain file's ETag is not this representation's");
     }
+    // A proxy's weak form of the ETag, and one in a list, revalidate too.
+    let br_etag = &etags[1];
+    for inm in [format!("W/{br_etag}"), format!("\"other\", {br_etag}"), "*".to_string()] {
+        let (status, _, _) = fetch(&c, &url, &[("accept-encoding", BROWSER), ("if-none-match", &inm)]).await;
+        assert_eq!(status, 304, "{inm}");
+    }
     etags.sort();
     etags.dedup();
     assert_eq!(etags.len(), 3, "plain, br and gzip each have their own ETag: {etags:?}");
@@ -118,6 +124,17 @@ async fn pages_of_a_session_are_compressed_only_when_they_come_from_our_own_page
     assert_eq!(status, 200);
     assert_eq!(coding(&h), Some("gzip"));
     assert!(String::from_utf8(decode(&h, &body)).unwrap().contains("</html>"));
+    // Static files hold no secret: compressed for a session too, also without Sec-Fetch-Site.
+    let (_, h, body) = fetch(&c, &app.url(CSS), &[("accept-encoding", BROWSER)]).await;
+    assert_eq!(coding(&h), Some("br"));
+    assert_eq!(decode(&h, &body), CSS_FILE);
+    // A client that refuses everything the server can do gets the answer plain, never a 406 after the fact.
+    for accept in ["br, identity;q=0", "*;q=0", "identity;q=0"] {
+        let (status, h, body) = fetch(&anonymous, &app.url("/openbaar/gm9999"), &[("accept-encoding", accept)]).await;
+        assert_eq!(status, 200, "{accept}");
+        assert_eq!(coding(&h), None, "{accept}");
+        assert!(String::from_utf8(body).unwrap().contains("</html>"), "{accept}");
+    }
     // A small answer is not worth it.
     let (_, h, _) = fetch(&anonymous, &app.url("/healthz"), &[("accept-encoding", BROWSER)]).await;
     assert_eq!(coding(&h), None);

@@ -138,7 +138,7 @@ async fn an_idle_kept_alive_connection_lasts_until_the_idle_limit() {
 /// A login form post whose body announces `length` bytes.
 fn post_head(addr: SocketAddr, length: usize) -> String {
     format!(
-        "POST /inloggen HTTP/1.1\r\nHost: {addr}\r\nSec-Fetch-Site: same-origin\r\n\
+        "POST /inloggen HTTP/1.1\r\nHost: {addr}\r\nSec-Fetch-Site: same-origin\r\nAccept-Encoding: gzip\r\n\
          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {length}\r\n\r\n"
     )
 }
@@ -179,6 +179,7 @@ async fn a_stalled_or_dripping_body_is_answered_408_after_the_body_limit() {
         let lower = answer.to_ascii_lowercase();
         assert!(lower.contains("connection: close"), "{what} body: the connection is closed: {answer}");
         assert!(lower.contains("x-content-type-options: nosniff"), "{what} body: security headers kept: {answer}");
+        assert!(!lower.contains("content-encoding"), "{what} body: the plain 408 page says it is plain: {answer}");
         assert!(closed >= BODY - EARLY && closed < BODY + LATE, "{what} body closed after {closed:?}, limit {BODY:?}");
     }
 }

@@ -48,6 +48,8 @@ impl SlowBody {
         tracing::info!(event = "request_body_timeout", was = %parts.status, "request body not received in time; answered 408");
         parts.status = StatusCode::REQUEST_TIMEOUT;
         parts.headers.remove(header::CONTENT_LENGTH);
+        // The page replacing it is plain: the handler's answer may have been compressed (web::compression).
+        parts.headers.remove(header::CONTENT_ENCODING);
         parts.headers.extend(page.headers);
         parts.headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
         Response::from_parts(parts, body)
