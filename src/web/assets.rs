@@ -116,6 +116,15 @@ pub fn warm_up() {
     });
 }
 
+/// The compressed forms of a file: from the warm-up, or compressed now off the async threads (a request that
+/// comes before the warm-up reached the file waits for it). `None` only when compressing panicked.
+async fn encoded(index: usize) -> Option<&'static Encoded> {
+    if let Some(e) = ENCODED[index].get() {
+        return Some(e);
+    }
+    tokio::task::spawn_blocking(move || ENCODED[index].get_or_init(|| encode(ASSETS[index].body))).await.ok()
+}
+
 pub async fn serve_asset(Path(path): Path<String>, headers: HeaderMap) -> Response {
     let Some(index) = ASSETS.iter().position(|a| a.path == path) else {
         return crate::error::AppError::NotFound.into_response();
@@ -140,21 +149,9 @@ pub async fn serve_asset(Path(path): Path<String>, headers: HeaderMap) -> Respon
         let body = match coding {
             None => Body::from(asset.body),
             Some(coding) => {
-                let encoded = match ENCODED[index].get() {
-                    Some(e) => e,
-                    None => {
-                        match tokio::task::spawn_blocking(move || ENCODED[index].get_or_init(|| encode(asset.body)))
-                            .await
-                        {
-                            Ok(e) => e,
-                            Err(_) => {
-                                return crate::error::AppError::Internal(anyhow::anyhow!(
-                                    "compressing a static file failed"
-                                ))
-                                .into_response();
-                            }
-                        }
-                    }
+                let Some(encoded) = encoded(index).await else {
+                    return crate::error::AppError::Internal(anyhow::anyhow!("compressing a static file failed"))
+                        .into_response();
                 };
                 Body::from(if coding == Coding::Brotli { &encoded.br[..] } else { &encoded.gzip[..] })
             }
