@@ -99,7 +99,6 @@ pub async fn tab_page(
 ) -> AppResult<Response> {
     let org = organisation(user)?;
     let stored = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
-    let members = store::members(&state.pool, org).await?;
     let derivation = store::derive_risk(&stored.doc);
     let submittable = stored.status.is_submittable();
     let app = summary(user, &stored);
@@ -112,14 +111,15 @@ pub async fn tab_page(
         if submittable { crate::register::facts::submission_missing(&mut conn, &stored).await? } else { Vec::new() };
     let beside = crate::register::beside::load(&mut conn, &stored).await?;
     drop(conn);
+    let members = &beside.people;
     let trainings = trainings(state, user, org, id).await?;
     let page = DetailPage {
         change_banner: governing.map(|v| (v.status.label().to_lowercase(), format_datetime(v.approved_at))),
         layout: Layout::for_user(user, &app.name, "/register").with_errors(!errors.is_empty()),
-        glance: glance(&stored.doc, &members),
-        sections: views::detail_sections(&stored.doc, &members),
+        glance: glance(&stored.doc, members),
+        sections: views::detail_sections(&stored.doc, members),
         matrix: views::matrix_display(&stored.doc),
-        rasci: views::rasci_display(&stored.rasci, &members),
+        rasci: views::rasci_display(&stored.rasci, members),
         derived_label: derivation.level.map(RiskLevel::label).unwrap_or_else(|| "Nog niet te bepalen".to_string()),
         derived_reasons: derivation.reasons,
         override_label: stored.str("risk_level_override").and_then(RiskLevel::parse).map(RiskLevel::label),

@@ -1,16 +1,23 @@
-//! What a registration's page shows beside the registration itself: who ticked each checklist item and when,
-//! the owner's name when they have left (their account is deactivated), and the linked supplier. One statement:
-//! every round trip before a page costs the server and the database more than the small reads themselves
-//! (issue 24).
+//! What a registration's page shows beside the registration itself: the people it names (owner and RASCI),
+//! who ticked each checklist item and when, the owner's name when they have left (their account is
+//! deactivated), and the linked supplier. One statement: every round trip before a page costs the server and
+//! the database more than the small reads themselves (issue 24). Only the people the registration names are
+//! read, not every member of the organisation: a municipality's thousands of accounts (SCIM) would otherwise
+//! be read on every view of every registration.
 
 use sqlx::PgConnection;
 use sqlx::types::Json;
 use uuid::Uuid;
 
 use super::checklist::{self, Tick, TickView};
+use super::fields::{FIELDS, Kind};
+use super::form::Member;
 use super::store::Stored;
 
 pub struct Beside {
+    /// The members of the organisation the registration names (owner, RASCI), as [`super::store::members`]
+    /// orders them.
+    pub people: Vec<Member>,
     pub ticks: Vec<TickView>,
     pub owner_left: Option<String>,
     /// The supplier from the supplier register: its id and name.
@@ -24,20 +31,45 @@ pub async fn load(conn: &mut PgConnection, app: &Stored) -> sqlx::Result<Beside>
                   (select coalesce(json_agg(json_build_object('item', t.item, 'name', u.name, 'ticked_at', t.ticked_at)),
                                    '[]')
                      from checklist_tick t left join app_user u on u.user_id = t.ticked_by
-                    where t.application_id = a.application_id) as "ticks!: Json<Vec<Tick>>"
+                    where t.application_id = a.application_id) as "ticks!: Json<Vec<Tick>>",
+                  (select coalesce(json_agg(json_build_object('user_id', u.user_id, 'name', u.name, 'email', u.email,
+                                                              'active', u.active)
+                                            order by u.active desc, u.name, u.email), '[]')
+                     from app_user u
+                    where u.user_id = any($2)
+                      and exists (select 1 from membership m
+                                   where m.user_id = u.user_id and m.organisation_id = a.organisation_id))
+                    as "people!: Json<Vec<Member>>"
              from application a left join supplier s using (supplier_id)
             where a.application_id = $1"#,
-        app.id
+        app.id,
+        &named(app)
     )
     .fetch_optional(conn)
     .await?;
     // Gone since it was read (deleted in between): the page shows what it read, without these.
     let Some(row) = row else {
-        return Ok(Beside { ticks: checklist::views_of(app, &[]), owner_left: None, supplier: None });
+        return Ok(Beside {
+            people: Vec::new(),
+            ticks: checklist::views_of(app, &[]),
+            owner_left: None,
+            supplier: None,
+        });
     };
     Ok(Beside {
+        people: row.people.0,
         ticks: checklist::views_of(app, &row.ticks.0),
         owner_left: row.owner_left,
         supplier: row.supplier_id.zip(row.supplier),
     })
+}
+
+/// The users the registration names: its fields that hold a person (the owner) and its RASCI people.
+fn named(app: &Stored) -> Vec<Uuid> {
+    let people = FIELDS.iter().filter(|f| matches!(f.kind, Kind::User));
+    let in_fields = people.filter_map(|f| app.doc.get(f.key)?.as_str().and_then(|s| Uuid::parse_str(s).ok()));
+    let mut ids: Vec<Uuid> = in_fields.chain(app.rasci.iter().filter_map(|r| r.user_id)).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
 }

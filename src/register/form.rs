@@ -11,7 +11,7 @@ pub use crate::web::forms::FormData;
 use crate::web::forms::{FormErrors, is_email};
 
 /// A member of the organisation who can be owner or RASCI person.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
 pub struct Member {
     pub user_id: Uuid,
     pub name: String,

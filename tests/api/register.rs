@@ -797,3 +797,47 @@ async fn a_search_with_more_than_a_thousand_matches_is_capped_and_stays_in_order
     let one = app.get(&anon, &format!("/openbaar/gm0101?q=massatool+{rows}")).await.text().await.unwrap();
     assert!(one.contains("1 algoritme gevonden."), "{one}");
 }
+
+/// The application page reads only the people the registration names (owner, RASCI), not every member of the
+/// organisation (issue 24): each one's name is shown, a deactivated person's too, and someone who is not a
+/// member of the organisation is "(onbekende gebruiker)".
+#[tokio::test]
+async fn the_application_page_names_its_people_and_only_reads_those() {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente Testdam", "gm0101").await;
+    let me = app.user("mw@testdam.example", org, &[Role::Medewerker]).await;
+    let consulted = app.user("c@testdam.example", org, &[Role::Medewerker]).await;
+    let informed = app.user("i@testdam.example", org, &[Role::Medewerker]).await;
+    let elsewhere = app.org("Gemeente Elders", "gm0102").await;
+    let stranger = app.user("vreemde@elders.example", elsewhere, &[Role::Medewerker]).await;
+    let c = app.logged_in("mw@testdam.example").await;
+    let (me_s, consulted_s, informed_s) = (me.to_string(), consulted.to_string(), informed.to_string());
+    let mut fields = complete("Notion AI", &me_s, &[("version", "0")]);
+    fields.extend([("rasci_C_user", consulted_s.as_str()), ("rasci_I_user", informed_s.as_str())]);
+    let id = register(&app, &c, &fields).await;
+    sqlx::query("update app_user set active = false where user_id = $1")
+        .bind(informed)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    // A person of another organisation, as an import or an old link could leave behind.
+    sqlx::query("insert into rasci_assignment (rasci_id, application_id, user_id, letter) values (gen_random_uuid(), $1, $2, 'S')")
+        .bind(id)
+        .bind(stranger)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let detail = app.get(&c, &format!("/register/{id}")).await.text().await.unwrap();
+    let rasci = &detail[detail.find("id=\"kop-rasci\"").unwrap()..detail.find("id=\"kop-training\"").unwrap()];
+    let row = |label: &str| {
+        let at = rasci.find(&format!("<dt>{label}")).unwrap_or_else(|| panic!("no {label} in {rasci}"));
+        rasci[at..].split("</dd>").next().unwrap().to_string()
+    };
+    assert!(row("Accountable").contains("Naam mw@testdam.example"), "{rasci}");
+    assert!(row("Consulted").contains("Naam c@testdam.example"), "{rasci}");
+    assert!(row("Informed").contains("Naam i@testdam.example"), "a deactivated person keeps their name: {rasci}");
+    assert!(row("Supportive").contains("(onbekende gebruiker)") && !rasci.contains("vreemde@elders"), "{rasci}");
+    let summary = &detail[detail.find("In het kort").unwrap()..detail.find("id=\"kop-algemeen\"").unwrap()];
+    assert!(summary.contains("Naam mw@testdam.example"), "the owner: {summary}");
+}
