@@ -15,6 +15,7 @@
 //! LOAD_PLAIN_INDEX=1 (afterwards, the search scenarios again with the plain text index a database without
 //! btree_gin has: migration 0041), LOAD_BEFORE=/path/to/airegister (an earlier build, started beside this one on
 //! the same database: every scenario runs on both in turn, so before and after are measured in one run).
+//! LOAD_MEMBERS (1000) member accounts in the organisation, each registration owned by one of them.
 //! LOAD_REPEAT=n runs each scenario n times (with LOAD_BEFORE in alternating order) and shows the median run.
 //! LOAD_ACCEPT_ENCODING=br (or gzip) adds clients that ask for compressed answers as a browser does (with
 //! `Sec-Fetch-Site: same-origin`), measured beside the plain ones on the same server, to show what compressing
@@ -41,6 +42,8 @@ const WARM_UP: Duration = Duration::from_secs(3);
 /// Realistic variety: tool names, providers, departments, matrix answers, states and risk levels; half of
 /// the approved ones are marked for publication.
 const LOAD_SQL: &str = include_str!("load.sql");
+/// Member accounts, each registration's owner and Accountable one of them.
+const PEOPLE_SQL: &str = include_str!("people.sql");
 
 fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
     std::env::var(key).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -218,6 +221,12 @@ async fn main() {
     drop(conn);
     let t = Instant::now();
     sqlx::query(LOAD_SQL).bind(org).bind(applications).execute(&pool).await.unwrap();
+    // Member accounts (LOAD_MEMBERS, 1,000): a page that read every member of the organisation grew with it.
+    let members: i32 = env_or("LOAD_MEMBERS", 1_000).max(1);
+    // Without touching the registrations' last change: the trigger would give them all one `updated_at`.
+    sqlx::raw_sql("alter table application disable trigger application_updated_at").execute(&pool).await.unwrap();
+    sqlx::query(PEOPLE_SQL).bind(org).bind(members).execute(&pool).await.unwrap();
+    sqlx::raw_sql("alter table application enable trigger application_updated_at").execute(&pool).await.unwrap();
     // Conditions of approval for a share of the approved tools (the allowed-tools page shows them).
     sqlx::query(
         "insert into review_decision (decision_id, application_id, decision, note, decided_at)
@@ -240,7 +249,10 @@ async fn main() {
         users::set_roles(&mut tx, id, org, &[Role::Medewerker]).await.unwrap();
     }
     tx.commit().await.unwrap();
-    println!("Loaded {applications} applications and {max_clients} users in {:.1} s", t.elapsed().as_secs_f64());
+    println!(
+        "Loaded {applications} applications, {members} members and {max_clients} users in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
 
     let ids: Vec<Uuid> = sqlx::query_scalar("select application_id from application order by random() limit 500")
         .fetch_all(&pool)
