@@ -802,7 +802,7 @@ async fn a_search_with_more_than_a_thousand_matches_is_capped_and_stays_in_order
 /// organisation (issue 24): each one's name is shown, a deactivated person's too, and someone who is not a
 /// member of the organisation is "(onbekende gebruiker)".
 #[tokio::test]
-async fn the_application_page_names_its_people_and_only_reads_those() {
+async fn the_application_page_names_its_people() {
     let app = TestApp::spawn().await;
     let org = app.org("Gemeente Testdam", "gm0101").await;
     let me = app.user("mw@testdam.example", org, &[Role::Medewerker]).await;
