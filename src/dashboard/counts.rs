@@ -105,10 +105,7 @@ async fn assessments(pool: &PgPool, org: Uuid) -> sqlx::Result<Assessments> {
                   count(*) filter (where dpia and not dpia_done) as "dpia_missing!",
                   count(*) filter (where iama and iama_done) as "iama_done!",
                   count(*) filter (where iama and not iama_done) as "iama_missing!"
-             from (select dpia_required(a) as dpia, assessment_completed(a.application_id, '{dpia}') as dpia_done,
-                          iama_required(a) as iama, assessment_completed(a.application_id, '{iama,fraia}') as iama_done
-                     from application a
-                    where a.organisation_id = $1 and registration_active(a.workflow_status)) t"#,
+             from registration_assessments($1)"#,
         org
     )
     .fetch_one(pool)

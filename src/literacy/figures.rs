@@ -1,14 +1,12 @@
 //! Small literacy queries for the pages outside this module (issue 22, item 4): what a registration's tool
 //! requires and how many of its users have it, and each member's department for the coverage per department.
-//! The standing is `rules::standing`, as everywhere else.
+//! The standing is `rules::standing`, as everywhere else (for a tool's count, its SQL twin `training_valid_until`).
 
 use std::collections::HashMap;
 
 use sqlx::PgPool;
 use time::Date;
 use uuid::Uuid;
-
-use super::rules;
 
 /// One training a tool requires, and how its users stand.
 pub struct ToolTraining {
@@ -21,39 +19,34 @@ pub struct ToolTraining {
     pub valid: usize,
 }
 
-/// The trainings `app` requires of its users, by title, each with its users and how many have it.
+/// The trainings `app` requires of its users, by title, each with its users and how many have it. Counted in
+/// the database (a tool can have thousands of users); "has it" is `rules::standing(..).has_it()`: a confirmed
+/// completion still valid today, with the validity rule as the SQL function `training_valid_until`.
 pub async fn for_tool(pool: &PgPool, org: Uuid, app: Uuid, today: Date) -> sqlx::Result<Vec<ToolTraining>> {
     let rows = sqlx::query!(
-        r#"select t.training_id as "training_id!", t.title as "title!", t.level as "level!", t.validity_months,
-                  u.user_id as "user_id?",
-                  (select max(c.completed_on) from training_completion c where c.training_id = t.training_id
-                     and c.user_id = u.user_id and c.confirmed_at is not null) as "done?",
-                  exists (select 1 from training_completion c where c.training_id = t.training_id
-                     and c.user_id = u.user_id and c.confirmed_at is null) as "waiting!"
+        r#"select t.title as "title!", t.level as "level!", count(u.user_id) as "users!",
+                  count(u.user_id) filter (where d.done is not null
+                      and (t.validity_months is null or training_valid_until(d.done, t.validity_months) >= $3))
+                      as "valid!"
              from training_requirement r join training t on t.training_id = r.training_id
              left join training_tool_user u on u.application_id = r.application_id and u.organisation_id = $1
+             left join lateral (select max(c.completed_on) as done from training_completion c
+                                 where c.training_id = t.training_id and c.user_id = u.user_id
+                                   and c.confirmed_at is not null) d on true
             where r.organisation_id = $1 and r.application_id = $2
+            group by t.training_id
             order by lower(t.title), t.training_id"#,
         org,
-        app
+        app,
+        today
     )
     .fetch_all(pool)
     .await?;
-    let mut out: Vec<(Uuid, ToolTraining)> = Vec::new();
-    for r in rows {
-        if out.last().is_none_or(|(id, _)| *id != r.training_id) {
-            let t = ToolTraining { title: r.title, level: r.level, users: 0, valid: 0 };
-            out.push((r.training_id, t));
-        }
-        let Some((_, t)) = out.last_mut() else { continue };
-        if r.user_id.is_some() {
-            t.users += 1;
-            if rules::standing(r.done, r.validity_months, r.waiting, today).has_it() {
-                t.valid += 1;
-            }
-        }
-    }
-    Ok(out.into_iter().map(|(_, t)| t).collect())
+    let count = |n: i64| usize::try_from(n).unwrap_or(0);
+    Ok(rows
+        .into_iter()
+        .map(|r| ToolTraining { title: r.title, level: r.level, users: count(r.users), valid: count(r.valid) })
+        .collect())
 }
 
 /// The department of each member of the organisation who has one (trimmed; empty counts as none).

@@ -69,12 +69,11 @@ pub async fn kader_gate_enabled(conn: &mut PgConnection, application_id: Uuid) -
     Ok(on.unwrap_or(false))
 }
 
-/// Whether the latest completed Pre-scan DPIA (filled in here) says a DPIA is required.
+/// Whether the latest completed Pre-scan DPIA (filled in here) says a DPIA is required (the view of migration
+/// 0054, as the SQL function `dpia_required`).
 pub async fn prescan_requires_dpia(conn: &mut PgConnection, application_id: Uuid) -> sqlx::Result<bool> {
     let verdicts: Option<Value> = sqlx::query_scalar!(
-        r#"select verdicts as "verdicts?" from questionnaire
-           where application_id = $1 and kind = 'prescan' and status = 'afgerond'
-           order by completed_at desc limit 1"#,
+        r#"select verdicts as "verdicts?" from latest_prescan where application_id = $1"#,
         application_id
     )
     .fetch_optional(&mut *conn)

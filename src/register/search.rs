@@ -237,18 +237,19 @@ fn push_filters<'a>(
 
 /// The filters on what follows a registration: assessments done or missing, open incidents, month created.
 fn push_follow_up_filters<'a>(b: &mut QueryBuilder<'a, Postgres>, organisation_id: Uuid, f: &'a ListFilter) {
-    // The assessment filters, written with the database's own conditions (migration 0013).
+    // The assessment filters, with the database's own conditions over the organisation's active registrations
+    // as a set (migration 0054; the same set the dashboard counts).
     let assessment = match f.toets.as_str() {
-        "dpia_ontbreekt" => Some("dpia_required(a) and not assessment_completed(a.application_id, '{dpia}')"),
-        "dpia_gedaan" => Some("dpia_required(a) and assessment_completed(a.application_id, '{dpia}')"),
-        "iama_ontbreekt" => Some("iama_required(a) and not assessment_completed(a.application_id, '{iama,fraia}')"),
-        "iama_gedaan" => Some("iama_required(a) and assessment_completed(a.application_id, '{iama,fraia}')"),
+        "dpia_ontbreekt" => Some("dpia and not dpia_done"),
+        "dpia_gedaan" => Some("dpia and dpia_done"),
+        "iama_ontbreekt" => Some("iama and not iama_done"),
+        "iama_gedaan" => Some("iama and iama_done"),
         _ => None,
     };
     if let Some(condition) = assessment {
-        b.push(" and application_id in (select a.application_id from application a where a.organisation_id = ")
+        b.push(" and application_id in (select application_id from registration_assessments(")
             .push_bind(organisation_id)
-            .push(format!(" and registration_active(a.workflow_status) and {condition})"));
+            .push(format!(") where {condition})"));
     }
     match f.incident.as_str() {
         "open" => {

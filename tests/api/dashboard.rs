@@ -505,6 +505,25 @@ async fn the_database_conditions_agree_with_the_domain_rules_on_the_demo() {
             .unwrap();
     assessment(&app, second, "dpia", "ter_bevestiging").await;
     assessment(&app, second, "iama", "ter_bevestiging").await;
+    // Pre-scans (migration 0054's view): the third registration's latest completed one calls for a DPIA (an
+    // older one and one still open do not); the fourth's latest does not, though an older one did.
+    let ordered = "select application_id from application a
+                   where registration_active(workflow_status) and not processes_personal_data(a) order by name";
+    let (third, fourth): (uuid::Uuid, uuid::Uuid) = {
+        let ids: Vec<uuid::Uuid> = sqlx::query_scalar(ordered).fetch_all(&app.pool).await.unwrap();
+        (ids[0], ids[1])
+    };
+    let required = r#"[{"assessment": "DPIA", "level": "required"}]"#;
+    let not_required = r#"[{"assessment": "DPIA", "level": "not_required"}]"#;
+    for (id, verdicts, status, days_ago) in [
+        (third, not_required, "afgerond", 30),
+        (third, required, "afgerond", 2),
+        (third, not_required, "in_uitvoering", 1),
+        (fourth, required, "afgerond", 30),
+        (fourth, not_required, "afgerond", 2),
+    ] {
+        prescan(&app, id, verdicts, status, days_ago).await;
+    }
     type Row = (uuid::Uuid, uuid::Uuid, bool, bool, bool, bool, bool);
     let rows: Vec<Row> = sqlx::query_as(
         "select a.organisation_id, a.application_id, processes_personal_data(a), dpia_required(a), iama_required(a),
@@ -541,6 +560,57 @@ async fn the_database_conditions_agree_with_the_domain_rules_on_the_demo() {
     }
     // Not vacuous: each condition is true for some registration and false for another.
     assert_eq!(both_ways.len(), 10, "{both_ways:?}");
+    let prescan_only = |id| {
+        sqlx::query_scalar::<_, bool>("select dpia_required_by_answers(a) from application a where application_id = $1")
+            .bind(id)
+    };
+    assert!(!prescan_only(third).fetch_one(&app.pool).await.unwrap(), "the Pre-scan is the only reason");
+    let dpia: Vec<bool> = sqlx::query_scalar("select dpia_required(a) from application a where application_id = any($1) order by array_position($1, application_id)")
+        .bind(vec![third, fourth])
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(dpia, [true, false], "the latest completed Pre-scan decides");
+
+    // The set the dashboard counts and the register filters on (migration 0054) is the functions' answer for
+    // every active registration of each organisation, and nothing else.
+    type Set = (uuid::Uuid, bool, bool, bool, bool);
+    let expected: Vec<Set> = sqlx::query_as(
+        "select application_id, dpia_required(a), assessment_completed(application_id, '{dpia}'), iama_required(a),
+                assessment_completed(application_id, '{iama,fraia}')
+           from application a where registration_active(workflow_status) order by application_id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let set: Vec<Set> = sqlx::query_as(
+        "select s.* from organisation o, registration_assessments(o.organisation_id) s order by application_id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(expected.iter().any(|r| r.0 == third && r.1) && expected.iter().any(|r| r.0 == fourth && !r.1));
+    assert_eq!(set, expected);
+}
+
+/// A Pre-scan DPIA of `id` with these verdicts, completed `days_ago` (or still open).
+async fn prescan(app: &TestApp, id: Uuid, verdicts: &str, status: &str, days_ago: i32) {
+    sqlx::query(
+        "with s as (insert into assessment (assessment_id, application_id, kind, status)
+                    values (gen_random_uuid(), $1, 'prescan_dpia', 'in_uitvoering') returning assessment_id)
+         insert into questionnaire (questionnaire_id, assessment_id, application_id, kind, definition_name,
+                                    definition_version, verdicts, status, completed_at)
+         select gen_random_uuid(), s.assessment_id, $1, 'prescan', 'Pre-scan DPIA', '1', $2::jsonb, $3,
+                case when $3 = 'afgerond' then now() - make_interval(days => $4) end
+           from s",
+    )
+    .bind(id)
+    .bind(verdicts)
+    .bind(status)
+    .bind(days_ago)
+    .execute(&app.pool)
+    .await
+    .unwrap();
 }
 
 /// The review conditions (migration 0050) agree with the queues' own rules: "in review" on every status, and

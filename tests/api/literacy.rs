@@ -141,3 +141,28 @@ async fn trainings_requirements_completions_and_coverage() {
         ]
     );
 }
+
+/// The SQL twin of the validity rule (migration 0053), which counts a tool's users with a valid training,
+/// gives the Rust rule's last valid day on every day of four years (leap years and month ends included) for
+/// every validity from 1 to 60 months, and none without a validity.
+#[tokio::test]
+async fn the_database_validity_rule_agrees_with_the_rust_rule() {
+    use airegister::literacy::rules::valid_until;
+    let app = TestApp::spawn().await;
+    let rows: Vec<(time::Date, i32, Option<time::Date>)> = sqlx::query_as(
+        "select d::date, m, training_valid_until(d::date, m)
+           from generate_series(date '2023-01-01', date '2026-12-31', interval '1 day') d,
+                generate_series(1, 60) m",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 1461 * 60);
+    let wrong: Vec<_> = rows.iter().filter(|(d, m, sql)| *sql != valid_until(*d, Some(*m))).take(5).collect();
+    assert!(wrong.is_empty(), "SQL and Rust differ: {wrong:?}");
+    // Month ends clamp: 31 January + 1 month ends on the day before 29 February 2024.
+    assert!(rows.contains(&(time::macros::date!(2024 - 01 - 31), 1, Some(time::macros::date!(2024 - 02 - 28)))));
+    let none: Option<time::Date> =
+        sqlx::query_scalar("select training_valid_until(current_date, null)").fetch_one(&app.pool).await.unwrap();
+    assert_eq!(none, None, "without a validity a completion does not expire");
+}

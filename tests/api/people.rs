@@ -415,6 +415,25 @@ async fn a_registration_lists_the_training_its_tool_requires_and_who_has_it() {
     let dir = app.logged_in(DIR).await;
     let p = page(&app, &dir, &format!("/register/{tool}")).await;
     assert!(p.contains("Basistraining AI (basis): 1 van 2 gebruikers"), "{p}");
+    // Counted in the database (migration 0053) as rules::standing says: the last valid day still counts, the
+    // day after it not (24 months), and a completion waiting for confirmation never.
+    let mw2 = app.logged_in(MW2).await;
+    let basis: Uuid = sqlx::query_scalar("select training_id from training").fetch_one(&app.pool).await.unwrap();
+    let basis = basis.to_string();
+    let fields = [("training_id", basis.as_str()), ("completed_on", "2026-02-01")];
+    assert_eq!(app.post(&mw2, "/ai-geletterdheid", &fields).await.status(), 303);
+    let today = "(now() at time zone 'Europe/Amsterdam')::date";
+    for (completed, valid) in [("", 0), (" + interval '1 day'", 1)] {
+        let expiry = if valid == 1 { "last valid day" } else { "expired" };
+        sqlx::query(&format!(
+            "update training_completion set completed_on = {today} - interval '24 months'{completed}"
+        ))
+        .execute(&app.pool)
+        .await
+        .unwrap();
+        let p = page(&app, &dir, &format!("/register/{tool}")).await;
+        assert!(p.contains(&format!("Basistraining AI (basis): {valid} van 2 gebruikers")), "{expiry}: {p}");
+    }
     // A registration without a requirement says so.
     let other = crate::requests::registration(&app, &ciso, "Gemini", o.mw, "goedgekeurd", "").await;
     assert!(
