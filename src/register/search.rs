@@ -238,7 +238,9 @@ fn push_filters<'a>(
 /// The filters on what follows a registration: assessments done or missing, open incidents, month created.
 fn push_follow_up_filters<'a>(b: &mut QueryBuilder<'a, Postgres>, organisation_id: Uuid, f: &'a ListFilter) {
     // The assessment filters, with the database's own conditions over the organisation's active registrations
-    // as a set (migration 0054; the same set the dashboard counts).
+    // as a set (migration 0054; the same set the dashboard counts). `group by` keeps the set one piece: PostgreSQL
+    // otherwise inlined the function into a nested loop that built it again for each registration it checked
+    // (10,000 registrations: 92 ms instead of 22 ms for a page).
     let assessment = match f.toets.as_str() {
         "dpia_ontbreekt" => Some("dpia and not dpia_done"),
         "dpia_gedaan" => Some("dpia and dpia_done"),
@@ -249,7 +251,7 @@ fn push_follow_up_filters<'a>(b: &mut QueryBuilder<'a, Postgres>, organisation_i
     if let Some(condition) = assessment {
         b.push(" and application_id in (select application_id from registration_assessments(")
             .push_bind(organisation_id)
-            .push(format!(") where {condition})"));
+            .push(format!(") where {condition} group by application_id)"));
     }
     match f.incident.as_str() {
         "open" => {
