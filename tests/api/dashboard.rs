@@ -572,6 +572,23 @@ async fn the_database_conditions_agree_with_the_domain_rules_on_the_demo() {
         .unwrap();
     assert_eq!(dpia, [true, false], "the latest completed Pre-scan decides");
 
+    // A second organisation with a registration that needs and has a DPIA (by its Pre-scan), so a set that
+    // leaked across organisations would differ below.
+    let other = app.org("Gemeente Naastdam", "gm0404").await;
+    app.user("pl@naastdam.example", other, &[Role::Medewerker, Role::Projectleider]).await;
+    let next_door = app.user("ciso@naastdam.example", other, &[Role::Medewerker, Role::Ciso]).await;
+    let c = app.logged_in("ciso@naastdam.example").await;
+    let theirs = crate::requests::registration(&app, &c, "Naastdam-tool", next_door, "in_gebruik", "").await;
+    prescan(&app, theirs, required, "afgerond", 1).await;
+    assessment(&app, theirs, "dpia", "afgerond").await;
+    let sets: Vec<(uuid::Uuid, uuid::Uuid)> = sqlx::query_as(
+        "select o.organisation_id, s.application_id from organisation o, registration_assessments(o.organisation_id) s",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(sets.contains(&(other, theirs)) && sets.iter().filter(|(_, id)| *id == theirs).count() == 1);
+
     // The set the dashboard counts and the register filters on (migration 0054) is the functions' answer for
     // every active registration of each organisation, and nothing else.
     type Set = (uuid::Uuid, bool, bool, bool, bool);

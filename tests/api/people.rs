@@ -422,17 +422,22 @@ async fn a_registration_lists_the_training_its_tool_requires_and_who_has_it() {
     let basis = basis.to_string();
     let fields = [("training_id", basis.as_str()), ("completed_on", "2026-02-01")];
     assert_eq!(app.post(&mw2, "/ai-geletterdheid", &fields).await.status(), 303);
-    let today = "(now() at time zone 'Europe/Amsterdam')::date";
-    for (completed, valid) in [("", 0), (" + interval '1 day'", 1)] {
-        let expiry = if valid == 1 { "last valid day" } else { "expired" };
-        sqlx::query(&format!(
-            "update training_completion set completed_on = {today} - interval '24 months'{completed}"
-        ))
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    // The completion dates closest to the boundary by the Rust rule: the earliest still valid today, the latest
+    // no longer valid (month ends clamp, so not every day is some completion's last valid day).
+    let today: time::Date =
+        sqlx::query_scalar("select (now() at time zone 'Europe/Amsterdam')::date").fetch_one(&app.pool).await.unwrap();
+    let around: Vec<time::Date> = (700..760).map(|d| today - time::Duration::days(d)).collect();
+    let until = |d: &time::Date| airegister::literacy::rules::valid_until(*d, Some(24)).unwrap();
+    let still = around.iter().filter(|d| until(d) >= today).min().copied().unwrap();
+    let expired = around.iter().filter(|d| until(d) < today).max().copied().unwrap();
+    for (completed, valid) in [(expired, 0), (still, 1)] {
+        sqlx::query("update training_completion set completed_on = $1")
+            .bind(completed)
+            .execute(&app.pool)
+            .await
+            .unwrap();
         let p = page(&app, &dir, &format!("/register/{tool}")).await;
-        assert!(p.contains(&format!("Basistraining AI (basis): {valid} van 2 gebruikers")), "{expiry}: {p}");
+        assert!(p.contains(&format!("Basistraining AI (basis): {valid} van 2 gebruikers")), "{completed}: {p}");
     }
     // A registration without a requirement says so.
     let other = crate::requests::registration(&app, &ciso, "Gemini", o.mw, "goedgekeurd", "").await;
