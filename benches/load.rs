@@ -3,7 +3,9 @@
 //!   - the register's first page, with a status filter, with a search and a filter, and a broad search,
 //!   - an application's page (a different registration each time),
 //!   - the allowed-tools page,
-//!   - the public register (page 1 and a search).
+//!   - the public register (page 1 and a search),
+//!   - as a CISO: the dashboard ("Overzicht": counts over the whole register and the AI-literacy figures of
+//!     every member per department and role) and the AI-literacy coverage per role and tool.
 //!
 //! For each: requests per second, p50/p95/p99, errors, the server's resident memory (peak while measuring,
 //! sampled from /proc), how the CPU time was shared between the server, PostgreSQL and the load generator
@@ -44,6 +46,8 @@ const WARM_UP: Duration = Duration::from_secs(3);
 const LOAD_SQL: &str = include_str!("load.sql");
 /// Member accounts, each registration's owner and Accountable one of them.
 const PEOPLE_SQL: &str = include_str!("people.sql");
+/// The members' departments, a training required of every medewerker and how they stand for it.
+const LITERACY_SQL: &str = include_str!("literacy.sql");
 
 fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
     std::env::var(key).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -227,6 +231,7 @@ async fn main() {
     sqlx::raw_sql("alter table application disable trigger application_updated_at").execute(&pool).await.unwrap();
     sqlx::query(PEOPLE_SQL).bind(org).bind(members).execute(&pool).await.unwrap();
     sqlx::raw_sql("alter table application enable trigger application_updated_at").execute(&pool).await.unwrap();
+    sqlx::query(LITERACY_SQL).bind(org).execute(&pool).await.unwrap();
     // Conditions of approval for a share of the approved tools (the allowed-tools page shows them).
     sqlx::query(
         "insert into review_decision (decision_id, application_id, decision, note, decided_at)
@@ -247,10 +252,21 @@ async fn main() {
             .await
             .unwrap();
         users::set_roles(&mut tx, id, org, &[Role::Medewerker]).await.unwrap();
+        // The dashboard's users: a CISO each (its own login: the other pages stay those of a medewerker).
+        let id = users::create_user(
+            &mut tx,
+            &format!("bench{i}-ciso@benchdam.example"),
+            &format!("Bench CISO {i}"),
+            Some(&hash),
+        )
+        .await
+        .unwrap();
+        users::set_roles(&mut tx, id, org, &[Role::Medewerker, Role::Ciso]).await.unwrap();
     }
     tx.commit().await.unwrap();
     println!(
-        "Loaded {applications} applications, {members} members and {max_clients} users in {:.1} s",
+        "Loaded {applications} applications, {members} members and {} users in {:.1} s",
+        2 * max_clients,
         t.elapsed().as_secs_f64()
     );
 
@@ -272,19 +288,17 @@ async fn main() {
     }
     let (base, pid) = (server.base.clone(), server.child.id());
     let idle_rss = rss_kib(pid, "VmRSS:") as f64 / 1024.0;
-    let mut targets = vec![Target { label: "", clients: log_in(&base, max_clients, None).await, base, pid }];
+    let mut targets = vec![Target::log_in("", base, pid, max_clients, None).await];
     // Compressed answers from the same server, measured in turn with the plain ones (the last row stays the
     // plain one, with the probe).
     let accept = std::env::var("LOAD_ACCEPT_ENCODING").ok().filter(|a| !a.is_empty());
     if let Some(a) = &accept {
         let label: &'static str = Box::leak(format!(" (Accept-Encoding: {a})").into_boxed_str());
         let base = targets[0].base.clone();
-        let clients = log_in(&base, max_clients, Some(a)).await;
-        targets.insert(0, Target { label, clients, base, pid });
+        targets.insert(0, Target::log_in(label, base, pid, max_clients, Some(a)).await);
     }
     if let Some(b) = &before {
-        let clients = log_in(&b.base, max_clients, None).await;
-        targets.insert(0, Target { label: " (before)", clients, base: b.base.clone(), pid: b.child.id() });
+        targets.insert(0, Target::log_in(" (before)", b.base.clone(), b.child.id(), max_clients, None).await);
         let last = targets.len() - 1;
         targets[last].label = " (after)";
     }
@@ -296,6 +310,8 @@ async fn main() {
         ("Application page", ids.iter().map(|id| format!("/register/{id}")).collect()),
         ("Allowed tools", vec!["/toegestane-tools".into()]),
         ("Public register", vec!["/openbaar/gm0999".into(), "/openbaar/gm0999?q=vertaaldienst".into()]),
+        ("Dashboard (CISO)", vec!["/overzicht".into()]),
+        ("AI-literacy coverage (CISO)", vec!["/ai-geletterdheid/dekking".into()]),
     ];
     // LOAD_ONLY=word keeps the scenarios whose name contains it (for profiling one page).
     let only = std::env::var("LOAD_ONLY").unwrap_or_default();
@@ -307,11 +323,7 @@ async fn main() {
         std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
     );
     let current = targets.last().unwrap();
-    let probes = if env_or("LOAD_PROBE", 1) == 1 {
-        capture_all(&pool, &current.clients[0], &current.base, &scenarios).await
-    } else {
-        Vec::new()
-    };
+    let probes = if env_or("LOAD_PROBE", 1) == 1 { capture_all(&pool, current, &scenarios).await } else { Vec::new() };
     measure_all(&targets, &scenarios, &concurrency, measure, &probes, &url).await;
     if env_or("LOAD_PLAIN_INDEX", 0) == 1 {
         // The fallback of migration 0041: the plain text index, filters applied after it.
@@ -326,11 +338,7 @@ async fn main() {
         println!("\nWith the plain text index (no btree_gin):");
         let search: Vec<_> = scenarios.iter().filter(|(n, _)| n.starts_with("Register")).cloned().collect();
         let current = targets.last().unwrap();
-        let probes = if probes.is_empty() {
-            probes
-        } else {
-            capture_all(&pool, &current.clients[0], &current.base, &search).await
-        };
+        let probes = if probes.is_empty() { probes } else { capture_all(&pool, current, &search).await };
         measure_all(&targets, &search, &concurrency, measure, &probes, &url).await;
     }
     for t in &targets {
@@ -346,16 +354,35 @@ async fn main() {
     }
 }
 
-/// A server under measurement: its logged-in clients, address and process.
+/// The scenarios measured with the CISO clients end in this.
+const AS_CISO: &str = "(CISO)";
+
+/// A server under measurement: its logged-in clients (medewerkers, and CISOs for the dashboard), address and
+/// process.
 struct Target {
     label: &'static str,
     clients: Vec<reqwest::Client>,
+    cisos: Vec<reqwest::Client>,
     base: String,
     pid: u32,
 }
 
-/// `n` bench users, each logged in with its own cookie store; with `accept`, asking for compressed answers.
-async fn log_in(base: &str, n: usize, accept: Option<&str>) -> Vec<reqwest::Client> {
+impl Target {
+    async fn log_in(label: &'static str, base: String, pid: u32, n: usize, accept: Option<&str>) -> Target {
+        let clients = log_in(&base, n, "", accept).await;
+        let cisos = log_in(&base, n, "-ciso", accept).await;
+        Target { label, clients, cisos, base, pid }
+    }
+
+    /// The clients a scenario runs with.
+    fn clients_for(&self, scenario: &str) -> &[reqwest::Client] {
+        if scenario.ends_with(AS_CISO) { &self.cisos } else { &self.clients }
+    }
+}
+
+/// `n` bench users (`bench{i}{suffix}`), each logged in with its own cookie store; with `accept`, asking for
+/// compressed answers.
+async fn log_in(base: &str, n: usize, suffix: &str, accept: Option<&str>) -> Vec<reqwest::Client> {
     let mut headers = reqwest::header::HeaderMap::new();
     if let Some(a) = accept {
         headers.insert("accept-encoding", a.parse().unwrap());
@@ -371,11 +398,14 @@ async fn log_in(base: &str, n: usize, accept: Option<&str>) -> Vec<reqwest::Clie
             .unwrap();
         let r = c
             .post(format!("{base}/inloggen"))
-            .form(&[("email", format!("bench{i}@benchdam.example")), ("password", helpers::PASSWORD.to_string())])
+            .form(&[
+                ("email", format!("bench{i}{suffix}@benchdam.example")),
+                ("password", helpers::PASSWORD.to_string()),
+            ])
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 303, "bench user {i} logs in");
+        assert_eq!(r.status(), 303, "bench user {i}{suffix} logs in");
         clients.push(c);
     }
     clients
@@ -384,12 +414,12 @@ async fn log_in(base: &str, n: usize, accept: Option<&str>) -> Vec<reqwest::Clie
 /// One request of each path of each scenario with the statement log on (the first two paths of a scenario).
 async fn capture_all(
     pool: &sqlx::PgPool,
-    client: &reqwest::Client,
-    base: &str,
+    target: &Target,
     scenarios: &[(&str, Vec<String>)],
 ) -> Vec<Result<Vec<probe::Capture>, String>> {
     let mut all = Vec::new();
-    for (_, paths) in scenarios {
+    for (name, paths) in scenarios {
+        let (client, base) = (&target.clients_for(name)[0], &target.base);
         let mut captures = Vec::new();
         let mut failed = None;
         for path in paths.iter().take(2) {
@@ -439,7 +469,14 @@ async fn measure_all(
                 for t in order {
                     let target = &targets[t];
                     runs[t].push(
-                        run(&target.clients[..*n], &target.base, Arc::new(paths.clone()), measure, target.pid).await,
+                        run(
+                            &target.clients_for(name)[..*n],
+                            &target.base,
+                            Arc::new(paths.clone()),
+                            measure,
+                            target.pid,
+                        )
+                        .await,
                     );
                 }
             }

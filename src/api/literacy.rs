@@ -180,8 +180,7 @@ pub async fn create_completion(
     let field = |field: &str, message: &str| {
         Problem::invalid(vec![FieldError { field: field.into(), message: message.into() }])
     };
-    let member = store::members(&state.pool, org).await?.iter().any(|m| m.user_id == person && m.active);
-    if !member {
+    if !store::is_active_member(&state.pool, org, person).await? {
         return Err(field("user_id", "Deze medewerker is geen actief lid van de organisatie."));
     }
     if training_in(&state, org, c.training_id).await?.is_none() {

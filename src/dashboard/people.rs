@@ -3,15 +3,13 @@
 //! people for whoever may see names: the policy's coverage page (CISO, directie, administrator) and the
 //! literacy lists (administrator, CISO, FG); the others see the figures only.
 
-use std::collections::HashMap;
-
 use sqlx::PgPool;
 use uuid::Uuid;
 
 use crate::auth::roles::Role;
 use crate::auth::session::CurrentUser;
+use crate::literacy::figures::StandingCount;
 use crate::literacy::rules::Standing;
-use crate::literacy::status::Pair;
 use crate::policy::coverage::NO_DEPARTMENT;
 use crate::policy::store::{self, Reader};
 use crate::web::url_encode;
@@ -115,34 +113,35 @@ fn policy_figures(number: i32, readers: &[Reader], links: bool) -> PolicyFigures
     PolicyFigures { number, by_department, by_role }
 }
 
-fn literacy_line<'a>(label: String, of: impl Iterator<Item = &'a Pair> + Clone, href: Option<String>) -> Line {
+fn literacy_line<'a>(label: String, of: impl Iterator<Item = &'a StandingCount> + Clone, href: Option<String>) -> Line {
     let cells = LITERACY_GROUPS
         .iter()
         .map(|(g, _)| Cell {
-            value: of.clone().filter(|p| literacy_in_group(p.standing, g)).count(),
+            value: of.clone().filter(|c| literacy_in_group(c.standing, g)).map(|c| c.count).sum(),
             href: href.as_ref().map(|h| format!("{h}&stand={g}")),
         })
         .collect();
     Line { label, cells }
 }
 
-/// Required trainings per person's department and per role that requires them.
-fn literacy_figures(pairs: &[Pair], departments: &HashMap<Uuid, String>, links: bool) -> (Vec<Line>, Vec<Line>) {
-    let dept = |p: &Pair| department_of(departments.get(&p.user_id).map(String::as_str));
-    let keys = ordered(pairs.iter().map(dept).collect());
+/// Required trainings per person's department and per role that requires them, from the database's counts per
+/// (department, role, standing).
+fn literacy_figures(counts: &[StandingCount], links: bool) -> (Vec<Line>, Vec<Line>) {
+    let dept = |c: &StandingCount| department_of(c.department.as_deref());
+    let keys = ordered(counts.iter().map(dept).collect());
     let by_department = keys
         .into_iter()
         .map(|(label, value)| {
             let href = links.then(|| format!("{}?afdeling={}", super::LITERACY_LIST, url_encode(&value)));
-            literacy_line(label, pairs.iter().filter(|p| dept(p).1 == value), href)
+            literacy_line(label, counts.iter().filter(|c| dept(c).1 == value), href)
         })
         .collect();
     let by_role = Role::ALL
         .iter()
-        .filter(|r| pairs.iter().any(|p| p.role == Some(**r)))
+        .filter(|r| counts.iter().any(|c| c.role == Some(**r)))
         .map(|r| {
             let href = links.then(|| format!("{}/lijst?rol={}", crate::literacy::COVERAGE, r.as_str()));
-            literacy_line(r.label().to_string(), pairs.iter().filter(|p| p.role == Some(*r)), href)
+            literacy_line(r.label().to_string(), counts.iter().filter(|c| c.role == Some(*r)), href)
         })
         .collect();
     (by_department, by_role)
@@ -161,9 +160,8 @@ pub async fn load(pool: &PgPool, org: Uuid, user: &CurrentUser) -> sqlx::Result<
             policy.push(Table { caption, first, heads: POLICY_HEADS.to_vec(), lines });
         }
     }
-    let pairs = crate::literacy::status::pairs(pool, org, crate::web::today()).await?;
-    let departments = crate::literacy::figures::departments(pool, org).await?;
-    let (by_department, by_role) = literacy_figures(&pairs, &departments, crate::literacy::sees_lists(user));
+    let counts = crate::literacy::figures::standing_counts(pool, org, crate::web::today()).await?;
+    let (by_department, by_role) = literacy_figures(&counts, crate::literacy::sees_lists(user));
     let heads: Vec<&'static str> = LITERACY_GROUPS.iter().map(|(_, h)| *h).collect();
     let literacy = [("per afdeling", "Afdeling", by_department), ("per rol", "Rol", by_role)]
         .into_iter()

@@ -7,6 +7,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::figures::{StandingCount, standing_counts};
 use super::rules::Standing;
 use super::status::{Pair, pairs};
 use super::{COVERAGE, sees_figures, sees_lists};
@@ -49,11 +50,11 @@ pub struct Row {
     pub figures: Vec<Figure>,
 }
 
-fn row<'a>(label: String, query: &str, of: impl Iterator<Item = &'a Pair> + Clone) -> Row {
+fn row<'a>(label: String, query: &str, of: impl Iterator<Item = &'a StandingCount> + Clone) -> Row {
     let figures = GROUPS
         .iter()
         .map(|(g, _)| Figure {
-            count: of.clone().filter(|p| in_group(p.standing, g)).count(),
+            count: of.clone().filter(|c| in_group(c.standing, g)).map(|c| c.count).sum(),
             href: format!("{COVERAGE}/lijst?{query}&stand={g}"),
         })
         .collect();
@@ -61,19 +62,19 @@ fn row<'a>(label: String, query: &str, of: impl Iterator<Item = &'a Pair> + Clon
 }
 
 /// The coverage rows per role (in the order of the roles) and per tool (by name).
-pub fn rows(all: &[Pair]) -> (Vec<Row>, Vec<Row>) {
+pub fn rows(all: &[StandingCount]) -> (Vec<Row>, Vec<Row>) {
     let roles = Role::ALL
         .iter()
-        .filter(|r| all.iter().any(|p| p.role == Some(**r)))
-        .map(|r| row(r.label().to_string(), &format!("rol={}", r.as_str()), all.iter().filter(|p| p.role == Some(*r))))
+        .filter(|r| all.iter().any(|c| c.role == Some(**r)))
+        .map(|r| row(r.label().to_string(), &format!("rol={}", r.as_str()), all.iter().filter(|c| c.role == Some(*r))))
         .collect();
-    let mut tools: Vec<(Uuid, String)> = all.iter().filter_map(|p| p.tool.clone()).collect();
+    let mut tools: Vec<(Uuid, String)> = all.iter().filter_map(|c| c.tool.clone()).collect();
     tools.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()).then(a.0.cmp(&b.0)));
     tools.dedup();
     let tools = tools
         .into_iter()
         .map(|(id, name)| {
-            row(name, &format!("tool={id}"), all.iter().filter(move |p| p.tool.as_ref().is_some_and(|t| t.0 == id)))
+            row(name, &format!("tool={id}"), all.iter().filter(move |c| c.tool.as_ref().is_some_and(|t| t.0 == id)))
         })
         .collect();
     (roles, tools)
@@ -95,8 +96,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult
     if !sees_figures(&user) {
         return Err(AppError::Forbidden);
     }
-    let all = pairs(&state.pool, org, today()).await?;
-    let (roles, tools) = rows(&all);
+    let (roles, tools) = rows(&standing_counts(&state.pool, org, today()).await?);
     render(&CoveragePage {
         layout: Layout::for_user(&user, "Dekking AI-geletterdheid", COVERAGE),
         groups: GROUPS,

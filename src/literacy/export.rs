@@ -12,6 +12,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::coverage::{GROUPS, in_group, rows};
+use super::figures::StandingCount;
 use super::figures::departments;
 use super::rules::Standing;
 use super::status::{Pair, pairs};
@@ -85,7 +86,8 @@ pub fn figure_rows(pairs: &[Pair], departments: &HashMap<Uuid, String>) -> Vec<V
         let counts = GROUPS.iter().map(|(g, _)| of.iter().filter(|p| in_group(p.standing, g)).count()).collect();
         out.push(line("Afdeling", d, counts));
     }
-    let (roles, tools) = rows(pairs);
+    let counts: Vec<StandingCount> = pairs.iter().map(|p| StandingCount::of(p, departments.get(&p.user_id))).collect();
+    let (roles, tools) = rows(&counts);
     for (kind, of) in [("Rol", roles), ("Tool", tools)] {
         for r in of {
             out.push(line(kind, &r.label, r.figures.iter().map(|f| f.count).collect()));

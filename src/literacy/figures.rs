@@ -1,12 +1,17 @@
 //! Small literacy queries for the pages outside this module (issue 22, item 4): what a registration's tool
-//! requires and how many of its users have it, and each member's department for the coverage per department.
-//! The standing is `rules::standing`, as everywhere else (for a tool's count, its SQL twin `training_valid_until`).
+//! requires and how many of its users have it, how the organisation's required trainings stand per department
+//! and role, and each member's department for the coverage per department. The standing is `rules::standing`, as
+//! everywhere else; where the database counts, its SQL twins `training_valid_until` and `training_standing`.
 
 use std::collections::HashMap;
 
 use sqlx::PgPool;
 use time::Date;
 use uuid::Uuid;
+
+use super::rules::{EXPIRY_WARNING_DAYS, Standing};
+use super::status::Pair;
+use crate::roles::Role;
 
 /// One training a tool requires, and how its users stand.
 pub struct ToolTraining {
@@ -60,4 +65,64 @@ pub async fn departments(pool: &PgPool, org: Uuid) -> sqlx::Result<HashMap<Uuid,
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(|r| (r.user_id, r.department)).collect())
+}
+
+/// How many (person, required training, reason) of the organisation stand one way, for one department and one
+/// reason: what the dashboard's and the coverage page's figures add up.
+pub struct StandingCount {
+    /// The person's department, trimmed (None: none).
+    pub department: Option<String>,
+    /// The reason: the role that requires the training, or the tool (id and name).
+    pub role: Option<Role>,
+    pub tool: Option<(Uuid, String)>,
+    pub standing: Standing,
+    pub count: usize,
+}
+
+impl StandingCount {
+    /// One pair read with `status::pairs`, as a count of one (where the pairs are read anyway: the exports).
+    pub fn of(p: &Pair, department: Option<&String>) -> StandingCount {
+        StandingCount {
+            department: department.cloned(),
+            role: p.role,
+            tool: p.tool.clone(),
+            standing: p.standing,
+            count: 1,
+        }
+    }
+}
+
+/// The standings of every need of the organisation on `today`, counted per department, reason and standing in
+/// the database: the same pairs as `status::pairs` (an organisation with thousands of people has thousands of
+/// them), with `rules::standing` as the SQL function `training_standing`.
+pub async fn standing_counts(pool: &PgPool, org: Uuid, today: Date) -> sqlx::Result<Vec<StandingCount>> {
+    let rows = sqlx::query!(
+        r#"select nullif(btrim(u.department), '') as department, n.role, n.application_id, a.name as "tool?",
+                  training_standing(l.done, t.validity_months, coalesce(l.waiting, false), $2, $3) as "standing!",
+                  count(*) as "count!"
+             from training_need n join app_user u on u.user_id = n.user_id
+             join training t on t.training_id = n.training_id
+             left join application a on a.application_id = n.application_id
+             left join training_latest l
+                    on l.organisation_id = n.organisation_id and l.user_id = n.user_id and l.training_id = n.training_id
+            where n.organisation_id = $1
+            group by 1, 2, 3, 4, 5"#,
+        org,
+        today,
+        i32::try_from(EXPIRY_WARNING_DAYS).unwrap_or(i32::MAX)
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(StandingCount {
+                standing: Standing::parse(&r.standing)?,
+                department: r.department,
+                role: r.role.as_deref().and_then(Role::parse),
+                tool: r.application_id.zip(r.tool),
+                count: usize::try_from(r.count).unwrap_or(0),
+            })
+        })
+        .collect())
 }

@@ -318,7 +318,10 @@ pub async fn record_for(
     let input = posted.input.clone();
     let mut parsed = CompletionInput::read(&input, true, today());
     if let Ok(c) = &parsed {
-        let member = store::members(&state.pool, org).await?.iter().any(|m| Some(m.user_id) == c.user_id && m.active);
+        let member = match c.user_id {
+            Some(person) => store::is_active_member(&state.pool, org, person).await?,
+            None => false,
+        };
         if !member {
             parsed = Err(refused(FormData::default(), "user_id", "Kies een medewerker uit de lijst.").1);
         } else if training_in(&state, org, c.training_id).await?.is_none() {

@@ -123,17 +123,14 @@ pub struct Pair {
 /// Every need of the organisation with its standing on `today`.
 pub async fn pairs(pool: &PgPool, org: Uuid, today: Date) -> sqlx::Result<Vec<Pair>> {
     let rows = sqlx::query!(
-        r#"with latest as (
-               select c.user_id, c.training_id, max(c.completed_on) filter (where c.confirmed_at is not null) as done,
-                      bool_or(c.confirmed_at is null) as waiting
-               from training_completion c where c.organisation_id = $1 group by c.user_id, c.training_id)
-           select n.user_id as "user_id!", u.name as user_name, u.email, n.training_id as "training_id!",
+        r#"select n.user_id as "user_id!", u.name as user_name, u.email, n.training_id as "training_id!",
                   t.title, t.validity_months, n.role, n.application_id, a.name as "tool?",
                   l.done as "done?", coalesce(l.waiting, false) as "waiting!"
            from training_need n join app_user u on u.user_id = n.user_id
            join training t on t.training_id = n.training_id
            left join application a on a.application_id = n.application_id
-           left join latest l on l.user_id = n.user_id and l.training_id = n.training_id
+           left join training_latest l
+                  on l.organisation_id = n.organisation_id and l.user_id = n.user_id and l.training_id = n.training_id
            where n.organisation_id = $1
            order by lower(u.name), u.email, lower(t.title)"#,
         org

@@ -175,6 +175,20 @@ pub async fn members(pool: &PgPool, organisation_id: Uuid) -> sqlx::Result<Vec<M
     .await
 }
 
+/// Whether `user_id` is an active member of the organisation: one row, where a check against `members` read them
+/// all (an organisation's members can number thousands).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn is_active_member(pool: &PgPool, organisation_id: Uuid, user_id: Uuid) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(
+        r#"select exists (select 1 from app_user u join membership m using (user_id)
+                           where m.organisation_id = $1 and u.user_id = $2 and u.active) as "member!""#,
+        organisation_id,
+        user_id
+    )
+    .fetch_one(pool)
+    .await
+}
+
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn insert(
     conn: &mut PgConnection,

@@ -166,3 +166,39 @@ async fn the_database_validity_rule_agrees_with_the_rust_rule() {
         sqlx::query_scalar("select training_valid_until(current_date, null)").fetch_one(&app.pool).await.unwrap();
     assert_eq!(none, None, "without a validity a completion does not expire");
 }
+
+/// The SQL twin of the standing rule (migration 0055), which the dashboard counts with, gives the Rust rule's
+/// standing on days around leap days and month ends, for completions from five days ahead to over five years
+/// back (both boundaries: the last valid day and the start of the warning period), with and without a validity
+/// and an entry waiting for confirmation, and without any completion.
+#[tokio::test]
+async fn the_database_standing_rule_agrees_with_the_rust_rule() {
+    use airegister::literacy::rules::{EXPIRY_WARNING_DAYS, Standing, standing};
+    let app = TestApp::spawn().await;
+    let rows: Vec<(Option<time::Date>, Option<i32>, bool, time::Date, String)> = sqlx::query_as(
+        "select d.done, m.months, w.waiting, t.today,
+                training_standing(d.done, m.months, w.waiting, t.today, $1)
+           from unnest(array[date '2024-02-28', date '2024-02-29', date '2024-03-01', date '2024-12-31',
+                             date '2025-01-31', date '2025-02-28', date '2025-03-01', date '2025-06-15',
+                             date '2026-01-01', date '2026-12-04']) t(today)
+           cross join lateral (select (t.today - k)::date as done from generate_series(-5, 1900) k
+                               union all select null) d
+           cross join unnest(array[null, 1, 2, 3, 6, 12, 18, 24, 36, 60]::int[]) m(months)
+           cross join unnest(array[false, true]) w(waiting)",
+    )
+    .bind(EXPIRY_WARNING_DAYS as i32)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 10 * 1907 * 10 * 2);
+    let wrong: Vec<_> = rows
+        .iter()
+        .filter(|(done, months, waiting, today, sql)| standing(*done, *months, *waiting, *today).as_str() != sql)
+        .take(5)
+        .collect();
+    assert!(wrong.is_empty(), "SQL and Rust differ: {wrong:?}");
+    // Every standing occurs on the grid, so the comparison covers each branch of the rule.
+    for s in Standing::ALL {
+        assert!(rows.iter().any(|r| r.4 == s.as_str()), "{} occurs", s.as_str());
+    }
+}

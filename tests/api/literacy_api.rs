@@ -88,6 +88,18 @@ async fn trainings_completions_and_coverage_with_rights_per_role() {
     assert_eq!((counted["confirmed"].as_bool(), counted["source"].as_str()), (Some(true), Some("beheerder")));
     let unknown = json!({ "training_id": uuid::Uuid::now_v7(), "completed_on": "2026-01-15" });
     assert_eq!(post(&app, &a, "/literacy/completions", unknown).await.status(), 422);
+    // Only for an active member of the organisation: not someone of another one, nor a deactivated account.
+    let elsewhere = app.org("Gemeente Elders", "gm0304").await;
+    let outsider = app.user("mw@elders.example", elsewhere, &[Role::Medewerker]).await;
+    sqlx::query("update app_user set active = false where user_id = $1").bind(dir).execute(&app.pool).await.unwrap();
+    for person in [outsider, dir, uuid::Uuid::now_v7()] {
+        let body = json!({ "training_id": tid, "completed_on": "2026-01-15", "user_id": person });
+        let r = post(&app, &a, "/literacy/completions", body).await;
+        assert_eq!(r.status(), 422, "{person}");
+        let p: Value = r.json().await.unwrap();
+        assert_eq!(p["errors"][0]["field"], "user_id", "{p}");
+    }
+    sqlx::query("update app_user set active = true where user_id = $1").bind(dir).execute(&app.pool).await.unwrap();
 
     // Lists: one's own, or everyone's for the administrator.
     let mine: Value = api_get(&app, &m, "/literacy/completions").await.json().await.unwrap();

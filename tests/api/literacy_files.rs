@@ -163,6 +163,19 @@ async fn a_certificate_is_uploaded_listed_and_downloaded_by_who_may_see_it() {
     assert!(page(app, &mw2, "/ai-geletterdheid").await.contains("certificaat mw2.png"));
     assert_eq!(app.count(docs, s.org).await, 2);
 
+    // Only for an active member of the organisation: a deactivated account is refused on the person's field.
+    sqlx::query("update app_user set active = false where user_id = $1").bind(s.mw2).execute(&app.pool).await.unwrap();
+    let r = app
+        .post(
+            &s.admin,
+            "/ai-geletterdheid/afrondingen",
+            &[("user_id", &mw2_id), ("training_id", &s.basis), ("completed_on", "2025-01-11")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Kies een medewerker uit de lijst."));
+    sqlx::query("update app_user set active = true where user_id = $1").bind(s.mw2).execute(&app.pool).await.unwrap();
+
     // A completion with a link only has no file to download.
     let r = app
         .post(

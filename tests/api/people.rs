@@ -395,6 +395,107 @@ async fn the_dashboard_counts_per_department_and_role_and_links_to_the_people() 
     assert_eq!(app.get(&mw, "/overzicht/ai-geletterdheid?afdeling=Burgerzaken&stand=gedaan").await.status(), 403);
 }
 
+/// A completion entered straight into the database: confirmed (by the administrator) or waiting (the person's own).
+async fn completion(app: &TestApp, o: &Org, user: &str, training: &str, done: time::Date, confirmed: bool) {
+    sqlx::query(
+        "insert into training_completion (completion_id, organisation_id, training_id, user_id, completed_on, source,
+                                          confirmed_at)
+         select $1, $2, t.training_id, u.user_id, $5, case when $6 then 'beheerder' else 'zelf' end,
+                case when $6 then now() end
+           from training t, app_user u where t.title = $3 and u.email = $4",
+    )
+    .bind(Uuid::now_v7())
+    .bind(o.id)
+    .bind(training)
+    .bind(user)
+    .bind(done)
+    .bind(confirmed)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+/// The literacy figures of the dashboard and the coverage page are counted in the database (migration 0055), the
+/// lists behind them from every pair with the Rust rule: every figure is the number of people its list shows, with each standing and
+/// reason present (valid, expired, waiting, missing; a role and a tool) and departments with spaces or none.
+#[tokio::test]
+async fn every_literacy_figure_is_the_number_its_list_shows() {
+    let app = TestApp::spawn().await;
+    let o = setup(&app).await;
+    set_departments(&app, &[(MW, " Burgerzaken "), (MW2, "Financiën"), (CISO, "Burgerzaken"), (ADMIN, "  ")]).await;
+    literacy(&app, &o).await;
+    let admin = app.logged_in(ADMIN).await;
+    let fields = [("title", "Toezicht op AI"), ("level", "gevorderd"), ("validity_months", "12")];
+    assert_eq!(app.post(&admin, "/ai-geletterdheid/trainingen", &fields).await.status(), 303);
+    let training: Uuid = sqlx::query_scalar("select training_id from training where title = 'Toezicht op AI'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let training = training.to_string();
+    let req = [("requirement_training", training.as_str()), ("role", "ciso")];
+    assert_eq!(app.post(&admin, "/ai-geletterdheid/eisen", &req).await.status(), 303);
+    let today = airegister::web::today();
+    // The CISO's supervision training ran out; the second medewerker's basic training waits for confirmation;
+    // the administrator's expired one waits for a new confirmation.
+    completion(&app, &o, CISO, "Toezicht op AI", today - time::Duration::days(400), true).await;
+    completion(&app, &o, MW2, "Basistraining AI", today - time::Duration::days(3), false).await;
+    completion(&app, &o, ADMIN, "Basistraining AI", today - time::Duration::days(1000), true).await;
+    completion(&app, &o, ADMIN, "Basistraining AI", today - time::Duration::days(2), false).await;
+
+    let ciso = app.logged_in(CISO).await;
+    let mut figures = Vec::new();
+    // The dashboard per department (Burgerzaken, Financiën, none) and per role (medewerker, CISO), three figures
+    // each; the coverage page per role and per tool (Copilot), five each.
+    for (path, expected) in [("/overzicht", 5 * 3), ("/ai-geletterdheid/dekking", 3 * 5)] {
+        let html = page(&app, &ciso, path).await;
+        let before = figures.len();
+        for part in html.split("<a class=\"utrecht-link\" href=\"").skip(1) {
+            let href = part[..part.find('"').unwrap()].replace("&#38;", "&");
+            if href.starts_with("/overzicht/ai-geletterdheid?") || href.starts_with("/ai-geletterdheid/dekking/lijst?")
+            {
+                let n: usize = part[part.find('>').unwrap() + 1..part.find("</a>").unwrap()].parse().unwrap();
+                figures.push((href, n));
+            }
+        }
+        assert_eq!(figures.len() - before, expected, "{path}: {figures:?}");
+    }
+    let mut wrong = Vec::new();
+    for (href, n) in &figures {
+        let list = page(&app, &ciso, href).await;
+        let shown = if *n == 0 { "Niemand in deze lijst.".to_string() } else { format!(">{n} vereiste trainingen<") };
+        if !list.contains(&shown) {
+            let caption = list.split("utrecht-table__caption\">").nth(1).and_then(|c| c.split('<').next());
+            wrong.push(format!("{href}: page {n}, list {caption:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    let value = |href: &str| figures.iter().find(|f| f.0 == href).map(|f| f.1).unwrap_or_else(|| panic!("{href}"));
+    // Burgerzaken: the medewerker's basic training for the role and for Copilot (done), the CISO's basic one
+    // (missing) and supervision (expired).
+    assert_eq!(value("/overzicht/ai-geletterdheid?afdeling=Burgerzaken&stand=vereist"), 4);
+    assert_eq!(value("/overzicht/ai-geletterdheid?afdeling=Burgerzaken&stand=gedaan"), 2);
+    assert_eq!(value("/overzicht/ai-geletterdheid?afdeling=Burgerzaken&stand=verlopen"), 1);
+    // No department: the administrator, whose expired training waits for confirmation (not "verlopen").
+    assert_eq!(value("/overzicht/ai-geletterdheid?afdeling=&stand=vereist"), 1);
+    assert_eq!(value("/overzicht/ai-geletterdheid?afdeling=&stand=verlopen"), 0);
+    assert_eq!(value("/ai-geletterdheid/dekking/lijst?rol=ciso&stand=verlopen"), 1);
+    // The coverage page: the Copilot users are the two medewerkers, one done, one waiting (counted as missing).
+    let tool: Uuid = sqlx::query_scalar("select application_id from application where name = 'Copilot'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(value(&format!("/ai-geletterdheid/dekking/lijst?tool={tool}&stand=gedaan")), 1);
+    assert_eq!(value(&format!("/ai-geletterdheid/dekking/lijst?tool={tool}&stand=ontbreekt")), 1);
+    let pairs: i64 = sqlx::query_scalar("select count(*) from training_need where organisation_id = $1")
+        .bind(o.id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let required: usize =
+        figures.iter().filter(|f| f.0.starts_with("/overzicht") && f.0.ends_with("=vereist")).map(|f| f.1).sum();
+    assert_eq!(required as i64, pairs, "every need counts once per department");
+}
+
 #[tokio::test]
 async fn a_registration_lists_the_training_its_tool_requires_and_who_has_it() {
     let app = TestApp::spawn().await;
