@@ -18,7 +18,8 @@ use uuid::Uuid;
 use super::ApiUser;
 use super::problem::{ApiResult, FieldError, Problem};
 use crate::AppState;
-use crate::literacy::coverage::{GROUPS, in_group};
+use crate::literacy::coverage::{GROUPS, in_group, tools};
+use crate::literacy::figures::{StandingCount, standing_counts};
 use crate::literacy::forms::{CompletionInput, TrainingInput};
 use crate::literacy::manage::{confirm_completion, insert_training};
 use crate::literacy::mine::{insert_completion, training_in};
@@ -222,8 +223,13 @@ pub async fn confirm(
 }
 
 /// The figures of one row: the count per group (`vereist`, `gedaan`, …), as the coverage page shows them.
-fn figures<'a>(of: impl Iterator<Item = &'a Pair> + Clone) -> Map<String, Value> {
-    GROUPS.iter().map(|(g, _)| (g.to_string(), json!(of.clone().filter(|p| in_group(p.standing, g)).count()))).collect()
+fn figures<'a>(of: impl Iterator<Item = &'a StandingCount> + Clone) -> Map<String, Value> {
+    GROUPS
+        .iter()
+        .map(|(g, _)| {
+            (g.to_string(), json!(of.clone().filter(|c| in_group(c.standing, g)).map(|c| c.count).sum::<usize>()))
+        })
+        .collect()
 }
 
 fn person(p: &Pair) -> Value {
@@ -238,29 +244,31 @@ pub async fn coverage(State(state): State<AppState>, api: ApiUser) -> ApiResult<
     if !sees_figures(&api.user) {
         return Err(Problem::forbidden("De dekkingscijfers zijn voor de beheerder, de CISO, de FG en de directie."));
     }
-    let all = pairs(&state.pool, org, today()).await?;
+    // The figures counted in the database, as on the coverage page; the pairs are read only for the names.
+    let all = standing_counts(&state.pool, org, today()).await?;
     let roles: Vec<Value> = Role::ALL
         .iter()
-        .filter(|r| all.iter().any(|p| p.role == Some(**r)))
+        .filter(|r| all.iter().any(|c| c.role == Some(**r)))
         .map(|r| {
-            let mut row = figures(all.iter().filter(|p| p.role == Some(*r)));
+            let mut row = figures(all.iter().filter(|c| c.role == Some(*r)));
             row.insert("role".into(), json!(r.as_str()));
             Value::Object(row)
         })
         .collect();
-    let mut tools: Vec<(Uuid, String)> = all.iter().filter_map(|p| p.tool.clone()).collect();
-    tools.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()).then(a.0.cmp(&b.0)));
-    tools.dedup();
-    let tools: Vec<Value> = tools
+    let tools: Vec<Value> = tools(&all)
         .into_iter()
         .map(|(id, name)| {
-            let mut row = figures(all.iter().filter(move |p| p.tool.as_ref().is_some_and(|t| t.0 == id)));
+            let mut row = figures(all.iter().filter(move |c| c.tool.as_ref().is_some_and(|t| t.0 == id)));
             row.insert("application_id".into(), json!(id));
             row.insert("name".into(), json!(name));
             Value::Object(row)
         })
         .collect();
     // Names only for who acts on them (as the lists behind the page's figures).
-    let people = sees_lists(&api.user).then(|| all.iter().map(person).collect::<Vec<_>>());
+    let people = if sees_lists(&api.user) {
+        Some(pairs(&state.pool, org, today()).await?.iter().map(person).collect::<Vec<_>>())
+    } else {
+        None
+    };
     Ok(Json(json!({ "roles": roles, "tools": tools, "people": people })))
 }

@@ -61,6 +61,14 @@ fn row<'a>(label: String, query: &str, of: impl Iterator<Item = &'a StandingCoun
     Row { label, figures }
 }
 
+/// The tools that require a training, by name (then id), once each.
+pub fn tools(all: &[StandingCount]) -> Vec<(Uuid, String)> {
+    let mut tools: Vec<(Uuid, String)> = all.iter().filter_map(|c| c.tool.clone()).collect();
+    tools.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()).then(a.0.cmp(&b.0)));
+    tools.dedup();
+    tools
+}
+
 /// The coverage rows per role (in the order of the roles) and per tool (by name).
 pub fn rows(all: &[StandingCount]) -> (Vec<Row>, Vec<Row>) {
     let roles = Role::ALL
@@ -68,10 +76,7 @@ pub fn rows(all: &[StandingCount]) -> (Vec<Row>, Vec<Row>) {
         .filter(|r| all.iter().any(|c| c.role == Some(**r)))
         .map(|r| row(r.label().to_string(), &format!("rol={}", r.as_str()), all.iter().filter(|c| c.role == Some(*r))))
         .collect();
-    let mut tools: Vec<(Uuid, String)> = all.iter().filter_map(|c| c.tool.clone()).collect();
-    tools.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()).then(a.0.cmp(&b.0)));
-    tools.dedup();
-    let tools = tools
+    let tools = tools(all)
         .into_iter()
         .map(|(id, name)| {
             row(name, &format!("tool={id}"), all.iter().filter(move |c| c.tool.as_ref().is_some_and(|t| t.0 == id)))

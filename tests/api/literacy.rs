@@ -175,7 +175,9 @@ async fn the_database_validity_rule_agrees_with_the_rust_rule() {
 async fn the_database_standing_rule_agrees_with_the_rust_rule() {
     use airegister::literacy::rules::{EXPIRY_WARNING_DAYS, Standing, standing};
     let app = TestApp::spawn().await;
-    let rows: Vec<(Option<time::Date>, Option<i32>, bool, time::Date, String)> = sqlx::query_as(
+    // (completed on, validity in months, waiting, today, the SQL standing)
+    type Case = (Option<time::Date>, Option<i32>, bool, time::Date, String);
+    let rows: Vec<Case> = sqlx::query_as(
         "select d.done, m.months, w.waiting, t.today,
                 training_standing(d.done, m.months, w.waiting, t.today, $1)
            from unnest(array[date '2024-02-28', date '2024-02-29', date '2024-03-01', date '2024-12-31',

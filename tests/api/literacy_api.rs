@@ -133,6 +133,21 @@ async fn trainings_completions_and_coverage_with_rights_per_role() {
     );
     let cov: Value = api_get(&app, &c, "/literacy/coverage").await.json().await.unwrap();
     assert_valid(&doc, "LiteracyCoverage", &cov);
+    // The figures (counted in the database) are the people listed beside them (the Rust rule), per reason.
+    let people = cov["people"].as_array().unwrap();
+    for (rows, key, of) in [("roles", "role", "role"), ("tools", "application_id", "application_id")] {
+        for row in cov[rows].as_array().unwrap() {
+            let listed = |standing: &[&str]| {
+                people
+                    .iter()
+                    .filter(|p| p[of] == row[key] && standing.contains(&p["standing"].as_str().unwrap()))
+                    .count()
+            };
+            let all = ["geldig", "verloopt_binnenkort", "verlopen", "wacht_op_bevestiging", "ontbreekt"];
+            assert_eq!(row["vereist"].as_u64(), Some(listed(&all) as u64), "{row}");
+            assert_eq!(row["gedaan"].as_u64(), Some(listed(&all[..2]) as u64), "{row}");
+        }
+    }
     let missing: Vec<&str> = cov["people"]
         .as_array()
         .unwrap()
