@@ -1,7 +1,8 @@
 -- The benchmark's AI-literacy (benches/load.rs), for the dashboard's figures per department and role: $1 the
 -- organisation. Its members get one of twelve departments (one in twenty none); a basic training is required of
 -- every medewerker; of the members, about six in ten have it confirmed and valid, one in ten expired, one in
--- ten entered it themselves and wait for confirmation, the rest have not done it.
+-- ten entered it themselves and wait for confirmation, the rest have not done it. (The benchmark's own users,
+-- added afterwards, are medewerkers without a department or a completion.)
 with d as (
     update app_user u set department = case when abs(hashtext(u.email)) % 20 = 0 then null
                                             else 'Afdeling ' || (abs(hashtext(u.email)) % 12 + 1) end

@@ -244,8 +244,14 @@ pub async fn coverage(State(state): State<AppState>, api: ApiUser) -> ApiResult<
     if !sees_figures(&api.user) {
         return Err(Problem::forbidden("De dekkingscijfers zijn voor de beheerder, de CISO, de FG en de directie."));
     }
-    // The figures counted in the database, as on the coverage page; the pairs are read only for the names.
-    let all = standing_counts(&state.pool, org, today()).await?;
+    // Names only for who acts on them (as the lists behind the page's figures): then the figures are counted from
+    // the same pairs, so the two agree; otherwise in the database, as on the coverage page.
+    let (all, people) = if sees_lists(&api.user) {
+        let pairs = pairs(&state.pool, org, today()).await?;
+        (pairs.iter().map(|p| StandingCount::of(p, None)).collect(), Some(pairs.iter().map(person).collect::<Vec<_>>()))
+    } else {
+        (standing_counts(&state.pool, org, today()).await?, None)
+    };
     let roles: Vec<Value> = Role::ALL
         .iter()
         .filter(|r| all.iter().any(|c| c.role == Some(**r)))
@@ -264,11 +270,5 @@ pub async fn coverage(State(state): State<AppState>, api: ApiUser) -> ApiResult<
             Value::Object(row)
         })
         .collect();
-    // Names only for who acts on them (as the lists behind the page's figures).
-    let people = if sees_lists(&api.user) {
-        Some(pairs(&state.pool, org, today()).await?.iter().map(person).collect::<Vec<_>>())
-    } else {
-        None
-    };
     Ok(Json(json!({ "roles": roles, "tools": tools, "people": people })))
 }

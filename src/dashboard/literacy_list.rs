@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::people::{LITERACY_GROUPS, literacy_in_group};
+use super::people::{LITERACY_GROUPS, department_of, literacy_in_group};
 use crate::AppState;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
@@ -36,7 +36,8 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser, Query(f): Qu
     let rows = pairs(&state.pool, org, today())
         .await?
         .into_iter()
-        .filter(|p| departments.get(&p.user_id).map_or("", String::as_str) == wanted)
+        // The department as the figure counts it (trimmed of every kind of white space, as on the dashboard).
+        .filter(|p| department_of(departments.get(&p.user_id).map(String::as_str)).1 == wanted)
         .filter(|p| literacy_in_group(p.standing, group.0))
         .map(|p| PairView::of(&p))
         .collect();

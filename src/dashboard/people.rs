@@ -61,7 +61,7 @@ pub fn literacy_in_group(s: Standing, group: &str) -> bool {
 }
 
 /// The department as the figures name it, and as the lists' filter takes it (empty: no department).
-fn department_of(d: Option<&str>) -> (String, String) {
+pub(super) fn department_of(d: Option<&str>) -> (String, String) {
     match d.map(str::trim).filter(|d| !d.is_empty()) {
         Some(d) => (d.to_string(), d.to_string()),
         None => (NO_DEPARTMENT.to_string(), String::new()),
@@ -70,7 +70,10 @@ fn department_of(d: Option<&str>) -> (String, String) {
 
 /// Labels in order: by name, "Geen afdeling" last.
 fn ordered(mut keys: Vec<(String, String)>) -> Vec<(String, String)> {
-    keys.sort_by(|a, b| a.1.is_empty().cmp(&b.1.is_empty()).then(a.0.to_lowercase().cmp(&b.0.to_lowercase())));
+    // Ties in lower case ("Sales", "sales") by the name as written, so that equal keys end up side by side.
+    keys.sort_by(|a, b| {
+        a.1.is_empty().cmp(&b.1.is_empty()).then(a.0.to_lowercase().cmp(&b.0.to_lowercase())).then(a.0.cmp(&b.0))
+    });
     keys.dedup();
     keys
 }

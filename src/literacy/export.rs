@@ -12,8 +12,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::coverage::{GROUPS, in_group, rows};
-use super::figures::StandingCount;
-use super::figures::departments;
+use super::figures::{StandingCount, departments};
 use super::rules::Standing;
 use super::status::{Pair, pairs};
 use super::{sees_figures, sees_lists};

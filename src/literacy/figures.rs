@@ -113,16 +113,18 @@ pub async fn standing_counts(pool: &PgPool, org: Uuid, today: Date) -> sqlx::Res
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(StandingCount {
-                standing: Standing::parse(&r.standing)?,
+    rows.into_iter()
+        .map(|r| {
+            // Never silently fewer: a standing the Rust rule does not know is an error, not a row left out.
+            let standing = Standing::parse(&r.standing)
+                .ok_or_else(|| sqlx::Error::Decode(format!("training_standing gaf '{}'", r.standing).into()))?;
+            Ok(StandingCount {
+                standing,
                 department: r.department,
                 role: r.role.as_deref().and_then(Role::parse),
                 tool: r.application_id.zip(r.tool),
                 count: usize::try_from(r.count).unwrap_or(0),
             })
         })
-        .collect())
+        .collect()
 }

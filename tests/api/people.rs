@@ -417,12 +417,14 @@ async fn completion(app: &TestApp, o: &Org, user: &str, training: &str, done: ti
 
 /// The literacy figures of the dashboard and the coverage page are counted in the database (migration 0055), the
 /// lists behind them from every pair with the Rust rule: every figure is the number of people its list shows, with each standing and
-/// reason present (valid, expired, waiting, missing; a role and a tool) and departments with spaces or none.
+/// reason present (valid, expired, waiting, missing; a role and a tool) and departments with white space or none.
 #[tokio::test]
 async fn every_literacy_figure_is_the_number_its_list_shows() {
     let app = TestApp::spawn().await;
     let o = setup(&app).await;
-    set_departments(&app, &[(MW, " Burgerzaken "), (MW2, "Financiën"), (CISO, "Burgerzaken"), (ADMIN, "  ")]).await;
+    // White space around a department (a tab, a no-break space) does not make another department.
+    let departments = [(MW, " Burgerzaken "), (MW2, "Financiën\u{a0}"), (CISO, "\tBurgerzaken"), (ADMIN, "  ")];
+    set_departments(&app, &departments).await;
     literacy(&app, &o).await;
     let admin = app.logged_in(ADMIN).await;
     let fields = [("title", "Toezicht op AI"), ("level", "gevorderd"), ("validity_months", "12")];
@@ -475,6 +477,9 @@ async fn every_literacy_figure_is_the_number_its_list_shows() {
     assert_eq!(value("/overzicht/ai-geletterdheid?afdeling=Burgerzaken&stand=vereist"), 4);
     assert_eq!(value("/overzicht/ai-geletterdheid?afdeling=Burgerzaken&stand=gedaan"), 2);
     assert_eq!(value("/overzicht/ai-geletterdheid?afdeling=Burgerzaken&stand=verlopen"), 1);
+    // Financiën (written with a no-break space after it): the second medewerker's two, waiting.
+    assert_eq!(value("/overzicht/ai-geletterdheid?afdeling=Financi%C3%ABn&stand=vereist"), 2);
+    assert_eq!(value("/overzicht/ai-geletterdheid?afdeling=Financi%C3%ABn&stand=gedaan"), 0);
     // No department: the administrator, whose expired training waits for confirmation (not "verlopen").
     assert_eq!(value("/overzicht/ai-geletterdheid?afdeling=&stand=vereist"), 1);
     assert_eq!(value("/overzicht/ai-geletterdheid?afdeling=&stand=verlopen"), 0);
