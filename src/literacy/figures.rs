@@ -97,15 +97,10 @@ impl StandingCount {
 /// them), with `rules::standing` as the SQL function `training_standing`.
 pub async fn standing_counts(pool: &PgPool, org: Uuid, today: Date) -> sqlx::Result<Vec<StandingCount>> {
     let rows = sqlx::query!(
-        r#"select nullif(btrim(u.department), '') as department, n.role, n.application_id, a.name as "tool?",
-                  training_standing(l.done, t.validity_months, coalesce(l.waiting, false), $2, $3) as "standing!",
-                  count(*) as "count!"
-             from training_need n join app_user u on u.user_id = n.user_id
-             join training t on t.training_id = n.training_id
-             left join application a on a.application_id = n.application_id
-             left join training_latest l
-                    on l.organisation_id = n.organisation_id and l.user_id = n.user_id and l.training_id = n.training_id
-            where n.organisation_id = $1
+        r#"select nullif(btrim(department), '') as department, role, application_id, tool as "tool?",
+                  training_standing(done, validity_months, waiting, $2, $3) as "standing!", count(*) as "count!"
+             from training_need_detail
+            where organisation_id = $1
             group by 1, 2, 3, 4, 5"#,
         org,
         today,

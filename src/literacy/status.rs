@@ -123,16 +123,12 @@ pub struct Pair {
 /// Every need of the organisation with its standing on `today`.
 pub async fn pairs(pool: &PgPool, org: Uuid, today: Date) -> sqlx::Result<Vec<Pair>> {
     let rows = sqlx::query!(
-        r#"select n.user_id as "user_id!", u.name as user_name, u.email, n.training_id as "training_id!",
-                  t.title, t.validity_months, n.role, n.application_id, a.name as "tool?",
-                  l.done as "done?", coalesce(l.waiting, false) as "waiting!"
-           from training_need n join app_user u on u.user_id = n.user_id
-           join training t on t.training_id = n.training_id
-           left join application a on a.application_id = n.application_id
-           left join training_latest l
-                  on l.organisation_id = n.organisation_id and l.user_id = n.user_id and l.training_id = n.training_id
-           where n.organisation_id = $1
-           order by lower(u.name), u.email, lower(t.title)"#,
+        r#"select user_id as "user_id!", user_name as "user_name!", email as "email!", training_id as "training_id!",
+                  title as "title!", validity_months, role, application_id, tool as "tool?", done as "done?",
+                  waiting as "waiting!"
+           from training_need_detail
+           where organisation_id = $1
+           order by lower(user_name), email, lower(title)"#,
         org
     )
     .fetch_all(pool)
