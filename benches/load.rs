@@ -48,6 +48,8 @@ const LOAD_SQL: &str = include_str!("load.sql");
 const PEOPLE_SQL: &str = include_str!("people.sql");
 /// The members' departments, a training required of every medewerker and how they stand for it.
 const LITERACY_SQL: &str = include_str!("literacy.sql");
+/// A published AI policy that about seven in ten members acknowledged.
+const POLICY_SQL: &str = include_str!("policy.sql");
 
 fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
     std::env::var(key).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -232,6 +234,7 @@ async fn main() {
     sqlx::query(PEOPLE_SQL).bind(org).bind(members).execute(&pool).await.unwrap();
     sqlx::raw_sql("alter table application enable trigger application_updated_at").execute(&pool).await.unwrap();
     sqlx::query(LITERACY_SQL).bind(org).execute(&pool).await.unwrap();
+    sqlx::query(POLICY_SQL).bind(org).execute(&pool).await.unwrap();
     // Conditions of approval for a share of the approved tools (the allowed-tools page shows them).
     sqlx::query(
         "insert into review_decision (decision_id, application_id, decision, note, decided_at)

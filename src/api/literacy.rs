@@ -18,7 +18,7 @@ use uuid::Uuid;
 use super::ApiUser;
 use super::problem::{ApiResult, FieldError, Problem};
 use crate::AppState;
-use crate::literacy::coverage::{GROUPS, in_group, tools};
+use crate::literacy::coverage::{Counts, GROUPS, per_reason};
 use crate::literacy::figures::{StandingCount, standing_counts};
 use crate::literacy::forms::{CompletionInput, TrainingInput};
 use crate::literacy::manage::{confirm_completion, insert_training};
@@ -26,7 +26,6 @@ use crate::literacy::mine::{insert_completion, training_in};
 use crate::literacy::status::{Pair, pairs};
 use crate::literacy::{manages, sees_figures, sees_lists};
 use crate::register::store;
-use crate::roles::Role;
 use crate::web::forms::{FormData, FormErrors};
 use crate::web::today;
 
@@ -223,13 +222,8 @@ pub async fn confirm(
 }
 
 /// The figures of one row: the count per group (`vereist`, `gedaan`, …), as the coverage page shows them.
-fn figures<'a>(of: impl Iterator<Item = &'a StandingCount> + Clone) -> Map<String, Value> {
-    GROUPS
-        .iter()
-        .map(|(g, _)| {
-            (g.to_string(), json!(of.clone().filter(|c| in_group(c.standing, g)).map(|c| c.count).sum::<usize>()))
-        })
-        .collect()
+fn figures(counts: Counts) -> Map<String, Value> {
+    GROUPS.iter().zip(counts).map(|((g, _), n)| (g.to_string(), json!(n))).collect()
 }
 
 fn person(p: &Pair) -> Value {
@@ -248,23 +242,23 @@ pub async fn coverage(State(state): State<AppState>, api: ApiUser) -> ApiResult<
     // the same pairs, so the two agree; otherwise in the database, as on the coverage page.
     let (all, people) = if sees_lists(&api.user) {
         let pairs = pairs(&state.pool, org, today()).await?;
-        (pairs.iter().map(|p| StandingCount::of(p, None)).collect(), Some(pairs.iter().map(person).collect::<Vec<_>>()))
+        (pairs.iter().map(StandingCount::of).collect(), Some(pairs.iter().map(person).collect::<Vec<_>>()))
     } else {
         (standing_counts(&state.pool, org, today()).await?, None)
     };
-    let roles: Vec<Value> = Role::ALL
-        .iter()
-        .filter(|r| all.iter().any(|c| c.role == Some(**r)))
-        .map(|r| {
-            let mut row = figures(all.iter().filter(|c| c.role == Some(*r)));
+    let (roles, tools) = per_reason(&all);
+    let roles: Vec<Value> = roles
+        .into_iter()
+        .map(|(r, n)| {
+            let mut row = figures(n);
             row.insert("role".into(), json!(r.as_str()));
             Value::Object(row)
         })
         .collect();
-    let tools: Vec<Value> = tools(&all)
+    let tools: Vec<Value> = tools
         .into_iter()
-        .map(|(id, name)| {
-            let mut row = figures(all.iter().filter(move |c| c.tool.as_ref().is_some_and(|t| t.0 == id)));
+        .map(|((id, name), n)| {
+            let mut row = figures(n);
             row.insert("application_id".into(), json!(id));
             row.insert("name".into(), json!(name));
             Value::Object(row)

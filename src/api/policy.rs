@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use super::ApiUser;
 use super::problem::{ApiResult, Problem};
 use crate::AppState;
-use crate::policy::coverage::{NO_DEPARTMENT, per_department};
+use crate::policy::coverage::{department_of, per_department};
 use crate::policy::store::{self, Version};
 use crate::policy::{edits, sees_coverage, text};
 
@@ -92,7 +92,7 @@ pub async fn coverage(
         .filter(|r| r.acknowledged_at.is_none())
         .map(|r| {
             json!({ "name": r.name, "email": r.email,
-                    "department": r.department.as_deref().unwrap_or(NO_DEPARTMENT), "roles": r.roles })
+                    "department": department_of(r.department.as_deref()).0, "roles": r.roles })
         })
         .collect();
     Ok(Json(json!({

@@ -6,13 +6,13 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::people::{LITERACY_GROUPS, department_of, literacy_in_group};
+use super::people::{LITERACY_GROUPS, literacy_in_group};
 use crate::AppState;
 use crate::auth::session::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::literacy::coverage::{PairView, list_page};
 use crate::literacy::status::pairs;
-use crate::policy::coverage::NO_DEPARTMENT;
+use crate::policy::coverage::{NO_DEPARTMENT, department_of};
 use crate::web::layout::Layout;
 use crate::web::today;
 

@@ -10,8 +10,8 @@ use crate::auth::roles::Role;
 use crate::auth::session::CurrentUser;
 use crate::literacy::figures::StandingCount;
 use crate::literacy::rules::Standing;
-use crate::policy::coverage::NO_DEPARTMENT;
-use crate::policy::store::{self, Reader};
+use crate::policy::coverage::{department_of, in_order};
+use crate::policy::store::{self, ReaderCount};
 use crate::web::url_encode;
 
 pub struct Cell {
@@ -60,27 +60,9 @@ pub fn literacy_in_group(s: Standing, group: &str) -> bool {
     }
 }
 
-/// The department as the figures name it, and as the lists' filter takes it (empty: no department).
-pub(super) fn department_of(d: Option<&str>) -> (String, String) {
-    match d.map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) => (d.to_string(), d.to_string()),
-        None => (NO_DEPARTMENT.to_string(), String::new()),
-    }
-}
-
-/// Labels in order: by name, "Geen afdeling" last.
-fn ordered(mut keys: Vec<(String, String)>) -> Vec<(String, String)> {
-    // Ties in lower case ("Sales", "sales") by the name as written, so that equal keys end up side by side.
-    keys.sort_by(|a, b| {
-        a.1.is_empty().cmp(&b.1.is_empty()).then(a.0.to_lowercase().cmp(&b.0.to_lowercase())).then(a.0.cmp(&b.0))
-    });
-    keys.dedup();
-    keys
-}
-
-fn policy_line(label: String, of: &[&Reader], href: Option<String>) -> Line {
-    let asked = of.len();
-    let done = of.iter().filter(|r| r.acknowledged_at.is_some()).count();
+fn policy_line<'a>(label: String, of: impl Iterator<Item = &'a ReaderCount> + Clone, href: Option<String>) -> Line {
+    let asked = of.clone().map(|c| c.count).sum::<usize>();
+    let done = of.filter(|c| c.acknowledged).map(|c| c.count).sum::<usize>();
     let link = |stand: &str| href.as_ref().map(|h| format!("{h}&stand={stand}#kop-selectie"));
     Line {
         label,
@@ -92,25 +74,26 @@ fn policy_line(label: String, of: &[&Reader], href: Option<String>) -> Line {
     }
 }
 
-/// The policy in force per department and per role (a person counts in each role they hold).
-fn policy_figures(number: i32, readers: &[Reader], links: bool) -> PolicyFigures {
+/// The policy in force per department and per role (a person counts in each role they hold), from the
+/// database's counts of its readers.
+fn policy_figures(number: i32, counts: &[ReaderCount], links: bool) -> PolicyFigures {
     let base = format!("/beleid/versie/{number}/dekking?");
-    let keys = ordered(readers.iter().map(|r| department_of(r.department.as_deref())).collect());
+    let departments = || counts.iter().filter(|c| c.role.is_none());
+    let keys = in_order(departments().map(|c| department_of(c.department.as_deref())).collect());
     let by_department = keys
         .into_iter()
         .map(|(label, value)| {
-            let of: Vec<&Reader> =
-                readers.iter().filter(|r| department_of(r.department.as_deref()).1 == value).collect();
             let href = links.then(|| format!("{base}afdeling={}", url_encode(&value)));
-            policy_line(label, &of, href)
+            let of = departments().filter(move |c| department_of(c.department.as_deref()).1 == value);
+            policy_line(label, of, href)
         })
         .collect();
     let by_role = Role::ALL
         .iter()
         .filter_map(|role| {
-            let of: Vec<&Reader> = readers.iter().filter(|r| r.roles.iter().any(|x| x == role.as_str())).collect();
+            let of = counts.iter().filter(|c| c.role.as_deref() == Some(role.as_str()));
             let href = links.then(|| format!("{base}rol={}", role.as_str()));
-            (!of.is_empty()).then(|| policy_line(role.label().to_string(), &of, href))
+            (of.clone().next().is_some()).then(|| policy_line(role.label().to_string(), of, href))
         })
         .collect();
     PolicyFigures { number, by_department, by_role }
@@ -131,7 +114,7 @@ fn literacy_line<'a>(label: String, of: impl Iterator<Item = &'a StandingCount> 
 /// (department, role, standing).
 fn literacy_figures(counts: &[StandingCount], links: bool) -> (Vec<Line>, Vec<Line>) {
     let dept = |c: &StandingCount| department_of(c.department.as_deref());
-    let keys = ordered(counts.iter().map(dept).collect());
+    let keys = in_order(counts.iter().map(dept).collect());
     let by_department = keys
         .into_iter()
         .map(|(label, value)| {
@@ -155,8 +138,8 @@ pub async fn load(pool: &PgPool, org: Uuid, user: &CurrentUser) -> sqlx::Result<
     let mut policy = Vec::new();
     let mut policy_number = None;
     if let Some(v) = store::published(pool, org).await? {
-        let readers = store::readers(&mut *pool.acquire().await?, org, &v).await?;
-        let f = policy_figures(v.number, &readers, crate::policy::sees_coverage(user.roles()));
+        let counts = store::reader_counts(pool, org, &v).await?;
+        let f = policy_figures(v.number, &counts, crate::policy::sees_coverage(user.roles()));
         policy_number = Some(f.number);
         for (of, first, lines) in [("per afdeling", "Afdeling", f.by_department), ("per rol", "Rol", f.by_role)] {
             let caption = format!("AI-beleid versie {} gelezen, {of}", f.number);

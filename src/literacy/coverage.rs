@@ -50,39 +50,66 @@ pub struct Row {
     pub figures: Vec<Figure>,
 }
 
-fn row<'a>(label: String, query: &str, of: impl Iterator<Item = &'a StandingCount> + Clone) -> Row {
-    let figures = GROUPS
-        .iter()
-        .map(|(g, _)| Figure {
-            count: of.clone().filter(|c| in_group(c.standing, g)).map(|c| c.count).sum(),
-            href: format!("{COVERAGE}/lijst?{query}&stand={g}"),
-        })
-        .collect();
-    Row { label, figures }
+/// The count of each of `GROUPS`, in that order.
+pub type Counts = [usize; GROUPS.len()];
+
+/// The counts per group of some standings.
+pub fn group_counts<'a>(of: impl Iterator<Item = &'a StandingCount>) -> Counts {
+    let mut out = [0; GROUPS.len()];
+    for c in of {
+        for (n, (g, _)) in out.iter_mut().zip(GROUPS) {
+            if in_group(c.standing, g) {
+                *n += c.count;
+            }
+        }
+    }
+    out
 }
 
 /// The tools that require a training, by name (then id), once each.
-pub fn tools(all: &[StandingCount]) -> Vec<(Uuid, String)> {
+fn tools(all: &[StandingCount]) -> Vec<(Uuid, String)> {
     let mut tools: Vec<(Uuid, String)> = all.iter().filter_map(|c| c.tool.clone()).collect();
     tools.sort_by(|a, b| a.1.to_lowercase().cmp(&b.1.to_lowercase()).then(a.0.cmp(&b.0)));
     tools.dedup();
     tools
 }
 
-/// The coverage rows per role (in the order of the roles) and per tool (by name).
-pub fn rows(all: &[StandingCount]) -> (Vec<Row>, Vec<Row>) {
+/// A tool (id, name) and its counts.
+pub type ToolCounts = ((Uuid, String), Counts);
+
+/// The counts per role that requires a training (in the order of the roles) and per tool (by name): what the
+/// coverage page, its export and the REST API show.
+pub fn per_reason(all: &[StandingCount]) -> (Vec<(Role, Counts)>, Vec<ToolCounts>) {
     let roles = Role::ALL
         .iter()
         .filter(|r| all.iter().any(|c| c.role == Some(**r)))
-        .map(|r| row(r.label().to_string(), &format!("rol={}", r.as_str()), all.iter().filter(|c| c.role == Some(*r))))
+        .map(|r| (*r, group_counts(all.iter().filter(|c| c.role == Some(*r)))))
         .collect();
     let tools = tools(all)
         .into_iter()
-        .map(|(id, name)| {
-            row(name, &format!("tool={id}"), all.iter().filter(move |c| c.tool.as_ref().is_some_and(|t| t.0 == id)))
+        .map(|t| {
+            let n = group_counts(all.iter().filter(|c| c.tool.as_ref().is_some_and(|x| x.0 == t.0)));
+            (t, n)
         })
         .collect();
     (roles, tools)
+}
+
+/// The coverage page's rows per role and per tool, each figure a link to its list.
+pub fn rows(all: &[StandingCount]) -> (Vec<Row>, Vec<Row>) {
+    let row = |label: String, query: String, counts: Counts| Row {
+        label,
+        figures: GROUPS
+            .iter()
+            .zip(counts)
+            .map(|((g, _), count)| Figure { count, href: format!("{COVERAGE}/lijst?{query}&stand={g}") })
+            .collect(),
+    };
+    let (roles, tools) = per_reason(all);
+    (
+        roles.into_iter().map(|(r, n)| row(r.label().to_string(), format!("rol={}", r.as_str()), n)).collect(),
+        tools.into_iter().map(|((id, name), n)| row(name, format!("tool={id}"), n)).collect(),
+    )
 }
 
 #[derive(Template)]

@@ -11,15 +11,15 @@ use axum::response::Response;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::coverage::{GROUPS, in_group, rows};
-use super::figures::{StandingCount, departments};
+use super::coverage::{Counts, GROUPS, group_counts, per_reason};
+use super::figures::{StandingCount, departments, standing_counts};
 use super::rules::Standing;
 use super::status::{Pair, pairs};
 use super::{sees_figures, sees_lists};
 use crate::AppState;
 use crate::applications::organisation;
 use crate::error::{AppError, AppResult};
-use crate::policy::coverage::NO_DEPARTMENT;
+use crate::policy::coverage::{NO_DEPARTMENT, department_of, in_order};
 use crate::publication::{csv, xlsx};
 use crate::web::user::CurrentUser;
 use crate::web::{attachment, format_date, today};
@@ -71,27 +71,19 @@ pub fn people_rows(pairs: &[Pair], departments: &HashMap<Uuid, String>) -> Vec<V
 
 /// A header row and the figures (the coverage page's groups) per department (by name, people without one
 /// last), per role and per tool, as the dashboard and the coverage page count them.
-pub fn figure_rows(pairs: &[Pair], departments: &HashMap<Uuid, String>) -> Vec<Vec<String>> {
+pub fn figure_rows(counts: &[StandingCount]) -> Vec<Vec<String>> {
     let mut out =
         vec![["Indeling", "Naam"].into_iter().chain(GROUPS.iter().map(|(_, l)| *l)).map(String::from).collect()];
-    let line = |kind: &str, name: &str, counts: Vec<usize>| -> Vec<String> {
-        [kind.to_string(), name.to_string()].into_iter().chain(counts.into_iter().map(|n| n.to_string())).collect()
+    let line = |kind: &str, name: &str, counts: Counts| -> Vec<String> {
+        [kind.to_string(), name.to_string()].into_iter().chain(counts.iter().map(|n| n.to_string())).collect()
     };
-    let mut names: Vec<&str> = pairs.iter().map(|p| department(departments, p)).collect();
-    names.sort_by_key(|d| (*d == NO_DEPARTMENT, d.to_lowercase()));
-    names.dedup();
-    for d in names {
-        let of: Vec<&Pair> = pairs.iter().filter(|p| department(departments, p) == d).collect();
-        let counts = GROUPS.iter().map(|(g, _)| of.iter().filter(|p| in_group(p.standing, g)).count()).collect();
-        out.push(line("Afdeling", d, counts));
+    let department = |c: &StandingCount| department_of(c.department.as_deref());
+    for (label, value) in in_order(counts.iter().map(department).collect()) {
+        out.push(line("Afdeling", &label, group_counts(counts.iter().filter(|c| department(c).1 == value))));
     }
-    let counts: Vec<StandingCount> = pairs.iter().map(|p| StandingCount::of(p, departments.get(&p.user_id))).collect();
-    let (roles, tools) = rows(&counts);
-    for (kind, of) in [("Rol", roles), ("Tool", tools)] {
-        for r in of {
-            out.push(line(kind, &r.label, r.figures.iter().map(|f| f.count).collect()));
-        }
-    }
+    let (roles, tools) = per_reason(counts);
+    out.extend(roles.into_iter().map(|(r, n)| line("Rol", r.label(), n)));
+    out.extend(tools.into_iter().map(|((_, name), n)| line("Tool", &name, n)));
     out
 }
 
@@ -124,12 +116,13 @@ pub async fn download(
         return Err(AppError::Forbidden);
     }
     let day = today();
-    let all = pairs(&state.pool, org, day).await?;
-    let departments = departments(&state.pool, org).await?;
+    // The figures are counted in the database, as on the dashboard and the coverage page; only the list of
+    // people reads every pair.
     let (rows, what, sheet) = if people {
-        (people_rows(&all, &departments), "dekking", "Per persoon")
+        let departments = departments(&state.pool, org).await?;
+        (people_rows(&pairs(&state.pool, org, day).await?, &departments), "dekking", "Per persoon")
     } else {
-        (figure_rows(&all, &departments), "cijfers", "Cijfers")
+        (figure_rows(&standing_counts(&state.pool, org, day).await?), "cijfers", "Cijfers")
     };
     let code = user.organisation.as_ref().map(|o| o.code.clone()).unwrap_or_default();
     let base = format!("ai-geletterdheid-{code}-{what}-{day}");
@@ -191,7 +184,11 @@ mod tests {
             people[3][2..6],
             ["Geen afdeling", "Basis", "tool Copilot", "wacht op bevestiging"].map(String::from)
         );
-        let figures = figure_rows(&all, &departments);
+        let counts: Vec<StandingCount> = all
+            .iter()
+            .map(|p| StandingCount { department: departments.get(&p.user_id).cloned(), ..StandingCount::of(p) })
+            .collect();
+        let figures = figure_rows(&counts);
         let text: Vec<String> = figures.iter().map(|r| r.join("|")).collect();
         assert_eq!(
             text,

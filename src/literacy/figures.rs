@@ -80,15 +80,10 @@ pub struct StandingCount {
 }
 
 impl StandingCount {
-    /// One pair read with `status::pairs`, as a count of one (where the pairs are read anyway: the exports).
-    pub fn of(p: &Pair, department: Option<&String>) -> StandingCount {
-        StandingCount {
-            department: department.cloned(),
-            role: p.role,
-            tool: p.tool.clone(),
-            standing: p.standing,
-            count: 1,
-        }
+    /// One pair read with `status::pairs`, as a count of one without its department (where the pairs are read
+    /// anyway: the REST API's figures beside the names).
+    pub fn of(p: &Pair) -> StandingCount {
+        StandingCount { department: None, role: p.role, tool: p.tool.clone(), standing: p.standing, count: 1 }
     }
 }
 

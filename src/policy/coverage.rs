@@ -42,21 +42,33 @@ fn figures(department: &str, readers: &[&Reader]) -> Figures {
     Figures { department: department.to_string(), asked, acknowledged, percent }
 }
 
-/// Per department (in the readers' order: by name, people without one last), and the total.
-pub fn per_department(readers: &[Reader]) -> (Vec<Figures>, Figures) {
-    let mut names: Vec<&str> = Vec::new();
-    for r in readers {
-        let d = r.department.as_deref().unwrap_or(NO_DEPARTMENT);
-        if !names.contains(&d) {
-            names.push(d);
-        }
+/// A department as the figures name it, and as the lists' filter takes it: trimmed of white space; none, or only
+/// white space, is "Geen afdeling" with an empty filter value.
+pub fn department_of(d: Option<&str>) -> (String, String) {
+    match d.map(str::trim).filter(|d| !d.is_empty()) {
+        Some(d) => (d.to_string(), d.to_string()),
+        None => (NO_DEPARTMENT.to_string(), String::new()),
     }
-    let rows = names
-        .iter()
-        .map(|d| {
-            let of: Vec<&Reader> =
-                readers.iter().filter(|r| r.department.as_deref().unwrap_or(NO_DEPARTMENT) == *d).collect();
-            figures(d, &of)
+}
+
+/// Departments (as `department_of` gives them) each once, by name, "Geen afdeling" last.
+pub fn in_order(mut keys: Vec<(String, String)>) -> Vec<(String, String)> {
+    // Ties in lower case ("Sales", "sales") by the name as written, so that equal keys end up side by side.
+    keys.sort_by(|a, b| {
+        a.1.is_empty().cmp(&b.1.is_empty()).then(a.0.to_lowercase().cmp(&b.0.to_lowercase())).then(a.0.cmp(&b.0))
+    });
+    keys.dedup();
+    keys
+}
+
+/// Per department (by name, people without one last; as the dashboard names them), and the total.
+pub fn per_department(readers: &[Reader]) -> (Vec<Figures>, Figures) {
+    let key = |r: &Reader| department_of(r.department.as_deref());
+    let rows = in_order(readers.iter().map(key).collect())
+        .into_iter()
+        .map(|(label, value)| {
+            let of: Vec<&Reader> = readers.iter().filter(|r| key(r).1 == value).collect();
+            figures(&label, &of)
         })
         .collect();
     (rows, figures("Totaal", &readers.iter().collect::<Vec<_>>()))
@@ -140,7 +152,7 @@ impl Focus {
     }
 
     fn takes(&self, r: &Reader) -> bool {
-        let department = r.department.as_deref().map(str::trim).unwrap_or("");
+        let department = department_of(r.department.as_deref()).1;
         let in_department = self.afdeling.as_deref().is_none_or(|d| d.trim() == department);
         let in_role = self.rol.as_deref().is_none_or(|role| r.roles.iter().any(|x| x == role));
         let standing = match self.stand.as_str() {
@@ -183,7 +195,7 @@ pub async fn page(
             .map(|r| Selected {
                 name: r.name.clone(),
                 email: r.email.clone(),
-                department: r.department.clone().unwrap_or_else(|| NO_DEPARTMENT.to_string()),
+                department: department_of(r.department.as_deref()).0,
                 roles: roles_text(&r.roles),
                 acknowledged: r.acknowledged_at.map_or_else(|| "Nog niet".to_string(), format_datetime),
             })
@@ -195,7 +207,7 @@ pub async fn page(
         .map(|r| Missing {
             name: r.name.clone(),
             email: r.email.clone(),
-            department: r.department.clone().unwrap_or_else(|| NO_DEPARTMENT.to_string()),
+            department: department_of(r.department.as_deref()).0,
             roles: roles_text(&r.roles),
         })
         .collect();
@@ -269,7 +281,7 @@ pub fn export_rows(v: &Version, readers: &[Reader]) -> Vec<Vec<String>> {
                 v.published_on.map(format_date).unwrap_or_default(),
                 r.name.clone(),
                 r.email.clone(),
-                r.department.clone().unwrap_or_else(|| NO_DEPARTMENT.to_string()),
+                department_of(r.department.as_deref()).0,
                 roles_text(&r.roles),
                 if r.acknowledged_at.is_some() { "ja" } else { "nee" }.to_string(),
                 r.acknowledged_at.map(format_datetime).unwrap_or_default(),

@@ -170,21 +170,16 @@ pub struct Reader {
 }
 
 /// The active members of the organisation a version asks to read it (its roles and departments; none chosen
-/// means everyone), with their acknowledgement; by department, then name.
+/// means everyone: the SQL function `policy_audience`), with their acknowledgement; by department, then name.
 pub async fn readers(conn: &mut PgConnection, org: Uuid, v: &Version) -> sqlx::Result<Vec<Reader>> {
     sqlx::query_as!(
         Reader,
-        r#"select u.user_id as "user_id!", u.name as "name!", u.email as "email!", u.department,
-                  array(select m.role from membership m where m.user_id = u.user_id and m.organisation_id = $1
+        r#"select r.user_id as "user_id!", u.name as "name!", u.email as "email!", r.department,
+                  array(select m.role from membership m where m.user_id = r.user_id and m.organisation_id = $1
                          order by m.role) as "roles!",
-                  a.acknowledged_at as "acknowledged_at?"
-             from app_user u
-             left join policy_acknowledgement a on a.user_id = u.user_id and a.policy_version_id = $2
-            where u.active
-              and exists (select 1 from membership m where m.user_id = u.user_id and m.organisation_id = $1
-                           and (cardinality($3::text[]) = 0 or m.role = any($3)))
-              and (cardinality($4::text[]) = 0 or u.department = any($4))
-            order by u.department nulls last, lower(u.name), u.user_id"#,
+                  r.acknowledged_at as "acknowledged_at?"
+             from policy_audience($1, $2, $3, $4) r join app_user u on u.user_id = r.user_id
+            order by r.department nulls last, lower(u.name), r.user_id"#,
         org,
         v.id,
         v.audience_roles.as_slice(),
@@ -192,6 +187,46 @@ pub async fn readers(conn: &mut PgConnection, org: Uuid, v: &Version) -> sqlx::R
     )
     .fetch_all(&mut *conn)
     .await
+}
+
+/// How many of a version's readers did or did not acknowledge it, for one department (as written; `role` is
+/// None) or for one role (a person counts in each role they hold; `department` is None).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReaderCount {
+    pub department: Option<String>,
+    pub role: Option<String>,
+    pub acknowledged: bool,
+    pub count: usize,
+}
+
+/// The dashboard's figures of a version: its readers counted per department and per role in the database
+/// (thousands of readers need not travel to be counted).
+pub async fn reader_counts(pool: &PgPool, org: Uuid, v: &Version) -> sqlx::Result<Vec<ReaderCount>> {
+    let rows = sqlx::query!(
+        r#"with r as (select * from policy_audience($1, $2, $3, $4))
+           select r.department, null::text as role, r.acknowledged_at is not null as "acknowledged!",
+                  count(*) as "count!"
+             from r group by r.department, r.acknowledged_at is not null
+           union all
+           select null, m.role, r.acknowledged_at is not null, count(*)
+             from r join membership m on m.user_id = r.user_id and m.organisation_id = $1
+            group by m.role, r.acknowledged_at is not null"#,
+        org,
+        v.id,
+        v.audience_roles.as_slice(),
+        v.audience_departments.as_slice()
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ReaderCount {
+            department: r.department,
+            role: r.role,
+            acknowledged: r.acknowledged,
+            count: usize::try_from(r.count).unwrap_or(0),
+        })
+        .collect())
 }
 
 /// Whether the version asks this user to read it (an active member in its roles and departments).

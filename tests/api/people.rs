@@ -395,6 +395,71 @@ async fn the_dashboard_counts_per_department_and_role_and_links_to_the_people() 
     assert_eq!(app.get(&mw, "/overzicht/ai-geletterdheid?afdeling=Burgerzaken&stand=gedaan").await.status(), 403);
 }
 
+/// The policy's figures on the dashboard are counted in the database (migration 0058), the people behind them
+/// listed from every reader: every figure is the number of people its list shows, with departments written with
+/// white space, people in two roles, someone outside the version's audience and someone deactivated.
+#[tokio::test]
+async fn every_policy_figure_is_the_number_its_list_shows() {
+    let app = TestApp::spawn().await;
+    let o = setup(&app).await;
+    let departments =
+        [(MW, " Burgerzaken "), (MW2, "Financiën\u{a0}"), (CISO, "\tBurgerzaken"), (ADMIN, "  "), (FG, "Burgerzaken")];
+    set_departments(&app, &departments).await;
+    let gone = app.user("weg@afd.example", o.id, &[Role::Medewerker]).await;
+    let admin = app.logged_in(ADMIN).await;
+    publish(&app, &admin).await;
+    for who in [MW, CISO, "weg@afd.example"] {
+        let c = app.logged_in(who).await;
+        assert_eq!(app.post(&c, "/beleid/versie/1/gelezen", &[]).await.status(), 303);
+    }
+    // Asked: medewerkers and the FG, not the directie; the one who left had read it and is no longer asked.
+    sqlx::query("update policy_version set audience_roles = '{medewerker,fg}' where organisation_id = $1")
+        .bind(o.id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query("update app_user set active = false where user_id = $1").bind(gone).execute(&app.pool).await.unwrap();
+
+    let dir = app.logged_in(DIR).await;
+    let html = page(&app, &dir, "/overzicht").await;
+    let mut figures = Vec::new();
+    for part in html.split("<a class=\"utrecht-link\" href=\"").skip(1) {
+        let href = part[..part.find('"').unwrap()].replace("&#38;", "&");
+        if href.starts_with("/beleid/versie/1/dekking?") {
+            let n: usize = part[part.find('>').unwrap() + 1..part.find("</a>").unwrap()].parse().unwrap();
+            figures.push((href.trim_end_matches("#kop-selectie").to_string(), n));
+        }
+    }
+    // Burgerzaken, Financiën and no department; medewerker, CISO, FG and beheerder: three figures each.
+    assert_eq!(figures.len(), 7 * 3, "{figures:?}");
+    let mut wrong = Vec::new();
+    for (href, n) in &figures {
+        let list = page(&app, &dir, href).await;
+        if !list.contains(&format!(" ({n})</h2>")) {
+            let heading = list.split("id=\"kop-selectie\">").nth(1).and_then(|c| c.split('<').next());
+            wrong.push(format!("{href}: page {n}, list {heading:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    let value = |href: &str| figures.iter().find(|f| f.0 == href).map(|f| f.1).unwrap_or_else(|| panic!("{href}"));
+    assert_eq!(value("/beleid/versie/1/dekking?afdeling=Burgerzaken&stand=alle"), 3);
+    assert_eq!(value("/beleid/versie/1/dekking?afdeling=Burgerzaken&stand=gelezen"), 2);
+    assert_eq!(value("/beleid/versie/1/dekking?afdeling=Financi%C3%ABn&stand=niet"), 1);
+    assert_eq!(value("/beleid/versie/1/dekking?afdeling=&stand=alle"), 1);
+    assert_eq!(value("/beleid/versie/1/dekking?rol=medewerker&stand=alle"), 4);
+    assert_eq!(value("/beleid/versie/1/dekking?rol=medewerker&stand=gelezen"), 2);
+    assert_eq!(value("/beleid/versie/1/dekking?rol=beheerder&stand=niet"), 1);
+    assert_eq!(value("/beleid/versie/1/dekking?rol=fg&stand=alle"), 1);
+    assert!(!html.contains("dekking?rol=directie"), "{html}");
+    // The coverage page names each department once, as the dashboard does.
+    let coverage = page(&app, &dir, "/beleid/versie/1/dekking").await;
+    let rows = coverage
+        .matches("header-cell\">Burgerzaken</th><td class=\"utrecht-table__cell utrecht-table__cell--numeric\">3<")
+        .count();
+    assert_eq!(rows, 1, "{coverage}");
+    assert!(coverage.contains("<strong>2 van 5</strong>"), "{coverage}");
+}
+
 /// A completion entered straight into the database: confirmed (by the administrator) or waiting (the person's own).
 async fn completion(app: &TestApp, o: &Org, user: &str, training: &str, done: time::Date, confirmed: bool) {
     sqlx::query(
