@@ -78,18 +78,21 @@ async fn by_ai_act(pool: &PgPool, org: Uuid) -> sqlx::Result<Grouped> {
 
 async fn evaluations(pool: &PgPool, org: Uuid) -> sqlx::Result<Grouped> {
     sqlx::query!(
-        r#"select case when a.next_evaluation is null then 'geen'
-                       when a.next_evaluation < current_date then 'verlopen'
-                       when a.next_evaluation <= current_date + 30 then 'binnenkort'
+        // registration_in_force in two parts, each an index-only read of application_status_idx (migration
+        // 0059): the approved ones, and those in a review round with an approved version, which is
+        // registration_change_in_review written out (the function holds an EXISTS, which is not inlined, and
+        // asked per row it read the whole register).
+        r#"select case when next_evaluation is null then 'geen'
+                       when next_evaluation < current_date then 'verlopen'
+                       when next_evaluation <= current_date + 30 then 'binnenkort'
                        else 'later' end as "k!",
                   count(*) as "n!"
-             from application a
-            where a.organisation_id = $1
-              -- registration_in_force, with the change-in-review part (not inlined: it holds an EXISTS)
-              -- asked only of registrations that have an approved version (migration 0045's note).
-              and (registration_approved(a.workflow_status)
-                   or a.application_id in (select v.application_id from approved_version v)
-                      and registration_in_force(a.application_id, a.workflow_status))
+             from (select a.next_evaluation from application a
+                    where a.organisation_id = $1 and registration_approved(a.workflow_status)
+                   union all
+                   select a.next_evaluation from application a
+                    where a.organisation_id = $1 and registration_in_review_round(a.workflow_status)
+                      and exists (select 1 from approved_version v where v.application_id = a.application_id)) r
             group by 1"#,
         org
     )
