@@ -395,6 +395,20 @@ async fn the_dashboard_counts_per_department_and_role_and_links_to_the_people() 
     assert_eq!(app.get(&mw, "/overzicht/ai-geletterdheid?afdeling=Burgerzaken&stand=gedaan").await.status(), 403);
 }
 
+/// Every figure of a page that links to a list starting with one of `prefixes`: (the list's address without its
+/// anchor, the figure).
+fn linked_figures(html: &str, prefixes: &[&str]) -> Vec<(String, usize)> {
+    let mut figures = Vec::new();
+    for part in html.split("<a class=\"utrecht-link\" href=\"").skip(1) {
+        let href = part[..part.find('"').unwrap()].replace("&#38;", "&");
+        if prefixes.iter().any(|p| href.starts_with(p)) {
+            let n: usize = part[part.find('>').unwrap() + 1..part.find("</a>").unwrap()].parse().unwrap();
+            figures.push((href.split('#').next().unwrap().to_string(), n));
+        }
+    }
+    figures
+}
+
 /// The policy's figures on the dashboard are counted in the database (migration 0058), the people behind them
 /// listed from every reader: every figure is the number of people its list shows, with departments written with
 /// white space, people in two roles, someone outside the version's audience and someone deactivated.
@@ -422,14 +436,7 @@ async fn every_policy_figure_is_the_number_its_list_shows() {
 
     let dir = app.logged_in(DIR).await;
     let html = page(&app, &dir, "/overzicht").await;
-    let mut figures = Vec::new();
-    for part in html.split("<a class=\"utrecht-link\" href=\"").skip(1) {
-        let href = part[..part.find('"').unwrap()].replace("&#38;", "&");
-        if href.starts_with("/beleid/versie/1/dekking?") {
-            let n: usize = part[part.find('>').unwrap() + 1..part.find("</a>").unwrap()].parse().unwrap();
-            figures.push((href.trim_end_matches("#kop-selectie").to_string(), n));
-        }
-    }
+    let figures = linked_figures(&html, &["/beleid/versie/1/dekking?"]);
     // Burgerzaken, Financiën and no department; medewerker, CISO, FG and beheerder: three figures each.
     assert_eq!(figures.len(), 7 * 3, "{figures:?}");
     let mut wrong = Vec::new();
@@ -516,14 +523,7 @@ async fn every_literacy_figure_is_the_number_its_list_shows() {
     for (path, expected) in [("/overzicht", 5 * 3), ("/ai-geletterdheid/dekking", 3 * 5)] {
         let html = page(&app, &ciso, path).await;
         let before = figures.len();
-        for part in html.split("<a class=\"utrecht-link\" href=\"").skip(1) {
-            let href = part[..part.find('"').unwrap()].replace("&#38;", "&");
-            if href.starts_with("/overzicht/ai-geletterdheid?") || href.starts_with("/ai-geletterdheid/dekking/lijst?")
-            {
-                let n: usize = part[part.find('>').unwrap() + 1..part.find("</a>").unwrap()].parse().unwrap();
-                figures.push((href, n));
-            }
-        }
+        figures.extend(linked_figures(&html, &["/overzicht/ai-geletterdheid?", "/ai-geletterdheid/dekking/lijst?"]));
         assert_eq!(figures.len() - before, expected, "{path}: {figures:?}");
     }
     let mut wrong = Vec::new();
