@@ -19,7 +19,7 @@ use super::{sees_figures, sees_lists};
 use crate::AppState;
 use crate::applications::organisation;
 use crate::error::{AppError, AppResult};
-use crate::policy::coverage::{NO_DEPARTMENT, department_of, in_order};
+use crate::policy::coverage::{department_of, in_order};
 use crate::publication::{csv, xlsx};
 use crate::web::user::CurrentUser;
 use crate::web::{attachment, format_date, today};
@@ -39,8 +39,9 @@ pub fn standing_text(s: Standing) -> &'static str {
     }
 }
 
-fn department<'a>(departments: &'a HashMap<Uuid, String>, p: &Pair) -> &'a str {
-    departments.get(&p.user_id).map_or(NO_DEPARTMENT, String::as_str)
+/// The person's department as the figures name it.
+fn department(departments: &HashMap<Uuid, String>, p: &Pair) -> String {
+    department_of(departments.get(&p.user_id).map(String::as_str)).0
 }
 
 fn reason(p: &Pair) -> String {
@@ -58,7 +59,7 @@ pub fn people_rows(pairs: &[Pair], departments: &HashMap<Uuid, String>) -> Vec<V
         vec![
             p.user_name.clone(),
             p.email.clone(),
-            department(departments, p).to_string(),
+            department(departments, p),
             p.title.clone(),
             reason(p),
             standing_text(p.standing).to_string(),
@@ -172,7 +173,8 @@ mod tests {
             pair("Bram", Some(Role::Medewerker), None, Standing::Missing),
             pair("Bram", None, Some("Copilot"), Standing::Unconfirmed),
         ];
-        let departments = HashMap::from([(all[0].user_id, "Burgerzaken".to_string())]);
+        // Named as the dashboard names it: without the white space around it.
+        let departments = HashMap::from([(all[0].user_id, "\tBurgerzaken\u{a0}".to_string())]);
         let people = people_rows(&all, &departments);
         assert_eq!(people.len(), 4);
         assert_eq!(

@@ -5,6 +5,8 @@ use sqlx::{PgConnection, PgPool};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use super::coverage::department_of;
+
 /// One version of the policy.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Version {
@@ -170,23 +172,31 @@ pub struct Reader {
 }
 
 /// The active members of the organisation a version asks to read it (its roles and departments; none chosen
-/// means everyone: the SQL function `policy_audience`), with their acknowledgement; by department, then name.
+/// means everyone: the SQL function `policy_audience`), with their acknowledgement; by department as the figures
+/// name it (`coverage::department_of`, "Geen afdeling" last), then name.
 pub async fn readers(conn: &mut PgConnection, org: Uuid, v: &Version) -> sqlx::Result<Vec<Reader>> {
-    sqlx::query_as!(
+    let mut readers = sqlx::query_as!(
         Reader,
         r#"select r.user_id as "user_id!", u.name as "name!", u.email as "email!", r.department,
                   array(select m.role from membership m where m.user_id = r.user_id and m.organisation_id = $1
                          order by m.role) as "roles!",
                   r.acknowledged_at as "acknowledged_at?"
              from policy_audience($1, $2, $3, $4) r join app_user u on u.user_id = r.user_id
-            order by r.department nulls last, lower(u.name), r.user_id"#,
+            order by lower(u.name), r.user_id"#,
         org,
         v.id,
         v.audience_roles.as_slice(),
         v.audience_departments.as_slice()
     )
     .fetch_all(&mut *conn)
-    .await
+    .await?;
+    // A stable sort: by name within a department, as the database gave them.
+    let key = |r: &Reader| {
+        let (label, value) = department_of(r.department.as_deref());
+        (value.is_empty(), label.to_lowercase(), label)
+    };
+    readers.sort_by_cached_key(key);
+    Ok(readers)
 }
 
 /// How many of a version's readers did or did not acknowledge it, for one department (as written; `role` is
@@ -229,19 +239,15 @@ pub async fn reader_counts(pool: &PgPool, org: Uuid, v: &Version) -> sqlx::Resul
         .collect())
 }
 
-/// Whether the version asks this user to read it (an active member in its roles and departments).
+/// Whether the version asks this user to read it (`policy_audience`, as the lists).
 pub async fn asks(pool: &PgPool, org: Uuid, v: &Version, user_id: Uuid) -> sqlx::Result<bool> {
     sqlx::query_scalar!(
-        r#"select exists (
-             select 1 from app_user u
-              where u.user_id = $2 and u.active
-                and exists (select 1 from membership m where m.user_id = u.user_id and m.organisation_id = $1
-                             and (cardinality($3::text[]) = 0 or m.role = any($3)))
-                and (cardinality($4::text[]) = 0 or u.department = any($4))) as "v!""#,
+        r#"select exists (select 1 from policy_audience($1, $2, $3, $4) r where r.user_id = $5) as "v!""#,
         org,
-        user_id,
+        v.id,
         v.audience_roles.as_slice(),
-        v.audience_departments.as_slice()
+        v.audience_departments.as_slice(),
+        user_id
     )
     .fetch_one(pool)
     .await

@@ -465,6 +465,9 @@ async fn every_policy_figure_is_the_number_its_list_shows() {
         .count();
     assert_eq!(rows, 1, "{coverage}");
     assert!(coverage.contains("<strong>2 van 5</strong>"), "{coverage}");
+    // Who has not read it, by department as named there (Burgerzaken, Financiën, none), whatever white space.
+    let at = |who: &str| coverage.find(&format!(">{who}<")).unwrap_or_else(|| panic!("{who}: {coverage}"));
+    assert!(at(FG) < at(MW2) && at(MW2) < at(ADMIN), "{coverage}");
 }
 
 /// A completion entered straight into the database: confirmed (by the administrator) or waiting (the person's own).
