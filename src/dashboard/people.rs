@@ -10,7 +10,7 @@ use crate::auth::roles::Role;
 use crate::auth::session::CurrentUser;
 use crate::literacy::figures::StandingCount;
 use crate::literacy::rules::Standing;
-use crate::policy::coverage::{department_of, in_order};
+use crate::policy::coverage::by_department;
 use crate::policy::store::{self, ReaderCount};
 use crate::web::url_encode;
 
@@ -78,14 +78,12 @@ fn policy_line<'a>(label: String, of: impl Iterator<Item = &'a ReaderCount> + Cl
 /// database's counts of its readers.
 fn policy_figures(number: i32, counts: &[ReaderCount], links: bool) -> PolicyFigures {
     let base = format!("/beleid/versie/{number}/dekking?");
-    let departments = || counts.iter().filter(|c| c.role.is_none());
-    let keys = in_order(departments().map(|c| department_of(c.department.as_deref())).collect());
-    let by_department = keys
+    let departments: Vec<&ReaderCount> = counts.iter().filter(|c| c.role.is_none()).collect();
+    let by_department = by_department(&departments, |c| c.department.as_deref())
         .into_iter()
-        .map(|(label, value)| {
+        .map(|(label, value, of)| {
             let href = links.then(|| format!("{base}afdeling={}", url_encode(&value)));
-            let of = departments().filter(move |c| department_of(c.department.as_deref()).1 == value);
-            policy_line(label, of, href)
+            policy_line(label, of.into_iter().copied(), href)
         })
         .collect();
     let by_role = Role::ALL
@@ -113,13 +111,11 @@ fn literacy_line<'a>(label: String, of: impl Iterator<Item = &'a StandingCount> 
 /// Required trainings per person's department and per role that requires them, from the database's counts per
 /// (department, role, standing).
 fn literacy_figures(counts: &[StandingCount], links: bool) -> (Vec<Line>, Vec<Line>) {
-    let dept = |c: &StandingCount| department_of(c.department.as_deref());
-    let keys = in_order(counts.iter().map(dept).collect());
-    let by_department = keys
+    let by_department = by_department(counts, |c| c.department.as_deref())
         .into_iter()
-        .map(|(label, value)| {
+        .map(|(label, value, of)| {
             let href = links.then(|| format!("{}?afdeling={}", super::LITERACY_LIST, url_encode(&value)));
-            literacy_line(label, counts.iter().filter(|c| dept(c).1 == value), href)
+            literacy_line(label, of.into_iter(), href)
         })
         .collect();
     let by_role = Role::ALL

@@ -19,7 +19,7 @@ use super::{sees_figures, sees_lists};
 use crate::AppState;
 use crate::applications::organisation;
 use crate::error::{AppError, AppResult};
-use crate::policy::coverage::{department_of, in_order};
+use crate::policy::coverage::{by_department, department_of};
 use crate::publication::{csv, xlsx};
 use crate::web::user::CurrentUser;
 use crate::web::{attachment, format_date, today};
@@ -78,9 +78,8 @@ pub fn figure_rows(counts: &[StandingCount]) -> Vec<Vec<String>> {
     let line = |kind: &str, name: &str, counts: Counts| -> Vec<String> {
         [kind.to_string(), name.to_string()].into_iter().chain(counts.iter().map(|n| n.to_string())).collect()
     };
-    let department = |c: &StandingCount| department_of(c.department.as_deref());
-    for (label, value) in in_order(counts.iter().map(department).collect()) {
-        out.push(line("Afdeling", &label, group_counts(counts.iter().filter(|c| department(c).1 == value))));
+    for (label, _, of) in by_department(counts, |c| c.department.as_deref()) {
+        out.push(line("Afdeling", &label, group_counts(of.into_iter())));
     }
     let (roles, tools) = per_reason(counts);
     out.extend(roles.into_iter().map(|(r, n)| line("Rol", r.label(), n)));

@@ -51,25 +51,43 @@ pub fn department_of(d: Option<&str>) -> (String, String) {
     }
 }
 
-/// Departments (as `department_of` gives them) each once, by name, "Geen afdeling" last.
-pub fn in_order(mut keys: Vec<(String, String)>) -> Vec<(String, String)> {
-    // Ties in lower case ("Sales", "sales") by the name as written, so that equal keys end up side by side.
-    keys.sort_by(|a, b| {
-        a.1.is_empty().cmp(&b.1.is_empty()).then(a.0.to_lowercase().cmp(&b.0.to_lowercase())).then(a.0.cmp(&b.0))
-    });
-    keys.dedup();
-    keys
+/// Without a department, the name in lower case, the name: sorts as `department_order` says.
+pub type DepartmentKey = (bool, String, String);
+
+/// Where a department (as `department_of` gives it) goes in a list: by name, "Geen afdeling" last; ties in lower
+/// case ("Sales", "sales") by the name as written, so that equal names end up side by side.
+pub fn department_order(d: Option<&str>) -> DepartmentKey {
+    let (label, value) = department_of(d);
+    (value.is_empty(), label.to_lowercase(), label)
+}
+
+/// Items grouped by department as `department_of` names them, in `department_order`: (label, the lists' filter
+/// value, the items of that department in their order). What the figures per department count.
+pub fn by_department<T>(items: &[T], department: impl Fn(&T) -> Option<&str>) -> Vec<(String, String, Vec<&T>)> {
+    let mut keyed: Vec<(DepartmentKey, &T)> = items.iter().map(|i| (department_order(department(i)), i)).collect();
+    // Stable: each department's items keep their order.
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut groups: Vec<(DepartmentKey, Vec<&T>)> = Vec::new();
+    for (key, item) in keyed {
+        match groups.last_mut() {
+            Some(g) if g.0 == key => g.1.push(item),
+            _ => groups.push((key, vec![item])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|((none, _, label), of)| {
+            let value = if none { String::new() } else { label.clone() };
+            (label, value, of)
+        })
+        .collect()
 }
 
 /// Per department (by name, people without one last; as the dashboard names them), and the total.
 pub fn per_department(readers: &[Reader]) -> (Vec<Figures>, Figures) {
-    let key = |r: &Reader| department_of(r.department.as_deref());
-    let rows = in_order(readers.iter().map(key).collect())
+    let rows = by_department(readers, |r| r.department.as_deref())
         .into_iter()
-        .map(|(label, value)| {
-            let of: Vec<&Reader> = readers.iter().filter(|r| key(r).1 == value).collect();
-            figures(&label, &of)
-        })
+        .map(|(label, _, of)| figures(&label, &of))
         .collect();
     (rows, figures("Totaal", &readers.iter().collect::<Vec<_>>()))
 }

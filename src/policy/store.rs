@@ -5,7 +5,7 @@ use sqlx::{PgConnection, PgPool};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use super::coverage::department_of;
+use super::coverage::department_order;
 
 /// One version of the policy.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -173,7 +173,7 @@ pub struct Reader {
 
 /// The active members of the organisation a version asks to read it (its roles and departments; none chosen
 /// means everyone: the SQL function `policy_audience`), with their acknowledgement; by department as the figures
-/// name it (`coverage::department_of`, "Geen afdeling" last), then name.
+/// name it (`coverage::department_order`), then name.
 pub async fn readers(conn: &mut PgConnection, org: Uuid, v: &Version) -> sqlx::Result<Vec<Reader>> {
     let mut readers = sqlx::query_as!(
         Reader,
@@ -191,11 +191,7 @@ pub async fn readers(conn: &mut PgConnection, org: Uuid, v: &Version) -> sqlx::R
     .fetch_all(&mut *conn)
     .await?;
     // A stable sort: by name within a department, as the database gave them.
-    let key = |r: &Reader| {
-        let (label, value) = department_of(r.department.as_deref());
-        (value.is_empty(), label.to_lowercase(), label)
-    };
-    readers.sort_by_cached_key(key);
+    readers.sort_by_cached_key(|r| department_order(r.department.as_deref()));
     Ok(readers)
 }
 
