@@ -415,6 +415,9 @@ async fn log_in(base: &str, n: usize, suffix: &str, accept: Option<&str>) -> Vec
 }
 
 /// One request of each path of each scenario with the statement log on (the first two paths of a scenario).
+/// The requests captured per page for its probe (each replayed as one of pgbench's scripts, picked at random).
+const PROBE_REQUESTS: usize = 12;
+
 async fn capture_all(
     pool: &sqlx::PgPool,
     target: &Target,
@@ -425,7 +428,9 @@ async fn capture_all(
         let (client, base) = (&target.clients_for(name)[0], &target.base);
         let mut captures = Vec::new();
         let mut failed = None;
-        for path in paths.iter().take(2) {
+        // Several of the page's paths, not one: the application page asks 500 registrations in turn, and one
+        // registration (one that could not be submitted, say) left out statements others run.
+        for path in paths.iter().take(PROBE_REQUESTS) {
             let url = format!("{base}{path}");
             match probe::capture(pool, async {
                 let _ = client.get(&url).send().await.unwrap().bytes().await;
@@ -490,9 +495,11 @@ async fn measure_all(
                 let current = t + 1 == targets.len();
                 let probe = match probes.get(i) {
                     Some(Ok(captures)) if current => {
-                        let counts: Vec<String> = captures.iter().map(|c| c.statements.len().to_string()).collect();
+                        let counts = captures.iter().map(|c| c.statements.len());
+                        let (least, most) = (counts.clone().min().unwrap_or(0), counts.max().unwrap_or(0));
+                        let counts = if least == most { least.to_string() } else { format!("{least}–{most}") };
                         let tps = probe::replay(name, captures, database_url, *n, measure.as_secs());
-                        Some((counts.join("–"), tps.map_err(|e| e.chars().take(120).collect::<String>())))
+                        Some((counts, tps.map_err(|e| e.chars().take(120).collect::<String>())))
                     }
                     Some(Err(e)) if current => Some((String::new(), Err(e.clone()))),
                     _ => current.then(|| (String::new(), Err("off".to_string()))),
