@@ -54,11 +54,12 @@ pub async fn for_tool(pool: &PgPool, org: Uuid, app: Uuid, today: Date) -> sqlx:
         .collect())
 }
 
-/// The department of each member of the organisation who has one (trimmed; empty counts as none).
+/// The department of each member of the organisation who has one, by name (the SQL function `department_name`:
+/// trimmed; only white space counts as none).
 pub async fn departments(pool: &PgPool, org: Uuid) -> sqlx::Result<HashMap<Uuid, String>> {
     let rows = sqlx::query!(
-        r#"select u.user_id as "user_id!", btrim(u.department) as "department!" from app_user u
-            where btrim(u.department) <> ''
+        r#"select u.user_id as "user_id!", department_name(u.department) as "department!" from app_user u
+            where department_name(u.department) is not null
               and exists (select 1 from membership m where m.user_id = u.user_id and m.organisation_id = $1)"#,
         org
     )
@@ -92,7 +93,7 @@ impl StandingCount {
 /// them), with `rules::standing` as the SQL function `training_standing`.
 pub async fn standing_counts(pool: &PgPool, org: Uuid, today: Date) -> sqlx::Result<Vec<StandingCount>> {
     let rows = sqlx::query!(
-        r#"select nullif(btrim(department), '') as department, role, application_id, tool as "tool?",
+        r#"select department_name(department) as department, role, application_id, tool as "tool?",
                   training_standing(done, validity_months, waiting, $2, $3) as "standing!", count(*) as "count!"
              from training_need_detail
             where organisation_id = $1

@@ -195,7 +195,7 @@ pub async fn readers(conn: &mut PgConnection, org: Uuid, v: &Version) -> sqlx::R
     Ok(readers)
 }
 
-/// How many of a version's readers did or did not acknowledge it, for one department (as written; `role` is
+/// How many of a version's readers did or did not acknowledge it, for one department (by name; `role` is
 /// None) or for one role (a person counts in each role they hold; `department` is None).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReaderCount {
@@ -272,11 +272,12 @@ pub async fn acknowledged_at(pool: &PgPool, version_id: Uuid, user_id: Uuid) -> 
     .await
 }
 
-/// The departments the organisation's members have, to choose an audience from.
+/// The departments the organisation's members have, by name (the SQL function `department_name`, as
+/// `policy_audience` matches them), to choose an audience from.
 pub async fn departments(pool: &PgPool, org: Uuid) -> sqlx::Result<Vec<String>> {
     sqlx::query_scalar!(
-        r#"select distinct u.department as "department!" from app_user u
-            where u.department is not null and btrim(u.department) <> ''
+        r#"select distinct department_name(u.department) as "department!" from app_user u
+            where department_name(u.department) is not null
               and exists (select 1 from membership m where m.user_id = u.user_id and m.organisation_id = $1)
             order by 1"#,
         org

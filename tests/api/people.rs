@@ -470,6 +470,53 @@ async fn every_policy_figure_is_the_number_its_list_shows() {
     assert!(at(FG) < at(MW2) && at(MW2) < at(ADMIN), "{coverage}");
 }
 
+/// A department is one however its white space is written (migration 0060): the policy's audience picker offers
+/// "Burgerzaken" once, a version for it asks everyone in it, and the SQL function `department_name` trims what
+/// Rust's `str::trim` (`coverage::department_of`) trims, no more.
+#[tokio::test]
+async fn a_department_is_one_however_its_white_space_is_written() {
+    let app = TestApp::spawn().await;
+    setup(&app).await;
+    let departments =
+        [(MW, " Burgerzaken "), (MW2, "Financiën\u{a0}"), (CISO, "\tBurgerzaken"), (ADMIN, "  "), (FG, "Burgerzaken")];
+    set_departments(&app, &departments).await;
+    let admin = app.logged_in(ADMIN).await;
+    let r = app
+        .post(&admin, "/beleid/concept", &[("titel", "AI-beleid"), ("tekst", "# Art. 1\n\nRegels."), ("versie", "0")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let form = page(&app, &admin, "/beleid/concept").await;
+    let offered: Vec<&str> =
+        form.split("name=\"afdelingen\" value=\"").skip(1).filter_map(|c| c.split('"').next()).collect();
+    assert_eq!(offered, ["Burgerzaken", "Financiën"], "{form}");
+    let fields = [("ingangsdatum", "2026-02-01"), ("afdelingen", "Burgerzaken")];
+    let r = app.post(&admin, "/beleid/concept/publiceren", &fields).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let coverage = page(&app, &admin, "/beleid/versie/1/dekking").await;
+    assert!(coverage.contains("<strong>0 van 3</strong>"), "{coverage}");
+    for who in [MW, CISO, FG] {
+        assert!(coverage.contains(&format!(">{who}<")), "{who}: {coverage}");
+    }
+    assert!(!coverage.contains(&format!(">{MW2}<")), "{coverage}");
+
+    // Every white-space character Rust knows, and a few it does not (zero-width space, word joiner, BOM).
+    let mut cases: Vec<String> = (0..=0x10FFFF_u32)
+        .filter_map(char::from_u32)
+        .filter(|c| c.is_whitespace())
+        .flat_map(|c| [format!("{c}Afd{c}"), c.to_string()])
+        .collect();
+    cases.extend(["\u{200b}Afd", "Afd\u{2060}", "\u{feff}Afd", "A f d", "", "Afd"].map(String::from));
+    let named: Vec<Option<String>> = sqlx::query_scalar("select department_name(d) from unnest($1::text[]) d")
+        .bind(&cases)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    for (case, named) in cases.iter().zip(&named) {
+        let expected = Some(case.trim()).filter(|t| !t.is_empty()).map(str::to_string);
+        assert_eq!(named, &expected, "{case:?}");
+    }
+}
+
 /// A completion entered straight into the database: confirmed (by the administrator) or waiting (the person's own).
 async fn completion(app: &TestApp, o: &Org, user: &str, training: &str, done: time::Date, confirmed: bool) {
     sqlx::query(
