@@ -306,6 +306,8 @@ async fn main() {
         targets[last].label = " (after)";
     }
     let scenarios: Vec<(&str, Vec<String>)> = vec![
+        // Where everyone lands after logging in: their tasks and their own registrations.
+        ("Home page", vec!["/".into()]),
         ("Register: first page", vec!["/register".into()]),
         ("Register: status filter", vec!["/register?status=in_gebruik".into()]),
         ("Register: search + filter", vec!["/register?q=copilot&status=in_gebruik".into()]),

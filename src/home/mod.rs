@@ -91,10 +91,12 @@ pub async fn start(State(state): State<AppState>, user: CurrentUser) -> AppResul
     let roles = user.roles().iter().map(|r| RoleInfo { label: r.label(), description: description(*r) }).collect();
     let (mut groups, mut on_its_way) = (Vec::new(), Vec::new());
     if let Some(org) = user.organisation_id() {
+        // One connection for both reads: holding it while the second asked the pool for another made 32
+        // concurrent home pages (a pool of 16) wait for each other until the acquire timeout (3 s, errors).
         let mut conn = state.pool.acquire().await?;
         let who = Who { user_id: user.user_id, organisation_id: org, roles: user.roles() };
         groups = grouped(tasks::for_user(&mut conn, &who).await?);
-        on_its_way = search::mine(&state.pool, org, user.user_id)
+        on_its_way = search::mine(&mut *conn, org, user.user_id)
             .await?
             .into_iter()
             .filter(|r| matches!(r.workflow_status.as_str(), "ingediend" | "in_beoordeling"))

@@ -447,8 +447,11 @@ pub struct MineRow {
     pub letters: String,
 }
 
+/// The registrations the user owns or is Responsible or Accountable for. The candidates come from the indexes on
+/// the owner and on the RASCI person: asked of every registration of the organisation, the home page's list cost
+/// 22 ms at 10,000 registrations for someone with none.
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn mine(pool: &PgPool, organisation_id: Uuid, user_id: Uuid) -> sqlx::Result<Vec<MineRow>> {
+pub async fn mine(db: impl sqlx::PgExecutor<'_>, organisation_id: Uuid, user_id: Uuid) -> sqlx::Result<Vec<MineRow>> {
     sqlx::query_as!(
         MineRow,
         r#"select a.application_id as "application_id!", a.name as "name!", a.workflow_status as "workflow_status!",
@@ -461,13 +464,16 @@ pub async fn mine(pool: &PgPool, organisation_id: Uuid, user_id: Uuid) -> sqlx::
            from application a
            left join rasci_assignment r
              on r.application_id = a.application_id and r.user_id = $2 and r.letter in ('R', 'A')
-           where a.organisation_id = $1 and (a.owner_id = $2 or r.user_id is not null)
+           where a.organisation_id = $1
+             and a.application_id in (select o.application_id from application o where o.owner_id = $2
+                                      union select ra.application_id from rasci_assignment ra
+                                             where ra.user_id = $2 and ra.letter in ('R', 'A'))
            group by a.application_id
            order by lower(a.name)"#,
         organisation_id,
         user_id
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }
 

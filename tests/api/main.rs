@@ -29,6 +29,7 @@ mod literacy_files;
 mod literacy_import;
 mod mail;
 mod mfa;
+mod one_connection;
 mod people;
 mod policy;
 mod prescan;

@@ -146,6 +146,27 @@ async fn an_employee_saves_a_draft_completes_it_and_submits() {
     // Mijn toepassingen lists what I own or am R/A for; the history shows the steps and differences.
     let mine = app.get(&c, "/mijn-toepassingen").await.text().await.unwrap();
     assert!(mine.contains("Notion AI") && mine.contains("Accountable"));
+    // Listed for the RASCI letter alone (no longer the owner); not at all once that is gone.
+    sqlx::query("update application set owner_id = null where application_id = $1")
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let mine = app.get(&c, "/mijn-toepassingen").await.text().await.unwrap();
+    assert!(mine.contains("<td class=\"utrecht-table__cell\">Accountable</td>"), "{mine}");
+    sqlx::query("delete from rasci_assignment where application_id = $1 and user_id = $2")
+        .bind(id)
+        .bind(me)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert!(!app.get(&c, "/mijn-toepassingen").await.text().await.unwrap().contains("Notion AI"));
+    sqlx::query("update application set owner_id = $2 where application_id = $1")
+        .bind(id)
+        .bind(me)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let history = app.get(&c, &format!("/register/{id}/geschiedenis")).await.text().await.unwrap();
     assert!(history.contains("Geregistreerd") && history.contains("Gewijzigd") && history.contains("Ingediend"));
     assert!(history.contains("Beoordelingsstatus") && history.contains("ingediend"));

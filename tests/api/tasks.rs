@@ -146,6 +146,19 @@ async fn each_role_sees_its_tasks_oldest_first_and_done_work_leaves_the_list() {
     );
     assert!(list.contains(&format!("/register/{older}/beoordeling#kop-besluiten")));
     assert!(!my_tasks(app, &ciso).await.contains("Vertaaltool"), "returned: no longer the CISO's");
+    // Each of the three is enough: who created it, who submitted it, who owns it.
+    for (by, other) in [("created_by", "submitted_by, owner_id"), ("submitted_by", "created_by, owner_id")] {
+        let keep = format!("select {other}, {by} from application where application_id = $1");
+        let kept: (Option<Uuid>, Option<Uuid>, Option<Uuid>) =
+            sqlx::query_as(&keep).bind(older).fetch_one(&app.pool).await.unwrap();
+        let only = format!("update application set ({other}) = (null, null), {by} = $2 where application_id = $1");
+        let mw_id = kept.2.or(kept.0).or(kept.1).expect("someone registered it");
+        sqlx::query(&only).bind(older).bind(mw_id).execute(&app.pool).await.unwrap();
+        let list = my_tasks(app, &mw).await;
+        assert!(list.contains(&format!("/register/{older}/beoordeling#kop-besluiten")), "{by}: {list}");
+        let back = format!("update application set ({other}) = ($2, $3) where application_id = $1");
+        sqlx::query(&back).bind(older).bind(kept.0).bind(kept.1).execute(&app.pool).await.unwrap();
+    }
 
     // Approved under conditions due in 20 days, with the evaluation overdue: the owner and the CISO see the
     // evaluation, the owner the conditions.
