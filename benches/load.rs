@@ -416,10 +416,11 @@ async fn log_in(base: &str, n: usize, suffix: &str, accept: Option<&str>) -> Vec
     clients
 }
 
-/// One request of each path of each scenario with the statement log on (the first two paths of a scenario).
 /// The requests captured per page for its probe (each replayed as one of pgbench's scripts, picked at random).
 const PROBE_REQUESTS: usize = 12;
 
+/// One request of each path of each scenario with the statement log on (the first `PROBE_REQUESTS` paths of a
+/// scenario).
 async fn capture_all(
     pool: &sqlx::PgPool,
     target: &Target,
