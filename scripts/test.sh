@@ -8,21 +8,24 @@
 # Needs: the Rust toolchain, PostgreSQL's programs, Debian's chromium, Node.js with npm, python3 with venv.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each step's heading says when it began (seconds since the start), so a slow suite shows in the log.
+step() { echo "== $* (at ${SECONDS} s)"; }
 
-echo "== cargo test"
+step "cargo test"
 cargo test
 
-echo "== browser tests (tests/browser/run.sh)"
+step "browser tests (tests/browser/run.sh)"
 tests/browser/run.sh
 
 # Contrast depends on the theme's colours: axe-core and html-validate on every page state in a second theme
 # (issue 21). Only axe.test.js: the journeys do not depend on the colours. A fresh demo server, which the
 # demo organisation's beheerder switches to the theme before the first state (lib/harness.js applyTheme).
-echo "== browser tests: axe-core in the Den Haag theme (AIREGISTER_THEME=denhaag tests/browser/run.sh tests/axe.test.js)"
+step "browser tests: axe-core in the Den Haag theme (AIREGISTER_THEME=denhaag tests/browser/run.sh tests/axe.test.js)"
 AIREGISTER_THEME=denhaag tests/browser/run.sh tests/axe.test.js
 
-echo "== API contract (tests/contract/run.sh)"
+step "API contract (tests/contract/run.sh)"
 tests/contract/run.sh
 
-echo "== SCIM conformance (tests/scim/run.sh)"
+step "SCIM conformance (tests/scim/run.sh)"
 tests/scim/run.sh
+echo "== all tests passed (after ${SECONDS} s)"
