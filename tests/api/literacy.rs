@@ -204,3 +204,169 @@ async fn the_database_standing_rule_agrees_with_the_rust_rule() {
         assert!(rows.iter().any(|r| r.4 == s.as_str()), "{} occurs", s.as_str());
     }
 }
+
+/// Who must have a required training. For a tool: its users (the view `training_tool_user`, which the needs,
+/// their figures and the tool's own figure read): whoever's request for it was accepted or linked to it and the
+/// people its RASCI names, each once, active members of the tool's organisation only. For a role: the active
+/// members who hold it.
+#[tokio::test]
+async fn who_must_have_a_required_training() {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente Leerdam", "gm0303").await;
+    let other = app.org("Gemeente Elders", "gm0304").await;
+    let ciso = app.user(CISO, org, &[Role::Medewerker, Role::Ciso]).await;
+    let mut people = std::collections::BTreeMap::new();
+    for name in ["accepted", "linked", "rejected", "asked", "both", "rasci", "second", "gone", "outsider"] {
+        let email = format!("{name}@leerdam.example");
+        let id = app.user(&email, if name == "outsider" { other } else { org }, &[Role::Medewerker]).await;
+        people.insert(name, id);
+    }
+    let c = app.logged_in(CISO).await;
+    let copilot = crate::requests::registration(&app, &c, "Copilot", ciso, "in_gebruik", "").await;
+    let gemini = crate::requests::registration(&app, &c, "Gemini", ciso, "in_gebruik", "").await;
+    let unrequired = crate::requests::registration(&app, &c, "Notulist", ciso, "in_gebruik", "").await;
+    sqlx::query("delete from rasci_assignment").execute(&app.pool).await.unwrap();
+    for (who, status) in
+        [("accepted", "geaccepteerd"), ("linked", "gekoppeld"), ("rejected", "afgewezen"), ("asked", "ingediend")]
+            .into_iter()
+            .chain([("both", "geaccepteerd"), ("gone", "geaccepteerd")])
+    {
+        sqlx::query(
+            "insert into tool_request (request_id, organisation_id, requested_by, tool_name, purpose, data_classes,
+                 department, user_count, usage, citizens, status, application_id, owner_id, reason, submitted_at)
+             values ($1, $2, $3, 'Copilot', 'Samenvatten', '{dc_intern}', 'Burgerzaken', '2-10', 'in_gebruik', 'nee',
+                     $4, $5, $6, 'Past niet in het beleid', now())",
+        )
+        .bind(Uuid::now_v7())
+        .bind(org)
+        .bind(people[who])
+        .bind(status)
+        .bind((status != "ingediend").then_some(copilot))
+        .bind(ciso)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    }
+    for (who, tool, letter) in [
+        ("both", copilot, "R"),
+        ("rasci", copilot, "C"),
+        ("gone", copilot, "I"),
+        ("outsider", copilot, "S"),
+        ("second", gemini, "A"),
+        ("rasci", unrequired, "R"),
+    ] {
+        sqlx::query("insert into rasci_assignment (rasci_id, application_id, letter, user_id) values ($1, $2, $3, $4)")
+            .bind(Uuid::now_v7())
+            .bind(tool)
+            .bind(letter)
+            .bind(people[who])
+            .execute(&app.pool)
+            .await
+            .unwrap();
+    }
+    // A RASCI row that names a function, not a person, has no user.
+    sqlx::query(
+        "insert into rasci_assignment (rasci_id, application_id, letter, function_name)
+         values ($1, $2, 'I', 'Teamleider Burgerzaken')",
+    )
+    .bind(Uuid::now_v7())
+    .bind(gemini)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("update app_user set active = false where user_id = $1")
+        .bind(people["gone"])
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let users: Vec<(Uuid, Uuid, Uuid)> = sqlx::query_as(
+        "select organisation_id, application_id, user_id from training_tool_user
+          where application_id in ($1, $2, $3) order by application_id, user_id",
+    )
+    .bind(copilot)
+    .bind(gemini)
+    .bind(unrequired)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let mut expected: Vec<(Uuid, Uuid, Uuid)> = [
+        (copilot, "accepted"),
+        (copilot, "linked"),
+        (copilot, "both"),
+        (copilot, "rasci"),
+        (gemini, "second"),
+        (unrequired, "rasci"),
+    ]
+    .into_iter()
+    .map(|(tool, who)| (org, tool, people[who]))
+    .collect();
+    expected.sort_by_key(|(_, tool, user)| (*tool, *user));
+    assert_eq!(users, expected, "accepted and linked requesters and RASCI people, once, active members only");
+
+    // A requirement of Copilot and Gemini: one need per user and tool, with the tool's name; none for the Notulist.
+    app.user(ADMIN, org, &[Role::Medewerker, Role::Beheerder]).await;
+    let a = app.logged_in(ADMIN).await;
+    assert_eq!(
+        app.post(&a, "/ai-geletterdheid/trainingen", &[("title", "AI-tools"), ("level", "basis")]).await.status(),
+        303
+    );
+    let training = training_id(&app, "AI-tools").await.to_string();
+    for tool in [copilot, gemini] {
+        let tool = tool.to_string();
+        let req = [("requirement_training", training.as_str()), ("application_id", tool.as_str())];
+        assert_eq!(app.post(&a, "/ai-geletterdheid/eisen", &req).await.status(), 303);
+    }
+    let needs: Vec<(Uuid, Option<String>)> = sqlx::query_as(
+        "select user_id, tool from training_need_detail where organisation_id = $1 and application_id is not null
+          order by tool, user_id",
+    )
+    .bind(org)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let mut want: Vec<(Uuid, Option<String>)> = ["accepted", "linked", "both", "rasci"]
+        .iter()
+        .map(|w| (people[w], Some("Copilot".to_string())))
+        .chain([(people["second"], Some("Gemini".to_string()))])
+        .collect();
+    want.sort_by(|x, y| (&x.1, x.0).cmp(&(&y.1, y.0)));
+    assert_eq!(needs, want);
+    let projected: i64 = sqlx::query_scalar(
+        "select count(*) from training_need where organisation_id = $1 and application_id is not null",
+    )
+    .bind(org)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(projected, 5, "training_need is training_need_detail's rows");
+
+    // A requirement of a role: the organisation's active members in that role, not the deactivated one, not the
+    // other organisation's.
+    assert_eq!(
+        app.post(&a, "/ai-geletterdheid/trainingen", &[("title", "Basis"), ("level", "basis")]).await.status(),
+        303
+    );
+    let basis = training_id(&app, "Basis").await.to_string();
+    let req = [("requirement_training", basis.as_str()), ("role", "medewerker")];
+    assert_eq!(app.post(&a, "/ai-geletterdheid/eisen", &req).await.status(), 303);
+    let by_role: Vec<Uuid> = sqlx::query_scalar(
+        "select user_id from training_need_detail where organisation_id = $1 and role = 'medewerker' order by user_id",
+    )
+    .bind(org)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let admin: Uuid = sqlx::query_scalar("select user_id from app_user where email = $1")
+        .bind(ADMIN)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let mut want: Vec<Uuid> = ["accepted", "linked", "rejected", "asked", "both", "rasci", "second"]
+        .iter()
+        .map(|w| people[w])
+        .chain([ciso, admin])
+        .collect();
+    want.sort();
+    assert_eq!(by_role, want, "active members in the role");
+}
