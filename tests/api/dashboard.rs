@@ -691,3 +691,49 @@ async fn the_review_conditions_agree_with_the_queue_rules() {
     }
     assert_eq!(seen.len(), 2, "a party and not a party");
 }
+
+/// The months of "Registraties per maand" begin at midnight Dutch time, as the register's month filter has it: a
+/// registration made at the first instant of a month is in that month, one a microsecond earlier in the month
+/// before, and the oldest of the twelve months is counted from its first instant.
+#[tokio::test]
+async fn the_months_begin_at_midnight_dutch_time() {
+    let app = TestApp::spawn().await;
+    airegister::demo::load(&app.pool, "demo-wachtwoord-2026").await.unwrap();
+    let c = app.client();
+    assert_eq!(app.login(&c, "ciso@demo.example", "demo-wachtwoord-2026").await.status(), 303);
+    // The first instant of this month and of the month eleven months back, in Dutch time.
+    let starts = "date_trunc('month', now() at time zone 'Europe/Amsterdam') - make_interval(months => $2)";
+    for (months_back, offset) in [(0, "0"), (0, "-1 microsecond"), (11, "0"), (11, "-1 microsecond")] {
+        let moved = sqlx::query(&format!(
+            "update application set created_at = ({starts}) at time zone 'Europe/Amsterdam' + $3::interval
+              where application_id = (select a.application_id from application a join organisation o using (organisation_id)
+                                       where o.code = $1 and a.created_at > now() - interval '1 day'
+                                       order by a.name limit 1)"
+        ))
+        .bind(airegister::demo::DEMO_ORG_CODE)
+        .bind(months_back)
+        .bind(offset)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(moved.rows_affected(), 1);
+    }
+    let figs = assert_every_figure_matches_its_list(&app, &c).await;
+    let month = |back: i32| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "select to_char(date_trunc('month', now() at time zone 'Europe/Amsterdam')
+                                - make_interval(months => $1), 'YYYY-MM')",
+            )
+            .bind(back)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let (oldest, before_oldest) = (month(11).await, month(12).await);
+    assert!(value(&figs, &format!("/register?maand={oldest}")) >= 1, "the first instant of the oldest month");
+    assert!(!figs.iter().any(|f| f.1.ends_with(&before_oldest)), "twelve months, no more");
+    assert!(value(&figs, &format!("/register?maand={}", month(1).await)) >= 1, "a microsecond before this month");
+}
