@@ -316,12 +316,18 @@ async fn every_dashboard_figure_is_the_count_of_the_list_it_links_to() {
     assert_eq!(figs.iter().filter(|f| f.0 == "tabel" && f.1.contains("maand=")).count(), 12);
 }
 
-#[tokio::test]
-async fn the_demo_register_passes_the_same_check() {
+/// The demo organisation, and its CISO signed in.
+async fn demo_ciso() -> (TestApp, reqwest::Client) {
     let app = TestApp::spawn().await;
     airegister::demo::load(&app.pool, "demo-wachtwoord-2026").await.unwrap();
     let c = app.client();
     assert_eq!(app.login(&c, "ciso@demo.example", "demo-wachtwoord-2026").await.status(), 303);
+    (app, c)
+}
+
+#[tokio::test]
+async fn the_demo_register_passes_the_same_check() {
+    let (app, c) = demo_ciso().await;
     let figs = assert_every_figure_matches_its_list(&app, &c).await;
     assert_eq!(value(&figs, "/register"), 16);
     assert!(value(&figs, "/register?incident=open") >= 1 && value(&figs, "/register?evaluatie=verlopen") >= 1);
@@ -697,10 +703,7 @@ async fn the_review_conditions_agree_with_the_queue_rules() {
 /// before, and the oldest of the twelve months is counted from its first instant.
 #[tokio::test]
 async fn the_months_begin_at_midnight_dutch_time() {
-    let app = TestApp::spawn().await;
-    airegister::demo::load(&app.pool, "demo-wachtwoord-2026").await.unwrap();
-    let c = app.client();
-    assert_eq!(app.login(&c, "ciso@demo.example", "demo-wachtwoord-2026").await.status(), 303);
+    let (app, c) = demo_ciso().await;
     // The first instant of this month and of the month eleven months back, in Dutch time.
     let starts = "date_trunc('month', now() at time zone 'Europe/Amsterdam') - make_interval(months => $2)";
     for (months_back, offset) in [(0, "0"), (0, "-1 microsecond"), (11, "0"), (11, "-1 microsecond")] {
