@@ -267,6 +267,25 @@ async fn main() {
         users::set_roles(&mut tx, id, org, &[Role::Medewerker, Role::Ciso]).await.unwrap();
     }
     tx.commit().await.unwrap();
+    // Each bench medewerker has work of their own, as an employee does: eight registrations they created and own,
+    // submitted unless still a draft, in the states the register has (the home page's tasks and "Mijn
+    // registraties"; without these the home page measured someone with nothing to do).
+    sqlx::query(
+        "with mine as (select application_id, row_number() over (order by application_id) - 1 as k
+                         from application where organisation_id = $1),
+              bench as (select user_id, row_number() over (order by email) - 1 as j from app_user
+                         where email ~ '^bench[0-9]+@benchdam[.]example$')
+         update application a set created_by = b.user_id, owner_id = b.user_id,
+                submitted_by = case when a.workflow_status <> 'concept' then b.user_id end
+           from mine m join bench b on b.j = m.k % $2
+          where a.application_id = m.application_id and m.k < 8 * $2",
+    )
+    .bind(org)
+    .bind(max_clients as i64)
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query("analyze application").execute(&pool).await.unwrap();
     println!(
         "Loaded {applications} applications, {members} members and {} users in {:.1} s",
         2 * max_clients,
