@@ -17,27 +17,26 @@ use crate::roles::Role;
 pub struct ToolTraining {
     pub title: String,
     pub level: String,
-    /// The tool's users the requirement applies to (the view `training_tool_user`: accepted tool requests and
-    /// the people named in the RASCI, active members only).
+    /// The tool's users the requirement applies to: its needs (the view `training_need_detail`: accepted or
+    /// linked tool requests and the people named in the RASCI, active members only).
     pub users: usize,
     /// Of them, those with the training done and valid today (confirmed, not expired).
     pub valid: usize,
 }
 
 /// The trainings `app` requires of its users, by title, each with its users and how many have it. Counted in
-/// the database (a tool can have thousands of users); "has it" is `rules::standing(..).has_it()`: a confirmed
-/// completion still valid today, with the validity rule as the SQL function `training_valid_until`.
+/// the database (a tool can have thousands of users) from the tool's needs, so its users are the people the
+/// literacy lists and figures count; "has it" is `rules::standing(..).has_it()`: a confirmed completion still valid
+/// today, with the validity rule as the SQL function `training_valid_until`.
 pub async fn for_tool(pool: &PgPool, org: Uuid, app: Uuid, today: Date) -> sqlx::Result<Vec<ToolTraining>> {
     let rows = sqlx::query!(
-        r#"select t.title as "title!", t.level as "level!", count(u.user_id) as "users!",
-                  count(u.user_id) filter (where d.done is not null
-                      and (t.validity_months is null or training_valid_until(d.done, t.validity_months) >= $3))
+        r#"select t.title as "title!", t.level as "level!", count(n.user_id) as "users!",
+                  count(n.user_id) filter (where n.done is not null
+                      and (t.validity_months is null or training_valid_until(n.done, t.validity_months) >= $3))
                       as "valid!"
              from training_requirement r join training t on t.training_id = r.training_id
-             left join training_tool_user u on u.application_id = r.application_id and u.organisation_id = $1
-             left join lateral (select max(c.completed_on) as done from training_completion c
-                                 where c.training_id = t.training_id and c.user_id = u.user_id
-                                   and c.confirmed_at is not null) d on true
+             left join training_need_detail n
+                    on n.organisation_id = $1 and n.application_id = r.application_id and n.training_id = r.training_id
             where r.organisation_id = $1 and r.application_id = $2
             group by t.training_id
             order by lower(t.title), t.training_id"#,
