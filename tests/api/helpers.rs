@@ -124,6 +124,18 @@ impl TestApp {
         .unwrap()
     }
 
+    /// Name `user` in a registration's RASCI with `letter`, as the form would (tests that set up who uses a tool).
+    pub async fn rasci(&self, application: Uuid, user: Uuid, letter: &str) {
+        sqlx::query("insert into rasci_assignment (rasci_id, application_id, letter, user_id) values ($1, $2, $3, $4)")
+            .bind(Uuid::now_v7())
+            .bind(application)
+            .bind(letter)
+            .bind(user)
+            .execute(&self.pool)
+            .await
+            .unwrap();
+    }
+
     pub async fn user(&self, email: &str, org: Uuid, roles: &[Role]) -> Uuid {
         let hash = password::hash(PASSWORD).await.unwrap();
         let mut tx = self.pool.begin().await.unwrap();

@@ -56,13 +56,7 @@ async fn trainings_requirements_completions_and_coverage() {
     // A tool that requires a training of its users (here: the RASCI person).
     let ciso = app.logged_in(CISO).await;
     let tool = crate::requests::registration(&app, &ciso, "Copilot", mw, "goedgekeurd", "").await;
-    sqlx::query("insert into rasci_assignment (rasci_id, application_id, letter, user_id) values ($1, $2, 'R', $3)")
-        .bind(Uuid::now_v7())
-        .bind(tool)
-        .bind(mw)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.rasci(tool, mw, "R").await;
     let adv = [("title", "Copilot gevorderd"), ("level", "gevorderd")];
     assert_eq!(app.post(&admin, "/ai-geletterdheid/trainingen", &adv).await.status(), 303);
     let copilot = training_id(&app, "Copilot gevorderd").await.to_string();
@@ -255,14 +249,7 @@ async fn who_must_have_a_required_training() {
         ("second", gemini, "A"),
         ("rasci", unrequired, "R"),
     ] {
-        sqlx::query("insert into rasci_assignment (rasci_id, application_id, letter, user_id) values ($1, $2, $3, $4)")
-            .bind(Uuid::now_v7())
-            .bind(tool)
-            .bind(letter)
-            .bind(people[who])
-            .execute(&app.pool)
-            .await
-            .unwrap();
+        app.rasci(tool, people[who], letter).await;
     }
     // A RASCI row that names a function, not a person, has no user.
     sqlx::query(

@@ -322,15 +322,7 @@ async fn literacy(app: &TestApp, o: &Org) -> Uuid {
     assert_eq!(app.post(&admin, "/ai-geletterdheid/eisen", &req).await.status(), 303);
     let tool = crate::requests::registration(app, &ciso, "Copilot", o.mw, "goedgekeurd", "").await;
     for user in [o.mw, o.mw2] {
-        sqlx::query(
-            "insert into rasci_assignment (rasci_id, application_id, letter, user_id) values ($1, $2, 'R', $3)",
-        )
-        .bind(Uuid::now_v7())
-        .bind(tool)
-        .bind(user)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+        app.rasci(tool, user, "R").await;
     }
     let tool_s = tool.to_string();
     let req = [("requirement_training", basis.as_str()), ("application_id", tool_s.as_str())];

@@ -842,12 +842,7 @@ async fn the_application_page_names_its_people() {
         .await
         .unwrap();
     // A person of another organisation, as an import or an old link could leave behind.
-    sqlx::query("insert into rasci_assignment (rasci_id, application_id, user_id, letter) values (gen_random_uuid(), $1, $2, 'S')")
-        .bind(id)
-        .bind(stranger)
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    app.rasci(id, stranger, "S").await;
 
     let detail = app.get(&c, &format!("/register/{id}")).await.text().await.unwrap();
     let rasci = &detail[detail.find("id=\"kop-rasci\"").unwrap()..detail.find("id=\"kop-training\"").unwrap()];
