@@ -4,6 +4,8 @@
 //!   - an application's page (a different registration each time),
 //!   - the allowed-tools page,
 //!   - the public register (page 1 and a search),
+//!   - as a CISO: a registration's edit step "Verantwoordelijken" (five RASCI person fields, which once
+//!     listed every member of the organisation each),
 //!   - as a CISO: the dashboard ("Overzicht": counts over the whole register and the AI-literacy figures of
 //!     every member per department and role) and the AI-literacy coverage per role and tool.
 //!
@@ -332,6 +334,10 @@ async fn main() {
         ("Register: search + filter", vec!["/register?q=copilot&status=in_gebruik".into()]),
         ("Register: broad search", vec!["/register?q=chatbot&risico=hoog".into()]),
         ("Application page", ids.iter().map(|id| format!("/register/{id}")).collect()),
+        (
+            "Edit step: RASCI people (CISO)",
+            ids.iter().take(50).map(|id| format!("/register/{id}/bewerken/verantwoordelijken")).collect(),
+        ),
         ("Allowed tools", vec!["/toegestane-tools".into()]),
         ("Public register", vec!["/openbaar/gm0999".into(), "/openbaar/gm0999?q=vertaaldienst".into()]),
         ("Dashboard (CISO)", vec!["/overzicht".into()]),

@@ -5,6 +5,7 @@ pub mod edit;
 pub mod forms;
 pub mod glance;
 pub mod list;
+pub mod people;
 pub mod risk;
 pub mod show;
 pub mod step_page;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/register/{id}/risico", post(risk::risk_override))
         .route("/register/{id}/geschiedenis", get(show::history))
         .route("/mijn-toepassingen", get(list::mine))
+        .route("/medewerkers/zoeken", get(people::suggest))
 }
 
 /// Keys that change on every save and say nothing to a reader of the history.

@@ -3,13 +3,13 @@
 
 use serde_json::{Map, Value};
 
-use crate::register::checklist;
 use crate::register::fields::{
     DATA_CLASSES, FIELDS, FieldDef, Kind, Opt, PERMISSIONS, Section, is_data_class, label_of,
 };
 use crate::register::form::{FormData, Member, display_value, is_blank};
 use crate::register::rasci::{LETTERS, RasciEntry, letter_label};
 use crate::register::richtext::{self, Block};
+use crate::register::{checklist, people};
 use crate::web::forms::FormErrors;
 pub use crate::web::forms::OptView;
 
@@ -20,19 +20,6 @@ fn opts(options: &[Opt], selected: &[&str]) -> Vec<OptView> {
             value: o.value.to_string(),
             label: o.label.to_string(),
             selected: selected.contains(&o.value),
-        })
-        .collect()
-}
-
-fn member_opts(members: &[Member], selected: &[&str]) -> Vec<OptView> {
-    members
-        .iter()
-        .filter(|m| m.active || selected.contains(&m.user_id.to_string().as_str()))
-        .map(|m| {
-            let id = m.user_id.to_string();
-            let selected = selected.contains(&id.as_str());
-            let inactive = if m.active { "" } else { ", inactief" };
-            OptView { value: id, label: format!("{} ({}{inactive})", m.name, m.email), selected }
         })
         .collect()
 }
@@ -122,13 +109,20 @@ pub struct RasciView {
     pub label: &'static str,
     /// Only A is single (exactly one Accountable).
     pub single: bool,
-    pub users: Vec<OptView>,
+    /// The people chosen (user id, as shown), each a ticked box; only where several may be chosen.
+    pub people: Vec<(String, String)>,
+    /// The text field: the one person where only one may be chosen; otherwise empty, or what was typed and
+    /// did not resolve (so it comes back with its message).
+    pub typed: String,
     pub functions: String,
     pub error: Option<String>,
 }
 
 fn field_view(f: &FieldDef, form: &FormData, errors: &FormErrors, members: &[Member]) -> FieldView {
-    let value = form.get(f.key).to_string();
+    let value = match f.kind {
+        Kind::User => people::shown_value(form.get(f.key), members),
+        _ => form.get(f.key).to_string(),
+    };
     let selected = form.all(f.key);
     let (control, options, max) = match f.kind {
         Kind::Text { max } if max >= 400 => ("textarea", Vec::new(), max),
@@ -148,7 +142,8 @@ fn field_view(f: &FieldDef, form: &FormData, errors: &FormErrors, members: &[Mem
         Kind::YesNo => {
             ("yesno", opts(&[Opt { value: "ja", label: "Ja" }, Opt { value: "nee", label: "Nee" }], &selected), 0)
         }
-        Kind::User => ("select", member_opts(members, &selected), 0),
+        // Text with suggestions while typing (static/people.js), resolved by register::people.
+        Kind::User => ("person", Vec::new(), 0),
         Kind::References { .. } => ("references", Vec::new(), 0),
     };
     let mut rows = Vec::new();
@@ -212,18 +207,45 @@ pub fn form_sections(form: &FormData, errors: &FormErrors, members: &[Member]) -
     (sections, matrix)
 }
 
+/// The people of a row where several may be chosen: those who resolve as ticked boxes (once each), the rest
+/// as typed.
+fn chosen(values: &[&str], members: &[Member]) -> (Vec<(String, String)>, String) {
+    let mut people: Vec<(String, String)> = Vec::new();
+    let mut typed = Vec::new();
+    for v in values {
+        match people::resolve(v, members) {
+            Ok(Some(m)) => {
+                let id = m.user_id.to_string();
+                if !people.iter().any(|(p, _)| *p == id) {
+                    people.push((id, people::shown(m)));
+                }
+            }
+            _ => typed.push(v.trim()),
+        }
+    }
+    (people, typed.join(", "))
+}
+
 pub fn rasci_views(form: &FormData, errors: &FormErrors, members: &[Member]) -> Vec<RasciView> {
     LETTERS
         .iter()
         .map(|&letter| {
-            let selected = form.all(&format!("rasci_{letter}_user"));
+            let values: Vec<&str> =
+                form.all(&format!("rasci_{letter}_user")).into_iter().filter(|v| !v.trim().is_empty()).collect();
             let functions = form.all(&format!("rasci_{letter}_function")).join("\n");
             let key = format!("rasci_{letter}");
+            let single = letter == 'A';
+            let (people, typed) = if single {
+                (Vec::new(), values.first().map(|v| people::shown_value(v, members)).unwrap_or_default())
+            } else {
+                chosen(&values, members)
+            };
             RasciView {
                 letter,
                 label: letter_label(letter),
-                single: letter == 'A',
-                users: member_opts(members, &selected),
+                single,
+                people,
+                typed,
                 functions,
                 error: errors.get(&key).map(str::to_string),
             }

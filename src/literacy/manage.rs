@@ -19,6 +19,7 @@ use crate::AppState;
 use crate::applications::organisation;
 use crate::error::{AppError, AppResult};
 use crate::register::options::label_in;
+use crate::register::people::{self, NotFound};
 use crate::register::store;
 use crate::roles::Role;
 use crate::web::forms::{FormData, FormErrors, OptView};
@@ -74,7 +75,8 @@ struct ManagePage {
     roles: Vec<OptView>,
     tools: Vec<OptView>,
     done_trainings: Vec<OptView>,
-    people: Vec<OptView>,
+    /// The completion form's person as shown in its text field.
+    person: String,
     forms: Forms,
 }
 
@@ -173,12 +175,6 @@ pub(super) async fn render(
     .into_iter()
     .map(|r| (r.application_id.to_string(), r.name))
     .collect();
-    let people: Vec<(String, String)> = store::members(&state.pool, org)
-        .await?
-        .into_iter()
-        .filter(|m| m.active)
-        .map(|m| (m.user_id.to_string(), format!("{} ({})", m.name, m.email)))
-        .collect();
     let roles: Vec<(String, String)> =
         Role::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect();
     let levels: Vec<(String, String)> = LEVELS.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect();
@@ -196,7 +192,7 @@ pub(super) async fn render(
             roles: options(&roles, f.requirement.0.get("role")),
             tools: options(&tools, f.requirement.0.get("application_id")),
             done_trainings: options(&training_list, f.completion.0.get("training_id")),
-            people: options(&people, f.completion.0.get("user_id")),
+            person: shown_person(state, org, f.completion.0.get("user_id")).await?,
             forms: f,
         },
     )
@@ -205,6 +201,39 @@ pub(super) async fn render(
 #[tracing::instrument(skip_all)]
 pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     render(&state, &user, StatusCode::OK, Forms::default()).await
+}
+
+/// A person field's text: a member's id (sent by a client other than the form) as "Name (e-mail)", typed text
+/// as typed. Only an id reads the members.
+async fn shown_person(state: &AppState, org: Uuid, raw: &str) -> AppResult<String> {
+    if Uuid::parse_str(raw.trim()).is_err() {
+        return Ok(raw.to_string());
+    }
+    Ok(people::shown_value(raw, &store::members(&state.pool, org).await?))
+}
+
+/// The completion form with the typed person ("Name (e-mail)", an e-mail address or a name) as the member's id,
+/// or why the text is not one active member (register::people).
+async fn typed_person(state: &AppState, org: Uuid, input: &FormData) -> AppResult<(FormData, Result<(), String>)> {
+    let typed = input.get("user_id").trim();
+    if typed.is_empty() || Uuid::parse_str(typed).is_ok() {
+        return Ok((input.clone(), Ok(())));
+    }
+    let members = store::members(&state.pool, org).await?;
+    let found = match people::resolve(typed, &members) {
+        Ok(Some(m)) if m.active => Ok(m.user_id),
+        Ok(Some(m)) => Err(NotFound::Inactive(m.name.clone())),
+        Ok(None) => Err(NotFound::Nobody),
+        Err(why) => Err(why),
+    };
+    let mut resolved = input.clone();
+    match found {
+        Ok(id) => {
+            resolved.0.iter_mut().filter(|(k, _)| k == "user_id").for_each(|(_, v)| *v = id.to_string());
+            Ok((resolved, Ok(())))
+        }
+        Err(why) => Ok((resolved, Err(why.message("Medewerker", typed)))),
+    }
 }
 
 fn refused(input: FormData, field: &'static str, message: &str) -> (FormData, FormErrors) {
@@ -315,15 +344,31 @@ pub async fn record_for(
         Ok(posted) => posted,
         Err(too_large) => return Ok(too_large),
     };
+    // The person is typed (with suggestions): the form comes back with the text, the check reads the member.
     let input = posted.input.clone();
-    let mut parsed = CompletionInput::read(&input, true, today());
+    let (resolved, person) = typed_person(&state, org, &input).await?;
+    let mut parsed = CompletionInput::read(&resolved, true, today());
+    if let Err(message) = person {
+        // The person's own message in place of "choose someone"; the other fields' messages stay.
+        let mut e = FormErrors::new();
+        e.add("user_id", message);
+        for (field, m) in parsed.err().iter().flat_map(|errors| errors.iter()).filter(|(f, _)| *f != "user_id") {
+            e.add(field, m.clone());
+        }
+        parsed = Err(e);
+    }
     if let Ok(c) = &parsed {
         let member = match c.user_id {
             Some(person) => store::is_active_member(&state.pool, org, person).await?,
             None => false,
         };
         if !member {
-            parsed = Err(refused(FormData::default(), "user_id", "Kies een medewerker uit de lijst.").1);
+            parsed = Err(refused(
+                FormData::default(),
+                "user_id",
+                "Kies bij Medewerker een actieve medewerker van de organisatie.",
+            )
+            .1);
         } else if training_in(&state, org, c.training_id).await?.is_none() {
             parsed = Err(refused(FormData::default(), "training_id", "Kies een training uit de lijst.").1);
         }

@@ -11,7 +11,7 @@ pub use crate::web::forms::FormData;
 use crate::web::forms::{FormErrors, is_email};
 
 /// A member of the organisation who can be owner or RASCI person.
-#[derive(Debug, Clone, sqlx::FromRow, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, serde::Deserialize)]
 pub struct Member {
     pub user_id: Uuid,
     pub name: String,
@@ -163,14 +163,11 @@ fn date(f: &FieldDef, raw: &str, errors: &mut FormErrors) -> Value {
 
 /// A member of the organisation, by id.
 fn member(f: &FieldDef, raw: &str, members: &[Member], errors: &mut FormErrors) -> Value {
-    let label = f.label;
-    if raw.is_empty() {
-        return Value::Null;
-    }
-    match Uuid::parse_str(raw).ok().filter(|id| members.iter().any(|m| m.user_id == *id)) {
-        Some(id) => json!(id),
-        None => {
-            errors.add(f.key, format!("Kies bij {label} een medewerker van de organisatie."));
+    match super::people::resolve(raw, members) {
+        Ok(Some(m)) => json!(m.user_id),
+        Ok(None) => Value::Null,
+        Err(why) => {
+            errors.add(f.key, why.message(f.label, raw));
             Value::Null
         }
     }

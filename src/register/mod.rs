@@ -22,6 +22,7 @@ pub mod lifecycle;
 pub mod machine;
 pub mod notices;
 pub mod options;
+pub mod people;
 pub mod queue;
 pub mod rasci;
 pub mod reminders;

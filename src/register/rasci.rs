@@ -19,6 +19,17 @@ pub fn letter_label(letter: char) -> &'static str {
     }
 }
 
+/// The role's English name, for messages ("A (Accountable)").
+fn short_label(letter: char) -> &'static str {
+    match letter {
+        'R' => "Responsible",
+        'A' => "Accountable",
+        'S' => "Supportive",
+        'C' => "Consulted",
+        _ => "Informed",
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RasciEntry {
     pub letter: char,
@@ -54,12 +65,12 @@ pub fn parse(form: &FormData, members: &[Member], errors: &mut FormErrors) -> Ve
             _ => "rasci_I",
         };
         for raw in form.all(&format!("rasci_{letter}_user")).into_iter().map(str::trim).filter(|v| !v.is_empty()) {
-            match Uuid::parse_str(raw).ok().filter(|id| members.iter().any(|m| m.user_id == *id)) {
-                Some(id) if !out.iter().any(|e: &RasciEntry| e.letter == letter && e.user_id == Some(id)) => {
-                    out.push(RasciEntry { letter, user_id: Some(id), function_name: None })
+            match super::people::resolve(raw, members) {
+                Ok(Some(m)) if !out.iter().any(|e: &RasciEntry| e.letter == letter && e.user_id == Some(m.user_id)) => {
+                    out.push(RasciEntry { letter, user_id: Some(m.user_id), function_name: None })
                 }
-                Some(_) => {}
-                None => errors.add(field, format!("Kies bij {letter} alleen medewerkers van de organisatie.")),
+                Ok(_) => {}
+                Err(why) => errors.add(field, why.message(&format!("{letter} ({})", short_label(letter)), raw)),
             }
         }
         for raw in form.all(&format!("rasci_{letter}_function")) {

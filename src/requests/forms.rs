@@ -113,7 +113,7 @@ impl MessageInput {
 /// Who becomes the owner on acceptance: a member chosen from the list, or a new person invited by name and
 /// e-mail address (an account with the roles medewerker and projectleider and an activation link).
 pub enum Owner {
-    Member(Uuid),
+    Member(String),
     Invite { name: String, email: String },
 }
 
@@ -131,23 +131,16 @@ impl TryFrom<&FormData> for AcceptInput {
         let chosen = input.get("owner_id").trim();
         let (name, email) = (input.get("invite_name").trim(), input.get("invite_email").trim());
         let owner = match (chosen.is_empty(), name.is_empty() && email.is_empty()) {
-            (false, true) => match Uuid::parse_str(chosen) {
-                Ok(id) => Some(Owner::Member(id)),
-                Err(_) => {
-                    errors.add("owner_id", "Kies de eigenaar uit de lijst.");
-                    None
-                }
-            },
+            // Typed (a name, e-mail address or "Name (e-mail)" from the suggestions) or an id; the handler
+            // resolves it against the organisation's members (register::people).
+            (false, true) => Some(Owner::Member(chosen.to_string())),
             (true, false) => {
                 let name = errors.required("invite_name", "de naam van de nieuwe eigenaar", name, 200);
                 let email = errors.email("invite_email", "het e-mailadres van de nieuwe eigenaar", email);
                 Some(Owner::Invite { name, email })
             }
             (false, false) => {
-                errors.add(
-                    "owner_id",
-                    "Kies een eigenaar uit de lijst óf nodig iemand uit met naam en e-mailadres, niet allebei.",
-                );
+                errors.add("owner_id", "Kies een eigenaar óf nodig iemand uit met naam en e-mailadres, niet allebei.");
                 None
             }
             (true, true) => {

@@ -50,7 +50,6 @@ pub struct RequestPage {
     pub errors: FormErrors,
     pub input: FormData,
     pub options: FormOptions,
-    pub owners: Vec<OptView>,
     pub registrations: Vec<OptView>,
     /// Where the concept's form posts to.
     pub form_action: String,
@@ -71,7 +70,7 @@ pub(super) async fn request_page(
     let can_triage = user.has_role(Role::Ciso) && !is_requester && open;
     let can_edit = is_requester && r.status == RequestStatus::Concept;
     let input = input.unwrap_or_else(|| if can_edit { input_of(&r) } else { FormData::default() });
-    let (owners, registrations) =
+    let registrations =
         if can_triage { triage_choices(state, org, &r.tool_name, &input).await? } else { Default::default() };
     let allowed = match (r.status, r.application_id) {
         (RequestStatus::Gekoppeld, Some(app)) => lookup::of_registration(state, org, app).await?,
@@ -101,29 +100,14 @@ pub(super) async fn request_page(
         r: RequestView::from(&r),
         errors,
         input,
-        owners,
         registrations,
     };
     render_status(status, &page)
 }
 
-/// The owners to choose from (project leaders first) and the registrations to link, with the input's choice
-/// selected — or, before any input, the registration whose name matches the tool.
-async fn triage_choices(
-    state: &AppState,
-    org: Uuid,
-    tool: &str,
-    input: &FormData,
-) -> AppResult<(Vec<OptView>, Vec<OptView>)> {
-    let owners = store::owner_candidates(&state.pool, org)
-        .await?
-        .into_iter()
-        .map(|(id, name, lead)| OptView {
-            selected: input.get("owner_id") == id.to_string(),
-            label: if lead { format!("{name} (projectleider)") } else { name },
-            value: id.to_string(),
-        })
-        .collect();
+/// The registrations to link, with the input's choice selected — or, before any input, the registration whose
+/// name matches the tool. (The owner is typed, with suggestions: no list of every member.)
+async fn triage_choices(state: &AppState, org: Uuid, tool: &str, input: &FormData) -> AppResult<Vec<OptView>> {
     let wanted = input.get("application_id").to_string();
     let same_name = |name: &str| wanted.is_empty() && name.trim().eq_ignore_ascii_case(tool.trim());
     let registrations = store::registrations(&state.pool, org)
@@ -138,7 +122,7 @@ async fn triage_choices(
             }
         })
         .collect();
-    Ok((owners, registrations))
+    Ok(registrations)
 }
 
 #[tracing::instrument(skip_all)]

@@ -18,6 +18,7 @@ use crate::auth::users::{self, CreateUserError};
 use crate::error::{AppError, AppResult};
 use crate::register::form::{FormData, Member};
 use crate::register::notices::{self, Mail};
+use crate::register::people::{self, NotFound};
 use crate::register::requests::store::By;
 use crate::register::requests::triage as steps;
 use crate::register::store as registrations;
@@ -108,7 +109,19 @@ pub async fn accept(
     triage(&state, &user, id, &body, |i| AcceptInput::try_from(i), async |conn, by, a: AcceptInput| {
         let mut members = registrations::members(&state.pool, by.org).await?;
         let (owner, invited) = match a.owner {
-            Owner::Member(owner) => (owner, None),
+            Owner::Member(typed) => match people::resolve(&typed, &members) {
+                Ok(Some(m)) if m.active => (m.user_id, None),
+                found => {
+                    let why = match found {
+                        Err(why) => why,
+                        Ok(Some(m)) => NotFound::Inactive(m.name.clone()),
+                        Ok(None) => NotFound::Nobody,
+                    };
+                    let mut errors = FormErrors::new();
+                    errors.add("owner_id", why.message("Eigenaar", &typed));
+                    return Ok(Err(errors));
+                }
+            },
             Owner::Invite { name, email } => match invite(conn, by.org, &user, &name, &email).await? {
                 Ok((owner, note)) => {
                     members.push(Member { user_id: owner, name, email, active: true });

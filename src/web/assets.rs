@@ -72,6 +72,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../static/copy.js"),
     },
     Asset {
+        path: "people.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/people.js"),
+    },
+    Asset {
         path: "lookup.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../static/lookup.js"),

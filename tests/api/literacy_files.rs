@@ -147,7 +147,8 @@ async fn a_certificate_is_uploaded_listed_and_downloaded_by_who_may_see_it() {
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains("Certificaat: Dit bestand is geen PDF"), "{html}");
-    assert!(html.contains(&format!("<option value=\"{mw2_id}\" selected>")) && html.contains("value=\"2026-02-01\""));
+    assert!(html.contains("name=\"user_id\" value=\"Naam mw2@leerdam.example (mw2@leerdam.example)\""), "{html}");
+    assert!(html.contains("value=\"2026-02-01\""));
     // A screenshot is a certificate too (an image: never an assessment report).
     let r = app
         .post_multipart(&s.admin, "/ai-geletterdheid/afrondingen", &for_mw2, Some(("document", "mw2.png", PNG)), true)
@@ -173,7 +174,7 @@ async fn a_certificate_is_uploaded_listed_and_downloaded_by_who_may_see_it() {
         )
         .await;
     assert_eq!(r.status(), 422);
-    assert!(r.text().await.unwrap().contains("Kies een medewerker uit de lijst."));
+    assert!(r.text().await.unwrap().contains("Kies bij Medewerker een actieve medewerker van de organisatie."));
     sqlx::query("update app_user set active = true where user_id = $1").bind(s.mw2).execute(&app.pool).await.unwrap();
 
     // A completion with a link only has no file to download.

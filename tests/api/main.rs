@@ -31,6 +31,7 @@ mod mail;
 mod mfa;
 mod one_connection;
 mod people;
+mod person_fields;
 mod policy;
 mod prescan;
 mod publication;

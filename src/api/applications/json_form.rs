@@ -88,6 +88,10 @@ impl Reading {
                 self.err(key, format!("{label} bevat tekens die niet zijn toegestaan (stuurtekens)."))
             }
             (Kind::Text { .. } | Kind::RichText { .. }, Value::String(s)) => self.pair(key.to_string(), s.clone()),
+            // The API names people by id only; the form's "Name (e-mail)" is for people typing.
+            (Kind::User, Value::String(s)) if uuid::Uuid::parse_str(s).is_err() => {
+                self.err(key, format!("{label}: geef de user_id (uuid) van een medewerker."))
+            }
             (_, Value::String(s)) if s.trim().is_empty() => {
                 self.err(key, format!("{label}: geef een waarde, of null voor een leeg veld."))
             }
@@ -141,7 +145,7 @@ impl Reading {
         let extra =
             e.as_object().is_none_or(|o| o.keys().any(|k| !matches!(k.as_str(), "letter" | "user_id" | "function")));
         match (e.get("user_id"), e.get("function")) {
-            (Some(Value::String(u)), None) if !extra && !u.trim().is_empty() => {
+            (Some(Value::String(u)), None) if !extra && uuid::Uuid::parse_str(u).is_ok() => {
                 self.pair(format!("rasci_{l}_user"), u.to_string())
             }
             (None, Some(Value::String(f))) if !extra && is_function_name(f) => {
@@ -150,7 +154,7 @@ impl Reading {
             _ => self.err(
                 "rasci",
                 format!(
-                    "RASCI, regel {line}: geef óf `user_id` (een medewerker) óf `function` (een functienaam van hoogstens 100 tekens, één regel)."
+                    "RASCI, regel {line}: geef óf `user_id` (de uuid van een medewerker) óf `function` (een functienaam van hoogstens 100 tekens, één regel)."
                 ),
             ),
         }

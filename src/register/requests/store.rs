@@ -152,22 +152,6 @@ pub async fn thread(pool: &PgPool, id: Uuid) -> sqlx::Result<Vec<Message>> {
     .await
 }
 
-/// Who can become the owner of an accepted request: the organisation's active members, project leaders first
-/// (they usually complete a registration), as (id, name, is project leader).
-pub async fn owner_candidates(pool: &PgPool, org: Uuid) -> sqlx::Result<Vec<(Uuid, String, bool)>> {
-    sqlx::query!(
-        r#"select u.user_id, u.name, bool_or(m.role = 'projectleider') as "lead!"
-             from app_user u join membership m using (user_id)
-            where m.organisation_id = $1 and u.active
-            group by u.user_id, u.name
-            order by bool_or(m.role = 'projectleider') desc, u.name"#,
-        org
-    )
-    .map(|r| (r.user_id, r.name, r.lead))
-    .fetch_all(pool)
-    .await
-}
-
 /// The registrations a request can fall under, by name, with their workflow status.
 pub async fn registrations(pool: &PgPool, org: Uuid) -> sqlx::Result<Vec<(Uuid, String, String)>> {
     sqlx::query!(

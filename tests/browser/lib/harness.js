@@ -264,7 +264,14 @@ async function assertValidHtml(html, label) {
   assert.equal(messages.length, 0, `${label}: html-validate found ${messages.length} problem(s):\n${text}`);
 }
 
+/** axe-core (no violations) and html-validate on the page as it is now. */
+async function checkPage(page, label) {
+  await assertNoAxeViolations(page, label);
+  await assertValidHtml(await documentSource(page), label);
+}
+
 module.exports = {
+  checkPage,
   BASE_URL,
   THEMES,
   LOGO_SVG,

@@ -97,7 +97,7 @@ async function fillForSubmission(page, tool) {
   await choice(page, 'Persoonsgegevens', 'Nee').check();
   await choice(page, 'Locatie van de gegevens', 'Binnen de EU/EER').check();
   await next(page, 'Verantwoordelijken');
-  await page.locator('#rasci_A').getByLabel('Medewerker').selectOption({ label: tool.accountable });
+  await page.locator('#rasci_A').getByLabel('Medewerker').fill(tool.accountable);
   await next(page, 'Verantwoord gebruik');
   await page.getByLabel(/^Toelichting risicoanalyse/).fill(
     'Geen persoonsgegevens en alleen openbare en interne informatie: een DPIA of IAMA is niet nodig. Risico’s besproken met de CISO.',

@@ -137,11 +137,11 @@ async function requestTool(page, req) {
   return submit(m);
 }
 
-/** The CISO accepts the request on its page, choosing the owner (a label of the owner list). */
+/** The CISO accepts the request on its page, typing the owner (a name or e-mail address). */
 async function accept(page, path, owner) {
   await page.goto(path);
   const form = page.getByRole('region', { name: 'Accepteren' });
-  await form.getByLabel('Eigenaar', { exact: true }).selectOption({ label: owner });
+  await form.getByLabel('Eigenaar', { exact: true }).fill(owner);
   await Promise.all([page.waitForNavigation(), clickButton(form, 'Accepteren')]);
 }
 

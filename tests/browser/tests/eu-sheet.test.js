@@ -53,10 +53,7 @@ test('a registration links to its supplier record, which lists its registrations
   }
 });
 
-async function checked(page, label) {
-  await h.assertNoAxeViolations(page, label);
-  await h.assertValidHtml(await h.documentSource(page), label);
-}
+const checked = h.checkPage;
 
 test('with the deployer address and the provider entry filled in, the sheet lists only what is still missing', async () => {
   const admin = await h.newSession(browser, 'beheerder');

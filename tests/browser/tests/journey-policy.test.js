@@ -17,10 +17,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function checked(page, label) {
-  await h.assertNoAxeViolations(page, label);
-  await h.assertValidHtml(await h.documentSource(page), label);
-}
+const checked = h.checkPage;
 
 async function submit(page, button) {
   await Promise.all([page.waitForNavigation(), h.clickButton(page, button)]);

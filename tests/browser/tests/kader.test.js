@@ -43,10 +43,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function checked(page, label) {
-  await h.assertNoAxeViolations(page, label);
-  await h.assertValidHtml(await h.documentSource(page), label);
-}
+const checked = h.checkPage;
 
 /** Open a requirement's <details> the way a user does (a click on its summary), unless it is open already. */
 async function openRequirement(page, id) {

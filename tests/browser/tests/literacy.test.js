@@ -18,10 +18,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function checked(page, label) {
-  await h.assertNoAxeViolations(page, label);
-  await h.assertValidHtml(await h.documentSource(page), label);
-}
+const checked = h.checkPage;
 
 test('an employee records a training, the administrator confirms it, the allowed-tools page shows what is required', async () => {
   const emp = await h.newSession(browser, 'medewerker');

@@ -16,10 +16,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function checked(page, label) {
-  await h.assertNoAxeViolations(page, label);
-  await h.assertValidHtml(await h.documentSource(page), label);
-}
+const checked = h.checkPage;
 
 test('the dashboard counts policy and literacy per department and role, each figure opening its people', async () => {
   const { context, page } = await h.newSession(browser, 'directie');

@@ -17,10 +17,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function checked(page, label) {
-  await h.assertNoAxeViolations(page, label);
-  await h.assertValidHtml(await h.documentSource(page), label);
-}
+const checked = h.checkPage;
 
 const PDF = Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n', 'latin1');
 

@@ -1,0 +1,125 @@
+// The person fields of the registration form (input[list=medewerkers]): while someone types, the shared
+// datalist gets the members that fit, from /medewerkers/zoeken (JSON, at most 20), so the page does not carry
+// every member of the organisation. Where several people may be chosen (RASCI R, S, C, I), a person picked
+// from the list becomes a ticked box and the field is empty for the next one. Progressive: without
+// JavaScript a full name or e-mail address typed in the field is found when the form is saved.
+(function () {
+  "use strict";
+  var list = document.getElementById("medewerkers");
+  if (!list || !window.fetch) {
+    return;
+  }
+  var url = list.getAttribute("data-zoek");
+  var timer = null;
+  var asked = 0;
+
+  function isPersonField(el) {
+    return el && el.tagName === "INPUT" && el.getAttribute("list") === "medewerkers";
+  }
+
+  function fill(found) {
+    var options = document.createDocumentFragment();
+    found.forEach(function (p) {
+      var o = document.createElement("option");
+      o.value = p.value;
+      if (p.label) {
+        o.label = p.label;
+      }
+      options.appendChild(o);
+    });
+    list.textContent = "";
+    list.appendChild(options);
+  }
+
+  function suggest(input) {
+    var typed = input.value.trim();
+    var mine = ++asked;
+    if (typed.length < 2) {
+      return;
+    }
+    fetch(url + "?q=" + encodeURIComponent(typed), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(function (r) {
+        return r.ok ? r.json() : null;
+      })
+      .then(function (found) {
+        // An answer to an earlier keystroke that arrives late is not shown.
+        if (found && mine === asked) {
+          fill(found);
+        }
+      })
+      .catch(function () {});
+  }
+
+  function suggested(value) {
+    for (var i = 0; i < list.options.length; i++) {
+      if (list.options[i].value === value) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // A person picked where several may be chosen joins the ticked boxes above the field.
+  function add(input) {
+    var value = input.value.trim();
+    var box = document.querySelector('[data-people="' + input.getAttribute("data-people-add") + '"]');
+    if (!box || !suggested(value)) {
+      return;
+    }
+    var taken = box.querySelectorAll("input[type=checkbox]");
+    for (var i = 0; i < taken.length; i++) {
+      if (taken[i].nextElementSibling && taken[i].nextElementSibling.textContent === value) {
+        input.value = "";
+        return;
+      }
+    }
+    if (box.tagName !== "FIELDSET") {
+      var fieldset = document.createElement("fieldset");
+      fieldset.className = "utrecht-form-fieldset app-people";
+      fieldset.setAttribute("data-people", box.getAttribute("data-people"));
+      var legend = document.createElement("legend");
+      legend.className = "utrecht-form-fieldset__legend utrecht-form-label";
+      legend.textContent = "Gekozen medewerkers (vink uit om te verwijderen)";
+      fieldset.appendChild(legend);
+      box.parentNode.replaceChild(fieldset, box);
+      box = fieldset;
+    }
+    var id = input.id + "-" + (taken.length + 1) + "-" + Date.now();
+    var row = document.createElement("div");
+    row.className = "utrecht-form-field utrecht-form-field--checkbox";
+    var check = document.createElement("input");
+    check.className = "utrecht-checkbox utrecht-checkbox--html-input";
+    check.type = "checkbox";
+    check.id = id;
+    check.name = input.name;
+    check.value = value;
+    check.checked = true;
+    var label = document.createElement("label");
+    label.className = "utrecht-form-label utrecht-form-label--checkbox";
+    label.htmlFor = id;
+    label.textContent = value;
+    row.appendChild(check);
+    row.appendChild(label);
+    box.appendChild(row);
+    input.value = "";
+  }
+
+  document.addEventListener("input", function (e) {
+    var input = e.target;
+    if (!isPersonField(input)) {
+      return;
+    }
+    // Picking from the list replaces the text: a chosen person, nothing to look up.
+    if (input.hasAttribute("data-people-add") && suggested(input.value.trim())) {
+      add(input);
+      return;
+    }
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      suggest(input);
+    }, 150);
+  });
+})();
