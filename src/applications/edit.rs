@@ -122,12 +122,12 @@ pub async fn new_form(
             layout: Layout::for_user(&user, "Nieuwe AI-toepassing registreren", "/register"),
         });
     }
-    let members = views::known(&state.pool, org).await?;
     let similar = search::similar(&state.pool, org, name, None).await?;
     let mut form = FormData::default();
     form.push("name", name.chars().take(100).collect::<String>());
     form.push("checked_name", name);
     form.push("owner_id", user.user_id.to_string());
+    let members = views::shown(&state.pool, org, &form).await?;
     if q.alles != "1" {
         return render(&super::steps::new_page(&user, &members, &form, FormErrors::new(), similar));
     }
@@ -220,14 +220,28 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
 }
 
 pub(super) async fn editable(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Uuid, Stored, Known)> {
+    let (org, stored) = may_edit(state, user, id).await?;
+    let members = views::known(&state.pool, org).await?;
+    Ok((org, stored, members))
+}
+
+/// A registration the user may edit, for a page that shows its form (the people it names, not every member),
+/// with that form.
+pub(super) async fn showable(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Stored, Known, FormData)> {
+    let (org, stored) = may_edit(state, user, id).await?;
+    let form = form::to_form(&stored.doc, &stored.rasci);
+    let members = views::shown(&state.pool, org, &form).await?;
+    Ok((stored, members, form))
+}
+
+pub(super) async fn may_edit(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Uuid, Stored)> {
     let org = organisation(user)?;
     let stored = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
     if !can_edit(user, &stored) {
         tracing::warn!(event = "authz_denied", user_id = %user.user_id, action = "edit_application", application_id = %id, "edit refused");
         return Err(AppError::Forbidden);
     }
-    let members = views::known(&state.pool, org).await?;
-    Ok((org, stored, members))
+    Ok((org, stored))
 }
 
 fn submittable(stored: &Stored) -> bool {
@@ -236,8 +250,7 @@ fn submittable(stored: &Stored) -> bool {
 
 #[tracing::instrument(skip_all)]
 pub async fn edit_form(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
-    let (_, stored, members) = editable(&state, &user, id).await?;
-    let form = form::to_form(&stored.doc, &stored.rasci);
+    let (stored, members, form) = showable(&state, &user, id).await?;
     let missing = if submittable(&stored) {
         facts::submission_missing(&mut *state.pool.acquire().await?, &stored).await?
     } else {

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::edit::{Conflict, changes_since, editable, saved_message};
+use super::edit::{Conflict, changes_since, editable, may_edit, saved_message, showable};
 use super::organisation;
 use super::step_page::{StepState, neighbour, step_page};
 use super::views::{self, Known};
@@ -32,7 +32,7 @@ use crate::web::{render, render_status};
 
 /// `/register/{id}/bewerken`: the first step (for whoever may edit; 404 or 403 otherwise).
 pub async fn start(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Redirect> {
-    editable(&state, &user, id).await?;
+    may_edit(&state, &user, id).await?;
     Ok(Redirect::to(&format!("/register/{id}/bewerken/algemeen")))
 }
 
@@ -81,13 +81,12 @@ pub async fn show(
         return super::edit::edit_form(State(state), user, Path(id)).await;
     }
     let step = Step::parse(&stap).ok_or(AppError::NotFound)?;
-    let (_, stored, members) = editable(&state, &user, id).await?;
+    let (stored, members, form) = showable(&state, &user, id).await?;
     let cx = context(&state, &stored).await?;
     if !cx.rel.steps().contains(&step) {
         // Not asked for this tool (any more): on to the overview.
         return Ok(Redirect::to(&format!("/register/{id}/bewerken/overzicht")).into_response());
     }
-    let form = form::to_form(&stored.doc, &stored.rasci);
     render(&step_page(&user, &members, page_state(&stored, step, cx, &form, FormErrors::new())))
 }
 

@@ -45,6 +45,19 @@ pub async fn known(pool: &sqlx::PgPool, org: uuid::Uuid) -> sqlx::Result<Known> 
     })
 }
 
+/// What a form page shows from the organisation: only the people the form names (a member's id in a person
+/// field) and the supplier names. Saving reads every member (`known`), to resolve what was typed.
+pub async fn shown(pool: &sqlx::PgPool, org: uuid::Uuid, form: &FormData) -> sqlx::Result<Known> {
+    let people = FIELDS.iter().filter(|f| matches!(f.kind, Kind::User)).map(|f| f.key.to_string());
+    let keys: Vec<String> = people.chain(LETTERS.iter().map(|l| format!("rasci_{l}_user"))).collect();
+    let ids: Vec<uuid::Uuid> =
+        keys.iter().flat_map(|k| form.all(k)).filter_map(|v| uuid::Uuid::parse_str(v.trim()).ok()).collect();
+    Ok(Known {
+        people: crate::register::store::members_among(pool, org, &ids).await?,
+        suppliers: crate::register::suppliers::names(pool, org).await?,
+    })
+}
+
 /// The supplier field offers the known suppliers.
 pub fn offer_suppliers(sections: &mut [SectionView], names: &[String]) {
     for f in sections.iter_mut().flat_map(|s| s.fields.iter_mut()).filter(|f| f.key == "provider") {

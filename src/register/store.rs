@@ -175,6 +175,23 @@ pub async fn members(pool: &PgPool, organisation_id: Uuid) -> sqlx::Result<Vec<M
     .await
 }
 
+/// The members among `ids` (the people a form shows): a page that only shows a registration's people reads
+/// those, not every member of the organisation (`members` is for resolving what someone typed).
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn members_among(pool: &PgPool, organisation_id: Uuid, ids: &[Uuid]) -> sqlx::Result<Vec<Member>> {
+    sqlx::query_as!(
+        Member,
+        r#"select u.user_id as "user_id!", u.name as "name!", u.email as "email!", u.active as "active!"
+           from app_user u
+           where u.user_id = any($2)
+             and exists (select 1 from membership m where m.user_id = u.user_id and m.organisation_id = $1)"#,
+        organisation_id,
+        ids
+    )
+    .fetch_all(pool)
+    .await
+}
+
 /// Whether `user_id` is an active member of the organisation: one row, where a check against `members` read them
 /// all (an organisation's members can number thousands).
 #[tracing::instrument(level = "debug", skip_all)]

@@ -336,3 +336,32 @@ async fn a_completion_is_recorded_for_a_typed_person() {
     let who: Uuid = sqlx::query_scalar("select user_id from training_completion").fetch_one(&p.app.pool).await.unwrap();
     assert_eq!(who, p.anna);
 }
+
+#[tokio::test]
+async fn someone_deactivated_who_was_chosen_is_shown_so_and_stays_when_the_step_is_saved() {
+    let p = people().await;
+    let r = p.app.post(&p.c, "/register", &complete("Blijver", "anna@testdam.example", &[])).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let id = Uuid::parse_str(location(&r).trim_start_matches("/register/")).unwrap();
+    sqlx::query("update app_user set active = false where user_id = $1")
+        .bind(p.anna)
+        .execute(&p.app.pool)
+        .await
+        .unwrap();
+    let shown = "Anna Bakker (anna@testdam.example, inactief)";
+    let step = p.app.get(&p.c, &format!("/register/{id}/bewerken/verantwoordelijken")).await.text().await.unwrap();
+    assert!(step.contains(&format!(r#"name="rasci_A_user" value="{shown}""#)), "{step}");
+    let first = p.app.get(&p.c, &format!("/register/{id}/bewerken/algemeen")).await.text().await.unwrap();
+    assert!(first.contains(&format!(r#"name="owner_id" value="{shown}""#)), "{first}");
+    let version: i32 = sqlx::query_scalar("select version from application where application_id = $1")
+        .bind(id)
+        .fetch_one(&p.app.pool)
+        .await
+        .unwrap();
+    let v = version.to_string();
+    let fields =
+        [("version", v.as_str()), ("stap", "verantwoordelijken"), ("actie", "opslaan"), ("rasci_A_user", shown)];
+    let r = p.app.post(&p.c, &format!("/register/{id}/bewerken/verantwoordelijken"), &fields).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    assert_eq!(rasci(&p.app, id).await, [("A".to_string(), p.anna)]);
+}
