@@ -10,8 +10,17 @@
     return;
   }
   var url = list.getAttribute("data-zoek");
+  var status = document.getElementById("medewerkers-status");
   var timer = null;
   var asked = 0;
+  // The field the suggestions were asked for: another field starts with an empty list.
+  var filledFor = null;
+
+  function say(text) {
+    if (status) {
+      status.textContent = text;
+    }
+  }
 
   function isPersonField(el) {
     return el && el.tagName === "INPUT" && el.getAttribute("list") === "medewerkers";
@@ -48,6 +57,7 @@
         // An answer to an earlier keystroke that arrives late is not shown.
         if (found && mine === asked) {
           fill(found);
+          filledFor = input;
         }
       })
       .catch(function () {});
@@ -72,7 +82,9 @@
     var taken = box.querySelectorAll("input[type=checkbox]");
     for (var i = 0; i < taken.length; i++) {
       if (taken[i].nextElementSibling && taken[i].nextElementSibling.textContent === value) {
+        taken[i].checked = true;
         input.value = "";
+        say(value + " staat er al.");
         return;
       }
     }
@@ -105,7 +117,51 @@
     row.appendChild(label);
     box.appendChild(row);
     input.value = "";
+    say(value + " toegevoegd. Typ een volgende naam, of sla op.");
   }
+
+  // The one suggestion that starts with what was typed (case does not count), if there is exactly one.
+  function onlyFit(typed) {
+    var t = typed.toLowerCase();
+    var fit = null;
+    for (var i = 0; i < list.options.length; i++) {
+      var v = list.options[i].value;
+      if (v.toLowerCase().indexOf(t) === 0 || v.toLowerCase().indexOf(" " + t) > 0) {
+        if (fit !== null) {
+          return null;
+        }
+        fit = v;
+      }
+    }
+    return fit;
+  }
+
+  document.addEventListener("focusin", function (e) {
+    if (isPersonField(e.target) && filledFor !== e.target) {
+      list.textContent = "";
+      filledFor = null;
+    }
+  });
+
+  // Enter in a field that adds people adds the person typed instead of saving the whole step.
+  document.addEventListener("keydown", function (e) {
+    var input = e.target;
+    if (e.key !== "Enter" || !isPersonField(input) || !input.hasAttribute("data-people-add")) {
+      return;
+    }
+    var typed = input.value.trim();
+    if (!typed) {
+      return;
+    }
+    e.preventDefault();
+    var fit = suggested(typed) ? typed : onlyFit(typed);
+    if (fit) {
+      input.value = fit;
+      add(input);
+    } else {
+      say("Kies een naam uit de lijst, of typ meer van de naam of het e-mailadres.");
+    }
+  });
 
   document.addEventListener("input", function (e) {
     var input = e.target;

@@ -90,6 +90,12 @@ pub fn other(key: &str) -> Option<&'static str> {
         "risk_level_override" => Some("Risiconiveau (aangepast door CISO)"),
         "risk_override_motivation" => Some("Motivering risiconiveau"),
         "rasci" => Some("RASCI"),
+        // A RASCI row refused on its own (a person who is not one member), as the draft's "Niet opgeslagen" names it.
+        "rasci_R" => Some("R (Responsible)"),
+        "rasci_A" => Some("A (Accountable)"),
+        "rasci_S" => Some("S (Supportive)"),
+        "rasci_C" => Some("C (Consulted)"),
+        "rasci_I" => Some("I (Informed)"),
         "submitted_by" => Some("Ingediend door"),
         "suspension_reason" => Some("Reden: tijdelijk niet gebruiken"),
         "suspended_at" => Some("Tijdelijk niet gebruiken sinds"),

@@ -44,10 +44,16 @@ impl NotFound {
             NotFound::Nobody => format!(
                 "Bij {label} is geen medewerker „{typed}” gevonden: kies een naam uit de lijst of typ het e-mailadres."
             ),
-            NotFound::Several(emails) => format!(
-                "Bij {label} past „{typed}” bij meer medewerkers ({}): kies er één uit de lijst of typ het e-mailadres.",
-                emails.join(", ")
-            ),
+            NotFound::Several(emails) => {
+                // A few to choose by; a short text can fit hundreds.
+                let mut named = emails.iter().take(5).cloned().collect::<Vec<_>>().join(", ");
+                if emails.len() > 5 {
+                    named.push_str(&format!(" en {} meer", emails.len() - 5));
+                }
+                format!(
+                    "Bij {label} past „{typed}” bij meer medewerkers ({named}): kies er één uit de lijst of typ het e-mailadres."
+                )
+            }
             NotFound::Inactive(name) => {
                 format!("Bij {label}: {name} is niet meer actief in de organisatie; kies een andere medewerker.")
             }
@@ -57,7 +63,8 @@ impl NotFound {
 }
 
 /// The member a person field's text names: a user id; "Name (e-mail)" as suggested or shown; an e-mail
-/// address; or a full name that fits one active member (case and spacing do not count). Empty is nobody.
+/// address; a full name; or, as the suggestions find people, the start of a name, of one of its words or of an
+/// e-mail address — each only when it fits one active member (case and spacing do not count). Empty is nobody.
 pub fn resolve<'a>(raw: &str, members: &'a [Member]) -> Result<Option<&'a Member>, NotFound> {
     let raw = raw.trim();
     if raw.is_empty() {
@@ -78,23 +85,40 @@ pub fn resolve<'a>(raw: &str, members: &'a [Member]) -> Result<Option<&'a Member
             return if inactive { Ok(Some(m)) } else { active(m) };
         }
     }
-    if raw.contains('@') {
-        return by_email(raw).map_or(Err(NotFound::Nobody), active);
+    if let Some(m) = by_email(raw) {
+        return active(m);
     }
     let name = words(raw);
     let fits: Vec<&Member> = members.iter().filter(|m| m.active && words(&m.name) == name).collect();
-    match fits.as_slice() {
+    if !fits.is_empty() {
+        return one_of(&fits);
+    }
+    // As the suggestions find people: the start of the name or of one of its words, or of the e-mail address
+    // ("mila", "de vr", "j.jans"), when that is one active member.
+    let starts: Vec<&Member> = members.iter().filter(|m| m.active && starts_like(m, &name)).collect();
+    if !starts.is_empty() {
+        return one_of(&starts);
+    }
+    match members.iter().find(|m| words(&m.name) == name) {
+        Some(m) => Err(NotFound::Inactive(m.name.clone())),
+        None => Err(NotFound::Nobody),
+    }
+}
+
+fn one_of<'a>(fits: &[&'a Member]) -> Result<Option<&'a Member>, NotFound> {
+    match fits {
         [one] => Ok(Some(one)),
-        [] => match members.iter().find(|m| words(&m.name) == name) {
-            Some(m) => Err(NotFound::Inactive(m.name.clone())),
-            None => Err(NotFound::Nobody),
-        },
         several => {
             let mut emails: Vec<String> = several.iter().map(|m| m.email.clone()).collect();
             emails.sort();
             Err(NotFound::Several(emails))
         }
     }
+}
+
+fn starts_like(m: &Member, typed: &str) -> bool {
+    let name = words(&m.name);
+    name.starts_with(typed) || name.contains(&format!(" {typed}")) || m.email.to_lowercase().starts_with(typed)
 }
 
 fn words(s: &str) -> String {
@@ -184,11 +208,37 @@ mod tests {
         assert_eq!(resolve("Jan Jansen (j.jansen@gemeente.nl)", &p).unwrap().unwrap().user_id, p[1].user_id);
         assert_eq!(resolve("Klaas", &p), Err(NotFound::Nobody));
         assert_eq!(resolve("klaas@gemeente.nl", &p), Err(NotFound::Nobody));
+        assert_eq!(resolve("piet@gemeente", &p).unwrap().unwrap().user_id, p[2].user_id, "an address begun");
         assert_eq!(resolve("Jan (", &p), Err(NotFound::Nobody));
         assert_eq!(resolve(&Uuid::now_v7().to_string(), &p), Err(NotFound::NotAMember));
         for typed in ["Oud Gediende", "oud@gemeente.nl", "Oud Gediende (oud@gemeente.nl)"] {
             assert_eq!(resolve(typed, &p), Err(NotFound::Inactive("Oud Gediende".into())), "{typed}");
         }
+    }
+
+    #[test]
+    fn the_start_of_a_name_or_e_mail_address_finds_one_active_member_as_the_suggestions_do() {
+        let p = people();
+        for typed in ["piet", "PIET de", "de vr", "vries", "piet@", "oud gediende x"] {
+            let found = resolve(typed, &p);
+            if typed == "oud gediende x" {
+                assert_eq!(found, Err(NotFound::Nobody), "{typed}");
+            } else {
+                assert_eq!(found.unwrap().unwrap().user_id, p[2].user_id, "{typed}");
+            }
+        }
+        assert_eq!(resolve("j.jan", &p).unwrap().unwrap().user_id, p[1].user_id);
+        assert_eq!(
+            resolve("jan", &p),
+            Err(NotFound::Several(vec!["j.jansen@gemeente.nl".into(), "jan@gemeente.nl".into()]))
+        );
+        // Someone deactivated is not found by the start of their name.
+        assert_eq!(resolve("oud", &p), Err(NotFound::Nobody));
+        let many: Vec<String> = (0..8).map(|i| format!("p{i}@x.nl")).collect();
+        assert_eq!(
+            NotFound::Several(many).message("R (Responsible)", "p"),
+            "Bij R (Responsible) past „p” bij meer medewerkers (p0@x.nl, p1@x.nl, p2@x.nl, p3@x.nl, p4@x.nl en 3 meer): kies er één uit de lijst of typ het e-mailadres."
+        );
     }
 
     #[test]

@@ -70,6 +70,8 @@ async fn a_person_is_typed_by_name_or_email_and_saved_as_that_member() {
     let jan = p.jan.to_string();
     fields.extend([("rasci_R_user", "anna bakker"), ("rasci_R_user", jan.as_str()), ("rasci_R_user", "")]);
     fields.push(("rasci_R_user", "Jan Jansen (jan@testdam.example)"));
+    // The start of an e-mail address or of a name, as the suggestions find people, when it fits one person.
+    fields.extend([("rasci_C_user", "j.jans"), ("rasci_I_user", "bakk")]);
     let r = p.app.post(&p.c, "/register", &fields).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     let id = Uuid::parse_str(location(&r).trim_start_matches("/register/")).unwrap();
@@ -79,7 +81,14 @@ async fn a_person_is_typed_by_name_or_email_and_saved_as_that_member() {
         .await
         .unwrap();
     assert_eq!(owner, p.anna);
-    let mut want = vec![("A".to_string(), p.anna), ("R".into(), p.anna), ("R".into(), p.jan), ("R".into(), p.j_jansen)];
+    let mut want = vec![
+        ("A".to_string(), p.anna),
+        ("C".into(), p.j_jansen),
+        ("I".into(), p.anna),
+        ("R".into(), p.anna),
+        ("R".into(), p.jan),
+        ("R".into(), p.j_jansen),
+    ];
     want.sort();
     assert_eq!(rasci(&p.app, id).await, want);
 

@@ -57,6 +57,22 @@ test('people are typed, suggested, ticked and refused by name, without the page 
     await typeAndWait(page, addR, 'Pim', PIM);
     await addR.fill(PIM);
     assert.ok(await page.locator('#rasci_R').getByRole('checkbox', { name: PIM }).isChecked(), 'Pim is ticked too');
+    await typeAndWait(page, addR, 'dir', DIRK);
+    await addR.fill(DIRK);
+    assert.equal(await page.locator('#medewerkers-status').innerText(), `${DIRK} staat er al.`);
+    assert.equal(await page.locator('#rasci_R').getByRole('checkbox').count(), 2, 'no one twice');
+
+    // Another field starts with an empty list; Enter adds the one suggestion that fits instead of saving the step.
+    const addS = page.locator('#rasci_S').getByLabel('Medewerker toevoegen');
+    await addS.focus();
+    assert.equal(await page.locator('#medewerkers option').count(), 0, 'no suggestions left from R');
+    const url = page.url();
+    await typeAndWait(page, addS, 'projectl', PIM);
+    await addS.press('Enter');
+    assert.equal(page.url(), url, 'Enter did not save the step');
+    assert.ok(await page.locator('#rasci_S').getByRole('checkbox', { name: PIM }).isChecked(), 'Pim added under S');
+    assert.equal(await page.locator('#medewerkers-status').innerText(), `${PIM} toegevoegd. Typ een volgende naam, of sla op.`);
+    await page.locator('#rasci_S').getByRole('checkbox', { name: PIM }).uncheck();
 
     // A name that fits nobody: the step comes back with the message at the field, the rest as it was.
     const a = page.locator('#rasci_A').getByLabel('Medewerker');
