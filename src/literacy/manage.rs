@@ -19,7 +19,7 @@ use crate::AppState;
 use crate::applications::organisation;
 use crate::error::{AppError, AppResult};
 use crate::register::options::label_in;
-use crate::register::people::{self, NotFound};
+use crate::register::people;
 use crate::register::store;
 use crate::roles::Role;
 use crate::web::forms::{FormData, FormErrors, OptView};
@@ -220,16 +220,10 @@ async fn typed_person(state: &AppState, org: Uuid, input: &FormData) -> AppResul
         return Ok((input.clone(), Ok(())));
     }
     let members = store::members(&state.pool, org).await?;
-    let found = match people::resolve(typed, &members) {
-        Ok(Some(m)) if m.active => Ok(m.user_id),
-        Ok(Some(m)) => Err(NotFound::Inactive(m.name.clone())),
-        Ok(None) => Err(NotFound::Nobody),
-        Err(why) => Err(why),
-    };
     let mut resolved = input.clone();
-    match found {
-        Ok(id) => {
-            resolved.0.iter_mut().filter(|(k, _)| k == "user_id").for_each(|(_, v)| *v = id.to_string());
+    match people::resolve_active(typed, &members) {
+        Ok(m) => {
+            resolved.0.iter_mut().filter(|(k, _)| k == "user_id").for_each(|(_, v)| *v = m.user_id.to_string());
             Ok((resolved, Ok(())))
         }
         Err(why) => Ok((resolved, Err(why.message("Medewerker", typed)))),

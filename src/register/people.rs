@@ -11,7 +11,11 @@ use super::form::Member;
 /// How a member is shown in a person field and in the suggestions: "Jan Jansen (jan@gemeente.nl)"; a
 /// deactivated member already chosen keeps a mark, so saving the form again keeps them on purpose.
 pub fn shown(m: &Member) -> String {
-    if m.active { format!("{} ({})", m.name, m.email) } else { format!("{} ({}, inactief)", m.name, m.email) }
+    shown_as(&m.name, &m.email, m.active)
+}
+
+fn shown_as(name: &str, email: &str, active: bool) -> String {
+    if active { format!("{name} ({email})") } else { format!("{name} ({email}, inactief)") }
 }
 
 /// The text a person field shows for a submitted or stored value: a member's id as that member, anything
@@ -105,6 +109,16 @@ pub fn resolve<'a>(raw: &str, members: &'a [Member]) -> Result<Option<&'a Member
     }
 }
 
+/// The active member a field's text names, where only someone active may be chosen (a new owner, a completion):
+/// a deactivated one is refused even by id or by "(…, inactief)", and empty is nobody.
+pub fn resolve_active<'a>(raw: &str, members: &'a [Member]) -> Result<&'a Member, NotFound> {
+    match resolve(raw, members)? {
+        Some(m) if m.active => Ok(m),
+        Some(m) => Err(NotFound::Inactive(m.name.clone())),
+        None => Err(NotFound::Nobody),
+    }
+}
+
 fn one_of<'a>(fits: &[&'a Member]) -> Result<Option<&'a Member>, NotFound> {
     match fits {
         [one] => Ok(Some(one)),
@@ -155,13 +169,7 @@ pub async fn search(pool: &PgPool, organisation_id: Uuid, typed: &str, limit: i6
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let m = Member { user_id: Uuid::nil(), name: r.name, email: r.email, active: true };
-            Suggestion { value: shown(&m), label: r.department }
-        })
-        .collect())
+    Ok(rows.into_iter().map(|r| Suggestion { value: shown_as(&r.name, &r.email, true), label: r.department }).collect())
 }
 
 #[cfg(test)]

@@ -19,17 +19,6 @@ pub fn letter_label(letter: char) -> &'static str {
     }
 }
 
-/// The role's English name, for messages ("A (Accountable)").
-fn short_label(letter: char) -> &'static str {
-    match letter {
-        'R' => "Responsible",
-        'A' => "Accountable",
-        'S' => "Supportive",
-        'C' => "Consulted",
-        _ => "Informed",
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RasciEntry {
     pub letter: char,
@@ -70,7 +59,8 @@ pub fn parse(form: &FormData, members: &[Member], errors: &mut FormErrors) -> Ve
                     out.push(RasciEntry { letter, user_id: Some(m.user_id), function_name: None })
                 }
                 Ok(_) => {}
-                Err(why) => errors.add(field, why.message(&format!("{letter} ({})", short_label(letter)), raw)),
+                // Named as the draft's "Niet opgeslagen" names the row ("A (Accountable)", register::labels).
+                Err(why) => errors.add(field, why.message(super::fields::label(field), raw)),
             }
         }
         for raw in form.all(&format!("rasci_{letter}_function")) {

@@ -18,7 +18,7 @@ use crate::auth::users::{self, CreateUserError};
 use crate::error::{AppError, AppResult};
 use crate::register::form::{FormData, Member};
 use crate::register::notices::{self, Mail};
-use crate::register::people::{self, NotFound};
+use crate::register::people;
 use crate::register::requests::store::By;
 use crate::register::requests::triage as steps;
 use crate::register::store as registrations;
@@ -109,14 +109,9 @@ pub async fn accept(
     triage(&state, &user, id, &body, |i| AcceptInput::try_from(i), async |conn, by, a: AcceptInput| {
         let mut members = registrations::members(&state.pool, by.org).await?;
         let (owner, invited) = match a.owner {
-            Owner::Member(typed) => match people::resolve(&typed, &members) {
-                Ok(Some(m)) if m.active => (m.user_id, None),
-                found => {
-                    let why = match found {
-                        Err(why) => why,
-                        Ok(Some(m)) => NotFound::Inactive(m.name.clone()),
-                        Ok(None) => NotFound::Nobody,
-                    };
+            Owner::Member(typed) => match people::resolve_active(&typed, &members) {
+                Ok(m) => (m.user_id, None),
+                Err(why) => {
                     let mut errors = FormErrors::new();
                     errors.add("owner_id", why.message("Eigenaar", &typed));
                     return Ok(Err(errors));
