@@ -6,6 +6,7 @@ pub mod forms;
 pub mod glance;
 pub mod list;
 pub mod people;
+pub mod pick;
 pub mod risk;
 pub mod show;
 pub mod step_page;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/register", get(list::list).post(edit::create))
         .route("/register/nieuw", get(edit::new_form))
+        .route("/register/kiezen", get(pick::suggest))
         .route("/register/{id}", get(show::show).post(edit::update))
         .route("/register/{id}/bewerken", get(steps::start))
         .route("/register/{id}/bewerken/{stap}", get(steps::show).post(steps::save))

@@ -20,6 +20,7 @@ use crate::applications::organisation;
 use crate::error::{AppError, AppResult};
 use crate::register::options::label_in;
 use crate::register::people;
+use crate::register::pick::{self, Among, NotPicked, PickView};
 use crate::register::store;
 use crate::roles::Role;
 use crate::web::forms::{FormData, FormErrors, OptView};
@@ -73,7 +74,7 @@ struct ManagePage {
     levels: Vec<OptView>,
     req_trainings: Vec<OptView>,
     roles: Vec<OptView>,
-    tools: Vec<OptView>,
+    tool: PickView,
     done_trainings: Vec<OptView>,
     /// The completion form's person as shown in its text field.
     person: String,
@@ -165,16 +166,8 @@ pub(super) async fn render(
 ) -> AppResult<Response> {
     let org = guard(user)?;
     let training_list = training_options(&state.pool, org).await?;
-    let tools: Vec<(String, String)> = sqlx::query!(
-        "select application_id, name from application where organisation_id = $1 and workflow_status <> 'afgewezen'
-         order by lower(name)",
-        org
-    )
-    .fetch_all(&state.pool)
-    .await?
-    .into_iter()
-    .map(|r| (r.application_id.to_string(), r.name))
-    .collect();
+    let (chosen, typed) = (f.requirement.0.get("application_id"), f.requirement.0.get("application_id_zoek"));
+    let tool = pick::view(&state.pool, org, Among::Requirements, chosen, typed, "").await?;
     let roles: Vec<(String, String)> =
         Role::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect();
     let levels: Vec<(String, String)> = LEVELS.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect();
@@ -190,7 +183,7 @@ pub(super) async fn render(
             levels: options(&levels, f.training.0.get("level")),
             req_trainings: options(&training_list, f.requirement.0.get("requirement_training")),
             roles: options(&roles, f.requirement.0.get("role")),
-            tools: options(&tools, f.requirement.0.get("application_id")),
+            tool,
             done_trainings: options(&training_list, f.completion.0.get("training_id")),
             person: shown_person(state, org, f.completion.0.get("user_id")).await?,
             forms: f,
@@ -255,10 +248,29 @@ pub async fn create_training(State(state): State<AppState>, user: CurrentUser, b
     session::flash_redirect(&state.pool, &user, &format!("De training „{}” is toegevoegd.", t.title), MANAGE).await
 }
 
+/// The tool of a requirement as an id in the input: the chosen radio button, or the search text when it names
+/// one registration (`register::pick`); nothing chosen and nothing typed is no tool.
+async fn settle_tool(state: &AppState, org: Uuid, input: &mut FormData) -> AppResult<Result<(), NotPicked>> {
+    let (chosen, typed) = (input.get("application_id"), input.get("application_id_zoek"));
+    Ok(match pick::resolve(&state.pool, org, Among::Requirements, chosen, typed).await? {
+        Ok(tool) => {
+            input.0.retain(|(k, _)| k != "application_id");
+            input.push("application_id", tool.map(|id| id.to_string()).unwrap_or_default());
+            Ok(())
+        }
+        Err(why) => Err(why),
+    })
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn add_requirement(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> AppResult<Response> {
     let org = guard(&user)?;
-    let input = FormData::parse(&body);
+    let mut input = FormData::parse(&body);
+    if let Err(why) = settle_tool(&state, org, &mut input).await? {
+        let message = why.message("Vereist voor de tool", input.get("application_id_zoek"));
+        let f = Forms { requirement: refused(input, "application_id", &message), ..Forms::default() };
+        return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, f).await;
+    }
     let r = match RequirementInput::try_from(&input) {
         Ok(r) => r,
         Err(e) => {

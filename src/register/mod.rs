@@ -23,6 +23,7 @@ pub mod machine;
 pub mod notices;
 pub mod options;
 pub mod people;
+pub mod pick;
 pub mod queue;
 pub mod rasci;
 pub mod reminders;

@@ -155,7 +155,7 @@ pub async fn search(pool: &PgPool, organisation_id: Uuid, typed: &str, limit: i6
         return Ok(Vec::new());
     }
     // LIKE's own characters are taken literally.
-    let like = typed.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let like = crate::util::escape_like(&typed);
     let rows = sqlx::query!(
         r#"select u.name as "name!", u.email as "email!", coalesce(u.department, '') as "department!"
            from app_user u

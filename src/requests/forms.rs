@@ -3,8 +3,6 @@
 //! steps (accept with an owner or an invitation, link to a registration, ask, reject). The REST API builds the
 //! same `FormData` from its JSON, so both check alike.
 
-use uuid::Uuid;
-
 use crate::register::fields::DATA_CLASSES;
 use crate::register::form::FormData;
 use crate::register::options::value_in;
@@ -158,9 +156,11 @@ impl TryFrom<&FormData> for AcceptInput {
     }
 }
 
-/// "Valt onder bestaande registratie": which one, and optionally what the CISO adds for the requester.
+/// "Valt onder bestaande registratie": which one (a chosen registration's id, or the search text when it names
+/// one: `register::pick::resolve`), and optionally what the CISO adds for the requester.
 pub struct LinkInput {
-    pub application_id: Uuid,
+    pub chosen: String,
+    pub typed: String,
     pub note: Option<String>,
     pub version: i32,
 }
@@ -170,15 +170,16 @@ impl TryFrom<&FormData> for LinkInput {
 
     fn try_from(input: &FormData) -> Result<Self, FormErrors> {
         let mut errors = FormErrors::new();
-        let application_id = Uuid::parse_str(input.get("application_id").trim()).ok();
-        if application_id.is_none() {
+        let (chosen, typed) = (input.get("application_id").trim(), input.get("application_id_zoek").trim());
+        if chosen.is_empty() && typed.is_empty() {
             errors.add("application_id", "Kies de registratie waar de aanvraag onder valt.");
         }
         let note = some(errors.optional("link_note", "de toelichting voor de aanvrager", input.get("link_note"), 2000));
         let version = input.get("version").parse().unwrap_or(-1);
-        match application_id {
-            Some(application_id) if errors.is_empty() => Ok(Self { application_id, note, version }),
-            _ => Err(errors),
+        if errors.is_empty() {
+            Ok(Self { chosen: chosen.to_string(), typed: typed.to_string(), note, version })
+        } else {
+            Err(errors)
         }
     }
 }
@@ -203,6 +204,7 @@ impl TryFrom<&FormData> for RejectInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
 
     fn form(pairs: &[(&str, &str)]) -> FormData {
         FormData::from_pairs(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())))

@@ -17,10 +17,10 @@ use crate::auth::roles::Role;
 use crate::auth::session::CurrentUser;
 use crate::error::AppResult;
 use crate::register::form::FormData;
-use crate::register::machine::WorkflowStatus;
+use crate::register::pick::{self, Among, PickView};
 use crate::register::requests::RequestStatus;
 use crate::register::requests::store;
-use crate::web::forms::{FormErrors, OptView};
+use crate::web::forms::FormErrors;
 use crate::web::layout::Layout;
 use crate::web::{format_datetime, render_status};
 
@@ -50,7 +50,7 @@ pub struct RequestPage {
     pub errors: FormErrors,
     pub input: FormData,
     pub options: FormOptions,
-    pub registrations: Vec<OptView>,
+    pub registration: PickView,
     /// Where the concept's form posts to.
     pub form_action: String,
 }
@@ -70,8 +70,8 @@ pub(super) async fn request_page(
     let can_triage = user.has_role(Role::Ciso) && !is_requester && open;
     let can_edit = is_requester && r.status == RequestStatus::Concept;
     let input = input.unwrap_or_else(|| if can_edit { input_of(&r) } else { FormData::default() });
-    let registrations =
-        if can_triage { triage_choices(state, org, &r.tool_name, &input).await? } else { Default::default() };
+    let registration =
+        if can_triage { triage_choice(state, org, &r.tool_name, &input).await? } else { Default::default() };
     let allowed = match (r.status, r.application_id) {
         (RequestStatus::Gekoppeld, Some(app)) => lookup::of_registration(state, org, app).await?,
         _ => None,
@@ -100,29 +100,17 @@ pub(super) async fn request_page(
         r: RequestView::from(&r),
         errors,
         input,
-        registrations,
+        registration,
     };
     render_status(status, &page)
 }
 
-/// The registrations to link, with the input's choice selected — or, before any input, the registration whose
-/// name matches the tool. (The owner is typed, with suggestions: no list of every member.)
-async fn triage_choices(state: &AppState, org: Uuid, tool: &str, input: &FormData) -> AppResult<Vec<OptView>> {
-    let wanted = input.get("application_id").to_string();
-    let same_name = |name: &str| wanted.is_empty() && name.trim().eq_ignore_ascii_case(tool.trim());
-    let registrations = store::registrations(&state.pool, org)
-        .await?
-        .into_iter()
-        .map(|(id, name, status)| {
-            let label = WorkflowStatus::parse(&status).map(|s| s.label()).unwrap_or(status);
-            OptView {
-                selected: wanted == id.to_string() || same_name(&name),
-                label: format!("{name} – {label}"),
-                value: id.to_string(),
-            }
-        })
-        .collect();
-    Ok(registrations)
+/// The registration field of "Valt onder bestaande registratie": before any input it searches the request's
+/// tool name and ticks a registration of exactly that name. (The owner is typed, with suggestions: no list of
+/// every member.)
+async fn triage_choice(state: &AppState, org: Uuid, tool: &str, input: &FormData) -> AppResult<PickView> {
+    let (chosen, typed) = (input.get("application_id"), input.get("application_id_zoek"));
+    Ok(pick::view(&state.pool, org, Among::Requests, chosen, typed, tool).await?)
 }
 
 #[tracing::instrument(skip_all)]

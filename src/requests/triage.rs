@@ -19,6 +19,7 @@ use crate::error::{AppError, AppResult};
 use crate::register::form::{FormData, Member};
 use crate::register::notices::{self, Mail};
 use crate::register::people;
+use crate::register::pick::{self, Among, NotPicked};
 use crate::register::requests::store::By;
 use crate::register::requests::triage as steps;
 use crate::register::store as registrations;
@@ -89,8 +90,18 @@ pub async fn link(
         &body,
         |i| LinkInput::try_from(i),
         async |conn, by, l: LinkInput| {
-            let allows = lookup::told(lookup::of_registration(&state, by.org, l.application_id).await?.as_ref());
-            steps::link(conn, by, id, l.version, l.application_id, l.note.as_deref(), &allows).await?;
+            let application = match pick::resolve(&state.pool, by.org, Among::Requests, &l.chosen, &l.typed).await? {
+                Ok(Some(application)) => application,
+                other => {
+                    // LinkInput asks for a choice or a text, so "none" does not come back from resolve.
+                    let why = other.err().unwrap_or(NotPicked::Nobody);
+                    let mut errors = FormErrors::new();
+                    errors.add("application_id", why.message("Registratie", &l.typed));
+                    return Ok(Err(errors));
+                }
+            };
+            let allows = lookup::told(lookup::of_registration(&state, by.org, application).await?.as_ref());
+            steps::link(conn, by, id, l.version, application, l.note.as_deref(), &allows).await?;
             Ok(Ok("De aanvraag valt onder de bestaande registratie; de aanvrager ziet wat is toegestaan.".into()))
         },
     )

@@ -77,6 +77,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../static/people.js"),
     },
     Asset {
+        path: "pick.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/pick.js"),
+    },
+    Asset {
         path: "lookup.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../static/lookup.js"),

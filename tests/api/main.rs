@@ -38,6 +38,7 @@ mod publication;
 mod questionnaires;
 pub mod reference;
 pub mod register;
+mod registration_fields;
 mod request_lookup;
 mod requests;
 pub mod rest;

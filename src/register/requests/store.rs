@@ -152,18 +152,6 @@ pub async fn thread(pool: &PgPool, id: Uuid) -> sqlx::Result<Vec<Message>> {
     .await
 }
 
-/// The registrations a request can fall under, by name, with their workflow status.
-pub async fn registrations(pool: &PgPool, org: Uuid) -> sqlx::Result<Vec<(Uuid, String, String)>> {
-    sqlx::query!(
-        "select application_id, name, workflow_status from application
-          where organisation_id = $1 and workflow_status <> 'concept' order by lower(name), application_id",
-        org
-    )
-    .map(|r| (r.application_id, r.name, r.workflow_status))
-    .fetch_all(pool)
-    .await
-}
-
 /// A registration whose name matches what an employee typed, with where it stands and the latest decision's
 /// note (the reason of a rejection). The allowed-tools list says what an approved one allows.
 #[derive(Debug, Clone)]

@@ -1,0 +1,267 @@
+//! Choosing a registration in a form (the CISO's "Valt onder bestaande registratie", the administrator's
+//! "Vereist voor de tool") without listing the whole register: at 10,000 registrations such a select carried
+//! every one of them in every answer. The field is a search box with at most twenty registrations as radio
+//! buttons below it, filled while typing (static/pick.js, from `search`) or, without JavaScript, by the server
+//! when the form comes back. Names are not unique, so a choice is the registration's id; typed text is resolved
+//! here only when it fits one registration.
+
+use serde::Serialize;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::machine::WorkflowStatus;
+use crate::util::escape_like;
+use crate::web::forms::OptView;
+
+/// How many registrations a search shows; one more is read to know that there are more.
+pub const SHOWN: i64 = 20;
+
+/// Which registrations a field offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Among {
+    /// A request can fall under any registration that was submitted (a rejected one says why it is not allowed).
+    Requests,
+    /// A training can be required for any registration that was not rejected, drafts included.
+    Requirements,
+}
+
+impl Among {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "aanvraag" => Some(Among::Requests),
+            "eis" => Some(Among::Requirements),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Among::Requests => "aanvraag",
+            Among::Requirements => "eis",
+        }
+    }
+
+    /// The workflow status a field leaves out.
+    fn excluded(self) -> &'static str {
+        match self {
+            Among::Requests => "concept",
+            Among::Requirements => "afgewezen",
+        }
+    }
+}
+
+/// One registration to choose: its id, and its name with status and department to tell namesakes apart.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    #[serde(skip)]
+    name: String,
+}
+
+fn choice(id: Uuid, name: String, status: &str, department: Option<String>) -> Choice {
+    let status = WorkflowStatus::parse(status).map(|s| s.label()).unwrap_or_else(|| status.to_string());
+    let department = department.filter(|d| !d.trim().is_empty()).map(|d| format!(", {d}")).unwrap_or_default();
+    Choice { value: id.to_string(), label: format!("{name} ({status}{department})"), name }
+}
+
+/// At most `limit` registrations whose name contains the text (case does not count): the same name first, then
+/// names that start with it, then by name. The trigram index on the name keeps this bounded by the matches.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn search(pool: &PgPool, org: Uuid, among: Among, typed: &str, limit: i64) -> sqlx::Result<Vec<Choice>> {
+    let typed = words(typed);
+    if typed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query!(
+        r#"select application_id, name, workflow_status, department from application
+            where organisation_id = $1 and workflow_status <> $2 and lower(name) like ('%' || $3 || '%')
+            order by lower(name) = $4 desc, lower(name) like ($3 || '%') desc, lower(name), application_id
+            limit $5"#,
+        org,
+        among.excluded(),
+        escape_like(&typed),
+        typed,
+        limit
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| choice(r.application_id, r.name, &r.workflow_status, r.department)).collect())
+}
+
+/// The registration with this id, if the field offers it in this organisation.
+pub async fn one(pool: &PgPool, org: Uuid, among: Among, id: Uuid) -> sqlx::Result<Option<Choice>> {
+    let row = sqlx::query!(
+        "select application_id, name, workflow_status, department from application
+          where organisation_id = $1 and application_id = $2 and workflow_status <> $3",
+        org,
+        id,
+        among.excluded()
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| choice(r.application_id, r.name, &r.workflow_status, r.department)))
+}
+
+/// Why a field's input is not one registration; the caller names the field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotPicked {
+    /// An id that is not one of the registrations the field offers.
+    Unknown,
+    /// Nothing fits the text.
+    Nobody,
+    /// Several fit the text (they are shown as choices when the form comes back).
+    Several,
+}
+
+impl NotPicked {
+    pub fn message(&self, label: &str, typed: &str) -> String {
+        let typed: String = typed.trim().chars().take(100).collect();
+        match self {
+            NotPicked::Unknown => format!("Bij {label}: de gekozen registratie bestaat niet (meer) of past hier niet."),
+            NotPicked::Nobody => {
+                format!(
+                    "Bij {label} is geen registratie gevonden met „{typed}” in de naam: zoek op een ander deel van de naam."
+                )
+            }
+            NotPicked::Several => {
+                format!("Bij {label} past „{typed}” bij meer registraties: kies er hieronder één.")
+            }
+        }
+    }
+}
+
+/// The registration a field names: the chosen radio button (an id) if there is one, otherwise the search text
+/// when it is one registration's whole name or fits only one. Both empty is none.
+pub async fn resolve(
+    pool: &PgPool,
+    org: Uuid,
+    among: Among,
+    chosen: &str,
+    typed: &str,
+) -> sqlx::Result<Result<Option<Uuid>, NotPicked>> {
+    if !chosen.trim().is_empty() {
+        let Ok(id) = Uuid::parse_str(chosen.trim()) else { return Ok(Err(NotPicked::Unknown)) };
+        return Ok(one(pool, org, among, id).await?.map(|_| Some(id)).ok_or(NotPicked::Unknown));
+    }
+    if words(typed).is_empty() {
+        return Ok(Ok(None));
+    }
+    let found = search(pool, org, among, typed, SHOWN + 1).await?;
+    Ok(settle(&found, typed).map(Some))
+}
+
+/// One registration out of a search: the only one found, or the only one with exactly the typed name.
+fn settle(found: &[Choice], typed: &str) -> Result<Uuid, NotPicked> {
+    let typed = words(typed);
+    let same: Vec<&Choice> = found.iter().filter(|c| words(&c.name) == typed).collect();
+    let one = match (found, same.as_slice()) {
+        ([only], _) => only,
+        (_, [only]) => *only,
+        ([], _) => return Err(NotPicked::Nobody),
+        _ => return Err(NotPicked::Several),
+    };
+    Uuid::parse_str(&one.value).map_err(|_| NotPicked::Unknown)
+}
+
+fn words(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// What a registration field shows: the search text, the registrations found (the chosen one ticked, and kept
+/// at the top when the search no longer finds it) and a line that says how many there are.
+#[derive(Debug, Clone, Default)]
+pub struct PickView {
+    pub typed: String,
+    /// The chosen registration when the search does not find it (shown first, ticked).
+    pub kept: Option<OptView>,
+    /// The registrations the search found.
+    pub options: Vec<OptView>,
+    pub status: String,
+    /// Where the suggestions come from while typing.
+    pub url: String,
+}
+
+impl PickView {
+    /// Nothing chosen yet (the "none" radio of an optional field is ticked).
+    pub fn none_chosen(&self) -> bool {
+        self.kept.is_none() && !self.options.iter().any(|o| o.selected)
+    }
+}
+
+/// The field as it comes back: `chosen` (an id) and `typed` from the input; with neither, `default` is searched
+/// (the request's tool name) and a registration with exactly that name is ticked.
+pub async fn view(
+    pool: &PgPool,
+    org: Uuid,
+    among: Among,
+    chosen: &str,
+    typed: &str,
+    default: &str,
+) -> sqlx::Result<PickView> {
+    let fresh = chosen.trim().is_empty() && typed.trim().is_empty();
+    let typed = if fresh { default } else { typed };
+    let mut found = search(pool, org, among, typed, SHOWN + 1).await?;
+    let more = found.len() as i64 > SHOWN;
+    found.truncate(SHOWN as usize);
+    let status = match found.len() {
+        _ if words(typed).is_empty() => String::new(),
+        0 => format!("Geen registratie gevonden met „{}” in de naam.", typed.trim()),
+        _ if more => format!("Meer dan {SHOWN} registraties gevonden: typ meer van de naam."),
+        1 => "1 registratie gevonden.".to_string(),
+        n => format!("{n} registraties gevonden."),
+    };
+    let wanted = match Uuid::parse_str(chosen.trim()) {
+        Ok(id) => Some(id.to_string()),
+        Err(_) if fresh => settle(&found, typed).ok().map(|id| id.to_string()),
+        Err(_) => None,
+    };
+    let mut kept = None;
+    if let Some(id) = wanted.as_deref().and_then(|w| Uuid::parse_str(w).ok())
+        && !found.iter().any(|c| c.value == id.to_string())
+        && let Some(c) = one(pool, org, among, id).await?
+    {
+        kept = Some(OptView { value: c.value, label: c.label, selected: true });
+    }
+    let options = found
+        .into_iter()
+        .map(|c| OptView { selected: wanted.as_deref() == Some(c.value.as_str()), value: c.value, label: c.label })
+        .collect();
+    let url = format!("/register/kiezen?voor={}", among.as_str());
+    Ok(PickView { typed: typed.to_string(), kept, options, status, url })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(names: &[&str]) -> Vec<Choice> {
+        names.iter().map(|n| choice(Uuid::now_v7(), n.to_string(), "goedgekeurd", None)).collect()
+    }
+
+    #[test]
+    fn one_registration_is_settled_only_when_the_text_names_one() {
+        let one = found(&["ChatGPT"]);
+        assert_eq!(settle(&one, "chat").map(|id| id.to_string()), Ok(one[0].value.clone()));
+        let two = found(&["ChatGPT", "ChatGPT Team"]);
+        assert_eq!(settle(&two, " chatgpt ").map(|id| id.to_string()), Ok(two[0].value.clone()), "the whole name");
+        assert_eq!(settle(&two, "chat"), Err(NotPicked::Several));
+        let namesakes = found(&["Copilot", "Copilot"]);
+        assert_eq!(settle(&namesakes, "copilot"), Err(NotPicked::Several), "namesakes are chosen by hand");
+        assert_eq!(settle(&[], "x"), Err(NotPicked::Nobody));
+    }
+
+    #[test]
+    fn a_choice_shows_status_and_department() {
+        let c = choice(Uuid::nil(), "Vertaaldienst".into(), "in_gebruik", Some("Burgerzaken".into()));
+        assert_eq!(c.label, "Vertaaldienst (In gebruik, Burgerzaken)");
+        let c = choice(Uuid::nil(), "Vertaaldienst".into(), "afgewezen", Some(" ".into()));
+        assert_eq!(c.label, "Vertaaldienst (Afgewezen)");
+    }
+
+    #[test]
+    fn messages_name_the_field() {
+        assert!(NotPicked::Several.message("Registratie", "chat").starts_with("Bij Registratie past „chat”"));
+        assert!(NotPicked::Nobody.message("Vereist voor de tool", "x").contains("Vereist voor de tool"));
+    }
+}
