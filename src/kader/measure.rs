@@ -170,7 +170,7 @@ pub(super) async fn save(
             let fase = input.get("fase").to_string();
             let refusal = Refusal { measure: Some((mtr, input.clone(), message)), ..Refusal::default() };
             // The filter the form was on (tab_page shows every phase if the measure is not among them).
-            return tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, refusal, &fase).await;
+            return tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, refusal, &fase, "").await;
         }
     };
     update.measure = &m.id;
@@ -188,9 +188,13 @@ pub(super) async fn save(
     };
     record(&mut tx, &user, &app, &members, m, &update, (old_doc, old_name.as_deref()), new_name).await?;
     tx.commit().await?;
-    // Back to the filter the form was on, at the measure (its first place on the tab).
-    let fase = Some(input.get("fase")).filter(|f| super::phase::is_known(f)).map(|f| format!("?fase={f}"));
-    let back = format!("/register/{id}/vereisten{}#maatregel-{mtr}", fase.unwrap_or_default());
+    // Back to the filter the form was on and the requirement it was in (still open), at the measure.
+    let fase = Some(input.get("fase")).filter(|f| super::phase::is_known(f)).map(|f| format!("fase={f}"));
+    let within =
+        Some(input.get("vereiste")).filter(|r| kader.requirement(r).is_some()).map(|r| format!("vereiste={r}"));
+    let query = [fase, within].into_iter().flatten().collect::<Vec<_>>().join("&");
+    let query = if query.is_empty() { query } else { format!("?{query}") };
+    let back = format!("/register/{id}/vereisten{query}#maatregel-{mtr}");
     session::flash_redirect(&state.pool, &user, "De maatregel is opgeslagen.", &back).await
 }
 

@@ -39,6 +39,8 @@ pub fn of_status(status: Option<&str>) -> Vec<&'static str> {
 #[serde(default)]
 pub struct PhaseQuery {
     pub fase: String,
+    /// The tab only: the requirement whose measures are being worked on (their forms are on the page).
+    pub vereiste: String,
 }
 
 /// What a chosen filter shows for a registration with this status.

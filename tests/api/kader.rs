@@ -138,3 +138,63 @@ async fn a_high_risk_registration_gets_its_requirements_and_measures_need_eviden
     let html = page(&app, &ciso, "/vereisten/rapport").await;
     assert!(html.contains("Beoordelingshulp"));
 }
+
+/// The tab carries the forms of one requirement at a time: a high-risk deployer's 34 requirements hold 294
+/// measure entries, and a form for each made the page 1.3 MB. The others show their measures' state and a link
+/// that opens them; a refused or saved measure comes back in the requirement its form was in.
+#[tokio::test]
+async fn the_tab_holds_the_forms_of_the_requirement_worked_on() {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente Kaderdam", "gm0505").await;
+    let pl = app.user(PL, org, &[Role::Medewerker, Role::Projectleider]).await;
+    let c = app.logged_in(PL).await;
+    let r = app.post(&c, "/register", &complete("Toewijzer", &pl.to_string(), &[])).await;
+    let id: Uuid = location(&r).rsplit('/').next().unwrap().parse().unwrap();
+    outcome(&app, id, "hoog-risico AI", &["gebruiksverantwoordelijke"], "geen transparantieverplichting", "2026-01-01")
+        .await;
+    let tab = format!("/register/{id}/vereisten");
+    assert_eq!(app.post(&c, &format!("{tab}/overnemen"), &[]).await.status(), 303);
+    let forms = |html: &str| html.matches("Maatregel opslaan").count();
+
+    let all = page(&app, &c, &format!("{tab}?fase=alle")).await;
+    assert_eq!(forms(&all), 0, "no requirement is worked on yet");
+    assert!(all.len() < 400_000, "{} bytes", all.len());
+    let link = format!(
+        r#"href="/register/{id}/vereisten?fase=alle&#38;vereiste=aia-27#vereiste-aia-27">Maatregelen van aia-27 bijwerken"#
+    );
+    assert!(all.contains(&link), "{all}");
+    assert!(all.contains("Status: <span"), "every measure's state is shown");
+
+    let open = page(&app, &c, &format!("{tab}?fase=alle&vereiste=aia-27")).await;
+    let at = open.find(r#"id="vereiste-aia-27" open>"#).expect("aia-27 is open");
+    let end = at + open[at..].find("</details>").unwrap();
+    let within = forms(&open[at..end]);
+    assert!(within >= 2, "{within}");
+    assert_eq!(forms(&open), within, "only aia-27 has forms");
+    assert!(open[at..end].contains(r#"<input type="hidden" name="vereiste" value="aia-27">"#));
+    assert_eq!(open.matches(" open>").count(), 1);
+    // An unknown requirement opens nothing.
+    assert_eq!(forms(&page(&app, &c, &format!("{tab}?fase=alle&vereiste=xyz")).await), 0);
+
+    // A measure of aia-27 refused: the page comes back with aia-27 open, not the measure's first requirement.
+    let measure = &open[at..end][open[at..end].find("/maatregelen/").unwrap() + 13..];
+    let measure = &measure[..measure.find('"').unwrap()];
+    let fields = [("version", "0"), ("status", "gereed"), ("vereiste", "aia-27"), ("fase", "alle")];
+    let r = app.post(&c, &format!("/register/{id}/maatregelen/{measure}"), &fields).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"id="vereiste-aia-27" open>"#) && html.contains("Vul bij Bewijs een toelichting"));
+    // Saved: back to the filter, aia-27 still open, at the measure.
+    let done = [("evidence", "Vastgelegd in het dossier.")];
+    let fields: Vec<(&str, &str)> = fields.iter().chain(done.iter()).copied().collect();
+    let r = app.post(&c, &format!("/register/{id}/maatregelen/{measure}"), &fields).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), format!("/register/{id}/vereisten?fase=alle&vereiste=aia-27#maatregel-{measure}"));
+    let back = page(&app, &c, &location(&r)).await;
+    let at = back.find(r#"id="vereiste-aia-27" open>"#).expect("still open");
+    assert!(back[at..].contains(&format!(r#"id="maatregel-{measure}""#)), "the anchor is in the open requirement");
+    // A made-up requirement in the form is not put in the address.
+    let fields = [("version", "1"), ("status", "in_uitvoering"), ("vereiste", "x#y"), ("fase", "alle")];
+    let r = app.post(&c, &format!("/register/{id}/maatregelen/{measure}"), &fields).await;
+    assert_eq!(location(&r), format!("/register/{id}/vereisten?fase=alle#maatregel-{measure}"));
+}

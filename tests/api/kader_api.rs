@@ -147,8 +147,9 @@ async fn requirements_and_measures_change_through_the_api_under_the_tabs_rules()
     let (p, _) = problem(put(&app, &write, &measure, done.clone()).await, 409).await;
     assert!(p["detail"].as_str().unwrap().contains("intussen door iemand anders bijgewerkt"), "{p}");
     assert_eq!(events(&app, id, "application.measure_updated").await, 1);
-    // The web's tab sees the API's change (and the form's date is what a date field takes).
-    let tab = page(&app, &c, &format!("/register/{id}/vereisten?fase=alle")).await;
+    // The web's tab sees the API's change (and the form's date is what a date field takes), in the forms of the
+    // requirement worked on (grw-01 holds owp-06).
+    let tab = page(&app, &c, &format!("/register/{id}/vereisten?fase=alle&vereiste=grw-01")).await;
     assert!(tab.contains(r#"name="review_date" value="2027-03-31""#), "the date field gets jjjj-mm-dd");
     assert!(tab.contains(r#"id="maatregel-owp-06""#), "the anchor a save returns to");
     // Back to te doen with the current version: allowed (RASCI people work on the measures; the owner is in it).

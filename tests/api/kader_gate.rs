@@ -109,7 +109,7 @@ async fn approval_of_a_high_risk_system_waits_for_every_requirement_when_the_org
     assert!(body.contains("Vereisten uit het Algoritmekader"), "{body}");
     assert!(body.contains("aia-27 – "), "{body}");
     let html = page(&app, &ciso, &review).await;
-    assert!(html.contains(&format!(r#"href="/register/{id}/vereisten#vereiste-aia-27""#)), "{html}");
+    assert!(html.contains(&format!(r#"href="/register/{id}/vereisten?vereiste=aia-27#vereiste-aia-27""#)), "{html}");
 
     // The tab shows the phases of the registration's status ("In gebruik") unless another phase is chosen.
     let tab = format!("/register/{id}/vereisten");

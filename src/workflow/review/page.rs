@@ -231,7 +231,12 @@ fn kader_links(app: &Stored, f: &Facts) -> Vec<(String, String)> {
     }
     f.kader_open
         .iter()
-        .map(|o| (format!("/register/{}/vereisten#vereiste-{}", app.id, o.id), format!("{} – {}", o.id, o.title)))
+        .map(|o| {
+            (
+                format!("/register/{}/vereisten?vereiste={}#vereiste-{}", app.id, o.id, o.id),
+                format!("{} – {}", o.id, o.title),
+            )
+        })
         .collect()
 }
 

@@ -45,10 +45,18 @@ after(async () => {
 
 const checked = h.checkPage;
 
-/** Open a requirement's <details> the way a user does (a click on its summary), unless it is open already. */
+/**
+ * Work on a requirement's measures the way a user does: open its <details> (a click on its summary) and follow
+ * "Maatregelen van … bijwerken", which brings the tab back with that requirement's forms; unless it is so already.
+ */
 async function openRequirement(page, id) {
   const details = page.locator(`#vereiste-${id}`);
-  if (!(await details.evaluate((d) => d.open))) await details.locator('> summary').click();
+  if (await details.evaluate((d) => d.open)) return;
+  await details.locator('> summary').click();
+  const url = new URL(page.url());
+  await Promise.all([page.waitForNavigation(), details.getByRole('link', { name: `Maatregelen van ${id} bijwerken` }).click()]);
+  assert.equal(new URL(page.url()).searchParams.get('fase'), url.searchParams.get('fase'), 'the filter stays');
+  assert.ok(await details.evaluate((d) => d.open));
 }
 
 /** Press a submit button (exact name, within `scope`) and return the status of the page it lands on. */
@@ -172,7 +180,7 @@ test('a high-risk registration is approved only when its requirements are met', 
     assert.match(refusal, /Nog niet voldaan: .*aia-27 – /);
     await checked(cp, 'CISO approval refused by the Algoritmekader gate');
     await h.visit(cp, `/register/${id}/beoordeling`);
-    assert.equal(await cp.locator(`a[href="/register/${id}/vereisten#vereiste-aia-27"]`).count(), 1);
+    assert.equal(await cp.locator(`a[href="/register/${id}/vereisten?vereiste=aia-27#vereiste-aia-27"]`).count(), 1);
 
     // Every measure that aia-27 does not have completed through the API, with evidence (those it shares with
     // other requirements stay open, so those stay unmet too until aia-27's measures are done).
