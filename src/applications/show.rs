@@ -174,9 +174,10 @@ pub struct HistoryPage {
 pub async fn history(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = organisation(&user)?;
     let stored = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
-    let members = store::members(&state.pool, org).await?;
-    let entries = audit::history(&state.pool, "application", id)
-        .await?
+    let events = audit::history(&state.pool, "application", id).await?;
+    let docs = events.iter().flat_map(|e| [&e.before, &e.after]).filter_map(|d| d.as_ref()?.as_object());
+    let members = store::members_named_in(&state.pool, org, docs).await?;
+    let entries = events
         .into_iter()
         .map(|e| {
             let keys = audit::changed_keys(e.before.as_ref(), e.after.as_ref(), IGNORED_IN_DIFF);

@@ -192,6 +192,24 @@ pub async fn members_among(pool: &PgPool, organisation_id: Uuid, ids: &[Uuid]) -
     .await
 }
 
+/// The members that stored documents (a registration's versions in its history, an approved version) name in
+/// their person fields: what those pages show by name, read by id instead of every member of the organisation.
+pub async fn members_named_in<'a>(
+    pool: &PgPool,
+    organisation_id: Uuid,
+    docs: impl IntoIterator<Item = &'a Map<String, Value>>,
+) -> sqlx::Result<Vec<Member>> {
+    let people: Vec<&str> =
+        FIELDS.iter().filter(|f| matches!(f.kind, super::fields::Kind::User)).map(|f| f.key).collect();
+    let mut ids: Vec<Uuid> = docs
+        .into_iter()
+        .flat_map(|d| people.iter().filter_map(|k| d.get(*k)?.as_str()?.parse().ok()).collect::<Vec<Uuid>>())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    members_among(pool, organisation_id, &ids).await
+}
+
 /// Whether `user_id` is an active member of the organisation: one row, where a check against `members` read them
 /// all (an organisation's members can number thousands).
 #[tracing::instrument(level = "debug", skip_all)]

@@ -91,6 +91,9 @@ async fn a_person_is_typed_by_name_or_email_and_saved_as_that_member() {
     ];
     want.sort();
     assert_eq!(rasci(&p.app, id).await, want);
+    // The history names the owner (read by the id in the stored versions, not from every member).
+    let history = p.app.get(&p.c, &format!("/register/{id}/geschiedenis")).await.text().await.unwrap();
+    assert!(history.contains("Anna Bakker") && !history.contains("onbekende gebruiker"), "{history}");
 
     // The step shows each chosen person by name and e-mail address: the Accountable in the text field, the
     // Rs as ticked boxes; the owner is the text field of the first step.

@@ -258,7 +258,11 @@ pub async fn tab_page(
         Some(v) => Some(ChangeView {
             approved_status: v.status.label(),
             approved_at: format_datetime(v.approved_at),
-            differences: approved::differences(&v.doc, &app.doc, &store::members(&state.pool, org).await?),
+            differences: approved::differences(
+                &v.doc,
+                &app.doc,
+                &store::members_named_in(&state.pool, org, [&v.doc, &app.doc]).await?,
+            ),
         }),
         None => None,
     };
