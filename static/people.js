@@ -15,6 +15,7 @@
   var asked = 0;
   // The field the suggestions were asked for: another field starts with an empty list.
   var filledFor = null;
+  var justFocused = null;
 
   function say(text) {
     if (status) {
@@ -141,6 +142,22 @@
       list.textContent = "";
       filledFor = null;
     }
+    // A field that already names someone (a prefilled owner) has its text selected, so typing replaces it.
+    if (isPersonField(e.target) && e.target.value) {
+      e.target.select();
+    }
+  });
+
+  // A click that focuses such a field would put the caret in the text and undo the selection on mouseup; a
+  // click in a field that already has the focus places the caret as usual.
+  document.addEventListener("mousedown", function (e) {
+    justFocused = isPersonField(e.target) && document.activeElement !== e.target ? e.target : null;
+  });
+  document.addEventListener("mouseup", function (e) {
+    if (justFocused && e.target === justFocused) {
+      e.preventDefault();
+    }
+    justFocused = null;
   });
 
   // Enter in a field that adds people adds the person typed instead of saving the whole step.

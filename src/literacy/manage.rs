@@ -266,6 +266,11 @@ async fn settle_tool(state: &AppState, org: Uuid, input: &mut FormData) -> AppRe
 pub async fn add_requirement(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> AppResult<Response> {
     let org = guard(&user)?;
     let mut input = FormData::parse(&body);
+    if !input.get("application_id_zoeken").is_empty() {
+        // "Zoeken" (without JavaScript): the registrations that fit the text, nothing saved yet.
+        let f = Forms { requirement: (input, FormErrors::new()), ..Forms::default() };
+        return render(&state, &user, StatusCode::OK, f).await;
+    }
     if let Err(why) = settle_tool(&state, org, &mut input).await? {
         let message = why.message("Vereist voor de tool", input.get("application_id_zoek"));
         let f = Forms { requirement: refused(input, "application_id", &message), ..Forms::default() };

@@ -103,6 +103,9 @@ pub async fn one(pool: &PgPool, org: Uuid, among: Among, id: Uuid) -> sqlx::Resu
     Ok(row.map(|r| choice(r.application_id, r.name, &r.workflow_status, r.department)))
 }
 
+/// The value of an optional field's first radio button, "Geen tool": no registration, whatever was typed.
+pub const NONE: &str = "geen";
+
 /// Why a field's input is not one registration; the caller names the field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NotPicked {
@@ -110,8 +113,10 @@ pub enum NotPicked {
     Unknown,
     /// Nothing fits the text.
     Nobody,
-    /// Several fit the text (they are shown as choices when the form comes back).
-    Several,
+    /// The text is not one registration's whole name (the ones found are shown to choose from).
+    Choose,
+    /// A registration is ticked that does not fit the text searched since (a search for another one).
+    Mismatch,
 }
 
 impl NotPicked {
@@ -121,18 +126,20 @@ impl NotPicked {
             NotPicked::Unknown => format!("Bij {label}: de gekozen registratie bestaat niet (meer) of past hier niet."),
             NotPicked::Nobody => {
                 format!(
-                    "Bij {label} is geen registratie gevonden met „{typed}” in de naam: zoek op een ander deel van de naam."
+                    "Bij {label}: geen registratie gevonden met „{typed}” in de naam; zoek op een ander deel van de naam."
                 )
             }
-            NotPicked::Several => {
-                format!("Bij {label} past „{typed}” bij meer registraties: kies er hieronder één.")
-            }
+            NotPicked::Choose => format!("Bij {label}: kies hieronder welke registratie u bedoelt met „{typed}”."),
+            NotPicked::Mismatch => format!(
+                "Bij {label}: de aangevinkte registratie past niet bij „{typed}”; kies hieronder welke registratie u bedoelt."
+            ),
         }
     }
 }
 
-/// The registration a field names: the chosen radio button (an id) if there is one, otherwise the search text
-/// when it is one registration's whole name or fits only one. Both empty is none.
+/// The registration a field names: the ticked radio button (an id), which must fit the search text if there is
+/// one; otherwise the search text when it is exactly one registration's whole name. Nothing, or "Geen tool", is
+/// none. A text that only part of a name fits is never taken on its own: the request's requester is told.
 pub async fn resolve(
     pool: &PgPool,
     org: Uuid,
@@ -140,9 +147,17 @@ pub async fn resolve(
     chosen: &str,
     typed: &str,
 ) -> sqlx::Result<Result<Option<Uuid>, NotPicked>> {
-    if !chosen.trim().is_empty() {
-        let Ok(id) = Uuid::parse_str(chosen.trim()) else { return Ok(Err(NotPicked::Unknown)) };
-        return Ok(one(pool, org, among, id).await?.map(|_| Some(id)).ok_or(NotPicked::Unknown));
+    let chosen = chosen.trim();
+    if chosen == NONE {
+        return Ok(Ok(None));
+    }
+    if !chosen.is_empty() {
+        let Ok(id) = Uuid::parse_str(chosen) else { return Ok(Err(NotPicked::Unknown)) };
+        return Ok(match one(pool, org, among, id).await? {
+            None => Err(NotPicked::Unknown),
+            Some(c) if !fits(&c, typed) => Err(NotPicked::Mismatch),
+            Some(_) => Ok(Some(id)),
+        });
     }
     if words(typed).is_empty() {
         return Ok(Ok(None));
@@ -151,17 +166,20 @@ pub async fn resolve(
     Ok(settle(&found, typed).map(Some))
 }
 
-/// One registration out of a search: the only one found, or the only one with exactly the typed name.
+/// Whether a registration is among what the text finds (its name contains the text), as the search has it.
+fn fits(c: &Choice, typed: &str) -> bool {
+    words(&c.name).contains(&words(typed))
+}
+
+/// The one registration out of a search whose whole name is the text (case and spacing do not count).
 fn settle(found: &[Choice], typed: &str) -> Result<Uuid, NotPicked> {
     let typed = words(typed);
     let same: Vec<&Choice> = found.iter().filter(|c| words(&c.name) == typed).collect();
-    let one = match (found, same.as_slice()) {
-        ([only], _) => only,
-        (_, [only]) => *only,
-        ([], _) => return Err(NotPicked::Nobody),
-        _ => return Err(NotPicked::Several),
-    };
-    Uuid::parse_str(&one.value).map_err(|_| NotPicked::Unknown)
+    match (found, same.as_slice()) {
+        ([], _) => Err(NotPicked::Nobody),
+        (_, [only]) => Uuid::parse_str(&only.value).map_err(|_| NotPicked::Unknown),
+        _ => Err(NotPicked::Choose),
+    }
 }
 
 fn words(s: &str) -> String {
@@ -180,12 +198,14 @@ pub struct PickView {
     pub status: String,
     /// Where the suggestions come from while typing.
     pub url: String,
+    /// An optional field's "Geen tool" was ticked.
+    pub none: bool,
 }
 
 impl PickView {
-    /// Nothing chosen yet (the "none" radio of an optional field is ticked).
+    /// "Geen tool" was ticked (not merely nothing chosen: then a typed name still counts).
     pub fn none_chosen(&self) -> bool {
-        self.kept.is_none() && !self.options.iter().any(|o| o.selected)
+        self.none
     }
 }
 
@@ -207,10 +227,12 @@ pub async fn view(
     let status = match found.len() {
         _ if words(typed).is_empty() => String::new(),
         0 => format!("Geen registratie gevonden met „{}” in de naam.", typed.trim()),
-        _ if more => format!("Meer dan {SHOWN} registraties gevonden: typ meer van de naam."),
+        _ if more => format!("Meer dan {SHOWN} registraties gevonden: typ een groter deel van de naam."),
         1 => "1 registratie gevonden.".to_string(),
         n => format!("{n} registraties gevonden."),
     };
+    // Ticked: the chosen one (kept first when it fits the text but is not among the first twenty found); before
+    // any input, a registration with exactly the request's tool name.
     let wanted = match Uuid::parse_str(chosen.trim()) {
         Ok(id) => Some(id.to_string()),
         Err(_) if fresh => settle(&found, typed).ok().map(|id| id.to_string()),
@@ -220,6 +242,7 @@ pub async fn view(
     if let Some(id) = wanted.as_deref().and_then(|w| Uuid::parse_str(w).ok())
         && !found.iter().any(|c| c.value == id.to_string())
         && let Some(c) = one(pool, org, among, id).await?
+        && fits(&c, typed)
     {
         kept = Some(OptView { value: c.value, label: c.label, selected: true });
     }
@@ -228,7 +251,7 @@ pub async fn view(
         .map(|c| OptView { selected: wanted.as_deref() == Some(c.value.as_str()), value: c.value, label: c.label })
         .collect();
     let url = format!("/register/kiezen?voor={}", among.as_str());
-    Ok(PickView { typed: typed.to_string(), kept, options, status, url })
+    Ok(PickView { typed: typed.to_string(), kept, options, status, url, none: chosen.trim() == NONE })
 }
 
 #[cfg(test)]
@@ -240,15 +263,16 @@ mod tests {
     }
 
     #[test]
-    fn one_registration_is_settled_only_when_the_text_names_one() {
-        let one = found(&["ChatGPT"]);
-        assert_eq!(settle(&one, "chat").map(|id| id.to_string()), Ok(one[0].value.clone()));
+    fn typed_text_is_settled_only_when_it_is_one_registrations_whole_name() {
         let two = found(&["ChatGPT", "ChatGPT Team"]);
         assert_eq!(settle(&two, " chatgpt ").map(|id| id.to_string()), Ok(two[0].value.clone()), "the whole name");
-        assert_eq!(settle(&two, "chat"), Err(NotPicked::Several));
+        assert_eq!(settle(&two, "chat"), Err(NotPicked::Choose));
+        let one = found(&["GitHub Copilot"]);
+        assert_eq!(settle(&one, "copilot"), Err(NotPicked::Choose), "part of a name is never taken on its own");
         let namesakes = found(&["Copilot", "Copilot"]);
-        assert_eq!(settle(&namesakes, "copilot"), Err(NotPicked::Several), "namesakes are chosen by hand");
+        assert_eq!(settle(&namesakes, "copilot"), Err(NotPicked::Choose), "namesakes are chosen by hand");
         assert_eq!(settle(&[], "x"), Err(NotPicked::Nobody));
+        assert!(fits(&one[0], " github  COPILOT") && !fits(&one[0], "chatgpt"));
     }
 
     #[test]
@@ -261,7 +285,10 @@ mod tests {
 
     #[test]
     fn messages_name_the_field() {
-        assert!(NotPicked::Several.message("Registratie", "chat").starts_with("Bij Registratie past „chat”"));
+        assert_eq!(
+            NotPicked::Choose.message("Registratie", "chat"),
+            "Bij Registratie: kies hieronder welke registratie u bedoelt met „chat”."
+        );
         assert!(NotPicked::Nobody.message("Vereist voor de tool", "x").contains("Vereist voor de tool"));
     }
 }

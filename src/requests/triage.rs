@@ -5,6 +5,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use sqlx::PgConnection;
 use uuid::Uuid;
@@ -83,6 +84,12 @@ pub async fn link(
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> AppResult<Response> {
+    let input = FormData::parse(&body);
+    if !input.get("application_id_zoeken").is_empty() {
+        // "Zoeken" (without JavaScript): the registrations that fit the text, nothing done yet.
+        user.require(Role::Ciso, "triage_request")?;
+        return super::page::request_page(&state, &user, id, StatusCode::OK, FormErrors::new(), Some(input)).await;
+    }
     triage(
         &state,
         &user,

@@ -176,9 +176,14 @@ async fn the_tab_holds_the_forms_of_the_requirement_worked_on() {
     // An unknown requirement opens nothing.
     assert_eq!(forms(&page(&app, &c, &format!("{tab}?fase=alle&vereiste=xyz")).await), 0);
 
-    // A measure of aia-27 refused: the page comes back with aia-27 open, not the measure's first requirement.
-    let measure = &open[at..end][open[at..end].find("/maatregelen/").unwrap() + 13..];
-    let measure = &measure[..measure.find('"').unwrap()];
+    // A measure of aia-27 that an earlier requirement has too, refused: the page comes back with aia-27 open,
+    // not the measure's first requirement.
+    let measure = "owp-15";
+    assert!(open[at..end].contains(&format!("/maatregelen/{measure}\"")));
+    assert!(
+        open[..at].contains(&format!("<h3 class=\"utrecht-heading-3\">{measure} – ")),
+        "shared with an earlier one"
+    );
     let fields = [("version", "0"), ("status", "gereed"), ("vereiste", "aia-27"), ("fase", "alle")];
     let r = app.post(&c, &format!("/register/{id}/maatregelen/{measure}"), &fields).await;
     assert_eq!(r.status(), 422);
@@ -192,7 +197,9 @@ async fn the_tab_holds_the_forms_of_the_requirement_worked_on() {
     assert_eq!(location(&r), format!("/register/{id}/vereisten?fase=alle&vereiste=aia-27#maatregel-{measure}"));
     let back = page(&app, &c, &location(&r)).await;
     let at = back.find(r#"id="vereiste-aia-27" open>"#).expect("still open");
-    assert!(back[at..].contains(&format!(r#"id="maatregel-{measure}""#)), "the anchor is in the open requirement");
+    let end = at + back[at..].find("</details>").unwrap();
+    assert!(back[at..end].contains(&format!(r#"id="maatregel-{measure}""#)), "the anchor is in the open requirement");
+    assert_eq!(back.matches(&format!(r#"id="maatregel-{measure}""#)).count(), 1);
     // A made-up requirement in the form is not put in the address.
     let fields = [("version", "1"), ("status", "in_uitvoering"), ("vereiste", "x#y"), ("fase", "alle")];
     let r = app.post(&c, &format!("/register/{id}/maatregelen/{measure}"), &fields).await;

@@ -30,6 +30,13 @@ fn radios(html: &str, name: &str) -> usize {
     html.matches(&format!("type=\"radio\" id=\"{name}-")).count()
 }
 
+/// Whether the radio button of this registration (or "geen") is on the page, and ticked.
+fn ticked(html: &str, value: &str) -> Option<bool> {
+    let at = html.find(&format!("id=\"application_id-{value}\""))?;
+    let tag = &html[at..at + html[at..].find('>').unwrap()];
+    Some(tag.ends_with(" checked"))
+}
+
 async fn linked_to(app: &TestApp, id: Uuid) -> Option<Uuid> {
     sqlx::query_scalar("select application_id from tool_request where request_id = $1")
         .bind(id)
@@ -55,25 +62,45 @@ async fn the_triage_searches_the_register_and_links_a_typed_name_only_when_it_is
     let html = page(app, &ciso, &format!("/aanvragen/{id}")).await;
     assert_eq!(radios(&html, "application_id"), 2, "{html}");
     assert!(html.contains("name=\"application_id_zoek\" value=\"chatgpt\""));
-    assert!(html.contains(&format!("value=\"{chat}\" checked>")), "the same name is ticked");
+    assert_eq!(ticked(&html, &chat.to_string()), Some(true), "the same name is ticked");
+    assert_eq!(ticked(&html, &team.to_string()), Some(false));
     assert!(html.contains("ChatGPT Team (Goedgekeurd onder voorwaarden") && !html.contains("Vertaaltool"));
     assert!(html.contains("2 registraties gevonden."));
+    // A request whose tool only part of a name fits: shown, not ticked.
+    let other = submitted(app, &mw, &with(FULL, &[("tool_name", "gpt tea")])).await;
+    let html = page(app, &ciso, &format!("/aanvragen/{other}")).await;
+    assert_eq!(ticked(&html, &team.to_string()), Some(false));
 
-    // Typed text that fits several: refused on the field, the ones found shown to choose from, nothing linked.
+    // "Zoeken" (the field's own button, for a browser without JavaScript): the ones found, nothing done.
+    let r =
+        act(app, &ciso, id, "koppelen", &[("application_id_zoek", "vertaal"), ("application_id_zoeken", "ja")]).await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert_eq!(radios(&html, "application_id"), 20, "at most twenty");
+    assert!(html.contains("Meer dan 20 registraties gevonden: typ een groter deel van de naam."));
+    assert!(!html.contains("utrecht-form-field-error-message"), "a search is not an error");
+    assert_eq!(state(app, id).await.0, "ingediend");
+
+    // Typed text that is not one registration's whole name: refused on the field, the ones found shown to choose
+    // from, nothing linked.
     let r = act(app, &ciso, id, "koppelen", &[("application_id_zoek", "vertaal"), ("link_note", "Zie beleid.")]).await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
-    assert!(html.contains("Bij Registratie past „vertaal” bij meer registraties: kies er hieronder één."), "{html}");
-    assert_eq!(radios(&html, "application_id"), 20, "at most twenty");
-    assert!(html.contains("Meer dan 20 registraties gevonden: typ meer van de naam."));
+    assert!(html.contains("Bij Registratie: kies hieronder welke registratie u bedoelt met „vertaal”."), "{html}");
+    assert_eq!(radios(&html, "application_id"), 20);
     assert!(html.contains("Zie beleid.") && html.contains("value=\"vertaal\""), "the input comes back");
     assert_eq!(state(app, id).await.0, "ingediend");
+    // Only part of one name fits: still chosen by hand (the requester is told which registration it is).
+    let r = act(app, &ciso, id, "koppelen", &[("application_id_zoek", "gpt tea")]).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert_eq!((radios(&html, "application_id"), ticked(&html, &team.to_string())), (1, Some(false)));
     // Nothing, or a draft (not offered), is not found.
     for typed in ["bestaat niet", "concepttool 1"] {
         let r = act(app, &ciso, id, "koppelen", &[("application_id_zoek", typed)]).await;
         assert_eq!(r.status(), 422);
         let html = r.text().await.unwrap();
-        assert!(html.contains(&format!("Bij Registratie is geen registratie gevonden met „{typed}” in de naam")));
+        assert!(html.contains(&format!("Bij Registratie: geen registratie gevonden met „{typed}” in de naam")));
     }
     // A registration of another organisation chosen by id is refused.
     let elders = app.org("Gemeente Elders", "gm0203").await;
@@ -86,21 +113,33 @@ async fn the_triage_searches_the_register_and_links_a_typed_name_only_when_it_is
     let r = act(app, &ciso, id, "koppelen", &[("application_id", &other.to_string())]).await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("de gekozen registratie bestaat niet (meer) of past hier niet"));
+    // A ticked registration that does not fit the text searched since: a search for another one, so refused and
+    // no longer ticked.
+    let chosen = chat.to_string();
+    let r = act(app, &ciso, id, "koppelen", &[("application_id", &chosen), ("application_id_zoek", "vertaal")]).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Bij Registratie: de aangevinkte registratie past niet bij „vertaal”"), "{html}");
+    assert_eq!(ticked(&html, &chosen), None);
+    assert_eq!(state(app, id).await.0, "ingediend");
 
     // The whole name of one of several ("ChatGPT" beside "ChatGPT Team") links that one.
     let r = act(app, &ciso, id, "koppelen", &[("application_id_zoek", " chatgpt ")]).await;
     assert_eq!(r.status(), 303);
     assert_eq!(linked_to(app, id).await, Some(chat));
-    // A part of the name that fits one; and a chosen radio button wins over the text.
-    let id = submitted(app, &mw, &with(FULL, &[("tool_name", "Teams")])).await;
-    let r = act(app, &ciso, id, "koppelen", &[("application_id_zoek", "gpt tea")]).await;
+    // A ticked one that fits the text links it.
+    let r = act(app, &ciso, other_request(app, &mw).await, "koppelen", &[]).await;
+    assert_eq!(r.status(), 422, "nothing chosen, nothing typed");
+    let id = other_request(app, &mw).await;
+    let r =
+        act(app, &ciso, id, "koppelen", &[("application_id", &team.to_string()), ("application_id_zoek", "gpt tea")])
+            .await;
     assert_eq!(r.status(), 303);
     assert_eq!(linked_to(app, id).await, Some(team));
-    let id = submitted(app, &mw, &with(FULL, &[("tool_name", "Iets")])).await;
-    let chosen = chat.to_string();
-    let r = act(app, &ciso, id, "koppelen", &[("application_id", &chosen), ("application_id_zoek", "vertaal")]).await;
-    assert_eq!(r.status(), 303);
-    assert_eq!(linked_to(app, id).await, Some(chat));
+}
+
+async fn other_request(app: &TestApp, mw: &reqwest::Client) -> Uuid {
+    submitted(app, mw, &with(FULL, &[("tool_name", "Iets anders")])).await
 }
 
 #[tokio::test]
@@ -111,6 +150,7 @@ async fn suggestions_are_bounded_scoped_and_only_for_those_who_fill_such_a_field
     let mw = app.logged_in(MW).await;
     many(app, w.org, "Vertaaltool", 30, "in_gebruik").await;
     many(app, w.org, "Concept_tool", 2, "concept").await;
+    many(app, w.org, "Conceptxtool", 1, "concept").await;
     many(app, w.org, "Afgewezen tool", 1, "afgewezen").await;
     let elders = app.org("Gemeente Elders", "gm0203").await;
     many(app, elders, "Vertaaltool elders", 3, "in_gebruik").await;
@@ -169,15 +209,30 @@ async fn a_training_requirement_takes_a_tool_found_by_name() {
     // The page lists no registration until one is searched.
     let html = page(app, &admin, "/ai-geletterdheid/beheer").await;
     assert_eq!(radios(&html, "application_id"), 1, "only „Geen tool”");
-    assert!(html.contains("id=\"application_id-geen\" name=\"application_id\" value=\"\" checked"));
+    assert!(html.contains("Zoeken</button>"), "a search without JavaScript");
+    assert_eq!(ticked(&html, "geen"), Some(false), "nothing ticked until someone chooses");
 
-    // Several found: refused on the field with the search kept and the ones found to choose from.
-    let req = [("requirement_training", training.as_str()), ("application_id", ""), ("application_id_zoek", "vertaal")];
+    // "Zoeken" shows what fits, nothing saved.
+    let req = [
+        ("requirement_training", training.as_str()),
+        ("application_id_zoek", "vertaal"),
+        ("application_id_zoeken", "ja"),
+    ];
+    let r = app.post(&admin, "/ai-geletterdheid/eisen", &req).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(radios(&r.text().await.unwrap(), "application_id"), 21, "„Geen tool” and twenty found");
+
+    // Typed, not chosen: refused on the field with the search kept and the ones found to choose from.
+    let req = [("requirement_training", training.as_str()), ("application_id_zoek", "vertaal")];
     let r = app.post(&admin, "/ai-geletterdheid/eisen", &req).await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
-    assert!(html.contains("Bij Vereist voor de tool past „vertaal” bij meer registraties"), "{html}");
-    assert_eq!(radios(&html, "application_id"), 21, "„Geen tool” and twenty found");
+    assert!(
+        html.contains("Bij Vereist voor de tool: kies hieronder welke registratie u bedoelt met „vertaal”."),
+        "{html}"
+    );
+    assert_eq!(radios(&html, "application_id"), 21);
+    assert_eq!(ticked(&html, "geen"), Some(false), "nothing ticked until someone chooses");
     let count = || async {
         sqlx::query_scalar::<_, i64>("select count(*) from training_requirement where organisation_id = $1")
             .bind(w.org)
@@ -187,24 +242,36 @@ async fn a_training_requirement_takes_a_tool_found_by_name() {
     };
     assert_eq!(count().await, 0);
 
-    // A name that is one registration: saved for that tool.
-    let req = [("requirement_training", training.as_str()), ("application_id", ""), ("application_id_zoek", "copil")];
+    // "Geen tool" ticked after a search: a requirement for a role, whatever is in the search box.
+    let req = [
+        ("requirement_training", training.as_str()),
+        ("role", "ciso"),
+        ("application_id", "geen"),
+        ("application_id_zoek", "copilot"),
+    ];
     assert_eq!(app.post(&admin, "/ai-geletterdheid/eisen", &req).await.status(), 303);
-    let tool: Option<Uuid> =
-        sqlx::query_scalar("select application_id from training_requirement where organisation_id = $1")
-            .bind(w.org)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
-    assert_eq!(tool, Some(copilot));
+    let tools = || async {
+        sqlx::query_scalar::<_, Option<Uuid>>(
+            "select application_id from training_requirement where organisation_id = $1 order by role nulls first",
+        )
+        .bind(w.org)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+    };
+    assert_eq!(tools().await, [None]);
+
+    // A tool's whole name: saved for that tool.
+    let req = [("requirement_training", training.as_str()), ("application_id", ""), ("application_id_zoek", "COPILOT")];
+    assert_eq!(app.post(&admin, "/ai-geletterdheid/eisen", &req).await.status(), 303);
+    assert_eq!(tools().await, [Some(copilot), None]);
     // A role and a tool together are still refused, with the tool kept as chosen.
-    let req = [("requirement_training", training.as_str()), ("role", "ciso"), ("application_id_zoek", "copilot")];
-    let r = app.post(&admin, "/ai-geletterdheid/eisen", &req).await;
+    let other =
+        [("requirement_training", training.as_str()), ("role", "medewerker"), ("application_id_zoek", "copilot")];
+    let r = app.post(&admin, "/ai-geletterdheid/eisen", &other).await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
-    assert!(
-        html.contains("Kies een rol óf een tool, niet allebei.")
-            && html.contains(&format!("value=\"{copilot}\" checked"))
-    );
-    assert_eq!(count().await, 1);
+    assert!(html.contains("Kies een rol óf een tool, niet allebei."));
+    assert_eq!(ticked(&html, &copilot.to_string()), Some(true));
+    assert_eq!(count().await, 2);
 }

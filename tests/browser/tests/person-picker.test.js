@@ -37,6 +37,11 @@ test('people are typed, suggested, ticked and refused by name, without the page 
     await r.startRegistration(page, name);
     // The owner starts as the employee who registers, shown by name and e-mail address.
     assert.equal(await page.locator('#owner_id').inputValue(), 'Mila de Medewerker (medewerker@demo.example)');
+    // Another owner is typed over it: focusing the field selects the text, so the first key replaces it.
+    await page.locator('#owner_id').click();
+    await page.keyboard.type('Pim');
+    assert.equal(await page.locator('#owner_id').inputValue(), 'Pim');
+    await page.locator('#owner_id').fill('Mila de Medewerker (medewerker@demo.example)');
     await r.fillDraft(page, { description: 'Test van de personenkiezer.', provider: 'Testleverancier', department: 'Burgerzaken' });
     await r.next(page);
     const id = h.applicationIdFrom(page.url());

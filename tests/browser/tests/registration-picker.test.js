@@ -73,12 +73,15 @@ test('the CISO finds the registration a request falls under by typing, and links
     assert.ok(after.slice(1).every((c) => /chatgpt/i.test(c)), after.join(' | '));
     assert.ok(await region.getByLabel(/^GitHub Copilot \(/).isChecked());
 
-    // Enter in the search box chooses the only one found and does not send the form.
-    await search(page, field, 'chatgpt team', '1 registratie gevonden');
+    // Enter in the search box chooses the only one found and does not send the form; pressed at once (pasted, no
+    // list for the text yet), it searches first.
+    await field.fill('chatgpt team');
     await field.press('Enter');
+    await region.getByRole('status').filter({ hasText: 'gekozen.' }).waitFor();
     assert.equal(new URL(page.url()).pathname, path, 'still on the request');
     assert.ok(await region.getByLabel(/^ChatGPT Team \(/).isChecked());
-    assert.match(await region.getByRole('status').innerText(), /ChatGPT Team .* gekozen\./);
+    assert.match(await region.getByRole('status').innerText(), /^ChatGPT Team .* gekozen\.$/);
+    assert.ok(!(await region.getByRole('button', { name: 'Zoeken' }).isVisible()), 'the list is live: no Zoeken button');
 
     await Promise.all([page.waitForNavigation(), h.clickButton(region, 'Koppelen')]);
     assert.match(await h.flash(page), /valt onder de bestaande registratie/);
@@ -96,18 +99,19 @@ test('the administrator requires a training for a tool found by name; a name tha
     const page = admin.page;
     await h.visit(page, '/ai-geletterdheid/beheer');
     const form = page.getByRole('region', { name: 'Eis toevoegen' });
-    // Nothing of the register on the page until searched; "Geen tool" is chosen.
+    // Nothing of the register on the page until searched; nothing ticked ("Geen tool" is a choice of its own).
     assert.deepEqual(await choices(form), ['Geen tool']);
-    assert.ok(await form.getByLabel('Geen tool', { exact: true }).isChecked());
+    assert.ok(!(await form.getByLabel('Geen tool', { exact: true }).isChecked()));
 
-    // Without choosing: a name that fits several registrations is refused on the field, with those to choose.
+    // Typed but not chosen, then sent: a name that fits several registrations is refused on the field, with those
+    // to choose from.
     await form.getByLabel('Training', { exact: true }).selectOption({ index: 1 });
     const field = form.getByLabel('Zoek op (een deel van) de naam');
     await field.fill('gratis');
-    await field.evaluate((el) => el.form.requestSubmit());
-    await page.waitForURL('**/ai-geletterdheid/eisen');
+    const [sent] = await Promise.all([page.waitForNavigation(), h.clickButton(form, 'Eis toevoegen')]);
+    assert.equal(sent.status(), 422, `${sent.url()}: ${await page.locator('main').innerText()}`);
     const back = page.getByRole('region', { name: 'Eis toevoegen' });
-    assert.match(await back.locator('.utrecht-form-field-error-message').innerText(), /Bij Vereist voor de tool past „gratis” bij meer registraties: kies er hieronder één\./);
+    assert.match(await back.locator('.utrecht-form-field-error-message').innerText(), /Bij Vereist voor de tool: kies hieronder welke registratie u bedoelt met „gratis”\./);
     const found = await choices(back);
     assert.equal(found[0], 'Geen tool');
     assert.ok(found.length >= 4 && found.slice(1).every((c) => /gratis/i.test(c)), found.join(' | '));
