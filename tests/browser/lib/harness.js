@@ -265,12 +265,38 @@ async function assertValidHtml(html, label) {
 }
 
 /** axe-core (no violations) and html-validate on the page as it is now. */
+/**
+ * One browser for the test file that calls this at its top: launched before the file's first test and closed
+ * after its last (node:test's file-level hooks). What it returns forwards to that browser, so it can be handed
+ * to newSession and the page helpers although the launch comes later.
+ */
+function browserForFile() {
+  const { before, after } = require('node:test');
+  let real;
+  before(async () => {
+    real = await launch();
+  });
+  after(async () => {
+    await real?.close();
+  });
+  return new Proxy(
+    {},
+    {
+      get(_, key) {
+        const value = real[key];
+        return typeof value === 'function' ? value.bind(real) : value;
+      },
+    },
+  );
+}
+
 async function checkPage(page, label) {
   await assertNoAxeViolations(page, label);
   await assertValidHtml(await documentSource(page), label);
 }
 
 module.exports = {
+  browserForFile,
   checkPage,
   BASE_URL,
   THEMES,

@@ -2,18 +2,12 @@
 // The "Kopieer link" button next to a new user's activation link (issue 18): it copies the whole link to the
 // clipboard and says "Gekopieerd" in its live region; without JavaScript the button stays hidden.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness');
 const { submitAndStatus } = require('../lib/pages');
 
-let browser;
-before(async () => {
-  browser = await h.launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = h.browserForFile();
 
 async function createUser(page) {
   await page.goto('/beheer/gebruikers/nieuw');

@@ -3,17 +3,11 @@
 // has no completed IAMA/FRAIA or DPIA, so the sheet says per Annex VIII field what is still missing; the
 // registration's page links to it, and the Excel download is offered. The supplier link is there too (item 4).
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness');
 
-let browser;
-before(async () => {
-  browser = await h.launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = h.browserForFile();
 
 test('the EU sheet of a high-risk system lists what is still missing per field', async () => {
   const { context, page } = await h.newSession(browser, 'projectleider');

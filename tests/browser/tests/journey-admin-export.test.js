@@ -4,7 +4,7 @@
 // AlgorithmIn 1.0 schema (reference/algoritmeregister/algorithm-in-v1_0.schema.json, JSON Schema 2020-12),
 // and the CSV must be the register's format: UTF-8 with BOM, the register's header row, one row per entry.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -65,13 +65,7 @@ function schemaValidator() {
   return ajv.compile(schema);
 }
 
-let browser;
-before(async () => {
-  browser = await h.launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = h.browserForFile();
 
 /** Click a link that downloads a file; returns the file's name and bytes. */
 async function download(page, scope, linkName) {

@@ -6,19 +6,13 @@
 // by side and approves the change, after which the list shows the new values. Then the tool is put out of use,
 // so the demo's printed list keeps its size for the other tests.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness');
 const r = require('../lib/register');
 const c = require('../lib/change');
 
-let browser;
-before(async () => {
-  browser = await h.launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = h.browserForFile();
 
 /** The permission shown for internal data in the tool's row of the allowed-tools table. */
 async function internalCell(page, name) {

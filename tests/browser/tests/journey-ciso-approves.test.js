@@ -8,18 +8,12 @@
 // complete tool through the form: internal data only (own risk level "middel"), so neither FG advice nor
 // management consent is required.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness');
 const r = require('../lib/register');
 
-let browser;
-before(async () => {
-  browser = await h.launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = h.browserForFile();
 
 test('CISO approves a submission under conditions; the submitter is notified', async () => {
   const submitter = await h.newSession(browser, 'projectleider');

@@ -3,18 +3,12 @@
 // finds it in the register and under "Mijn toepassingen", looks at the overview too early (the app names what is
 // missing, with no submit button yet), then completes it step by step and submits it.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness');
 const r = require('../lib/register');
 
-let browser;
-before(async () => {
-  browser = await h.launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = h.browserForFile();
 
 test('employee registers a new AI tool, saves a draft, submits it', async () => {
   const { context, page } = await h.newSession(browser, 'medewerker');

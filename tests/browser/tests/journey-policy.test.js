@@ -5,17 +5,11 @@
 // gelezen"); the directie sees the coverage per department with the employee counted, and the comparison of
 // version 2 and 3 shows the new article as added. axe-core (0 violations) and html-validate on every page.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness');
 
-let browser;
-before(async () => {
-  browser = await h.launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = h.browserForFile();
 
 const checked = h.checkPage;
 

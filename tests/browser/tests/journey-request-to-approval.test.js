@@ -9,19 +9,13 @@
 // the allowed-tools page. And the question path: the CISO asks, the employee answers in the request, the CISO
 // reads the answer.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness');
 const r = require('../lib/register');
 const q = require('../lib/request');
 
-let browser;
-before(async () => {
-  browser = await h.launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = h.browserForFile();
 
 /** Sessions for the roles, each its own context (cookies); closed together. */
 async function sessions(roles) {

@@ -7,19 +7,13 @@
 // "MEASURE old-form: …" for comparison. The look-up's two other answers: an allowed tool ("Deze tool is al
 // toegestaan voor …", with its conditions and data classes and a way to stop) and a forbidden one (why).
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness');
 const r = require('../lib/register');
 const q = require('../lib/request');
 
-let browser;
-before(async () => {
-  browser = await h.launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = h.browserForFile();
 
 /** What an employee of Burgerzaken answers for a note-taking assistant (internal meetings, no citizens). */
 function notulenRequest() {

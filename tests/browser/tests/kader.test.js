@@ -11,7 +11,7 @@
 // /applications/{id}/measures/{measure}, with a token the project lead makes under Mijn account); the measures
 // of that one requirement (aia-27, the fundamental rights impact assessment) are worked on in the page.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness');
 const r = require('../lib/register');
@@ -35,13 +35,7 @@ const HIGH_RISK_DEPLOYER = [
   'Nee',
 ];
 
-let browser;
-before(async () => {
-  browser = await h.launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = h.browserForFile();
 
 const checked = h.checkPage;
 

@@ -5,17 +5,11 @@
 // Every element that receives focus must show a visible focus indicator: its computed outline or box-shadow
 // differs from the same element's unfocused style.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness');
 
-let browser;
-before(async () => {
-  browser = await h.launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = h.browserForFile();
 
 /** Remember every focusable element's unfocused style (outline, box-shadow), before any key is pressed. */
 async function recordUnfocusedStyles(page) {

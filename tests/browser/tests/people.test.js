@@ -4,17 +4,11 @@
 // its registration, and the department on Beheer → Gebruikers with a refused value. axe-core (0 violations)
 // and html-validate on every state.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness');
 
-let browser;
-before(async () => {
-  browser = await h.launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = h.browserForFile();
 
 const checked = h.checkPage;
 

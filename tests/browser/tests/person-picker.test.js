@@ -5,18 +5,12 @@
 // the field is free for the next. A name that fits nobody comes back with a message naming the field and
 // everything else still filled in; unticking a box removes the person. axe-core and html-validate on each state.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness');
 const r = require('../lib/register');
 
-let browser;
-before(async () => {
-  browser = await h.launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = h.browserForFile();
 
 const checked = h.checkPage;
 

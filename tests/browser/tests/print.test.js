@@ -3,17 +3,11 @@
 // list, printed by chromium as PDF on A4 landscape with the print CSS, is exactly one page, and the table
 // with every listed tool is on it.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness');
 
-let browser;
-before(async () => {
-  browser = await h.launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = h.browserForFile();
 
 test('the allowed-tools print view fits on one landscape A4', async () => {
   const { context, page } = await h.newSession(browser, 'medewerker');

@@ -5,19 +5,13 @@
 // chosen stays when the search changes; Enter chooses the only one found instead of sending the form; and the
 // form links or saves the one chosen. Both states are checked with axe-core and html-validate.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness');
 const r = require('../lib/register');
 const q = require('../lib/request');
 
-let browser;
-before(async () => {
-  browser = await h.launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = h.browserForFile();
 
 /** The labels of the radio buttons of a registration field, in order. */
 async function choices(scope) {

@@ -4,18 +4,12 @@
 // known suppliers while typing and says how a typed name is linked. Every page state: axe-core at 0 violations
 // and valid HTML.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const h = require('../lib/harness');
 const r = require('../lib/register');
 
-let browser;
-before(async () => {
-  browser = await h.launch();
-});
-after(async () => {
-  await browser?.close();
-});
+const browser = h.browserForFile();
 
 const checked = h.checkPage;
 
