@@ -71,7 +71,7 @@
     p.box.appendChild(rows);
     p.box.setAttribute("data-gezocht", typed);
     var n = Math.min(found.length, SHOWN);
-    p.status.textContent =
+    var said =
       n === 0
         ? "Geen registratie gevonden met „" + typed + "” in de naam."
         : found.length > SHOWN
@@ -79,6 +79,11 @@
           : n === 1
             ? "1 registratie gevonden."
             : n + " registraties gevonden.";
+    // The ticked one that this search did not find is shown first; say so, so the count adds up.
+    if (keep && !keep.hasAttribute("data-gevonden")) {
+      said += " Uw eerdere keuze staat er bovenaan bij.";
+    }
+    p.status.textContent = said;
   }
 
   // The only registration the shown list found, if the list belongs to the text now in the box.

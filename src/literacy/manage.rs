@@ -314,7 +314,8 @@ pub async fn add_requirement(State(state): State<AppState>, user: CurrentUser, b
     let after = json!({"training_id": r.training_id, "role": role, "application_id": tool});
     record(&mut tx, &user, org, "literacy.requirement_added", ("training_requirement", id), None, Some(after)).await?;
     tx.commit().await?;
-    session::flash_redirect(&state.pool, &user, "De eis is toegevoegd.", MANAGE).await
+    // To the top, where the message is (the form was sent to its own section, #kop-eis).
+    session::flash_redirect(&state.pool, &user, "De eis is toegevoegd.", &format!("{MANAGE}#inhoud")).await
 }
 
 #[tracing::instrument(skip_all)]

@@ -115,8 +115,8 @@ pub enum NotPicked {
     Nobody,
     /// The text is not one registration's whole name (the ones found are shown to choose from).
     Choose,
-    /// A registration is ticked that does not fit the text searched since (a search for another one).
-    Mismatch,
+    /// A registration is ticked (its name) that does not fit the text searched since (a search for another one).
+    Mismatch(String),
 }
 
 impl NotPicked {
@@ -130,8 +130,8 @@ impl NotPicked {
                 )
             }
             NotPicked::Choose => format!("Bij {label}: kies hieronder welke registratie u bedoelt met „{typed}”."),
-            NotPicked::Mismatch => format!(
-                "Bij {label}: de aangevinkte registratie past niet bij „{typed}”; kies hieronder welke registratie u bedoelt."
+            NotPicked::Mismatch(name) => format!(
+                "Bij {label}: u had „{name}” aangevinkt en zocht daarna op „{typed}”. Kies hieronder welke registratie u bedoelt, of zoek opnieuw op „{name}”."
             ),
         }
     }
@@ -155,7 +155,7 @@ pub async fn resolve(
         let Ok(id) = Uuid::parse_str(chosen) else { return Ok(Err(NotPicked::Unknown)) };
         return Ok(match one(pool, org, among, id).await? {
             None => Err(NotPicked::Unknown),
-            Some(c) if !fits(&c, typed) => Err(NotPicked::Mismatch),
+            Some(c) if !fits(&c, typed) => Err(NotPicked::Mismatch(c.name)),
             Some(_) => Ok(Some(id)),
         });
     }

@@ -109,7 +109,7 @@ pub async fn link(
             };
             let allows = lookup::told(lookup::of_registration(&state, by.org, application).await?.as_ref());
             steps::link(conn, by, id, l.version, application, l.note.as_deref(), &allows).await?;
-            Ok(Ok("De aanvraag valt onder de bestaande registratie; de aanvrager ziet wat is toegestaan.".into()))
+            Ok(Ok("De aanvraag valt onder de bestaande registratie; de aanvrager ziet wat daarvoor geldt.".into()))
         },
     )
     .await

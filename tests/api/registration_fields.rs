@@ -119,7 +119,10 @@ async fn the_triage_searches_the_register_and_links_a_typed_name_only_when_it_is
     let r = act(app, &ciso, id, "koppelen", &[("application_id", &chosen), ("application_id_zoek", "vertaal")]).await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
-    assert!(html.contains("Bij Registratie: de aangevinkte registratie past niet bij „vertaal”"), "{html}");
+    assert!(
+        html.contains("Bij Registratie: u had „ChatGPT” aangevinkt en zocht daarna op „vertaal”. Kies hieronder"),
+        "{html}"
+    );
     assert_eq!(ticked(&html, &chosen), None);
     assert_eq!(state(app, id).await.0, "ingediend");
 

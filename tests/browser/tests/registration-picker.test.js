@@ -64,6 +64,7 @@ test('the CISO finds the registration a request falls under by typing, and links
     await search(page, field, 'chatgpt', 'registraties gevonden');
     const after = await choices(region);
     assert.match(after[0], /^GitHub Copilot \(/);
+    assert.match(await region.getByRole('status').innerText(), /registraties gevonden\. Uw eerdere keuze staat er bovenaan bij\.$/);
     assert.ok(after.slice(1).every((c) => /chatgpt/i.test(c)), after.join(' | '));
     assert.ok(await region.getByLabel(/^GitHub Copilot \(/).isChecked());
 
@@ -118,7 +119,34 @@ test('the administrator requires a training for a tool found by name; a name tha
     const requirement = page.locator('li li', { hasText: 'Vereist: Wie Gemini (gratis) gebruikt' });
     assert.equal(await requirement.count(), 1, await page.locator('main').innerText());
     // Leave the demo as it was.
-    await Promise.all([page.waitForNavigation(), h.clickButton(requirement, 'Eis verwijderen')]);
+    // Its button says which requirement it removes (for a screen reader; the rest of the text is hidden).
+    const remove = requirement.getByRole('button');
+    assert.match(await remove.textContent(), /^Eis verwijderen: .*, Wie Gemini \(gratis\) gebruikt$/);
+    await Promise.all([page.waitForNavigation(), remove.click()]);
+  } finally {
+    await admin.context.close();
+  }
+});
+
+test('without JavaScript the field searches with its Zoeken button (Enter in the box), and lands at the field', async () => {
+  const admin = await h.newSession(browser, 'beheerder', { javaScriptEnabled: false });
+  try {
+    const page = admin.page;
+    await h.visit(page, '/ai-geletterdheid/beheer');
+    const form = page.getByRole('region', { name: 'Eis toevoegen' });
+    await form.getByLabel('Training', { exact: true }).selectOption({ index: 1 });
+    await form.getByLabel('Zoek op (een deel van) de naam').fill('gemini');
+    const [searched] = await Promise.all([page.waitForNavigation(), form.getByLabel('Zoek op (een deel van) de naam').press('Enter')]);
+    assert.equal(searched.status(), 200, 'a search, not an error');
+    assert.equal(new URL(page.url()).hash, '#kop-eis', 'back at the field');
+    const back = page.getByRole('region', { name: 'Eis toevoegen' });
+    assert.deepEqual((await choices(back)).slice(1).map((c) => c.replace(/ \(.*$/, '')), ['Gemini']);
+    assert.match(await back.getByRole('status').innerText(), /^1 registratie gevonden\.$/);
+    await back.getByLabel(/^Gemini \(gratis\) \(/).check();
+    await Promise.all([page.waitForNavigation(), h.clickButton(back, 'Eis toevoegen')]);
+    assert.match(await h.flash(page), /De eis is toegevoegd/);
+    const requirement = page.locator('li li', { hasText: 'Vereist: Wie Gemini (gratis) gebruikt' });
+    await Promise.all([page.waitForNavigation(), requirement.getByRole('button', { name: /^Eis verwijderen\b.*Wie Gemini \(gratis\) gebruikt$/ }).click()]);
   } finally {
     await admin.context.close();
   }
