@@ -23,6 +23,11 @@ pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
+/// Text compared as people type it: case and runs of spaces do not count ("Jan  JANSEN " is "jan jansen").
+pub fn fold_words(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
 /// Text for inside a `LIKE` pattern: `%`, `_` and the escape character match themselves (ASVS 1.2.9).
 pub fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")

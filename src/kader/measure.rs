@@ -10,7 +10,7 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::actions::{can_work, kader};
-use super::pages::{Refusal, tab_page};
+use super::pages::{Refusal, tab_address, tab_page};
 use super::reference::Measure;
 use super::store::{self, MeasureUpdate};
 use crate::AppState;
@@ -189,12 +189,9 @@ pub(super) async fn save(
     record(&mut tx, &user, &app, &members, m, &update, (old_doc, old_name.as_deref()), new_name).await?;
     tx.commit().await?;
     // Back to the filter the form was on and the requirement it was in (still open), at the measure.
-    let fase = Some(input.get("fase")).filter(|f| super::phase::is_known(f)).map(|f| format!("fase={f}"));
-    let within =
-        Some(input.get("vereiste")).filter(|r| kader.requirement(r).is_some()).map(|r| format!("vereiste={r}"));
-    let query = [fase, within].into_iter().flatten().collect::<Vec<_>>().join("&");
-    let query = if query.is_empty() { query } else { format!("?{query}") };
-    let back = format!("/register/{id}/vereisten{query}#maatregel-{mtr}");
+    let fase = Some(input.get("fase")).filter(|f| super::phase::is_known(f)).unwrap_or_default();
+    let within = Some(input.get("vereiste")).filter(|r| kader.requirement(r).is_some()).unwrap_or_default();
+    let back = tab_address(id, fase, within, &format!("maatregel-{mtr}"));
     session::flash_redirect(&state.pool, &user, "De maatregel is opgeslagen.", &back).await
 }
 

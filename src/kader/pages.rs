@@ -86,8 +86,7 @@ impl TabPage {
     }
     /// The tab with this requirement open, on the same filter.
     fn work_on(&self, r: &RequirementView) -> String {
-        let fase = if self.fase.is_empty() { String::new() } else { format!("fase={}&", self.fase) };
-        format!("/register/{}/vereisten?{fase}vereiste={}#vereiste-{}", self.app.id, r.id, r.id)
+        tab_address(self.app.id, &self.fase, &r.id, &format!("vereiste-{}", r.id))
     }
     fn status_options(&self, current: &str) -> Vec<OptView> {
         FormData::from_pairs([("s".to_string(), current.to_string())]).choices("s", self.statuses)
@@ -96,6 +95,18 @@ impl TabPage {
         let opts: Vec<(&str, &str)> = self.owners.iter().map(|(v, l)| (v.as_str(), l.as_str())).collect();
         FormData::from_pairs([("o".to_string(), current.to_string())]).choices("o", &opts)
     }
+}
+
+/// The tab's address on a phase filter and with a requirement worked on (either empty for none, both already
+/// checked), at an anchor.
+pub(super) fn tab_address(id: Uuid, fase: &str, vereiste: &str, anchor: &str) -> String {
+    let query: Vec<String> = [("fase", fase), ("vereiste", vereiste)]
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let query = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
+    format!("/register/{id}/vereisten{query}#{anchor}")
 }
 
 /// Refused input at one measure or requirement, shown there.
@@ -247,7 +258,7 @@ async fn take_over(State(state): State<AppState>, user: CurrentUser, Path(id): P
 }
 
 async fn reason_saved(state: AppState, user: CurrentUser, id: Uuid, req: &str) -> AppResult<Response> {
-    let back = format!("/register/{id}/vereisten?vereiste={req}#vereiste-{req}");
+    let back = tab_address(id, "", req, &format!("vereiste-{req}"));
     session::flash_redirect(&state.pool, &user, "De vereiste is bijgewerkt.", &back).await
 }
 

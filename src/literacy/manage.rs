@@ -166,7 +166,7 @@ pub(super) async fn render(
 ) -> AppResult<Response> {
     let org = guard(user)?;
     let training_list = training_options(&state.pool, org).await?;
-    let (chosen, typed) = (f.requirement.0.get("application_id"), f.requirement.0.get("application_id_zoek"));
+    let (chosen, typed) = pick::sent(&f.requirement.0, "application_id");
     let tool = pick::view(&state.pool, org, Among::Requirements, chosen, typed, "").await?;
     let roles: Vec<(String, String)> =
         Role::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect();
@@ -251,7 +251,7 @@ pub async fn create_training(State(state): State<AppState>, user: CurrentUser, b
 /// The tool of a requirement as an id in the input: the chosen radio button, or the search text when it names
 /// one registration (`register::pick`); nothing chosen and nothing typed is no tool.
 async fn settle_tool(state: &AppState, org: Uuid, input: &mut FormData) -> AppResult<Result<(), NotPicked>> {
-    let (chosen, typed) = (input.get("application_id"), input.get("application_id_zoek"));
+    let (chosen, typed) = pick::sent(input, "application_id");
     Ok(match pick::resolve(&state.pool, org, Among::Requirements, chosen, typed).await? {
         Ok(tool) => {
             input.0.retain(|(k, _)| k != "application_id");
@@ -266,13 +266,13 @@ async fn settle_tool(state: &AppState, org: Uuid, input: &mut FormData) -> AppRe
 pub async fn add_requirement(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> AppResult<Response> {
     let org = guard(&user)?;
     let mut input = FormData::parse(&body);
-    if !input.get("application_id_zoeken").is_empty() {
+    if pick::searching(&input, "application_id") {
         // "Zoeken" (without JavaScript): the registrations that fit the text, nothing saved yet.
         let f = Forms { requirement: (input, FormErrors::new()), ..Forms::default() };
         return render(&state, &user, StatusCode::OK, f).await;
     }
     if let Err(why) = settle_tool(&state, org, &mut input).await? {
-        let message = why.message("Vereist voor de tool", input.get("application_id_zoek"));
+        let message = why.message("Vereist voor de tool", pick::sent(&input, "application_id").1);
         let f = Forms { requirement: refused(input, "application_id", &message), ..Forms::default() };
         return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, f).await;
     }

@@ -7,6 +7,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::form::Member;
+use crate::util::fold_words;
 
 /// How a member is shown in a person field and in the suggestions: "Jan Jansen (jan@gemeente.nl)"; a
 /// deactivated member already chosen keeps a mark, so saving the form again keeps them on purpose.
@@ -92,8 +93,8 @@ pub fn resolve<'a>(raw: &str, members: &'a [Member]) -> Result<Option<&'a Member
     if let Some(m) = by_email(raw) {
         return active(m);
     }
-    let name = words(raw);
-    let fits: Vec<&Member> = members.iter().filter(|m| m.active && words(&m.name) == name).collect();
+    let name = fold_words(raw);
+    let fits: Vec<&Member> = members.iter().filter(|m| m.active && fold_words(&m.name) == name).collect();
     if !fits.is_empty() {
         return one_of(&fits);
     }
@@ -103,7 +104,7 @@ pub fn resolve<'a>(raw: &str, members: &'a [Member]) -> Result<Option<&'a Member
     if !starts.is_empty() {
         return one_of(&starts);
     }
-    match members.iter().find(|m| words(&m.name) == name) {
+    match members.iter().find(|m| fold_words(&m.name) == name) {
         Some(m) => Err(NotFound::Inactive(m.name.clone())),
         None => Err(NotFound::Nobody),
     }
@@ -131,12 +132,8 @@ fn one_of<'a>(fits: &[&'a Member]) -> Result<Option<&'a Member>, NotFound> {
 }
 
 fn starts_like(m: &Member, typed: &str) -> bool {
-    let name = words(&m.name);
+    let name = fold_words(&m.name);
     name.starts_with(typed) || name.contains(&format!(" {typed}")) || m.email.to_lowercase().starts_with(typed)
-}
-
-fn words(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// A suggestion while typing: the text to put in the field and the department to tell namesakes apart.

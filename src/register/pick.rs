@@ -10,8 +10,8 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::machine::WorkflowStatus;
-use crate::util::escape_like;
-use crate::web::forms::OptView;
+use crate::util::{escape_like, fold_words};
+use crate::web::forms::{FormData, OptView};
 
 /// How many registrations a search shows; one more is read to know that there are more.
 pub const SHOWN: i64 = 20;
@@ -69,7 +69,7 @@ fn choice(id: Uuid, name: String, status: &str, department: Option<String>) -> C
 /// names that start with it, then by name. The trigram index on the name keeps this bounded by the matches.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn search(pool: &PgPool, org: Uuid, among: Among, typed: &str, limit: i64) -> sqlx::Result<Vec<Choice>> {
-    let typed = words(typed);
+    let typed = fold_words(typed);
     if typed.is_empty() {
         return Ok(Vec::new());
     }
@@ -101,6 +101,17 @@ pub async fn one(pool: &PgPool, org: Uuid, among: Among, id: Uuid) -> sqlx::Resu
     .fetch_optional(pool)
     .await?;
     Ok(row.map(|r| choice(r.application_id, r.name, &r.workflow_status, r.department)))
+}
+
+/// What a registration field `name` sent (templates/partials/forms.html, macro registration): the ticked radio
+/// button and the text in the search box (`{name}_zoek`).
+pub fn sent<'a>(input: &'a FormData, name: &str) -> (&'a str, &'a str) {
+    (input.get(name), input.get(&format!("{name}_zoek")))
+}
+
+/// Whether the field's own "Zoeken" button (`{name}_zoeken`) sent the form: show what fits, act on nothing.
+pub fn searching(input: &FormData, name: &str) -> bool {
+    !input.get(&format!("{name}_zoeken")).is_empty()
 }
 
 /// The value of an optional field's first radio button, "Geen tool": no registration, whatever was typed.
@@ -159,7 +170,7 @@ pub async fn resolve(
             Some(_) => Ok(Some(id)),
         });
     }
-    if words(typed).is_empty() {
+    if fold_words(typed).is_empty() {
         return Ok(Ok(None));
     }
     let found = search(pool, org, among, typed, SHOWN + 1).await?;
@@ -168,22 +179,18 @@ pub async fn resolve(
 
 /// Whether a registration is among what the text finds (its name contains the text), as the search has it.
 fn fits(c: &Choice, typed: &str) -> bool {
-    words(&c.name).contains(&words(typed))
+    fold_words(&c.name).contains(&fold_words(typed))
 }
 
 /// The one registration out of a search whose whole name is the text (case and spacing do not count).
 fn settle(found: &[Choice], typed: &str) -> Result<Uuid, NotPicked> {
-    let typed = words(typed);
-    let same: Vec<&Choice> = found.iter().filter(|c| words(&c.name) == typed).collect();
+    let typed = fold_words(typed);
+    let same: Vec<&Choice> = found.iter().filter(|c| fold_words(&c.name) == typed).collect();
     match (found, same.as_slice()) {
         ([], _) => Err(NotPicked::Nobody),
         (_, [only]) => Uuid::parse_str(&only.value).map_err(|_| NotPicked::Unknown),
         _ => Err(NotPicked::Choose),
     }
-}
-
-fn words(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// What a registration field shows: the search text, the registrations found (the chosen one ticked, and kept
@@ -198,15 +205,8 @@ pub struct PickView {
     pub status: String,
     /// Where the suggestions come from while typing.
     pub url: String,
-    /// An optional field's "Geen tool" was ticked.
+    /// An optional field's "Geen tool" was ticked (not merely nothing chosen: then a typed name still counts).
     pub none: bool,
-}
-
-impl PickView {
-    /// "Geen tool" was ticked (not merely nothing chosen: then a typed name still counts).
-    pub fn none_chosen(&self) -> bool {
-        self.none
-    }
 }
 
 /// The field as it comes back: `chosen` (an id) and `typed` from the input; with neither, `default` is searched
@@ -225,7 +225,7 @@ pub async fn view(
     let more = found.len() as i64 > SHOWN;
     found.truncate(SHOWN as usize);
     let status = match found.len() {
-        _ if words(typed).is_empty() => String::new(),
+        _ if fold_words(typed).is_empty() => String::new(),
         0 => format!("Geen registratie gevonden met „{}” in de naam.", typed.trim()),
         _ if more => format!("Meer dan {SHOWN} registraties gevonden: typ een groter deel van de naam."),
         1 => "1 registratie gevonden.".to_string(),
@@ -234,22 +234,21 @@ pub async fn view(
     // Ticked: the chosen one (kept first when it fits the text but is not among the first twenty found); before
     // any input, a registration with exactly the request's tool name.
     let wanted = match Uuid::parse_str(chosen.trim()) {
-        Ok(id) => Some(id.to_string()),
-        Err(_) if fresh => settle(&found, typed).ok().map(|id| id.to_string()),
+        Ok(id) => Some(id),
+        Err(_) if fresh => settle(&found, typed).ok(),
         Err(_) => None,
     };
+    let is_wanted = |c: &Choice| wanted.is_some_and(|id| c.value == id.to_string());
     let mut kept = None;
-    if let Some(id) = wanted.as_deref().and_then(|w| Uuid::parse_str(w).ok())
-        && !found.iter().any(|c| c.value == id.to_string())
+    if let Some(id) = wanted
+        && !found.iter().any(is_wanted)
         && let Some(c) = one(pool, org, among, id).await?
         && fits(&c, typed)
     {
         kept = Some(OptView { value: c.value, label: c.label, selected: true });
     }
-    let options = found
-        .into_iter()
-        .map(|c| OptView { selected: wanted.as_deref() == Some(c.value.as_str()), value: c.value, label: c.label })
-        .collect();
+    let options =
+        found.into_iter().map(|c| OptView { selected: is_wanted(&c), value: c.value, label: c.label }).collect();
     let url = format!("/register/kiezen?voor={}", among.as_str());
     Ok(PickView { typed: typed.to_string(), kept, options, status, url, none: chosen.trim() == NONE })
 }

@@ -170,7 +170,8 @@ impl TryFrom<&FormData> for LinkInput {
 
     fn try_from(input: &FormData) -> Result<Self, FormErrors> {
         let mut errors = FormErrors::new();
-        let (chosen, typed) = (input.get("application_id").trim(), input.get("application_id_zoek").trim());
+        let (chosen, typed) = crate::register::pick::sent(input, "application_id");
+        let (chosen, typed) = (chosen.trim(), typed.trim());
         if chosen.is_empty() && typed.is_empty() {
             errors.add("application_id", "Kies de registratie waar de aanvraag onder valt.");
         }

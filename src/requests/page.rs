@@ -109,7 +109,7 @@ pub(super) async fn request_page(
 /// tool name and ticks a registration of exactly that name. (The owner is typed, with suggestions: no list of
 /// every member.)
 async fn triage_choice(state: &AppState, org: Uuid, tool: &str, input: &FormData) -> AppResult<PickView> {
-    let (chosen, typed) = (input.get("application_id"), input.get("application_id_zoek"));
+    let (chosen, typed) = pick::sent(input, "application_id");
     Ok(pick::view(&state.pool, org, Among::Requests, chosen, typed, tool).await?)
 }
 

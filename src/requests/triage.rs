@@ -85,7 +85,7 @@ pub async fn link(
     body: Bytes,
 ) -> AppResult<Response> {
     let input = FormData::parse(&body);
-    if !input.get("application_id_zoeken").is_empty() {
+    if pick::searching(&input, "application_id") {
         // "Zoeken" (without JavaScript): the registrations that fit the text, nothing done yet.
         user.require(Role::Ciso, "triage_request")?;
         return super::page::request_page(&state, &user, id, StatusCode::OK, FormErrors::new(), Some(input)).await;
