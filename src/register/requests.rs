@@ -46,12 +46,21 @@ impl RequestStatus {
         Self::ALL.into_iter().find(|v| v.as_str() == s)
     }
 
-    /// As the requester and the CISO read it.
+    /// As the requester reads it (`label_for`) or anyone else: a question waits for the requester's answer.
     pub const fn label(self) -> &'static str {
+        match self {
+            Self::VraagGesteld => "Vraag gesteld, wacht op het antwoord van de aanvrager",
+            other => other.label_for(false),
+        }
+    }
+
+    /// The label for the requester (`requester`) or someone else, such as the CISO in the queue.
+    pub const fn label_for(self, requester: bool) -> &'static str {
         match self {
             Self::Concept => "Concept (nog niet ingediend)",
             Self::Ingediend => "Ingediend, wacht op de CISO",
-            Self::VraagGesteld => "Vraag gesteld, wacht op uw antwoord",
+            Self::VraagGesteld if requester => "Vraag gesteld, wacht op uw antwoord",
+            Self::VraagGesteld => "Vraag gesteld, wacht op het antwoord van de aanvrager",
             Self::Geaccepteerd => "Geaccepteerd, de registratie wordt aangevuld",
             Self::Gekoppeld => "Valt onder een bestaande registratie",
             Self::Afgewezen => "Afgewezen",

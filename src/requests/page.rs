@@ -97,7 +97,7 @@ pub(super) async fn request_page(
         thread,
         options: FormOptions::of(&input),
         form_action: format!("/aanvragen/{}", r.id),
-        r: RequestView::from(&r),
+        r: RequestView::of(&r, user.user_id),
         errors,
         input,
         registration,

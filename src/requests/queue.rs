@@ -26,7 +26,6 @@ pub struct ListPage {
     pub queue: Vec<RequestView>,
     pub handled: Vec<RequestView>,
     pub mine: Vec<RequestView>,
-    pub me: String,
 }
 
 #[tracing::instrument(skip_all)]
@@ -34,7 +33,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult
     let org = organisation(&user)?;
     let is_ciso = user.has_role(Role::Ciso);
     let mut conn = state.pool.acquire().await?;
-    let views = |rows: Vec<store::Request>| rows.iter().map(RequestView::from).collect::<Vec<_>>();
+    let views = |rows: Vec<store::Request>| rows.iter().map(|r| RequestView::of(r, user.user_id)).collect::<Vec<_>>();
     let (queue, handled) = if is_ciso {
         (
             views(store::list(&mut conn, org, Which::Open, 1000).await?),
@@ -45,12 +44,5 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> AppResult
     };
     let mine = views(store::list(&mut conn, org, Which::Mine(user.user_id), 1000).await?);
     let title = if is_ciso { "Aanvragen" } else { "Mijn aanvragen" };
-    render(&ListPage {
-        layout: Layout::for_user(&user, title, "/aanvragen"),
-        is_ciso,
-        queue,
-        handled,
-        mine,
-        me: user.name.clone(),
-    })
+    render(&ListPage { layout: Layout::for_user(&user, title, "/aanvragen"), is_ciso, queue, handled, mine })
 }

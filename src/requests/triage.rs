@@ -23,7 +23,6 @@ use crate::register::people;
 use crate::register::pick::{self, Among, NotPicked};
 use crate::register::requests::store::By;
 use crate::register::requests::triage as steps;
-use crate::register::store as registrations;
 use crate::web::forms::FormErrors;
 
 /// A triage step: only a CISO (`form_step` reads the form, runs the step in a transaction and says what
@@ -125,7 +124,12 @@ pub async fn accept(
     body: Bytes,
 ) -> AppResult<Response> {
     triage(&state, &user, id, &body, |i| AcceptInput::try_from(i), async |conn, by, a: AcceptInput| {
-        let mut members = registrations::members(&state.pool, by.org).await?;
+        // The members the typed owner can name, not every member of the organisation.
+        let typed: Vec<&str> = match &a.owner {
+            Owner::Member(typed) => vec![typed.as_str()],
+            Owner::Invite { .. } => Vec::new(),
+        };
+        let mut members = people::candidates(&state.pool, by.org, &typed).await?;
         let (owner, invited) = match a.owner {
             Owner::Member(typed) => match people::resolve_active(&typed, &members) {
                 Ok(m) => (m.user_id, None),

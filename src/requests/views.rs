@@ -88,6 +88,16 @@ pub struct RequestView {
     pub owner_name: String,
     pub created: String,
     pub version: i32,
+    /// Whether the reader made the request: the texts say "uw aanvraag" to them only.
+    pub own: bool,
+}
+
+impl RequestView {
+    /// The request as `reader` sees it.
+    pub fn of(r: &Request, reader: Uuid) -> Self {
+        let own = r.requested_by == Some(reader);
+        Self { own, status_label: r.status.label_for(own), ..Self::from(r) }
+    }
 }
 
 impl From<&Request> for RequestView {
@@ -123,6 +133,7 @@ impl From<&Request> for RequestView {
             owner_name: opt(&r.owner_name),
             created: format_date(crate::web::dutch_time(r.created_at).date()),
             version: r.version,
+            own: false,
         }
     }
 }

@@ -130,6 +130,13 @@ async fn the_triage_searches_the_register_and_links_a_typed_name_only_when_it_is
     let r = act(app, &ciso, id, "koppelen", &[("application_id_zoek", " chatgpt ")]).await;
     assert_eq!(r.status(), 303);
     assert_eq!(linked_to(app, id).await, Some(chat));
+    // The requester reads that their request falls under it; the CISO whose request it is.
+    let shown =
+        |html: String| html.split("Valt onder een bestaande registratie</h2>").nth(1).unwrap_or_default().to_string();
+    let to_ciso = shown(app.get(&ciso, &format!("/aanvragen/{id}")).await.text().await.unwrap());
+    assert!(to_ciso.contains("De CISO heeft bepaald dat de aanvraag van "), "{to_ciso}");
+    let to_requester = shown(app.get(&mw, &format!("/aanvragen/{id}")).await.text().await.unwrap());
+    assert!(to_requester.contains("De CISO heeft bepaald dat uw aanvraag valt onder"), "{to_requester}");
     // A ticked one that fits the text links it.
     let r = act(app, &ciso, other_request(app, &mw).await, "koppelen", &[]).await;
     assert_eq!(r.status(), 422, "nothing chosen, nothing typed");

@@ -199,6 +199,12 @@ async fn a_request_is_saved_submitted_questioned_answered_and_accepted_and_every
     assert_eq!(notes(app, w.mw, "aanvraag_vraag").await.len(), 1);
     let mine = page(app, &mw, &format!("/aanvragen/{id}")).await;
     assert!(mine.contains("Gaat het ook om opnames van inwoners?") && mine.contains("Mijn aanvragen (1)"));
+    // The requester is waited for: so it says to them, and to the CISO in the queue and on the request.
+    assert!(mine.contains("Stand: Vraag gesteld, wacht op uw antwoord"), "{mine}");
+    let waiting = "Vraag gesteld, wacht op het antwoord van de aanvrager";
+    for html in [page(app, &ciso, "/aanvragen").await, page(app, &ciso, &format!("/aanvragen/{id}")).await] {
+        assert!(html.contains(waiting) && !html.contains("wacht op uw antwoord"), "{html}");
+    }
     let r = act(app, &mw, id, "antwoord", &[("answer", "Nee, alleen intern overleg.")]).await;
     assert_eq!(r.status(), 303);
     assert_eq!(state(app, id).await.0, "ingediend");
