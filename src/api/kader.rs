@@ -295,7 +295,6 @@ pub async fn update_measure(
     let kader = kader()?;
     let m = kader.measure(&mtr).ok_or_else(Problem::not_found)?;
     let form = measure_form(&headers, &body)?;
-    let members = apps::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let app = apps::lock(&mut tx, org, id).await?.ok_or_else(Problem::not_found)?;
     if !can_work(&api.user, &app) {
@@ -306,7 +305,7 @@ pub async fn update_measure(
     let mut update =
         check_measure(&form, &app, old_doc.is_some()).map_err(|e| invalid(&e, &[("owner", "owner_id")]))?;
     update.measure = &m.id;
-    record(&mut tx, &api.user, &app, &members, m, &update, (old_doc, old_name.as_deref()), None).await?;
+    record(&mut tx, &api.user, &app, m, &update, (old_doc, old_name.as_deref()), None).await?;
     tx.commit().await?;
     tracing::info!(event = "measure_updated", actor = %api.user.user_id, application_id = %id, measure = %m.id, via = "api", "algoritmekader");
     let rows = store::measures(&state.pool, org, Some(id)).await?;

@@ -160,7 +160,7 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
     if !form.get("stap").is_empty() {
         return super::steps::create(&state, &user, form).await;
     }
-    let members = views::known(&state.pool, org).await?;
+    let members = views::known(&state.pool, org, &[&form]).await?;
     let state_for = |errors, missing, similar, form| FormState {
         id: None,
         version: 0,
@@ -206,7 +206,7 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
     let owner_items = checklist::merge(&[], &checklist::ticked(&draft.values), Party::Owner);
     draft.values.insert("checklist".into(), serde_json::json!(owner_items));
     let actor = Actor::from(&user);
-    let ctx = Ctx { org, actor: &actor, members: &members };
+    let ctx = Ctx { org, actor: &actor };
     let mut tx = state.pool.begin().await?;
     let stored = lifecycle::create(&mut tx, &ctx, Some(user.user_id), &draft, submit).await?;
     tx.commit().await?;
@@ -219,9 +219,17 @@ pub async fn create(State(state): State<AppState>, user: CurrentUser, body: Byte
     session::flash_redirect(&state.pool, &user, &flash, &format!("/register/{}", stored.id)).await
 }
 
-pub(super) async fn editable(state: &AppState, user: &CurrentUser, id: Uuid) -> AppResult<(Uuid, Stored, Known)> {
+/// A registration the user may edit, with what validating `posted` beside its stored form needs (the members
+/// either can name, the supplier names).
+pub(super) async fn editable(
+    state: &AppState,
+    user: &CurrentUser,
+    id: Uuid,
+    posted: &FormData,
+) -> AppResult<(Uuid, Stored, Known)> {
     let (org, stored) = may_edit(state, user, id).await?;
-    let members = views::known(&state.pool, org).await?;
+    let stored_form = form::to_form(&stored.doc, &stored.rasci);
+    let members = views::known(&state.pool, org, &[posted, &stored_form]).await?;
     Ok((org, stored, members))
 }
 
@@ -300,8 +308,8 @@ pub async fn update(
     Path(id): Path<Uuid>,
     body: Bytes,
 ) -> AppResult<Response> {
-    let (org, current, members) = editable(&state, &user, id).await?;
     let form = FormData::parse(&body);
+    let (org, current, members) = editable(&state, &user, id, &form).await?;
     let base_version: i32 = form.get("version").parse().unwrap_or(-1);
     let mut errors = FormErrors::new();
     let mut values = form::validate(&form, &members, &mut errors);
@@ -344,7 +352,7 @@ pub async fn update(
         );
     }
     let actor = Actor::from(&user);
-    let ctx = Ctx { org, actor: &actor, members: &members };
+    let ctx = Ctx { org, actor: &actor };
     let mut tx = state.pool.begin().await?;
     let Some(before) = store::lock(&mut tx, org, id).await? else { return Err(AppError::NotFound) };
     let Some(after) = store::update(&mut tx, org, id, base_version, &values, &entries).await? else {
@@ -356,7 +364,7 @@ pub async fn update(
             &form_page(&user, &members, page_state(FormErrors::new(), Vec::new(), Some(Conflict { changes }), now)),
         );
     };
-    store::record(&mut tx, &actor, "application.updated", Some(&before), &after, &members).await?;
+    store::record(&mut tx, &actor, "application.updated", Some(&before), &after).await?;
     checklist::sync(&mut tx, id, &checklist::ticked(&before.doc), &checklist::ticked(&after.doc), Some(user.user_id))
         .await?;
     if submit {
@@ -413,7 +421,7 @@ pub(super) fn saved_message(name: &str, submit: bool, back_to_review: bool, mate
 /// Submit from the detail page.
 #[tracing::instrument(skip_all)]
 pub async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
-    let (org, _, members) = editable(&state, &user, id).await?;
+    let (org, _) = may_edit(&state, &user, id).await?;
     let actor = Actor::from(&user);
     let mut tx = state.pool.begin().await?;
     let stored = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
@@ -435,7 +443,7 @@ pub async fn submit(State(state): State<AppState>, user: CurrentUser, Path(id): 
         .await?;
         return Ok(Redirect::to(&format!("/register/{id}/bewerken/overzicht")).into_response());
     }
-    lifecycle::submit(&mut tx, &Ctx { org, actor: &actor, members: &members }, &stored).await?;
+    lifecycle::submit(&mut tx, &Ctx { org, actor: &actor }, &stored).await?;
     tx.commit().await?;
     session::flash_redirect(
         &state.pool,

@@ -31,7 +31,6 @@ pub async fn risk_override(
             return super::show::tab_page(&state, &user, id, StatusCode::UNPROCESSABLE_ENTITY, errors, &form).await;
         }
     };
-    let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let before = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     if before.version != input.version {
@@ -56,7 +55,7 @@ pub async fn risk_override(
     .execute(&mut *tx)
     .await?;
     let after = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-    store::record(&mut tx, &Actor::from(&user), "application.risk_override", Some(&before), &after, &members).await?;
+    store::record(&mut tx, &Actor::from(&user), "application.risk_override", Some(&before), &after).await?;
     crate::register::roles_needed::announce_raised_risk(&mut tx, &before, &after, user.user_id).await?;
     tx.commit().await?;
     let msg = match input.level {

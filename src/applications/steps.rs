@@ -117,8 +117,8 @@ pub async fn save(
     body: Bytes,
 ) -> AppResult<Response> {
     let step = Step::parse(&stap).filter(|s| *s != Step::Overzicht).ok_or(AppError::NotFound)?;
-    let (org, current, members) = editable(&state, &user, id).await?;
     let posted = FormData::parse(&body);
+    let (org, current, members) = editable(&state, &user, id, &posted).await?;
     let base_version: i32 = posted.get("version").parse().unwrap_or(-1);
     let cx = context(&state, &current).await?;
     let stored_form = form::to_form(&current.doc, &current.rasci);
@@ -157,7 +157,7 @@ pub async fn save(
     let mut message = String::new();
     let mut after = current.clone();
     if !unchanged(&current, &values, &entries) {
-        let Some((saved, msg)) = write(&state, &user, &members, id, base_version, (&values, &entries)).await? else {
+        let Some((saved, msg)) = write(&state, &user, id, base_version, (&values, &entries)).await? else {
             let changes = changes_since(&state, id, base_version).await?;
             let now = store::get(&state.pool, org, id).await?.ok_or(AppError::NotFound)?;
             let cx = context(&state, &now).await?;
@@ -191,20 +191,19 @@ pub async fn save(
 async fn write(
     state: &AppState,
     user: &CurrentUser,
-    members: &[Member],
     id: Uuid,
     base_version: i32,
     (values, entries): (&serde_json::Map<String, Value>, &[rasci::RasciEntry]),
 ) -> AppResult<Option<(Stored, String)>> {
     let org = organisation(user)?;
     let actor = Actor::from(user);
-    let ctx = Ctx { org, actor: &actor, members };
+    let ctx = Ctx { org, actor: &actor };
     let mut tx = state.pool.begin().await?;
     let Some(before) = store::lock(&mut tx, org, id).await? else { return Err(AppError::NotFound) };
     let Some(saved) = store::update(&mut tx, org, id, base_version, values, entries).await? else {
         return Ok(None);
     };
-    store::record(&mut tx, &actor, "application.updated", Some(&before), &saved, members).await?;
+    store::record(&mut tx, &actor, "application.updated", Some(&before), &saved).await?;
     let (old, new) = (checklist::ticked(&before.doc), checklist::ticked(&saved.doc));
     checklist::sync(&mut tx, id, &old, &new, Some(user.user_id)).await?;
     let material = lifecycle::material_changes(&before, &saved);
@@ -258,9 +257,9 @@ pub fn new_page(
 /// is valid (a name and a short description at least), then the next step.
 pub async fn create(state: &AppState, user: &CurrentUser, mut input: FormData) -> AppResult<Response> {
     let org = organisation(user)?;
-    let members = views::known(&state.pool, org).await?;
     let keys = steps::form_keys(Step::Algemeen, Relevance::of(&Default::default(), &Default::default()));
     input = merged(&FormData::default(), &input, &[keys, vec!["checked_name".to_string()]].concat());
+    let members = views::known(&state.pool, org, &[&input]).await?;
     let validated = draft::validate_keeping_valid(&input, &FormData::default(), &members);
     let Some((values, entries, errors)) = validated else {
         let mut errors = FormErrors::new();
@@ -279,7 +278,7 @@ pub async fn create(state: &AppState, user: &CurrentUser, mut input: FormData) -
     }
     draft.owned_by_default(user.user_id);
     let actor = Actor::from(user);
-    let ctx = Ctx { org, actor: &actor, members: &members };
+    let ctx = Ctx { org, actor: &actor };
     let mut tx = state.pool.begin().await?;
     let stored = lifecycle::create(&mut tx, &ctx, Some(user.user_id), &draft, false).await?;
     tx.commit().await?;

@@ -38,20 +38,23 @@ impl std::ops::Deref for Known {
     }
 }
 
-pub async fn known(pool: &sqlx::PgPool, org: uuid::Uuid) -> sqlx::Result<Known> {
+/// What validating `forms` needs from the organisation: the members their person fields can name (what was
+/// typed, not every member: `people::for_forms`) and the supplier names.
+pub async fn known(pool: &sqlx::PgPool, org: uuid::Uuid, forms: &[&FormData]) -> sqlx::Result<Known> {
     Ok(Known {
-        people: crate::register::store::members(pool, org).await?,
+        people: people::for_forms(pool, org, forms).await?,
         suppliers: crate::register::suppliers::names(pool, org).await?,
     })
 }
 
 /// What a form page shows from the organisation: only the people the form names (a member's id in a person
-/// field) and the supplier names. Saving reads every member (`known`), to resolve what was typed.
+/// field) and the supplier names.
 pub async fn shown(pool: &sqlx::PgPool, org: uuid::Uuid, form: &FormData) -> sqlx::Result<Known> {
-    let people = FIELDS.iter().filter(|f| matches!(f.kind, Kind::User)).map(|f| f.key.to_string());
-    let keys: Vec<String> = people.chain(LETTERS.iter().map(|l| format!("rasci_{l}_user"))).collect();
-    let ids: Vec<uuid::Uuid> =
-        keys.iter().flat_map(|k| form.all(k)).filter_map(|v| uuid::Uuid::parse_str(v.trim()).ok()).collect();
+    let ids: Vec<uuid::Uuid> = people::field_keys()
+        .iter()
+        .flat_map(|k| form.all(k))
+        .filter_map(|v| uuid::Uuid::parse_str(v.trim()).ok())
+        .collect();
     Ok(Known {
         people: crate::register::store::members_among(pool, org, &ids).await?,
         suppliers: crate::register::suppliers::names(pool, org).await?,

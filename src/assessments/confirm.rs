@@ -65,11 +65,10 @@ async fn decide(
     decision: Decision<'_>,
 ) -> AppResult<String> {
     let (org, _) = load(state, user, id).await?;
-    let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     let actor = Actor::from(user);
-    let ctx = Ctx { org, actor: &actor, members: &members };
+    let ctx = Ctx { org, actor: &actor };
     let by = By { user_id: user.user_id, roles: user.roles() };
     let version: i32 = input.get("version").parse().unwrap_or(-1);
     let name = confirmation::decide(&mut tx, &ctx, &app, aid, version, &by, decision).await?;

@@ -167,7 +167,6 @@ async fn save(
         None => None,
     };
     let base_version: i32 = input.get("version").parse().unwrap_or(-1);
-    let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     // The application's row lock serialises this with a CISO's decision (which reads the assessments for
     // its gates) and with other saves of the same assessment, so the version check below cannot be raced.
@@ -206,8 +205,8 @@ async fn save(
     let action = if aid.is_some() { "application.assessment_updated" } else { "application.assessment_added" };
     let note = summary_line(&name, &v, doc.as_ref());
     let actor = Actor::from(&user);
-    store::record_note(&mut tx, &actor, action, &app, &members, ("assessment", &note)).await?;
-    let ctx = Ctx { org, actor: &actor, members: &members };
+    store::record_note(&mut tx, &actor, action, &app, ("assessment", &note)).await?;
+    let ctx = Ctx { org, actor: &actor };
     let by = By { user_id: user.user_id, roles: user.roles() };
     let state_words = confirmation::after_write(&mut tx, &ctx, &app, assessment_id, &by, changed).await?;
     tx.commit().await?;

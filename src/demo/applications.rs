@@ -49,7 +49,7 @@ async fn create(
         let lines: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
         anyhow::anyhow!("{}: {}", form.get("name"), lines.join("; "))
     })?;
-    let ctx = Ctx { org, actor, members: &members };
+    let ctx = Ctx { org, actor };
     let mut tx = pool.begin().await?;
     let stored = lifecycle::create(&mut tx, &ctx, created_by, &draft, false).await?;
     let stored = lifecycle::seed_status(&mut tx, &ctx, &stored, status).await?;

@@ -262,7 +262,6 @@ pub async fn report(
     let org = organisation(&user)?;
     let input = FormData::parse(&body);
     let parsed = ReportInput::try_from(&input);
-    let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     let ReportInput { kind, severity, description } = match parsed {
@@ -286,15 +285,8 @@ pub async fn report(
     .execute(&mut *tx)
     .await?;
     let line = format!("{} ({}): {description}", label(KINDS, kind), label(SEVERITIES, severity).to_lowercase());
-    store::record_note(
-        &mut tx,
-        &Actor::from(&user),
-        "application.incident_reported",
-        &app,
-        &members,
-        ("incident", &line),
-    )
-    .await?;
+    store::record_note(&mut tx, &Actor::from(&user), "application.incident_reported", &app, ("incident", &line))
+        .await?;
     let message = format!(
         "Incident gemeld bij {}: {} (ernst {}).",
         app.name(),
@@ -345,7 +337,6 @@ pub async fn handle(
         Err(message) => return refused(&state, &user, iid, app_id, input, message).await,
     };
     let (note, version) = (input.note.as_str(), input.version);
-    let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let row: Option<(Uuid, String)> = sqlx::query!(
         r#"update incident set status = $3, handling_note = $4, version = version + 1
@@ -373,15 +364,7 @@ pub async fn handle(
         label(STATUSES, status).to_lowercase(),
         if note.is_empty() { String::new() } else { format!(" – {note}") }
     );
-    store::record_note(
-        &mut tx,
-        &Actor::from(&user),
-        "application.incident_updated",
-        &app,
-        &members,
-        ("incident", &line),
-    )
-    .await?;
+    store::record_note(&mut tx, &Actor::from(&user), "application.incident_updated", &app, ("incident", &line)).await?;
     tx.commit().await?;
     session::set_flash(
         &state.pool,
@@ -415,9 +398,8 @@ async fn refused(
 
 async fn set_suspension(state: AppState, user: CurrentUser, id: Uuid, reason: Option<String>) -> AppResult<Response> {
     let org = user.require(Role::Ciso, "suspend_tool")?;
-    let members = store::members(&state.pool, org).await?;
     let actor = Actor::from(&user);
-    let ctx = Ctx { org, actor: &actor, members: &members };
+    let ctx = Ctx { org, actor: &actor };
     let mut tx = state.pool.begin().await?;
     let before: Stored = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     let message = lifecycle::set_suspension(&mut tx, &ctx, &before, reason.as_deref(), user.user_id).await?;

@@ -45,7 +45,6 @@ pub(crate) async fn take_over_set(state: &AppState, user: &CurrentUser, id: Uuid
         .filter(|r| r.applicable)
         .map(|r| r.requirement)
         .collect();
-    let members = apps::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let app = apps::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     if !access::can_manage(user, &app) {
@@ -61,7 +60,7 @@ pub(crate) async fn take_over_set(state: &AppState, user: &CurrentUser, id: Uuid
         if removed.is_empty() { "geen".into() } else { removed.join(", ") }
     );
     let actor = Actor::from(user);
-    apps::record_note(&mut tx, &actor, "application.requirements_updated", &app, &members, ("kader", &line)).await?;
+    apps::record_note(&mut tx, &actor, "application.requirements_updated", &app, ("kader", &line)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -79,7 +78,6 @@ pub(crate) async fn set_reason(
     let org = organisation(user)?;
     let kader = kader()?;
     let r = kader.requirement(req).ok_or(AppError::NotFound)?;
-    let members = apps::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let app = apps::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     if !access::can_manage(user, &app) {
@@ -94,7 +92,7 @@ pub(crate) async fn set_reason(
         }
         None => ("application.requirement_included", format!("{req} – {}: weer van toepassing", r.title)),
     };
-    apps::record_note(&mut tx, &Actor::from(user), action, &app, &members, ("kader", &line)).await?;
+    apps::record_note(&mut tx, &Actor::from(user), action, &app, ("kader", &line)).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -20,7 +20,7 @@ use crate::audit::Actor;
 use crate::auth::session::{self, CurrentUser};
 use crate::error::{AppError, AppResult};
 use crate::register::fields::label_in as label;
-use crate::register::form::{FormData, Member, is_https_link};
+use crate::register::form::{FormData, is_https_link};
 use crate::register::store::{self as apps, Stored};
 use crate::web::forms::FormErrors;
 
@@ -92,7 +92,6 @@ pub(crate) async fn record(
     tx: &mut PgConnection,
     user: &CurrentUser,
     app: &Stored,
-    members: &[Member],
     m: &Measure,
     update: &MeasureUpdate<'_>,
     old: (Option<Uuid>, Option<&str>),
@@ -107,7 +106,11 @@ pub(crate) async fn record(
     if let Some(old) = old.0.filter(|_| update.document.is_some()) {
         sqlx::query!("delete from assessment_document where document_id = $1", old).execute(&mut *tx).await?;
     }
-    let owner = update.owner_id.and_then(|u| members.iter().find(|m| m.user_id == u)).map(|m| m.name.as_str());
+    let owners = match update.owner_id {
+        Some(u) => apps::members_among(&mut *tx, app.organisation_id, &[u]).await?,
+        None => Vec::new(),
+    };
+    let owner = owners.first().map(|m| m.name.as_str());
     let line = format!(
         "{} – {}: {}{}{}{}",
         m.id,
@@ -117,7 +120,7 @@ pub(crate) async fn record(
         update.reason.map(|r| format!("; reden: {r}")).unwrap_or_default(),
         file_note(old.1, new_name, update.document == Some(None)),
     );
-    apps::record_note(tx, &Actor::from(user), "application.measure_updated", app, members, ("kader", &line)).await?;
+    apps::record_note(tx, &Actor::from(user), "application.measure_updated", app, ("kader", &line)).await?;
     Ok(())
 }
 
@@ -150,7 +153,6 @@ pub(super) async fn save(
         Some(u) => document::check(u, &mut file_errors).await?,
         None => None,
     };
-    let members = apps::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let app = apps::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     if !can_work(&user, &app) {
@@ -186,7 +188,7 @@ pub(super) async fn save(
             None
         }
     };
-    record(&mut tx, &user, &app, &members, m, &update, (old_doc, old_name.as_deref()), new_name).await?;
+    record(&mut tx, &user, &app, m, &update, (old_doc, old_name.as_deref()), new_name).await?;
     tx.commit().await?;
     // Back to the filter the form was on and the requirement it was in (still open), at the measure.
     let fase = Some(input.get("fase")).filter(|f| super::phase::is_known(f)).unwrap_or_default();

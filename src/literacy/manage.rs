@@ -197,12 +197,10 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult
 }
 
 /// A person field's text: a member's id (sent by a client other than the form) as "Name (e-mail)", typed text
-/// as typed. Only an id reads the members.
+/// as typed. Only an id reads that member.
 async fn shown_person(state: &AppState, org: Uuid, raw: &str) -> AppResult<String> {
-    if Uuid::parse_str(raw.trim()).is_err() {
-        return Ok(raw.to_string());
-    }
-    Ok(people::shown_value(raw, &store::members(&state.pool, org).await?))
+    let Ok(id) = Uuid::parse_str(raw.trim()) else { return Ok(raw.to_string()) };
+    Ok(people::shown_value(raw, &store::members_among(&state.pool, org, &[id]).await?))
 }
 
 /// The completion form with the typed person ("Name (e-mail)", an e-mail address or a name) as the member's id,
@@ -212,7 +210,7 @@ async fn typed_person(state: &AppState, org: Uuid, input: &FormData) -> AppResul
     if typed.is_empty() || Uuid::parse_str(typed).is_ok() {
         return Ok((input.clone(), Ok(())));
     }
-    let members = store::members(&state.pool, org).await?;
+    let members = people::candidates(&state.pool, org, &[typed]).await?;
     let mut resolved = input.clone();
     match people::resolve_active(typed, &members) {
         Ok(m) => {

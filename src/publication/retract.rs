@@ -82,7 +82,6 @@ pub async fn retract(
     }
     .await;
     let org = conn.organisation_id;
-    let members = store::members(pool, org).await?;
     let mut tx = pool.begin().await?;
     let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     match &result {
@@ -96,8 +95,7 @@ pub async fn retract(
             .execute(&mut *tx)
             .await?;
             let note = format!("Ingetrokken uit het Algoritmeregister (algoritme-ID {lars})");
-            store::record_note(&mut tx, actor, "application.register_retract", &app, &members, ("publication", &note))
-                .await?;
+            store::record_note(&mut tx, actor, "application.register_retract", &app, ("publication", &note)).await?;
         }
         // Nothing was asked of the register: the page asks for the password or names the missing secret.
         Err(UploadError::NoPassword | UploadError::NoSecret) => {}

@@ -181,8 +181,7 @@ pub async fn reject_change(
     .await?;
     let after = store::get_in(conn, ctx.org, before.id).await?.ok_or(AppError::NotFound)?;
     let extra = [("decision_note", json!(note))];
-    store::record_with(conn, ctx.actor, "application.change_rejected", Some(before), &after, ctx.members, &extra)
-        .await?;
+    store::record_with(conn, ctx.actor, "application.change_rejected", Some(before), &after, &extra).await?;
     let message: String = format!(
         "De wijziging van {} is afgewezen: {note} De goedgekeurde versie blijft gelden; de tool mag worden gebruikt zoals goedgekeurd.",
         after.name()

@@ -9,7 +9,6 @@ use sqlx::PgConnection;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::form::Member;
 use super::options::{CHECKLIST, Opt};
 use super::store::{self, Stored};
 use crate::audit::Actor;
@@ -159,7 +158,6 @@ pub fn views_of(app: &Stored, rows: &[Tick]) -> Vec<TickView> {
 pub async fn set_ciso_items(
     conn: &mut PgConnection,
     actor: &Actor,
-    members: &[Member],
     before: &Stored,
     seen_version: i32,
     posted: &[String],
@@ -190,16 +188,8 @@ pub async fn set_ciso_items(
     .await?;
     sync(conn, before.id, &old, &new, actor.id).await?;
     let after = store::get_in(conn, before.organisation_id, before.id).await?.ok_or(AppError::NotFound)?;
-    store::record_with(
-        conn,
-        actor,
-        "application.checklist",
-        Some(before),
-        &after,
-        members,
-        &[("checklist_by", json!("ciso"))],
-    )
-    .await?;
+    store::record_with(conn, actor, "application.checklist", Some(before), &after, &[("checklist_by", json!("ciso"))])
+        .await?;
     Ok(after)
 }
 

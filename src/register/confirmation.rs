@@ -128,20 +128,11 @@ pub async fn after_write(
     let name = display_name(&c);
     if confirmed {
         let note = format!("{name}: bevestigd bij het vastleggen (door {})", confirmer_name(&c.kind));
-        store::record_note(
-            conn,
-            ctx.actor,
-            "application.assessment_confirmed",
-            app,
-            ctx.members,
-            ("assessment", &note),
-        )
-        .await?;
+        store::record_note(conn, ctx.actor, "application.assessment_confirmed", app, ("assessment", &note)).await?;
         return Ok(Some("en bevestigd"));
     }
     let note = format!("{name}: ter bevestiging bij {}", confirmer_name(&c.kind));
-    store::record_note(conn, ctx.actor, "application.assessment_awaiting", app, ctx.members, ("assessment", &note))
-        .await?;
+    store::record_note(conn, ctx.actor, "application.assessment_awaiting", app, ("assessment", &note)).await?;
     let message = format!(
         "{}: de {name} is afgerond en wacht op uw bevestiging ({}).",
         app.name(),
@@ -236,7 +227,7 @@ pub async fn decide(
             ("application.assessment_returned", note, Kind::AssessmentReturned, message)
         }
     };
-    store::record_note(conn, ctx.actor, action, app, ctx.members, ("assessment", &note)).await?;
+    store::record_note(conn, ctx.actor, action, app, ("assessment", &note)).await?;
     let link = format!("/register/{}/assessments#assessment-{aid}", app.id);
     let n = Note { organisation_id: ctx.org, kind, application_id: Some(app.id), message: &message, link: &link };
     let mut to = interested(app);

@@ -23,11 +23,10 @@ use crate::error::{AppError, AppResult};
 use crate::roles::Role;
 use crate::web::forms::FormErrors;
 
-/// Who acts, in which organisation, and the members the audit trail names.
+/// Who acts, and in which organisation.
 pub struct Ctx<'a> {
     pub org: Uuid,
     pub actor: &'a Actor,
-    pub members: &'a [Member],
 }
 
 /// Registration form input, validated into what the register stores.
@@ -71,8 +70,7 @@ pub async fn create(
     draft: &Draft,
     submit: bool,
 ) -> AppResult<Stored> {
-    let stored =
-        store::insert_recorded(conn, ctx.org, ctx.actor, created_by, &draft.values, &draft.rasci, ctx.members).await?;
+    let stored = store::insert_recorded(conn, ctx.org, ctx.actor, created_by, &draft.values, &draft.rasci).await?;
     super::checklist::sync(conn, stored.id, &[], &super::checklist::ticked(&stored.doc), ctx.actor.id).await?;
     if submit {
         return self::submit(conn, ctx, &stored).await;
@@ -99,7 +97,7 @@ pub async fn submit(conn: &mut PgConnection, ctx: &Ctx<'_>, stored: &Stored) -> 
         return Err(AppError::Conflict("Deze registratie is al ingediend.".into()));
     }
     let after = store::get_in(conn, ctx.org, stored.id).await?.ok_or(AppError::NotFound)?;
-    store::record(conn, ctx.actor, "application.submitted", Some(stored), &after, ctx.members).await?;
+    store::record(conn, ctx.actor, "application.submitted", Some(stored), &after).await?;
     if let Some(by) = ctx.actor.id {
         announce_submission(conn, &after, by).await?;
     }
@@ -140,7 +138,7 @@ pub async fn move_to(conn: &mut PgConnection, ctx: &Ctx<'_>, before: &Stored, m:
         approved::save(conn, before.id, None).await?;
     }
     let after = store::get_in(conn, ctx.org, before.id).await?.ok_or(AppError::NotFound)?;
-    store::record_with(conn, ctx.actor, m.event, Some(before), &after, ctx.members, m.extra).await?;
+    store::record_with(conn, ctx.actor, m.event, Some(before), &after, m.extra).await?;
     Ok(after)
 }
 
@@ -232,7 +230,7 @@ pub async fn advise(conn: &mut PgConnection, ctx: &Ctx<'_>, app: &Stored, a: &Ad
     .execute(&mut *conn)
     .await?;
     let extra = [("fg_advice", json!(a.label)), ("fg_advice_note", json!(a.note))];
-    store::record_with(conn, ctx.actor, "application.fg_advice", Some(app), app, ctx.members, &extra).await?;
+    store::record_with(conn, ctx.actor, "application.fg_advice", Some(app), app, &extra).await?;
     let message = format!("De FG heeft geadviseerd over {}: {}.", app.name(), a.label.to_lowercase());
     tell_ciso(conn, ctx, app, &message, a.by).await
 }
@@ -259,7 +257,7 @@ pub async fn consent(
     .await?;
     let word = if consent { "Toestemming gegeven" } else { "Geen toestemming" };
     let extra = [("consent", json!(word)), ("consent_note", json!(note))];
-    store::record_with(conn, ctx.actor, "application.consent", Some(app), app, ctx.members, &extra).await?;
+    store::record_with(conn, ctx.actor, "application.consent", Some(app), app, &extra).await?;
     let message = format!("De directie over {}: {}.", app.name(), word.to_lowercase());
     tell_ciso(conn, ctx, app, &message, by).await
 }
@@ -308,7 +306,7 @@ pub async fn evaluate(conn: &mut PgConnection, ctx: &Ctx<'_>, app: &Stored, e: &
     approved::save(conn, app.id, None).await?;
     let after = store::get_in(conn, ctx.org, app.id).await?.ok_or(AppError::NotFound)?;
     let extra = [("evaluation", json!(e.line))];
-    store::record_with(conn, ctx.actor, "application.evaluated", Some(app), &after, ctx.members, &extra).await?;
+    store::record_with(conn, ctx.actor, "application.evaluated", Some(app), &after, &extra).await?;
     Ok(after)
 }
 
@@ -349,7 +347,7 @@ pub async fn new_round_after(
     let labels: Vec<&str> = material.iter().map(|k| fields::label(k)).collect();
     let labels = labels.join(", ");
     let extra = [("changed_fields", json!(labels))];
-    store::record_with(conn, ctx.actor, "application.resubmitted", Some(after), &again, ctx.members, &extra).await?;
+    store::record_with(conn, ctx.actor, "application.resubmitted", Some(after), &again, &extra).await?;
     let what = change.then(|| format!("Wijziging van de goedgekeurde tool {} (gewijzigd: {labels}).", again.name()));
     announce(conn, &again, changed_by, what.as_deref()).await?;
     Ok(true)
@@ -395,7 +393,7 @@ pub async fn set_suspension(
     .await?;
     let after = store::get_in(conn, ctx.org, before.id).await?.ok_or(AppError::NotFound)?;
     let action = if reason.is_some() { "application.suspended" } else { "application.suspension_lifted" };
-    store::record(conn, ctx.actor, action, Some(before), &after, ctx.members).await?;
+    store::record(conn, ctx.actor, action, Some(before), &after).await?;
     let message = match reason {
         Some(r) => format!("{} mag tijdelijk niet worden gebruikt: {r}", after.name()),
         None => format!("{} mag weer worden gebruikt.", after.name()),
@@ -438,7 +436,7 @@ pub async fn seed_status(
         approved::save(conn, stored.id, None).await?;
     }
     let after = store::get_in(conn, ctx.org, stored.id).await?.ok_or(AppError::NotFound)?;
-    store::record(conn, ctx.actor, "application.status_set", Some(stored), &after, ctx.members).await?;
+    store::record(conn, ctx.actor, "application.status_set", Some(stored), &after).await?;
     Ok(after)
 }
 

@@ -6,7 +6,9 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::form::Member;
+use super::fields::{FIELDS, Kind};
+use super::form::{FormData, Member};
+use super::rasci::LETTERS;
 use crate::util::fold_words;
 
 /// How a member is shown in a person field and in the suggestions: "Jan Jansen (jan@gemeente.nl)"; a
@@ -134,6 +136,85 @@ fn one_of<'a>(fits: &[&'a Member]) -> Result<Option<&'a Member>, NotFound> {
 fn starts_like(m: &Member, typed: &str) -> bool {
     let name = fold_words(&m.name);
     name.starts_with(typed) || name.contains(&format!(" {typed}")) || m.email.to_lowercase().starts_with(typed)
+}
+
+/// The members whose rows `resolve` needs to resolve each of `typed` as it would against every member: the
+/// ones a text names by id or e-mail address (indexed), and, for a text neither names, those whose name or
+/// e-mail address holds its first word (every name or address the text can fit holds it). Saving a form
+/// reads these, not every member of the organisation: thousands where SCIM brings every employee, when a
+/// form typically names a few people by the "Name (e-mail)" the suggestions put in.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn candidates(pool: &PgPool, organisation_id: Uuid, typed: &[&str]) -> sqlx::Result<Vec<Member>> {
+    let typed: Vec<&str> = typed.iter().map(|t| t.trim()).filter(|t| !t.is_empty()).collect();
+    let ids: Vec<Uuid> = typed.iter().filter_map(|t| Uuid::parse_str(t).ok()).collect();
+    let texts: Vec<&str> = typed.iter().copied().filter(|t| Uuid::parse_str(t).is_err()).collect();
+    let emails: Vec<String> = texts.iter().flat_map(|t| addresses(t)).map(|e| e.to_lowercase()).collect();
+    let mut found = if ids.is_empty() && emails.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query_as!(
+            Member,
+            r#"select u.user_id as "user_id!", u.name as "name!", u.email as "email!", u.active as "active!"
+               from app_user u
+               where (u.user_id = any($2) or u.email = any($3))
+                 and exists (select 1 from membership m where m.user_id = u.user_id and m.organisation_id = $1)"#,
+            organisation_id,
+            &ids,
+            &emails
+        )
+        .fetch_all(pool)
+        .await?
+    };
+    // A text whose address was found resolves to that member whoever else there is (`resolve` looks at the
+    // address first); any other text may fit names.
+    let named = |t: &str| addresses(t).iter().any(|a| found.iter().any(|m| m.email.eq_ignore_ascii_case(a.trim())));
+    let mut words: Vec<String> = texts
+        .iter()
+        .filter(|t| !named(t))
+        .filter_map(|t| fold_words(t).split(' ').next().map(|w| format!("%{}%", crate::util::escape_like(w))))
+        .collect();
+    words.sort();
+    words.dedup();
+    if !words.is_empty() {
+        let fitting = sqlx::query_as!(
+            Member,
+            r#"select u.user_id as "user_id!", u.name as "name!", u.email as "email!", u.active as "active!"
+               from app_user u
+               where (u.name ilike any($2) or u.email ilike any($2))
+                 and exists (select 1 from membership m where m.user_id = u.user_id and m.organisation_id = $1)"#,
+            organisation_id,
+            &words
+        )
+        .fetch_all(pool)
+        .await?;
+        found.extend(fitting.into_iter().filter(|f| !found.iter().any(|m| m.user_id == f.user_id)).collect::<Vec<_>>());
+    }
+    Ok(found)
+}
+
+/// The members the person fields of `forms` can name (the owner and the other person fields, the RASCI
+/// people): what validating those forms needs (`candidates`).
+pub async fn for_forms(pool: &PgPool, organisation_id: Uuid, forms: &[&FormData]) -> sqlx::Result<Vec<Member>> {
+    let keys = field_keys();
+    let typed: Vec<&str> = forms.iter().flat_map(|form| keys.iter().flat_map(|k| form.all(k))).collect();
+    candidates(pool, organisation_id, &typed).await
+}
+
+/// A registration form's person fields: the owner and the other person fields, and each RASCI letter's people.
+pub fn field_keys() -> Vec<String> {
+    let people = FIELDS.iter().filter(|f| matches!(f.kind, Kind::User)).map(|f| f.key.to_string());
+    people.chain(LETTERS.iter().map(|l| format!("rasci_{l}_user"))).collect()
+}
+
+/// The e-mail addresses `resolve` looks for in a text: the one between brackets of "Name (e-mail)" (or
+/// "(e-mail, inactief)") and the text itself.
+fn addresses(raw: &str) -> Vec<&str> {
+    let raw = raw.trim();
+    let inner = raw.strip_suffix(')').and_then(|r| r.rsplit_once('(')).map(|(_, inner)| match inner.rsplit_once(',') {
+        Some((email, mark)) if mark.trim() == "inactief" => email,
+        _ => inner,
+    });
+    inner.into_iter().chain([raw]).map(str::trim).collect()
 }
 
 /// A suggestion while typing: the text to put in the field and the department to tell namesakes apart.

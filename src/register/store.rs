@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 
 use serde_json::{Map, Value, json};
 use sqlx::types::Json;
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgConnection, PgExecutor, PgPool};
 use uuid::Uuid;
 
 use super::fields::{DATA_CLASSES, FIELDS};
@@ -88,12 +88,13 @@ pub async fn record(
     action: &str,
     before: Option<&Stored>,
     after: &Stored,
-    members: &[Member],
 ) -> sqlx::Result<i64> {
-    record_with(conn, actor, action, before, after, members, &[]).await
+    record_with(conn, actor, action, before, after, &[]).await
 }
 
 /// The same, with what the event adds beyond the columns (a decision's conditions, an advice) in `after`.
+/// The snapshots name the RASCI people, read here by id: a state change does not read every member of the
+/// organisation (thousands, where SCIM brings every employee) to name the few a registration has.
 #[tracing::instrument(level = "debug", skip_all)]
 pub async fn record_with(
     conn: &mut PgConnection,
@@ -101,9 +102,15 @@ pub async fn record_with(
     action: &str,
     before: Option<&Stored>,
     after: &Stored,
-    members: &[Member],
     extra: &[(&str, Value)],
 ) -> sqlx::Result<i64> {
+    let mut ids: Vec<Uuid> =
+        before.into_iter().chain([after]).flat_map(|s| s.rasci.iter().filter_map(|r| r.user_id)).collect();
+    ids.sort();
+    ids.dedup();
+    let members =
+        if ids.is_empty() { Vec::new() } else { members_among(&mut *conn, after.organisation_id, &ids).await? };
+    let members = members.as_slice();
     let mut after_snapshot = after.snapshot(members);
     if let Value::Object(map) = &mut after_snapshot {
         for (k, v) in extra {
@@ -133,10 +140,9 @@ pub async fn record_note(
     actor: &Actor,
     action: &str,
     app: &Stored,
-    members: &[Member],
     note: (&str, &str),
 ) -> sqlx::Result<i64> {
-    record_with(conn, actor, action, Some(app), app, members, &[(note.0, json!(note.1))]).await
+    record_with(conn, actor, action, Some(app), app, &[(note.0, json!(note.1))]).await
 }
 
 /// The own risk level from the stored or submitted values.
@@ -176,9 +182,14 @@ pub async fn members(pool: &PgPool, organisation_id: Uuid) -> sqlx::Result<Vec<M
 }
 
 /// The members among `ids` (the people a form shows): a page that only shows a registration's people reads
-/// those, not every member of the organisation (`members` is for resolving what someone typed).
+/// those, not every member of the organisation (`register::people::candidates` finds the ones typed text can
+/// name).
 #[tracing::instrument(level = "debug", skip_all)]
-pub async fn members_among(pool: &PgPool, organisation_id: Uuid, ids: &[Uuid]) -> sqlx::Result<Vec<Member>> {
+pub async fn members_among<'e>(
+    exec: impl PgExecutor<'e>,
+    organisation_id: Uuid,
+    ids: &[Uuid],
+) -> sqlx::Result<Vec<Member>> {
     sqlx::query_as!(
         Member,
         r#"select u.user_id as "user_id!", u.name as "name!", u.email as "email!", u.active as "active!"
@@ -187,6 +198,27 @@ pub async fn members_among(pool: &PgPool, organisation_id: Uuid, ids: &[Uuid]) -
              and exists (select 1 from membership m where m.user_id = u.user_id and m.organisation_id = $1)"#,
         organisation_id,
         ids
+    )
+    .fetch_all(exec)
+    .await
+}
+
+/// Which of `emails` (lower case, as stored) are addresses of the organisation's members.
+#[tracing::instrument(level = "debug", skip_all)]
+pub async fn member_addresses_among(
+    pool: &PgPool,
+    organisation_id: Uuid,
+    emails: &[String],
+) -> sqlx::Result<Vec<String>> {
+    if emails.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query_scalar!(
+        r#"select u.email as "email!" from app_user u
+           where u.email = any($2)
+             and exists (select 1 from membership m where m.user_id = u.user_id and m.organisation_id = $1)"#,
+        organisation_id,
+        emails
     )
     .fetch_all(pool)
     .await
@@ -260,10 +292,9 @@ pub async fn insert_recorded(
     created_by: Option<Uuid>,
     values: &Map<String, Value>,
     rasci: &[RasciEntry],
-    members: &[Member],
 ) -> sqlx::Result<Stored> {
     let stored = insert(conn, organisation_id, created_by, values, rasci).await?;
-    record(conn, actor, "application.created", None, &stored, members).await?;
+    record(conn, actor, "application.created", None, &stored).await?;
     Ok(stored)
 }
 

@@ -136,6 +136,89 @@ async fn a_person_is_typed_by_name_or_email_and_saved_as_that_member() {
     let mut want = vec![("A".to_string(), p.anna), ("R".into(), p.anna), ("R".into(), p.j_jansen)];
     want.sort();
     assert_eq!(rasci(&p.app, id).await, want);
+
+    // The audit trail's snapshots name the RASCI people before and after each change (read by their ids).
+    let events: Vec<(String, Option<serde_json::Value>, serde_json::Value)> = sqlx::query_as(
+        "select action, before->'rasci', after->'rasci' from audit_event where object_id = $1 order by audit_id",
+    )
+    .bind(id)
+    .fetch_all(&p.app.pool)
+    .await
+    .unwrap();
+    let names = |v: &serde_json::Value| {
+        v.as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    let (action, before, after) = events.last().unwrap();
+    assert_eq!(action, "application.updated");
+    assert_eq!(names(after), ["R: Anna Bakker", "R: Jan  Jansen", "A: Anna Bakker"]);
+    let before = names(before.as_ref().unwrap());
+    assert!(
+        before.contains(&"R: Jan Jansen".to_string()) && before.contains(&"C: Jan  Jansen".to_string()),
+        "{before:?}"
+    );
+    assert!(events.iter().all(|(_, _, a)| !a.to_string().contains("onbekende gebruiker")), "{events:?}");
+}
+
+/// What saving a form reads to resolve typed people (`people::candidates`: the members a text names by id or
+/// e-mail address, or whose name or address holds its first word) resolves every text as every member would.
+#[tokio::test]
+async fn typed_people_resolve_among_the_candidates_as_among_every_member() {
+    let p = people().await;
+    person(&p.app, "ozlem@testdam.example", "Özlem  Çelik", p.org, true).await;
+    person(&p.app, "procent@testdam.example", "Jan 100% Zeker", p.org, true).await;
+    person(&p.app, "piet.de.vries@testdam.example", "Piet de Vries", p.org, true).await;
+    let elders = sqlx::query_scalar::<_, Uuid>("select user_id from app_user where email = 'eva@elders.example'")
+        .fetch_one(&p.app.pool)
+        .await
+        .unwrap()
+        .to_string();
+    let (jan, anna) = (p.jan.to_string(), p.anna.to_string());
+    let every = airegister::register::store::members(&p.app.pool, p.org).await.unwrap();
+    let typed = [
+        jan.as_str(),
+        anna.as_str(),
+        elders.as_str(),
+        "Jan Jansen (jan@testdam.example)",
+        "Iemand Anders (anna@testdam.example)",
+        "Oud Gediende (oud@testdam.example, inactief)",
+        "Oud Gediende (oud@testdam.example)",
+        "oud gediende",
+        " ANNA@testdam.example ",
+        "jan jansen",
+        "JAN   JANSEN",
+        "jans",
+        "j.jans",
+        "bakk",
+        "de vr",
+        "vries",
+        "piet de",
+        "özlem",
+        "ÖZLEM çelik",
+        "çel",
+        "100%",
+        "J_n",
+        "%",
+        "_",
+        "eva@elders.example",
+        "Eva Elders",
+        "niemand",
+        "Jan Jansen (niemand@testdam.example)",
+        "an",
+        "a",
+        "(anna@testdam.example)",
+        "jan@testdam.example, inactief)",
+    ];
+    for t in typed {
+        let among = airegister::register::people::candidates(&p.app.pool, p.org, &[t]).await.unwrap();
+        let id = |r: Result<Option<&airegister::register::form::Member>, _>| r.map(|m| m.map(|m| m.user_id));
+        assert_eq!(
+            id(airegister::register::people::resolve(t, &among)),
+            id(airegister::register::people::resolve(t, &every)),
+            "{t:?} among {:?}",
+            among.iter().map(|m| &m.email).collect::<Vec<_>>()
+        );
+        assert!(among.len() < every.len() || t.len() <= 2, "{t:?} read every member");
+    }
 }
 
 #[tokio::test]

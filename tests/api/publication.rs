@@ -252,6 +252,27 @@ pub(crate) async fn demo_user(app: &TestApp, role: &str) -> (String, Uuid, Uuid)
     (email, user, org)
 }
 
+/// The readiness check names a member's own address as contact (read by that address, in any case).
+#[tokio::test]
+async fn a_members_own_address_as_contact_is_named_on_the_publication_tab() {
+    let app = demo_app(WebConfig::default()).await;
+    let c = as_demo(&app, "beheerder").await;
+    let (id, _) = public_ids(&app).await.remove(0);
+    let warning = "Contactgegevens is een persoonlijk e-mailadres";
+    for (contact, personal) in
+        [("FG@Demo.Example", true), ("algoritmes@demo.example", false), ("fg@elders.example", false)]
+    {
+        sqlx::query("update application set contact_email = $2 where application_id = $1")
+            .bind(id)
+            .bind(contact)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        let tab = app.get(&c, &format!("/register/{id}/publicatie")).await.text().await.unwrap();
+        assert_eq!(tab.contains(warning), personal, "{contact}: {tab}");
+    }
+}
+
 #[tokio::test]
 async fn cells_that_start_a_formula_are_neutralised() {
     let app = demo_app(WebConfig::default()).await;

@@ -186,8 +186,7 @@ pub async fn answer(
     let tree = crate::aiact::load().map_err(|e| AppError::Internal(e.into()))?;
     let input = FormData::parse(&body);
     let (given, mut errors) = AnswerInput::read(&input);
-    let org = organisation(&user)?;
-    let members = store::members(&state.pool, org).await?;
+    organisation(&user)?;
     let mut tx = state.pool.begin().await?;
     let (org, before) = locked(&mut tx, &user, id).await?;
     let run = open_run(&mut tx, id)
@@ -218,7 +217,7 @@ pub async fn answer(
     let message = match outcome.conclusion_id {
         Some(_) => {
             let actor = Actor::from(&user);
-            let ctx = lifecycle::Ctx { org, actor: &actor, members: &members };
+            let ctx = lifecycle::Ctx { org, actor: &actor };
             Some(finish(&mut tx, &ctx, user.user_id, &before, tree, &outcome).await?)
         }
         None => None,
@@ -295,7 +294,7 @@ async fn finish(
         outcome.risk_group.as_deref().unwrap_or("niet bepaald")
     );
     let extra = [("ai_act", json!(line))];
-    store::record_with(&mut *conn, ctx.actor, "application.ai_act", Some(before), &after, ctx.members, &extra).await?;
+    store::record_with(&mut *conn, ctx.actor, "application.ai_act", Some(before), &after, &extra).await?;
     let material = lifecycle::material_changes(before, &after);
     let again = lifecycle::new_round_after(&mut *conn, ctx, user_id, &after, &material).await?;
     Ok(if again {
@@ -351,8 +350,7 @@ pub async fn apply_category(
     user: CurrentUser,
     Path(id): Path<Uuid>,
 ) -> AppResult<Response> {
-    let org = organisation(&user)?;
-    let members = store::members(&state.pool, org).await?;
+    organisation(&user)?;
     let mut tx = state.pool.begin().await?;
     let (org, before) = locked(&mut tx, &user, id).await?;
     let latest: Option<Option<String>> = sqlx::query_scalar!(
@@ -373,7 +371,7 @@ pub async fn apply_category(
     .execute(&mut *tx)
     .await?;
     let after = store::get_in(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
-    store::record(&mut tx, &Actor::from(&user), "application.updated", Some(&before), &after, &members).await?;
+    store::record(&mut tx, &Actor::from(&user), "application.updated", Some(&before), &after).await?;
     tx.commit().await?;
     session::flash_redirect(&state.pool, &user, &format!("De publicatiecategorie is nu „{category}”."), &to_page(id))
         .await

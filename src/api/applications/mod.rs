@@ -30,7 +30,7 @@ use crate::register::checklist::{self, Party};
 use crate::register::fields::{FIELDS, Kind};
 use crate::register::lifecycle::{self, Ctx, Draft};
 use crate::register::search::{self, PAGE_SIZE};
-use crate::register::store::{self, Stored};
+use crate::register::store::Stored;
 use crate::web::forms::FormErrors;
 use filter::{query_problem, to_filter};
 
@@ -194,7 +194,7 @@ pub async fn create(
     if list.iter().any(|e| e.field.is_empty()) {
         return Err(Problem::invalid(list));
     }
-    let members = store::members(&state.pool, org).await?;
+    let members = crate::register::people::for_forms(&state.pool, org, &[&form]).await?;
     let validated = Draft::validate(&form, &members);
     // A field already named for its JSON type is not named again (e.g. as missing).
     for (f, m) in validated.as_ref().err().into_iter().flat_map(FormErrors::iter) {
@@ -214,7 +214,7 @@ pub async fn create(
     // As the web form shows them before saving: a client can warn about a possible duplicate.
     let similar = search::similar(&state.pool, org, draft.name(), None).await?;
     let actor = Actor::from(user);
-    let ctx = Ctx { org, actor: &actor, members: &members };
+    let ctx = Ctx { org, actor: &actor };
     let mut tx = state.pool.begin().await?;
     let stored = lifecycle::create(&mut tx, &ctx, Some(user.user_id), &draft, false).await?;
     tx.commit().await?;

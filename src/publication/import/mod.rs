@@ -342,7 +342,6 @@ pub async fn run(
     if dry_run || !report.writes() {
         return Ok(report);
     }
-    let members = store::members(pool, org.organisation_id).await?;
     let mut tx = pool.begin().await?;
     for c in &candidates {
         let stored = store::insert(&mut tx, org.organisation_id, created_by, &c.values, &[]).await?;
@@ -353,7 +352,7 @@ pub async fn run(
         if !c.problems.is_empty() {
             extra.push(("import_problems", Value::from(c.problems.clone())));
         }
-        store::record_with(&mut tx, actor, "application.created", None, &stored, &members, &extra).await?;
+        store::record_with(&mut tx, actor, "application.created", None, &stored, &extra).await?;
         if let Some(lars) = &c.lars {
             sqlx::query!("update application set lars = $2 where application_id = $1", stored.id, lars)
                 .execute(&mut *tx)

@@ -43,8 +43,16 @@ pub fn is_upload_path(path: &str) -> bool {
     path == "/publicatie/import"
 }
 
-async fn personal_emails(state: &AppState, org: Uuid) -> AppResult<Vec<String>> {
-    Ok(store::members(&state.pool, org).await?.into_iter().map(|m| m.email).collect())
+/// The contact addresses of `bodies` that are a member's own address (the readiness check asks for a general
+/// one): read by those addresses, not as every member of the organisation.
+async fn personal_emails<'a>(
+    state: &AppState,
+    org: Uuid,
+    bodies: impl IntoIterator<Item = &'a serde_json::Map<String, Value>>,
+) -> AppResult<Vec<String>> {
+    let contacts: Vec<String> =
+        bodies.into_iter().filter_map(|b| b.get("contact_email")?.as_str().map(|c| c.trim().to_lowercase())).collect();
+    Ok(store::member_addresses_among(&state.pool, org, &contacts).await?)
 }
 
 /// The hash of a body as sent, to tell whether the registration changed since the last upload.

@@ -70,7 +70,7 @@ async fn overview_rows(state: &AppState, info: &OrgInfo) -> AppResult<Vec<Overvi
     .await?;
     let apps: Vec<Stored> = docs.into_iter().filter_map(export::stored).collect();
     let entries = export::entries(&state.pool, info, &apps, &links(state)).await?;
-    let emails = personal_emails(state, info.organisation_id).await?;
+    let emails = personal_emails(state, info.organisation_id, entries.iter().map(|e| &e.body)).await?;
     let due = crate::publication::retract::due(&state.pool, info.organisation_id, false).await?;
     let mut rows = Vec::new();
     for (app, entry) in apps.iter().zip(entries) {

@@ -60,7 +60,6 @@ pub(super) async fn send(
     let access = Access::from_config(&state.config, Some(input.password));
     let result = send_to_register(&conn, &access, &entry, input.release).await;
     let actor = Actor::from(&user);
-    let members = store::members(&state.pool, org).await?;
     let mut tx = state.pool.begin().await?;
     let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     match result {
@@ -69,7 +68,7 @@ pub(super) async fn send(
             let note = sent.note();
             // An update the register answered with NO_CHANGES is no upload: it gets its own event.
             let action = if sent.changed() { "application.register_upload" } else { "application.register_no_changes" };
-            store::record_note(&mut tx, &actor, action, &app, &members, ("publication", &note)).await?;
+            store::record_note(&mut tx, &actor, action, &app, ("publication", &note)).await?;
             tx.commit().await?;
             session::flash_redirect(&state.pool, &user, &format!("{note}."), &format!("/register/{id}/publicatie"))
                 .await

@@ -134,7 +134,7 @@ pub(super) async fn tab_page(
         &entry.body,
         app.status.as_str(),
         app.doc.get("publish") == Some(&Value::Bool(true)),
-        &personal_emails(state, org).await?,
+        &personal_emails(state, org, [&entry.body]).await?,
     );
     let conn = upload::connection(&state.pool, org).await?;
     let needs_password = match &conn {

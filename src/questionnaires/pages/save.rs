@@ -23,7 +23,7 @@ use crate::questionnaires::definition::{Answers, Definition};
 use crate::questionnaires::forms::{Action, SaveInput};
 use crate::questionnaires::prescan;
 use crate::register::confirmation::{self, By};
-use crate::register::form::{FormData, Member};
+use crate::register::form::FormData;
 use crate::register::lifecycle::Ctx;
 use crate::register::store::{self, Stored};
 
@@ -39,8 +39,7 @@ pub async fn save(
 ) -> AppResult<Response> {
     let input = FormData::parse(&body);
     let form = SaveInput::from(&input);
-    let org = organisation(&user)?;
-    let members = store::members(&state.pool, org).await?;
+    organisation(&user)?;
     let mut tx = state.pool.begin().await?;
     let (_, app) = locked_app(&mut tx, &user, id).await?;
     let row = fetch(&mut tx, id, qid, true).await?;
@@ -51,7 +50,7 @@ pub async fn save(
         return tab_page(&state, &user, id, qid, StatusCode::CONFLICT, view(Vec::new(), true)).await;
     }
     let here = format!("/register/{id}/vragenlijst/{qid}");
-    let saving = Saving { user: &user, app: &app, members: &members, def, row: &row };
+    let saving = Saving { user: &user, app: &app, def, row: &row };
     if form.action == Action::Reopen {
         saving.reopen(&mut tx, &here).await?;
         tx.commit().await?;
@@ -87,7 +86,6 @@ pub async fn save(
 struct Saving<'a> {
     user: &'a CurrentUser,
     app: &'a Stored,
-    members: &'a [Member],
     def: &'static Definition,
     row: &'a Row,
 }
@@ -109,7 +107,7 @@ impl Saving<'_> {
     /// CISO for its kind it is confirmed, by anyone else it waits for them; reopened it has none.
     async fn settle(&self, tx: &mut PgConnection) -> AppResult<Option<&'static str>> {
         let actor = Actor::from(self.user);
-        let ctx = Ctx { org: self.app.organisation_id, actor: &actor, members: self.members };
+        let ctx = Ctx { org: self.app.organisation_id, actor: &actor };
         let by = By { user_id: self.user.user_id, roles: self.user.roles() };
         confirmation::after_write(tx, &ctx, self.app, self.row.assessment_id, &by, true).await
     }
@@ -139,7 +137,7 @@ impl Saving<'_> {
     async fn note(&self, tx: &mut PgConnection, note: &str) -> AppResult<()> {
         let actor = Actor::from(self.user);
         let event = "application.assessment_updated";
-        store::record_note(tx, &actor, event, self.app, self.members, ("assessment", note)).await?;
+        store::record_note(tx, &actor, event, self.app, ("assessment", note)).await?;
         Ok(())
     }
 }

@@ -21,8 +21,7 @@ pub async fn start(
 ) -> AppResult<Response> {
     let (_, assessment_kind, _) = *KINDS.iter().find(|(k, _, _)| *k == kind).ok_or(AppError::NotFound)?;
     let def = definition(&kind)?;
-    let org = organisation(&user)?;
-    let members = store::members(&state.pool, org).await?;
+    organisation(&user)?;
     let mut tx = state.pool.begin().await?;
     let (_, app) = locked_app(&mut tx, &user, id).await?;
     let open: Option<Uuid> = sqlx::query_scalar!(
@@ -67,15 +66,8 @@ pub async fn start(
     .execute(&mut *tx)
     .await?;
     let line = format!("{} {} gestart (vragenlijst)", def.name, def.version);
-    store::record_note(
-        &mut tx,
-        &Actor::from(&user),
-        "application.assessment_added",
-        &app,
-        &members,
-        ("assessment", &line),
-    )
-    .await?;
+    store::record_note(&mut tx, &Actor::from(&user), "application.assessment_added", &app, ("assessment", &line))
+        .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/register/{id}/vragenlijst/{qid}")).into_response())
 }

@@ -86,7 +86,7 @@ pub async fn accept(
         });
     }
     let draft = draft_from(&r, owner, members);
-    let ctx = Ctx { org: by.org, actor: by.actor, members };
+    let ctx = Ctx { org: by.org, actor: by.actor };
     let app = lifecycle::create(conn, &ctx, r.requested_by, &draft, false).await?;
     decide(conn, by, id, RequestStatus::Geaccepteerd, Some(app.id), Some(owner), None).await?;
     record(conn, by, "request.accepted", id, Some(before)).await?;

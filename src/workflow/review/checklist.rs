@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use uuid::Uuid;
 
-use super::{ANOTHER_CISO, done, members, refuse_party};
+use super::{ANOTHER_CISO, done, refuse_party};
 use crate::AppState;
 use crate::audit::Actor;
 use crate::auth::roles::Role;
@@ -25,7 +25,6 @@ pub async fn tick(
 ) -> AppResult<Response> {
     let org = user.require(Role::Ciso, "tick_checklist")?;
     let input = FormData::parse(&body);
-    let members = members(&state, org).await?;
     let mut tx = state.pool.begin().await?;
     let before = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     if !before.status.is_in_review() {
@@ -39,7 +38,7 @@ pub async fn tick(
     let seen: i32 = input.get("version").parse().unwrap_or(-1);
     let posted: Vec<String> = input.all("checklist").into_iter().map(str::to_string).collect();
     let actor = Actor::from(&user);
-    let after = checklist::set_ciso_items(&mut tx, &actor, &members, &before, seen, &posted).await?;
+    let after = checklist::set_ciso_items(&mut tx, &actor, &before, seen, &posted).await?;
     tx.commit().await?;
     tracing::info!(event = "checklist_ticked", actor = %user.user_id, application_id = %id, "CISO checklist saved");
     done(&state, &user, id, &format!("De checklist van de CISO voor {} is opgeslagen.", after.name())).await

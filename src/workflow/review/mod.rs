@@ -28,7 +28,7 @@ use crate::register::access::{can_manage, is_party};
 use crate::register::facts;
 use crate::register::fields::label_in as label;
 use crate::register::fields::{RISK_LEVELS, label_of};
-use crate::register::form::{FormData, Member};
+use crate::register::form::FormData;
 use crate::register::gates::{self, Stage};
 use crate::register::lifecycle::{self, Advice, Ctx, Decision, Evaluation, Move};
 use crate::register::machine::{self, Action};
@@ -75,20 +75,15 @@ async fn done(state: &AppState, user: &CurrentUser, id: Uuid, message: &str) -> 
     session::flash_redirect(&state.pool, user, message, &format!("/register/{id}/beoordeling")).await
 }
 
-async fn members(state: &AppState, org: Uuid) -> AppResult<Vec<Member>> {
-    Ok(store::members(&state.pool, org).await?)
-}
-
 /// The CISO takes a submission into review (others then see who is on it).
 #[tracing::instrument(skip_all)]
 pub async fn take_up(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = user.require(Role::Ciso, "take_up_review")?;
-    let members = members(&state, org).await?;
     let mut tx = state.pool.begin().await?;
     let before = lock_for(&mut tx, org, id, Action::TakeUp).await?;
     refuse_party(&user, &before, "take_up_review", ANOTHER_CISO)?;
     let actor = Actor::from(&user);
-    let ctx = Ctx { org, actor: &actor, members: &members };
+    let ctx = Ctx { org, actor: &actor };
     let m = Move { action: Action::TakeUp, event: "application.review_started", next_evaluation: None, extra: &[] };
     let after = lifecycle::move_to(&mut tx, &ctx, &before, m).await?;
     tx.commit().await?;
@@ -106,7 +101,6 @@ pub async fn decide(
     let org = user.require(Role::Ciso, "decide")?;
     let input = FormData::parse(&body);
     let (d, mut errors) = DecisionInput::read(&input);
-    let members = members(&state, org).await?;
     let mut tx = state.pool.begin().await?;
     let Some(action) = d.action else {
         drop(tx);
@@ -132,7 +126,7 @@ pub async fn decide(
     }
     let next_evaluation = action.is_approval().then(|| d.next_evaluation.unwrap_or_else(|| a_year_after(today())));
     let actor = Actor::from(&user);
-    let ctx = Ctx { org, actor: &actor, members: &members };
+    let ctx = Ctx { org, actor: &actor };
     let decision = Decision {
         action,
         note: d.note,
@@ -174,7 +168,6 @@ pub async fn advise(
     let org = user.require(Role::Fg, "fg_advice")?;
     let input = FormData::parse(&body);
     let parsed = AdviceInput::try_from(&input);
-    let members = members(&state, org).await?;
     let mut tx = state.pool.begin().await?;
     let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     require_in_review(&app, "Advies geven")?;
@@ -187,7 +180,7 @@ pub async fn advise(
         }
     };
     let actor = Actor::from(&user);
-    let ctx = Ctx { org, actor: &actor, members: &members };
+    let ctx = Ctx { org, actor: &actor };
     let advice = Advice { value: a.advice, label: &a.label(), note: &a.note, by: user.user_id };
     lifecycle::advise(&mut tx, &ctx, &app, &advice).await?;
     tx.commit().await?;
@@ -205,7 +198,6 @@ pub async fn consent(
     let org = user.require(Role::Directie, "management_consent")?;
     let input = FormData::parse(&body);
     let parsed = ConsentInput::try_from(&input);
-    let members = members(&state, org).await?;
     let mut tx = state.pool.begin().await?;
     let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     refuse_party(&user, &app, "management_consent", ANOTHER_DIRECTOR)?;
@@ -226,7 +218,7 @@ pub async fn consent(
         }
     };
     let actor = Actor::from(&user);
-    let ctx = Ctx { org, actor: &actor, members: &members };
+    let ctx = Ctx { org, actor: &actor };
     lifecycle::consent(&mut tx, &ctx, &app, c.consent, c.note.as_deref(), user.user_id).await?;
     tx.commit().await?;
     done(&state, &user, id, "Het besluit van de directie is vastgelegd.").await
@@ -234,7 +226,6 @@ pub async fn consent(
 
 async fn life_cycle(state: AppState, user: CurrentUser, id: Uuid, action: Action) -> AppResult<Response> {
     let org = organisation(&user)?;
-    let members = members(&state, org).await?;
     let mut tx = state.pool.begin().await?;
     let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     if !can_manage(&user, &app) {
@@ -250,7 +241,7 @@ async fn life_cycle(state: AppState, user: CurrentUser, id: Uuid, action: Action
     }
     let event = if action == Action::PutInUse { "application.put_in_use" } else { "application.retired" };
     let actor = Actor::from(&user);
-    let ctx = Ctx { org, actor: &actor, members: &members };
+    let ctx = Ctx { org, actor: &actor };
     let after =
         lifecycle::move_to(&mut tx, &ctx, &app, Move { action, event, next_evaluation: None, extra: &[] }).await?;
     tx.commit().await?;
@@ -279,7 +270,6 @@ pub async fn evaluate(
     let org = organisation(&user)?;
     let input = FormData::parse(&body);
     let parsed = EvaluationInput::try_from(&input);
-    let members = members(&state, org).await?;
     let mut tx = state.pool.begin().await?;
     let app = store::lock(&mut tx, org, id).await?.ok_or(AppError::NotFound)?;
     if !can_manage(&user, &app) {
@@ -300,7 +290,7 @@ pub async fn evaluate(
         }
     };
     let actor = Actor::from(&user);
-    let ctx = Ctx { org, actor: &actor, members: &members };
+    let ctx = Ctx { org, actor: &actor };
     let line = e.line();
     let evaluation =
         Evaluation { on: e.on, outcome: e.outcome, note: &e.note, next: e.next, by: user.user_id, line: &line };
