@@ -11,7 +11,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::certificate::{self, CertificateView};
-use super::forms::{CompletionInput, RequirementInput, Target, TrainingInput};
+use super::forms::{CompletionInput, TrainingInput};
 use super::mine::{insert_with_certificate, training_in};
 use super::rules::LEVELS;
 use super::{MANAGE, manages, options, record, training_options};
@@ -20,7 +20,7 @@ use crate::applications::organisation;
 use crate::error::{AppError, AppResult};
 use crate::register::options::label_in;
 use crate::register::people;
-use crate::register::pick::{self, Among, NotPicked, PickView};
+use crate::register::pick::{self, Among, PickView};
 use crate::register::store;
 use crate::roles::Role;
 use crate::web::forms::{FormData, FormErrors, OptView};
@@ -221,7 +221,7 @@ async fn typed_person(state: &AppState, org: Uuid, input: &FormData) -> AppResul
     }
 }
 
-fn refused(input: FormData, field: &'static str, message: &str) -> (FormData, FormErrors) {
+pub(super) fn refused(input: FormData, field: &'static str, message: &str) -> (FormData, FormErrors) {
     let mut e = FormErrors::new();
     e.add(field, message);
     (input, e)
@@ -244,100 +244,6 @@ pub async fn create_training(State(state): State<AppState>, user: CurrentUser, b
         return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, f).await;
     }
     session::flash_redirect(&state.pool, &user, &format!("De training „{}” is toegevoegd.", t.title), MANAGE).await
-}
-
-/// The tool of a requirement as an id in the input: the chosen radio button, or the search text when it names
-/// one registration (`register::pick`); nothing chosen and nothing typed is no tool.
-async fn settle_tool(state: &AppState, org: Uuid, input: &mut FormData) -> AppResult<Result<(), NotPicked>> {
-    let (chosen, typed) = pick::sent(input, "application_id");
-    Ok(match pick::resolve(&state.pool, org, Among::Requirements, chosen, typed).await? {
-        Ok(tool) => {
-            input.0.retain(|(k, _)| k != "application_id");
-            input.push("application_id", tool.map(|id| id.to_string()).unwrap_or_default());
-            Ok(())
-        }
-        Err(why) => Err(why),
-    })
-}
-
-#[tracing::instrument(skip_all)]
-pub async fn add_requirement(State(state): State<AppState>, user: CurrentUser, body: Bytes) -> AppResult<Response> {
-    let org = guard(&user)?;
-    let mut input = FormData::parse(&body);
-    if pick::searching(&input, "application_id") {
-        // "Zoeken" (without JavaScript): the registrations that fit the text, nothing saved yet.
-        let f = Forms { requirement: (input, FormErrors::new()), ..Forms::default() };
-        return render(&state, &user, StatusCode::OK, f).await;
-    }
-    if let Err(why) = settle_tool(&state, org, &mut input).await? {
-        let message = why.message("Vereist voor de tool", pick::sent(&input, "application_id").1);
-        let f = Forms { requirement: refused(input, "application_id", &message), ..Forms::default() };
-        return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, f).await;
-    }
-    let r = match RequirementInput::try_from(&input) {
-        Ok(r) => r,
-        Err(e) => {
-            let f = Forms { requirement: (input, e), ..Forms::default() };
-            return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, f).await;
-        }
-    };
-    let (role, tool) = match r.target {
-        Target::Role(role) => (Some(role.as_str()), None),
-        Target::Tool(id) => (None, Some(id)),
-    };
-    let id = Uuid::now_v7();
-    let mut tx = state.pool.begin().await?;
-    // Both the training and the tool must be the organisation's; a repeat is not added twice.
-    let inserted = sqlx::query!(
-        "insert into training_requirement (requirement_id, organisation_id, training_id, role, application_id)
-         select $1, $2, $3, $4, $5
-         where exists (select 1 from training where training_id = $3 and organisation_id = $2)
-           and ($5::uuid is null or exists (select 1 from application where application_id = $5 and organisation_id = $2))
-         on conflict do nothing",
-        id,
-        org,
-        r.training_id,
-        role,
-        tool
-    )
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if inserted == 0 {
-        drop(tx);
-        let message = "Deze eis bestaat al, of de training of de tool is niet (meer) te vinden.";
-        let f = Forms { requirement: refused(input, "requirement_training", message), ..Forms::default() };
-        return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, f).await;
-    }
-    let after = json!({"training_id": r.training_id, "role": role, "application_id": tool});
-    record(&mut tx, &user, org, "literacy.requirement_added", ("training_requirement", id), None, Some(after)).await?;
-    tx.commit().await?;
-    // To the top, where the message is (the form was sent to its own section, #kop-eis).
-    session::flash_redirect(&state.pool, &user, "De eis is toegevoegd.", &format!("{MANAGE}#inhoud")).await
-}
-
-#[tracing::instrument(skip_all)]
-pub async fn remove_requirement(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<Uuid>,
-) -> AppResult<Response> {
-    let org = guard(&user)?;
-    let mut tx = state.pool.begin().await?;
-    let gone = sqlx::query!(
-        "delete from training_requirement where requirement_id = $1 and organisation_id = $2
-         returning training_id, role, application_id",
-        id,
-        org
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let before = json!({"training_id": gone.training_id, "role": gone.role, "application_id": gone.application_id});
-    record(&mut tx, &user, org, "literacy.requirement_removed", ("training_requirement", id), Some(before), None)
-        .await?;
-    tx.commit().await?;
-    session::flash_redirect(&state.pool, &user, "De eis is verwijderd.", MANAGE).await
 }
 
 /// The administrator records someone's completion (with a link to the certificate, the file, both or neither):

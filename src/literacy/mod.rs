@@ -16,6 +16,7 @@ pub(crate) mod forms;
 pub mod import;
 pub(crate) mod manage;
 pub(crate) mod mine;
+mod requirements;
 pub mod rules;
 pub mod status;
 
@@ -52,8 +53,8 @@ pub fn router() -> Router<AppState> {
         .route(HOME, get(mine::page).post(mine::record_own).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)))
         .route(MANAGE, get(manage::page))
         .route("/ai-geletterdheid/trainingen", post(manage::create_training))
-        .route("/ai-geletterdheid/eisen", post(manage::add_requirement))
-        .route("/ai-geletterdheid/eisen/{id}/verwijderen", post(manage::remove_requirement))
+        .route("/ai-geletterdheid/eisen", post(requirements::add))
+        .route("/ai-geletterdheid/eisen/{id}/verwijderen", post(requirements::remove))
         .route(RECORD_FOR, post(manage::record_for).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)))
         .route(IMPORT, post(import::page::import_file).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)))
         .route("/ai-geletterdheid/afrondingen/{id}/bevestigen", post(manage::confirm))

@@ -140,7 +140,7 @@ fn starts_like(m: &Member, typed: &str) -> bool {
 
 /// The members whose rows `resolve` needs to resolve each of `typed` as it would against every member: the
 /// ones a text names by id or e-mail address (indexed), and, for a text neither names, those whose name or
-/// e-mail address holds its first word (every name or address the text can fit holds it). Saving a form
+/// e-mail address holds each of its words (every name or address the text can fit holds them). Saving a form
 /// reads these, not every member of the organisation: thousands where SCIM brings every employee, when a
 /// form typically names a few people by the "Name (e-mail)" the suggestions put in.
 #[tracing::instrument(level = "debug", skip_all)]
@@ -168,19 +168,21 @@ pub async fn candidates(pool: &PgPool, organisation_id: Uuid, typed: &[&str]) ->
     // A text whose address was found resolves to that member whoever else there is (`resolve` looks at the
     // address first); any other text may fit names.
     let named = |t: &str| addresses(t).iter().any(|a| found.iter().any(|m| m.email.eq_ignore_ascii_case(a.trim())));
-    let mut words: Vec<String> = texts
+    // Every word of such a text is in the name (or the address) of each member it can fit: the name folded
+    // equals the text or has it at the start of one of its words, or the address starts with it.
+    let mut free: Vec<Vec<String>> = texts
         .iter()
         .filter(|t| !named(t))
-        .filter_map(|t| fold_words(t).split(' ').next().map(|w| format!("%{}%", crate::util::escape_like(w))))
+        .map(|t| fold_words(t).split(' ').map(|w| format!("%{}%", crate::util::escape_like(w))).collect())
         .collect();
-    words.sort();
-    words.dedup();
-    if !words.is_empty() {
+    free.sort();
+    free.dedup();
+    for words in free {
         let fitting = sqlx::query_as!(
             Member,
             r#"select u.user_id as "user_id!", u.name as "name!", u.email as "email!", u.active as "active!"
                from app_user u
-               where (u.name ilike any($2) or u.email ilike any($2))
+               where (u.name ilike all($2) or u.email ilike all($2))
                  and exists (select 1 from membership m where m.user_id = u.user_id and m.organisation_id = $1)"#,
             organisation_id,
             &words

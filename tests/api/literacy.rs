@@ -52,6 +52,11 @@ async fn trainings_requirements_completions_and_coverage() {
     let basis = training_id(&app, "Basistraining AI").await.to_string();
     let req = [("requirement_training", basis.as_str()), ("role", "medewerker")];
     assert_eq!(app.post(&admin, "/ai-geletterdheid/eisen", &req).await.status(), 303);
+    // The same again is refused, saying which requirement is there already.
+    let again = app.post(&admin, "/ai-geletterdheid/eisen", &req).await;
+    assert_eq!(again.status(), 422);
+    let body = again.text().await.unwrap();
+    assert!(body.contains("„Basistraining AI” is al vereist voor iedereen met de rol Medewerker."), "{body}");
 
     // A tool that requires a training of its users (here: the RASCI person).
     let ciso = app.logged_in(CISO).await;
@@ -63,6 +68,14 @@ async fn trainings_requirements_completions_and_coverage() {
     let tool_s = tool.to_string();
     let req = [("requirement_training", copilot.as_str()), ("application_id", tool_s.as_str())];
     assert_eq!(app.post(&admin, "/ai-geletterdheid/eisen", &req).await.status(), 303);
+    let again = app.post(&admin, "/ai-geletterdheid/eisen", &req).await.text().await.unwrap();
+    assert!(again.contains("„Copilot gevorderd” is al vereist voor de gebruikers van Copilot."), "{again}");
+    // A training deleted meanwhile (another administrator) is named as gone.
+    let gone = uuid::Uuid::now_v7().to_string();
+    let req = [("requirement_training", gone.as_str()), ("application_id", tool_s.as_str())];
+    let r = app.post(&admin, "/ai-geletterdheid/eisen", &req).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("De gekozen training bestaat niet (meer)."));
 
     let mine = page(&app, &emp, "/ai-geletterdheid").await;
     assert!(mine.contains("Basistraining AI") && mine.contains("rol Medewerker") && mine.contains("tool Copilot"));

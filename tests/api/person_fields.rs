@@ -160,7 +160,7 @@ async fn a_person_is_typed_by_name_or_email_and_saved_as_that_member() {
 }
 
 /// What saving a form reads to resolve typed people (`people::candidates`: the members a text names by id or
-/// e-mail address, or whose name or address holds its first word) resolves every text as every member would.
+/// e-mail address, or whose name or address holds each of its words) resolves every text as every member would.
 #[tokio::test]
 async fn typed_people_resolve_among_the_candidates_as_among_every_member() {
     let p = people().await;
@@ -207,6 +207,12 @@ async fn typed_people_resolve_among_the_candidates_as_among_every_member() {
         "a",
         "(anna@testdam.example)",
         "jan@testdam.example, inactief)",
+        "jansen jan",
+        "de  vries",
+        "piet vries",
+        "jan z",
+        "zeker",
+        "100% zeker",
     ];
     for t in typed {
         let among = airegister::register::people::candidates(&p.app.pool, p.org, &[t]).await.unwrap();
