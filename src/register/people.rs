@@ -82,12 +82,7 @@ pub fn resolve<'a>(raw: &str, members: &'a [Member]) -> Result<Option<&'a Member
     }
     let by_email = |email: &str| members.iter().find(|m| m.email.eq_ignore_ascii_case(email.trim()));
     let active = |m: &'a Member| if m.active { Ok(Some(m)) } else { Err(NotFound::Inactive(m.name.clone())) };
-    // "Name (e-mail)" or, for someone deactivated who was already chosen, "Name (e-mail, inactief)".
-    if let Some(inner) = raw.strip_suffix(')').and_then(|r| r.rsplit_once('(')).map(|(_, inner)| inner) {
-        let (email, inactive) = match inner.rsplit_once(',') {
-            Some((email, mark)) if mark.trim() == "inactief" => (email, true),
-            _ => (inner, false),
-        };
+    if let Some((email, inactive)) = bracketed(raw) {
         if let Some(m) = by_email(email) {
             return if inactive { Ok(Some(m)) } else { active(m) };
         }
@@ -138,6 +133,9 @@ fn starts_like(m: &Member, typed: &str) -> bool {
     name.starts_with(typed) || name.contains(&format!(" {typed}")) || m.email.to_lowercase().starts_with(typed)
 }
 
+/// Free texts looked up one by one; beyond this many, `candidates` reads every member instead.
+const MOST_FREE_TEXTS: usize = 8;
+
 /// The members whose rows `resolve` needs to resolve each of `typed` as it would against every member: the
 /// ones a text names by id or e-mail address (indexed), and, for a text neither names, those whose name or
 /// e-mail address holds each of its words (every name or address the text can fit holds them). Saving a form
@@ -177,6 +175,10 @@ pub async fn candidates(pool: &PgPool, organisation_id: Uuid, typed: &[&str]) ->
         .collect();
     free.sort();
     free.dedup();
+    // A form of many free texts (a client posting hundreds) costs one read of every member, not one scan each.
+    if free.len() > MOST_FREE_TEXTS {
+        return super::store::members(pool, organisation_id).await;
+    }
     for words in free {
         let fitting = sqlx::query_as!(
             Member,
@@ -208,15 +210,19 @@ pub fn field_keys() -> Vec<String> {
     people.chain(LETTERS.iter().map(|l| format!("rasci_{l}_user"))).collect()
 }
 
-/// The e-mail addresses `resolve` looks for in a text: the one between brackets of "Name (e-mail)" (or
-/// "(e-mail, inactief)") and the text itself.
+/// The e-mail address between the brackets of "Name (e-mail)" or, for someone deactivated who was already
+/// chosen, "Name (e-mail, inactief)" (then true).
+fn bracketed(raw: &str) -> Option<(&str, bool)> {
+    let inner = raw.trim().strip_suffix(')').and_then(|r| r.rsplit_once('('))?.1;
+    Some(match inner.rsplit_once(',') {
+        Some((email, mark)) if mark.trim() == "inactief" => (email, true),
+        _ => (inner, false),
+    })
+}
+
+/// The e-mail addresses `resolve` looks for in a text: the bracketed one and the text itself.
 fn addresses(raw: &str) -> Vec<&str> {
-    let raw = raw.trim();
-    let inner = raw.strip_suffix(')').and_then(|r| r.rsplit_once('(')).map(|(_, inner)| match inner.rsplit_once(',') {
-        Some((email, mark)) if mark.trim() == "inactief" => email,
-        _ => inner,
-    });
-    inner.into_iter().chain([raw]).map(str::trim).collect()
+    bracketed(raw).map(|(email, _)| email).into_iter().chain([raw]).map(str::trim).collect()
 }
 
 /// A suggestion while typing: the text to put in the field and the department to tell namesakes apart.

@@ -82,6 +82,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../static/pick.js"),
     },
     Asset {
+        path: "errors.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/errors.js"),
+    },
+    Asset {
         path: "lookup.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../static/lookup.js"),

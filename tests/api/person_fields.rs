@@ -225,6 +225,16 @@ async fn typed_people_resolve_among_the_candidates_as_among_every_member() {
         );
         assert!(among.len() < every.len() || t.len() <= 2, "{t:?} read every member");
     }
+    // A form with many texts at once (beyond the free texts looked up one by one, every member is read).
+    for texts in [&typed[..6], &typed[..]] {
+        let among = airegister::register::people::candidates(&p.app.pool, p.org, texts).await.unwrap();
+        for t in texts {
+            let id = |r: Result<Option<&airegister::register::form::Member>, _>| r.map(|m| m.map(|m| m.user_id));
+            let (a, e) =
+                (airegister::register::people::resolve(t, &among), airegister::register::people::resolve(t, &every));
+            assert_eq!(id(a), id(e), "{t:?} among {} texts", texts.len());
+        }
+    }
 }
 
 #[tokio::test]

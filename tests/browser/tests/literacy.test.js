@@ -30,6 +30,8 @@ test('an employee records a training, the administrator confirms it, the allowed
     await page.getByLabel('Afgerond op').fill('2199-01-01');
     await Promise.all([page.waitForNavigation(), h.clickButton(page, 'Training vastleggen')]);
     assert.match(await page.locator('.app-error-summary').innerText(), /De datum van afronding ligt in de toekomst/);
+    // The focus starts at the summary (static/errors.js), so the keyboard and a screen reader begin at what to fix.
+    await page.waitForFunction(() => document.activeElement?.classList.contains('app-error-summary'));
     await checked(page, 'Mijn AI-geletterdheid with an error');
     assert.equal((await page.locator('#training_id option:checked').innerText()).trim(), 'Copilot veilig gebruiken (basis)');
 
