@@ -82,10 +82,11 @@ pub fn resolve<'a>(raw: &str, members: &'a [Member]) -> Result<Option<&'a Member
     }
     let by_email = |email: &str| members.iter().find(|m| m.email.eq_ignore_ascii_case(email.trim()));
     let active = |m: &'a Member| if m.active { Ok(Some(m)) } else { Err(NotFound::Inactive(m.name.clone())) };
-    if let Some((email, inactive)) = bracketed(raw) {
-        if let Some(m) = by_email(email) {
-            return if inactive { Ok(Some(m)) } else { active(m) };
-        }
+    // "Name (e-mail)" or, for someone deactivated who was already chosen, "Name (e-mail, inactief)".
+    if let Some((email, inactive)) = bracketed(raw)
+        && let Some(m) = by_email(email)
+    {
+        return if inactive { Ok(Some(m)) } else { active(m) };
     }
     if let Some(m) = by_email(raw) {
         return active(m);
