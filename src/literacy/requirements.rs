@@ -76,8 +76,8 @@ pub async fn add(State(state): State<AppState>, user: CurrentUser, body: Bytes) 
     .await?
     .rows_affected();
     if inserted == 0 {
+        let (field, message) = why_not_added(&mut tx, org, &r).await?;
         drop(tx);
-        let (field, message) = why_not_added(&state, org, &r).await?;
         let f = Forms { requirement: refused(input, field, &message), ..Forms::default() };
         return render(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, f).await;
     }
@@ -90,7 +90,11 @@ pub async fn add(State(state): State<AppState>, user: CurrentUser, body: Bytes) 
 
 /// Why a requirement was not added, on the field to change: the training or the tool is gone (deleted by
 /// someone else meanwhile), or the same requirement is there already (named, so the administrator sees which).
-async fn why_not_added(state: &AppState, org: Uuid, r: &RequirementInput) -> AppResult<(&'static str, String)> {
+async fn why_not_added(
+    conn: &mut sqlx::PgConnection,
+    org: Uuid,
+    r: &RequirementInput,
+) -> AppResult<(&'static str, String)> {
     let tool = match r.target {
         Target::Tool(id) => Some(id),
         Target::Role(_) => None,
@@ -102,7 +106,7 @@ async fn why_not_added(state: &AppState, org: Uuid, r: &RequirementInput) -> App
         r.training_id,
         tool
     )
-    .fetch_one(&state.pool)
+    .fetch_one(conn)
     .await?;
     Ok(match (found.title, found.tool, &r.target) {
         (None, _, _) => {

@@ -135,7 +135,7 @@ fn starts_like(m: &Member, typed: &str) -> bool {
 }
 
 /// Free texts looked up one by one; beyond this many, `candidates` reads every member instead.
-const MOST_FREE_TEXTS: usize = 8;
+const MOST_FREE_TEXTS: usize = 4;
 
 /// The members whose rows `resolve` needs to resolve each of `typed` as it would against every member: the
 /// ones a text names by id or e-mail address (indexed), and, for a text neither names, those whose name or
@@ -176,10 +176,13 @@ pub async fn candidates(pool: &PgPool, organisation_id: Uuid, typed: &[&str]) ->
         .collect();
     free.sort();
     free.dedup();
-    // A form of many free texts (a client posting hundreds) costs one read of every member, not one scan each.
-    if free.len() > MOST_FREE_TEXTS {
+    // Every member is read once for a form of many free texts (a client posting hundreds), and for a text with
+    // letters beyond ASCII: Rust and the database fold their case differently ("İ", a final "Σ"; under the `C`
+    // collation `ILIKE` folds none), so the database could leave out someone `resolve` would find.
+    if free.len() > MOST_FREE_TEXTS || texts.iter().any(|t| !named(t) && !t.is_ascii()) {
         return super::store::members(pool, organisation_id).await;
     }
+    let mut seen: std::collections::HashSet<Uuid> = found.iter().map(|m| m.user_id).collect();
     for words in free {
         let fitting = sqlx::query_as!(
             Member,
@@ -192,8 +195,10 @@ pub async fn candidates(pool: &PgPool, organisation_id: Uuid, typed: &[&str]) ->
         )
         .fetch_all(pool)
         .await?;
-        found.extend(fitting.into_iter().filter(|f| !found.iter().any(|m| m.user_id == f.user_id)).collect::<Vec<_>>());
+        found.extend(fitting.into_iter().filter(|f| seen.insert(f.user_id)));
     }
+    // In the order of every member (`store::members`), so a message that names one of several names the same one.
+    found.sort_by(|a, b| (!a.active, &a.name, &a.email).cmp(&(!b.active, &b.name, &b.email)));
     Ok(found)
 }
 

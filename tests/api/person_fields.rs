@@ -167,6 +167,8 @@ async fn typed_people_resolve_among_the_candidates_as_among_every_member() {
     person(&p.app, "ozlem@testdam.example", "Özlem  Çelik", p.org, true).await;
     person(&p.app, "procent@testdam.example", "Jan 100% Zeker", p.org, true).await;
     person(&p.app, "piet.de.vries@testdam.example", "Piet de Vries", p.org, true).await;
+    person(&p.app, "ibrahim@testdam.example", "İbrahim Kaya", p.org, true).await;
+    person(&p.app, "nikos@testdam.example", "ΝΙΚΟΣ Papas", p.org, true).await;
     let elders = sqlx::query_scalar::<_, Uuid>("select user_id from app_user where email = 'eva@elders.example'")
         .fetch_one(&p.app.pool)
         .await
@@ -213,6 +215,11 @@ async fn typed_people_resolve_among_the_candidates_as_among_every_member() {
         "jan z",
         "zeker",
         "100% zeker",
+        "İbrahim",
+        "İbrahim Kaya",
+        "kaya",
+        "ΝΙΚΟΣ",
+        "νικοσ papas",
     ];
     for t in typed {
         let among = airegister::register::people::candidates(&p.app.pool, p.org, &[t]).await.unwrap();
@@ -223,10 +230,11 @@ async fn typed_people_resolve_among_the_candidates_as_among_every_member() {
             "{t:?} among {:?}",
             among.iter().map(|m| &m.email).collect::<Vec<_>>()
         );
-        assert!(among.len() < every.len() || t.len() <= 2, "{t:?} read every member");
+        // Every member for a text beyond ASCII (case folds differently in Rust and the database).
+        assert!(among.len() < every.len() || t.len() <= 2 || !t.is_ascii(), "{t:?} read every member");
     }
     // A form with many texts at once (beyond the free texts looked up one by one, every member is read).
-    for texts in [&typed[..6], &typed[..]] {
+    for texts in [&typed[..6], &typed[9..13], &typed[..]] {
         let among = airegister::register::people::candidates(&p.app.pool, p.org, texts).await.unwrap();
         for t in texts {
             let id = |r: Result<Option<&airegister::register::form::Member>, _>| r.map(|m| m.map(|m| m.user_id));

@@ -261,7 +261,7 @@ pub(super) async fn begin(
     if current != version {
         let message = format!(
             "Deze aanvraag is intussen gewijzigd (door iemand anders of in een ander venster); nu: {}. Bekijk de nieuwe stand voordat u verdergaat.",
-            before.status.label().to_lowercase()
+            before.status.label_for(before.requested_by == Some(by.user)).to_lowercase()
         );
         return Err(AppError::ConflictBack { message, back });
     }
