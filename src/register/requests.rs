@@ -46,12 +46,9 @@ impl RequestStatus {
         Self::ALL.into_iter().find(|v| v.as_str() == s)
     }
 
-    /// As the requester reads it (`label_for`) or anyone else: a question waits for the requester's answer.
+    /// As anyone but the requester reads it (the API's label): a question waits for the requester's answer.
     pub const fn label(self) -> &'static str {
-        match self {
-            Self::VraagGesteld => "Vraag gesteld, wacht op het antwoord van de aanvrager",
-            other => other.label_for(false),
-        }
+        self.label_for(false)
     }
 
     /// The label for the requester (`requester`) or someone else, such as the CISO in the queue.

@@ -96,12 +96,6 @@ impl RequestView {
     /// The request as `reader` sees it.
     pub fn of(r: &Request, reader: Uuid) -> Self {
         let own = r.requested_by == Some(reader);
-        Self { own, status_label: r.status.label_for(own), ..Self::from(r) }
-    }
-}
-
-impl From<&Request> for RequestView {
-    fn from(r: &Request) -> Self {
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
         let labelled =
             |options: &[(&str, &str)], v: &Option<String>| v.as_deref().map(|v| label(options, v)).unwrap_or_default();
@@ -110,7 +104,7 @@ impl From<&Request> for RequestView {
             id: r.id,
             tool_name: r.tool_name.clone(),
             status: r.status.as_str(),
-            status_label: r.status.label(),
+            status_label: r.status.label_for(own),
             requester: r.requester.clone(),
             purpose: opt(&r.purpose),
             classes: r
@@ -133,7 +127,7 @@ impl From<&Request> for RequestView {
             owner_name: opt(&r.owner_name),
             created: format_date(crate::web::dutch_time(r.created_at).date()),
             version: r.version,
-            own: false,
+            own,
         }
     }
 }
