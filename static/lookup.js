@@ -43,8 +43,21 @@
     return box;
   }
 
-  function show(naam, findings) {
+  function show(naam, findings, earlier) {
     live.textContent = "";
+    // The employee's own earlier requests for this tool first: not a second one unawares.
+    (earlier || []).forEach(function (e) {
+      var box = el("div", "utrecht-alert app-answer app-permission--onder_voorwaarden");
+      var p = el("p", "utrecht-paragraph");
+      p.appendChild(el("strong", "", e.text + " "));
+      var a = el("a", "utrecht-link", "Bekijk uw aanvraag");
+      a.href = e.href;
+      p.appendChild(a);
+      var message = el("div", "utrecht-alert__message");
+      message.appendChild(p);
+      box.appendChild(message);
+      live.appendChild(box);
+    });
     if (findings.length === 0) {
       live.appendChild(el("p", "utrecht-paragraph", "„" + naam + "” staat nog niet in het register."));
       return;
@@ -82,7 +95,7 @@
       .then(function (answer) {
         // Only the answer to the latest name counts; a failed look-up leaves the button to do it.
         if (answer && mine === asked) {
-          show(answer.naam, answer.findings);
+          show(answer.naam, answer.findings, answer.earlier);
         }
       })
       .catch(function () {});

@@ -112,6 +112,60 @@ pub fn rows(all: &[StandingCount]) -> (Vec<Row>, Vec<Row>) {
     )
 }
 
+/// Tools per page of the coverage page: an organisation that requires a training of the users of every
+/// high-risk tool has hundreds of rows (478 in the benchmark's organisation: a page of 547 kB).
+pub const TOOLS_PER_PAGE: usize = 50;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Ask {
+    /// A part of the tool's name.
+    zoek: String,
+    pagina: Option<u32>,
+}
+
+/// The per-tool table's page: which tools it shows of how many.
+struct Paging {
+    zoek: String,
+    /// Tools that require a training; those whose name holds `zoek`; per page.
+    all: usize,
+    found: usize,
+    per_page: usize,
+    page: usize,
+    pages: usize,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+}
+
+fn page_href(zoek: &str, page: usize) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    if !zoek.is_empty() {
+        s.append_pair("zoek", zoek);
+    }
+    s.append_pair("pagina", &page.to_string());
+    format!("{COVERAGE}?{}#kop-tool", s.finish())
+}
+
+/// The tools whose name holds `zoek` (case aside), and the page of them asked for.
+fn page_of(tools: Vec<Row>, zoek: &str, page: Option<u32>) -> (Vec<Row>, Paging) {
+    let all = tools.len();
+    let wanted = zoek.to_lowercase();
+    let found: Vec<Row> = tools.into_iter().filter(|r| r.label.to_lowercase().contains(&wanted)).collect();
+    let pages = found.len().div_ceil(TOOLS_PER_PAGE).max(1);
+    let page = (page.unwrap_or(1) as usize).clamp(1, pages);
+    let paging = Paging {
+        zoek: zoek.to_string(),
+        all,
+        found: found.len(),
+        per_page: TOOLS_PER_PAGE,
+        page,
+        pages,
+        prev_href: (page > 1).then(|| page_href(zoek, page - 1)),
+        next_href: (page < pages).then(|| page_href(zoek, page + 1)),
+    };
+    (found.into_iter().skip((page - 1) * TOOLS_PER_PAGE).take(TOOLS_PER_PAGE).collect(), paging)
+}
+
 #[derive(Template)]
 #[template(path = "literacy/coverage.html")]
 struct CoveragePage {
@@ -119,21 +173,24 @@ struct CoveragePage {
     groups: [(&'static str, &'static str); 5],
     roles: Vec<Row>,
     tools: Vec<Row>,
+    p: Paging,
     links: bool,
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+pub async fn page(State(state): State<AppState>, user: CurrentUser, Query(ask): Query<Ask>) -> AppResult<Response> {
     let org = organisation(&user)?;
     if !sees_figures(&user) {
         return Err(AppError::Forbidden);
     }
     let (roles, tools) = rows(&standing_counts(&state.pool, org, today()).await?);
+    let (tools, p) = page_of(tools, ask.zoek.trim(), ask.pagina);
     render(&CoveragePage {
         layout: Layout::for_user(&user, "Dekking AI-geletterdheid", COVERAGE),
         groups: GROUPS,
         roles,
         tools,
+        p,
         links: sees_lists(&user),
     })
 }

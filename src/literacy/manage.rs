@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::json;
@@ -14,11 +14,11 @@ use super::certificate::{self, CertificateView};
 use super::forms::{CompletionInput, TrainingInput};
 use super::mine::{insert_with_certificate, training_in};
 use super::rules::LEVELS;
+use super::training::TrainingView;
 use super::{MANAGE, manages, options, record, training_options};
 use crate::AppState;
 use crate::applications::organisation;
 use crate::error::{AppError, AppResult};
-use crate::register::options::label_in;
 use crate::register::people;
 use crate::register::pick::{self, Among, PickView};
 use crate::register::store;
@@ -27,21 +27,6 @@ use crate::web::forms::{FormData, FormErrors, OptView};
 use crate::web::layout::Layout;
 use crate::web::user::CurrentUser;
 use crate::web::{format_date, render_status, session, today};
-
-pub struct RequirementView {
-    pub id: Uuid,
-    pub label: String,
-}
-
-pub struct TrainingView {
-    pub title: String,
-    pub provider: String,
-    pub level: String,
-    pub duration: String,
-    pub validity: String,
-    pub link: String,
-    pub requirements: Vec<RequirementView>,
-}
 
 pub struct WaitingView {
     pub id: Uuid,
@@ -89,51 +74,6 @@ pub(super) fn guard(user: &CurrentUser) -> AppResult<Uuid> {
     Ok(org)
 }
 
-async fn trainings(state: &AppState, org: Uuid) -> AppResult<Vec<TrainingView>> {
-    let rows = sqlx::query!(
-        r#"select t.training_id, t.title, t.provider, t.level, t.duration_minutes, t.validity_months, t.link,
-                  coalesce(array_agg(r.requirement_id order by r.role nulls last, lower(a.name))
-                      filter (where r.requirement_id is not null), '{}') as "req_ids!: Vec<Uuid>",
-                  coalesce(array_agg(coalesce(r.role, a.name) order by r.role nulls last, lower(a.name))
-                      filter (where r.requirement_id is not null), '{}') as "req_targets!: Vec<String>",
-                  coalesce(array_agg(r.role is not null order by r.role nulls last, lower(a.name))
-                      filter (where r.requirement_id is not null), '{}') as "req_is_role!: Vec<bool>"
-           from training t left join training_requirement r on r.training_id = t.training_id
-           left join application a on a.application_id = r.application_id
-           where t.organisation_id = $1 group by t.training_id order by lower(t.title)"#,
-        org
-    )
-    .fetch_all(&state.pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let requirements = r
-                .req_ids
-                .iter()
-                .zip(r.req_targets.iter().zip(&r.req_is_role))
-                .map(|(id, (target, is_role))| RequirementView {
-                    id: *id,
-                    label: if *is_role {
-                        format!("Iedereen met de rol {}", Role::parse(target).map(Role::label).unwrap_or(target))
-                    } else {
-                        format!("Wie {target} gebruikt")
-                    },
-                })
-                .collect();
-            TrainingView {
-                title: r.title,
-                provider: r.provider.unwrap_or_default(),
-                level: label_in(LEVELS, &r.level),
-                duration: r.duration_minutes.map(|m| format!("{m} minuten")).unwrap_or_default(),
-                validity: r.validity_months.map_or("onbeperkt".to_string(), |m| format!("{m} maanden")),
-                link: r.link.unwrap_or_default(),
-                requirements,
-            }
-        })
-        .collect())
-}
-
 async fn waiting(state: &AppState, org: Uuid) -> AppResult<Vec<WaitingView>> {
     let rows = sqlx::query!(
         r#"select c.completion_id, u.name, u.email, t.title, c.completed_on, c.evidence_link,
@@ -178,7 +118,7 @@ pub(super) async fn render(
             layout: Layout::for_user(user, "AI-geletterdheid beheren", MANAGE).with_errors(has_errors),
             dry_run_checked: !f.import.as_ref().is_some_and(|r| r.ok() && r.dry_run),
             report: f.import.take(),
-            trainings: trainings(state, org).await?,
+            trainings: super::training::read(&state.pool, org, None, super::training::TOOLS_SHOWN).await?,
             waiting: waiting(state, org).await?,
             levels: options(&levels, f.training.0.get("level")),
             req_trainings: options(&training_list, f.requirement.0.get("requirement_training")),
@@ -192,8 +132,19 @@ pub(super) async fn render(
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn page(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
-    render(&state, &user, StatusCode::OK, Forms::default()).await
+pub async fn page(State(state): State<AppState>, user: CurrentUser, Query(ask): Query<Preset>) -> AppResult<Response> {
+    // "Een eis toevoegen voor deze training" on a training's page: its form comes with that training chosen.
+    let mut f = Forms::default();
+    if let Some(training) = ask.training {
+        f.requirement.0.push("requirement_training", training.to_string());
+    }
+    render(&state, &user, StatusCode::OK, f).await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct Preset {
+    training: Option<Uuid>,
 }
 
 /// A person field's text: a member's id (sent by a client other than the form) as "Name (e-mail)", typed text

@@ -19,6 +19,7 @@ pub(crate) mod mine;
 mod requirements;
 pub mod rules;
 pub mod status;
+pub(crate) mod training;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -54,7 +55,8 @@ pub fn router() -> Router<AppState> {
         .route(MANAGE, get(manage::page))
         .route("/ai-geletterdheid/trainingen", post(manage::create_training))
         .route("/ai-geletterdheid/eisen", post(requirements::add))
-        .route("/ai-geletterdheid/eisen/{id}/verwijderen", post(requirements::remove))
+        .route("/ai-geletterdheid/trainingen/{id}", get(training::page))
+        .route("/ai-geletterdheid/eisen/{id}/verwijderen", get(training::ask_remove).post(requirements::remove))
         .route(RECORD_FOR, post(manage::record_for).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)))
         .route(IMPORT, post(import::page::import_file).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)))
         .route("/ai-geletterdheid/afrondingen/{id}/bevestigen", post(manage::confirm))

@@ -10,9 +10,9 @@ use uuid::Uuid;
 
 use super::forms::{RequirementInput, Target};
 use super::manage::{Forms, guard, refused, render};
-use super::{MANAGE, record};
+use super::{MANAGE, record, training};
 use crate::AppState;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::register::pick::{self, Among, NotPicked};
 use crate::web::forms::{FormData, FormErrors};
 use crate::web::session;
@@ -126,10 +126,14 @@ async fn why_not_added(
     })
 }
 
+/// Remove a requirement (after "Eis verwijderen" asked, `training::ask_remove`) with its audit event, and go
+/// back to the training's page saying what went. Removed already (sent twice, or by someone else): said so.
 #[tracing::instrument(skip_all)]
 pub async fn remove(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
     let org = guard(&user)?;
     let mut tx = state.pool.begin().await?;
+    // Named before it goes, for the message; gone meanwhile, the delete finds nothing either.
+    let what = training::named(&mut *tx, org, id).await?;
     let gone = sqlx::query!(
         "delete from training_requirement where requirement_id = $1 and organisation_id = $2
          returning training_id, role, application_id",
@@ -137,11 +141,15 @@ pub async fn remove(State(state): State<AppState>, user: CurrentUser, Path(id): 
         org
     )
     .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(AppError::NotFound)?;
+    .await?;
+    let (Some(what), Some(gone)) = (what, gone) else {
+        drop(tx);
+        return session::flash_redirect(&state.pool, &user, "Deze eis was al verwijderd.", MANAGE).await;
+    };
     let before = json!({"training_id": gone.training_id, "role": gone.role, "application_id": gone.application_id});
     record(&mut tx, &user, org, "literacy.requirement_removed", ("training_requirement", id), Some(before), None)
         .await?;
     tx.commit().await?;
-    session::flash_redirect(&state.pool, &user, "De eis is verwijderd.", MANAGE).await
+    let message = format!("De eis is verwijderd: „{}” is niet meer vereist voor {}.", what.title, what.whom);
+    session::flash_redirect(&state.pool, &user, &message, &training::href(what.training_id)).await
 }

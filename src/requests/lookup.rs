@@ -10,7 +10,9 @@ use crate::allowed::{self, Tool, Which};
 use crate::error::AppResult;
 use crate::register::fields::DATA_CLASSES;
 use crate::register::machine::WorkflowStatus;
-use crate::register::requests::store::{self, Match};
+use crate::register::requests::RequestStatus;
+use crate::register::requests::store::{self, Match, OwnMatch};
+use crate::web::{dutch_time, format_date};
 
 /// What the register says about one matching tool (also the look-up's JSON for the request form's script).
 #[derive(serde::Serialize)]
@@ -122,6 +124,47 @@ pub async fn look_up(state: &AppState, org: Uuid, name: &str) -> AppResult<Vec<F
             None => describe_other(m),
         })
         .collect())
+}
+
+/// A request the reader made before for (about) the tool looked up, and what has become of it.
+#[derive(serde::Serialize)]
+pub struct Earlier {
+    pub text: String,
+    /// The request's page.
+    pub href: String,
+}
+
+fn earlier(m: &OwnMatch) -> Earlier {
+    let (tool, on) = (&m.tool_name, format_date(dutch_time(m.created_at).date()));
+    let text = match RequestStatus::parse(&m.status).unwrap_or(RequestStatus::Concept) {
+        RequestStatus::Concept => format!(
+            "U heeft op {on} al een aanvraag voor „{tool}” opgeslagen als concept. Vul die aan en dien hem in, \
+             in plaats van een nieuwe te beginnen."
+        ),
+        RequestStatus::Ingediend => format!("U vroeg „{tool}” al aan op {on}. De CISO bekijkt uw aanvraag."),
+        RequestStatus::VraagGesteld => {
+            format!(
+                "U vroeg „{tool}” al aan op {on}. De CISO heeft u een vraag gesteld: beantwoord die bij uw aanvraag."
+            )
+        }
+        RequestStatus::Geaccepteerd => {
+            format!("Uw aanvraag voor „{tool}” van {on} is geaccepteerd; de registratie wordt aangevuld.")
+        }
+        RequestStatus::Gekoppeld => format!("Uw aanvraag voor „{tool}” van {on} valt onder een bestaande registratie."),
+        RequestStatus::Afgewezen => {
+            format!("Uw aanvraag voor „{tool}” van {on} is afgewezen. Lees waarom voordat u hem opnieuw aanvraagt.")
+        }
+    };
+    Earlier { text, href: format!("/aanvragen/{}", m.id) }
+}
+
+/// The reader's own earlier requests for the tool looked up (open ones first): a second request for the same
+/// tool is not made unawares.
+pub async fn earlier_requests(state: &AppState, org: Uuid, user: Uuid, name: &str) -> AppResult<Vec<Earlier>> {
+    if name.trim().is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(store::own_matching(&state.pool, org, user, name).await?.iter().map(earlier).collect())
 }
 
 /// What an existing registration allows, for a request linked to it: as the allowed-tools page says it, a

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::forms::RequestInput;
-use super::lookup::{self, Finding};
+use super::lookup::{self, Earlier, Finding};
 use super::views::FormOptions;
 use super::{done, organisation};
 use crate::AppState;
@@ -38,6 +38,8 @@ pub struct NewPage {
     /// A look-up was done (the form follows it).
     pub looked_up: bool,
     pub findings: Vec<Finding>,
+    /// The reader's own earlier requests for the tool.
+    pub earlier: Vec<Earlier>,
     pub any_allowed: bool,
     pub input: FormData,
     pub errors: FormErrors,
@@ -55,11 +57,13 @@ async fn new_page(
     let org = organisation(user)?;
     let naam = naam.trim().chars().take(100).collect::<String>();
     let findings = lookup::look_up(state, org, &naam).await?;
+    let earlier = lookup::earlier_requests(state, org, user.user_id, &naam).await?;
     let page = NewPage {
         layout: Layout::for_user(user, "Nieuwe AI-tool aanvragen", "/aanvragen/nieuw").with_errors(!errors.is_empty()),
         looked_up: !naam.is_empty() || !input.0.is_empty(),
         any_allowed: findings.iter().any(Finding::allowed),
         findings,
+        earlier,
         options: FormOptions::of(&input),
         naam,
         input,
@@ -119,5 +123,6 @@ pub async fn look_up(
     let org = organisation(&user)?;
     let naam = q.naam.trim().chars().take(100).collect::<String>();
     let findings = lookup::look_up(&state, org, &naam).await?;
-    Ok(Json(serde_json::json!({ "naam": naam, "findings": findings })).into_response())
+    let earlier = lookup::earlier_requests(&state, org, user.user_id, &naam).await?;
+    Ok(Json(serde_json::json!({ "naam": naam, "findings": findings, "earlier": earlier })).into_response())
 }

@@ -145,3 +145,56 @@ async fn the_look_up_answers_as_json_while_the_name_is_typed() {
     assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
     assert!(r.text().await.unwrap().contains("opzoeken-direct"));
 }
+
+/// A second request for the same tool by the same person is not made unawares: the look-up names the
+/// requester's own earlier requests for (about) that name, open ones first, each with the way to it; on the
+/// page and in the JSON, and never someone else's.
+#[tokio::test]
+async fn the_look_up_names_the_requesters_own_earlier_requests_for_the_tool() {
+    let w = world().await;
+    let app = &w.app;
+    let mw = app.logged_in(MW).await;
+    let ciso = app.logged_in(CISO).await;
+    let other = app.logged_in("mw2@aanvraagdam.example").await;
+
+    // Nothing asked yet: the page invites the request.
+    let html = page(app, &mw, "/aanvragen/nieuw?naam=Otter").await;
+    assert!(html.contains("„Otter” staat nog niet in het register. Vraag de tool hieronder aan."), "{html}");
+    assert!(!html.contains("Bekijk uw aanvraag"));
+
+    let sent = submitted(app, &mw, &with(FULL, &[("tool_name", "Otter notulist")])).await;
+    let html = page(app, &mw, "/aanvragen/nieuw?naam=otter").await;
+    let today = airegister::web::format_date(airegister::web::today());
+    assert!(
+        html.contains(&format!("U vroeg „Otter notulist” al aan op {today}. De CISO bekijkt uw aanvraag.")),
+        "{html}"
+    );
+    assert!(html.contains(&format!("href=\"/aanvragen/{sent}\">Bekijk uw aanvraag")));
+    assert!(html.contains("„otter” staat nog niet in het register.</p>"), "no invitation to ask again: {html}");
+    // A longer name that holds the one asked for is found too ("Otter notulist Pro" holds "Otter notulist").
+    assert!(
+        page(app, &mw, "/aanvragen/nieuw?naam=Otter+notulist+Pro").await.contains("U vroeg „Otter notulist” al aan")
+    );
+    // Not someone else's, and not another tool.
+    assert!(!page(app, &other, "/aanvragen/nieuw?naam=otter").await.contains("Bekijk uw aanvraag"));
+    assert!(!page(app, &mw, "/aanvragen/nieuw?naam=Copilot").await.contains("Bekijk uw aanvraag"));
+
+    // A question asked, a concept, a rejection: each says what to do, the open ones first.
+    act(app, &ciso, sent, "vraag", &[("question", "Welke vergaderingen?")]).await;
+    let r = app.post(&mw, "/aanvragen/nieuw", &[("tool_name", "Otter"), ("actie", "opslaan")]).await;
+    assert_eq!(r.status(), 303);
+    let rejected = submitted(app, &mw, &with(FULL, &[("tool_name", "otter.ai")])).await;
+    assert_eq!(act(app, &ciso, rejected, "afwijzen", &[("reason", "Buiten de EER.")]).await.status(), 303);
+    let a = lookup_json(app, &mw, "otter").await;
+    let texts: Vec<&str> = a["earlier"].as_array().unwrap().iter().map(|e| e["text"].as_str().unwrap()).collect();
+    assert_eq!(texts.len(), 3, "{a}");
+    assert!(
+        texts[2].starts_with("Uw aanvraag voor „otter.ai” van")
+            && texts[2].ends_with("is afgewezen. Lees waarom voordat u hem opnieuw aanvraagt."),
+        "{a}"
+    );
+    assert!(texts[..2].iter().any(|t| t.contains("heeft u een vraag gesteld: beantwoord die bij uw aanvraag")), "{a}");
+    assert!(texts[..2].iter().any(|t| t.contains("al een aanvraag voor „Otter” opgeslagen als concept")), "{a}");
+    assert_eq!(a["earlier"][2]["href"], format!("/aanvragen/{rejected}"));
+    assert_eq!(lookup_json(app, &other, "otter").await["earlier"], json!([]));
+}

@@ -182,6 +182,34 @@ pub async fn matching_registrations(pool: &PgPool, org: Uuid, name: &str) -> sql
     .await
 }
 
+/// A request of the reader's own for a tool of (about) the name looked up.
+pub struct OwnMatch {
+    pub id: Uuid,
+    pub tool_name: String,
+    pub status: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// The reader's own requests for a tool whose name holds the name looked up or is held in it ("ChatGPT" and
+/// "ChatGPT Team"), those still open first, then the newest: so a second request for the same tool is not made
+/// unawares. From the requester's index (a person has few requests).
+pub async fn own_matching(pool: &PgPool, org: Uuid, user: Uuid, name: &str) -> sqlx::Result<Vec<OwnMatch>> {
+    let lower = name.trim().to_lowercase();
+    sqlx::query_as!(
+        OwnMatch,
+        r#"select request_id as id, tool_name, status, created_at from tool_request
+            where requested_by = $2 and organisation_id = $1
+              and (strpos(lower(tool_name), $3) > 0 or strpos($3, lower(btrim(tool_name))) > 0)
+            order by status in ('geaccepteerd', 'gekoppeld', 'afgewezen'), created_at desc
+            limit 3"#,
+        org,
+        user,
+        lower
+    )
+    .fetch_all(pool)
+    .await
+}
+
 /// One registration as the look-up sees it (a request linked to it shows the decision's reason).
 pub async fn registration_match(pool: &PgPool, org: Uuid, id: Uuid) -> sqlx::Result<Option<Match>> {
     sqlx::query_as!(

@@ -215,6 +215,18 @@ async function publicDetail({ page }) {
   await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Waarderen WOZ-objecten' }).click()]);
 }
 
+// A training's own page, as its title on "AI-geletterdheid beheren" opens it.
+async function literacyTraining({ page }) {
+  await page.goto('/ai-geletterdheid/beheer');
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Copilot veilig gebruiken', exact: true }).click()]);
+}
+
+// "Eis verwijderen" opens a page that asks first (nothing is removed here).
+async function literacyRemoveQuestion({ page }) {
+  await literacyTraining({ page });
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: /^Eis verwijderen\b/ }).first().click()]);
+}
+
 async function accountWithErrors({ page }) {
   await page.goto('/account');
   await submitAndStatus(page, 'Wachtwoord wijzigen');
@@ -428,6 +440,9 @@ const PAGES = [
   page('AI-beleid', 'medewerker', '/beleid', { has: 'Versies', reflow: true }),
   page('AI-beleid: versies vergeleken', 'medewerker', '/beleid/vergelijken?van=1&naar=2', { has: 'Toegevoegd' }),
   page('AI-beleid: concept', 'beheerder', '/beleid/concept', { has: 'Concept opslaan' }),
+  page('AI-geletterdheid: a training', 'beheerder', literacyTraining, { has: 'Vereist voor wie een tool gebruikt', reflow: true }),
+  page('AI-geletterdheid: eis verwijderen?', 'beheerder', literacyRemoveQuestion, { has: 'Annuleren, de eis blijft', reflow: true }),
+  page('AI-geletterdheid: dekking', 'ciso', '/ai-geletterdheid/dekking', { has: 'Per tool', reflow: true }),
   page('AI-beleid: wie heeft het gelezen', 'directie', '/beleid/versie/2/dekking', { has: 'Nog niet bevestigd' }),
   page('account', 'medewerker', '/account', { reflow: true }),
   page('account, password change with errors', 'medewerker', accountWithErrors, { reflow: true }),

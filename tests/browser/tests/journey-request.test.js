@@ -85,6 +85,15 @@ test('a request is saved as a concept with only its name, completed later and th
     await m.press('Opslaan als concept');
     assert.match(await h.flash(page), /opgeslagen als concept/);
     assert.match(await q.state(page), /^Concept/);
+    const concept = new URL(page.url()).pathname;
+    // Asking for the same tool again: while the name is typed, the look-up says there is a concept already and
+    // leads to it (not a second request unawares).
+    await h.visit(page, '/aanvragen/nieuw');
+    await page.getByLabel('Naam van de tool').pressSequentially(req.tool, { delay: 10 });
+    const live = page.locator('#opzoeken-direct');
+    await live.getByText(/opgeslagen als concept/).waitFor();
+    assert.match(await live.innerText(), new RegExp(`al een aanvraag voor „${req.tool}” opgeslagen als concept`));
+    assert.equal(await live.getByRole('link', { name: 'Bekijk uw aanvraag' }).getAttribute('href'), concept);
     // Later: the concept's page has the form; complete it and submit.
     await r.navigate(page, 'Mijn aanvragen');
     assert.match(await q.row(page, req.tool).innerText(), /Concept/);

@@ -118,11 +118,16 @@ test('the administrator requires a training for a tool found by name; a name tha
     assert.match(await h.flash(page), /De eis is toegevoegd/);
     const requirement = page.locator('li li', { hasText: 'Vereist: Wie Gemini (gratis) gebruikt' });
     assert.equal(await requirement.count(), 1, await page.locator('main').innerText());
-    // Leave the demo as it was.
-    // Its button says which requirement it removes (for a screen reader; the rest of the text is hidden).
-    const remove = requirement.getByRole('button');
+    // Leave the demo as it was. The link says which requirement it removes (for a screen reader; the rest of
+    // the text is hidden), and the page it opens asks before anything goes.
+    const remove = requirement.getByRole('link', { name: /^Eis verwijderen\b/ });
     assert.match(await remove.textContent(), /^Eis verwijderen: .*, Wie Gemini \(gratis\) gebruikt$/);
     await Promise.all([page.waitForNavigation(), remove.click()]);
+    assert.match(await page.locator('main').innerText(), /is dan niet meer vereist voor de gebruikers van Gemini \(gratis\)\./);
+    await h.checkPage(page, 'Eis verwijderen: the question');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Eis verwijderen' }).click()]);
+    assert.match(await h.flash(page), /De eis is verwijderd: „.*” is niet meer vereist voor de gebruikers van Gemini \(gratis\)\./);
+    await h.checkPage(page, 'A training\'s page');
   } finally {
     await admin.context.close();
   }
@@ -146,7 +151,9 @@ test('without JavaScript the field searches with its Zoeken button (Enter in the
     await Promise.all([page.waitForNavigation(), h.clickButton(back, 'Eis toevoegen')]);
     assert.match(await h.flash(page), /De eis is toegevoegd/);
     const requirement = page.locator('li li', { hasText: 'Vereist: Wie Gemini (gratis) gebruikt' });
-    await Promise.all([page.waitForNavigation(), requirement.getByRole('button', { name: /^Eis verwijderen\b.*Wie Gemini \(gratis\) gebruikt$/ }).click()]);
+    await Promise.all([page.waitForNavigation(), requirement.getByRole('link', { name: /^Eis verwijderen\b.*Wie Gemini \(gratis\) gebruikt$/ }).click()]);
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Eis verwijderen' }).click()]);
+    assert.match(await h.flash(page), /De eis is verwijderd/);
   } finally {
     await admin.context.close();
   }

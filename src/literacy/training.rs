@@ -1,0 +1,260 @@
+//! A training's own page: what it is and whom it is required of, per role and per tool. A training required
+//! of the users of every high-risk tool has hundreds of tool requirements; the administrator's page shows the
+//! first few of each training and this page all of them, paged and searchable by the tool's name. Also the page
+//! that asks before a requirement is removed (it was removed at the first click).
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use uuid::Uuid;
+
+use super::MANAGE;
+use super::manage::guard;
+use super::rules::LEVELS;
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::register::options::label_in;
+use crate::roles::Role;
+use crate::util::escape_like;
+use crate::web::layout::Layout;
+use crate::web::user::CurrentUser;
+use crate::web::{render_status, session};
+
+/// The tool requirements the administrator's page shows per training; the rest are on the training's page.
+pub const TOOLS_SHOWN: i64 = 5;
+/// Tool requirements per page of a training's page.
+pub const TOOLS_PER_PAGE: i64 = 50;
+
+/// A training's page address.
+pub fn href(id: Uuid) -> String {
+    format!("/ai-geletterdheid/trainingen/{id}")
+}
+
+pub struct RequirementView {
+    pub id: Uuid,
+    /// "Iedereen met de rol Medewerker", "Wie Copilot gebruikt".
+    pub label: String,
+    /// The tool's registration and name, for a link to it.
+    pub tool: Option<(Uuid, String)>,
+}
+
+pub struct TrainingView {
+    pub id: Uuid,
+    pub title: String,
+    pub provider: String,
+    pub level: String,
+    pub duration: String,
+    pub validity: String,
+    pub link: String,
+    pub roles: Vec<RequirementView>,
+    /// The first tool requirements by the tool's name ([`TOOLS_SHOWN`] on the administrator's page).
+    pub tools: Vec<RequirementView>,
+    /// How many tools require the training.
+    pub tool_count: i64,
+}
+
+fn role_requirement(id: Uuid, role: &str) -> RequirementView {
+    RequirementView {
+        id,
+        label: format!("Iedereen met de rol {}", Role::parse(role).map(Role::label).unwrap_or(role)),
+        tool: None,
+    }
+}
+
+fn tool_requirement(id: Uuid, tool: Uuid, name: &str) -> RequirementView {
+    RequirementView { id, label: format!("Wie {name} gebruikt"), tool: Some((tool, name.to_string())) }
+}
+
+/// The organisation's trainings by title (or the one asked for), each with its role requirements, its first
+/// `first_tools` tool requirements by the tool's name and how many tools require it: the administrator's page
+/// no longer grows with the number of tools a training is required for.
+pub async fn read(pool: &sqlx::PgPool, org: Uuid, one: Option<Uuid>, first_tools: i64) -> AppResult<Vec<TrainingView>> {
+    let rows = sqlx::query!(
+        r#"select t.training_id, t.title, t.provider, t.level, t.duration_minutes, t.validity_months, t.link,
+                  coalesce(rr.ids, '{}') as "role_ids!: Vec<Uuid>", coalesce(rr.roles, '{}') as "roles!: Vec<String>",
+                  coalesce(tr.ids, '{}') as "tool_req_ids!: Vec<Uuid>", coalesce(tr.tools, '{}') as "tool_ids!: Vec<Uuid>",
+                  coalesce(tr.names, '{}') as "tool_names!: Vec<String>",
+                  (select count(*) from training_requirement c
+                    where c.training_id = t.training_id and c.application_id is not null) as "tool_count!"
+           from training t
+           left join lateral (select array_agg(r.requirement_id order by r.role) as ids,
+                                     array_agg(r.role order by r.role) as roles
+                              from training_requirement r where r.training_id = t.training_id and r.role is not null) rr
+             on true
+           left join lateral (select array_agg(f.requirement_id order by f.o) as ids,
+                                     array_agg(f.application_id order by f.o) as tools, array_agg(f.name order by f.o) as names
+                              from (select r.requirement_id, r.application_id, a.name,
+                                           row_number() over (order by lower(a.name), r.requirement_id) as o
+                                    from training_requirement r join application a using (application_id)
+                                    where r.training_id = t.training_id
+                                    order by lower(a.name), r.requirement_id limit $3) f) tr on true
+           where t.organisation_id = $1 and ($2::uuid is null or t.training_id = $2)
+           order by lower(t.title)"#,
+        org,
+        one,
+        first_tools
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| TrainingView {
+            id: r.training_id,
+            title: r.title,
+            provider: r.provider.unwrap_or_default(),
+            level: label_in(LEVELS, &r.level),
+            duration: r.duration_minutes.map(|m| format!("{m} minuten")).unwrap_or_default(),
+            validity: r.validity_months.map_or("onbeperkt".to_string(), |m| format!("{m} maanden")),
+            link: r.link.unwrap_or_default(),
+            roles: r.role_ids.iter().zip(&r.roles).map(|(id, role)| role_requirement(*id, role)).collect(),
+            tools: r
+                .tool_req_ids
+                .iter()
+                .zip(r.tool_ids.iter().zip(&r.tool_names))
+                .map(|(id, (tool, name))| tool_requirement(*id, *tool, name))
+                .collect(),
+            tool_count: r.tool_count,
+        })
+        .collect())
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct Ask {
+    /// A part of the tool's name.
+    pub zoek: String,
+    pub pagina: Option<u32>,
+}
+
+#[derive(Template)]
+#[template(path = "literacy/training.html")]
+struct TrainingPage {
+    layout: Layout,
+    t: TrainingView,
+    /// This page's tool requirements (those whose tool's name holds `zoek`).
+    tools: Vec<RequirementView>,
+    /// How many tool requirements fit `zoek`.
+    found: i64,
+    zoek: String,
+    page: i64,
+    pages: i64,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+}
+
+fn page_href(id: Uuid, zoek: &str, page: i64) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    if !zoek.is_empty() {
+        s.append_pair("zoek", zoek);
+    }
+    s.append_pair("pagina", &page.to_string());
+    format!("{}?{}", href(id), s.finish())
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    Query(ask): Query<Ask>,
+) -> AppResult<Response> {
+    let org = guard(&user)?;
+    let t = read(&state.pool, org, Some(id), 0).await?.pop().ok_or(AppError::NotFound)?;
+    let zoek = ask.zoek.trim().to_string();
+    let pattern = format!("%{}%", escape_like(&zoek));
+    let found = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from training_requirement r join application a using (application_id)
+           where r.training_id = $1 and a.name ilike $2"#,
+        id,
+        pattern
+    )
+    .fetch_one(&state.pool)
+    .await?;
+    let pages = ((found + TOOLS_PER_PAGE - 1) / TOOLS_PER_PAGE).max(1);
+    let page = i64::from(ask.pagina.unwrap_or(1)).clamp(1, pages);
+    let tools = sqlx::query!(
+        r#"select r.requirement_id, r.application_id as "application_id!", a.name
+           from training_requirement r join application a using (application_id)
+           where r.training_id = $1 and a.name ilike $2
+           order by lower(a.name), r.requirement_id limit $3 offset $4"#,
+        id,
+        pattern,
+        TOOLS_PER_PAGE,
+        (page - 1) * TOOLS_PER_PAGE
+    )
+    .fetch_all(&state.pool)
+    .await?
+    .into_iter()
+    .map(|r| tool_requirement(r.requirement_id, r.application_id, &r.name))
+    .collect();
+    render_status(
+        StatusCode::OK,
+        &TrainingPage {
+            layout: Layout::for_user(&user, &t.title, MANAGE),
+            tools,
+            found,
+            prev_href: (page > 1).then(|| page_href(id, &zoek, page - 1)),
+            next_href: (page < pages).then(|| page_href(id, &zoek, page + 1)),
+            zoek,
+            page,
+            pages,
+            t,
+        },
+    )
+}
+
+/// One requirement as its removal names it.
+pub struct Named {
+    pub training_id: Uuid,
+    pub title: String,
+    /// "iedereen met de rol Medewerker", "de gebruikers van Copilot".
+    pub whom: String,
+}
+
+pub async fn named(db: impl sqlx::PgExecutor<'_>, org: Uuid, id: Uuid) -> AppResult<Option<Named>> {
+    let r = sqlx::query!(
+        r#"select r.training_id, t.title, r.role, a.name as "tool?"
+           from training_requirement r join training t using (training_id)
+           left join application a on a.application_id = r.application_id
+           where r.requirement_id = $1 and r.organisation_id = $2"#,
+        id,
+        org
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(r.map(|r| Named {
+        training_id: r.training_id,
+        title: r.title,
+        whom: match (r.role, r.tool) {
+            (Some(role), _) => {
+                format!("iedereen met de rol {}", Role::parse(&role).map(Role::label).unwrap_or(&role))
+            }
+            (None, Some(tool)) => format!("de gebruikers van {tool}"),
+            (None, None) => String::new(),
+        },
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "literacy/remove.html")]
+struct RemovePage {
+    layout: Layout,
+    id: Uuid,
+    r: Named,
+    back: String,
+}
+
+/// "Eis verwijderen": what goes, and a button that removes it (the form posts to the same address).
+#[tracing::instrument(skip_all)]
+pub async fn ask_remove(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+    let org = guard(&user)?;
+    let Some(r) = named(&state.pool, org, id).await? else {
+        // Removed meanwhile (another tab, another administrator): say so where the requirements are.
+        return session::flash_redirect(&state.pool, &user, "Deze eis was al verwijderd.", MANAGE).await;
+    };
+    render_status(
+        StatusCode::OK,
+        &RemovePage { layout: Layout::for_user(&user, "Eis verwijderen", MANAGE), id, back: href(r.training_id), r },
+    )
+}

@@ -1,0 +1,173 @@
+//! A training required of the users of many tools: the administrator's page shows the first few per training,
+//! the training's own page all of them (paged, searchable by the tool's name), the coverage page pages its
+//! tools, and "Eis verwijderen" asks first, removes with an audit event and says what went.
+
+use airegister::auth::roles::Role;
+use uuid::Uuid;
+
+use crate::helpers::{TestApp, location, page};
+
+const ADMIN: &str = "beheer@lingewaard.example";
+const MW: &str = "mw@lingewaard.example";
+const CISO: &str = "ciso@lingewaard.example";
+
+/// `n` copies of registration `of`, named "Tool 001" … (the original is "Tool 000"), each with `user` as its
+/// Responsible and required training `training`.
+async fn tools_requiring(app: &TestApp, of: Uuid, n: i32, user: Uuid, training: Uuid) {
+    let columns: String = sqlx::query_scalar(
+        "select string_agg(column_name, ', ' order by ordinal_position) from information_schema.columns
+         where table_name = 'application' and is_generated = 'NEVER' and column_name not in ('application_id', 'name')",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let copy = format!(
+        "insert into application (application_id, name, {columns})
+         select gen_random_uuid(), 'Tool ' || lpad(i::text, 3, '0'), {cols}
+         from application a, generate_series(1, $2) i where a.application_id = $1",
+        cols = columns.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
+    );
+    sqlx::query(&copy).bind(of).bind(n).execute(&app.pool).await.unwrap();
+    sqlx::query("update application set name = 'Tool 000' where application_id = $1")
+        .bind(of)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "insert into rasci_assignment (rasci_id, application_id, letter, user_id)
+         select gen_random_uuid(), application_id, 'R', $2 from application
+         where name like 'Tool %' and application_id <> $1",
+    )
+    .bind(of)
+    .bind(user)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into training_requirement (requirement_id, organisation_id, training_id, application_id)
+         select gen_random_uuid(), organisation_id, $1, application_id from application where name like 'Tool %'",
+    )
+    .bind(training)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+async fn requirement_of(app: &TestApp, tool: &str) -> Uuid {
+    sqlx::query_scalar(
+        "select r.requirement_id from training_requirement r join application a using (application_id) where a.name = $1",
+    )
+    .bind(tool)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_training_required_by_many_tools() {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente Lingewaard", "gm1705").await;
+    app.user(ADMIN, org, &[Role::Medewerker, Role::Beheerder]).await;
+    let mw = app.user(MW, org, &[Role::Medewerker]).await;
+    app.user(CISO, org, &[Role::Medewerker, Role::Ciso]).await;
+    let admin = app.logged_in(ADMIN).await;
+    let ciso = app.logged_in(CISO).await;
+    let emp = app.logged_in(MW).await;
+
+    let fields = [("title", "Hoog-risico AI"), ("level", "gevorderd")];
+    assert_eq!(app.post(&admin, "/ai-geletterdheid/trainingen", &fields).await.status(), 303);
+    let training: Uuid = sqlx::query_scalar("select training_id from training").fetch_one(&app.pool).await.unwrap();
+    let basis = training.to_string();
+    let role = [("requirement_training", basis.as_str()), ("role", "medewerker")];
+    assert_eq!(app.post(&admin, "/ai-geletterdheid/eisen", &role).await.status(), 303);
+    let first = crate::requests::registration(&app, &ciso, "Tool", mw, "in_gebruik", "").await;
+    app.rasci(first, mw, "R").await;
+    tools_requiring(&app, first, 61, mw, training).await;
+
+    // The administrator's page: the role, the first five tools by name, and the way to all 62.
+    let manage = page(&app, &admin, "/ai-geletterdheid/beheer").await;
+    assert!(manage.contains("Vereist: Iedereen met de rol Medewerker"), "{manage}");
+    for shown in ["Tool 000", "Tool 001", "Tool 004"] {
+        assert!(manage.contains(&format!(">{shown}</a> gebruikt")), "{shown} shown");
+    }
+    assert!(!manage.contains("Tool 005"), "only the first five tools");
+    let href = format!("/ai-geletterdheid/trainingen/{training}");
+    assert!(manage.contains(&format!("{href}#kop-tools\">Alle 62 tools die „Hoog-risico AI” vereisen")), "{manage}");
+
+    // The training's page: 50 tools a page, by name, with the way on and back.
+    let one = page(&app, &admin, &href).await;
+    assert!(one.contains("62 tools vereisen deze training") && one.contains("Pagina 1 van 2"), "{one}");
+    assert!(one.contains("Tool 049") && !one.contains("Tool 050"));
+    assert!(one.contains(&format!("{href}?pagina=2")) && one.contains("Iedereen met de rol Medewerker"));
+    let two = page(&app, &admin, &format!("{href}?pagina=2")).await;
+    assert!(two.contains("Tool 050") && two.contains("Tool 061") && !two.contains("Tool 049"));
+    assert!(two.contains(&format!("{href}?pagina=1")) && !two.contains("pagina=3"));
+    let past = page(&app, &admin, &format!("{href}?pagina=9")).await;
+    assert!(past.contains("Tool 061"), "a page past the end shows the last");
+    // Searched by the tool's name; LIKE's own characters are only themselves.
+    let found = page(&app, &admin, &format!("{href}?zoek=tool+05")).await;
+    assert!(
+        found.contains("10 tools gevonden met „tool 05”") && found.contains("Tool 059") && !found.contains("Tool 060")
+    );
+    let none = page(&app, &admin, &format!("{href}?zoek=%25")).await;
+    assert!(none.contains("Geen tool gevonden met „%”"), "{none}");
+    // The way to add one for this training: the form comes with it chosen.
+    let preset = page(&app, &admin, &format!("/ai-geletterdheid/beheer?training={training}")).await;
+    assert!(preset.contains(&format!("<option value=\"{training}\" selected")), "{preset}");
+    // Only the administrator, only the organisation's own.
+    assert_eq!(app.get(&emp, &href).await.status(), 403);
+    assert_eq!(app.get(&admin, &format!("/ai-geletterdheid/trainingen/{}", Uuid::now_v7())).await.status(), 404);
+
+    // The coverage pages its tools (62 rows was one page): 50 a page, searchable, the roles in full.
+    let cov = page(&app, &ciso, "/ai-geletterdheid/dekking").await;
+    assert!(cov.contains(">Tool 049<") && !cov.contains(">Tool 050<") && cov.contains("Pagina 1 van 2"), "{cov}");
+    assert!(cov.contains(">Medewerker<"));
+    let cov2 = page(&app, &ciso, "/ai-geletterdheid/dekking?pagina=2").await;
+    assert!(cov2.contains(">Tool 061<") && !cov2.contains(">Tool 000<"));
+    let cov_found = page(&app, &ciso, "/ai-geletterdheid/dekking?zoek=TOOL+06").await;
+    assert!(cov_found.contains("2 tools gevonden met „TOOL 06”") && cov_found.contains(">Tool 061<"), "{cov_found}");
+    assert!(!cov_found.contains(">Tool 059<") && !cov_found.contains("Pagina 1 van"));
+
+    // "Eis verwijderen" asks first, saying what goes.
+    let id = requirement_of(&app, "Tool 003").await;
+    let remove = format!("/ai-geletterdheid/eisen/{id}/verwijderen");
+    assert!(manage.contains(&format!("href=\"{remove}\"")), "the list links to the question, it removes nothing");
+    let ask = page(&app, &admin, &remove).await;
+    assert!(ask.contains("„Hoog-risico AI” is dan niet meer vereist voor de gebruikers van Tool 003."), "{ask}");
+    assert!(ask.contains(&format!("action=\"{remove}\"")) && ask.contains(&format!("href=\"{href}\"")));
+    assert_eq!(app.get(&emp, &remove).await.status(), 403);
+    assert_eq!(app.post(&emp, &remove, &[]).await.status(), 403);
+    let n = |sql: &'static str| app.count(sql, id);
+    assert_eq!(
+        n("select count(*) from training_requirement where requirement_id = $1").await,
+        1,
+        "asking removed nothing"
+    );
+
+    // Removed: back on the training's page, saying what went, with its audit event.
+    let r = app.post(&admin, &remove, &[]).await;
+    assert_eq!((r.status().as_u16(), location(&r)), (303, href.clone()));
+    let after = page(&app, &admin, &href).await;
+    assert!(
+        after.contains("De eis is verwijderd: „Hoog-risico AI” is niet meer vereist voor de gebruikers van Tool 003.")
+    );
+    assert!(after.contains("61 tools vereisen") && !after.contains(">Tool 003</a>"));
+    assert_eq!(n("select count(*) from training_requirement where requirement_id = $1").await, 0);
+    let audited = "select count(*) from audit_event where object_id = $1 and action = 'literacy.requirement_removed'";
+    assert_eq!(n(audited).await, 1);
+    // Sent again (a second tab) or asked after it went: said so, nothing else happens.
+    let again = app.post(&admin, &remove, &[]).await;
+    assert_eq!((again.status().as_u16(), location(&again)), (303, "/ai-geletterdheid/beheer".to_string()));
+    assert!(page(&app, &admin, "/ai-geletterdheid/beheer").await.contains("Deze eis was al verwijderd."));
+    assert_eq!(n(audited).await, 1);
+    let asked = app.get(&admin, &remove).await;
+    assert_eq!((asked.status().as_u16(), location(&asked)), (303, "/ai-geletterdheid/beheer".to_string()));
+
+    // A role requirement names the role.
+    let role_req: Uuid = sqlx::query_scalar("select requirement_id from training_requirement where role is not null")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let ask = page(&app, &admin, &format!("/ai-geletterdheid/eisen/{role_req}/verwijderen")).await;
+    assert!(ask.contains("is dan niet meer vereist voor iedereen met de rol Medewerker."), "{ask}");
+}
