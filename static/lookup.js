@@ -9,6 +9,7 @@
     return;
   }
   var url = live.getAttribute("data-lookup");
+  var hint = document.getElementById("opzoeken-uitleg");
   var timer = null;
   var asked = 0;
 
@@ -45,12 +46,17 @@
 
   function show(naam, findings, earlier) {
     live.textContent = "";
+    // The hint to type a name first has been followed.
+    if (hint) {
+      hint.hidden = true;
+    }
     // The employee's own earlier requests for this tool first: not a second one unawares.
     (earlier || []).forEach(function (e) {
-      var box = el("div", "utrecht-alert app-answer app-permission--onder_voorwaarden");
+      var box = el("div", "utrecht-alert utrecht-alert--info app-answer");
       var p = el("p", "utrecht-paragraph");
       p.appendChild(el("strong", "", e.text + " "));
       var a = el("a", "utrecht-link", "Bekijk uw aanvraag");
+      a.appendChild(el("span", "app-visually-hidden", " " + e.about));
       a.href = e.href;
       p.appendChild(a);
       var message = el("div", "utrecht-alert__message");

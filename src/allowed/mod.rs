@@ -18,6 +18,7 @@ use crate::error::AppResult;
 use crate::register::fields::{DATA_CLASSES, PERMISSIONS, label_of};
 use crate::register::richtext;
 use crate::web::layout::Layout;
+use crate::web::paging::{self, Pager};
 use crate::web::render;
 
 pub fn router() -> Router<AppState> {
@@ -307,11 +308,8 @@ struct Page {
     tools: Vec<Tool>,
     /// All tools matching the search (the table shows one page of them).
     total: i64,
-    page: i64,
-    pages: i64,
+    pager: Pager,
     zoek: String,
-    prev_href: Option<String>,
-    next_href: Option<String>,
     /// The tools to choose from in the question form; None when there are too many (the name is typed).
     choices: Option<Vec<(Uuid, String)>>,
     ask_naam: String,
@@ -356,15 +354,6 @@ fn breakable(label: &str) -> String {
     out
 }
 
-fn page_href(zoek: &str, page: i64) -> String {
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    if !zoek.is_empty() {
-        s.append_pair("zoek", zoek);
-    }
-    s.append_pair("pagina", &page.to_string());
-    format!("/toegestane-tools?{}", s.finish())
-}
-
 async fn build(state: &AppState, user: &CurrentUser, ask: Ask, print: bool) -> AppResult<Page> {
     let org = organisation(user)?;
     let page = i64::from(ask.pagina.unwrap_or(1).clamp(1, 100_000));
@@ -373,7 +362,7 @@ async fn build(state: &AppState, user: &CurrentUser, ask: Ask, print: bool) -> A
     } else {
         tools(state, org, Which::Page { q: &ask.zoek, page }).await?
     };
-    let pages = if print { 1 } else { ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1) };
+    let pages = if print { 1 } else { paging::pages(total, PAGE_SIZE) };
     // A short list is offered to choose from in the question form; a long one is typed. Without a search the
     // total is already the number of listed tools.
     let listed = if print || ask.zoek.trim().is_empty() { total } else { count_listed(state, org).await? };
@@ -386,10 +375,7 @@ async fn build(state: &AppState, user: &CurrentUser, ask: Ask, print: bool) -> A
     let answer = answer(&found, &ask);
     Ok(Page {
         total,
-        page,
-        pages,
-        prev_href: (page > 1).then(|| page_href(&ask.zoek, page - 1)),
-        next_href: (page < pages).then(|| page_href(&ask.zoek, page + 1)),
+        pager: Pager::new("/toegestane-tools", &ask.zoek, "", page, pages),
         zoek: ask.zoek.clone(),
         choices,
         ask_naam: ask.naam.clone(),

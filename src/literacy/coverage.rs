@@ -16,6 +16,7 @@ use crate::applications::organisation;
 use crate::error::{AppError, AppResult};
 use crate::roles::Role;
 use crate::web::layout::Layout;
+use crate::web::paging::{self, Pager};
 use crate::web::user::CurrentUser;
 use crate::web::{format_date, render, today};
 
@@ -43,6 +44,8 @@ pub fn in_group(s: Standing, group: &str) -> bool {
 pub struct Figure {
     pub count: usize,
     pub href: String,
+    /// What the figure counts, for a screen reader's list of links ("6: ontbreekt, Medewerker").
+    pub label: String,
 }
 
 pub struct Row {
@@ -97,13 +100,17 @@ pub fn per_reason(all: &[StandingCount]) -> (Vec<(Role, Counts)>, Vec<ToolCounts
 
 /// The coverage page's rows per role and per tool, each figure a link to its list.
 pub fn rows(all: &[StandingCount]) -> (Vec<Row>, Vec<Row>) {
-    let row = |label: String, query: String, counts: Counts| Row {
-        label,
-        figures: GROUPS
+    let row = |label: String, query: String, counts: Counts| {
+        let figures = GROUPS
             .iter()
             .zip(counts)
-            .map(|((g, _), count)| Figure { count, href: format!("{COVERAGE}/lijst?{query}&stand={g}") })
-            .collect(),
+            .map(|((g, group), count)| Figure {
+                count,
+                href: format!("{COVERAGE}/lijst?{query}&stand={g}"),
+                label: format!("{count}: {}, {label}", group.to_lowercase()),
+            })
+            .collect();
+        Row { label, figures }
     };
     let (roles, tools) = per_reason(all);
     (
@@ -131,19 +138,7 @@ struct Paging {
     all: usize,
     found: usize,
     per_page: usize,
-    page: usize,
-    pages: usize,
-    prev_href: Option<String>,
-    next_href: Option<String>,
-}
-
-fn page_href(zoek: &str, page: usize) -> String {
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    if !zoek.is_empty() {
-        s.append_pair("zoek", zoek);
-    }
-    s.append_pair("pagina", &page.to_string());
-    format!("{COVERAGE}?{}#kop-tool", s.finish())
+    pager: Pager,
 }
 
 /// The tools whose name holds `zoek` (case aside), and the page of them asked for.
@@ -151,19 +146,18 @@ fn page_of(tools: Vec<Row>, zoek: &str, page: Option<u32>) -> (Vec<Row>, Paging)
     let all = tools.len();
     let wanted = zoek.to_lowercase();
     let found: Vec<Row> = tools.into_iter().filter(|r| r.label.to_lowercase().contains(&wanted)).collect();
-    let pages = found.len().div_ceil(TOOLS_PER_PAGE).max(1);
-    let page = (page.unwrap_or(1) as usize).clamp(1, pages);
-    let paging = Paging {
+    let (count, per_page) = (found.len(), TOOLS_PER_PAGE as i64);
+    let pages = paging::pages(count as i64, per_page);
+    let page = paging::clamp(page, pages);
+    let shown = found.into_iter().skip(((page - 1) * per_page) as usize).take(TOOLS_PER_PAGE).collect();
+    let p = Paging {
         zoek: zoek.to_string(),
         all,
-        found: found.len(),
+        found: count,
         per_page: TOOLS_PER_PAGE,
-        page,
-        pages,
-        prev_href: (page > 1).then(|| page_href(zoek, page - 1)),
-        next_href: (page < pages).then(|| page_href(zoek, page + 1)),
+        pager: Pager::new(COVERAGE, zoek, "kop-tools", page, pages),
     };
-    (found.into_iter().skip((page - 1) * TOOLS_PER_PAGE).take(TOOLS_PER_PAGE).collect(), paging)
+    (shown, p)
 }
 
 #[derive(Template)]

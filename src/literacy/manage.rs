@@ -135,7 +135,7 @@ pub(super) async fn render(
 pub async fn page(State(state): State<AppState>, user: CurrentUser, Query(ask): Query<Preset>) -> AppResult<Response> {
     // "Een eis toevoegen voor deze training" on a training's page: its form comes with that training chosen.
     let mut f = Forms::default();
-    if let Some(training) = ask.training {
+    if let Ok(training) = Uuid::parse_str(ask.training.trim()) {
         f.requirement.0.push("requirement_training", training.to_string());
     }
     render(&state, &user, StatusCode::OK, f).await
@@ -144,7 +144,8 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser, Query(ask): 
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct Preset {
-    training: Option<Uuid>,
+    /// A training's id; anything else is ignored (not a 400).
+    training: String,
 }
 
 /// A person field's text: a member's id (sent by a client other than the form) as "Name (e-mail)", typed text

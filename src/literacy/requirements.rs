@@ -129,8 +129,20 @@ async fn why_not_added(
 /// Remove a requirement (after "Eis verwijderen" asked, `training::ask_remove`) with its audit event, and go
 /// back to the training's page saying what went. Removed already (sent twice, or by someone else): said so.
 #[tracing::instrument(skip_all)]
-pub async fn remove(State(state): State<AppState>, user: CurrentUser, Path(id): Path<Uuid>) -> AppResult<Response> {
+pub async fn remove(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<Uuid>,
+    body: Bytes,
+) -> AppResult<Response> {
     let org = guard(&user)?;
+    // Removed already: back to the training's page the question came from (the form names it), when it is the
+    // organisation's; otherwise to the administrator's page.
+    let training = Uuid::parse_str(FormData::parse(&body).get("training").trim()).ok();
+    let gone_to = match training {
+        Some(t) if training::exists(&state.pool, org, t).await? => training::href(t),
+        _ => MANAGE.to_string(),
+    };
     let mut tx = state.pool.begin().await?;
     // Named before it goes, for the message; gone meanwhile, the delete finds nothing either.
     let what = training::named(&mut *tx, org, id).await?;
@@ -144,7 +156,7 @@ pub async fn remove(State(state): State<AppState>, user: CurrentUser, Path(id): 
     .await?;
     let (Some(what), Some(gone)) = (what, gone) else {
         drop(tx);
-        return session::flash_redirect(&state.pool, &user, "Deze eis was al verwijderd.", MANAGE).await;
+        return session::flash_redirect(&state.pool, &user, "Deze eis was al verwijderd.", &gone_to).await;
     };
     let before = json!({"training_id": gone.training_id, "role": gone.role, "application_id": gone.application_id});
     record(&mut tx, &user, org, "literacy.requirement_removed", ("training_requirement", id), Some(before), None)

@@ -18,6 +18,7 @@ use crate::register::options::label_in;
 use crate::roles::Role;
 use crate::util::escape_like;
 use crate::web::layout::Layout;
+use crate::web::paging::{self, Pager};
 use crate::web::user::CurrentUser;
 use crate::web::{render_status, session};
 
@@ -60,6 +61,12 @@ fn role_requirement(id: Uuid, role: &str) -> RequirementView {
         label: format!("Iedereen met de rol {}", Role::parse(role).map(Role::label).unwrap_or(role)),
         tool: None,
     }
+}
+
+/// Role requirements in the order of the roles (as the coverage page lists them), not of their codes.
+fn by_role_order(mut roles: Vec<(Uuid, &str)>) -> Vec<RequirementView> {
+    roles.sort_by_key(|(_, role)| Role::ALL.iter().position(|r| r.as_str() == *role).unwrap_or(usize::MAX));
+    roles.into_iter().map(|(id, role)| role_requirement(id, role)).collect()
 }
 
 fn tool_requirement(id: Uuid, tool: Uuid, name: &str) -> RequirementView {
@@ -107,7 +114,7 @@ pub async fn read(pool: &sqlx::PgPool, org: Uuid, one: Option<Uuid>, first_tools
             duration: r.duration_minutes.map(|m| format!("{m} minuten")).unwrap_or_default(),
             validity: r.validity_months.map_or("onbeperkt".to_string(), |m| format!("{m} maanden")),
             link: r.link.unwrap_or_default(),
-            roles: r.role_ids.iter().zip(&r.roles).map(|(id, role)| role_requirement(*id, role)).collect(),
+            roles: by_role_order(r.role_ids.iter().zip(&r.roles).map(|(id, role)| (*id, role.as_str())).collect()),
             tools: r
                 .tool_req_ids
                 .iter()
@@ -137,19 +144,7 @@ struct TrainingPage {
     /// How many tool requirements fit `zoek`.
     found: i64,
     zoek: String,
-    page: i64,
-    pages: i64,
-    prev_href: Option<String>,
-    next_href: Option<String>,
-}
-
-fn page_href(id: Uuid, zoek: &str, page: i64) -> String {
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    if !zoek.is_empty() {
-        s.append_pair("zoek", zoek);
-    }
-    s.append_pair("pagina", &page.to_string());
-    format!("{}?{}", href(id), s.finish())
+    pager: Pager,
 }
 
 #[tracing::instrument(skip_all)]
@@ -171,8 +166,8 @@ pub async fn page(
     )
     .fetch_one(&state.pool)
     .await?;
-    let pages = ((found + TOOLS_PER_PAGE - 1) / TOOLS_PER_PAGE).max(1);
-    let page = i64::from(ask.pagina.unwrap_or(1)).clamp(1, pages);
+    let pages = paging::pages(found, TOOLS_PER_PAGE);
+    let page = paging::clamp(ask.pagina, pages);
     let tools = sqlx::query!(
         r#"select r.requirement_id, r.application_id as "application_id!", a.name
            from training_requirement r join application a using (application_id)
@@ -194,14 +189,22 @@ pub async fn page(
             layout: Layout::for_user(&user, &t.title, MANAGE),
             tools,
             found,
-            prev_href: (page > 1).then(|| page_href(id, &zoek, page - 1)),
-            next_href: (page < pages).then(|| page_href(id, &zoek, page + 1)),
+            pager: Pager::new(&href(id), &zoek, "kop-tools", page, pages),
             zoek,
-            page,
-            pages,
             t,
         },
     )
+}
+
+/// Whether `id` is one of the organisation's trainings.
+pub async fn exists(pool: &sqlx::PgPool, org: Uuid, id: Uuid) -> AppResult<bool> {
+    Ok(sqlx::query_scalar!(
+        r#"select exists (select 1 from training where training_id = $1 and organisation_id = $2) as "e!""#,
+        id,
+        org
+    )
+    .fetch_one(pool)
+    .await?)
 }
 
 /// One requirement as its removal names it.

@@ -132,30 +132,45 @@ pub struct Earlier {
     pub text: String,
     /// The request's page.
     pub href: String,
+    /// Which request the link opens, for a screen reader's list of links ("„Otter” van 03-12-2026").
+    pub about: String,
+    /// Not yet decided: a new request for the tool would be a second one.
+    pub open: bool,
 }
 
-fn earlier(m: &OwnMatch) -> Earlier {
-    let (tool, on) = (&m.tool_name, format_date(dutch_time(m.created_at).date()));
-    let text = match RequestStatus::parse(&m.status).unwrap_or(RequestStatus::Concept) {
+fn earlier(m: &OwnMatch, today: time::Date) -> Earlier {
+    let tool = &m.tool_name;
+    let day = dutch_time(m.created_at).date();
+    let date = format_date(day);
+    let (on, of) = if day == today {
+        ("vandaag".to_string(), "van vandaag".to_string())
+    } else {
+        (format!("op {date}"), format!("van {date}"))
+    };
+    let status = RequestStatus::parse(&m.status).unwrap_or(RequestStatus::Concept);
+    let text = match status {
         RequestStatus::Concept => format!(
-            "U heeft op {on} al een aanvraag voor „{tool}” opgeslagen als concept. Vul die aan en dien hem in, \
-             in plaats van een nieuwe te beginnen."
+            "U heeft {on} al een aanvraag voor „{tool}” opgeslagen als concept. Vul die aan en dien die in, in \
+             plaats van een nieuwe te beginnen."
         ),
-        RequestStatus::Ingediend => format!("U vroeg „{tool}” al aan op {on}. De CISO bekijkt uw aanvraag."),
+        RequestStatus::Ingediend => format!("U vroeg „{tool}” {on} al aan. De CISO bekijkt uw aanvraag."),
         RequestStatus::VraagGesteld => {
-            format!(
-                "U vroeg „{tool}” al aan op {on}. De CISO heeft u een vraag gesteld: beantwoord die bij uw aanvraag."
-            )
+            format!("U vroeg „{tool}” {on} al aan. De CISO heeft u een vraag gesteld: beantwoord die bij uw aanvraag.")
         }
         RequestStatus::Geaccepteerd => {
-            format!("Uw aanvraag voor „{tool}” van {on} is geaccepteerd; de registratie wordt aangevuld.")
+            format!("Uw aanvraag voor „{tool}” {of} is geaccepteerd; de registratie wordt aangevuld.")
         }
-        RequestStatus::Gekoppeld => format!("Uw aanvraag voor „{tool}” van {on} valt onder een bestaande registratie."),
+        RequestStatus::Gekoppeld => format!("Uw aanvraag voor „{tool}” {of} valt onder een bestaande registratie."),
         RequestStatus::Afgewezen => {
-            format!("Uw aanvraag voor „{tool}” van {on} is afgewezen. Lees waarom voordat u hem opnieuw aanvraagt.")
+            format!("Uw aanvraag voor „{tool}” {of} is afgewezen. Lees waarom voordat u hem opnieuw aanvraagt.")
         }
     };
-    Earlier { text, href: format!("/aanvragen/{}", m.id) }
+    Earlier {
+        text,
+        href: format!("/aanvragen/{}", m.id),
+        about: format!("„{tool}” van {date}"),
+        open: !status.is_closed(),
+    }
 }
 
 /// The reader's own earlier requests for the tool looked up (open ones first): a second request for the same
@@ -164,7 +179,8 @@ pub async fn earlier_requests(state: &AppState, org: Uuid, user: Uuid, name: &st
     if name.trim().is_empty() {
         return Ok(Vec::new());
     }
-    Ok(store::own_matching(&state.pool, org, user, name).await?.iter().map(earlier).collect())
+    let today = crate::web::today();
+    Ok(store::own_matching(&state.pool, org, user, name).await?.iter().map(|m| earlier(m, today)).collect())
 }
 
 /// What an existing registration allows, for a request linked to it: as the allowed-tools page says it, a

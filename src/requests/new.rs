@@ -40,6 +40,8 @@ pub struct NewPage {
     pub findings: Vec<Finding>,
     /// The reader's own earlier requests for the tool.
     pub earlier: Vec<Earlier>,
+    /// One of them is still open: the form for a new one is folded away.
+    pub open_earlier: bool,
     pub any_allowed: bool,
     pub input: FormData,
     pub errors: FormErrors,
@@ -63,6 +65,7 @@ async fn new_page(
         looked_up: !naam.is_empty() || !input.0.is_empty(),
         any_allowed: findings.iter().any(Finding::allowed),
         findings,
+        open_earlier: earlier.iter().any(|e| e.open),
         earlier,
         options: FormOptions::of(&input),
         naam,

@@ -12,6 +12,7 @@ pub mod forms;
 pub mod layout;
 pub mod listener;
 pub mod multipart;
+pub mod paging;
 pub mod paths;
 pub mod problem;
 pub mod request_id;

@@ -109,11 +109,14 @@ async fn a_training_required_by_many_tools() {
     assert!(
         found.contains("10 tools gevonden met „tool 05”") && found.contains("Tool 059") && !found.contains("Tool 060")
     );
-    let none = page(&app, &admin, &format!("{href}?zoek=%25")).await;
-    assert!(none.contains("Geen tool gevonden met „%”"), "{none}");
+    for (typed, shown) in [("%25", "%"), ("Tool_0", "Tool_0"), ("%5C", "\\")] {
+        let none = page(&app, &admin, &format!("{href}?zoek={typed}")).await;
+        assert!(none.contains(&format!("Geen tool gevonden met „{shown}”")), "{typed}: {none}");
+    }
     // The way to add one for this training: the form comes with it chosen.
     let preset = page(&app, &admin, &format!("/ai-geletterdheid/beheer?training={training}")).await;
     assert!(preset.contains(&format!("<option value=\"{training}\" selected")), "{preset}");
+    assert_eq!(app.get(&admin, "/ai-geletterdheid/beheer?training=geen-id").await.status(), 200, "ignored, no 400");
     // Only the administrator, only the organisation's own.
     assert_eq!(app.get(&emp, &href).await.status(), 403);
     assert_eq!(app.get(&admin, &format!("/ai-geletterdheid/trainingen/{}", Uuid::now_v7())).await.status(), 404);
@@ -124,6 +127,9 @@ async fn a_training_required_by_many_tools() {
     assert!(cov.contains(">Medewerker<"));
     let cov2 = page(&app, &ciso, "/ai-geletterdheid/dekking?pagina=2").await;
     assert!(cov2.contains(">Tool 061<") && !cov2.contains(">Tool 000<"));
+    assert!(cov.contains("aria-label=\"1: ontbreekt, Tool 000\""), "each figure says what it counts: {cov}");
+    let cov_none = page(&app, &ciso, "/ai-geletterdheid/dekking?zoek=xyz").await;
+    assert!(cov_none.contains("Geen tool gevonden met „xyz”") && !cov_none.contains(">Tool 000<"));
     let cov_found = page(&app, &ciso, "/ai-geletterdheid/dekking?zoek=TOOL+06").await;
     assert!(cov_found.contains("2 tools gevonden met „TOOL 06”") && cov_found.contains(">Tool 061<"), "{cov_found}");
     assert!(!cov_found.contains(">Tool 059<") && !cov_found.contains("Pagina 1 van"));
@@ -145,7 +151,7 @@ async fn a_training_required_by_many_tools() {
     );
 
     // Removed: back on the training's page, saying what went, with its audit event.
-    let r = app.post(&admin, &remove, &[]).await;
+    let r = app.post(&admin, &remove, &[("training", &basis)]).await;
     assert_eq!((r.status().as_u16(), location(&r)), (303, href.clone()));
     let after = page(&app, &admin, &href).await;
     assert!(
@@ -156,9 +162,11 @@ async fn a_training_required_by_many_tools() {
     let audited = "select count(*) from audit_event where object_id = $1 and action = 'literacy.requirement_removed'";
     assert_eq!(n(audited).await, 1);
     // Sent again (a second tab) or asked after it went: said so, nothing else happens.
-    let again = app.post(&admin, &remove, &[]).await;
-    assert_eq!((again.status().as_u16(), location(&again)), (303, "/ai-geletterdheid/beheer".to_string()));
-    assert!(page(&app, &admin, "/ai-geletterdheid/beheer").await.contains("Deze eis was al verwijderd."));
+    let again = app.post(&admin, &remove, &[("training", &basis)]).await;
+    assert_eq!((again.status().as_u16(), location(&again)), (303, href.clone()), "back where the question came from");
+    assert!(page(&app, &admin, &href).await.contains("Deze eis was al verwijderd."));
+    let again = app.post(&admin, &remove, &[("training", &Uuid::now_v7().to_string())]).await;
+    assert_eq!(location(&again), "/ai-geletterdheid/beheer", "not a training of the organisation");
     assert_eq!(n(audited).await, 1);
     let asked = app.get(&admin, &remove).await;
     assert_eq!((asked.status().as_u16(), location(&asked)), (303, "/ai-geletterdheid/beheer".to_string()));
@@ -170,4 +178,65 @@ async fn a_training_required_by_many_tools() {
         .unwrap();
     let ask = page(&app, &admin, &format!("/ai-geletterdheid/eisen/{role_req}/verwijderen")).await;
     assert!(ask.contains("is dan niet meer vereist voor iedereen met de rol Medewerker."), "{ask}");
+
+    // Roles in the order of the roles, not of their codes; a training for roles only, and one for no one.
+    let ciso_role = [("requirement_training", basis.as_str()), ("role", "ciso")];
+    assert_eq!(app.post(&admin, "/ai-geletterdheid/eisen", &ciso_role).await.status(), 303);
+    let one = page(&app, &admin, &href).await;
+    assert!(one.find("rol Medewerker").unwrap() < one.find("rol CISO").unwrap(), "{one}");
+    let roles_only = [("title", "Voor rollen"), ("level", "basis")];
+    assert_eq!(app.post(&admin, "/ai-geletterdheid/trainingen", &roles_only).await.status(), 303);
+    let nobody: Uuid = sqlx::query_scalar("select training_id from training where title = 'Voor rollen'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let empty = page(&app, &admin, &format!("/ai-geletterdheid/trainingen/{nobody}")).await;
+    assert!(empty.contains("Voor geen rol vereist.") && empty.contains("Voor geen tool vereist."), "{empty}");
+    assert!(page(&app, &admin, "/ai-geletterdheid/beheer").await.contains("Voor niemand vereist."));
+    let nobody_s = nobody.to_string();
+    let fg = [("requirement_training", nobody_s.as_str()), ("role", "fg")];
+    assert_eq!(app.post(&admin, "/ai-geletterdheid/eisen", &fg).await.status(), 303);
+    let roles = page(&app, &admin, &format!("/ai-geletterdheid/trainingen/{nobody}")).await;
+    assert!(
+        roles.contains("Iedereen met de rol Functionaris Gegevensbescherming (FG)")
+            && roles.contains("Voor geen tool vereist."),
+        "{roles}"
+    );
+}
+
+/// Another organisation's training and requirements are not found: not shown, not asked about, not removed.
+#[tokio::test]
+async fn another_organisations_training_is_out_of_reach() {
+    let app = TestApp::spawn().await;
+    let ours = app.org("Gemeente Lingewaard", "gm1705").await;
+    let theirs = app.org("Gemeente Overbetuwe", "gm1734").await;
+    app.user(ADMIN, ours, &[Role::Medewerker, Role::Beheerder]).await;
+    app.user("beheer@overbetuwe.example", theirs, &[Role::Medewerker, Role::Beheerder]).await;
+    let admin = app.logged_in(ADMIN).await;
+    let other = app.logged_in("beheer@overbetuwe.example").await;
+    let fields = [("title", "Hun training"), ("level", "basis")];
+    assert_eq!(app.post(&other, "/ai-geletterdheid/trainingen", &fields).await.status(), 303);
+    let training: Uuid = sqlx::query_scalar("select training_id from training").fetch_one(&app.pool).await.unwrap();
+    let t = training.to_string();
+    let req = [("requirement_training", t.as_str()), ("role", "medewerker")];
+    assert_eq!(app.post(&other, "/ai-geletterdheid/eisen", &req).await.status(), 303);
+    let id: Uuid =
+        sqlx::query_scalar("select requirement_id from training_requirement").fetch_one(&app.pool).await.unwrap();
+
+    assert_eq!(app.get(&admin, &format!("/ai-geletterdheid/trainingen/{training}")).await.status(), 404);
+    let remove = format!("/ai-geletterdheid/eisen/{id}/verwijderen");
+    let asked = app.get(&admin, &remove).await;
+    assert_eq!((asked.status().as_u16(), location(&asked)), (303, "/ai-geletterdheid/beheer".to_string()));
+    let r = app.post(&admin, &remove, &[("training", &t)]).await;
+    assert_eq!(location(&r), "/ai-geletterdheid/beheer", "their training is not a way back either");
+    assert_eq!(app.count("select count(*) from training_requirement where requirement_id = $1", id).await, 1);
+    let audited = "select count(*) from audit_event where object_id = $1 and action = 'literacy.requirement_removed'";
+    assert_eq!(app.count(audited, id).await, 0);
+    assert!(!page(&app, &admin, "/ai-geletterdheid/beheer").await.contains("Hun training"));
+    // Their own administrator can.
+    assert_eq!(
+        location(&app.post(&other, &remove, &[("training", &t)]).await),
+        format!("/ai-geletterdheid/trainingen/{t}")
+    );
+    assert_eq!(app.count("select count(*) from training_requirement where requirement_id = $1", id).await, 0);
 }

@@ -160,21 +160,25 @@ async fn the_look_up_names_the_requesters_own_earlier_requests_for_the_tool() {
     // Nothing asked yet: the page invites the request.
     let html = page(app, &mw, "/aanvragen/nieuw?naam=Otter").await;
     assert!(html.contains("„Otter” staat nog niet in het register. Vraag de tool hieronder aan."), "{html}");
-    assert!(!html.contains("Bekijk uw aanvraag"));
+    assert!(!html.contains("Bekijk uw aanvraag") && !html.contains("Toch een nieuwe aanvraag"));
+    assert!(html.contains("Verder naar de vragen van de aanvraag"));
 
     let sent = submitted(app, &mw, &with(FULL, &[("tool_name", "Otter notulist")])).await;
     let html = page(app, &mw, "/aanvragen/nieuw?naam=otter").await;
     let today = airegister::web::format_date(airegister::web::today());
-    assert!(
-        html.contains(&format!("U vroeg „Otter notulist” al aan op {today}. De CISO bekijkt uw aanvraag.")),
-        "{html}"
-    );
-    assert!(html.contains(&format!("href=\"/aanvragen/{sent}\">Bekijk uw aanvraag")));
+    assert!(html.contains("U vroeg „Otter notulist” vandaag al aan. De CISO bekijkt uw aanvraag."), "{html}");
+    // The link names the request it opens (several can be listed), and the form for a new one is folded away.
+    let hidden = format!("<span class=\"app-visually-hidden\"> „Otter notulist” van {today}</span>");
+    assert!(html.contains(&format!("href=\"/aanvragen/{sent}\">Bekijk uw aanvraag{hidden}")), "{html}");
     assert!(html.contains("„otter” staat nog niet in het register.</p>"), "no invitation to ask again: {html}");
-    // A longer name that holds the one asked for is found too ("Otter notulist Pro" holds "Otter notulist").
-    assert!(
-        page(app, &mw, "/aanvragen/nieuw?naam=Otter+notulist+Pro").await.contains("U vroeg „Otter notulist” al aan")
-    );
+    assert!(html.contains("<summary>Toch een nieuwe aanvraag doen voor deze tool</summary>"));
+    assert!(!html.contains("Verder naar de vragen van de aanvraag"));
+    // Whole words of three letters or more: "Ott" is not "Otter"; "Otter notulist Pro" holds it, "Otter.ai" not.
+    assert!(!page(app, &mw, "/aanvragen/nieuw?naam=Ott").await.contains("Bekijk uw aanvraag"));
+    assert!(!page(app, &mw, "/aanvragen/nieuw?naam=ot").await.contains("Bekijk uw aanvraag"));
+    let longer = page(app, &mw, "/aanvragen/nieuw?naam=Otter+notulist+Pro").await;
+    assert!(longer.contains("U vroeg „Otter notulist” vandaag al aan"));
+    assert!(!page(app, &mw, "/aanvragen/nieuw?naam=Otter.ai").await.contains("Bekijk uw aanvraag"), "another tool");
     // Not someone else's, and not another tool.
     assert!(!page(app, &other, "/aanvragen/nieuw?naam=otter").await.contains("Bekijk uw aanvraag"));
     assert!(!page(app, &mw, "/aanvragen/nieuw?naam=Copilot").await.contains("Bekijk uw aanvraag"));
@@ -196,5 +200,14 @@ async fn the_look_up_names_the_requesters_own_earlier_requests_for_the_tool() {
     assert!(texts[..2].iter().any(|t| t.contains("heeft u een vraag gesteld: beantwoord die bij uw aanvraag")), "{a}");
     assert!(texts[..2].iter().any(|t| t.contains("al een aanvraag voor „Otter” opgeslagen als concept")), "{a}");
     assert_eq!(a["earlier"][2]["href"], format!("/aanvragen/{rejected}"));
+    assert_eq!((a["earlier"][0]["open"].clone(), a["earlier"][2]["open"].clone()), (json!(true), json!(false)));
     assert_eq!(lookup_json(app, &other, "otter").await["earlier"], json!([]));
+    // Only a closed request for the name: the form is not folded away (asking again is the way on).
+    let ff = submitted(app, &mw, &with(FULL, &[("tool_name", "Fireflies")])).await;
+    assert_eq!(act(app, &ciso, ff, "afwijzen", &[("reason", "Buiten de EER.")]).await.status(), 303);
+    let html = page(app, &mw, "/aanvragen/nieuw?naam=fireflies").await;
+    assert!(
+        html.contains("„Fireflies” van vandaag is afgewezen") && !html.contains("Toch een nieuwe aanvraag"),
+        "{html}"
+    );
 }

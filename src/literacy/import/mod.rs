@@ -114,8 +114,8 @@ struct Good {
     link: Option<String>,
 }
 
-/// Who may be named: the organisation's active members by lower-case e-mail, and its trainings by id and by
-/// lower-case title.
+/// Who the file may name: the organisation's active members among the file's e-mail addresses (lower-case),
+/// its trainings by id and by lower-case title, and the completions those members have already.
 struct Lookup {
     people: HashMap<String, (Uuid, String)>,
     by_id: HashMap<Uuid, String>,
@@ -123,20 +123,34 @@ struct Lookup {
     existing: HashSet<(Uuid, Uuid, Date)>,
 }
 
-async fn lookup(pool: &PgPool, org: Uuid) -> sqlx::Result<Lookup> {
-    let people = crate::register::store::members(pool, org)
-        .await?
-        .into_iter()
-        .filter(|m| m.active)
-        .map(|m| (m.email.to_lowercase(), (m.user_id, m.name)))
-        .collect();
+/// Only the people the file names and their completions are read (they were every member and every completion
+/// of the organisation, for each file).
+async fn lookup(pool: &PgPool, org: Uuid, lines: &[parse::Line]) -> sqlx::Result<Lookup> {
+    let mut emails: Vec<String> = lines.iter().map(|l| l.email.to_lowercase()).filter(|e| !e.is_empty()).collect();
+    emails.sort();
+    emails.dedup();
+    let people: HashMap<String, (Uuid, String)> = sqlx::query!(
+        r#"select u.user_id, u.name, u.email from app_user u
+           where u.email = any($2) and u.active
+             and exists (select 1 from membership m where m.user_id = u.user_id and m.organisation_id = $1)"#,
+        org,
+        &emails
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|m| (m.email.to_lowercase(), (m.user_id, m.name)))
+    .collect();
     let trainings =
         sqlx::query!("select training_id, title from training where organisation_id = $1", org).fetch_all(pool).await?;
     let by_id = trainings.iter().map(|t| (t.training_id, t.title.clone())).collect();
     let by_title = trainings.into_iter().map(|t| (t.title.trim().to_lowercase(), (t.training_id, t.title))).collect();
+    let named: Vec<Uuid> = people.values().map(|(id, _)| *id).collect();
     let existing = sqlx::query!(
-        "select training_id, user_id, completed_on from training_completion where organisation_id = $1",
-        org
+        "select training_id, user_id, completed_on from training_completion
+         where organisation_id = $1 and user_id = any($2)",
+        org,
+        &named
     )
     .fetch_all(pool)
     .await?
@@ -223,7 +237,7 @@ pub async fn run(
         Ok(l) => l,
         Err(e) => return Ok(Report::failed(e, dry_run)),
     };
-    let known = lookup(pool, org).await?;
+    let known = lookup(pool, org, &lines).await?;
     let mut seen = HashMap::new();
     let mut report = Report { dry_run, ..Report::default() };
     let mut good = Vec::new();

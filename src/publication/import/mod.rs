@@ -10,6 +10,8 @@
 mod normalise;
 mod vocabulary;
 
+use std::collections::{HashMap, HashSet};
+
 use serde_json::{Map, Value};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -19,7 +21,7 @@ use super::csv as register_csv;
 use crate::audit::Actor;
 use crate::register::draft;
 use crate::register::form::{self, FormData, Member};
-use crate::register::store;
+use crate::register::{people, store};
 use crate::web::forms::FormErrors;
 use normalise::{Row, as_text, normalise};
 
@@ -223,65 +225,70 @@ async fn prepare(pool: &PgPool, org: &OrgInfo, bytes: &[u8], mode: Mode) -> sqlx
     if records.is_empty() {
         report.file_error = Some("het bestand bevat geen beschrijvingen".into());
     }
-    let mut known = Known::load(pool, org).await?;
+    // Every record normalised first, so the members its person fields name are read once for the whole file.
+    let rows: Vec<Option<Row>> = records
+        .iter()
+        .map(|(number, record, from_csv)| (!record.is_empty()).then(|| normalise(*number, record, *from_csv, org)))
+        .collect();
+    let forms: Vec<&FormData> = rows.iter().flatten().map(|r| &r.form).collect();
+    let mut known = Known::load(pool, org, &forms).await?;
     let mut candidates = Vec::new();
-    for (number, record, from_csv) in records {
-        if record.is_empty() {
+    for ((number, record, _), row) in records.iter().zip(rows) {
+        let Some(row) = row else {
             report.rows.push(RowReport {
-                number,
+                number: *number,
                 errors: vec!["is geen object met velden van de publicatiestandaard".into()],
                 ..Default::default()
             });
             continue;
-        }
-        let (row, candidate) = known.check(number, &record, from_csv, org, mode.drafts());
+        };
+        let (row, candidate) = known.check(record, row, mode.drafts());
         candidates.extend(candidate);
         report.rows.push(row);
     }
     Ok((report, candidates))
 }
 
-/// What each row is checked against: the organisation's members (the form's people fields), the algorithm IDs
-/// and descriptions its register already holds, and the algorithm IDs seen earlier in the file.
+/// What each row is checked against: the members the file's person fields name (as the registration form
+/// resolves them), the algorithm IDs and descriptions its register already holds, and the algorithm IDs seen
+/// earlier in the file. Sets, so a row's checks do not grow with the register.
 struct Known {
     members: Vec<Member>,
-    lars: Vec<String>,
-    /// (lower-case name, short description)
-    described: Vec<(String, String)>,
-    seen_lars: Vec<String>,
+    lars: HashSet<String>,
+    /// The short descriptions per lower-case name.
+    described: HashMap<String, HashSet<String>>,
+    seen_lars: HashSet<String>,
 }
 
 impl Known {
-    async fn load(pool: &PgPool, org: &OrgInfo) -> sqlx::Result<Known> {
-        let members: Vec<Member> = store::members(pool, org.organisation_id).await?;
-        let existing_lars: Vec<String> = sqlx::query_scalar!(
+    async fn load(pool: &PgPool, org: &OrgInfo, forms: &[&FormData]) -> sqlx::Result<Known> {
+        let members: Vec<Member> = people::for_forms(pool, org.organisation_id, forms).await?;
+        let lars = sqlx::query_scalar!(
             r#"select lars as "v!" from application where organisation_id = $1 and lars is not null"#,
             org.organisation_id
         )
         .fetch_all(pool)
-        .await?;
-        let existing: Vec<(String, String)> = sqlx::query!(
+        .await?
+        .into_iter()
+        .collect();
+        let mut described: HashMap<String, HashSet<String>> = HashMap::new();
+        for r in sqlx::query!(
             r#"select lower(name) as "c0!: String",
                      description_short as "c1!: String" from application where organisation_id = $1"#,
             org.organisation_id
         )
-        .map(|r| (r.c0, r.c1))
         .fetch_all(pool)
-        .await?;
-        Ok(Known { members, lars: existing_lars, described: existing, seen_lars: Vec::new() })
+        .await?
+        {
+            described.entry(r.c0).or_default().insert(r.c1);
+        }
+        Ok(Known { members, lars, described, seen_lars: HashSet::new() })
     }
 
     /// One record: normalised, validated as the registration form validates, and checked for duplicates; a
     /// candidate to write when nothing is wrong, or (with `drafts`) a draft of what fits.
-    fn check(
-        &mut self,
-        number: usize,
-        record: &Map<String, Value>,
-        from_csv: bool,
-        org: &OrgInfo,
-        drafts: bool,
-    ) -> (RowReport, Option<Candidate>) {
-        let Row { mut report, form: input, .. } = normalise(number, record, from_csv, org);
+    fn check(&mut self, record: &Map<String, Value>, row: Row, drafts: bool) -> (RowReport, Option<Candidate>) {
+        let Row { mut report, form: input, .. } = row;
         let mut errors = FormErrors::new();
         let values = form::validate(&input, &self.members, &mut errors);
         for (_, message) in errors.iter() {
@@ -294,18 +301,18 @@ impl Known {
         if let Some(l) = &lars {
             if self.lars.contains(l) {
                 report.errors.push(format!("Algoritme-ID {l} staat al in het register."));
-            } else if self.seen_lars.contains(l) {
+            } else if !self.seen_lars.insert(l.clone()) {
                 report.errors.push(format!("Algoritme-ID {l} komt twee keer voor in het bestand."));
             }
-            self.seen_lars.push(l.clone());
         }
         let name = report.name.to_lowercase();
         let short = values.get("description_short").and_then(Value::as_str).unwrap_or("");
-        if self.described.iter().any(|(n, d)| *n == name && d == short) {
+        let same_name = self.described.get(&name);
+        if same_name.is_some_and(|d| d.contains(short)) {
             report
                 .errors
                 .push("Deze beschrijving (zelfde naam en korte omschrijving) staat al in het register.".into());
-        } else if self.described.iter().any(|(n, _)| *n == name) {
+        } else if same_name.is_some() {
             report.notes.push("Er staat al een registratie met deze naam in het register.".into());
         }
         if report.errors.is_empty() {

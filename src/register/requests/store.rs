@@ -190,21 +190,29 @@ pub struct OwnMatch {
     pub created_at: OffsetDateTime,
 }
 
-/// The reader's own requests for a tool whose name holds the name looked up or is held in it ("ChatGPT" and
-/// "ChatGPT Team"), those still open first, then the newest: so a second request for the same tool is not made
+/// The reader's own requests for a tool whose name holds the name looked up as whole words, or is held in it
+/// ("ChatGPT" and "ChatGPT Team", "otter" and "otter.ai"; not "Bard" and "Bardeen", nor a name of fewer than
+/// three letters), those still open first, then the newest: so a second request for the same tool is not made
 /// unawares. From the requester's index (a person has few requests).
 pub async fn own_matching(pool: &PgPool, org: Uuid, user: Uuid, name: &str) -> sqlx::Result<Vec<OwnMatch>> {
-    let lower = name.trim().to_lowercase();
+    let words = crate::util::fold_words(&name.replace(|c: char| !c.is_alphanumeric(), " "));
+    if words.chars().count() < 3 {
+        return Ok(Vec::new());
+    }
     sqlx::query_as!(
         OwnMatch,
-        r#"select request_id as id, tool_name, status, created_at from tool_request
-            where requested_by = $2 and organisation_id = $1
-              and (strpos(lower(tool_name), $3) > 0 or strpos($3, lower(btrim(tool_name))) > 0)
-            order by status in ('geaccepteerd', 'gekoppeld', 'afgewezen'), created_at desc
+        r#"select r.request_id as "id!", r.tool_name as "tool_name!", r.status as "status!",
+                  r.created_at as "created_at!"
+             from tool_request r
+             cross join lateral (select ' ' || btrim(regexp_replace(lower(r.tool_name), '[^[:alnum:]]+', ' ', 'g'))
+                                        || ' ' as w) t
+            where r.requested_by = $2 and r.organisation_id = $1
+              and char_length(t.w) >= 5 and (strpos(t.w, $3) > 0 or strpos($3, t.w) > 0)
+            order by r.status in ('geaccepteerd', 'gekoppeld', 'afgewezen'), r.created_at desc
             limit 3"#,
         org,
         user,
-        lower
+        format!(" {words} ")
     )
     .fetch_all(pool)
     .await
