@@ -238,6 +238,17 @@ pub(super) fn https_address(raw: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// The import reads no members (`Known::load`): none of the fields it takes may name a person.
+    #[test]
+    fn no_field_taken_names_a_person() {
+        for key in TAKEN {
+            let field = fields::FIELDS.iter().find(|f| f.key == key);
+            assert!(!field.is_some_and(|f| matches!(f.kind, fields::Kind::User)), "{key} is a person field");
+        }
+        let owner = fields::FIELDS.iter().find(|f| f.key == "owner_id").expect("the owner is a field");
+        assert!(matches!(owner.kind, fields::Kind::User), "the check above looks at the right thing");
+    }
+
     #[test]
     fn months_from_real_data() {
         assert_eq!(month("2023-01").as_deref(), Some("2023-01"));
