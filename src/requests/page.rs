@@ -45,6 +45,8 @@ pub struct RequestPage {
     pub can_triage: bool,
     /// A CISO looking at their own open request (four-eyes: someone else triages it).
     pub own_request: bool,
+    /// The way back is named as the menu names the list: "Aanvragen" for a CISO, "Mijn aanvragen" otherwise.
+    pub back: &'static str,
     /// What the linked or created registration allows (the allowed-tools page's view of it).
     pub allowed: Option<Finding>,
     pub errors: FormErrors,
@@ -93,6 +95,7 @@ pub(super) async fn request_page(
         can_answer: is_requester && r.status == RequestStatus::VraagGesteld,
         can_triage,
         own_request: user.has_role(Role::Ciso) && is_requester && open,
+        back: if user.has_role(Role::Ciso) { "Aanvragen" } else { "Mijn aanvragen" },
         allowed,
         thread,
         options: FormOptions::of(&input),
