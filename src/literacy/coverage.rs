@@ -134,10 +134,9 @@ pub struct Ask {
 /// The per-tool table's page: which tools it shows of how many.
 struct Paging {
     zoek: String,
-    /// Tools that require a training; those whose name holds `zoek`; per page.
+    /// Tools that require a training (more than ten: the search is offered); those whose name holds `zoek`.
     all: usize,
-    found: usize,
-    per_page: usize,
+    found: i64,
     pager: Pager,
 }
 
@@ -153,8 +152,7 @@ fn page_of(tools: Vec<Row>, zoek: &str, page: Option<u32>) -> (Vec<Row>, Paging)
     let p = Paging {
         zoek: zoek.to_string(),
         all,
-        found: count,
-        per_page: TOOLS_PER_PAGE,
+        found: count as i64,
         pager: Pager::new(COVERAGE, zoek, "kop-tools", page, pages),
     };
     (shown, p)

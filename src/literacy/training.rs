@@ -145,6 +145,8 @@ struct TrainingPage {
     found: i64,
     zoek: String,
     pager: Pager,
+    /// The page's own address, for its search.
+    path: String,
 }
 
 #[tracing::instrument(skip_all)]
@@ -190,6 +192,7 @@ pub async fn page(
             tools,
             found,
             pager: Pager::new(&href(id), &zoek, "kop-tools", page, pages),
+            path: href(id),
             zoek,
             t,
         },
