@@ -60,6 +60,8 @@ struct ManagePage {
     req_trainings: Vec<OptView>,
     roles: Vec<OptView>,
     tool: PickView,
+    /// Come from this training's page ("Een eis toevoegen voor deze training"): back there once added.
+    back_to: Option<Uuid>,
     done_trainings: Vec<OptView>,
     /// The completion form's person as shown in its text field.
     person: String,
@@ -124,6 +126,7 @@ pub(super) async fn render(
             req_trainings: options(&training_list, f.requirement.0.get("requirement_training")),
             roles: options(&roles, f.requirement.0.get("role")),
             tool,
+            back_to: Uuid::parse_str(f.requirement.0.get("terug")).ok(),
             done_trainings: options(&training_list, f.completion.0.get("training_id")),
             person: shown_person(state, org, f.completion.0.get("user_id")).await?,
             forms: f,
@@ -137,6 +140,7 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser, Query(ask): 
     let mut f = Forms::default();
     if let Ok(training) = Uuid::parse_str(ask.training.trim()) {
         f.requirement.0.push("requirement_training", training.to_string());
+        f.requirement.0.push("terug", training.to_string());
     }
     render(&state, &user, StatusCode::OK, f).await
 }

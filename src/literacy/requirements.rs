@@ -84,8 +84,13 @@ pub async fn add(State(state): State<AppState>, user: CurrentUser, body: Bytes) 
     let after = json!({"training_id": r.training_id, "role": role, "application_id": tool});
     record(&mut tx, &user, org, "literacy.requirement_added", ("training_requirement", id), None, Some(after)).await?;
     tx.commit().await?;
-    // To the top, where the message is (the form was sent to its own section, #kop-eis).
-    session::flash_redirect(&state.pool, &user, "De eis is toegevoegd.", &format!("{MANAGE}#inhoud")).await
+    // Back to the training's page the form was opened from, or to the top of this page, where the message is
+    // (the form was sent to its own section, #kop-eis).
+    let back = match Uuid::parse_str(input.get("terug")) {
+        Ok(t) if training::exists(&state.pool, org, t).await? => training::href(t),
+        _ => format!("{MANAGE}#inhoud"),
+    };
+    session::flash_redirect(&state.pool, &user, "De eis is toegevoegd.", &back).await
 }
 
 /// Why a requirement was not added, on the field to change: the training or the tool is gone (deleted by

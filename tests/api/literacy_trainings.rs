@@ -181,7 +181,8 @@ async fn a_training_required_by_many_tools() {
 
     // Roles in the order of the roles, not of their codes; a training for roles only, and one for no one.
     let ciso_role = [("requirement_training", basis.as_str()), ("role", "ciso")];
-    assert_eq!(app.post(&admin, "/ai-geletterdheid/eisen", &ciso_role).await.status(), 303);
+    let r = app.post(&admin, "/ai-geletterdheid/eisen", &ciso_role).await;
+    assert_eq!(location(&r), "/ai-geletterdheid/beheer#inhoud", "from the administrator's page: back there");
     let one = page(&app, &admin, &href).await;
     assert!(one.find("rol Medewerker").unwrap() < one.find("rol CISO").unwrap(), "{one}");
     let roles_only = [("title", "Voor rollen"), ("level", "basis")];
@@ -194,8 +195,12 @@ async fn a_training_required_by_many_tools() {
     assert!(empty.contains("Voor geen rol vereist.") && empty.contains("Voor geen tool vereist."), "{empty}");
     assert!(page(&app, &admin, "/ai-geletterdheid/beheer").await.contains("Voor niemand vereist."));
     let nobody_s = nobody.to_string();
-    let fg = [("requirement_training", nobody_s.as_str()), ("role", "fg")];
-    assert_eq!(app.post(&admin, "/ai-geletterdheid/eisen", &fg).await.status(), 303);
+    // Added from the training's page ("Een eis toevoegen voor deze training"): back on that page.
+    let preset = page(&app, &admin, &format!("/ai-geletterdheid/beheer?training={nobody}")).await;
+    assert!(preset.contains(&format!("<input type=\"hidden\" name=\"terug\" value=\"{nobody}\">")), "{preset}");
+    let fg = [("requirement_training", nobody_s.as_str()), ("role", "fg"), ("terug", nobody_s.as_str())];
+    let r = app.post(&admin, "/ai-geletterdheid/eisen", &fg).await;
+    assert_eq!((r.status().as_u16(), location(&r)), (303, format!("/ai-geletterdheid/trainingen/{nobody}")));
     let roles = page(&app, &admin, &format!("/ai-geletterdheid/trainingen/{nobody}")).await;
     assert!(
         roles.contains("Iedereen met de rol Functionaris Gegevensbescherming (FG)")
