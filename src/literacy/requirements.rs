@@ -121,11 +121,11 @@ async fn why_not_added(
             ("application_id", "De gekozen tool staat niet (meer) in het register. Zoek de tool opnieuw.".into())
         }
         (Some(title), tool, target) => {
-            let who = match (tool, target) {
-                (Some(name), _) => format!("de gebruikers van {name}"),
-                (None, Target::Role(role)) => format!("iedereen met de rol {}", role.label()),
-                (None, Target::Tool(_)) => String::new(),
+            let role = match target {
+                Target::Role(role) => Some(role.as_str()),
+                Target::Tool(_) => None,
             };
+            let who = training::whom(role, tool.as_deref());
             ("requirement_training", format!("„{title}” is al vereist voor {who}. Er is niets toegevoegd."))
         }
     })
@@ -141,13 +141,6 @@ pub async fn remove(
     body: Bytes,
 ) -> AppResult<Response> {
     let org = guard(&user)?;
-    // Removed already: back to the training's page the question came from (the form names it), when it is the
-    // organisation's; otherwise to the administrator's page.
-    let training = Uuid::parse_str(FormData::parse(&body).get("training").trim()).ok();
-    let gone_to = match training {
-        Some(t) if training::exists(&state.pool, org, t).await? => training::href(t),
-        _ => MANAGE.to_string(),
-    };
     let mut tx = state.pool.begin().await?;
     // Named before it goes, for the message; gone meanwhile, the delete finds nothing either.
     let what = training::named(&mut *tx, org, id).await?;
@@ -161,6 +154,13 @@ pub async fn remove(
     .await?;
     let (Some(what), Some(gone)) = (what, gone) else {
         drop(tx);
+        // Back to the training's page the question came from (the form names it), when it is the organisation's;
+        // otherwise to the administrator's page.
+        let training = Uuid::parse_str(FormData::parse(&body).get("training").trim()).ok();
+        let gone_to = match training {
+            Some(t) if training::exists(&state.pool, org, t).await? => training::href(t),
+            _ => MANAGE.to_string(),
+        };
         return session::flash_redirect(&state.pool, &user, "Deze eis was al verwijderd.", &gone_to).await;
     };
     let before = json!({"training_id": gone.training_id, "role": gone.role, "application_id": gone.application_id});

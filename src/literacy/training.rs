@@ -55,12 +55,23 @@ pub struct TrainingView {
     pub tool_count: i64,
 }
 
-fn role_requirement(id: Uuid, role: &str) -> RequirementView {
-    RequirementView {
-        id,
-        label: format!("Iedereen met de rol {}", Role::parse(role).map(Role::label).unwrap_or(role)),
-        tool: None,
+/// A stored role code as the pages name the role ("ciso" → "CISO"); an unknown code as it is.
+fn role_label(code: &str) -> &str {
+    Role::parse(code).map(Role::label).unwrap_or(code)
+}
+
+/// Whom a requirement is for, as a message names it: "iedereen met de rol Medewerker" (a stored role code) or
+/// "de gebruikers van Copilot" (a tool's name).
+pub fn whom(role: Option<&str>, tool: Option<&str>) -> String {
+    match (role, tool) {
+        (Some(role), _) => format!("iedereen met de rol {}", role_label(role)),
+        (None, Some(tool)) => format!("de gebruikers van {tool}"),
+        (None, None) => String::new(),
     }
+}
+
+fn role_requirement(id: Uuid, role: &str) -> RequirementView {
+    RequirementView { id, label: format!("Iedereen met de rol {}", role_label(role)), tool: None }
 }
 
 /// Role requirements in the order of the roles (as the coverage page lists them), not of their codes.
@@ -185,14 +196,15 @@ pub async fn page(
     .into_iter()
     .map(|r| tool_requirement(r.requirement_id, r.application_id, &r.name))
     .collect();
+    let path = href(id);
     render_status(
         StatusCode::OK,
         &TrainingPage {
             layout: Layout::for_user(&user, &t.title, MANAGE),
             tools,
             found,
-            pager: Pager::new(&href(id), &zoek, "kop-tools", page, pages),
-            path: href(id),
+            pager: Pager::new(&path, &zoek, "kop-tools", page, pages),
+            path,
             zoek,
             t,
         },
@@ -232,13 +244,7 @@ pub async fn named(db: impl sqlx::PgExecutor<'_>, org: Uuid, id: Uuid) -> AppRes
     Ok(r.map(|r| Named {
         training_id: r.training_id,
         title: r.title,
-        whom: match (r.role, r.tool) {
-            (Some(role), _) => {
-                format!("iedereen met de rol {}", Role::parse(&role).map(Role::label).unwrap_or(&role))
-            }
-            (None, Some(tool)) => format!("de gebruikers van {tool}"),
-            (None, None) => String::new(),
-        },
+        whom: whom(r.role.as_deref(), r.tool.as_deref()),
     }))
 }
 

@@ -244,12 +244,14 @@ async fn prepare(pool: &PgPool, org: &OrgInfo, bytes: &[u8], mode: Mode) -> sqlx
     Ok((report, candidates))
 }
 
+/// The members a row's person fields are resolved among: none, as the standard has no person fields
+/// ([`vocabulary::TAKEN`]; a unit test there checks it), so no member is read.
+const NO_MEMBERS: &[Member] = &[];
+
 /// What each row is checked against: the algorithm IDs and descriptions the register already holds, and the
 /// algorithm IDs seen earlier in the file; a row's checks do not grow with the register (each scanned every
 /// registration's name and description).
 struct Known {
-    /// The standard has no person fields ([`vocabulary::TAKEN`]), so no member is read to resolve one.
-    members: Vec<Member>,
     lars: HashSet<String>,
     /// (lower-case name, short description), sorted: a row looks its name up (a map of 100,000 names took a
     /// quarter more memory than the list).
@@ -276,7 +278,7 @@ impl Known {
         .fetch_all(pool)
         .await?;
         described.sort_unstable();
-        Ok(Known { members: Vec::new(), lars, described, seen_lars: HashSet::new() })
+        Ok(Known { lars, described, seen_lars: HashSet::new() })
     }
 
     /// One record: normalised, validated as the registration form validates, and checked for duplicates; a
@@ -284,7 +286,7 @@ impl Known {
     fn check(&mut self, record: &Map<String, Value>, row: Row, drafts: bool) -> (RowReport, Option<Candidate>) {
         let Row { mut report, form: input, .. } = row;
         let mut errors = FormErrors::new();
-        let values = form::validate(&input, &self.members, &mut errors);
+        let values = form::validate(&input, NO_MEMBERS, &mut errors);
         for (_, message) in errors.iter() {
             report.errors.push(message.clone());
         }
@@ -320,7 +322,7 @@ impl Known {
         if !drafts || duplicate {
             return (report, None);
         }
-        let fitting = draft::validate_keeping_valid(&input, &FormData::default(), &self.members)
+        let fitting = draft::validate_keeping_valid(&input, &FormData::default(), NO_MEMBERS)
             .filter(|(values, _, _)| values.get("name").and_then(Value::as_str).is_some_and(|n| !n.is_empty()));
         let Some((values, _, _)) = fitting else { return (report, None) };
         report.as_draft = true;
