@@ -62,7 +62,8 @@ pub struct Choice {
 fn choice(id: Uuid, name: String, status: &str, department: Option<String>) -> Choice {
     let status = WorkflowStatus::parse(status).map(|s| s.label()).unwrap_or_else(|| status.to_string());
     let department = department.filter(|d| !d.trim().is_empty()).map(|d| format!(", {d}")).unwrap_or_default();
-    Choice { value: id.to_string(), label: format!("{name} ({status}{department})"), name }
+    // A dash, not brackets: names often carry their own ("Gemini (gratis)"), and two pairs read as one aside.
+    Choice { value: id.to_string(), label: format!("{name} – {status}{department}"), name }
 }
 
 /// At most `limit` registrations whose name contains the text (case does not count): the same name first, then
@@ -277,9 +278,9 @@ mod tests {
     #[test]
     fn a_choice_shows_status_and_department() {
         let c = choice(Uuid::nil(), "Vertaaldienst".into(), "in_gebruik", Some("Burgerzaken".into()));
-        assert_eq!(c.label, "Vertaaldienst (In gebruik, Burgerzaken)");
+        assert_eq!(c.label, "Vertaaldienst – In gebruik, Burgerzaken");
         let c = choice(Uuid::nil(), "Vertaaldienst".into(), "afgewezen", Some(" ".into()));
-        assert_eq!(c.label, "Vertaaldienst (Afgewezen)");
+        assert_eq!(c.label, "Vertaaldienst – Afgewezen");
     }
 
     #[test]

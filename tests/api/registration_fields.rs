@@ -64,7 +64,7 @@ async fn the_triage_searches_the_register_and_links_a_typed_name_only_when_it_is
     assert!(html.contains("name=\"application_id_zoek\" value=\"chatgpt\""));
     assert_eq!(ticked(&html, &chat.to_string()), Some(true), "the same name is ticked");
     assert_eq!(ticked(&html, &team.to_string()), Some(false));
-    assert!(html.contains("ChatGPT Team (Goedgekeurd onder voorwaarden") && !html.contains("Vertaaltool"));
+    assert!(html.contains("ChatGPT Team – Goedgekeurd onder voorwaarden") && !html.contains("Vertaaltool"));
     assert!(html.contains("2 registraties gevonden."));
     // A request whose tool only part of a name fits: shown, not ticked.
     let other = submitted(app, &mw, &with(FULL, &[("tool_name", "gpt tea")])).await;
@@ -176,7 +176,7 @@ async fn suggestions_are_bounded_scoped_and_only_for_those_who_fill_such_a_field
     assert!(
         names(json(app.get(&ciso, "/register/kiezen?voor=aanvraag&q=tool").await).await)
             .iter()
-            .any(|n| n.starts_with("Afgewezen tool 1 (Afgewezen"))
+            .any(|n| n.starts_with("Afgewezen tool 1 – Afgewezen"))
     );
     assert!(names(json(app.get(&ciso, "/register/kiezen?voor=aanvraag&q=concept").await).await).is_empty());
     // LIKE's own characters are taken literally: "_" is not any character.

@@ -57,16 +57,16 @@ test('the CISO finds the registration a request falls under by typing, and links
     const found = await choices(region);
     assert.ok(found.length >= 3, found.join(' | '));
     assert.ok(found.every((c) => /copilot/i.test(c)), found.join(' | '));
-    await region.getByLabel(/^GitHub Copilot \(/).check();
+    await region.getByLabel(/^GitHub Copilot – /).check();
     await h.checkPage(page, 'Triage: registrations found while typing');
 
     // Another search keeps the one chosen, at the top, and still checked.
     await search(page, field, 'chatgpt', 'registraties gevonden');
     const after = await choices(region);
-    assert.match(after[0], /^GitHub Copilot \(/);
+    assert.match(after[0], /^GitHub Copilot – /);
     assert.match(await region.getByRole('status').innerText(), /registraties gevonden\. Uw eerdere keuze staat er bovenaan bij\.$/);
     assert.ok(after.slice(1).every((c) => /chatgpt/i.test(c)), after.join(' | '));
-    assert.ok(await region.getByLabel(/^GitHub Copilot \(/).isChecked());
+    assert.ok(await region.getByLabel(/^GitHub Copilot – /).isChecked());
 
     // Enter in the search box chooses the only one found and does not send the form; pressed at once (pasted, no
     // list for the text yet), it searches first.
@@ -74,7 +74,7 @@ test('the CISO finds the registration a request falls under by typing, and links
     await field.press('Enter');
     await region.getByRole('status').filter({ hasText: 'gekozen.' }).waitFor();
     assert.equal(new URL(page.url()).pathname, path, 'still on the request');
-    assert.ok(await region.getByLabel(/^ChatGPT Team \(/).isChecked());
+    assert.ok(await region.getByLabel(/^ChatGPT Team – /).isChecked());
     assert.match(await region.getByRole('status').innerText(), /^ChatGPT Team .* gekozen\.$/);
     assert.ok(!(await region.getByRole('button', { name: 'Zoeken' }).isVisible()), 'the list is live: no Zoeken button');
 
@@ -113,7 +113,7 @@ test('the administrator requires a training for a tool found by name; a name tha
     await h.checkPage(page, 'Eis toevoegen: several registrations fit');
 
     // Choose one of them and save.
-    await back.getByLabel(/^Gemini \(gratis\) \(/).check();
+    await back.getByLabel(/^Gemini \(gratis\) – /).check();
     await Promise.all([page.waitForNavigation(), h.clickButton(back, 'Eis toevoegen')]);
     assert.match(await h.flash(page), /De eis is toegevoegd/);
     const requirement = page.locator('li li', { hasText: 'Vereist: Wie Gemini (gratis) gebruikt' });
@@ -145,9 +145,9 @@ test('without JavaScript the field searches with its Zoeken button (Enter in the
     assert.equal(searched.status(), 200, 'a search, not an error');
     assert.equal(new URL(page.url()).hash, '#kop-eis', 'back at the field');
     const back = page.getByRole('region', { name: 'Eis toevoegen' });
-    assert.deepEqual((await choices(back)).slice(1).map((c) => c.replace(/ \(.*$/, '')), ['Gemini']);
+    assert.deepEqual((await choices(back)).slice(1).map((c) => c.replace(/ – .*$/, '')), ['Gemini (gratis)']);
     assert.match(await back.getByRole('status').innerText(), /^1 registratie gevonden\.$/);
-    await back.getByLabel(/^Gemini \(gratis\) \(/).check();
+    await back.getByLabel(/^Gemini \(gratis\) – /).check();
     await Promise.all([page.waitForNavigation(), h.clickButton(back, 'Eis toevoegen')]);
     assert.match(await h.flash(page), /De eis is toegevoegd/);
     const requirement = page.locator('li li', { hasText: 'Vereist: Wie Gemini (gratis) gebruikt' });
