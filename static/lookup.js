@@ -108,6 +108,9 @@
   }
 
   input.addEventListener("input", function () {
+    // An answer still on its way is for a name no longer in the box: it must not be shown (it was, when a letter
+    // came just after the pause, until the next answer arrived).
+    asked++;
     clearTimeout(timer);
     timer = setTimeout(lookUp, 400);
   });

@@ -190,6 +190,8 @@
       add(input);
       return;
     }
+    // An answer still on its way belongs to the text before this keystroke: it is not shown (lookup.js).
+    asked++;
     clearTimeout(timer);
     timer = setTimeout(function () {
       suggest(input);

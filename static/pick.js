@@ -159,6 +159,8 @@
       return;
     }
     var field = e.target;
+    // An answer still on its way belongs to the text before this keystroke: it is not shown (lookup.js).
+    asked++;
     clearTimeout(timer);
     timer = setTimeout(function () {
       search(field);

@@ -147,6 +147,39 @@ test('the look-up says a forbidden tool is forbidden, and why', async () => {
   }
 });
 
+test('the live look-up never shows the answer for a name no longer in the box', async () => {
+  const { context, page } = await h.newSession(browser, 'medewerker');
+  try {
+    // The answer for "Qwx" is held back until a letter more has been typed (the walk-through's case: a letter
+    // right after the pause, while the first answer was on its way).
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    let asked = null;
+    const first = new Promise((resolve) => { asked = resolve; });
+    await page.route(/\/aanvragen\/opzoeken\?naam=Qwx$/, async (route) => {
+      asked();
+      await held;
+      await route.continue();
+    });
+    await h.visit(page, '/aanvragen/nieuw');
+    const box = page.getByLabel('Naam van de tool');
+    const live = page.locator('#opzoeken-direct');
+    await box.pressSequentially('Qwx', { delay: 10 });
+    await first;
+    await box.press('z');
+    const late = page.waitForResponse(/\/aanvragen\/opzoeken\?naam=Qwx$/);
+    release();
+    await late;
+    // The late answer has arrived and was not shown; then the answer for what is in the box is.
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+    assert.doesNotMatch(await live.innerText(), /„Qwx”/);
+    await live.getByText('„Qwxz” staat nog niet in het register.').waitFor();
+    assert.doesNotMatch(await live.innerText(), /„Qwx”/);
+  } finally {
+    await context.close();
+  }
+});
+
 /**
  * The old route for the same tool: Register → "Nieuwe AI-toepassing registreren" → the name → the whole
  * form on one page ("Alles op één pagina"), filling in what submission needs (the fields marked "nodig voor
