@@ -45,6 +45,8 @@ pub fn in_group(s: Standing, group: &str) -> bool {
 
 pub struct Figure {
     pub count: usize,
+    /// The group's name, shown above the figure when a phone stacks the table's rows.
+    pub column: &'static str,
     pub href: String,
     /// What the figure counts, for a screen reader's list of links ("6: ontbreekt, Medewerker").
     pub label: String,
@@ -115,6 +117,7 @@ pub fn rows(all: &[StandingCount]) -> (Vec<Row>, Vec<Row>) {
             .zip(counts)
             .map(|((g, group), count)| Figure {
                 count,
+                column: group,
                 href: format!("{COVERAGE}/lijst?{query}&stand={g}"),
                 label: format!("{count}: {}, {label}", group.to_lowercase()),
             })

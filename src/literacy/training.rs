@@ -20,7 +20,7 @@ use crate::util::escape_like;
 use crate::web::layout::Layout;
 use crate::web::paging::{self, Pager};
 use crate::web::user::CurrentUser;
-use crate::web::{render_status, session};
+use crate::web::{format_date, render_status, session};
 
 /// The tool requirements the administrator's page shows per training; the rest are on the training's page.
 pub const TOOLS_SHOWN: i64 = 5;
@@ -137,6 +137,62 @@ pub async fn read(pool: &sqlx::PgPool, org: Uuid, one: Option<Uuid>, first_tools
         .collect())
 }
 
+/// The latest completions a training's page shows (the coverage page and its export have everyone's standing).
+pub const COMPLETIONS_SHOWN: i64 = 50;
+
+/// One completion of the training, as the training's page lists it.
+pub struct CompletionView {
+    /// "Name (e-mail)".
+    pub person: String,
+    pub done: String,
+    /// "15-03-2027", "onbeperkt".
+    pub until: String,
+    /// True when it expired before today.
+    pub expired: bool,
+    /// Entered by the person and not yet confirmed.
+    pub waiting: bool,
+}
+
+/// Who completed the training: the latest [`COMPLETIONS_SHOWN`] completions (most recent first, a top-N from
+/// the index on training and date: the page does not grow with the organisation's people), how many there are
+/// and how many wait for confirmation.
+async fn completions(pool: &sqlx::PgPool, org: Uuid, id: Uuid) -> AppResult<(Vec<CompletionView>, i64, i64)> {
+    let today = crate::web::today();
+    let rows = sqlx::query!(
+        r#"select u.name, u.email, c.completed_on, c.confirmed_at is null as "waiting!", t.validity_months
+           from training_completion c join app_user u using (user_id) join training t using (training_id)
+           where c.training_id = $1 and c.organisation_id = $2
+           order by c.completed_on desc, c.created_at desc, c.completion_id limit $3"#,
+        id,
+        org,
+        COMPLETIONS_SHOWN
+    )
+    .fetch_all(pool)
+    .await?;
+    let counts = sqlx::query!(
+        r#"select count(*) as "all!", count(*) filter (where confirmed_at is null) as "waiting!"
+           from training_completion where training_id = $1 and organisation_id = $2"#,
+        id,
+        org
+    )
+    .fetch_one(pool)
+    .await?;
+    let shown = rows
+        .into_iter()
+        .map(|r| {
+            let until = super::rules::valid_until(r.completed_on, r.validity_months);
+            CompletionView {
+                person: format!("{} ({})", r.name, r.email),
+                done: format_date(r.completed_on),
+                until: until.map_or("onbeperkt".to_string(), format_date),
+                expired: until.is_some_and(|d| d < today),
+                waiting: r.waiting,
+            }
+        })
+        .collect();
+    Ok((shown, counts.all, counts.waiting))
+}
+
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct Ask {
@@ -158,6 +214,10 @@ struct TrainingPage {
     pager: Pager,
     /// The page's own address, for its search.
     path: String,
+    /// The latest completions, how many there are, how many wait for confirmation.
+    done: Vec<CompletionView>,
+    done_count: i64,
+    waiting: i64,
 }
 
 #[tracing::instrument(skip_all)]
@@ -196,6 +256,7 @@ pub async fn page(
     .into_iter()
     .map(|r| tool_requirement(r.requirement_id, r.application_id, &r.name))
     .collect();
+    let (done, done_count, waiting) = completions(&state.pool, org, id).await?;
     let path = href(id);
     render_status(
         StatusCode::OK,
@@ -207,6 +268,9 @@ pub async fn page(
             path,
             zoek,
             t,
+            done,
+            done_count,
+            waiting,
         },
     )
 }

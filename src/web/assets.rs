@@ -87,6 +87,11 @@ const ASSETS: &[Asset] = &[
         body: include_bytes!("../../static/errors.js"),
     },
     Asset {
+        path: "nav.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_bytes!("../../static/nav.js"),
+    },
+    Asset {
         path: "lookup.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_bytes!("../../static/lookup.js"),

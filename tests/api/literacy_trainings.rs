@@ -245,3 +245,71 @@ async fn another_organisations_training_is_out_of_reach() {
     );
     assert_eq!(app.count("select count(*) from training_requirement where requirement_id = $1", id).await, 0);
 }
+
+/// A training's page says who completed it: the latest 50 completions (most recent first), how many there are
+/// and how many wait for confirmation, each with its validity; never another organisation's.
+#[tokio::test]
+async fn a_trainings_page_lists_who_completed_it() {
+    let app = TestApp::spawn().await;
+    let org = app.org("Gemeente Lingewaard", "gm1705").await;
+    let theirs = app.org("Gemeente Overbetuwe", "gm1734").await;
+    let boss = app.user(ADMIN, org, &[Role::Medewerker, Role::Beheerder]).await;
+    let admin = app.logged_in(ADMIN).await;
+    let fields = [("title", "Basis AI"), ("level", "basis"), ("validity_months", "12")];
+    assert_eq!(app.post(&admin, "/ai-geletterdheid/trainingen", &fields).await.status(), 303);
+    let training: Uuid = sqlx::query_scalar("select training_id from training").fetch_one(&app.pool).await.unwrap();
+    let href = format!("/ai-geletterdheid/trainingen/{training}");
+    assert!(page(&app, &admin, &href).await.contains("Nog niemand heeft deze training afgerond."));
+
+    // 55 members, "Persoon 01" … "Persoon 55", who completed it ten days apart up to ten days ago (the first of
+    // them more than a year ago, so expired); one more entered it herself today and waits.
+    sqlx::query(
+        "with u as (insert into app_user (user_id, email, name)
+                    select gen_random_uuid(), 'p' || lpad(i::text, 2, '0') || '@lingewaard.example',
+                           'Persoon ' || lpad(i::text, 2, '0') from generate_series(1, 56) i returning user_id, email),
+              m as (insert into membership (user_id, organisation_id, role) select user_id, $1, 'medewerker' from u)
+         insert into training_completion (completion_id, organisation_id, training_id, user_id, completed_on, source,
+                                          recorded_by, confirmed_by, confirmed_at)
+         select gen_random_uuid(), $1, $2, user_id,
+                case when email = 'p56@lingewaard.example' then current_date
+                     else current_date - (56 - substr(email, 2, 2)::int) * 10 end,
+                case when email = 'p56@lingewaard.example' then 'zelf' else 'beheerder' end, $3,
+                case when email = 'p56@lingewaard.example' then null else $3::uuid end,
+                case when email = 'p56@lingewaard.example' then null else now() end
+         from u",
+    )
+    .bind(org)
+    .bind(training)
+    .bind(boss)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let one = page(&app, &admin, &href).await;
+    assert!(one.contains("56 keer afgerond; hieronder de laatste 50."), "{one}");
+    assert!(one.contains("1 afronding wacht op bevestiging"), "{one}");
+    assert!(one.contains("href=\"/ai-geletterdheid/beheer#kop-bevestigen\""));
+    // Most recent first: the waiting one, then Persoon 55 (ten days ago, valid for twelve months) … Persoon 07.
+    let at = |who: &str| one.find(who).unwrap_or_else(|| panic!("{who} missing"));
+    assert!(at("Persoon 56 (p56@lingewaard.example)") < at("Persoon 55") && at("Persoon 55") < at("Persoon 07"));
+    assert!(!one.contains("Persoon 06") && !one.contains("Persoon 01"), "only the latest 50");
+    let (done, until): (String, String) = sqlx::query_as(
+        "select to_char(current_date - 10, 'DD-MM-YYYY'), to_char((current_date - 10 + interval '12 months')::date - 1, 'DD-MM-YYYY')",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let row = &one[at("Persoon 55")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(row.contains(&done) && row.contains(&until) && row.contains("Bevestigd"), "{done} {until}: {row}");
+    let waiting = &one[at("Persoon 56")..];
+    assert!(waiting[..waiting.find("</tr>").unwrap()].contains("Wacht op bevestiging"));
+    // Persoon 07 completed it 490 days ago: expired.
+    let old = &one[at("Persoon 07")..];
+    let old = &old[..old.find("</tr>").unwrap()];
+    assert!(old.contains("Verlopen"), "{old}");
+
+    // Another organisation's completions of a training of theirs are not on our pages, nor ours on theirs.
+    app.user("beheer@overbetuwe.example", theirs, &[Role::Medewerker, Role::Beheerder]).await;
+    let other = app.logged_in("beheer@overbetuwe.example").await;
+    assert_eq!(app.get(&other, &href).await.status(), 404);
+}

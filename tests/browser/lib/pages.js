@@ -187,7 +187,11 @@ async function userEditPage({ page }) {
 function navMenuOpen(path, label) {
   return async ({ page }) => {
     await visit(page, path);
-    await page.getByRole('navigation', { name: 'Hoofdmenu' }).locator('summary', { hasText: label }).click();
+    const nav = page.getByRole('navigation', { name: 'Hoofdmenu' });
+    // On a phone the list is folded behind "Menu" (static/nav.js): open that first.
+    const fold = nav.getByRole('button', { name: /^Menu/ });
+    if (await fold.isVisible()) await fold.click();
+    await nav.locator('summary', { hasText: label }).click();
     await page.locator('details[open] > .app-nav__submenu').waitFor();
   };
 }

@@ -120,11 +120,40 @@ for (const role of ['medewerker', 'projectleider', 'ciso', 'fg', 'directie', 'be
       assert.ok(tops.length >= 5 && tops.length <= 10, `${role}: ${tops.length} items in the bar`);
       const lines = new Set(tops.map((t) => t.top));
       assert.equal(lines.size, 1, `${role}: the bar wraps: ${JSON.stringify(tops)}`);
+      assert.equal(await page.getByRole('button', { name: /^Menu/ }).isVisible(), false, 'no Menu button on a wide screen');
     } finally {
       await page.close();
     }
   });
 }
+
+// On a phone the bar took four rows above every page: it folds behind "Menu", which names the page one is on
+// and opens the list in the flow (the menus inside it work as before).
+test('navigation folded behind "Menu" at 390 px (CISO)', async () => {
+  const context = await contextFor('ciso', VIEWPORTS[1]);
+  const page = await context.newPage();
+  try {
+    await h.visit(page, '/te-beoordelen');
+    const nav = page.getByRole('navigation', { name: 'Hoofdmenu' });
+    const menu = nav.getByRole('button', { name: /^Menu/ });
+    assert.equal(await menu.getAttribute('aria-expanded'), 'false');
+    assert.match(await menu.innerText(), /^Menu\s+Te beoordelen/);
+    assert.equal(await nav.getByRole('link').count(), 0, 'the list is folded away');
+    assert.ok((await nav.boundingBox()).height < 70, `the folded bar is one row (${(await nav.boundingBox()).height} px)`);
+    await menu.click();
+    assert.equal(await menu.getAttribute('aria-expanded'), 'true');
+    assert.equal(await nav.getByRole('link', { name: /^Te beoordelen/ }).getAttribute('aria-current'), 'page');
+    await nav.locator('summary', { hasText: 'Register' }).click();
+    await Promise.all([page.waitForNavigation(), nav.getByRole('link', { name: 'Evaluaties' }).click()]);
+    assert.equal(new URL(page.url()).pathname, '/evaluaties');
+    assert.match(await nav.getByRole('button', { name: /^Menu/ }).innerText(), /^Menu\s+Evaluaties$/, 'the page is named, also inside a menu');
+    await nav.getByRole('button', { name: /^Menu/ }).click();
+    await nav.getByRole('button', { name: /^Menu/ }).click();
+    assert.equal(await nav.getByRole('link').count(), 0, 'a second press folds it again');
+  } finally {
+    await page.close();
+  }
+});
 
 test('navigation menu with the keyboard alone (CISO)', async () => {
   const context = await contextFor('ciso', VIEWPORTS[0]);
