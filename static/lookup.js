@@ -10,6 +10,11 @@
   }
   var url = live.getAttribute("data-lookup");
   var hint = document.getElementById("opzoeken-uitleg");
+  // After "Opzoeken": the server's answer for the name it was sent, and the request's own name field.
+  var sent = document.getElementById("opzoeken-antwoord");
+  var toolName = document.getElementById("tool_name");
+  // The name the two last agreed on: "Welke tool?" is kept in step with the box only while it holds that name.
+  var synced = input.value.trim();
   var timer = null;
   var asked = 0;
 
@@ -46,6 +51,8 @@
 
   function show(naam, findings, earlier) {
     live.textContent = "";
+    live.classList.remove("app-lookup-live--stale");
+    live.removeAttribute("aria-busy");
     // The hint to type a name first has been followed.
     if (hint) {
       hint.hidden = true;
@@ -92,6 +99,8 @@
     var mine = ++asked;
     if (naam.length < 2) {
       live.textContent = "";
+      live.classList.remove("app-lookup-live--stale");
+      live.removeAttribute("aria-busy");
       return;
     }
     fetch(url + "?naam=" + encodeURIComponent(naam), { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -111,6 +120,22 @@
     // An answer still on its way is for a name no longer in the box: it must not be shown (it was, when a letter
     // came just after the pause, until the next answer arrived).
     asked++;
+    var naam = input.value.trim();
+    // The answer below is for the text before this keystroke: shown faded until the new one arrives.
+    if (live.firstChild) {
+      live.classList.add("app-lookup-live--stale");
+      live.setAttribute("aria-busy", "true");
+    }
+    // The server's answer to an earlier "Opzoeken" is about another tool once the name differs: it goes (a
+    // forbidden tool stood beside "toegestaan" for the one looked up before), and comes back with that name.
+    if (sent) {
+      sent.hidden = naam !== sent.getAttribute("data-naam");
+    }
+    // The request's "Welke tool?" follows the box as long as the employee did not change it there.
+    if (toolName && toolName.value === synced) {
+      toolName.value = naam;
+      synced = naam;
+    }
     clearTimeout(timer);
     timer = setTimeout(lookUp, 400);
   });

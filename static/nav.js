@@ -1,6 +1,7 @@
 // On phones the main navigation is folded behind a "Menu" button (it took four rows above every page at 375 px).
 // Progressive: without JavaScript the list stays open and wraps, as before; the button is made here and the
 // list is only folded on narrow screens (the CSS under `.app-nav--folding`), so wide screens never change.
+// Loaded right after the navigation without `defer`, so a phone never draws the open list and then folds it.
 (function () {
   "use strict";
   var nav = document.querySelector(".app-nav");
@@ -21,13 +22,24 @@
     var where = document.createElement("span");
     where.className = "app-nav__where";
     where.textContent = current.textContent.trim();
+    // A real space: the button's name is "Menu Te beoordelen", not "MenuTe beoordelen".
+    button.appendChild(document.createTextNode(" "));
     button.appendChild(where);
   }
   nav.insertBefore(button, list);
   nav.classList.add("app-nav--folding");
-  button.addEventListener("click", function () {
-    var open = button.getAttribute("aria-expanded") !== "true";
+  function fold(open) {
     button.setAttribute("aria-expanded", String(open));
     nav.classList.toggle("app-nav--open", open);
+  }
+  button.addEventListener("click", function () {
+    fold(button.getAttribute("aria-expanded") !== "true");
+  });
+  // Escape inside the open list folds it and puts the focus back on the button (as a disclosure menu does).
+  nav.addEventListener("keydown", function (e) {
+    if (e.key === "Escape" && button.getAttribute("aria-expanded") === "true" && getComputedStyle(button).display !== "none") {
+      fold(false);
+      button.focus();
+    }
   });
 })();

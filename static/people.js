@@ -185,13 +185,13 @@
     if (!isPersonField(input)) {
       return;
     }
+    // An answer still on its way belongs to the text before this keystroke (or pick): it is not shown.
+    asked++;
     // Picking from the list replaces the text: a chosen person, nothing to look up.
     if (input.hasAttribute("data-people-add") && suggested(input.value.trim())) {
       add(input);
       return;
     }
-    // An answer still on its way belongs to the text before this keystroke: it is not shown (lookup.js).
-    asked++;
     clearTimeout(timer);
     timer = setTimeout(function () {
       suggest(input);

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::MANAGE;
 use super::manage::guard;
-use super::rules::LEVELS;
+use super::rules::{LEVELS, Standing, standing};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::register::options::label_in;
@@ -137,60 +137,91 @@ pub async fn read(pool: &sqlx::PgPool, org: Uuid, one: Option<Uuid>, first_tools
         .collect())
 }
 
-/// The latest completions a training's page shows (the coverage page and its export have everyone's standing).
-pub const COMPLETIONS_SHOWN: i64 = 50;
+/// The people a training's page lists (the coverage page and its export have everyone who needs it).
+pub const PEOPLE_SHOWN: i64 = 50;
 
-/// One completion of the training, as the training's page lists it.
-pub struct CompletionView {
+/// One person who completed the training (or entered it), as the training's page lists them: their latest
+/// completion counts, as on the coverage page; a renewal does not leave an old row that reads "Verlopen".
+pub struct PersonDone {
     /// "Name (e-mail)".
     pub person: String,
+    /// The latest confirmed completion, "–" while none is confirmed.
     pub done: String,
-    /// "15-03-2027", "onbeperkt".
+    /// "15-03-2027", "onbeperkt", "–".
     pub until: String,
-    /// True when it expired before today.
-    pub expired: bool,
-    /// Entered by the person and not yet confirmed.
-    pub waiting: bool,
+    /// The person's standing as the coverage names it ("Gevolgd en geldig", "Verloopt binnenkort", …).
+    pub standing: &'static str,
+    /// An entry of theirs waits for confirmation while they stand otherwise (a renewal): its date.
+    pub renewal: Option<String>,
 }
 
-/// Who completed the training: the latest [`COMPLETIONS_SHOWN`] completions (most recent first, a top-N from
-/// the index on training and date: the page does not grow with the organisation's people), how many there are
-/// and how many wait for confirmation.
-async fn completions(pool: &sqlx::PgPool, org: Uuid, id: Uuid) -> AppResult<(Vec<CompletionView>, i64, i64)> {
+/// How the people who completed the training stand: how many, each standing that occurs with its count (in
+/// the coverage's order), and how many have an entry waiting for confirmation.
+#[derive(Default)]
+pub struct DoneSummary {
+    pub people: i64,
+    pub standings: Vec<(&'static str, i64)>,
+    pub waiting: i64,
+}
+
+/// Who completed the training, one row per person by their latest completion: the [`PEOPLE_SHOWN`] most
+/// recent, and the summary of all of them.
+async fn completions(pool: &sqlx::PgPool, org: Uuid, id: Uuid) -> AppResult<(Vec<PersonDone>, DoneSummary)> {
     let today = crate::web::today();
     let rows = sqlx::query!(
-        r#"select u.name, u.email, c.completed_on, c.confirmed_at is null as "waiting!", t.validity_months
+        r#"select u.name, u.email, u.active, t.validity_months,
+                  max(c.completed_on) filter (where c.confirmed_at is not null) as done,
+                  max(c.completed_on) filter (where c.confirmed_at is null) as waiting_on
            from training_completion c join app_user u using (user_id) join training t using (training_id)
            where c.training_id = $1 and c.organisation_id = $2
-           order by c.completed_on desc, c.created_at desc, c.completion_id limit $3"#,
+           group by u.user_id, t.validity_months
+           order by max(c.completed_on) desc, u.name, u.user_id limit $3"#,
         id,
         org,
-        COMPLETIONS_SHOWN
+        PEOPLE_SHOWN
     )
     .fetch_all(pool)
     .await?;
     let counts = sqlx::query!(
-        r#"select count(*) as "all!", count(*) filter (where confirmed_at is null) as "waiting!"
-           from training_completion where training_id = $1 and organisation_id = $2"#,
+        r#"select training_standing(l.done, t.validity_months, l.waiting, $3, $4) as "standing!", count(*) as "n!",
+                  count(*) filter (where l.waiting) as "waiting!"
+           from training_latest l join training t using (training_id)
+           where l.training_id = $1 and l.organisation_id = $2
+           group by 1"#,
         id,
-        org
+        org,
+        today,
+        i32::try_from(super::rules::EXPIRY_WARNING_DAYS).unwrap_or(i32::MAX)
     )
-    .fetch_one(pool)
+    .fetch_all(pool)
     .await?;
+    let mut summary = DoneSummary::default();
+    for s in Standing::ALL {
+        if let Some(c) = counts.iter().find(|c| c.standing == s.as_str()) {
+            summary.standings.push((s.label(), c.n));
+        }
+    }
+    summary.people = counts.iter().map(|c| c.n).sum();
+    summary.waiting = counts.iter().map(|c| c.waiting).sum();
     let shown = rows
         .into_iter()
         .map(|r| {
-            let until = super::rules::valid_until(r.completed_on, r.validity_months);
-            CompletionView {
-                person: format!("{} ({})", r.name, r.email),
-                done: format_date(r.completed_on),
-                until: until.map_or("onbeperkt".to_string(), format_date),
-                expired: until.is_some_and(|d| d < today),
-                waiting: r.waiting,
+            let until = r.done.and_then(|d| super::rules::valid_until(d, r.validity_months));
+            let now = standing(r.done, r.validity_months, r.waiting_on.is_some(), today);
+            PersonDone {
+                person: crate::register::people::shown_as(&r.name, &r.email, r.active),
+                done: r.done.map_or("–".to_string(), format_date),
+                until: match (r.done, until) {
+                    (None, _) => "–".to_string(),
+                    (Some(_), None) => "onbeperkt".to_string(),
+                    (Some(_), Some(d)) => format_date(d),
+                },
+                standing: now.label(),
+                renewal: r.waiting_on.filter(|_| now != Standing::Unconfirmed).map(format_date),
             }
         })
         .collect();
-    Ok((shown, counts.all, counts.waiting))
+    Ok((shown, summary))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -214,10 +245,9 @@ struct TrainingPage {
     pager: Pager,
     /// The page's own address, for its search.
     path: String,
-    /// The latest completions, how many there are, how many wait for confirmation.
-    done: Vec<CompletionView>,
-    done_count: i64,
-    waiting: i64,
+    /// The people who completed it, the most recent first, and how all of them stand.
+    done: Vec<PersonDone>,
+    summary: DoneSummary,
 }
 
 #[tracing::instrument(skip_all)]
@@ -256,7 +286,7 @@ pub async fn page(
     .into_iter()
     .map(|r| tool_requirement(r.requirement_id, r.application_id, &r.name))
     .collect();
-    let (done, done_count, waiting) = completions(&state.pool, org, id).await?;
+    let (done, summary) = completions(&state.pool, org, id).await?;
     let path = href(id);
     render_status(
         StatusCode::OK,
@@ -269,8 +299,7 @@ pub async fn page(
             zoek,
             t,
             done,
-            done_count,
-            waiting,
+            summary,
         },
     )
 }

@@ -17,7 +17,8 @@ pub fn shown(m: &Member) -> String {
     shown_as(&m.name, &m.email, m.active)
 }
 
-fn shown_as(name: &str, email: &str, active: bool) -> String {
+/// "Name (e-mail)", or "Name (e-mail, inactief)" for someone deactivated: how pages name a person.
+pub fn shown_as(name: &str, email: &str, active: bool) -> String {
     if active { format!("{name} ({email})") } else { format!("{name} ({email}, inactief)") }
 }
 

@@ -246,8 +246,9 @@ async fn another_organisations_training_is_out_of_reach() {
     assert_eq!(app.count("select count(*) from training_requirement where requirement_id = $1", id).await, 0);
 }
 
-/// A training's page says who completed it: the latest 50 completions (most recent first), how many there are
-/// and how many wait for confirmation, each with its validity; never another organisation's.
+/// A training's page says who completed it: one row per person by their latest completion (a renewal leaves no
+/// old row that reads "Verlopen"), the 50 most recent, how everyone stands and how many entries wait for
+/// confirmation; never another organisation's.
 #[tokio::test]
 async fn a_trainings_page_lists_who_completed_it() {
     let app = TestApp::spawn().await;
@@ -261,22 +262,47 @@ async fn a_trainings_page_lists_who_completed_it() {
     let href = format!("/ai-geletterdheid/trainingen/{training}");
     assert!(page(&app, &admin, &href).await.contains("Nog niemand heeft deze training afgerond."));
 
-    // 55 members, "Persoon 01" … "Persoon 55", who completed it ten days apart up to ten days ago (the first of
-    // them more than a year ago, so expired); one more entered it herself today and waits.
+    // "Persoon 01" … "Persoon 55" completed it ten days apart up to ten days ago (Persoon 01 550 days ago);
+    // Persoon 56 entered it herself today and waits; Persoon 55 entered a renewal today that waits; Persoon 01
+    // renewed it five days ago, confirmed.
+    let add = |who: &'static str, days_ago: &'static str, confirmed: bool| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query(
+                "insert into training_completion (completion_id, organisation_id, training_id, user_id, completed_on,
+                                                  source, recorded_by, confirmed_by, confirmed_at)
+                 select gen_random_uuid(), $1, $2, user_id, current_date - $4::int,
+                        case when $5 then 'beheerder' else 'zelf' end, $3,
+                        case when $5 then $3::uuid end, case when $5 then now() end
+                 from app_user where email = $6",
+            )
+            .bind(org)
+            .bind(training)
+            .bind(boss)
+            .bind(days_ago.parse::<i32>().unwrap())
+            .bind(confirmed)
+            .bind(who)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    };
     sqlx::query(
         "with u as (insert into app_user (user_id, email, name)
                     select gen_random_uuid(), 'p' || lpad(i::text, 2, '0') || '@lingewaard.example',
-                           'Persoon ' || lpad(i::text, 2, '0') from generate_series(1, 56) i returning user_id, email),
-              m as (insert into membership (user_id, organisation_id, role) select user_id, $1, 'medewerker' from u)
-         insert into training_completion (completion_id, organisation_id, training_id, user_id, completed_on, source,
+                           'Persoon ' || lpad(i::text, 2, '0') from generate_series(1, 56) i returning user_id)
+         insert into membership (user_id, organisation_id, role) select user_id, $1, 'medewerker' from u",
+    )
+    .bind(org)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into training_completion (completion_id, organisation_id, training_id, user_id, completed_on, source,
                                           recorded_by, confirmed_by, confirmed_at)
-         select gen_random_uuid(), $1, $2, user_id,
-                case when email = 'p56@lingewaard.example' then current_date
-                     else current_date - (56 - substr(email, 2, 2)::int) * 10 end,
-                case when email = 'p56@lingewaard.example' then 'zelf' else 'beheerder' end, $3,
-                case when email = 'p56@lingewaard.example' then null else $3::uuid end,
-                case when email = 'p56@lingewaard.example' then null else now() end
-         from u",
+         select gen_random_uuid(), $1, $2, user_id, current_date - (56 - substr(email, 2, 2)::int) * 10,
+                'beheerder', $3, $3, now()
+         from app_user where email like 'p__@lingewaard.example' and email <> 'p56@lingewaard.example'",
     )
     .bind(org)
     .bind(training)
@@ -284,32 +310,72 @@ async fn a_trainings_page_lists_who_completed_it() {
     .execute(&app.pool)
     .await
     .unwrap();
+    add("p56@lingewaard.example", "0", false).await;
+    add("p55@lingewaard.example", "0", false).await;
+    add("p01@lingewaard.example", "5", true).await;
+
     let one = page(&app, &admin, &href).await;
-    assert!(one.contains("56 keer afgerond; hieronder de laatste 50."), "{one}");
-    assert!(one.contains("1 afronding wacht op bevestiging"), "{one}");
+    // 10–300 days ago: valid; 310–360: expiring within 60 days; 370–540 (Persoon 02–19): expired.
+    assert!(
+        one.contains(
+            "56 medewerkers hebben deze training gevolgd of ingevoerd, elk geteld met de laatste afronding: \
+             gevolgd en geldig 31, verloopt binnenkort 6, verlopen 18, wacht op bevestiging 1. \
+             Hieronder de 50 met de recentste afronding."
+        ),
+        "{one}"
+    );
+    assert!(one.contains("2 afrondingen wachten op bevestiging"), "{one}");
     assert!(one.contains("href=\"/ai-geletterdheid/beheer#kop-bevestigen\""));
-    // Most recent first: the waiting one, then Persoon 55 (ten days ago, valid for twelve months) … Persoon 07.
+    // The most recent first: the two entries of today (by name), the renewal of five days ago, then 54 … 08.
     let at = |who: &str| one.find(who).unwrap_or_else(|| panic!("{who} missing"));
-    assert!(at("Persoon 56 (p56@lingewaard.example)") < at("Persoon 55") && at("Persoon 55") < at("Persoon 07"));
-    assert!(!one.contains("Persoon 06") && !one.contains("Persoon 01"), "only the latest 50");
-    let (done, until): (String, String) = sqlx::query_as(
-        "select to_char(current_date - 10, 'DD-MM-YYYY'), to_char((current_date - 10 + interval '12 months')::date - 1, 'DD-MM-YYYY')",
+    let order = ["Persoon 55 (p55", "Persoon 56 (p56", "Persoon 01 (p01", "Persoon 54", "Persoon 08"];
+    assert!(order.windows(2).all(|w| at(w[0]) < at(w[1])), "{one}");
+    assert!(!one.contains("Persoon 07") && !one.contains("Persoon 02"), "only the 50 most recent");
+    assert_eq!(one.matches("Persoon 01 (").count(), 1, "one row per person");
+    let row = |who: &str| {
+        let from = &one[at(who)..];
+        from[..from.find("</tr>").unwrap()].to_string()
+    };
+    let day = |days: i32| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_as::<_, (String, String)>(
+                "select to_char(current_date - $1, 'DD-MM-YYYY'),
+                        to_char((current_date - $1 + interval '12 months')::date - 1, 'DD-MM-YYYY')",
+            )
+            .bind(days)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let (today, _) = day(0).await;
+    let (done, until) = day(10).await;
+    let renewing = row("Persoon 55");
+    assert!(renewing.contains(&format!("Gevolgd en geldig; een nieuwe afronding van {today} wacht op bevestiging")));
+    assert!(renewing.contains(&done) && renewing.contains(&until), "{done} {until}: {renewing}");
+    let new = row("Persoon 56");
+    assert!(new.contains("Wacht op bevestiging") && new.contains("–"), "{new}");
+    let (renewed, _) = day(5).await;
+    assert!(row("Persoon 01").contains("Gevolgd en geldig") && row("Persoon 01").contains(&renewed));
+    assert!(row("Persoon 08").contains("Verlopen"), "480 days ago");
+
+    // A completion filed under another organisation (whatever its training) is not ours to count or show, and
+    // our training's page is not theirs to see.
+    let stranger = app.user("beheer@overbetuwe.example", theirs, &[Role::Medewerker, Role::Beheerder]).await;
+    sqlx::query(
+        "insert into training_completion (completion_id, organisation_id, training_id, user_id, completed_on, source,
+                                          confirmed_at)
+         values (gen_random_uuid(), $1, $2, $3, current_date, 'beheerder', now())",
     )
-    .fetch_one(&app.pool)
+    .bind(theirs)
+    .bind(training)
+    .bind(stranger)
+    .execute(&app.pool)
     .await
     .unwrap();
-    let row = &one[at("Persoon 55")..];
-    let row = &row[..row.find("</tr>").unwrap()];
-    assert!(row.contains(&done) && row.contains(&until) && row.contains("Bevestigd"), "{done} {until}: {row}");
-    let waiting = &one[at("Persoon 56")..];
-    assert!(waiting[..waiting.find("</tr>").unwrap()].contains("Wacht op bevestiging"));
-    // Persoon 07 completed it 490 days ago: expired.
-    let old = &one[at("Persoon 07")..];
-    let old = &old[..old.find("</tr>").unwrap()];
-    assert!(old.contains("Verlopen"), "{old}");
-
-    // Another organisation's completions of a training of theirs are not on our pages, nor ours on theirs.
-    app.user("beheer@overbetuwe.example", theirs, &[Role::Medewerker, Role::Beheerder]).await;
+    let again = page(&app, &admin, &href).await;
+    assert!(again.contains("56 medewerkers hebben") && !again.contains("beheer@overbetuwe.example"), "{again}");
     let other = app.logged_in("beheer@overbetuwe.example").await;
     assert_eq!(app.get(&other, &href).await.status(), 404);
 }

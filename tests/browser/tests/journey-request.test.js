@@ -147,6 +147,37 @@ test('the look-up says a forbidden tool is forbidden, and why', async () => {
   }
 });
 
+test('after "Opzoeken", another name in the box sets the earlier answer aside and "Welke tool?" follows', async () => {
+  const { context, page } = await h.newSession(browser, 'medewerker');
+  try {
+    await h.visit(page, '/');
+    const m = q.meter(page);
+    const sent = page.locator('#opzoeken-antwoord');
+    await q.lookUp(m, 'Gemini');
+    assert.match(await sent.innerText(), /Deze tool is al toegestaan/);
+    const tool = page.getByLabel(/^1\. Welke tool/);
+    assert.equal(await tool.inputValue(), 'Gemini');
+    // A forbidden tool typed next: the answer "toegestaan" for Gemini is not beside it (the walk-through saw
+    // both), the live answer is for DeepSeek, and the request would be for DeepSeek.
+    const box = page.getByLabel('Naam van de tool');
+    await box.fill('');
+    await box.pressSequentially('DeepSeek', { delay: 20 });
+    assert.equal(await sent.isVisible(), false, 'the answer for Gemini is set aside');
+    assert.equal(await tool.inputValue(), 'DeepSeek');
+    const live = page.locator('#opzoeken-direct');
+    await live.getByText(/Deze tool is niet toegestaan/).waitFor();
+    assert.doesNotMatch(await page.getByRole('main').innerText(), /Dan hoef ik niets aan te vragen/);
+    // Back to the name sent: its answer returns. A name changed in the form itself is left alone.
+    await box.fill('Gemini');
+    assert.equal(await sent.isVisible(), true);
+    await tool.fill('Gemini Advanced');
+    await box.pressSequentially(' Pro', { delay: 20 });
+    assert.equal(await tool.inputValue(), 'Gemini Advanced');
+  } finally {
+    await context.close();
+  }
+});
+
 test('the live look-up never shows the answer for a name no longer in the box', async () => {
   const { context, page } = await h.newSession(browser, 'medewerker');
   try {

@@ -150,6 +150,11 @@ test('navigation folded behind "Menu" at 390 px (CISO)', async () => {
     await nav.getByRole('button', { name: /^Menu/ }).click();
     await nav.getByRole('button', { name: /^Menu/ }).click();
     assert.equal(await nav.getByRole('link').count(), 0, 'a second press folds it again');
+    await nav.getByRole('button', { name: /^Menu/ }).click();
+    await nav.getByRole('link', { name: /^Start/ }).focus();
+    await page.keyboard.press('Escape');
+    assert.equal(await nav.getByRole('link').count(), 0, 'Escape folds it');
+    assert.equal(await page.evaluate(() => document.activeElement.className), 'utrecht-button utrecht-button--subtle app-nav__menu-button');
   } finally {
     await page.close();
   }
