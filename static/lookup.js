@@ -72,7 +72,10 @@
       live.appendChild(box);
     });
     if (findings.length === 0) {
-      live.appendChild(el("p", "utrecht-paragraph", "„" + naam + "” staat nog niet in het register."));
+      // What to do next (the hint to choose Opzoeken was hidden with the first answer).
+      live.appendChild(
+        el("p", "utrecht-paragraph", "„" + naam + "” staat nog niet in het register. Kies Opzoeken om de tool aan te vragen."),
+      );
       return;
     }
     findings.forEach(function (x) {
@@ -88,6 +91,15 @@
       }
       if (x.attention) {
         message.appendChild(el("p", "utrecht-paragraph", "Let op: " + x.attention));
+      }
+      // As on the server's answer (requests/_finding.html): an allowed tool leads to its entry in the list.
+      if (x.kind === "toegestaan" && x.href) {
+        var use = el("p", "utrecht-paragraph", "Gebruik de tool alleen voor deze gegevens. ");
+        var link = el("a", "utrecht-link", "Bekijk " + x.name + " in Toegestane AI-tools");
+        link.href = x.href;
+        use.appendChild(link);
+        use.appendChild(document.createTextNode("."));
+        message.appendChild(use);
       }
       box.appendChild(message);
       live.appendChild(box);

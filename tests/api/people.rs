@@ -571,7 +571,11 @@ async fn every_literacy_figure_is_the_number_its_list_shows() {
     let mut wrong = Vec::new();
     for (href, n) in &figures {
         let list = page(&app, &ciso, href).await;
-        let shown = if *n == 0 { "Niemand in deze lijst.".to_string() } else { format!(">{n} vereiste trainingen<") };
+        let shown = match n {
+            0 => "Niemand in deze lijst.".to_string(),
+            1 => ">1 vereiste training<".to_string(),
+            n => format!(">{n} vereiste trainingen<"),
+        };
         if !list.contains(&shown) {
             let caption = list.split("utrecht-table__caption\">").nth(1).and_then(|c| c.split('<').next());
             wrong.push(format!("{href}: page {n}, list {caption:?}"));

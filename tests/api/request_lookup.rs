@@ -125,6 +125,20 @@ async fn the_look_up_answers_as_json_while_the_name_is_typed() {
     let a = lookup_json(app, &mw, "perplex").await;
     assert_eq!(a["findings"][0]["kind"], "beoordeling");
     assert!(a["findings"][0]["text"].as_str().unwrap().contains("wordt nu beoordeeld door de CISO"));
+    // Written with other spaces or punctuation the name still finds the tool (and as allowed, with its way to
+    // the list: the allowed-tools look-up matches the same way); two letters find no more than they did.
+    for typed in ["Chat GPT", "chat-gpt", "CHAT gpt team"] {
+        let a = lookup_json(app, &mw, typed).await;
+        let x = &a["findings"][0];
+        assert_eq!(
+            (x["kind"].as_str(), x["name"].as_str()),
+            (Some("toegestaan"), Some("ChatGPT Team")),
+            "{typed}: {a}"
+        );
+        assert_eq!(x["href"], "/toegestane-tools?zoek=ChatGPT+Team", "{typed}");
+    }
+    assert_eq!(lookup_json(app, &mw, "c g").await["findings"], json!([]));
+    assert_eq!(lookup_json(app, &mw, "Deep-Seek").await["findings"][0]["kind"], "verboden");
     let a = lookup_json(app, &mw, "Onbekende tool").await;
     assert_eq!(a["findings"], json!([]));
     assert_eq!(a["naam"], "Onbekende tool");

@@ -165,21 +165,38 @@ pub struct Match {
 pub async fn matching_registrations(pool: &PgPool, org: Uuid, name: &str) -> sqlx::Result<Vec<Match>> {
     let lower = name.trim().to_lowercase();
     let like = format!("%{}%", crate::util::escape_like(&lower));
+    let (squashed, spaceless) = spaceless_like(&lower, &like);
     sqlx::query_as!(
         Match,
         r#"select a.application_id as id, a.name, a.workflow_status as status,
                   (select d.note from review_decision d where d.application_id = a.application_id
                     order by d.decided_at desc limit 1) as decision_note
              from application a
-            where a.organisation_id = $1 and lower(a.name) like $2
-            order by lower(a.name) = $3 desc, a.workflow_status = 'buiten_gebruik', lower(a.name)
+            where a.organisation_id = $1 and (lower(a.name) like $2 or name_squashed(a.name) like $4)
+            order by (lower(a.name) = $3 or name_squashed(a.name) = $5) desc, a.workflow_status = 'buiten_gebruik',
+                     lower(a.name)
             limit 10"#,
         org,
         like,
-        lower
+        lower,
+        spaceless,
+        squashed
     )
     .fetch_all(pool)
     .await
+}
+
+/// A looked-up name (lower case) with only its letters and digits, and the LIKE pattern for names that hold it
+/// so (the database's `name_squashed`, migration 0064): "Chat GPT" finds "ChatGPT Team". Under three letters
+/// the name's own pattern `like` instead, so a short name finds no more than it did.
+pub fn spaceless_like(lower: &str, like: &str) -> (String, String) {
+    let squashed: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
+    let pattern = if squashed.chars().count() >= 3 {
+        format!("%{}%", crate::util::escape_like(&squashed))
+    } else {
+        like.to_string()
+    };
+    (squashed, pattern)
 }
 
 /// A request of the reader's own for a tool of (about) the name looked up.

@@ -170,6 +170,8 @@ test('after "Opzoeken", another name in the box sets the earlier answer aside an
     // Back to the name sent: its answer returns. A name changed in the form itself is left alone.
     await box.fill('Gemini');
     assert.equal(await sent.isVisible(), true);
+    // The live answer for an allowed tool leads to its entry in the list, as the server's does.
+    await live.getByRole('link', { name: 'Bekijk Gemini (gratis) in Toegestane AI-tools' }).waitFor();
     await tool.fill('Gemini Advanced');
     await box.pressSequentially(' Pro', { delay: 20 });
     assert.equal(await tool.inputValue(), 'Gemini Advanced');
