@@ -28,15 +28,47 @@
   }
   nav.insertBefore(button, list);
   nav.classList.add("app-nav--folding");
+  var menus = Array.prototype.slice.call(nav.querySelectorAll("details.app-nav__menu"));
   function fold(open) {
     button.setAttribute("aria-expanded", String(open));
     nav.classList.toggle("app-nav--open", open);
+    // Opened, the menu holding the page one is on shows where one is.
+    var here = open && list.querySelector('details [aria-current="page"]');
+    if (here) {
+      here.closest("details").open = true;
+    }
   }
+  // One menu open at a time (two dropped over the page on top of each other), and a click elsewhere closes it.
+  menus.forEach(function (menu) {
+    menu.addEventListener("toggle", function () {
+      if (menu.open) {
+        menus.forEach(function (other) {
+          if (other !== menu) {
+            other.open = false;
+          }
+        });
+      }
+    });
+  });
+  document.addEventListener("click", function (e) {
+    menus.forEach(function (menu) {
+      if (menu.open && !menu.contains(e.target) && !button.contains(e.target)) {
+        menu.open = false;
+      }
+    });
+  });
   button.addEventListener("click", function () {
     fold(button.getAttribute("aria-expanded") !== "true");
   });
   // Escape inside the open list folds it and puts the focus back on the button (as a disclosure menu does).
   nav.addEventListener("keydown", function (e) {
+    // Escape in an open menu closes that menu first, back on its label.
+    var menu = e.key === "Escape" && e.target.closest && e.target.closest("details[open]");
+    if (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+      return;
+    }
     if (e.key === "Escape" && button.getAttribute("aria-expanded") === "true" && getComputedStyle(button).display !== "none") {
       fold(false);
       button.focus();

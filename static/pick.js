@@ -73,7 +73,7 @@
     var n = Math.min(found.length, SHOWN);
     var said =
       n === 0
-        ? "Geen registratie gevonden met „" + typed + "” in de naam."
+        ? "Geen registratie gevonden met „" + typed + "” in de naam. " + (field.getAttribute("data-kies-weggelaten") || "")
         : found.length > SHOWN
           ? "Meer dan " + SHOWN + " registraties gevonden: typ een groter deel van de naam."
           : n === 1

@@ -41,6 +41,15 @@ impl Among {
         }
     }
 
+    /// What a search that found nothing adds: which registrations the field leaves out ("DeepSeek" is in the
+    /// register but rejected, and was reported as not found).
+    pub fn left_out(self) -> &'static str {
+        match self {
+            Among::Requests => "Concepten staan hier niet bij.",
+            Among::Requirements => "Afgewezen tools staan hier niet bij: voor een afgewezen tool geldt geen eis.",
+        }
+    }
+
     /// The workflow status a field leaves out.
     fn excluded(self) -> &'static str {
         match self {
@@ -206,6 +215,8 @@ pub struct PickView {
     pub status: String,
     /// Where the suggestions come from while typing.
     pub url: String,
+    /// What the field leaves out, said when nothing is found ([`Among::left_out`]).
+    pub left_out: &'static str,
     /// An optional field's "Geen tool" was ticked (not merely nothing chosen: then a typed name still counts).
     pub none: bool,
 }
@@ -227,7 +238,7 @@ pub async fn view(
     found.truncate(SHOWN as usize);
     let status = match found.len() {
         _ if fold_words(typed).is_empty() => String::new(),
-        0 => format!("Geen registratie gevonden met „{}” in de naam.", typed.trim()),
+        0 => format!("Geen registratie gevonden met „{}” in de naam. {}", typed.trim(), among.left_out()),
         _ if more => format!("Meer dan {SHOWN} registraties gevonden: typ een groter deel van de naam."),
         1 => "1 registratie gevonden.".to_string(),
         n => format!("{n} registraties gevonden."),
@@ -251,7 +262,15 @@ pub async fn view(
     let options =
         found.into_iter().map(|c| OptView { selected: is_wanted(&c), value: c.value, label: c.label }).collect();
     let url = format!("/register/kiezen?voor={}", among.as_str());
-    Ok(PickView { typed: typed.to_string(), kept, options, status, url, none: chosen.trim() == NONE })
+    Ok(PickView {
+        typed: typed.to_string(),
+        kept,
+        options,
+        status,
+        url,
+        left_out: among.left_out(),
+        none: chosen.trim() == NONE,
+    })
 }
 
 #[cfg(test)]

@@ -231,6 +231,21 @@ async fn a_training_requirement_takes_a_tool_found_by_name() {
     let r = app.post(&admin, "/ai-geletterdheid/eisen", &req).await;
     assert_eq!(r.status(), 200);
     assert_eq!(radios(&r.text().await.unwrap(), "application_id"), 21, "„Geen tool” and twenty found");
+    // Nothing found: the field says what it leaves out (a rejected tool is in the register, just not here).
+    let req = [
+        ("requirement_training", training.as_str()),
+        ("application_id_zoek", "DeepSeek"),
+        ("application_id_zoeken", "ja"),
+    ];
+    let html = app.post(&admin, "/ai-geletterdheid/eisen", &req).await.text().await.unwrap();
+    assert!(
+        html.contains(
+            "Geen registratie gevonden met „DeepSeek” in de naam. Afgewezen tools staan hier niet bij: voor een \
+             afgewezen tool geldt geen eis."
+        ),
+        "{html}"
+    );
+    assert!(html.contains("data-kies-weggelaten=\"Afgewezen tools staan hier niet bij"), "the script says it too");
 
     // Typed, not chosen: refused on the field with the search kept and the ones found to choose from.
     let req = [("requirement_training", training.as_str()), ("application_id_zoek", "vertaal")];

@@ -191,7 +191,9 @@ function navMenuOpen(path, label) {
     // On a phone the list is folded behind "Menu" (static/nav.js): open that first.
     const fold = nav.getByRole('button', { name: /^Menu/ });
     if (await fold.isVisible()) await fold.click();
-    await nav.locator('summary', { hasText: label }).click();
+    // Opening the folded list opens the menu holding the page already: a click then would close it.
+    const menu = nav.locator('details', { has: page.locator('summary', { hasText: label }) });
+    if (!(await menu.evaluate((d) => d.open))) await nav.locator('summary', { hasText: label }).click();
     await page.locator('details[open] > .app-nav__submenu').waitFor();
   };
 }

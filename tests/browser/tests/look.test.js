@@ -148,6 +148,9 @@ test('navigation folded behind "Menu" at 390 px (CISO)', async () => {
     assert.equal(new URL(page.url()).pathname, '/evaluaties');
     assert.match(await nav.getByRole('button', { name: /^Menu/ }).innerText(), /^Menu\s+Evaluaties$/, 'the page is named, also inside a menu');
     await nav.getByRole('button', { name: /^Menu/ }).click();
+    assert.ok(await nav.getByRole('link', { name: 'Evaluaties' }).isVisible(), 'opened, the menu holding the page is open');
+    await nav.getByRole('button', { name: /^Menu/ }).click();
+    await nav.getByRole('button', { name: /^Menu/ }).click();
     await nav.getByRole('button', { name: /^Menu/ }).click();
     assert.equal(await nav.getByRole('link').count(), 0, 'a second press folds it again');
     await nav.getByRole('button', { name: /^Menu/ }).click();
@@ -155,6 +158,30 @@ test('navigation folded behind "Menu" at 390 px (CISO)', async () => {
     await page.keyboard.press('Escape');
     assert.equal(await nav.getByRole('link').count(), 0, 'Escape folds it');
     assert.equal(await page.evaluate(() => document.activeElement.className), 'utrecht-button utrecht-button--subtle app-nav__menu-button');
+  } finally {
+    await page.close();
+  }
+});
+
+// Two menus dropped over the page on top of each other, and neither Escape nor a click elsewhere closed one.
+test('navigation menus: one open at a time, closed by Escape or a click elsewhere (beheerder, 1366 px)', async () => {
+  const context = await contextFor('beheerder', VIEWPORTS[0]);
+  const page = await context.newPage();
+  try {
+    await h.visit(page, '/');
+    const nav = page.getByRole('navigation', { name: 'Hoofdmenu' });
+    const menu = (label) => nav.locator('details', { has: page.locator('summary', { hasText: label }) });
+    const open = () => nav.locator('details[open] > summary').allInnerTexts();
+    await menu('Register').locator('summary').click();
+    assert.deepEqual(await open(), ['Register']);
+    await menu('Beheer').locator('summary').click();
+    assert.deepEqual(await open(), ['Beheer'], 'opening one closes the other');
+    await page.keyboard.press('Escape');
+    assert.deepEqual(await open(), [], 'Escape closes it');
+    assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Beheer', 'focus back on its label');
+    await menu('Register').locator('summary').click();
+    await page.getByRole('contentinfo').click();
+    assert.deepEqual(await open(), [], 'a click elsewhere closes it');
   } finally {
     await page.close();
   }
