@@ -49,10 +49,15 @@
     return box;
   }
 
-  function show(naam, findings, earlier) {
+  // The live answer emptied and no longer marked as waiting for a newer one.
+  function clear() {
     live.textContent = "";
     live.classList.remove("app-lookup-live--stale");
     live.removeAttribute("aria-busy");
+  }
+
+  function show(naam, findings, earlier) {
+    clear();
     // The hint to type a name first has been followed.
     if (hint) {
       hint.hidden = true;
@@ -110,9 +115,7 @@
     var naam = input.value.trim();
     var mine = ++asked;
     if (naam.length < 2) {
-      live.textContent = "";
-      live.classList.remove("app-lookup-live--stale");
-      live.removeAttribute("aria-busy");
+      clear();
       return;
     }
     fetch(url + "?naam=" + encodeURIComponent(naam), { credentials: "same-origin", headers: { Accept: "application/json" } })

@@ -62,14 +62,15 @@
   });
   // Escape inside the open list folds it and puts the focus back on the button (as a disclosure menu does).
   nav.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") {
+      return;
+    }
     // Escape in an open menu closes that menu first, back on its label.
-    var menu = e.key === "Escape" && e.target.closest && e.target.closest("details[open]");
+    var menu = e.target.closest && e.target.closest("details[open]");
     if (menu) {
       menu.open = false;
       menu.querySelector("summary").focus();
-      return;
-    }
-    if (e.key === "Escape" && button.getAttribute("aria-expanded") === "true" && getComputedStyle(button).display !== "none") {
+    } else if (button.getAttribute("aria-expanded") === "true" && getComputedStyle(button).display !== "none") {
       fold(false);
       button.focus();
     }

@@ -161,10 +161,9 @@ async fn tools(state: &AppState, org: Uuid, which: Which<'_>) -> AppResult<(Vec<
         }
         Which::Named(name) => {
             // An exact name first, then names that start with or contain it.
-            let lower = name.trim().to_lowercase();
-            let like = format!("%{}%", crate::util::escape_like(&lower));
             // Also with other spaces or punctuation, as the request look-up matches ("Chat GPT").
-            let (_, spaceless) = crate::register::requests::store::spaceless_like(&lower, &like);
+            let crate::register::requests::store::NameLike { lower, like, spaceless, .. } =
+                crate::register::requests::store::NameLike::of(name);
             b.push(" and (lower(a.name) like ").push_bind(like);
             b.push(" or name_squashed(a.name) like ").push_bind(spaceless).push(")");
             b.push(" order by lower(a.name) = ").push_bind(lower.clone());

@@ -86,10 +86,7 @@ pub async fn add(State(state): State<AppState>, user: CurrentUser, body: Bytes) 
     tx.commit().await?;
     // Back to the training's page the form was opened from, or to the top of this page, where the message is
     // (the form was sent to its own section, #kop-eis).
-    let back = match Uuid::parse_str(input.get("terug")) {
-        Ok(t) if training::exists(&state.pool, org, t).await? => training::href(t),
-        _ => format!("{MANAGE}#inhoud"),
-    };
+    let back = training::page_or(&state.pool, org, input.get("terug"), format!("{MANAGE}#inhoud")).await?;
     session::flash_redirect(&state.pool, &user, "De eis is toegevoegd.", &back).await
 }
 
@@ -156,11 +153,8 @@ pub async fn remove(
         drop(tx);
         // Back to the training's page the question came from (the form names it), when it is the organisation's;
         // otherwise to the administrator's page.
-        let training = Uuid::parse_str(FormData::parse(&body).get("training").trim()).ok();
-        let gone_to = match training {
-            Some(t) if training::exists(&state.pool, org, t).await? => training::href(t),
-            _ => MANAGE.to_string(),
-        };
+        let sent = FormData::parse(&body);
+        let gone_to = training::page_or(&state.pool, org, sent.get("training"), MANAGE.to_string()).await?;
         return session::flash_redirect(&state.pool, &user, "Deze eis was al verwijderd.", &gone_to).await;
     };
     let before = json!({"training_id": gone.training_id, "role": gone.role, "application_id": gone.application_id});

@@ -206,16 +206,13 @@ async fn completions(pool: &sqlx::PgPool, org: Uuid, id: Uuid) -> AppResult<(Vec
     let shown = rows
         .into_iter()
         .map(|r| {
-            let until = r.done.and_then(|d| super::rules::valid_until(d, r.validity_months));
             let now = standing(r.done, r.validity_months, r.waiting_on.is_some(), today);
             PersonDone {
                 person: crate::register::people::shown_as(&r.name, &r.email, r.active),
                 done: r.done.map_or("–".to_string(), format_date),
-                until: match (r.done, until) {
-                    (None, _) => "–".to_string(),
-                    (Some(_), None) => "onbeperkt".to_string(),
-                    (Some(_), Some(d)) => format_date(d),
-                },
+                until: r.done.map_or("–".to_string(), |d| {
+                    super::rules::valid_until(d, r.validity_months).map_or("onbeperkt".to_string(), format_date)
+                }),
                 standing: now.label(),
                 renewal: r.waiting_on.filter(|_| now != Standing::Unconfirmed).map(format_date),
             }
@@ -304,15 +301,18 @@ pub async fn page(
     )
 }
 
-/// Whether `id` is one of the organisation's trainings.
-pub async fn exists(pool: &sqlx::PgPool, org: Uuid, id: Uuid) -> AppResult<bool> {
-    Ok(sqlx::query_scalar!(
+/// Where a form that names a training (`sent`, the way back) goes afterwards: that training's page when it is
+/// one of the organisation's, otherwise `otherwise`.
+pub async fn page_or(pool: &sqlx::PgPool, org: Uuid, sent: &str, otherwise: String) -> AppResult<String> {
+    let Ok(id) = Uuid::parse_str(sent.trim()) else { return Ok(otherwise) };
+    let exists = sqlx::query_scalar!(
         r#"select exists (select 1 from training where training_id = $1 and organisation_id = $2) as "e!""#,
         id,
         org
     )
     .fetch_one(pool)
-    .await?)
+    .await?;
+    Ok(if exists { href(id) } else { otherwise })
 }
 
 /// One requirement as its removal names it.

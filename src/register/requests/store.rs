@@ -163,9 +163,7 @@ pub struct Match {
 }
 
 pub async fn matching_registrations(pool: &PgPool, org: Uuid, name: &str) -> sqlx::Result<Vec<Match>> {
-    let lower = name.trim().to_lowercase();
-    let like = format!("%{}%", crate::util::escape_like(&lower));
-    let (squashed, spaceless) = spaceless_like(&lower, &like);
+    let NameLike { lower, like, squashed, spaceless } = NameLike::of(name);
     sqlx::query_as!(
         Match,
         r#"select a.application_id as id, a.name, a.workflow_status as status,
@@ -186,17 +184,31 @@ pub async fn matching_registrations(pool: &PgPool, org: Uuid, name: &str) -> sql
     .await
 }
 
-/// A looked-up name (lower case) with only its letters and digits, and the LIKE pattern for names that hold it
-/// so (the database's `name_squashed`, migration 0064): "Chat GPT" finds "ChatGPT Team". Under three letters
-/// the name's own pattern `like` instead, so a short name finds no more than it did.
-pub fn spaceless_like(lower: &str, like: &str) -> (String, String) {
-    let squashed: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
-    let pattern = if squashed.chars().count() >= 3 {
-        format!("%{}%", crate::util::escape_like(&squashed))
-    } else {
-        like.to_string()
-    };
-    (squashed, pattern)
+/// A tool name looked up (the request look-up, the allowed tools by name) as what the statements compare.
+pub struct NameLike {
+    /// Trimmed, lower case.
+    pub lower: String,
+    /// Names that hold it: `%lower%`, LIKE's own characters literal.
+    pub like: String,
+    /// With only its letters and digits (as the database's `name_squashed`, migration 0064).
+    pub squashed: String,
+    /// Names that hold it so ("Chat GPT" finds "ChatGPT Team"); under three letters `like` itself, so a short
+    /// name finds no more than it did.
+    pub spaceless: String,
+}
+
+impl NameLike {
+    pub fn of(name: &str) -> NameLike {
+        let lower = name.trim().to_lowercase();
+        let like = format!("%{}%", crate::util::escape_like(&lower));
+        let squashed: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
+        let spaceless = if squashed.chars().count() >= 3 {
+            format!("%{}%", crate::util::escape_like(&squashed))
+        } else {
+            like.clone()
+        };
+        NameLike { lower, like, squashed, spaceless }
+    }
 }
 
 /// A request of the reader's own for a tool of (about) the name looked up.
