@@ -204,6 +204,8 @@ pub async fn page(State(state): State<AppState>, user: CurrentUser, Query(ask): 
 pub struct Filter {
     rol: String,
     tool: String,
+    /// A training: everyone who needs it, one row per person (from the training's page).
+    training: String,
     stand: String,
 }
 
@@ -239,11 +241,39 @@ struct ListPage {
     layout: Layout,
     heading: String,
     rows: Vec<PairView>,
+    /// The way back: (address, "Terug naar …").
+    back: (String, String),
+    /// A row per person (a training's list), not per required training.
+    per_person: bool,
 }
 
 /// The people behind a figure, as a page.
 pub fn list_page(layout: Layout, heading: String, rows: Vec<PairView>) -> AppResult<Response> {
-    render(&ListPage { layout, heading, rows })
+    render(&ListPage {
+        layout,
+        heading,
+        rows,
+        back: (COVERAGE.to_string(), "Terug naar de dekking".to_string()),
+        per_person: false,
+    })
+}
+
+/// The people who need a training, one row per person with every reason they need it (a role and a tool, two
+/// tools): the training's page counts people, and a list of reasons would not add up to its figures.
+fn per_person(chosen: Vec<&Pair>) -> Vec<PairView> {
+    let mut rows: Vec<PairView> = Vec::new();
+    let mut at: HashMap<Uuid, usize> = HashMap::new();
+    for p in chosen {
+        let view = PairView::of(p);
+        match at.get(&p.user_id) {
+            Some(i) => rows[*i].reason = format!("{}, {}", rows[*i].reason, view.reason),
+            None => {
+                at.insert(p.user_id, rows.len());
+                rows.push(view);
+            }
+        }
+    }
+    rows
 }
 
 /// The people behind one figure.
@@ -256,15 +286,35 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(f): Qu
     let group = GROUPS.iter().find(|(g, _)| *g == f.stand).ok_or(AppError::NotFound)?;
     let role = Role::parse(&f.rol).filter(|_| !f.rol.is_empty());
     let tool = Uuid::parse_str(&f.tool).ok();
-    if role.is_none() == tool.is_none() {
+    let training = Uuid::parse_str(&f.training).ok();
+    if [role.is_some(), tool.is_some(), training.is_some()].iter().filter(|chosen| **chosen).count() != 1 {
         return Err(AppError::NotFound);
     }
     let all = pairs(&state.pool, org, today()).await?;
     let chosen: Vec<&Pair> = all
         .iter()
-        .filter(|p| (role.is_some() && p.role == role) || (tool.is_some() && p.tool.as_ref().map(|t| t.0) == tool))
+        .filter(|p| match (role, tool, training) {
+            (Some(_), _, _) => p.role == role,
+            (_, Some(_), _) => p.tool.as_ref().map(|t| t.0) == tool,
+            _ => Some(p.training_id) == training,
+        })
         .filter(|p| in_group(p.standing, group.0))
         .collect();
+    if let Some(id) = training {
+        let title =
+            sqlx::query_scalar!("select title from training where training_id = $1 and organisation_id = $2", id, org)
+                .fetch_optional(&state.pool)
+                .await?
+                .ok_or(AppError::NotFound)?;
+        let page = ListPage {
+            layout: Layout::for_user(&user, "Dekking AI-geletterdheid", COVERAGE),
+            heading: format!("{} – training „{title}”", group.1),
+            rows: per_person(chosen),
+            back: (super::training::href(id), format!("Terug naar „{title}”")),
+            per_person: true,
+        };
+        return render(&page);
+    }
     let of = match (role, tool) {
         (Some(r), _) => format!("rol {}", r.label()),
         _ => all.iter().find_map(|p| p.tool.clone().filter(|t| Some(t.0) == tool)).map_or("tool".into(), |t| t.1),

@@ -10,7 +10,7 @@ use crate::register::options::value_in;
 use crate::roles::Role;
 use crate::web::forms::{FormData, FormErrors};
 
-/// A new training.
+/// A training, as added or changed.
 #[derive(Debug)]
 pub struct TrainingInput {
     pub title: String,
@@ -45,6 +45,14 @@ fn link(errors: &mut FormErrors, field: &'static str, what: &str, v: &str) -> Op
         errors.add(field, format!("Vul bij {what} een volledige https-link in, zoals https://leren.example.nl/ai."));
     }
     Some(v.to_string())
+}
+
+impl TrainingInput {
+    /// The training as the audit log records it, when added, changed or removed.
+    pub fn audit(&self) -> serde_json::Value {
+        serde_json::json!({"title": self.title, "provider": self.provider, "level": self.level,
+            "duration_minutes": self.duration_minutes, "validity_months": self.validity_months, "link": self.link})
+    }
 }
 
 impl TryFrom<&FormData> for TrainingInput {

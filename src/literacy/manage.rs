@@ -300,9 +300,7 @@ pub(crate) async fn insert_training(
     if inserted == 0 {
         return Ok(None);
     }
-    let after = json!({"title": t.title, "provider": t.provider, "level": t.level,
-        "duration_minutes": t.duration_minutes, "validity_months": t.validity_months, "link": t.link});
-    record(&mut tx, user, org, "literacy.training_created", ("training", id), None, Some(after)).await?;
+    record(&mut tx, user, org, "literacy.training_created", ("training", id), None, Some(t.audit())).await?;
     tx.commit().await?;
     Ok(Some(id))
 }

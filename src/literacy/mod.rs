@@ -10,6 +10,7 @@
 
 pub(crate) mod certificate;
 pub(crate) mod coverage;
+mod edit;
 pub(crate) mod export;
 pub mod figures;
 pub(crate) mod forms;
@@ -56,6 +57,8 @@ pub fn router() -> Router<AppState> {
         .route("/ai-geletterdheid/trainingen", post(manage::create_training))
         .route("/ai-geletterdheid/eisen", post(requirements::add))
         .route("/ai-geletterdheid/trainingen/{id}", get(training::page))
+        .route("/ai-geletterdheid/trainingen/{id}/wijzigen", get(edit::page).post(edit::save))
+        .route("/ai-geletterdheid/trainingen/{id}/verwijderen", get(edit::ask_remove).post(edit::remove))
         .route("/ai-geletterdheid/eisen/{id}/verwijderen", get(training::ask_remove).post(requirements::remove))
         .route(RECORD_FOR, post(manage::record_for).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)))
         .route(IMPORT, post(import::page::import_file).layer(DefaultBodyLimit::max(MAX_UPLOAD_BODY)))

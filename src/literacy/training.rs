@@ -10,6 +10,7 @@ use axum::response::Response;
 use uuid::Uuid;
 
 use super::MANAGE;
+use super::coverage::{GROUPS, in_group};
 use super::manage::guard;
 use super::rules::{LEVELS, Standing, standing};
 use crate::AppState;
@@ -221,6 +222,42 @@ async fn completions(pool: &sqlx::PgPool, org: Uuid, id: Uuid) -> AppResult<(Vec
     Ok((shown, summary))
 }
 
+/// One of the coverage's groups for this training: its code (for the list's address), its name and how many
+/// people are in it.
+pub struct NeedGroup {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub people: i64,
+}
+
+/// How the people who need the training stand, in the coverage's groups (vereist, gedaan, verloopt, verlopen,
+/// ontbreekt), counted per person: someone who needs it for a role and for a tool stands the same for both.
+async fn needed_by(pool: &sqlx::PgPool, org: Uuid, id: Uuid) -> AppResult<Vec<NeedGroup>> {
+    let counts = sqlx::query!(
+        r#"select training_standing(done, validity_months, waiting, $3, $4) as "standing!",
+                  count(distinct user_id) as "n!"
+           from training_need_detail where organisation_id = $1 and training_id = $2 group by 1"#,
+        org,
+        id,
+        crate::web::today(),
+        i32::try_from(super::rules::EXPIRY_WARNING_DAYS).unwrap_or(i32::MAX)
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(GROUPS
+        .iter()
+        .map(|(code, label)| NeedGroup {
+            code,
+            label,
+            people: counts
+                .iter()
+                .filter(|c| Standing::parse(&c.standing).is_some_and(|s| in_group(s, code)))
+                .map(|c| c.n)
+                .sum(),
+        })
+        .collect())
+}
+
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct Ask {
@@ -245,6 +282,8 @@ struct TrainingPage {
     /// The people who completed it, the most recent first, and how all of them stand.
     done: Vec<PersonDone>,
     summary: DoneSummary,
+    /// Who needs it, per coverage group; the first is everyone.
+    needed: Vec<NeedGroup>,
 }
 
 #[tracing::instrument(skip_all)]
@@ -284,6 +323,7 @@ pub async fn page(
     .map(|r| tool_requirement(r.requirement_id, r.application_id, &r.name))
     .collect();
     let (done, summary) = completions(&state.pool, org, id).await?;
+    let needed = needed_by(&state.pool, org, id).await?;
     let path = href(id);
     render_status(
         StatusCode::OK,
@@ -297,6 +337,7 @@ pub async fn page(
             t,
             done,
             summary,
+            needed,
         },
     )
 }

@@ -40,6 +40,8 @@ pub fn event(action: &str) -> Option<&'static str> {
         "application.register_retract" => "Ingetrokken uit het Algoritmeregister",
         // AI-literacy (src/literacy): the audit trail of trainings, requirements and completions.
         "literacy.training_created" => "Training toegevoegd",
+        "literacy.training_changed" => "Training gewijzigd",
+        "literacy.training_removed" => "Training verwijderd",
         "literacy.requirement_added" => "Trainingseis toegevoegd",
         "literacy.requirement_removed" => "Trainingseis verwijderd",
         "literacy.completion_recorded" => "Gevolgde training vastgelegd",

@@ -27,6 +27,7 @@ mod literacy;
 mod literacy_api;
 mod literacy_files;
 mod literacy_import;
+mod literacy_training_edit;
 mod literacy_trainings;
 mod mail;
 mod mfa;

@@ -233,6 +233,27 @@ async function literacyRemoveQuestion({ page }) {
   await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: /^Eis verwijderen\b/ }).first().click()]);
 }
 
+// "Training wijzigen" sent with the title emptied: the form comes back with the error (nothing is saved).
+async function literacyTrainingEditWithErrors({ page }) {
+  await literacyTraining({ page });
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Training wijzigen', exact: true }).click()]);
+  await page.getByLabel('Titel').fill('');
+  assert.equal(await submitAndStatus(page, 'Wijzigingen opslaan'), 422);
+  await page.locator('.app-error-summary').waitFor();
+}
+
+// "Training verwijderen" opens a page that asks first, or says why the training stays.
+async function literacyTrainingRemoveQuestion({ page }) {
+  await literacyTraining({ page });
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Training verwijderen', exact: true }).click()]);
+}
+
+// Everyone who must follow a training, one row per person (the list behind "Vereist voor … medewerkers").
+async function literacyTrainingPeople({ page }) {
+  await literacyTraining({ page });
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: /^\d+ medewerkers?$/ }).first().click()]);
+}
+
 async function accountWithErrors({ page }) {
   await page.goto('/account');
   await submitAndStatus(page, 'Wachtwoord wijzigen');
@@ -448,6 +469,9 @@ const PAGES = [
   page('AI-beleid: concept', 'beheerder', '/beleid/concept', { has: 'Concept opslaan' }),
   page('AI-geletterdheid: a training', 'beheerder', literacyTraining, { has: 'Vereist voor wie een tool gebruikt', reflow: true }),
   page('AI-geletterdheid: eis verwijderen?', 'beheerder', literacyRemoveQuestion, { has: 'Annuleren, de eis blijft', reflow: true }),
+  page('AI-geletterdheid: training wijzigen, with errors', 'beheerder', literacyTrainingEditWithErrors, { has: 'Vul de titel in.', reflow: true }),
+  page('AI-geletterdheid: training verwijderen?', 'beheerder', literacyTrainingRemoveQuestion, { has: 'Training verwijderen', reflow: true }),
+  page('AI-geletterdheid: who must follow a training', 'beheerder', literacyTrainingPeople, { has: 'Terug naar „Copilot veilig gebruiken”', reflow: true }),
   page('AI-geletterdheid: dekking', 'ciso', '/ai-geletterdheid/dekking', { has: 'Per tool', reflow: true }),
   page('AI-beleid: wie heeft het gelezen', 'directie', '/beleid/versie/2/dekking', { has: 'Nog niet bevestigd' }),
   page('account', 'medewerker', '/account', { reflow: true }),
