@@ -33,6 +33,19 @@ impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
         if crate::db::is_unavailable(&err) {
             AppError::Unavailable
+        } else if crate::db::is_gone_reference(&err) {
+            // A race, not a bug: what the form named was removed (another window, another administrator) between
+            // its check and the write, which rolled back. Said as such, not as a server error.
+            let constraint = match &err {
+                sqlx::Error::Database(db) => db.constraint().unwrap_or_default().to_string(),
+                _ => String::new(),
+            };
+            tracing::warn!(event = "gone_reference", constraint, "a write referred to a row removed meanwhile");
+            AppError::Conflict(
+                "Dit is niet opgeslagen: iets wat u koos, is intussen verwijderd (door iemand anders of in een ander \
+                 venster). Laad de pagina opnieuw en kies opnieuw."
+                    .into(),
+            )
         } else if crate::db::is_invalid_text(&err) {
             tracing::warn!(event = "invalid_text", "input with a NUL character refused by the database");
             AppError::InvalidText

@@ -24,6 +24,7 @@ use crate::literacy::forms::{CompletionInput, TrainingInput};
 use crate::literacy::manage::{confirm_completion, insert_training};
 use crate::literacy::mine::{insert_completion, training_in};
 use crate::literacy::status::{Pair, pairs};
+use crate::literacy::training_store::{self, Removal, Saved, kept_because};
 use crate::literacy::{manages, sees_figures, sees_lists};
 use crate::register::store;
 use crate::web::forms::{FormData, FormErrors};
@@ -85,7 +86,7 @@ fn time(t: Option<OffsetDateTime>) -> Value {
 
 async fn trainings_of(state: &AppState, org: Uuid, only: Option<Uuid>) -> ApiResult<Vec<Value>> {
     let rows = sqlx::query!(
-        "select training_id, title, provider, level, duration_minutes, validity_months, link from training
+        "select training_id, title, provider, level, duration_minutes, validity_months, link, version from training
          where organisation_id = $1 and ($2::uuid is null or training_id = $2) order by lower(title)",
         org,
         only
@@ -96,7 +97,8 @@ async fn trainings_of(state: &AppState, org: Uuid, only: Option<Uuid>) -> ApiRes
         .into_iter()
         .map(|t| {
             json!({ "id": t.training_id, "title": t.title, "provider": t.provider, "level": t.level,
-                    "duration_minutes": t.duration_minutes, "validity_months": t.validity_months, "link": t.link })
+                    "duration_minutes": t.duration_minutes, "validity_months": t.validity_months, "link": t.link,
+                    "version": t.version })
         })
         .collect())
 }
@@ -123,6 +125,91 @@ pub async fn create_training(
     };
     let created = trainings_of(&state, org, Some(id)).await?.pop().ok_or_else(Problem::not_found)?;
     Ok(super::created(&format!("/api/v1/literacy/trainings/{id}"), created))
+}
+
+/// One training of the organisation (the address `POST` answers with).
+#[tracing::instrument(skip_all)]
+pub async fn training(
+    State(state): State<AppState>,
+    api: ApiUser,
+    path: Result<Path<Uuid>, PathRejection>,
+) -> ApiResult<Json<Value>> {
+    let id = path.map(|Path(id)| id).map_err(|_| Problem::not_found())?;
+    let org = organisation(&api)?;
+    Ok(Json(trainings_of(&state, org, Some(id)).await?.pop().ok_or_else(Problem::not_found)?))
+}
+
+/// Change a training: every field again, with the `version` read (the form's rules; 409 after another change).
+#[tracing::instrument(skip_all)]
+pub async fn change(
+    State(state): State<AppState>,
+    api: ApiUser,
+    path: Result<Path<Uuid>, PathRejection>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let id = path.map(|Path(id)| id).map_err(|_| Problem::not_found())?;
+    let org = administrator(&api, "api_training_update")?;
+    if trainings_of(&state, org, Some(id)).await?.is_empty() {
+        return Err(Problem::not_found());
+    }
+    let mut fields = TRAINING_FIELDS.to_vec();
+    fields.push("version");
+    let form = pairs_from_json(&headers, &body, &fields, "de training")?;
+    let version = form.get("version").parse::<i32>().ok();
+    let parsed = TrainingInput::try_from(&form);
+    let (t, version) = match (parsed, version) {
+        (Ok(t), Some(version)) => (t, version),
+        (parsed, _) => {
+            let mut errors = parsed.err().unwrap_or_default();
+            if version.is_none() {
+                errors.add("version", "Geef de `version` die u las (een geheel getal).");
+            }
+            return Err(invalid(&errors));
+        }
+    };
+    match training_store::change(&state.pool, &api.user, org, id, version, &t).await? {
+        Saved::Changed | Saved::Unchanged => {}
+        Saved::Stale(now) => {
+            return Err(Problem::new(
+                StatusCode::CONFLICT,
+                "Intussen gewijzigd",
+                format!(
+                    "Deze training is gewijzigd sinds u haar las (version {version}, nu {}). Lees haar opnieuw.",
+                    now.version
+                ),
+            ));
+        }
+        Saved::SameTitle => {
+            let message = "Er is al een andere training met deze titel.".to_string();
+            return Err(Problem::invalid(vec![FieldError { field: "title".into(), message }]));
+        }
+        Saved::Gone => return Err(Problem::not_found()),
+    }
+    Ok(Json(trainings_of(&state, org, Some(id)).await?.pop().ok_or_else(Problem::not_found)?))
+}
+
+/// Remove a training nobody has completed (409 otherwise), with its requirements.
+#[tracing::instrument(skip_all)]
+pub async fn remove(
+    State(state): State<AppState>,
+    api: ApiUser,
+    path: Result<Path<Uuid>, PathRejection>,
+) -> ApiResult<StatusCode> {
+    let id = path.map(|Path(id)| id).map_err(|_| Problem::not_found())?;
+    let org = administrator(&api, "api_training_delete")?;
+    match training_store::delete(&state.pool, &api.user, org, id).await? {
+        Removal::Removed { .. } => Ok(StatusCode::NO_CONTENT),
+        Removal::Completed { title, people } => Err(Problem::new(
+            StatusCode::CONFLICT,
+            "Training gevolgd",
+            format!(
+                "„{title}” is niet verwijderd: {}. Die afrondingen tonen de AI-geletterdheid aan en blijven bewaard.",
+                kept_because(people)
+            ),
+        )),
+        Removal::Gone => Err(Problem::not_found()),
+    }
 }
 
 /// Completions of the organisation: of one person, or everyone's (`user` None), or one.

@@ -56,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .route("/policy/versions/{number}/acknowledgement", axum::routing::post(policy_ack::acknowledge))
         .route("/suppliers", get(suppliers::list).post(suppliers::create))
         .route("/literacy/trainings", get(literacy::list_trainings).post(literacy::create_training))
+        .route("/literacy/trainings/{id}", get(literacy::training).put(literacy::change).delete(literacy::remove))
         .route("/literacy/completions", get(literacy::list_completions).post(literacy::create_completion))
         .route("/literacy/completions/{id}/confirm", axum::routing::post(literacy::confirm))
         .route("/literacy/coverage", get(literacy::coverage))

@@ -135,6 +135,12 @@ pub fn is_invalid_text(err: &sqlx::Error) -> bool {
     matches!(err, sqlx::Error::Database(db) if db.code().as_deref() == Some("22021"))
 }
 
+/// Whether an error is a reference to a row that went between reading and writing (a foreign key violation):
+/// a training removed while someone recorded a completion of it, a person removed while being chosen.
+pub fn is_gone_reference(err: &sqlx::Error) -> bool {
+    matches!(err, sqlx::Error::Database(db) if db.code().as_deref() == Some("23503"))
+}
+
 /// Whether an error means "the database is not reachable right now" (→ 503), as opposed to a bug.
 pub fn is_unavailable(err: &sqlx::Error) -> bool {
     match err {

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::figures::{StandingCount, standing_counts};
 use super::rules::Standing;
 use super::status::{Pair, pairs};
-use super::{COVERAGE, sees_figures, sees_lists};
+use super::{COVERAGE, manages, sees_figures, sees_lists};
 use crate::AppState;
 use crate::applications::organisation;
 use crate::error::{AppError, AppResult};
@@ -258,22 +258,38 @@ pub fn list_page(layout: Layout, heading: String, rows: Vec<PairView>) -> AppRes
     })
 }
 
-/// The people who need a training, one row per person with every reason they need it (a role and a tool, two
-/// tools): the training's page counts people, and a list of reasons would not add up to its figures.
+/// The people who need a training, one row per person with every reason they need it, roles first in the order
+/// of the roles and then tools by name ("rol Medewerker, tool Copilot"): the training's page counts people, and
+/// a list of reasons would not add up to its figures.
 fn per_person(chosen: Vec<&Pair>) -> Vec<PairView> {
-    let mut rows: Vec<PairView> = Vec::new();
+    // A reason with its place in the order (the role's place, or after the roles by the tool's name).
+    type Reason = ((usize, String), String);
+    let mut rows: Vec<(PairView, Vec<Reason>)> = Vec::new();
     let mut at: HashMap<Uuid, usize> = HashMap::new();
     for p in chosen {
-        let view = PairView::of(p);
+        let reason = match (&p.tool, p.role) {
+            (Some((_, name)), _) => ((usize::MAX, name.to_lowercase()), format!("tool {name}")),
+            (None, Some(role)) => {
+                let order = Role::ALL.iter().position(|r| *r == role).unwrap_or(usize::MAX - 1);
+                ((order, String::new()), format!("rol {}", role.label()))
+            }
+            (None, None) => continue,
+        };
         match at.get(&p.user_id) {
-            Some(i) => rows[*i].reason = format!("{}, {}", rows[*i].reason, view.reason),
+            Some(i) => rows[*i].1.push(reason),
             None => {
                 at.insert(p.user_id, rows.len());
-                rows.push(view);
+                rows.push((PairView::of(p), vec![reason]));
             }
         }
     }
-    rows
+    rows.into_iter()
+        .map(|(mut row, mut reasons)| {
+            reasons.sort();
+            row.reason = reasons.into_iter().map(|(_, text)| text).collect::<Vec<_>>().join(", ");
+            row
+        })
+        .collect()
 }
 
 /// The people behind one figure.
@@ -310,7 +326,12 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(f): Qu
             layout: Layout::for_user(&user, "Dekking AI-geletterdheid", COVERAGE),
             heading: format!("{} – training „{title}”", group.1),
             rows: per_person(chosen),
-            back: (super::training::href(id), format!("Terug naar „{title}”")),
+            // The training's page is the administrator's; CISO and FG came from the coverage.
+            back: if manages(&user) {
+                (super::training::href(id), format!("Terug naar „{title}”"))
+            } else {
+                (COVERAGE.to_string(), "Terug naar de dekking".to_string())
+            },
             per_person: true,
         };
         return render(&page);

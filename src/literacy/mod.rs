@@ -21,6 +21,7 @@ mod requirements;
 pub mod rules;
 pub mod status;
 pub(crate) mod training;
+pub(crate) mod training_store;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

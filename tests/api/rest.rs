@@ -811,6 +811,16 @@ async fn the_openapi_document_describes_every_route_and_real_answers_match_it() 
         .execute(&app.pool)
         .await
         .unwrap();
+    // A training, for its path (the CISO's token reads it; changing and removing it are the administrator's: 403).
+    let training_id = Uuid::now_v7().to_string();
+    sqlx::query(
+        "insert into training (training_id, organisation_id, title, level) values ($1::uuid, $2, 'Basis', 'basis')",
+    )
+    .bind(&training_id)
+    .bind(o.org)
+    .execute(&app.pool)
+    .await
+    .unwrap();
     for (path, ops) in paths {
         assert!(served.iter().any(|(p, _)| p == path), "{path} is described but not routed");
         for method in ops.as_object().unwrap().keys() {
@@ -818,6 +828,8 @@ async fn the_openapi_document_describes_every_route_and_real_answers_match_it() 
                 request_id
             } else if path.starts_with("/suppliers") {
                 supplier_id
+            } else if path.starts_with("/literacy/trainings") {
+                &training_id
             } else {
                 id
             };
@@ -832,6 +844,7 @@ async fn the_openapi_document_describes_every_route_and_real_answers_match_it() 
                 "get" => reqwest::Client::new().get(&url).bearer_auth(&t).send().await.unwrap(),
                 "post" => reqwest::Client::new().post(&url).bearer_auth(&t).body("{}").send().await.unwrap(),
                 "put" => reqwest::Client::new().put(&url).bearer_auth(&t).body("{}").send().await.unwrap(),
+                "delete" => reqwest::Client::new().delete(&url).bearer_auth(&t).send().await.unwrap(),
                 m => panic!("unexpected method {m}"),
             };
             assert!(![404, 405].contains(&r.status().as_u16()), "{method} {path}: {}", r.status());

@@ -1,4 +1,4 @@
-//! AI-literacy in the document (`api::literacy`): trainings (list, add), completions (list, record, confirm)
+//! AI-literacy in the document (`api::literacy`): trainings (list, add, read, change, remove), completions (list, record, confirm)
 //! and the coverage per role and per tool, with the limits of the literacy forms (`literacy::forms`).
 
 use serde_json::{Value, json};
@@ -44,6 +44,35 @@ pub(super) fn trainings_path() -> Value {
             "description": "Dezelfde controles als het formulier; de titel is uniek in de organisatie. Het token heeft schrijfrechten nodig.",
             "requestBody": body("LiteracyTrainingIn"),
             "responses": writes(("201", created("Toegevoegd.", "LiteracyTraining")), &[])
+        }
+    })
+}
+
+pub(super) fn training_path() -> Value {
+    let absent = ("404", problem_response("Bestaat niet in de organisatie van het token."));
+    json!({
+        "get": {
+            "operationId": "getLiteracyTraining", "summary": "Eén training",
+            "parameters": [ id_parameter() ],
+            "responses": common(responses(&[("200", json_response("De training.", "LiteracyTraining")), absent.clone()]))
+        },
+        "put": {
+            "operationId": "updateLiteracyTraining", "summary": "Een training wijzigen (beheerder)",
+            "description": "Alle velden opnieuw, met de `version` die u las; een leeg veld wordt leeg. Een andere geldigheid geldt meteen voor wie de training volgde.",
+            "parameters": [ id_parameter() ],
+            "requestBody": body("LiteracyTrainingUpdate"),
+            "responses": writes(("200", json_response("Opgeslagen.", "LiteracyTraining")),
+                &[("404", "Bestaat niet in de organisatie van het token."), ("409", "Intussen gewijzigd: de version klopt niet meer.")])
+        },
+        "delete": {
+            "operationId": "deleteLiteracyTraining", "summary": "Een training verwijderen (beheerder)",
+            "description": "Met haar eisen. Een training die iemand heeft gevolgd of ingevoerd blijft: de afrondingen tonen de AI-geletterdheid aan.",
+            "parameters": [ id_parameter() ],
+            "responses": common(responses(&[
+                ("204", json!({ "description": "Verwijderd." })),
+                absent,
+                ("409", problem_response("Iemand heeft de training gevolgd of ingevoerd: ze blijft."))
+            ]))
         }
     })
 }
@@ -140,8 +169,12 @@ fn person() -> Value {
 }
 
 pub(super) fn schemas() -> Value {
+    let mut change = training_properties();
+    change["version"] =
+        json!({ "type": "integer", "minimum": 0, "maximum": 2147483647, "description": "De version die u las." });
     let mut training = training_properties();
     training["id"] = json!({ "type": "string", "format": "uuid" });
+    training["version"] = json!({ "type": "integer", "minimum": 1 });
     let training_required: Vec<String> = training.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default();
     let uuid = json!({ "type": "string", "format": "uuid" });
     let list = |schema: &str| {
@@ -150,6 +183,7 @@ pub(super) fn schemas() -> Value {
     };
     json!({
         "LiteracyTrainingIn": { "type": "object", "additionalProperties": false, "required": ["title", "level"], "properties": training_properties() },
+        "LiteracyTrainingUpdate": { "type": "object", "additionalProperties": false, "required": ["title", "level", "version"], "properties": change },
         "LiteracyTraining": { "type": "object", "additionalProperties": false, "required": training_required, "properties": training },
         "LiteracyTrainingList": list("LiteracyTraining"),
         "LiteracyCompletionIn": { "type": "object", "additionalProperties": false, "required": ["training_id", "completed_on"], "properties": {

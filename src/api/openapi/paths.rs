@@ -34,6 +34,7 @@ pub(super) fn paths() -> Value {
         "/policy/versions/{number}/coverage": super::policy::coverage_path(),
         "/policy/versions/{number}/acknowledgement": super::policy::acknowledgement_path(),
         "/literacy/trainings": super::literacy::trainings_path(),
+        "/literacy/trainings/{id}": super::literacy::training_path(),
         "/literacy/completions": super::literacy::completions_path(),
         "/literacy/completions/{id}/confirm": super::literacy::confirm_path(),
         "/literacy/coverage": super::literacy::coverage_path()
