@@ -56,18 +56,27 @@ pub struct PolicyLink {
     pub to_acknowledge: bool,
 }
 
-/// The link to the published policy, if there is one; `user` to say whether they still need to read it.
+/// The link to the published policy, if there is one; `user` to say whether they still need to read it. One
+/// statement without the text: the start page and the allowed tools show it on every view, and it took three
+/// round trips and the whole policy text before (issue 24).
 pub async fn link(pool: &PgPool, org: Uuid, user: Option<Uuid>) -> sqlx::Result<Option<PolicyLink>> {
-    let Some(v) = store::published(pool, org).await? else { return Ok(None) };
-    let to_acknowledge = match user {
-        Some(u) => store::asks(pool, org, &v, u).await? && store::acknowledged_at(pool, v.id, u).await?.is_none(),
-        None => false,
-    };
-    Ok(Some(PolicyLink {
+    let row = sqlx::query!(
+        r#"select v.number, v.title, v.published_on,
+                  coalesce((select r.acknowledged_at is null
+                              from policy_audience(v.organisation_id, v.policy_version_id, v.audience_roles,
+                                                   v.audience_departments) r
+                             where r.user_id = $2), false) as "to_acknowledge!"
+             from policy_version v where v.organisation_id = $1 and v.status = 'gepubliceerd'"#,
+        org,
+        user
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|v| PolicyLink {
         number: v.number,
         title: v.title,
         since: v.published_on.map(crate::web::format_date).unwrap_or_default(),
-        to_acknowledge,
+        to_acknowledge: v.to_acknowledge,
     }))
 }
 

@@ -126,6 +126,11 @@ async fn a_draft_is_sanitised_published_acknowledged_once_and_counted() {
         .unwrap();
     assert_eq!(events, 1);
     assert!(text(app.get(&mw, "/beleid").await).await.contains("U hebt op "));
+    let home = text(app.get(&mw, "/").await).await;
+    assert!(
+        home.contains("AI-beleid versie 1") && !home.contains("bevestig dat u het gelezen hebt"),
+        "read: not asked"
+    );
 
     // Coverage: not for employees; for the directie per department with who has not read it.
     assert_eq!(app.get(&mw, "/beleid/versie/1/dekking").await.status(), 403);
