@@ -13,7 +13,8 @@ const MW: &str = "mw@leerdam.example";
 const CISO: &str = "ciso@leerdam.example";
 const DIR: &str = "dir@leerdam.example";
 
-async fn training_id(app: &TestApp, title: &str) -> Uuid {
+/// A training's id by its title (also for the other literacy tests).
+pub(crate) async fn training_id(app: &TestApp, title: &str) -> Uuid {
     sqlx::query_scalar("select training_id from training where title = $1")
         .bind(title)
         .fetch_one(&app.pool)

@@ -6,6 +6,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::helpers::{TestApp, location, page};
+use crate::literacy::training_id as training;
 use crate::rest::{api_get, assert_valid, openapi, token};
 
 const ADMIN: &str = "beheer@zaltbommel.example";
@@ -14,14 +15,6 @@ const MW: &str = "mw@zaltbommel.example";
 const OTHER: &str = "beheer@tiel.example";
 const CISO: &str = "ciso@zaltbommel.example";
 const DIR: &str = "dir@zaltbommel.example";
-
-async fn training(app: &TestApp, title: &str) -> Uuid {
-    sqlx::query_scalar("select training_id from training where title = $1")
-        .bind(title)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn a_training_is_changed_and_removed() {
