@@ -247,15 +247,14 @@ struct ListPage {
     per_person: bool,
 }
 
+/// "Terug naar de dekking": where a list of people goes back to.
+fn back_to_coverage() -> (String, String) {
+    (COVERAGE.to_string(), "Terug naar de dekking".to_string())
+}
+
 /// The people behind a figure, as a page.
 pub fn list_page(layout: Layout, heading: String, rows: Vec<PairView>) -> AppResult<Response> {
-    render(&ListPage {
-        layout,
-        heading,
-        rows,
-        back: (COVERAGE.to_string(), "Terug naar de dekking".to_string()),
-        per_person: false,
-    })
+    render(&ListPage { layout, heading, rows, back: back_to_coverage(), per_person: false })
 }
 
 /// The people who need a training, one row per person with every reason they need it, roles first in the order
@@ -330,7 +329,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser, Query(f): Qu
             back: if manages(&user) {
                 (super::training::href(id), format!("Terug naar „{title}”"))
             } else {
-                (COVERAGE.to_string(), "Terug naar de dekking".to_string())
+                back_to_coverage()
             },
             per_person: true,
         };

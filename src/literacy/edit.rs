@@ -12,10 +12,9 @@ use uuid::Uuid;
 
 use super::forms::TrainingInput;
 use super::manage::guard;
-use super::rules::LEVELS;
 use super::training::href;
 use super::training_store::{Removal, Saved, Stored, change, delete, kept_because, stored};
-use super::{MANAGE, options};
+use super::{MANAGE, level_options};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::web::forms::{FormData, FormErrors, OptView};
@@ -41,13 +40,12 @@ struct EditPage {
 }
 
 fn edit_page(user: &CurrentUser, id: Uuid, s: &Stored, input: FormData, errors: FormErrors) -> EditPage {
-    let levels: Vec<(String, String)> = LEVELS.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect();
     EditPage {
         layout: Layout::for_user(user, "Training wijzigen", MANAGE).with_errors(!errors.is_empty()),
         id,
         title: s.title.clone(),
         version: s.version,
-        levels: options(&levels, input.get("level")),
+        levels: level_options(input.get("level")),
         input,
         errors,
         changed: None,
@@ -78,7 +76,6 @@ pub async fn save(
 ) -> AppResult<Response> {
     let org = guard(&user)?;
     let input = FormData::parse(&body);
-    let Some(s) = stored(&state.pool, org, id).await? else { return gone(&state, &user).await };
     let read_at: i32 = input.get("version").trim().parse().unwrap_or(-1);
     let again = |errors: FormErrors, now: &Stored, changed: bool| {
         let mut p = edit_page(&user, id, now, input.clone(), errors);
@@ -88,9 +85,16 @@ pub async fn save(
         let code = if changed { StatusCode::CONFLICT } else { StatusCode::UNPROCESSABLE_ENTITY };
         render_status(code, &p)
     };
+    // What is stored is read again only for a form that comes back: `change` reads it for the saving itself.
+    let refused = |errors: FormErrors| async {
+        match stored(&state.pool, org, id).await? {
+            Some(s) => again(errors, &s, false),
+            None => gone(&state, &user).await,
+        }
+    };
     let t = match TrainingInput::try_from(&input) {
         Ok(t) => t,
-        Err(errors) => return again(errors, &s, false),
+        Err(errors) => return refused(errors).await,
     };
     let message = match change(&state.pool, &user, org, id, read_at, &t).await? {
         Saved::Changed => format!("De training „{}” is gewijzigd.", t.title),
@@ -99,7 +103,7 @@ pub async fn save(
         Saved::SameTitle => {
             let mut errors = FormErrors::new();
             errors.add("title", "Er is al een andere training met deze titel. Kies een andere titel.");
-            return again(errors, &s, false);
+            return refused(errors).await;
         }
         Saved::Gone => return gone(&state, &user).await,
     };

@@ -9,7 +9,7 @@ use sqlx::PgPool;
 use time::Date;
 use uuid::Uuid;
 
-use super::rules::{EXPIRY_WARNING_DAYS, Standing};
+use super::rules::{Standing, expiry_warning_days_sql};
 use super::status::Pair;
 use crate::roles::Role;
 
@@ -99,7 +99,7 @@ pub async fn standing_counts(pool: &PgPool, org: Uuid, today: Date) -> sqlx::Res
             group by 1, 2, 3, 4, 5"#,
         org,
         today,
-        i32::try_from(EXPIRY_WARNING_DAYS).unwrap_or(i32::MAX)
+        expiry_warning_days_sql()
     )
     .fetch_all(pool)
     .await?;

@@ -13,9 +13,9 @@ use uuid::Uuid;
 use super::certificate::{self, CertificateView};
 use super::forms::{CompletionInput, TrainingInput};
 use super::mine::{insert_with_certificate, training_in};
-use super::rules::LEVELS;
+
 use super::training::TrainingView;
-use super::{MANAGE, manages, options, record, training_options};
+use super::{MANAGE, level_options, manages, options, record, training_options};
 use crate::AppState;
 use crate::applications::organisation;
 use crate::error::{AppError, AppResult};
@@ -112,7 +112,6 @@ pub(super) async fn render(
     let tool = pick::view(&state.pool, org, Among::Requirements, chosen, typed, "").await?;
     let roles: Vec<(String, String)> =
         Role::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())).collect();
-    let levels: Vec<(String, String)> = LEVELS.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect();
     let has_errors = [&f.training.1, &f.requirement.1, &f.completion.1].iter().any(|e| !e.is_empty());
     render_status(
         code,
@@ -122,7 +121,7 @@ pub(super) async fn render(
             report: f.import.take(),
             trainings: super::training::read(&state.pool, org, None, super::training::TOOLS_SHOWN).await?,
             waiting: waiting(state, org).await?,
-            levels: options(&levels, f.training.0.get("level")),
+            levels: level_options(f.training.0.get("level")),
             req_trainings: options(&training_list, f.requirement.0.get("requirement_training")),
             roles: options(&roles, f.requirement.0.get("role")),
             tool,

@@ -11,6 +11,11 @@ pub const LEVELS: &[(&str, &str)] =
 /// A training that expires within this many days is shown as "verloopt binnenkort".
 pub const EXPIRY_WARNING_DAYS: i64 = 60;
 
+/// [`EXPIRY_WARNING_DAYS`] as the SQL function `training_standing` takes it.
+pub fn expiry_warning_days_sql() -> i32 {
+    i32::try_from(EXPIRY_WARNING_DAYS).unwrap_or(i32::MAX)
+}
+
 /// The last day a completion counts: `months` after the day it was done (the day before the same day of
 /// the month; month ends clamp, 31 January + 1 month = 28/29 February). None: it does not expire.
 pub fn valid_until(completed_on: Date, months: Option<i32>) -> Option<Date> {

@@ -192,7 +192,7 @@ async fn completions(pool: &sqlx::PgPool, org: Uuid, id: Uuid) -> AppResult<(Vec
         id,
         org,
         today,
-        i32::try_from(super::rules::EXPIRY_WARNING_DAYS).unwrap_or(i32::MAX)
+        super::rules::expiry_warning_days_sql()
     )
     .fetch_all(pool)
     .await?;
@@ -240,7 +240,7 @@ async fn needed_by(pool: &sqlx::PgPool, org: Uuid, id: Uuid) -> AppResult<Vec<Ne
         org,
         id,
         crate::web::today(),
-        i32::try_from(super::rules::EXPIRY_WARNING_DAYS).unwrap_or(i32::MAX)
+        super::rules::expiry_warning_days_sql()
     )
     .fetch_all(pool)
     .await?;
