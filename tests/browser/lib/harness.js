@@ -42,10 +42,6 @@ async function launch() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
 }
 
-/**
- * A fresh browser context (own cookies), logged in as `role` through the login form when given.
- * bypassCSP lets axe-core be injected: the app's CSP (rightly) refuses inline scripts.
- */
 /** The last document each page received, as the server sent it (the DOM is the parser's repaired copy). */
 const lastDocuments = new WeakMap();
 
@@ -56,6 +52,10 @@ async function documentSource(page) {
   return r.text();
 }
 
+/**
+ * A fresh browser context (own cookies), logged in as `role` through the login form when given.
+ * bypassCSP lets axe-core be injected: the app's CSP (rightly) refuses inline scripts.
+ */
 async function newSession(browser, role, options = {}) {
   const context = await browser.newContext({
     baseURL: BASE_URL,
@@ -264,7 +264,6 @@ async function assertValidHtml(html, label) {
   assert.equal(messages.length, 0, `${label}: html-validate found ${messages.length} problem(s):\n${text}`);
 }
 
-/** axe-core (no violations) and html-validate on the page as it is now. */
 /**
  * One browser for the test file that calls this at its top: launched before the file's first test and closed
  * after its last (node:test's file-level hooks). What it returns forwards to that browser, so it can be handed
@@ -290,6 +289,7 @@ function browserForFile() {
   );
 }
 
+/** axe-core (no violations) and html-validate on the page as it is now. */
 async function checkPage(page, label) {
   await assertNoAxeViolations(page, label);
   await assertValidHtml(await documentSource(page), label);
