@@ -13,7 +13,6 @@ use uuid::Uuid;
 use super::certificate::{self, CertificateView};
 use super::forms::{CompletionInput, TrainingInput};
 use super::mine::{insert_with_certificate, training_in};
-
 use super::training::TrainingView;
 use super::{MANAGE, level_options, manages, options, record, training_options};
 use crate::AppState;

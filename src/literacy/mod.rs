@@ -119,13 +119,13 @@ async fn training_options(pool: &sqlx::PgPool, org: Uuid) -> sqlx::Result<Vec<(S
         .collect())
 }
 
-/// Options for a select, with `current` selected.
 /// The training levels to choose from, `current` chosen (the forms that add and change a training).
 fn level_options(current: &str) -> Vec<crate::web::forms::OptView> {
     let levels: Vec<(String, String)> = rules::LEVELS.iter().map(|(v, l)| (v.to_string(), l.to_string())).collect();
     options(&levels, current)
 }
 
+/// Options for a select, with `current` selected.
 fn options(items: &[(String, String)], current: &str) -> Vec<crate::web::forms::OptView> {
     items
         .iter()
