@@ -46,9 +46,12 @@ fi
 written=$PWD/target/sqlx-clippy-check
 rm -rf "$written"
 mkdir -p "$written"
-# The macros write their data only when they run: touching each target's root makes cargo compile the crate
-# again even after an earlier clippy (the dependencies stay as they are).
-touch src/lib.rs src/main.rs tests/api/main.rs benches/load.rs
+# The macros write their data only when they run: touching the root of each of the crate's targets (as cargo
+# lists them, as `prepare` does; the build script holds no query) makes cargo compile the crate again even
+# after an earlier clippy; the dependencies stay as they are. `-c`: touch never creates a file.
+cargo metadata --no-deps --format-version 1 \
+  | python3 -c 'import json, sys; print("\n".join(t["src_path"] for p in json.load(sys.stdin)["packages"] for t in p["targets"] if "custom-build" not in t["kind"]))' \
+  | xargs touch -c
 SQLX_OFFLINE=false SQLX_OFFLINE_DIR="$written" cargo clippy --all-targets -- -D warnings
 python3 - "$written" .sqlx << 'EOF'
 import json, pathlib, sys
