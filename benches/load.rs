@@ -12,7 +12,9 @@
 //! For each: requests per second, p50/p95/p99, errors, the server's resident memory (peak while measuring,
 //! sampled from /proc), how the CPU time was shared between the server, PostgreSQL and the load generator
 //! (this process, on the same cores), and the database's own ceiling for that page: pgbench replaying the
-//! statements one request ran, at the same concurrency (benches/probe.rs), with the ratio app ÷ probe. Run with
+//! statements one request ran, at the same concurrency (benches/probe.rs), with the ratio app ÷ probe and the
+//! CPU time per transaction of PostgreSQL and of pgbench under the probe (beside PostgreSQL's per request under
+//! the application, it shows how much of the gap is the database doing more for the application). Run with
 //! `cargo bench --bench load`; DATABASE_URL or a private cluster, as the tests (the probe needs the private
 //! cluster's log). Options by environment: LOAD_APPLICATIONS (10000), LOAD_SECONDS (15), LOAD_CLIENTS
 //! ("32,128"), LOAD_ONLY (run only the scenarios whose name contains this), LOAD_PROBE=0 (no probe),
@@ -71,28 +73,44 @@ fn rss_kib(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// CPU time (user + system, in clock ticks) of one process from /proc/<pid>/stat.
-fn cpu_ticks(pid: &str) -> u64 {
+/// The sum of two of the clock-tick fields of /proc/<pid>/stat (numbered after the command name, which is in
+/// parentheses and may hold spaces).
+fn stat_ticks(pid: &str, fields: [usize; 2]) -> u64 {
     let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return 0 };
-    // The fields after the command name, which is in parentheses and may hold spaces.
     let rest: Vec<&str> = stat.rsplit_once(')').map(|(_, r)| r.split_whitespace().collect()).unwrap_or_default();
-    rest.get(11).and_then(|u| u.parse::<u64>().ok()).unwrap_or(0)
-        + rest.get(12).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0)
+    fields.iter().map(|&i| rest.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)).sum()
 }
 
-/// CPU ticks so far of the server, of every PostgreSQL process and of this process (the load generator).
-fn cpu_split(server: u32) -> [u64; 3] {
-    let postgres = std::fs::read_dir("/proc")
+/// CPU time (user + system, in clock ticks) of one process.
+fn cpu_ticks(pid: &str) -> u64 {
+    stat_ticks(pid, [11, 12])
+}
+
+/// CPU ticks so far of every PostgreSQL process, with the children each has waited for: a backend's time would
+/// leave /proc with it (pgbench's connections end with pgbench, a parallel worker with its statement), and the
+/// postmaster's children's times keep it.
+fn postgres_ticks() -> u64 {
+    std::fs::read_dir("/proc")
         .map(|d| {
             d.flatten()
                 .filter_map(|e| e.file_name().into_string().ok())
                 .filter(|p| p.bytes().all(|b| b.is_ascii_digit()))
                 .filter(|p| std::fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c.trim() == "postgres"))
-                .map(|p| cpu_ticks(&p))
+                .map(|p| cpu_ticks(&p) + children_ticks(&p))
                 .sum()
         })
-        .unwrap_or(0);
-    [cpu_ticks(&server.to_string()), postgres, cpu_ticks("self")]
+        .unwrap_or(0)
+}
+
+/// CPU ticks so far of the finished children a process has waited for (cutime and cstime): for this process,
+/// pgbench.
+fn children_ticks(pid: &str) -> u64 {
+    stat_ticks(pid, [13, 14])
+}
+
+/// CPU ticks so far of the server, of every PostgreSQL process and of this process (the load generator).
+fn cpu_split(server: u32) -> [u64; 3] {
+    [cpu_ticks(&server.to_string()), postgres_ticks(), cpu_ticks("self")]
 }
 
 struct Outcome {
@@ -493,7 +511,7 @@ async fn measure_all(
 ) {
     let repeat: usize = env_or("LOAD_REPEAT", 1).max(1);
     println!(
-        "| Page | clients | req/s | p50 | p95 | p99 | errors | peak RSS | CPU server/PostgreSQL/load | CPU per request server + PostgreSQL | bytes per answer | statements | probe tx/s | app ÷ probe |"
+        "| Page | clients | req/s | p50 | p95 | p99 | errors | peak RSS | CPU server/PostgreSQL/load | CPU per request server + PostgreSQL | bytes per answer | statements | probe tx/s · CPU per transaction PostgreSQL + pgbench | app ÷ probe |"
     );
     println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for n in concurrency {
@@ -526,8 +544,15 @@ async fn measure_all(
                         let counts = captures.iter().map(|c| c.statements.len());
                         let (least, most) = (counts.clone().min().unwrap_or(0), counts.max().unwrap_or(0));
                         let counts = if least == most { least.to_string() } else { format!("{least}–{most}") };
-                        let tps = probe::replay(name, captures, database_url, *n, measure.as_secs());
-                        Some((counts, tps.map_err(|e| e.chars().take(120).collect::<String>())))
+                        // PostgreSQL's and pgbench's CPU per transaction, beside the application's per request.
+                        let ticks = [postgres_ticks(), children_ticks("self")];
+                        let replayed = probe::replay(name, captures, database_url, *n, measure.as_secs());
+                        let used = [postgres_ticks() - ticks[0], children_ticks("self") - ticks[1]];
+                        let replayed = replayed.map(|r| Probe {
+                            tps: r.tps,
+                            cpu_ms: used.map(|t| t as f64 * 10.0 / r.transactions.max(1) as f64),
+                        });
+                        Some((counts, replayed.map_err(|e| e.chars().take(120).collect::<String>())))
                     }
                     Some(Err(e)) if current => Some((String::new(), Err(e.clone()))),
                     _ => current.then(|| (String::new(), Err("off".to_string()))),
@@ -543,12 +568,20 @@ async fn measure_all(
     }
 }
 
+/// The probe's throughput and the CPU time per transaction of PostgreSQL and of pgbench, in ms.
+struct Probe {
+    tps: f64,
+    cpu_ms: [f64; 2],
+}
+
 /// One row of the table: the run and, for the current build, its statements and probe.
-fn print_row(name: &str, label: &str, n: usize, o: &Outcome, probe: Option<(String, Result<f64, String>)>) {
+fn print_row(name: &str, label: &str, n: usize, o: &Outcome, probe: Option<(String, Result<Probe, String>)>) {
     let req_s = o.requests as f64 / o.secs;
     let (statements, probe) = probe.unwrap_or((String::new(), Err(String::new())));
     let (tps, ratio) = match probe {
-        Ok(tps) => (format!("{tps:.0}"), format!("{:.2}", req_s / tps)),
+        Ok(p) => {
+            (format!("{:.0} · {:.2} + {:.2} ms", p.tps, p.cpu_ms[0], p.cpu_ms[1]), format!("{:.2}", req_s / p.tps))
+        }
         Err(e) => (e, String::new()),
     };
     println!(

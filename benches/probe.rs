@@ -174,6 +174,12 @@ fn with_parameters(sql: &str, values: &[String]) -> String {
     out
 }
 
+/// What pgbench reported: transactions per second and how many it ran.
+pub struct Replayed {
+    pub tps: f64,
+    pub transactions: u64,
+}
+
 /// pgbench replaying each capture as one transaction (a request; several captures are picked from at random,
 /// as the page's paths are): transactions per second, or why not.
 pub fn replay(
@@ -182,7 +188,7 @@ pub fn replay(
     database_url: &str,
     clients: usize,
     seconds: u64,
-) -> Result<f64, String> {
+) -> Result<Replayed, String> {
     let bindir = std::env::var("PG_BINDIR").ok().or_else(|| {
         let mut dirs: Vec<_> = std::fs::read_dir("/usr/lib/postgresql").ok()?.flatten().map(|e| e.path()).collect();
         dirs.sort();
@@ -212,10 +218,15 @@ pub fn replay(
     if !out.status.success() {
         return Err(format!("pgbench failed: {}", String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or("")));
     }
-    stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("tps = ").and_then(|v| v.split_whitespace().next()?.parse().ok()))
-        .ok_or_else(|| format!("no tps in pgbench's output: {stdout}"))
+    let number = |prefix: &str| {
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix).and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok()))
+    };
+    match (number("tps = "), number("number of transactions actually processed: ")) {
+        (Some(tps), Some(n)) => Ok(Replayed { tps, transactions: n as u64 }),
+        _ => Err(format!("no tps in pgbench's output: {stdout}")),
+    }
 }
 
 fn slug(name: &str) -> String {
