@@ -77,23 +77,46 @@ pub struct EvaluationDue {
 
 /// Evaluations due within 30 days or overdue in the organisation, the earliest first; with `owner`, only that
 /// owner's registrations.
+///
+/// Two statements, not one with `($2 is null or a.owner_id = $2)`: PostgreSQL's generic plan for that condition
+/// cannot use the owner's index (16 ms at 10,000 registrations against 0.04 ms), so it planned the statement
+/// again on every call (0.4 ms of planning on every start page; pg_stat_statements, issue 24).
 pub async fn evaluations_due(
     conn: &mut PgConnection,
     org: Uuid,
     owner: Option<Uuid>,
 ) -> sqlx::Result<Vec<EvaluationDue>> {
-    sqlx::query_as!(
-        EvaluationDue,
-        r#"select a.application_id as "application_id!: Uuid", a.name as "name!: String",
-                 a.workflow_status as "workflow_status!: String", a.next_evaluation as "next_evaluation!: Date",
-                 u.name as "owner?: String"
-         from application a left join app_user u on u.user_id = a.owner_id
-         where a.organisation_id = $1 and a.next_evaluation <= current_date + 30
-           and registration_approved(a.workflow_status) and ($2::uuid is null or a.owner_id = $2)
-         order by a.next_evaluation, lower(a.name)"#,
-        org,
-        owner
-    )
-    .fetch_all(conn)
-    .await
+    match owner {
+        Some(owner) => {
+            sqlx::query_as!(
+                EvaluationDue,
+                r#"select a.application_id as "application_id!: Uuid", a.name as "name!: String",
+                     a.workflow_status as "workflow_status!: String", a.next_evaluation as "next_evaluation!: Date",
+                     u.name as "owner?: String"
+             from application a left join app_user u on u.user_id = a.owner_id
+             where a.owner_id = $2 and a.organisation_id = $1 and a.next_evaluation <= current_date + 30
+               and registration_approved(a.workflow_status)
+             order by a.next_evaluation, lower(a.name)"#,
+                org,
+                owner
+            )
+            .fetch_all(conn)
+            .await
+        }
+        None => {
+            sqlx::query_as!(
+                EvaluationDue,
+                r#"select a.application_id as "application_id!: Uuid", a.name as "name!: String",
+                     a.workflow_status as "workflow_status!: String", a.next_evaluation as "next_evaluation!: Date",
+                     u.name as "owner?: String"
+             from application a left join app_user u on u.user_id = a.owner_id
+             where a.organisation_id = $1 and a.next_evaluation <= current_date + 30
+               and registration_approved(a.workflow_status)
+             order by a.next_evaluation, lower(a.name)"#,
+                org
+            )
+            .fetch_all(conn)
+            .await
+        }
+    }
 }
