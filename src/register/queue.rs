@@ -75,6 +75,23 @@ pub struct EvaluationDue {
     pub owner: Option<String>,
 }
 
+/// The statement of `evaluations_due`, with `$condition` added to what it asks (checked by sqlx as one literal).
+macro_rules! evaluations_due_query {
+    ($condition:literal, $($arg:expr),+) => {
+        sqlx::query_as!(
+            EvaluationDue,
+            r#"select a.application_id as "application_id!: Uuid", a.name as "name!: String",
+                 a.workflow_status as "workflow_status!: String", a.next_evaluation as "next_evaluation!: Date",
+                 u.name as "owner?: String"
+             from application a left join app_user u on u.user_id = a.owner_id
+             where a.organisation_id = $1 and a.next_evaluation <= current_date + 30
+               and registration_approved(a.workflow_status)"# + $condition + "
+             order by a.next_evaluation, lower(a.name)",
+            $($arg),+
+        )
+    };
+}
+
 /// Evaluations due within 30 days or overdue in the organisation, the earliest first; with `owner`, only that
 /// owner's registrations.
 ///
@@ -87,36 +104,7 @@ pub async fn evaluations_due(
     owner: Option<Uuid>,
 ) -> sqlx::Result<Vec<EvaluationDue>> {
     match owner {
-        Some(owner) => {
-            sqlx::query_as!(
-                EvaluationDue,
-                r#"select a.application_id as "application_id!: Uuid", a.name as "name!: String",
-                     a.workflow_status as "workflow_status!: String", a.next_evaluation as "next_evaluation!: Date",
-                     u.name as "owner?: String"
-             from application a left join app_user u on u.user_id = a.owner_id
-             where a.owner_id = $2 and a.organisation_id = $1 and a.next_evaluation <= current_date + 30
-               and registration_approved(a.workflow_status)
-             order by a.next_evaluation, lower(a.name)"#,
-                org,
-                owner
-            )
-            .fetch_all(conn)
-            .await
-        }
-        None => {
-            sqlx::query_as!(
-                EvaluationDue,
-                r#"select a.application_id as "application_id!: Uuid", a.name as "name!: String",
-                     a.workflow_status as "workflow_status!: String", a.next_evaluation as "next_evaluation!: Date",
-                     u.name as "owner?: String"
-             from application a left join app_user u on u.user_id = a.owner_id
-             where a.organisation_id = $1 and a.next_evaluation <= current_date + 30
-               and registration_approved(a.workflow_status)
-             order by a.next_evaluation, lower(a.name)"#,
-                org
-            )
-            .fetch_all(conn)
-            .await
-        }
+        Some(owner) => evaluations_due_query!(" and a.owner_id = $2", org, owner).fetch_all(conn).await,
+        None => evaluations_due_query!("", org).fetch_all(conn).await,
     }
 }
