@@ -58,8 +58,15 @@ pub async fn nav_counts(
 
 // The counts, with $1 the organisation and $2 the user. The conditions are the review queues' own (migration
 // 0050): in review, and four-eyes (what the user registered, submitted or owns is not theirs to decide).
-const REVIEW: &str = "(select count(*) from application a
-    where a.organisation_id = $1 and registration_in_review(a.workflow_status) and not registration_party(a, $2))";
+// The CISO's count runs before every page a CISO opens: the registrations in review come from the counter kept
+// per status (migration 0051), less the ones the CISO is a party to, found from the creator's, submitter's and
+// owner's indexes (registration_party written out, as its coalesce hides them). Counting every registration in
+// review took 0.77 ms at 10,000 registrations (issue 24).
+const REVIEW: &str = "((select coalesce(sum(c.registrations), 0) from registration_status_count c
+      where c.organisation_id = $1 and registration_in_review(c.workflow_status))
+    - (select count(*) from application a
+      where a.organisation_id = $1 and registration_in_review(a.workflow_status)
+        and (a.created_by = $2 or a.submitted_by = $2 or a.owner_id = $2)))::bigint";
 const ADVICE: &str = "(select count(*) from application a
     where a.organisation_id = $1 and registration_in_review(a.workflow_status)
       and processes_personal_data(a) and not exists (select 1 from fg_advice v

@@ -320,6 +320,9 @@ async fn four_eyes_wrong_roles_and_illegal_transitions_change_nothing() {
     let r =
         act(app, &oc_client, owned, "besluit", &[("beslissing", "afgewezen"), ("toelichting", "Niet nodig.")]).await;
     assert_eq!(r.status(), 403);
+    // Owner only (an employee registered and submitted it): not this CISO's work to count, but another CISO's.
+    assert!(page(app, &oc_client, "/").await.contains(">Te beoordelen</a>"), "not counted for the owner");
+    assert!(page(app, &ciso, "/").await.contains("Te beoordelen (1)"), "counted for a CISO who is no party");
 
     // Wrong roles: every attempt is 403 and changes nothing.
     let pl_s = w.pl.to_string();
